@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from skillcert.accounts.models import Role
+from skillcert.accounts.scope import scope_for
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu entries for the signed-in user's roles."""
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
+    items: list[tuple[str, str]] = []
+    if user is not None and user.is_authenticated:
+        items.append(("工作台", reverse("common:dashboard")))
+        if scope.is_officer or scope.is_org_staff:
+            items.append(("评价机构", reverse("organizations:list")))
+        if scope.is_officer:
+            items.append(("审计日志", reverse("audit:list")))
+            items.append(("工作日历", reverse("workdays:calendar")))
+        if scope.is_platform:
+            items.append(("系统管理", reverse("admin:index")))
+    role_labels = [Role(r).label for r in sorted(scope.roles)]
+    if scope.is_platform:
+        role_labels.insert(0, "平台管理员")
+    return {"nav_items": items, "nav_roles": role_labels, "scope": scope}

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class User(AbstractUser):
+    """Platform account. Names are single-field (Chinese names are not first/last)."""
+
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    full_name = models.CharField("姓名", max_length=64, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.full_name or self.username
+
+
+class Role(models.TextChoices):
+    PROVINCE_OFFICER = "province_officer", "省级人社部门/鉴定中心"
+    CITY_OFFICER = "city_officer", "市级人社部门"
+    ORG_ADMIN = "org_admin", "评价机构管理员"
+    ORG_CLERK = "org_clerk", "评价机构经办人"
+    EXAMINER = "examiner", "考评员"
+    SUPERVISOR = "supervisor", "质量督导员"
+    CANDIDATE = "candidate", "考生"
+
+
+OFFICER_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.CITY_OFFICER})
+ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_CLERK})
+REGION_ROLES = OFFICER_ROLES
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user within a scope: officers over a region, organisation staff
+    over one organisation. A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="管辖地区", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg", verbose_name="所属机构", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff_roles",
+    )
+    active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [
+            models.CheckConstraint(
+                name="officer_role_has_region",
+                condition=~Q(role__in=["province_officer", "city_officer"])
+                | Q(region__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="org_role_has_organization",
+                condition=~Q(role__in=["org_admin", "org_clerk"])
+                | Q(organization__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "organization"], name="unique_role_assignment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organization or self.region or ""
+        return f"{self.get_role_display()} {scope}".strip()
+
+
+class ApiToken(models.Model):
+    """Bearer token for the API. Only the SHA-256 of the token is stored; the token itself
+    is shown once at creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField("用途", max_length=64)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.name}"
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,13 @@
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+
+from skillcert.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SkillcertLoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("otp/", views.otp_verify, name="otp"),
+    path("password/", views.password_change_view, name="password_change"),
+]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+
+from skillcert.accounts.forms import LoginForm, OtpForm, PasswordChangeForm
+from skillcert.accounts.models import User
+from skillcert.accounts.services import password_change, totp_confirm, totp_device_for
+from skillcert.common.errors import DomainError
+
+
+class SkillcertLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("common:dashboard")
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    device = totp_device_for(user=user)
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
+            otp_login(request, device)
+            return HttpResponseRedirect(_safe_next(request))
+        form.add_error("token", "动态口令不正确或已过期，请输入身份验证器上当前显示的 6 位数字")
+    qr_data_uri = ""
+    secret = ""
+    if not device.confirmed:
+        qr_data_uri = segno.make(device.config_url, error="m").png_data_uri(scale=5)
+        secret = base64.b32encode(device.bin_key).decode()
+    return render(
+        request,
+        "accounts/otp.html",
+        {"form": form, "enrolling": not device.confirmed, "qr": qr_data_uri, "secret": secret,
+         "next": _safe_next(request)},
+    )
+
+
+@login_required
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改，其他设备上的登录已失效。")
+            return HttpResponseRedirect(reverse("common:dashboard"))
+    return render(request, "accounts/password_change.html", {"form": form})

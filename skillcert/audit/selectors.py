@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from skillcert.accounts.scope import Scope
+from skillcert.audit.models import AuditEvent
+
+
+def audit_events(
+    *,
+    scope: Scope,
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    q: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Officers see the whole trail (the province audits everyone); nobody else sees any."""
+    if not scope.is_officer:
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.select_related("actor")
+    filters: dict[str, Any] = {}
+    if action:
+        filters["action__startswith"] = action
+    if object_type:
+        filters["object_type"] = object_type
+    if since:
+        filters["created_at__date__gte"] = since
+    if until:
+        filters["created_at__date__lte"] = until
+    events = events.filter(**filters)
+    if actor:
+        events = events.filter(actor_ref__icontains=actor)
+    if q:
+        events = events.filter(Q(object_repr__icontains=q) | Q(object_id=q))
+    return events.order_by("-id")

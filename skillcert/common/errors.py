@@ -1,0 +1,20 @@
+"""Domain errors: a stable machine code plus a Chinese message a user can act on."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Raised by services and pure cores. `code` is stable (API clients and tests match on
+    it); `message` is shown to the user; `field` names the input at fault, when there is one."""
+
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"code": self.code, "message": self.message, "field": self.field}
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"

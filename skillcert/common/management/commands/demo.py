@@ -1,0 +1,88 @@
+"""`manage.py demo`: a small coherent province for trying the product. Idempotent: running it
+again changes nothing and prints the same logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from skillcert.accounts.models import Role, User
+from skillcert.accounts.services import role_grant, user_create
+from skillcert.organizations.models import EvaluationOrg, OrgKind
+from skillcert.organizations.services import organization_create
+from skillcert.regions.models import Region
+
+DEMO_PASSWORD = "Skillcert-Demo-2026"  # noqa: S105 - printed demo credential, by design
+SYSTEM = "system:demo"
+
+# (username, full name, role, region code or org key)
+PEOPLE = [
+    ("admin", "平台管理员", None, None),
+    ("sheng", "王省级", Role.PROVINCE_OFFICER, "320000"),
+    ("nanjing", "李南京", Role.CITY_OFFICER, "320100"),
+    ("suzhou", "赵苏州", Role.CITY_OFFICER, "320500"),
+    ("org_a_admin", "陈机构甲", Role.ORG_ADMIN, "A"),
+    ("org_a", "周经办甲", Role.ORG_CLERK, "A"),
+    ("org_b", "吴经办乙", Role.ORG_CLERK, "B"),
+    ("kaoping", "郑考评", Role.EXAMINER, None),
+    ("dudao", "孙督导", Role.SUPERVISOR, None),
+    ("kaosheng", "钱考生", Role.CANDIDATE, None),
+]
+
+# (key, name, kind, USCC, region)
+ORGS = [
+    ("A", "南京金陵人力资源职业技能评价中心", OrgKind.SOCIAL, "91320102MA1N2K3L4", "320102"),
+    ("B", "苏州工业园区技能评价有限公司", OrgKind.SOCIAL, "91320594MA1P5Q6R7", "320505"),
+    ("C", "江苏苏宁电器集团有限公司", OrgKind.EMPLOYER, "91320000134790127", "320106"),
+]
+
+
+def _valid_uscc(stem: str) -> str:
+    from skillcert.common.identifiers import uscc_check_digit
+
+    return stem + uscc_check_digit(stem)
+
+
+class Command(BaseCommand):
+    help = "创建演示数据（可重复执行）并打印演示账户"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            orgs: dict[str, EvaluationOrg] = {}
+            for key, name, kind, stem, region_code in ORGS:
+                uscc = _valid_uscc(stem)
+                org = EvaluationOrg.objects.filter(uscc=uscc).first()
+                if org is None:
+                    org = organization_create(
+                        name=name, kind=kind, uscc=uscc,
+                        region=Region.objects.get(code=region_code), actor=SYSTEM,
+                    )
+                orgs[key] = org
+            for username, full_name, role, scope_key in PEOPLE:
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = user_create(
+                        username=username, password=DEMO_PASSWORD, full_name=full_name,
+                        actor=SYSTEM, is_superuser=role is None,
+                    )
+                if role is None:
+                    continue
+                region = Region.objects.get(code=scope_key) if scope_key and scope_key.isdigit() else None
+                org = orgs.get(scope_key or "")
+                if not user.roles.filter(role=role, active=True).exists():
+                    role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
+        self.stdout.write("演示数据已就绪。演示账户（密码均为 %s）：" % DEMO_PASSWORD)
+        for username, full_name, role, scope_key in PEOPLE:
+            label = Role(role).label if role else "平台管理员（超级用户）"
+            where = ""
+            if scope_key and scope_key.isdigit():
+                where = Region.objects.get(code=scope_key).name
+            elif scope_key:
+                where = orgs[scope_key].name
+            self.stdout.write(f"  {username:<12} {full_name}  {label} {where}".rstrip())
+        self.stdout.write(
+            "人社部门账户（sheng、nanjing、suzhou）及 admin 首次登录需绑定身份验证器（TOTP）；"
+            "无手机时可在服务器上执行 `python manage.py totp 用户名` 查看当前动态口令。"
+        )

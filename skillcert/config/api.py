@@ -1,0 +1,130 @@
+"""The REST API: /api/v1/..., OpenAPI document at /api/openapi.json, docs at /api/docs.
+Session (with CSRF) and bearer-token authentication."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+from ninja.security import APIKeyCookie, HttpBearer
+
+from skillcert.accounts.models import ApiToken
+from skillcert.accounts.scope import scope_for
+from skillcert.common.errors import DomainError
+from skillcert.organizations.selectors import organizations_visible
+from skillcert.workdays.selectors import workdays_add, workdays_between
+
+
+class SessionAuth(APIKeyCookie):
+    """Django session cookie; CSRF is checked for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="skillcert API",
+    version="1",
+    description="职业技能等级认定平台接口。错误响应统一为 {code, message, field}。",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=400)
+
+
+class RootOut(Schema):
+    version: str
+    user: str
+    roles: list[str]
+
+
+@api.get("/v1", response=RootOut, tags=["meta"], summary="API 根：版本与当前用户")
+def root(request: HttpRequest) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    return {"version": "v1", "user": request.user.get_username(), "roles": sorted(scope.roles)}
+
+
+class WorkdaysAddOut(Schema):
+    start: dt.date
+    n: int
+    date: dt.date
+
+
+@api.get(
+    "/v1/workdays/add", response={200: WorkdaysAddOut, 400: ErrorOut}, tags=["workdays"],
+    summary="起始日之后的第 n 个工作日",
+)
+def api_workdays_add(request: HttpRequest, start: dt.date, n: int) -> dict[str, Any]:
+    if not 0 <= n <= 1000:
+        raise DomainError("workdays.n_range", "工作日数应在 0 到 1000 之间", field="n")
+    return {"start": start, "n": n, "date": workdays_add(start, n)}
+
+
+class WorkdaysBetweenOut(Schema):
+    a: dt.date
+    b: dt.date
+    workdays: int
+
+
+@api.get(
+    "/v1/workdays/between", response={200: WorkdaysBetweenOut, 400: ErrorOut},
+    tags=["workdays"], summary="(a, b] 之间的工作日数",
+)
+def api_workdays_between(request: HttpRequest, a: dt.date, b: dt.date) -> dict[str, Any]:
+    if abs((b - a).days) > 3660:
+        raise DomainError("workdays.span_range", "日期跨度不能超过十年", field="b")
+    return {"a": a, "b": b, "workdays": workdays_between(a, b)}
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    uscc: str
+    region_code: str
+
+
+@api.get(
+    "/v1/organizations", response=list[OrganizationOut], tags=["organizations"],
+    summary="评价机构（按权限范围）",
+)
+def api_organizations(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    orgs = organizations_visible(scope=scope_for(request.user), q=q[:100])[:500]
+    return [
+        {"id": o.pk, "name": o.name, "kind": o.kind, "uscc": o.uscc, "region_code": o.region_id}
+        for o in orgs
+    ]

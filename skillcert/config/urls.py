@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from skillcert.common import views as common_views
+from skillcert.config.api import api
+
+admin.site.site_header = "skillcert 系统管理"
+admin.site.site_title = "skillcert"
+
+urlpatterns = [
+    path("", common_views.home, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("", include("skillcert.common.urls")),
+    path("accounts/", include("skillcert.accounts.urls")),
+    path("audit/", include("skillcert.audit.urls")),
+    path("workdays/", include("skillcert.workdays.urls")),
+    path("organizations/", include("skillcert.organizations.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from skillcert.common.admin import AuditedModelAdmin
+
+from skillcert.workdays.models import CalendarDay, CalendarYear
+
+admin.site.register(CalendarYear, AuditedModelAdmin)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(AuditedModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
