@@ -61,13 +61,13 @@ typecheck: install
 # pytest exit code 5 ("no tests collected") is a failure here, like any non-zero code.
 test-sqlite: install fonts
 	@echo "== pytest on SQLite =="
-	@env -u DATABASE_URL $(BIN)/pytest -n 2 -p xdist; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite) exit $$rc"; exit 1; }
+	@env -u DATABASE_URL $(BIN)/pytest -q -n 2; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite) exit $$rc"; exit 1; }
 
 test-postgres: install fonts
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
 	  echo "== pytest on PostgreSQL =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -n 2 -p xdist; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 test: lint typecheck test-sqlite test-postgres

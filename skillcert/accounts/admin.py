@@ -23,7 +23,9 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         ("权限", {"fields": ("is_active", "is_staff", "is_superuser")}),
         ("时间", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+    )
 
 
 @admin.register(ApiToken)

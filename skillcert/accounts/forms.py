@@ -18,7 +18,9 @@ class LoginForm(AuthenticationForm):
 
 class OtpForm(forms.Form):
     token = forms.CharField(
-        label="动态口令", max_length=6, min_length=6,
+        label="动态口令",
+        max_length=6,
+        min_length=6,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

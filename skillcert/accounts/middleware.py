@@ -22,7 +22,7 @@ class OfficerSecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not request.path.startswith(_OPEN_PREFIXES)
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()
             and requires_second_factor(user)
         ):
             if request.path.startswith("/api/"):

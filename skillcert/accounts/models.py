@@ -53,12 +53,20 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=32, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", verbose_name="管辖地区", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        verbose_name="管辖地区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     organization = models.ForeignKey(
-        "organizations.EvaluationOrg", verbose_name="所属机构", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff_roles",
+        "organizations.EvaluationOrg",
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_roles",
     )
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -74,8 +82,7 @@ class RoleAssignment(models.Model):
             ),
             models.CheckConstraint(
                 name="org_role_has_organization",
-                condition=~Q(role__in=["org_admin", "org_clerk"])
-                | Q(organization__isnull=False),
+                condition=~Q(role__in=["org_admin", "org_clerk"]) | Q(organization__isnull=False),
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "region", "organization"], name="unique_role_assignment"

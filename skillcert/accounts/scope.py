@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -67,7 +68,7 @@ def scope_for(user: Any) -> Scope:
         return ANONYMOUS
     cached = getattr(user, "_skillcert_scope", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     assignments = list(
         RoleAssignment.objects.filter(user=user, active=True).select_related("region")
     )
@@ -79,7 +80,8 @@ def scope_for(user: Any) -> Scope:
             a.region.prefix for a in assignments if a.role in OFFICER_ROLES and a.region
         ),
         organization_ids=frozenset(
-            a.organization_id for a in assignments
+            a.organization_id
+            for a in assignments
             if a.role in ORG_ROLES and a.organization_id is not None
         ),
     )
@@ -96,5 +98,5 @@ def get_object_in_scope(queryset: QuerySet[M], **lookup: Any) -> M:
     user cannot even learn that another organisation's row exists."""
     try:
         return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404("未找到该记录或无权访问") from None

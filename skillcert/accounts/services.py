@@ -41,8 +41,12 @@ def user_create(
     if phone:
         phone = validate_mobile(phone)
     user = User(
-        username=username, full_name=full_name.strip(), phone=phone, email=email,
-        is_superuser=is_superuser, is_staff=is_superuser,
+        username=username,
+        full_name=full_name.strip(),
+        phone=phone,
+        email=email,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
     )
     try:
         validate_password(password, user)
@@ -53,11 +57,15 @@ def user_create(
         with transaction.atomic():
             user.save()
             audit_record(
-                actor=actor, action="user.create", obj=user,
+                actor=actor,
+                action="user.create",
+                obj=user,
                 changes={"username": [None, username], "is_superuser": [None, is_superuser]},
             )
     except IntegrityError:
-        raise DomainError("user.username_taken", f"用户名“{username}”已被使用", field="username") from None
+        raise DomainError(
+            "user.username_taken", f"用户名“{username}”已被使用", field="username"
+        ) from None
     return user
 
 
@@ -73,7 +81,9 @@ def role_grant(
         raise DomainError("role.unknown", f"未知角色“{role}”", field="role")
     if role in OFFICER_ROLES:
         if region is None:
-            raise DomainError("role.region_required", "人社部门角色必须指定管辖地区", field="region")
+            raise DomainError(
+                "role.region_required", "人社部门角色必须指定管辖地区", field="region"
+            )
         expected = RegionLevel.PROVINCE if role == Role.PROVINCE_OFFICER else RegionLevel.PREFECTURE
         if region.level != expected:
             raise DomainError(
@@ -82,10 +92,14 @@ def role_grant(
                 field="region",
             )
     if role in ORG_ROLES and organization is None:
-        raise DomainError("role.organization_required", "机构角色必须指定所属机构", field="organization")
+        raise DomainError(
+            "role.organization_required", "机构角色必须指定所属机构", field="organization"
+        )
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
-            user=user, role=role, region=region if role in OFFICER_ROLES else None,
+            user=user,
+            role=role,
+            region=region if role in OFFICER_ROLES else None,
             organization=organization if role in ORG_ROLES else None,
             defaults={"active": True},
         )
@@ -93,7 +107,9 @@ def role_grant(
             assignment.active = True
             assignment.save(update_fields=["active"])
         audit_record(
-            actor=actor, action="role.grant", obj=assignment,
+            actor=actor,
+            action="role.grant",
+            obj=assignment,
             changes={"user": [None, user.pk], "role": [None, role]},
         )
     return assignment
@@ -102,7 +118,9 @@ def role_grant(
 def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
     with transaction.atomic():
         RoleAssignment.objects.filter(pk=assignment.pk).update(active=False)
-        audit_record(actor=actor, action="role.revoke", obj=assignment, changes={"active": [True, False]})
+        audit_record(
+            actor=actor, action="role.revoke", obj=assignment, changes={"active": [True, False]}
+        )
 
 
 def api_token_create(*, user: User, name: str, actor: Any) -> str:

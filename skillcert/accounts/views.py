@@ -51,8 +51,13 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/otp.html",
-        {"form": form, "enrolling": not device.confirmed, "qr": qr_data_uri, "secret": secret,
-         "next": _safe_next(request)},
+        {
+            "form": form,
+            "enrolling": not device.confirmed,
+            "qr": qr_data_uri,
+            "secret": secret,
+            "next": _safe_next(request),
+        },
     )
 
 

@@ -15,8 +15,18 @@ from skillcert.audit.models import AuditChainHead, AuditEvent
 from skillcert.common.middleware import client_ip_var, request_id_var
 
 _VERIFY_FIELDS = (
-    "id", "prev_hash", "hash", "created_at", "actor_ref", "action", "object_type",
-    "object_id", "object_repr", "changes", "request_id", "ip",
+    "id",
+    "prev_hash",
+    "hash",
+    "created_at",
+    "actor_ref",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "request_id",
+    "ip",
 )
 
 
@@ -101,8 +111,8 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
 
     def rows() -> Any:
         nonlocal checked
-        for row in AuditEvent.objects.order_by("id").values(*_VERIFY_FIELDS).iterator(
-            chunk_size=5000
+        for row in (
+            AuditEvent.objects.order_by("id").values(*_VERIFY_FIELDS).iterator(chunk_size=5000)
         ):
             checked += 1
             yield row
@@ -113,7 +123,5 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
     head = AuditChainHead.objects.filter(id=1).first()
     last = AuditEvent.objects.order_by("-id").values("id", "hash").first()
     if head is not None and (last is None or head.last_hash != last["hash"]):
-        return checked, ChainBreak(
-            head.last_event_id, "链头与最后一条记录不一致（末尾记录被删除）"
-        )
+        return checked, ChainBreak(head.last_event_id, "链头与最后一条记录不一致（末尾记录被删除）")
     return checked, None

@@ -39,8 +39,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
         rows = (
             (
                 timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                e.actor_ref, e.action, e.object_type, e.object_id, e.object_repr,
-                str(e.changes), e.request_id, e.ip or "",
+                e.actor_ref,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                str(e.changes),
+                e.request_id,
+                e.ip or "",
             )
             for e in events[:100_000].iterator()
         )
@@ -53,6 +59,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query = params.copy()
     query.pop("page", None)
     return render(
-        request, "audit/event_list.html",
+        request,
+        "audit/event_list.html",
         {"page": page, "params": params, "querystring": query.urlencode()},
     )

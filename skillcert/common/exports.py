@@ -24,7 +24,9 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def xlsx_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "Sheet1") -> bytes:
+def xlsx_bytes(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str = "Sheet1"
+) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     worksheet = workbook.add_worksheet(sheet[:31])

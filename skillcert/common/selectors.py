@@ -38,7 +38,10 @@ def dashboard_counts(*, user: Any) -> list[Card]:
                 "本机构工作人员",
                 RoleAssignment.objects.filter(
                     organization_id__in=scope.organization_ids, active=True
-                ).values("user").distinct().count(),
+                )
+                .values("user")
+                .distinct()
+                .count(),
             )
         )
         cards.append(Card("本机构", organizations_visible(scope=scope).count(), "/organizations/"))

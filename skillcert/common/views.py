@@ -31,7 +31,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         database = "error"
     status = 200 if database == "ok" else 503
     return JsonResponse(
-        {"status": "ok" if status == 200 else "error", "database": database,
-         "vendor": connection.vendor},
+        {
+            "status": "ok" if status == 200 else "error",
+            "database": database,
+            "vendor": connection.vendor,
+        },
         status=status,
     )

@@ -85,7 +85,9 @@ class WorkdaysAddOut(Schema):
 
 
 @api.get(
-    "/v1/workdays/add", response={200: WorkdaysAddOut, 400: ErrorOut}, tags=["workdays"],
+    "/v1/workdays/add",
+    response={200: WorkdaysAddOut, 400: ErrorOut},
+    tags=["workdays"],
     summary="起始日之后的第 n 个工作日",
 )
 def api_workdays_add(request: HttpRequest, start: dt.date, n: int) -> dict[str, Any]:
@@ -101,8 +103,10 @@ class WorkdaysBetweenOut(Schema):
 
 
 @api.get(
-    "/v1/workdays/between", response={200: WorkdaysBetweenOut, 400: ErrorOut},
-    tags=["workdays"], summary="(a, b] 之间的工作日数",
+    "/v1/workdays/between",
+    response={200: WorkdaysBetweenOut, 400: ErrorOut},
+    tags=["workdays"],
+    summary="(a, b] 之间的工作日数",
 )
 def api_workdays_between(request: HttpRequest, a: dt.date, b: dt.date) -> dict[str, Any]:
     if abs((b - a).days) > 3660:
@@ -119,7 +123,9 @@ class OrganizationOut(Schema):
 
 
 @api.get(
-    "/v1/organizations", response=list[OrganizationOut], tags=["organizations"],
+    "/v1/organizations",
+    response=list[OrganizationOut],
+    tags=["organizations"],
     summary="评价机构（按权限范围）",
 )
 def api_organizations(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from skillcert.common.admin import AuditedModelAdmin
-
 from skillcert.organizations.models import EvaluationOrg
 
 

@@ -11,9 +11,7 @@ def organizations_visible(*, scope: Scope, q: str = "", kind: str = "") -> Query
     if scope.is_platform:
         orgs = EvaluationOrg.objects.all()
     else:
-        orgs = EvaluationOrg.objects.filter(
-            scope.region_q("region") | scope.organization_q("id")
-        )
+        orgs = EvaluationOrg.objects.filter(scope.region_q("region") | scope.organization_q("id"))
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(uscc=q.upper()))
     if kind:

@@ -24,10 +24,18 @@ def organization_create(
         with transaction.atomic():
             org = EvaluationOrg.objects.create(name=name, kind=kind, uscc=uscc, region=region)
             audit_record(
-                actor=actor, action="org.create", obj=org,
-                changes={"name": [None, name], "kind": [None, kind], "uscc": [None, uscc],
-                         "region": [None, region.code]},
+                actor=actor,
+                action="org.create",
+                obj=org,
+                changes={
+                    "name": [None, name],
+                    "kind": [None, kind],
+                    "uscc": [None, uscc],
+                    "region": [None, region.code],
+                },
             )
     except IntegrityError:
-        raise DomainError("org.uscc_taken", f"统一社会信用代码 {uscc} 已登记", field="uscc") from None
+        raise DomainError(
+            "org.uscc_taken", f"统一社会信用代码 {uscc} 已登记", field="uscc"
+        ) from None
     return org

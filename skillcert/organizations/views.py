@@ -27,7 +27,8 @@ def org_list(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(orgs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "organizations/org_list.html",
+        request,
+        "organizations/org_list.html",
         {"page": page, "q": q, "kind": kind, "kinds": OrgKind.choices},
     )
 

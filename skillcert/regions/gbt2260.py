@@ -44,16 +44,16 @@ def read_divisions() -> list[Division]:
         if not line.startswith(" "):
             code, rest = line.split(" ", 1)
             province = code
-            name = re.search(r'province="([^"]*)"', rest)
+            found = re.search(r'province="([^"]*)"', rest)
             out.append(
-                Division(f"{code}0000", name.group(1) if name else code, "province", None, True)
+                Division(f"{code}0000", found.group(1) if found else code, "province", None, True)
             )
             continue
         sub, rest = line.strip().split(" ", 1)
-        match = re.search(r'county="([^"]*)"', rest)
-        if match is None or sub == "0000":
+        county = re.search(r'county="([^"]*)"', rest)
+        if county is None or sub == "0000":
             continue
-        name, active = _current_name(match.group(1))
+        name, active = _current_name(county.group(1))
         code = province + sub
         if sub.endswith("00"):
             out.append(Division(code, name, "prefecture", f"{province}0000", active))
@@ -62,7 +62,8 @@ def read_divisions() -> list[Division]:
     known = {d.code for d in out}
     # A county whose prefecture line is missing hangs directly under its province.
     return [
-        d if d.parent_code is None or d.parent_code in known
+        d
+        if d.parent_code is None or d.parent_code in known
         else Division(d.code, d.name, d.level, f"{d.code[:2]}0000", d.active)
         for d in out
     ]

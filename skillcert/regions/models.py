@@ -18,7 +18,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     active = models.BooleanField("现行有效", default=True)

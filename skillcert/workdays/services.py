@@ -13,13 +13,17 @@ from skillcert.workdays.models import CalendarDay, CalendarYear, DayKind
 def calendar_year_publish(*, year: int, notice: str, actor: Any) -> CalendarYear:
     """Mark a year's holiday arrangement as entered, so working days can be counted in it."""
     if not 2000 <= year <= 2100:
-        raise DomainError("workdays.year_invalid", f"年份 {year} 超出范围（2000–2100）", field="year")
+        raise DomainError(
+            "workdays.year_invalid", f"年份 {year} 超出范围（2000–2100）", field="year"
+        )
     with transaction.atomic():
         row, created = CalendarYear.objects.update_or_create(
             year=year, defaults={"source": "manual", "notice": notice}
         )
         audit_record(
-            actor=actor, action="workdays.year_publish", obj=row,
+            actor=actor,
+            action="workdays.year_publish",
+            obj=row,
             changes={"notice": [None, notice], "created": [None, created]},
         )
     return row
@@ -27,7 +31,9 @@ def calendar_year_publish(*, year: int, notice: str, actor: Any) -> CalendarYear
 
 def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any) -> CalendarDay:
     if kind not in DayKind.values:
-        raise DomainError("workdays.kind_invalid", "类型应为“法定节假日”或“调休上班日”", field="kind")
+        raise DomainError(
+            "workdays.kind_invalid", "类型应为“法定节假日”或“调休上班日”", field="kind"
+        )
     if kind == DayKind.MAKEUP_WORKDAY and date.weekday() < 5:
         raise DomainError(
             "workdays.makeup_on_weekday",
@@ -43,7 +49,9 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any) -> Cale
             date=date, defaults={"kind": kind, "name": name.strip()}
         )
         audit_record(
-            actor=actor, action="workdays.day_set", obj=day,
+            actor=actor,
+            action="workdays.day_set",
+            obj=day,
             changes={k: [before.get(k), v] for k, v in {"kind": kind, "name": day.name}.items()},
         )
     return day
@@ -55,7 +63,9 @@ def calendar_day_clear(*, date: dt.date, actor: Any) -> None:
         if day is None:
             raise DomainError("workdays.day_missing", f"{date} 没有节假日或调休记录", field="date")
         audit_record(
-            actor=actor, action="workdays.day_clear", obj=day,
+            actor=actor,
+            action="workdays.day_clear",
+            obj=day,
             changes={"kind": [day.kind, None], "name": [day.name, None]},
         )
         day.delete()

@@ -55,11 +55,17 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                 day_form = DayForm(request.POST, prefix="day")
                 if day_form.is_valid():
                     d = day_form.cleaned_data
-                    calendar_day_set(date=d["date"], kind=d["kind"], name=d["name"], actor=request.user)
+                    calendar_day_set(
+                        date=d["date"], kind=d["kind"], name=d["name"], actor=request.user
+                    )
                     messages.success(request, f"已保存 {d['date']}")
-                    return HttpResponseRedirect(f"{reverse('workdays:calendar')}?year={d['date'].year}")
+                    return HttpResponseRedirect(
+                        f"{reverse('workdays:calendar')}?year={d['date'].year}"
+                    )
             elif "clear" in request.POST:
-                calendar_day_clear(date=dt.date.fromisoformat(request.POST["clear"]), actor=request.user)
+                calendar_day_clear(
+                    date=dt.date.fromisoformat(request.POST["clear"]), actor=request.user
+                )
                 messages.success(request, "已删除")
                 return HttpResponseRedirect(f"{reverse('workdays:calendar')}?year={year}")
             else:
@@ -70,7 +76,9 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"{y['year']}年日历已发布")
                     return HttpResponseRedirect(f"{reverse('workdays:calendar')}?year={y['year']}")
         except (DomainError, ValueError) as exc:
-            messages.error(request, exc.message if isinstance(exc, DomainError) else "日期格式不正确")
+            messages.error(
+                request, exc.message if isinstance(exc, DomainError) else "日期格式不正确"
+            )
     elif add_form.is_bound and add_form.is_valid():
         try:
             result = workdays_add(add_form.cleaned_data["start"], add_form.cleaned_data["n"])

@@ -56,24 +56,34 @@ class Command(BaseCommand):
                 org = EvaluationOrg.objects.filter(uscc=uscc).first()
                 if org is None:
                     org = organization_create(
-                        name=name, kind=kind, uscc=uscc,
-                        region=Region.objects.get(code=region_code), actor=SYSTEM,
+                        name=name,
+                        kind=kind,
+                        uscc=uscc,
+                        region=Region.objects.get(code=region_code),
+                        actor=SYSTEM,
                     )
                 orgs[key] = org
             for username, full_name, role, scope_key in PEOPLE:
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     user = user_create(
-                        username=username, password=DEMO_PASSWORD, full_name=full_name,
-                        actor=SYSTEM, is_superuser=role is None,
+                        username=username,
+                        password=DEMO_PASSWORD,
+                        full_name=full_name,
+                        actor=SYSTEM,
+                        is_superuser=role is None,
                     )
                 if role is None:
                     continue
-                region = Region.objects.get(code=scope_key) if scope_key and scope_key.isdigit() else None
+                region = (
+                    Region.objects.get(code=scope_key)
+                    if scope_key and scope_key.isdigit()
+                    else None
+                )
                 org = orgs.get(scope_key or "")
                 if not user.roles.filter(role=role, active=True).exists():
                     role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
-        self.stdout.write("演示数据已就绪。演示账户（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"
             where = ""

@@ -1,0 +1,98 @@
+"""Personas shared by every app's tests: one per role, in two cities and two organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from skillcert.accounts.models import Role, User
+from skillcert.accounts.services import role_grant, user_create
+from skillcert.common.identifiers import uscc_check_digit
+from skillcert.organizations.models import EvaluationOrg, OrgKind
+from skillcert.organizations.services import organization_create
+from skillcert.regions.models import Region
+
+PASSWORD = "Correct-Horse-2026"  # noqa: S105 - test persona password
+
+
+def make_uscc(seed: int) -> str:
+    stem = f"9132{seed:013d}"
+    return stem + uscc_check_digit(stem)
+
+
+@dataclass
+class Personas:
+    province: User
+    city_nanjing: User
+    city_suzhou: User
+    org_a: EvaluationOrg
+    org_b: EvaluationOrg
+    clerk_a: User
+    clerk_b: User
+    examiner: User
+    supervisor: User
+    candidate: User
+    superuser: User
+
+    def client_for(self, user: User, *, verified: bool = True) -> Client:
+        """A logged-in client; officers get a confirmed TOTP device and a verified session."""
+        client = Client()
+        client.force_login(user)
+        if verified:
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, defaults={"name": "test", "confirmed": True}
+            )
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+
+def _user(username: str, role: str | None = None, **scope: Any) -> User:
+    user = user_create(
+        username=username,
+        password=PASSWORD,
+        full_name=username,
+        actor="system:test",
+        is_superuser=role is None,
+    )
+    if role is not None:
+        role_grant(user=user, role=role, actor="system:test", **scope)
+    return user
+
+
+@pytest.fixture
+def personas(db: Any) -> Personas:
+    nanjing = Region.objects.get(code="320100")
+    suzhou = Region.objects.get(code="320500")
+    org_a = organization_create(
+        name="南京甲评价中心",
+        kind=OrgKind.SOCIAL,
+        uscc=make_uscc(1),
+        region=Region.objects.get(code="320102"),
+        actor="system:test",
+    )
+    org_b = organization_create(
+        name="苏州乙评价公司",
+        kind=OrgKind.SOCIAL,
+        uscc=make_uscc(2),
+        region=Region.objects.get(code="320505"),
+        actor="system:test",
+    )
+    return Personas(
+        province=_user("province", Role.PROVINCE_OFFICER, region=Region.objects.get(code="320000")),
+        city_nanjing=_user("city_nj", Role.CITY_OFFICER, region=nanjing),
+        city_suzhou=_user("city_sz", Role.CITY_OFFICER, region=suzhou),
+        org_a=org_a,
+        org_b=org_b,
+        clerk_a=_user("clerk_a", Role.ORG_CLERK, organization=org_a),
+        clerk_b=_user("clerk_b", Role.ORG_CLERK, organization=org_b),
+        examiner=_user("examiner", Role.EXAMINER),
+        supervisor=_user("supervisor", Role.SUPERVISOR),
+        candidate=_user("candidate", Role.CANDIDATE),
+        superuser=_user("root"),
+    )
