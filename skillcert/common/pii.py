@@ -1,0 +1,113 @@
+"""Personal data at rest (PIPL): ID numbers and phone numbers are stored encrypted with a
+key kept outside the database, and found through a keyed hash.
+
+Keys: `SKILLCERT_PII_KEYS` = comma-separated `id:base64key` pairs, newest first (production);
+locally a key is generated once into `var/pii_keys`. Encryption always uses the first key; a
+stored value carries its key id, so old rows stay readable after rotation. Rotation: put the new
+key first, run `manage.py pii rotate` (re-encrypts every row with the new key), then drop the
+old key. The lookup hash uses its own key (`SKILLCERT_PII_HASH_KEY`, or var/pii_hash_key); it
+never rotates without re-hashing every row, so keep it stable.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+
+_PREFIX = "pii1"
+
+
+def _var_file(name: str, make: Callable[[], str]) -> str:
+    path = Path(settings.VAR_DIR) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@cache
+def _keys() -> list[tuple[str, bytes]]:
+    raw = os.environ.get("SKILLCERT_PII_KEYS", "")
+    if not raw:
+        if getattr(settings, "PRODUCTION", False):
+            raise ImproperlyConfigured("生产环境必须设置 SKILLCERT_PII_KEYS（个人信息加密密钥）")
+        raw = _var_file(
+            "pii_keys", lambda: "k1:" + base64.b64encode(secrets.token_bytes(32)).decode()
+        )
+    keys: list[tuple[str, bytes]] = []
+    for item in raw.split(","):
+        key_id, _, b64 = item.strip().partition(":")
+        key = base64.b64decode(b64)
+        if not key_id or len(key) != 32:
+            raise ImproperlyConfigured(
+                "SKILLCERT_PII_KEYS 格式应为 id:base64(32字节)，多个以逗号分隔"
+            )
+        keys.append((key_id, key))
+    return keys
+
+
+@cache
+def _hash_key() -> bytes:
+    raw = os.environ.get("SKILLCERT_PII_HASH_KEY", "")
+    if not raw:
+        if getattr(settings, "PRODUCTION", False):
+            raise ImproperlyConfigured("生产环境必须设置 SKILLCERT_PII_HASH_KEY")
+        raw = _var_file("pii_hash_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    return base64.b64decode(raw)
+
+
+def pii_encrypt(value: str) -> str:
+    key_id, key = _keys()[0]
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(key).encrypt(nonce, value.encode("utf-8"), key_id.encode())
+    return f"{_PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+
+
+def pii_decrypt(token: str) -> str:
+    prefix, key_id, b64 = token.split(":", 2)
+    if prefix != _PREFIX:
+        raise ValueError("not an encrypted value")
+    keys = dict(_keys())
+    if key_id not in keys:
+        raise ImproperlyConfigured(f"缺少个人信息解密密钥 {key_id}（SKILLCERT_PII_KEYS）")
+    blob = base64.b64decode(b64)
+    return AESGCM(keys[key_id]).decrypt(blob[:12], blob[12:], key_id.encode()).decode("utf-8")
+
+
+def pii_digest(value: str) -> str:
+    """Keyed hash for equality search and uniqueness (an unkeyed hash of an ID number could be
+    reversed by enumerating birth dates and serials)."""
+    return hmac.new(_hash_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def needs_rotation(token: str) -> bool:
+    return token.split(":", 2)[1] != _keys()[0][0]
+
+
+class EncryptedCharField(models.TextField):
+    """Stores `pii_encrypt(value)`; Python code sees the plain value. Not searchable: pair it
+    with a `*_digest` CharField holding `pii_digest(value)`."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or value == "":
+            return value
+        return pii_decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return pii_encrypt(str(value))
