@@ -96,3 +96,28 @@ def personas(db: Any) -> Personas:
         candidate=_user("candidate", Role.CANDIDATE),
         superuser=_user("root"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table when they finish, including the rows that data
+    migrations loaded (divisions, the holiday calendar). Put them back for such tests."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from skillcert.regions.models import Region
+    from skillcert.workdays.models import CalendarYear
+
+    if not Region.objects.exists():
+        importlib.import_module("skillcert.regions.migrations.0002_load_gbt2260_divisions").load(
+            apps, None
+        )
+    if not CalendarYear.objects.exists():
+        importlib.import_module(
+            "skillcert.workdays.migrations.0002_seed_from_chinesecalendar"
+        ).seed(apps, None)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "skillcert.accounts",
     "skillcert.audit",
     "skillcert.workdays",
+    "skillcert.operations",
     "skillcert.organizations",
 ]
 
