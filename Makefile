@@ -41,7 +41,8 @@ demo: setup
 ## run: production-grade server (gunicorn + whitenoise, DEBUG off) with the demo data
 run: demo
 	@echo "skillcert 已启动: http://127.0.0.1:8000  (Ctrl-C 停止)"
-	@SKILLCERT_ENV=local $(BIN)/gunicorn skillcert.config.wsgi:application \
+	@rm -rf var/prometheus && mkdir -p var/prometheus
+	@SKILLCERT_ENV=local PROMETHEUS_MULTIPROC_DIR=var/prometheus $(BIN)/gunicorn skillcert.config.wsgi:application \
 	  --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --log-level warning
 
 dev: setup

@@ -1,12 +1,19 @@
 from __future__ import annotations
 
+import logging
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from skillcert.common.selectors import dashboard_counts
+from skillcert.common.selectors import dashboard_counts, job_queue_state
+
+logger = logging.getLogger(__name__)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,19 +29,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and file storage must answer (503 otherwise); the job queue is reported so
+    that a stalled worker shows up as an ageing oldest job."""
+    checks: dict[str, object] = {"vendor": connection.vendor}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        database = "ok"
+        checks["database"] = "ok"
     except Exception:  # any failure means "not healthy"; the detail goes to the log
-        database = "error"
-    status = 200 if database == "ok" else 503
-    return JsonResponse(
-        {
-            "status": "ok" if status == 200 else "error",
-            "database": database,
-            "vendor": connection.vendor,
-        },
-        status=status,
-    )
+        logger.exception("healthz: database check failed")
+        checks["database"] = "error"
+    try:
+        media = Path(settings.MEDIA_ROOT)
+        media.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=media, prefix=".healthz-"):
+            pass
+        checks["storage"] = "ok"
+    except OSError:
+        logger.exception("healthz: storage check failed")
+        checks["storage"] = "error"
+    if checks["database"] == "ok":
+        checks["jobs"] = job_queue_state()
+    healthy = checks["database"] == "ok" and checks["storage"] == "ok"
+    checks["status"] = "ok" if healthy else "error"
+    return JsonResponse(checks, status=200 if healthy else 503)

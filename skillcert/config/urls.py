@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from skillcert.common import views as common_views
 from skillcert.config.api import api
+from skillcert.operations.metrics import metrics_view
 
 admin.site.site_header = "skillcert 系统管理"
 admin.site.site_title = "skillcert"
@@ -10,6 +11,7 @@ admin.site.site_title = "skillcert"
 urlpatterns = [
     path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("skillcert.common.urls")),
     path("accounts/", include("skillcert.accounts.urls")),
     path("audit/", include("skillcert.audit.urls")),

@@ -1,0 +1,40 @@
+"""Rate limits for public endpoints (certificate verification, result query, complaint form,
+public directory). Counters live in the default cache: per process locally, shared when a
+Redis cache is configured (REDIS_URL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django_ratelimit.core import is_ratelimited
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def throttle(*, group: str, rate: str) -> Callable[[F], F]:
+    """Allow `rate` (e.g. "60/m") requests per client IP for the group; beyond it answer 429
+    with a Chinese message (JSON for API paths)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if is_ratelimited(request, group=group, key="ip", rate=rate, increment=True):
+                message = "请求过于频繁，请稍后再试"
+                if request.path.startswith("/api/"):
+                    response: HttpResponse = JsonResponse(
+                        {"code": "throttled", "message": message, "field": None}, status=429
+                    )
+                else:
+                    response = HttpResponse(
+                        message, status=429, content_type="text/plain; charset=utf-8"
+                    )
+                response["Retry-After"] = "60"
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,84 @@
+"""Prometheus metrics: request latency per route, job queue depth and job failures.
+
+Under gunicorn each worker is a process; with PROMETHEUS_MULTIPROC_DIR set (make run sets it)
+prometheus-client aggregates the workers' files at scrape time."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+REQUEST_LATENCY = Histogram(
+    "skillcert_request_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        route = match.view_name if match is not None and match.view_name else "unmatched"
+        REQUEST_LATENCY.labels(
+            request.method or "", route, f"{response.status_code // 100}xx"
+        ).observe(time.perf_counter() - started)
+        return response
+
+
+class JobCollector(Collector):
+    """Read at scrape time from the tasks table, so every process reports the same truth."""
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        depth = GaugeMetricFamily("skillcert_jobs_ready", "Background jobs waiting for a worker")
+        depth.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.READY).count())
+        yield depth
+        running = GaugeMetricFamily("skillcert_jobs_running", "Background jobs running")
+        running.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count())
+        yield running
+        failed = GaugeMetricFamily("skillcert_jobs_failed", "Background jobs that failed")
+        failed.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count())
+        yield failed
+
+
+def _allowed(request: HttpRequest) -> bool:
+    token = getattr(settings, "SKILLCERT_METRICS_TOKEN", "")
+    if token and request.headers.get("Authorization", "") == f"Bearer {token}":
+        return True
+    try:
+        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        return False
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return HttpResponse("仅限本机或持有监控令牌访问", status=403, content_type="text/plain")
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(REQUEST_LATENCY)
+    registry.register(JobCollector())
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

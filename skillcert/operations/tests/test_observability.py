@@ -1,0 +1,88 @@
+import json
+import logging
+
+from django.test import Client, RequestFactory
+
+from skillcert.common.throttle import throttle
+
+
+def test_metrics_expose_latency_and_job_queue_to_loopback(db):
+    client = Client()
+    client.get("/healthz")
+    response = client.get("/metrics", REMOTE_ADDR="127.0.0.1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "skillcert_request_seconds_bucket" in body
+    assert 'route="healthz"' in body
+    assert "skillcert_jobs_ready 0.0" in body
+    assert "skillcert_jobs_failed" in body
+
+
+def test_metrics_refused_from_other_addresses_without_token(db, settings):
+    assert Client().get("/metrics", REMOTE_ADDR="203.0.113.9").status_code == 403
+    settings.SKILLCERT_METRICS_TOKEN = "scrape-secret"
+    ok = Client().get(
+        "/metrics", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Bearer scrape-secret"
+    )
+    assert ok.status_code == 200
+
+
+def test_healthz_checks_database_storage_and_jobs(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    body = Client().get("/healthz").json()
+    assert body["database"] == "ok"
+    assert body["storage"] == "ok"
+    assert body["jobs"]["ready"] == 0
+
+
+def test_healthz_fails_when_storage_is_not_writable(db, tmp_path, settings):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    settings.MEDIA_ROOT = blocker / "media"  # a path under a regular file cannot be created
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == "error"
+
+
+def test_throttle_answers_429_in_chinese_after_the_limit():
+    from django.core.cache import cache
+    from django.http import HttpResponse
+
+    cache.clear()
+
+    @throttle(group="test-public", rate="3/m")
+    def view(request):
+        return HttpResponse("ok")
+
+    factory = RequestFactory()
+    codes = [
+        view(factory.get("/verify/", REMOTE_ADDR="198.51.100.7")).status_code for _ in range(4)
+    ]
+    assert codes == [200, 200, 200, 429]
+    other_client = view(factory.get("/verify/", REMOTE_ADDR="198.51.100.8"))
+    assert other_client.status_code == 200
+    api = view(factory.get("/api/v1/x", REMOTE_ADDR="198.51.100.7"))
+    assert json.loads(api.content)["code"] == "throttled"
+
+
+def test_json_log_lines_carry_the_request_id(caplog):
+    from pythonjsonlogger.json import JsonFormatter
+
+    from skillcert.common.middleware import RequestIdLogFilter, request_id_var
+
+    token = request_id_var.set("req-42")
+    try:
+        record = logging.LogRecord(
+            "skillcert", logging.WARNING, __file__, 1, "审核完成", None, None
+        )
+        RequestIdLogFilter().filter(record)
+        line = JsonFormatter(
+            "%(levelname)s %(request_id)s %(message)s", json_ensure_ascii=False
+        ).format(record)
+    finally:
+        request_id_var.reset(token)
+    assert json.loads(line) == {
+        "levelname": "WARNING",
+        "request_id": "req-42",
+        "message": "审核完成",
+    }
