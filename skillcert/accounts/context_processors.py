@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append(("工作日历", reverse("workdays:calendar")))
         if scope.is_platform:
             items.append(("系统管理", reverse("admin:index")))
+    items.append(("职业目录", reverse("occupations:catalogue")))
+    items.append(("申报条件自测", reverse("eligibility:check")))
     role_labels = [Role(r).label for r in sorted(scope.roles)]
     if scope.is_platform:
         role_labels.insert(0, "平台管理员")

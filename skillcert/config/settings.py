@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "skillcert.workdays",
     "skillcert.operations",
     "skillcert.organizations",
+    "skillcert.occupations",
+    "skillcert.eligibility",
 ]
 
 MIDDLEWARE = [

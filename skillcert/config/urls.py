@@ -17,6 +17,8 @@ urlpatterns = [
     path("audit/", include("skillcert.audit.urls")),
     path("workdays/", include("skillcert.workdays.urls")),
     path("organizations/", include("skillcert.organizations.urls")),
+    path("occupations/", include("skillcert.occupations.urls")),
+    path("eligibility/", include("skillcert.eligibility.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

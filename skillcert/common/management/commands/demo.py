@@ -10,6 +10,7 @@ from django.db import transaction
 
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
+from skillcert.occupations.demo import load_catalogue_demo
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.regions.models import Region
@@ -83,6 +84,7 @@ class Command(BaseCommand):
                 org = orgs.get(scope_key or "")
                 if not user.roles.filter(role=role, active=True).exists():
                     role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
+            load_catalogue_demo(SYSTEM)
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class RuleSet(models.Model):
+    """One version of a rule set (申报条件). Versions are never edited: a change publishes
+    the next version, and every decision names the version it used. A rule set with
+    `extends` is a province override composed onto its base for one occupation."""
+
+    code = models.CharField("规则集编号", max_length=64)
+    version = models.PositiveIntegerField("版本")
+    title = models.CharField("名称", max_length=200)
+    source = models.CharField("依据", max_length=300, blank=True)
+    extends = models.CharField("补充的基础规则集", max_length=64, blank=True)
+    province = models.CharField("适用省份代码", max_length=2, blank=True)
+    occupation = models.ForeignKey(
+        "occupations.Occupation",
+        verbose_name="适用职业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField("本版变更说明", max_length=300, blank=True)
+    published_at = models.DateTimeField("发布时间", auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "申报条件规则集"
+        verbose_name_plural = "申报条件规则集"
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="rule_set_unique_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="rule_set_version_positive"),
+            models.CheckConstraint(
+                condition=Q(extends="") | ~Q(province=""), name="rule_set_override_has_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class Clause(models.Model):
+    """A clause of one rule-set version: the text as published and the structured
+    condition the engine evaluates. Its id `<code>/<level>/<letter>` is stable across
+    versions."""
+
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name="规则集", on_delete=models.CASCADE, related_name="clauses"
+    )
+    level = models.PositiveSmallIntegerField("等级")
+    letter = models.CharField("条款", max_length=2)
+    text = models.TextField("条款原文")
+    condition = models.JSONField("结构化条件")
+    exempt = models.JSONField("免考部分", default=list, blank=True)
+    replaces = models.CharField("替换的基础条款", max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "申报条款"
+        verbose_name_plural = "申报条款"
+        ordering = ["rule_set", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule_set", "level", "letter"], name="clause_unique_letter"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="clause_level_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.clause_id
+
+    @property
+    def clause_id(self) -> str:
+        return f"{self.rule_set.code}/{self.level}/{self.letter}"

@@ -1,0 +1,184 @@
+"""Catalogue reads. The catalogue and the directory are public, so nothing here is scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from skillcert.occupations.formats import ElementRow, OccupationDoc, StandardDoc, WeightRow
+from skillcert.occupations.models import (
+    DirectoryChange,
+    DirectoryEntry,
+    Element,
+    LegacyLevel,
+    Occupation,
+    Standard,
+    WeightItem,
+)
+
+
+def occupations_search(*, q: str = "", kind: str = "") -> QuerySet[Occupation]:
+    rows = Occupation.objects.all()
+    if q:
+        rows = rows.filter(
+            Q(code__startswith=q) | Q(name__icontains=q) | Q(specialties__name__icontains=q)
+        )
+    if kind:
+        rows = rows.filter(certification_kind=kind)
+    return rows.distinct().order_by("code")
+
+
+def occupation_by_code(*, code: str) -> Occupation | None:
+    return Occupation.objects.filter(code=code).first()
+
+
+def standards_of(*, occupation: Occupation) -> QuerySet[Standard]:
+    return occupation.standards.order_by("-edition_year", "kind")
+
+
+def standard_current(*, occupation: Occupation) -> Standard | None:
+    """The standard applications follow: the newest national edition, else the newest of any
+    kind."""
+    rows = standards_of(occupation=occupation)
+    return rows.filter(kind="national").first() or rows.first()
+
+
+@dataclass(frozen=True)
+class WeightTable:
+    part: str
+    part_label: str
+    levels: list[int]
+    rows: list[tuple[str, str, list[int | None]]]  # section, item, percent per level
+    totals: list[int]
+
+
+def weight_tables(*, standard: Standard) -> list[WeightTable]:
+    """The weight table laid out as published: one column per level."""
+    levels = standard.level_list
+    tables = []
+    items = list(standard.weights.order_by("position", "id"))
+    for part, label in (("theory", "理论知识"), ("practical", "操作技能")):
+        mine = [w for w in items if w.part == part]
+        if not mine:
+            continue
+        keys: list[tuple[str, str]] = []
+        for w in mine:
+            if (w.section, w.item) not in keys:
+                keys.append((w.section, w.item))
+        cells = {(w.section, w.item, w.level): w.percent for w in mine}
+        rows = [(s, i, [cells.get((s, i, lv)) for lv in levels]) for s, i in keys]
+        totals = [sum(w.percent for w in mine if w.level == lv) for lv in levels]
+        tables.append(WeightTable(part, label, levels, rows, totals))
+    return tables
+
+
+@dataclass(frozen=True)
+class ElementNode:
+    element: Element
+    depth: int
+
+
+def element_tree(*, standard: Standard) -> list[ElementNode]:
+    """Depth-first, in file order (one query)."""
+    elements = list(standard.elements.order_by("position", "id"))
+    children: dict[int | None, list[Element]] = {}
+    for e in elements:
+        children.setdefault(e.parent_id, []).append(e)
+    out: list[ElementNode] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for e in children.get(parent, []):
+            out.append(ElementNode(e, depth))
+            walk(e.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def directory_on(*, day: dt.date, province: str = "") -> QuerySet[DirectoryEntry]:
+    """Entries in force on `day`: the national list plus the province's own."""
+    return (
+        DirectoryEntry.objects.filter(effective_from__lte=day)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
+        .filter(province__in=["", province] if province else [""])
+        .select_related("occupation", "specialty")
+        .order_by("occupation__code", "-level")
+    )
+
+
+def directory_certifiable(
+    *, occupation_code: str, level: int, day: dt.date, province: str = ""
+) -> bool:
+    """Was occupation × level on the directory on `day`? ("was 4-07-03-02 三级 certifiable on
+    2025-03-01?")"""
+    return (
+        directory_on(day=day, province=province)
+        .filter(occupation__code=occupation_code, level=level)
+        .exists()
+    )
+
+
+def directory_history(*, occupation: Occupation) -> QuerySet[DirectoryChange]:
+    return (
+        DirectoryChange.objects.filter(entry__occupation=occupation)
+        .select_related("entry", "actor")
+        .order_by("-effective_date", "-id")
+    )
+
+
+def legacy_level_map() -> dict[str, int]:
+    return dict(LegacyLevel.objects.values_list("name", "level"))
+
+
+def standards_export_docs(*, occupations: QuerySet[Occupation]) -> list[OccupationDoc]:
+    """The catalogue as exchange documents (what export writes and import reads)."""
+    rows = occupations.prefetch_related(
+        "specialties",
+        Prefetch("standards", queryset=Standard.objects.order_by("-edition_year", "kind")),
+        Prefetch("standards__weights", queryset=WeightItem.objects.order_by("position", "id")),
+        Prefetch(
+            "standards__elements",
+            queryset=Element.objects.select_related("parent").order_by("position", "id"),
+        ),
+    )
+    docs = []
+    for o in rows:
+        docs.append(
+            OccupationDoc(
+                code=o.code,
+                name=o.name,
+                certification_kind=o.certification_kind,
+                description=o.description,
+                code_note=o.code_note,
+                specialties=[(s.name, s.code) for s in o.specialties.all()],
+                standards=[
+                    StandardDoc(
+                        kind=s.kind,
+                        code=s.code,
+                        name=s.name,
+                        edition_year=s.edition_year,
+                        levels=s.level_list,
+                        rule_set=s.rule_set_code,
+                        note=s.note,
+                        weights=[
+                            WeightRow(w.part, w.level, w.section, w.item, w.percent)
+                            for w in s.weights.all()
+                        ],
+                        elements=[
+                            ElementRow(
+                                e.code,
+                                e.name,
+                                e.parent.code if e.parent else "",
+                                e.importance,
+                                sorted(e.levels, reverse=True),
+                            )
+                            for e in s.elements.all()
+                        ],
+                    )
+                    for s in o.standards.all()
+                ],
+            )
+        )
+    return docs

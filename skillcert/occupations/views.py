@@ -1,0 +1,251 @@
+"""Catalogue pages. Browsing is public; edits are for the province authority and go through
+the services."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from skillcert.common.errors import DomainError
+from skillcert.common.exports import xlsx_response
+from skillcert.occupations.formats import dump_json, dump_xlsx, dump_yaml, parse_upload
+from skillcert.occupations.forms import (
+    DirectoryAddForm,
+    DirectoryQueryForm,
+    DirectoryRemoveForm,
+    ImportForm,
+    OccupationEditForm,
+)
+from skillcert.occupations.models import CertificationKind, DirectoryEntry, Occupation, Standard
+from skillcert.occupations.selectors import (
+    directory_history,
+    directory_on,
+    element_tree,
+    occupations_search,
+    standards_export_docs,
+    weight_tables,
+)
+from skillcert.occupations.services import (
+    directory_entry_add,
+    directory_entry_remove,
+    occupation_update,
+    standards_import,
+)
+
+EXPORT_TYPES = {
+    "yaml": "application/yaml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _export(occupations: list[Occupation] | object, fmt: str, stem: str) -> HttpResponse:
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    docs = standards_export_docs(occupations=occupations)  # type: ignore[arg-type]
+    body = {"yaml": dump_yaml, "json": dump_json, "xlsx": dump_xlsx}[fmt](docs)
+    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stem)}.{fmt}"
+    return response
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    rows = occupations_search(q=q, kind=kind if kind in CertificationKind.values else "")
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "职业目录.xlsx",
+            ["职业编码", "职业名称", "认定类别", "编码说明"],
+            ((o.code, o.name, o.get_certification_kind_display(), o.code_note) for o in rows),
+        )
+    page = Paginator(rows.prefetch_related("standards"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "occupations/catalogue.html",
+        {
+            "page": page,
+            "q": q,
+            "kind": kind,
+            "kinds": CertificationKind.choices,
+            "can_edit": request.user.has_perm("occupations.edit_catalogue"),
+        },
+    )
+
+
+def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    return _export(Occupation.objects.order_by("code"), fmt, "职业技能标准")
+
+
+def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    occupation = get_object_or_404(Occupation, code=code)
+    can_edit = request.user.has_perm("occupations.edit_catalogue")
+    add_form = DirectoryAddForm(prefix="add")
+    remove_form = DirectoryRemoveForm(prefix="remove")
+    edit_form = OccupationEditForm(
+        prefix="edit",
+        initial={
+            "code": occupation.code,
+            "name": occupation.name,
+            "certification_kind": occupation.certification_kind,
+            "code_note": occupation.code_note,
+        },
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        action = request.POST.get("action")
+        try:
+            if action == "add":
+                add_form = DirectoryAddForm(request.POST, prefix="add")
+                if add_form.is_valid():
+                    d = add_form.cleaned_data
+                    directory_entry_add(
+                        occupation=occupation,
+                        level=d["level"],
+                        effective_from=d["effective_from"],
+                        document_no=d["document_no"],
+                        reason=d["reason"],
+                        province=d["province"].strip(),
+                        actor=request.user,
+                    )
+                    messages.success(request, "已列入目录")
+                    return HttpResponseRedirect(
+                        reverse("occupations:detail", args=[occupation.code])
+                    )
+            elif action == "remove":
+                remove_form = DirectoryRemoveForm(request.POST, prefix="remove")
+                if remove_form.is_valid():
+                    d = remove_form.cleaned_data
+                    entry = get_object_or_404(DirectoryEntry, pk=d["entry"], occupation=occupation)
+                    directory_entry_remove(
+                        entry=entry,
+                        effective_to=d["effective_to"],
+                        document_no=d["document_no"],
+                        reason=d["reason"],
+                        actor=request.user,
+                    )
+                    messages.success(request, "已移出目录")
+                    return HttpResponseRedirect(
+                        reverse("occupations:detail", args=[occupation.code])
+                    )
+            elif action == "edit":
+                edit_form = OccupationEditForm(request.POST, prefix="edit")
+                if edit_form.is_valid():
+                    d = edit_form.cleaned_data
+                    occupation = occupation_update(
+                        occupation=occupation,
+                        code=d["code"],
+                        name=d["name"],
+                        certification_kind=d["certification_kind"],
+                        code_note=d["code_note"],
+                        actor=request.user,
+                    )
+                    messages.success(request, "已保存")
+                    return HttpResponseRedirect(
+                        reverse("occupations:detail", args=[occupation.code])
+                    )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "occupations/occupation_detail.html",
+        {
+            "occupation": occupation,
+            "specialties": occupation.specialties.all(),
+            "standards": occupation.standards.order_by("-edition_year", "kind"),
+            "entries": occupation.directory_entries.select_related("specialty").order_by(
+                "-level", "effective_from"
+            ),
+            "history": directory_history(occupation=occupation),
+            "can_edit": can_edit,
+            "add_form": add_form,
+            "remove_form": remove_form,
+            "edit_form": edit_form,
+        },
+    )
+
+
+def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    standard = get_object_or_404(Standard.objects.select_related("occupation"), pk=pk)
+    return render(
+        request,
+        "occupations/standard_detail.html",
+        {
+            "standard": standard,
+            "tables": weight_tables(standard=standard),
+            "tree": element_tree(standard=standard),
+        },
+    )
+
+
+def standard_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    standard = get_object_or_404(Standard.objects.select_related("occupation"), pk=pk)
+    return _export(Occupation.objects.filter(pk=standard.occupation_id), fmt, standard.name)
+
+
+def standards_import_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("occupations.edit_catalogue"):
+        raise Http404
+    form = ImportForm()
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > MAX_UPLOAD_BYTES:
+                form.add_error("file", "文件不能超过 5 MB")
+            else:
+                try:
+                    docs = parse_upload(upload.name, upload.read())
+                    report = standards_import(occupations=docs, actor=request.user)
+                except DomainError as exc:
+                    form.add_error("file", exc.message)
+                else:
+                    messages.success(
+                        request,
+                        f"导入完成：新增职业 {report.occupations_created} 个，"
+                        f"更新 {report.occupations_updated} 个，"
+                        f"标准 {report.standards_written} 个，比重条目 {report.weight_rows} 条，"
+                        f"鉴定要素 {report.elements} 个",
+                    )
+                    return HttpResponseRedirect(reverse("occupations:catalogue"))
+    return render(request, "occupations/import.html", {"form": form})
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = DirectoryQueryForm(request.GET or None, initial={"day": today})
+    day, code, level = today, "", None
+    if form.is_bound and form.is_valid():
+        day = form.cleaned_data["day"]
+        code = form.cleaned_data["code"].strip()
+        level = form.cleaned_data["level"]
+    province = settings.SKILLCERT_PROVINCE
+    rows = directory_on(day=day, province=province)
+    if code:
+        rows = rows.filter(occupation__code=code)
+    if level:
+        rows = rows.filter(level=level)
+    answer = None
+    if code and level:
+        answer = rows.exists()
+    return render(
+        request,
+        "occupations/directory.html",
+        {
+            "form": form,
+            "rows": rows[:500],
+            "day": day,
+            "code": code,
+            "level": level,
+            "answer": answer,
+        },
+    )
