@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.security import APIKeyCookie, HttpBearer
 
 from skillcert.accounts.models import ApiToken
@@ -90,9 +90,9 @@ class WorkdaysAddOut(Schema):
     tags=["workdays"],
     summary="起始日之后的第 n 个工作日",
 )
-def api_workdays_add(request: HttpRequest, start: dt.date, n: int) -> dict[str, Any]:
-    if not 0 <= n <= 1000:
-        raise DomainError("workdays.n_range", "工作日数应在 0 到 1000 之间", field="n")
+def api_workdays_add(
+    request: HttpRequest, start: dt.date, n: int = Query(..., ge=0, le=1000)
+) -> dict[str, Any]:
     return {"start": start, "n": n, "date": workdays_add(start, n)}
 
 
