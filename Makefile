@@ -21,14 +21,16 @@ $(BIN)/.installed: pyproject.toml uv.lock
 	@$(BIN)/uv sync --frozen --inexact --python $(PY) --quiet
 	@touch $@
 
-## fonts: Noto CJK for PDFs (tickets, certificates); installed from Debian when missing
+## fonts: Noto CJK for PDFs (tickets, certificates) and HanaMin (花园明朝) as the fallback for
+## rare characters in names (CJK extensions B-F); installed from Debian when missing
+FONT_PACKAGES := fonts-noto-cjk fonts-hanazono
 fonts:
-	@if ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then :; \
+	@if [ -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] && [ -f /usr/share/fonts/truetype/hanazono/HanaMinB.ttf ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  echo "正在安装中文字体 fonts-noto-cjk ..."; \
-	  (apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null)) \
-	  || { echo "无法安装 fonts-noto-cjk，请手动安装后重试"; exit 1; }; \
-	else echo "缺少 Noto CJK 字体：请执行 sudo apt-get install fonts-noto-cjk"; exit 1; fi
+	  echo "正在安装中文字体 $(FONT_PACKAGES) ..."; \
+	  (apt-get install -y -qq $(FONT_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(FONT_PACKAGES) >/dev/null)) \
+	  || { echo "无法安装 $(FONT_PACKAGES)，请手动安装后重试"; exit 1; }; \
+	else echo "缺少中文字体：请执行 sudo apt-get install $(FONT_PACKAGES)"; exit 1; fi
 
 setup: install fonts
 	@mkdir -p var
