@@ -1,0 +1,65 @@
+"""Which characters the certificate fonts can draw. typst silently draws a box (tofu) for a
+character no font has; a certificate must never do that, so names are checked first."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont
+
+from skillcert.common.errors import DomainError
+
+# Tried in order, like typst's fallback list: Noto Serif CJK SC for the body, then HanaMin A/B
+# (花园明朝) for rare characters of CJK extensions A–F.
+FONT_FILES = (
+    ("Noto Serif CJK SC", Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")),
+    ("Noto Sans CJK SC", Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")),
+    ("HanaMinA", Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf")),
+    ("HanaMinB", Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")),
+)
+FONT_FAMILIES = tuple(family for family, _ in FONT_FILES)
+
+
+def font_dirs() -> list[str]:
+    return sorted({str(path.parent) for _, path in FONT_FILES if path.exists()})
+
+
+def _cmap(path: Path) -> set[int]:
+    fonts = TTCollection(str(path)).fonts if path.suffix == ".ttc" else [TTFont(str(path))]
+    covered: set[int] = set()
+    for font in fonts:
+        covered.update(font.getBestCmap() or {})
+    return covered
+
+
+@cache
+def covered_codepoints() -> frozenset[int]:
+    missing = [str(path) for _, path in FONT_FILES[:1] if not path.exists()]
+    if missing:
+        raise DomainError(
+            "certificate.fonts_missing",
+            f"缺少证书字体 {missing}：请安装 fonts-noto-cjk 和 fonts-hanazono"
+            "（make setup 会自动安装）",
+        )
+    covered: set[int] = set()
+    for _, path in FONT_FILES:
+        if path.exists():
+            covered |= _cmap(path)
+    return frozenset(covered)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    covered = covered_codepoints()
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+
+
+def require_glyphs(text: str, *, field: str) -> None:
+    missing = missing_glyphs(text)
+    if missing:
+        shown = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in missing)
+        raise DomainError(
+            "certificate.glyph_missing",
+            f"证书字体无法显示以下字符：{shown}。请安装含该字符的字体后再生成证书",
+            field=field,
+        )

@@ -1,0 +1,53 @@
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from skillcert.certificates.fonts import missing_glyphs
+from skillcert.certificates.render import CertificateFields, render_certificate_pdf
+from skillcert.common.errors import DomainError
+
+
+def _fields(name="张三"):
+    return CertificateFields(
+        title="职业技能等级证书",
+        name=name,
+        id_type="居民身份证",
+        id_number="3201**********1234",
+        occupation="企业人力资源管理师",
+        specialty="--",
+        level="三级/高级工",
+        number="Y000032001064253000001",
+        organization="南京金陵人力资源职业技能评价中心",
+        issue_date="2025年6月30日",
+    )
+
+
+def _photo():
+    buffer = io.BytesIO()
+    Image.new("RGB", (295, 413), (200, 220, 240)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_rare_characters_in_names_are_covered_by_the_fonts():
+    assert missing_glyphs("张䶮𠅤龑") == []
+
+
+def test_renders_a_one_page_a4_pdf_with_rare_name_and_photo():
+    pdf = render_certificate_pdf(
+        _fields("张䶮𠅤"), verify_url="https://example.cn/v/k1.x.y", photo=_photo()
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) == 1
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.2\d* 841\.8", pdf)
+
+
+def test_a_character_no_font_has_fails_loudly_instead_of_printing_a_box():
+    with pytest.raises(DomainError) as err:
+        render_certificate_pdf(
+            _fields("王\U00030000"), verify_url="https://example.cn/v/t", photo=None
+        )
+    assert err.value.code == "certificate.glyph_missing"
+    assert "U+30000" in err.value.message
+    assert err.value.field == "name"
