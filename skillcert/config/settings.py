@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "skillcert.audit",
     "skillcert.workdays",
     "skillcert.operations",
+    "skillcert.exams",
+    "skillcert.certificates",
     "skillcert.organizations",
     "skillcert.occupations",
     "skillcert.eligibility",
