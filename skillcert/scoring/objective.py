@@ -1,0 +1,217 @@
+"""Objective scoring and item analysis (pure NumPy, no ORM).
+
+Responses are bit masks of the options chosen (A=1, B=2, C=4, … ; true = A, false = B; 0 =
+blank), one uint8 per candidate and item. The key uses the same encoding. Work is done in
+chunks of rows, so a million answer sheets need memory for one chunk, not for all of them.
+
+Scoring rules:
+* single choice and true/false: full score when the response equals the key;
+* multiple choice: all-or-nothing (response equals key), or — with `partial_credit` — a
+  response that chooses no wrong option earns `partial_ratio` of the score (the usual
+  "少选得部分分、错选不得分").
+
+Item analysis (classical test theory): facility (mean score / max), point-biserial
+discrimination against the rest score (total minus the item, so an item does not correlate
+with itself), upper-lower 27 % discrimination, option counts for distractor analysis,
+Cronbach's α (equal to KR-20 when every item is dichotomous), and the score distribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from skillcert.common.errors import DomainError
+
+SINGLE, MULTIPLE, TRUE_FALSE = "single", "multiple", "true_false"
+ITEM_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE)
+OPTION_LETTERS = "ABCDEFGH"
+CHUNK_ROWS = 100_000
+FLAG_FACILITY_LOW, FLAG_FACILITY_HIGH, FLAG_DISCRIMINATION_LOW = 0.2, 0.95, 0.1
+
+
+@dataclass(frozen=True)
+class ObjectiveKey:
+    item_ids: tuple[str, ...]
+    types: tuple[str, ...]
+    keys: np.ndarray  # uint8 bit masks, one per item
+    scores: np.ndarray  # float64 full score per item
+    partial_credit: bool = False
+    partial_ratio: float = 0.5
+
+    def __post_init__(self) -> None:
+        n = len(self.item_ids)
+        if not (len(self.types) == len(self.keys) == len(self.scores) == n):
+            raise DomainError("scoring.key_shape", "标准答案的题目数、题型、答案和分值数量不一致")
+        if any(t not in ITEM_TYPES for t in self.types):
+            raise DomainError("scoring.item_type", "题型应为 single、multiple 或 true_false")
+        if np.any(self.keys == 0):
+            raise DomainError("scoring.key_blank", "标准答案中有空答案")
+        if not 0 <= self.partial_ratio <= 1:
+            raise DomainError("scoring.partial_ratio", "部分得分比例应在 0 到 1 之间")
+
+
+def parse_choice(text: str) -> int:
+    """'ACD' -> 0b1101; '' -> 0; '对'/'T'/'√' -> A, '错'/'F'/'×' -> B."""
+    value = text.strip().upper()
+    if value in {"", "-"}:
+        return 0
+    if value in {"T", "对", "√", "TRUE", "Y"}:
+        return 1
+    if value in {"F", "错", "×", "FALSE", "N"}:
+        return 2
+    mask = 0
+    for letter in value:
+        index = OPTION_LETTERS.find(letter)
+        if index < 0:
+            raise ValueError(letter)
+        mask |= 1 << index
+    return mask
+
+
+def format_choice(mask: int) -> str:
+    return "".join(letter for i, letter in enumerate(OPTION_LETTERS) if mask & (1 << i))
+
+
+def item_scores(key: ObjectiveKey, responses: np.ndarray) -> np.ndarray:
+    """Score matrix (rows × items, float32) for one chunk of responses."""
+    exact = responses == key.keys[None, :]
+    earned = exact * key.scores[None, :].astype(np.float32)
+    if key.partial_credit:
+        multiple = np.array([t == MULTIPLE for t in key.types])
+        if multiple.any():
+            chosen_only_right = (responses & ~key.keys[None, :]) == 0
+            partial = chosen_only_right & (responses != 0) & ~exact & multiple[None, :]
+            earned = earned + partial * (key.scores * key.partial_ratio)[None, :].astype(np.float32)
+    return earned.astype(np.float32, copy=False)
+
+
+def score_totals(key: ObjectiveKey, responses: np.ndarray) -> np.ndarray:
+    totals = np.empty(len(responses), dtype=np.float64)
+    for start in range(0, len(responses), CHUNK_ROWS):
+        chunk = responses[start : start + CHUNK_ROWS]
+        totals[start : start + len(chunk)] = item_scores(key, chunk).sum(axis=1, dtype=np.float64)
+    return totals
+
+
+@dataclass
+class ItemStats:
+    item_id: str
+    facility: float
+    point_biserial: float
+    upper_lower: float
+    option_counts: dict[str, int]
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    candidates: int
+    items: list[ItemStats]
+    alpha: float
+    mean: float
+    std: float
+    distribution: dict[str, int]  # "0-9": n, …, "90-100": n (percent of the maximum)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "candidates": self.candidates,
+            "alpha": round(self.alpha, 4),
+            "mean": round(self.mean, 3),
+            "std": round(self.std, 3),
+            "distribution": self.distribution,
+            "items": [
+                {
+                    "item_id": s.item_id,
+                    "facility": round(s.facility, 4),
+                    "point_biserial": round(s.point_biserial, 4),
+                    "upper_lower": round(s.upper_lower, 4),
+                    "option_counts": s.option_counts,
+                    "flags": s.flags,
+                }
+                for s in self.items
+            ],
+        }
+
+
+def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Analysis:
+    n, k = responses.shape
+    if n < 2:
+        raise DomainError("scoring.too_few", "至少需要2名考生的作答才能进行试题分析")
+    max_scores = key.scores.astype(np.float64)
+    order = np.argsort(totals, kind="stable")
+    group = max(1, round(n * 0.27))
+    lower_mask = np.zeros(n, dtype=bool)
+    upper_mask = np.zeros(n, dtype=bool)
+    lower_mask[order[:group]] = True
+    upper_mask[order[-group:]] = True
+
+    sum_x = np.zeros(k)  # per item: Σx, Σx², Σx·rest, Σrest, Σrest²
+    sum_x2 = np.zeros(k)
+    sum_xr = np.zeros(k)
+    sum_r = np.zeros(k)
+    sum_r2 = np.zeros(k)
+    upper = np.zeros(k)
+    lower = np.zeros(k)
+    options = np.zeros((k, 256), dtype=np.int64)
+    item_index = np.arange(k)
+    for start in range(0, n, CHUNK_ROWS):
+        chunk = responses[start : start + CHUNK_ROWS]
+        x = item_scores(key, chunk).astype(np.float64)
+        t = totals[start : start + len(chunk)]
+        rest = t[:, None] - x
+        sum_x += x.sum(axis=0)
+        sum_x2 += (x * x).sum(axis=0)
+        sum_xr += (x * rest).sum(axis=0)
+        sum_r += rest.sum(axis=0)
+        sum_r2 += (rest * rest).sum(axis=0)
+        upper += x[upper_mask[start : start + len(chunk)]].sum(axis=0)
+        lower += x[lower_mask[start : start + len(chunk)]].sum(axis=0)
+        flat = (item_index[None, :] * 256 + chunk.astype(np.int64)).ravel()
+        options += np.bincount(flat, minlength=k * 256).reshape(k, 256)
+
+    mean_x = sum_x / n
+    var_x = np.maximum(sum_x2 / n - mean_x**2, 0.0)
+    mean_r = sum_r / n
+    var_r = np.maximum(sum_r2 / n - mean_r**2, 0.0)
+    cov = sum_xr / n - mean_x * mean_r
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pbis = np.where((var_x > 0) & (var_r > 0), cov / np.sqrt(var_x * var_r), 0.0)
+        facility = np.where(max_scores > 0, mean_x / max_scores, 0.0)
+        upper_lower = (upper - lower) / (group * max_scores)
+    var_total = float(totals.var())
+    alpha = float(k / (k - 1) * (1 - var_x.sum() / var_total)) if k > 1 and var_total > 0 else 0.0
+
+    stats: list[ItemStats] = []
+    for i in range(k):
+        counts = {
+            (format_choice(mask) or "未答"): int(count)
+            for mask, count in enumerate(options[i])
+            if count
+        }
+        flags = []
+        if facility[i] < FLAG_FACILITY_LOW:
+            flags.append("too_hard")
+        if facility[i] > FLAG_FACILITY_HIGH:
+            flags.append("too_easy")
+        if pbis[i] < FLAG_DISCRIMINATION_LOW:
+            flags.append("low_discrimination")
+        stats.append(
+            ItemStats(
+                key.item_ids[i],
+                float(facility[i]),
+                float(pbis[i]),
+                float(upper_lower[i]),
+                counts,
+                flags,
+            )
+        )
+    maximum = float(max_scores.sum())
+    percent = np.clip((totals / maximum * 100) if maximum else totals * 0, 0, 100)
+    bins = np.minimum((percent // 10).astype(int), 9)
+    histogram = np.bincount(bins, minlength=10)
+    distribution = {
+        (f"{10 * b}-{10 * b + 9}" if b < 9 else "90-100"): int(histogram[b]) for b in range(10)
+    }
+    return Analysis(n, stats, alpha, float(totals.mean()), float(totals.std()), distribution)
