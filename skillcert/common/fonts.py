@@ -1,5 +1,5 @@
-"""Which characters the certificate fonts can draw. typst silently draws a box (tofu) for a
-character no font has; a certificate must never do that, so names are checked first."""
+"""Which characters the PDF fonts can draw. typst silently draws a box (tofu) for a
+character no font has; a certificate or ticket must never do that, so names are checked first."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def covered_codepoints() -> frozenset[int]:
     missing = [str(path) for _, path in FONT_FILES[:1] if not path.exists()]
     if missing:
         raise DomainError(
-            "certificate.fonts_missing",
-            f"缺少证书字体 {missing}：请安装 fonts-noto-cjk 和 fonts-hanazono"
+            "pdf.fonts_missing",
+            f"缺少中文字体 {missing}：请安装 fonts-noto-cjk 和 fonts-hanazono"
             "（make setup 会自动安装）",
         )
     covered: set[int] = set()
@@ -59,7 +59,7 @@ def require_glyphs(text: str, *, field: str) -> None:
     if missing:
         shown = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in missing)
         raise DomainError(
-            "certificate.glyph_missing",
-            f"证书字体无法显示以下字符：{shown}。请安装含该字符的字体后再生成证书",
+            "pdf.glyph_missing",
+            f"字体无法显示以下字符：{shown}。请安装含该字符的字体后再生成文档",
             field=field,
         )

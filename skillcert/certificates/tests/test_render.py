@@ -4,9 +4,9 @@ import re
 import pytest
 from PIL import Image
 
-from skillcert.certificates.fonts import missing_glyphs
 from skillcert.certificates.render import CertificateFields, render_certificate_pdf
 from skillcert.common.errors import DomainError
+from skillcert.common.fonts import missing_glyphs
 
 
 def _fields(name="张三"):
@@ -48,6 +48,6 @@ def test_a_character_no_font_has_fails_loudly_instead_of_printing_a_box():
         render_certificate_pdf(
             _fields("王\U00030000"), verify_url="https://example.cn/v/t", photo=None
         )
-    assert err.value.code == "certificate.glyph_missing"
+    assert err.value.code == "pdf.glyph_missing"
     assert "U+30000" in err.value.message
     assert err.value.field == "name"
