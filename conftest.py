@@ -121,3 +121,16 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         importlib.import_module(
             "skillcert.workdays.migrations.0002_seed_from_chinesecalendar"
         ).seed(apps, None)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only (row locks across threads, for instance) are skipped when
+    the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
 from ninja.security import APIKeyCookie, HttpBearer
@@ -14,7 +14,10 @@ from ninja.security import APIKeyCookie, HttpBearer
 from skillcert.accounts.models import ApiToken
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
-from skillcert.organizations.selectors import organizations_visible
+from skillcert.itembank.api import router as itembank_router
+from skillcert.organizations.api import directory_router
+from skillcert.organizations.api import router as organizations_router
+from skillcert.personnel.api import router as personnel_router
 from skillcert.workdays.selectors import workdays_add, workdays_between
 
 
@@ -44,11 +47,40 @@ class TokenAuth(HttpBearer):
         return row.user
 
 
-api = NinjaAPI(
+# Answers any operation can give: every object is fetched through a scope (404 for what the
+# caller may not see), authentication and CSRF (401/403), input validation (422), throttling.
+COMMON_RESPONSES = {
+    "401": "未登录或令牌无效",
+    "403": "无权操作（或缺少 CSRF 令牌 / 动态口令）",
+    "404": "未找到该记录或无权访问",
+    "422": "请求参数不符合接口定义",
+    "429": "请求过于频繁",
+}
+
+
+class SkillcertAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for path_item in schema["paths"].values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in COMMON_RESPONSES.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                    )
+        return schema
+
+
+api = SkillcertAPI(
     title="skillcert API",
     version="1",
     description="职业技能等级认定平台接口。错误响应统一为 {code, message, field}。",
-    auth=[SessionAuth(), TokenAuth()],
+    # Token first: the cookie authenticator enforces CSRF, which a token client cannot send.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
     urls_namespace="api",
@@ -64,6 +96,12 @@ class ErrorOut(Schema):
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": "未找到该记录或无权访问", "field": None}
+    return api.create_response(request, body, status=404)
 
 
 class RootOut(Schema):
@@ -114,23 +152,8 @@ def api_workdays_between(request: HttpRequest, a: dt.date, b: dt.date) -> dict[s
     return {"a": a, "b": b, "workdays": workdays_between(a, b)}
 
 
-class OrganizationOut(Schema):
-    id: int
-    name: str
-    kind: str
-    uscc: str
-    region_code: str
-
-
-@api.get(
-    "/v1/organizations",
-    response=list[OrganizationOut],
-    tags=["organizations"],
-    summary="评价机构（按权限范围）",
-)
-def api_organizations(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
-    orgs = organizations_visible(scope=scope_for(request.user), q=q[:100])[:500]
-    return [
-        {"id": o.pk, "name": o.name, "kind": o.kind, "uscc": o.uscc, "region_code": o.region_id}
-        for o in orgs
-    ]
+api.add_router("/v1/organizations", organizations_router)
+api.add_router("/v1/directory", directory_router)
+api.add_router("/v1/personnel", personnel_router)
+api.add_router("/v1/itembank", itembank_router)
+api.add_router("/v1/applications", "skillcert.applications.api.router")

@@ -77,6 +77,11 @@ INSTALLED_APPS = [
     "skillcert.organizations",
     "skillcert.occupations",
     "skillcert.eligibility",
+    "skillcert.itembank",
+    "skillcert.personnel",
+    "skillcert.plans",
+    "skillcert.candidates",
+    "skillcert.applications",
 ]
 
 MIDDLEWARE = [

@@ -1,18 +1,51 @@
+"""Organisation writes outside the filing workflow: registering an organisation, suspension
+and resumption, revocation, voluntary exit and dropping scope lines. Filing itself lives in
+`filing.py`, credit in `credit.py`, annual reports in `annual_reports.py`."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import validate_uscc
-from skillcert.organizations.models import EvaluationOrg, OrgKind
+from skillcert.organizations.locks import org_lock
+from skillcert.organizations.models import (
+    OPEN_FILING_STATUSES,
+    CreditEvent,
+    CreditEventKind,
+    EvaluationOrg,
+    FilingApplication,
+    FilingStatus,
+    OrgEvent,
+    OrgEventKind,
+    OrgKind,
+    OrgScope,
+    OrgStatus,
+)
+from skillcert.organizations.permissions import (
+    actor_user,
+    require_officer_over,
+    require_province_officer_over,
+    require_staff_or_officer,
+)
+from skillcert.organizations.transitions import check_org_move
 from skillcert.regions.models import Region
 
 
 def organization_create(
-    *, name: str, kind: str, uscc: str, region: Region, actor: Any
+    *,
+    name: str,
+    kind: str,
+    uscc: str,
+    region: Region,
+    actor: Any,
+    contact_name: str = "",
+    contact_phone: str = "",
+    address: str = "",
 ) -> EvaluationOrg:
     name = name.strip()
     if not name:
@@ -22,7 +55,15 @@ def organization_create(
     uscc = validate_uscc(uscc)
     try:
         with transaction.atomic():
-            org = EvaluationOrg.objects.create(name=name, kind=kind, uscc=uscc, region=region)
+            org = EvaluationOrg.objects.create(
+                name=name,
+                kind=kind,
+                uscc=uscc,
+                region=region,
+                contact_name=contact_name.strip(),
+                contact_phone=contact_phone.strip(),
+                address=address.strip(),
+            )
             audit_record(
                 actor=actor,
                 action="org.create",
@@ -39,3 +80,192 @@ def organization_create(
             "org.uscc_taken", f"统一社会信用代码 {uscc} 已登记", field="uscc"
         ) from None
     return org
+
+
+def _required(value: str, code: str, message: str, field: str) -> str:
+    value = value.strip()
+    if not value:
+        raise DomainError(code, message, field=field)
+    return value
+
+
+def _move(
+    *,
+    org: EvaluationOrg,
+    target: str,
+    event: str,
+    actor: Any,
+    reason: str,
+    document_no: str = "",
+    close_scope: bool = False,
+) -> EvaluationOrg:
+    """Move the (locked) organisation to `target`, writing its event row and audit event."""
+    previous = org.status
+    check_org_move(previous, target)
+    org.status = target
+    org.save(update_fields=["status"])
+    data: dict[str, Any] = {}
+    if close_scope:
+        closed = OrgScope.objects.filter(org=org, active=True).update(
+            active=False, until=timezone.localdate()
+        )
+        # Open applications die with the filing; a new filing starts from scratch.
+        FilingApplication.objects.filter(org=org, status__in=OPEN_FILING_STATUSES).update(
+            status=FilingStatus.WITHDRAWN, decided_at=timezone.now()
+        )
+        data["scope_closed"] = closed
+    OrgEvent.objects.create(
+        org=org,
+        kind=event,
+        reason=reason,
+        document_no=document_no,
+        data=data,
+        actor=actor_user(actor),
+    )
+    audit_record(
+        actor=actor,
+        action=f"org.{event}",
+        obj=org,
+        changes={
+            "status": [previous, target],
+            "reason": [None, reason],
+            "document_no": [None, document_no],
+        },
+    )
+    return org
+
+
+def organization_suspend(
+    *, org: EvaluationOrg, reason: str, document_no: str, actor: Any
+) -> EvaluationOrg:
+    """Suspend certification (暂停): no plans or certificates until resumed."""
+    require_officer_over(actor, org)
+    reason = _required(reason, "org.reason_required", "请填写暂停原因", "reason")
+    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        _move(
+            org=org,
+            target=OrgStatus.SUSPENDED,
+            event=OrgEventKind.SUSPENDED,
+            actor=actor,
+            reason=reason,
+            document_no=document_no,
+        )
+        CreditEvent.objects.create(
+            org=org,
+            kind=CreditEventKind.SUSPENDED,
+            occurred_on=timezone.localdate(),
+            description=reason,
+            document_no=document_no,
+            actor=actor_user(actor),
+        )
+    return org
+
+
+def organization_resume(*, org: EvaluationOrg, reason: str, actor: Any) -> EvaluationOrg:
+    require_officer_over(actor, org)
+    reason = _required(reason, "org.reason_required", "请填写恢复原因（整改情况）", "reason")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        if org.status != OrgStatus.SUSPENDED:
+            raise DomainError(
+                "org.not_suspended", f"机构当前状态为“{OrgStatus(org.status).label}”，无需恢复"
+            )
+        _move(
+            org=org, target=OrgStatus.FILED, event=OrgEventKind.RESUMED, actor=actor, reason=reason
+        )
+    return org
+
+
+def organization_revoke(
+    *, org: EvaluationOrg, reason: str, document_no: str, actor: Any
+) -> EvaluationOrg:
+    """Revoke the filing (province only). The number stays on record and is never reissued."""
+    require_province_officer_over(actor, org)
+    reason = _required(reason, "org.reason_required", "请填写撤销原因", "reason")
+    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        _move(
+            org=org,
+            target=OrgStatus.REVOKED,
+            event=OrgEventKind.REVOKED,
+            actor=actor,
+            reason=reason,
+            document_no=document_no,
+            close_scope=True,
+        )
+        CreditEvent.objects.create(
+            org=org,
+            kind=CreditEventKind.REVOKED,
+            occurred_on=timezone.localdate(),
+            description=reason,
+            document_no=document_no,
+            actor=actor_user(actor),
+        )
+    return org
+
+
+def organization_exit(*, org: EvaluationOrg, reason: str, actor: Any) -> EvaluationOrg:
+    """Voluntary exit (退出), asked by the organisation or recorded by an officer."""
+    require_staff_or_officer(actor, org)
+    reason = _required(reason, "org.reason_required", "请填写退出原因", "reason")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        _move(
+            org=org,
+            target=OrgStatus.EXITED,
+            event=OrgEventKind.EXITED,
+            actor=actor,
+            reason=reason,
+            close_scope=True,
+        )
+    return org
+
+
+def organization_scope_drop(
+    *, org: EvaluationOrg, scope_ids: list[int], reason: str, actor: Any
+) -> int:
+    """Drop scope lines without review (narrowing needs no approval). Returns lines dropped."""
+    require_staff_or_officer(actor, org)
+    reason = _required(reason, "org.reason_required", "请填写缩减原因", "reason")
+    if not scope_ids:
+        raise DomainError("org.scope_lines_required", "请选择要缩减的认定范围", field="scope")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        if org.status not in (OrgStatus.FILED, OrgStatus.SUSPENDED):
+            raise DomainError(
+                "org.not_filed", f"机构当前状态为“{OrgStatus(org.status).label}”，没有可缩减的范围"
+            )
+        rows = list(
+            OrgScope.objects.filter(org=org, active=True, pk__in=scope_ids).select_related(
+                "occupation"
+            )
+        )
+        if len(rows) != len(set(scope_ids)):
+            raise DomainError("org.scope_line_unknown", "所选认定范围不存在或已移出", field="scope")
+        if OrgScope.objects.filter(org=org, active=True).count() == len(rows):
+            raise DomainError(
+                "org.scope_would_be_empty",
+                "不能移出全部认定范围；如不再开展认定，请申请退出",
+                field="scope",
+            )
+        OrgScope.objects.filter(pk__in=[r.pk for r in rows]).update(
+            active=False, until=timezone.localdate()
+        )
+        dropped = sorted(f"{r.occupation.code}/{r.level}" for r in rows)
+        OrgEvent.objects.create(
+            org=org,
+            kind=OrgEventKind.SCOPE_DROPPED,
+            reason=reason,
+            data={"dropped": dropped},
+            actor=actor_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="org.scope_dropped",
+            obj=org,
+            changes={"scope_dropped": [None, dropped], "reason": [None, reason]},
+        )
+    return len(rows)

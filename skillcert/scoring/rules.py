@@ -24,9 +24,16 @@ PARTS = ("theory", "practical", "panel")
 PART_NAMES = {"theory": "理论知识", "practical": "操作技能", "panel": "综合评审"}
 
 
-def round_score(value: float) -> float:
+def round_score(value: float | Decimal) -> float:
     """Scores are kept to one decimal, rounded half up (as printed on score reports)."""
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def mean_score(marks: Sequence[float]) -> float:
+    """The mean in decimal arithmetic: (0.95 + 0.95 + 0.95) / 3 must round like 0.95 does,
+    which float addition (0.9499999…) would not."""
+    total = sum((Decimal(str(m)) for m in marks), Decimal(0))
+    return round_score(total / len(marks))
 
 
 @dataclass(frozen=True)
@@ -40,13 +47,13 @@ def double_marking(marks: Sequence[float], *, threshold: float) -> DoubleMarking
         raise DomainError("marking.too_few", "主观题需两位阅卷人分别评分")
     first, second = marks[0], marks[1]
     if abs(first - second) <= threshold:
-        return DoubleMarking("final", round_score((first + second) / 2))
+        return DoubleMarking("final", mean_score([first, second]))
     if len(marks) == 2:
         return DoubleMarking("needs_third")
     third = marks[2]
     closest = min(((first, third), (second, third)), key=lambda pair: abs(pair[0] - pair[1]))
     if abs(closest[0] - closest[1]) <= threshold:
-        return DoubleMarking("final", round_score((closest[0] + closest[1]) / 2))
+        return DoubleMarking("final", mean_score(closest))
     return DoubleMarking("needs_arbitration")
 
 
@@ -59,14 +66,14 @@ def practical_final(marks: Sequence[float], *, rule: str, max_score: float = 100
     if any(not 0 <= m <= max_score for m in marks):
         raise DomainError("marking.out_of_range", f"评分应在 0 到 {max_score:g} 之间")
     if rule == MEAN:
-        return round_score(sum(marks) / len(marks))
+        return mean_score(marks)
     if rule == DROP_HIGH_LOW:
         if len(marks) < 5:
             raise DomainError(
                 "marking.drop_needs_five", "“去掉最高分和最低分”规则需至少5名考评员评分"
             )
         kept = sorted(marks)[1:-1]
-        return round_score(sum(kept) / len(kept))
+        return mean_score(kept)
     raise DomainError("marking.rule_unknown", f"未知的计分规则“{rule}”")
 
 

@@ -6,7 +6,10 @@ not run under pytest 9.)"""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import ignored_auth
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -14,12 +17,25 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from skillcert.accounts.services import api_token_create
 
 
-def test_every_api_operation_conforms_to_its_schema(personas):
+@pytest.fixture
+def keep_test_connection():
+    """Requests go through the real WSGI handler, whose request signals close the database
+    connection — and with it the test's transaction. Django's own test client disconnects
+    them in the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def test_every_api_operation_conforms_to_its_schema(personas, keep_test_connection):
     from skillcert.config.wsgi import application
 
     token = api_token_create(user=personas.clerk_a, name="schemathesis", actor="system:test")
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-    checked = []
+    checked: list[str] = []
+    failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()  # type: ignore[union-attr]  # an Err raises here, as it should
 
@@ -37,6 +53,10 @@ def test_every_api_operation_conforms_to_its_schema(personas):
                 excluded_checks=[ignored_auth, positive_data_acceptance],
             )
 
-        check()
+        try:
+            check()
+        except Exception as exc:  # collect every operation's failure, then report them all
+            failures.append(f"{operation.label}: {str(exc).splitlines()[0:12]}")
         checked.append(operation.label)
     assert len(checked) >= 4, checked
+    assert not failures, "\n".join(failures)

@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from skillcert.common.errors import DomainError
@@ -67,6 +67,7 @@ def test_conduct_is_a_veto_in_enterprise_evaluation():
         lambda m: len(m) % 2 == 1
     )
 )
+@example([0.95, 0.95, 0.95])  # float addition gives 0.9499…, which once rounded down to 0.9
 def test_practical_final_lies_between_the_lowest_and_highest_mark(marks):
     final = practical_final(marks, rule=MEAN)
-    assert round_score(min(marks)) - 0.05 <= final <= round_score(max(marks)) + 0.05
+    assert round_score(min(marks)) <= final <= round_score(max(marks))

@@ -10,9 +10,13 @@ from django.db import transaction
 
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
+from skillcert.applications.demo import load_applications_demo
+from skillcert.itembank.demo import load_itembank_demo
 from skillcert.occupations.demo import load_catalogue_demo
+from skillcert.organizations.demo import load_organizations_demo
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
+from skillcert.personnel.demo import load_personnel_demo
 from skillcert.regions.models import Region
 
 DEMO_PASSWORD = "Skillcert-Demo-2026"  # noqa: S105 - printed demo credential, by design
@@ -85,6 +89,10 @@ class Command(BaseCommand):
                 if not user.roles.filter(role=role, active=True).exists():
                     role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
             load_catalogue_demo(SYSTEM)
+            load_personnel_demo(SYSTEM)
+            load_organizations_demo(SYSTEM)
+            load_itembank_demo(SYSTEM)
+            load_applications_demo(SYSTEM, orgs["A"])
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"

@@ -1,0 +1,297 @@
+"""Applications (申报), their review trail through the three tiers, sample draws, roster
+imports and the candidate's notifications."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from skillcert.occupations.models import LEVEL_CHOICES
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"  # the candidate is preparing it
+    ORG_REVIEW = "org_review", "待初审"  # submitted; the organisation reviews every one
+    ORG_PASSED = "org_passed", "初审通过，待抽取复审"  # waits for the city's sample draw
+    CITY_REVIEW = "city_review", "待复审"  # the city reviews it (full review or sampled)
+    CITY_PASSED = "city_passed", "复审通过，待抽取终审"  # waits for the province's draw
+    PROVINCE_REVIEW = "province_review", "待终审"  # the province reviews it
+    APPROVED = "approved", "审核通过"  # final: may sit the assessment
+    REJECTED = "rejected", "审核未通过"  # final, with a reason
+    RETURNED = "returned", "退回修改"  # back with the candidate to correct and resubmit
+    WITHDRAWN = "withdrawn", "已撤回"  # the candidate withdrew before the final review
+
+
+class Tier(models.TextChoices):
+    ORG = "org", "初审（评价机构）"
+    CITY = "city", "复审（市级）"
+    PROVINCE = "province", "终审（省级）"
+
+
+class Source(models.TextChoices):
+    SELF = "self", "个人申报"
+    ROSTER = "roster", "机构花名册导入"
+
+
+# Applications that hold a seat of the plan's quota and block a second application by the
+# same person to the same plan.
+ACTIVE_STATUSES = (
+    Status.ORG_REVIEW,
+    Status.ORG_PASSED,
+    Status.CITY_REVIEW,
+    Status.CITY_PASSED,
+    Status.PROVINCE_REVIEW,
+    Status.APPROVED,
+    Status.RETURNED,
+)
+
+
+class Application(models.Model):
+    plan = models.ForeignKey(
+        "plans.EvaluationPlan",
+        verbose_name="评价计划",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        verbose_name="考生",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    occupation = models.ForeignKey(
+        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
+    )
+    specialty = models.ForeignKey(
+        "occupations.Specialty",
+        verbose_name="工种/职业方向",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField("申报等级", choices=LEVEL_CHOICES)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    source = models.CharField("来源", max_length=8, choices=Source.choices, default=Source.SELF)
+    holds_seat = models.BooleanField("占用名额", default=False)
+    profile_snapshot = models.JSONField("申报时档案", default=dict)
+    # The eligibility decision taken at submission, with the rule-set version it used.
+    eligible = models.BooleanField("符合申报条件", null=True)
+    matched_clause = models.CharField("符合条款", max_length=80, blank=True, db_index=True)
+    rule_set_code = models.CharField("规则集", max_length=64, blank=True)
+    rule_set_version = models.PositiveIntegerField("规则集版本", null=True)
+    decision = models.JSONField("条件判定详情", default=dict, blank=True)
+    checked_at = models.DateTimeField("判定时间", null=True)
+    override_reason = models.TextField("破格受理理由", blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="破格受理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    flag_birth_mismatch = models.BooleanField("出生日期与身份证不一致", default=False)
+    flag_photo_failed = models.BooleanField("照片未通过检查", default=False)
+    roster_import = models.ForeignKey(
+        "applications.RosterImport",
+        verbose_name="导入批次",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "申报"
+        verbose_name_plural = "申报"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["plan", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "candidate"],
+                condition=~Q(status__in=["withdrawn", "rejected"]),
+                name="application_one_active_per_plan",
+            ),
+            models.CheckConstraint(
+                name="application_level_1_5", condition=Q(level__gte=1, level__lte=5)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"申报#{self.pk} {self.candidate} {self.occupation.name} {self.level}级"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField("材料类别", max_length=40)
+    file = models.FileField("文件", upload_to="applications/attachments/%Y/%m/")
+    name = models.CharField("文件名", max_length=200)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "申报材料"
+        verbose_name_plural = "申报材料"
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
+
+
+class ReviewEvent(models.Model):
+    """One step in an application's life (submission, a tier's decision, a sample draw,
+    a withdrawal), with who took it and why. The candidate sees these."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报", on_delete=models.CASCADE, related_name="events"
+    )
+    transition = models.CharField("操作", max_length=32)
+    tier = models.CharField("审核层级", max_length=10, choices=Tier.choices, blank=True)
+    from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=Status.choices)
+    reason = models.TextField("理由", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_ref = models.CharField("操作人标识", max_length=120, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["application", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.transition} {self.from_status}→{self.to_status}"
+
+
+class SampleDraw(models.Model):
+    """A reproducible draw: the same seed over the same population gives the same sample
+    (applications.sampling.draw_sample)."""
+
+    plan = models.ForeignKey(
+        "plans.EvaluationPlan",
+        verbose_name="评价计划",
+        on_delete=models.PROTECT,
+        related_name="sample_draws",
+    )
+    tier = models.CharField("审核层级", max_length=10, choices=Tier.choices)
+    rate = models.DecimalField("抽样比例", max_digits=4, decimal_places=3)
+    seed = models.BigIntegerField("随机种子")
+    population = models.JSONField("抽样总体（申报编号）", default=list)
+    sampled = models.JSONField("抽中（申报编号）", default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="抽取人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽样记录"
+        verbose_name_plural = "抽样记录"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} 抽样 {len(self.sampled)}/{len(self.population)}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"  # the file was read; see imported / error_count
+    FAILED = "failed", "文件无法读取"
+
+
+class RosterImport(models.Model):
+    """A roster upload and its outcome; the web upload runs it as a background task."""
+
+    plan = models.ForeignKey(
+        "plans.EvaluationPlan",
+        verbose_name="评价计划",
+        on_delete=models.PROTECT,
+        related_name="roster_imports",
+    )
+    file = models.FileField("花名册文件", upload_to="applications/rosters/%Y/%m/")
+    file_name = models.CharField("原文件名", max_length=200)
+    partial = models.BooleanField("导入有效行", default=False)
+    dry_run = models.BooleanField("仅校验", default=False)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    imported = models.PositiveIntegerField("导入人数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "花名册导入"
+        verbose_name_plural = "花名册导入"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.DONE, ImportStatus.FAILED):
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)
+
+
+class Notification(models.Model):
+    """The database notification backend's store: what the candidate sees in the platform."""
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        verbose_name="考生",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name="申报",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subject = models.CharField("标题", max_length=200)
+    body = models.TextField("内容")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,525 @@
+"""Roster (花名册) row validation. Pure: cells in, either a clean row or errors out; the
+catalogue, the plan's offerings, the rule sets and what is already applied come in as plain
+data in `RosterContext`.
+
+Each error names the spreadsheet row (1-based, as Excel shows it), the column header, a
+stable code and a Chinese message the organisation's clerk can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from skillcert.candidates.core import certificate_number_parse
+from skillcert.common.errors import DomainError
+from skillcert.common.identifiers import normalize, parse_id_number, validate_mobile
+from skillcert.eligibility import engine
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    kind: str = "text"  # text | date | id | phone
+    help: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", True, help="与身份证一致"),
+    Column("id_number", "证件号码", True, "id", "18位居民身份证号码；本列为文本格式，请勿改为数值"),
+    Column("phone", "手机号码", True, "phone", "11位手机号码"),
+    Column("birth_date", "出生日期", False, "date", "选填；与身份证号码不一致时将提示审核人员"),
+    Column("occupation_code", "职业编码", True, help="如 4-07-03-02，须为本计划开设的职业"),
+    Column("specialty", "工种/职业方向", help="选填；须为该职业下的工种"),
+    Column("level", "申报等级", True, help="填 1–5 或 五级/四级/三级/二级/一级"),
+    Column("work_start", "参加本职业工作日期", False, "date", "用于核对申报条件中的工作年限"),
+    Column("cert_level", "现持证书等级", help="选填；本职业或相关职业已取得的最高等级"),
+    Column("cert_date", "证书发证日期", False, "date", "填写现持证书等级时必填"),
+    Column("cert_number", "证书编号", help="22位技能等级证书编号或16位原职业资格证书编号"),
+    Column(
+        "education", "最高学历", help="技工学校/高级技工学校/技师学院/中职/高职/大专/本科/硕士/博士"
+    ),
+    Column("graduation", "毕业日期", False, "date", "填写学历时必填"),
+    Column("major_related", "专业是否相关", help="是/否"),
+    Column("note", "备注", help="选填"),
+)
+HEADERS = {c.key: c.header for c in COLUMNS}
+
+_LEVEL_WORDS = {
+    "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1,
+    "初级工": 5, "中级工": 4, "高级工": 3, "技师": 2, "高级技师": 1,
+    "5级": 5, "4级": 4, "3级": 3, "2级": 2, "1级": 1,
+}  # fmt: skip
+_EDUCATION_ALIASES = {
+    "中专": "中职",
+    "职高": "中职",
+    "大学本科": "本科",
+    "专科": "大专",
+    "研究生": "硕士",
+}
+_YES = {"是", "Y", "YES", "TRUE", "1", "相关"}
+_NO = {"否", "N", "NO", "FALSE", "0", "不相关", ""}
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_CJK_SPACES = re.compile(r"(?<=[\u3400-\u9fff·])\s+(?=[\u3400-\u9fff·])")
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"),
+    re.compile(r"(\d{4})(\d{2})(\d{2})"),
+    re.compile(r"(\d{4})[-/.年](\d{1,2})月?()"),
+)
+_ID_CODES = {
+    "id_number.length": "id_length",
+    "id_number.format": "id_format",
+    "id_number.birth_date": "id_birth_date",
+    "id_number.checksum": "id_checksum",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class OccupationInfo:
+    id: int
+    name: str
+    levels: frozenset[int] | None  # None: no standard on file, any level
+    specialties: dict[str, int] = field(default_factory=dict)
+    rules: engine.RuleSet | None = None
+
+
+@dataclass(frozen=True)
+class RosterContext:
+    occupations: dict[str, OccupationInfo]  # the whole catalogue, by code
+    offerings: frozenset[tuple[str, int]]  # (occupation code, level) the plan offers
+    applied_digests: frozenset[str]  # ID digests already applied to this plan
+    digest: Callable[[str], str]
+    seats_left: int
+    today: dt.date
+
+
+@dataclass
+class RosterRow:
+    row: int
+    name: str
+    id_number: str
+    digest: str
+    gender: str
+    birth_date: dt.date
+    declared_birth_date: dt.date | None
+    phone: str
+    occupation_id: int
+    specialty_id: int | None
+    level: int
+    snapshot: dict[str, Any]
+    decision: engine.Decision
+    note: str
+
+    @property
+    def birth_mismatch(self) -> bool:
+        return self.declared_birth_date is not None and self.declared_birth_date != self.birth_date
+
+
+@dataclass
+class RosterResult:
+    rows: list[RosterRow]
+    errors: list[RowError]
+    data_rows: int  # non-empty rows seen
+
+    @property
+    def error_rows(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+class _RowFailed(Exception):
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+
+
+# --- cells -------------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text. Text is kept as written (formula-like text stays text); integral
+    numbers lose the `.0` Excel adds."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> dt.date | None:
+    """A date cell: a real date, an Excel serial number (days since 1899-12-30) or text such
+    as 2020-03-01, 2020/3/1, 2020.03.01, 20200301, 2020年3月1日, 2020-03 (first of month)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return _serial(float(value))
+    text = normalize(str(value)).replace("－", "-")
+    if re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return _serial(float(text))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            year, month, day = match.groups()
+            return dt.date(int(year), int(month), int(day) if day else 1)
+    raise ValueError(value)
+
+
+def _serial(number: float) -> dt.date:
+    if not 1 <= number < 2958466:  # 1900-01-01 .. 9999-12-31
+        raise ValueError(number)
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def parse_level(value: Any) -> int:
+    text = normalize(cell_text(value))
+    if text in {"1", "2", "3", "4", "5"}:
+        return int(text)
+    head = text.split("/")[0].split("（")[0]
+    if head in _LEVEL_WORDS:
+        return _LEVEL_WORDS[head]
+    if text in _LEVEL_WORDS:
+        return _LEVEL_WORDS[text]
+    raise ValueError(value)
+
+
+def clean_name(value: Any) -> str:
+    text = " ".join(cell_text(value).replace("\u3000", " ").split())
+    return _CJK_SPACES.sub("", text)
+
+
+# --- one row -----------------------------------------------------------------------------
+
+
+def _fail(row: int, key: str, code: str, message: str) -> _RowFailed:
+    return _RowFailed(RowError(row, HEADERS[key], code, message))
+
+
+def _date(row: int, key: str, raw: Any, today: dt.date) -> dt.date | None:
+    try:
+        day = cell_date(raw)
+    except (ValueError, OverflowError):
+        raise _fail(
+            row, key, "date_invalid", f"“{cell_text(raw)}”不是有效日期，请填写如 2020-03-01"
+        ) from None
+    if day is not None and not dt.date(1900, 1, 1) <= day <= today:
+        raise _fail(row, key, "date_range", f"日期{day.isoformat()}不合理（不能晚于今天）")
+    return day
+
+
+def _id_number(row: int, raw: Any, today: dt.date) -> Any:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        shown = f"{float(raw):.13E}"
+        raise _fail(
+            row,
+            "id_number",
+            "id_float",
+            f"证件号码被Excel存成了数字（显示为{shown}），末尾几位已丢失且无法恢复；"
+            "请将“证件号码”列设置为“文本”格式后重新录入（或使用平台下载的模板）",
+        )
+    text = cell_text(raw)
+    if re.fullmatch(r"\d(\.\d+)?E\+\d+", normalize(text)):
+        raise _fail(
+            row,
+            "id_number",
+            "id_float",
+            f"证件号码“{text}”是科学计数法，末尾几位已丢失；请将该列设置为文本格式后重新录入",
+        )
+    try:
+        return parse_id_number(text, today=today)
+    except DomainError as exc:
+        raise _fail(row, "id_number", _ID_CODES.get(exc.code, "id_invalid"), exc.message) from None
+
+
+def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterRow:
+    """Validate one non-empty row; raises _RowFailed with the first problem found."""
+    name = clean_name(cells.get("name"))
+    if not name:
+        raise _fail(row, "name", "required", "姓名不能为空")
+    if len(name) > 50:
+        raise _fail(row, "name", "name_length", "姓名不能超过50个字")
+    parsed = _id_number(row, cells.get("id_number"), ctx.today)
+    phone_raw = cell_text(cells.get("phone"))
+    if not phone_raw:
+        raise _fail(row, "phone", "required", "手机号码不能为空")
+    try:
+        phone = validate_mobile(phone_raw)
+    except DomainError as exc:
+        raise _fail(row, "phone", "phone_format", exc.message) from None
+    declared = _date(row, "birth_date", cells.get("birth_date"), ctx.today)
+
+    code = normalize(cell_text(cells.get("occupation_code")))
+    code = (
+        code[:1] + "-" + code[1:3] + "-" + code[3:5] + "-" + code[5:]
+        if re.fullmatch(r"\d{7}", code)
+        else code
+    )
+    if not code:
+        raise _fail(row, "occupation_code", "required", "职业编码不能为空")
+    occupation = ctx.occupations.get(code)
+    if occupation is None:
+        raise _fail(row, "occupation_code", "occupation_unknown", f"职业编码“{code}”不在职业目录中")
+    raw_level = cells.get("level")
+    if cell_text(raw_level) == "":
+        raise _fail(row, "level", "required", "申报等级不能为空")
+    try:
+        level = parse_level(raw_level)
+    except ValueError:
+        raise _fail(
+            row,
+            "level",
+            "level_invalid",
+            f"申报等级“{cell_text(raw_level)}”无效，请填写1–5或五级…一级",
+        ) from None
+    if occupation.levels is not None and level not in occupation.levels:
+        offered = "、".join(f"{lv}级" for lv in sorted(occupation.levels, reverse=True))
+        raise _fail(
+            row,
+            "level",
+            "level_not_offered",
+            f"{occupation.name}的职业标准未设置{level}级（设有：{offered}）",
+        )
+    if (code, level) not in ctx.offerings:
+        raise _fail(row, "level", "not_in_plan", f"本评价计划未开设{occupation.name}{level}级")
+    specialty_id = None
+    specialty = clean_name(cells.get("specialty"))
+    if specialty:
+        specialty_id = occupation.specialties.get(specialty)
+        if specialty_id is None:
+            raise _fail(
+                row, "specialty", "specialty_unknown", f"“{specialty}”不是{occupation.name}的工种"
+            )
+
+    work_start = _date(row, "work_start", cells.get("work_start"), ctx.today)
+    cert_level_raw = cells.get("cert_level")
+    cert_level = None
+    if cell_text(cert_level_raw):
+        try:
+            cert_level = parse_level(cert_level_raw)
+        except ValueError:
+            raise _fail(row, "cert_level", "level_invalid", "现持证书等级无效") from None
+    cert_date = _date(row, "cert_date", cells.get("cert_date"), ctx.today)
+    if cert_level is not None and cert_date is None:
+        raise _fail(row, "cert_date", "required", "填写了现持证书等级时，证书发证日期必填")
+    cert_number = cell_text(cells.get("cert_number"))
+    cert_kind = ""
+    if cert_number:
+        try:
+            number = certificate_number_parse(cert_number)
+        except DomainError as exc:
+            raise _fail(row, "cert_number", "certificate_number", exc.message) from None
+        if number.level is not None and cert_level is not None and number.level != cert_level:
+            raise _fail(
+                row,
+                "cert_number",
+                "certificate_level_mismatch",
+                f"证书编号表示{number.level}级，与现持证书等级{cert_level}级不一致",
+            )
+        cert_number, cert_kind = number.value, number.kind
+    education = cell_text(cells.get("education"))
+    education = _EDUCATION_ALIASES.get(education, education)
+    graduation = _date(row, "graduation", cells.get("graduation"), ctx.today)
+    if education and education not in engine.EDUCATION_KINDS:
+        raise _fail(row, "education", "education_unknown", f"学历“{education}”无法识别")
+    if education and graduation is None:
+        raise _fail(row, "graduation", "required", "填写学历时毕业日期必填")
+    related_text = normalize(cell_text(cells.get("major_related")))
+    if related_text not in _YES and related_text not in _NO:
+        raise _fail(row, "major_related", "yes_no", "专业是否相关请填写“是”或“否”")
+
+    snapshot: dict[str, Any] = {
+        "full_name": name,
+        "birth_date": parsed.birth_date.isoformat(),
+        "declared_birth_date": declared.isoformat() if declared else None,
+        "apprenticeship_completed": False,
+        "work": (
+            [{"start": work_start.isoformat(), "end": None, "related": True}] if work_start else []
+        ),
+        "certificates": (
+            [
+                {
+                    "level": cert_level,
+                    "date": cert_date.isoformat(),
+                    "related": True,
+                    "number": cert_number,
+                    "kind": cert_kind,
+                }
+            ]
+            if cert_level is not None and cert_date is not None
+            else []
+        ),
+        "education": (
+            [
+                {
+                    "kind": education,
+                    "major_related": related_text in _YES and related_text != "",
+                    "graduation": graduation.isoformat(),
+                }
+            ]
+            if education and graduation
+            else []
+        ),
+        "titles": [],
+    }
+    profile = engine.Profile(
+        work=(engine.WorkPeriod(work_start, None),) if work_start else (),
+        certificates=(
+            (engine.HeldCertificate(cert_level, cert_date),)
+            if cert_level is not None and cert_date is not None
+            else ()
+        ),
+        education=(
+            (engine.Education(education, snapshot["education"][0]["major_related"], graduation),)
+            if education and graduation
+            else ()
+        ),
+    )
+    if occupation.rules is None:
+        raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
+    decision = engine.evaluate(occupation.rules, level, profile, ctx.today)
+    if not decision.eligible:
+        missing = "；".join(r.unmet[0] for r in decision.clauses if r.unmet)
+        raise _fail(
+            row, "level", "ineligible", f"不符合{level}级申报条件：{missing or '无适用条款'}"
+        )
+    return RosterRow(
+        row=row,
+        name=name,
+        id_number=parsed.value,
+        digest=ctx.digest(parsed.value),
+        gender=parsed.gender,
+        birth_date=parsed.birth_date,
+        declared_birth_date=declared,
+        phone=phone,
+        occupation_id=occupation.id,
+        specialty_id=specialty_id,
+        level=level,
+        snapshot=snapshot,
+        decision=decision,
+        note=cell_text(cells.get("note")),
+    )
+
+
+# --- the whole sheet ---------------------------------------------------------------------
+
+
+def header_map(header: Sequence[Any]) -> tuple[dict[str, int], list[str]]:
+    """Column key -> index, and the required headers that are missing."""
+    wanted = {normalize(c.header): c.key for c in COLUMNS}
+    found: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = wanted.get(normalize(cell_text(cell)).replace("*", ""))
+        if key is not None and key not in found:
+            found[key] = index
+    missing = [c.header for c in COLUMNS if c.required and c.key not in found]
+    return found, missing
+
+
+def validate_roster(
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    *,
+    columns: dict[str, int],
+    ctx: RosterContext,
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    progress: Callable[[int], None] | None = None,
+) -> RosterResult:
+    """`rows` are (spreadsheet row number, cells) below the header; `merged` are merged
+    ranges as 1-based (first row, first column, last row, last column). Empty rows are
+    skipped; each other row yields a RosterRow or errors. Rows past the plan's remaining
+    seats are refused with `quota_exceeded`."""
+    errors: list[RowError] = []
+    valid: list[RosterRow] = []
+    merged_rows: dict[int, RowError] = {}
+    by_index = {index: key for key, index in columns.items()}
+    for first_row, first_col, last_row, last_col in merged:
+        key = by_index.get(first_col - 1)
+        header = HEADERS[key] if key else f"第{first_col}列"
+        error = RowError(
+            first_row,
+            header,
+            "merged_cells",
+            f"第{first_row}至{last_row}行、第{first_col}至{last_col}列的单元格被合并；"
+            "请取消合并并在每一行分别填写",
+        )
+        for r in range(first_row, last_row + 1):
+            merged_rows.setdefault(r, error)
+    seen: dict[str, int] = {}
+    data_rows = 0
+    for count, (row, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+        values = {
+            key: cells[index] if index < len(cells) else None for key, index in columns.items()
+        }
+        if all(cell_text(v) == "" for v in values.values()) and row not in merged_rows:
+            continue
+        data_rows += 1
+        if row in merged_rows:
+            if merged_rows[row].row == row:
+                errors.append(merged_rows[row])
+            continue
+        try:
+            parsed = validate_row(row, values, ctx)
+        except _RowFailed as failed:
+            errors.append(failed.error)
+            continue
+        first = seen.get(parsed.id_number)
+        if first is not None:
+            errors.append(
+                RowError(
+                    row,
+                    HEADERS["id_number"],
+                    "duplicate_in_file",
+                    f"证件号码与第{first}行重复；同一人在一个计划中只能申报一次",
+                )
+            )
+            continue
+        seen[parsed.id_number] = row
+        if parsed.digest in ctx.applied_digests:
+            errors.append(
+                RowError(
+                    row,
+                    HEADERS["id_number"],
+                    "already_applied",
+                    "此人已申报本评价计划，不能重复申报",
+                )
+            )
+            continue
+        valid.append(parsed)
+    if len(valid) > ctx.seats_left:
+        for extra in valid[max(ctx.seats_left, 0) :]:
+            errors.append(
+                RowError(
+                    extra.row,
+                    HEADERS["name"],
+                    "quota_exceeded",
+                    f"超出计划名额：本计划尚余{max(ctx.seats_left, 0)}个名额",
+                )
+            )
+        valid = valid[: max(ctx.seats_left, 0)]
+    errors.sort(key=lambda e: (e.row, e.column))
+    return RosterResult(rows=valid, errors=errors, data_rows=data_rows)

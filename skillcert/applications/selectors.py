@@ -1,0 +1,122 @@
+"""Application reads, narrowed to the user: a candidate sees their own, organisation staff
+their organisation's, officers those of organisations in their region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from skillcert.accounts.scope import Scope
+from skillcert.applications.models import (
+    Application,
+    Notification,
+    ReviewEvent,
+    RosterImport,
+    SampleDraw,
+    Status,
+    Tier,
+)
+from skillcert.applications.permissions import may_review
+from skillcert.applications.transitions import QUEUE_TIER, TIER_QUEUE_STATUS
+
+
+def applications_visible(*, scope: Scope) -> QuerySet[Application]:
+    rows = Application.objects.select_related(
+        "plan",
+        "plan__organization",
+        "plan__organization__region",
+        "candidate",
+        "occupation",
+        "specialty",
+    )
+    if scope.is_platform:
+        return rows
+    q = Q(candidate__user_id=scope.user_id) if scope.user_id is not None else Q(pk__in=[])
+    if scope.is_org_staff:
+        q |= scope.organization_q("plan__organization_id")
+    if scope.is_officer:
+        q |= scope.code_prefix_q("plan__organization__region__code")
+    return rows.filter(q)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    tier: str
+    city: str = ""  # a 4-digit prefecture code prefix
+    organization_id: int | None = None
+    occupation_code: str = ""
+    level: int | None = None
+    clause: str = ""
+    flag: str = ""  # "birth_mismatch", "photo_failed", "override"
+    plan_id: int | None = None
+
+
+def review_queue(*, scope: Scope, filters: QueueFilters) -> QuerySet[Application]:
+    """What waits for this user's decision at one tier, filtered."""
+    status = TIER_QUEUE_STATUS.get(filters.tier)
+    if status is None:
+        return Application.objects.none()
+    rows = applications_visible(scope=scope).filter(status=status)
+    if filters.tier == Tier.ORG and not scope.is_platform:
+        rows = rows.filter(scope.organization_q("plan__organization_id"))
+    elif filters.tier in (Tier.CITY, Tier.PROVINCE) and not scope.is_platform:
+        rows = rows.filter(scope.code_prefix_q("plan__organization__region__code"))
+    if filters.city:
+        rows = rows.filter(plan__organization__region__code__startswith=filters.city[:4])
+    if filters.organization_id:
+        rows = rows.filter(plan__organization_id=filters.organization_id)
+    if filters.occupation_code:
+        rows = rows.filter(occupation__code=filters.occupation_code)
+    if filters.level:
+        rows = rows.filter(level=filters.level)
+    if filters.clause:
+        rows = rows.filter(matched_clause=filters.clause)
+    if filters.plan_id:
+        rows = rows.filter(plan_id=filters.plan_id)
+    if filters.flag == "birth_mismatch":
+        rows = rows.filter(flag_birth_mismatch=True)
+    elif filters.flag == "photo_failed":
+        rows = rows.filter(flag_photo_failed=True)
+    elif filters.flag == "override":
+        rows = rows.exclude(override_reason="")
+    return rows.order_by("submitted_at", "pk")
+
+
+def may_see_identity(*, scope: Scope, application: Application) -> bool:
+    """Full ID number and phone: the owner, and the reviewer responsible for the tier the
+    application is at now. Everyone else sees them masked."""
+    if scope.user_id is not None and application.candidate.user_id == scope.user_id:
+        return True
+    current = QUEUE_TIER.get(application.status)
+    if current is None:
+        return False
+    org = application.plan.organization
+    return may_review(scope=scope, tier=current, organization_id=org.pk, region_code=org.region_id)
+
+
+def application_events(*, application: Application) -> QuerySet[ReviewEvent]:
+    return application.events.select_related("actor").order_by("id")
+
+
+def sample_draws_of(*, plan_id: int) -> QuerySet[SampleDraw]:
+    return SampleDraw.objects.filter(plan_id=plan_id).select_related("actor").order_by("-id")
+
+
+def roster_imports_visible(*, scope: Scope) -> QuerySet[RosterImport]:
+    rows = RosterImport.objects.select_related("plan", "plan__organization", "created_by")
+    if scope.is_platform:
+        return rows
+    return rows.filter(scope.organization_q("plan__organization_id"))
+
+
+def notifications_for(*, candidate_id: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(candidate_id=candidate_id).order_by("-id")
+
+
+def status_counts(*, rows: QuerySet[Application]) -> dict[str, Any]:
+    from django.db.models import Count
+
+    counts = dict(rows.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {label: counts.get(value, 0) for value, label in Status.choices}

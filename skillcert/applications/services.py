@@ -1,0 +1,591 @@
+"""Application writes: create, submit (with the eligibility decision), officer override,
+withdraw, resubmit, the three review tiers (one at a time or a filtered list at once), sample
+draws, attachments. Each is atomic, moves status through the transitions table, writes a
+ReviewEvent and an audit event, and notifies the candidate after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from skillcert.accounts.models import User
+from skillcert.accounts.scope import scope_for
+from skillcert.applications.models import (
+    Application,
+    Attachment,
+    ReviewEvent,
+    RosterImport,
+    SampleDraw,
+    Status,
+    Tier,
+)
+from skillcert.applications.notifications import Notice, notify
+from skillcert.applications.permissions import may_review
+from skillcert.applications.sampling import draw_sample
+from skillcert.applications.transitions import TIER_QUEUE_STATUS, TRANSITIONS, transition_target
+from skillcert.audit.services import audit_record
+from skillcert.candidates.models import Candidate
+from skillcert.candidates.selectors import engine_profile, profile_snapshot
+from skillcert.common.errors import DomainError
+from skillcert.eligibility.engine import Decision
+from skillcert.eligibility.selectors import eligibility_for_occupation
+from skillcert.occupations.models import Occupation, Specialty
+from skillcert.plans.models import EvaluationPlan
+from skillcert.plans.selectors import plan_accepts_applications, plan_offers
+from skillcert.plans.services import plan_seats_release, plan_seats_reserve
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+REVIEW_DECISIONS = ("approve", "reject", "return")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if isinstance(actor, User):
+        return {"actor": actor, "actor_ref": f"{actor.pk}:{actor.get_username()}"}
+    return {"actor": None, "actor_ref": str(actor)[:120]}
+
+
+def _event(
+    application: Application, *, transition: str, before: str, reason: str, actor: Any
+) -> ReviewEvent:
+    return ReviewEvent(
+        application=application,
+        transition=transition,
+        tier=TRANSITIONS[transition].tier if transition in TRANSITIONS else "",
+        from_status=before,
+        to_status=application.status,
+        reason=reason,
+        **_actor_fields(actor),
+    )
+
+
+def _move(application: Application, *, transition: str, reason: str, actor: Any) -> None:
+    """Apply a named transition to a locked application and record it."""
+    before = application.status
+    application.status = transition_target(name=transition, current=before)
+    application.save(update_fields=["status", "holds_seat", "submitted_at", "updated_at"])
+    _event(application, transition=transition, before=before, reason=reason, actor=actor).save()
+    audit_record(
+        actor=actor,
+        action=f"application.{transition}",
+        obj=application,
+        changes={"status": [before, application.status], "reason": [None, reason or None]},
+    )
+
+
+def _lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("plan", "plan__organization", "plan__organization__region", "candidate")
+        .get(pk=application.pk)
+    )
+
+
+def _notice(application: Application, subject: str, body: str) -> Notice:
+    return Notice(
+        candidate_id=application.candidate_id,
+        application_id=application.pk,
+        subject=subject,
+        body=body,
+    )
+
+
+def _owner_only(application: Application, actor: Any) -> None:
+    if not isinstance(actor, User) or application.candidate.user_id != actor.pk:
+        raise DomainError("application.not_owner", "只能操作本人的申报")
+
+
+# --- candidate side ----------------------------------------------------------------------
+
+
+def application_create(
+    *,
+    candidate: Candidate,
+    plan: EvaluationPlan,
+    occupation: Occupation,
+    level: int,
+    actor: Any,
+    specialty: Specialty | None = None,
+    today: dt.date | None = None,
+) -> Application:
+    if not plan_accepts_applications(plan=plan, day=today or _today()):
+        raise DomainError("application.plan_closed", "该评价计划当前不在报名期内", field="plan")
+    if not plan_offers(plan=plan, occupation_id=occupation.pk, level=level):
+        raise DomainError(
+            "application.level_not_in_plan",
+            f"该评价计划未开设{occupation.name}{level}级",
+            field="level",
+        )
+    if specialty is not None and specialty.occupation_id != occupation.pk:
+        raise DomainError(
+            "application.specialty_mismatch", "所选工种不属于该职业", field="specialty"
+        )
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                plan=plan,
+                candidate=candidate,
+                occupation=occupation,
+                specialty=specialty,
+                level=level,
+                profile_snapshot=profile_snapshot(candidate=candidate),
+            )
+            audit_record(actor=actor, action="application.create", obj=application)
+    except IntegrityError:
+        raise DomainError(
+            "application.duplicate", "您已申报该评价计划，不能重复申报", field="plan"
+        ) from None
+    return application
+
+
+def _check(application: Application, as_of: dt.date) -> Decision:
+    """Snapshot the profile now and run the eligibility engine on it; the decision, the
+    matched clause and the rule-set version are stored on the application."""
+    candidate = application.candidate
+    snapshot = profile_snapshot(candidate=candidate)
+    result = eligibility_for_occupation(
+        occupation=application.occupation,
+        level=application.level,
+        profile=engine_profile(snapshot),
+        as_of=as_of,
+        province=settings.SKILLCERT_PROVINCE,
+    )
+    if not result.level_offered:
+        raise DomainError(
+            "application.level_not_offered",
+            f"{application.occupation.name}的职业标准未设置{application.level}级",
+            field="level",
+        )
+    decision = result.decision
+    application.profile_snapshot = snapshot
+    application.eligible = decision.eligible
+    application.matched_clause = decision.matched_clause or ""
+    application.rule_set_code = decision.rule_set
+    application.rule_set_version = decision.version
+    application.decision = {
+        **decision.as_dict(),
+        "clauses": [
+            {"id": r.id, "met": r.met, "unmet": list(r.unmet), "text": r.text}
+            for r in decision.clauses
+        ],
+        "overrides": list(decision.overrides),
+    }
+    application.checked_at = timezone.now()
+    application.flag_birth_mismatch = candidate.birth_date_disagrees
+    application.flag_photo_failed = not candidate.photo_ok
+    return decision
+
+
+_DECISION_FIELDS = [
+    "profile_snapshot",
+    "eligible",
+    "matched_clause",
+    "rule_set_code",
+    "rule_set_version",
+    "decision",
+    "checked_at",
+    "flag_birth_mismatch",
+    "flag_photo_failed",
+    "updated_at",
+]
+
+
+def _ineligible(decision: Decision) -> DomainError:
+    missing = "；".join(u for r in decision.clauses for u in r.unmet[:1])
+    return DomainError(
+        "application.ineligible",
+        f"不符合{decision.level}级申报条件：{missing or '无适用条款'}。"
+        "如有特殊情况，请联系人社部门办理破格受理。",
+        field="level",
+    )
+
+
+def _enter_review(application: Application, *, transition: str, reason: str, actor: Any) -> None:
+    if not application.holds_seat:
+        plan_seats_reserve(plan_id=application.plan_id, count=1)
+        application.holds_seat = True
+    application.submitted_at = timezone.now()
+    _move(application, transition=transition, reason=reason, actor=actor)
+    notify(
+        [
+            _notice(
+                application,
+                "申报已提交",
+                f"您的{application.occupation.name}{application.level}级申报已提交，等待初审。",
+            )
+        ]
+    )
+
+
+def _submit(
+    application: Application, *, transition: str, actor: Any, today: dt.date | None
+) -> Application:
+    refused: DomainError | None = None
+    with transaction.atomic():
+        locked = _lock(application)
+        transition_target(name=transition, current=locked.status)
+        day = today or _today()
+        if transition == "submit" and not plan_accepts_applications(plan=locked.plan, day=day):
+            raise DomainError("application.plan_closed", "该评价计划当前不在报名期内")
+        decision = _check(locked, day)
+        locked.save(update_fields=_DECISION_FIELDS)
+        audit_record(
+            actor=actor,
+            action="application.eligibility_check",
+            obj=locked,
+            changes={
+                "eligible": [None, decision.eligible],
+                "clause": [None, locked.matched_clause],
+            },
+        )
+        if decision.eligible or locked.override_reason:
+            _enter_review(locked, transition=transition, reason="", actor=actor)
+        else:
+            refused = _ineligible(decision)
+    if refused is not None:
+        # The decision is kept (the candidate sees what is missing); the status is not moved.
+        raise refused
+    return locked
+
+
+def application_submit(
+    *, application: Application, actor: Any, today: dt.date | None = None
+) -> Application:
+    _owner_only(application, actor)
+    return _submit(application, transition="submit", actor=actor, today=today)
+
+
+def application_resubmit(
+    *, application: Application, actor: Any, today: dt.date | None = None
+) -> Application:
+    """A returned application, corrected, goes back to 初审 with a fresh profile snapshot."""
+    _owner_only(application, actor)
+    return _submit(application, transition="resubmit", actor=actor, today=today)
+
+
+def application_override(
+    *, application: Application, reason: str, actor: Any, today: dt.date | None = None
+) -> Application:
+    """An officer accepts an application the engine found ineligible (破格受理). Always with
+    a reason, always audited."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("application.override_reason", "破格受理必须填写理由", field="reason")
+    scope = scope_for(actor)
+    with transaction.atomic():
+        locked = _lock(application)
+        org = locked.plan.organization
+        if not (
+            scope.is_officer
+            and (
+                may_review(
+                    scope=scope, tier=Tier.CITY, organization_id=org.pk, region_code=org.region_id
+                )
+                or may_review(
+                    scope=scope,
+                    tier=Tier.PROVINCE,
+                    organization_id=org.pk,
+                    region_code=org.region_id,
+                )
+            )
+        ):
+            raise DomainError("application.override_forbidden", "仅主管人社部门可办理破格受理")
+        if locked.status not in (Status.DRAFT, Status.RETURNED):
+            raise DomainError("application.override_status", "只有未提交或退回的申报可以破格受理")
+        if locked.eligible is not False:
+            raise DomainError(
+                "application.override_needless", "该申报未被判定为不符合条件，无需破格受理"
+            )
+        locked.override_reason = reason
+        locked.override_by = actor
+        locked.save(update_fields=["override_reason", "override_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="application.override",
+            obj=locked,
+            changes={"override_reason": [None, reason]},
+        )
+        transition = "submit" if locked.status == Status.DRAFT else "resubmit"
+        _enter_review(locked, transition=transition, reason=f"破格受理：{reason}", actor=actor)
+    return locked
+
+
+def application_withdraw(*, application: Application, actor: Any, reason: str = "") -> Application:
+    _owner_only(application, actor)
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.status == Status.PROVINCE_REVIEW:
+            raise DomainError("application.withdraw_too_late", "终审已开始，不能撤回申报")
+        if locked.holds_seat:
+            plan_seats_release(plan_id=locked.plan_id, count=1)
+            locked.holds_seat = False
+        _move(locked, transition="withdraw", reason=reason.strip(), actor=actor)
+    return locked
+
+
+def attachment_add(
+    *, application: Application, upload: UploadedFile, kind: str, actor: Any
+) -> Attachment:
+    _owner_only(application, actor)
+    if application.status not in (Status.DRAFT, Status.RETURNED):
+        raise DomainError("attachment.locked", "申报已提交，不能再上传材料")
+    if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
+        raise DomainError("attachment.too_large", "单个材料不能超过10MB", field="file")
+    with transaction.atomic():
+        row = Attachment.objects.create(
+            application=application,
+            kind=kind.strip()[:40] or "其他材料",
+            file=upload,
+            name=(upload.name or "")[:200],
+        )
+        audit_record(actor=actor, action="application.attachment_add", obj=row)
+    return row
+
+
+# --- reviewers ---------------------------------------------------------------------------
+
+
+def _approve_transition(tier: str, plan: EvaluationPlan) -> str:
+    if tier == Tier.ORG:
+        return "org_approve" if plan.city_sample_rate >= 1 else "org_approve_to_pool"
+    if tier == Tier.CITY:
+        return "city_approve" if plan.province_sample_rate >= 1 else "city_approve_to_pool"
+    return "province_approve"
+
+
+_DECISION_WORDS = {"approve": "通过", "reject": "未通过", "return": "退回修改"}
+
+
+def application_review(
+    *, application: Application, tier: str, decision: str, actor: Any, reason: str = ""
+) -> Application:
+    if decision not in REVIEW_DECISIONS:
+        raise DomainError("review.decision", "审核结论应为通过、不通过或退回", field="decision")
+    if tier not in TIER_QUEUE_STATUS:
+        raise DomainError("review.tier", "未知的审核层级", field="tier")
+    reason = reason.strip()
+    if decision != "approve" and not reason:
+        raise DomainError("review.reason_required", "不通过或退回必须填写理由", field="reason")
+    scope = scope_for(actor)
+    with transaction.atomic():
+        locked = _lock(application)
+        org = locked.plan.organization
+        if not may_review(
+            scope=scope, tier=tier, organization_id=org.pk, region_code=org.region_id
+        ):
+            raise DomainError("review.forbidden", f"您无权进行{Tier(tier).label}")
+        if locked.status != TIER_QUEUE_STATUS[tier]:
+            raise DomainError(
+                "review.wrong_stage",
+                f"该申报当前为“{locked.get_status_display()}”，不在{Tier(tier).label}环节",
+            )
+        transition = (
+            _approve_transition(tier, locked.plan)
+            if decision == "approve"
+            else f"{tier}_{decision}"
+        )
+        if decision == "reject" and locked.holds_seat:
+            plan_seats_release(plan_id=locked.plan_id, count=1)
+            locked.holds_seat = False
+        _move(locked, transition=transition, reason=reason, actor=actor)
+        body = f"您的申报{Tier(tier).label}结论：{_DECISION_WORDS[decision]}。"
+        if reason:
+            body += f"理由：{reason}"
+        if decision == "return":
+            body += "请修改后重新提交。"
+        notify([_notice(locked, f"{Tier(tier).label}结果", body)])
+    return locked
+
+
+def applications_approve_bulk(
+    *, application_ids: Iterable[int], tier: str, actor: Any, reason: str = ""
+) -> int:
+    """Approve a filtered list in one call. Rows are locked in primary-key order; rows that
+    moved on meanwhile (or that the user may not review) are left alone. Returns how many
+    were approved."""
+    if tier not in TIER_QUEUE_STATUS:
+        raise DomainError("review.tier", "未知的审核层级", field="tier")
+    scope = scope_for(actor)
+    ids = sorted(set(application_ids))
+    approved: list[Application] = []
+    with transaction.atomic():
+        rows = list(
+            Application.objects.select_for_update()
+            .filter(pk__in=ids, status=TIER_QUEUE_STATUS[tier])
+            .select_related("plan", "plan__organization", "occupation")
+            .order_by("pk")
+        )
+        events = []
+        moves: dict[str, list[int]] = {}
+        for row in rows:
+            org = row.plan.organization
+            if not may_review(
+                scope=scope, tier=tier, organization_id=org.pk, region_code=org.region_id
+            ):
+                continue
+            transition = _approve_transition(tier, row.plan)
+            before = row.status
+            row.status = TRANSITIONS[transition].target
+            moves.setdefault(row.status, []).append(row.pk)
+            events.append(
+                _event(row, transition=transition, before=before, reason=reason, actor=actor)
+            )
+            approved.append(row)
+        now = timezone.now()
+        for target, pks in moves.items():
+            Application.objects.filter(pk__in=pks).update(status=target, updated_at=now)
+        ReviewEvent.objects.bulk_create(events, batch_size=500)
+        if approved:
+            audit_record(
+                actor=actor,
+                action=f"application.{tier}_approve_bulk",
+                object_type="applications.application",
+                object_id=",".join(str(a.pk) for a in approved[:50]),
+                object_repr=f"批量{Tier(tier).label}通过 {len(approved)} 件",
+                changes={"ids": [a.pk for a in approved], "count": len(approved)},
+            )
+        notify(
+            [
+                _notice(a, f"{Tier(tier).label}结果", f"您的申报{Tier(tier).label}结论：通过。")
+                for a in approved
+            ]
+        )
+    return len(approved)
+
+
+_DRAW: dict[str, tuple[str, str, str, str]] = {
+    Tier.CITY: (Status.ORG_PASSED, "city_sampled", "city_not_sampled", "city_sample_rate"),
+    Tier.PROVINCE: (
+        Status.CITY_PASSED,
+        "province_sampled",
+        "province_not_sampled",
+        "province_sample_rate",
+    ),
+}
+
+
+def sample_draw(
+    *, plan: EvaluationPlan, tier: str, actor: Any, seed: int | None = None
+) -> SampleDraw:
+    """Draw the city's (复审) or the province's (终审) sample among the applications waiting
+    for it. The sampled ones go to that tier's queue; the others pass the tier unreviewed.
+    Seed and ids are stored, so the draw can be re-run and checked."""
+    if tier not in _DRAW:
+        raise DomainError("sample.tier", "只有复审和终审可以抽样", field="tier")
+    waiting, hit, miss, rate_field = _DRAW[tier]
+    scope = scope_for(actor)
+    org = plan.organization
+    if not may_review(scope=scope, tier=tier, organization_id=org.pk, region_code=org.region_id):
+        raise DomainError("review.forbidden", f"您无权进行{Tier(tier).label}抽样")
+    if seed is None:
+        seed = secrets.randbits(62)
+    with transaction.atomic():
+        # The plan row serialises draws: two officers drawing at once do not both draw.
+        locked_plan = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        rate: Decimal = getattr(locked_plan, rate_field)
+        rows = list(
+            Application.objects.select_for_update()
+            .filter(plan=locked_plan, status=waiting)
+            .select_related("occupation")
+            .order_by("pk")
+        )
+        if not rows:
+            raise DomainError("sample.empty", "当前没有等待抽样的申报")
+        population = [r.pk for r in rows]
+        sampled = set(draw_sample(population, rate=rate, seed=seed))
+        draw = SampleDraw.objects.create(
+            plan=locked_plan,
+            tier=tier,
+            rate=rate,
+            seed=seed,
+            population=population,
+            sampled=sorted(sampled),
+            actor=actor if isinstance(actor, User) else None,
+        )
+        events = []
+        for row in rows:
+            transition = hit if row.pk in sampled else miss
+            before = row.status
+            row.status = TRANSITIONS[transition].target
+            events.append(
+                _event(
+                    row,
+                    transition=transition,
+                    before=before,
+                    reason=f"抽样记录#{draw.pk}，种子{seed}",
+                    actor=actor,
+                )
+            )
+        now = timezone.now()
+        Application.objects.filter(pk__in=sorted(sampled)).update(
+            status=TRANSITIONS[hit].target, updated_at=now
+        )
+        Application.objects.filter(pk__in=[p for p in population if p not in sampled]).update(
+            status=TRANSITIONS[miss].target, updated_at=now
+        )
+        ReviewEvent.objects.bulk_create(events, batch_size=500)
+        audit_record(
+            actor=actor,
+            action=f"sample.{tier}_draw",
+            obj=draw,
+            changes={"seed": seed, "rate": str(rate), "sampled": sorted(sampled)},
+        )
+        if tier == Tier.PROVINCE:
+            notify(
+                [
+                    _notice(r, "审核通过", "您的申报已通过审核。")
+                    for r in rows
+                    if r.pk not in sampled
+                ]
+            )
+    return draw
+
+
+# --- roster upload (the web path; the command calls importing.roster_import directly) ----
+
+ROSTER_MAX_BYTES = 50 * 1024 * 1024
+
+
+def roster_upload_create(
+    *, plan: EvaluationPlan, upload: UploadedFile, actor: Any, partial: bool, dry_run: bool
+) -> RosterImport:
+    """Store the file and queue the import as a background task (after commit, so the
+    worker finds the row)."""
+    from skillcert.applications.tasks import roster_import_run
+
+    scope = scope_for(actor)
+    if not (scope.is_platform or plan.organization_id in scope.organization_ids):
+        raise DomainError("roster.forbidden", "只有本评价机构的工作人员可以导入花名册")
+    name = upload.name or "roster.xlsx"
+    if not name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        raise DomainError("roster.file_type", "请上传 Excel 文件（.xlsx 或 .xls）", field="file")
+    if (upload.size or 0) > ROSTER_MAX_BYTES:
+        raise DomainError("roster.too_large", "文件不能超过50MB", field="file")
+    with transaction.atomic():
+        job = RosterImport.objects.create(
+            plan=plan,
+            file=upload,
+            file_name=name[:200],
+            partial=partial,
+            dry_run=dry_run,
+            created_by=actor if isinstance(actor, User) else None,
+        )
+        audit_record(
+            actor=actor,
+            action="roster.upload",
+            obj=job,
+            changes={"plan": plan.code, "partial": partial, "dry_run": dry_run},
+        )
+        transaction.on_commit(lambda: roster_import_run.enqueue(job.pk))
+    return job

@@ -1,0 +1,60 @@
+"""Background work: the web roster upload runs here (django-tasks; the database backend in
+production, the immediate backend under tests)."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from skillcert.applications.importing import roster_import
+from skillcert.applications.models import ImportStatus, RosterImport
+from skillcert.applications.roster_files import RosterFileError
+from skillcert.common.errors import DomainError
+
+# The error list kept for the page and the report; the count is always complete.
+MAX_STORED_ERRORS = 20_000
+
+
+@task()
+def roster_import_run(import_id: int) -> None:
+    job = RosterImport.objects.select_related("plan", "created_by").get(pk=import_id)
+    RosterImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        # Outside the write transaction, so the page polling it sees each step.
+        RosterImport.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total)
+
+    job.file.open("rb")
+    try:
+        data = job.file.read()
+    finally:
+        job.file.close()
+    try:
+        outcome = roster_import(
+            plan=job.plan,
+            source=data,
+            actor=job.created_by,
+            partial=job.partial,
+            dry_run=job.dry_run,
+            roster_import_row=job,
+            progress=progress,
+        )
+    except RosterFileError as exc:
+        RosterImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, message=exc.message, finished_at=timezone.now()
+        )
+        return
+    except DomainError as exc:
+        RosterImport.objects.filter(pk=job.pk).update(
+            status=ImportStatus.DONE, message=exc.message, finished_at=timezone.now()
+        )
+        return
+    RosterImport.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        total_rows=outcome.data_rows,
+        processed_rows=outcome.data_rows,
+        imported=outcome.imported,
+        error_count=len(outcome.errors),
+        errors=[e.as_dict() for e in outcome.errors[:MAX_STORED_ERRORS]],
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,240 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from skillcert.applications.roster import (
+    COLUMNS,
+    OccupationInfo,
+    RosterContext,
+    cell_date,
+    cell_text,
+    parse_level,
+    validate_roster,
+)
+from skillcert.eligibility import engine
+from skillcert.plans.tests.factories import make_id
+
+RULES = engine.RuleSet(
+    code="t",
+    version=3,
+    clauses=(
+        engine.Clause("t/4/a", 4, "6年", engine.Condition(work_years=6)),
+        engine.Clause("t/5/a", 5, "1年", engine.Condition(work_years=1)),
+    ),
+)
+TODAY = dt.date(2026, 5, 1)
+COL = {c.key: i for i, c in enumerate(COLUMNS)}
+
+
+def ctx(**kw):
+    base: dict = {
+        "occupations": {
+            "4-07-03-02": OccupationInfo(
+                1, "企业人力资源管理师", frozenset({4, 3, 2, 1}), {}, RULES
+            ),
+            "6-18-02-04": OccupationInfo(2, "焊工", frozenset({5, 4, 3}), {"焊条电弧焊": 9}, RULES),
+        },
+        "offerings": frozenset({("4-07-03-02", 4), ("6-18-02-04", 5)}),
+        "applied_digests": frozenset(),
+        "digest": lambda v: "d" + v,
+        "seats_left": 100,
+        "today": TODAY,
+    }
+    base.update(kw)
+    return RosterContext(**base)
+
+
+def row(**values):
+    cells = [""] * len(COLUMNS)
+    defaults = {
+        "name": "李四",
+        "id_number": make_id(1),
+        "phone": "13912345678",
+        "occupation_code": "4-07-03-02",
+        "level": "四级",
+        "work_start": "2015-01-01",
+    }
+    defaults.update(values)
+    for key, value in defaults.items():
+        cells[COL[key]] = value
+    return cells
+
+
+def run(rows, **kw):
+    numbered = [(i + 2, r) for i, r in enumerate(rows)]
+    return validate_roster(numbered, columns=COL, ctx=ctx(**kw))
+
+
+def codes(result):
+    return [(e.row, e.column, e.code) for e in result.errors]
+
+
+def test_valid_row_carries_decision_and_snapshot():
+    result = run([row()])
+    assert result.errors == []
+    [ok] = result.rows
+    assert ok.decision.matched_clause == "t/4/a" and ok.decision.version == 3
+    assert ok.snapshot["work"] == [{"start": "2015-01-01", "end": None, "related": True}]
+
+
+def test_id_stored_as_float_is_explained():
+    result = run([row(id_number=3.2010219900307e17)])
+    [(r, column, code)] = codes(result)
+    assert (r, column, code) == (2, "证件号码", "id_float")
+    assert "3.2010219900307E+17" in result.errors[0].message
+    assert "文本" in result.errors[0].message
+
+
+def test_scientific_notation_text_is_explained():
+    assert codes(run([row(id_number="3.2010219900307E+17")]))[0][2] == "id_float"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (make_id(1)[:17] + ("0" if make_id(1)[17] != "0" else "1"), "id_checksum"),
+        ("32010219900230001X", "id_birth_date"),
+        ("3201021990030700", "id_length"),
+    ],
+)
+def test_bad_id_numbers(value, code):
+    assert codes(run([row(id_number=value)]))[0][2] == code
+
+
+def test_full_width_digits_and_stray_spaces_are_normalised():
+    wide = make_id(1).translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789"})
+    result = run([row(id_number=f" {wide} ", phone="１３９ 1234 5678", name=" 王  五 ")])
+    assert result.errors == []
+    assert result.rows[0].id_number == make_id(1)
+    assert result.rows[0].phone == "13912345678"
+    assert result.rows[0].name == "王五"
+
+
+def test_excel_date_serials_and_text_dates():
+    assert cell_date(42005) == dt.date(2015, 1, 1)
+    assert cell_date(42005.0) == dt.date(2015, 1, 1)
+    assert cell_date("2015/1/1") == dt.date(2015, 1, 1)
+    assert cell_date("2015年1月1日") == dt.date(2015, 1, 1)
+    assert cell_date("20150101") == dt.date(2015, 1, 1)
+    result = run([row(work_start=42005)])
+    assert result.errors == [] and result.rows[0].snapshot["work"][0]["start"] == "2015-01-01"
+    assert codes(run([row(work_start="去年")]))[0][2] == "date_invalid"
+
+
+def test_empty_rows_are_skipped():
+    result = run([row(), [""] * len(COLUMNS), [None] * len(COLUMNS), row(id_number=make_id(2))])
+    assert result.errors == [] and len(result.rows) == 2 and result.data_rows == 2
+
+
+def test_merged_cells_are_refused():
+    numbered = [(2, row()), (3, row(id_number=make_id(2)))]
+    result = validate_roster(numbered, columns=COL, ctx=ctx(), merged=[(2, 5, 3, 5)])
+    assert codes(result) == [(2, "职业编码", "merged_cells")]
+    assert result.rows == []
+
+
+def test_catalogue_and_plan_checks():
+    result = run(
+        [
+            row(occupation_code="9-99-99-99"),
+            row(id_number=make_id(2), level="五级"),
+            row(id_number=make_id(3), level="三级"),
+            row(id_number=make_id(4), occupation_code="6-18-02-04", level=5, specialty="氩弧焊"),
+            row(id_number=make_id(5), level="九级"),
+        ]
+    )
+    assert [c for _, _, c in codes(result)] == [
+        "occupation_unknown",
+        "level_not_offered",
+        "not_in_plan",
+        "specialty_unknown",
+        "level_invalid",
+    ]
+
+
+def test_duplicates_in_file_and_already_applied():
+    result = run(
+        [row(), row(), row(id_number=make_id(2))],
+        applied_digests=frozenset({"d" + make_id(2)}),
+    )
+    assert codes(result) == [
+        (3, "证件号码", "duplicate_in_file"),
+        (4, "证件号码", "already_applied"),
+    ]
+    assert "第2行" in result.errors[0].message
+
+
+def test_quota_refuses_rows_past_the_remaining_seats():
+    result = run([row(id_number=make_id(i)) for i in range(1, 5)], seats_left=2)
+    assert len(result.rows) == 2
+    assert [(r, c) for r, _, c in codes(result)] == [(4, "quota_exceeded"), (5, "quota_exceeded")]
+
+
+def test_ineligible_row_names_what_is_missing():
+    result = run([row(work_start="2024-01-01")])
+    assert codes(result)[0][2] == "ineligible"
+    assert "6年" in result.errors[0].message
+
+
+def test_formula_like_text_is_kept_as_text():
+    result = run([row(note='=HYPERLINK("http://x","点我")', name="@王五")])
+    assert result.errors == []
+    assert result.rows[0].note.startswith("=HYPERLINK")
+    assert result.rows[0].name == "@王五"
+
+
+def test_levels():
+    assert [parse_level(v) for v in ("5", 4, 3.0, "二级", "一级/高级技师", "高级工")] == [
+        5,
+        4,
+        3,
+        2,
+        1,
+        3,
+    ]
+    with pytest.raises(ValueError):
+        parse_level("六级")
+
+
+# --- properties ----------------------------------------------------------------------------
+
+cell_values = st.one_of(
+    st.none(),
+    st.text(max_size=30),
+    st.integers(min_value=-(10**19), max_value=10**19),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.dates(),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(cell_values, min_size=0, max_size=len(COLUMNS) + 2), max_size=12))
+def test_any_cells_give_rows_or_errors_never_exceptions(raw_rows):
+    numbered = [(i + 2, r) for i, r in enumerate(raw_rows)]
+    result = validate_roster(numbered, columns=COL, ctx=ctx())
+    error_rows = {e.row for e in result.errors}
+    ok_rows = {r.row for r in result.rows}
+    assert not error_rows & ok_rows
+    assert len(ok_rows) + len(error_rows) == result.data_rows
+    assert all(e.code and e.message and e.column for e in result.errors)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=30),
+    st.integers(min_value=0, max_value=40),
+)
+def test_ids_unique_and_seats_respected(seqs, seats):
+    rows = [row(id_number=make_id(s)) for s in seqs]
+    result = run(rows, seats_left=seats)
+    ids = [r.id_number for r in result.rows]
+    assert len(ids) == len(set(ids))
+    assert len(ids) == min(len(set(seqs)), seats)
+
+
+@given(st.text(max_size=20))
+def test_cell_text_is_idempotent_on_text(value):
+    assert cell_text(cell_text(value)) == cell_text(value)

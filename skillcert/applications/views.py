@@ -1,0 +1,445 @@
+"""Application pages: the candidate's list and detail, the reviewers' queues with bulk
+approval, sample draws, roster upload with its progress bar and error report."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.applications import services
+from skillcert.applications.models import Application, ImportStatus, Tier
+from skillcert.applications.permissions import may_review, reviewer_tiers
+from skillcert.applications.roster import RowError
+from skillcert.applications.roster_files import read_roster, roster_error_report, roster_template
+from skillcert.applications.selectors import (
+    QueueFilters,
+    application_events,
+    applications_visible,
+    may_see_identity,
+    notifications_for,
+    review_queue,
+    roster_imports_visible,
+    sample_draws_of,
+)
+from skillcert.applications.transitions import QUEUE_TIER
+from skillcert.candidates.selectors import candidate_for_user, identity_for_viewer
+from skillcert.common.errors import DomainError
+from skillcert.common.exports import XLSX, xlsx_response
+from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.plans.models import EvaluationPlan, PlanOffering
+from skillcert.plans.selectors import plans_open_for_application, plans_visible
+
+
+def _xlsx(filename: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+# --- candidate ---------------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    candidate = candidate_for_user(user=request.user)
+    if candidate is None:
+        return redirect("candidates:profile")
+    rows = applications_visible(scope=scope_for(request.user)).filter(candidate=candidate)
+    return render(
+        request,
+        "applications/my_list.html",
+        {
+            "applications": rows.order_by("-id"),
+            "notifications": notifications_for(candidate_id=candidate.pk)[:10],
+            "candidate": candidate,
+        },
+    )
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    candidate = candidate_for_user(user=request.user)
+    if candidate is None:
+        return redirect("candidates:profile")
+    offerings = (
+        PlanOffering.objects.filter(plan__in=plans_open_for_application(day=timezone.localdate()))
+        .select_related("plan", "plan__organization", "occupation")
+        .order_by("plan__code", "occupation__code", "-level")
+    )
+    if request.method == "POST":
+        offering = offerings.filter(pk=request.POST.get("offering") or 0).first()
+        if offering is None:
+            messages.error(request, "请选择评价计划与申报等级")
+        else:
+            try:
+                app = services.application_create(
+                    candidate=candidate,
+                    plan=offering.plan,
+                    occupation=offering.occupation,
+                    level=offering.level,
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                return redirect("applications:detail", pk=app.pk)
+    return render(request, "applications/new.html", {"offerings": offerings})
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    app = get_object_in_scope(applications_visible(scope=scope), pk=pk)
+    is_owner = app.candidate.user_id == request.user.pk
+    org = app.plan.organization
+    current_tier = QUEUE_TIER.get(app.status)
+    can_review = current_tier is not None and may_review(
+        scope=scope, tier=current_tier, organization_id=org.pk, region_code=org.region_id
+    )
+    can_override = (
+        scope.is_officer
+        and app.eligible is False
+        and app.status in ("draft", "returned")
+        and (
+            may_review(
+                scope=scope, tier=Tier.CITY, organization_id=org.pk, region_code=org.region_id
+            )
+            or may_review(
+                scope=scope, tier=Tier.PROVINCE, organization_id=org.pk, region_code=org.region_id
+            )
+        )
+    )
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "app": app,
+            "identity": identity_for_viewer(
+                candidate=app.candidate, full=may_see_identity(scope=scope, application=app)
+            ),
+            "events": application_events(application=app),
+            "is_owner": is_owner,
+            "can_review": can_review,
+            "current_tier": current_tier,
+            "can_override": can_override,
+            "attachments": app.attachments.all(),
+        },
+    )
+
+
+def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
+    try:
+        action(app)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def application_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_submit(application=a, actor=request.user),
+        "申报已提交",
+    )
+
+
+@login_required
+@require_POST
+def application_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_resubmit(application=a, actor=request.user),
+        "申报已重新提交",
+    )
+
+
+@login_required
+@require_POST
+def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_withdraw(application=a, actor=request.user, reason=reason),
+        "申报已撤回",
+    )
+
+
+@login_required
+@require_POST
+def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择文件")
+        return redirect("applications:detail", pk=pk)
+    kind = request.POST.get("kind", "")
+    return _act(
+        request,
+        pk,
+        lambda a: services.attachment_add(
+            application=a, upload=upload, kind=kind, actor=request.user
+        ),
+        "材料已上传",
+    )
+
+
+@login_required
+@require_POST
+def application_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    tier = request.POST.get("tier", "")
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_review(
+            application=a, tier=tier, decision=decision, reason=reason, actor=request.user
+        ),
+        "审核结论已保存",
+    )
+
+
+@login_required
+@require_POST
+def application_override_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_override(application=a, reason=reason, actor=request.user),
+        "已破格受理",
+    )
+
+
+# --- reviewers ---------------------------------------------------------------------------
+
+
+def _filters(params: QueryDict, tier: str) -> QueueFilters:
+    def number(name: str) -> int | None:
+        value = params.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return QueueFilters(
+        tier=tier,
+        city=params.get("city", "").strip()[:4],
+        organization_id=number("org"),
+        occupation_code=params.get("occupation", "").strip()[:11],
+        level=number("level"),
+        clause=params.get("clause", "").strip()[:80],
+        flag=params.get("flag", ""),
+        plan_id=number("plan"),
+    )
+
+
+@login_required
+def review_queue_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    tiers = reviewer_tiers(scope=scope)
+    if not tiers:
+        raise Http404
+    tier = request.GET.get("tier", tiers[0])
+    if tier not in tiers:
+        tier = tiers[0]
+    filters = _filters(request.GET, tier)
+    rows = review_queue(scope=scope, filters=filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "申报审核.xlsx",
+            [
+                "申报编号",
+                "姓名",
+                "证件号码",
+                "评价计划",
+                "机构",
+                "职业",
+                "等级",
+                "符合条款",
+                "标记",
+            ],
+            (
+                (
+                    a.pk,
+                    a.candidate.full_name,
+                    a.candidate.id_number_masked,
+                    a.plan.code,
+                    a.plan.organization.name,
+                    a.occupation.name,
+                    a.level,
+                    a.matched_clause or ("破格受理" if a.override_reason else ""),
+                    "、".join(_flags(a)),
+                )
+                for a in rows
+            ),
+        )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/review_queue.html",
+        {
+            "page": page,
+            "rows": [(a, _flags(a)) for a in page],
+            "tier": tier,
+            "tiers": [(t, Tier(t).label) for t in tiers],
+            "filters": filters,
+            "levels": LEVEL_CHOICES,
+            "query": request.GET.urlencode(),
+            "plans": plans_visible(scope=scope).order_by("-id")[:50],
+        },
+    )
+
+
+def _flags(app: Application) -> list[str]:
+    flags = []
+    if app.flag_birth_mismatch:
+        flags.append("出生日期与身份证不一致")
+    if app.flag_photo_failed:
+        flags.append("照片未通过检查")
+    if app.override_reason:
+        flags.append("破格受理")
+    return flags
+
+
+@login_required
+@require_POST
+def review_bulk_view(request: HttpRequest) -> HttpResponse:
+    """Approve every application the current filters select (the filters travel in the
+    form), or only the ticked ones."""
+    scope = scope_for(request.user)
+    tier = request.POST.get("tier", "")
+    if tier not in reviewer_tiers(scope=scope):
+        raise Http404
+    ticked = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    if ticked:
+        ids = ticked
+    else:
+        filters = _filters(QueryDict(request.POST.get("query", "")), tier)
+        ids = list(review_queue(scope=scope, filters=filters).values_list("pk", flat=True))
+    try:
+        count = services.applications_approve_bulk(
+            application_ids=ids,
+            tier=tier,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已批量通过 {count} 件")
+    return redirect(f"{reverse('applications:review')}?{request.POST.get('query', '')}")
+
+
+@login_required
+def plan_review_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
+    if request.method == "POST":
+        tier = request.POST.get("tier", "")
+        seed_text = request.POST.get("seed", "").strip()
+        try:
+            draw = services.sample_draw(
+                plan=plan,
+                tier=tier,
+                actor=request.user,
+                seed=int(seed_text) if seed_text.isdigit() else None,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, f"已抽取 {len(draw.sampled)}/{len(draw.population)} 件，种子 {draw.seed}"
+            )
+        return redirect("applications:plan_review", plan_pk=plan.pk)
+    return render(
+        request,
+        "applications/plan_review.html",
+        {
+            "plan": plan,
+            "draws": sample_draws_of(plan_id=plan.pk),
+            "offerings": plan.offerings.select_related("occupation"),
+            "imports": roster_imports_visible(scope=scope).filter(plan=plan)[:20],
+            "may_upload": scope.is_platform or plan.organization_id in scope.organization_ids,
+        },
+    )
+
+
+# --- roster ------------------------------------------------------------------------------
+
+
+@login_required
+def roster_template_view(request: HttpRequest) -> HttpResponse:
+    return _xlsx("花名册模板.xlsx", roster_template())
+
+
+@login_required
+@require_POST
+def roster_upload_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    plan: EvaluationPlan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择花名册文件")
+        return redirect("applications:plan_review", plan_pk=plan.pk)
+    try:
+        job = services.roster_upload_create(
+            plan=plan,
+            upload=upload,
+            actor=request.user,
+            partial=request.POST.get("partial") == "1",
+            dry_run=request.POST.get("dry_run") == "1",
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:plan_review", plan_pk=plan.pk)
+    return redirect("applications:roster_status", pk=job.pk)
+
+
+@login_required
+def roster_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_in_scope(roster_imports_visible(scope=scope_for(request.user)), pk=pk)
+    template = (
+        "applications/_roster_progress.html"
+        if request.headers.get("HX-Request") == "true"
+        else "applications/roster_status.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "job": job,
+            "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+            "errors": job.errors[:200],
+        },
+    )
+
+
+@login_required
+def roster_report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_in_scope(roster_imports_visible(scope=scope_for(request.user)), pk=pk)
+    job.file.open("rb")
+    try:
+        sheet = read_roster(job.file.read())
+    except DomainError as exc:
+        raise Http404(exc.message) from None
+    finally:
+        job.file.close()
+    errors = [RowError(**e) for e in job.errors]
+    return _xlsx(f"花名册错误报告-{job.pk}.xlsx", roster_error_report(sheet, errors))

@@ -1,0 +1,154 @@
+"""A candidate (考生) is a person, unique by ID number across the platform, with a profile
+reused by every application: work periods, certificates, education and titles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from skillcert.common.identifiers import mask_id_number, mask_phone
+from skillcert.common.pii import EncryptedCharField
+from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
+from skillcert.occupations.models import LEVEL_CHOICES
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class Candidate(models.Model):
+    # Roster-imported candidates have no account until they register with the same ID number.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账户",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidate",
+    )
+    full_name = models.CharField("姓名", max_length=50)
+    id_number = EncryptedCharField("身份证号码")
+    id_number_digest = models.CharField(max_length=64, unique=True)
+    birth_date = models.DateField("出生日期")  # from the ID number
+    declared_birth_date = models.DateField("填报出生日期", null=True, blank=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    phone = EncryptedCharField("手机号码")
+    phone_digest = models.CharField(max_length=64, db_index=True)
+    apprenticeship_completed = models.BooleanField("学徒期满", default=False)
+    photo = models.ImageField("证件照", upload_to="candidates/photos/%Y/%m/", blank=True)
+    photo_ok = models.BooleanField("照片检查通过", default=False)
+    photo_problems = models.JSONField("照片问题", default=list, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考生"
+        verbose_name_plural = "考生"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def birth_date_disagrees(self) -> bool:
+        return self.declared_birth_date is not None and self.declared_birth_date != self.birth_date
+
+
+class WorkPeriod(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="work_periods"
+    )
+    employer = models.CharField("工作单位", max_length=200, blank=True)
+    occupation_name = models.CharField("从事职业/岗位", max_length=100, blank=True)
+    start = models.DateField("开始日期")
+    end = models.DateField("结束日期", null=True, blank=True)  # open = still working there
+    related = models.BooleanField("本职业或相关职业", default=True)
+
+    class Meta:
+        verbose_name = "工作经历"
+        verbose_name_plural = "工作经历"
+        ordering = ["candidate", "start"]
+        constraints = [
+            models.CheckConstraint(
+                name="work_period_ordered", condition=Q(end__isnull=True) | Q(end__gt=F("start"))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.start}–{self.end or '至今'}"
+
+
+class CertificateKind(models.TextChoices):
+    SKILL_LEVEL = "skill_level", "职业技能等级证书"  # 22 characters
+    QUALIFICATION = "qualification", "职业资格证书"  # legacy, 16 digits
+
+
+class HeldCertificate(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="certificates"
+    )
+    kind = models.CharField("证书类别", max_length=16, choices=CertificateKind.choices)
+    number = models.CharField("证书编号", max_length=22, blank=True)
+    occupation_name = models.CharField("职业（工种）", max_length=100)
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    issued_on = models.DateField("发证日期")
+    related = models.BooleanField("本职业或相关职业", default=True)
+
+    class Meta:
+        verbose_name = "已取得证书"
+        verbose_name_plural = "已取得证书"
+        ordering = ["candidate", "issued_on"]
+        constraints = [
+            models.CheckConstraint(
+                name="held_certificate_level_1_5", condition=Q(level__gte=1, level__lte=5)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_name} {self.get_level_display()}"
+
+
+class Education(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="education"
+    )
+    kind = models.CharField("学历类别", max_length=16, choices=[(k, k) for k in EDUCATION_KINDS])
+    school = models.CharField("毕业院校", max_length=200, blank=True)
+    major = models.CharField("专业", max_length=100, blank=True)
+    major_related = models.BooleanField("本专业或相关专业", default=False)
+    graduation = models.DateField("毕业日期")
+
+    class Meta:
+        verbose_name = "学历"
+        verbose_name_plural = "学历"
+        ordering = ["candidate", "graduation"]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.kind}"
+
+
+class Title(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="titles"
+    )
+    grade = models.CharField("职称级别", max_length=8, choices=[(g, g) for g in TITLE_GRADES])
+    name = models.CharField("职称名称", max_length=100, blank=True)
+    date = models.DateField("取得日期")
+    related = models.BooleanField("相关专业", default=True)
+
+    class Meta:
+        verbose_name = "职称"
+        verbose_name_plural = "职称"
+        ordering = ["candidate", "date"]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.name}"

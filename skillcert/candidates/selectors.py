@@ -1,0 +1,120 @@
+"""Candidate reads: the person behind a user, the profile as the eligibility engine's plain
+data and as a JSON snapshot, and identifiers shown masked unless the viewer may see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from skillcert.candidates.models import Candidate
+from skillcert.common.pii import pii_digest
+from skillcert.eligibility import engine
+
+
+def candidate_for_user(*, user: Any) -> Candidate | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Candidate.objects.filter(user=user).first()
+
+
+def candidate_by_id_number(*, id_number: str) -> Candidate | None:
+    return Candidate.objects.filter(id_number_digest=pii_digest(id_number)).first()
+
+
+def profile_snapshot(*, candidate: Candidate) -> dict[str, Any]:
+    """The profile frozen into an application at submission (later edits do not change what
+    was reviewed)."""
+    return {
+        "full_name": candidate.full_name,
+        "birth_date": candidate.birth_date.isoformat(),
+        "declared_birth_date": (
+            candidate.declared_birth_date.isoformat() if candidate.declared_birth_date else None
+        ),
+        "apprenticeship_completed": candidate.apprenticeship_completed,
+        "work": [
+            {
+                "start": w.start.isoformat(),
+                "end": w.end.isoformat() if w.end else None,
+                "related": w.related,
+                "employer": w.employer,
+                "occupation_name": w.occupation_name,
+            }
+            for w in candidate.work_periods.all()
+        ],
+        "certificates": [
+            {
+                "level": c.level,
+                "date": c.issued_on.isoformat(),
+                "related": c.related,
+                "number": c.number,
+                "kind": c.kind,
+                "occupation_name": c.occupation_name,
+            }
+            for c in candidate.certificates.all()
+        ],
+        "education": [
+            {
+                "kind": e.kind,
+                "major_related": e.major_related,
+                "graduation": e.graduation.isoformat(),
+                "school": e.school,
+                "major": e.major,
+            }
+            for e in candidate.education.all()
+        ],
+        "titles": [
+            {"grade": t.grade, "name": t.name, "date": t.date.isoformat(), "related": t.related}
+            for t in candidate.titles.all()
+        ],
+    }
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def engine_profile(snapshot: dict[str, Any]) -> engine.Profile:
+    """A profile snapshot as the engine's dataclasses."""
+    return engine.Profile(
+        work=tuple(
+            engine.WorkPeriod(
+                start=dt.date.fromisoformat(w["start"]),
+                end=_day(w.get("end")),
+                related=bool(w.get("related", True)),
+            )
+            for w in snapshot.get("work", [])
+        ),
+        certificates=tuple(
+            engine.HeldCertificate(
+                level=int(c["level"]),
+                date=dt.date.fromisoformat(c["date"]),
+                related=bool(c.get("related", True)),
+            )
+            for c in snapshot.get("certificates", [])
+        ),
+        education=tuple(
+            engine.Education(
+                kind=e["kind"],
+                major_related=bool(e.get("major_related", False)),
+                graduation=dt.date.fromisoformat(e["graduation"]),
+            )
+            for e in snapshot.get("education", [])
+        ),
+        apprenticeship_completed=bool(snapshot.get("apprenticeship_completed", False)),
+        titles=tuple(
+            engine.Title(
+                grade=t["grade"],
+                date=dt.date.fromisoformat(t["date"]),
+                name=t.get("name", ""),
+                related=bool(t.get("related", True)),
+            )
+            for t in snapshot.get("titles", [])
+        ),
+    )
+
+
+def identity_for_viewer(*, candidate: Candidate, full: bool) -> dict[str, str]:
+    """ID number and phone, in full only for the owner and the responsible reviewer."""
+    if full:
+        return {"id_number": candidate.id_number, "phone": candidate.phone}
+    return {"id_number": candidate.id_number_masked, "phone": candidate.phone_masked}

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from skillcert.candidates import views
+
+app_name = "candidates"
+urlpatterns = [
+    path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/photo/", views.photo_upload, name="photo_upload"),
+    path("profile/photo.img", views.photo_view, name="photo"),
+    path("profile/<str:kind>/add/", views.profile_add, name="profile_add"),
+    path("profile/<str:kind>/<int:item_id>/remove/", views.profile_remove, name="profile_remove"),
+]

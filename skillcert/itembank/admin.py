@@ -1,0 +1,92 @@
+"""Admin for item-bank metadata. Item text is not shown here at all (no field, no export):
+content is read only through the pages and API, which log every read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from skillcert.common.admin import AuditedModelAdmin
+from skillcert.itembank.models import (
+    AssemblyBlueprint,
+    Item,
+    ItemAccessLog,
+    ItemBankRole,
+    Paper,
+    PaperAccessLog,
+)
+
+
+@admin.register(ItemBankRole)
+class ItemBankRoleAdmin(AuditedModelAdmin):
+    list_display = ["user", "occupation", "role", "active"]
+    list_filter = ["role", "active"]
+    raw_id_fields = ["user", "occupation"]
+
+
+class ReadOnlyAdmin(AuditedModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Item)
+class ItemAdmin(ReadOnlyAdmin):
+    list_display = [
+        "code",
+        "occupation",
+        "level",
+        "item_type",
+        "status",
+        "version",
+        "difficulty",
+        "exposure_count",
+    ]
+    list_filter = ["status", "item_type", "level"]
+    search_fields = ["code"]
+    exclude = ["content"]
+    readonly_fields = [
+        "occupation",
+        "level",
+        "element",
+        "code",
+        "item_type",
+        "status",
+        "score",
+        "difficulty",
+        "discrimination",
+        "exposure_count",
+        "enemy_group",
+        "author",
+        "reviewer",
+        "version",
+    ]
+
+
+@admin.register(AssemblyBlueprint)
+class BlueprintAdmin(ReadOnlyAdmin):
+    list_display = ["name", "occupation", "level", "difficulty_mean", "max_overlap"]
+
+
+@admin.register(Paper)
+class PaperAdmin(ReadOnlyAdmin):
+    list_display = ["code", "blueprint", "form_number", "status", "release_at"]
+    exclude = ["sealed_pdf"]
+
+
+@admin.register(ItemAccessLog)
+class ItemAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["accessed_at", "actor_ref", "item", "purpose", "ip"]
+    list_filter = ["purpose"]
+
+
+@admin.register(PaperAccessLog)
+class PaperAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "paper", "action"]

@@ -1,0 +1,113 @@
+"""API shells over the item-bank selectors and services (mounted at /api/v1/itembank).
+Listing returns metadata only; item content comes from the single-item endpoint, whose every
+call is logged like a page view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from skillcert.accounts.scope import get_object_in_scope
+from skillcert.itembank import assembly
+from skillcert.itembank.models import AccessPurpose
+from skillcert.itembank.selectors import bank_scope, blueprints_visible, items_visible
+from skillcert.itembank.services import item_contents_read, paper_assemble
+
+router = Router(tags=["itembank"])
+
+
+class ItemOut(Schema):
+    id: int
+    code: str
+    occupation: str
+    level: int
+    element: str
+    type: str
+    status: str
+    score: float
+    difficulty: float
+    discrimination: float | None
+    exposure: int
+    enemy_group: str
+    version: int
+
+
+class ItemContentOut(ItemOut):
+    content: dict[str, Any]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class AssembleIn(Schema):
+    forms: int = 1
+    seed: int = 0
+
+
+class PaperOut(Schema):
+    code: str
+    form_number: int
+    mean_difficulty: float
+    items: list[str]
+
+
+def _meta(it: Any) -> dict[str, Any]:
+    return {
+        "id": it.pk,
+        "code": it.code,
+        "occupation": it.occupation.code,
+        "level": it.level,
+        "element": it.element.code,
+        "type": it.item_type,
+        "status": it.status,
+        "score": float(it.score),
+        "difficulty": it.difficulty,
+        "discrimination": it.discrimination,
+        "exposure": it.exposure_count,
+        "enemy_group": it.enemy_group,
+        "version": it.version,
+    }
+
+
+@router.get("/items", response=list[ItemOut], summary="试题元数据（按题库角色范围，不含内容）")
+def items(request: HttpRequest, q: str = "", status: str = "") -> list[dict[str, Any]]:
+    rows = items_visible(scope=bank_scope(request.user), q=q[:40], status=status[:16])
+    return [_meta(it) for it in rows[:1000]]
+
+
+@router.get("/items/{item_id}", response=ItemContentOut, summary="单题内容（记录读取日志）")
+def item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+    found = get_object_in_scope(items_visible(scope=bank_scope(request.user)), pk=item_id)
+    content = item_contents_read(items=[found], actor=request.user, purpose=AccessPurpose.API)
+    return {**_meta(found), "content": content[found.pk]}
+
+
+@router.post(
+    "/blueprints/{blueprint_id}/assemble",
+    response={200: list[PaperOut], 400: ErrorOut},
+    summary="按蓝图组卷（不可行时返回冲突说明）",
+)
+def assemble(request: HttpRequest, blueprint_id: int, payload: AssembleIn) -> Any:
+    blueprint = get_object_in_scope(
+        blueprints_visible(scope=bank_scope(request.user)), pk=blueprint_id
+    )
+    try:
+        papers = paper_assemble(
+            blueprint=blueprint, forms=payload.forms, seed=payload.seed, actor=request.user
+        )
+    except assembly.AssemblyInfeasible as exc:
+        return 400, {"code": exc.code, "message": exc.message, "field": exc.field}
+    return [
+        {
+            "code": p.code,
+            "form_number": p.form_number,
+            "mean_difficulty": p.mean_difficulty,
+            "items": list(p.paper_items.order_by("position").values_list("item__code", flat=True)),
+        }
+        for p in papers
+    ]

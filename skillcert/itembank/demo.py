@@ -1,0 +1,97 @@
+"""Demo item bank: 60 active items for 企业人力资源管理师 三级 on the catalogue demo's element
+tree, item-bank roles for demo users, and a blueprint derived from the weight table.
+Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skillcert.accounts.models import User
+from skillcert.itembank.models import AssemblyBlueprint, Item, ItemBankRole, ItemBankRoleKind
+from skillcert.itembank.services import (
+    blueprint_cells_from_weights,
+    blueprint_create,
+    item_approve,
+    item_create,
+    item_submit,
+)
+from skillcert.occupations.models import Element, Occupation, WeightItem
+
+OCCUPATION = "4-07-03-02"
+LEVEL = 3
+# demo username → item-bank role (users created by `manage.py demo`)
+ROLES = [
+    ("org_a", ItemBankRoleKind.SETTER),
+    ("kaoping", ItemBankRoleKind.REVIEWER),
+    ("org_a_admin", ItemBankRoleKind.MANAGER),
+    ("sheng", ItemBankRoleKind.MANAGER),
+]
+TYPES = ["single"] * 6 + ["multiple"] * 2 + ["true_false"] * 2
+
+
+def _content(kind: str, element: Element, n: int) -> dict[str, Any]:
+    stem = f"（演示）关于“{element.name}”的第{n}题：下列说法{'正确' if n % 2 else '不正确'}的是"
+    if kind == "true_false":
+        return {"stem": f"（演示）{element.name}应当依法依规开展。", "key": n % 3 != 0}
+    options = [f"{element.name}选项{label}" for label in "ABCD"]
+    return {"stem": stem, "options": options, "key": "AC" if kind == "multiple" else "ABCD"[n % 4]}
+
+
+def load_itembank_demo(actor: Any) -> None:
+    occupation = Occupation.objects.filter(code=OCCUPATION).first()
+    users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in ROLES])}
+    if occupation is None or len(users) < len(ROLES):
+        return
+    for username, role in ROLES:
+        ItemBankRole.objects.get_or_create(user=users[username], occupation=occupation, role=role)
+    for u in users.values():
+        u.__dict__.pop("_itembank_scope", None)
+    setter, reviewer, manager = users["org_a"], users["kaoping"], users["org_a_admin"]
+    tops = list(
+        Element.objects.filter(standard__occupation=occupation, parent=None).order_by(
+            "standard__edition_year", "position"
+        )
+    )
+    if not Item.objects.filter(occupation=occupation, code__startswith="DEMO").exists():
+        n = 0
+        for top in tops:
+            leaves = list(top.children.order_by("position")) or [top]
+            for k, kind in enumerate(TYPES):
+                n += 1
+                element = leaves[k % len(leaves)]
+                item = item_create(
+                    occupation=occupation,
+                    level=LEVEL,
+                    element=element,
+                    item_type=kind,
+                    content=_content(kind, element, n),
+                    score=1,
+                    difficulty=round(0.35 + 0.05 * ((n * 7) % 11), 2),
+                    enemy_group=f"E{top.code}" if k in (0, 1) else "",
+                    code=f"DEMO{n:04d}",
+                    actor=setter,
+                )
+                item_submit(item=item, reviewer=reviewer, actor=setter)
+                item_approve(item=item, actor=reviewer)
+    if not AssemblyBlueprint.objects.filter(occupation=occupation, level=LEVEL).exists():
+        names = {e.name: e.code for e in tops}
+        weights = {
+            names[w.item]: w.percent
+            for w in WeightItem.objects.filter(
+                standard__occupation=occupation, part="theory", level=LEVEL
+            )
+            if w.item in names
+        }
+        blueprint_create(
+            occupation=occupation,
+            level=LEVEL,
+            name="三级理论知识（演示）",
+            cells=blueprint_cells_from_weights(
+                weights=weights, type_counts={"single": 18, "multiple": 6, "true_false": 6}
+            ),
+            difficulty_mean=0.55,
+            difficulty_tolerance=0.05,
+            max_overlap=10,
+            max_exposure=5,
+            actor=manager,
+        )

@@ -1,0 +1,263 @@
+"""QTI 2.2 exchange for choice items (single, multiple, true/false), as an IMS content
+package (zip with imsmanifest.xml) that TAO and other QTI tools import and export.
+
+Mapping (docs/formats/itembank.md): one `assessmentItem` per item, identifier = item code;
+`choiceInteraction` with `maxChoices` 1 (single, true/false) or 0 (multiple); options are
+`simpleChoice` A, B, …; the key is `correctResponse`; the score is the MAXSCORE outcome's
+default. Platform fields (level, element code, difficulty, enemy group) travel in the
+manifest resource's metadata under the `urn:skillcert:itembank:1` namespace; a package
+from another tool without them is rejected row by row, naming the missing field."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from skillcert.common.errors import DomainError
+from skillcert.itembank.assembly import ELEMENT_CODE
+from skillcert.itembank.content import content_clean
+from skillcert.itembank.excel import ItemRow, ParseResult, RowError
+
+QTI = "http://www.imsglobal.org/xsd/imsqti_v2p2"
+CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+SC = "urn:skillcert:itembank:1"
+TF_OPTIONS = ["正确", "错误"]
+MAX_PACKAGE = 50 * 1024 * 1024
+ET.register_namespace("", QTI)
+
+
+def _q(tag: str) -> str:
+    return f"{{{QTI}}}{tag}"
+
+
+def _item_xml(row: dict[str, Any]) -> bytes:
+    c, kind = row["content"], row["item_type"]
+    root = ET.Element(
+        _q("assessmentItem"),
+        {
+            "identifier": row["code"],
+            "title": row["code"],
+            "adaptive": "false",
+            "timeDependent": "false",
+        },
+    )
+    response = ET.SubElement(
+        root,
+        _q("responseDeclaration"),
+        {
+            "identifier": "RESPONSE",
+            "cardinality": "multiple" if kind == "multiple" else "single",
+            "baseType": "identifier",
+        },
+    )
+    correct = ET.SubElement(response, _q("correctResponse"))
+    if kind == "true_false":
+        keys = ["A" if c["key"] else "B"]
+        options = [{"label": "A", "text": TF_OPTIONS[0]}, {"label": "B", "text": TF_OPTIONS[1]}]
+    else:
+        keys = c["key"] if kind == "multiple" else [c["key"]]
+        options = c["options"]
+    for key in keys:
+        ET.SubElement(correct, _q("value")).text = key
+    for name, default in (("SCORE", "0"), ("MAXSCORE", f"{Decimal(str(row['score'])):f}")):
+        outcome = ET.SubElement(
+            root,
+            _q("outcomeDeclaration"),
+            {"identifier": name, "cardinality": "single", "baseType": "float"},
+        )
+        ET.SubElement(ET.SubElement(outcome, _q("defaultValue")), _q("value")).text = default
+    body = ET.SubElement(root, _q("itemBody"))
+    interaction = ET.SubElement(
+        body,
+        _q("choiceInteraction"),
+        {
+            "responseIdentifier": "RESPONSE",
+            "shuffle": "false",
+            "maxChoices": "0" if kind == "multiple" else "1",
+        },
+    )
+    ET.SubElement(interaction, _q("prompt")).text = c["stem"]
+    for opt in options:
+        ET.SubElement(interaction, _q("simpleChoice"), {"identifier": opt["label"]}).text = opt[
+            "text"
+        ]
+    template = "match_correct" if kind != "multiple" else "map_response"
+    if kind == "multiple":
+        mapping = ET.SubElement(response, _q("mapping"), {"defaultValue": "0"})
+        share = Decimal(str(row["score"])) / len(keys)
+        for key in keys:
+            ET.SubElement(mapping, _q("mapEntry"), {"mapKey": key, "mappedValue": f"{share:f}"})
+    ET.SubElement(
+        root,
+        _q("responseProcessing"),
+        {"template": f"http://www.imsglobal.org/question/qti_v2p2/rptemplates/{template}"},
+    )
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def items_to_qti_package(rows: Sequence[dict[str, Any]]) -> bytes:
+    """Choice items only; the caller filters (subjective and practical items have no QTI
+    choice form and stay in the Excel template)."""
+    manifest = ET.Element(f"{{{CP}}}manifest", {"identifier": "skillcert-itembank"})
+    ET.SubElement(manifest, f"{{{CP}}}organizations")
+    resources = ET.SubElement(manifest, f"{{{CP}}}resources")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for row in rows:
+            href = f"items/{row['code']}.xml"
+            package.writestr(href, _item_xml(row))
+            resource = ET.SubElement(
+                resources,
+                f"{{{CP}}}resource",
+                {"identifier": row["code"], "type": "imsqti_item_xmlv2p2", "href": href},
+            )
+            meta = ET.SubElement(ET.SubElement(resource, f"{{{CP}}}metadata"), f"{{{SC}}}item")
+            for name in ("level", "element", "difficulty", "enemy_group"):
+                ET.SubElement(meta, f"{{{SC}}}{name}").text = str(row[name])
+            ET.SubElement(meta, f"{{{SC}}}type").text = row["item_type"]
+            ET.SubElement(resource, f"{{{CP}}}file", {"href": href})
+        package.writestr(
+            "imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
+        )
+    return buffer.getvalue()
+
+
+def _parse_xml(data: bytes) -> ET.Element:
+    # Refuse DTDs outright: no entity expansion (billion laughs) or external entities.
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise DomainError("qti.dtd_forbidden", "QTI 文件不允许包含 DTD/实体声明")
+    try:
+        return ET.fromstring(data)  # noqa: S314 - DTDs refused above; expat fetches nothing
+    except ET.ParseError as exc:
+        raise DomainError("qti.xml_invalid", f"XML 格式错误：{exc}") from None
+
+
+def _text(node: ET.Element | None) -> str:
+    return "".join(node.itertext()).strip() if node is not None else ""
+
+
+def parse_qti_package(data: bytes) -> ParseResult:
+    result = ParseResult()
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+        if sum(i.file_size for i in package.infolist()) > MAX_PACKAGE:
+            raise DomainError("qti.too_large", "QTI 包解压后超过 50MB")
+        manifest = _parse_xml(package.read("imsmanifest.xml"))
+    except (zipfile.BadZipFile, KeyError):
+        result.errors.append(
+            RowError(
+                0,
+                "imsmanifest.xml",
+                "qti.package_invalid",
+                "不是有效的 QTI 内容包（zip 中缺少 imsmanifest.xml）",
+            )
+        )
+        return result
+    except DomainError as exc:
+        result.errors.append(RowError(0, "imsmanifest.xml", exc.code, exc.message))
+        return result
+    seen: set[str] = set()
+    for number, res in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
+        href = res.get("href", "")
+
+        def error(column: str, code: str, message: str, number: int = number) -> None:
+            result.errors.append(RowError(number, column, code, message))
+
+        if not res.get("type", "").startswith("imsqti_item"):
+            continue
+        meta = res.find(f"{{{CP}}}metadata/{{{SC}}}item")
+        fields = {
+            name: _text(meta.find(f"{{{SC}}}{name}")) if meta is not None else ""
+            for name in ("level", "element", "difficulty", "enemy_group", "type")
+        }
+        try:
+            root = _parse_xml(package.read(href))
+        except KeyError:
+            error(href, "qti.file_missing", f"包内缺少文件 {href}")
+            continue
+        except DomainError as exc:
+            error(href, exc.code, exc.message)
+            continue
+        code = root.get("identifier", "")
+        if not ELEMENT_CODE.match(code) or code in seen:
+            error("identifier", "item.code_invalid", f"试题标识 {code[:40]!r} 无效或重复")
+            continue
+        seen.add(code)
+        if fields["level"] not in {"1", "2", "3", "4", "5"}:
+            error("level", "item.level_invalid", "缺少或无效的等级（skillcert:level）")
+            continue
+        if not ELEMENT_CODE.match(fields["element"]):
+            error("element", "item.element_invalid", "缺少或无效的要素代码（skillcert:element）")
+            continue
+        interaction = root.find(f"{_q('itemBody')}/{_q('choiceInteraction')}")
+        if interaction is None:
+            error("itemBody", "qti.not_choice", "仅支持选择题（choiceInteraction）")
+            continue
+        choices = [
+            (c.get("identifier", ""), _text(c)) for c in interaction.findall(_q("simpleChoice"))
+        ]
+        ids = [i for i, _ in choices]
+        keys = [
+            _text(v)
+            for v in root.iterfind(
+                f"{_q('responseDeclaration')}/{_q('correctResponse')}/{_q('value')}"
+            )
+        ]
+        multiple = interaction.get("maxChoices", "1") != "1"
+        kind = fields["type"] or ("multiple" if multiple else "single")
+        if kind == "true_false" and [t for _, t in choices] != TF_OPTIONS:
+            kind = "single"
+        labels = "ABCDEFGHIJ"
+        try:
+            relabel = {ident: labels[n] for n, ident in enumerate(ids)}
+            mapped = sorted(relabel[k] for k in keys)
+        except (KeyError, IndexError):
+            error("correctResponse", "item.key_invalid", "正确答案不是该题的选项")
+            continue
+        if kind == "true_false":
+            raw: dict[str, Any] = {
+                "stem": _text(interaction.find(_q("prompt"))),
+                "key": mapped == ["A"],
+            }
+        else:
+            raw = {
+                "stem": _text(interaction.find(_q("prompt"))),
+                "options": [t for _, t in choices],
+                "key": mapped if kind == "multiple" else "".join(mapped),
+            }
+        max_score = root.find(
+            f"{_q('outcomeDeclaration')}[@identifier='MAXSCORE']/{_q('defaultValue')}/{_q('value')}"
+        )
+        try:
+            score = Decimal(_text(max_score) or "1").quantize(Decimal("0.01"))
+            difficulty = float(fields["difficulty"] or 0.5)
+            if score <= 0 or not 0 <= difficulty <= 1:
+                raise ValueError
+        except (InvalidOperation, ValueError):
+            error("MAXSCORE", "item.value_invalid", "分值或难度不正确")
+            continue
+        try:
+            clean = content_clean(kind, raw, score=score)
+        except DomainError as exc:
+            error(exc.field or "itemBody", exc.code, exc.message)
+            continue
+        result.rows.append(
+            ItemRow(
+                number,
+                code,
+                int(fields["level"]),
+                fields["element"],
+                kind,
+                clean,
+                score,
+                difficulty,
+                fields["enemy_group"][:40],
+            )
+        )
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(0, "imsmanifest.xml", "qti.empty", "内容包中没有试题"))
+    return result

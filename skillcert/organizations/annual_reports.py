@@ -1,0 +1,300 @@
+"""Annual reports (年度报告, seed 001 §五): each filed organisation reports by the policy's
+due date (31 December by default) what it assessed and certified per occupation and level,
+examiner and item-bank changes, problems and fixes. Officers see who is overdue; the
+overdue sweep writes one `late_report` line per organisation and year into the integrity
+file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from skillcert.accounts.scope import Scope
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.organizations.core import report_due_date
+from skillcert.organizations.filing import policy_for
+from skillcert.organizations.locks import org_lock
+from skillcert.organizations.models import (
+    AnnualReport,
+    AnnualReportLine,
+    AnnualReportStatus,
+    CreditEvent,
+    CreditEventKind,
+    EvaluationOrg,
+    OrgScope,
+    OrgStatus,
+)
+from skillcert.organizations.permissions import (
+    actor_scope,
+    actor_user,
+    require_staff_of,
+)
+
+
+@dataclass(frozen=True)
+class ReportLineInput:
+    occupation_id: int
+    level: int
+    assessed: int
+    certified: int
+
+
+def _due_dates(year: int) -> Callable[[str], dt.date]:
+    """Due date by province code, reading each province's policy once."""
+    cache: dict[str, dt.date] = {}
+
+    def due_of(province: str) -> dt.date:
+        if province not in cache:
+            policy = policy_for(province)
+            cache[province] = report_due_date(
+                year=year, month=policy.annual_report_due_month, day=policy.annual_report_due_day
+            )
+        return cache[province]
+
+    return due_of
+
+
+def due_date_for(*, org: EvaluationOrg, year: int) -> dt.date:
+    policy = policy_for(org.region_id[:2])
+    return report_due_date(
+        year=year, month=policy.annual_report_due_month, day=policy.annual_report_due_day
+    )
+
+
+def _scope_during(org: EvaluationOrg, year: int) -> QuerySet[OrgScope]:
+    """Scope lines in force at some time during `year`."""
+    return OrgScope.objects.filter(org=org, since__lte=dt.date(year, 12, 31)).filter(
+        Q(until__isnull=True) | Q(until__gte=dt.date(year, 1, 1))
+    )
+
+
+def annual_report_start(*, org: EvaluationOrg, year: int, actor: Any) -> AnnualReport:
+    """Open the year's report, one line per occupation × level of the scope in force during
+    the year. Counts start at zero: the platform's own results are not recorded yet, so the
+    organisation enters them."""
+    require_staff_of(actor, org)
+    today = timezone.localdate()
+    if org.filing_number is None:
+        raise DomainError("annual_report.not_filed", "机构尚未备案，无需报送年度报告")
+    if year > today.year or year < 2018:
+        raise DomainError("annual_report.year_invalid", f"年度 {year} 无效", field="year")
+    with transaction.atomic():
+        org = org_lock(org.pk)
+        existing = AnnualReport.objects.filter(org=org, year=year).first()
+        if existing is not None:
+            raise DomainError(
+                "annual_report.exists", f"{year} 年度报告已创建，请直接编辑", field="year"
+            )
+        report = AnnualReport.objects.create(org=org, year=year)
+        keys = sorted(
+            set(_scope_during(org, year).values_list("occupation_id", "level")),
+            key=lambda k: (k[0], -k[1]),
+        )
+        AnnualReportLine.objects.bulk_create(
+            AnnualReportLine(report=report, occupation_id=occupation_id, level=level)
+            for occupation_id, level in keys
+        )
+        audit_record(
+            actor=actor, action="annual_report.start", obj=report, changes={"year": [None, year]}
+        )
+    return report
+
+
+def _lock_report(report: AnnualReport) -> AnnualReport:
+    org_lock(report.org_id)
+    return AnnualReport.objects.select_related("org").get(pk=report.pk)
+
+
+def annual_report_save(
+    *,
+    report: AnnualReport,
+    lines: list[ReportLineInput],
+    actor: Any,
+    examiner_changes: str = "",
+    item_bank_changes: str = "",
+    problems: str = "",
+    fixes: str = "",
+) -> AnnualReport:
+    require_staff_of(actor, report.org)
+    allowed = set(_scope_during(report.org, report.year).values_list("occupation_id", "level"))
+    seen: set[tuple[int, int]] = set()
+    for line in lines:
+        key = (line.occupation_id, line.level)
+        if key not in allowed:
+            raise DomainError(
+                "annual_report.outside_scope",
+                "报告的职业和等级不在本年度的备案认定范围内",
+                field="lines",
+            )
+        if key in seen:
+            raise DomainError(
+                "annual_report.duplicate_line", "同一职业等级只能填写一行", field="lines"
+            )
+        seen.add(key)
+        if line.assessed < 0 or line.certified < 0:
+            raise DomainError("annual_report.negative", "人数不能为负数", field="lines")
+        if line.certified > line.assessed:
+            raise DomainError(
+                "annual_report.certified_exceeds_assessed",
+                f"取得证书人数（{line.certified}）不能多于参加认定人数（{line.assessed}）",
+                field="lines",
+            )
+    with transaction.atomic():
+        report = _lock_report(report)
+        if report.status != AnnualReportStatus.DRAFT:
+            raise DomainError("annual_report.submitted", "年度报告已报送，不能修改")
+        report.lines.all().delete()
+        AnnualReportLine.objects.bulk_create(
+            AnnualReportLine(
+                report=report,
+                occupation_id=line.occupation_id,
+                level=line.level,
+                assessed=line.assessed,
+                certified=line.certified,
+            )
+            for line in lines
+        )
+        report.examiner_changes = examiner_changes.strip()
+        report.item_bank_changes = item_bank_changes.strip()
+        report.problems = problems.strip()
+        report.fixes = fixes.strip()
+        report.save()
+        audit_record(
+            actor=actor,
+            action="annual_report.save",
+            obj=report,
+            changes={
+                "assessed": [None, sum(line.assessed for line in lines)],
+                "certified": [None, sum(line.certified for line in lines)],
+            },
+        )
+    return report
+
+
+def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Any) -> bool:
+    """Write the year's late-report line once; True if it was new."""
+    if CreditEvent.objects.filter(
+        org=org, kind=CreditEventKind.LATE_REPORT, report_year=year
+    ).exists():
+        return False
+    CreditEvent.objects.create(
+        org=org,
+        kind=CreditEventKind.LATE_REPORT,
+        occurred_on=due + dt.timedelta(days=1),
+        description=f"{year} 年度报告未在 {due} 前报送",
+        report_year=year,
+        actor=actor_user(actor),
+    )
+    return True
+
+
+def annual_report_submit(*, report: AnnualReport, actor: Any) -> AnnualReport:
+    require_staff_of(actor, report.org)
+    now = timezone.now()
+    with transaction.atomic():
+        report = _lock_report(report)
+        if report.status != AnnualReportStatus.DRAFT:
+            raise DomainError("annual_report.submitted", "年度报告已报送")
+        if not (report.item_bank_changes and report.examiner_changes):
+            raise DomainError(
+                "annual_report.incomplete",
+                "请填写题库（卷库）建设更新情况和考评人员变化情况后再报送",
+                field="item_bank_changes",
+            )
+        due = due_date_for(org=report.org, year=report.year)
+        report.status = AnnualReportStatus.SUBMITTED
+        report.submitted_at = now
+        report.submitted_by = actor_user(actor)
+        report.late = timezone.localdate(now) > due
+        report.save(update_fields=["status", "submitted_at", "submitted_by", "late"])
+        if report.late:
+            _flag_late(report.org, report.year, due, actor)
+        audit_record(
+            actor=actor,
+            action="annual_report.submit",
+            obj=report,
+            changes={"status": ["draft", "submitted"], "late": [None, report.late]},
+        )
+    return report
+
+
+def orgs_required_to_report(*, year: int) -> QuerySet[EvaluationOrg]:
+    """Organisations that were filed during `year` and are still filed or suspended."""
+    return EvaluationOrg.objects.filter(
+        status__in=[OrgStatus.FILED, OrgStatus.SUSPENDED], valid_from__lte=dt.date(year, 12, 31)
+    )
+
+
+def annual_reports_overdue(
+    *, scope: Scope, year: int, today: dt.date, unflagged_only: bool = False
+) -> QuerySet[EvaluationOrg]:
+    """Organisations in the officer's area whose report for `year` is past due and not
+    submitted, annotated with `flagged` (already in the integrity file)."""
+    orgs = orgs_required_to_report(year=year)
+    if not scope.is_platform:
+        orgs = orgs.filter(scope.region_q("region"))
+    submitted = AnnualReport.objects.filter(
+        org=OuterRef("pk"), year=year, status=AnnualReportStatus.SUBMITTED
+    )
+    flagged = CreditEvent.objects.filter(
+        org=OuterRef("pk"), kind=CreditEventKind.LATE_REPORT, report_year=year
+    )
+    # Due dates vary by province (policy table): an organisation is overdue only after its
+    # own province's date.
+    orgs = orgs.annotate(has_report=Exists(submitted), flagged=Exists(flagged)).filter(
+        has_report=False
+    )
+    if unflagged_only:
+        orgs = orgs.filter(flagged=False)
+    due_of = _due_dates(year)
+    overdue_ids = [
+        org_id
+        for org_id, region_id in orgs.values_list("id", "region_id")
+        if today > due_of(region_id[:2])
+    ]
+    return orgs.filter(pk__in=overdue_ids).select_related("region").order_by("region_id", "name")
+
+
+def annual_reports_flag_overdue(*, year: int, actor: Any, today: dt.date | None = None) -> int:
+    """Write a late-report line into the integrity file of every overdue organisation the
+    actor oversees. Idempotent (one line per organisation and year, enforced by a unique
+    constraint); returns the number of organisations newly flagged."""
+    today = today or timezone.localdate()
+    scope = actor_scope(actor)
+    if not scope.is_province_officer:
+        raise DomainError("org.forbidden", "逾期标记须由省级人社部门办理")
+    with transaction.atomic():
+        orgs = list(
+            annual_reports_overdue(scope=scope, year=year, today=today, unflagged_only=True)
+        )
+        due_of = _due_dates(year)
+        rows = []
+        for org in orgs:
+            org_due = due_of(org.region_id[:2])
+            rows.append(
+                CreditEvent(
+                    org=org,
+                    kind=CreditEventKind.LATE_REPORT,
+                    occurred_on=org_due + dt.timedelta(days=1),
+                    description=f"{year} 年度报告未在 {org_due} 前报送",
+                    report_year=year,
+                    actor=actor_user(actor),
+                )
+            )
+        CreditEvent.objects.bulk_create(rows, ignore_conflicts=True)
+        audit_record(
+            actor=actor,
+            action="annual_report.flag_overdue",
+            object_type="organizations.annualreport",
+            object_id=str(year),
+            object_repr=f"{year} 年度报告逾期标记",
+            changes={"flagged": [None, [org.pk for org in orgs]]},
+        )
+    return len(rows)

@@ -1,0 +1,68 @@
+"""Who may do what to an organisation. Services call these before writing; a refusal is a
+DomainError (the view already 404s for rows outside the user's scope, so reaching a refusal
+means the user can see the row but lacks the role)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from skillcert.accounts.models import Role, User
+from skillcert.accounts.scope import Scope, scope_for
+from skillcert.common.errors import DomainError
+from skillcert.organizations.models import EvaluationOrg
+
+# Management commands and the demo loader act as "system:<name>"; they have platform rights.
+SYSTEM_SCOPE = Scope(None, True, frozenset(), frozenset(), frozenset())
+
+
+def actor_scope(actor: Any) -> Scope:
+    if isinstance(actor, str) and actor.startswith("system:"):
+        return SYSTEM_SCOPE
+    return scope_for(actor)
+
+
+def actor_user(actor: Any) -> User | None:
+    """The acting user for foreign keys (None for system actors)."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
+
+
+def is_staff_of(scope: Scope, org: EvaluationOrg) -> bool:
+    return scope.is_platform or org.pk in scope.organization_ids
+
+
+def is_officer_over(scope: Scope, org: EvaluationOrg) -> bool:
+    return scope.is_platform or (scope.is_officer and scope.covers_region_code(org.region_id))
+
+
+def is_province_officer_over(scope: Scope, org: EvaluationOrg) -> bool:
+    return scope.is_platform or (
+        scope.has_role(Role.PROVINCE_OFFICER) and scope.covers_region_code(org.region_id)
+    )
+
+
+def require_staff_of(actor: Any, org: EvaluationOrg) -> Scope:
+    scope = actor_scope(actor)
+    if not is_staff_of(scope, org):
+        raise DomainError("org.forbidden", f"只有“{org.name}”的工作人员可以办理此事项")
+    return scope
+
+
+def require_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
+    scope = actor_scope(actor)
+    if not is_officer_over(scope, org):
+        raise DomainError("org.forbidden", f"只有负责“{org.name}”所在地区的人社部门可以办理此事项")
+    return scope
+
+
+def require_province_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
+    scope = actor_scope(actor)
+    if not is_province_officer_over(scope, org):
+        raise DomainError("org.forbidden", "此事项须由省级人社部门办理")
+    return scope
+
+
+def require_staff_or_officer(actor: Any, org: EvaluationOrg) -> Scope:
+    scope = actor_scope(actor)
+    if not (is_staff_of(scope, org) or is_officer_over(scope, org)):
+        raise DomainError("org.forbidden", f"无权办理“{org.name}”的此事项")
+    return scope

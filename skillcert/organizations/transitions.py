@@ -1,0 +1,49 @@
+"""Allowed status moves. Services call `move_org` / `move_filing`; nothing else assigns
+`status`."""
+
+from __future__ import annotations
+
+from skillcert.common.transitions import check_transition
+from skillcert.organizations.models import FilingStatus, OrgStatus
+
+ORG_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrgStatus.UNFILED: frozenset({OrgStatus.FILED}),
+    OrgStatus.FILED: frozenset({OrgStatus.SUSPENDED, OrgStatus.REVOKED, OrgStatus.EXITED}),
+    OrgStatus.SUSPENDED: frozenset({OrgStatus.FILED, OrgStatus.REVOKED, OrgStatus.EXITED}),
+    # a revoked or exited organisation may file again (with a new number) unless blacklisted
+    OrgStatus.REVOKED: frozenset({OrgStatus.FILED}),
+    OrgStatus.EXITED: frozenset({OrgStatus.FILED}),
+}
+
+FILING_TRANSITIONS: dict[str, frozenset[str]] = {
+    FilingStatus.DRAFT: frozenset({FilingStatus.SUBMITTED, FilingStatus.WITHDRAWN}),
+    FilingStatus.SUBMITTED: frozenset(
+        {
+            FilingStatus.CITY_APPROVED,
+            FilingStatus.APPROVED,
+            FilingStatus.RETURNED,
+            FilingStatus.REJECTED,
+            FilingStatus.WITHDRAWN,
+        }
+    ),
+    FilingStatus.CITY_APPROVED: frozenset(
+        {FilingStatus.APPROVED, FilingStatus.RETURNED, FilingStatus.REJECTED}
+    ),
+    FilingStatus.RETURNED: frozenset({FilingStatus.SUBMITTED, FilingStatus.WITHDRAWN}),
+    FilingStatus.APPROVED: frozenset(),
+    FilingStatus.REJECTED: frozenset(),
+    FilingStatus.WITHDRAWN: frozenset(),
+}
+
+_ORG_LABELS = {str(k): str(v) for k, v in OrgStatus.choices}
+_FILING_LABELS = {str(k): str(v) for k, v in FilingStatus.choices}
+
+
+def check_org_move(current: str, target: str) -> None:
+    check_transition(allowed=ORG_TRANSITIONS, current=current, target=target, labels=_ORG_LABELS)
+
+
+def check_filing_move(current: str, target: str) -> None:
+    check_transition(
+        allowed=FILING_TRANSITIONS, current=current, target=target, labels=_FILING_LABELS
+    )

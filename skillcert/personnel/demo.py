@@ -1,0 +1,162 @@
+"""Demo personnel for `manage.py demo` (after the catalogue demo): the demo user "kaoping" as
+an examiner of 劳动关系协调师 who went through the June 2026 training and holds a card, "dudao"
+as an external quality supervisor, two more examiners without accounts, and this month's
+plan when the calendar covers it. Idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from skillcert.accounts.models import User
+from skillcert.common.identifiers import id_number_check_digit
+from skillcert.occupations.models import Occupation
+from skillcert.organizations.models import EvaluationOrg
+from skillcert.personnel.models import Person, PersonRole, Registration, RoleKind, TrainingPlan
+from skillcert.personnel.services import (
+    card_collect,
+    card_issue,
+    exam_result_record,
+    learning_record,
+    person_certificate_add,
+    person_register,
+    person_title_add,
+    person_work_add,
+    pledge_sign,
+    registration_city_review,
+    registration_province_review,
+    registration_recommend,
+    registration_submit,
+    role_appoint,
+    sitting_record,
+    training_plan_publish,
+)
+from skillcert.regions.models import Region
+from skillcert.workdays.models import CalendarYear
+
+LDGX = "4-07-03-03"
+
+# (id stem without check digit, name, username or "", region, education)
+PEOPLE = [
+    ("32010219800304001", "郑考评", "kaoping", "320102", "bachelor"),
+    ("32010619781121002", "孙督导", "dudao", "320106", "master"),
+    ("32050519850716003", "周立新", "", "320505", "college"),
+    ("32010219900208004", "吴晓燕", "", "320102", "bachelor"),
+]
+
+
+def _plan(province: Region, year: int, month: int, actor: Any) -> TrainingPlan:
+    plan = TrainingPlan.objects.filter(
+        province=province, year=year, month=month, role=RoleKind.EXAMINER
+    ).first()
+    return plan or training_plan_publish(
+        province=province,
+        year=year,
+        month=month,
+        role=RoleKind.EXAMINER,
+        required_minutes=600,
+        venue="各市职业技能鉴定中心",
+        actor=actor,
+    )
+
+
+def load_personnel_demo(actor: Any) -> None:
+    occupation = Occupation.objects.get(code=LDGX)
+    province = Region.objects.get(code="320000")
+    org_a = EvaluationOrg.objects.filter(region_id="320102").order_by("id").first()
+    people: dict[str, Person] = {}
+    for stem, name, username, region_code, education in PEOPLE:
+        number = stem + id_number_check_digit(stem)
+        person = Person.objects.filter(id_number=number).first()
+        if person is None:
+            user = User.objects.filter(username=username).first() if username else None
+            employer = org_a if region_code == "320102" else None
+            person = person_register(
+                id_number=number,
+                name=name,
+                education=education,
+                employer_name=employer.name if employer else f"{name}所在单位",
+                employer=employer,
+                region=Region.objects.get(code=region_code),
+                phone="139" + stem[-8:],
+                address=f"{Region.objects.get(code=region_code).name}人民路1号",
+                user=user,
+                actor=actor,
+            )
+            person_certificate_add(
+                person=person,
+                occupation=occupation,
+                level=2,
+                number=f"DEMO{stem[-6:]}",
+                issued_on=dt.date(2018, 6, 1),
+                actor=actor,
+            )
+            person_title_add(
+                person=person,
+                grade="中级",
+                name="经济师",
+                major="人力资源管理",
+                obtained_on=dt.date(2016, 11, 1),
+                actor=actor,
+            )
+            person_work_add(
+                person=person,
+                occupation=occupation,
+                description="劳动关系协调",
+                start=dt.date(2012, 7, 1),
+                end=None,
+                actor=actor,
+            )
+        people[name] = person
+
+    kaoping = people["郑考评"]
+    june = _plan(province, 2026, 6, actor)
+    if not Registration.objects.filter(plan=june, person=kaoping).exists():
+        reg = registration_submit(
+            plan=june,
+            person=kaoping,
+            occupation=occupation,
+            level_high=2,
+            level_low=5,
+            actor=actor,
+            today=june.published_on,
+        )
+        registration_recommend(registration=reg, actor=actor)
+        registration_city_review(registration=reg, approve=True, actor=actor)
+        registration_province_review(registration=reg, approve=True, actor=actor)
+        learning_record(registration=reg, minutes=600, actor=actor)
+        exam_result_record(registration=reg, score=88, actor=actor)
+        pledge_sign(registration=reg, actor=actor)
+        card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))
+        card_collect(card=card, actor=actor, on=dt.date(2026, 7, 2))
+        if org_a is not None:
+            for day in (dt.date(2026, 8, 15), dt.date(2026, 9, 19)):
+                sitting_record(
+                    person=kaoping,
+                    organization=org_a,
+                    held_on=day,
+                    duty="examiner",
+                    room="第1考场",
+                    occupation=occupation,
+                    level=4,
+                    actor=actor,
+                )
+
+    dudao = people["孙督导"]
+    if not PersonRole.objects.filter(person=dudao, role=RoleKind.SUPERVISOR_EXTERNAL).exists():
+        role_appoint(
+            person=dudao,
+            role=RoleKind.SUPERVISOR_EXTERNAL,
+            occupation=occupation,
+            level_high=1,
+            level_low=5,
+            province=province,
+            actor=actor,
+            today=dt.date(2026, 7, 1),
+        )
+
+    today = timezone.localdate()
+    if CalendarYear.objects.filter(year=today.year).exists():
+        _plan(province, today.year, today.month, actor)

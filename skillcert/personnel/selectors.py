@@ -1,0 +1,408 @@
+"""Reads for assessment personnel, narrowed to what the user may see, plus the loaders that
+turn rows into the pure cores' plain data (qualification, recusal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from skillcert.accounts.scope import Scope
+from skillcert.common.errors import DomainError
+from skillcert.common.identifiers import mask_id_number, mask_name, mask_phone
+from skillcert.eligibility.engine import LEVEL_NAMES
+from skillcert.occupations.models import Occupation
+from skillcert.organizations.models import EvaluationOrg
+from skillcert.personnel import qualification, recusal
+from skillcert.personnel.cardrules import uncollected_streak
+from skillcert.personnel.models import (
+    Card,
+    CardStatus,
+    ConfidentialityAgreement,
+    Person,
+    PersonRole,
+    PersonRoleStatus,
+    ProvincePolicy,
+    QualificationRule,
+    Registration,
+    TrainingPlan,
+)
+
+SUMMARY_HEADERS = [
+    "序号",
+    "工作单位",
+    "姓名",
+    "性别",
+    "身份证号码",
+    "文化程度",
+    "现职业资格(专业技术职务)",
+    "申报考评职业(工种)",
+    "联系电话",
+    "通讯地址",
+]
+SUMMARY_STATUSES = ("city_approved", "province_approved", "province_rejected")
+
+
+# --- access ---------------------------------------------------------------------------------
+
+
+def _person_q(scope: Scope, prefix: str = "") -> Q:
+    """People an officer's region covers (by the unit's region), an organisation's own staff,
+    and the user's own record."""
+    own = Q(**{f"{prefix}user_id": scope.user_id}) if scope.user_id else Q(pk__in=[])
+    q = own
+    if scope.is_officer:
+        q |= scope.region_q(f"{prefix}region")
+    if scope.organization_ids:
+        q |= Q(**{f"{prefix}employer_id__in": sorted(scope.organization_ids)})
+    return q
+
+
+def people_visible(*, scope: Scope, q: str = "") -> QuerySet[Person]:
+    people = Person.objects.all() if scope.is_platform else Person.objects.filter(_person_q(scope))
+    if q:
+        people = people.filter(Q(name__icontains=q) | Q(id_number=q.upper()))
+    return people.select_related("region", "employer").order_by("id")
+
+
+def may_see_full_identity(*, scope: Scope, person: Person) -> bool:
+    """PIPL: full ID number, phone and name only for the person and the responsible officer
+    (an officer whose jurisdiction covers the person's unit)."""
+    if scope.user_id is not None and person.user_id == scope.user_id:
+        return True
+    return scope.is_officer and scope.covers_region_code(person.region_id)
+
+
+@dataclass(frozen=True)
+class ShownIdentity:
+    name: str
+    id_number: str
+    phone: str
+    full: bool
+
+
+def identity_for(*, scope: Scope, person: Person) -> ShownIdentity:
+    if may_see_full_identity(scope=scope, person=person):
+        return ShownIdentity(person.name, person.id_number, person.phone, True)
+    return ShownIdentity(
+        mask_name(person.name), mask_id_number(person.id_number), mask_phone(person.phone), False
+    )
+
+
+def person_of(user: Any) -> Person | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user=user).select_related("region", "employer").first()
+
+
+def registrations_visible(
+    *, scope: Scope, plan: TrainingPlan | None = None, status: str = ""
+) -> QuerySet[Registration]:
+    rows = Registration.objects.all()
+    if not scope.is_platform:
+        q = Q(person__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+        if scope.is_officer:
+            q |= scope.region_q("region")
+        if scope.organization_ids:
+            q |= Q(employer_id__in=sorted(scope.organization_ids))
+        rows = rows.filter(q)
+    if plan is not None:
+        rows = rows.filter(plan=plan)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related(
+        "plan", "person", "occupation", "specialty", "region", "employer"
+    ).order_by("plan_id", "id")
+
+
+def plans_visible(*, scope: Scope) -> QuerySet[TrainingPlan]:
+    """Plans are public notices: everyone signed in sees them."""
+    return TrainingPlan.objects.select_related("province").order_by("-year", "-month", "role")
+
+
+def cards_visible(*, scope: Scope) -> QuerySet[Card]:
+    if scope.is_platform:
+        rows = Card.objects.all()
+    else:
+        rows = Card.objects.filter(_person_q(scope, "person__"))
+    return rows.select_related("person", "occupation").order_by("-issued_on", "id")
+
+
+# --- policy ---------------------------------------------------------------------------------
+
+
+def policy_for(*, province_code: str) -> ProvincePolicy:
+    policy = ProvincePolicy.objects.filter(province_id=f"{province_code[:2]}0000").first()
+    if policy is None:
+        raise DomainError(
+            "personnel.policy_missing",
+            f"省份 {province_code[:2]} 尚未设置考评人员管理参数（报名期限、证卡有效期等），"
+            "请省级人社部门先在系统管理中录入",
+            field="province",
+        )
+    return policy
+
+
+# --- qualification --------------------------------------------------------------------------
+
+
+def qualification_rule_for(
+    *, role: str, province_code: str, occupation: Occupation
+) -> qualification.QualificationRule | None:
+    headers = [
+        qualification.QualificationRuleHeader(
+            code=r.code,
+            version=r.version,
+            role=r.role,
+            province=r.province,
+            occupation_code=r.occupation_code,
+        )
+        for r in QualificationRule.objects.filter(role=role).only(
+            "code", "version", "role", "province", "occupation_code"
+        )
+    ]
+    header = qualification.pick_rule(
+        headers, role=role, province=province_code[:2], occupation_code=occupation.code
+    )
+    if header is None:
+        return None
+    row = QualificationRule.objects.get(code=header.code, version=header.version)
+    rule = qualification.parse_rule_document(
+        {
+            "code": row.code,
+            "version": row.version,
+            "role": row.role,
+            "title": row.title,
+            "source": row.source,
+            "related_occupation_codes": list(row.related_occupation_codes),
+            "related_majors": list(row.related_majors),
+            "clauses": [
+                {k: v for k, v in _clause_row(c).items() if v not in (None, "", {})}
+                for c in row.clauses.order_by("position", "letter")
+            ],
+        }
+    )
+    # A generic rule is applied to the occupation asked about: "related" means this one.
+    return qualification.QualificationRule(
+        code=rule.code,
+        version=rule.version,
+        role=rule.role,
+        occupation_code=occupation.code,
+        clauses=rule.clauses,
+        related_occupation_codes=rule.related_occupation_codes,
+        related_majors=rule.related_majors,
+    )
+
+
+def _clause_row(c: Any) -> dict[str, Any]:
+    return {
+        "letter": c.letter,
+        "text": c.text,
+        "level_high": c.level_high,
+        "level_low": c.level_low,
+        "condition": c.condition,
+        "role_required": c.role_required,
+        "role_years": c.role_years,
+        "min_sittings": c.min_sittings or None,
+        "confidentiality": c.confidentiality or None,
+    }
+
+
+def person_facts(
+    *, person: Person, occupation: Occupation, organization: EvaluationOrg | None = None
+) -> qualification.PersonFacts:
+    """The person's record as plain data. Role periods count from a role's start to its end
+    (valid_until, or open while active); sittings are those in this occupation."""
+    roles = PersonRole.objects.filter(person=person, occupation=occupation).exclude(
+        status=PersonRoleStatus.REVOKED
+    )
+    agreements = ConfidentialityAgreement.objects.filter(person=person)
+    if organization is not None:
+        agreements = agreements.filter(organization=organization)
+    return qualification.PersonFacts(
+        certificates=tuple(
+            qualification.CertificateFact(c.occupation.code, c.level, c.issued_on)
+            for c in person.certificates.select_related("occupation")
+        ),
+        titles=tuple(
+            qualification.TitleFact(t.grade, t.name, t.major, t.obtained_on)
+            for t in person.titles.all()
+        ),
+        work=tuple(
+            qualification.WorkFact(w.occupation.code if w.occupation else "", w.start, w.end)
+            for w in person.work.select_related("occupation")
+        ),
+        role_periods=tuple(
+            qualification.RolePeriod(r.role, occupation.code, r.valid_from, r.valid_until)
+            for r in roles
+        ),
+        sittings=tuple(
+            person.sittings.filter(occupation=occupation).values_list("held_on", flat=True)
+        ),
+        confidentiality_signed=agreements.exists(),
+    )
+
+
+def qualification_check(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province_code: str,
+    as_of: dt.date,
+    organization: EvaluationOrg | None = None,
+) -> qualification.QualificationDecision | None:
+    """None when no rule covers the role (quality supervisors have no conditions in data)."""
+    rule = qualification_rule_for(role=role, province_code=province_code, occupation=occupation)
+    if rule is None:
+        return None
+    facts = person_facts(person=person, occupation=occupation, organization=organization)
+    return qualification.check_qualification(
+        rule, level_high=level_high, level_low=level_low, facts=facts, as_of=as_of
+    )
+
+
+# --- cards and bans -------------------------------------------------------------------------
+
+
+def card_outcomes(*, person: Person) -> list[tuple[bool, Card]]:
+    """Decided cards in issue order: (collected?, card). Pending cards are not decided yet."""
+    cards = Card.objects.filter(person=person).order_by("issued_on", "id")
+    return [(c.status != CardStatus.VOID, c) for c in cards if c.status != CardStatus.PENDING]
+
+
+def uncollected_ban_reason(*, person: Person, limit: int) -> str:
+    """The reason the person is permanently barred by uncollected cards, or ""."""
+    outcomes = card_outcomes(person=person)
+    if uncollected_streak([collected for collected, _ in outcomes]) < limit:
+        return ""
+    run: list[Card] = []
+    longest: list[Card] = []
+    for collected, card in outcomes:
+        run = [] if collected else [*run, card]
+        if len(run) > len(longest):
+            longest = run
+    numbers = "、".join(c.number for c in longest)
+    return f"连续{len(longest)}次未在规定期限内领取考评员证卡（{numbers}），永久取消申报资格"
+
+
+def cards_expiring(*, on: dt.date, within_days: int) -> QuerySet[Card]:
+    return Card.objects.filter(
+        status=CardStatus.COLLECTED,
+        valid_until__gte=on,
+        valid_until__lte=on + dt.timedelta(days=within_days),
+    ).select_related("person", "occupation")
+
+
+# --- recusal and rotation -------------------------------------------------------------------
+
+
+def assessor_facts(*, person: Person) -> recusal.AssessorFacts:
+    roles = PersonRole.objects.filter(person=person).select_related("occupation")
+    return recusal.AssessorFacts(
+        status=person.status,
+        status_reason=person.status_reason,
+        employer_id=person.employer_id,
+        relations=tuple(
+            recusal.Relation(r.kind, r.counterpart_id_number, r.organization_id, r.note)
+            for r in person.relations.all()
+        ),
+        roles=tuple(
+            recusal.RoleGrant(
+                r.role,
+                r.occupation.code,
+                r.level_high,
+                r.level_low,
+                r.valid_from,
+                r.valid_until,
+                r.status == PersonRoleStatus.ACTIVE,
+            )
+            for r in roles
+        ),
+        sitting_orgs=tuple(
+            person.sittings.order_by("held_on", "id").values_list("organization_id", flat=True)
+        ),
+    )
+
+
+def may_assess(
+    *,
+    person: Person,
+    on: dt.date,
+    organization: EvaluationOrg | None = None,
+    candidate_id_number: str = "",
+    candidate_employer: EvaluationOrg | None = None,
+    occupation: Occupation | None = None,
+    level: int | None = None,
+) -> recusal.Verdict:
+    """May `person` assess candidate Y / at organisation Z on `on`? With every reason when not.
+    The rotation limit is the province's (the organisation's province)."""
+    max_consecutive = 0
+    if organization is not None:
+        max_consecutive = policy_for(province_code=organization.region_id).max_consecutive_sittings
+    assignment = recusal.Assignment(
+        on=on,
+        organization_id=organization.pk if organization else None,
+        organization_name=organization.name if organization else "",
+        candidate_id_number=candidate_id_number,
+        candidate_employer_id=candidate_employer.pk if candidate_employer else None,
+        occupation_code=occupation.code if occupation else "",
+        level=level,
+    )
+    return recusal.may_assess(
+        assessor_facts(person=person), assignment, max_consecutive=max_consecutive or 1
+    )
+
+
+# --- the seed 003 附件2 summary table --------------------------------------------------------
+
+
+def _levels(high: int, low: int) -> str:
+    if high == low:
+        return LEVEL_NAMES[high]
+    return f"{LEVEL_NAMES[low]}至{LEVEL_NAMES[high]}"
+
+
+def current_qualifications(person: Person) -> str:
+    parts = [
+        f"{c.occupation.name}{LEVEL_NAMES[c.level]}"
+        for c in sorted(person.certificates.all(), key=lambda c: (c.level, c.issued_on))
+    ]
+    parts += [f"{t.name}（{t.grade}，{t.major}）" for t in person.titles.all()]
+    return "；".join(parts)
+
+
+def summary_rows(*, registrations: Iterable[Registration], scope: Scope) -> Iterator[list[Any]]:
+    """附件2《技能人才评价考评员资格培训（复核）汇总表》 rows, exactly its columns. Identity
+    fields are masked unless the viewer is the responsible officer (or the person)."""
+    for index, reg in enumerate(registrations, start=1):
+        person = reg.person
+        shown = identity_for(scope=scope, person=person)
+        occupation = reg.occupation.name + (f"（{reg.specialty.name}）" if reg.specialty else "")
+        yield [
+            index,
+            reg.employer_name,
+            shown.name,
+            person.get_gender_display(),
+            shown.id_number,
+            person.get_education_display(),
+            current_qualifications(person),
+            f"{occupation} {_levels(reg.level_high, reg.level_low)}",
+            shown.phone,
+            person.address,
+        ]
+
+
+def summary_registrations(*, scope: Scope, plan: TrainingPlan) -> QuerySet[Registration]:
+    """The registrations that passed the city's 初审 (the table the city forwards to the
+    province for 复核), in the viewer's area."""
+    return (
+        registrations_visible(scope=scope, plan=plan)
+        .filter(status__in=SUMMARY_STATUSES)
+        .prefetch_related("person__certificates__occupation", "person__titles")
+    )

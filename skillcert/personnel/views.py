@@ -1,0 +1,344 @@
+"""Pages for assessment personnel: thin shells over the selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.errors import DomainError
+from skillcert.common.exports import xlsx_response
+from skillcert.occupations.models import Occupation
+from skillcert.organizations.selectors import organizations_visible
+from skillcert.personnel import selectors, services
+from skillcert.personnel.models import CardStatus, Registration, RoleKind
+from skillcert.regions.models import Region
+
+
+def _staff_only(request: HttpRequest) -> Any:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    return scope
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    scope = _staff_only(request)
+    q = request.GET.get("q", "").strip()[:64]
+    people = selectors.people_visible(scope=scope, q=q)
+    rows = ((p, selectors.identity_for(scope=scope, person=p)) for p in people)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "考评人员.xlsx",
+            ["姓名", "性别", "身份证号码", "工作单位", "联系电话", "状态"],
+            (
+                (
+                    s.name,
+                    p.get_gender_display(),
+                    s.id_number,
+                    p.employer_name,
+                    s.phone,
+                    p.get_status_display(),
+                )
+                for p, s in rows
+            ),
+        )
+    page = Paginator(list(rows), 50).get_page(request.GET.get("page"))
+    return render(request, "personnel/person_list.html", {"page": page, "q": q})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    person = get_object_in_scope(selectors.people_visible(scope=scope), pk=pk)
+    verdict = None
+    org_id = request.GET.get("organization", "")
+    if org_id.isdigit():
+        organization = get_object_in_scope(organizations_visible(scope=scope), pk=int(org_id))
+        try:
+            verdict = selectors.may_assess(
+                person=person,
+                on=timezone.localdate(),
+                organization=organization,
+                candidate_id_number=request.GET.get("candidate", "").strip()[:18],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "personnel/person_detail.html",
+        {
+            "person": person,
+            "shown": selectors.identity_for(scope=scope, person=person),
+            "roles": person.roles.select_related("occupation", "specialty").all(),
+            "cards": person.cards.select_related("occupation").all(),
+            "registrations": person.registrations.select_related("plan", "occupation").all(),
+            "sittings": person.sittings.select_related("organization").order_by("-held_on")[:50],
+            "integrity": person.integrity.all()[:50],
+            "relations": person.relations.select_related("organization").all(),
+            "organizations": organizations_visible(scope=scope)[:200],
+            "verdict": verdict,
+            "qualifications": selectors.current_qualifications(person),
+        },
+    )
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2004, max_value=2100)
+    month = forms.IntegerField(label="月份", min_value=1, max_value=12)
+    role = forms.ChoiceField(
+        label="培训对象",
+        choices=[(RoleKind.EXAMINER, "考评员"), (RoleKind.SENIOR_EXAMINER, "高级考评员")],
+    )
+    required_minutes = forms.IntegerField(label="要求学习时长（分钟）", min_value=1, max_value=6000)
+    venue = forms.CharField(label="考核地点", max_length=200, required=False)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    form = PlanForm(request.POST or None, prefix="plan")
+    if request.method == "POST":
+        if not scope.is_province_officer:
+            raise Http404
+        if form.is_valid():
+            d = form.cleaned_data
+            province = _officer_province(scope)
+            try:
+                plan = services.training_plan_publish(
+                    province=province,
+                    year=d["year"],
+                    month=d["month"],
+                    role=d["role"],
+                    required_minutes=d["required_minutes"],
+                    venue=d["venue"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request, f"已发布：{plan.title}，报名截止 {plan.registration_closes_on}"
+                )
+                return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
+    page = Paginator(selectors.plans_visible(scope=scope), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "personnel/plan_list.html",
+        {
+            "page": page,
+            "form": form,
+            "can_publish": scope.is_province_officer,
+            "me": selectors.person_of(request.user),
+        },
+    )
+
+
+def _officer_province(scope: Any) -> Region:
+    prefixes = sorted(p for p in scope.region_prefixes if len(p) == 2)
+    if not prefixes:
+        raise Http404
+    return Region.objects.get(code=f"{prefixes[0]}0000")
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=pk)
+    registrations = selectors.registrations_visible(scope=scope, plan=plan)
+    rows = [(r, selectors.identity_for(scope=scope, person=r.person)) for r in registrations]
+    me = selectors.person_of(request.user)
+    return render(
+        request,
+        "personnel/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "me": me,
+            "occupations": Occupation.objects.order_by("code"),
+            "is_staff": scope.is_officer or scope.is_org_staff,
+        },
+    )
+
+
+@login_required
+def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    """附件2 汇总表 of the registrations that passed 初审 in the viewer's area."""
+    scope = _staff_only(request)
+    plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=pk)
+    rows = list(
+        selectors.summary_rows(
+            registrations=selectors.summary_registrations(scope=scope, plan=plan), scope=scope
+        )
+    )
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"考评员资格培训（复核）汇总表-{plan.year}年{plan.month}月.xlsx",
+            selectors.SUMMARY_HEADERS,
+            rows,
+        )
+    return render(
+        request,
+        "personnel/plan_summary.html",
+        {"plan": plan, "headers": selectors.SUMMARY_HEADERS, "rows": rows},
+    )
+
+
+@login_required
+@require_POST
+def plan_register(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=pk)
+    person = selectors.person_of(request.user)
+    if person is None:
+        raise Http404
+    try:
+        occupation = Occupation.objects.get(pk=int(request.POST.get("occupation", "0")))
+        level_high = int(request.POST.get("level_high", "0"))
+        level_low = int(request.POST.get("level_low", "0"))
+    except (ValueError, Occupation.DoesNotExist):
+        messages.error(request, "请选择申报考评职业和等级范围")
+        return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
+    renews = None
+    renew_id = request.POST.get("renews_card", "")
+    if renew_id.isdigit():
+        renews = person.cards.filter(pk=int(renew_id), status=CardStatus.COLLECTED).first()
+    try:
+        registration = services.registration_submit(
+            plan=plan,
+            person=person,
+            occupation=occupation,
+            level_high=level_high,
+            level_low=level_low,
+            renews_card=renews,
+            actor=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
+    messages.success(request, "报名成功，请完成线上学习并关注审核进度")
+    return HttpResponseRedirect(reverse("personnel:registration", args=[registration.pk]))
+
+
+@login_required
+def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    registration = get_object_in_scope(selectors.registrations_visible(scope=scope), pk=pk)
+    card = getattr(registration, "card", None)
+    return render(
+        request,
+        "personnel/registration_detail.html",
+        {
+            "r": registration,
+            "shown": selectors.identity_for(scope=scope, person=registration.person),
+            "events": registration.events.select_related("actor").all(),
+            "card": card,
+            "own": registration.person.user_id == request.user.pk,
+            "scope": scope,
+        },
+    )
+
+
+def _registration_action(request: HttpRequest, registration: Registration, action: str) -> str:
+    note = request.POST.get("note", "").strip()[:300]
+    actor = request.user
+    if action == "recommend":
+        services.registration_recommend(registration=registration, actor=actor)
+        return "已推荐"
+    if action in ("city_approve", "city_reject"):
+        services.registration_city_review(
+            registration=registration, approve=action == "city_approve", note=note, actor=actor
+        )
+        return "初审已办理"
+    if action in ("province_approve", "province_reject"):
+        services.registration_province_review(
+            registration=registration, approve=action == "province_approve", note=note, actor=actor
+        )
+        return "复核已办理"
+    if action == "withdraw":
+        services.registration_withdraw(registration=registration, actor=actor)
+        return "已撤回"
+    if action == "learn":
+        services.learning_record(
+            registration=registration, minutes=_int(request.POST.get("minutes")), actor=actor
+        )
+        return "学习时长已记录"
+    if action == "exam":
+        services.exam_result_record(
+            registration=registration, score=_int(request.POST.get("score")), actor=actor
+        )
+        return "成绩已录入"
+    if action == "pledge":
+        services.pledge_sign(registration=registration, actor=actor)
+        return "诚信承诺书已签订"
+    if action == "issue":
+        opens = request.POST.get("collection_opens_on", "")
+        card = services.card_issue(
+            registration=registration,
+            actor=actor,
+            collection_opens_on=dt.date.fromisoformat(opens) if opens else None,
+        )
+        return f"已发放证卡 {card.number}，领取截止 {card.collection_deadline}"
+    if action == "collect":
+        pending = getattr(registration, "card", None)
+        if pending is None:
+            raise DomainError("personnel.card_missing", "尚未发证", field="card")
+        services.card_collect(card=pending, actor=actor)
+        return "证卡已领取"
+    raise DomainError("personnel.action_unknown", "未知操作", field="action")
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise DomainError("input.not_integer", "请输入整数", field="value") from None
+
+
+@login_required
+@require_POST
+def registration_action(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    registration = get_object_in_scope(selectors.registrations_visible(scope=scope), pk=pk)
+    try:
+        done = _registration_action(request, registration, request.POST.get("action", ""))
+    except (DomainError, ValueError) as exc:
+        messages.error(request, exc.message if isinstance(exc, DomainError) else "日期格式不正确")
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(reverse("personnel:registration", args=[registration.pk]))
+
+
+@login_required
+def my_personnel(request: HttpRequest) -> HttpResponse:
+    """The person's own page: registrations with review progress, cards and reminders."""
+    person = selectors.person_of(request.user)
+    if person is None:
+        return render(request, "personnel/me.html", {"person": None})
+    return render(
+        request,
+        "personnel/me.html",
+        {
+            "person": person,
+            "registrations": person.registrations.select_related("plan", "occupation")
+            .prefetch_related("events")
+            .order_by("-id"),
+            "cards": person.cards.select_related("occupation", "reminder").all(),
+            "open_plans": selectors.plans_visible(scope=scope_for(request.user)).filter(
+                province_id=f"{person.region_id[:2]}0000",
+                published_on__lte=timezone.localdate(),
+                registration_closes_on__gte=timezone.localdate(),
+            ),
+        },
+    )

@@ -1,0 +1,137 @@
+"""Test data for plans, candidates and applications: a small catalogue, a filed
+organisation, an open plan and candidates with profiles. Fixtures are re-exported by each
+app's tests/conftest.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from skillcert.candidates.models import Candidate, HeldCertificate, WorkPeriod
+from skillcert.common.identifiers import id_number_check_digit
+from skillcert.common.pii import pii_digest
+from skillcert.occupations.models import Occupation, Specialty, Standard
+from skillcert.organizations.models import EvaluationOrg, OrgScope, OrgStatus
+from skillcert.plans.models import EvaluationPlan
+from skillcert.plans.services import plan_create, plan_open
+
+
+def make_id(seq: int, birth: str = "19900307", region: str = "320102") -> str:
+    first17 = f"{region}{birth}{seq % 1000:03d}"
+    return first17 + id_number_check_digit(first17)
+
+
+def file_org(org: EvaluationOrg, occupations: list[Occupation], levels: tuple[int, ...]) -> None:
+    """Stand-in for an approved filing (the organisations app's flow is tested there)."""
+    today = timezone.localdate()
+    EvaluationOrg.objects.filter(pk=org.pk).update(
+        status=OrgStatus.FILED,
+        filing_number=f"S0000{org.pk:08d}"[:13],
+        valid_from=today - dt.timedelta(days=365),
+        valid_until=today + dt.timedelta(days=365 * 3),
+    )
+    for occupation in occupations:
+        for level in levels:
+            OrgScope.objects.get_or_create(
+                org=org,
+                occupation=occupation,
+                level=level,
+                specialty=None,
+                active=True,
+                defaults={"since": today - dt.timedelta(days=30)},
+            )
+    org.refresh_from_db()
+
+
+@pytest.fixture
+def hr(db: Any) -> Occupation:
+    occupation, _ = Occupation.objects.get_or_create(
+        code="4-07-03-02", defaults={"name": "企业人力资源管理师"}
+    )
+    Standard.objects.get_or_create(
+        occupation=occupation,
+        kind="national",
+        code="4-07-03-02",
+        edition_year=2019,
+        defaults={"name": "企业人力资源管理师国家职业技能标准", "levels": [4, 3, 2, 1]},
+    )
+    return occupation
+
+
+@pytest.fixture
+def welder(db: Any) -> Occupation:
+    occupation, _ = Occupation.objects.get_or_create(code="6-18-02-04", defaults={"name": "焊工"})
+    Standard.objects.get_or_create(
+        occupation=occupation,
+        kind="national",
+        code="6-18-02-04",
+        edition_year=2018,
+        defaults={"name": "焊工国家职业技能标准", "levels": [5, 4, 3, 2, 1]},
+    )
+    Specialty.objects.get_or_create(occupation=occupation, name="焊条电弧焊")
+    return occupation
+
+
+@pytest.fixture
+def plan(personas: Any, hr: Occupation, welder: Occupation) -> EvaluationPlan:
+    file_org(personas.org_a, [hr, welder], (5, 4, 3, 2, 1))
+    today = timezone.localdate()
+    created = plan_create(
+        code="JS-2026-001",
+        title="2026年第一批企业人力资源管理师、焊工认定",
+        organization=personas.org_a,
+        window_opens=today - dt.timedelta(days=5),
+        window_closes=today + dt.timedelta(days=20),
+        capacity=50,
+        offerings=[(hr, 4), (hr, 3), (welder, 5), (welder, 4)],
+        actor=personas.clerk_a,
+    )
+    return plan_open(plan=created, actor=personas.clerk_a)
+
+
+def set_rates(plan: EvaluationPlan, city: str, province: str) -> EvaluationPlan:
+    EvaluationPlan.objects.filter(pk=plan.pk).update(
+        city_sample_rate=Decimal(city), province_sample_rate=Decimal(province)
+    )
+    plan.refresh_from_db()
+    return plan
+
+
+def make_candidate(
+    seq: int, *, user: Any = None, years: int = 7, cert_level: int | None = None
+) -> Candidate:
+    id_number = make_id(seq)
+    candidate = Candidate.objects.create(
+        user=user,
+        full_name=f"考生{seq}",
+        id_number=id_number,
+        id_number_digest=pii_digest(id_number),
+        birth_date=dt.date(1990, 3, 7),
+        gender="M" if int(id_number[16]) % 2 else "F",
+        phone=f"139{seq:08d}",
+        phone_digest=pii_digest(f"139{seq:08d}"),
+    )
+    today = timezone.localdate()
+    WorkPeriod.objects.create(
+        candidate=candidate, start=today.replace(year=today.year - years), end=None
+    )
+    if cert_level is not None:
+        HeldCertificate.objects.create(
+            candidate=candidate,
+            kind="skill_level",
+            occupation_name="企业人力资源管理师",
+            level=cert_level,
+            issued_on=today.replace(year=today.year - years + 1),
+        )
+    return candidate
+
+
+@pytest.fixture
+def candidate_person(personas: Any) -> Candidate:
+    """The `candidate` persona's person: 7 years of related work (eligible for 四级 via
+    "6 years"), no certificate (not eligible for 三级)."""
+    return make_candidate(1, user=personas.candidate)
