@@ -36,6 +36,7 @@ def _ensure_filed(org: EvaluationOrg, occupation: Occupation) -> None:
     """The organisations demo does not file organisation A yet; file it here so a plan may
     be created (organization_check_may_evaluate)."""
     today = timezone.localdate()
+    org.refresh_from_db()  # the organisations demo may have filed it a moment ago
     if org.status == OrgStatus.UNFILED:
         EvaluationOrg.objects.filter(pk=org.pk).update(
             status=OrgStatus.FILED,
