@@ -98,10 +98,25 @@ def personas(db: Any) -> Personas:
     )
 
 
+# Data migrations whose rows the application needs (loaded again after a flush), in
+# dependency order.
+REFERENCE_DATA_MIGRATIONS = (
+    "skillcert.regions.migrations.0002_load_gbt2260_divisions",
+    "skillcert.workdays.migrations.0002_seed_from_chinesecalendar",
+    "skillcert.occupations.migrations.0002_load_legacy_level_mapping",
+    "skillcert.eligibility.migrations.0002_load_generic_2018_rule_set",
+    "skillcert.organizations.migrations.0003_load_filing_checklists_and_default_policy",
+    "skillcert.personnel.migrations.0002_load_qualification_rules_and_province_policies",
+    "skillcert.exams.migrations.0002_load_logistics_policies",
+    "skillcert.supervision.migrations.0002_load_checklist_items",
+)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table when they finish, including the rows that data
-    migrations loaded (divisions, the holiday calendar). Put them back for such tests."""
+    migrations loaded (divisions, the holiday calendar, rule sets, checklists). Put them back
+    before the next transactional test."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         return
@@ -109,28 +124,14 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
     import importlib
 
     from django.apps import apps
+    from django.db.migrations import RunPython
 
     from skillcert.regions.models import Region
-    from skillcert.workdays.models import CalendarYear
 
-    if not Region.objects.exists():
-        importlib.import_module("skillcert.regions.migrations.0002_load_gbt2260_divisions").load(
-            apps, None
-        )
-    if not CalendarYear.objects.exists():
-        importlib.import_module(
-            "skillcert.workdays.migrations.0002_seed_from_chinesecalendar"
-        ).seed(apps, None)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked postgres_only (row locks across threads, for instance) are skipped when
-    the suite runs on SQLite."""
-    from django.conf import settings
-
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if Region.objects.exists():
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
-    for item in items:
-        if item.get_closest_marker("postgres_only"):
-            item.add_marker(skip)
+    for name in REFERENCE_DATA_MIGRATIONS:
+        migration = importlib.import_module(name).Migration
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)  # type: ignore[arg-type]  # the live registry

@@ -11,23 +11,17 @@ from skillcert.itembank.selectors import bank_scope
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu entries for the signed-in user's roles."""
+    """Menu entries: the work of the signed-in user's roles in the header, the public
+    services (catalogue, directory, self-check, queries, complaints) in the strip below it."""
     user = getattr(request, "user", None)
     scope = scope_for(user)
+    signed_in = user is not None and user.is_authenticated
+    staff = scope.is_officer or scope.is_org_staff
     items: list[tuple[str, str]] = []
-    if user is not None and user.is_authenticated:
+    if signed_in:
         items.append(("工作台", reverse("common:dashboard")))
-        if scope.is_officer or scope.is_org_staff:
-            items.append(("评价机构", reverse("organizations:list")))
-        if scope.is_officer:
-            items.append(("审计日志", reverse("audit:list")))
-            items.append(("工作日历", reverse("workdays:calendar")))
-        if scope.is_platform:
-            items.append(("系统管理", reverse("admin:index")))
-    items.append(("职业目录", reverse("occupations:catalogue")))
-    items.append(("机构名录", reverse("directory:list")))
-    items.append(("申报条件自测", reverse("eligibility:check")))
-    if scope.is_officer or scope.is_org_staff:
+    if staff:
+        items.append(("评价机构", reverse("organizations:list")))
         items.append(("考评人员", reverse("personnel:list")))
     elif scope.has_role(Role.EXAMINER) or scope.has_role(Role.SUPERVISOR):
         items.append(("考评员资格", reverse("personnel:me")))
@@ -35,9 +29,30 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("题库", reverse("itembank:list")))
     if scope.has_role(Role.CANDIDATE):
         items.append(("我的申报", reverse("applications:mine")))
-    if scope.is_officer or scope.is_org_staff:
+        items.append(("准考证", reverse("exams:my_tickets")))
+        items.append(("我的成绩", reverse("scoring:my_results")))
+    if staff:
         items.append(("申报审核", reverse("applications:review")))
+        items.append(("考务", reverse("exams:list")))
+        items.append(("成绩", reverse("scoring:batches")))
+    if signed_in:
+        items.append(("证书", reverse("certificates:list")))
+    if scope.is_officer:
+        items.append(("质量督导", reverse("supervision:home")))
+        items.append(("统计", reverse("reporting:statistics")))
+        items.append(("审计日志", reverse("audit:list")))
+        items.append(("工作日历", reverse("workdays:calendar")))
+    if scope.is_platform:
+        items.append(("系统管理", reverse("admin:index")))
+    public = [
+        ("职业目录", reverse("occupations:catalogue")),
+        ("机构名录", reverse("directory:list")),
+        ("申报条件自测", reverse("eligibility:check")),
+        ("成绩查询", reverse("scoring:query")),
+        ("证书查询", reverse("certificates:query")),
+        ("投诉举报", reverse("supervision:complaint_public")),
+    ]
     role_labels = [Role(r).label for r in sorted(scope.roles)]
     if scope.is_platform:
         role_labels.insert(0, "平台管理员")
-    return {"nav_items": items, "nav_roles": role_labels, "scope": scope}
+    return {"nav_items": items, "nav_public": public, "nav_roles": role_labels, "scope": scope}

@@ -14,6 +14,27 @@ from django_ratelimit.core import is_ratelimited
 F = TypeVar("F", bound=Callable[..., HttpResponse])
 
 
+def _client_ip(group: str, request: HttpRequest) -> str:
+    # The address the WSGI server saw; behind a reverse proxy, configure the proxy to set it
+    # (gunicorn --forwarded-allow-ips) rather than trusting X-Forwarded-For from anyone.
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def too_many_requests(request: HttpRequest, *, group: str, rate: str) -> HttpResponse | None:
+    """Count this request against `rate` per client IP; the 429 response when over it."""
+    if not is_ratelimited(request, group=group, key=_client_ip, rate=rate, increment=True):
+        return None
+    message = "请求过于频繁，请稍后再试"
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": "throttled", "message": message, "field": None}, status=429
+        )
+    else:
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "60"
+    return response
+
+
 def throttle(*, group: str, rate: str) -> Callable[[F], F]:
     """Allow `rate` (e.g. "60/m") requests per client IP for the group; beyond it answer 429
     with a Chinese message (JSON for API paths)."""

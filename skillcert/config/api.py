@@ -13,6 +13,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from skillcert.accounts.models import ApiToken
 from skillcert.accounts.scope import scope_for
+from skillcert.certificates.api import router as certificates_router
 from skillcert.common.errors import DomainError
 from skillcert.itembank.api import router as itembank_router
 from skillcert.organizations.api import directory_router
@@ -157,3 +158,8 @@ api.add_router("/v1/directory", directory_router)
 api.add_router("/v1/personnel", personnel_router)
 api.add_router("/v1/itembank", itembank_router)
 api.add_router("/v1/applications", "skillcert.applications.api.router")
+
+api.add_router("/v1/certificates", certificates_router)
+api.add_router("/v1/supervision", "skillcert.supervision.api.router")
+api.add_router("/v1/reporting", "skillcert.reporting.api.router")
+api.add_router("/v1/exams", "skillcert.exams.api.router")

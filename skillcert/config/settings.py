@@ -41,6 +41,9 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("生产环境必须设置 ALLOWED_HOSTS（逗号分隔的域名）")
 
+# The public base URL printed in QR codes and credentials (no trailing slash).
+SKILLCERT_PUBLIC_URL = env_str("SKILLCERT_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # The province this installation serves (GB/T 2260 two-digit code); 32 = 江苏.
 SKILLCERT_PROVINCE = env_str("SKILLCERT_PROVINCE", "32")
 if not (len(SKILLCERT_PROVINCE) == 2 and SKILLCERT_PROVINCE.isdigit()):
@@ -82,6 +85,9 @@ INSTALLED_APPS = [
     "skillcert.plans",
     "skillcert.candidates",
     "skillcert.applications",
+    "skillcert.scoring",
+    "skillcert.supervision",
+    "skillcert.reporting",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "skillcert.common.middleware.RequestIdMiddleware",
+    "skillcert.common.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from skillcert.certificates import views as certificate_views
 from skillcert.common import views as common_views
 from skillcert.config.api import api
 from skillcert.operations.metrics import metrics_view
@@ -25,6 +26,13 @@ urlpatterns = [
     path("plans/", include("skillcert.plans.urls")),
     path("candidates/", include("skillcert.candidates.urls")),
     path("applications/", include("skillcert.applications.urls")),
+    path("scoring/", include("skillcert.scoring.urls")),
+    path("exams/", include("skillcert.exams.urls")),
+    path("certificates/", include("skillcert.certificates.urls")),
+    # Short verification URL carried in the certificate QR code.
+    path("v/<str:token>", certificate_views.verify_token_view, name="certificate_verify"),
+    path("supervision/", include("skillcert.supervision.urls")),
+    path("reporting/", include("skillcert.reporting.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -931,3 +931,65 @@ def items_export_rows(
         }
         for it in chosen
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Feedback from item analysis (scoring)
+
+# Analysis may send an item in use back to review; the reviewer then approves it again
+# (in review → active) or returns it to the author (in review → draft).
+ANALYSIS_TRANSITIONS: dict[str, frozenset[str]] = {
+    ItemStatus.ACTIVE: frozenset({ItemStatus.IN_REVIEW}),
+}
+
+
+@dataclass(frozen=True)
+class ItemStatistics:
+    item_id: int
+    difficulty: float  # facility (P value) observed in the sitting
+    discrimination: float  # point-biserial against the rest score
+    flags: tuple[str, ...] = ()
+
+
+def items_statistics_feedback(
+    *, stats: Sequence[ItemStatistics], source: str, actor: Any
+) -> list[str]:
+    """Store each item's observed difficulty and discrimination, and send flagged items in use
+    back to the review queue (their reviewer sees them again). Returns the flagged codes.
+    System actors (the scoring command) may call it; a user must manage the bank."""
+    if not stats:
+        return []
+    by_id = {s.item_id: s for s in stats}
+    flagged: list[str] = []
+    with transaction.atomic():
+        items = list(Item.objects.select_for_update().filter(pk__in=sorted(by_id)).order_by("pk"))
+        if isinstance(actor, User):
+            scope = bank_scope(actor)
+            if any(not scope.manages(it.occupation_id) for it in items):
+                raise _forbidden("只有题库管理员可以更新试题统计参数")
+        now = timezone.now()
+        for item in items:
+            stat = by_id[item.pk]
+            item.updated_at = now
+            before = {"difficulty": item.difficulty, "discrimination": item.discrimination}
+            item.difficulty = min(1.0, max(0.0, round(float(stat.difficulty), 4)))
+            item.discrimination = min(1.0, max(-1.0, round(float(stat.discrimination), 4)))
+            changes: dict[str, Any] = {
+                "difficulty": [before["difficulty"], item.difficulty],
+                "discrimination": [before["discrimination"], item.discrimination],
+                "source": source[:100],
+            }
+            if stat.flags and item.status == ItemStatus.ACTIVE:
+                check_transition(
+                    allowed=ANALYSIS_TRANSITIONS,
+                    current=item.status,
+                    target=ItemStatus.IN_REVIEW,
+                    labels=ITEM_LABELS,
+                )
+                changes["status"] = [item.status, ItemStatus.IN_REVIEW]
+                changes["flags"] = list(stat.flags)
+                item.status = ItemStatus.IN_REVIEW
+                flagged.append(item.code)
+            audit_record(actor=actor, action="item.analysis", obj=item, changes=changes)
+        Item.objects.bulk_update(items, ["difficulty", "discrimination", "status", "updated_at"])
+    return flagged

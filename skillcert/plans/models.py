@@ -1,11 +1,15 @@
-"""A minimal evaluation plan (评价计划): what an organisation offers (occupations × levels),
-when candidates may apply, how many seats there are, and how the authority samples its
-reviews. The exam-logistics work extends it with districts, sites and rooms."""
+"""Evaluation plans (评价计划): what an organisation offers (occupations × levels), when
+candidates may apply, how many seats there are and how the authority samples its reviews;
+the method, the sessions per subject (dates, time slots, sites, expected numbers), the
+examiners and the quality supervisor; and the filing with the authority (报备): filed at least
+15 working days before the first exam, reviewed, and re-filed after any change once approved.
+Districts, sites and rooms of unified sittings live in the exams app."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -16,6 +20,34 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", "草稿"  # being prepared; no applications yet
     OPEN = "open", "报名中"  # applications accepted inside the window
     CLOSED = "closed", "报名截止"  # no new applications; reviews continue
+
+
+class PlanKind(models.TextChoices):
+    SOCIAL = "social", "社会化评价"  # filed with the candidate roster and eligibility results
+    ENTERPRISE = "enterprise", "企业自主评价"  # the plan alone (seed 004 §十八)
+
+
+class PlanMethod(models.TextChoices):
+    EXAM = "exam", "考试（理论知识、操作技能）"
+    PROCESS = "process", "过程考核"
+    RESULT = "result", "结果认定"
+    PERFORMANCE = "performance", "业绩评审"
+    COMPETITION = "competition", "技能竞赛"
+    SCHOOL_ENTERPRISE = "school_enterprise", "校企合作"
+
+
+class FilingStatus(models.TextChoices):
+    UNFILED = "unfiled", "未报备"  # being prepared
+    FILED = "filed", "已报备，待审核"  # with the authority
+    APPROVED = "approved", "审核通过"  # the assessment may take place as filed
+    RETURNED = "returned", "退回修改"  # the authority asked for changes; file again
+    AMENDED = "amended", "批准后已变更，待重新报备"  # changed after approval; must be re-filed
+
+
+class Subject(models.TextChoices):
+    THEORY = "theory", "理论知识"
+    PRACTICAL = "practical", "操作技能"
+    PANEL = "panel", "综合评审"
 
 
 class EvaluationPlan(models.Model):
@@ -41,6 +73,25 @@ class EvaluationPlan(models.Model):
     )
     status = models.CharField(
         "状态", max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    kind = models.CharField(
+        "评价类型", max_length=12, choices=PlanKind.choices, default=PlanKind.SOCIAL
+    )
+    method = models.CharField(
+        "评价方式", max_length=20, choices=PlanMethod.choices, default=PlanMethod.EXAM
+    )
+    filing_status = models.CharField(
+        "报备状态", max_length=12, choices=FilingStatus.choices, default=FilingStatus.UNFILED
+    )
+    # Number of filings so far (each filing and re-filing is a PlanFiling row).
+    revision = models.PositiveIntegerField("报备次数", default=0)
+    supervisor = models.ForeignKey(
+        "personnel.Person",
+        verbose_name="质量督导员",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -96,3 +147,110 @@ class PlanOffering(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation.name} {self.get_level_display()}"
+
+
+class PlanSession(models.Model):
+    """One subject's sitting in the plan: when, where and for how many."""
+
+    plan = models.ForeignKey(
+        EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="sessions"
+    )
+    subject = models.CharField("科目", max_length=12, choices=Subject.choices)
+    occupation = models.ForeignKey(
+        "occupations.Occupation",
+        verbose_name="职业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    site = models.CharField("考核地点", max_length=200)
+    expected = models.PositiveIntegerField("预计人数")
+
+    class Meta:
+        verbose_name = "考核场次"
+        verbose_name_plural = "考核场次"
+        ordering = ["plan", "starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="plan_session_ordered", condition=Q(ends_at__gt=F("starts_at"))
+            ),
+            models.CheckConstraint(name="plan_session_expected", condition=Q(expected__gte=1)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PlanExaminer(models.Model):
+    plan = models.ForeignKey(
+        EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="examiners"
+    )
+    person = models.ForeignKey(
+        "personnel.Person", verbose_name="考评员", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "计划考评员"
+        verbose_name_plural = "计划考评员"
+        ordering = ["plan", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person"], name="plan_examiner_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} × {self.person_id}"
+
+
+class FilingDecision(models.TextChoices):
+    PENDING = "", "待审核"
+    APPROVED = "approved", "审核通过"
+    RETURNED = "returned", "退回修改"
+
+
+class PlanFiling(models.Model):
+    """One filing (报备) of a plan with what was filed: sessions, examiners, supervisor, and
+    for social assessment the roster with each candidate's eligibility result."""
+
+    plan = models.ForeignKey(
+        EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="filings"
+    )
+    revision = models.PositiveIntegerField("报备次数")
+    snapshot = models.JSONField("报备内容")
+    filed_on = models.DateField("报备日期")
+    first_exam_on = models.DateField("首场考核日期")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="报备人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(
+        "审核结论", max_length=10, choices=FilingDecision.choices, default="", blank=True
+    )
+    reason = models.TextField("审核意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField("报备时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "计划报备"
+        verbose_name_plural = "计划报备"
+        ordering = ["plan", "-revision"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "revision"], name="plan_filing_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} 第{self.revision}次报备"

@@ -1,5 +1,6 @@
 """Plan writes: creating a plan with its offerings, opening and closing it, the province's
-sampling rates, and the seat counter every submission goes through."""
+sampling rates, the seat counter every submission goes through, and the plan's content
+(method, sessions, examiners, supervisor) with its filing (报备) and the authority's review."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from skillcert.accounts.scope import scope_for
@@ -18,9 +19,24 @@ from skillcert.common.errors import DomainError
 from skillcert.common.transitions import check_transition
 from skillcert.occupations.models import Occupation
 from skillcert.occupations.selectors import standard_current
-from skillcert.organizations.models import EvaluationOrg
+from skillcert.organizations.credit import listings_in_force
+from skillcert.organizations.models import CreditList, EvaluationOrg
 from skillcert.organizations.permits import organization_check_may_evaluate
-from skillcert.plans.models import EvaluationPlan, PlanOffering, PlanStatus
+from skillcert.personnel.models import Person, PersonRole, PersonRoleStatus
+from skillcert.plans.models import (
+    EvaluationPlan,
+    FilingDecision,
+    FilingStatus,
+    PlanExaminer,
+    PlanFiling,
+    PlanKind,
+    PlanMethod,
+    PlanOffering,
+    PlanSession,
+    PlanStatus,
+    Subject,
+)
+from skillcert.workdays.selectors import workdays_add, workdays_between
 
 PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
     PlanStatus.DRAFT: frozenset({PlanStatus.OPEN}),
@@ -169,3 +185,355 @@ def plan_seats_release(*, plan_id: int, count: int) -> None:
     EvaluationPlan.objects.filter(pk=plan_id, seats_taken__gte=count).update(
         seats_taken=F("seats_taken") - count
     )
+
+
+# --- sessions, staff and filing (报备) -------------------------------------------------------
+
+FILING_TRANSITIONS: dict[str, frozenset[str]] = {
+    FilingStatus.UNFILED: frozenset({FilingStatus.FILED}),
+    FilingStatus.FILED: frozenset({FilingStatus.APPROVED, FilingStatus.RETURNED}),
+    FilingStatus.RETURNED: frozenset({FilingStatus.FILED}),
+    FilingStatus.APPROVED: frozenset({FilingStatus.AMENDED}),
+    FilingStatus.AMENDED: frozenset({FilingStatus.FILED}),
+}
+# Working days between the filing day and the first exam day (seed 004 §十八).
+FILING_LEAD_WORKDAYS = 15
+SUPERVISOR_ROLES = ("supervisor_external", "supervisor_internal")
+EXAMINER_ROLES = ("examiner", "senior_examiner")
+
+
+def _require_org_staff(plan: EvaluationPlan, actor: Any, code: str) -> None:
+    scope = scope_for(actor)
+    if not (scope.is_platform or plan.organization_id in scope.organization_ids):
+        raise DomainError(code, "只有本评价机构的工作人员可以编制和报备评价计划", field="plan")
+
+
+def _filing_move(locked: EvaluationPlan, target: str) -> str:
+    check_transition(
+        allowed=FILING_TRANSITIONS,
+        current=locked.filing_status,
+        target=target,
+        labels=dict(FilingStatus.choices),
+    )
+    before = locked.filing_status
+    locked.filing_status = target
+    return before
+
+
+def _changed(locked: EvaluationPlan, *, actor: Any, what: str, changes: dict[str, Any]) -> None:
+    """Every change is audited; a change to an approved plan also reopens its filing, so the
+    authority sees it again before the assessment (changes after approval are re-filed)."""
+    if locked.filing_status == FilingStatus.FILED:
+        raise DomainError(
+            "plan.under_review", "评价计划正在审核中，审核结束前不能修改", field="plan"
+        )
+    if locked.filing_status == FilingStatus.APPROVED:
+        before = _filing_move(locked, FilingStatus.AMENDED)
+        locked.save(update_fields=["filing_status"])
+        changes = changes | {"filing_status": [before, locked.filing_status]}
+    audit_record(actor=actor, action=f"plan.{what}", obj=locked, changes=changes)
+
+
+def plan_details_set(*, plan: EvaluationPlan, kind: str, method: str, actor: Any) -> EvaluationPlan:
+    _require_org_staff(plan, actor, "plan.edit_forbidden")
+    if kind not in PlanKind.values:
+        raise DomainError(
+            "plan.kind_invalid", "请选择评价类型（社会化评价或企业自主评价）", field="kind"
+        )
+    if method not in PlanMethod.values:
+        raise DomainError("plan.method_invalid", "请选择评价方式", field="method")
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        changes = {
+            k: [getattr(locked, k), v]
+            for k, v in (("kind", kind), ("method", method))
+            if getattr(locked, k) != v
+        }
+        if changes:
+            locked.kind, locked.method = kind, method
+            locked.save(update_fields=["kind", "method"])
+            _changed(locked, actor=actor, what="details_set", changes=changes)
+    return locked
+
+
+def plan_session_add(
+    *,
+    plan: EvaluationPlan,
+    subject: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    site: str,
+    expected: int,
+    actor: Any,
+    occupation: Occupation | None = None,
+    level: int | None = None,
+) -> PlanSession:
+    _require_org_staff(plan, actor, "plan.edit_forbidden")
+    if subject not in Subject.values:
+        raise DomainError(
+            "plan.subject_invalid", "科目应为理论知识、操作技能或综合评审", field="subject"
+        )
+    if ends_at <= starts_at:
+        raise DomainError("plan.session_order", "场次结束时间应晚于开始时间", field="ends_at")
+    if expected <= 0:
+        raise DomainError("plan.expected", "预计人数应大于0", field="expected")
+    if not site.strip():
+        raise DomainError("plan.site_required", "请填写考核地点", field="site")
+    if occupation is not None or level is not None:
+        offered = plan.offerings.filter(
+            **({"occupation": occupation} if occupation else {}),
+            **({"level": level} if level is not None else {}),
+        ).exists()
+        if not offered:
+            raise DomainError(
+                "plan.session_offering", "场次的职业等级不在本计划的职业等级中", field="level"
+            )
+    if subject == Subject.PANEL and level is not None and level > 2:
+        raise DomainError(
+            "plan.panel_level", "综合评审只适用于二级/技师和一级/高级技师", field="level"
+        )
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        session = PlanSession.objects.create(
+            plan=locked,
+            subject=subject,
+            occupation=occupation,
+            level=level,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            site=site.strip(),
+            expected=expected,
+        )
+        _changed(
+            locked,
+            actor=actor,
+            what="session_add",
+            changes={"session": [None, f"{subject} {starts_at.isoformat()} {site.strip()}"]},
+        )
+    plan.filing_status = locked.filing_status
+    return session
+
+
+def plan_session_remove(*, session: PlanSession, actor: Any) -> None:
+    _require_org_staff(session.plan, actor, "plan.edit_forbidden")
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=session.plan_id)
+        described = f"{session.subject} {session.starts_at.isoformat()} {session.site}"
+        PlanSession.objects.filter(pk=session.pk).delete()
+        _changed(locked, actor=actor, what="session_remove", changes={"session": [described, None]})
+
+
+def _active_role_q(roles: Sequence[str], day: dt.date) -> Q:
+    return Q(role__in=roles, status=PersonRoleStatus.ACTIVE, valid_from__lte=day) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
+
+
+def plan_staff_set(
+    *,
+    plan: EvaluationPlan,
+    examiners: Sequence[Person],
+    supervisor: Person | None,
+    actor: Any,
+    today: dt.date | None = None,
+) -> EvaluationPlan:
+    """The plan's examiners (each with a valid examiner role for one of the plan's
+    occupations) and its quality supervisor (a valid supervisor role)."""
+    _require_org_staff(plan, actor, "plan.edit_forbidden")
+    day = today or timezone.localdate()
+    occupation_ids = set(plan.offerings.values_list("occupation_id", flat=True))
+    for person in examiners:
+        if not PersonRole.objects.filter(
+            _active_role_q(EXAMINER_ROLES, day),
+            person=person,
+            occupation_id__in=occupation_ids,
+        ).exists():
+            raise DomainError(
+                "plan.examiner_unqualified",
+                f"{person.name}没有本计划职业的有效考评员资格（证卡未领取、过期或未取得）",
+                field="examiners",
+            )
+    if (
+        supervisor is not None
+        and not PersonRole.objects.filter(
+            _active_role_q(SUPERVISOR_ROLES, day), person=supervisor
+        ).exists()
+    ):
+        raise DomainError(
+            "plan.supervisor_unqualified",
+            f"{supervisor.name}没有有效的质量督导员资格",
+            field="supervisor",
+        )
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        before_ids = sorted(locked.examiners.values_list("person_id", flat=True))
+        after_ids = sorted({p.pk for p in examiners})
+        changes: dict[str, Any] = {}
+        if before_ids != after_ids:
+            PlanExaminer.objects.filter(plan=locked).delete()
+            PlanExaminer.objects.bulk_create(
+                PlanExaminer(plan=locked, person_id=pk) for pk in after_ids
+            )
+            changes["examiners"] = [before_ids, after_ids]
+        new_supervisor = supervisor.pk if supervisor else None
+        if locked.supervisor_id != new_supervisor:
+            changes["supervisor"] = [locked.supervisor_id, new_supervisor]
+            locked.supervisor_id = new_supervisor
+            locked.save(update_fields=["supervisor"])
+        if changes:
+            _changed(locked, actor=actor, what="staff_set", changes=changes)
+    plan.supervisor_id, plan.filing_status = locked.supervisor_id, locked.filing_status
+    return locked
+
+
+def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
+    sessions = [
+        {
+            "subject": s.subject,
+            "occupation": s.occupation.code if s.occupation else "",
+            "level": s.level,
+            "starts_at": s.starts_at.isoformat(),
+            "ends_at": s.ends_at.isoformat(),
+            "site": s.site,
+            "expected": s.expected,
+        }
+        for s in plan.sessions.select_related("occupation").order_by("starts_at", "id")
+    ]
+    snapshot: dict[str, Any] = {
+        "kind": plan.kind,
+        "method": plan.method,
+        "offerings": sorted(
+            f"{o.occupation.code}/{o.level}" for o in plan.offerings.select_related("occupation")
+        ),
+        "sessions": sessions,
+        "examiners": sorted(plan.examiners.values_list("person_id", flat=True)),
+        "supervisor": plan.supervisor_id,
+    }
+    if plan.kind == PlanKind.SOCIAL:
+        from skillcert.applications.models import ACTIVE_STATUSES, Application
+
+        snapshot["roster"] = [
+            {
+                "application": a.pk,
+                "name": a.candidate.full_name,
+                "id_number": a.candidate.id_number_masked,
+                "occupation": a.occupation.code,
+                "level": a.level,
+                "status": a.status,
+                "eligible": a.eligible,
+                "clause": a.matched_clause,
+            }
+            for a in Application.objects.filter(plan=plan, status__in=ACTIVE_STATUSES)
+            .select_related("candidate", "occupation")
+            .order_by("id")
+        ]
+    return snapshot
+
+
+def plan_file(*, plan: EvaluationPlan, actor: Any, today: dt.date | None = None) -> PlanFiling:
+    """File (报备) the plan with the authority, or re-file it after a change. Refused when the
+    organisation may not evaluate (not filed, suspended, exited, blacklisted, abnormal-listed,
+    expired, outside its scope), without sessions, examiners or supervisor, for social
+    assessment without a roster, and later than 15 working days before the first exam."""
+    _require_org_staff(plan, actor, "plan.file_forbidden")
+    day = today or timezone.localdate()
+    plan = EvaluationPlan.objects.select_related("organization").get(pk=plan.pk)
+    organization = plan.organization
+    for offering in plan.offerings.all():
+        organization_check_may_evaluate(
+            org=organization, occupation_id=offering.occupation_id, level=offering.level, day=day
+        )
+    abnormal = (
+        listings_in_force(org_ids=[organization.pk], day=day)
+        .filter(list_kind=CreditList.ABNORMAL)
+        .first()
+    )
+    if abnormal is not None:
+        raise DomainError(
+            "org.abnormal_listed",
+            f"{organization.name}已列入经营异常名录（{abnormal.document_no}），不能报备评价计划",
+            field="plan",
+        )
+    first = plan.sessions.order_by("starts_at").first()
+    if first is None:
+        raise DomainError("plan.sessions_required", "请先填写各科目的考核场次", field="sessions")
+    if not plan.examiners.exists():
+        raise DomainError("plan.examiners_required", "请先确定考评人员", field="examiners")
+    if plan.supervisor_id is None:
+        raise DomainError("plan.supervisor_required", "请先确定质量督导员", field="supervisor")
+    first_day = timezone.localtime(first.starts_at).date()
+    lead = workdays_between(day, first_day)
+    if lead < FILING_LEAD_WORKDAYS:
+        latest = first_day
+        earliest_exam = workdays_add(day, FILING_LEAD_WORKDAYS)
+        raise DomainError(
+            "plan.filing_too_late",
+            f"评价计划应在首场考核（{latest:%Y-%m-%d}）前至少{FILING_LEAD_WORKDAYS}个工作日报备，"
+            f"现仅提前{max(lead, 0)}个工作日；今天报备，首场考核最早可安排在"
+            f"{earliest_exam:%Y-%m-%d}",
+            field="sessions",
+        )
+    snapshot = _snapshot(plan)
+    if plan.kind == PlanKind.SOCIAL and not snapshot["roster"]:
+        raise DomainError(
+            "plan.roster_required",
+            "社会化评价的计划须附考生花名册及申报条件审核结果，请先导入花名册",
+            field="roster",
+        )
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        previous = locked.filings.order_by("-revision").first()
+        before = _filing_move(locked, FilingStatus.FILED)
+        locked.revision += 1
+        locked.save(update_fields=["filing_status", "revision"])
+        filing = PlanFiling.objects.create(
+            plan=locked,
+            revision=locked.revision,
+            snapshot=snapshot,
+            filed_on=day,
+            first_exam_on=first_day,
+            filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        changes: dict[str, Any] = {
+            "filing_status": [before, FilingStatus.FILED],
+            "revision": [locked.revision - 1, locked.revision],
+        }
+        if previous is not None:
+            changes |= {
+                key: [previous.snapshot.get(key), value]
+                for key, value in snapshot.items()
+                if previous.snapshot.get(key) != value
+            }
+        action = "plan.refile" if previous is not None else "plan.file"
+        audit_record(actor=actor, action=action, obj=locked, changes=changes)
+    return filing
+
+
+def plan_review(*, plan: EvaluationPlan, approve: bool, actor: Any, reason: str = "") -> PlanFiling:
+    """The authority (an officer whose region covers the organisation) approves or returns
+    the latest filing."""
+    scope = scope_for(actor)
+    if not (scope.is_officer and scope.covers_region_code(plan.organization.region_id)):
+        raise DomainError("plan.review_forbidden", "只有机构所在地的人社部门可以审核评价计划")
+    if not approve and not reason.strip():
+        raise DomainError("plan.reason_required", "退回时请写明需要修改的内容", field="reason")
+    target = FilingStatus.APPROVED if approve else FilingStatus.RETURNED
+    with transaction.atomic():
+        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        before = _filing_move(locked, target)
+        locked.save(update_fields=["filing_status"])
+        filing = locked.filings.select_for_update().order_by("-revision").first()
+        assert filing is not None  # FILED implies a filing row
+        filing.decision = FilingDecision.APPROVED if approve else FilingDecision.RETURNED
+        filing.reason = reason.strip()
+        filing.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        filing.reviewed_at = timezone.now()
+        filing.save(update_fields=["decision", "reason", "reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=actor,
+            action="plan.approve" if approve else "plan.return",
+            obj=locked,
+            changes={"filing_status": [before, target], "reason": [None, filing.reason]},
+        )
+    plan.filing_status = locked.filing_status
+    return filing

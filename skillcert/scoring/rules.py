@@ -138,3 +138,25 @@ def enterprise_evaluation(
     if weighted < pass_mark:
         return EnterpriseResult(False, weighted, f"综合得分 {weighted} 低于 {pass_mark:g}")
     return EnterpriseResult(True, weighted, "")
+
+
+def panel_composition(
+    members: Sequence[int], *, previous: Sequence[int] = (), minimum: int = 3
+) -> None:
+    """A practical or review panel: at least `minimum` people, an odd number; against the
+    organisation's previous panel at least half of the members are new (rotation)."""
+    count = len(set(members))
+    if count < minimum or count % 2 == 0:
+        raise DomainError(
+            "panel.size",
+            f"评审组/考评组需至少{minimum}人且为奇数，当前为{count}人",
+            field="members",
+        )
+    if previous:
+        repeated = len(set(members) & set(previous))
+        if repeated * 2 > count:
+            raise DomainError(
+                "panel.rotation",
+                f"与上一批次评审组相比须至少一半成员轮换，当前{count}人中{repeated}人连任",
+                field="members",
+            )

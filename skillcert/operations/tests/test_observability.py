@@ -86,3 +86,18 @@ def test_json_log_lines_carry_the_request_id(caplog):
         "request_id": "req-42",
         "message": "审核完成",
     }
+
+
+def test_nul_bytes_are_refused_before_they_reach_a_service(db):
+    client = Client()
+    for response in (
+        client.get("/certificates/verify/?number=a%00b&name=x&id_number=y"),
+        client.post(
+            "/api/v1/certificates/query",
+            '{"number": "a\\u0000", "name": "x", "id_number": "y"}',
+            content_type="application/json",
+        ),
+    ):
+        assert response.status_code == 400
+        assert response.json()["code"] == "input.nul_byte"
+    assert client.get("/certificates/verify/?number=ab&name=x&id_number=y").status_code == 200

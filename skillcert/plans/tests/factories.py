@@ -16,6 +16,7 @@ from skillcert.common.identifiers import id_number_check_digit
 from skillcert.common.pii import pii_digest
 from skillcert.occupations.models import Occupation, Specialty, Standard
 from skillcert.organizations.models import EvaluationOrg, OrgScope, OrgStatus
+from skillcert.personnel.models import Person, PersonRole
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_open
 
@@ -135,3 +136,35 @@ def candidate_person(personas: Any) -> Candidate:
     """The `candidate` persona's person: 7 years of related work (eligible for 四级 via
     "6 years"), no certificate (not eligible for 三级)."""
     return make_candidate(1, user=personas.candidate)
+
+
+def make_person(
+    seq: int,
+    *,
+    roles: list[tuple[str, Occupation, int, int]],
+    employer: EvaluationOrg | None = None,
+    region: str = "320102",
+    name: str = "",
+) -> Person:
+    person = Person.objects.create(
+        id_number=make_id(seq, birth="19750101", region=region),
+        name=name or f"考评员{seq}",
+        gender="M",
+        birth_date=dt.date(1975, 1, 1),
+        education="bachelor",
+        employer=employer,
+        employer_name=employer.name if employer else f"单位{seq}",
+        region_id=region,
+    )
+    for role, occupation, high, low in roles:
+        PersonRole.objects.create(
+            person=person,
+            role=role,
+            occupation=occupation,
+            level_high=high,
+            level_low=low,
+            province_id="320000",
+            valid_from=dt.date(2024, 1, 1),
+            valid_until=dt.date(2028, 12, 31),
+        )
+    return person

@@ -71,3 +71,25 @@ def test_conduct_is_a_veto_in_enterprise_evaluation():
 def test_practical_final_lies_between_the_lowest_and_highest_mark(marks):
     final = practical_final(marks, rule=MEAN)
     assert round_score(min(marks)) <= final <= round_score(max(marks))
+
+
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=9, unique=True))
+def test_panel_composition_accepts_only_odd_sizes_of_at_least_three(members):
+    from skillcert.scoring.rules import panel_composition
+
+    ok = len(members) >= 3 and len(members) % 2 == 1
+    if ok:
+        panel_composition(members)
+    else:
+        with pytest.raises(DomainError) as err:
+            panel_composition(members)
+        assert err.value.code == "panel.size"
+
+
+def test_panel_must_rotate_at_least_half():
+    from skillcert.scoring.rules import panel_composition
+
+    panel_composition([1, 2, 6], previous=[1, 4, 5])
+    with pytest.raises(DomainError) as err:
+        panel_composition([1, 2, 3], previous=[1, 2, 5])
+    assert err.value.code == "panel.rotation"

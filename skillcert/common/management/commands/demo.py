@@ -11,6 +11,7 @@ from django.db import transaction
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.demo import load_applications_demo
+from skillcert.exams.demo import load_exams_demo
 from skillcert.itembank.demo import load_itembank_demo
 from skillcert.occupations.demo import load_catalogue_demo
 from skillcert.organizations.demo import load_organizations_demo
@@ -18,6 +19,8 @@ from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.personnel.demo import load_personnel_demo
 from skillcert.regions.models import Region
+from skillcert.scoring.demo import load_scoring_demo
+from skillcert.supervision.demo import load_supervision_demo
 
 DEMO_PASSWORD = "Skillcert-Demo-2026"  # noqa: S105 - printed demo credential, by design
 SYSTEM = "system:demo"
@@ -93,6 +96,9 @@ class Command(BaseCommand):
             load_organizations_demo(SYSTEM)
             load_itembank_demo(SYSTEM)
             load_applications_demo(SYSTEM, orgs["A"])
+            load_exams_demo(SYSTEM)
+            load_supervision_demo(SYSTEM)
+            load_scoring_demo(SYSTEM)
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"

@@ -1,0 +1,48 @@
+"""Certificate PDFs and bulk ZIP downloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+
+from skillcert.certificates.models import Certificate
+from skillcert.certificates.render import CertificateFields, render_certificate_pdf
+from skillcert.certificates.selectors import verify_url
+from skillcert.certificates.services import TITLE
+from skillcert.common.identifiers import mask_id_number
+
+
+def certificate_fields(certificate: Certificate, *, full_id_number: bool) -> CertificateFields:
+    return CertificateFields(
+        title=TITLE,
+        name=certificate.holder_name,
+        id_type=certificate.id_type,
+        id_number=certificate.id_number
+        if full_id_number
+        else mask_id_number(certificate.id_number),
+        occupation=certificate.occupation_name,
+        specialty=certificate.specialty_name or "--",
+        level=certificate.level_text,
+        number=certificate.number,
+        organization=certificate.organization_name,
+        issue_date=f"{certificate.issue_date.year}年{certificate.issue_date.month}月{certificate.issue_date.day}日",
+    )
+
+
+def certificate_pdf(certificate: Certificate, *, full_id_number: bool = True) -> bytes:
+    return render_certificate_pdf(
+        certificate_fields(certificate, full_id_number=full_id_number),
+        verify_url=verify_url(certificate),
+        photo=bytes(certificate.photo) or None,
+    )
+
+
+def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            archive.writestr(
+                f"{certificate.number}-{certificate.holder_name}.pdf", certificate_pdf(certificate)
+            )
+    return buffer.getvalue()

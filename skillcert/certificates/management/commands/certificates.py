@@ -1,0 +1,80 @@
+"""Certificate operations from the command line.
+
+certificates pdf --number NUMBER --out cert.pdf
+certificates verify-token TOKEN [--offline]
+    prints {"valid": true, "number": ..., "status": ...} and exits 0, or exits 1 with
+    {"valid": false, "reason": ...} for a tampered, foreign-key or malformed token;
+    --offline checks the signature with the public keys alone ("status": "offline").
+certificates export --since YYYY-MM-DD --format csv|json --out DIR
+    issued certificates for the provincial / national registry, with a SHA-256 file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from skillcert.certificates.documents import certificate_pdf
+from skillcert.certificates.exchange import export_certificates
+from skillcert.certificates.models import Certificate
+from skillcert.certificates.selectors import certificate_verify_token
+from skillcert.common.errors import DomainError
+
+
+class Command(BaseCommand):
+    help = "职业技能等级证书：生成 PDF、核验令牌、导出交换数据"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        pdf = sub.add_parser("pdf")
+        pdf.add_argument("--number", required=True)
+        pdf.add_argument("--out", required=True)
+        verify = sub.add_parser("verify-token")
+        verify.add_argument("token")
+        verify.add_argument("--offline", action="store_true")
+        export = sub.add_parser("export")
+        export.add_argument("--since", required=True)
+        export.add_argument("--format", choices=["csv", "json"], default="csv")
+        export.add_argument("--out", required=True)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            getattr(self, "_" + options["subcommand"].replace("-", "_"))(options)
+        except DomainError as exc:
+            raise CommandError(exc.message) from None
+
+    def _pdf(self, options: dict[str, Any]) -> None:
+        certificate = Certificate.objects.filter(number=options["number"].strip().upper()).first()
+        if certificate is None:
+            raise CommandError(f"证书 {options['number']} 不存在")
+        Path(options["out"]).write_bytes(certificate_pdf(certificate))
+        self.stdout.write(f"已生成 {options['out']}")
+
+    def _verify_token(self, options: dict[str, Any]) -> None:
+        outcome = certificate_verify_token(options["token"], offline=options["offline"])
+        if outcome.valid:
+            number = outcome.payload["n"] if outcome.payload else None
+            status = "offline" if options["offline"] else outcome.status
+            self.stdout.write(json.dumps({"valid": True, "number": number, "status": status}))
+            return
+        payload: dict[str, Any] = {"valid": False, "reason": outcome.reason}
+        if outcome.payload is not None:
+            payload["number"] = outcome.payload.get("n")
+        self.stdout.write(json.dumps(payload))
+        sys.exit(1)
+
+    def _export(self, options: dict[str, Any]) -> None:
+        try:
+            since = dt.date.fromisoformat(options["since"])
+        except ValueError:
+            raise CommandError("--since 应为 YYYY-MM-DD 格式的日期") from None
+        result = export_certificates(
+            since=since, fmt=options["format"], out_dir=Path(options["out"])
+        )
+        self.stdout.write(
+            f"已导出 {result.count} 张证书：{result.path}（校验文件 {result.checksum_path}）"
+        )

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from skillcert.common.identifiers import mask_id_number
+from skillcert.common.pii import EncryptedCharField
+from skillcert.occupations.models import LEVEL_CHOICES
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    REVOKED = "revoked", "已撤销"
+    SUPERSEDED = "superseded", "已被替代"  # by a re-issue (补发) or a correction (更正)
+
+
+class IssueKind(models.TextChoices):
+    ISSUED = "issued", "发证"
+    REISSUED = "reissued", "补发"
+    CORRECTED = "corrected", "更正"
+
+
+class CertificateCounter(models.Model):
+    """The last serial used per organisation, year and level. Issuing locks this row, and
+    the certificate number's unique constraint backs it up."""
+
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "证书流水号"
+        verbose_name_plural = "证书流水号"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "level"], name="certificate_counter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.year}/{self.level}: {self.last_serial}"
+
+
+class StatusListCounter(models.Model):
+    """Allocates each certificate its bit in the published status list."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_index = models.IntegerField(default=-1)
+
+    class Meta:
+        verbose_name = "状态列表计数"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="single_status_counter")]
+
+    def __str__(self) -> str:
+        return str(self.last_index)
+
+
+class Certificate(models.Model):
+    """An electronic 职业技能等级证书. The printed fields are a snapshot taken at issue, exactly
+    as DOMAIN.md §5 lists them; a later change of name or organisation needs a correction."""
+
+    number = models.CharField("证书编号", max_length=22, unique=True)
+    kind = models.CharField("类型", max_length=16, choices=IssueKind.choices)
+    status = models.CharField(
+        "状态", max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
+    )
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg",
+        verbose_name="评价机构",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    result = models.ForeignKey(
+        "scoring.Result",
+        verbose_name="登记成绩",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    candidate = models.ForeignKey(
+        "candidates.Candidate",
+        verbose_name="持证人",
+        on_delete=models.PROTECT,
+        related_name="skill_certificates",
+    )
+    holder_name = models.CharField("姓名", max_length=50)
+    id_type = models.CharField("证件类型", max_length=20, default="居民身份证")
+    id_number = EncryptedCharField("证件号码")
+    id_number_digest = models.CharField(max_length=64, db_index=True)
+    occupation = models.ForeignKey(
+        "occupations.Occupation", on_delete=models.PROTECT, related_name="+"
+    )
+    occupation_name = models.CharField("职业名称", max_length=100)
+    specialty_name = models.CharField("工种/职业方向", max_length=100, default="--")
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    level_text = models.CharField("职业技能等级", max_length=20)
+    organization_name = models.CharField("评价机构名称", max_length=200)
+    issue_date = models.DateField("发证日期")
+    photo = models.BinaryField("照片", blank=True, default=b"")
+    token = models.TextField("核验令牌")
+    status_index = models.IntegerField("状态列表位置", unique=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
+    revoke_document = models.CharField("撤销文号", max_length=100, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "职业技能等级证书"
+        verbose_name_plural = "职业技能等级证书"
+        ordering = ["-id"]
+        constraints = [
+            # One first issue per registered result; re-issues and corrections chain from it.
+            models.UniqueConstraint(
+                fields=["result"], condition=Q(kind="issued"), name="one_certificate_per_result"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[YS][0-9]{14}[1-5][0-9]{6}$"),
+                name="certificate_number_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class IssueBatch(models.Model):
+    """A bulk issuance running as a background job; progress for the page that started it."""
+
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
+    )
+    result_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.JSONField(default=list)  # [{"result": id, "code": ..., "message": ...}]
+    status = models.CharField(max_length=16, default="queued")  # queued/running/finished
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "批量发证"
+        verbose_name_plural = "批量发证"
+
+    def __str__(self) -> str:
+        return f"批量发证 #{self.pk} {self.done}/{self.total}"
+
+
+class LegacyCertificate(models.Model):
+    """An imported 职业资格 certificate (16-digit number) that holders cite as a prior
+    certificate when applying."""
+
+    number = models.CharField("证书编号", max_length=16, unique=True)
+    holder_name = models.CharField("姓名", max_length=50)
+    id_number = EncryptedCharField("证件号码")
+    id_number_digest = models.CharField(max_length=64, db_index=True)
+    occupation_name = models.CharField("职业（工种）", max_length=100)
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    issue_date = models.DateField("发证日期")
+    issuer = models.CharField("发证机关", max_length=200)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "职业资格证书（历史）"
+        verbose_name_plural = "职业资格证书（历史）"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[0-9]{16}$"), name="legacy_16_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number

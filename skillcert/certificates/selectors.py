@@ -1,0 +1,166 @@
+"""Reads: verification (by QR token or by number + name + ID number), the holder's own
+certificates, an organisation's, the status list and the credential documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from skillcert.accounts.scope import Scope
+from skillcert.certificates.credentials import encode_status_list, sign_credential
+from skillcert.certificates.keys import current_signing_key, public_keys
+from skillcert.certificates.models import Certificate, CertificateStatus
+from skillcert.certificates.numbering import CERTIFICATE_NUMBER
+from skillcert.certificates.tokens import TokenCheck, verify_token
+from skillcert.common.identifiers import normalize
+from skillcert.common.pii import pii_digest
+
+
+def certificates_visible(*, scope: Scope) -> QuerySet[Certificate]:
+    """Officers: their region's organisations; staff: their organisation; a candidate: their
+    own (through the candidate record linked to the account)."""
+    if scope.is_platform:
+        return Certificate.objects.all()
+    rows = Certificate.objects.filter(
+        scope.region_q("organization__region") | scope.organization_q("organization_id")
+    )
+    if scope.user_id is not None:
+        rows = rows | Certificate.objects.filter(candidate__user_id=scope.user_id)
+    return rows.distinct()
+
+
+@dataclass(frozen=True)
+class Verification:
+    valid: bool
+    reason: str  # "", or malformed / unknown_key / bad_signature / not_found / revoked / superseded
+    certificate: Certificate | None = None
+    payload: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> str:
+        if self.certificate is None:
+            return "unknown"
+        return str(self.certificate.status)
+
+
+def certificate_verify_token(token: str, *, offline: bool = False) -> Verification:
+    """The signature alone proves what was issued; online, the registry adds the status."""
+    check: TokenCheck = verify_token(token, public_keys=public_keys())
+    if not check.valid or check.payload is None:
+        return Verification(False, check.reason)
+    if offline:
+        return Verification(True, "", None, check.payload)
+    certificate = (
+        Certificate.objects.select_related("organization").filter(number=check.payload["n"]).first()
+    )
+    if certificate is None:
+        return Verification(False, "not_found", None, check.payload)
+    if certificate.status != CertificateStatus.VALID:
+        return Verification(False, str(certificate.status), certificate, check.payload)
+    return Verification(True, "", certificate, check.payload)
+
+
+def certificate_query(*, number: str, name: str, id_number: str) -> Certificate | None:
+    """The national query style: all three must match. A wrong name or ID number looks exactly
+    like a number that does not exist, so the registry cannot be probed for who holds what."""
+    number = normalize(number)
+    if not CERTIFICATE_NUMBER.match(number):
+        return None
+    return (
+        Certificate.objects.select_related("organization")
+        .filter(
+            number=number,
+            holder_name=name.strip(),
+            id_number_digest=pii_digest(normalize(id_number)),
+        )
+        .first()
+    )
+
+
+def verify_url(certificate: Certificate) -> str:
+    return f"{settings.SKILLCERT_PUBLIC_URL}/v/{certificate.token}"
+
+
+def status_list_credential() -> dict[str, Any]:
+    revoked = Certificate.objects.filter(status=CertificateStatus.REVOKED).values_list(
+        "status_index", flat=True
+    )
+    base = settings.SKILLCERT_PUBLIC_URL
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": f"{base}/certificates/status/1",
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": f"{base}/certificates/issuer",
+        "validFrom": timezone.now().replace(microsecond=0).isoformat(),
+        "credentialSubject": {
+            "id": f"{base}/certificates/status/1#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_status_list(revoked),
+        },
+    }
+    return _signed(document)
+
+
+def _signed(document: dict[str, Any]) -> dict[str, Any]:
+    kid, key = current_signing_key()
+    return sign_credential(
+        document,
+        key=key,
+        verification_method=f"{settings.SKILLCERT_PUBLIC_URL}/certificates/keys.json#{kid}",
+        created=timezone.now().replace(microsecond=0).isoformat(),
+    )
+
+
+def achievement_credential(certificate: Certificate) -> dict[str, Any]:
+    """The certificate as an Open Badges 3.0 AchievementCredential."""
+    base = settings.SKILLCERT_PUBLIC_URL
+    issued = dt.datetime.combine(certificate.issue_date, dt.time(), tzinfo=dt.UTC)
+    document = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": f"{base}/certificates/{certificate.number}/credential.json",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "职业技能等级证书",
+        "issuer": {
+            "id": f"{base}/directory/{certificate.organization.filing_number}/",
+            "type": ["Profile"],
+            "name": certificate.organization_name,
+        },
+        "validFrom": issued.isoformat().replace("+00:00", "Z"),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "name": certificate.holder_name,
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "identityNumber",
+                    "hashed": True,
+                    "identityHash": pii_digest(certificate.id_number),
+                }
+            ],
+            "achievement": {
+                "id": f"{base}/occupations/{certificate.occupation.code}/"
+                f"#level-{certificate.level}",
+                "type": ["Achievement"],
+                "name": f"{certificate.occupation_name} {certificate.level_text}",
+                "description": f"职业技能等级证书 {certificate.number}",
+                "criteria": {"narrative": "按国家职业技能标准经评价合格，登记备案后发证"},
+            },
+        },
+        "credentialStatus": {
+            "id": f"{base}/certificates/status/1#{certificate.status_index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(certificate.status_index),
+            "statusListCredential": f"{base}/certificates/status/1",
+        },
+    }
+    return _signed(document)

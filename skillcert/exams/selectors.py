@@ -1,0 +1,259 @@
+"""Reads for unified sittings, narrowed to the user, and the loaders that turn rows into the
+ticket renderer's plain data. `tickets_for_plan` is the facade the scoring work uses: response
+files name candidates by ticket number."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from skillcert.accounts.scope import Scope
+from skillcert.applications.models import Application
+from skillcert.common.errors import DomainError
+from skillcert.exams.models import (
+    AdmissionTicket,
+    District,
+    LogisticsPolicy,
+    Room,
+    Seat,
+    Sitting,
+    StaffAssignment,
+    TicketJob,
+    TimeSlot,
+)
+from skillcert.exams.tickets import DEFAULT_RULES, Ticket, TicketFields, TicketSession
+from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.plans.models import EvaluationPlan, Subject
+
+LEVEL_LABELS = dict(LEVEL_CHOICES)
+
+
+def sittings_visible(*, scope: Scope) -> QuerySet[Sitting]:
+    """Officers: sittings of their province or with a district in their region; organisation
+    staff: sittings their plans are in."""
+    if scope.is_platform:
+        rows = Sitting.objects.all()
+    else:
+        q = Q(pk__in=[])
+        if scope.is_officer:
+            q |= scope.code_prefix_q("districts__city__code")
+            for prefix in scope.region_prefixes:
+                q |= Q(province__code__startswith=prefix)
+        if scope.organization_ids:
+            q |= Q(plans__plan__organization_id__in=sorted(scope.organization_ids))
+        rows = Sitting.objects.filter(q).distinct()
+    return rows.select_related("province").order_by("-year", "-serial")
+
+
+def districts_visible(*, scope: Scope) -> QuerySet[District]:
+    rows = District.objects.select_related("sitting", "city")
+    if scope.is_platform:
+        return rows
+    if not scope.is_officer:
+        return rows.none()
+    return rows.filter(scope.code_prefix_q("city__code"))
+
+
+def slots_visible(*, scope: Scope) -> QuerySet[TimeSlot]:
+    rows = TimeSlot.objects.select_related("district", "sitting", "occupation")
+    if scope.is_platform:
+        return rows
+    if not scope.is_officer:
+        return rows.none()
+    return rows.filter(scope.code_prefix_q("district__city__code"))
+
+
+def rooms_visible(*, scope: Scope) -> QuerySet[Room]:
+    rows = Room.objects.select_related("site", "site__district", "site__district__sitting")
+    if scope.is_platform:
+        return rows
+    if not scope.is_officer:
+        return rows.none()
+    return rows.filter(scope.code_prefix_q("site__district__city__code"))
+
+
+def ticket_jobs_visible(*, scope: Scope) -> QuerySet[TicketJob]:
+    rows = TicketJob.objects.select_related("sitting", "district")
+    if scope.is_platform:
+        return rows
+    if not scope.is_officer:
+        return rows.none()
+    # A province officer's prefix covers the sitting's province; a city officer's only its
+    # own district's jobs.
+    return rows.filter(
+        scope.code_prefix_q("sitting__province__code") | scope.code_prefix_q("district__city__code")
+    )
+
+
+def tickets_of_plan(plan: EvaluationPlan) -> QuerySet[AdmissionTicket]:
+    """The tickets of the plan's candidates, with application and district."""
+    return (
+        AdmissionTicket.objects.filter(application__plan=plan)
+        .select_related(
+            "district", "application", "application__candidate", "application__occupation"
+        )
+        .order_by("ticket_no")
+    )
+
+
+def tickets_for_plan(plan: EvaluationPlan) -> dict[str, Application]:
+    """ticket_no → application for every ticket of the plan's candidates (response files
+    name candidates by ticket number)."""
+    return {t.ticket_no: t.application for t in tickets_of_plan(plan)}
+
+
+def tickets_of_candidate(*, user: Any) -> QuerySet[AdmissionTicket]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return AdmissionTicket.objects.none()
+    return AdmissionTicket.objects.filter(application__candidate__user=user).select_related(
+        "sitting", "district", "application", "application__occupation"
+    )
+
+
+def ticket_by_token(*, token: str) -> AdmissionTicket | None:
+    return (
+        AdmissionTicket.objects.filter(token=token)
+        .select_related(
+            "sitting",
+            "district",
+            "application",
+            "application__candidate",
+            "application__occupation",
+        )
+        .first()
+    )
+
+
+def policy_for(*, province_code: str) -> LogisticsPolicy:
+    policy = LogisticsPolicy.objects.filter(province_id=f"{province_code[:2]}0000").first()
+    if policy is None:
+        raise DomainError(
+            "exams.policy_missing",
+            f"省份 {province_code[:2]} 尚未设置考务规则（监考比例、迟到规则等），请省级先录入",
+            field="province",
+        )
+    return policy
+
+
+def staff_of(*, slot: TimeSlot) -> QuerySet[StaffAssignment]:
+    return StaffAssignment.objects.filter(slot=slot).select_related("person", "room", "site")
+
+
+# --- ticket data for the renderer -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoomTickets:
+    site_id: int
+    room_id: int
+    tickets: list[Ticket]
+
+
+def _time_text(slot: TimeSlot) -> str:
+    start = timezone.localtime(slot.starts_at)
+    end = timezone.localtime(slot.ends_at)
+    return f"{start:%Y年%m月%d日} {start:%H:%M}–{end:%H:%M}"
+
+
+def _rules(policy: LogisticsPolicy | None) -> tuple[str, ...]:
+    if policy is None:
+        return DEFAULT_RULES
+    return (
+        DEFAULT_RULES[0],
+        f"开考{policy.late_entry_minutes}分钟后不得入场；开考{policy.no_leave_minutes}分钟内不得离场。",
+        *DEFAULT_RULES[2:],
+    )
+
+
+def candidate_photo(candidate: Any) -> bytes | None:
+    if not candidate.photo:
+        return None
+    try:
+        with candidate.photo.open("rb") as handle:
+            data: bytes = handle.read()
+            return data
+    except FileNotFoundError:
+        return None
+
+
+def check_in_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/exams/checkin/{token}/"
+
+
+def ticket_batches(
+    tickets: Iterable[AdmissionTicket], *, base_url: str
+) -> tuple[list[RoomTickets], int]:
+    """Tickets grouped by the room of each candidate's first seat, in (site, room, seat)
+    order, ready to render; plus the number of tickets without a seat (not rendered)."""
+    tickets = list(tickets)
+    seats = (
+        Seat.objects.filter(
+            application_id__in=[t.application_id for t in tickets],
+            slot__sitting_id__in={t.sitting_id for t in tickets},
+        )
+        .select_related("slot", "room", "room__site")
+        .order_by("slot__starts_at", "slot_id")
+    )
+    by_application: dict[int, list[Seat]] = defaultdict(list)
+    for seat in seats:
+        by_application[seat.application_id].append(seat)
+    policies: dict[str, LogisticsPolicy | None] = {}
+    grouped: dict[tuple[str, str, int, int], list[tuple[int, Ticket]]] = defaultdict(list)
+    unseated = 0
+    for ticket in tickets:
+        own = by_application.get(ticket.application_id, [])
+        if not own:
+            unseated += 1
+            continue
+        first = own[0]
+        province = ticket.sitting.province_id
+        if province not in policies:
+            policies[province] = LogisticsPolicy.objects.filter(province_id=province).first()
+        application = ticket.application
+        candidate = application.candidate
+        sessions = tuple(
+            TicketSession(
+                Subject(s.slot.subject).label
+                + ("" if s.room_id == first.room_id else f"（第{s.room.code}考场{s.seat_no}号）"),
+                _time_text(s.slot),
+                f"{int((s.slot.ends_at - s.slot.starts_at).total_seconds() // 60)}分钟",
+            )
+            for s in own
+        )
+        fields = TicketFields(
+            sitting=ticket.sitting.title,
+            ticket_no=ticket.ticket_no,
+            name=candidate.full_name,
+            id_number=candidate.id_number_masked,
+            occupation=application.occupation.name,
+            level=LEVEL_LABELS[application.level],
+            site=first.room.site.name,
+            address=first.room.site.address,
+            room=first.room.code,
+            seat=first.seat_no,
+            sessions=sessions,
+            rules=_rules(policies[province]),
+        )
+        key = (first.room.site.code, first.room.code, first.room.site_id, first.room_id)
+        grouped[key].append(
+            (
+                first.seat_no,
+                Ticket(fields, check_in_url(base_url, ticket.token), candidate_photo(candidate)),
+            )
+        )
+    batches = [
+        RoomTickets(site_id, room_id, [t for _, t in sorted(rows, key=lambda r: r[0])])
+        for (_, _, site_id, room_id), rows in sorted(grouped.items())
+    ]
+    return batches, unseated
+
+
+def tickets_queryset() -> QuerySet[AdmissionTicket]:
+    return AdmissionTicket.objects.select_related(
+        "sitting", "district", "application", "application__candidate", "application__occupation"
+    ).order_by("ticket_no")

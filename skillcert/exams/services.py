@@ -1,0 +1,535 @@
+"""Writes for unified sittings: set-up (sitting, plans, districts, sites, rooms, time slots),
+seating from a recorded public draw, admission tickets and their rendering job, and
+postponing one district. Staff assignment is in `staffing_services`, exam day in `examday`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from skillcert.applications.models import Application, Status
+from skillcert.applications.notifications import Notice, notify
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.exams import seating
+from skillcert.exams.models import (
+    AdmissionTicket,
+    Attendance,
+    District,
+    DistrictStatus,
+    DoorSide,
+    Room,
+    RoomKind,
+    Seat,
+    SeatDraw,
+    Site,
+    Sitting,
+    SittingPlan,
+    TicketJob,
+    TimeSlot,
+)
+from skillcert.exams.permissions import require_district, require_province
+from skillcert.occupations.models import Occupation
+from skillcert.plans.models import EvaluationPlan, FilingStatus, Subject
+from skillcert.regions.models import Region, RegionLevel
+
+# Which rooms a subject may use.
+ROOM_KINDS_FOR: dict[str, tuple[str, ...]] = {
+    Subject.THEORY: (RoomKind.PAPER, RoomKind.COMPUTER),
+    Subject.PRACTICAL: (RoomKind.PRACTICAL,),
+    Subject.PANEL: (RoomKind.PAPER, RoomKind.COMPUTER, RoomKind.PRACTICAL),
+}
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def city_code_of(region_code: str) -> str:
+    """The prefecture-level city a division belongs to (GB/T 2260: first four digits)."""
+    return f"{region_code[:4]}00"
+
+
+# --- set-up ---------------------------------------------------------------------------------
+
+
+def sitting_create(
+    *, code: str, title: str, province: Region, year: int, serial: int, actor: Any
+) -> Sitting:
+    require_province(actor, province.code)
+    code = code.strip().upper()
+    if not code or not title.strip():
+        raise DomainError("exams.sitting_required", "请填写统考编号和名称", field="code")
+    if province.level != RegionLevel.PROVINCE:
+        raise DomainError("exams.province_invalid", "统考须由省级创建", field="province")
+    if not 1 <= serial <= 99:
+        raise DomainError("exams.serial_range", "年度内统考序号应为1到99", field="serial")
+    try:
+        with transaction.atomic():
+            sitting = Sitting.objects.create(
+                code=code,
+                title=title.strip(),
+                province=province,
+                year=year,
+                serial=serial,
+                created_by=_user(actor),
+            )
+            audit_record(
+                actor=actor,
+                action="exams.sitting_create",
+                obj=sitting,
+                changes={"code": [None, code], "year": [None, year], "serial": [None, serial]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            "exams.sitting_taken", f"统考编号“{code}”或{year}年第{serial}次统考已存在", field="code"
+        ) from None
+    return sitting
+
+
+def sitting_plan_add(*, sitting: Sitting, plan: EvaluationPlan, actor: Any) -> SittingPlan:
+    """Put an approved plan's candidates into the sitting."""
+    require_province(actor, sitting.province_id)
+    if not plan.organization.region_id.startswith(sitting.province_id[:2]):
+        raise DomainError(
+            "exams.plan_other_province", f"评价计划 {plan.code} 不属于本省", field="plan"
+        )
+    if plan.filing_status != FilingStatus.APPROVED:
+        raise DomainError(
+            "exams.plan_not_approved",
+            f"评价计划 {plan.code} 尚未通过报备审核（{plan.get_filing_status_display()}）",
+            field="plan",
+        )
+    try:
+        with transaction.atomic():
+            link = SittingPlan.objects.create(sitting=sitting, plan=plan)
+            audit_record(
+                actor=actor,
+                action="exams.sitting_plan_add",
+                obj=sitting,
+                changes={"plan": [None, plan.code]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            "exams.plan_in_sitting", f"评价计划 {plan.code} 已编入统考", field="plan"
+        ) from None
+    return link
+
+
+def district_add(
+    *,
+    sitting: Sitting,
+    city: Region,
+    office_name: str,
+    actor: Any,
+    office_address: str = "",
+    office_phone: str = "",
+) -> District:
+    require_province(actor, sitting.province_id)
+    if city.level != RegionLevel.PREFECTURE or not city.code.startswith(sitting.province_id[:2]):
+        raise DomainError(
+            "exams.city_invalid", f"{city.name}不是本省的地级市，不能设为考区", field="city"
+        )
+    if not office_name.strip():
+        raise DomainError("exams.office_required", "请填写考核点办公室", field="office_name")
+    try:
+        with transaction.atomic():
+            district = District.objects.create(
+                sitting=sitting,
+                city=city,
+                name=f"{city.name}考区",
+                office_name=office_name.strip(),
+                office_address=office_address.strip(),
+                office_phone=office_phone.strip(),
+            )
+            audit_record(
+                actor=actor,
+                action="exams.district_add",
+                obj=district,
+                changes={"city": [None, city.code]},
+            )
+    except IntegrityError:
+        raise DomainError("exams.district_exists", f"{city.name}考区已存在", field="city") from None
+    return district
+
+
+def site_add(*, district: District, code: str, name: str, address: str, actor: Any) -> Site:
+    require_district(actor, district)
+    code, name, address = code.strip(), name.strip(), address.strip()
+    if not code or not name or not address:
+        raise DomainError("exams.site_required", "请填写考点编号、名称和地址", field="address")
+    try:
+        with transaction.atomic():
+            site = Site.objects.create(district=district, code=code, name=name, address=address)
+            audit_record(
+                actor=actor, action="exams.site_add", obj=site, changes={"code": [None, code]}
+            )
+    except IntegrityError:
+        raise DomainError("exams.site_exists", f"考点编号 {code} 已存在", field="code") from None
+    return site
+
+
+def room_add(
+    *,
+    site: Site,
+    code: str,
+    kind: str,
+    rows: int,
+    cols: int,
+    actor: Any,
+    door: str = DoorSide.FRONT_LEFT,
+    accessible: bool = False,
+    location: str = "",
+) -> Room:
+    require_district(actor, site.district)
+    if kind not in RoomKind.values:
+        raise DomainError("exams.room_kind", "考场类型应为纸笔、机考或实操", field="kind")
+    if door not in DoorSide.values:
+        raise DomainError("exams.room_door", "请选择门的位置", field="door")
+    if rows <= 0 or cols <= 0:
+        raise DomainError("exams.room_size", f"考场 {code} 的行数和列数必须为正整数", field="rows")
+    if not code.strip():
+        raise DomainError("exams.room_code", "请填写考场号", field="code")
+    try:
+        with transaction.atomic():
+            room = Room.objects.create(
+                site=site,
+                code=code.strip(),
+                kind=kind,
+                rows=rows,
+                cols=cols,
+                door=door,
+                accessible=accessible,
+                location=location.strip(),
+            )
+            audit_record(
+                actor=actor,
+                action="exams.room_add",
+                obj=room,
+                changes={"code": [None, room.code], "size": [None, f"{rows}x{cols}"]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            "exams.room_exists", f"{site.name}已有第{code.strip()}考场", field="code"
+        ) from None
+    return room
+
+
+def slots_add(
+    *,
+    sitting: Sitting,
+    subject: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    actor: Any,
+    districts: list[District] | None = None,
+    occupation: Occupation | None = None,
+    level: int | None = None,
+) -> list[TimeSlot]:
+    """The same time slot in every district of the sitting (or the given ones)."""
+    require_province(actor, sitting.province_id)
+    if subject not in Subject.values:
+        raise DomainError(
+            "exams.subject_invalid", "科目应为理论知识、操作技能或综合评审", field="subject"
+        )
+    if ends_at <= starts_at:
+        raise DomainError("exams.slot_order", "结束时间应晚于开始时间", field="ends_at")
+    if level is not None and level not in (1, 2, 3, 4, 5):
+        raise DomainError("exams.level_invalid", "等级应为一级至五级", field="level")
+    chosen = districts if districts is not None else list(sitting.districts.all())
+    if not chosen:
+        raise DomainError("exams.districts_required", "请先设置考区", field="districts")
+    if any(d.sitting_id != sitting.pk for d in chosen):
+        raise DomainError("exams.district_other_sitting", "考区不属于本次统考", field="districts")
+    with transaction.atomic():
+        slots = [
+            TimeSlot.objects.create(
+                sitting=sitting,
+                district=d,
+                subject=subject,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                occupation=occupation,
+                level=level,
+            )
+            for d in chosen
+        ]
+        audit_record(
+            actor=actor,
+            action="exams.slots_add",
+            obj=sitting,
+            changes={
+                "subject": [None, subject],
+                "starts_at": [None, starts_at],
+                "districts": [None, [d.city_id for d in chosen]],
+            },
+        )
+    return slots
+
+
+# --- seating --------------------------------------------------------------------------------
+
+
+def slot_applications(slot: TimeSlot) -> list[Application]:
+    """Approved applications (after 终审) of the sitting's plans whose organisation is in the
+    slot's district and whose occupation and level the slot covers."""
+    rows = Application.objects.filter(
+        status=Status.APPROVED,
+        plan__sitting_link__sitting_id=slot.sitting_id,
+        plan__organization__region__code__startswith=slot.district.city_id[:4],
+    )
+    if slot.occupation_id is not None:
+        rows = rows.filter(occupation_id=slot.occupation_id)
+    if slot.level is not None:
+        rows = rows.filter(level=slot.level)
+    return list(rows.select_related("plan", "occupation").order_by("id"))
+
+
+def _form(application: Application) -> str:
+    # Different occupations and levels sit different papers; mixing them in a room is how a
+    # plan gets "different forms next to each other".
+    return f"{application.occupation.code}/{application.level}"
+
+
+def seats_assign(*, slot: TimeSlot, seed: int, actor: Any) -> SeatDraw:
+    """Seat every approved candidate of the slot with the public-draw `seed` (recorded), and
+    issue admission tickets to those who have none yet. Re-running replaces the slot's chart
+    until exam day starts (attendance recorded)."""
+    district = slot.district
+    require_district(actor, district)
+    if not 0 <= seed < 2**63:
+        raise DomainError("exams.seed_range", "随机种子应为非负整数", field="seed")
+    with transaction.atomic():
+        # One writer per district at a time: seat charts and ticket serials.
+        District.objects.select_for_update().get(pk=district.pk)
+        locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
+        if Attendance.objects.filter(seat__slot=locked).exists():
+            raise DomainError(
+                "exams.slot_started", "该时段已开始签到，不能重新编排座位", field="slot"
+            )
+        applications = slot_applications(locked)
+        if not applications:
+            raise DomainError(
+                "exams.no_candidates", f"{district.name}该时段没有审核通过的考生", field="slot"
+            )
+        rooms = list(
+            Room.objects.filter(
+                site__district=district, kind__in=ROOM_KINDS_FOR[locked.subject]
+            ).select_related("site")
+        )
+        by_pk = {str(a.pk): a for a in applications}
+        result = seating.solve_seating(
+            [
+                seating.Candidate(
+                    str(a.pk), str(district.pk), str(a.plan.organization_id), _form(a)
+                )
+                for a in applications
+            ],
+            [
+                seating.Room(str(r.pk), str(district.pk), r.site.code, r.rows, r.cols, r.accessible)
+                for r in rooms
+            ],
+            seed=seed,
+        )
+        Seat.objects.filter(slot=locked).delete()
+        Seat.objects.bulk_create(
+            Seat(
+                slot=locked,
+                application=by_pk[s.candidate_id],
+                room_id=int(s.room_id),
+                seat_no=s.seat_no,
+                row=s.row,
+                col=s.col,
+                form=_form(by_pk[s.candidate_id]),
+            )
+            for s in result.seats
+        )
+        draw = SeatDraw.objects.create(
+            slot=locked,
+            seed=seed,
+            seated=len(result.seats),
+            rooms_used=result.rooms_used,
+            adjacent_same_org=result.adjacent_same_org,
+            adjacent_same_form=result.adjacent_same_form,
+            actor=_user(actor),
+        )
+        issued = _tickets_issue(district, applications)
+        audit_record(
+            actor=actor,
+            action="exams.seats_assign",
+            obj=draw,
+            changes={
+                "seed": [None, seed],
+                "seated": [None, len(result.seats)],
+                "rooms_used": [None, result.rooms_used],
+                "tickets_issued": [None, issued],
+            },
+        )
+    return draw
+
+
+def ticket_number(*, year: int, city_code: str, sitting_serial: int, serial: int) -> str:
+    """YY + city (4) + sitting serial (2) + serial in the district (5): 13 digits."""
+    if not 1 <= serial <= 99_999:
+        raise DomainError("exams.ticket_serial", "考区准考证号已用完（每考区最多99999个）")
+    return f"{year % 100:02d}{city_code[:4]}{sitting_serial:02d}{serial:05d}"
+
+
+def _tickets_issue(district: District, applications: list[Application]) -> int:
+    """Tickets for the applications that have none in this sitting. Call with the district
+    row locked: serials continue from the district's highest."""
+    sitting = district.sitting
+    have = set(
+        AdmissionTicket.objects.filter(sitting=sitting, application__in=applications).values_list(
+            "application_id", flat=True
+        )
+    )
+    missing = sorted(
+        (a for a in applications if a.pk not in have),
+        key=lambda a: (a.occupation.code, -a.level, a.pk),
+    )
+    if not missing:
+        return 0
+    last = AdmissionTicket.objects.filter(district=district).aggregate(m=Max("ticket_no"))["m"]
+    serial = int(last[-5:]) if last else 0
+    AdmissionTicket.objects.bulk_create(
+        AdmissionTicket(
+            sitting=sitting,
+            district=district,
+            application=a,
+            ticket_no=ticket_number(
+                year=sitting.year,
+                city_code=district.city_id,
+                sitting_serial=sitting.serial,
+                serial=serial + i,
+            ),
+            token=secrets.token_urlsafe(32),
+        )
+        for i, a in enumerate(missing, start=1)
+    )
+    return len(missing)
+
+
+def ticket_job_start(
+    *, sitting: Sitting, actor: Any, district: District | None = None, base_url: str = ""
+) -> TicketJob:
+    """Queue rendering of the sitting's (or one district's) tickets: a PDF per room."""
+    if district is None:
+        require_province(actor, sitting.province_id)
+    else:
+        require_district(actor, district)
+    tickets = AdmissionTicket.objects.filter(sitting=sitting)
+    if district is not None:
+        tickets = tickets.filter(district=district)
+    total = tickets.count()
+    if total == 0:
+        raise DomainError("tickets.empty", "没有需要生成的准考证，请先编排座位")
+    from skillcert.exams.tasks import ticket_job_run
+
+    with transaction.atomic():
+        job = TicketJob.objects.create(
+            sitting=sitting, district=district, total=total, created_by=_user(actor)
+        )
+        audit_record(
+            actor=actor, action="exams.ticket_job_start", obj=job, changes={"total": [None, total]}
+        )
+        transaction.on_commit(lambda: ticket_job_run.enqueue(job.pk, base_url))
+    return job
+
+
+# --- postponement ---------------------------------------------------------------------------
+
+
+def district_postpone(
+    *,
+    district: District,
+    new_first_day: dt.date,
+    reason: str,
+    actor: Any,
+    base_url: str = "",
+    today: dt.date | None = None,
+) -> District:
+    """Move every slot of one district by whole days so its first slot falls on
+    `new_first_day` (times of day kept), reissue its tickets and tell its candidates. The
+    other districts are untouched and proceed."""
+    require_province(actor, district.sitting.province_id)
+    if not reason.strip():
+        raise DomainError("exams.reason_required", "请填写延期原因", field="reason")
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = District.objects.select_for_update().get(pk=district.pk)
+        slots = list(
+            TimeSlot.objects.select_for_update().filter(district=locked).order_by("starts_at")
+        )
+        if not slots:
+            raise DomainError("exams.no_slots", f"{locked.name}没有考试时段", field="district")
+        first_day = timezone.localtime(slots[0].starts_at).date()
+        if new_first_day <= first_day or new_first_day <= today:
+            raise DomainError(
+                "exams.postpone_date",
+                f"延期后的首场日期应晚于原定日期（{first_day:%Y-%m-%d}）和今天",
+                field="new_first_day",
+            )
+        if Attendance.objects.filter(seat__slot__district=locked).exists():
+            raise DomainError(
+                "exams.slot_started", f"{locked.name}已开始签到，不能整体延期", field="district"
+            )
+        shift = dt.timedelta(days=(new_first_day - first_day).days)
+        for slot in slots:
+            slot.starts_at += shift
+            slot.ends_at += shift
+        TimeSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
+        before_status = locked.status
+        locked.status = DistrictStatus.POSTPONED
+        locked.status_reason = reason.strip()
+        locked.save(update_fields=["status", "status_reason"])
+        tickets = list(
+            AdmissionTicket.objects.filter(district=locked).select_related(
+                "application", "application__candidate"
+            )
+        )
+        now = timezone.now()
+        for ticket in tickets:
+            ticket.revision += 1
+            ticket.reissued_at = now
+        AdmissionTicket.objects.bulk_update(tickets, ["revision", "reissued_at"])
+        when = "；".join(
+            f"{Subject(s.subject).label} {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
+            for s in slots
+        )
+        notify(
+            [
+                Notice(
+                    candidate_id=t.application.candidate_id,
+                    application_id=t.application_id,
+                    subject=f"{locked.name}考试延期",
+                    body=f"因{reason.strip()}，{locked.name}考试延期至：{when}。"
+                    f"准考证（{t.ticket_no}）已重新发放，请下载新的准考证。",
+                )
+                for t in tickets
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="exams.district_postpone",
+            obj=locked,
+            changes={
+                "status": [before_status, locked.status],
+                "first_day": [first_day, new_first_day],
+                "reason": [None, reason.strip()],
+                "tickets_reissued": [None, len(tickets)],
+            },
+        )
+        if tickets:
+            from skillcert.exams.tasks import ticket_job_run
+
+            job = TicketJob.objects.create(
+                sitting=locked.sitting, district=locked, total=len(tickets), created_by=_user(actor)
+            )
+            transaction.on_commit(lambda: ticket_job_run.enqueue(job.pk, base_url))
+    return locked

@@ -1,0 +1,217 @@
+"""Test data for exam logistics: people with roles (stand-ins for the personnel flow), an
+approved plan with approved applications (stand-ins for the review flow, which the
+applications tests cover), and a unified sitting with districts, sites, rooms and slots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from skillcert.applications.models import Application, Status
+from skillcert.candidates.models import Candidate
+from skillcert.exams.models import District, Room, Site, Sitting, TimeSlot
+from skillcert.exams.services import (
+    district_add,
+    room_add,
+    site_add,
+    sitting_create,
+    sitting_plan_add,
+    slots_add,
+)
+from skillcert.occupations.models import Occupation
+from skillcert.organizations.models import EvaluationOrg, OrgScope
+from skillcert.plans.models import EvaluationPlan, PlanKind, Subject
+from skillcert.plans.services import (
+    plan_create,
+    plan_details_set,
+    plan_file,
+    plan_review,
+    plan_session_add,
+    plan_staff_set,
+)
+from skillcert.plans.tests.factories import file_org, make_candidate, make_person
+from skillcert.regions.models import Region
+
+# Filing day and exam day used throughout: 2026 is in the working-day calendar.
+FILED_ON = dt.date(2026, 5, 6)
+EXAM_DAY = dt.date(2026, 6, 13)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def approve(
+    plan: EvaluationPlan, candidates: list[Candidate], occupation: Occupation, level: int
+) -> list[Application]:
+    return [
+        Application.objects.create(
+            plan=plan,
+            candidate=c,
+            occupation=occupation,
+            level=level,
+            status=Status.APPROVED,
+            holds_seat=True,
+            eligible=True,
+        )
+        for c in candidates
+    ]
+
+
+def approved_plan(
+    personas: Any,
+    occupation: Occupation,
+    *,
+    org: EvaluationOrg,
+    clerk: Any,
+    code: str,
+    candidates: int,
+    first_seq: int,
+    level: int = 4,
+) -> tuple[EvaluationPlan, list[Application]]:
+    file_org(org, [occupation], (5, 4, 3, 2, 1))
+    # Fixed dates below: the filing must cover FILED_ON whatever the clock says.
+    EvaluationOrg.objects.filter(pk=org.pk).update(
+        valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2029, 12, 31)
+    )
+    OrgScope.objects.filter(org=org).update(since=dt.date(2025, 1, 1))
+    org.refresh_from_db()
+    plan = plan_create(
+        code=code,
+        title=f"{code} 认定",
+        organization=org,
+        window_opens=dt.date(2026, 4, 1),
+        window_closes=dt.date(2026, 4, 30),
+        capacity=max(candidates, 1) * 2,
+        offerings=[(occupation, level)],
+        actor=clerk,
+    )
+    plan_details_set(plan=plan, kind=PlanKind.SOCIAL, method="exam", actor=clerk)
+    plan_session_add(
+        plan=plan,
+        subject=Subject.THEORY,
+        starts_at=at(EXAM_DAY, 9),
+        ends_at=at(EXAM_DAY, 10, 30),
+        site="南京市第一考点",
+        expected=candidates,
+        actor=clerk,
+    )
+    examiner = make_person(900 + first_seq % 97, roles=[("examiner", occupation, 1, 5)])
+    supervisor = make_person(
+        800 + first_seq % 97, roles=[("supervisor_external", occupation, 1, 5)]
+    )
+    plan_staff_set(
+        plan=plan, examiners=[examiner], supervisor=supervisor, actor=clerk, today=FILED_ON
+    )
+    people = [make_candidate(first_seq + i) for i in range(candidates)]
+    applications = approve(plan, people, occupation, level)
+    plan_file(plan=plan, actor=clerk, today=FILED_ON)
+    officer = personas.city_nanjing if org.region_id.startswith("3201") else personas.city_suzhou
+    plan_review(plan=plan, approve=True, actor=officer)
+    plan.refresh_from_db()
+    return plan, applications
+
+
+@dataclass
+class Setup:
+    sitting: Sitting
+    plan_a: EvaluationPlan
+    plan_b: EvaluationPlan
+    apps_a: list[Application]
+    apps_b: list[Application]
+    nanjing: District
+    suzhou: District
+    sites: dict[str, Site] = field(default_factory=dict)
+    rooms: dict[str, Room] = field(default_factory=dict)
+    theory: dict[str, TimeSlot] = field(default_factory=dict)
+
+
+def build_sitting(
+    personas: Any, occupation: Occupation, *, count_a: int = 40, count_b: int = 10
+) -> Setup:
+    plan_a, apps_a = approved_plan(
+        personas,
+        occupation,
+        org=personas.org_a,
+        clerk=personas.clerk_a,
+        code="NJ-1",
+        candidates=count_a,
+        first_seq=100,
+    )
+    plan_b, apps_b = approved_plan(
+        personas,
+        occupation,
+        org=personas.org_b,
+        clerk=personas.clerk_b,
+        code="SZ-1",
+        candidates=count_b,
+        first_seq=400,
+    )
+    province = personas.province
+    sitting = sitting_create(
+        code="JS-2026-01",
+        title="2026年江苏省职业技能等级认定统一考试",
+        province=Region.objects.get(code="320000"),
+        year=2026,
+        serial=1,
+        actor=province,
+    )
+    sitting_plan_add(sitting=sitting, plan=plan_a, actor=province)
+    sitting_plan_add(sitting=sitting, plan=plan_b, actor=province)
+    nanjing = district_add(
+        sitting=sitting,
+        city=Region.objects.get(code="320100"),
+        office_name="南京市职业技能鉴定中心考核点",
+        actor=province,
+    )
+    suzhou = district_add(
+        sitting=sitting,
+        city=Region.objects.get(code="320500"),
+        office_name="苏州市职业技能鉴定中心考核点",
+        actor=province,
+    )
+    setup = Setup(sitting, plan_a, plan_b, apps_a, apps_b, nanjing, suzhou)
+    setup.sites["nj"] = site_add(
+        district=nanjing,
+        code="01",
+        name="南京市第一考点",
+        address="南京市玄武区北京东路1号",
+        actor=province,
+    )
+    setup.sites["sz"] = site_add(
+        district=suzhou,
+        code="01",
+        name="苏州市第一考点",
+        address="苏州市姑苏区人民路2号",
+        actor=province,
+    )
+    setup.rooms["nj1"] = room_add(
+        site=setup.sites["nj"], code="001", kind="paper", rows=5, cols=6, actor=province
+    )
+    setup.rooms["nj2"] = room_add(
+        site=setup.sites["nj"], code="002", kind="paper", rows=5, cols=6, actor=province
+    )
+    setup.rooms["nj_p"] = room_add(
+        site=setup.sites["nj"], code="101", kind="practical", rows=2, cols=5, actor=province
+    )
+    setup.rooms["sz1"] = room_add(
+        site=setup.sites["sz"], code="001", kind="paper", rows=5, cols=6, actor=province
+    )
+    for slot in slots_add(
+        sitting=sitting,
+        subject=Subject.THEORY,
+        starts_at=at(EXAM_DAY, 9),
+        ends_at=at(EXAM_DAY, 10, 30),
+        actor=province,
+    ):
+        setup.theory[slot.district.city_id] = slot
+    return setup
+
+
+@pytest.fixture
+def sitting_setup(personas: Any, hr: Occupation) -> Setup:
+    return build_sitting(personas, hr)

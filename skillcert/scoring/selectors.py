@@ -1,0 +1,322 @@
+"""Scoring reads, scoped. `results_registered` is the facade the certificates app calls;
+`candidate_ids_for_plan` is the one place that knows what a candidate id on an answer file is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.apps import apps
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from skillcert.accounts.scope import Scope
+from skillcert.applications.models import Application, Status
+from skillcert.common.pii import pii_digest
+from skillcert.occupations.models import Standard
+from skillcert.personnel.models import Person
+from skillcert.plans.models import EvaluationPlan
+from skillcert.scoring.models import (
+    BatchStaff,
+    Duty,
+    EnterpriseScheme,
+    ItemAnalysis,
+    Mark,
+    Recheck,
+    RecheckPolicy,
+    Result,
+    ResultBatch,
+    ResultStatus,
+    Script,
+    StandardScoring,
+)
+
+DEFAULT_RECHECK_WORKDAYS = 15
+
+
+# --- the certificates facade -----------------------------------------------------------------
+
+
+def results_registered(
+    *, organization: Any = None, plan: EvaluationPlan | None = None
+) -> QuerySet[Result]:
+    """Registered passing results (immutable), optionally of one organisation or plan."""
+    rows = Result.objects.filter(status=ResultStatus.REGISTERED, passed=True)
+    if organization is not None:
+        rows = rows.filter(organization=organization)
+    if plan is not None:
+        rows = rows.filter(batch__plan=plan)
+    return rows.select_related(
+        "application__candidate", "organization", "occupation", "specialty", "batch__plan"
+    ).order_by("pk")
+
+
+# --- candidate ids on answer files -------------------------------------------------------------
+
+
+def _tickets(plan: EvaluationPlan) -> dict[int, tuple[str, str]]:
+    """application id -> (ticket number, district name), from the exam-logistics app's
+    `tickets_for_plan(plan)` (ticket_no -> application) once it exists; empty before."""
+    try:
+        module = importlib.import_module("skillcert.exams.selectors")
+    except ImportError:
+        return {}
+    lookup = cast(
+        "Callable[[EvaluationPlan], Mapping[str, Any]] | None",
+        getattr(module, "tickets_for_plan", None),
+    )
+    if lookup is None:
+        return {}
+    tickets = lookup(plan)
+    districts: dict[str, str] = {}
+    if apps.is_installed("skillcert.exams"):
+        ticket_model = apps.get_model("exams", "AdmissionTicket")
+        districts = dict(
+            ticket_model.objects.filter(ticket_no__in=list(tickets)).values_list(
+                "ticket_no", "district__name"
+            )
+        )
+    return {app.pk: (no, districts.get(no) or "") for no, app in tickets.items()}
+
+
+@dataclass(frozen=True)
+class CandidateRef:
+    application_id: int
+    ref: str  # the admission-ticket number, or the application id while no ticket exists
+    district: str  # the ticket's district name ('' without a ticket)
+
+
+def candidate_ids_for_plan(*, plan: EvaluationPlan) -> list[CandidateRef]:
+    """The approved applications of `plan` with the id candidates carry on answer files."""
+    tickets = _tickets(plan)
+    ids = Application.objects.filter(plan=plan, status=Status.APPROVED).order_by("pk")
+    return [
+        CandidateRef(pk, *tickets.get(pk, (str(pk), ""))) for pk in ids.values_list("pk", flat=True)
+    ]
+
+
+# --- rules as data -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    practical_rule: str = "mean"
+    theory_pass: float = 60.0
+    practical_pass: float = 60.0
+    panel_pass: float = 60.0
+    double_mark_threshold: float = 10.0
+    partial_credit: bool = False
+    partial_ratio: float = 0.5
+
+    def pass_marks(self) -> dict[str, float]:
+        return {
+            "theory": self.theory_pass,
+            "practical": self.practical_pass,
+            "panel": self.panel_pass,
+        }
+
+
+def scoring_rules_for(*, occupation_id: int, level: int) -> ScoringRules:
+    """The newest standard of the occupation that sets the level and has scoring rules."""
+    standards = Standard.objects.filter(occupation_id=occupation_id).order_by("-edition_year")
+    rows = {r.standard_id: r for r in StandardScoring.objects.filter(standard__in=standards)}
+    for standard in standards:
+        row = rows.get(standard.pk)
+        if row is not None and (not standard.levels or level in standard.levels):
+            return ScoringRules(
+                practical_rule=row.practical_rule,
+                theory_pass=float(row.theory_pass),
+                practical_pass=float(row.practical_pass),
+                panel_pass=float(row.panel_pass),
+                double_mark_threshold=float(row.double_mark_threshold),
+                partial_credit=row.partial_credit,
+                partial_ratio=float(row.partial_ratio),
+            )
+    return ScoringRules()
+
+
+def recheck_workdays(*, region_code: str) -> int:
+    row = RecheckPolicy.objects.filter(province_id=f"{region_code[:2]}0000").first()
+    return row.workdays if row is not None else DEFAULT_RECHECK_WORKDAYS
+
+
+# --- scoped reads ---------------------------------------------------------------------------------
+
+
+def batches_visible(*, scope: Scope) -> QuerySet[ResultBatch]:
+    rows = ResultBatch.objects.select_related("plan", "organization")
+    if scope.is_officer:
+        return rows.filter(scope.region_q("organization__region"))
+    if scope.is_org_staff:
+        return rows.filter(scope.organization_q("organization_id"))
+    if scope.user_id is not None:
+        # the dedicated entry account and the batch's markers/examiners see their batches
+        return rows.filter(
+            Q(entry_account_id=scope.user_id) | Q(staff__person__user_id=scope.user_id)
+        ).distinct()
+    return rows.none()
+
+
+def results_visible(*, scope: Scope, q: str = "") -> QuerySet[Result]:
+    rows = Result.objects.select_related(
+        "application__candidate", "occupation", "organization", "batch__plan"
+    )
+    if scope.is_officer:
+        rows = rows.filter(scope.region_q("organization__region"))
+    elif scope.is_org_staff:
+        rows = rows.filter(scope.organization_q("organization_id"))
+    elif scope.user_id is not None:
+        rows = rows.filter(
+            Q(batch__entry_account_id=scope.user_id)
+            | Q(
+                application__candidate__user_id=scope.user_id,
+                status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
+            )
+        )
+    else:
+        return rows.none()
+    if q:
+        rows = rows.filter(
+            Q(candidate_ref__icontains=q) | Q(application__candidate__full_name__icontains=q)
+        )
+    return rows.order_by("batch_id", "candidate_ref")
+
+
+def my_results(*, user: Any) -> QuerySet[Result]:
+    """A candidate's own published and registered results."""
+    return (
+        Result.objects.filter(
+            application__candidate__user_id=user.pk,
+            status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
+        )
+        .select_related("occupation", "organization", "batch__plan")
+        .order_by("-published_at")
+    )
+
+
+def result_public_query(*, name: str, id_number: str, ticket_no: str) -> Result | None:
+    """The published result matching all three; None for any mismatch (the caller shows the
+    same answer whether nobody matched or someone else's record did)."""
+    name, id_number, ticket_no = name.strip(), id_number.strip().upper(), ticket_no.strip()
+    if not (name and id_number and ticket_no):
+        return None
+    return (
+        Result.objects.filter(
+            candidate_ref=ticket_no,
+            application__candidate__full_name=name,
+            application__candidate__id_number_digest=pii_digest(id_number),
+            status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
+        )
+        .select_related("occupation", "organization")
+        .first()
+    )
+
+
+def person_of_user(user: Any) -> Person | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Person.objects.filter(user_id=user.pk).first()
+
+
+def marks_for_marker(*, person: Person, pending_only: bool = True) -> QuerySet[Mark]:
+    """A marker's queue: only the blind code, the item and the max score (never the candidate
+    and never another marker's mark)."""
+    rows = Mark.objects.filter(marker=person).select_related("script")
+    if pending_only:
+        rows = rows.filter(score__isnull=True)
+    return rows.order_by("script__blind_code", "round")
+
+
+@dataclass(frozen=True)
+class MarkerLoad:
+    person_id: int
+    name: str
+    assigned: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.assigned if self.assigned else 0
+
+
+def marker_workload(*, batch: ResultBatch) -> list[MarkerLoad]:
+    rows = (
+        Mark.objects.filter(script__result__batch=batch)
+        .values("marker_id", "marker__name")
+        .annotate(assigned=Count("id"), done=Count("id", filter=Q(score__isnull=False)))
+        .order_by("marker__name")
+    )
+    return [MarkerLoad(r["marker_id"], r["marker__name"], r["assigned"], r["done"]) for r in rows]
+
+
+def script_progress(*, batch: ResultBatch) -> dict[str, int]:
+    counts = Script.objects.filter(result__batch=batch).values("status").annotate(n=Count("id"))
+    return {r["status"]: r["n"] for r in counts}
+
+
+def staff_of(*, batch: ResultBatch, duty: str) -> QuerySet[BatchStaff]:
+    return BatchStaff.objects.filter(batch=batch, duty=duty).select_related("person")
+
+
+def staff_person_ids(*, batch: ResultBatch, duty: str) -> list[int]:
+    return list(
+        staff_of(batch=batch, duty=duty).order_by("person_id").values_list("person_id", flat=True)
+    )
+
+
+def is_staff(*, batch: ResultBatch, user: Any, duty: str) -> Person | None:
+    person = person_of_user(user)
+    if person is None:
+        return None
+    if BatchStaff.objects.filter(batch=batch, person=person, duty=duty).exists():
+        return person
+    return None
+
+
+def previous_panel(*, batch: ResultBatch) -> list[int]:
+    """The panel of the organisation's previous batch (for the half-rotates rule)."""
+    previous = (
+        ResultBatch.objects.filter(organization_id=batch.organization_id, pk__lt=batch.pk)
+        .filter(staff__duty=Duty.PANEL)
+        .order_by("-pk")
+        .first()
+    )
+    if previous is None:
+        return []
+    return staff_person_ids(batch=previous, duty=Duty.PANEL)
+
+
+def analyses_visible(*, scope: Scope) -> QuerySet[ItemAnalysis]:
+    rows = ItemAnalysis.objects.select_related("paper", "batch__plan")
+    if scope.is_officer:
+        return rows
+    if scope.is_org_staff:
+        return rows.filter(scope.organization_q("batch__organization_id"))
+    return rows.none()
+
+
+def rechecks_visible(*, scope: Scope) -> QuerySet[Recheck]:
+    rows = Recheck.objects.select_related("result__application__candidate", "result__batch__plan")
+    if scope.is_officer:
+        return rows.filter(scope.region_q("result__organization__region"))
+    if scope.is_org_staff:
+        return rows.filter(scope.organization_q("result__organization_id"))
+    if scope.user_id is not None:
+        return rows.filter(result__application__candidate__user_id=scope.user_id)
+    return rows.none()
+
+
+def schemes_for(*, plan: EvaluationPlan) -> QuerySet[EnterpriseScheme]:
+    return EnterpriseScheme.objects.filter(plan=plan).select_related("occupation")
+
+
+def recheck_open(result: Result, *, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        result.status == ResultStatus.PUBLISHED
+        and result.recheck_closes_on is not None
+        and today <= result.recheck_closes_on
+    )

@@ -1,0 +1,197 @@
+"""A plan with approved applications, a sealed paper (four objective items and one subjective
+item), and the people who mark, examine and sit on the panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from skillcert.accounts.models import User
+from skillcert.accounts.services import user_create
+from skillcert.applications.models import Application, Status
+from skillcert.candidates.models import Candidate
+from skillcert.common.identifiers import id_number_check_digit
+from skillcert.itembank.models import (
+    AssemblyBlueprint,
+    Item,
+    ItemStatus,
+    Paper,
+    PaperItem,
+    PaperStatus,
+)
+from skillcert.occupations.models import Element, Occupation, Standard
+from skillcert.personnel.models import Person, PersonRole
+from skillcert.plans.models import EvaluationPlan, PlanOffering
+from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
+from skillcert.regions.models import Region
+from skillcert.scoring.models import Duty, ResultBatch
+from skillcert.scoring.services import batch_entry_account_set, batch_open, staff_set
+
+__all__ = ["hr", "plan", "welder"]
+
+PASSWORD = "Correct-Horse-2026"
+# candidate index -> answers to the 4 objective items (key: B, AC, 对, D); item 3 is too easy
+ANSWERS = {
+    0: ["B", "AC", "对", "D"],
+    1: ["B", "A", "对", "C"],
+    2: ["C", "AC", "对", "D"],
+    3: ["A", "BD", "对", "A"],
+}
+
+
+def person_id(seq: int) -> str:
+    stem = f"320102197501{seq:02d}5{seq % 100:02d}"[:17]
+    return stem + id_number_check_digit(stem)
+
+
+@dataclass
+class World:
+    personas: Any
+    plan: EvaluationPlan
+    occupation: Occupation
+    paper: Paper
+    candidates: list[Candidate]
+    applications: list[Application]
+    markers: list[Person]
+    chief: Person
+    examiners: list[Person]
+    panel: list[Person]
+    batch: ResultBatch
+    users: dict[str, User] = field(default_factory=dict)
+
+    def csv(self, rows: dict[int, list[str]] | None = None, *, form: str = "A") -> str:
+        rows = ANSWERS if rows is None else rows
+        lines = ["candidate_id,form,1,2,3,4"]
+        for index, answers in rows.items():
+            lines.append(",".join([str(self.applications[index].pk), form, *answers]))
+        return "\n".join(lines) + "\n"
+
+    def result(self, index: int) -> Any:
+        from skillcert.scoring.models import Result
+
+        return Result.objects.get(application=self.applications[index])
+
+
+def _person(
+    seq: int, name: str, user: User | None, occupation: Occupation, region: Region
+) -> Person:
+    person = Person.objects.create(
+        user=user,
+        id_number=person_id(seq),
+        name=name,
+        gender="M",
+        birth_date=dt.date(1975, 1, 1),
+        education="bachelor",
+        employer_name="某大学",
+        region=region,
+    )
+    PersonRole.objects.create(
+        person=person,
+        role="senior_examiner",
+        occupation=occupation,
+        level_high=1,
+        level_low=5,
+        province=Region.objects.get(code="320000"),
+        valid_from=dt.date(2020, 1, 1),
+    )
+    return person
+
+
+def _user(name: str) -> User:
+    return user_create(username=name, password=PASSWORD, full_name=name, actor="system:test")
+
+
+@pytest.fixture
+def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
+    PlanOffering.objects.get_or_create(plan=plan, occupation=hr, level=2)
+    standard = Standard.objects.get(occupation=hr)
+    element = Element.objects.create(standard=standard, code="A", name="人力资源规划")
+    author = personas.superuser
+    specs: list[tuple[str, Any, int]] = [
+        ("single", {"stem": "s1", "options": ["甲", "乙", "丙", "丁"], "key": "B"}, 10),
+        ("multiple", {"stem": "s2", "options": ["甲", "乙", "丙", "丁"], "key": ["A", "C"]}, 10),
+        ("true_false", {"stem": "s3", "key": True}, 10),
+        ("single", {"stem": "s4", "options": ["甲", "乙", "丙", "丁"], "key": "D"}, 10),
+        ("subjective", {"stem": "s5", "answer": "要点", "scheme": "每点10分"}, 60),
+    ]
+    items = [
+        Item.objects.create(
+            occupation=hr,
+            level=4,
+            element=element,
+            code=f"S{n:03d}",
+            item_type=kind,
+            status=ItemStatus.ACTIVE,
+            content=content,
+            score=score,
+            author=author,
+        )
+        for n, (kind, content, score) in enumerate(specs, start=1)
+    ]
+    blueprint = AssemblyBlueprint.objects.create(
+        occupation=hr,
+        level=4,
+        name="四级理论",
+        difficulty_mean=0.6,
+        difficulty_tolerance=0.2,
+        created_by=author,
+    )
+    paper = Paper.objects.create(
+        blueprint=blueprint,
+        code="P-HR4-A",
+        form_number=1,
+        status=PaperStatus.SEALED,
+        mean_difficulty=0.6,
+        total_score=100,
+        content_hash="0" * 64,
+        sealed_at=timezone.now(),
+        created_by=author,
+    )
+    for position, item in enumerate(items, start=1):
+        PaperItem.objects.create(paper=paper, item=item, item_version=1, position=position)
+    candidates = [
+        make_candidate(10 + i, user=personas.candidate if i == 0 else None) for i in range(4)
+    ]
+    applications = [
+        Application.objects.create(
+            plan=plan, candidate=c, occupation=hr, level=4, status=Status.APPROVED
+        )
+        for c in candidates
+    ]
+    senior = make_candidate(20)
+    candidates.append(senior)
+    applications.append(
+        Application.objects.create(
+            plan=plan, candidate=senior, occupation=hr, level=2, status=Status.APPROVED
+        )
+    )
+    region = Region.objects.get(code="320505")
+    users = {n: _user(n) for n in ["m1", "m2", "m3", "chief", "e1", "e2", "e3", "p1", "p2", "p3"]}
+    markers = [_person(i, f"阅卷{i}", users[f"m{i}"], hr, region) for i in (1, 2, 3)]
+    chief = _person(4, "组长", users["chief"], hr, region)
+    examiners = [_person(10 + i, f"考评{i}", users[f"e{i}"], hr, region) for i in (1, 2, 3)]
+    panel = [_person(20 + i, f"专家{i}", users[f"p{i}"], hr, region) for i in (1, 2, 3)]
+    batch = batch_open(plan=plan, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=Duty.MARKER, people=markers, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=Duty.CHIEF_MARKER, people=[chief], actor=personas.clerk_a)
+    staff_set(batch=batch, duty=Duty.PRACTICAL, people=examiners, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=Duty.PANEL, people=panel, actor=personas.clerk_a)
+    batch = batch_entry_account_set(batch=batch, user=users["chief"], actor=personas.clerk_a)
+    return World(
+        personas,
+        plan,
+        hr,
+        paper,
+        candidates,
+        applications,
+        markers,
+        chief,
+        examiners,
+        panel,
+        batch,
+        users,
+    )

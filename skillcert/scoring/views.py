@@ -1,0 +1,201 @@
+"""Scoring pages: batches with progress and marker workload, the marker's blind queue, item
+analysis, the candidate's own results with re-check requests, and the public result query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.errors import DomainError
+from skillcert.common.exports import xlsx_response
+from skillcert.common.throttle import throttle
+from skillcert.scoring import selectors, services
+from skillcert.scoring.models import Mark, Result
+
+
+def _staff_scope(request: HttpRequest) -> Any:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    return scope
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    scope = _staff_scope(request)
+    q = request.GET.get("q", "").strip()
+    batches = selectors.batches_visible(scope=scope)
+    if q:
+        batches = batches.filter(plan__code__icontains=q) | batches.filter(plan__title__icontains=q)
+    batches = batches.order_by("-pk")[:500]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            "成绩批次.xlsx",
+            ["计划编号", "计划名称", "机构", "途径", "状态"],
+            [
+                [
+                    b.plan.code,
+                    b.plan.title,
+                    b.organization.name,
+                    b.get_route_display(),
+                    b.get_status_display(),
+                ]
+                for b in batches
+            ],
+        )
+    return render(request, "scoring/batch_list.html", {"batches": batches, "q": q})
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _staff_scope(request)
+    batch = get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
+    q = request.GET.get("q", "").strip()
+    results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"成绩_{batch.plan.code}.xlsx",
+            [
+                "考生编号",
+                "姓名",
+                "职业",
+                "等级",
+                "途径",
+                "理论",
+                "操作",
+                "综合评审",
+                "合格",
+                "状态",
+            ],
+            [
+                [
+                    r.candidate_ref,
+                    r.application.candidate.full_name,
+                    r.occupation.name,
+                    r.level,
+                    r.get_route_display(),
+                    r.theory_score if r.theory_score is not None else r.get_theory_state_display(),
+                    r.practical_score
+                    if r.practical_score is not None
+                    else r.get_practical_state_display(),
+                    r.panel_score if r.panel_score is not None else r.get_panel_state_display(),
+                    "合格" if r.passed else "不合格",
+                    r.get_status_display(),
+                ]
+                for r in results
+            ],
+        )
+    return render(
+        request,
+        "scoring/batch_detail.html",
+        {
+            "batch": batch,
+            "results": results[:1000],
+            "q": q,
+            "progress": selectors.script_progress(batch=batch),
+            "workload": selectors.marker_workload(batch=batch),
+            "publications": batch.publications.all(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def marking(request: HttpRequest) -> HttpResponse:
+    """The marker's queue: blind code, item number and maximum only."""
+    person = selectors.person_of_user(request.user)
+    if person is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        mark = get_object_in_scope(
+            Mark.objects.filter(marker=person, score__isnull=True), pk=request.POST.get("mark")
+        )
+        try:
+            services.mark_submit(mark=mark, score=request.POST.get("score"), actor=request.user)
+            return redirect("scoring:marking")
+        except DomainError as exc:
+            error = exc.message
+    marks = selectors.marks_for_marker(person=person)[:200]
+    return render(request, "scoring/marking.html", {"marks": marks, "error": error})
+
+
+@login_required
+def analysis_list(request: HttpRequest) -> HttpResponse:
+    scope = _staff_scope(request)
+    rows = selectors.analyses_visible(scope=scope)[:200]
+    return render(request, "scoring/analysis_list.html", {"analyses": rows})
+
+
+@login_required
+def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _staff_scope(request)
+    analysis = get_object_in_scope(selectors.analyses_visible(scope=scope), pk=pk)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"试题分析_{analysis.paper.code}.xlsx",
+            ["试题", "难度", "点二列区分度", "高低分组区分度", "选项分布", "标记"],
+            [
+                [
+                    i["item_id"],
+                    i["facility"],
+                    i["point_biserial"],
+                    i["upper_lower"],
+                    " ".join(f"{k}:{v}" for k, v in i["option_counts"].items()),
+                    ",".join(i["flags"]),
+                ]
+                for i in analysis.items
+            ],
+        )
+    peak = max(analysis.distribution.values() or [1]) or 1
+    bars = [(k, v, v * 100 // peak) for k, v in analysis.distribution.items()]
+    return render(request, "scoring/analysis_detail.html", {"a": analysis, "bars": bars})
+
+
+@login_required
+def my_results(request: HttpRequest) -> HttpResponse:
+    results = selectors.my_results(user=request.user)
+    return render(
+        request,
+        "scoring/my_results.html",
+        {"results": [(r, selectors.recheck_open(r)) for r in results]},
+    )
+
+
+@login_required
+@require_POST
+def recheck_request(request: HttpRequest, pk: int) -> HttpResponse:
+    result = get_object_in_scope(selectors.my_results(user=request.user), pk=pk)
+    try:
+        services.recheck_request(
+            result=result,
+            subject=request.POST.get("subject", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+        )
+    except DomainError as exc:
+        return render(
+            request, "scoring/my_results.html", {"results": [], "error": exc.message}, status=400
+        )
+    return redirect("scoring:my_results")
+
+
+@throttle(group="result-query", rate="20/m")
+@require_http_methods(["GET", "POST"])
+def public_query(request: HttpRequest) -> HttpResponse:
+    """Anyone may query a result with name + ID number + ticket number; a mismatch, a missing
+    record and someone else's record all get the same answer."""
+    found: Result | None = None
+    asked = request.method == "POST"
+    if asked:
+        found = selectors.result_public_query(
+            name=request.POST.get("name", ""),
+            id_number=request.POST.get("id_number", ""),
+            ticket_no=request.POST.get("ticket_no", ""),
+        )
+    return render(request, "scoring/query.html", {"asked": asked, "found": found})

@@ -1,0 +1,101 @@
+"""Supervision reads, scoped: officers see their region, a supervisor the visits they were
+sent on, organisation staff the visits and corrective actions about their organisation.
+`registration_blocked` is the facade the scoring app calls before registering results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from skillcert.accounts.scope import Scope
+from skillcert.supervision.models import (
+    ActionStatus,
+    Complaint,
+    ComplaintStatus,
+    CorrectiveAction,
+    RegistrationHold,
+    SupervisionDraw,
+    Visit,
+)
+
+
+def registration_blocked(plan_or_batch: Any) -> RegistrationHold | None:
+    """The hold in force that suspends registering the results of this plan (or of a batch:
+    any object with `plan_id` or `plan`), or None. Holds cover one plan or, with no plan,
+    every plan of the organisation."""
+    plan = plan_or_batch if hasattr(plan_or_batch, "organization_id") else None
+    if plan is None:
+        plan = getattr(plan_or_batch, "plan", None)
+    if plan is None:
+        raise TypeError("registration_blocked expects an EvaluationPlan or an object with .plan")
+    return (
+        RegistrationHold.objects.filter(lifted_at__isnull=True, org_id=plan.organization_id)
+        .filter(Q(plan__isnull=True) | Q(plan_id=plan.pk))
+        .order_by("pk")
+        .first()
+    )
+
+
+def draws_visible(*, scope: Scope) -> QuerySet[SupervisionDraw]:
+    if not scope.is_officer:
+        return SupervisionDraw.objects.none()
+    return SupervisionDraw.objects.filter(scope.code_prefix_q("region__code")).select_related(
+        "region"
+    )
+
+
+def visits_visible(*, scope: Scope) -> QuerySet[Visit]:
+    q = Q(supervisor__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+    if scope.is_officer:
+        q |= scope.code_prefix_q("org__region__code")
+    if scope.is_org_staff:
+        q |= scope.organization_q("org_id")
+    return Visit.objects.filter(q).select_related("plan", "org", "supervisor")
+
+
+def actions_visible(*, scope: Scope) -> QuerySet[CorrectiveAction]:
+    q = Q(pk__in=[])
+    if scope.is_officer:
+        q |= scope.code_prefix_q("org__region__code")
+    if scope.is_org_staff:
+        q |= scope.organization_q("org_id")
+    return CorrectiveAction.objects.filter(q).select_related("org", "finding", "finding__visit")
+
+
+def actions_overdue(*, scope: Scope) -> QuerySet[CorrectiveAction]:
+    return actions_visible(scope=scope).filter(
+        status=ActionStatus.OPEN, due_on__lt=timezone.localdate()
+    )
+
+
+def holds_visible(*, scope: Scope) -> QuerySet[RegistrationHold]:
+    q = Q(pk__in=[])
+    if scope.is_officer:
+        q |= scope.code_prefix_q("org__region__code")
+    if scope.is_org_staff:
+        q |= scope.organization_q("org_id")
+    return RegistrationHold.objects.filter(q).select_related("org", "plan")
+
+
+def complaints_visible(*, scope: Scope, q: str = "", status: str = "") -> QuerySet[Complaint]:
+    """Officers: complaints about their region; anyone: complaints assigned to them."""
+    cond = Q(assignee_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+    if scope.is_officer:
+        cond |= scope.code_prefix_q("region__code")
+    rows = Complaint.objects.filter(cond).select_related("region", "org", "person", "assignee")
+    if status:
+        rows = rows.filter(status=status)
+    if q.strip():
+        term = q.strip()
+        rows = rows.filter(
+            Q(number__icontains=term) | Q(subject_name__icontains=term) | Q(content__icontains=term)
+        )
+    return rows
+
+
+def complaints_overdue(*, scope: Scope) -> QuerySet[Complaint]:
+    return complaints_visible(scope=scope).filter(
+        status=ComplaintStatus.HANDLING, due_on__lt=timezone.localdate()
+    )
