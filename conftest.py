@@ -135,3 +135,16 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         for operation in migration.operations:
             if isinstance(operation, RunPython):
                 operation.code(apps, None)  # type: ignore[arg-type]  # the live registry
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked postgres_only (row locks across threads, for instance) are skipped when
+    the suite runs on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

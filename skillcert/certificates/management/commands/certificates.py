@@ -40,6 +40,8 @@ class Command(BaseCommand):
         export.add_argument("--since", required=True)
         export.add_argument("--format", choices=["csv", "json"], default="csv")
         export.add_argument("--out", required=True)
+        legacy = sub.add_parser("import-legacy")
+        legacy.add_argument("--file", required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -66,6 +68,20 @@ class Command(BaseCommand):
             payload["number"] = outcome.payload.get("n")
         self.stdout.write(json.dumps(payload))
         sys.exit(1)
+
+    def _import_legacy(self, options: dict[str, Any]) -> None:
+        from skillcert.certificates.legacy import legacy_import
+
+        try:
+            text = Path(options["file"]).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            raise CommandError(f"无法读取 {options['file']}（应为 UTF-8 编码的 CSV）") from None
+        imported, errors = legacy_import(text=text, actor="system:cli")
+        if errors:
+            for error in errors[:200]:
+                self.stderr.write(f"第{error.row}行 {error.column} [{error.code}] {error.message}")
+            raise CommandError(f"有 {len(errors)} 处错误，未导入任何记录")
+        self.stdout.write(f"已导入 {imported} 张职业资格证书")
 
     def _export(self, options: dict[str, Any]) -> None:
         try:

@@ -1,0 +1,136 @@
+"""Import of legacy 职业资格 certificates (16-digit numbers), so holders can cite them when
+applying. CSV (UTF-8, BOM accepted) with the header
+`证书编号,姓名,证件号码,职业（工种）,等级,发证日期,发证机关`; the level as 五级…一级,
+初级工…高级技师 (old names map one-to-one, seed 004 §二) or 5…1. All-or-nothing: one bad
+row and nothing is imported; every error names its row and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from skillcert.audit.services import audit_record
+from skillcert.certificates.models import LegacyCertificate
+from skillcert.common.errors import DomainError
+from skillcert.common.identifiers import normalize, validate_id_number
+from skillcert.common.pii import pii_digest
+
+HEADER = ["证书编号", "姓名", "证件号码", "职业（工种）", "等级", "发证日期", "发证机关"]
+LEVELS = {
+    "五级": 5,
+    "初级": 5,
+    "初级工": 5,
+    "5": 5,
+    "四级": 4,
+    "中级": 4,
+    "中级工": 4,
+    "4": 4,
+    "三级": 3,
+    "高级": 3,
+    "高级工": 3,
+    "3": 3,
+    "二级": 2,
+    "技师": 2,
+    "2": 2,
+    "一级": 1,
+    "高级技师": 1,
+    "1": 1,
+}
+
+
+@dataclass(frozen=True)
+class LegacyError:
+    row: int
+    column: str
+    code: str
+    message: str
+
+
+def legacy_import(*, text: str, actor: Any) -> tuple[int, list[LegacyError]]:
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in next(reader, [])]
+    if header != HEADER:
+        raise DomainError("legacy.header", f"表头应为：{','.join(HEADER)}", field="header")
+    rows: list[LegacyCertificate] = []
+    errors: list[LegacyError] = []
+    seen: set[str] = set()
+    for line, cells in enumerate(reader, start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(HEADER):
+            errors.append(LegacyError(line, "", "legacy.columns", f"第{line}行应有{len(HEADER)}列"))
+            continue
+        number, name, id_raw, occupation, level_raw, date_raw, issuer = (c.strip() for c in cells)
+        number = normalize(number)
+        if len(number) != 16 or not number.isdigit():
+            errors.append(
+                LegacyError(line, "证书编号", "legacy.number", f"第{line}行证书编号应为16位数字")
+            )
+        elif number in seen:
+            errors.append(
+                LegacyError(
+                    line, "证书编号", "legacy.duplicate", f"第{line}行证书编号与前面的行重复"
+                )
+            )
+        seen.add(number)
+        try:
+            id_number = validate_id_number(id_raw)
+        except DomainError as exc:
+            errors.append(LegacyError(line, "证件号码", exc.code, f"第{line}行：{exc.message}"))
+            id_number = ""
+        level = LEVELS.get(level_raw)
+        if level is None:
+            errors.append(
+                LegacyError(line, "等级", "legacy.level", f"第{line}行等级“{level_raw}”无法识别")
+            )
+        try:
+            issued = dt.date.fromisoformat(date_raw)
+        except ValueError:
+            errors.append(
+                LegacyError(line, "发证日期", "legacy.date", f"第{line}行发证日期应为 YYYY-MM-DD")
+            )
+            issued = None
+        if not name or not occupation or not issuer:
+            errors.append(
+                LegacyError(
+                    line, "姓名", "legacy.required", f"第{line}行姓名、职业、发证机关不能为空"
+                )
+            )
+        if id_number and level and issued and name and occupation and issuer:
+            rows.append(
+                LegacyCertificate(
+                    number=number,
+                    holder_name=name,
+                    id_number=id_number,
+                    id_number_digest=pii_digest(id_number),
+                    occupation_name=occupation,
+                    level=level,
+                    issue_date=issued,
+                    issuer=issuer,
+                )
+            )
+    if errors:
+        return 0, errors
+    existing = set(
+        LegacyCertificate.objects.filter(number__in=seen).values_list("number", flat=True)
+    )
+    if existing:
+        return 0, [
+            LegacyError(0, "证书编号", "legacy.exists", f"证书 {n} 已导入")
+            for n in sorted(existing)
+        ]
+    with transaction.atomic():
+        LegacyCertificate.objects.bulk_create(rows, batch_size=1000)
+        audit_record(
+            actor=actor,
+            action="certificate.legacy_import",
+            object_type="certificates.legacycertificate",
+            object_repr=f"{len(rows)} 条",
+            changes={"count": [None, len(rows)]},
+        )
+    return len(rows), []
