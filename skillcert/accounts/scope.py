@@ -10,7 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from skillcert.accounts.models import OFFICER_ROLES, ORG_ROLES, Role, RoleAssignment, User
+from skillcert.accounts.models import OFFICER_ROLES, ORG_ROLES, Role, RoleAssignment
 
 M = TypeVar("M", bound=Model)
 
@@ -87,10 +87,6 @@ def scope_for(user: Any) -> Scope:
     )
     user._skillcert_scope = scope
     return scope
-
-
-def user_scope(user: User) -> Scope:
-    return scope_for(user)
 
 
 def get_object_in_scope(queryset: QuerySet[M], **lookup: Any) -> M:

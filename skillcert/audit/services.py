@@ -53,10 +53,6 @@ def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str
     }
 
 
-def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
-    return {name: _jsonable(getattr(obj, name)) for name in fields}
-
-
 def audit_record(
     *,
     actor: Any,

@@ -93,7 +93,7 @@ def _create(
     supersedes: Certificate | None = None,
     holder_name: str | None = None,
 ) -> Certificate:
-    if organization.filing_number is None or not organization.filing_number:
+    if not organization.filing_number:
         raise DomainError("certificate.org_not_filed", f"{organization.name}尚未备案，不能发证")
     organization_check_may_evaluate(
         org=organization, occupation_id=holder.occupation.pk, level=holder.level, day=issue_date

@@ -50,7 +50,7 @@ def dashboard_counts(*, user: Any) -> list[Card]:
     return cards
 
 
-def job_queue_state() -> dict[str, object]:
+def job_queue_state() -> dict[str, int]:
     """Waiting, running and failed background jobs, and how long the oldest has waited."""
     from django.utils import timezone
     from django_tasks.base import TaskResultStatus

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django_tasks.base import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -23,6 +21,8 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from skillcert.common.selectors import job_queue_state
 
 REQUEST_LATENCY = Histogram(
     "skillcert_request_seconds",
@@ -51,15 +51,15 @@ class JobCollector(Collector):
     """Read at scrape time from the tasks table, so every process reports the same truth."""
 
     def collect(self):  # type: ignore[no-untyped-def]
-        depth = GaugeMetricFamily("skillcert_jobs_ready", "Background jobs waiting for a worker")
-        depth.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.READY).count())
-        yield depth
-        running = GaugeMetricFamily("skillcert_jobs_running", "Background jobs running")
-        running.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count())
-        yield running
-        failed = GaugeMetricFamily("skillcert_jobs_failed", "Background jobs that failed")
-        failed.add_metric([], DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count())
-        yield failed
+        state = job_queue_state()
+        for key, help_text in (
+            ("ready", "Background jobs waiting for a worker"),
+            ("running", "Background jobs running"),
+            ("failed", "Background jobs that failed"),
+        ):
+            gauge = GaugeMetricFamily(f"skillcert_jobs_{key}", help_text)
+            gauge.add_metric([], state[key])
+            yield gauge
 
 
 def _allowed(request: HttpRequest) -> bool:
