@@ -11,6 +11,7 @@ from django.db import transaction
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.demo import load_applications_demo
+from skillcert.certificates.demo import load_certificates_demo
 from skillcert.exams.demo import load_exams_demo
 from skillcert.itembank.demo import load_itembank_demo
 from skillcert.occupations.demo import load_catalogue_demo
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             load_exams_demo(SYSTEM)
             load_supervision_demo(SYSTEM)
             load_scoring_demo(SYSTEM)
+            load_certificates_demo(SYSTEM)
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"
