@@ -92,7 +92,7 @@ def _file(org: EvaluationOrg, actor: Any) -> Any:
     return file_store(org=org, upload=upload, actor=actor)
 
 
-def _file_and_approve(
+def file_and_approve(
     org: EvaluationOrg, service_region: Region, scope: list[tuple[str, int]], actor: Any
 ) -> None:
     if org.status != OrgStatus.UNFILED:
@@ -148,7 +148,7 @@ def load_organizations_demo(actor: Any) -> None:
     for stem, (service_code, scope) in DEMO_COMMAND_SCOPES.items():
         org = EvaluationOrg.objects.filter(uscc=stem + uscc_check_digit(stem)).first()
         if org is not None:
-            _file_and_approve(org, Region.objects.get(code=service_code), scope, actor)
+            file_and_approve(org, Region.objects.get(code=service_code), scope, actor)
     for stem, name, kind, region, service_code, phone, address, scope in EXTRA_ORGS:
         uscc = stem + uscc_check_digit(stem)
         org = EvaluationOrg.objects.filter(uscc=uscc).first()
@@ -162,4 +162,4 @@ def load_organizations_demo(actor: Any) -> None:
                 address=address,
                 actor=actor,
             )
-        _file_and_approve(org, Region.objects.get(code=service_code), scope, actor)
+        file_and_approve(org, Region.objects.get(code=service_code), scope, actor)
