@@ -13,8 +13,10 @@ from django.core.management import CommandError, call_command
 from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate
 from skillcert.exams.models import AdmissionTicket, District, Seat
-from skillcert.operations.simulation import POSTPONED, SCALES, _split
+from skillcert.exams.services import sitting_create
+from skillcert.operations.simulation import POSTPONED, SCALES, SITTING_CODE, _split
 from skillcert.operations.tests.test_pii_never_logged import _valid_id_numbers
+from skillcert.regions.models import Region
 from skillcert.scoring.models import PartState, Result, ResultStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,7 +37,7 @@ def test_simulation_runs_every_stage_and_checks_itself(caplog):
 
     assert "一致性检查：通过" in text
     stages = json.loads(text.strip().splitlines()[-1])
-    assert {"三级审核（机构初审、市级抽样复审、省级抽样终审）", "证书核发", "扫码查验"} <= set(stages)
+    assert {"报名（花名册导入与个人申报）", "证书核发", "扫码查验"} <= set(stages)
 
     applications = Application.objects.filter(plan__code__startswith="SIM-2026-")
     approved = applications.filter(status=Status.APPROVED)
@@ -68,10 +70,18 @@ def test_simulation_runs_every_stage_and_checks_itself(caplog):
     assert _valid_id_numbers(logged) == []
 
 
-def test_simulation_refuses_a_database_that_already_holds_it():
-    call_command("simulate", "--scale", "tiny", stdout=io.StringIO())
-    with pytest.raises(CommandError, match="simulate.exists"):
+def test_simulation_refuses_a_database_that_already_holds_it(personas):
+    sitting_create(
+        code=SITTING_CODE,
+        title="已有的模拟统考",
+        province=Region.objects.get(code="320000"),
+        year=2026,
+        serial=1,
+        actor=personas.province,
+    )
+    with pytest.raises(CommandError, match=r"simulate\.exists"):
         call_command("simulate", "--scale", "tiny", stdout=io.StringIO())
+    assert Application.objects.count() == 0
 
 
 def test_unknown_scale_is_refused():
