@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup install fonts run dev test test-sqlite test-postgres lint fmt typecheck bench demo clean
+.PHONY: setup install fonts chromium run dev test test-sqlite test-postgres lint fmt typecheck bench demo clean
 
 ## install: venv + pinned dependencies from uv.lock (uv itself is pinned and lives in the venv)
 install: $(BIN)/.installed
@@ -31,6 +31,23 @@ fonts:
 	  (apt-get install -y -qq $(FONT_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq $(FONT_PACKAGES) >/dev/null)) \
 	  || { echo "无法安装 $(FONT_PACKAGES)，请手动安装后重试"; exit 1; }; \
 	else echo "缺少中文字体：请执行 sudo apt-get install $(FONT_PACKAGES)"; exit 1; fi
+
+## chromium: Debian's Chromium for the browser journeys (Playwright drives it; nothing is
+## downloaded by Playwright itself); installed from Debian when missing
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif ! command -v apt-get >/dev/null; then \
+	  echo "缺少 Chromium 浏览器（$(CHROMIUM)）：请用系统包管理器安装 chromium 后重试"; exit 1; \
+	else \
+	  if [ "$$(id -u)" = "0" ]; then sudo=""; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "缺少 Chromium 浏览器：请以 root 执行 apt-get install chromium 后重试"; exit 1; fi; \
+	  echo "正在安装 Chromium 浏览器（浏览器端到端测试用）..."; \
+	  ($$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+	    || ($$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)) \
+	  || { echo "无法安装 chromium，请手动执行 sudo apt-get install chromium 后重试"; exit 1; }; \
+	fi
 
 setup: install fonts
 	@mkdir -p var
@@ -62,11 +79,11 @@ typecheck: install
 	@$(BIN)/mypy .
 
 # pytest exit code 5 ("no tests collected") is a failure here, like any non-zero code.
-test-sqlite: install fonts
+test-sqlite: install fonts chromium
 	@echo "== pytest on SQLite =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite) exit $$rc"; exit 1; }
 
-test-postgres: install fonts
+test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
 	  echo "== pytest on PostgreSQL =="; \

@@ -98,6 +98,15 @@ def personas(db: Any) -> Personas:
     )
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters live in the cache: each test starts with none, so one test's
+    requests never use up another's allowance."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # Data migrations whose rows the application needs (loaded again after a flush), in
 # dependency order.
 REFERENCE_DATA_MIGRATIONS = (

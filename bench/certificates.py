@@ -13,7 +13,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The project root replaces this script's folder on the path: bench/statistics.py would
+# otherwise shadow the standard library's statistics module (Django's SQLite backend uses it).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcert.config.settings")
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey

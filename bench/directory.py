@@ -15,7 +15,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,13 @@ from pathlib import Path
 
 TARGET_MS = 150.0
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _median(values: list[float]) -> float:
+    # not statistics.median: bench/statistics.py shadows the stdlib module for scripts here
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def main() -> int:
@@ -38,7 +44,7 @@ def main() -> int:
     os.environ["SKILLCERT_VAR_DIR"] = str(workdir)
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcert.config.settings")
-    sys.path.insert(0, str(ROOT))
+    sys.path[0] = str(ROOT)  # replaces bench/ (bench/statistics.py shadows the stdlib module)
 
     import django
 
@@ -121,7 +127,7 @@ def main() -> int:
         matches = response.context["page"].paginator.count
         if run >= 3:  # the first requests warm caches and templates
             timings.append(elapsed)
-    median = statistics.median(timings)
+    median = _median(timings)
     print(f"last query matched {matches} organisations; runs={len(timings)}")
     print(
         f"directory first page (occupation + city), median {median:.1f} ms"

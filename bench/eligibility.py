@@ -19,11 +19,11 @@ import numpy as np
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # replaces bench/ (bench/statistics.py shadows the stdlib module)
 
-from skillcert.eligibility import engine  # noqa: E402
-from skillcert.eligibility.schema import parse_rule_set_document  # noqa: E402
-from skillcert.eligibility.vectorized import (  # noqa: E402
+from skillcert.eligibility import engine
+from skillcert.eligibility.schema import parse_rule_set_document
+from skillcert.eligibility.vectorized import (
     EPOCH,
     ProfileBatch,
     day_number,

@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The project root replaces this script's folder on the path: bench/statistics.py would
+# otherwise shadow the standard library's statistics module (Django's SQLite backend uses it).
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "skillcert.config.settings")
 
 from skillcert.exams.seating import Candidate, Room, solve_seating

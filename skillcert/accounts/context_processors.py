@@ -25,6 +25,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("考评人员", reverse("personnel:list")))
     elif scope.has_role(Role.EXAMINER) or scope.has_role(Role.SUPERVISOR):
         items.append(("考评员资格", reverse("personnel:me")))
+    if scope.has_role(Role.EXAMINER):
+        items.append(("评分任务", reverse("scoring:work")))
+        items.append(("考务任务", reverse("exams:my_duties")))
     if scope.is_officer or bank_scope(user).any_role:
         items.append(("题库", reverse("itembank:list")))
     if scope.has_role(Role.CANDIDATE):
@@ -32,6 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("准考证", reverse("exams:my_tickets")))
         items.append(("我的成绩", reverse("scoring:my_results")))
     if staff:
+        items.append(("评价计划", reverse("plans:list")))
         items.append(("申报审核", reverse("applications:review")))
         items.append(("考务", reverse("exams:list")))
         items.append(("成绩", reverse("scoring:batches")))

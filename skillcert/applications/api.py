@@ -8,8 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.applications.selectors import QueueFilters, applications_visible, review_queue
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.applications.selectors import (
+    QueueFilters,
+    applications_visible,
+    may_see_identity,
+    review_queue,
+)
 from skillcert.applications.services import application_review, applications_approve_bulk
 
 router = Router(tags=["applications"])
@@ -39,9 +44,13 @@ class ApplicationOut(Schema):
     rule_set: str
     rule_set_version: int | None
     submitted_at: dt.datetime | None
+    needs_accommodation: bool
+    # Only for the candidate and the reviewer responsible now (as the full ID number in the
+    # pages); empty for everyone else.
+    accommodation_note: str
 
 
-def _out(a: Any) -> dict[str, Any]:
+def _out(a: Any, *, scope: Scope) -> dict[str, Any]:
     return {
         "id": a.pk,
         "plan": a.plan.code,
@@ -56,6 +65,10 @@ def _out(a: Any) -> dict[str, Any]:
         "rule_set": a.rule_set_code,
         "rule_set_version": a.rule_set_version,
         "submitted_at": a.submitted_at,
+        "needs_accommodation": a.needs_accommodation,
+        "accommodation_note": (
+            a.accommodation_note if may_see_identity(scope=scope, application=a) else ""
+        ),
     }
 
 
@@ -76,7 +89,7 @@ def list_applications(
             rows = rows.filter(plan_id=plan)
         if level:
             rows = rows.filter(level=level)
-    return [_out(a) for a in rows[:1000]]
+    return [_out(a, scope=scope) for a in rows[:1000]]
 
 
 class BulkIn(Schema):
@@ -100,7 +113,8 @@ def approve_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
 
 @router.get("/{pk}", response={200: ApplicationOut, 404: NotFoundOut}, summary="申报详情")
 def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
-    return _out(get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk))
+    scope = scope_for(request.user)
+    return _out(get_object_in_scope(applications_visible(scope=scope), pk=pk), scope=scope)
 
 
 class ReviewIn(Schema):
@@ -115,7 +129,8 @@ class ReviewIn(Schema):
     summary="审核（通过/不通过/退回）",
 )
 def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
-    app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
+    scope = scope_for(request.user)
+    app = get_object_in_scope(applications_visible(scope=scope), pk=pk)
     return _out(
         application_review(
             application=app,
@@ -123,5 +138,6 @@ def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
             decision=payload.decision,
             reason=payload.reason,
             actor=request.user,
-        )
+        ),
+        scope=scope,
     )

@@ -96,6 +96,14 @@ class Application(models.Model):
     )
     flag_birth_mismatch = models.BooleanField("出生日期与身份证不一致", default=False)
     flag_photo_failed = models.BooleanField("照片未通过检查", default=False)
+    # Exam accommodation (考场便利), e.g. a ground-floor room for a wheelchair user: seating
+    # puts these candidates in rooms marked accessible. The note may describe health, so it
+    # is shown to the candidate and the reviewers only, and never audited, exported or logged.
+    # Database defaults too: the roster import writes rows with raw INSERTs.
+    needs_accommodation = models.BooleanField("需要考场便利", default=False, db_default=False)
+    accommodation_note = models.CharField(
+        "考场便利说明", max_length=200, blank=True, default="", db_default=""
+    )
     roster_import = models.ForeignKey(
         "applications.RosterImport",
         verbose_name="导入批次",
@@ -121,6 +129,10 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 name="application_level_1_5", condition=Q(level__gte=1, level__lte=5)
+            ),
+            models.CheckConstraint(
+                name="application_note_only_with_accommodation",
+                condition=Q(needs_accommodation=True) | Q(accommodation_note=""),
             ),
         ]
 
@@ -176,6 +188,13 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.transition} {self.from_status}→{self.to_status}"
+
+    @property
+    def transition_label(self) -> str:
+        from skillcert.applications.transitions import TRANSITIONS
+
+        known = TRANSITIONS.get(self.transition)
+        return known.label if known is not None and known.label else self.transition
 
 
 class SampleDraw(models.Model):

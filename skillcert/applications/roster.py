@@ -48,6 +48,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "备注", help="选填"),
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
+MAX_CELL_CHARS = 500  # the longest legitimate cell is a note; names stop at 50
 
 _LEVEL_WORDS = {
     "五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1,
@@ -481,6 +482,20 @@ def validate_roster(
         if row in merged_rows:
             if merged_rows[row].row == row:
                 errors.append(merged_rows[row])
+            continue
+        too_long = next(
+            (k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS), None
+        )
+        if too_long is not None:
+            # Checked before anything quotes the cell back in a message or the error report.
+            errors.append(
+                RowError(
+                    row,
+                    HEADERS[too_long],
+                    "cell_too_long",
+                    f"单元格内容超过 {MAX_CELL_CHARS} 个字，请检查是否粘贴错误",
+                )
+            )
             continue
         try:
             parsed = validate_row(row, values, ctx)

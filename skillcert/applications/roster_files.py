@@ -14,9 +14,12 @@ from python_calamine import CalamineWorkbook
 
 from skillcert.applications.roster import COLUMNS, RowError, cell_text, header_map
 from skillcert.common.errors import DomainError
+from skillcert.common.exports import formula_safe
+from skillcert.common.untrusted_files import spreadsheet_check
 
 TEMPLATE_ROWS = 2000
 SHEET_NAME = "花名册"
+MAX_MERGED_RANGES = 1000
 
 
 class RosterFileError(DomainError):
@@ -33,15 +36,20 @@ class RosterSheet:
 
 def read_roster(source: str | Path | bytes) -> RosterSheet:
     try:
-        if isinstance(source, bytes):
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(source))
-        else:
-            workbook = CalamineWorkbook.from_path(str(source))
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        raise RosterFileError("roster.unreadable", f"无法读取文件：{exc.strerror}") from None
+    try:
+        spreadsheet_check(data, what="花名册文件")
+    except DomainError as exc:
+        raise RosterFileError(exc.code, exc.message, field=exc.field) from None
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
         if not names:
             raise RosterFileError("roster.no_sheet", "文件中没有工作表")
         sheet = workbook.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
-        data = sheet.to_python(skip_empty_area=False)
+        table = sheet.to_python(skip_empty_area=False)
         merged_raw = sheet.merged_cell_ranges or []
     except RosterFileError:
         raise
@@ -51,25 +59,30 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
             f"无法读取文件（{type(exc).__name__}）：请上传由模板填写的 .xlsx 或 .xls 文件",
         ) from None
     header_index = next(
-        (i for i, row in enumerate(data[:20]) if any(cell_text(c) for c in row)), None
+        (i for i, row in enumerate(table[:20]) if any(cell_text(c) for c in row)), None
     )
     if header_index is None:
         raise RosterFileError("roster.empty", "文件为空：未找到表头行")
-    columns, missing = header_map(data[header_index])
+    columns, missing = header_map(table[header_index])
     if missing:
         raise RosterFileError(
             "roster.header_missing",
             f"表头缺少必填列：{'、'.join(missing)}；请使用平台提供的模板",
         )
-    rows = [(i + 1, list(r)) for i, r in enumerate(data) if i > header_index]
-    merged = [(r0 + 1, c0 + 1, r1 + 1, c1 + 1) for (r0, c0), (r1, c1) in merged_raw]
+    rows = [(i + 1, list(r)) for i, r in enumerate(table) if i > header_index]
+    if len(merged_raw) > MAX_MERGED_RANGES:
+        raise RosterFileError(
+            "roster.merged_too_many",
+            f"表格中有 {len(merged_raw)} 处合并单元格；请取消合并，每人一行分别填写",
+        )
+    # A merge may reach row 1048576; only rows that exist matter (the core walks each row).
+    last = len(table)
+    merged = [
+        (r0 + 1, c0 + 1, min(r1 + 1, last), c1 + 1)
+        for (r0, c0), (r1, c1) in merged_raw
+        if r0 < last
+    ]
     return RosterSheet(header_index + 1, columns, rows, merged)
-
-
-def neutralise(value: str) -> str:
-    """A leading = + - @ makes spreadsheet programs evaluate the cell (formula injection);
-    prefix it so it stays text even if the file is re-saved as CSV."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def roster_template() -> bytes:
@@ -155,7 +168,7 @@ def roster_error_report(sheet: RosterSheet, errors: Sequence[RowError]) -> bytes
                 else ""
             )
             cell_error = marked.get(column.header)
-            out.write_string(out_row, index, neutralise(value), bad if cell_error else plain)
+            out.write_string(out_row, index, formula_safe(value), bad if cell_error else plain)
             if cell_error is not None:
                 out.write_comment(out_row, index, f"[{cell_error.code}] {cell_error.message}")
         out.write_string(
@@ -169,6 +182,6 @@ def roster_error_report(sheet: RosterSheet, errors: Sequence[RowError]) -> bytes
         listing.write_number(out_row, 0, error.row)
         listing.write_string(out_row, 1, error.column)
         listing.write_string(out_row, 2, error.code)
-        listing.write_string(out_row, 3, neutralise(error.message))
+        listing.write_string(out_row, 3, formula_safe(error.message))
     book.close()
     return buffer.getvalue()

@@ -49,7 +49,7 @@ class QueueFilters:
     occupation_code: str = ""
     level: int | None = None
     clause: str = ""
-    flag: str = ""  # "birth_mismatch", "photo_failed", "override"
+    flag: str = ""  # "birth_mismatch", "photo_failed", "override", "accommodation"
     plan_id: int | None = None
 
 
@@ -81,6 +81,8 @@ def review_queue(*, scope: Scope, filters: QueueFilters) -> QuerySet[Application
         rows = rows.filter(flag_photo_failed=True)
     elif filters.flag == "override":
         rows = rows.exclude(override_reason="")
+    elif filters.flag == "accommodation":
+        rows = rows.filter(needs_accommodation=True)
     return rows.order_by("submitted_at", "pk")
 
 

@@ -6,6 +6,7 @@ ReviewEvent and an audit event, and notifies the candidate after commit."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
@@ -44,6 +45,9 @@ from skillcert.plans.services import plan_seats_release, plan_seats_reserve
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 REVIEW_DECISIONS = ("approve", "reject", "return")
+ACCOMMODATION_NOTE_MAX = 200
+# ID numbers and mobile numbers are encrypted at rest; a free-text note must not carry them.
+_NOTE_PII = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)")
 
 
 def _today() -> dt.date:
@@ -109,6 +113,33 @@ def _owner_only(application: Application, actor: Any) -> None:
 # --- candidate side ----------------------------------------------------------------------
 
 
+def accommodation_clean(*, needs: bool, note: str) -> str:
+    """The note to store: required (short) when accommodation is asked for, empty otherwise,
+    and free of ID and phone numbers."""
+    note = " ".join(note.split())
+    if not needs:
+        return ""
+    if not note:
+        raise DomainError(
+            "application.accommodation_note_required",
+            "考场便利说明：请简要说明需要的便利（如“轮椅通行，需一楼考场”）",
+            field="accommodation_note",
+        )
+    if len(note) > ACCOMMODATION_NOTE_MAX:
+        raise DomainError(
+            "application.accommodation_note_long",
+            f"考场便利说明：不超过{ACCOMMODATION_NOTE_MAX}字，现为{len(note)}字",
+            field="accommodation_note",
+        )
+    if _NOTE_PII.search(note):
+        raise DomainError(
+            "application.accommodation_note_pii",
+            "考场便利说明：请勿填写证件号码或手机号码",
+            field="accommodation_note",
+        )
+    return note
+
+
 def application_create(
     *,
     candidate: Candidate,
@@ -118,7 +149,10 @@ def application_create(
     actor: Any,
     specialty: Specialty | None = None,
     today: dt.date | None = None,
+    needs_accommodation: bool = False,
+    accommodation_note: str = "",
 ) -> Application:
+    note = accommodation_clean(needs=needs_accommodation, note=accommodation_note)
     if not plan_accepts_applications(plan=plan, day=today or _today()):
         raise DomainError("application.plan_closed", "该评价计划当前不在报名期内", field="plan")
     if not plan_offers(plan=plan, occupation_id=occupation.pk, level=level):
@@ -140,8 +174,16 @@ def application_create(
                 specialty=specialty,
                 level=level,
                 profile_snapshot=profile_snapshot(candidate=candidate),
+                needs_accommodation=needs_accommodation,
+                accommodation_note=note,
             )
-            audit_record(actor=actor, action="application.create", obj=application)
+            # The note stays out of the audit trail (it may describe health).
+            audit_record(
+                actor=actor,
+                action="application.create",
+                obj=application,
+                changes={"needs_accommodation": [None, needs_accommodation]},
+            )
     except IntegrityError:
         raise DomainError(
             "application.duplicate", "您已申报该评价计划，不能重复申报", field="plan"
@@ -321,6 +363,37 @@ def application_override(
     return locked
 
 
+def application_accommodation_set(
+    *, application: Application, needs: bool, note: str, actor: Any
+) -> Application:
+    """The candidate states (or withdraws) an exam accommodation need while the application
+    is theirs to edit (draft or returned); reviewers then see it with the application."""
+    _owner_only(application, actor)
+    cleaned = accommodation_clean(needs=needs, note=note)
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.status not in (Status.DRAFT, Status.RETURNED):
+            raise DomainError(
+                "application.accommodation_locked",
+                "申报已提交审核，考场便利需求只能在草稿或退回修改时填写；如有变化请联系评价机构",
+                field="needs_accommodation",
+            )
+        changes: dict[str, Any] = {}
+        if locked.needs_accommodation != needs:
+            changes["needs_accommodation"] = [locked.needs_accommodation, needs]
+        if locked.accommodation_note != cleaned:
+            # That it changed, not what it says.
+            changes["accommodation_note_changed"] = [False, True]
+        if changes:
+            locked.needs_accommodation = needs
+            locked.accommodation_note = cleaned
+            locked.save(update_fields=["needs_accommodation", "accommodation_note", "updated_at"])
+            audit_record(
+                actor=actor, action="application.accommodation_set", obj=locked, changes=changes
+            )
+    return locked
+
+
 def application_withdraw(*, application: Application, actor: Any, reason: str = "") -> Application:
     _owner_only(application, actor)
     with transaction.atomic():
@@ -408,6 +481,16 @@ def application_review(
     return locked
 
 
+def _ids_label(ids: list[int], *, limit: int) -> str:
+    label = ""
+    for n, pk in enumerate(ids):
+        part = f"{',' if n else ''}{pk}"
+        if len(label) + len(part) > limit - 1:
+            return label + "…"
+        label += part
+    return label
+
+
 def applications_approve_bulk(
     *, application_ids: Iterable[int], tier: str, actor: Any, reason: str = ""
 ) -> int:
@@ -451,7 +534,8 @@ def applications_approve_bulk(
                 actor=actor,
                 action=f"application.{tier}_approve_bulk",
                 object_type="applications.application",
-                object_id=",".join(str(a.pk) for a in approved[:50]),
+                # the column holds 64 characters; every id is in `changes`
+                object_id=_ids_label([a.pk for a in approved], limit=64),
                 object_repr=f"批量{Tier(tier).label}通过 {len(approved)} 件",
                 changes={"ids": [a.pk for a in approved], "count": len(approved)},
             )
@@ -568,7 +652,7 @@ def roster_upload_create(
     if not (scope.is_platform or plan.organization_id in scope.organization_ids):
         raise DomainError("roster.forbidden", "只有本评价机构的工作人员可以导入花名册")
     name = upload.name or "roster.xlsx"
-    if not name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+    if not name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise DomainError("roster.file_type", "请上传 Excel 文件（.xlsx 或 .xls）", field="file")
     if (upload.size or 0) > ROSTER_MAX_BYTES:
         raise DomainError("roster.too_large", "文件不能超过50MB", field="file")

@@ -76,10 +76,15 @@ def application_new(request: HttpRequest) -> HttpResponse:
         .select_related("plan", "plan__organization", "occupation")
         .order_by("plan__code", "occupation__code", "-level")
     )
+    chosen: dict[str, Any] = {
+        "offering": request.POST.get("offering", ""),
+        "needs_accommodation": request.POST.get("needs_accommodation") == "1",
+        "accommodation_note": request.POST.get("accommodation_note", ""),
+    }
     if request.method == "POST":
         offering = offerings.filter(pk=request.POST.get("offering") or 0).first()
         if offering is None:
-            messages.error(request, "请选择评价计划与申报等级")
+            messages.error(request, "评价计划 · 职业 · 等级：请选择评价计划与申报等级")
         else:
             try:
                 app = services.application_create(
@@ -88,12 +93,14 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     occupation=offering.occupation,
                     level=offering.level,
                     actor=request.user,
+                    needs_accommodation=chosen["needs_accommodation"],
+                    accommodation_note=chosen["accommodation_note"],
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 return redirect("applications:detail", pk=app.pk)
-    return render(request, "applications/new.html", {"offerings": offerings})
+    return render(request, "applications/new.html", {"offerings": offerings, "chosen": chosen})
 
 
 @login_required
@@ -197,6 +204,21 @@ def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
             application=a, upload=upload, kind=kind, actor=request.user
         ),
         "材料已上传",
+    )
+
+
+@login_required
+@require_POST
+def application_accommodation_view(request: HttpRequest, pk: int) -> HttpResponse:
+    needs = request.POST.get("needs_accommodation") == "1"
+    note = request.POST.get("accommodation_note", "")
+    return _act(
+        request,
+        pk,
+        lambda a: services.application_accommodation_set(
+            application=a, needs=needs, note=note, actor=request.user
+        ),
+        "考场便利需求已保存",
     )
 
 
@@ -313,6 +335,8 @@ def _flags(app: Application) -> list[str]:
         flags.append("照片未通过检查")
     if app.override_reason:
         flags.append("破格受理")
+    if app.needs_accommodation:
+        flags.append("需要考场便利")
     return flags
 
 

@@ -16,6 +16,7 @@ from skillcert.candidates.models import CertificateKind
 from skillcert.candidates.photo import MIN_HEIGHT, MIN_WIDTH
 from skillcert.candidates.selectors import candidate_for_user
 from skillcert.common.errors import DomainError
+from skillcert.common.throttle import too_many_requests
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.models import LEVEL_CHOICES
 
@@ -23,6 +24,10 @@ from skillcert.occupations.models import LEVEL_CHOICES
 def register(request: HttpRequest) -> HttpResponse:
     error: DomainError | None = None
     if request.method == "POST":
+        # Public and answers "this ID number is already registered": counted per visitor.
+        refused = too_many_requests(request, group="candidate-register", rate="20/h")
+        if refused is not None:
+            return refused
         try:
             candidate = services.candidate_register(
                 username=request.POST.get("username", ""),

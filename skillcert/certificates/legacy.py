@@ -6,9 +6,7 @@ row and nothing is imported; every error names its row and column."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +17,7 @@ from skillcert.certificates.models import LegacyCertificate
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize, validate_id_number
 from skillcert.common.pii import pii_digest
+from skillcert.common.untrusted_files import csv_rows
 
 HEADER = ["证书编号", "姓名", "证件号码", "职业（工种）", "等级", "发证日期", "发证机关"]
 LEVELS = {
@@ -52,7 +51,8 @@ class LegacyError:
 
 
 def legacy_import(*, text: str, actor: Any) -> tuple[int, list[LegacyError]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    """`text` as decoded by common.untrusted_files.text_decode (the command does that)."""
+    reader = csv_rows(text.lstrip("\ufeff"), what="证书文件")
     header = [h.strip() for h in next(reader, [])]
     if header != HEADER:
         raise DomainError("legacy.header", f"表头应为：{','.join(HEADER)}", field="header")
@@ -86,7 +86,9 @@ def legacy_import(*, text: str, actor: Any) -> tuple[int, list[LegacyError]]:
         level = LEVELS.get(level_raw)
         if level is None:
             errors.append(
-                LegacyError(line, "等级", "legacy.level", f"第{line}行等级“{level_raw}”无法识别")
+                LegacyError(
+                    line, "等级", "legacy.level", f"第{line}行等级“{level_raw[:20]}”无法识别"
+                )
             )
         try:
             issued = dt.date.fromisoformat(date_raw)

@@ -26,10 +26,12 @@ from skillcert.certificates.services import (
     certificate_correct,
     certificate_reissue,
     certificate_revoke,
+    level_text,
 )
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.throttle import throttle
+from skillcert.eligibility.engine import LEVEL_NAMES
 
 REASONS = {
     "malformed": "二维码内容不完整或已损坏",
@@ -44,10 +46,16 @@ REASONS = {
 @throttle(group="certificate-verify", rate="120/m")
 def verify_token_view(request: HttpRequest, token: str) -> HttpResponse:
     outcome = certificate_verify_token(token)
+    level = outcome.payload.get("lvl") if outcome.payload else None
     return render(
         request,
         "certificates/verify.html",
-        {"outcome": outcome, "reason": REASONS.get(outcome.reason, outcome.reason), "via": "token"},
+        {
+            "outcome": outcome,
+            "reason": REASONS.get(outcome.reason, outcome.reason),
+            "via": "token",
+            "level": level_text(level) if level in LEVEL_NAMES else "",
+        },
     )
 
 

@@ -13,15 +13,25 @@ from django.http import HttpResponse
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# Characters that make Excel, WPS or LibreOffice read a cell typed in as a formula (OWASP
+# "CSV injection"); tab and carriage return too, since a re-saved CSV loses what precedes them.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: str) -> str:
+    """Text that came from users, made inert for a spreadsheet: an apostrophe before a
+    leading formula trigger keeps it text even if the file is re-saved as CSV and opened."""
+    return "'" + value if value[:1] in FORMULA_TRIGGERS else value
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, str | int | float):
-        # A leading = + - @ would make Excel evaluate the cell (formula injection).
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-            return "'" + value
+    if isinstance(value, str):
+        return formula_safe(value)
+    if isinstance(value, int | float):
         return value
-    return str(value)
+    return str(value)  # dates, decimals: rendered by the platform, not typed by a user
 
 
 def xlsx_bytes(

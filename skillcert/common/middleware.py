@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from skillcert.common.throttle import client_ip
+
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
@@ -25,7 +27,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token_id = request_id_var.set(request_id)
-        token_ip = client_ip_var.set(request.META.get("REMOTE_ADDR"))
+        token_ip = client_ip_var.set(client_ip(request))
         try:
             response = self.get_response(request)
         finally:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import logging
-import tempfile
-from pathlib import Path
+import uuid
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,12 +41,17 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("healthz: database check failed")
         checks["database"] = "error"
     try:
-        media = Path(settings.MEDIA_ROOT)
-        media.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=media, prefix=".healthz-"):
-            pass
+        # Through default_storage, so an S3 bucket is checked the same way as a local disk:
+        # a file written, read back and removed.
+        name = default_storage.save(f"healthz/{uuid.uuid4().hex}", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name, "rb") as handle:
+                if handle.read() != b"ok":
+                    raise OSError("storage read back different bytes")
+        finally:
+            default_storage.delete(name)
         checks["storage"] = "ok"
-    except OSError:
+    except Exception:  # OSError locally, botocore errors for S3: all mean "not healthy"
         logger.exception("healthz: storage check failed")
         checks["storage"] = "error"
     if checks["database"] == "ok":

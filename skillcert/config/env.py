@@ -101,3 +101,44 @@ def secret_key(*, production: bool, var_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def file_storage_config() -> dict[str, Any]:
+    """Where uploaded and generated files live (STORAGES["default"]). With
+    SKILLCERT_S3_BUCKET set: an S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS,
+    Huawei OBS), objects private and handed out only through short-lived signed URLs, so
+    several app servers and workers on other hosts share the same files. Without it: the
+    local disk under MEDIA_ROOT (one host)."""
+    bucket = os.environ.get("SKILLCERT_S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    access_key = os.environ.get("SKILLCERT_S3_ACCESS_KEY", "")
+    secret = os.environ.get("SKILLCERT_S3_SECRET_KEY", "")
+    if bool(access_key) != bool(secret):
+        raise ConfigurationError(
+            "SKILLCERT_S3_ACCESS_KEY 与 SKILLCERT_S3_SECRET_KEY 须同时设置"
+            "（或都不设置，使用实例角色等默认凭据）"
+        )
+    addressing = os.environ.get("SKILLCERT_S3_ADDRESSING_STYLE", "")
+    if addressing not in {"", "path", "virtual", "auto"}:
+        raise ConfigurationError(
+            f"SKILLCERT_S3_ADDRESSING_STYLE={addressing!r} 无效：应为 path、virtual 或 auto"
+        )
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("SKILLCERT_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SKILLCERT_S3_REGION") or None,
+        "access_key": access_key or None,
+        "secret_key": secret or None,
+        "location": os.environ.get("SKILLCERT_S3_PREFIX", "").strip("/"),
+        # Candidate photos and ID scans: never public, never a guessable URL.
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env_int("SKILLCERT_S3_URL_SECONDS", 300),
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+        "addressing_style": addressing or None,
+    }
+    if env_bool("SKILLCERT_S3_ENCRYPT", False):
+        options["object_parameters"] = {"ServerSideEncryption": "AES256"}
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -16,6 +16,7 @@ from skillcert.config.env import (
     env_int,
     env_list,
     env_str,
+    file_storage_config,
     secret_key,
 )
 
@@ -191,7 +192,7 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "skillcert" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage_config(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -238,6 +239,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Shared cache for rate limits: Redis when REDIS_URL is set, else per-process memory.
+# Reverse proxies whose X-Forwarded-For is believed (rate limits and logs then see the
+# visitor, not the proxy). Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("SKILLCERT_TRUSTED_PROXIES", [])
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from skillcert.common.errors import DomainError
+from skillcert.common.throttle import too_many_requests
 from skillcert.eligibility.engine import LEVEL_NAMES, PART_NAMES
 from skillcert.eligibility.forms import (
     CertificateFormSet,
@@ -37,6 +38,10 @@ def _iso(value: Any) -> str | None:
 
 
 def self_check(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        refused = too_many_requests(request, group="eligibility-self-check", rate="30/m")
+        if refused is not None:
+            return refused
     data = request.POST if request.method == "POST" else None
     form = CheckForm(data, initial={"as_of": timezone.localdate()})
     sets: dict[str, forms.BaseFormSet] = {

@@ -28,6 +28,8 @@ import numpy as np
 
 from skillcert.common.errors import DomainError
 
+MAX_ROOM_SIDE = 200  # rows or columns of seats in one room
+
 
 @dataclass(frozen=True)
 class Room:
@@ -110,6 +112,13 @@ def _validate(candidates: Sequence[Candidate], rooms: Sequence[Room]) -> None:
         if room.rows <= 0 or room.cols <= 0:
             raise DomainError(
                 "seating.room_size", f"考场 {room.room_id} 的行数和列数必须为正整数", field="rows"
+            )
+        if room.rows > MAX_ROOM_SIDE or room.cols > MAX_ROOM_SIDE:
+            # The seat grid is allocated whole: 30000 x 30000 would be gigabytes.
+            raise DomainError(
+                "seating.room_size",
+                f"考场 {room.room_id[:40]} 的行数和列数不能超过 {MAX_ROOM_SIDE}",
+                field="rows",
             )
 
 

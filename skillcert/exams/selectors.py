@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
@@ -17,10 +17,14 @@ from skillcert.applications.models import Application
 from skillcert.common.errors import DomainError
 from skillcert.exams.models import (
     AdmissionTicket,
+    AttendanceStatus,
     District,
     LogisticsPolicy,
+    Misconduct,
     Room,
+    RoomRecord,
     Seat,
+    Site,
     Sitting,
     StaffAssignment,
     TicketJob,
@@ -28,7 +32,8 @@ from skillcert.exams.models import (
 )
 from skillcert.exams.tickets import DEFAULT_RULES, Ticket, TicketFields, TicketSession
 from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.plans.models import EvaluationPlan, Subject
+from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanOffering, Subject
+from skillcert.regions.models import Region, RegionLevel
 
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 
@@ -257,3 +262,189 @@ def tickets_queryset() -> QuerySet[AdmissionTicket]:
     return AdmissionTicket.objects.select_related(
         "sitting", "district", "application", "application__candidate", "application__occupation"
     ).order_by("ticket_no")
+
+
+# --- set-up pages ------------------------------------------------------------------------
+
+
+def sittings_run_by(*, scope: Scope) -> QuerySet[Sitting]:
+    """Sittings the user runs as the province (set-up: plans, districts, time slots)."""
+    if scope.is_platform:
+        return Sitting.objects.select_related("province")
+    if not scope.is_province_officer:
+        return Sitting.objects.none()
+    return Sitting.objects.filter(scope.code_prefix_q("province__code")).select_related("province")
+
+
+def provinces_run_by(*, scope: Scope) -> QuerySet[Region]:
+    rows = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
+    if scope.is_platform:
+        return rows
+    if not scope.is_province_officer:
+        return rows.none()
+    return rows.filter(scope.code_prefix_q("code"))
+
+
+def plans_without_sitting(*, sitting: Sitting) -> QuerySet[EvaluationPlan]:
+    """Plans of the sitting's province not yet in any sitting, approved ones first (the
+    others are listed so that the service can say why they cannot be added yet)."""
+    return (
+        EvaluationPlan.objects.filter(
+            organization__region__code__startswith=sitting.province_id[:2],
+            sitting_link__isnull=True,
+        )
+        .exclude(filing_status=FilingStatus.UNFILED)
+        .select_related("organization")
+        .order_by(Case(When(filing_status=FilingStatus.APPROVED, then=0), default=1), "code")
+    )
+
+
+def cities_without_district(*, sitting: Sitting) -> QuerySet[Region]:
+    return (
+        Region.objects.filter(
+            level=RegionLevel.PREFECTURE, code__startswith=sitting.province_id[:2], active=True
+        )
+        .exclude(code__in=sitting.districts.values("city_id"))
+        .order_by("code")
+    )
+
+
+def sitting_offerings(*, sitting: Sitting) -> list[tuple[int, int, str]]:
+    """(occupation id, level, label) offered by the sitting's plans."""
+    rows = (
+        PlanOffering.objects.filter(plan__sitting_link__sitting=sitting)
+        .values_list("occupation_id", "occupation__name", "level")
+        .distinct()
+        .order_by("occupation__code", "-level")
+    )
+    return [(o, lv, f"{name} {LEVEL_LABELS[lv]}") for o, name, lv in rows]
+
+
+# --- exam day ----------------------------------------------------------------------------
+
+
+def duties_of(*, user: Any) -> QuerySet[StaffAssignment]:
+    """The signed-in person's assignments (invigilator, examiner, supervisor), soonest first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return StaffAssignment.objects.none()
+    return (
+        StaffAssignment.objects.filter(person__user=user)
+        .select_related("slot", "slot__district", "slot__sitting", "site", "room")
+        .order_by("slot__starts_at", "site__code", "room__code")
+    )
+
+
+@dataclass(frozen=True)
+class RoomDay:
+    room: Room
+    seated: int
+    present: int
+    late: int
+    absent: int
+    record: RoomRecord | None
+    signers: list[str]
+    mine: bool  # the user invigilates (or examines in) this room
+
+
+def site_day(*, slot: TimeSlot, site: Site, user: Any) -> list[RoomDay]:
+    """Per room of the site used in the slot: seats and attendance counts, the room record
+    with its signatures, and whether the user works in it."""
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for room_id, status in Seat.objects.filter(slot=slot, room__site=site).values_list(
+        "room_id", "attendance__status"
+    ):
+        counts[room_id]["seated"] += 1
+        counts[room_id][status or ""] += 1
+    mine = set(
+        StaffAssignment.objects.filter(
+            slot=slot, site=site, person__user=user, room__isnull=False
+        ).values_list("room_id", flat=True)
+    )
+    records = {
+        r.room_id: r
+        for r in RoomRecord.objects.filter(slot=slot, room__site=site).prefetch_related(
+            "signatures__person"
+        )
+    }
+    rooms = Room.objects.filter(site=site, pk__in=set(counts) | mine).order_by("code")
+    return [
+        RoomDay(
+            room=room,
+            seated=counts[room.pk]["seated"],
+            present=counts[room.pk][AttendanceStatus.PRESENT],
+            late=counts[room.pk][AttendanceStatus.REFUSED_LATE],
+            absent=counts[room.pk][AttendanceStatus.ABSENT],
+            record=records.get(room.pk),
+            signers=[s.person.name for s in records[room.pk].signatures.all()]
+            if room.pk in records
+            else [],
+            mine=room.pk in mine,
+        )
+        for room in rooms
+    ]
+
+
+def seat_choices(*, slot: TimeSlot, site: Site) -> list[tuple[int, str]]:
+    """Seats of the site in the slot, labelled room · seat · name · ticket number."""
+    seats = (
+        Seat.objects.filter(slot=slot, room__site=site)
+        .select_related("room", "application__candidate")
+        .order_by("room__code", "seat_no")
+    )
+    tickets = dict(
+        AdmissionTicket.objects.filter(
+            sitting_id=slot.sitting_id, application__seats__slot=slot
+        ).values_list("application_id", "ticket_no")
+    )
+    return [
+        (
+            s.pk,
+            f"第{s.room.code}考场 {s.seat_no}号 {s.application.candidate.full_name} "
+            f"{tickets.get(s.application_id, '')}",
+        )
+        for s in seats
+    ]
+
+
+def misconduct_of_site(*, slot: TimeSlot, site: Site) -> QuerySet[Misconduct]:
+    return (
+        Misconduct.objects.filter(seat__slot=slot, seat__room__site=site)
+        .select_related("seat", "seat__room", "seat__application__candidate")
+        .order_by("-id")
+    )
+
+
+def misconduct_visible(*, scope: Scope, user: Any) -> QuerySet[Misconduct]:
+    """Officers over the district, the staff of the site in that slot, and the candidate."""
+    rows = Misconduct.objects.select_related(
+        "seat",
+        "seat__slot",
+        "seat__slot__district",
+        "seat__slot__sitting",
+        "seat__room",
+        "seat__room__site",
+        "seat__application",
+        "seat__application__candidate",
+    )
+    if scope.is_platform:
+        return rows
+    q = Q(pk__in=[])
+    if scope.is_officer:
+        q |= scope.code_prefix_q("seat__slot__district__city__code")
+    if getattr(user, "is_authenticated", False):
+        q |= Q(seat__application__candidate__user=user)
+        staff = StaffAssignment.objects.filter(
+            person__user=user, slot=OuterRef("seat__slot"), site=OuterRef("seat__room__site")
+        )
+        q |= Q(Exists(staff))
+    return rows.filter(q)
+
+
+def misconduct_of_candidate(*, user: Any) -> QuerySet[Misconduct]:
+    if not getattr(user, "is_authenticated", False):
+        return Misconduct.objects.none()
+    return (
+        Misconduct.objects.filter(seat__application__candidate__user=user)
+        .select_related("seat__slot", "seat__slot__sitting")
+        .order_by("-id")
+    )

@@ -16,7 +16,7 @@ from skillcert.applications.models import Application, Status
 from skillcert.applications.notifications import Notice, notify
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.exams import seating
+from skillcert.exams import room_files, seating
 from skillcert.exams.models import (
     AdmissionTicket,
     Attendance,
@@ -220,6 +220,53 @@ def room_add(
     return room
 
 
+def rooms_import(*, district: District, content: bytes, filename: str, actor: Any) -> list[Room]:
+    """Add a district's rooms from a spreadsheet: every row is checked first and any bad row
+    stores nothing (RoomFileError lists each bad row)."""
+    require_district(actor, district)
+    sites = {s.code: s for s in Site.objects.filter(district=district)}
+    existing = set(Room.objects.filter(site__district=district).values_list("site__code", "code"))
+    rows, errors = room_files.parse_rooms(
+        room_files.read_table(content, filename),
+        site_codes=set(sites),
+        existing=existing,
+        district_name=district.name,
+    )
+    if errors:
+        raise room_files.RoomFileError(
+            "rooms.rows_invalid",
+            f"{len({e.row for e in errors})}行有误，未导入任何考场；请修改后重新上传",
+            errors,
+        )
+    try:
+        with transaction.atomic():
+            rooms = Room.objects.bulk_create(
+                Room(
+                    site=sites[r.site],
+                    code=r.code,
+                    kind=r.kind,
+                    rows=r.rows,
+                    cols=r.cols,
+                    door=r.door,
+                    accessible=r.accessible,
+                    location=r.location,
+                )
+                for r in rows
+            )
+            audit_record(
+                actor=actor,
+                action="exams.rooms_import",
+                obj=district,
+                changes={"file": [None, filename[:100]], "rooms": [None, len(rooms)]},
+            )
+    except IntegrityError:
+        # Another upload added one of these rooms meanwhile.
+        raise room_files.RoomFileError(
+            "rooms.exists", "部分考场已被他人同时添加，未导入任何考场；请刷新后重新上传"
+        ) from None
+    return rooms
+
+
 def slots_add(
     *,
     sitting: Sitting,
@@ -326,7 +373,11 @@ def seats_assign(*, slot: TimeSlot, seed: int, actor: Any) -> SeatDraw:
         result = seating.solve_seating(
             [
                 seating.Candidate(
-                    str(a.pk), str(district.pk), str(a.plan.organization_id), _form(a)
+                    str(a.pk),
+                    str(district.pk),
+                    str(a.plan.organization_id),
+                    _form(a),
+                    needs_accommodation=a.needs_accommodation,
                 )
                 for a in applications
             ],

@@ -220,6 +220,7 @@ def _blocked(
             }
         )
     }
+    verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
     for post in posts:
         seats = post_seats[post.post_id]
         org_ids = sorted({s.application.plan.organization_id for s in seats})
@@ -242,10 +243,14 @@ def _blocked(
                     for code, level in offerings
                 ]
             for check in checks:
-                verdict = recusal.may_assess(facts[pid], check, max_consecutive=max_consecutive)
-                for reason in verdict.reasons:
-                    if reason.message not in reasons:
-                        reasons.append(reason.message)
+                # Rooms of one organisation ask the same question of each person: answer once.
+                key = (pid, check)
+                if key not in verdicts:
+                    verdict = recusal.may_assess(facts[pid], check, max_consecutive=max_consecutive)
+                    verdicts[key] = [reason.message for reason in verdict.reasons]
+                for message in verdicts[key]:
+                    if message not in reasons:
+                        reasons.append(message)
             for digest, kind in relation_digests.get(pid, {}).items():
                 if digest in digests:
                     reasons.append(f"与考生{digests[digest]}存在{kind}关系，应回避")

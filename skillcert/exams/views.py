@@ -26,6 +26,7 @@ from skillcert.exams.models import AttendanceStatus, JobStatus, Seat, TicketFile
 from skillcert.exams.selectors import (
     candidate_photo,
     districts_visible,
+    misconduct_of_candidate,
     policy_for,
     rooms_visible,
     sittings_visible,
@@ -78,7 +79,11 @@ def sitting_list(request: HttpRequest) -> HttpResponse:
             ["编号", "名称", "省份", "年度", "考区数"],
             ([s.code, s.title, s.province.name, s.year, s.districts.count()] for s in rows),
         )
-    return render(request, "exams/sitting_list.html", {"sittings": rows[:200], "q": q})
+    return render(
+        request,
+        "exams/sitting_list.html",
+        {"sittings": rows[:200], "q": q, "may_create": scope.is_province_officer},
+    )
 
 
 @login_required
@@ -253,7 +258,11 @@ def ticket_job_site_zip(request: HttpRequest, pk: int, site_pk: int) -> HttpResp
 @login_required
 def my_tickets(request: HttpRequest) -> HttpResponse:
     tickets = tickets_of_candidate(user=request.user)
-    return render(request, "exams/my_tickets.html", {"tickets": tickets})
+    return render(
+        request,
+        "exams/my_tickets.html",
+        {"tickets": tickets, "misconduct": misconduct_of_candidate(user=request.user)},
+    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_bytes
+from skillcert.common.untrusted_files import spreadsheet_check
 from skillcert.itembank.assembly import ELEMENT_CODE
 from skillcert.itembank.content import LABELS, content_clean
 
@@ -116,14 +117,20 @@ def _sheet(text: str) -> list[dict[str, Any]]:
 def parse_items_xlsx(data: bytes) -> ParseResult:
     result = ParseResult()
     try:
+        spreadsheet_check(data, what="试题文件")
+    except DomainError as exc:
+        result.errors.append(RowError(0, "", exc.code, exc.message))
+        return result
+    try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if SHEET not in book.sheet_names:
+            result.errors.append(RowError(0, "", "excel.sheet_missing", f"缺少工作表“{SHEET}”"))
+            return result
+        # The sheet's XML is parsed here, not at open: a broken sheet fails on this line.
+        table = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     except Exception:  # calamine raises its own error types for corrupt files
         result.errors.append(RowError(0, "", "excel.unreadable", "无法读取 Excel 文件"))
         return result
-    if SHEET not in book.sheet_names:
-        result.errors.append(RowError(0, "", "excel.sheet_missing", f"缺少工作表“{SHEET}”"))
-        return result
-    table = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
     if not table:
         result.errors.append(RowError(1, "", "excel.empty", "工作表为空"))
         return result

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.etree import ElementTree as ET
+from xml.parsers import expat
 
 from skillcert.common.errors import DomainError
+from skillcert.common.untrusted_files import zip_open
 from skillcert.itembank.assembly import ELEMENT_CODE
 from skillcert.itembank.content import content_clean
 from skillcert.itembank.excel import ItemRow, ParseResult, RowError
@@ -26,7 +29,8 @@ QTI = "http://www.imsglobal.org/xsd/imsqti_v2p2"
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 SC = "urn:skillcert:itembank:1"
 TF_OPTIONS = ["正确", "错误"]
-MAX_PACKAGE = 50 * 1024 * 1024
+MAX_PACKAGE = 50 * 1024 * 1024  # uncompressed
+MAX_ENTRIES = 20_000  # one file per item plus the manifest
 ET.register_namespace("", QTI)
 
 
@@ -126,14 +130,29 @@ def items_to_qti_package(rows: Sequence[dict[str, Any]]) -> bytes:
     return buffer.getvalue()
 
 
+class _DoctypeFound(Exception):
+    pass
+
+
+def _refuse_doctype(*_args: object) -> None:
+    raise _DoctypeFound
+
+
 def _parse_xml(data: bytes) -> ET.Element:
-    # Refuse DTDs outright: no entity expansion (billion laughs) or external entities.
+    # Refuse DTDs outright: no entity expansion (billion laughs) or external entities. The
+    # byte test is the quick answer; the expat pass also catches a DTD in UTF-16.
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise DomainError("qti.dtd_forbidden", "QTI 文件不允许包含 DTD/实体声明")
+    probe = expat.ParserCreate()
+    probe.StartDoctypeDeclHandler = _refuse_doctype
+    probe.EntityDeclHandler = _refuse_doctype
     try:
-        return ET.fromstring(data)  # noqa: S314 - DTDs refused above; expat fetches nothing
-    except ET.ParseError as exc:
-        raise DomainError("qti.xml_invalid", f"XML 格式错误：{exc}") from None
+        probe.Parse(data, True)
+    except _DoctypeFound:
+        raise DomainError("qti.dtd_forbidden", "QTI 文件不允许包含 DTD/实体声明") from None
+    except expat.ExpatError as exc:
+        raise DomainError("qti.xml_invalid", f"XML 格式错误：{str(exc)[:200]}") from None
+    return ET.fromstring(data)  # noqa: S314 - no DTD (checked above); expat fetches nothing
 
 
 def _text(node: ET.Element | None) -> str:
@@ -143,11 +162,13 @@ def _text(node: ET.Element | None) -> str:
 def parse_qti_package(data: bytes) -> ParseResult:
     result = ParseResult()
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        if sum(i.file_size for i in package.infolist()) > MAX_PACKAGE:
-            raise DomainError("qti.too_large", "QTI 包解压后超过 50MB")
+        if not data.startswith(b"PK"):
+            raise KeyError("imsmanifest.xml")  # not a zip at all: same answer as no manifest
+        package = zip_open(
+            data, what="QTI 内容包", max_entries=MAX_ENTRIES, max_uncompressed=MAX_PACKAGE
+        )
         manifest = _parse_xml(package.read("imsmanifest.xml"))
-    except (zipfile.BadZipFile, KeyError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, KeyError):
         result.errors.append(
             RowError(
                 0,
@@ -177,7 +198,10 @@ def parse_qti_package(data: bytes) -> ParseResult:
         try:
             root = _parse_xml(package.read(href))
         except KeyError:
-            error(href, "qti.file_missing", f"包内缺少文件 {href}")
+            error(href[:80], "qti.file_missing", f"包内缺少文件 {href[:80]}")
+            continue
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            error(href[:80], "upload.corrupt", f"包内文件 {href[:80]} 已损坏或已加密")
             continue
         except DomainError as exc:
             error(href, exc.code, exc.message)

@@ -17,6 +17,8 @@ import xlsxwriter
 import yaml
 
 from skillcert.common.errors import DomainError
+from skillcert.common.exports import formula_safe
+from skillcert.common.untrusted_files import spreadsheet_check, text_decode
 from skillcert.occupations.models import (
     OCCUPATION_CODE_REGEX,
     AssessmentPart,
@@ -442,11 +444,11 @@ def _depth(element: ElementRow, by_code: dict[str, ElementRow]) -> int:
 
 
 def load_text(content: bytes, *, kind: str) -> Any:
-    """Parse YAML or JSON bytes (UTF-8)."""
+    """Parse YAML or JSON bytes (UTF-8, UTF-16 with BOM, or GB18030)."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _err("standards.encoding", "文件应为 UTF-8 编码", "file") from None
+        text = text_decode(content, what="标准文件")
+    except DomainError as exc:
+        raise _err("standards.encoding", exc.message, "file") from None
     try:
         if kind == "json":
             return json.loads(text)
@@ -455,12 +457,15 @@ def load_text(content: bytes, *, kind: str) -> Any:
         raise _err(
             "standards.syntax", f"{kind.upper()} 语法错误：{str(exc)[:200]}", "file"
         ) from None
+    except RecursionError:
+        raise _err("standards.syntax", f"{kind.upper()} 嵌套层数过多", "file") from None
 
 
 def load_xlsx(content: bytes) -> dict[str, Any]:
     """An Excel workbook with the five sheets of SHEETS, first row = column names."""
     from python_calamine import CalamineWorkbook
 
+    spreadsheet_check(content, what="标准文件")
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # calamine raises several unrelated types for a corrupt file
@@ -474,7 +479,12 @@ def load_xlsx(content: bytes) -> dict[str, Any]:
                 raise _err("standards.sheet_missing", f"缺少工作表“{sheet}”", "file")
             tables[sheet] = []
             continue
-        rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        try:
+            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:  # the sheet's XML is parsed here, not when the file opens
+            raise _err(
+                "standards.xlsx_unreadable", f"无法读取工作表“{sheet}”：{str(exc)[:120]}", "file"
+            ) from None
         if not rows:
             tables[sheet] = []
             continue
@@ -624,13 +634,6 @@ def dump_json(occupations: list[OccupationDoc]) -> bytes:
     return json.dumps(document_from_docs(occupations), ensure_ascii=False, indent=2).encode()
 
 
-def _safe_cell(value: Any) -> Any:
-    # A leading = + - @ would make Excel evaluate the cell (formula injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def dump_xlsx(occupations: list[OccupationDoc]) -> bytes:
     rows: dict[str, list[list[Any]]] = {sheet: [] for sheet in SHEETS}
     for o in occupations:
@@ -672,7 +675,7 @@ def dump_xlsx(occupations: list[OccupationDoc]) -> bytes:
             for col, value in enumerate(row):
                 if isinstance(value, str):
                     # Codes such as 4-07-03-02 and 4,3,2,1 must stay text, not dates/numbers.
-                    worksheet.write_string(index, col, _safe_cell(value), text)
+                    worksheet.write_string(index, col, formula_safe(value), text)
                 else:
                     worksheet.write(index, col, value)
         worksheet.freeze_panes(1, 0)

@@ -88,7 +88,13 @@ def backup_create(*, target: Path | None = None) -> BackupResult:
     else:
         raise DomainError("backup.vendor", f"不支持备份 {connection.vendor} 数据库")
     media = Path(settings.MEDIA_ROOT)
-    if media.exists():
+    files = "media.tar.gz"
+    bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
+    if bucket:
+        # Files live in the object store, which keeps its own versions and replicas
+        # (docs/DEPLOYMENT.md); a copy here would be a second, unsynchronised one.
+        files = f"s3://{bucket}"
+    elif media.exists():
         with tarfile.open(folder / "media.tar.gz", "w:gz") as tar:
             tar.add(media, arcname="media")
     counts = row_counts()
@@ -97,6 +103,7 @@ def backup_create(*, target: Path | None = None) -> BackupResult:
         "vendor": connection.vendor,
         "audit_head": _audit_head(),
         "row_counts": counts,
+        "files": files,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
     return BackupResult(folder, counts)

@@ -308,6 +308,8 @@ class Simulation:
         self.stage_certificates()
         self.stage_verification()
         total = time.perf_counter() - started
+        if self.pdfs:
+            self.stage_pdfs()
         self.consistency_check()
         self.out(f"模拟完成，共 {total:.1f} 秒")
         return self.report
@@ -395,7 +397,9 @@ class Simulation:
 
     # --- 2. examiners, supervisors, markers (training, exam, card) ------------------------
 
-    def _person(self, city: City, seq: int, name: str, user: User | None = None) -> Person:
+    def _person(
+        self, city: City, seq: int, name: str, user: User | None = None, *, both: bool = False
+    ) -> Person:
         birth = dt.date(1970 + seq % 20, 1 + seq % 12, 1 + seq % 27)
         person = person_register(
             id_number=_id_number(city.county, birth, 500 + seq),
@@ -407,7 +411,7 @@ class Simulation:
             user=user,
             actor=SYSTEM,
         )
-        for occupation in self.occupations.values():
+        for occupation in self.occupations.values() if both else [self.occupations[HR]]:
             person_certificate_add(
                 person=person,
                 occupation=occupation,
@@ -455,13 +459,11 @@ class Simulation:
             seq = 0
             cards = 0
             for city in self.cities:
-                seats = city.candidates + city.rooms * 6
-                rooms_per_slot = city.rooms
-                need = max(
-                    rooms_per_slot * policy.min_invigilators_theory,
-                    math.ceil(seats / policy.invigilator_per) + rooms_per_slot,
+                # Rooms hold at most 36: two invigilators each meets 1 per 15 (≥ 2 per room).
+                need = city.rooms * max(
+                    policy.min_invigilators_theory, math.ceil(36 / policy.invigilator_per)
                 )
-                need += 8  # markers, panel and spares
+                need += 4  # spares
                 for k in range(need):
                     seq += 1
                     user = None
@@ -495,7 +497,9 @@ class Simulation:
                 for k in range(2):
                     seq += 1
                     user = self._user(f"sim_dd_{city.code}_{k}", f"{city.name}督导员{k + 1}")
-                    supervisor = self._person(city, seq, f"{city.name}督导员{k + 1}", user)
+                    supervisor = self._person(
+                        city, seq, f"{city.name}督导员{k + 1}", user, both=True
+                    )
                     for occupation in self.occupations.values():
                         role_appoint(
                             person=supervisor,
@@ -598,6 +602,7 @@ class Simulation:
                         id_number=number,
                         phone=f"1370000{k:04d}",
                     )
+                    assert candidate.user is not None
                     self.users[f"sim_ks_{k:03d}"] = candidate.user
                     work_period_add(
                         candidate=candidate,
@@ -736,12 +741,17 @@ class Simulation:
             "统考设置（考区、考点、考场、场次）", _at(dt.date(2026, 5, 18), 9)
         ) as counts:
             sheng = self.users["sim_sheng"]
+            used = set(
+                Sitting.objects.filter(province_id=PROVINCE, year=2026).values_list(
+                    "serial", flat=True
+                )
+            )
             sitting = sitting_create(
                 code=SITTING_CODE,
                 title="2026年江苏省企业人力资源管理师、劳动关系协调员职业技能等级认定统考（模拟）",
                 province=Region.objects.get(code=PROVINCE),
                 year=2026,
-                serial=1,
+                serial=min(set(range(1, 100)) - used),
                 actor=sheng,
             )
             rooms = 0
@@ -805,9 +815,6 @@ class Simulation:
                 seated += draw.seated
                 adjacent += draw.adjacent_same_org
                 staff_assign(slot=slot, seed=self.seed, actor=sheng)
-            if self.pdfs:
-                ticket_job_start(sitting=sitting, actor=sheng)
-                self._drain_jobs()
             counts["就座"] = seated
             counts["同机构相邻"] = adjacent
             counts["准考证"] = AdmissionTicket.objects.filter(sitting=sitting).count()
@@ -1029,6 +1036,7 @@ class Simulation:
         staff_set(batch=batch, duty=Duty.PRACTICAL, people=markers[3:6], actor=city.clerk)
         # The chief examiner's account is the batch's dedicated result-entry account.
         city.entry = markers[2].user
+        assert city.entry is not None
         batch_entry_account_set(batch=batch, user=city.entry, actor=city.clerk)
         slot = TimeSlot.objects.get(district=city.district, subject=Subject.THEORY)
         attendance = dict(
@@ -1147,7 +1155,8 @@ class Simulation:
             (self._main_cities(), dt.date(2026, 6, 29)),
             (self._postponed_cities(), dt.date(2026, 7, 27)),
         ):
-            with self._stage("成绩发布与复查", _at(day, 9)) as counts:
+            suffix = "（常州）" if cities and cities[0].code == POSTPONED else ""
+            with self._stage("成绩发布与复查" + suffix, _at(day, 9)) as counts:
                 rechecks = 0
                 for city in cities:
                     assert city.plan and city.clerk
@@ -1185,7 +1194,8 @@ class Simulation:
             (self._main_cities(), dt.date(2026, 7, 21)),
             (self._postponed_cities(), dt.date(2026, 8, 18)),
         ):
-            with self._stage("登记备案", _at(day, 9)) as counts:
+            suffix = "（常州）" if cities and cities[0].code == POSTPONED else ""
+            with self._stage("登记备案" + suffix, _at(day, 9)) as counts:
                 for city in cities:
                     batch = ResultBatch.objects.get(plan=city.plan)
                     batch_registration_submit(batch=batch, actor=city.clerk)
@@ -1206,7 +1216,7 @@ class Simulation:
                         batch__plan=city.plan, status=ResultStatus.REGISTERED, passed=True
                     ).values_list("pk", flat=True)
                 )
-                if ids:
+                if ids and city.org is not None:
                     certificates_issue_batch(
                         organization=city.org, result_ids=ids, actor=city.clerk
                     )
@@ -1233,7 +1243,11 @@ class Simulation:
 
     def stage_verification(self) -> None:
         with self._stage("扫码查验", _at(dt.date(2026, 8, 25), 9)) as counts:
-            client = Client()
+            host = next(
+                (h for h in settings.ALLOWED_HOSTS if h != "*" and not h.startswith(".")),
+                "localhost",
+            )
+            client = Client(HTTP_HOST=host)
             ok = refused = 0
             for certificate in Certificate.objects.filter(
                 result__batch__plan__code__startswith="SIM-2026-"
@@ -1245,6 +1259,30 @@ class Simulation:
                     refused += 1
             counts["查验成功"] = ok
             counts["查验失败"] = refused
+
+    # --- 16. documents ---------------------------------------------------------------------
+
+    def stage_pdfs(self) -> None:
+        """Admission tickets (one PDF per room, the background job) and every certificate's
+        PDF, timed apart from the rest because the targets differ."""
+        from skillcert.certificates.documents import certificate_pdf
+        from skillcert.exams.models import TicketJob
+
+        with self._stage("准考证与证书 PDF", _at(dt.date(2026, 8, 26), 9)) as counts:
+            sitting = Sitting.objects.get(code=SITTING_CODE)
+            job = ticket_job_start(sitting=sitting, actor=self.users["sim_sheng"])
+            self._drain_jobs()
+            job = TicketJob.objects.get(pk=job.pk)
+            counts["准考证"] = job.done
+            pages = 0
+            for certificate in Certificate.objects.filter(
+                result__batch__plan__code__startswith="SIM-2026-"
+            ).select_related("result", "organization"):
+                pdf = certificate_pdf(certificate)
+                if not pdf.startswith(b"%PDF"):
+                    raise DomainError("simulate.pdf", f"证书 {certificate.number} 的 PDF 无效")
+                pages += 1
+            counts["证书PDF"] = pages
 
     # --- consistency -----------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from skillcert.common.errors import DomainError
-from skillcert.common.exports import xlsx_response
+from skillcert.common.exports import formula_safe, xlsx_response
+from skillcert.common.throttle import throttle, too_many_requests
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.directory import (
@@ -39,20 +40,18 @@ class _Echo:
         return value
 
 
-def _csv_cell(value: str) -> str:
-    # A leading = + - @ would make a spreadsheet evaluate the cell (formula injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def _csv_stream(rows: Iterator[list[str]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff"  # so Excel opens UTF-8 Chinese correctly
     yield writer.writerow(EXPORT_HEADERS)
     for row in rows:
-        yield writer.writerow([_csv_cell(v) for v in row])
+        yield writer.writerow([formula_safe(v) for v in row])
 
 
 def directory_list(request: HttpRequest) -> HttpResponseBase:
+    refused = too_many_requests(request, group="public-directory", rate="60/m")
+    if refused is not None:
+        return refused
     today = timezone.localdate()
     error = ""
     try:
@@ -94,6 +93,7 @@ def directory_list(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+@throttle(group="public-directory", rate="60/m")
 def directory_detail(request: HttpRequest, filing_number: str) -> HttpResponse:
     row = directory_entry(filing_number=filing_number, day=timezone.localdate())
     if row is None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.occupations.models import Occupation
@@ -39,6 +40,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = selectors.people_visible(scope=scope, q=q)
     rows = ((p, selectors.identity_for(scope=scope, person=p)) for p in people)
     if request.GET.get("export") == "xlsx":
+        # ID and phone numbers leave the platform here: every export is on the record.
+        audit_record(
+            actor=request.user,
+            action="personnel.export",
+            object_type="personnel.person",
+            changes={"q": [None, q], "count": [None, people.count()]},
+        )
         return xlsx_response(
             "考评人员.xlsx",
             ["姓名", "性别", "身份证号码", "工作单位", "联系电话", "状态"],

@@ -4,11 +4,27 @@ officers the plans of organisations in their region, candidates the open ones.""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from skillcert.accounts.scope import Scope
-from skillcert.plans.models import EvaluationPlan, PlanOffering, PlanStatus
+from skillcert.audit.models import AuditEvent
+from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.organizations.models import OrgScope
+from skillcert.personnel.models import Person
+from skillcert.plans.models import (
+    EvaluationPlan,
+    FilingStatus,
+    PlanExaminer,
+    PlanFiling,
+    PlanOffering,
+    PlanSession,
+    PlanStatus,
+)
+
+LEVELS = dict(LEVEL_CHOICES)
 
 
 def plans_visible(*, scope: Scope) -> QuerySet[EvaluationPlan]:
@@ -52,3 +68,146 @@ def plan_offers(*, plan: EvaluationPlan, occupation_id: int, level: int) -> bool
 
 def plan_accepts_applications(*, plan: EvaluationPlan, day: dt.date) -> bool:
     return plan.status == PlanStatus.OPEN and plan.window_opens <= day <= plan.window_closes
+
+
+# --- the plan pages ----------------------------------------------------------------------
+
+
+def plan_editable_by(*, scope: Scope, plan: EvaluationPlan) -> bool:
+    """The plan's own organisation prepares and files it."""
+    return scope.is_platform or plan.organization_id in scope.organization_ids
+
+
+def plan_reviewable_by(*, scope: Scope, plan: EvaluationPlan) -> bool:
+    """The authority over the organisation's region reviews the filing."""
+    return scope.is_officer and scope.covers_region_code(plan.organization.region_id)
+
+
+def plan_sessions(*, plan: EvaluationPlan) -> QuerySet[PlanSession]:
+    return plan.sessions.select_related("occupation").order_by("starts_at", "id")
+
+
+def plan_filings(*, plan: EvaluationPlan) -> QuerySet[PlanFiling]:
+    return plan.filings.select_related("filed_by", "reviewed_by").order_by("-revision")
+
+
+def plan_examiner_people(*, plan: EvaluationPlan) -> QuerySet[Person]:
+    return Person.objects.filter(
+        pk__in=PlanExaminer.objects.filter(plan=plan).values("person_id")
+    ).order_by("name", "pk")
+
+
+def _province_of(plan: EvaluationPlan) -> str:
+    return f"{plan.organization.region_id[:2]}0000"
+
+
+def plan_examiner_choices(*, plan: EvaluationPlan) -> QuerySet[Person]:
+    """People holding an examiner role of the province for one of the plan's occupations,
+    whatever its state: the service says why a lapsed or uncollected card is refused."""
+    occupations = plan.offerings.values("occupation_id")
+    return (
+        Person.objects.filter(
+            roles__role__in=("examiner", "senior_examiner"),
+            roles__occupation_id__in=occupations,
+            roles__province_id=_province_of(plan),
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def plan_supervisor_choices(*, plan: EvaluationPlan) -> QuerySet[Person]:
+    return (
+        Person.objects.filter(
+            roles__role__in=("supervisor_external", "supervisor_internal"),
+            roles__province_id=_province_of(plan),
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def org_offering_choices(*, organization_ids: Iterable[int]) -> list[tuple[str, str]]:
+    """(occupation_id:level, label) for every occupation × level in the organisations'
+    active filed scope."""
+    rows = (
+        OrgScope.objects.filter(org_id__in=sorted(organization_ids), active=True)
+        .select_related("occupation")
+        .order_by("occupation__code", "-level")
+    )
+    seen: dict[str, str] = {}
+    for row in rows:
+        key = f"{row.occupation_id}:{row.level}"
+        seen.setdefault(key, f"{row.occupation.name}（{row.occupation.code}）{LEVELS[row.level]}")
+    return list(seen.items())
+
+
+# What the history on the plan page says for each audited action and changed field.
+HISTORY_ACTIONS = {
+    "plan.create": "创建计划",
+    "plan.open": "开放报名",
+    "plan.closed": "截止报名",
+    "plan.sampling_set": "设置抽样比例",
+    "plan.details_set": "修改评价类型/方式",
+    "plan.session_add": "增加考核场次",
+    "plan.session_remove": "删除考核场次",
+    "plan.staff_set": "确定考评人员",
+    "plan.file": "报备",
+    "plan.refile": "重新报备",
+    "plan.approve": "审核通过",
+    "plan.return": "退回修改",
+}
+HISTORY_FIELDS = {
+    "kind": "评价类型",
+    "method": "评价方式",
+    "offerings": "职业等级",
+    "sessions": "考核场次",
+    "session": "考核场次",
+    "examiners": "考评人员",
+    "supervisor": "质量督导员",
+    "roster": "考生花名册",
+    "filing_status": "报备状态",
+    "revision": "报备次数",
+    "reason": "审核意见",
+    "status": "状态",
+    "code": "计划编号",
+    "capacity": "计划人数",
+    "city_sample_rate": "复审抽样比例",
+    "province_sample_rate": "终审抽样比例",
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: dt.datetime
+    actor: str
+    action: str
+    fields: list[str]  # labels of what changed; the values stay in the audit log
+    after_approval: bool  # a change that reopened an approved filing, or its re-filing
+
+
+def plan_history(*, plan: EvaluationPlan) -> list[HistoryLine]:
+    """The plan's audit trail, newest first, naming what changed but not the values (the
+    roster in a re-filing carries names)."""
+    events = AuditEvent.objects.filter(
+        object_type=EvaluationPlan._meta.label_lower, object_id=str(plan.pk)
+    ).order_by("-id")
+    lines = []
+    for event in events:
+        changes = event.changes or {}
+        status = changes.get("filing_status") or [None, None]
+        lines.append(
+            HistoryLine(
+                at=event.created_at,
+                actor=event.actor_ref.partition(":")[2] or event.actor_ref,
+                action=HISTORY_ACTIONS.get(event.action, event.action),
+                fields=[
+                    HISTORY_FIELDS.get(key, key)
+                    for key in changes
+                    if key not in ("filing_status", "revision")
+                ],
+                after_approval=status[0] == FilingStatus.APPROVED
+                or (event.action == "plan.refile" and status[0] == FilingStatus.AMENDED),
+            )
+        )
+    return lines

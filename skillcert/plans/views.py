@@ -1,17 +1,380 @@
+"""Plan pages: the list, creating a plan, the plan page where the organisation sets the
+method, sessions and staff and files it (报备), and the authority's review of a filing. Plans
+outside the user's scope are 404; edits are for the plan's organisation, reviews for the
+officers over its region. Thin: every write is a service call."""
+
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from skillcert.accounts.scope import scope_for
-from skillcert.plans.selectors import plans_visible
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.errors import DomainError
+from skillcert.occupations.models import Occupation
+from skillcert.organizations.models import EvaluationOrg
+from skillcert.personnel.models import Person
+from skillcert.plans import services
+from skillcert.plans.forms import (
+    PlanCreateForm,
+    PlanDetailsForm,
+    ReviewForm,
+    SessionForm,
+    StaffForm,
+    offering_key,
+    parse_offering_key,
+)
+from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanKind, PlanMethod, Subject
+from skillcert.plans.selectors import (
+    LEVELS,
+    org_offering_choices,
+    plan_examiner_choices,
+    plan_examiner_people,
+    plan_filings,
+    plan_history,
+    plan_offerings,
+    plan_reviewable_by,
+    plan_sessions,
+    plan_supervisor_choices,
+    plans_visible,
+)
+from skillcert.workdays.selectors import workdays_add
+
+
+def _staff_or_officer(request: HttpRequest) -> Scope:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    return scope
+
+
+def _plan(request: HttpRequest, pk: int) -> tuple[Scope, EvaluationPlan]:
+    scope = _staff_or_officer(request)
+    return scope, get_object_in_scope(plans_visible(scope=scope), pk=pk)
+
+
+def _editable_plan(request: HttpRequest, pk: int) -> EvaluationPlan:
+    """The plan, for its own organisation's staff only (everyone else: 404)."""
+    scope, plan = _plan(request, pk)
+    if not (scope.is_platform or plan.organization_id in scope.organization_ids):
+        raise Http404
+    return plan
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = _staff_or_officer(request)
     plans = plans_visible(scope=scope).order_by("-window_opens", "code")[:200]
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": plans, "may_create": bool(scope.organization_ids)},
+    )
+
+
+@login_required
+def plan_create_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.organization_ids:
+        raise Http404
+    organizations = EvaluationOrg.objects.filter(pk__in=sorted(scope.organization_ids)).order_by(
+        "name"
+    )
+    form = PlanCreateForm(
+        request.POST or None,
+        organizations=[(o.pk, o.name) for o in organizations],
+        offerings=org_offering_choices(organization_ids=scope.organization_ids),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        keys = [parse_offering_key(k) for k in data["offerings"]]
+        occupations = Occupation.objects.in_bulk([occupation_id for occupation_id, _ in keys])
+        try:
+            plan = services.plan_create(
+                code=data["code"],
+                title=data["title"],
+                organization=organizations.get(pk=data["organization"]),
+                window_opens=data["window_opens"],
+                window_closes=data["window_closes"],
+                capacity=data["capacity"],
+                offerings=[(occupations[o], level) for o, level in keys],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request, f"评价计划 {plan.code} 已创建，请填写考核场次和考评人员后报备"
+            )
+            return redirect("plans:detail", pk=plan.pk)
+    return render(request, "plans/plan_create.html", {"form": form})
+
+
+def _offering_choices(plan: EvaluationPlan) -> list[tuple[str, str]]:
+    return [
+        (offering_key(o.occupation_id, o.level), f"{o.occupation.name} {LEVELS[o.level]}")
+        for o in plan_offerings(plan=plan)
+    ]
+
+
+def _detail(
+    request: HttpRequest,
+    plan: EvaluationPlan,
+    *,
+    details: PlanDetailsForm | None = None,
+    session: SessionForm | None = None,
+    staff: StaffForm | None = None,
+    filing_error: DomainError | None = None,
+) -> HttpResponse:
+    scope = scope_for(request.user)
+    plan.refresh_from_db()
+    editable = scope.is_platform or plan.organization_id in scope.organization_ids
+    examiners = plan_examiner_people(plan=plan)
+    try:
+        earliest_exam = workdays_add(timezone.localdate(), services.FILING_LEAD_WORKDAYS)
+    except DomainError:
+        earliest_exam = None  # the calendar lacks next year's holidays; the filing says so
+    context: dict[str, Any] = {
+        "plan": plan,
+        "offerings": plan_offerings(plan=plan),
+        "sessions": plan_sessions(plan=plan),
+        "examiners": examiners,
+        "filings": plan_filings(plan=plan),
+        "history": plan_history(plan=plan),
+        "editable": editable,
+        "under_review": plan.filing_status == FilingStatus.FILED,
+        "may_file": editable
+        and plan.filing_status
+        in (FilingStatus.UNFILED, FilingStatus.RETURNED, FilingStatus.AMENDED),
+        "may_review": plan_reviewable_by(scope=scope, plan=plan)
+        and plan.filing_status == FilingStatus.FILED,
+        "lead_workdays": services.FILING_LEAD_WORKDAYS,
+        "earliest_exam": earliest_exam,
+        "filing_error": filing_error,
+        "sitting_link": getattr(plan, "sitting_link", None),
+    }
+    if editable:
+        context["details_form"] = details or PlanDetailsForm(
+            prefix="details", initial={"kind": plan.kind, "method": plan.method}
+        )
+        context["session_form"] = session or SessionForm(
+            prefix="session", offerings=_offering_choices(plan)
+        )
+        context["staff_form"] = staff or StaffForm(
+            prefix="staff",
+            examiners=plan_examiner_choices(plan=plan),
+            supervisors=plan_supervisor_choices(plan=plan),
+            initial={"examiners": list(examiners), "supervisor": plan.supervisor_id},
+        )
+    return render(request, "plans/plan_detail.html", context)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _scope, plan = _plan(request, pk)
+    return _detail(request, plan)
+
+
+@login_required
+@require_POST
+def plan_details_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    form = PlanDetailsForm(request.POST, prefix="details")
+    if form.is_valid():
+        try:
+            services.plan_details_set(
+                plan=plan,
+                kind=form.cleaned_data["kind"],
+                method=form.cleaned_data["method"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "评价类型和评价方式已保存")
+            return redirect("plans:detail", pk=plan.pk)
+    return _detail(request, plan, details=form)
+
+
+@login_required
+@require_POST
+def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    form = SessionForm(request.POST, prefix="session", offerings=_offering_choices(plan))
+    if form.is_valid():
+        occupation, level = None, None
+        if form.cleaned_data["offering"]:
+            occupation_id, level = parse_offering_key(form.cleaned_data["offering"])
+            occupation = Occupation.objects.get(pk=occupation_id)
+        try:
+            services.plan_session_add(
+                plan=plan,
+                subject=form.cleaned_data["subject"],
+                starts_at=form.starts_at(),
+                ends_at=form.ends_at(),
+                site=form.cleaned_data["site"],
+                expected=form.cleaned_data["expected"],
+                occupation=occupation,
+                level=level,
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "考核场次已添加")
+            return redirect("plans:detail", pk=plan.pk)
+    return _detail(request, plan, session=form)
+
+
+@login_required
+@require_POST
+def plan_session_remove_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    session = get_object_in_scope(plan.sessions.select_related("plan"), pk=session_pk)
+    try:
+        services.plan_session_remove(session=session, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "考核场次已删除")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_staff_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    form = StaffForm(
+        request.POST,
+        prefix="staff",
+        examiners=plan_examiner_choices(plan=plan),
+        supervisors=plan_supervisor_choices(plan=plan),
+    )
+    if form.is_valid():
+        try:
+            services.plan_staff_set(
+                plan=plan,
+                examiners=list(form.cleaned_data["examiners"]),
+                supervisor=form.cleaned_data["supervisor"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "考评人员和质量督导员已保存")
+            return redirect("plans:detail", pk=plan.pk)
+    return _detail(request, plan, staff=form)
+
+
+@login_required
+@require_POST
+def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    try:
+        filing = services.plan_file(plan=plan, actor=request.user)
+    except DomainError as exc:
+        return _detail(request, plan, filing_error=exc)
+    word = "重新报备" if filing.revision > 1 else "报备"
+    messages.success(request, f"评价计划已{word}（第{filing.revision}次），等待人社部门审核")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def plan_status_view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    move = {"open": services.plan_open, "close": services.plan_close}.get(target)
+    if move is None:
+        raise Http404
+    try:
+        plan = move(plan=plan, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"评价计划状态：{plan.get_status_display()}")
+    return redirect("plans:detail", pk=plan.pk)
+
+
+@login_required
+def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The authority reads what was filed (the snapshot, roster IDs masked) and approves it
+    or returns it with the changes it needs."""
+    scope, plan = _plan(request, pk)
+    if not plan_reviewable_by(scope=scope, plan=plan):
+        raise Http404
+    filing = plan_filings(plan=plan).first()
+    if filing is None:
+        raise Http404("该评价计划尚未报备")
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.plan_review(
+                plan=plan, approve=approve, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, "已审核通过" if approve else "已退回修改")
+            return redirect("plans:detail", pk=plan.pk)
+    return render(
+        request,
+        "plans/plan_review.html",
+        {
+            "plan": plan,
+            "filing": filing,
+            "form": form,
+            "pending": plan.filing_status == FilingStatus.FILED,
+            **_filed_content(filing.snapshot),
+        },
+    )
+
+
+def _filed_content(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """What a filing's snapshot says, in words for the reviewer (the roster's ID numbers
+    were masked when it was filed)."""
+    occupations = dict(Occupation.objects.values_list("code", "name"))
+
+    def offering(code: str, level: int | None) -> str:
+        if not code and level is None:
+            return "全部职业等级"
+        return f"{occupations.get(code, code)} {LEVELS.get(level, '') if level else ''}".strip()
+
+    sessions = [
+        {
+            "subject": Subject(s["subject"]).label,
+            "offering": offering(s.get("occupation", ""), s.get("level")),
+            "starts_at": dt.datetime.fromisoformat(s["starts_at"]),
+            "ends_at": dt.datetime.fromisoformat(s["ends_at"]),
+            "site": s["site"],
+            "expected": s["expected"],
+        }
+        for s in snapshot.get("sessions", [])
+    ]
+    roster = None
+    if "roster" in snapshot:
+        roster = [
+            r
+            | {
+                "level_label": LEVELS.get(r["level"], ""),
+                "occupation_name": occupations.get(r["occupation"], r["occupation"]),
+            }
+            for r in snapshot["roster"]
+        ]
+    examiner_ids = list(snapshot.get("examiners", []))
+    supervisor_id = snapshot.get("supervisor")
+    people = Person.objects.in_bulk([*examiner_ids, *([supervisor_id] if supervisor_id else [])])
+    return {
+        "kind": PlanKind(snapshot["kind"]).label,
+        "method": PlanMethod(snapshot["method"]).label,
+        "sessions": sessions,
+        "roster": roster,
+        "examiners": [people[p] for p in examiner_ids if p in people],
+        "supervisor": people.get(supervisor_id) if supervisor_id else None,
+    }

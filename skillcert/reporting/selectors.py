@@ -1,9 +1,14 @@
-"""技能人才统计: every figure is one aggregate query (GROUP BY in the database) over the live
-tables, narrowed to the officer's region and the filters; nothing is counted in Python loops
-and nothing is typed in.
+"""技能人才统计: every figure is an aggregate query (GROUP BY in the database), narrowed to the
+officer's region and the filters; nothing is counted in Python loops and nothing is typed in.
 
-Each table is a `Table` (key, title, headers, rows) so the page, the Excel export and the
-JSON API render the same data."""
+Applications, results and certificates are read from `Figures`, the summary the background
+refresh keeps (see `services.figures_refresh`): month rows for whole months and day rows for
+the partial months of a period, so a province with millions of certificates aggregates a few
+tens of thousands of narrow rows. Organisations, plans, personnel,
+supervision and complaints are small and are read live.
+
+Each table is a `Table` (key, title, headers, rows) so the page, its charts, the Excel export,
+the JSON API and the PDF reports render the same data."""
 
 from __future__ import annotations
 
@@ -12,12 +17,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from skillcert.accounts.scope import Scope
-from skillcert.applications.models import Application, Status
+from skillcert.applications.models import Status
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.credit import listing_in_force_q
 from skillcert.organizations.models import (
@@ -29,8 +33,17 @@ from skillcert.organizations.models import (
     OrgStatus,
 )
 from skillcert.personnel.models import PersonRole, PersonRoleStatus, RoleKind
-from skillcert.plans.models import EvaluationPlan, PlanStatus
+from skillcert.plans.models import EvaluationPlan, PlanKind, PlanStatus
 from skillcert.regions.models import Region
+from skillcert.reporting.models import (
+    APPLICATION_STATUS_COLUMNS,
+    COUNTER_COLUMNS,
+    Figures,
+    Grain,
+    RefreshRun,
+    StatisticsReport,
+)
+from skillcert.scoring.models import Route
 from skillcert.supervision.models import (
     Complaint,
     ComplaintStatus,
@@ -40,6 +53,10 @@ from skillcert.supervision.models import (
     Visit,
     VisitStatus,
 )
+
+# 三级/高级工 and above (levels 3, 2, 1) are high-skill talent (高技能人才).
+HIGH_SKILL_MAX_LEVEL = 3
+ROUTE_LABELS = {**dict(Route.choices), "": "未关联成绩（历史导入）"}
 
 
 @dataclass(frozen=True)
@@ -56,20 +73,17 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    summable: bool = True  # False when the last column is not a count (e.g. mixed figures)
 
     @property
     def total(self) -> int:
+        if not self.summable:
+            return 0
         return sum(r[-1] for r in self.rows if isinstance(r[-1], int))
 
 
-TIER_OF_STATUS = {
-    Status.ORG_REVIEW: "org",
-    Status.ORG_PASSED: "city",
-    Status.CITY_REVIEW: "city",
-    Status.CITY_PASSED: "province",
-    Status.PROVINCE_REVIEW: "province",
-}
-TIER_LABELS = {"org": "初审", "city": "复审", "province": "终审", "": "不在审核中"}
+def rate(passed: int, sat: int) -> str:
+    return f"{passed * 100 / sat:.1f}%" if sat else "—"
 
 
 def _region_q(scope: Scope, filters: Filters, lookup: str) -> Q:
@@ -209,68 +223,6 @@ def plans_by_status(scope: Scope, filters: Filters) -> Table:
     )
 
 
-def _applications(scope: Scope, filters: Filters) -> QuerySet[Application]:
-    return Application.objects.filter(
-        _region_q(scope, filters, "plan__organization__region__code"),
-        _kind_q(filters, "plan__organization__kind"),
-        _period_q(filters, "submitted_at__date"),
-    ).exclude(status=Status.DRAFT)
-
-
-def applications_by_status(scope: Scope, filters: Filters) -> Table:
-    rows = _applications(scope, filters).values("status").annotate(n=Count("id")).order_by("status")
-    return Table(
-        "apps_status",
-        "申报 · 按状态",
-        ["状态", "申报数"],
-        _labelled(rows, "status", dict(Status.choices)),
-    )
-
-
-def applications_by_tier(scope: Scope, filters: Filters) -> Table:
-    tier = Case(
-        *(When(status=s, then=Value(t)) for s, t in TIER_OF_STATUS.items()),
-        default=Value(""),
-        output_field=CharField(),
-    )
-    rows = (
-        _applications(scope, filters)
-        .annotate(tier=tier)
-        .values("tier")
-        .annotate(n=Count("id"))
-        .order_by("tier")
-    )
-    return Table(
-        "apps_tier",
-        "申报 · 按审核层级",
-        ["审核层级", "申报数"],
-        _labelled(rows, "tier", TIER_LABELS),
-    )
-
-
-def applications_by_level(scope: Scope, filters: Filters) -> Table:
-    rows = _applications(scope, filters).values("level").annotate(n=Count("id")).order_by("-level")
-    return Table(
-        "apps_level", "申报 · 按等级", ["等级", "申报数"], _labelled(rows, "level", LEVEL_NAMES)
-    )
-
-
-def applications_by_month(scope: Scope, filters: Filters) -> Table:
-    rows = (
-        _applications(scope, filters)
-        .annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
-    )
-    return Table(
-        "apps_month",
-        "申报 · 按月趋势",
-        ["月份", "申报数"],
-        _labelled(rows, "month", lambda m: m.strftime("%Y-%m") if m else "未提交"),
-    )
-
-
 def personnel_by_role(scope: Scope, filters: Filters) -> Table:
     rows = (
         PersonRole.objects.filter(
@@ -285,6 +237,32 @@ def personnel_by_role(scope: Scope, filters: Filters) -> Table:
         "考评人员 · 按角色（有效）",
         ["角色", "人数"],
         _labelled(rows, "role", dict(RoleKind.choices)),
+    )
+
+
+def supervision_coverage(scope: Scope, filters: Filters) -> Table:
+    """Plans (by the start of their application window) with at least one supervision visit:
+    social assessment is supervised at every sitting (逢考必督), enterprise self-evaluation by
+    random draw, so the two rates are read separately."""
+    rows = (
+        _plans(scope, filters)
+        .exclude(status=PlanStatus.DRAFT)
+        .values("kind")
+        .annotate(
+            n=Count("pk", distinct=True),
+            visited=Count("pk", filter=Q(supervision_visits__isnull=False), distinct=True),
+        )
+        .order_by("kind")
+    )
+    labels = dict(PlanKind.choices)
+    return Table(
+        "supervision_coverage",
+        "质量督导 · 覆盖率（已开放报名的计划）",
+        ["评价类型", "已督导计划", "覆盖率", "计划数"],
+        [
+            [labels.get(r["kind"], r["kind"]), r["visited"], rate(r["visited"], r["n"]), r["n"]]
+            for r in rows
+        ],
     )
 
 
@@ -347,164 +325,364 @@ def complaints_by_status(scope: Scope, filters: Filters) -> Table:
     )
 
 
-def _optional_model(app_label: str, name: str) -> Any:
-    """The model, or None while its app has not landed (scoring and certificates were built
-    alongside this app)."""
-    if not apps.is_installed(f"skillcert.{app_label}"):
-        return None
-    try:
-        return apps.get_model(app_label, name)
-    except LookupError:
-        return None
+# --- figures from the summary -----------------------------------------------------------------
 
 
-def results_by_level(scope: Scope, filters: Filters) -> Table | None:
-    """Published and registered results per level: candidates assessed, passed, pass rate."""
-    model = _optional_model("scoring", "Result")
-    if model is None:
-        return None
-    rows = (
-        model.objects.filter(
-            _region_q(scope, filters, "organization__region__code"),
-            _kind_q(filters, "organization__kind"),
-            _period_q(filters, "published_at__date"),
-            status__in=["published", "registered"],
-        )
-        .values("level")
-        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
-        .order_by("-level")
+def _first_of_next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def grain_q(date_from: dt.date | None, date_to: dt.date | None) -> Q:
+    """The summary rows that add up to the period exactly once: month rows for the whole
+    months inside it, day rows for the partial months at its edges."""
+    if date_from is None and date_to is None:
+        return Q(grain=Grain.MONTH)
+    whole_from = None
+    if date_from is not None:
+        whole_from = date_from if date_from.day == 1 else _first_of_next_month(date_from)
+    whole_until = None  # exclusive
+    if date_to is not None:
+        after = date_to + dt.timedelta(days=1)
+        whole_until = after if after.day == 1 else after.replace(day=1)
+    if whole_from is not None and whole_until is not None and whole_from >= whole_until:
+        return Q(grain=Grain.DAY) & _period_q(Filters(date_from=date_from, date_to=date_to), "day")
+    months = Q(grain=Grain.MONTH)
+    days = Q(pk__in=[])
+    if whole_from is not None:
+        months &= Q(day__gte=whole_from)
+        if date_from is not None and date_from < whole_from:
+            days |= Q(grain=Grain.DAY, day__gte=date_from, day__lt=whole_from)
+    if whole_until is not None:
+        months &= Q(day__lt=whole_until)
+        if date_to is not None and whole_until <= date_to:
+            days |= Q(grain=Grain.DAY, day__gte=whole_until, day__lte=date_to)
+    return months | days
+
+
+def _figures(scope: Scope, filters: Filters) -> QuerySet[Figures]:
+    return Figures.objects.filter(
+        _region_q(scope, filters, "region_code"),
+        _kind_q(filters, "org_kind"),
+        grain_q(filters.date_from, filters.date_to),
     )
+
+
+def _sums(*columns: str) -> dict[str, Sum]:
+    """Aggregates named `n_<counter>` (a name may not shadow the column it sums); `_counts`
+    gives the rows back with the counters' own names. Each table sums only what it shows."""
+    return {f"n_{c}": Sum(c, default=0) for c in columns}
+
+
+SUMS = _sums(*COUNTER_COLUMNS)
+SHOWN = ("applications", "sat", "passed", "valid")
+
+
+def _counts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k.removeprefix("n_"): v for k, v in row.items()} for row in rows]
+
+
+def figures_totals(scope: Scope, filters: Filters) -> dict[str, int]:
+    """Every counter summed over the officer's area and the filters, plus `high_skill`: the
+    valid certificates at 三级/高级工 and above."""
+    totals = _figures(scope, filters).aggregate(
+        **SUMS, n_high_skill=Sum("valid", filter=Q(level__lte=HIGH_SKILL_MAX_LEVEL), default=0)
+    )
+    return _counts([totals])[0]
+
+
+def headline(totals: dict[str, int]) -> Table:
+    high = totals["high_skill"]
     return Table(
-        "results",
-        "认定成绩 · 按等级（已发布）",
-        ["等级", "合格人数", "合格率", "参评人数"],
+        "headline",
+        "主要指标",
+        ["指标", "数值"],
+        [
+            ["申报人次（已提交）", totals["applications"]],
+            ["审核通过", totals["approved"]],
+            ["参评人次（成绩已发布）", totals["sat"]],
+            ["合格人次", totals["passed"]],
+            ["合格率", rate(totals["passed"], totals["sat"])],
+            ["发放证书（首次发证）", totals["issued"]],
+            ["有效证书", totals["valid"]],
+            ["高技能人才（高级工及以上）有效证书", high],
+            ["高技能人才占比", rate(high, totals["valid"])],
+            ["撤销证书", totals["revoked"]],
+        ],
+        summable=False,
+    )
+
+
+def applications_by_status(totals: dict[str, int]) -> Table:
+    labels = dict(Status.choices)
+    return Table(
+        "apps_status",
+        "申报 · 按状态",
+        ["状态", "申报数"],
+        [[labels[s], totals[s]] for s in APPLICATION_STATUS_COLUMNS if totals[s]],
+    )
+
+
+TIER_COLUMNS = {
+    "初审": ("org_review",),
+    "复审": ("org_passed", "city_review"),
+    "终审": ("city_passed", "province_review"),
+    "不在审核中": ("approved", "rejected", "returned", "withdrawn"),
+}
+
+
+def applications_by_tier(totals: dict[str, int]) -> Table:
+    rows = [[tier, sum(totals[c] for c in columns)] for tier, columns in TIER_COLUMNS.items()]
+    return Table(
+        "apps_tier", "申报 · 按审核层级", ["审核层级", "申报数"], [r for r in rows if r[1]]
+    )
+
+
+def per_level(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
+    sums = _sums("applications", "approved", "sat", "passed", "valid")
+    return _counts(_figures(scope, filters).values("level").annotate(**sums).order_by("-level"))
+
+
+def by_level(rows: list[dict[str, Any]]) -> Table:
+    return Table(
+        "levels",
+        "按等级：申报、合格与证书",
+        ["等级", "申报", "审核通过", "参评", "合格", "合格率", "有效证书"],
         [
             [
                 LEVEL_NAMES.get(r["level"], r["level"]),
+                r["applications"],
+                r["approved"],
+                r["sat"],
                 r["passed"],
-                f"{r['passed'] * 100 / r['n']:.1f}%" if r["n"] else "—",
-                r["n"],
+                rate(r["passed"], r["sat"]),
+                r["valid"],
             ]
             for r in rows
         ],
     )
 
 
-def results_by_route(scope: Scope, filters: Filters) -> Table | None:
-    model = _optional_model("scoring", "Result")
-    if model is None:
-        return None
-    labels = dict(model._meta.get_field("route").choices or [])
-    rows = (
-        model.objects.filter(
-            _region_q(scope, filters, "organization__region__code"),
-            _kind_q(filters, "organization__kind"),
-            _period_q(filters, "published_at__date"),
-            status__in=["published", "registered"],
-        )
-        .values("route")
-        .annotate(n=Count("pk", filter=Q(passed=True)))
-        .order_by("route")
-    )
+def high_skill_share(totals: dict[str, int]) -> Table:
+    high, valid = totals["high_skill"], totals["valid"]
     return Table(
-        "results_route",
-        "合格人数 · 按评价途径",
-        ["评价途径", "合格人数"],
-        _labelled(rows, "route", labels),
+        "high_skill",
+        f"高技能人才占比（有效证书）：{rate(high, valid)}",
+        ["类别", "有效证书"],
+        [["高级工及以上（三级至一级）", high], ["中级工及以下（五级、四级）", valid - high]]
+        if valid
+        else [],
     )
 
 
-def _certificates(scope: Scope, filters: Filters) -> Any:
-    model = _optional_model("certificates", "Certificate")
-    if model is None:
-        return None
-    return model.objects.filter(
-        _region_q(scope, filters, "organization__region__code"),
-        _kind_q(filters, "organization__kind"),
-        _period_q(filters, "issue_date"),
-        status="valid",
-    )
-
-
-def certificates_by_level(scope: Scope, filters: Filters) -> Table | None:
-    """Valid certificates per level, and the high-skill share (三级/高级工 and above)."""
-    rows_qs = _certificates(scope, filters)
-    if rows_qs is None:
-        return None
-    rows = list(rows_qs.values("level").annotate(n=Count("pk")).order_by("-level"))
-    total = sum(r["n"] for r in rows)
-    high = sum(r["n"] for r in rows if r["level"] <= 3)
-    table = Table(
-        "certificates",
-        "职业技能等级证书 · 按等级（有效）",
-        ["等级", "证书数"],
-        _labelled(rows, "level", LEVEL_NAMES),
-    )
-    if total:
-        table.title += f"；高技能人才（高级工及以上）占比 {high * 100 / total:.1f}%"
-    return table
-
-
-def certificates_by_occupation(scope: Scope, filters: Filters) -> Table | None:
-    rows_qs = _certificates(scope, filters)
-    if rows_qs is None:
-        return None
-    rows = (
-        rows_qs.values("occupation__code", "occupation_name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "occupation__code")[:50]
-    )
+def pass_rates(rows: list[dict[str, Any]]) -> Table:
     return Table(
-        "certificates_occupation",
-        "职业技能等级证书 · 按职业（前50）",
-        ["职业编码", "职业", "证书数"],
-        [[r["occupation__code"], r["occupation_name"], r["n"]] for r in rows],
+        "pass_rates",
+        "合格率 · 按等级",
+        ["等级", "合格率", "合格", "参评"],
+        [
+            [
+                LEVEL_NAMES.get(r["level"], r["level"]),
+                rate(r["passed"], r["sat"]),
+                r["passed"],
+                r["sat"],
+            ]
+            for r in rows
+            if r["sat"]
+        ],
     )
 
 
-def certificates_by_month(scope: Scope, filters: Filters) -> Table | None:
-    rows_qs = _certificates(scope, filters)
-    if rows_qs is None:
-        return None
-    rows = (
-        rows_qs.annotate(month=TruncMonth("issue_date"))
+def by_month(scope: Scope, filters: Filters) -> Table:
+    rows = _counts(
+        _figures(scope, filters)
+        .annotate(month=TruncMonth("day"))
         .values("month")
-        .annotate(n=Count("pk"))
+        .annotate(**_sums("applications", "approved", "sat", "passed", "issued"))
         .order_by("month")
     )
     return Table(
-        "certificates_month",
-        "职业技能等级证书 · 按月趋势",
-        ["月份", "证书数"],
-        _labelled(rows, "month", lambda m: m.strftime("%Y-%m")),
+        "months",
+        "按月趋势",
+        ["月份", "申报", "审核通过", "参评", "合格", "合格率", "发证"],
+        [
+            [
+                r["month"].strftime("%Y-%m"),
+                r["applications"],
+                r["approved"],
+                r["sat"],
+                r["passed"],
+                rate(r["passed"], r["sat"]),
+                r["issued"],
+            ]
+            for r in rows
+        ],
+    )
+
+
+def _area_digits(scope: Scope, filters: Filters) -> int:
+    """How many code digits the region table groups by: provinces for the whole country,
+    cities inside a province, counties inside a city."""
+    areas = [filters.region] if filters.region else sorted(scope.region_prefixes)
+    if not areas or (scope.is_platform and not filters.region):
+        return 2
+    return min(6, min(len(a) for a in areas) + 2)
+
+
+def by_region(scope: Scope, filters: Filters) -> Table:
+    digits = _area_digits(scope, filters)
+    rows = _counts(
+        _figures(scope, filters)
+        .annotate(area=Substr("region_code", 1, digits))
+        .values("area")
+        .annotate(**_sums(*SHOWN))
+        .order_by("area")
+    )
+    codes = [r["area"].ljust(6, "0") for r in rows]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return Table(
+        "regions",
+        {2: "按省份", 4: "按地市", 6: "按区县"}[digits],
+        ["地区", "申报", "参评", "合格", "合格率", "有效证书"],
+        [
+            [
+                names.get(code, code),
+                r["applications"],
+                r["sat"],
+                r["passed"],
+                rate(r["passed"], r["sat"]),
+                r["valid"],
+            ]
+            for code, r in zip(codes, rows, strict=True)
+        ],
+    )
+
+
+def _by_dimension(
+    scope: Scope, filters: Filters, column: str, labels: dict[str, str]
+) -> list[list[Any]]:
+    rows = _counts(
+        _figures(scope, filters).values(column).annotate(**_sums(*SHOWN)).order_by(column)
+    )
+    return [
+        [
+            labels.get(r[column], r[column]),
+            r["applications"],
+            r["sat"],
+            r["passed"],
+            rate(r["passed"], r["sat"]),
+            r["valid"],
+        ]
+        for r in rows
+    ]
+
+
+def by_route(scope: Scope, filters: Filters) -> Table:
+    return Table(
+        "routes",
+        "按评价途径（社会化考试、企业自主评价、技能竞赛、直评）",
+        ["评价途径", "申报", "参评", "合格", "合格率", "有效证书"],
+        _by_dimension(scope, filters, "route", ROUTE_LABELS),
+    )
+
+
+def by_org_kind(scope: Scope, filters: Filters) -> Table:
+    return Table(
+        "org_kinds",
+        "按评价机构类型",
+        ["机构类型", "申报", "参评", "合格", "合格率", "有效证书"],
+        _by_dimension(scope, filters, "org_kind", dict(OrgKind.choices)),
+    )
+
+
+def by_occupation(scope: Scope, filters: Filters) -> Table:
+    rows = _counts(
+        _figures(scope, filters)
+        .values("occupation__code", "occupation__name")
+        .annotate(**_sums("applications", "passed", "valid"))
+        .order_by("-n_valid", "-n_applications", "occupation__code")[:50]
+    )
+    return Table(
+        "occupations",
+        "按职业（有效证书前50）",
+        ["职业编码", "职业", "申报", "合格", "有效证书"],
+        [
+            [
+                r["occupation__code"],
+                r["occupation__name"],
+                r["applications"],
+                r["passed"],
+                r["valid"],
+            ]
+            for r in rows
+        ],
     )
 
 
 def dashboard(scope: Scope, filters: Filters, *, today: dt.date) -> list[Table]:
     """Every table of the statistics page, in reading order."""
-    tables = [
+    totals = figures_totals(scope, filters)
+    levels = per_level(scope, filters)
+    return [
+        headline(totals),
+        by_month(scope, filters),
+        by_level(levels),
+        high_skill_share(totals),
+        pass_rates(levels),
+        by_region(scope, filters),
+        by_route(scope, filters),
+        by_org_kind(scope, filters),
+        by_occupation(scope, filters),
+        applications_by_status(totals),
+        applications_by_tier(totals),
         orgs_by_kind(scope, filters),
         orgs_by_city(scope, filters),
         orgs_by_status(scope, filters),
         credit_listings(scope, filters, today),
         scope_coverage(scope, filters),
         plans_by_status(scope, filters),
-        applications_by_status(scope, filters),
-        applications_by_tier(scope, filters),
-        applications_by_level(scope, filters),
-        applications_by_month(scope, filters),
         personnel_by_role(scope, filters),
+        supervision_coverage(scope, filters),
         supervision_visits(scope, filters),
         supervision_findings(scope, filters),
         complaints_by_status(scope, filters),
     ]
-    for optional in (
-        results_by_level(scope, filters),
-        results_by_route(scope, filters),
-        certificates_by_level(scope, filters),
-        certificates_by_occupation(scope, filters),
-        certificates_by_month(scope, filters),
-    ):
-        if optional is not None:
-            tables.append(optional)
-    return tables
+
+
+def reports_visible(*, scope: Scope) -> QuerySet[StatisticsReport]:
+    """Officers see the reports of regions inside their area: a city officer the city's, a
+    province officer the province's and its cities'."""
+    if not scope.is_officer:
+        return StatisticsReport.objects.none()
+    return StatisticsReport.objects.filter(scope.code_prefix_q("region__code"))
+
+
+def last_refresh() -> RefreshRun | None:
+    """The latest finished refresh of the summary: its start is the next run's watermark and
+    its end is the "updated at" the pages show."""
+    return RefreshRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first()
+
+
+def report_regions(*, within: str = "") -> list[Region]:
+    """The provinces and cities that have evaluation organisations (inside `within`, a code
+    prefix): each gets its own report, so a city officer downloads the city's figures and a
+    province officer the province's and every city's."""
+    codes = set()
+    counties = (
+        EvaluationOrg.objects.filter(region__code__startswith=within)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )
+    for county in counties:
+        codes.update({f"{county[:2]}0000", f"{county[:4]}00"})
+    return list(Region.objects.filter(code__in=sorted(codes)).order_by("code"))
+
+
+def report_regions_for(*, scope: Scope) -> list[Region]:
+    """The reports an officer may generate: their own area and, for a province officer, every
+    city in it that has organisations."""
+    if scope.is_platform:
+        return report_regions()
+    regions: list[Region] = []
+    for prefix in sorted(scope.region_prefixes):
+        regions.extend(report_regions(within=prefix))
+    return [r for r in regions if r.prefix.startswith(tuple(scope.region_prefixes))]

@@ -1,27 +1,44 @@
-"""The statistics page for province and city officers: filters, one table per figure with a
-bar per row, and the Excel export of one table or all of them."""
+"""The statistics pages for province and city officers: the dashboard (filters, charts, each
+with its table and Excel export), the monthly and yearly reports to download, and the buttons
+that queue a summary refresh or a report."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from skillcert.accounts.scope import scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.organizations.models import OrgKind
+from skillcert.reporting.charts import chart_for
 from skillcert.reporting.filters import filters_from
-from skillcert.reporting.selectors import Filters, dashboard
+from skillcert.reporting.models import ReportKind
+from skillcert.reporting.selectors import (
+    Filters,
+    dashboard,
+    last_refresh,
+    report_regions_for,
+    reports_visible,
+)
+from skillcert.reporting.services import previous_period, report_period
+from skillcert.reporting.tasks import statistics_refresh_run, statistics_report_run
+
+
+def _officer(request: HttpRequest) -> Scope:
+    scope = scope_for(request.user)
+    if not scope.is_officer:
+        raise Http404
+    return scope
 
 
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = _officer(request)
     status = 200
     try:
         filters = filters_from(request.GET, scope)
@@ -44,10 +61,79 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/statistics.html",
         {
-            "tables": tables,
+            "sections": [(t, chart_for(t)) for t in tables],
             "filters": filters,
             "kinds": OrgKind.choices,
             "query": request.GET.urlencode(),
+            "refreshed": last_refresh(),
+            "may_refresh": scope.is_province_officer,
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def refresh(request: HttpRequest) -> HttpResponse:
+    """Queue a refresh of the summary now (it also runs on a schedule)."""
+    scope = _officer(request)
+    if not scope.is_province_officer:
+        raise Http404
+    statistics_refresh_run.enqueue(user_id=request.user.pk)
+    messages.success(request, "已提交统计数据更新，稍后刷新页面即可看到最新数据")
+    return redirect("reporting:statistics")
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    scope = _officer(request)
+    rows = reports_visible(scope=scope).select_related("region")
+    return render(
+        request,
+        "reporting/reports.html",
+        {
+            "reports": rows[:200],
+            "kinds": ReportKind.choices,
+            "default_period": previous_period(kind=ReportKind.MONTHLY, today=timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest) -> HttpResponse:
+    scope = _officer(request)
+    kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
+    try:
+        first, _ = report_period(kind=kind, period=period)
+        if first > timezone.localdate():
+            raise DomainError("reporting.period_future", "统计期尚未开始，不能生成报表")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("reporting:reports")
+    regions = report_regions_for(scope=scope)
+    if not regions:
+        messages.error(request, "您的管辖范围内尚无评价机构，无需生成报表")
+        return redirect("reporting:reports")
+    statistics_report_run.enqueue(
+        kind=kind, period=period, region_codes=[r.code for r in regions], user_id=request.user.pk
+    )
+    messages.success(
+        request,
+        f"已提交生成 {period} {ReportKind(kind).label}（{len(regions)} 个地区），完成后在下方列出",
+    )
+    return redirect("reporting:reports")
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
+    scope = _officer(request)
+    report = get_object_in_scope(reports_visible(scope=scope), pk=pk)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    name = f"{report.region.name}-{report.period}-{report.get_kind_display()}.{fmt}"
+    response = FileResponse(stored.open("rb"), as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

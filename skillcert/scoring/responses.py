@@ -7,13 +7,12 @@ paper is rejected whole, naming the first problem: nothing is scored from half a
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 import numpy as np
 
 from skillcert.common.errors import DomainError
+from skillcert.common.untrusted_files import csv_rows
 from skillcert.scoring.objective import parse_choice
 
 
@@ -26,7 +25,7 @@ class ResponseBatch:
 def read_responses(
     text: str, *, form: str, item_count: int, known_candidates: frozenset[str] | None = None
 ) -> ResponseBatch:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_rows(text.lstrip("\ufeff"), what="作答文件")
     header = next(reader, None)
     expected = ["candidate_id", "form", *[str(i) for i in range(1, item_count + 1)]]
     if header is None:
@@ -57,22 +56,23 @@ def read_responses(
                 field=f"row {line}",
             )
         candidate, row_form = row[0].strip(), row[1].strip()
+        shown = candidate[:40]  # quoted back in messages: a pasted blob stays out of them
         if row_form != form:
             raise DomainError(
                 "responses.wrong_form",
-                f"第{line}行为 {row_form or '(空)'} 卷，本试卷为 {form} 卷",
+                f"第{line}行为 {row_form[:10] or '(空)'} 卷，本试卷为 {form} 卷",
                 field=f"row {line}",
             )
         if known_candidates is not None and candidate not in known_candidates:
             raise DomainError(
                 "responses.unknown_candidate",
-                f"第{line}行的考生 {candidate} 不在本批次考生名单中",
+                f"第{line}行的考生 {shown} 不在本批次考生名单中",
                 field=f"row {line}",
             )
         if candidate in seen:
             raise DomainError(
                 "responses.duplicate_candidate",
-                f"第{line}行的考生 {candidate} 重复",
+                f"第{line}行的考生 {shown} 重复",
                 field=f"row {line}",
             )
         seen.add(candidate)
@@ -80,7 +80,9 @@ def read_responses(
             rows.append([parse_choice(cell) for cell in row[2:]])
         except ValueError as exc:
             raise DomainError(
-                "responses.bad_answer", f"第{line}行有无法识别的作答“{exc}”", field=f"row {line}"
+                "responses.bad_answer",
+                f"第{line}行有无法识别的作答“{str(exc)[:20]}”",
+                field=f"row {line}",
             ) from None
         ids.append(candidate)
     if not ids:

@@ -25,12 +25,17 @@ from skillcert.scoring.models import (
     EnterpriseScheme,
     ItemAnalysis,
     Mark,
+    PanelMark,
+    PartState,
+    PracticalSheet,
     Recheck,
     RecheckPolicy,
+    RecheckStatus,
     Result,
     ResultBatch,
     ResultStatus,
     Script,
+    ScriptStatus,
     StandardScoring,
 )
 
@@ -210,7 +215,7 @@ def result_public_query(*, name: str, id_number: str, ticket_no: str) -> Result 
             application__candidate__id_number_digest=pii_digest(id_number),
             status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
         )
-        .select_related("occupation", "organization")
+        .select_related("occupation", "organization", "application__candidate")
         .first()
     )
 
@@ -228,6 +233,21 @@ def marks_for_marker(*, person: Person, pending_only: bool = True) -> QuerySet[M
     if pending_only:
         rows = rows.filter(score__isnull=True)
     return rows.order_by("script__blind_code", "round")
+
+
+def scripts_to_arbitrate(*, person: Person) -> QuerySet[Script]:
+    """Scripts awaiting arbitration in the batches where `person` is a chief marker, except
+    those they marked themselves (another chief arbitrates those)."""
+    return (
+        Script.objects.filter(
+            status=ScriptStatus.NEEDS_ARBITRATION,
+            result__batch__staff__person=person,
+            result__batch__staff__duty=Duty.CHIEF_MARKER,
+        )
+        .exclude(marks__marker=person)
+        .distinct()
+        .order_by("blind_code")
+    )
 
 
 @dataclass(frozen=True)
@@ -320,3 +340,119 @@ def recheck_open(result: Result, *, today: dt.date | None = None) -> bool:
         and result.recheck_closes_on is not None
         and today <= result.recheck_closes_on
     )
+
+
+# --- batch pages and API ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchCounts:
+    results: int
+    by_status: dict[str, int]  # ResultStatus value -> count
+    passed: int
+    pending: int  # results with a part still to score
+    rechecks_open: int
+
+
+def batch_counts(*, batch: ResultBatch) -> BatchCounts:
+    rows = Result.objects.filter(batch=batch)
+    totals = rows.aggregate(
+        n=Count("id"),
+        passed=Count("id", filter=Q(passed=True)),
+        pending=Count(
+            "id",
+            filter=Q(theory_state=PartState.PENDING)
+            | Q(practical_state=PartState.PENDING)
+            | Q(panel_state=PartState.PENDING),
+        ),
+    )
+    by_status = dict.fromkeys(ResultStatus.values, 0)
+    for row in rows.values("status").annotate(n=Count("id")).order_by():
+        by_status[row["status"]] = row["n"]
+    open_rechecks = Recheck.objects.filter(
+        result__batch=batch, status=RecheckStatus.REQUESTED
+    ).count()
+    return BatchCounts(totals["n"], by_status, totals["passed"], totals["pending"], open_rechecks)
+
+
+def districts_unpublished(*, batch: ResultBatch) -> list[str]:
+    """Districts whose results are submitted but not yet published ('' = no district)."""
+    return sorted(
+        set(
+            Result.objects.filter(batch=batch, status=ResultStatus.SUBMITTED)
+            .values_list("district", flat=True)
+            .distinct()
+        )
+    )
+
+
+def batch_rechecks(*, batch: ResultBatch) -> QuerySet[Recheck]:
+    """The batch's re-checks, open ones first."""
+    return (
+        Recheck.objects.filter(result__batch=batch)
+        .select_related("result__application__candidate", "handled_by")
+        .order_by("-status", "requested_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class WorkBatch:
+    batch: ResultBatch
+    is_entry_account: bool
+    duties: list[str]  # Duty values the user holds in the batch
+
+
+def work_of_user(*, user: Any) -> list[WorkBatch]:
+    """The batches a user enters results for or marks, examines or reviews in (newest first)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    duties: dict[int, list[str]] = {}
+    for batch_id, duty in (
+        BatchStaff.objects.filter(person__user_id=user.pk)
+        .order_by("batch_id", "duty")
+        .values_list("batch_id", "duty")
+    ):
+        duties.setdefault(batch_id, []).append(duty)
+    batches = (
+        ResultBatch.objects.filter(Q(entry_account_id=user.pk) | Q(pk__in=list(duties)))
+        .select_related("plan", "organization")
+        .order_by("-pk")[:200]
+    )
+    return [WorkBatch(b, b.entry_account_id == user.pk, duties.get(b.pk, [])) for b in batches]
+
+
+def practical_queue(*, batch: ResultBatch, person: Person) -> list[tuple[Result, Any]]:
+    """Results an examiner scores in the batch, with the total of their own sheet (None
+    before they submit). Candidates are shown by candidate id only."""
+    mine = dict(
+        PracticalSheet.objects.filter(result__batch=batch, examiner=person).values_list(
+            "result_id", "total"
+        )
+    )
+    rows = (
+        Result.objects.filter(
+            batch=batch, practical_state__in=[PartState.PENDING, PartState.SCORED]
+        )
+        .select_related("occupation")
+        .order_by("candidate_ref")
+    )
+    return [(r, mine.get(r.pk)) for r in rows[:1000]]
+
+
+def panel_queue(*, batch: ResultBatch, person: Person) -> list[tuple[Result, Any]]:
+    """Level 2 and 1 results a panel member reviews, with their own mark (None before)."""
+    mine = dict(
+        PanelMark.objects.filter(result__batch=batch, member=person).values_list(
+            "result_id", "score"
+        )
+    )
+    rows = (
+        Result.objects.filter(
+            batch=batch,
+            level__in=[1, 2],
+            panel_state__in=[PartState.PENDING, PartState.SCORED],
+        )
+        .select_related("occupation")
+        .order_by("candidate_ref")
+    )
+    return [(r, mine.get(r.pk)) for r in rows[:1000]]

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.throttle import throttle
-from skillcert.scoring import selectors, services
-from skillcert.scoring.models import Mark, Result
+from skillcert.scoring import charts, selectors, services
+from skillcert.scoring.models import BatchStatus, Mark, Result
 
 
 def _staff_scope(request: HttpRequest) -> Any:
@@ -58,6 +59,13 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
     if request.GET.get("export") == "xlsx":
+        # Candidates' names with their scores: every export is on the record.
+        audit_record(
+            actor=request.user,
+            action="result.export",
+            obj=batch,
+            changes={"q": [None, q], "count": [None, results.count()]},
+        )
         return xlsx_response(
             f"成绩_{batch.plan.code}.xlsx",
             [
@@ -90,6 +98,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for r in results
             ],
         )
+    districts = selectors.districts_unpublished(batch=batch)
+    is_org = scope.is_platform or batch.organization_id in scope.organization_ids
     return render(
         request,
         "scoring/batch_detail.html",
@@ -100,6 +110,15 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": selectors.script_progress(batch=batch),
             "workload": selectors.marker_workload(batch=batch),
             "publications": batch.publications.all(),
+            "counts": selectors.batch_counts(batch=batch),
+            "districts": districts,
+            "can_publish": bool(districts)
+            and (scope.is_officer or is_org)
+            and batch.status in (BatchStatus.SUBMITTED, BatchStatus.PUBLISHED),
+            "rechecks": selectors.batch_rechecks(batch=batch)[:500],
+            "is_officer": scope.is_officer,
+            "is_org": is_org,
+            "is_entry_account": batch.entry_account_id == request.user.pk,
         },
     )
 
@@ -107,22 +126,37 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def marking(request: HttpRequest) -> HttpResponse:
-    """The marker's queue: blind code, item number and maximum only."""
+    """The marker's queue: blind code, item number and maximum only. A chief marker also
+    arbitrates the scripts whose marks stayed too far apart (blind code and marks only)."""
     person = selectors.person_of_user(request.user)
     if person is None:
         raise Http404
     error = None
     if request.method == "POST":
-        mark = get_object_in_scope(
-            Mark.objects.filter(marker=person, score__isnull=True), pk=request.POST.get("mark")
-        )
         try:
-            services.mark_submit(mark=mark, score=request.POST.get("score"), actor=request.user)
+            if "script" in request.POST:
+                script = get_object_in_scope(
+                    selectors.scripts_to_arbitrate(person=person), pk=request.POST.get("script")
+                )
+                services.script_arbitrate(
+                    script=script, score=request.POST.get("score"), actor=request.user
+                )
+            else:
+                mark = get_object_in_scope(
+                    Mark.objects.filter(marker=person, score__isnull=True),
+                    pk=request.POST.get("mark"),
+                )
+                services.mark_submit(mark=mark, score=request.POST.get("score"), actor=request.user)
             return redirect("scoring:marking")
         except DomainError as exc:
             error = exc.message
     marks = selectors.marks_for_marker(person=person)[:200]
-    return render(request, "scoring/marking.html", {"marks": marks, "error": error})
+    arbitration = selectors.scripts_to_arbitrate(person=person).prefetch_related("marks")[:200]
+    return render(
+        request,
+        "scoring/marking.html",
+        {"marks": marks, "arbitration": arbitration, "error": error},
+    )
 
 
 @login_required
@@ -134,27 +168,33 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reliability, the score distribution and the item table, each chart with its table;
+    `?export=xlsx` exports the item table, `?export=distribution` the distribution."""
     scope = _staff_scope(request)
     analysis = get_object_in_scope(selectors.analyses_visible(scope=scope), pk=pk)
-    if request.GET.get("export") == "xlsx":
+    export = request.GET.get("export")
+    if export == "xlsx":
         return xlsx_response(
-            f"试题分析_{analysis.paper.code}.xlsx",
-            ["试题", "难度", "点二列区分度", "高低分组区分度", "选项分布", "标记"],
-            [
-                [
-                    i["item_id"],
-                    i["facility"],
-                    i["point_biserial"],
-                    i["upper_lower"],
-                    " ".join(f"{k}:{v}" for k, v in i["option_counts"].items()),
-                    ",".join(i["flags"]),
-                ]
-                for i in analysis.items
-            ],
+            f"试题分析_{analysis.paper.code}.xlsx", charts.ITEM_HEADERS, charts.item_rows(analysis)
         )
-    peak = max(analysis.distribution.values() or [1]) or 1
-    bars = [(k, v, v * 100 // peak) for k, v in analysis.distribution.items()]
-    return render(request, "scoring/analysis_detail.html", {"a": analysis, "bars": bars})
+    if export == "distribution":
+        return xlsx_response(
+            f"分数分布_{analysis.paper.code}.xlsx",
+            charts.DISTRIBUTION_HEADERS,
+            charts.distribution_rows(analysis),
+        )
+    return render(
+        request,
+        "scoring/analysis_detail.html",
+        {
+            "a": analysis,
+            "distribution": charts.distribution_rows(analysis),
+            "distribution_chart": charts.distribution_chart(analysis),
+            "items": charts.item_rows(analysis),
+            "item_headers": charts.ITEM_HEADERS,
+            "scatter_chart": charts.items_scatter_chart(analysis),
+        },
+    )
 
 
 @login_required

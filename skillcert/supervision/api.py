@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
+from skillcert.common.throttle import client_ip
 from skillcert.organizations.models import EvaluationOrg
 from skillcert.plans.selectors import plans_visible
 from skillcert.supervision import selectors, services
@@ -117,7 +118,7 @@ def complaints(request: HttpRequest, status: str = "", q: str = "") -> list[dict
 def _client_ip(group: str, request: HttpRequest) -> str:
     # the same bucket as the web form; a request without a peer address (an in-process
     # client) shares one bucket rather than failing
-    return str(request.META.get("REMOTE_ADDR", ""))
+    return client_ip(request)
 
 
 class ComplaintIn(Schema):

@@ -15,6 +15,7 @@ from skillcert.supervision.models import (
     Complaint,
     ComplaintStatus,
     CorrectiveAction,
+    Evidence,
     RegistrationHold,
     SupervisionDraw,
     Visit,
@@ -53,6 +54,14 @@ def visits_visible(*, scope: Scope) -> QuerySet[Visit]:
     if scope.is_org_staff:
         q |= scope.organization_q("org_id")
     return Visit.objects.filter(q).select_related("plan", "org", "supervisor")
+
+
+def evidence_visible(*, scope: Scope) -> QuerySet[Evidence]:
+    """Evidence files of the findings on visits the user may see (the officers of the region,
+    the visit's supervisor, the organisation's staff)."""
+    return Evidence.objects.filter(
+        finding__visit__in=visits_visible(scope=scope).values("pk")
+    ).select_related("finding")
 
 
 def actions_visible(*, scope: Scope) -> QuerySet[CorrectiveAction]:

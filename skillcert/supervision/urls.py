@@ -10,6 +10,7 @@ urlpatterns = [
     path("draws/<int:pk>/", views.draw_detail, name="draw_detail"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/<slug:action>/", views.visit_action, name="visit_action"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("complaints/", views.complaint_list, name="complaints"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/<slug:action>/", views.complaint_action, name="complaint_action"),

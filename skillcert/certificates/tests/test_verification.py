@@ -97,6 +97,7 @@ def test_public_pages_and_documents(certificate, personas):
     client = Client()
     page = client.get(f"/v/{certificate.token}")
     assert page.status_code == 200 and "证书真实有效" in page.content.decode()
+    assert "三级/高级工" in page.content.decode()  # the level as printed on the certificate
     bad = client.get("/v/a.b.c")
     assert "证书真实有效" not in bad.content.decode()
     query = client.get(

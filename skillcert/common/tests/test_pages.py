@@ -42,9 +42,9 @@ def test_city_dashboard_counts_only_its_city(personas):
 
 
 def test_demo_is_idempotent(db, capsys):
-    call_command("demo")
+    call_command("demo", "--simulation", "none")
     counts = (User.objects.count(), EvaluationOrg.objects.count(), RoleAssignment.objects.count())
-    call_command("demo")
+    call_command("demo", "--simulation", "none")
     assert (
         User.objects.count(),
         EvaluationOrg.objects.count(),

@@ -63,7 +63,21 @@ def test_unknown_scheme_stops_django_start_up(tmp_path):
     assert "DATABASE_URL" in result.stderr
 
 
-def test_production_settings_pass_check_deploy(tmp_path):
+@pytest.mark.parametrize(
+    "files",
+    [
+        {},
+        {
+            "SKILLCERT_S3_BUCKET": "skillcert-files",
+            "SKILLCERT_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+            "SKILLCERT_S3_ACCESS_KEY": "minio",
+            "SKILLCERT_S3_SECRET_KEY": "minio-secret",
+            "SKILLCERT_S3_ADDRESSING_STYLE": "path",
+        },
+    ],
+    ids=["local-disk", "s3-bucket"],
+)
+def test_production_settings_pass_check_deploy(tmp_path, files):
     import subprocess
     import sys
 
@@ -73,6 +87,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "ALLOWED_HOSTS": "skillcert.example.cn",
         "SKILLCERT_VAR_DIR": str(tmp_path),
         "PATH": "/usr/bin:/bin",
+        **files,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,6 +1,6 @@
 import pytest
 
-from skillcert.applications.models import Status
+from skillcert.applications.models import Application, Status
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.exams.models import AdmissionTicket, Seat, SeatDraw
@@ -132,3 +132,31 @@ def test_bad_room_sizes_are_refused(sitting_setup, personas):
         )
     assert exc.value.code == "exams.room_kind"
     assert sitting_setup.sites["nj"].rooms.count() == before
+
+
+def test_candidates_needing_accommodation_are_seated_in_the_accessible_room(
+    sitting_setup, personas
+):
+    accessible = room_add(
+        site=sitting_setup.sites["nj"],
+        code="009",
+        kind="paper",
+        rows=2,
+        cols=3,
+        accessible=True,
+        location="一楼",
+        actor=personas.province,
+    )
+    needing = [a.pk for a in sitting_setup.apps_a[5:9]]
+    Application.objects.filter(pk__in=needing).update(
+        needs_accommodation=True, accommodation_note="轮椅通行"
+    )
+    slot = sitting_setup.theory["320100"]
+    for seed in (3, 4, 5):
+        seats_assign(slot=slot, seed=seed, actor=personas.province)
+        rooms = dict(
+            Seat.objects.filter(slot=slot, application_id__in=needing).values_list(
+                "application_id", "room_id"
+            )
+        )
+        assert rooms == dict.fromkeys(needing, accessible.pk)

@@ -6,9 +6,9 @@ from skillcert.personnel.models import Card, Person, PersonRole, TrainingPlan
 
 
 def test_demo_links_kaoping_and_dudao_and_is_idempotent(db):
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--simulation", "none", stdout=StringIO())
     counts = (Person.objects.count(), Card.objects.count(), TrainingPlan.objects.count())
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--simulation", "none", stdout=StringIO())
     assert (Person.objects.count(), Card.objects.count(), TrainingPlan.objects.count()) == counts
     examiner = PersonRole.objects.get(person__user__username="kaoping")
     assert (examiner.role, examiner.status) == ("examiner", "active")

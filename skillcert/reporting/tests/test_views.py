@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
@@ -42,3 +43,29 @@ def test_bad_filters_are_refused(personas, params, code):
     assert exc.value.code == code
     answer = personas.client_for(personas.city_nanjing).get("/api/v1/reporting/summary", params)
     assert answer.status_code == 400 and answer.json()["code"] == code
+
+
+def test_dashboard_draws_charts_with_their_tables_from_the_summary(personas, live):
+    from skillcert.reporting.services import figures_refresh
+
+    live.application(timezone.localdate(), "approved", level=3)
+    figures_refresh(actor="system:test")
+    page = personas.client_for(personas.province).get("/reporting/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-chart="chart-months"' in html and 'id="chart-months"' in html
+    assert "echarts.min.js" in html and "<script>" not in html  # no inline script (CSP)
+    assert "按月趋势" in html and "更新于" in html
+    export = personas.client_for(personas.province).get("/reporting/?export=xlsx&table=levels")
+    assert export.status_code == 200
+
+
+def test_province_officers_queue_a_refresh_city_officers_cannot(personas, live):
+    from skillcert.reporting.models import RefreshRun
+
+    live.application(timezone.localdate(), "org_review")
+    city = personas.client_for(personas.city_nanjing)
+    assert city.post("/reporting/refresh/").status_code == 404
+    assert not RefreshRun.objects.exists()
+    answer = personas.client_for(personas.province).post("/reporting/refresh/")
+    assert answer.status_code == 302 and RefreshRun.objects.count() == 1

@@ -25,7 +25,7 @@ from skillcert.itembank.models import (
 )
 from skillcert.occupations.models import Element, Occupation, Standard
 from skillcert.personnel.models import Person, PersonRole
-from skillcert.plans.models import EvaluationPlan, PlanOffering
+from skillcert.plans.models import EvaluationPlan, PlanKind, PlanOffering
 from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
 from skillcert.regions.models import Region
 from skillcert.scoring.models import Duty, ResultBatch
@@ -195,3 +195,24 @@ def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
         batch,
         users,
     )
+
+
+@pytest.fixture
+def enterprise(plan: EvaluationPlan, hr: Any, personas: Any) -> Any:
+    """An enterprise self-evaluation plan with 3 approved level-4 applications; clerk_a is
+    the entry account. The scheme is set with WEIGHTS and EVIDENCE by the tests."""
+    EvaluationPlan.objects.filter(pk=plan.pk).update(kind=PlanKind.ENTERPRISE, method="process")
+    plan.refresh_from_db()
+    apps = [
+        Application.objects.create(
+            plan=plan,
+            candidate=make_candidate(40 + i),
+            occupation=hr,
+            level=4,
+            status=Status.APPROVED,
+        )
+        for i in range(3)
+    ]
+    batch = batch_open(plan=plan, actor=personas.clerk_a)
+    batch_entry_account_set(batch=batch, user=personas.clerk_a, actor=personas.clerk_a)
+    return plan, apps, batch

@@ -8,15 +8,10 @@ from typing import Any
 
 import pytest
 
-from skillcert.applications.models import Application, Status
 from skillcert.common.errors import DomainError
-from skillcert.plans.models import EvaluationPlan, PlanKind
-from skillcert.plans.tests.factories import make_candidate
 from skillcert.scoring.models import EnterpriseScheme, Result, Route
 from skillcert.scoring.selectors import results_registered
 from skillcert.scoring.services import (
-    batch_entry_account_set,
-    batch_open,
     batch_publish,
     batch_register,
     batch_registration_submit,
@@ -25,33 +20,7 @@ from skillcert.scoring.services import (
     result_evaluate_enterprise,
     result_recognise,
 )
-
-WEIGHTS = {"品德": 0.2, "职业能力": 0.4, "工作业绩": 0.3, "社会贡献": 0.1}
-EVIDENCE = {
-    "品德": ["peer_review", "opinion_survey"],
-    "职业能力": ["assessment"],
-    "工作业绩": ["production_records"],
-    "社会贡献": ["self_assessment"],
-}
-
-
-@pytest.fixture
-def enterprise(plan: EvaluationPlan, hr: Any, personas: Any) -> Any:
-    EvaluationPlan.objects.filter(pk=plan.pk).update(kind=PlanKind.ENTERPRISE, method="process")
-    plan.refresh_from_db()
-    apps = [
-        Application.objects.create(
-            plan=plan,
-            candidate=make_candidate(40 + i),
-            occupation=hr,
-            level=4,
-            status=Status.APPROVED,
-        )
-        for i in range(3)
-    ]
-    batch = batch_open(plan=plan, actor=personas.clerk_a)
-    batch_entry_account_set(batch=batch, user=personas.clerk_a, actor=personas.clerk_a)
-    return plan, apps, batch
+from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS
 
 
 def test_four_dimensions_with_conduct_veto_and_routes_registered(

@@ -35,46 +35,17 @@ from skillcert.scoring.services import (
     recheck_complete,
     recheck_request,
     responses_score,
-    result_part_state_set,
     result_score_enter,
     script_arbitrate,
     scripts_create,
     staff_set,
 )
-
-PUBLISHED_ON = dt.date(2026, 3, 2)
-
-
-def _mark(world: Any, script: Script, round_: int, score: float) -> None:
-    mark = Mark.objects.get(script=script, round=round_)
-    mark_submit(mark=mark, score=score, actor=mark.marker.user)
-
-
-def _sheets(world: Any, result: Result, totals: list[float]) -> None:
-    for examiner, total in zip(world.examiners, totals, strict=True):
-        practical_sheet_submit(
-            result=result,
-            items=[
-                {"item": "1", "max": 50, "score": total / 2},
-                {"item": "2", "max": 50, "score": total / 2},
-            ],
-            actor=examiner.user,
-        )
-
-
-def _score_everything(world: Any) -> None:
-    chief = world.users["chief"]
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
-    result_part_state_set(result=world.result(4), part="theory", state="absent", actor=chief)
-    scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
-    for script in Script.objects.order_by("pk"):
-        _mark(world, script, 1, 40)
-        _mark(world, script, 2, 44)
-    for index in range(4):
-        _sheets(world, world.result(index), [70, 80, 90])
-    for member in world.panel:
-        panel_mark_submit(result=world.result(4), score=75, actor=member.user)
-    result_score_enter(result=world.result(4), part="practical", score=66, actor=chief)
+from skillcert.scoring.tests.flows import (
+    PUBLISHED_ON,
+    mark_as_assigned,
+    score_everything,
+    sheets,
+)
 
 
 def test_blind_double_marking_third_marker_and_arbitration(world: Any) -> None:
@@ -85,27 +56,27 @@ def test_blind_double_marking_third_marker_and_arbitration(world: Any) -> None:
     queue = marks_for_marker(person=world.markers[0])
     assert queue.exists() and all(m.score is None for m in queue)
     close, far, very_far = scripts[0], scripts[1], scripts[2]
-    _mark(world, close, 1, 50)
-    _mark(world, close, 2, 54)
+    mark_as_assigned(close, 1, 50)
+    mark_as_assigned(close, 2, 54)
     close.refresh_from_db()
     assert (close.status, close.final_score) == (ScriptStatus.FINAL, Decimal("52.0"))
     result = close.result
     result.refresh_from_db()
     assert (result.theory_state, result.theory_score) == (PartState.SCORED, Decimal("92.0"))
 
-    _mark(world, far, 1, 20)
-    _mark(world, far, 2, 50)
+    mark_as_assigned(far, 1, 20)
+    mark_as_assigned(far, 2, 50)
     far.refresh_from_db()
     assert far.status == ScriptStatus.NEEDS_THIRD
     third = Mark.objects.get(script=far, round=3)
     assert third.marker_id not in {m.marker_id for m in far.marks.filter(round__lt=3)}
-    _mark(world, far, 3, 48)
+    mark_as_assigned(far, 3, 48)
     far.refresh_from_db()
     assert (far.status, far.final_score) == (ScriptStatus.FINAL, Decimal("49.0"))
 
-    _mark(world, very_far, 1, 0)
-    _mark(world, very_far, 2, 60)
-    _mark(world, very_far, 3, 30)
+    mark_as_assigned(very_far, 1, 0)
+    mark_as_assigned(very_far, 2, 60)
+    mark_as_assigned(very_far, 3, 30)
     very_far.refresh_from_db()
     assert very_far.status == ScriptStatus.NEEDS_ARBITRATION
     with pytest.raises(DomainError) as err:
@@ -142,7 +113,7 @@ def test_marker_cannot_mark_twice_someone_elses_script_or_above_max(world: Any) 
 
 def test_practical_final_and_examiner_panel_rules(world: Any) -> None:
     result = world.result(0)
-    _sheets(world, result, [70, 80, 90])
+    sheets(world, result, [70, 80, 90])
     result.refresh_from_db()
     assert (result.practical_state, result.practical_score) == (PartState.SCORED, Decimal("80.0"))
     assert result.practical_sheets.count() == 3
@@ -188,7 +159,7 @@ def test_submit_publish_recheck_register_end_to_end(
         batch_submit(batch=world.batch, actor=chief)
     assert err.value.code == "scoring.entry_incomplete"
     assert world.batch.status == BatchStatus.ENTERING
-    _score_everything(world)
+    score_everything(world)
     with pytest.raises(DomainError) as err:
         batch_submit(batch=world.batch, actor=world.personas.clerk_a)
     assert err.value.code == "scoring.forbidden"

@@ -16,9 +16,9 @@ from skillcert.supervision.models import (
 
 
 def test_demo_draws_a_visit_with_a_finding_and_a_complaint_in_handling_idempotently(db):
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--simulation", "none", stdout=StringIO())
     counts = (SupervisionDraw.objects.count(), Visit.objects.count(), Complaint.objects.count())
-    call_command("demo", stdout=StringIO())
+    call_command("demo", "--simulation", "none", stdout=StringIO())
     assert (
         SupervisionDraw.objects.count(),
         Visit.objects.count(),

@@ -110,3 +110,38 @@ def test_registration_blocked_api_answers_for_a_visible_plan(world):
         .status_code
         == 404
     )
+
+
+def test_evidence_downloads_for_those_who_see_the_visit_only(world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from skillcert.supervision.services import evidence_add, finding_record
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    supervision_draw(
+        kind=DrawKind.ONSITE,
+        region=Region.objects.get(code="320100"),
+        actor=world.personas.province,
+    )
+    visit = Visit.objects.get()
+    Visit.objects.filter(pk=visit.pk).update(supervisor=world.supervisors[0])
+    visit.refresh_from_db()
+    p = world.personas
+    finding = finding_record(
+        visit=visit, severity="minor", description="考场座位表未张贴", actor=p.supervisor
+    )
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    evidence = evidence_add(
+        finding=finding, upload=SimpleUploadedFile("座位表.png", png), actor=p.supervisor
+    )
+    page = p.client_for(p.supervisor).get(f"/supervision/visits/{visit.pk}/").content.decode()
+    assert f"/supervision/evidence/{evidence.pk}/" in page
+    for user in (p.supervisor, p.city_nanjing, p.province, p.clerk_a):
+        answer = p.client_for(user).get(f"/supervision/evidence/{evidence.pk}/")
+        assert answer.status_code == 200, user
+        assert b"".join(answer.streaming_content) == png
+        assert (
+            answer["Content-Type"] == "image/png" and "sandbox" in answer["Content-Security-Policy"]
+        )
+    for user in (p.city_suzhou, p.clerk_b, p.candidate):
+        assert p.client_for(user).get(f"/supervision/evidence/{evidence.pk}/").status_code == 404

@@ -71,12 +71,17 @@ class Command(BaseCommand):
 
     def _import_legacy(self, options: dict[str, Any]) -> None:
         from skillcert.certificates.legacy import legacy_import
+        from skillcert.common.untrusted_files import text_decode
 
         try:
-            text = Path(options["file"]).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            raise CommandError(f"无法读取 {options['file']}（应为 UTF-8 编码的 CSV）") from None
-        imported, errors = legacy_import(text=text, actor="system:cli")
+            data = Path(options["file"]).read_bytes()
+        except OSError:
+            raise CommandError(f"无法读取 {options['file']}") from None
+        try:
+            text = text_decode(data, what="证书文件")
+            imported, errors = legacy_import(text=text, actor="system:cli")
+        except DomainError as exc:
+            raise CommandError(f"[{exc.code}] {exc.message}") from None
         if errors:
             for error in errors[:200]:
                 self.stderr.write(f"第{error.row}行 {error.column} [{error.code}] {error.message}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from skillcert.accounts.models import Role, User
@@ -13,13 +13,16 @@ from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.demo import load_applications_demo
 from skillcert.certificates.demo import load_certificates_demo
 from skillcert.exams.demo import load_exams_demo
+from skillcert.exams.models import Sitting
 from skillcert.itembank.demo import load_itembank_demo
 from skillcert.occupations.demo import load_catalogue_demo
+from skillcert.operations.simulation import SCALES, SITTING_CODE, Simulation
 from skillcert.organizations.demo import load_organizations_demo
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.personnel.demo import load_personnel_demo
 from skillcert.regions.models import Region
+from skillcert.reporting.demo import load_reporting_demo
 from skillcert.scoring.demo import load_scoring_demo
 from skillcert.supervision.demo import load_supervision_demo
 
@@ -56,6 +59,14 @@ def _valid_uscc(stem: str) -> str:
 
 class Command(BaseCommand):
     help = "创建演示数据（可重复执行）并打印演示账户"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--simulation",
+            choices=["demo", "tiny", "none"],
+            default="demo",
+            help="附带模拟的统考规模（默认 demo：约三百名考生；none：不模拟）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -101,6 +112,15 @@ class Command(BaseCommand):
             load_supervision_demo(SYSTEM)
             load_scoring_demo(SYSTEM)
             load_certificates_demo(SYSTEM)
+        scale = options["simulation"]
+        if scale != "none" and not Sitting.objects.filter(code=SITTING_CODE).exists():
+            # A small simulated province (seed 000's sitting, three cities) so every page has
+            # data at every stage; outside the transaction above because its background jobs
+            # (certificate batches) run from the queue after their rows are committed.
+            self.stdout.write("正在模拟一次小规模统考（全流程）……")
+            Simulation(scale=SCALES[scale], out=self.stdout.write).run()
+        # Statistics read the summary: bring it up to date with everything above.
+        load_reporting_demo(SYSTEM)
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"

@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from skillcert.common.errors import DomainError
+from skillcert.common.untrusted_files import csv_rows, text_decode
 from skillcert.exams.seating import Candidate, Room, SeatShortage, solve_seating
 
 CANDIDATE_COLUMNS = ["candidate_id", "district", "org", "form"]
@@ -23,29 +24,30 @@ OUTPUT_COLUMNS = ["candidate_id", "room_id", "seat_no", "row", "col"]
 
 def _read(path: str, columns: list[str], what: str) -> list[dict[str, str]]:
     try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames or []
-            if [h.strip() for h in header] != columns:
-                raise DomainError(
-                    "seating.columns",
-                    f"{what}文件的列应为 {','.join(columns)}，实际为 {','.join(header) or '(空)'}",
-                    field=what,
-                )
-            rows = []
-            for line_no, row in enumerate(reader, start=2):
-                if None in row or any(v is None for v in row.values()):
-                    raise DomainError(
-                        "seating.row_shape", f"{what}文件第{line_no}行的列数不对", field=what
-                    )
-                rows.append({k.strip(): v.strip() for k, v in row.items()})
-            return rows
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise DomainError("seating.file_missing", f"找不到{what}文件 {path}", field=what) from None
-    except UnicodeDecodeError:
+    except OSError as exc:
         raise DomainError(
-            "seating.encoding", f"{what}文件应为 UTF-8 编码的 CSV", field=what
+            "seating.file_unreadable", f"无法读取{what}文件 {path}：{exc.strerror}", field=what
         ) from None
+    lines = (
+        row for row in csv_rows(text_decode(data, what=f"{what}文件"), what=f"{what}文件") if row
+    )
+    header = [h.strip() for h in next(lines, [])]
+    if header != columns:
+        shown = ",".join(header)[:200] or "(空)"
+        raise DomainError(
+            "seating.columns",
+            f"{what}文件的列应为 {','.join(columns)}，实际为 {shown}",
+            field=what,
+        )
+    rows = []
+    for line_no, row in enumerate(lines, start=2):
+        if len(row) != len(columns):
+            raise DomainError("seating.row_shape", f"{what}文件第{line_no}行的列数不对", field=what)
+        rows.append({key: value.strip() for key, value in zip(columns, row, strict=True)})
+    return rows
 
 
 def _positive_int(value: str, *, line: int, column: str) -> int:

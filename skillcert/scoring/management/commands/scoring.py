@@ -20,6 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcert.common.errors import DomainError
+from skillcert.common.untrusted_files import text_decode
 from skillcert.scoring.services import responses_score
 
 EXIT_BAD_INPUT = 2
@@ -28,15 +29,12 @@ ACTOR = "system:scoring-command"
 
 def _read(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as exc:
         raise DomainError(
             "responses.unreadable", f"无法读取作答文件 {path}：{exc.strerror}", field="responses"
         ) from None
-    except UnicodeDecodeError:
-        raise DomainError(
-            "responses.encoding", f"作答文件 {path} 不是 UTF-8 编码", field="responses"
-        ) from None
+    return text_decode(data, what="作答文件")
 
 
 class Command(BaseCommand):

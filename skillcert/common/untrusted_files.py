@@ -1,0 +1,308 @@
+"""Checks on uploaded files before a parser opens them, shared by every importer.
+
+python-calamine reads a sheet into one dense block from A1 to its last filled cell and
+aborts the whole process (it does not raise) when that allocation fails: a 5 KB workbook
+with one cell at XFD1048576 asks for half a terabyte. Each shared string is copied into
+every cell that refers to it, so one long string referenced by every row multiplies.
+zipfile and calamine trust the entry list of an archive, and `csv` raises its own errors.
+So every spreadsheet, zip package and CSV goes through here first: a hostile or broken
+file ends in a DomainError with a stable `upload.*` code and a Chinese message, not in a
+crash or an exhausted worker.
+
+`spreadsheet_check` reads every entry of an .xlsx once (through zipfile, so the sizes and CRCs
+the archive declares are verified rather than trusted), measures each worksheet's extent
+and the text its cells expand to, and refuses formats whose cells it cannot measure
+(.ods, .xlsb). A legacy .xls (binary, not a zip) is bounded by the format itself
+(65,536 rows x 256 columns) and passes through."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from array import array
+from collections.abc import Iterator
+
+from skillcert.common.errors import DomainError
+
+# A 100,000-row roster is about 37 MB of sheet XML and 1.5 million cells.
+MAX_ZIP_ENTRIES = 1000
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_SHEET_CELLS = 5_000_000
+MAX_EXPANDED_TEXT = 256 * 1024 * 1024
+# Excel's own limit is 32,767 characters a cell; four bytes each plus rich-text markup.
+MAX_SHARED_STRING_BYTES = 32_767 * 4 + 4096
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EOCD = b"PK\x05\x06"
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+_CELL_OR_ROW = re.compile(
+    rb"<" + _NS + rb"(row|c)(?=[\s/>])([^>]*?)(/?)>(?:<" + _NS + rb"v>(\d{1,10})<)?"
+)
+_ANY_CELL = re.compile(rb"<" + _NS + rb"c(?=[\s/>])")
+_CELL_WITH_REF = re.compile(
+    rb"<" + _NS + rb'c r="([A-Z]{1,3})(\d{1,8})"([^>]*?)(/?)>(?:<' + _NS + rb"v>(\d{1,10})<)?"
+)
+_ATTR_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{0,3})(\d{0,8})["']""")
+_ATTR_T = re.compile(rb"""(?:^|\s)t\s*=\s*["'](\w+)["']""")
+_SHARED_ITEM = re.compile(rb"<" + _NS + rb"si(?=[\s/>])")
+_RELATIONSHIP = re.compile(rb"<(?:[\w.-]+:)?Relationship\b([^>]*)>")
+_REL_TYPE = re.compile(rb"""\bType\s*=\s*["']([^"']*)["']""")
+_REL_TARGET = re.compile(rb"""\bTarget\s*=\s*["']([^"']*)["']""")
+
+
+def _fail(code: str, message: str) -> DomainError:
+    return DomainError(f"upload.{code}", message, field="file")
+
+
+# --- zip archives ------------------------------------------------------------------------
+
+
+def _declared_entries(data: bytes) -> int | None:
+    """The entry count of the end-of-central-directory record, read before zipfile builds
+    an object per entry (a 50 MB archive can list a million empty files)."""
+    at = data.rfind(_EOCD, max(0, len(data) - 65_557))
+    if at < 0 or at + 22 > len(data):
+        return None
+    (total,) = struct.unpack_from("<H", data, at + 10)
+    return int(total)
+
+
+def zip_open(
+    data: bytes,
+    *,
+    what: str,
+    max_entries: int = MAX_ZIP_ENTRIES,
+    max_uncompressed: int = MAX_UNCOMPRESSED,
+) -> zipfile.ZipFile:
+    """Open an uploaded zip after checking its entry count and declared total size."""
+    if not data:
+        raise _fail("empty", f"{what}为空")
+    declared = _declared_entries(data)
+    # 0xFFFF: the count lives in a ZIP64 record, which only an archive of 65,535 or more
+    # entries needs.
+    if declared is not None and (declared > max_entries or declared == 0xFFFF):
+        raise _fail(
+            "too_many_entries", f"{what}内含文件过多（{declared} 个，上限 {max_entries} 个）"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise _fail("corrupt", f"{what}已损坏或不完整，无法打开") from None
+    entries = archive.infolist()
+    if len(entries) > max_entries:
+        raise _fail(
+            "too_many_entries", f"{what}内含文件过多（{len(entries)} 个，上限 {max_entries} 个）"
+        )
+    total = sum(info.file_size for info in entries)
+    if total > max_uncompressed:
+        raise _fail(
+            "uncompressed_too_large",
+            f"{what}解压后过大（{total // (1024 * 1024)} MB，上限 "
+            f"{max_uncompressed // (1024 * 1024)} MB）",
+        )
+    return archive
+
+
+def _entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, what: str) -> bytes:
+    """The entry's bytes. zipfile stops at the size the archive declares (bounded by
+    zip_open) and checks the CRC at the end, so an entry whose header understates its real
+    size fails here instead of inflating inside the parser."""
+    if info.flag_bits & 0x1:
+        raise _fail("encrypted", f"{what}已加密，请取消密码保护后重新上传")
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError):
+        raise _fail("corrupt", f"{what}已损坏或不完整（{info.filename[:60]} 校验失败）") from None
+
+
+# --- spreadsheets --------------------------------------------------------------------------
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + (char - 64)
+    return index
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: set[str], *, what: str) -> set[str]:
+    """Worksheets as the workbook's relationships name them (calamine follows these), plus
+    anything under xl/worksheets/."""
+    parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in names:
+        for match in _RELATIONSHIP.finditer(_entry(archive, archive.getinfo(rels), what=what)):
+            kind = _REL_TYPE.search(match.group(1))
+            target = _REL_TARGET.search(match.group(1))
+            if kind and target and kind.group(1).endswith(b"/worksheet"):
+                path = target.group(1).decode("utf-8", "replace")
+                path = path.lstrip("/") if path.startswith("/") else "xl/" + path
+                parts.add(posixpath.normpath(path))
+    return parts
+
+
+def _shared_lengths(xml: bytes) -> array[int]:
+    """Byte length of each shared string item (markup included: an upper bound)."""
+    starts = [match.start() for match in _SHARED_ITEM.finditer(xml)]
+    ends = [*starts[1:], len(xml)] if starts else []
+    return array("Q", (b - a for a, b in zip(starts, ends, strict=True)))
+
+
+class _SheetScan:
+    """Extent from A1 (python-calamine pads to it) and the bytes of text the cells expand to.
+    Reads cell and row tags the way calamine does: a cell without a reference follows the
+    previous one, a row without a number follows the previous row."""
+
+    def __init__(self, shared: array[int], longest_shared: int) -> None:
+        self.shared = shared
+        self.longest_shared = longest_shared
+        self.rows = 0
+        self.columns = 0
+        self.text = 0
+        self._row = 0
+        self._column = 0
+
+    def feed(self, xml: bytes) -> None:
+        cells = _CELL_WITH_REF.findall(xml)
+        if len(cells) == len(_ANY_CELL.findall(xml)):
+            self._feed_referenced(cells)
+            return
+        for match in _CELL_OR_ROW.finditer(xml):
+            self._token(match)
+
+    def _feed_referenced(self, cells: list[tuple[bytes, bytes, bytes, bytes, bytes]]) -> None:
+        """The usual file: every cell carries its reference (Excel, WPS and xlsxwriter write
+        them), so the extent needs no walk through the rows, one list pass instead."""
+        filled = [cell for cell in cells if not cell[3]]
+        if not filled:
+            return
+        self.rows = max(self.rows, max(map(int, (cell[1] for cell in filled))))
+        self.columns = max(self.columns, max(map(_column_index, {cell[0] for cell in filled})))
+        shared, longest = self.shared, self.longest_shared
+        size = len(shared)
+        for _, _, attrs, _, value in filled:
+            if b't="s"' in attrs or b"t='s'" in attrs:
+                index = int(value) if value else -1
+                self.text += shared[index] if 0 <= index < size else longest
+
+    def _token(self, match: re.Match[bytes]) -> None:
+        name, attrs, closed, value = match.groups()
+        ref = _ATTR_R.search(attrs)
+        if name == b"row":
+            self._row = int(ref.group(2)) if ref and ref.group(2) else self._row + 1
+            self._column = 0
+            return
+        row = self._row or 1
+        column = self._column + 1
+        if ref is not None:
+            letters, digits = ref.groups()
+            if letters:
+                column = _column_index(letters)
+            if digits:
+                row = int(digits)
+        self._column = column
+        if closed:
+            return  # an empty, formatted cell: calamine skips it
+        self.rows = max(self.rows, row)
+        self.columns = max(self.columns, column)
+        kind = _ATTR_T.search(attrs)
+        if kind is not None and kind.group(1) == b"s":
+            index = int(value) if value is not None else -1
+            self.text += (
+                self.shared[index] if 0 <= index < len(self.shared) else self.longest_shared
+            )
+
+
+def spreadsheet_check(
+    data: bytes,
+    *,
+    what: str = "Excel 文件",
+    max_cells: int = MAX_SHEET_CELLS,
+    max_expanded_text: int = MAX_EXPANDED_TEXT,
+) -> None:
+    """Raise DomainError unless python-calamine can open `data` within bounded memory."""
+    if not data:
+        raise _fail("empty", f"{what}为空")
+    if not data.startswith(_ZIP_MAGIC):
+        # A legacy .xls, or not a spreadsheet at all: the importer's parser says which, in
+        # its own words; neither can inflate.
+        return
+    archive = zip_open(data, what=what)
+    names = {info.filename for info in archive.infolist()}
+    if "mimetype" in names and "content.xml" in names:
+        raise _fail("format_unsupported", "不支持 OpenDocument（.ods）表格，请另存为 .xlsx 后上传")
+    if "xl/workbook.bin" in names:
+        raise _fail("format_unsupported", "不支持二进制工作簿（.xlsb），请另存为 .xlsx 后上传")
+    if "xl/workbook.xml" not in names:
+        raise _fail("not_spreadsheet", f"{what}不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    sheets = _sheet_parts(archive, names, what=what)
+    shared: array[int] = array("Q")
+    by_name = {info.filename: info for info in archive.infolist()}
+    if "xl/sharedStrings.xml" in by_name:
+        shared = _shared_lengths(_entry(archive, by_name["xl/sharedStrings.xml"], what=what))
+    longest = max(shared, default=0)
+    if longest > MAX_SHARED_STRING_BYTES:
+        raise _fail("cell_too_long", f"{what}中有单元格超过 32767 个字符（Excel 的上限）")
+    text = 0
+    for info in archive.infolist():
+        if info.filename == "xl/sharedStrings.xml" or info.is_dir():
+            continue
+        xml = _entry(archive, info, what=what)  # every entry: verifies its real size and CRC
+        if info.filename not in sheets:
+            continue
+        scan = _SheetScan(shared, longest)
+        scan.feed(xml)
+        if scan.rows * scan.columns > max_cells:
+            raise _fail(
+                "sheet_too_large",
+                f"工作表范围过大（{scan.rows} 行 × {scan.columns} 列，上限 {max_cells} 个单元格）；"
+                "请删除表格远端的多余内容后重新上传",
+            )
+        text += scan.text
+    if text > max_expanded_text:
+        raise _fail("text_too_large", f"{what}中的文字内容过多，请拆分后分批上传")
+
+
+# --- text files ----------------------------------------------------------------------------
+
+
+def text_decode(data: bytes, *, what: str) -> str:
+    """CSV and other text uploads: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    GB18030 (what Excel on a Chinese Windows saves as “CSV”). NUL bytes are refused: no
+    text format here has them, and several databases and tools truncate at them."""
+    if data.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", data[len(codecs.BOM_UTF8) :])]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = [("utf-16", data)]
+    else:
+        candidates = [("utf-8", data), ("gb18030", data)]
+    for encoding, raw in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            raise _fail("nul_byte", f"{what}含有空字符（NUL），不是有效的文本文件")
+        return text
+    raise _fail("encoding", f"{what}的编码无法识别：请另存为 UTF-8 或 GBK 编码的 CSV")
+
+
+def csv_rows(text: str, *, what: str) -> Iterator[list[str]]:
+    """csv.reader whose errors (an over-long field, a stray NUL) become DomainErrors."""
+    reader = csv.reader(io.StringIO(text))
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _fail(
+                "csv_invalid", f"{what}第{reader.line_num}行不是有效的 CSV（{str(exc)[:80]}）"
+            ) from None
+        yield row

@@ -1,0 +1,269 @@
+"""What the summary counts, as aggregate queries over the live tables.
+
+Each source is one GROUP BY over the dimensions of `Figures` (aliases `k_*`) with its
+counters (aliases `c_*`). `day_rows_sql` glues them into a single
+`INSERT … SELECT … FROM (a UNION ALL b …) GROUP BY …`, and `month_rows_sql` sums day rows into
+month rows the same way, so a refresh moves no rows through Python and runs the same on
+PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.utils import timezone
+
+from skillcert.applications.models import Application, ReviewEvent, Status
+from skillcert.certificates.models import Certificate, CertificateStatus, IssueKind
+from skillcert.plans.models import PlanKind, PlanMethod
+from skillcert.reporting.models import (
+    APPLICATION_STATUS_COLUMNS,
+    COUNTER_COLUMNS,
+    DIMENSIONS,
+    Figures,
+    Grain,
+)
+from skillcert.scoring.models import Result, ResultStatus, Route
+
+KEYS = ("k_day", "k_region", "k_occupation", "k_level", "k_route", "k_kind")
+DayRanges = Sequence[tuple[dt.date, dt.date]] | None  # inclusive ranges; None = every day
+
+# The route an application is assessed by, from its plan — the rule scoring uses when it
+# opens the plan's result batch (`scoring.services._route_for`).
+APPLICATION_ROUTE = Case(
+    When(plan__method=PlanMethod.COMPETITION, then=Value(Route.COMPETITION.value)),
+    When(plan__kind=PlanKind.ENTERPRISE, then=Value(Route.SELF_EVALUATION.value)),
+    default=Value(Route.EXAM.value),
+    output_field=CharField(),
+)
+
+
+def day_ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days folded into inclusive ranges, in order."""
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and ranges[-1][1] + dt.timedelta(days=1) == day:
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def within(field: str, ranges: DayRanges, *, is_datetime: bool) -> Q:
+    """Rows whose (local) day at `field` falls in one of the ranges; a datetime field is
+    compared with local midnights so its index can be used."""
+    if ranges is None:
+        return Q()
+    q = Q(pk__in=[])
+    for first, last in ranges:
+        if is_datetime:
+            q |= Q(
+                **{
+                    f"{field}__gte": _midnight(first),
+                    f"{field}__lt": _midnight(last + dt.timedelta(days=1)),
+                }
+            )
+        else:
+            q |= Q(**{f"{field}__range": (first, last)})
+    return q
+
+
+def application_facts(ranges: DayRanges) -> QuerySet[Any]:
+    statuses = {f"c_{s}": Count("pk", filter=Q(status=s)) for s in APPLICATION_STATUS_COLUMNS}
+    return (
+        Application.objects.filter(
+            within("submitted_at", ranges, is_datetime=True), submitted_at__isnull=False
+        )
+        .exclude(status=Status.DRAFT)
+        .annotate(
+            k_day=TruncDate("submitted_at"),
+            k_region=F("plan__organization__region_id"),
+            k_occupation=F("occupation_id"),
+            k_level=F("level"),
+            k_route=APPLICATION_ROUTE,
+            k_kind=F("plan__organization__kind"),
+        )
+        .values(*KEYS)
+        .annotate(c_applications=Count("pk"), **statuses)
+        .order_by()
+    )
+
+
+def result_facts(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        Result.objects.filter(
+            within("published_at", ranges, is_datetime=True),
+            status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
+        )
+        .annotate(
+            k_day=TruncDate("published_at"),
+            k_region=F("organization__region_id"),
+            k_occupation=F("occupation_id"),
+            k_level=F("level"),
+            k_route=F("route"),
+            k_kind=F("organization__kind"),
+        )
+        .values(*KEYS)
+        .annotate(c_sat=Count("pk"), c_passed=Count("pk", filter=Q(passed=True)))
+        .order_by()
+    )
+
+
+def _certificate_keys(day: Any) -> dict[str, Any]:
+    return {
+        "k_day": day,
+        "k_region": F("organization__region_id"),
+        "k_occupation": F("occupation_id"),
+        "k_level": F("level"),
+        "k_route": Coalesce(F("result__route"), Value(""), output_field=CharField()),
+        "k_kind": F("organization__kind"),
+    }
+
+
+def issue_facts(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        Certificate.objects.filter(within("issue_date", ranges, is_datetime=False))
+        .annotate(**_certificate_keys(F("issue_date")))
+        .values(*KEYS)
+        .annotate(
+            c_issued=Count("pk", filter=Q(kind=IssueKind.ISSUED)),
+            c_valid=Count("pk", filter=Q(status=CertificateStatus.VALID)),
+        )
+        .order_by()
+    )
+
+
+def revocation_facts(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        Certificate.objects.filter(
+            within("revoked_at", ranges, is_datetime=True), status=CertificateStatus.REVOKED
+        )
+        .annotate(**_certificate_keys(TruncDate("revoked_at")))
+        .values(*KEYS)
+        .annotate(c_revoked=Count("pk"))
+        .order_by()
+    )
+
+
+SOURCES = (application_facts, result_facts, issue_facts, revocation_facts)
+
+
+def _insert_head() -> str:
+    qn = connection.ops.quote_name
+    columns = ("grain", *DIMENSIONS, *COUNTER_COLUMNS)
+    column_of = {f.attname: f.column for f in Figures._meta.concrete_fields}
+    target = ", ".join(qn(column_of[c]) for c in columns)
+    return f"INSERT INTO {qn(Figures._meta.db_table)} ({target})"
+
+
+def day_rows_sql(ranges: DayRanges) -> tuple[str, list[Any]]:
+    """One INSERT that writes the day rows of the given days (the caller deletes the old rows
+    of those days first, in the same transaction)."""
+    qn = connection.ops.quote_name
+    branches: list[str] = []
+    params: list[Any] = [Grain.DAY.value]
+    for index, source in enumerate(SOURCES):
+        queryset = source(ranges)
+        sql, branch_params = queryset.query.sql_with_params()
+        present = set(queryset.query.annotation_select)
+        columns = [f"s{index}.{qn(k)} AS {qn(k)}" for k in KEYS]
+        for counter in COUNTER_COLUMNS:
+            alias = qn(f"c_{counter}")
+            value = f"s{index}.{alias}" if f"c_{counter}" in present else "0"
+            columns.append(f"{value} AS {alias}")
+        # Only quoted identifiers and the ORM's own SQL are interpolated; values are params.
+        branches.append(f"SELECT {', '.join(columns)} FROM ({sql}) s{index}")  # noqa: S608
+        params.extend(branch_params)
+    keys = ", ".join(qn(k) for k in KEYS)
+    sums = ", ".join(f"SUM({qn('c_' + c)})" for c in COUNTER_COLUMNS)
+    union = " UNION ALL ".join(branches)
+    sql = f"{_insert_head()} SELECT %s, {keys}, {sums} FROM ({union}) u GROUP BY {keys}"  # noqa: S608
+    return sql, params
+
+
+def month_rows_sql(ranges: DayRanges) -> tuple[str, list[Any]]:
+    """One INSERT that writes the month rows of the months covering `ranges` (whole months)
+    from their day rows."""
+    qn = connection.ops.quote_name
+    rows = (
+        Figures.objects.filter(within("day", ranges, is_datetime=False), grain=Grain.DAY)
+        .annotate(
+            k_day=TruncMonth("day"),
+            k_region=F("region_code"),
+            k_occupation=F("occupation_id"),
+            k_level=F("level"),
+            k_route=F("route"),
+            k_kind=F("org_kind"),
+        )
+        .values(*KEYS)
+        .annotate(**{f"c_{c}": Sum(c) for c in COUNTER_COLUMNS})
+        .order_by()
+    )
+    sql, params = rows.query.sql_with_params()
+    columns = ", ".join(f"m.{qn(c)}" for c in (*KEYS, *(f"c_{c}" for c in COUNTER_COLUMNS)))
+    insert = f"{_insert_head()} SELECT %s, {columns} FROM ({sql}) m"  # noqa: S608
+    return insert, [Grain.MONTH.value, *params]
+
+
+def month_ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The whole months that contain `days`, as inclusive day ranges."""
+    firsts = {d.replace(day=1) for d in days}
+    return day_ranges(
+        first + dt.timedelta(days=n)
+        for first in firsts
+        for n in range(((first + dt.timedelta(days=32)).replace(day=1) - first).days)
+    )
+
+
+def changed_days(since: dt.datetime) -> set[dt.date]:
+    """The days whose figures may differ from the summary because rows changed at or after
+    `since`: every counter's day, for the old and the new value of what moved."""
+    days: set[dt.date] = set()
+    changed_apps = Application.objects.filter(updated_at__gte=since)
+    days.update(
+        changed_apps.filter(submitted_at__isnull=False)
+        .annotate(d=TruncDate("submitted_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    # A returned application resubmitted later moves to its new submission day; its earlier
+    # submissions are the days it leaves.
+    days.update(
+        ReviewEvent.objects.filter(
+            application__in=changed_apps.values("pk"), to_status=Status.ORG_REVIEW
+        )
+        .annotate(d=TruncDate("created_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    days.update(
+        Result.objects.filter(
+            Q(updated_at__gte=since) | Q(published_at__gte=since) | Q(registered_at__gte=since),
+            published_at__isnull=False,
+        )
+        .annotate(d=TruncDate("published_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    days.update(
+        Certificate.objects.filter(created_at__gte=since)
+        .values_list("issue_date", flat=True)
+        .distinct()
+    )
+    days.update(
+        Certificate.objects.filter(superseded_by__created_at__gte=since)
+        .values_list("issue_date", flat=True)
+        .distinct()
+    )
+    revoked = Certificate.objects.filter(revoked_at__gte=since)
+    days.update(revoked.values_list("issue_date", flat=True).distinct())
+    days.update(revoked.annotate(d=TruncDate("revoked_at")).values_list("d", flat=True).distinct())
+    return {d for d in days if d is not None}

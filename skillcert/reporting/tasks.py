@@ -1,0 +1,32 @@
+"""Background work: refreshing the daily summary and generating reports (django-tasks; the
+database backend in production, the immediate backend under tests). Both are idempotent, so a
+job re-run after its worker was killed simply does the work again."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from skillcert.accounts.models import User
+from skillcert.regions.models import Region
+from skillcert.reporting.services import figures_refresh, statistics_report_generate
+
+
+def _actor(user_id: int | None, fallback: str) -> User | str:
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    return user or fallback
+
+
+@task()
+def statistics_refresh_run(user_id: int | None = None, full: bool = False) -> None:
+    figures_refresh(actor=_actor(user_id, "system:statistics"), full=full)
+
+
+@task()
+def statistics_report_run(
+    kind: str, period: str, region_codes: list[str], user_id: int | None = None
+) -> None:
+    """Bring the summary up to date, then render the period's report for each region."""
+    actor = _actor(user_id, "system:statistics")
+    figures_refresh(actor=actor)
+    for region in Region.objects.filter(code__in=region_codes).order_by("code"):
+        statistics_report_generate(kind=kind, period=period, region=region, actor=actor)

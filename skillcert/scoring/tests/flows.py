@@ -1,0 +1,75 @@
+"""Steps that bring the `world` fixture's batch to a given state through the services (shared
+by the service, page, API and concurrency tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from skillcert.scoring.models import Mark, Result, ResultBatch, Script
+from skillcert.scoring.services import (
+    batch_publish,
+    batch_submit,
+    mark_submit,
+    panel_mark_submit,
+    practical_sheet_submit,
+    responses_score,
+    result_part_state_set,
+    result_score_enter,
+    scripts_create,
+)
+
+PUBLISHED_ON = dt.date(2026, 3, 2)
+WEIGHTS = {"品德": 0.2, "职业能力": 0.4, "工作业绩": 0.3, "社会贡献": 0.1}
+EVIDENCE = {
+    "品德": ["peer_review", "opinion_survey"],
+    "职业能力": ["assessment"],
+    "工作业绩": ["production_records"],
+    "社会贡献": ["self_assessment"],
+}
+
+
+def mark_as_assigned(script: Script, round_: int, score: float) -> None:
+    mark = Mark.objects.get(script=script, round=round_)
+    mark_submit(mark=mark, score=score, actor=mark.marker.user)
+
+
+def sheets(world: Any, result: Result, totals: list[float]) -> None:
+    for examiner, total in zip(world.examiners, totals, strict=True):
+        practical_sheet_submit(
+            result=result,
+            items=[
+                {"item": "1", "max": 50, "score": total / 2},
+                {"item": "2", "max": 50, "score": total / 2},
+            ],
+            actor=examiner.user,
+        )
+
+
+def score_everything(world: Any) -> None:
+    """Candidates 0–3 (level 4): objective + subjective 40/44 → theory, practical 70/80/90;
+    candidate 4 (level 2): theory absent, practical 66 entered, panel 75."""
+    chief = world.users["chief"]
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    result_part_state_set(result=world.result(4), part="theory", state="absent", actor=chief)
+    scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
+    for script in Script.objects.order_by("pk"):
+        mark_as_assigned(script, 1, 40)
+        mark_as_assigned(script, 2, 44)
+    for index in range(4):
+        sheets(world, world.result(index), [70, 80, 90])
+    for member in world.panel:
+        panel_mark_submit(result=world.result(4), score=75, actor=member.user)
+    result_score_enter(result=world.result(4), part="practical", score=66, actor=chief)
+
+
+def submitted_batch(world: Any) -> ResultBatch:
+    score_everything(world)
+    return batch_submit(batch=world.batch, actor=world.users["chief"])
+
+
+def published_batch(world: Any) -> ResultBatch:
+    batch = submitted_batch(world)
+    batch_publish(batch=batch, actor=world.personas.clerk_a, today=PUBLISHED_ON)
+    batch.refresh_from_db()
+    return batch
