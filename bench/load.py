@@ -236,7 +236,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--mixed-minutes", type=float, default=10.0)
     options = parser.parse_args()
     env = _env(_prepare(options.database_url))
