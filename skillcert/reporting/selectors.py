@@ -242,6 +242,72 @@ def personnel_by_role(scope: Scope, filters: Filters) -> Table:
     )
 
 
+def examiner_workload(scope: Scope, filters: Filters) -> Table:
+    """Exam-day posts per duty and the busiest people (rotation and fatigue show here)."""
+    from skillcert.exams.models import Duty, StaffAssignment
+
+    posts = StaffAssignment.objects.filter(
+        _region_q(scope, filters, "site__district__city__code"),
+        _period_q(filters, "slot__starts_at__date"),
+    )
+    busiest = (
+        posts.values("person__name", "person__region__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "person__name")[:20]
+    )
+    duties = dict(Duty.choices)
+    by_duty = {r["duty"]: r["n"] for r in posts.values("duty").annotate(n=Count("id"))}
+    rows: list[list[Any]] = [[f"合计 · {duties[d]}", "", n] for d, n in sorted(by_duty.items())]
+    rows += [[r["person__name"], r["person__region__name"], r["n"]] for r in busiest]
+    return Table(
+        "examiner_workload",
+        "考评人员工作量 · 考务岗位（合计及前20名）",
+        ["考评人员", "所在地区", "岗位次数"],
+        rows,
+        summable=False,
+    )
+
+
+def organisations_activity(scope: Scope, filters: Filters) -> Table:
+    """Per organisation: plans, applications, registered passing results and its credit."""
+    orgs = (
+        _orgs(scope, filters)
+        .annotate(
+            plan_count=Count(
+                "plans", filter=_period_q(filters, "plans__window_opens"), distinct=True
+            ),
+            application_count=Count(
+                "plans__applications",
+                filter=_period_q(filters, "plans__applications__created_at__date"),
+                distinct=True,
+            ),
+            listing_count=Count(
+                "listings",
+                filter=listing_in_force_q(timezone.localdate(), "listings__"),
+                distinct=True,
+            ),
+        )
+        .filter(Q(plan_count__gt=0) | Q(application_count__gt=0))
+        .order_by("-application_count", "name")[:50]
+    )
+    rows = list(orgs.values_list("pk", "name", "plan_count", "application_count", "listing_count"))
+    passed = dict(
+        Result.objects.filter(
+            organization__in=[r[0] for r in rows], passed=True, status=ResultStatus.REGISTERED
+        )
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n")
+    )
+    return Table(
+        "org_activity",
+        "评价机构活跃度（前50名）",
+        ["评价机构", "评价计划", "申报", "登记合格", "在列名录"],
+        [[name, plans, apps, passed.get(pk, 0), listed] for pk, name, plans, apps, listed in rows],
+        summable=False,
+    )
+
+
 def supervision_coverage(scope: Scope, filters: Filters) -> Table:
     """Plans (by the start of their application window) with at least one supervision visit:
     social assessment is supervised at every sitting (逢考必督), enterprise self-evaluation by
@@ -643,6 +709,8 @@ def dashboard(scope: Scope, filters: Filters, *, today: dt.date) -> list[Table]:
         scope_coverage(scope, filters),
         plans_by_status(scope, filters),
         personnel_by_role(scope, filters),
+        examiner_workload(scope, filters),
+        organisations_activity(scope, filters),
         supervision_coverage(scope, filters),
         supervision_visits(scope, filters),
         supervision_findings(scope, filters),
