@@ -4,6 +4,7 @@ event commits or rolls back with the change it describes."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +40,13 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, float) and not isinstance(value, bool):
+        # Stored as PostgreSQL jsonb, a number comes back as numeric: -0.0 returns as 0.0 and
+        # NaN/Infinity are refused, so the hash would no longer match what is read back.
+        if not math.isfinite(value):
+            return str(value)
+        return value + 0.0 if value else 0.0
+    if value is None or isinstance(value, str | int | bool):
         return value
     return str(value)
 

@@ -104,3 +104,16 @@ def test_audit_page_visible_to_officers_only_and_filters(personas):
     export = client.get("/audit/?action=org.special&export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
     assert personas.client_for(personas.clerk_a).get("/audit/").status_code == 404
+
+
+def test_numbers_the_database_cannot_keep_as_written_still_verify():
+    # jsonb has no negative zero and no NaN: what is hashed must be what is read back
+    audit_record(
+        actor="system:test",
+        action="test.numbers",
+        changes={"zero": -0.0, "nan": float("nan"), "inf": float("-inf"), "x": [-0.0, 0.25]},
+    )
+    checked, broken = audit_verify()
+    assert (checked, broken) == (1, None)
+    stored = AuditEvent.objects.get(action="test.numbers").changes
+    assert stored == {"zero": 0.0, "nan": "nan", "inf": "-inf", "x": [0.0, 0.25]}
