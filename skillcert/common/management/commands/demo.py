@@ -16,6 +16,7 @@ from skillcert.exams.demo import load_exams_demo
 from skillcert.exams.models import Sitting
 from skillcert.itembank.demo import load_itembank_demo
 from skillcert.occupations.demo import load_catalogue_demo
+from skillcert.operations.simulation import PASSWORD as SIM_PASSWORD
 from skillcert.operations.simulation import SCALES, SITTING_CODE, Simulation
 from skillcert.organizations.demo import load_organizations_demo
 from skillcert.organizations.models import EvaluationOrg, OrgKind
@@ -119,6 +120,12 @@ class Command(BaseCommand):
             # (certificate batches) run from the queue after their rows are committed.
             self.stdout.write("正在模拟一次小规模统考（全流程）……")
             Simulation(scale=SCALES[scale], out=self.stdout.write).run()
+        if Sitting.objects.filter(code=SITTING_CODE).exists():
+            self.stdout.write(
+                f"模拟统考账户（密码均为 {SIM_PASSWORD}）：sim_sheng（省级）、"
+                "sim_city_320100（南京市）、sim_org_320100（南京考核点经办）、"
+                "sim_kp_320100_02（主考，成绩录入）、sim_ks_000（自主报名考生）"
+            )
         # Statistics read the summary: bring it up to date with everything above.
         load_reporting_demo(SYSTEM)
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
