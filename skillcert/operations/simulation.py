@@ -45,6 +45,7 @@ from skillcert.applications.services import (
 )
 from skillcert.audit.services import audit_verify
 from skillcert.candidates.services import candidate_register, work_period_add
+from skillcert.certificates.documents import certificate_pdf
 from skillcert.certificates.models import Certificate
 from skillcert.certificates.services import certificate_revoke, certificates_issue_batch
 from skillcert.common.errors import DomainError
@@ -64,6 +65,7 @@ from skillcert.exams.models import (
     Seat,
     Sitting,
     StaffAssignment,
+    TicketJob,
     TimeSlot,
 )
 from skillcert.exams.selectors import policy_for
@@ -115,6 +117,7 @@ from skillcert.personnel.services import (
 )
 from skillcert.plans.models import EvaluationPlan, Subject
 from skillcert.plans.services import (
+    plan_close,
     plan_create,
     plan_file,
     plan_open,
@@ -141,8 +144,10 @@ from skillcert.scoring.services import (
     batch_register,
     batch_registration_submit,
     batch_submit,
+    form_letter,
     mark_submit,
     panel_mark_submit,
+    paper_objective_key,
     practical_sheet_submit,
     recheck_complete,
     recheck_request,
@@ -642,6 +647,8 @@ class Simulation:
             returned = rejected = 0
             for city in self.cities:
                 assert city.plan and city.clerk and city.officer
+                # The window closed on 30 April: no new applications, reviews go on.
+                city.plan = plan_close(plan=city.plan, actor=city.clerk)
                 queue = list(
                     Application.objects.filter(plan=city.plan, status=Status.ORG_REVIEW)
                     .order_by("pk")
@@ -1127,8 +1134,6 @@ class Simulation:
         batch_submit(batch=batch, actor=city.entry)
 
     def _responses_csv(self, paper: Paper, rows: list[Result], actor: Any) -> str:
-        from skillcert.scoring.services import paper_objective_key
-
         key, _items = paper_objective_key(paper=paper, actor=actor)
         letters = []
         for kind, mask in zip(key.types, key.keys, strict=True):
@@ -1139,8 +1144,6 @@ class Simulation:
                 wrong = "B" if right != "B" else "C"
                 letters.append((right, wrong))
         out = ["candidate_id,form," + ",".join(str(i) for i in range(1, len(letters) + 1))]
-        from skillcert.scoring.services import form_letter
-
         form = form_letter(paper)
         for result in rows:
             ability = 0.45 + (result.pk * 37 % 100) / 200
@@ -1265,8 +1268,6 @@ class Simulation:
     def stage_pdfs(self) -> None:
         """Admission tickets (one PDF per room, the background job) and every certificate's
         PDF, timed apart from the rest because the targets differ."""
-        from skillcert.certificates.documents import certificate_pdf
-        from skillcert.exams.models import TicketJob
 
         with self._stage("准考证与证书 PDF", _at(dt.date(2026, 8, 26), 9)) as counts:
             sitting = Sitting.objects.get(code=SITTING_CODE)
@@ -1325,7 +1326,7 @@ class Simulation:
                 if per_room.get(room_id, 0) < need:
                     problems.append(f"考场 {room_id} 监考 {per_room.get(room_id, 0)} 人，应≥{need}")
         for plan in EvaluationPlan.objects.filter(code__startswith="SIM-2026-"):
-            if plan.seats_taken > plan.capacity if hasattr(plan, "seats_taken") else False:
+            if plan.seats_taken > plan.capacity:
                 problems.append(f"计划 {plan.code} 超出名额")
         unresolved = results.exclude(status=ResultStatus.REGISTERED)
         if unresolved.exists():

@@ -273,8 +273,14 @@ def marker_workload(*, batch: ResultBatch) -> list[MarkerLoad]:
 
 
 def script_progress(*, batch: ResultBatch) -> dict[str, int]:
-    counts = Script.objects.filter(result__batch=batch).values("status").annotate(n=Count("id"))
-    return {r["status"]: r["n"] for r in counts}
+    """Scripts per status, keyed by the status's Chinese label (双评中, 待三评, …)."""
+    counts = (
+        Script.objects.filter(result__batch=batch)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by("status")
+    )
+    return {ScriptStatus(r["status"]).label: r["n"] for r in counts}
 
 
 def staff_of(*, batch: ResultBatch, duty: str) -> QuerySet[BatchStaff]:

@@ -263,3 +263,15 @@ def test_submit_publish_recheck_register_end_to_end(
     with pytest.raises(DomainError) as err:
         recheck_complete(recheck=Recheck(pk=recheck.pk), actor=world.personas.clerk_a)
     assert err.value.code == "recheck.done"
+
+
+def test_marking_progress_is_counted_under_chinese_status_names(world: Any) -> None:
+    from skillcert.scoring.selectors import script_progress
+
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
+    first = Script.objects.order_by("pk").first()
+    assert first is not None
+    mark_as_assigned(first, 1, 50)
+    mark_as_assigned(first, 2, 54)
+    assert script_progress(batch=world.batch) == {"已定分": 1, "双评中": 3}
