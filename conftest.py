@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -17,6 +19,10 @@ from skillcert.organizations.services import organization_create
 from skillcert.regions.models import Region
 
 PASSWORD = "Correct-Horse-2026"  # noqa: S105 - test persona password
+
+# A moment inside the bundled holiday calendar, for tests whose services count working days
+# from "now" (re-check windows, corrective-action deadlines): no test depends on today's date.
+COVERED_NOW = dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def make_uscc(seed: int) -> str:
@@ -98,6 +104,14 @@ def personas(db: Any) -> Personas:
     )
 
 
+@pytest.fixture
+def covered_clock(time_machine: Any) -> dt.datetime:
+    """Move "now" to COVERED_NOW (ticking) for a test that counts working days from today.
+    Listed first (or via usefixtures), it also covers the fixtures the test builds on."""
+    time_machine.move_to(COVERED_NOW, tick=True)
+    return COVERED_NOW
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate-limit counters live in the cache: each test starts with none, so one test's
@@ -157,3 +171,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("postgres_only"):
             item.add_marker(skip)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-offset-days",
+        type=int,
+        default=0,
+        help="run the whole session with the clock moved this many days ahead (ticking), so a "
+        "test or the demo that quietly relies on today's date fails now rather than next year",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    offset = config.getoption("--clock-offset-days")
+    if offset:
+        # Started here rather than in a fixture so that it covers collection, Django's set-up
+        # and every worker process of pytest-xdist (each runs pytest_configure). Tests that
+        # travel themselves nest inside it.
+        travel = time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=offset), tick=True)
+        travel.start()
+        config.add_cleanup(travel.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    offset = config.getoption("--clock-offset-days")
+    if offset:
+        return f"clock moved {offset} days ahead: now is {dt.datetime.now(dt.UTC):%Y-%m-%d}"
+    return None

@@ -1,5 +1,13 @@
-"""Demo data for `manage.py demo`: an open plan of organisation A with applications at
-each review stage. Idempotent: does nothing when the plan exists."""
+"""Demo data for `manage.py demo`: two plans of organisation A.
+
+- The completed assessment (`PLAN_CODE`), loaded on the demo's story clock in 2026: every
+  application approved through the three tiers, then filed, sat, scored, registered and
+  certified by the other apps' demos.
+- The plan open today (`OPEN_PLAN_CODE`): its window runs around the day the demo is loaded,
+  with applications waiting at each review stage, unfiled, so a newcomer can review them and
+  file it from the web.
+
+Idempotent: each does nothing when its plan exists."""
 
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_open
 
 PLAN_CODE = "DEMO-2026-NJ01"
+OPEN_PLAN_CODE = "DEMO-NJ-OPEN"
 # (name, birth, work start, level) -> stage reached
 PEOPLE = [
     ("赵一", "19880214", "2016-03-01", 4, "org_review"),
@@ -29,6 +38,14 @@ PEOPLE = [
     ("孙三", "19870930", "2014-09-01", 4, "province_review"),
     ("李四", "19920118", "2017-02-01", 4, "approved"),
     ("周五", "19851111", "2013-05-01", 4, "returned"),
+]
+# the completed assessment's candidates: all approved (one of them will be absent)
+PAST_PEOPLE = [
+    ("冯一鸣", "19860312", "2012-03-01", 4, "approved"),
+    ("陈晓", "19890705", "2014-07-01", 4, "approved"),
+    ("褚建国", "19840122", "2011-09-01", 4, "approved"),
+    ("卫兰", "19910916", "2015-03-01", 4, "approved"),
+    ("蒋文", "19871208", "2013-02-01", 4, "approved"),
 ]
 
 
@@ -54,18 +71,18 @@ def _ensure_filed(org: EvaluationOrg, occupation: Occupation) -> None:
             )
 
 
-def _roster() -> bytes:
+def _roster(people: list[tuple[str, str, str, int, str]], seq_base: int) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("花名册")
     headers = [c.header for c in COLUMNS]
     sheet.write_row(0, 0, headers)
-    for row, (name, birth, work, level, _) in enumerate(PEOPLE, start=1):
-        first17 = f"320102{birth}{row:03d}"
+    for row, (name, birth, work, level, _) in enumerate(people, start=1):
+        first17 = f"320102{birth}{seq_base + row:03d}"
         values = {
             "姓名": name,
             "证件号码": first17 + id_number_check_digit(first17),
-            "手机号码": f"1390000{row:04d}",
+            "手机号码": f"1390000{seq_base + row:04d}",
             "职业编码": "4-07-03-02",
             "申报等级": level,
             "参加本职业工作日期": work,
@@ -77,8 +94,16 @@ def _roster() -> bytes:
     return buffer.getvalue()
 
 
-def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
-    if EvaluationPlan.objects.filter(code=PLAN_CODE).exists():
+def _plan_with_applications(
+    *,
+    actor: Any,
+    org: EvaluationOrg,
+    code: str,
+    title: str,
+    people: list[tuple[str, str, str, int, str]],
+    seq_base: int,
+) -> None:
+    if EvaluationPlan.objects.filter(code=code).exists():
         return
     hr = Occupation.objects.filter(code="4-07-03-02").first()
     if hr is None:
@@ -86,8 +111,8 @@ def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
     _ensure_filed(org, hr)
     today = timezone.localdate()
     plan = plan_create(
-        code=PLAN_CODE,
-        title="2026年南京企业人力资源管理师认定（演示）",
+        code=code,
+        title=title,
         organization=org,
         window_opens=today - dt.timedelta(days=10),
         window_closes=today + dt.timedelta(days=30),
@@ -96,7 +121,7 @@ def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
         actor=actor,
     )
     plan = plan_open(plan=plan, actor=actor)
-    roster_import(plan=plan, source=_roster(), actor=actor)
+    roster_import(plan=plan, source=_roster(people, seq_base), actor=actor)
     clerk = User.objects.get(username="org_a")
     city = User.objects.get(username="nanjing")
     province = User.objects.get(username="sheng")
@@ -107,7 +132,7 @@ def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
         "province_review": [(Tier.ORG, clerk), (Tier.CITY, city)],
         "approved": [(Tier.ORG, clerk), (Tier.CITY, city), (Tier.PROVINCE, province)],
     }
-    for name, *_, stage in PEOPLE:
+    for name, *_, stage in people:
         app = apps[name]
         if stage == "returned":
             application_review(
@@ -120,3 +145,27 @@ def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
             continue
         for tier, reviewer in steps[stage]:
             app = application_review(application=app, tier=tier, decision="approve", actor=reviewer)
+
+
+def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
+    """The completed assessment's plan (run on the story clock: its window is around then)."""
+    _plan_with_applications(
+        actor=actor,
+        org=org,
+        code=PLAN_CODE,
+        title="2026年南京企业人力资源管理师认定（演示）",
+        people=PAST_PEOPLE,
+        seq_base=100,
+    )
+
+
+def load_open_plan_demo(actor: Any, org: EvaluationOrg) -> None:
+    """The plan open on the day the demo is loaded, with applications at each review stage."""
+    _plan_with_applications(
+        actor=actor,
+        org=org,
+        code=OPEN_PLAN_CODE,
+        title="南京企业人力资源管理师认定（演示·报名中）",
+        people=PEOPLE,
+        seq_base=0,
+    )

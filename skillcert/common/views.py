@@ -9,9 +9,12 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from skillcert.accounts.scope import scope_for
 from skillcert.common.selectors import dashboard_counts, job_queue_state
+from skillcert.workdays.selectors import calendar_missing_years
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +27,19 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "common/dashboard.html", {"cards": dashboard_counts(user=request.user)})
+    warnings = []
+    if scope_for(request.user).is_officer:
+        for year in calendar_missing_years(today=timezone.localdate()):
+            warnings.append(
+                f"{year}年的节假日安排尚未录入工作日历：涉及{year}年的备案期限、领卡期限和投诉"
+                f"办理期限都无法计算。请省级人社部门在“工作日历”中粘贴国务院办公厅{year}年"
+                "放假通知录入。"
+            )
+    return render(
+        request,
+        "common/dashboard.html",
+        {"cards": dashboard_counts(user=request.user), "warnings": warnings},
+    )
 
 
 @never_cache

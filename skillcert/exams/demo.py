@@ -29,8 +29,14 @@ from skillcert.exams.services import (
 )
 from skillcert.occupations.models import Occupation
 from skillcert.personnel.models import Person, PersonRole
-from skillcert.plans.models import EvaluationPlan, FilingStatus, Subject
-from skillcert.plans.services import plan_file, plan_review, plan_session_add, plan_staff_set
+from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanStatus, Subject
+from skillcert.plans.services import (
+    plan_close,
+    plan_file,
+    plan_review,
+    plan_session_add,
+    plan_staff_set,
+)
 from skillcert.regions.models import Region
 from skillcert.workdays.selectors import workdays_add
 
@@ -102,6 +108,8 @@ def load_exams_demo(actor: Any) -> None:
         return
     hr = occupation.occupation
     people = _staff(hr, today)
+    if plan.status == PlanStatus.OPEN:
+        plan = plan_close(plan=plan, actor=clerk)  # the window is over before the plan is filed
     if plan.filing_status == FilingStatus.UNFILED:
         plan_session_add(
             plan=plan,

@@ -157,6 +157,11 @@ def load_personnel_demo(actor: Any) -> None:
             today=dt.date(2026, 7, 1),
         )
 
+
+def load_personnel_current_month(actor: Any) -> None:
+    """This month's examiner training plan, when the calendar covers this year (the plan's
+    dates are working days)."""
+    province = Region.objects.filter(code="320000").first()
     today = timezone.localdate()
-    if CalendarYear.objects.filter(year=today.year).exists():
+    if province is not None and CalendarYear.objects.filter(year=today.year).exists():
         _plan(province, today.year, today.month, actor)

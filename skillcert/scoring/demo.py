@@ -1,13 +1,13 @@
-"""Demo: the applications demo plan's batch scored, published and registered (idempotent)."""
+"""Demo: the completed assessment's batch scored and published, then (once its re-check
+window has closed on the story clock) registered. Idempotent."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from skillcert.applications.demo import PLAN_CODE
 from skillcert.plans.models import EvaluationPlan
-from skillcert.scoring.models import ResultBatch
+from skillcert.scoring.models import BatchStatus, ResultBatch
 from skillcert.scoring.services import (
     batch_open,
     batch_publish,
@@ -17,9 +17,6 @@ from skillcert.scoring.services import (
     result_part_state_set,
     result_score_enter,
 )
-
-PUBLISHED_ON = dt.date(2026, 1, 5)  # inside the entered holiday calendar
-REGISTERED_ON = dt.date(2026, 3, 2)
 
 
 def load_scoring_demo(actor: Any) -> None:
@@ -41,6 +38,13 @@ def load_scoring_demo(actor: Any) -> None:
         if result.panel_state == "pending":
             result_score_enter(result=result, part="panel", score=75, actor=actor)
     batch_submit(batch=batch, actor=actor)
-    batch_publish(batch=batch, actor=actor, today=PUBLISHED_ON)
-    batch_registration_submit(batch=batch, actor=actor, today=REGISTERED_ON)
+    batch_publish(batch=batch, actor=actor)
+
+
+def load_registration_demo(actor: Any) -> None:
+    """After the re-check window: the organisation submits, the authority registers."""
+    batch = ResultBatch.objects.filter(plan__code=PLAN_CODE, status=BatchStatus.PUBLISHED).first()
+    if batch is None:
+        return
+    batch_registration_submit(batch=batch, actor=actor)
     batch_register(batch=batch, actor=actor)

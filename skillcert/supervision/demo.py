@@ -63,7 +63,8 @@ def _supervision(actor: Any) -> None:
     )
 
 
-def _complaint(actor: Any) -> None:
+def load_complaint_demo(actor: Any) -> None:
+    """A public complaint about organisation A, triaged to the Nanjing office."""
     if Complaint.objects.filter(subject_name=DEMO_COMPLAINT_SUBJECT).exists():
         return
     complaint, _code = complaint_submit(
@@ -85,5 +86,5 @@ def _complaint(actor: Any) -> None:
 
 
 def load_supervision_demo(actor: Any) -> None:
+    """The on-site draw in Nanjing and its visit, on the exam day."""
     _supervision(actor)
-    _complaint(actor)

@@ -22,7 +22,7 @@ class WorkCalendar:
             raise DomainError(
                 "workdays.year_missing",
                 f"{year}年的节假日安排尚未录入工作日历，无法计算工作日；"
-                f"请省级人社部门在“工作日历”中录入{year}年的放假安排",
+                f"请省级人社部门在“工作日历”页（/workdays/）粘贴国务院办公厅{year}年放假通知录入",
                 field="date",
             )
 

@@ -25,6 +25,14 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    @property
+    def source_label(self) -> str:
+        return {
+            "chinesecalendar": "内置日历（chinesecalendar 软件包）",
+            "notice": "国务院办公厅通知",
+            "manual": "手工录入",
+        }.get(self.source, self.source)
+
 
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday rule: a holiday on a weekday, or a weekend day

@@ -32,3 +32,18 @@ def workdays_add(start: dt.date, n: int) -> dt.date:
 
 def workdays_between(a: dt.date, b: dt.date) -> int:
     return _between(work_calendar(), a, b)
+
+
+# From this month on, next year's arrangement is due (the State Council's notice usually
+# comes out in October or November) and officers are reminded until it is entered.
+NEXT_YEAR_REMINDER_MONTH = 10
+
+
+def calendar_missing_years(*, today: dt.date) -> list[int]:
+    """The years an officer should enter now: this year if it is missing, and next year
+    from October on."""
+    wanted = [today.year]
+    if today.month >= NEXT_YEAR_REMINDER_MONTH:
+        wanted.append(today.year + 1)
+    covered = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    return [year for year in wanted if year not in covered]

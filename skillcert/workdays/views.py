@@ -13,7 +13,12 @@ from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
 from skillcert.workdays.models import CalendarDay, CalendarYear, DayKind
 from skillcert.workdays.selectors import workdays_add
-from skillcert.workdays.services import calendar_day_clear, calendar_day_set, calendar_year_publish
+from skillcert.workdays.services import (
+    calendar_day_clear,
+    calendar_day_set,
+    calendar_notice_import,
+    calendar_year_publish,
+)
 
 
 class DayForm(forms.Form):
@@ -25,6 +30,21 @@ class DayForm(forms.Form):
 class YearForm(forms.Form):
     year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
     notice = forms.CharField(label="依据文件（国务院办公厅通知文号）", max_length=200)
+
+
+class NoticeForm(forms.Form):
+    year = forms.IntegerField(label="年份", min_value=2000, max_value=2100)
+    text = forms.CharField(
+        label="通知全文",
+        max_length=20000,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 14,
+                "placeholder": "国务院办公厅关于XXXX年部分节假日安排的通知\n"
+                "一、元旦：1月1日（周X）放假1天，不调休。\n二、春节：……",
+            }
+        ),
+    )
 
 
 class AddForm(forms.Form):
@@ -97,5 +117,48 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "year_form": year_form,
             "add_form": add_form,
             "result": result,
+        },
+    )
+
+
+@login_required
+def notice_import(request: HttpRequest) -> HttpResponse:
+    """Paste the State Council's annual notice, review what was read, then confirm: the year's
+    holidays and make-up working days are entered as a whole and the year becomes countable."""
+    if not request.user.has_perm("workdays.edit_calendar"):
+        raise Http404
+    next_year = dt.date.today().year + 1  # noqa: DTZ011 - the officer's calendar year
+    form = NoticeForm(request.POST or None, initial={"year": next_year})
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        year, text = form.cleaned_data["year"], form.cleaned_data["text"]
+        confirm = "confirm" in request.POST
+        try:
+            preview = calendar_notice_import(
+                year=year, text=text, actor=request.user, dry_run=not confirm
+            )
+        except DomainError as exc:
+            form.add_error("year" if exc.field == "year" else "text", exc.message)
+        else:
+            if confirm:
+                messages.success(
+                    request,
+                    f"{year}年放假安排已录入：放假 {len(preview.holidays)} 天，"
+                    f"调休上班 {len(preview.workdays)} 天",
+                )
+                return HttpResponseRedirect(f"{reverse('workdays:calendar')}?year={year}")
+    replaced = 0
+    if preview is not None:
+        replaced = CalendarDay.objects.filter(date__year=preview.year).count()
+    return render(
+        request,
+        "workdays/notice.html",
+        {
+            "form": form,
+            "preview": preview,
+            "holidays": sorted(preview.holidays.items()) if preview else [],
+            "workdays": sorted(preview.workdays.items()) if preview else [],
+            "covered": preview and CalendarYear.objects.filter(year=preview.year).first(),
+            "replaced": replaced,
         },
     )

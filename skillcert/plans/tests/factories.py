@@ -32,7 +32,9 @@ def file_org(org: EvaluationOrg, occupations: list[Occupation], levels: tuple[in
     EvaluationOrg.objects.filter(pk=org.pk).update(
         status=OrgStatus.FILED,
         filing_number=f"S0000{org.pk:08d}"[:13],
-        valid_from=today - dt.timedelta(days=365),
+        # from a fixed day, so that tests dating rows in 2026 find the filing valid whatever
+        # the clock says
+        valid_from=dt.date(2020, 1, 1),
         valid_until=today + dt.timedelta(days=365 * 3),
     )
     for occupation in occupations:

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ def test_batches_are_listed_in_scope_with_counts(world: Any) -> None:
     assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
 
 
+@pytest.mark.usefixtures("covered_clock")
 def test_publish_by_district_and_the_domain_error_when_nothing_is_left(world: Any) -> None:
     submitted_batch(world)
     Result.objects.filter(pk=world.result(3).pk).update(district="延期考区")

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -170,6 +171,7 @@ def test_officer_reopens_with_reason_org_may_not(world: Any) -> None:
     assert personas.client_for(personas.city_suzhou).post(url, {"reason": "x"}).status_code == 404
 
 
+@pytest.mark.usefixtures("covered_clock")
 def test_publish_one_district_then_the_rest(world: Any) -> None:
     submitted_batch(world)
     Result.objects.filter(batch=world.batch).update(district="南京考区")

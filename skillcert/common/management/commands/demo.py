@@ -1,16 +1,31 @@
 """`manage.py demo`: a small coherent province for trying the product. Idempotent: running it
-again changes nothing and prints the same logins."""
+again changes nothing and prints the same logins.
+
+The story is told in two tenses so that it holds on whatever day the demo is loaded:
+- **a completed assessment in 2026**, on a simulated clock inside the bundled holiday calendar
+  (organisations filed in June, applications in August, the plan filed 15 working days ahead,
+  the exam in September, results published, the re-check window closed, registration and
+  certificates in October, a complaint in November): every stage follows the one before it;
+- **today's work**: a plan whose application window is open around the day of loading, with
+  applications waiting at each review tier and not yet filed, so a newcomer can review them and
+  file the plan from the web (or read which year's calendar is missing and how to add it).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import time_machine
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
-from skillcert.applications.demo import load_applications_demo
+from skillcert.applications.demo import load_applications_demo, load_open_plan_demo
 from skillcert.certificates.demo import load_certificates_demo
 from skillcert.exams.demo import load_exams_demo
 from skillcert.exams.models import Sitting
@@ -21,11 +36,11 @@ from skillcert.operations.simulation import SCALES, SITTING_CODE, Simulation
 from skillcert.organizations.demo import load_organizations_demo
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
-from skillcert.personnel.demo import load_personnel_demo
+from skillcert.personnel.demo import load_personnel_current_month, load_personnel_demo
 from skillcert.regions.models import Region
 from skillcert.reporting.demo import load_reporting_demo
-from skillcert.scoring.demo import load_scoring_demo
-from skillcert.supervision.demo import load_supervision_demo
+from skillcert.scoring.demo import load_registration_demo, load_scoring_demo
+from skillcert.supervision.demo import load_complaint_demo, load_supervision_demo
 
 DEMO_PASSWORD = "Skillcert-Demo-2026"  # noqa: S105 - printed demo credential, by design
 SYSTEM = "system:demo"
@@ -52,6 +67,25 @@ ORGS = [
 ]
 
 
+# The completed assessment's days (story clock), in order.
+STORY_SETUP = dt.date(2026, 6, 1)  # catalogue, organisations filed, item bank
+STORY_APPLICATIONS = dt.date(2026, 8, 17)  # roster imported, three-tier review
+STORY_FILING = dt.date(2026, 8, 24)  # plan filed (exam 20 working days on), sitting set up
+STORY_EXAM = dt.date(2026, 9, 20)  # 20 working days after filing (exams demo); on-site visit
+STORY_SCORING = dt.date(2026, 9, 28)  # after the exam: scores entered, results published
+STORY_REGISTRATION = dt.date(2026, 10, 27)  # the 15-working-day re-check window has closed
+STORY_CERTIFICATES = dt.date(2026, 10, 30)  # certificates; examiners' records to date
+STORY_COMPLAINT = dt.date(2026, 11, 16)  # a complaint still being handled
+
+
+@contextmanager
+def story_clock(day: dt.date, hour: int = 9) -> Iterator[None]:
+    """Run a stage of the completed assessment with "now" on its day (ticking)."""
+    moment = dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
 def _valid_uscc(stem: str) -> str:
     from skillcert.common.identifiers import uscc_check_digit
 
@@ -71,48 +105,29 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            orgs: dict[str, EvaluationOrg] = {}
-            for key, name, kind, stem, region_code in ORGS:
-                uscc = _valid_uscc(stem)
-                org = EvaluationOrg.objects.filter(uscc=uscc).first()
-                if org is None:
-                    org = organization_create(
-                        name=name,
-                        kind=kind,
-                        uscc=uscc,
-                        region=Region.objects.get(code=region_code),
-                        actor=SYSTEM,
-                    )
-                orgs[key] = org
-            for username, full_name, role, scope_key in PEOPLE:
-                user = User.objects.filter(username=username).first()
-                if user is None:
-                    user = user_create(
-                        username=username,
-                        password=DEMO_PASSWORD,
-                        full_name=full_name,
-                        actor=SYSTEM,
-                        is_superuser=role is None,
-                    )
-                if role is None:
-                    continue
-                region = (
-                    Region.objects.get(code=scope_key)
-                    if scope_key and scope_key.isdigit()
-                    else None
-                )
-                org = orgs.get(scope_key or "")
-                if not user.roles.filter(role=role, active=True).exists():
-                    role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
-            load_catalogue_demo(SYSTEM)
-            load_personnel_demo(SYSTEM)
-            load_organizations_demo(SYSTEM)
-            load_itembank_demo(SYSTEM)
-            load_applications_demo(SYSTEM, orgs["A"])
-            load_exams_demo(SYSTEM)
-            load_supervision_demo(SYSTEM)
-            load_scoring_demo(SYSTEM)
-            load_certificates_demo(SYSTEM)
+            with story_clock(STORY_SETUP):
+                orgs = self._people_and_organisations()
+                load_catalogue_demo(SYSTEM)
+                load_organizations_demo(SYSTEM)
+                load_itembank_demo(SYSTEM)
+            with story_clock(STORY_APPLICATIONS):
+                load_applications_demo(SYSTEM, orgs["A"])
+            with story_clock(STORY_FILING):
+                load_exams_demo(SYSTEM)
+            with story_clock(STORY_EXAM, 17):
+                load_supervision_demo(SYSTEM)
+            with story_clock(STORY_SCORING):
+                load_scoring_demo(SYSTEM)
+            with story_clock(STORY_REGISTRATION):
+                load_registration_demo(SYSTEM)
+            with story_clock(STORY_CERTIFICATES):
+                load_certificates_demo(SYSTEM)
+                load_personnel_demo(SYSTEM)
+            with story_clock(STORY_COMPLAINT):
+                load_complaint_demo(SYSTEM)
+            # Today's work, on the real clock.
+            load_open_plan_demo(SYSTEM, orgs["A"])
+            load_personnel_current_month(SYSTEM)
         scale = options["simulation"]
         if scale != "none" and not Sitting.objects.filter(code=SITTING_CODE).exists():
             # A small simulated province (seed 000's sitting, three cities) so every page has
@@ -141,3 +156,37 @@ class Command(BaseCommand):
             "人社部门账户（sheng、nanjing、suzhou）及 admin 首次登录需绑定身份验证器（TOTP）；"
             "无手机时可在服务器上执行 `python manage.py totp 用户名` 查看当前动态口令。"
         )
+
+    def _people_and_organisations(self) -> dict[str, EvaluationOrg]:
+        orgs: dict[str, EvaluationOrg] = {}
+        for key, name, kind, stem, region_code in ORGS:
+            uscc = _valid_uscc(stem)
+            org = EvaluationOrg.objects.filter(uscc=uscc).first()
+            if org is None:
+                org = organization_create(
+                    name=name,
+                    kind=kind,
+                    uscc=uscc,
+                    region=Region.objects.get(code=region_code),
+                    actor=SYSTEM,
+                )
+            orgs[key] = org
+        for username, full_name, role, scope_key in PEOPLE:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(
+                    username=username,
+                    password=DEMO_PASSWORD,
+                    full_name=full_name,
+                    actor=SYSTEM,
+                    is_superuser=role is None,
+                )
+            if role is None:
+                continue
+            region = (
+                Region.objects.get(code=scope_key) if scope_key and scope_key.isdigit() else None
+            )
+            org = orgs.get(scope_key or "")
+            if not user.roles.filter(role=role, active=True).exists():
+                role_grant(user=user, role=role, region=region, organization=org, actor=SYSTEM)
+        return orgs
