@@ -11,14 +11,17 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup install fonts chromium run dev test test-sqlite test-postgres lint fmt typecheck bench demo clean
+.PHONY: setup install fonts chromium run dev test test-sqlite test-postgres test-later lint fmt typecheck bench demo clean
 
 ## install: venv + pinned dependencies from uv.lock (uv itself is pinned and lives in the venv)
 install: $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml uv.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)"
+	@test -x $(PY) || { echo "  正在创建 Python 虚拟环境 $(VENV) ……"; $(PYTHON) -m venv $(VENV); }
+	@echo "  正在安装依赖（按 uv.lock 锁定的版本；首次约需 1–3 分钟）……"
+	@out=$$($(PY) -m pip install -q --disable-pip-version-check "uv==$(UV_VERSION)" 2>&1) \
+	  || { echo "$$out"; echo "安装 uv 失败：请检查网络或 pip 源设置后重试"; exit 1; }
 	@$(BIN)/uv sync --frozen --inexact --python $(PY) --quiet
+	@echo "  依赖已安装"
 	@touch $@
 
 ## fonts: Noto CJK for PDFs (tickets, certificates) and HanaMin (花园明朝) as the fallback for
@@ -51,18 +54,24 @@ chromium:
 
 setup: install fonts
 	@mkdir -p var
+	@echo "  正在迁移数据库……"
 	@$(MANAGE) migrate --noinput -v 0
 	@$(MANAGE) collectstatic --noinput -v 0
 
 demo: setup
+	@echo "  正在载入演示数据（首次约 1 分钟）……"
 	@$(MANAGE) demo
 
-## run: production-grade server (gunicorn + whitenoise, DEBUG off) with the demo data
-run: demo
-	@echo "skillcert 已启动: http://127.0.0.1:8000  (Ctrl-C 停止)"
+## run: production-grade server (gunicorn + whitenoise, DEBUG off) and the background worker,
+## with the demo data; Ctrl-C stops both, a worker that exits is restarted
+run:
+	@echo "[1/3] 安装依赖与中文字体"
+	@$(MAKE) -s install fonts
+	@echo "[2/3] 准备数据库与演示数据"
+	@$(MAKE) -s demo
+	@echo "[3/3] 启动网站和后台任务处理程序"
 	@rm -rf var/prometheus && mkdir -p var/prometheus
-	@SKILLCERT_ENV=local PROMETHEUS_MULTIPROC_DIR=var/prometheus $(BIN)/gunicorn skillcert.config.wsgi:application \
-	  --bind 127.0.0.1:8000 --workers 2 --threads 4 --access-logfile - --log-level warning
+	@SKILLCERT_ENV=local PROMETHEUS_MULTIPROC_DIR=var/prometheus $(MANAGE) serve --bind 127.0.0.1:8000
 
 dev: setup
 	@SKILLCERT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
@@ -83,6 +92,13 @@ test-sqlite: install fonts chromium
 	@echo "== pytest on SQLite =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite) exit $$rc"; exit 1; }
 
+## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
+## relies on today's date fails now, not next year
+CLOCK_OFFSET_DAYS := 400
+test-later: install fonts chromium
+	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead =="
+	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
+
 test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
@@ -90,7 +106,7 @@ test-postgres: install fonts chromium
 	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
-test: lint typecheck test-sqlite test-postgres
+test: lint typecheck test-sqlite test-postgres test-later
 
 bench: setup
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from skillcert.accounts.scope import scope_for
 from skillcert.common.selectors import dashboard_counts, job_queue_state
+from skillcert.operations.workers import WORKER_NOT_RUNNING, worker_is_running
 from skillcert.workdays.selectors import calendar_missing_years
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["storage"] = "error"
     if checks["database"] == "ok":
         checks["jobs"] = job_queue_state()
+        # Reported, not fatal: a web node stays in service while the worker is restarted.
+        checks["worker"] = "running" if worker_is_running() else "not_running"
+        if checks["worker"] == "not_running":
+            checks["worker_message"] = WORKER_NOT_RUNNING
     healthy = checks["database"] == "ok" and checks["storage"] == "ok"
     checks["status"] = "ok" if healthy else "error"
     return JsonResponse(checks, status=200 if healthy else 503)

@@ -24,7 +24,10 @@ total score) as a group and finds a minimal set of groups that cannot hold toget
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -371,6 +374,31 @@ class _Solved:
     chosen: list[list[int]]
 
 
+
+_banner_lock = threading.Lock()
+_banner_done = False
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A solver, without the banner HiGHS writes to the process's standard output (at the C
+    level, before any option can be set) when the first one is made: a console shows only the
+    product's own messages."""
+    global _banner_done
+    with _banner_lock:
+        if _banner_done:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_done = True
+        return highs
+
 def _solve(
     p: _Problem, groups: Iterable[str], *, optimise: bool, seed: int, time_limit: float
 ) -> _Solved:
@@ -457,7 +485,7 @@ def _solve(
             vals = np.concatenate([p.difficulty, -p.difficulty, [1.0]])
             rows.add(cols, vals, 0.0, inf)
 
-    highs = highspy.Highs()
+    highs = _quiet_highs()
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("random_seed", int(seed) % 2_147_483_647)
     highs.setOptionValue("time_limit", float(time_limit))

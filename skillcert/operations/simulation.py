@@ -596,7 +596,7 @@ class Simulation:
                 )
                 imported += outcome.imported
                 rejected_rows += len(outcome.errors)
-                error_codes.update(e.code for e in outcome.errors)
+                error_codes.update(e.column or "整行" for e in outcome.errors)
                 for k in range(own):
                     birth = dt.date(1985, 1 + k % 12, 1 + k % 28)
                     number = _id_number(city.county, birth, 900 + k)
@@ -632,7 +632,7 @@ class Simulation:
             counts["花名册导入"] = imported
             counts["花名册错误行（已报告）"] = rejected_rows
             counts["条件不符（预期）"] = ineligible
-            counts["错误类型"] = dict(error_codes)
+            counts["错误所在列"] = "、".join(f"{c} {n}" for c, n in error_codes.most_common())
             counts["个人申报"] = self_registered
             self.expected["roster_errors"] = bad_rows + ineligible
             self.expected["roster_errors_seen"] = rejected_rows
@@ -738,7 +738,7 @@ class Simulation:
                 plan_review(plan=city.plan, approve=True, actor=city.officer)
                 filed += 1
             counts["备案通过"] = filed
-            counts["逾期备案被拒"] = refused or "无"
+            counts["逾期备案被拒"] = "是（不足15个工作日）" if refused else "无"
             self.expected["late_refused"] = 1 if refused else 0
 
     # --- 6. the unified sitting: districts, sites, rooms, slots ----------------------------

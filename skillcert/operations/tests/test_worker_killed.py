@@ -1,4 +1,4 @@
-"""A background job survives its worker being killed: the test starts a real `db_worker`
+"""A background job survives its worker being killed: the test starts a real `worker`
 process on the test database, kills it (SIGKILL) while a roster import runs, requeues the
 stale job and lets a new worker finish it — and every candidate is imported exactly once."""
 
@@ -23,6 +23,8 @@ from skillcert.applications.services import roster_upload_create
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.common import pii
 from skillcert.operations.jobs import jobs_requeue_stale
+from skillcert.operations.models import WorkerHeartbeat
+from skillcert.operations.workers import worker_is_running
 from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_id
 from skillcert.plans.tests.factories import plan as plan
@@ -56,7 +58,7 @@ def _worker(tmp_path: Path, *extra: str) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "manage.py",
-            "db_worker",
+            "worker",
             "--no-startup-delay",
             "--interval",
             "0.2",
@@ -92,6 +94,11 @@ def test_import_job_restarts_after_its_worker_is_killed(plan, personas, settings
             _stderr(first) if first.poll() is not None else "worker never started the job"
         )
         time.sleep(0.05)
+    # the worker announced itself (its heartbeat thread beats beside the running job)
+    while not WorkerHeartbeat.objects.exists():
+        assert time.monotonic() < deadline, "the worker wrote no heartbeat"
+        time.sleep(0.05)
+    assert worker_is_running()
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
 
@@ -102,6 +109,8 @@ def test_import_job_restarts_after_its_worker_is_killed(plan, personas, settings
     assert jobs_requeue_stale(older_than=__import__("datetime").timedelta(0)) == 1
     second = _worker(tmp_path, "--batch")
     assert second.wait(timeout=300) == 0, _stderr(second)
+    # a worker that stops cleanly removes its row; the killed one's row ages out
+    assert list(WorkerHeartbeat.objects.values_list("pid", flat=True)) == [first.pid]
 
     task.refresh_from_db()
     job.refresh_from_db()

@@ -45,7 +45,7 @@ def file_org(org: EvaluationOrg, occupations: list[Occupation], levels: tuple[in
                 level=level,
                 specialty=None,
                 active=True,
-                defaults={"since": today - dt.timedelta(days=30)},
+                defaults={"since": dt.date(2020, 1, 1)},
             )
     org.refresh_from_db()
 

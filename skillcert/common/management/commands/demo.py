@@ -104,27 +104,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        stage = self._stage
         with transaction.atomic():
-            with story_clock(STORY_SETUP):
+            with stage("账户、职业目录、机构备案与题库", STORY_SETUP):
                 orgs = self._people_and_organisations()
                 load_catalogue_demo(SYSTEM)
                 load_organizations_demo(SYSTEM)
                 load_itembank_demo(SYSTEM)
-            with story_clock(STORY_APPLICATIONS):
+            with stage("花名册导入与三级审核", STORY_APPLICATIONS):
                 load_applications_demo(SYSTEM, orgs["A"])
-            with story_clock(STORY_FILING):
+            with stage("评价计划备案、统考设置、座位与准考证", STORY_FILING):
                 load_exams_demo(SYSTEM)
-            with story_clock(STORY_EXAM, 17):
+            with stage("考试日现场督导", STORY_EXAM, 17):
                 load_supervision_demo(SYSTEM)
-            with story_clock(STORY_SCORING):
+            with stage("评分与成绩发布", STORY_SCORING):
                 load_scoring_demo(SYSTEM)
-            with story_clock(STORY_REGISTRATION):
+            with stage("复查期满后登记备案", STORY_REGISTRATION):
                 load_registration_demo(SYSTEM)
-            with story_clock(STORY_CERTIFICATES):
+            with stage("证书核发与考评人员记录", STORY_CERTIFICATES):
                 load_certificates_demo(SYSTEM)
                 load_personnel_demo(SYSTEM)
-            with story_clock(STORY_COMPLAINT):
+            with stage("投诉受理", STORY_COMPLAINT):
                 load_complaint_demo(SYSTEM)
+            self.stdout.write("  演示：今天正在报名的计划（待三级审核、待备案）")
             # Today's work, on the real clock.
             load_open_plan_demo(SYSTEM, orgs["A"])
             load_personnel_current_month(SYSTEM)
@@ -156,6 +158,12 @@ class Command(BaseCommand):
             "人社部门账户（sheng、nanjing、suzhou）及 admin 首次登录需绑定身份验证器（TOTP）；"
             "无手机时可在服务器上执行 `python manage.py totp 用户名` 查看当前动态口令。"
         )
+
+    @contextmanager
+    def _stage(self, label: str, day: dt.date, hour: int = 9) -> Iterator[None]:
+        self.stdout.write(f"  演示：{label}（{day:%Y-%m-%d}）")
+        with story_clock(day, hour):
+            yield
 
     def _people_and_organisations(self) -> dict[str, EvaluationOrg]:
         orgs: dict[str, EvaluationOrg] = {}
