@@ -374,7 +374,6 @@ class _Solved:
     chosen: list[list[int]]
 
 
-
 _banner_lock = threading.Lock()
 _banner_done = False
 
@@ -398,6 +397,7 @@ def _quiet_highs() -> highspy.Highs:
             os.close(saved)
         _banner_done = True
         return highs
+
 
 def _solve(
     p: _Problem, groups: Iterable[str], *, optimise: bool, seed: int, time_limit: float

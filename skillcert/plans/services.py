@@ -462,10 +462,12 @@ def plan_file(*, plan: EvaluationPlan, actor: Any, today: dt.date | None = None)
     if plan.supervisor_id is None:
         raise DomainError("plan.supervisor_required", "请先确定质量督导员", field="supervisor")
     first_day = timezone.localtime(first.starts_at).date()
-    lead = workdays_between(day, first_day)
-    if lead < FILING_LEAD_WORKDAYS:
+    # Only the 15 working days from today need the holiday calendar: a first session after
+    # that day is early enough even in a year whose arrangement is not entered yet.
+    earliest_exam = workdays_add(day, FILING_LEAD_WORKDAYS)
+    if first_day < earliest_exam:
+        lead = workdays_between(day, first_day)
         latest = first_day
-        earliest_exam = workdays_add(day, FILING_LEAD_WORKDAYS)
         raise DomainError(
             "plan.filing_too_late",
             f"评价计划应在首场考核（{latest:%Y-%m-%d}）前至少{FILING_LEAD_WORKDAYS}个工作日报备，"

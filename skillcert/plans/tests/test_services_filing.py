@@ -119,6 +119,26 @@ def test_filing_exactly_15_working_days_ahead_is_accepted(draft, personas, hr):
     assert plan_file(plan=draft, actor=personas.clerk_a, today=FILED_ON).revision == 1
 
 
+def test_a_first_session_in_an_uncovered_year_files_when_the_15_days_are_covered(
+    draft, personas, hr
+):
+    """Filed on 2026-12-04, the 15th working day is 2026-12-25: a session in February 2027
+    is early enough although 2027's holiday arrangement is not entered."""
+    _complete(draft, personas, hr, day=dt.date(2027, 2, 22))
+    filing = plan_file(plan=draft, actor=personas.clerk_a, today=dt.date(2026, 12, 4))
+    assert filing.first_exam_on == dt.date(2027, 2, 22)
+
+
+def test_when_the_15_days_reach_an_uncovered_year_the_message_names_it(draft, personas, hr):
+    _complete(draft, personas, hr, day=dt.date(2027, 2, 22))
+    with pytest.raises(DomainError) as exc:
+        plan_file(plan=draft, actor=personas.clerk_a, today=dt.date(2026, 12, 20))
+    assert exc.value.code == "workdays.year_missing"
+    assert "2027年的节假日安排尚未录入" in exc.value.message
+    assert "/workdays/" in exc.value.message
+    _unchanged(draft)
+
+
 @pytest.mark.parametrize(
     ("status", "code"),
     [
