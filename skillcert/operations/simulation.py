@@ -1356,7 +1356,7 @@ class Simulation:
             "一致性检查："
             + ("通过" if not problems else "未通过")
             + f"（申报 {apps.count()}，通过 {approved.count()}，合格 {passed}，证书 {certs}，"
-            + "，".join(f"{k} {v}" for k, v in sorted(accounted.items()))
+            + "，".join(f"{Status(k).label} {v}" for k, v in sorted(accounted.items()))
             + "）"
         )
         for problem in problems:

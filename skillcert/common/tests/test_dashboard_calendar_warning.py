@@ -11,7 +11,8 @@ WARNING = "2027年的节假日安排尚未录入工作日历"
 
 
 def _page(personas, who, on):
-    with time_machine.travel(dt.datetime(*on, 10, tzinfo=dt.UTC), tick=False):
+    year, month, day = on
+    with time_machine.travel(dt.datetime(year, month, day, 10, tzinfo=dt.UTC), tick=False):
         return personas.client_for(getattr(personas, who)).get("/dashboard/").content.decode()
 
 

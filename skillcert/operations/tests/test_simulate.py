@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -36,6 +37,9 @@ def test_simulation_runs_every_stage_and_checks_itself(caplog):
     scale = SCALES["tiny"]
 
     assert "一致性检查：通过" in text
+    # The console speaks Chinese: no error codes, status codes or dictionaries leak into it.
+    console = "\n".join(text.strip().splitlines()[:-1])
+    assert not re.search(r"\b[a-z]+[._][a-z_]+\b|[{}]|\b(approved|rejected|returned)\b", console)
     stages = json.loads(text.strip().splitlines()[-1])
     assert {"报名（花名册导入与个人申报）", "证书核发", "扫码查验"} <= set(stages)
 

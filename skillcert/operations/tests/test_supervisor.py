@@ -1,6 +1,7 @@
 """`manage.py serve` runs the web server and the worker together: a worker that exits is
 started again, Ctrl-C (a stop) ends both, and the web server's exit ends everything."""
 
+import subprocess
 import sys
 import threading
 
@@ -18,15 +19,27 @@ def _short_pauses(monkeypatch):
     monkeypatch.setattr(supervisor_module, "RESTART_PAUSES", (0.05,))
 
 
+def _record_starts(monkeypatch) -> list[subprocess.Popen[bytes]]:
+    started: list[subprocess.Popen[bytes]] = []
+    real_start = supervisor_module._start
+
+    def start(argv):
+        started.append(real_start(argv))
+        return started[-1]
+
+    monkeypatch.setattr(supervisor_module, "_start", start)
+    return started
+
+
 def _in_thread(supervisor):
-    result = {}
+    result: dict[str, int] = {}
     thread = threading.Thread(target=lambda: result.setdefault("code", supervisor.run()))
     thread.start()
     return thread, result
 
 
 def test_a_crashing_worker_is_restarted_until_stopped():
-    said = []
+    said: list[str] = []
     supervisor = Supervisor(web=SLEEP, worker=CRASH, say=said.append, poll=0.02)
     thread, result = _in_thread(supervisor)
     for _ in range(500):
@@ -43,11 +56,7 @@ def test_a_crashing_worker_is_restarted_until_stopped():
 
 
 def test_stop_ends_both_processes(monkeypatch):
-    started = []
-    real_start = supervisor_module._start
-    monkeypatch.setattr(
-        supervisor_module, "_start", lambda argv: started.append(real_start(argv)) or started[-1]
-    )
+    started = _record_starts(monkeypatch)
     supervisor = Supervisor(web=SLEEP, worker=SLEEP, say=lambda _: None, poll=0.02)
     thread, result = _in_thread(supervisor)
     for _ in range(200):
@@ -61,12 +70,8 @@ def test_stop_ends_both_processes(monkeypatch):
 
 
 def test_the_web_server_exiting_stops_the_worker_with_its_code(monkeypatch):
-    started = []
-    real_start = supervisor_module._start
-    monkeypatch.setattr(
-        supervisor_module, "_start", lambda argv: started.append(real_start(argv)) or started[-1]
-    )
-    said = []
+    started = _record_starts(monkeypatch)
+    said: list[str] = []
     web = [sys.executable, "-c", "import sys; sys.exit(4)"]
     code = Supervisor(web=web, worker=SLEEP, say=said.append, poll=0.02).run()
     assert code == 4
