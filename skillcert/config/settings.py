@@ -202,6 +202,13 @@ STORAGES = {
     },
 }
 
+if SKILLCERT_ENV == "test":
+    # WhiteNoise lists every file under STATIC_ROOT when a handler starts, and the test client
+    # starts one per request: after a `make run` (collectstatic) that doubled the suite's time.
+    # Tests look files up on demand, from the source folders.
+    WHITENOISE_AUTOREFRESH = True
+    WHITENOISE_USE_FINDERS = True
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 if SKILLCERT_ENV == "test":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
