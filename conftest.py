@@ -115,10 +115,12 @@ def covered_clock(time_machine: Any) -> dt.datetime:
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Rate-limit counters live in the cache: each test starts with none, so one test's
-    requests never use up another's allowance."""
-    from django.core.cache import cache
+    requests never use up another's allowance. Without Redis the rate-limit cache is a
+    database table: a test's rows go with its transaction, and transactional tests clear it
+    (`_reference_data_after_flush`)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
 
 
 # Data migrations whose rows the application needs (loaded again after a flush), in
@@ -145,6 +147,10 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
         return
     request.getfixturevalue("transactional_db")
     import importlib
+
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()  # a table, but not a model's: flush leaves it
 
     from django.apps import apps
     from django.db.migrations import RunPython

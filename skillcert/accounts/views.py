@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import segno
 from django.contrib import messages
@@ -12,17 +13,57 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
+from django_ratelimit.core import get_usage
 
 from skillcert.accounts.forms import LoginForm, OtpForm, PasswordChangeForm
 from skillcert.accounts.models import User
 from skillcert.accounts.services import password_change, totp_confirm, totp_device_for
 from skillcert.common.errors import DomainError
+from skillcert.common.throttle import client_ip
+
+# Failed logins per visitor address, across every username (django-axes locks one username
+# after 5 failures; this stops one address trying many usernames). Generous enough for an
+# office behind one NAT address.
+LOGIN_FAILURES_PER_ADDRESS = "30/15m"
 
 
 class SkillcertLoginView(LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _login_failures_exceeded(request, count=False):
+            return _login_throttled()
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if _login_failures_exceeded(self.request, count=True):
+            return _login_throttled()
+        return super().form_invalid(form)
+
+
+def _login_failures_exceeded(request: HttpRequest, *, count: bool) -> bool:
+    """With `count`, record one more failure; True once the address has used up its
+    allowance (checked before the password is, so even the right one is not tried)."""
+    usage = get_usage(
+        request,
+        group="login-failures",
+        key=lambda group, r: client_ip(r),
+        rate=LOGIN_FAILURES_PER_ADDRESS,
+        increment=count,
+    )
+    return usage is not None and usage["count"] >= usage["limit"] + (1 if count else 0)
+
+
+def _login_throttled() -> HttpResponse:
+    response = HttpResponse(
+        "登录失败次数过多：本网络地址 15 分钟内暂停登录，请稍后再试。忘记密码请联系本单位管理员。",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = "900"
+    return response
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -349,7 +349,8 @@ def review_bulk_view(request: HttpRequest) -> HttpResponse:
     tier = request.POST.get("tier", "")
     if tier not in reviewer_tiers(scope=scope):
         raise Http404
-    ticked = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    # An id no row can have (beyond a 64-bit key) is dropped, not sent to the database.
+    ticked = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) <= 18]
     if ticked:
         ids = ticked
     else:

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from skillcert.accounts.models import ApiToken
@@ -97,6 +98,64 @@ class ErrorOut(Schema):
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=400)
+
+
+# pydantic's error types, in words a user can act on; anything else is 格式不正确.
+VALIDATION_WORDS = {
+    "missing": "必填",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 YYYY-MM-DDTHH:MM:SS+08:00",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}",
+    "less_than": "应小于 {lt}",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "too_long": "最多 {max_length} 项",
+    "list_type": "应为列表",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "enum": "应为以下之一：{expected}",
+    "literal_error": "应为以下之一：{expected}",
+}
+
+
+def _validation_item(error: dict[str, Any]) -> dict[str, Any]:
+    location = [
+        str(part)
+        for part in error.get("loc", ())
+        if part not in ("query", "body", "path", "payload", "form")
+    ]
+    field = ".".join(location) or None
+    words = VALIDATION_WORDS.get(str(error.get("type", "")), "格式不正确")
+    try:
+        words = words.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        words = "格式不正确"
+    return {"field": field, "message": f"{field}：{words}" if field else words}
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """Input the schema refuses: the same {code, message, field} as every other error, in
+    Chinese and naming the field, with every problem listed under `errors`."""
+    items = [_validation_item(e) for e in exc.errors] or [
+        {"field": None, "message": "请求格式不正确"}
+    ]
+    body = {
+        "code": "invalid_input",
+        "message": "；".join(i["message"] for i in items[:5]),
+        "field": items[0]["field"],
+        "errors": items,
+    }
+    return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(Http404)

@@ -251,13 +251,26 @@ CONTENT_SECURITY_POLICY = {
 TRUSTED_PROXIES = env_list("SKILLCERT_TRUSTED_PROXIES", [])
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+RATE_LIMIT_CACHE_TABLE = "skillcert_rate_limits"
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Rate-limit counters must be shared by every worker process and host: Redis when
+    # configured, otherwise a table in the database (created by a migration of `common`).
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": RATE_LIMIT_CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    ),
 }
+RATELIMIT_USE_CACHE = "ratelimit"
 SKILLCERT_METRICS_TOKEN = os.environ.get("SKILLCERT_METRICS_TOKEN", "")
 
 LOG_FORMAT = env_str("SKILLCERT_LOG_FORMAT", "json" if PRODUCTION else "plain")

@@ -5,6 +5,7 @@ prometheus-client aggregates the workers' files at scrape time."""
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import os
 import time
@@ -23,6 +24,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from skillcert.common.selectors import job_queue_state
+from skillcert.common.throttle import client_ip
 
 REQUEST_LATENCY = Histogram(
     "skillcert_request_seconds",
@@ -62,18 +64,27 @@ class JobCollector(Collector):
             yield gauge
 
 
-def _allowed(request: HttpRequest) -> bool:
+def operator_request(request: HttpRequest) -> bool:
+    """A monitoring request: it carries the monitoring token, or it comes straight from this
+    machine. A request that came through a reverse proxy (on this machine or not) is a
+    visitor's, whatever address the proxy connects from: the visitor's address is taken from
+    the trusted proxies' X-Forwarded-For, and any forwarding header without a trusted proxy
+    counts as not local."""
     token = getattr(settings, "SKILLCERT_METRICS_TOKEN", "")
-    if token and request.headers.get("Authorization", "") == f"Bearer {token}":
+    supplied = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
         return True
+    if any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip")):
+        if request.META.get("REMOTE_ADDR", "") not in settings.TRUSTED_PROXIES:
+            return False
     try:
-        return ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+        return ipaddress.ip_address(client_ip(request)).is_loopback
     except ValueError:
         return False
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request):
+    if not operator_request(request):
         return HttpResponse("仅限本机或持有监控令牌访问", status=403, content_type="text/plain")
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -317,8 +317,10 @@ def previous_panel(*, batch: ResultBatch) -> list[int]:
 
 def analyses_visible(*, scope: Scope) -> QuerySet[ItemAnalysis]:
     rows = ItemAnalysis.objects.select_related("paper", "batch__plan")
-    if scope.is_officer:
+    if scope.is_province_officer:
         return rows
+    if scope.is_officer:  # a city sees the analyses of its own organisations' batches
+        return rows.filter(scope.region_q("batch__organization__region"))
     if scope.is_org_staff:
         return rows.filter(scope.organization_q("batch__organization_id"))
     return rows.none()

@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -671,9 +672,11 @@ def complaint_submit(
         if org is not None
         else Region.objects.filter(code=(region_code or "").strip(), active=True).first()
     )
-    if region is None:
+    if region is None or not region.code.startswith(settings.SKILLCERT_PROVINCE):
+        # Only this installation's province handles complaints: one filed elsewhere would get a
+        # tracking code that no officer could ever see.
         raise DomainError(
-            "complaint.region_invalid", "请选择事项发生地（地市）", field="region_code"
+            "complaint.region_invalid", "请选择本省内的事项发生地（地市）", field="region_code"
         )
     user = actor_user(actor)
     code = secrets.token_hex(4).upper()

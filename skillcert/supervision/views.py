@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -438,7 +439,9 @@ def _public_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "complainant_kinds": ComplainantKind.choices,
         "subject_kinds": SubjectKind.choices,
-        "cities": Region.objects.filter(level=RegionLevel.PREFECTURE, active=True).order_by("code"),
+        "cities": Region.objects.filter(
+            level=RegionLevel.PREFECTURE, active=True, code__startswith=settings.SKILLCERT_PROVINCE
+        ).order_by("code"),
         "form": request.POST,
     }
 

@@ -35,6 +35,13 @@ class WorkCalendar:
         return day.weekday() < 5
 
 
+def _next_day(day: dt.date) -> dt.date:
+    try:
+        return day + ONE_DAY
+    except OverflowError:
+        raise DomainError("workdays.date_range", "日期超出可计算的范围", field="date") from None
+
+
 def workdays_add(calendar: WorkCalendar, start: dt.date, n: int) -> dt.date:
     """The n-th working day after `start` (`start` itself does not count). n = 0 is start."""
     if n < 0:
@@ -42,7 +49,7 @@ def workdays_add(calendar: WorkCalendar, start: dt.date, n: int) -> dt.date:
     day = start
     remaining = n
     while remaining > 0:
-        day += ONE_DAY
+        day = _next_day(day)
         if calendar.is_workday(day):
             remaining -= 1
     return day
@@ -56,7 +63,7 @@ def workdays_between(calendar: WorkCalendar, a: dt.date, b: dt.date) -> int:
     count = 0
     day = a
     while day < b:
-        day += ONE_DAY
+        day = _next_day(day)
         if calendar.is_workday(day):
             count += 1
     return count

@@ -55,6 +55,18 @@ def test_queue_filters_and_bulk_approve(personas, plan, hr, candidate_person):
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_bulk_approve_with_an_impossible_id_is_not_a_500(personas, plan, hr, candidate_person):
+    app = _submitted(personas, plan, hr, candidate_person)
+    client = personas.client_for(personas.clerk_a)
+    response = client.post(
+        reverse("applications:review_bulk"),
+        {"tier": "org", "ids": [str(10**30), str(app.pk)], "query": "tier=org"},
+    )
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.status == Status.CITY_REVIEW
+
+
 def test_candidate_has_no_review_queue(personas):
     assert (
         personas.client_for(personas.candidate).get(reverse("applications:review")).status_code

@@ -44,11 +44,10 @@ def test_healthz_fails_when_storage_is_not_writable(db, tmp_path, settings):
     assert response.json()["storage"] == "error"
 
 
-def test_throttle_answers_429_in_chinese_after_the_limit():
-    from django.core.cache import cache
+def test_throttle_answers_429_in_chinese_after_the_limit(db):
+    """Counters live in the shared rate-limit cache (a database table without Redis), so
+    every worker process and host counts the same visitor together."""
     from django.http import HttpResponse
-
-    cache.clear()
 
     @throttle(group="test-public", rate="3/m")
     def view(request):
@@ -101,3 +100,50 @@ def test_nul_bytes_are_refused_before_they_reach_a_service(db):
         assert response.status_code == 400
         assert response.json()["code"] == "input.nul_byte"
     assert client.get("/certificates/verify/?number=ab&name=x&id_number=y").status_code == 200
+
+
+def test_public_healthz_says_only_the_status(db):
+    body = Client().get("/healthz", REMOTE_ADDR="203.0.113.9").json()
+    assert body == {"status": "ok"}
+
+
+def test_a_request_through_an_untrusted_local_proxy_is_a_visitor(db, settings):
+    """A reverse proxy on this machine connects from 127.0.0.1: its visitors are not local."""
+    settings.TRUSTED_PROXIES = frozenset()
+    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert Client().get("/metrics", **forwarded).status_code == 403
+    assert Client().get("/healthz", **forwarded).json() == {"status": "ok"}
+
+
+def test_a_trusted_proxy_forwarding_a_visitor_is_refused_and_a_wrong_token_too(db, settings):
+    settings.TRUSTED_PROXIES = frozenset({"127.0.0.1"})
+    settings.SKILLCERT_METRICS_TOKEN = "scrape-secret"
+    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    assert Client().get("/metrics", **forwarded).status_code == 403
+    wrong = Client().get("/metrics", **forwarded, HTTP_AUTHORIZATION="Bearer guess")
+    assert wrong.status_code == 403
+
+
+def test_the_storage_check_writes_at_most_once_per_interval(db, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    from unittest import mock
+
+    from django.core.files.storage import default_storage
+
+    with mock.patch.object(default_storage, "save", wraps=default_storage.save) as save:
+        for _ in range(5):
+            assert Client().get("/healthz").status_code == 200
+    assert save.call_count <= 1
+
+
+def test_rate_limit_counters_are_shared_between_processes(db, settings):
+    """Without Redis the counters are rows in the database, which every process sees."""
+    from django.core.cache import caches
+    from django.db import connection
+
+    assert settings.RATELIMIT_USE_CACHE == "ratelimit"
+    shared = caches["ratelimit"]
+    shared.set("probe", 1)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {settings.RATE_LIMIT_CACHE_TABLE}")
+        assert cursor.fetchone()[0] >= 1

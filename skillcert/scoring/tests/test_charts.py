@@ -105,6 +105,20 @@ def test_analysis_page_has_both_charts_and_their_tables(world: Any) -> None:
     assert outsider.get(reverse("scoring:analysis", args=[analysis.pk])).status_code == 404
 
 
+def test_a_city_officer_sees_only_analyses_of_its_own_organisations(world: Any) -> None:
+    analysis = _stored(world)  # organisation A, in Nanjing
+    url = reverse("scoring:analysis", args=[analysis.pk])
+    other_city = world.personas.client_for(world.personas.city_suzhou)
+    assert other_city.get(url).status_code == 404
+    assert other_city.get(url, {"export": "xlsx"}).status_code == 404
+    assert (
+        f"/scoring/analysis/{analysis.pk}/"
+        not in other_city.get(reverse("scoring:analyses")).content.decode()
+    )
+    assert world.personas.client_for(world.personas.city_nanjing).get(url).status_code == 200
+    assert world.personas.client_for(world.personas.province).get(url).status_code == 200
+
+
 def _sheet(response: Any) -> list[list[Any]]:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))

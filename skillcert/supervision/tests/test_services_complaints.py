@@ -51,6 +51,8 @@ def test_public_complaint_gets_a_number_and_code_that_open_it(personas):
         ({"subject_kind": "mayor"}, "complaint.subject_kind_invalid"),
         ({"complainant_kind": "robot"}, "complaint.complainant_kind_invalid"),
         ({"region_code": "999999"}, "complaint.region_invalid"),
+        # a real city, but of another province: nobody here could ever open it
+        ({"region_code": "110100"}, "complaint.region_invalid"),
     ],
 )
 def test_bad_complaint_input_is_refused_and_nothing_is_stored(personas, overrides, code):

@@ -39,6 +39,17 @@ def test_public_form_bad_input_is_refused_with_400(personas):
     assert not Complaint.objects.exists()
 
 
+def test_public_form_offers_and_accepts_only_this_provinces_cities(personas):
+    form = Client().get("/supervision/report/")
+    cities = [r.code for r in form.context["cities"]]
+    assert cities and all(code.startswith("32") for code in cities)
+    elsewhere = Client().post(
+        "/supervision/report/", {**FORM, "region": "110100"}, REMOTE_ADDR="10.0.0.3"
+    )
+    assert elsewhere.status_code == 400 and "本省" in elsewhere.content.decode()
+    assert not Complaint.objects.exists()
+
+
 def test_public_form_is_rate_limited_per_ip(personas):
     cache.clear()
     client = Client()
