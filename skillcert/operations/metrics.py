@@ -74,9 +74,9 @@ def operator_request(request: HttpRequest) -> bool:
     supplied = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(supplied.encode(), f"Bearer {token}".encode()):
         return True
-    if any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip")):
-        if request.META.get("REMOTE_ADDR", "") not in settings.TRUSTED_PROXIES:
-            return False
+    forwarded = any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-Ip"))
+    if forwarded and request.META.get("REMOTE_ADDR", "") not in settings.TRUSTED_PROXIES:
+        return False
     try:
         return ipaddress.ip_address(client_ip(request)).is_loopback
     except ValueError:
