@@ -147,6 +147,8 @@ class Attachment(models.Model):
     kind = models.CharField("材料类别", max_length=40)
     file = models.FileField("文件", upload_to="applications/attachments/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
+    # what the content proved to be (PDF, PNG or JPEG), served back as exactly that
+    content_type = models.CharField("文件类型", max_length=40, default="application/pdf")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -39,11 +40,13 @@ from skillcert.common.errors import DomainError
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
 from skillcert.occupations.models import Occupation, Specialty
+from skillcert.organizations.core import ALLOWED_TYPES, check_upload
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.selectors import plan_accepts_applications, plan_offers
 from skillcert.plans.services import plan_seats_release, plan_seats_reserve
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_MAX_COUNT = 10
 REVIEW_DECISIONS = ("approve", "reject", "return")
 ACCOMMODATION_NOTE_MAX = 200
 # ID numbers and mobile numbers are encrypted at rest; a free-text note must not carry them.
@@ -410,18 +413,36 @@ def application_withdraw(*, application: Application, actor: Any, reason: str = 
 def attachment_add(
     *, application: Application, upload: UploadedFile, kind: str, actor: Any
 ) -> Attachment:
+    """A supporting document (PDF, PNG or JPEG, checked by its content like every other
+    upload), at most ATTACHMENT_MAX_COUNT per application; stored under a random name."""
     _owner_only(application, actor)
     if application.status not in (Status.DRAFT, Status.RETURNED):
         raise DomainError("attachment.locked", "申报已提交，不能再上传材料")
     if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
         raise DomainError("attachment.too_large", "单个材料不能超过10MB", field="file")
+    name = (upload.name or "").strip()
+    upload.seek(0)
+    content_type = check_upload(name=name, size=upload.size or 0, head=upload.read(512))
+    upload.seek(0)
+    kind = kind.strip()
+    if len(kind) > 40:
+        raise DomainError("attachment.kind_too_long", "材料类别不能超过40个字", field="kind")
     with transaction.atomic():
-        row = Attachment.objects.create(
-            application=application,
-            kind=kind.strip()[:40] or "其他材料",
-            file=upload,
-            name=(upload.name or "")[:200],
+        locked = _lock(application)
+        if Attachment.objects.filter(application=locked).count() >= ATTACHMENT_MAX_COUNT:
+            raise DomainError(
+                "attachment.too_many",
+                f"每份申报最多上传{ATTACHMENT_MAX_COUNT}个材料，请删除或合并后再上传",
+                field="file",
+            )
+        row = Attachment(
+            application=locked,
+            kind=kind or "其他材料",
+            name=name[:200],
+            content_type=content_type,
         )
+        row.file.save(f"{uuid.uuid4().hex}{ALLOWED_TYPES[content_type][0]}", upload, save=False)
+        row.save()
         audit_record(actor=actor, action="application.attachment_add", obj=row)
     return row
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/resubmit/", views.application_resubmit_view, name="resubmit"),
     path("<int:pk>/withdraw/", views.application_withdraw_view, name="withdraw"),
     path("<int:pk>/attach/", views.application_attach_view, name="attach"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_view,
+        name="attachment",
+    ),
     path("<int:pk>/accommodation/", views.application_accommodation_view, name="accommodation"),
     path("<int:pk>/review/", views.application_review_view, name="review_one"),
     path("<int:pk>/override/", views.application_override_view, name="override"),

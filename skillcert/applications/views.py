@@ -9,15 +9,16 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.applications import services
-from skillcert.applications.models import Application, ImportStatus, Tier
+from skillcert.applications.models import Application, Attachment, ImportStatus, Tier
 from skillcert.applications.permissions import may_review, reviewer_tiers
 from skillcert.applications.roster import RowError
 from skillcert.applications.roster_files import read_roster, roster_error_report, roster_template
@@ -36,6 +37,7 @@ from skillcert.candidates.selectors import candidate_for_user, identity_for_view
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX, xlsx_response
 from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.organizations.core import sniff_content_type
 from skillcert.plans.models import EvaluationPlan, PlanOffering
 from skillcert.plans.selectors import plans_open_for_application, plans_visible
 
@@ -205,6 +207,27 @@ def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "材料已上传",
     )
+
+
+@login_required
+def attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A supporting document, shown in the browser to whoever may see the application (the
+    candidate, its reviewers). Served as the type its content proves, never as HTML; a file
+    stored before the content checks that does not prove PDF, PNG or JPEG is not served."""
+    app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, application=app)
+    with attachment.file.open("rb") as handle:
+        head = handle.read(512)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=content_type, as_attachment=False
+    )
+    response["Content-Disposition"] = content_disposition_header(False, attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @login_required
