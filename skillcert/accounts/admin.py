@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 
 from skillcert.accounts.models import ApiToken, RoleAssignment, User
 from skillcert.common.admin import AuditedModelAdmin
@@ -30,5 +31,11 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedModelAdmin):
-    list_display = ["user", "name", "created_at", "last_used_at", "revoked"]
-    readonly_fields = ["digest"]
+    """Tokens are listed and revoked here; they are created by `api_token_create` (which
+    shows the token once), never typed into a form."""
+
+    list_display = ["user", "name", "created_at", "expires_at", "last_used_at", "revoked"]
+    readonly_fields = ["user", "name", "digest", "created_at", "expires_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

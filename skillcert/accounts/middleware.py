@@ -9,7 +9,18 @@ from django.urls import reverse
 
 from skillcert.accounts.services import requires_second_factor
 
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/docs", "/api/openapi.json")
+# What an officer may open before passing the second factor: logging in and out, the second
+# factor itself, and public resources. Not the password change: a stolen password must not be
+# enough to lock the officer out by changing it.
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/static/",
+    "/healthz",
+    "/api/docs",
+    "/api/openapi.json",
+)
 
 
 class OfficerSecondFactorMiddleware:

@@ -102,6 +102,8 @@ class ApiToken(models.Model):
     name = models.CharField("用途", max_length=64)
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Tokens expire: a leaked one stops working on its own (old rows: expired, reissue).
+    expires_at = models.DateTimeField("有效期至", null=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
@@ -115,3 +117,23 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TotpEnrolmentCode(models.Model):
+    """A one-time code an administrator gives an officer to bind (or re-bind) an
+    authenticator: the password alone must not be enough to choose the second factor. Only a
+    hash is stored; one live code per user."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_enrolment")
+    digest = models.CharField(max_length=128)
+    issued_by = models.CharField("签发人", max_length=150)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+
+    class Meta:
+        verbose_name = "身份验证器绑定码"
+        verbose_name_plural = "身份验证器绑定码"
+
+    def __str__(self) -> str:
+        return f"{self.user} 绑定码"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skillcert.accounts.models import (
@@ -16,6 +19,7 @@ from skillcert.accounts.models import (
     ApiToken,
     Role,
     RoleAssignment,
+    TotpEnrolmentCode,
     User,
 )
 from skillcert.audit.services import audit_record
@@ -123,12 +127,35 @@ def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
         )
 
 
-def api_token_create(*, user: User, name: str, actor: Any) -> str:
-    """Returns the token once; only its digest is stored."""
+API_TOKEN_DAYS = 90
+
+
+def api_token_create(
+    *, user: User, name: str, actor: Any, second_factor_verified: bool, days: int = API_TOKEN_DAYS
+) -> str:
+    """Returns the token once; only its digest is stored. The token expires after `days`; an
+    officer (who needs a second factor to log in) gets one only from a session that passed it,
+    since the token will skip it."""
+    name = name.strip()
+    if not name or len(name) > 64:
+        raise DomainError("api_token.name", "请填写令牌用途（不超过64个字）", field="name")
+    if not 1 <= days <= 365:
+        raise DomainError("api_token.days", "有效期应为 1–365 天", field="days")
+    if requires_second_factor(user) and not second_factor_verified:
+        raise DomainError(
+            "api_token.second_factor_required", "请先完成动态口令验证，再创建 API 令牌"
+        )
     token = "sc_" + secrets.token_urlsafe(32)
     with transaction.atomic():
-        row = ApiToken.objects.create(user=user, name=name[:64], digest=ApiToken.digest_of(token))
-        audit_record(actor=actor, action="api_token.create", obj=row)
+        row = ApiToken.objects.create(
+            user=user,
+            name=name,
+            digest=ApiToken.digest_of(token),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        audit_record(
+            actor=actor, action="api_token.create", obj=row, changes={"days": [None, days]}
+        )
     return token
 
 
@@ -144,6 +171,75 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit_record(actor=user, action="user.password_change", obj=user)
+
+
+ENROLMENT_CODE_DAYS = 7
+ENROLMENT_CODE_ATTEMPTS = 5
+_ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def totp_enrolment_issue(*, user: User, actor: Any) -> str:
+    """A one-time code with which `user` may bind an authenticator (first time, or after a
+    lost phone: the old authenticator stops working at once). Issued by a platform
+    administrator or an operator on the server; returned once, only its hash is stored."""
+    # A string actor ("system:…") is an operator on the server (a management command).
+    if isinstance(actor, User) and not actor.is_superuser:
+        raise DomainError("totp.enrolment_forbidden", "只有平台管理员可以签发身份验证器绑定码")
+    issuer = actor.get_username() if isinstance(actor, User) else str(actor)
+    code = "".join(secrets.choice(_ENROLMENT_ALPHABET) for _ in range(12))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        TotpEnrolmentCode.objects.update_or_create(
+            user=user,
+            defaults={
+                "digest": make_password(code),
+                "issued_by": str(issuer)[:150],
+                "expires_at": timezone.now() + dt.timedelta(days=ENROLMENT_CODE_DAYS),
+                "attempts": 0,
+            },
+        )
+        audit_record(actor=actor, action="user.totp_enrolment_issue", obj=user)
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def totp_enrolment_redeem(*, user: User, code: str) -> None:
+    """Spend the user's enrolment code (the view then shows the new authenticator's key).
+    Five wrong codes spend it too."""
+    typed = code.replace("-", "").replace(" ", "").strip().upper()
+    # The counting is committed before the refusal is raised (an exception inside the atomic
+    # block would roll the attempt back).
+    with transaction.atomic():
+        row = TotpEnrolmentCode.objects.select_for_update().filter(user=user).first()
+        if row is None or row.expires_at <= timezone.now():
+            outcome = "missing"
+        elif typed and len(typed) <= 32 and check_password(typed, row.digest):
+            row.delete()
+            audit_record(actor=user, action="user.totp_enrolment_redeem", obj=user)
+            return
+        else:
+            row.attempts += 1
+            if row.attempts >= ENROLMENT_CODE_ATTEMPTS:
+                row.delete()
+                audit_record(actor=user, action="user.totp_enrolment_locked", obj=user)
+                outcome = "locked"
+            else:
+                row.save(update_fields=["attempts"])
+                outcome = "wrong"
+    if outcome == "missing":
+        raise DomainError(
+            "totp.enrolment_missing",
+            "没有有效的绑定码：请联系平台管理员签发身份验证器绑定码",
+            field="enrolment_code",
+        )
+    if outcome == "locked":
+        raise DomainError(
+            "totp.enrolment_locked",
+            "绑定码错误次数过多，已作废：请联系平台管理员重新签发",
+            field="enrolment_code",
+        )
+    raise DomainError(
+        "totp.enrolment_wrong", "绑定码不正确，请核对后重新输入", field="enrolment_code"
+    )
 
 
 def totp_device_for(*, user: User) -> TOTPDevice:

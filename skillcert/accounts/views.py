@@ -17,7 +17,12 @@ from django_ratelimit.core import get_usage
 
 from skillcert.accounts.forms import LoginForm, OtpForm, PasswordChangeForm
 from skillcert.accounts.models import User
-from skillcert.accounts.services import password_change, totp_confirm, totp_device_for
+from skillcert.accounts.services import (
+    password_change,
+    totp_confirm,
+    totp_device_for,
+    totp_enrolment_redeem,
+)
 from skillcert.common.errors import DomainError
 from skillcert.common.throttle import client_ip
 
@@ -73,20 +78,39 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("common:dashboard")
 
 
+ENROLMENT_SESSION_KEY = "totp_enrolment_redeemed"
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
+    """The second factor. An officer without an authenticator first types the one-time
+    binding code an administrator gave them; only then is the new key shown (for this session
+    only), so a stolen password is not enough to choose the second factor."""
     user = request.user
     assert isinstance(user, User)
     device = totp_device_for(user=user)
+    enrolling = not device.confirmed
+    may_enrol = request.session.get(ENROLMENT_SESSION_KEY) == device.persistent_id
+    enrolment_error = ""
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and enrolling and not may_enrol:
+        form = OtpForm()
+        try:
+            totp_enrolment_redeem(user=user, code=request.POST.get("enrolment_code", ""))
+        except DomainError as exc:
+            enrolment_error = exc.message
+        else:
+            request.session[ENROLMENT_SESSION_KEY] = device.persistent_id
+            may_enrol = True
+    elif request.method == "POST" and form.is_valid():
         if totp_confirm(user=user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
+            request.session.pop(ENROLMENT_SESSION_KEY, None)
             return HttpResponseRedirect(_safe_next(request))
         form.add_error("token", "动态口令不正确或已过期，请输入身份验证器上当前显示的 6 位数字")
     qr_data_uri = ""
     secret = ""
-    if not device.confirmed:
+    if enrolling and may_enrol:
         qr_data_uri = segno.make(device.config_url, error="m").png_data_uri(scale=5)
         secret = base64.b32encode(device.bin_key).decode()
     return render(
@@ -94,7 +118,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         "accounts/otp.html",
         {
             "form": form,
-            "enrolling": not device.confirmed,
+            "enrolling": enrolling,
+            "needs_enrolment_code": enrolling and not may_enrol,
+            "enrolment_error": enrolment_error,
             "qr": qr_data_uri,
             "secret": secret,
             "next": _safe_next(request),

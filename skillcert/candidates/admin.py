@@ -1,6 +1,16 @@
-from django.contrib import admin
+from typing import Any
 
-from skillcert.candidates.models import Candidate, Education, HeldCertificate, Title, WorkPeriod
+from django.contrib import admin
+from django.http import HttpRequest
+
+from skillcert.candidates.models import (
+    Candidate,
+    Education,
+    HeldCertificate,
+    IdentityClaim,
+    Title,
+    WorkPeriod,
+)
 from skillcert.common.admin import AuditedModelAdmin
 
 
@@ -11,6 +21,24 @@ class CandidateAdmin(AuditedModelAdmin):
     # ID number and phone are encrypted and have digests; they are not edited here.
     exclude = ("id_number", "id_number_digest", "phone", "phone_digest")
     readonly_fields = ("birth_date", "gender", "photo_ok", "photo_problems")
+
+
+@admin.register(IdentityClaim)
+class IdentityClaimAdmin(admin.ModelAdmin):
+    """To look at only: a claim is settled by an activation code, never by hand."""
+
+    list_display = ("id", "user", "status", "attempts", "created_at", "claimed_at")
+    list_filter = ("status",)
+    exclude = ("id_number_digest",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 for model in (WorkPeriod, HeldCertificate, Education, Title):

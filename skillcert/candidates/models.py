@@ -152,3 +152,97 @@ class Title(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade} {self.name}"
+
+
+class ActivationCode(models.Model):
+    """激活码: proof, handed to the person by an organisation (in person or by the phone on the
+    roster), that an account belongs to a candidate first registered by that organisation.
+    One live code per candidate: issuing again replaces it. Only a keyed hash is stored."""
+
+    candidate = models.OneToOneField(
+        Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="activation_code"
+    )
+    code_hash = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签发人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField("签发时间")
+    expires_at = models.DateTimeField("有效期至")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "激活码"
+        verbose_name_plural = "激活码"
+        constraints = [
+            models.CheckConstraint(
+                name="activation_code_expires_after_issue",
+                condition=Q(expires_at__gt=F("issued_at")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"激活码#{self.pk}"
+
+
+# Wrong activation codes an account may enter before its claim locks.
+CLAIM_MAX_ATTEMPTS = 5
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", "待激活"  # waiting for the activation code
+    LOCKED = "locked", "已锁定"  # too many wrong codes; a newly issued code unlocks it
+    CLAIMED = "claimed", "已关联"  # the account is now the candidate's
+
+
+class IdentityClaim(models.Model):
+    """An account registered with an ID number the platform already knew (from a roster, or
+    another account). It gets no access to that person's data until the activation code is
+    entered. Holds the ID number's keyed hash only, never the number."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="账户",
+        on_delete=models.CASCADE,
+        related_name="identity_claim",
+    )
+    id_number_digest = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(
+        "状态", max_length=8, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name="关联考生",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("注册时间", auto_now_add=True)
+    claimed_at = models.DateTimeField("关联时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "身份认领"
+        verbose_name_plural = "身份认领"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                name="identity_claim_claimed_has_candidate",
+                condition=(
+                    Q(status="claimed", candidate__isnull=False, claimed_at__isnull=False)
+                    | (~Q(status="claimed") & Q(candidate__isnull=True))
+                ),
+            ),
+            models.CheckConstraint(
+                name="identity_claim_attempts_at_most_5",
+                condition=Q(attempts__lte=CLAIM_MAX_ATTEMPTS),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"身份认领#{self.pk}"

@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from skillcert.candidates.models import Candidate
+from django.db.models import QuerySet
+
+from skillcert.accounts.scope import Scope
+from skillcert.applications.selectors import applications_visible
+from skillcert.candidates.models import ActivationCode, Candidate, ClaimStatus, IdentityClaim
 from skillcert.common.pii import pii_digest
 from skillcert.eligibility import engine
 
@@ -15,6 +19,26 @@ def candidate_for_user(*, user: Any) -> Candidate | None:
     if user is None or not user.is_authenticated:
         return None
     return Candidate.objects.filter(user=user).first()
+
+
+def identity_claim_for_user(*, user: Any) -> IdentityClaim | None:
+    """The account's unsettled claim to an ID number the platform already knew."""
+    if user is None or not user.is_authenticated:
+        return None
+    return IdentityClaim.objects.filter(user=user).exclude(status=ClaimStatus.CLAIMED).first()
+
+
+def candidates_staff_visible(*, scope: Scope) -> QuerySet[Candidate]:
+    """Candidates whose applications the user handles: staff of an organisation they applied
+    to, officers over such an organisation. Nobody else, candidates included."""
+    if not (scope.is_org_staff or scope.is_officer):
+        return Candidate.objects.none()
+    applicants = applications_visible(scope=scope).values("candidate_id")
+    return Candidate.objects.filter(pk__in=applicants)
+
+
+def activation_code_of(*, candidate: Candidate) -> ActivationCode | None:
+    return ActivationCode.objects.filter(candidate=candidate).select_related("issued_by").first()
 
 
 def candidate_by_id_number(*, id_number: str) -> Candidate | None:

@@ -1,4 +1,5 @@
-"""Candidate pages: self-registration, the reusable profile and the certificate photo."""
+"""Candidate pages: self-registration, the identity claim, the reusable profile and the
+certificate photo; for organisation staff and officers, activation codes."""
 
 from __future__ import annotations
 
@@ -9,27 +10,51 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.models import User
+from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.candidates import services
-from skillcert.candidates.models import CertificateKind
+from skillcert.candidates.core import activation_code_display
+from skillcert.candidates.models import CLAIM_MAX_ATTEMPTS, CertificateKind
 from skillcert.candidates.photo import MIN_HEIGHT, MIN_WIDTH
-from skillcert.candidates.selectors import candidate_for_user
+from skillcert.candidates.selectors import (
+    activation_code_of,
+    candidate_for_user,
+    candidates_staff_visible,
+    identity_claim_for_user,
+)
 from skillcert.common.errors import DomainError
+from skillcert.common.exports import xlsx_response
 from skillcert.common.throttle import too_many_requests
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.plans.selectors import plans_visible
+
+# The same words whether the ID number was new, on a roster or already registered.
+REGISTERED = "注册成功，请按“我的档案”页面的提示继续"
+HAND_OVER = "请将激活码当面或通过报名登记的手机号告知考生本人"
+
+
+def _account(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # behind login_required: never anonymous
+        raise Http404
+    return user
 
 
 def register(request: HttpRequest) -> HttpResponse:
     error: DomainError | None = None
     if request.method == "POST":
-        # Public and answers "this ID number is already registered": counted per visitor.
+        # Public, and each account made tells its maker whether the ID number was already
+        # known (a claim instead of a profile): counted per visitor.
         refused = too_many_requests(request, group="candidate-register", rate="20/h")
         if refused is not None:
             return refused
         try:
-            candidate = services.candidate_register(
+            registration = services.candidate_register(
                 username=request.POST.get("username", ""),
                 password=request.POST.get("password", ""),
                 full_name=request.POST.get("full_name", ""),
@@ -39,9 +64,8 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc
         else:
-            assert candidate.user is not None
-            login(request, candidate.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "注册成功，请完善个人档案并上传证件照")
+            login(request, registration.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, REGISTERED)
             return redirect("candidates:profile")
     return render(
         request,
@@ -68,7 +92,20 @@ def _required_date(value: str, label: str) -> dt.date:
 def profile(request: HttpRequest) -> HttpResponse:
     candidate = candidate_for_user(user=request.user)
     if candidate is None:
-        raise Http404("当前账户不是考生账户")
+        claim = identity_claim_for_user(user=request.user)
+        if claim is None:
+            raise Http404("当前账户不是考生账户")
+        # Worded alike for a roster person and an already-registered one: this account must
+        # not learn which it ran into.
+        return render(
+            request,
+            "candidates/claim.html",
+            {
+                "claim": claim,
+                "attempts_left": CLAIM_MAX_ATTEMPTS - claim.attempts,
+                "max_attempts": CLAIM_MAX_ATTEMPTS,
+            },
+        )
     return render(
         request,
         "candidates/profile.html",
@@ -85,6 +122,73 @@ def profile(request: HttpRequest) -> HttpResponse:
             "min_size": f"{MIN_WIDTH}×{MIN_HEIGHT}",
         },
     )
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest) -> HttpResponse:
+    user = _account(request)
+    if identity_claim_for_user(user=user) is None:
+        raise Http404
+    try:
+        services.candidate_claim(user=user, code=request.POST.get("code", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "身份已确认，账户已关联您的报名信息，请核对个人档案")
+    return redirect("candidates:profile")
+
+
+@login_required
+@never_cache
+def activation(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisation staff and officers issue a candidate's activation code; the code is in
+    this one response only."""
+    user = _account(request)
+    candidate = get_object_in_scope(candidates_staff_visible(scope=scope_for(user)), pk=pk)
+    code = ""
+    if request.method == "POST":
+        try:
+            code = activation_code_display(
+                services.candidate_activation_issue(candidate=candidate, actor=user)
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "candidates/activation.html",
+        {
+            "candidate": candidate,
+            "code": code,
+            "current": activation_code_of(candidate=candidate),
+            "now": timezone.now(),
+            "valid_days": services.ACTIVATION_VALID_FOR.days,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_activations(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    """Codes for every candidate of the plan without an account, as a spreadsheet for the
+    organisation to hand out one by one."""
+    user = _account(request)
+    scope = scope_for(user)
+    if not (scope.is_org_staff or scope.is_officer):
+        raise Http404
+    plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
+    issued = services.activation_codes_issue_for_plan(plan=plan, actor=user)
+    if not issued:
+        messages.info(request, "本计划的考生均已注册账户，无需签发激活码")
+        return redirect("applications:plan_review", plan_pk=plan.pk)
+    until = timezone.localdate() + services.ACTIVATION_VALID_FOR
+    response = xlsx_response(
+        f"{plan.code}-考生激活码.xlsx",
+        ["姓名", "证件号码", "激活码", "有效期至", "告知方式"],
+        [(r.full_name, r.id_number_masked, r.code, until.isoformat(), HAND_OVER) for r in issued],
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

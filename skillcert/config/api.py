@@ -39,7 +39,12 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         row = (
             ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token), revoked=False, user__is_active=True)
+            .filter(
+                digest=ApiToken.digest_of(token),
+                revoked=False,
+                user__is_active=True,
+                expires_at__gt=timezone.now(),
+            )
             .first()
         )
         if row is None:

@@ -606,8 +606,8 @@ class Simulation:
                         full_name=f"{city.name}自主报名{k + 1}",
                         id_number=number,
                         phone=f"1370000{k:04d}",
-                    )
-                    assert candidate.user is not None
+                    ).candidate
+                    assert candidate is not None and candidate.user is not None
                     self.users[f"sim_ks_{k:03d}"] = candidate.user
                     work_period_add(
                         candidate=candidate,

@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
 from skillcert.accounts.models import User
+from skillcert.accounts.services import totp_enrolment_issue
 
 
 def test_login_page_is_chinese(db):
@@ -51,7 +52,10 @@ def test_officer_must_pass_second_factor(personas, settings):
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/otp/")
     enrol = client.get("/accounts/otp/")
-    assert "绑定身份验证器" in enrol.content.decode()
+    assert "绑定身份验证器" in enrol.content.decode() and "绑定码" in enrol.content.decode()
+    code = totp_enrolment_issue(user=personas.province, actor="system:test")
+    keyed = client.post("/accounts/otp/", {"enrolment_code": code.lower()})
+    assert "密钥" in keyed.content.decode()
     device = TOTPDevice.objects.get(user__username="province")
     wrong = client.post(
         "/accounts/otp/", {"token": "000000" if totp(device.bin_key) != 0 else "111111"}

@@ -6,7 +6,7 @@ from PIL import Image
 
 from skillcert.accounts.models import RoleAssignment
 from skillcert.candidates.core import certificate_number_parse
-from skillcert.candidates.models import Candidate
+from skillcert.candidates.models import Candidate, IdentityClaim
 from skillcert.candidates.services import (
     candidate_photo_upload,
     candidate_register,
@@ -20,7 +20,7 @@ from skillcert.plans.tests.factories import make_id
 PASSWORD = "Correct-Horse-2026"
 
 
-def register(seq=1, username="zhang", name="张三"):
+def registration(seq=1, username="zhang", name="张三"):
     return candidate_register(
         username=username,
         password=PASSWORD,
@@ -29,6 +29,12 @@ def register(seq=1, username="zhang", name="张三"):
         phone="13912345678",
         today=dt.date(2026, 1, 1),
     )
+
+
+def register(seq=1, username="zhang", name="张三"):
+    candidate = registration(seq, username, name).candidate
+    assert candidate is not None
+    return candidate
 
 
 @pytest.mark.django_db
@@ -50,11 +56,13 @@ def test_register_creates_user_role_and_encrypted_person():
 
 @pytest.mark.django_db
 def test_person_is_unique_by_id_number():
-    register()
-    with pytest.raises(DomainError) as exc:
-        register(username="other")
-    assert exc.value.code == "candidate.id_number_taken"
+    first = register()
+    second = registration(username="other")
+    assert second.candidate is None and second.user.username == "other"
     assert Candidate.objects.count() == 1
+    assert Candidate.objects.get().user == first.user
+    claim = IdentityClaim.objects.get(user=second.user)
+    assert claim.status == "pending" and claim.id_number_digest == pii_digest(make_id(1))
 
 
 @pytest.mark.django_db
@@ -72,8 +80,8 @@ def test_register_rejects_bad_id_and_phone():
 
 
 @pytest.mark.django_db
-def test_roster_person_is_claimed_on_registration():
-    Candidate.objects.create(
+def test_roster_person_is_not_linked_by_registration_alone():
+    roster = Candidate.objects.create(
         full_name="张三",
         id_number=make_id(1),
         id_number_digest=pii_digest(make_id(1)),
@@ -82,8 +90,11 @@ def test_roster_person_is_claimed_on_registration():
         phone="13900000000",
         phone_digest="x",
     )
-    candidate = register()
-    assert Candidate.objects.count() == 1 and candidate.user is not None
+    made = registration()
+    roster.refresh_from_db()
+    assert made.candidate is None and roster.user is None
+    assert Candidate.objects.count() == 1
+    assert IdentityClaim.objects.get(user=made.user).status == "pending"
 
 
 def test_certificate_numbers_new_and_legacy():

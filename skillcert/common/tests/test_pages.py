@@ -66,7 +66,9 @@ def test_api_docs_and_schema_are_served(db):
 def test_api_token_authentication(personas):
     from skillcert.accounts.services import api_token_create
 
-    token = api_token_create(user=personas.clerk_a, name="roster", actor=personas.clerk_a)
+    token = api_token_create(
+        user=personas.clerk_a, name="roster", actor=personas.clerk_a, second_factor_verified=False
+    )
     client = Client()
     response = client.get("/api/v1", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200

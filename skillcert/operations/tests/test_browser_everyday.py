@@ -57,7 +57,7 @@ def test_province_officer_enters_next_years_calendar_by_pasting_the_notice(
     assert not CalendarYear.objects.filter(year=2027).exists()
     officer = open_page()
     log_in(officer, personas.province.username)
-    pass_second_factor(officer, screenshots, "cal-01-totp")
+    pass_second_factor(officer, screenshots, "cal-01-totp", personas.province)
     officer.locator("header nav").get_by_role("link", name="工作日历").click()
     officer.get_by_role("link", name="粘贴国务院放假通知录入年度安排").click()
     shot(officer, screenshots, "cal-02-notice", "录入年度放假安排")

@@ -24,6 +24,7 @@ from django_otp.oath import totp
 from PIL import Image
 
 from conftest import PASSWORD
+from skillcert.accounts.services import totp_enrolment_issue
 from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate
 from skillcert.certificates.selectors import verify_url
@@ -186,9 +187,13 @@ def log_in(page: Any, username: str) -> None:
     page.locator("main").get_by_role("button", name="登录").click()
 
 
-def pass_second_factor(page: Any, folder: Path, name: str) -> None:
-    """An officer's first login binds an authenticator: type the code for the key shown."""
-    shot(page, folder, name, "绑定身份验证器", "密钥")
+def pass_second_factor(page: Any, folder: Path, name: str, user: Any) -> None:
+    """An officer's first login binds an authenticator: type the one-time binding code an
+    administrator issued, then the code for the key shown."""
+    shot(page, folder, name, "绑定身份验证器", "绑定码")
+    page.fill("#id_enrolment_code", totp_enrolment_issue(user=user, actor="system:test"))
+    page.locator("main").get_by_role("button", name="下一步").click()
+    shot(page, folder, f"{name}-key", "绑定身份验证器", "密钥")
     secret = page.inner_text("main code").strip()
     key = base64.b32decode(secret + "=" * (-len(secret) % 8))
     page.fill("#id_token", f"{totp(key):06d}")
@@ -375,7 +380,7 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     # 5. The city officer (second factor first) draws the 复审 sample, then reviews it.
     city = open_page()
     log_in(city, "city_nj")
-    pass_second_factor(city, screenshots, "09-city-second-factor")
+    pass_second_factor(city, screenshots, "09-city-second-factor", personas.city_nanjing)
     city.goto(f"/applications/plans/{plan.pk}/")
     city.select_option("select[name=tier]", value="city")
     city.get_by_role("button", name="抽取").click()
@@ -388,7 +393,7 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     # 6. The province approves (终审).
     province = open_page()
     log_in(province, "province")
-    pass_second_factor(province, screenshots, "12-province-second-factor")
+    pass_second_factor(province, screenshots, "12-province-second-factor", personas.province)
     province.get_by_role("link", name="申报审核").click()
     province.get_by_role("link", name=f"#{application.pk}", exact=True).click()
     province.get_by_role("button", name="提交结论").click()

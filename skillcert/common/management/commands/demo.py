@@ -22,9 +22,10 @@ import time_machine
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skillcert.accounts.models import Role, User
-from skillcert.accounts.services import role_grant, user_create
+from skillcert.accounts.services import role_grant, totp_enrolment_issue, user_create
 from skillcert.applications.demo import load_applications_demo, load_open_plan_demo
 from skillcert.certificates.demo import load_certificates_demo
 from skillcert.exams.demo import load_exams_demo
@@ -155,8 +156,17 @@ class Command(BaseCommand):
                 where = orgs[scope_key].name
             self.stdout.write(f"  {username:<12} {full_name}  {label} {where}".rstrip())
         self.stdout.write(
-            "人社部门账户（sheng、nanjing、suzhou）及 admin 首次登录需绑定身份验证器（TOTP）；"
-            "无手机时可在服务器上执行 `python manage.py totp 用户名` 查看当前动态口令。"
+            "人社部门账户及 admin 首次登录须输入一次性绑定码，再绑定身份验证器（TOTP）。"
+            "尚未绑定的演示账户的绑定码："
+        )
+        for username in ("admin", "sheng", "nanjing", "suzhou"):
+            user = User.objects.get(username=username)
+            if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+                code = totp_enrolment_issue(user=user, actor=SYSTEM)
+                self.stdout.write(f"  {username:<12} {code}")
+        self.stdout.write(
+            "其他账户的绑定码：`python manage.py totp 用户名 --enrolment-code`；"
+            "无手机时 `python manage.py totp 用户名` 显示已绑定身份验证器的当前动态口令。"
         )
 
     @contextmanager
