@@ -44,7 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.is_officer:
         items.append(("质量督导", reverse("supervision:home")))
         items.append(("统计", reverse("reporting:statistics")))
+    if scope.is_province_officer:
         items.append(("审计日志", reverse("audit:list")))
+    if scope.is_officer:
         items.append(("工作日历", reverse("workdays:calendar")))
     if scope.is_platform:
         items.append(("系统管理", reverse("admin:index")))

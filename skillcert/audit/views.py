@@ -23,7 +23,10 @@ def _date(value: str | None) -> dt.date | None:
 @login_required
 def event_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    if not scope.is_officer:
+    # The trail names candidates, officers and addresses across the whole installation: only
+    # the province (and platform administrators) read it; a city's own view would need each
+    # event tagged with a region, which the chain does not hold.
+    if not scope.is_province_officer:
         raise Http404
     params = request.GET
     events = audit_events(

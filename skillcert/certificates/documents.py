@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 
@@ -38,11 +39,18 @@ def certificate_pdf(certificate: Certificate, *, full_id_number: bool = True) ->
     )
 
 
+# Path separators and characters Windows refuses in file names: a holder's name is typed by
+# people and must not make an archive entry climb out of the folder it is extracted into.
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+
+def _entry_name(certificate: Certificate) -> str:
+    return f"{certificate.number}-{_UNSAFE_IN_FILE_NAME.sub('_', certificate.holder_name)}.pdf"
+
+
 def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
-            archive.writestr(
-                f"{certificate.number}-{certificate.holder_name}.pdf", certificate_pdf(certificate)
-            )
+            archive.writestr(_entry_name(certificate), certificate_pdf(certificate))
     return buffer.getvalue()

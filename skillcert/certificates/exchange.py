@@ -1,6 +1,8 @@
 """Exchange with the provincial integrated platform and the national registry: issued
 certificates as CSV or JSON with the fields of DOMAIN.md §5, incremental by date, each file
-with a SHA-256 checksum file beside it (docs/formats/certificates.md)."""
+with a SHA-256 checksum file beside it (docs/formats/certificates.md). In the CSV a cell that
+a spreadsheet would read as a formula gets a leading apostrophe (common.exports.formula_safe,
+as in every xlsx export); the JSON carries the values as they are."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skillcert.certificates.models import Certificate
+from skillcert.common.exports import formula_safe
 
 FIELDS = [
     ("证书编号", "number"),
@@ -35,6 +38,17 @@ class ExportResult:
     path: Path
     checksum_path: Path
     count: int
+
+
+# Printed for a certificate without a specialty: the platform's own text, which no spreadsheet
+# reads as a formula, so it keeps its form for the registries.
+NO_SPECIALTY = "--"
+
+
+def _csv_cell(value: str) -> str:
+    """Names, organisations and occupations are typed by people; a cell that starts like a
+    formula (=HYPERLINK(...)) would run in the operator's spreadsheet when the file is opened."""
+    return value if value == NO_SPECIALTY else formula_safe(value)
 
 
 def _row(certificate: Certificate) -> dict[str, str]:
@@ -62,7 +76,7 @@ def export_certificates(*, since: dt.date, fmt: str, out_dir: Path) -> ExportRes
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=[label for label, _ in FIELDS])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _csv_cell(v) for k, v in row.items()} for row in rows)
         data = buffer.getvalue().encode("utf-8-sig")
     path.write_bytes(data)
     checksum_path = path.with_name(path.name + ".sha256")

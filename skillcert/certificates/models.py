@@ -142,6 +142,99 @@ class Certificate(models.Model):
         return mask_id_number(self.id_number)
 
 
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "待审核"  # filed by the organisation; the certificate is unchanged
+    APPROVED = "approved", "已同意"  # a corrected certificate replaced the old one
+    REJECTED = "rejected", "已驳回"  # the certificate stays as issued
+
+
+class CorrectionRequest(models.Model):
+    """A request to correct the holder's name or ID number (更正申请). The issuing organisation
+    files it with a reason and evidence; an officer over the organisation's region approves it
+    (only then is a corrected certificate issued and the old one superseded) or rejects it."""
+
+    certificate = models.ForeignKey(
+        Certificate,
+        verbose_name="原证书",
+        on_delete=models.PROTECT,
+        related_name="correction_requests",
+    )
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg",
+        verbose_name="评价机构",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_name = models.CharField("更正后的姓名", max_length=50, blank=True)  # "": unchanged
+    id_number = EncryptedCharField("更正后的证件号码", blank=True, default="")  # "": unchanged
+    reason = models.CharField("更正原因", max_length=500)
+    evidence = models.ForeignKey(
+        "organizations.StoredFile",
+        verbose_name="证明材料",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_note = models.CharField("审核意见", max_length=500, blank=True)
+    corrected_certificate = models.OneToOneField(
+        Certificate,
+        verbose_name="更正后的证书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction_request",
+    )
+
+    class Meta:
+        verbose_name = "证书更正申请"
+        verbose_name_plural = "证书更正申请"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate"],
+                condition=Q(status="pending"),
+                name="one_pending_correction_per_certificate",
+            ),
+            # Approved if and only if a corrected certificate was issued.
+            models.CheckConstraint(
+                condition=Q(status="approved", corrected_certificate__isnull=False)
+                | (~Q(status="approved") & Q(corrected_certificate__isnull=True)),
+                name="correction_certificate_iff_approved",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="correction_decided_at_when_decided",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"更正申请 #{self.pk}"
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number) if self.id_number else ""
+
+
 class IssueBatch(models.Model):
     """A bulk issuance running as a background job; progress for the page that started it."""
 

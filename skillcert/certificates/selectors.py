@@ -1,5 +1,6 @@
 """Reads: verification (by QR token or by number + name + ID number), the holder's own
-certificates, an organisation's, the status list and the credential documents."""
+certificates, an organisation's, correction requests, the status list and the credential
+documents."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from skillcert.accounts.scope import Scope
 from skillcert.certificates.credentials import encode_status_list, sign_credential
 from skillcert.certificates.keys import current_signing_key, public_keys
-from skillcert.certificates.models import Certificate, CertificateStatus
+from skillcert.certificates.models import Certificate, CertificateStatus, CorrectionRequest
 from skillcert.certificates.numbering import CERTIFICATE_NUMBER
 from skillcert.certificates.tokens import TokenCheck, verify_token
 from skillcert.common.identifiers import normalize
@@ -32,6 +33,18 @@ def certificates_visible(*, scope: Scope) -> QuerySet[Certificate]:
     if scope.user_id is not None:
         rows = rows | Certificate.objects.filter(candidate__user_id=scope.user_id)
     return rows.distinct()
+
+
+def correction_requests_visible(*, scope: Scope) -> QuerySet[CorrectionRequest]:
+    """Officers: requests of the organisations in their region (the ones they decide);
+    organisation staff: their organisation's own. Nobody else sees any."""
+    if scope.is_platform:
+        return CorrectionRequest.objects.all()
+    if not (scope.is_officer or scope.is_org_staff):
+        return CorrectionRequest.objects.none()
+    return CorrectionRequest.objects.filter(
+        scope.region_q("organization__region") | scope.organization_q("organization_id")
+    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,11 @@ def certificate_verify_token(token: str, *, offline: bool = False) -> Verificati
     return Verification(True, "", certificate, check.payload)
 
 
+# One allowance per visitor for the query page and its API counterpart together, so that
+# alternating between them does not double the rate at which the registry can be probed.
+QUERY_GROUP, QUERY_RATE = "certificate-query", "30/m"
+
+
 def certificate_query(*, number: str, name: str, id_number: str) -> Certificate | None:
     """The national query style: all three must match. A wrong name or ID number looks exactly
     like a number that does not exist, so the registry cannot be probed for who holds what."""
@@ -86,8 +104,14 @@ def verify_url(certificate: Certificate) -> str:
     return f"{settings.SKILLCERT_PUBLIC_URL}/v/{certificate.token}"
 
 
+# Every certificate that no longer stands has its bit set: a superseded one (replaced by a
+# re-issue or a correction) must fail a verifier's status check just as a revoked one does,
+# or the wrong name on the old certificate would still verify.
+NOT_VALID_STATUSES = (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
+
+
 def status_list_credential() -> dict[str, Any]:
-    revoked = Certificate.objects.filter(status=CertificateStatus.REVOKED).values_list(
+    revoked = Certificate.objects.filter(status__in=NOT_VALID_STATUSES).values_list(
         "status_index", flat=True
     )
     base = settings.SKILLCERT_PUBLIC_URL

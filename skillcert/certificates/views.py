@@ -1,29 +1,37 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_http_methods, require_POST
 
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.certificates.documents import certificate_pdf, certificates_zip
+from skillcert.certificates.forms import CorrectionDecisionForm, CorrectionRequestForm, QueryForm
 from skillcert.certificates.keys import jwks
-from skillcert.certificates.models import Certificate, CertificateStatus
+from skillcert.certificates.models import Certificate, CertificateStatus, CorrectionStatus
 from skillcert.certificates.selectors import (
+    QUERY_GROUP,
+    QUERY_RATE,
     achievement_credential,
     certificate_query,
     certificate_verify_token,
     certificates_visible,
+    correction_requests_visible,
     status_list_credential,
 )
 from skillcert.certificates.services import (
     certificate_correct,
+    certificate_correction_approve,
+    certificate_correction_reject,
+    certificate_correction_request,
     certificate_reissue,
     certificate_revoke,
     level_text,
@@ -59,25 +67,26 @@ def verify_token_view(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-class QueryForm(forms.Form):
-    number = forms.CharField(label="证书编号", max_length=30)
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(label="证件号码", max_length=30)
-
-
-@throttle(group="certificate-query", rate="30/m")
+@throttle(group=QUERY_GROUP, rate=QUERY_RATE)
+@require_http_methods(["GET", "POST"])
 def query_view(request: HttpRequest) -> HttpResponse:
-    form = QueryForm(request.GET or None)
+    """The form is posted: in a query string the full ID number would end up in access logs,
+    proxies and the browser's history. A GET shows the empty form and looks nothing up,
+    whatever its query string carries."""
+    form = QueryForm(request.POST if request.method == "POST" else None)
     certificate = None
     searched = False
     if form.is_bound and form.is_valid():
         searched = True
         certificate = certificate_query(**form.cleaned_data)
-    return render(
+    response = render(
         request,
         "certificates/query.html",
         {"form": form, "certificate": certificate, "searched": searched},
     )
+    if form.is_bound:
+        add_never_cache_headers(response)
+    return response
 
 
 def keys_view(request: HttpRequest) -> JsonResponse:
@@ -158,20 +167,44 @@ def _get(request: HttpRequest, number: str) -> Certificate:
     )
 
 
-@login_required
-def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = _get(request, number)
+def _is_issuer_staff(scope: Scope, certificate: Certificate) -> bool:
+    return scope.is_platform or certificate.organization_id in scope.organization_ids
+
+
+def _render_detail(
+    request: HttpRequest,
+    certificate: Certificate,
+    *,
+    correction_form: CorrectionRequestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     scope = scope_for(request.user)
+    corrections = list(
+        correction_requests_visible(scope=scope)
+        .filter(certificate=certificate)
+        .select_related("evidence", "corrected_certificate")
+    )
+    pending = any(c.status == CorrectionStatus.PENDING for c in corrections)
     return render(
         request,
         "certificates/detail.html",
         {
             "certificate": certificate,
             "can_revoke": scope.is_officer,
-            "can_reissue": scope.is_officer
-            or certificate.organization_id in scope.organization_ids,
+            "can_reissue": scope.is_officer or _is_issuer_staff(scope, certificate),
+            "can_request_correction": _is_issuer_staff(scope, certificate)
+            and certificate.status == CertificateStatus.VALID
+            and not pending,
+            "correction_form": correction_form or CorrectionRequestForm(),
+            "corrections": corrections,
         },
+        status=status,
     )
+
+
+@login_required
+def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
+    return _render_detail(request, _get(request, number))
 
 
 @login_required
@@ -211,6 +244,7 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
         if action == "reissue" and allowed:
             new = certificate_reissue(certificate=certificate, reason=reason, actor=request.user)
         elif action == "correct" and allowed:
+            # Refused for everyone: corrections go through a request an officer approves.
             new = certificate_correct(
                 certificate=certificate,
                 holder_name=request.POST.get("holder_name", ""),
@@ -224,3 +258,106 @@ def certificate_action(request: HttpRequest, number: str, action: str) -> HttpRe
         return HttpResponseRedirect(reverse("certificates:detail", args=[certificate.number]))
     messages.success(request, f"已生成新证书 {new.number}，原证书已被替代")
     return HttpResponseRedirect(reverse("certificates:detail", args=[new.number]))
+
+
+# --- correction requests ------------------------------------------------------------------
+
+# Refusals of who may act, as opposed to input the user can fix.
+_REFUSALS = frozenset({"certificate.correction_forbidden", "certificate.correction_self_approval"})
+
+
+def _refuse(exc: DomainError) -> None:
+    if exc.code in _REFUSALS:
+        raise PermissionDenied(exc.message)
+
+
+@login_required
+@require_POST
+def correction_request_file(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = _get(request, number)
+    form = CorrectionRequestForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate_correction_request(
+                certificate=certificate,
+                holder_name=data["holder_name"],
+                id_number=data["id_number"],
+                reason=data["reason"],
+                evidence=data["evidence"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            _refuse(exc)
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request,
+                f"更正申请已提交，待人社部门审核；审核同意前证书 {certificate.number} 保持不变",
+            )
+            return redirect("certificates:detail", number=certificate.number)
+    return _render_detail(request, certificate, correction_form=form, status=400)
+
+
+@login_required
+def correction_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    status = request.GET.get("status", CorrectionStatus.PENDING)
+    rows = correction_requests_visible(scope=scope).select_related(
+        "certificate", "organization", "evidence", "requested_by", "corrected_certificate"
+    )
+    if status in CorrectionStatus.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/corrections.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CorrectionStatus.choices,
+            "can_decide": scope.is_officer,
+            "decision_form": CorrectionDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def correction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    scope = scope_for(request.user)
+    correction = get_object_in_scope(
+        correction_requests_visible(scope=scope).select_related("certificate", "organization"),
+        pk=pk,
+    )
+    if decision not in ("approve", "reject"):
+        raise Http404
+    form = CorrectionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.error_lines()))
+        return redirect("certificates:corrections")
+    note = form.cleaned_data["note"]
+    try:
+        if decision == "approve":
+            new = certificate_correction_approve(
+                correction=correction, note=note, actor=request.user
+            )
+            messages.success(
+                request,
+                f"已同意更正申请 #{correction.pk}：换发证书 {new.number}，"
+                f"原证书 {correction.certificate.number} 已作废",
+            )
+        else:
+            certificate_correction_reject(correction=correction, note=note, actor=request.user)
+            messages.success(
+                request,
+                f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变",
+            )
+    except DomainError as exc:
+        _refuse(exc)
+        messages.error(request, exc.message)
+    return redirect("certificates:corrections")

@@ -29,7 +29,8 @@ def dashboard_counts(*, user: Any) -> list[Card]:
             scope.code_prefix_q("code"), level=RegionLevel.PREFECTURE, active=True
         )
         cards.append(Card("辖区地市", prefectures.count()))
-        cards.append(Card("审计事件", AuditEvent.objects.count(), "/audit/"))
+        if scope.is_province_officer:
+            cards.append(Card("审计事件", AuditEvent.objects.count(), "/audit/"))
         years = list(CalendarYear.objects.values_list("year", flat=True))
         cards.append(Card("工作日历覆盖至", f"{max(years)}年" if years else "未录入", "/workdays/"))
     if scope.is_org_staff:

@@ -93,11 +93,15 @@ def test_diff_fields_lists_only_changed_values():
     assert diff_fields({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
 
 
-def test_audit_page_visible_to_officers_only_and_filters(personas):
+def test_audit_page_visible_to_the_province_only_and_filters(personas):
     audit_record(
         actor="system:test", action="org.special", object_type="x", object_id="1", object_repr="甲"
     )
-    client = personas.client_for(personas.city_nanjing)
+    # the trail names candidates and addresses province-wide: not for a city
+    city = personas.client_for(personas.city_nanjing)
+    assert city.get("/audit/").status_code == 404
+    assert "审计日志" not in city.get("/dashboard/").content.decode()
+    client = personas.client_for(personas.province)
     response = client.get("/audit/?action=org.special")
     assert response.status_code == 200
     assert "org.special" in response.content.decode()

@@ -115,20 +115,31 @@ def test_revocation_keeps_the_number_and_needs_reason_and_document(filed, hr):
     assert _issue(filed, hr, 2).number.endswith("000002")
 
 
-def test_reissue_and_correction_supersede_and_keep_history(filed, hr):
+def test_reissue_supersedes_and_keeps_history(filed, hr):
     original = _issue(filed, hr)
     reissued = certificate_reissue(certificate=original, reason="遗失补发", actor="system:test")
     original.refresh_from_db()
     assert original.status == CertificateStatus.SUPERSEDED
     assert reissued.supersedes == original
     assert reissued.number != original.number
-    corrected = certificate_correct(
-        certificate=reissued, holder_name="考生壹", reason="姓名录入错误", actor="system:test"
-    )
-    assert corrected.holder_name == "考生壹"
-    assert corrected.supersedes == reissued
-    with pytest.raises(DomainError):
+    assert reissued.holder_name == original.holder_name
+    assert reissued.id_number == original.id_number
+    with pytest.raises(DomainError) as err:
         certificate_reissue(certificate=original, reason="再次补发", actor="system:test")
+    assert err.value.code == "certificate.not_valid"
+
+
+def test_direct_correction_is_refused_even_to_the_system(filed, hr):
+    certificate = _issue(filed, hr)
+    with pytest.raises(DomainError) as err:
+        certificate_correct(
+            certificate=certificate,
+            holder_name="考生壹",
+            reason="姓名录入错误",
+            actor="system:test",
+        )
+    assert err.value.code == "certificate.correction_needs_approval"
+    assert Certificate.objects.count() == 1
 
 
 @pytest.mark.postgres_only

@@ -6,8 +6,17 @@ from django.test import Client
 
 from skillcert.certificates.credentials import is_revoked, verify_credential
 from skillcert.certificates.keys import public_keys
-from skillcert.certificates.selectors import certificate_query, certificate_verify_token
-from skillcert.certificates.services import Holder, certificate_issue_for, certificate_revoke
+from skillcert.certificates.selectors import (
+    certificate_query,
+    certificate_verify_token,
+    status_list_credential,
+)
+from skillcert.certificates.services import (
+    Holder,
+    certificate_issue_for,
+    certificate_reissue,
+    certificate_revoke,
+)
 from skillcert.plans.tests.factories import file_org, make_candidate, make_id
 
 
@@ -47,6 +56,14 @@ def test_revoked_certificate_shows_as_revoked(certificate):
     assert certificate_verify_token(
         certificate.token, offline=True
     ).valid  # the signature still holds
+
+
+def test_a_superseded_certificate_is_marked_in_the_status_list(certificate):
+    reissued = certificate_reissue(certificate=certificate, reason="遗失补发", actor="system:test")
+    encoded = status_list_credential()["credentialSubject"]["encodedList"]
+    assert is_revoked(encoded, certificate.status_index)
+    assert not is_revoked(encoded, reissued.status_index)
+    assert certificate_verify_token(certificate.token).reason == "superseded"
 
 
 def test_query_needs_number_name_and_id_number_together(certificate):
@@ -100,12 +117,12 @@ def test_public_pages_and_documents(certificate, personas):
     assert "三级/高级工" in page.content.decode()  # the level as printed on the certificate
     bad = client.get("/v/a.b.c")
     assert "证书真实有效" not in bad.content.decode()
-    query = client.get(
+    query = client.post(
         "/certificates/verify/",
         {"number": certificate.number, "name": "考生1", "id_number": make_id(1)},
     )
     assert certificate.number in query.content.decode()
-    miss = client.get(
+    miss = client.post(
         "/certificates/verify/",
         {"number": certificate.number, "name": "考生1", "id_number": make_id(5)},
     )

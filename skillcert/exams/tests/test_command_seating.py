@@ -46,6 +46,29 @@ def test_solve_writes_the_chart_and_a_summary(tmp_path, capsys):
     assert len(rows) == 50
 
 
+def test_formulas_in_input_ids_are_inert_in_the_output(tmp_path, capsys):
+    cand = _write(
+        tmp_path / "c.csv",
+        ["candidate_id", "district", "org", "form"],
+        [['=HYPERLINK("http://x","点我")', "南京", "o1", "A"], ["c2", "南京", "o2", "A"]],
+    )
+    rooms = _write(
+        tmp_path / "r.csv",
+        ["room_id", "district", "site", "rows", "cols"],
+        [["+cmd", "南京", "s1", 2, 2]],
+    )
+    out = tmp_path / "seats.csv"
+    call_command(
+        "seating", "solve", "--candidates", cand, "--rooms", rooms, "--seed", "7", "--out", str(out)
+    )
+    capsys.readouterr()
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    ids = {r["candidate_id"] for r in rows}
+    assert '\'=HYPERLINK("http://x","点我")' in ids and "c2" in ids
+    assert {r["room_id"] for r in rows} == {"'+cmd"}
+
+
 def test_short_district_exits_3_naming_it(tmp_path, capsys):
     cand = _write(
         tmp_path / "c.csv",

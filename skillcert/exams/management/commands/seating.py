@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandParser
 
 from skillcert.common.errors import DomainError
+from skillcert.common.exports import formula_safe
 from skillcert.common.untrusted_files import csv_rows, text_decode
 from skillcert.exams.seating import Candidate, Room, SeatShortage, solve_seating
 
@@ -119,7 +120,9 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(OUTPUT_COLUMNS)
             writer.writerows(
-                (s.candidate_id, s.room_id, s.seat_no, s.row, s.col) for s in result.seats
+                # ids come from the input files: inert if a spreadsheet opens the output
+                (formula_safe(s.candidate_id), formula_safe(s.room_id), s.seat_no, s.row, s.col)
+                for s in result.seats
             )
         self.stdout.write(
             json.dumps(

@@ -20,6 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcert.common.errors import DomainError
+from skillcert.common.exports import formula_safe
 from skillcert.common.untrusted_files import text_decode
 from skillcert.scoring.services import responses_score
 
@@ -73,7 +74,9 @@ class Command(BaseCommand):
             writer = csv.writer(out)
             writer.writerow(["candidate_id", "form", "score", "max_score"])
             for candidate, score in report.rows:
-                writer.writerow([candidate, report.form, f"{score:g}", f"{report.max_score:g}"])
+                writer.writerow(  # ids come from the uploaded responses: kept inert
+                    [formula_safe(candidate), report.form, f"{score:g}", f"{report.max_score:g}"]
+                )
         if options.get("analysis"):
             data: dict[str, Any] = {"paper": report.paper.code, "form": report.form}
             data |= (
