@@ -430,6 +430,20 @@ def filing_review(
             raise DomainError(
                 "org.forbidden", f"无权进行{ReviewTier(tier).label}（不在管辖范围内）"
             )
+        reviewer = actor_user(actor)
+        if tier == ReviewTier.PROVINCE and reviewer is not None:
+            # Two tiers are two people: whoever approved at the city tier (a province officer
+            # may act there too) cannot also give the province's approval.
+            city = (
+                FilingReview.objects.filter(application=application, tier=ReviewTier.CITY)
+                .order_by("-pk")
+                .first()
+            )
+            if city is not None and city.actor_id == reviewer.pk:
+                raise DomainError(
+                    "filing.same_reviewer",
+                    "市级审核与省级审核须由不同人员完成：您已进行市级审核，请由其他省级人员审核",
+                )
         previous = application.status
         if decision == ReviewDecision.RETURN:
             target = FilingStatus.RETURNED

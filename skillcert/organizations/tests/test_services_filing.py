@@ -104,6 +104,29 @@ def test_technician_levels_go_on_to_the_province_after_the_city(personas, catalo
     assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.FILED
 
 
+def test_one_province_officer_cannot_pass_both_tiers(personas, catalogue):
+    application = prepared_application(
+        org=personas.org_a, clerk=personas.clerk_a, lines=[("4-07-03-02", 2)]
+    )
+    application = filing_submit(application=application, actor=personas.clerk_a)
+    application = filing_review(
+        application=application,
+        tier=ReviewTier.CITY,
+        decision=ReviewDecision.APPROVE,
+        actor=personas.province,  # a province officer may act at the city tier
+    )
+    with pytest.raises(DomainError) as err:
+        filing_review(
+            application=application,
+            tier=ReviewTier.PROVINCE,
+            decision=ReviewDecision.APPROVE,
+            actor=personas.province,
+        )
+    assert err.value.code == "filing.same_reviewer"
+    assert FilingApplication.objects.get(pk=application.pk).status == FilingStatus.CITY_APPROVED
+    assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.UNFILED
+
+
 def test_province_wide_service_region_needs_the_province(personas, catalogue):
     application = prepared_application(
         org=personas.org_a,
