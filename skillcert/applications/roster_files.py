@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from skillcert.applications.roster import COLUMNS, RowError, cell_text, header_map
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe
-from skillcert.common.untrusted_files import spreadsheet_check
+from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check
 
 TEMPLATE_ROWS = 2000
 SHEET_NAME = "花名册"
@@ -49,10 +49,12 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
         if not names:
             raise RosterFileError("roster.no_sheet", "文件中没有工作表")
         sheet = workbook.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
-        table = sheet.to_python(skip_empty_area=False)
+        table = sheet_rows(sheet, what="花名册文件")
         merged_raw = sheet.merged_cell_ranges or []
     except RosterFileError:
         raise
+    except DomainError as exc:
+        raise RosterFileError(exc.code, exc.message, field=exc.field) from None
     except Exception as exc:  # calamine raises several unrelated types for a bad file
         raise RosterFileError(
             "roster.unreadable",

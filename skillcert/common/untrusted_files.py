@@ -27,6 +27,7 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Iterator
+from typing import Any
 
 from skillcert.common.errors import DomainError
 
@@ -267,6 +268,24 @@ def spreadsheet_check(
         text += scan.text
     if text > max_expanded_text:
         raise _fail("text_too_large", f"{what}中的文字内容过多，请拆分后分批上传")
+
+
+def sheet_rows(
+    sheet: Any, *, what: str = "Excel 文件", max_cells: int = MAX_SHEET_CELLS
+) -> list[Any]:
+    """A python-calamine sheet as rows, refusing a sheet whose extent would not fit in memory
+    once padded from A1. `spreadsheet_check` bounds .xlsx before opening; a legacy .xls (one
+    cell at IV65536 in a 5 KB file) is only bounded here, from the extent calamine reports."""
+    end = sheet.end
+    if end is not None:
+        rows, columns = end[0] + 1, end[1] + 1
+        if rows * columns > max_cells:
+            raise _fail(
+                "sheet_too_large",
+                f"{what}的工作表范围过大（{rows} 行 × {columns} 列，上限 {max_cells} 个单元格）；"
+                "请删除表格远端的多余内容后重新上传",
+            )
+    return list(sheet.to_python(skip_empty_area=False))
 
 
 # --- text files ----------------------------------------------------------------------------

@@ -14,7 +14,12 @@ from python_calamine import CalamineWorkbook
 from skillcert.applications.roster import cell_text
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
-from skillcert.common.untrusted_files import csv_rows, spreadsheet_check, text_decode
+from skillcert.common.untrusted_files import (
+    csv_rows,
+    sheet_rows,
+    spreadsheet_check,
+    text_decode,
+)
 from skillcert.exams.models import DoorSide, RoomKind
 
 # (key, header, required); the header is what the template and the error messages say.
@@ -114,9 +119,11 @@ def read_table(content: bytes, filename: str) -> list[list[Any]]:
         if not names:
             raise RoomFileError("rooms.no_sheet", "文件中没有工作表")
         sheet = workbook.get_sheet_by_name(names[0])
-        return [list(r) for r in sheet.to_python(skip_empty_area=False)]
+        return [list(r) for r in sheet_rows(sheet, what="考场文件")]
     except RoomFileError:
         raise
+    except DomainError as exc:
+        raise RoomFileError(exc.code, exc.message) from None
     except Exception as exc:  # calamine raises several unrelated types for a bad file
         raise RoomFileError(
             "rooms.unreadable",

@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_bytes
-from skillcert.common.untrusted_files import spreadsheet_check
+from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check
 from skillcert.itembank.assembly import ELEMENT_CODE
 from skillcert.itembank.content import LABELS, content_clean
 
@@ -127,7 +127,10 @@ def parse_items_xlsx(data: bytes) -> ParseResult:
             result.errors.append(RowError(0, "", "excel.sheet_missing", f"缺少工作表“{SHEET}”"))
             return result
         # The sheet's XML is parsed here, not at open: a broken sheet fails on this line.
-        table = book.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
+        table = sheet_rows(book.get_sheet_by_name(SHEET), what="试题文件")
+    except DomainError as exc:
+        result.errors.append(RowError(0, "", exc.code, exc.message))
+        return result
     except Exception:  # calamine raises its own error types for corrupt files
         result.errors.append(RowError(0, "", "excel.unreadable", "无法读取 Excel 文件"))
         return result

@@ -18,7 +18,7 @@ import yaml
 
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe
-from skillcert.common.untrusted_files import spreadsheet_check, text_decode
+from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check, text_decode
 from skillcert.occupations.models import (
     OCCUPATION_CODE_REGEX,
     AssessmentPart,
@@ -480,7 +480,9 @@ def load_xlsx(content: bytes) -> dict[str, Any]:
             tables[sheet] = []
             continue
         try:
-            rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            rows = sheet_rows(workbook.get_sheet_by_name(sheet), what="标准文件")
+        except DomainError as exc:
+            raise _err(exc.code, exc.message, "file") from None
         except Exception as exc:  # the sheet's XML is parsed here, not when the file opens
             raise _err(
                 "standards.xlsx_unreadable", f"无法读取工作表“{sheet}”：{str(exc)[:120]}", "file"
