@@ -29,6 +29,7 @@ from skillcert.exams.services import (
 )
 from skillcert.occupations.models import Occupation
 from skillcert.personnel.models import Person, PersonRole
+from skillcert.personnel.selectors import person_by_id_number
 from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanStatus, Subject
 from skillcert.plans.services import (
     plan_close,
@@ -63,7 +64,7 @@ def _staff(occupation: Occupation, today: dt.date) -> list[Person]:
     people = []
     for stem, name, role in STAFF:
         number = stem + id_number_check_digit(stem)
-        person = Person.objects.filter(id_number=number).first()
+        person = person_by_id_number(number)
         if person is None:
             person = Person.objects.create(
                 id_number=number,

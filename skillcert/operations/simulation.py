@@ -490,7 +490,18 @@ class Simulation:
                         registration_recommend(registration=reg, actor=SYSTEM)
                         registration_city_review(registration=reg, approve=True, actor=city.officer)
                         registration_province_review(registration=reg, approve=True, actor=sheng)
-                        learning_record(registration=reg, minutes=600, actor=SYSTEM)
+                        first_day = plan.registration_closes_on
+                        for day, minutes in (
+                            (first_day, 480),
+                            (first_day + dt.timedelta(days=1), 120),
+                        ):
+                            learning_record(
+                                registration=reg,
+                                attended_on=day,
+                                minutes=minutes,
+                                actor=city.officer,
+                                today=plan.exam_on,
+                            )
                         exam_result_record(registration=reg, score=80 + seq % 20, actor=SYSTEM)
                         pledge_sign(registration=reg, actor=SYSTEM)
                         card = card_issue(

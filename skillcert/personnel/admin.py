@@ -47,10 +47,12 @@ class QualificationRuleAdmin(AuditedModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(AuditedModelAdmin):
-    list_display = ["name", "employer_name", "region", "status"]
-    search_fields = ["name", "id_number"]
+    list_display = ["name", "id_number_masked", "employer_name", "region", "status"]
+    search_fields = ["name"]  # the ID number is encrypted: find people on /personnel/
     list_filter = ["status"]
-    readonly_fields = ["id_number", "gender", "birth_date", "status", "status_reason"]
+    # ID number and phone are encrypted and have digests; they are not edited or shown here.
+    exclude = ["id_number", "id_number_digest", "phone", "phone_digest"]
+    readonly_fields = ["id_number_masked", "gender", "birth_date", "status", "status_reason"]
 
 
 @admin.register(PersonRole)

@@ -8,10 +8,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
+from skillcert.common.identifiers import normalize
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
@@ -67,38 +68,45 @@ class VerdictOut(Schema):
     reasons: list[dict[str, str]]
 
 
-@router.get(
+class MayAssessIn(Schema):
+    """A POST body rather than query parameters: a candidate's ID number must not land in
+    URLs (access logs, proxies, browser history)."""
+
+    organization: int | None = None
+    candidate_id_number: str = Field("", max_length=30)
+    occupation: int | None = None
+    level: int | None = None
+    on: dt.date | None = None
+
+
+@router.post(
     "/people/{person_id}/may-assess",
-    response={200: VerdictOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: VerdictOut, 400: ErrorOut, 403: ForbiddenOut, 404: ErrorOut},
     summary="能否安排该人员在某机构/对某考生考评（含回避与轮换原因）",
 )
-def may_assess(
-    request: HttpRequest,
-    person_id: int,
-    organization: int | None = None,
-    candidate_id_number: str = "",
-    occupation: int | None = None,
-    level: int | None = None,
-    on: dt.date | None = None,
-) -> Any:
+def may_assess(request: HttpRequest, person_id: int, body: MayAssessIn) -> Any:
     scope = scope_for(request.user)
     try:
         person = get_object_in_scope(selectors.people_visible(scope=scope), pk=person_id)
         org = (
-            get_object_in_scope(organizations_visible(scope=scope), pk=organization)
-            if organization is not None
+            get_object_in_scope(organizations_visible(scope=scope), pk=body.organization)
+            if body.organization is not None
             else None
         )
-        occ = get_object_or_404(Occupation, pk=occupation) if occupation is not None else None
+        occ = (
+            get_object_or_404(Occupation, pk=body.occupation)
+            if body.occupation is not None
+            else None
+        )
     except Http404:
         return NOT_FOUND
     verdict = selectors.may_assess(
         person=person,
-        on=on or timezone.localdate(),
+        on=body.on or timezone.localdate(),
         organization=org,
-        candidate_id_number=candidate_id_number[:18],
+        candidate_id_number=normalize(body.candidate_id_number)[:18],
         occupation=occ,
-        level=level,
+        level=body.level,
     )
     return {
         "allowed": verdict.allowed,

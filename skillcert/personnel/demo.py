@@ -15,6 +15,7 @@ from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel.models import Person, PersonRole, Registration, RoleKind, TrainingPlan
+from skillcert.personnel.selectors import person_by_id_number
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
@@ -69,7 +70,7 @@ def load_personnel_demo(actor: Any) -> None:
     people: dict[str, Person] = {}
     for stem, name, username, region_code, education in PEOPLE:
         number = stem + id_number_check_digit(stem)
-        person = Person.objects.filter(id_number=number).first()
+        person = person_by_id_number(number)
         if person is None:
             user = User.objects.filter(username=username).first() if username else None
             employer = org_a if region_code == "320102" else None
@@ -126,7 +127,12 @@ def load_personnel_demo(actor: Any) -> None:
         registration_recommend(registration=reg, actor=actor)
         registration_city_review(registration=reg, approve=True, actor=actor)
         registration_province_review(registration=reg, approve=True, actor=actor)
-        learning_record(registration=reg, minutes=600, actor=actor)
+        # The course's attendance over two days (a day holds at most a course day).
+        first_day = june.registration_closes_on
+        for day, minutes in ((first_day, 360), (first_day + dt.timedelta(days=1), 240)):
+            learning_record(
+                registration=reg, attended_on=day, minutes=minutes, actor=actor, today=june.exam_on
+            )
         exam_result_record(registration=reg, score=88, actor=actor)
         pledge_sign(registration=reg, actor=actor)
         card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))

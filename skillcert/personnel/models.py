@@ -7,9 +7,14 @@ Statuses move only through the transition tables in `services.py`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+
+from skillcert.common.identifiers import mask_id_number, mask_phone
+from skillcert.common.pii import EncryptedCharField, pii_digest
 
 LEVEL_CHOICES = [(5, "五级"), (4, "四级"), (3, "三级"), (2, "二级"), (1, "一级")]
 
@@ -49,9 +54,34 @@ class PersonStatus(models.TextChoices):
     BANNED = "banned", "永久取消资格"  # terminal: e.g. two consecutive cards left uncollected
 
 
+class PiiDigestField(models.CharField):
+    """The keyed digest (`pii_digest`) of the encrypted field named `source`, filled on every
+    save and bulk create, so rows created outside the services (demos, other apps' fixtures)
+    still get a digest and the unique constraint on it keeps holding. A `save(update_fields=)`
+    that changes the source must name this field too."""
+
+    def __init__(self, *args: Any, source: str, **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = getattr(model_instance, self.source) or ""
+        digest = pii_digest(value) if value else ""
+        setattr(model_instance, self.attname, digest)
+        return digest
+
+
 class Person(models.Model):
     """A person who assesses, writes questions or supervises. The ID number is the key
-    across provinces; gender and birth date are derived from it."""
+    across provinces; gender and birth date are derived from it. ID number and phone are
+    encrypted at rest (PIPL) and found through their digests (`person_by_id_number`)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -61,11 +91,13 @@ class Person(models.Model):
         on_delete=models.SET_NULL,
         related_name="personnel_person",
     )
-    id_number = models.CharField("身份证号码", max_length=18, unique=True)
+    id_number = EncryptedCharField("身份证号码")
+    id_number_digest = PiiDigestField(source="id_number", unique=True)
     name = models.CharField("姓名", max_length=64)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("出生日期")
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    phone = EncryptedCharField("联系电话", blank=True)
+    phone_digest = PiiDigestField(source="phone", blank=True, db_index=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
     education = models.CharField("文化程度", max_length=16, choices=EducationLevel.choices)
     employer = models.ForeignKey(
@@ -93,6 +125,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""
 
 
 class TitleGrade(models.TextChoices):
@@ -561,13 +601,28 @@ class RegistrationEvent(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
+# The longest course day: no calendar day credits more learning than this.
+LEARNING_MINUTES_PER_DAY = 480
+
+
 class LearningRecord(models.Model):
-    """Learning time credited by the online course."""
+    """One day's learning time, recorded by the training organiser from the course's
+    attendance (never typed in by the learner): one record per registration and day, at most
+    a course day long. Rows from before attendance days were kept have no `attended_on`."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="learning"
     )
+    attended_on = models.DateField("学习日期", null=True, blank=True)
     minutes = models.PositiveIntegerField("学习时长（分钟）")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="记录人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -576,7 +631,14 @@ class LearningRecord(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=1440), name="learning_minutes_range"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(attended_on__isnull=True) | Q(minutes__lte=LEARNING_MINUTES_PER_DAY),
+                name="learning_day_at_most_a_course_day",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "attended_on"], name="learning_once_per_day"
+            ),
         ]
 
     def __str__(self) -> str:

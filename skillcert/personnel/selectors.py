@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from skillcert.accounts.models import Role
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
-from skillcert.common.identifiers import mask_id_number, mask_name, mask_phone
+from skillcert.common.identifiers import mask_id_number, mask_name, mask_phone, normalize
+from skillcert.common.pii import pii_digest
 from skillcert.eligibility.engine import LEVEL_NAMES
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg
@@ -61,19 +63,33 @@ def _person_q(scope: Scope, prefix: str = "") -> Q:
     return q
 
 
+def person_by_id_number(id_number: str) -> Person | None:
+    """The person with this ID number, found through its digest (the column itself is
+    encrypted, so `filter(id_number=...)` never matches). Not scoped: callers decide access."""
+    value = normalize(id_number)
+    if not value:
+        return None
+    return Person.objects.filter(id_number_digest=pii_digest(value)).first()
+
+
 def people_visible(*, scope: Scope, q: str = "") -> QuerySet[Person]:
     people = Person.objects.all() if scope.is_platform else Person.objects.filter(_person_q(scope))
     if q:
-        people = people.filter(Q(name__icontains=q) | Q(id_number=q.upper()))
+        people = people.filter(Q(name__icontains=q) | Q(id_number_digest=pii_digest(normalize(q))))
     return people.select_related("region", "employer").order_by("id")
 
 
 def may_see_full_identity(*, scope: Scope, person: Person) -> bool:
-    """PIPL: full ID number, phone and name only for the person and the responsible officer
-    (an officer whose jurisdiction covers the person's unit)."""
+    """PIPL: full ID number, phone and name only for the person and the responsible officer,
+    the province officer of the person's unit's province (who reviews registrations, issues
+    cards and keeps the personnel file). City officers, organisation staff and the platform
+    operator see masked values: what they work with does not need the full numbers."""
     if scope.user_id is not None and person.user_id == scope.user_id:
         return True
-    return scope.is_officer and scope.covers_region_code(person.region_id)
+    if not scope.has_role(Role.PROVINCE_OFFICER):
+        return False
+    provinces = {prefix for prefix in scope.region_prefixes if len(prefix) == 2}
+    return person.region_id[:2] in provinces
 
 
 @dataclass(frozen=True)

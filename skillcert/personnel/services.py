@@ -22,6 +22,7 @@ from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel import cardrules, qualification
 from skillcert.personnel.models import (
     CARD_ROLES,
+    LEARNING_MINUTES_PER_DAY,
     Card,
     CardReminder,
     CardStatus,
@@ -984,31 +985,93 @@ def _require_active(registration: Registration) -> None:
         )
 
 
-def learning_record(*, registration: Registration, minutes: int, actor: Any) -> Registration:
-    """Credit learning time from the online course (the person's session) or an officer."""
-    _require_self_or_officer(actor, registration.person)
-    if not 1 <= minutes <= 1440:
+def learning_record(
+    *,
+    registration: Registration,
+    attended_on: dt.date,
+    minutes: int,
+    actor: Any,
+    today: dt.date | None = None,
+) -> Registration:
+    """Credit one day's learning from the course's attendance. Recorded by the training
+    organiser — an officer over the applicant's unit (city or province) or the course
+    platform's system account — never by the learner, whose own figure would be unverified.
+    A day holds at most one record of at most a course day, inside the plan's course period
+    and not in the future, and the total never goes past the plan's required time."""
+    scope = _scope(actor)
+    if scope.user_id is not None and registration.person.user_id == scope.user_id:
         raise DomainError(
-            "personnel.minutes_invalid", "单次学习时长应为 1 到 1440 分钟", field="minutes"
+            "personnel.learning_self_reported",
+            "学习时长由培训组织方根据课程考勤记录，本人不能自行填报",
+            field="minutes",
         )
-    _require_active(registration)
+    _require_officer_over(actor, registration.region_id)
+    if not 1 <= minutes <= LEARNING_MINUTES_PER_DAY:
+        raise DomainError(
+            "personnel.minutes_invalid",
+            f"每天的学习时长应为 1 到 {LEARNING_MINUTES_PER_DAY} 分钟（每天最多8小时）",
+            field="minutes",
+        )
     with transaction.atomic():
         _lock_person(registration.person)
-        LearningRecord.objects.create(registration=registration, minutes=minutes)
-        Registration.objects.filter(pk=registration.pk).update(
+        locked = Registration.objects.select_related("plan").get(pk=registration.pk)
+        _require_active(locked)
+        plan = locked.plan
+        last_day = min(plan.exam_on, _today(today))
+        if not plan.published_on <= attended_on <= last_day:
+            raise DomainError(
+                "personnel.learning_day_invalid",
+                f"学习日期应在 {plan.published_on:%Y-%m-%d} 至 {last_day:%Y-%m-%d} 之间"
+                "（培训期内，且不晚于今天）",
+                field="attended_on",
+            )
+        if LearningRecord.objects.filter(registration=locked, attended_on=attended_on).exists():
+            raise DomainError(
+                "personnel.learning_day_recorded",
+                f"{attended_on:%Y-%m-%d} 的学习时长已记录，同一天只记录一次",
+                field="attended_on",
+            )
+        remaining = plan.required_minutes - locked.learned_minutes
+        if remaining <= 0:
+            raise DomainError(
+                "personnel.course_complete",
+                f"已达到本期培训要求的学习时长（{plan.required_minutes}分钟），无需再记录",
+                field="minutes",
+            )
+        if minutes > remaining:
+            raise DomainError(
+                "personnel.minutes_over_remaining",
+                f"本期培训要求{plan.required_minutes}分钟，已记录{locked.learned_minutes}分钟，"
+                f"最多还能记录{remaining}分钟",
+                field="minutes",
+            )
+        LearningRecord.objects.create(
+            registration=locked, attended_on=attended_on, minutes=minutes, recorded_by=_user(actor)
+        )
+        Registration.objects.filter(pk=locked.pk).update(
             learned_minutes=F("learned_minutes") + minutes
         )
-        registration.refresh_from_db(fields=["learned_minutes"])
+        locked.refresh_from_db(fields=["learned_minutes"])
+        _registration_event(
+            locked,
+            "learn",
+            locked.status,
+            f"{attended_on:%Y-%m-%d} 学习{minutes}分钟"
+            f"（累计{locked.learned_minutes}/{plan.required_minutes}分钟）",
+            actor,
+        )
         audit_record(
             actor=actor,
             action="personnel.learning_record",
-            obj=registration,
+            obj=locked,
             changes={
+                "attended_on": [None, attended_on],
                 "minutes": [None, minutes],
-                "learned_minutes": [None, registration.learned_minutes],
+                "learned_minutes": [locked.learned_minutes - minutes, locked.learned_minutes],
             },
         )
-    return registration
+    registration.learned_minutes = locked.learned_minutes
+    return locked
 
 
 def exam_result_record(*, registration: Registration, score: int, actor: Any) -> Registration:

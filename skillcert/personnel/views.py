@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +23,13 @@ from skillcert.common.exports import xlsx_response
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
-from skillcert.personnel.models import CardStatus, Registration, RoleKind
+from skillcert.personnel.models import (
+    LEARNING_MINUTES_PER_DAY,
+    CardStatus,
+    Registration,
+    RegistrationEvent,
+    RoleKind,
+)
 from skillcert.regions.models import Region
 
 
@@ -68,10 +75,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's file, and the "may this person assess ..." check. The check is a POST: a
+    candidate's ID number must not land in the URL (access logs, browser history)."""
     scope = scope_for(request.user)
     person = get_object_in_scope(selectors.people_visible(scope=scope), pk=pk)
     verdict = None
-    org_id = request.GET.get("organization", "")
+    org_id = request.POST.get("organization", "") if request.method == "POST" else ""
     if org_id.isdigit():
         organization = get_object_in_scope(organizations_visible(scope=scope), pk=int(org_id))
         try:
@@ -79,7 +88,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 on=timezone.localdate(),
                 organization=organization,
-                candidate_id_number=request.GET.get("candidate", "").strip()[:18],
+                candidate_id_number=request.POST.get("candidate", "").strip()[:18],
             )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -254,6 +263,7 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "card": card,
             "own": registration.person.user_id == request.user.pk,
             "scope": scope,
+            "minutes_per_day": LEARNING_MINUTES_PER_DAY,
         },
     )
 
@@ -278,8 +288,14 @@ def _registration_action(request: HttpRequest, registration: Registration, actio
         services.registration_withdraw(registration=registration, actor=actor)
         return "已撤回"
     if action == "learn":
+        attended_on = request.POST.get("attended_on", "")
+        if not attended_on:
+            raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
         services.learning_record(
-            registration=registration, minutes=_int(request.POST.get("minutes")), actor=actor
+            registration=registration,
+            attended_on=dt.date.fromisoformat(attended_on),
+            minutes=_int(request.POST.get("minutes")),
+            actor=actor,
         )
         return "学习时长已记录"
     if action == "exam":
@@ -339,8 +355,13 @@ def my_personnel(request: HttpRequest) -> HttpResponse:
         "personnel/me.html",
         {
             "person": person,
+            # A list per registration, so the template can take the last event of each.
             "registrations": person.registrations.select_related("plan", "occupation")
-            .prefetch_related("events")
+            .prefetch_related(
+                Prefetch(
+                    "events", queryset=RegistrationEvent.objects.order_by("id"), to_attr="progress"
+                )
+            )
             .order_by("-id"),
             "cards": person.cards.select_related("occupation", "reminder").all(),
             "open_plans": selectors.plans_visible(scope=scope_for(request.user)).filter(

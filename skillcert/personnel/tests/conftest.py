@@ -11,8 +11,8 @@ import pytest
 
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation, Specialty
-from skillcert.personnel.models import Person, TrainingPlan
-from skillcert.personnel.services import person_register, training_plan_publish
+from skillcert.personnel.models import LEARNING_MINUTES_PER_DAY, Person, Registration, TrainingPlan
+from skillcert.personnel.services import learning_record, person_register, training_plan_publish
 from skillcert.regions.models import Region
 
 
@@ -56,6 +56,25 @@ def register(
         actor=personas.superuser,
         today=dt.date(2026, 1, 5),
     )
+
+
+def learn_course(registration: Registration, *, actor: Any, minutes: int | None = None) -> None:
+    """Record `minutes` (default: the plan's required time) as the organiser does from the
+    course's attendance: a course day at most per day, from the plan's publication on."""
+    plan = registration.plan
+    left = plan.required_minutes if minutes is None else minutes
+    day = plan.published_on
+    while left > 0:
+        chunk = min(LEARNING_MINUTES_PER_DAY, left)
+        learning_record(
+            registration=registration,
+            attended_on=day,
+            minutes=chunk,
+            actor=actor,
+            today=plan.exam_on,
+        )
+        left -= chunk
+        day += dt.timedelta(days=1)
 
 
 @pytest.fixture

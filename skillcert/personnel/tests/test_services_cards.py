@@ -10,7 +10,6 @@ from skillcert.personnel.services import (
     card_reminders_send,
     cards_void_uncollected,
     exam_result_record,
-    learning_record,
     pledge_sign,
     registration_city_review,
     registration_province_review,
@@ -19,6 +18,8 @@ from skillcert.personnel.services import (
     roles_expire,
     training_plan_publish,
 )
+
+from .conftest import learn_course
 
 
 def passed(world, plan, *, day, renews_card=None):
@@ -36,7 +37,7 @@ def passed(world, plan, *, day, renews_card=None):
     registration_recommend(registration=reg, actor=p.clerk_a)
     registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
     registration_province_review(registration=reg, approve=True, actor=p.province)
-    learning_record(registration=reg, minutes=plan.required_minutes, actor=p.examiner)
+    learn_course(reg, actor=p.province)
     exam_result_record(registration=reg, score=80, actor=p.province)
     pledge_sign(registration=reg, actor=p.examiner)
     return reg
@@ -84,7 +85,7 @@ def test_card_not_issued_without_the_pledge(world):
     registration_recommend(registration=reg, actor=p.clerk_a)
     registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
     registration_province_review(registration=reg, approve=True, actor=p.province)
-    learning_record(registration=reg, minutes=60, actor=p.examiner)
+    learn_course(reg, actor=p.city_nanjing)
     exam_result_record(registration=reg, score=80, actor=p.province)
     with pytest.raises(DomainError) as err:
         card_issue(registration=reg, actor=p.province, issued_on=dt.date(2026, 4, 10))

@@ -24,6 +24,8 @@ from skillcert.personnel.services import (
     training_plan_publish,
 )
 
+from .conftest import learn_course
+
 OPEN_DAY = dt.date(2026, 3, 5)
 
 
@@ -211,7 +213,13 @@ def test_city_rejection_needs_a_reason_and_ends_the_registration(world, march_pl
         actor=world.personas.city_nanjing,
     )
     with pytest.raises(DomainError) as err:
-        learning_record(registration=reg, minutes=30, actor=world.personas.examiner)
+        learning_record(
+            registration=reg,
+            attended_on=dt.date(2026, 3, 10),
+            minutes=30,
+            actor=world.personas.city_nanjing,
+            today=dt.date(2026, 3, 20),
+        )
     assert err.value.code == "personnel.registration_inactive"
 
 
@@ -229,14 +237,20 @@ def test_city_officer_cannot_do_the_province_review(world, march_plan):
 
 def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, march_plan):
     reg = submit(world, march_plan)
-    learning_record(registration=reg, minutes=400, actor=world.personas.examiner)
+    learn_course(reg, actor=world.personas.city_nanjing, minutes=400)
     with pytest.raises(DomainError) as err:
         exam_result_record(registration=reg, score=90, actor=world.personas.province)
     assert err.value.code == "personnel.course_incomplete"
     assert "要求600分钟，已学习400分钟" in err.value.message
     reg.refresh_from_db()
     assert reg.exam_score is None
-    learning_record(registration=reg, minutes=200, actor=world.personas.examiner)
+    learning_record(
+        registration=reg,
+        attended_on=dt.date(2026, 3, 20),
+        minutes=200,
+        actor=world.personas.city_nanjing,
+        today=dt.date(2026, 3, 20),
+    )
     exam_result_record(registration=reg, score=90, actor=world.personas.province)
     reg.refresh_from_db()
     assert reg.exam_score == 90 and reg.learned_minutes == 600
@@ -245,15 +259,22 @@ def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, 
 
 def test_someone_else_cannot_credit_learning_time(world, march_plan):
     reg = submit(world, march_plan)
-    with pytest.raises(DomainError):
-        learning_record(registration=reg, minutes=60, actor=world.personas.candidate)
+    with pytest.raises(DomainError) as err:
+        learning_record(
+            registration=reg,
+            attended_on=dt.date(2026, 3, 10),
+            minutes=60,
+            actor=world.personas.candidate,
+            today=dt.date(2026, 3, 20),
+        )
+    assert err.value.code == "personnel.forbidden"
     reg.refresh_from_db()
     assert reg.learned_minutes == 0
 
 
 def test_pledge_only_after_passing(world, march_plan):
     reg = submit(world, march_plan)
-    learning_record(registration=reg, minutes=600, actor=world.personas.examiner)
+    learn_course(reg, actor=world.personas.province)
     exam_result_record(registration=reg, score=59, actor=world.personas.province)
     with pytest.raises(DomainError) as err:
         pledge_sign(registration=reg, actor=world.personas.examiner)

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pytest
 from python_calamine import CalamineWorkbook
 
 from skillcert.personnel.models import Registration
@@ -7,6 +8,7 @@ from skillcert.personnel.services import (
     registration_city_review,
     registration_recommend,
     registration_submit,
+    relation_declare,
 )
 
 from .conftest import make_id
@@ -59,9 +61,9 @@ def test_city_officer_reviewing_another_citys_applicant_gets_404(world, march_pl
     assert reg.status == "city_approved"
 
 
-def test_summary_table_has_exactly_the_seed_columns_and_full_id_for_the_city(world, march_plan):
+def test_summary_table_has_exactly_the_seed_columns_and_full_id_for_the_province(world, march_plan):
     city_approved(world, march_plan)
-    response = world.personas.client_for(world.personas.city_nanjing).get(
+    response = world.personas.client_for(world.personas.province).get(
         f"/personnel/plans/{march_plan.pk}/summary/?export=xlsx"
     )
     assert response.status_code == 200
@@ -85,10 +87,11 @@ def test_summary_table_has_exactly_the_seed_columns_and_full_id_for_the_city(wor
     assert row[7] == "劳动关系协调师 五级至三级"
 
 
-def test_summary_table_is_masked_for_organisation_staff(world, march_plan):
+@pytest.mark.parametrize("viewer", ["clerk_a", "city_nanjing"])
+def test_summary_table_is_masked_for_organisation_staff_and_the_city(world, march_plan, viewer):
     city_approved(world, march_plan)
     rows = read_xlsx(
-        world.personas.client_for(world.personas.clerk_a).get(
+        world.personas.client_for(getattr(world.personas, viewer)).get(
             f"/personnel/plans/{march_plan.pk}/summary/?export=xlsx"
         )
     )
@@ -114,8 +117,13 @@ def test_person_page_masks_identity_for_another_organisations_view(world):
     assert page.status_code == 200
     assert make_id(1) not in page.content.decode()
     assert p.client_for(p.clerk_a).get(f"/personnel/{world.other.pk}/").status_code == 404
-    officer = p.client_for(p.city_nanjing).get(f"/personnel/{world.person.pk}/")
-    assert make_id(1) in officer.content.decode()
+    city = p.client_for(p.city_nanjing).get(f"/personnel/{world.person.pk}/")
+    assert make_id(1) not in city.content.decode()
+    assert world.person.id_number_masked in city.content.decode()
+    province = p.client_for(p.province).get(f"/personnel/{world.person.pk}/")
+    assert make_id(1) in province.content.decode()
+    own = p.client_for(p.examiner).get(f"/personnel/{world.person.pk}/")
+    assert make_id(1) in own.content.decode()
 
 
 def test_applicant_registers_through_the_page_and_sees_progress(world, march_plan, monkeypatch):
@@ -172,21 +180,47 @@ def test_province_officer_publishes_a_plan_from_the_page(world):
     )
 
 
+def may_assess(client, person, **body):
+    return client.post(
+        f"/api/v1/personnel/people/{person.pk}/may-assess", body, content_type="application/json"
+    )
+
+
 def test_api_may_assess_reports_reasons(world):
     client = world.personas.client_for(world.personas.city_nanjing)
-    response = client.get(
-        f"/api/v1/personnel/people/{world.person.pk}/may-assess",
-        {"organization": world.personas.org_a.pk},
-    )
+    response = may_assess(client, world.person, organization=world.personas.org_a.pk)
     assert response.status_code == 200
     assert response.json()["reasons"][0]["code"] == "recusal.same_employer"
     people = client.get("/api/v1/personnel/people").json()
-    assert [p["id_number"] for p in people] == [make_id(1)]
+    assert [p["id_number"] for p in people] == [world.person.id_number_masked]
+    assert [p["masked"] for p in people] == [True]
+
+
+def test_api_may_assess_takes_the_candidates_id_number_in_the_body_not_the_url(world):
+    relative = make_id(77)
+    relation_declare(
+        person=world.person,
+        kind="relative",
+        counterpart_id_number=relative,
+        counterpart_name="郑亲属",
+        actor=world.personas.examiner,
+    )
+    client = world.personas.client_for(world.personas.city_nanjing)
+    url = f"/api/v1/personnel/people/{world.person.pk}/may-assess"
+    assert client.get(url, {"candidate_id_number": relative}).status_code == 405
+    response = may_assess(client, world.person, candidate_id_number=relative.lower())
+    assert response.status_code == 200
+    assert response.json()["allowed"] is False
+    assert [r["code"] for r in response.json()["reasons"]] == ["recusal.candidate"]
+    assert may_assess(client, world.person, candidate_id_number=make_id(78)).json() == {
+        "allowed": True,
+        "reasons": [],
+    }
 
 
 def test_api_may_assess_outside_scope_is_a_documented_404(world):
     client = world.personas.client_for(world.personas.city_suzhou)
-    response = client.get(f"/api/v1/personnel/people/{world.person.pk}/may-assess")
+    response = may_assess(client, world.person)
     assert response.status_code == 404
     assert response.json()["code"] == "personnel.not_found"
 
@@ -201,3 +235,21 @@ def test_api_registration_after_window_is_a_400_with_the_code(world, march_plan)
     assert response.status_code == 400
     assert response.json()["code"] == "personnel.registration_closed"
     assert not Registration.objects.exists()
+
+
+def test_person_page_checks_a_candidate_posted_in_the_body_not_the_url(world):
+    relative = make_id(77)
+    relation_declare(
+        person=world.person,
+        kind="relative",
+        counterpart_id_number=relative,
+        counterpart_name="郑亲属",
+        actor=world.personas.examiner,
+    )
+    client = world.personas.client_for(world.personas.city_nanjing)
+    url = f"/personnel/{world.person.pk}/"
+    org = world.personas.org_a.pk
+    ignored = client.get(url, {"organization": org, "candidate": relative}).content.decode()
+    assert "不能安排" not in ignored
+    checked = client.post(url, {"organization": org, "candidate": relative}).content.decode()
+    assert "不能安排" in checked and "与考生存在近亲属关系" in checked
