@@ -28,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has_role(Role.EXAMINER):
         items.append(("评分任务", reverse("scoring:work")))
         items.append(("考务任务", reverse("exams:my_duties")))
-    if scope.is_officer or bank_scope(user).any_role:
+    if bank_scope(user).any_role:
         items.append(("题库", reverse("itembank:list")))
     if scope.has_role(Role.CANDIDATE):
         items.append(("我的申报", reverse("applications:mine")))

@@ -4,6 +4,7 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -47,7 +48,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 # The storage check writes and removes a file: at most once per interval per process, so
 # that a public health probe cannot make every request a write.
-STORAGE_CHECK_EVERY = 30.0
 _storage_checked: dict[str, tuple[float, str]] = {}
 
 
@@ -55,7 +55,7 @@ def _storage_state() -> str:
     now = time.monotonic()
     where = f"{type(default_storage).__name__}:{getattr(default_storage, 'location', '')}"
     at, result = _storage_checked.get(where, (0.0, ""))
-    if result and now - at < STORAGE_CHECK_EVERY:
+    if result and now - at < settings.SKILLCERT_HEALTH_STORAGE_EVERY:
         return result
     try:
         # Through default_storage, so an S3 bucket is checked the same way as a local disk:

@@ -57,6 +57,7 @@ class TokenAuth(HttpBearer):
 # Answers any operation can give: every object is fetched through a scope (404 for what the
 # caller may not see), authentication and CSRF (401/403), input validation (422), throttling.
 COMMON_RESPONSES = {
+    "400": "输入不被接受（含控制字符或不可见字符、超长，或业务规则不允许）",
     "401": "未登录或令牌无效",
     "403": "无权操作（或缺少 CSRF 令牌 / 动态口令）",
     "404": "未找到该记录或无权访问",

@@ -272,6 +272,8 @@ CACHES = {
 }
 RATELIMIT_USE_CACHE = "ratelimit"
 SKILLCERT_METRICS_TOKEN = os.environ.get("SKILLCERT_METRICS_TOKEN", "")
+# /healthz writes a probe file at most this often per process (seconds); tests check each time.
+SKILLCERT_HEALTH_STORAGE_EVERY = 0.0 if SKILLCERT_ENV == "test" else 30.0
 
 LOG_FORMAT = env_str("SKILLCERT_LOG_FORMAT", "json" if PRODUCTION else "plain")
 if LOG_FORMAT not in {"json", "plain"}:

@@ -13,6 +13,8 @@ from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
     ItemAccessLog,
+    ItemAssignment,
+    ItemBank,
     ItemBankRole,
     Paper,
     PaperAccessLog,
@@ -21,9 +23,9 @@ from skillcert.itembank.models import (
 
 @admin.register(ItemBankRole)
 class ItemBankRoleAdmin(AuditedModelAdmin):
-    list_display = ["user", "occupation", "role", "active"]
+    list_display = ["user", "bank", "occupation", "role", "active"]
     list_filter = ["role", "active"]
-    raw_id_fields = ["user", "occupation"]
+    raw_id_fields = ["user", "bank", "occupation"]
 
 
 class ReadOnlyAdmin(AuditedModelAdmin):
@@ -37,10 +39,24 @@ class ReadOnlyAdmin(AuditedModelAdmin):
         return False
 
 
+@admin.register(ItemBank)
+class ItemBankAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "province", "organization", "created_at"]
+
+
+@admin.register(ItemAssignment)
+class ItemAssignmentAdmin(ReadOnlyAdmin):
+    """Assignments are made and revoked on the item page (audited), not here."""
+
+    list_display = ["item", "user", "reason", "active", "assigned_by", "assigned_at"]
+    list_filter = ["active"]
+
+
 @admin.register(Item)
 class ItemAdmin(ReadOnlyAdmin):
     list_display = [
         "code",
+        "bank",
         "occupation",
         "level",
         "item_type",
@@ -53,6 +69,7 @@ class ItemAdmin(ReadOnlyAdmin):
     search_fields = ["code"]
     exclude = ["content"]
     readonly_fields = [
+        "bank",
         "occupation",
         "level",
         "element",
@@ -72,12 +89,12 @@ class ItemAdmin(ReadOnlyAdmin):
 
 @admin.register(AssemblyBlueprint)
 class BlueprintAdmin(ReadOnlyAdmin):
-    list_display = ["name", "occupation", "level", "difficulty_mean", "max_overlap"]
+    list_display = ["name", "bank", "occupation", "level", "difficulty_mean", "max_overlap"]
 
 
 @admin.register(Paper)
 class PaperAdmin(ReadOnlyAdmin):
-    list_display = ["code", "blueprint", "form_number", "status", "release_at"]
+    list_display = ["code", "bank", "blueprint", "form_number", "status", "release_at"]
     exclude = ["sealed_pdf"]
 
 

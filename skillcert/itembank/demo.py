@@ -1,13 +1,22 @@
-"""Demo item bank: 60 active items for 企业人力资源管理师 三级 on the catalogue demo's element
-tree, item-bank roles for demo users, and a blueprint derived from the weight table.
+"""Demo item bank: organisation A's own bank with 60 active items for 企业人力资源管理师 三级
+on the catalogue demo's element tree, written by its clerk, reviewed by the demo examiner and
+managed by its administrator, and a blueprint derived from the weight table; the province
+officer manages the province's unified bank (filled by the simulated unified sitting).
 Idempotent."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from skillcert.accounts.models import User
-from skillcert.itembank.models import AssemblyBlueprint, Item, ItemBankRole, ItemBankRoleKind
+from skillcert.accounts.models import Role, User
+from skillcert.itembank.models import (
+    AssemblyBlueprint,
+    Item,
+    ItemBank,
+    ItemBankRole,
+    ItemBankRoleKind,
+)
+from skillcert.itembank.permits import scope_forget
 from skillcert.itembank.services import (
     blueprint_cells_from_weights,
     blueprint_create,
@@ -19,13 +28,11 @@ from skillcert.occupations.models import Element, Occupation, WeightItem
 
 OCCUPATION = "4-07-03-02"
 LEVEL = 3
-# demo username → item-bank role (users created by `manage.py demo`)
-ROLES = [
-    ("org_a", ItemBankRoleKind.SETTER),
-    ("kaoping", ItemBankRoleKind.REVIEWER),
-    ("org_a_admin", ItemBankRoleKind.MANAGER),
-    ("sheng", ItemBankRoleKind.MANAGER),
-]
+# demo username → item-bank role in organisation A's bank (users created by `manage.py demo`);
+# org_a_admin manages that bank as the organisation's administrator, and sheng the province's
+# unified bank as a province officer, without a role
+ROLES = [("org_a", ItemBankRoleKind.SETTER), ("kaoping", ItemBankRoleKind.REVIEWER)]
+PEOPLE = ["org_a", "kaoping", "org_a_admin"]
 TYPES = ["single"] * 6 + ["multiple"] * 2 + ["true_false"] * 2
 
 
@@ -39,20 +46,26 @@ def _content(kind: str, element: Element, n: int) -> dict[str, Any]:
 
 def load_itembank_demo(actor: Any) -> None:
     occupation = Occupation.objects.filter(code=OCCUPATION).first()
-    users = {u.username: u for u in User.objects.filter(username__in=[r[0] for r in ROLES])}
-    if occupation is None or len(users) < len(ROLES):
+    users = {u.username: u for u in User.objects.filter(username__in=PEOPLE)}
+    if occupation is None or len(users) < len(PEOPLE):
         return
+    admin_role = users["org_a_admin"].roles.filter(role=Role.ORG_ADMIN, active=True).first()
+    if admin_role is None or admin_role.organization_id is None:
+        return
+    bank = ItemBank.objects.for_organization(admin_role.organization_id)
     for username, role in ROLES:
-        ItemBankRole.objects.get_or_create(user=users[username], occupation=occupation, role=role)
+        ItemBankRole.objects.get_or_create(
+            user=users[username], bank=bank, occupation=occupation, role=role
+        )
     for u in users.values():
-        u.__dict__.pop("_itembank_scope", None)
+        scope_forget(u)
     setter, reviewer, manager = users["org_a"], users["kaoping"], users["org_a_admin"]
     tops = list(
         Element.objects.filter(standard__occupation=occupation, parent=None).order_by(
             "standard__edition_year", "position"
         )
     )
-    if not Item.objects.filter(occupation=occupation, code__startswith="DEMO").exists():
+    if not Item.objects.filter(bank=bank, occupation=occupation, code__startswith="DEMO").exists():
         n = 0
         for top in tops:
             leaves = list(top.children.order_by("position")) or [top]
@@ -70,10 +83,11 @@ def load_itembank_demo(actor: Any) -> None:
                     enemy_group=f"E{top.code}" if k in (0, 1) else "",
                     code=f"DEMO{n:04d}",
                     actor=setter,
+                    bank=bank,
                 )
                 item_submit(item=item, reviewer=reviewer, actor=setter)
                 item_approve(item=item, actor=reviewer)
-    if not AssemblyBlueprint.objects.filter(occupation=occupation, level=LEVEL).exists():
+    if not AssemblyBlueprint.objects.filter(bank=bank, occupation=occupation, level=LEVEL).exists():
         names = {e.name: e.code for e in tops}
         weights = {
             names[w.item]: w.percent
@@ -94,4 +108,5 @@ def load_itembank_demo(actor: Any) -> None:
             max_overlap=10,
             max_exposure=5,
             actor=manager,
+            bank=bank,
         )

@@ -1,5 +1,9 @@
 """The confidential item bank (题库), blueprints and papers (卷库).
 
+Every item, blueprint, paper and item-bank role belongs to one `ItemBank`, and every bank to
+one owner: the province's unified bank (统考题库) or one evaluation organisation's own bank.
+Who may do what in a bank is decided in `permits`, nowhere else.
+
 Item text lives only in `Item.content` and `ItemVersion.content` (a JSON document, encrypted
 at rest when configured — see `vault`). `__str__` never shows it, the admin does not show
 it, and every read through the application writes `ItemAccessLog` rows."""
@@ -11,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import EndsWith
 
 from skillcert.itembank import vault
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -48,6 +53,81 @@ class ItemContentField(_JsonText):
         return "（保密）"
 
 
+class ItemBankQuerySet(models.QuerySet["ItemBank"]):
+    def for_province(self, code: str | None = None) -> ItemBank:
+        """The unified bank of a province (`code`: its six-digit division code; by default the
+        deployment's province), created the first time it is needed."""
+        code = code or f"{settings.SKILLCERT_PROVINCE}0000"
+        bank, _ = self.get_or_create(province_id=code)
+        return bank
+
+    def for_organization(self, organization_id: int) -> ItemBank:
+        """An evaluation organisation's own bank, created the first time it is needed."""
+        bank, _ = self.get_or_create(organization_id=organization_id)
+        return bank
+
+
+class ItemBank(models.Model):
+    """One owner's bank of items, blueprints and papers. Exactly one owner: a province (its
+    unified bank, used for the province's unified sittings) or an evaluation organisation.
+    Banks are created on first use, so a flushed or fresh database needs no seed row."""
+
+    province = models.OneToOneField(
+        "regions.Region",
+        verbose_name="所属省份",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    organization = models.OneToOneField(
+        "organizations.EvaluationOrg",
+        verbose_name="所属评价机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = ItemBankQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "题库"
+        verbose_name_plural = "题库"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(province__isnull=False, organization__isnull=True)
+                | Q(province__isnull=True, organization__isnull=False),
+                name="itembank_exactly_one_owner",
+            ),
+            # a province's bank hangs on the province itself (XX0000), never a city
+            models.CheckConstraint(
+                condition=Q(province__isnull=True) | Q(EndsWith(F("province_id"), "0000")),
+                name="itembank_province_level",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.province is not None:
+            return f"{self.province.name}统考题库"
+        if self.organization is not None:
+            return f"{self.organization.name}题库"
+        return "题库"
+
+    @property
+    def is_province_bank(self) -> bool:
+        return self.province_id is not None
+
+
+def province_bank_id() -> int:
+    """Default owner of an item, blueprint or paper written without one (fixtures, the admin):
+    the deployment province's unified bank, the one bank every deployment has. Services always
+    name the bank."""
+    return ItemBank.objects.for_province().pk
+
+
 class ItemBankRoleKind(models.TextChoices):
     SETTER = "setter", "命题人员"  # writes items; sees only their own drafts
     REVIEWER = "reviewer", "审题人员"  # sees the items assigned to them for review
@@ -55,9 +135,12 @@ class ItemBankRoleKind(models.TextChoices):
 
 
 class ItemBankRole(models.Model):
-    """A user's item-bank role for one occupation (kept here rather than in accounts.Role:
-    the scope is an occupation, not a region or an organisation)."""
+    """A user's role in one bank for one occupation, granted by that bank's managers (kept
+    here rather than in accounts.Role: the scope is a bank and an occupation, not a region)."""
 
+    bank = models.ForeignKey(
+        ItemBank, verbose_name="题库", on_delete=models.PROTECT, related_name="roles"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="用户",
@@ -77,12 +160,12 @@ class ItemBankRole(models.Model):
         ordering = ["occupation", "role", "user"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "occupation", "role"], name="itembank_role_unique"
+                fields=["user", "bank", "occupation", "role"], name="itembank_role_unique_in_bank"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.get_role_display()} {self.occupation_id}"
+        return f"{self.user} {self.get_role_display()} {self.bank_id}/{self.occupation_id}"
 
 
 class ItemType(models.TextChoices):
@@ -109,6 +192,13 @@ ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Item(models.Model):
+    bank = models.ForeignKey(
+        ItemBank,
+        verbose_name="题库",
+        on_delete=models.PROTECT,
+        related_name="items",
+        default=province_bank_id,
+    )
     occupation = models.ForeignKey(
         "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
     )
@@ -153,12 +243,14 @@ class Item(models.Model):
         verbose_name_plural = "试题"
         ordering = ["occupation", "-level", "code"]
         indexes = [
-            models.Index(fields=["occupation", "level", "status"]),
+            models.Index(fields=["bank", "occupation", "level", "status"]),
             models.Index(fields=["author", "status"]),
             models.Index(fields=["reviewer", "status"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["occupation", "code"], name="item_unique_code"),
+            models.UniqueConstraint(
+                fields=["bank", "occupation", "code"], name="item_unique_code_in_bank"
+            ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="item_level_1_5"),
             models.CheckConstraint(
                 condition=Q(difficulty__gte=0, difficulty__lte=1), name="item_difficulty_0_1"
@@ -209,6 +301,53 @@ class ItemVersion(models.Model):
         return f"试题 {self.item_id} 第{self.version}版"
 
 
+class ItemAssignment(models.Model):
+    """An item shown to one person who holds no role that would show it — an examiner
+    preparing a practical task, an expert checking a marking scheme — by a manager of the
+    item's bank. Revoking keeps the row (who saw what, and until when)."""
+
+    item = models.ForeignKey(
+        Item, verbose_name="试题", on_delete=models.PROTECT, related_name="assignments"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="指派给",
+        on_delete=models.PROTECT,
+        related_name="itembank_assignments",
+    )
+    reason = models.CharField("指派原因", max_length=200)
+    active = models.BooleanField("有效", default=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="指派人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_at = models.DateTimeField("指派时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "试题指派"
+        verbose_name_plural = "试题指派"
+        ordering = ["-assigned_at", "-id"]
+        indexes = [models.Index(fields=["user", "active"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "user"],
+                condition=Q(active=True),
+                name="item_assignment_one_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(active=True, revoked_at__isnull=True)
+                | Q(active=False, revoked_at__isnull=False),
+                name="item_assignment_revoked_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"试题 {self.item_id} → {self.user_id}"
+
+
 class AccessPurpose(models.TextChoices):
     VIEW = "view", "查看"
     REVIEW = "review", "审核"
@@ -254,8 +393,15 @@ class ItemAccessLog(models.Model):
 
 class AssemblyBlueprint(models.Model):
     """How a paper is built for one occupation and level: items per element × type, the
-    difficulty target, exposure and overlap limits (组卷蓝图)."""
+    difficulty target, exposure and overlap limits (组卷蓝图). It draws only on its own bank."""
 
+    bank = models.ForeignKey(
+        ItemBank,
+        verbose_name="题库",
+        on_delete=models.PROTECT,
+        related_name="blueprints",
+        default=province_bank_id,
+    )
     occupation = models.ForeignKey(
         "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
     )
@@ -281,7 +427,7 @@ class AssemblyBlueprint(models.Model):
         ordering = ["occupation", "-level", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["occupation", "level", "name"], name="blueprint_unique_name"
+                fields=["bank", "occupation", "level", "name"], name="blueprint_unique_name_in_bank"
             ),
             models.CheckConstraint(
                 condition=Q(difficulty_mean__gte=0, difficulty_mean__lte=1)
@@ -325,6 +471,16 @@ PAPER_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class Paper(models.Model):
+    """A form assembled from a blueprint; it belongs to its blueprint's bank (copied here when
+    it is assembled so that every read of a paper is filtered by its owner directly)."""
+
+    bank = models.ForeignKey(
+        ItemBank,
+        verbose_name="题库",
+        on_delete=models.PROTECT,
+        related_name="papers",
+        default=province_bank_id,
+    )
     blueprint = models.ForeignKey(
         AssemblyBlueprint, verbose_name="蓝图", on_delete=models.PROTECT, related_name="papers"
     )

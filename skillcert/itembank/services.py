@@ -1,6 +1,6 @@
-"""Item-bank writes. Each is atomic, checks the actor's item-bank role, moves statuses only
-through the named transitions, and records an audit event. Audit rows and error messages
-name items by code, never by their text."""
+"""Item-bank writes. Each is atomic, checks with `permits` that the actor may act in the bank
+that owns the row, moves statuses only through the named transitions, and records an audit
+event. Audit rows and error messages name items by code, never by their text."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
     ItemAccessLog,
+    ItemAssignment,
+    ItemBank,
     ItemBankRole,
     ItemBankRoleKind,
     ItemStatus,
@@ -43,7 +45,14 @@ from skillcert.itembank.models import (
     PaperStatus,
 )
 from skillcert.itembank.paper_pdf import render_paper_pdf
-from skillcert.itembank.selectors import bank_scope
+from skillcert.itembank.permits import (
+    BankAction,
+    bank_may,
+    bank_scope,
+    item_may,
+    scope_forget,
+    writable_banks_q,
+)
 from skillcert.occupations.models import Element, Occupation
 
 ITEM_LABELS = dict(ItemStatus.choices)
@@ -76,20 +85,55 @@ def _actor_user(actor: Any) -> User:
     return actor
 
 
+def _bank_for_writing(*, user: User, occupation: Occupation, bank: ItemBank | None) -> ItemBank:
+    """The bank a new item goes into: the one named, or else the only bank in which the user
+    writes items of the occupation (an officer's own bank is created on first use; for the
+    platform superuser, the province's unified bank)."""
+    scope = bank_scope(user)
+    if bank is None and scope.is_platform:
+        bank = ItemBank.objects.for_province()
+    if bank is None:
+        candidates = set(
+            ItemBank.objects.filter(
+                writable_banks_q(scope, occupation_id=occupation.pk)
+            ).values_list("pk", flat=True)
+        )
+        officer_banks = [ItemBank.objects.for_province(code) for code in scope.officer_provinces]
+        officer_banks += [
+            ItemBank.objects.for_organization(org_id) for org_id in scope.officer_organizations
+        ]
+        candidates |= {b.pk for b in officer_banks}
+        if len(candidates) > 1:
+            raise DomainError(
+                "itembank.bank_required", "您可在多个题库中编写试题，请选择题库", field="bank"
+            )
+        if not candidates:
+            raise _forbidden("只有该职业的命题人员或题库管理员可以新建试题")
+        bank = ItemBank.objects.get(pk=candidates.pop())
+    if not bank_may(user, bank, BankAction.WRITE, occupation_id=occupation.pk):
+        raise _forbidden("只有该题库该职业的命题人员或题库管理员可以新建试题")
+    return bank
+
+
 # --------------------------------------------------------------------------------------------
 # Roles
 
 
 def itembank_role_grant(
-    *, user: User, occupation: Occupation, role: str, actor: Any
+    *, user: User, occupation: Occupation, role: str, actor: Any, bank: ItemBank | None = None
 ) -> ItemBankRole:
+    """Commission `user` in `bank` (by default the province's unified bank) for one
+    occupation; a user actor must manage that bank and occupation."""
     if role not in ItemBankRoleKind.values:
         raise DomainError("itembank.role_invalid", f"未知题库角色 {role!r}", field="role")
-    if isinstance(actor, User) and not bank_scope(actor).manages(occupation.pk):
-        raise _forbidden("只有该职业的题库管理员可以授予题库角色")
     with transaction.atomic():
+        bank = bank or ItemBank.objects.for_province()
+        if isinstance(actor, User) and not bank_may(
+            actor, bank, BankAction.MANAGE, occupation_id=occupation.pk
+        ):
+            raise _forbidden("只有该题库该职业的题库管理员可以授予题库角色")
         row, created = ItemBankRole.objects.get_or_create(
-            user=user, occupation=occupation, role=role, defaults={"active": True}
+            user=user, bank=bank, occupation=occupation, role=role, defaults={"active": True}
         )
         if not created and not row.active:
             row.active = True
@@ -98,17 +142,21 @@ def itembank_role_grant(
             actor=actor,
             action="itembank.role_grant",
             obj=row,
-            changes={"user": user.pk, "occupation": occupation.code, "role": role},
+            changes={"user": user.pk, "bank": bank.pk, "occupation": occupation.code, "role": role},
         )
+    scope_forget(user)
     return row
 
 
 def itembank_role_revoke(*, role: ItemBankRole, actor: Any) -> None:
-    if isinstance(actor, User) and not bank_scope(actor).manages(role.occupation_id):
-        raise _forbidden("只有该职业的题库管理员可以撤销题库角色")
+    if isinstance(actor, User) and not bank_may(
+        actor, role.bank, BankAction.MANAGE, occupation_id=role.occupation_id
+    ):
+        raise _forbidden("只有该题库该职业的题库管理员可以撤销题库角色")
     with transaction.atomic():
         ItemBankRole.objects.filter(pk=role.pk).update(active=False)
         audit_record(actor=actor, action="itembank.role_revoke", obj=role)
+    scope_forget(role.user)
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,9 +208,9 @@ def _save_version(item: Item, actor: User) -> None:
     )
 
 
-def _next_code(occupation: Occupation) -> str:
+def _next_code(bank: ItemBank, occupation: Occupation) -> str:
     taken = set(
-        Item.objects.filter(occupation=occupation, code__startswith="Q").values_list(
+        Item.objects.filter(bank=bank, occupation=occupation, code__startswith="Q").values_list(
             "code", flat=True
         )
     )
@@ -184,11 +232,12 @@ def item_create(
     difficulty: Any = 0.5,
     enemy_group: str = "",
     code: str = "",
+    bank: ItemBank | None = None,
 ) -> Item:
-    """A new draft written by a question setter (or a bank manager) of the occupation."""
+    """A new draft in `bank` written by a question setter (or a manager) of the bank and
+    occupation; without `bank`, the only bank in which the actor writes such items."""
     user = _actor_user(actor)
-    if not bank_scope(user).sets(occupation.pk):
-        raise _forbidden("只有该职业的命题人员或题库管理员可以新建试题")
+    bank = _bank_for_writing(user=user, occupation=occupation, bank=bank)
     if item_type not in ItemType.values:
         raise DomainError("item.type_invalid", f"未知题型 {item_type!r}", field="item_type")
     if level not in (1, 2, 3, 4, 5):
@@ -196,15 +245,16 @@ def item_create(
     _check_element(occupation=occupation, level=level, element=element)
     clean_score = _clean_score(score)
     clean = content_clean(item_type, content, score=clean_score)
-    code = code.strip() or _next_code(occupation)
+    code = code.strip() or _next_code(bank, occupation)
     if not assembly.ELEMENT_CODE.match(code):
         raise DomainError("item.code_invalid", f"试题编号格式不正确：{code[:40]}", field="code")
     with transaction.atomic():
-        if Item.objects.filter(occupation=occupation, code=code).exists():
+        if Item.objects.filter(bank=bank, occupation=occupation, code=code).exists():
             raise DomainError("item.code_taken", f"试题编号 {code} 已存在", field="code")
         try:
             with transaction.atomic():
                 item = Item.objects.create(
+                    bank=bank,
                     occupation=occupation,
                     level=level,
                     element=element,
@@ -223,7 +273,13 @@ def item_create(
             actor=user,
             action="item.create",
             obj=item,
-            changes={"code": code, "type": item_type, "level": level, "element": element.code},
+            changes={
+                "bank": bank.pk,
+                "code": code,
+                "type": item_type,
+                "level": level,
+                "element": element.code,
+            },
         )
     return item
 
@@ -242,8 +298,7 @@ def item_update(
     user = _actor_user(actor)
     with transaction.atomic():
         item = _lock_item(item)
-        scope = bank_scope(user)
-        if not (item.author_id == user.pk or scope.manages(item.occupation_id)):
+        if not item_may(user, item, BankAction.WRITE):
             raise _forbidden("只有命题人本人或题库管理员可以修改试题")
         if item.status != ItemStatus.DRAFT:
             raise DomainError(
@@ -294,13 +349,13 @@ def item_submit(*, item: Item, reviewer: User, actor: Any) -> Item:
     user = _actor_user(actor)
     with transaction.atomic():
         item = _lock_item(item)
-        if not (item.author_id == user.pk or bank_scope(user).manages(item.occupation_id)):
+        if not item_may(user, item, BankAction.WRITE):
             raise _forbidden("只有命题人本人或题库管理员可以提交审核")
         if reviewer.pk == item.author_id:
             raise DomainError("item.reviewer_is_author", "审题人不能是命题人本人", field="reviewer")
-        if not bank_scope(reviewer).reviews(item.occupation_id):
+        if not bank_scope(reviewer).reviews(item.bank, item.occupation_id):
             raise DomainError(
-                "item.reviewer_role", f"{reviewer} 不是该职业的审题人员", field="reviewer"
+                "item.reviewer_role", f"{reviewer} 不是该题库该职业的审题人员", field="reviewer"
             )
         before = item.status
         _move(item, ItemStatus.IN_REVIEW)
@@ -316,7 +371,7 @@ def item_submit(*, item: Item, reviewer: User, actor: Any) -> Item:
 
 
 def _check_reviewer(item: Item, user: User) -> None:
-    if item.reviewer_id != user.pk and not bank_scope(user).manages(item.occupation_id):
+    if not item_may(user, item, BankAction.REVIEW):
         raise _forbidden("只有指派的审题人或题库管理员可以审核该试题")
     if item.author_id == user.pk:
         raise _forbidden("命题人不能审核自己编写的试题")
@@ -365,7 +420,7 @@ def item_retire(*, item: Item, reason: str, actor: Any) -> Item:
     user = _actor_user(actor)
     with transaction.atomic():
         item = _lock_item(item)
-        if not bank_scope(user).manages(item.occupation_id):
+        if not item_may(user, item, BankAction.MANAGE):
             raise _forbidden("只有题库管理员可以停用试题")
         before = item.status
         _move(item, ItemStatus.RETIRED)
@@ -384,7 +439,7 @@ def item_statistics_update(*, item: Item, difficulty: Any, discrimination: Any, 
     user = _actor_user(actor)
     with transaction.atomic():
         item = _lock_item(item)
-        if not bank_scope(user).manages(item.occupation_id):
+        if not item_may(user, item, BankAction.MANAGE):
             raise _forbidden("只有题库管理员可以更新试题统计参数")
         before = {"difficulty": item.difficulty, "discrimination": item.discrimination}
         item.difficulty = _clean_number(difficulty, "difficulty", "难度", 0, 1)
@@ -400,6 +455,56 @@ def item_statistics_update(*, item: Item, difficulty: Any, discrimination: Any, 
             },
         )
     return item
+
+
+def item_assign(*, item: Item, user: User, reason: str, actor: Any) -> ItemAssignment:
+    """Show one item to `user`, who holds no role that would show it (an examiner preparing
+    a practical task, say): by a manager of the item's bank and occupation."""
+    manager = _actor_user(actor)
+    if not reason.strip():
+        raise DomainError("item.reason_required", "指派试题须填写原因", field="reason")
+    with transaction.atomic():
+        item = _lock_item(item)
+        if not item_may(manager, item, BankAction.MANAGE):
+            raise _forbidden("只有该题库的题库管理员可以指派试题")
+        row = ItemAssignment.objects.filter(item=item, user=user, active=True).first()
+        if row is not None:
+            raise DomainError("item.already_assigned", f"试题 {item.code} 已指派给 {user}")
+        row = ItemAssignment.objects.create(
+            item=item,
+            user=user,
+            reason=reason.strip()[:200],
+            assigned_by=manager,
+            assigned_at=timezone.now(),
+        )
+        audit_record(
+            actor=manager,
+            action="item.assign",
+            obj=item,
+            changes={"user": user.pk, "reason": row.reason},
+        )
+    scope_forget(user)
+    return row
+
+
+def item_assignment_revoke(*, assignment: ItemAssignment, actor: Any) -> ItemAssignment:
+    """End an assignment; the row stays as the record of who could see the item, and when."""
+    manager = _actor_user(actor)
+    with transaction.atomic():
+        item = _lock_item(assignment.item)
+        if not item_may(manager, item, BankAction.MANAGE):
+            raise _forbidden("只有该题库的题库管理员可以撤销试题指派")
+        assignment = ItemAssignment.objects.select_for_update().get(pk=assignment.pk)
+        if not assignment.active:
+            return assignment
+        assignment.active = False
+        assignment.revoked_at = timezone.now()
+        assignment.save(update_fields=["active", "revoked_at"])
+        audit_record(
+            actor=manager, action="item.unassign", obj=item, changes={"user": assignment.user_id}
+        )
+    scope_forget(assignment.user)
+    return assignment
 
 
 def item_contents_read(
@@ -469,10 +574,14 @@ def blueprint_create(
     max_overlap: int | None = None,
     max_exposure: int | None = None,
     total_score: Any = None,
+    bank: ItemBank | None = None,
 ) -> AssemblyBlueprint:
+    """A blueprint of `bank` (by default the only bank in which the actor writes items of the
+    occupation); only the bank's managers write blueprints."""
     user = _actor_user(actor)
-    if not bank_scope(user).manages(occupation.pk):
-        raise _forbidden("只有该职业的题库管理员可以制定组卷蓝图")
+    bank = _bank_for_writing(user=user, occupation=occupation, bank=bank)
+    if not bank_may(user, bank, BankAction.MANAGE, occupation_id=occupation.pk):
+        raise _forbidden("只有该题库该职业的题库管理员可以制定组卷蓝图")
     if not name.strip():
         raise DomainError("blueprint.name_required", "蓝图名称不能为空", field="name")
     data: dict[str, Any] = {
@@ -498,9 +607,12 @@ def blueprint_create(
             field="cells",
         )
     with transaction.atomic():
-        if AssemblyBlueprint.objects.filter(occupation=occupation, level=level, name=name).exists():
+        if AssemblyBlueprint.objects.filter(
+            bank=bank, occupation=occupation, level=level, name=name
+        ).exists():
             raise DomainError("blueprint.name_taken", f"蓝图“{name}”已存在", field="name")
         bp = AssemblyBlueprint.objects.create(
+            bank=bank,
             occupation=occupation,
             level=level,
             name=name.strip()[:100],
@@ -516,7 +628,7 @@ def blueprint_create(
             actor=user,
             action="blueprint.create",
             obj=bp,
-            changes={"items": parsed.item_count, "cells": len(parsed.cells)},
+            changes={"bank": bank.pk, "items": parsed.item_count, "cells": len(parsed.cells)},
         )
     return bp
 
@@ -557,8 +669,8 @@ def _cell_element_of(element_codes: set[str], parents: dict[str, str], code: str
 
 
 def bank_for_blueprint(*, blueprint: AssemblyBlueprint) -> list[assembly.BankItem]:
-    """The active items of the blueprint's occupation and level as plain data for the
-    assembly core (metadata only: no content is read)."""
+    """The active items of the blueprint's own bank, occupation and level as plain data for
+    the assembly core (metadata only: no content is read). Never another owner's items."""
     cell_elements = {c["element"] for c in blueprint.cells}
     parents = dict(
         Element.objects.filter(standard__occupation_id=blueprint.occupation_id).values_list(
@@ -567,7 +679,10 @@ def bank_for_blueprint(*, blueprint: AssemblyBlueprint) -> list[assembly.BankIte
     )
     parents = {k: v or "" for k, v in parents.items()}
     rows = Item.objects.filter(
-        occupation_id=blueprint.occupation_id, level=blueprint.level, status=ItemStatus.ACTIVE
+        bank_id=blueprint.bank_id,
+        occupation_id=blueprint.occupation_id,
+        level=blueprint.level,
+        status=ItemStatus.ACTIVE,
     ).values_list(
         "code", "element__code", "item_type", "difficulty", "score", "enemy_group", "exposure_count"
     )
@@ -595,8 +710,8 @@ def paper_assemble(
     """Assemble `forms` parallel papers from the active items; raises AssemblyInfeasible
     (code assembly.infeasible, with the conflicts) when the blueprint cannot be met."""
     user = _actor_user(actor)
-    if not bank_scope(user).manages(blueprint.occupation_id):
-        raise _forbidden("只有该职业的题库管理员可以组卷")
+    if not bank_may(user, blueprint.bank, BankAction.MANAGE, occupation_id=blueprint.occupation_id):
+        raise _forbidden("只有该题库该职业的题库管理员可以组卷")
     bank = bank_for_blueprint(blueprint=blueprint)
     result = assembly.assemble(
         bank,
@@ -608,9 +723,9 @@ def paper_assemble(
     codes = {code for form in result for code in form.items}
     items = {
         it.code: it
-        for it in Item.objects.filter(occupation_id=blueprint.occupation_id, code__in=codes).only(
-            "pk", "code", "version"
-        )
+        for it in Item.objects.filter(
+            bank_id=blueprint.bank_id, occupation_id=blueprint.occupation_id, code__in=codes
+        ).only("pk", "code", "version")
     }
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     papers: list[Paper] = []
@@ -618,6 +733,7 @@ def paper_assemble(
         batch = AssemblyBlueprint.objects.select_for_update().get(pk=blueprint.pk).papers.count()
         for n, form in enumerate(result, start=1):
             paper = Paper.objects.create(
+                bank_id=blueprint.bank_id,
                 blueprint=blueprint,
                 code=f"P{blueprint.pk}-{stamp}-{batch + n:03d}",
                 form_number=n,
@@ -673,8 +789,8 @@ def paper_seal(*, paper: Paper, release_at: dt.datetime, actor: Any) -> Paper:
         raise DomainError("paper.release_naive", "启封时间须带时区", field="release_at")
     with transaction.atomic():
         paper = _lock_paper(paper)
-        if not bank_scope(user).manages(paper.blueprint.occupation_id):
-            raise _forbidden("只有题库管理员可以封存试卷")
+        if not _paper_may(user, paper, BankAction.MANAGE):
+            raise _forbidden("只有该题库的题库管理员可以封存试卷")
         before = paper.status
         check_transition(
             allowed=PAPER_TRANSITIONS,
@@ -715,6 +831,10 @@ def paper_seal(*, paper: Paper, release_at: dt.datetime, actor: Any) -> Paper:
     return paper
 
 
+def _paper_may(user: User, paper: Paper, action: str) -> bool:
+    return bank_may(user, paper.bank, action, occupation_id=paper.blueprint.occupation_id)
+
+
 def _paper_log(paper: Paper, user: User, action: str) -> None:
     PaperAccessLog.objects.create(
         paper=paper,
@@ -726,13 +846,15 @@ def _paper_log(paper: Paper, user: User, action: str) -> None:
 
 
 def paper_release_approve(*, paper: Paper, actor: Any) -> Paper:
-    """One of the two authorised people confirms the release; with the second confirmation
-    (a different person) at or after the release time, the paper is released."""
+    """One of the two authorised people of the paper's owner confirms the release; with the
+    second confirmation (a different person) at or after the release time, the paper is
+    released. Only confirmations by people still authorised for the bank count, so one given
+    before a role was withdrawn cannot stand in for a second person."""
     user = _actor_user(actor)
     with transaction.atomic():
         paper = _lock_paper(paper)
-        if not bank_scope(user).manages(paper.blueprint.occupation_id):
-            raise _forbidden("只有题库管理员可以启封试卷")
+        if not _paper_may(user, paper, BankAction.RELEASE):
+            raise _forbidden("只有该题库的题库管理员可以启封试卷")
         check_transition(
             allowed=PAPER_TRANSITIONS,
             current=paper.status,
@@ -751,7 +873,10 @@ def paper_release_approve(*, paper: Paper, actor: Any) -> Paper:
         if approvals.filter(user=user).exists():
             raise DomainError("paper.already_approved", "您已确认过启封，须由另一名授权人员确认")
         _paper_log(paper, user, PaperAction.RELEASE_APPROVE)
-        count = approvals.count()
+        approvers = {user.pk: user}
+        for log in approvals.exclude(user=user).select_related("user"):
+            approvers[log.user_id] = log.user
+        count = sum(_paper_may(u, paper, BankAction.RELEASE) for u in approvers.values())
         changes: dict[str, Any] = {"approvals": count}
         if count >= RELEASE_APPROVALS:
             paper.status = PaperStatus.RELEASED
@@ -768,8 +893,8 @@ def paper_download(*, paper: Paper, actor: Any) -> bytes:
     user = _actor_user(actor)
     with transaction.atomic():
         paper = _lock_paper(paper)
-        if not bank_scope(user).manages(paper.blueprint.occupation_id):
-            raise _forbidden("只有题库管理员可以下载试卷")
+        if not _paper_may(user, paper, BankAction.DOWNLOAD):
+            raise _forbidden("只有该题库的题库管理员可以下载试卷")
         if paper.status not in (PaperStatus.RELEASED, PaperStatus.USED):
             raise DomainError("paper.not_released", "试卷尚未启封，不能下载")
         entries = [
@@ -788,8 +913,8 @@ def paper_mark_used(*, paper: Paper, actor: Any) -> Paper:
     user = _actor_user(actor)
     with transaction.atomic():
         paper = _lock_paper(paper)
-        if not bank_scope(user).manages(paper.blueprint.occupation_id):
-            raise _forbidden("只有题库管理员可以登记试卷使用")
+        if not _paper_may(user, paper, BankAction.MANAGE):
+            raise _forbidden("只有该题库的题库管理员可以登记试卷使用")
         before = paper.status
         check_transition(
             allowed=PAPER_TRANSITIONS,
@@ -811,21 +936,27 @@ def paper_mark_used(*, paper: Paper, actor: Any) -> Paper:
     return paper
 
 
-def items_by_codes(*, occupation: Occupation, codes: Iterable[str]) -> dict[str, Item]:
-    return {it.code: it for it in Item.objects.filter(occupation=occupation, code__in=list(codes))}
+def items_by_codes(
+    *, bank: ItemBank, occupation: Occupation, codes: Iterable[str]
+) -> dict[str, Item]:
+    """Codes are unique within a bank and occupation only."""
+    rows = Item.objects.filter(bank=bank, occupation=occupation, code__in=list(codes))
+    return {it.code: it for it in rows}
 
 
 # --------------------------------------------------------------------------------------------
 # Import and export (Excel template, QTI 2.2)
 
 
-def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> ImportReport:
-    """Store the parsed rows as drafts of `actor`, all or nothing: when any row is bad
-    (in the file, or against the catalogue and the bank), nothing is written and every bad
-    row is reported with its row, column, code and message."""
+def items_import(
+    *, occupation: Occupation, parsed: ParseResult, actor: Any, bank: ItemBank | None = None
+) -> ImportReport:
+    """Store the parsed rows as drafts of `actor` in `bank` (by default the only bank in which
+    the actor writes items of the occupation), all or nothing: when any row is bad (in the
+    file, or against the catalogue and the bank), nothing is written and every bad row is
+    reported with its row, column, code and message."""
     user = _actor_user(actor)
-    if not bank_scope(user).sets(occupation.pk):
-        raise _forbidden("只有该职业的命题人员或题库管理员可以导入试题")
+    bank = _bank_for_writing(user=user, occupation=occupation, bank=bank)
     errors = list(parsed.errors)
     elements = {
         e.code: e
@@ -833,7 +964,7 @@ def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> 
     }
     taken = set(
         Item.objects.filter(
-            occupation=occupation, code__in=[r.code for r in parsed.rows]
+            bank=bank, occupation=occupation, code__in=[r.code for r in parsed.rows]
         ).values_list("code", flat=True)
     )
     for r in parsed.rows:
@@ -863,6 +994,7 @@ def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> 
         created = Item.objects.bulk_create(
             [
                 Item(
+                    bank=bank,
                     occupation=occupation,
                     level=r.level,
                     element=elements[r.element],
@@ -879,7 +1011,9 @@ def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> 
         )
         if created and created[0].pk is None:  # backends without RETURNING on bulk insert
             created = list(
-                Item.objects.filter(occupation=occupation, code__in=[r.code for r in parsed.rows])
+                Item.objects.filter(
+                    bank=bank, occupation=occupation, code__in=[r.code for r in parsed.rows]
+                )
             )
         ItemVersion.objects.bulk_create(
             [
@@ -901,7 +1035,11 @@ def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> 
             actor=user,
             action="item.import",
             obj=occupation,
-            changes={"created": len(created), "codes": [it.code for it in created][:200]},
+            changes={
+                "bank": bank.pk,
+                "created": len(created),
+                "codes": [it.code for it in created][:200],
+            },
         )
     return ImportReport(created=len(created), errors=[])
 
@@ -909,7 +1047,11 @@ def items_import(*, occupation: Occupation, parsed: ParseResult, actor: Any) -> 
 def items_export_rows(
     *, items: Sequence[Item], actor: Any, choice_only: bool = False
 ) -> list[dict[str, Any]]:
-    """Rows for the Excel template or a QTI package; reading the content is logged."""
+    """Rows for the Excel template or a QTI package; reading the content is logged. A user
+    takes out only what they may export (the items of the banks and occupations they manage,
+    their own drafts): anything else refuses the whole export."""
+    if isinstance(actor, User) and any(not item_may(actor, it, BankAction.EXPORT) for it in items):
+        raise _forbidden("只有题库管理员可以导出该题库的试题")
     chosen = [it for it in items if not choice_only or it.item_type in QTI_TYPES]
     contents = item_contents_read(items=chosen, actor=actor, purpose=AccessPurpose.EXPORT)
     audit_record(
@@ -963,10 +1105,13 @@ def items_statistics_feedback(
     flagged: list[str] = []
     with transaction.atomic():
         items = list(Item.objects.select_for_update().filter(pk__in=sorted(by_id)).order_by("pk"))
-        if isinstance(actor, User):
-            scope = bank_scope(actor)
-            if any(not scope.manages(it.occupation_id) for it in items):
-                raise _forbidden("只有题库管理员可以更新试题统计参数")
+        banks = ItemBank.objects.in_bulk({it.bank_id for it in items})
+        for it in items:
+            it.bank = banks[it.bank_id]
+        if isinstance(actor, User) and any(
+            not item_may(actor, it, BankAction.MANAGE) for it in items
+        ):
+            raise _forbidden("只有题库管理员可以更新试题统计参数")
         now = timezone.now()
         for item in items:
             stat = by_id[item.pk]

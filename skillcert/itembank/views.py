@@ -1,5 +1,6 @@
-"""Item-bank pages: thin shells over selectors and services. Item text is shown only on the
-detail page, after `item_contents_read` has logged the read."""
+"""Item-bank pages: thin shells over selectors and services. Every row is fetched through the
+owner-scoped selectors (404 for another owner's rows); item text is shown only on the detail
+page, after `item_contents_read` has logged the read."""
 
 from __future__ import annotations
 
@@ -14,23 +15,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.models import User
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX
 from skillcert.itembank.excel import items_to_xlsx, parse_items_xlsx
 from skillcert.itembank.models import AccessPurpose, ItemStatus
+from skillcert.itembank.permits import BankAction, item_may
 from skillcert.itembank.qti import items_to_qti_package, parse_qti_package
 from skillcert.itembank.selectors import (
     BankScope,
     access_log_for,
+    assignments_for,
     bank_scope,
     blueprints_visible,
     items_visible,
     papers_visible,
     reviewers_for,
+    writable_banks,
 )
 from skillcert.itembank.services import (
     item_approve,
+    item_assign,
+    item_assignment_revoke,
     item_contents_read,
     item_retire,
     item_return,
@@ -49,8 +55,10 @@ EXPORT_LIMIT = 5000
 
 
 def _scope_or_404(request: HttpRequest) -> BankScope:
+    """The user's place in the item banks; 404 for anyone with none (city officers, staff of
+    organisations without a bank role, examiners without an assignment)."""
     scope = bank_scope(request.user)
-    if not (scope.any_role or scope_for(request.user).is_officer):
+    if not scope.any_role:
         raise Http404
     return scope
 
@@ -60,11 +68,13 @@ def item_list(request: HttpRequest) -> HttpResponse:
     scope = _scope_or_404(request)
     q = request.GET.get("q", "").strip()[:40]
     status = request.GET.get("status", "")
-    items = items_visible(scope=scope, q=q, status=status if status in ItemStatus.values else "")
+    status = status if status in ItemStatus.values else ""
+    items = items_visible(scope=scope, q=q, status=status)
     export = request.GET.get("export", "")
     if export in ("xlsx", "qti"):
+        exportable = items_visible(scope=scope, q=q, status=status, action=BankAction.EXPORT)
         rows = items_export_rows(
-            items=list(items[:EXPORT_LIMIT]), actor=request.user, choice_only=export == "qti"
+            items=list(exportable[:EXPORT_LIMIT]), actor=request.user, choice_only=export == "qti"
         )
         if export == "xlsx":
             response = HttpResponse(items_to_xlsx(rows), content_type=XLSX)
@@ -99,8 +109,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "item": item,
             "content": content,
-            "bank_scope": scope,
-            "reviewers": reviewers_for(occupation_id=item.occupation_id),
+            "may_manage": item_may(scope, item, BankAction.MANAGE),
+            "may_write": item_may(scope, item, BankAction.WRITE),
+            "may_review": item_may(scope, item, BankAction.REVIEW),
+            "reviewers": reviewers_for(item=item),
+            "assignments": assignments_for(scope=scope, item=item),
             "log": access_log_for(scope=scope, item=item)[:50],
             "versions": item.versions.values("version", "created_at", "created_by__username"),
         },
@@ -123,6 +136,18 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             item_return(item=item, reason=reason, actor=request.user)
         elif action == "retire":
             item_retire(item=item, reason=reason, actor=request.user)
+        elif action == "assign":
+            assignee = User.objects.filter(
+                username=request.POST.get("username", "").strip(), is_active=True
+            ).first()
+            if assignee is None:
+                raise DomainError("item.assignee_unknown", "未找到该用户名", field="username")
+            item_assign(item=item, user=assignee, reason=reason, actor=request.user)
+        elif action == "unassign":
+            assignment = get_object_in_scope(
+                assignments_for(scope=scope, item=item), pk=request.POST.get("assignment")
+            )
+            item_assignment_revoke(assignment=assignment, actor=request.user)
         else:
             raise Http404
     except DomainError as exc:
@@ -137,12 +162,19 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def item_import(request: HttpRequest) -> HttpResponse:
     scope = _scope_or_404(request)
-    occupations = Occupation.objects.filter(pk__in=sorted(scope.setter_of | scope.manager_of))
-    if scope.is_platform:
-        occupations = Occupation.objects.all()
+    officer = bool(scope.is_platform or scope.officer_provinces or scope.officer_organizations)
+    occupations = (
+        Occupation.objects.all()
+        if officer
+        else Occupation.objects.filter(pk__in=sorted(scope.writes_occupations()))
+    )
+    banks = writable_banks(scope=scope)
     report = None
     if request.method == "POST":
         occupation = get_object_in_scope(occupations, pk=request.POST.get("occupation"))
+        bank = None
+        if request.POST.get("bank"):
+            bank = get_object_in_scope(banks, pk=request.POST.get("bank"))
         upload = request.FILES.get("file")
         if upload is None or upload.size is None or upload.size > 50 * 1024 * 1024:
             messages.error(request, "请选择不超过 50MB 的 Excel 或 QTI（zip）文件")
@@ -154,14 +186,18 @@ def item_import(request: HttpRequest) -> HttpResponse:
                 else parse_items_xlsx(data)
             )
             try:
-                report = items_import(occupation=occupation, parsed=parsed, actor=request.user)
+                report = items_import(
+                    occupation=occupation, parsed=parsed, actor=request.user, bank=bank
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 if report.created:
                     messages.success(request, f"已导入 {report.created} 道试题（草稿）")
     return render(
-        request, "itembank/item_import.html", {"occupations": occupations, "report": report}
+        request,
+        "itembank/item_import.html",
+        {"occupations": occupations, "banks": banks, "report": report},
     )
 
 

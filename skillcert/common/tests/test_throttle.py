@@ -16,12 +16,12 @@ def _request(remote: str, forwarded: str = "") -> HttpRequest:
 
 
 @override_settings(TRUSTED_PROXIES=[])
-def test_forwarded_for_is_ignored_without_a_trusted_proxy():
+def test_forwarded_for_is_ignored_without_a_trusted_proxy(db):
     assert client_ip(_request("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
 
 
 @override_settings(TRUSTED_PROXIES=["127.0.0.1", "10.0.0.2"])
-def test_the_nearest_untrusted_hop_behind_trusted_proxies_is_the_visitor():
+def test_the_nearest_untrusted_hop_behind_trusted_proxies_is_the_visitor(db):
     # a visitor may prepend anything; only the hops our proxies appended are believed
     request = _request("127.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.2")
     assert client_ip(request) == "198.51.100.7"
@@ -29,7 +29,7 @@ def test_the_nearest_untrusted_hop_behind_trusted_proxies_is_the_visitor():
 
 
 @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
-def test_visitors_behind_the_proxy_have_their_own_allowance():
+def test_visitors_behind_the_proxy_have_their_own_allowance(db):
     group, rate = "test-proxy", "2/m"
     first = _request("127.0.0.1", "198.51.100.1")
     assert too_many_requests(first, group=group, rate=rate) is None

@@ -1,5 +1,5 @@
-"""An occupation with a small element tree and the three item-bank roles, on top of the
-shared personas."""
+"""An occupation with a small element tree and the three item-bank roles in the province's
+unified bank, on top of the shared personas."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from skillcert.accounts.models import User
 from skillcert.accounts.services import user_create
-from skillcert.itembank.models import Item, ItemBankRole, ItemBankRoleKind
+from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind
 from skillcert.itembank.services import item_approve, item_create, item_submit
 from skillcert.occupations.models import Element, Occupation, Standard
 
@@ -19,6 +19,7 @@ PASSWORD = "Correct-Horse-2026"
 
 @dataclass
 class Bank:
+    item_bank: ItemBank  # the province's unified bank
     occupation: Occupation
     other_occupation: Occupation
     standard: Standard
@@ -90,6 +91,7 @@ def bank(db: Any) -> Bank:
     people = {
         n: _user(n) for n in ["setter", "setter2", "reviewer", "manager", "manager2", "outsider"]
     }
+    item_bank = ItemBank.objects.for_province()
     for name, role, occ in [
         ("setter", ItemBankRoleKind.SETTER, occupation),
         ("setter2", ItemBankRoleKind.SETTER, occupation),
@@ -98,8 +100,9 @@ def bank(db: Any) -> Bank:
         ("manager2", ItemBankRoleKind.MANAGER, occupation),
         ("outsider", ItemBankRoleKind.MANAGER, other),
     ]:
-        ItemBankRole.objects.create(user=people[name], occupation=occ, role=role)
+        ItemBankRole.objects.create(user=people[name], bank=item_bank, occupation=occ, role=role)
     return Bank(
+        item_bank,
         occupation,
         other,
         standard,

@@ -63,11 +63,11 @@ def test_rejects_element_of_another_level_or_occupation(bank):
 
 
 def test_people_without_setter_role_cannot_create(bank, personas):
-    with pytest.raises(DomainError) as caught:
-        bank.choice(1, actor=bank.reviewer)
-    assert caught.value.code == "itembank.forbidden"
-    with pytest.raises(DomainError):
-        bank.choice(1, actor=personas.province)
+    for outsider in (bank.reviewer, personas.city_nanjing, personas.clerk_a, personas.examiner):
+        with pytest.raises(DomainError) as caught:
+            bank.choice(1, actor=outsider)
+        assert caught.value.code == "itembank.forbidden"
+    assert not Item.objects.exists()
 
 
 def test_duplicate_code_is_refused(bank):
@@ -185,7 +185,9 @@ def test_review_rules(bank):
     assert caught.value.code == "itembank.forbidden"
 
 
-def test_visibility_setter_own_drafts_reviewer_assigned_manager_occupation(bank, personas):
+def test_visibility_setter_own_drafts_reviewer_assigned_manager_occupation_officer_bank(
+    bank, personas
+):
     mine = bank.choice(1)
     theirs = bank.choice(2, actor=bank.setter2)
     submitted = bank.choice(3)
@@ -199,7 +201,9 @@ def test_visibility_setter_own_drafts_reviewer_assigned_manager_occupation(bank,
     assert visible(bank.reviewer) == {submitted.code}
     assert visible(bank.manager) == {mine.code, theirs.code, submitted.code}
     assert visible(bank.outsider_manager) == set()
-    assert visible(personas.province) == set()
+    # the province officer manages the province's unified bank, city officers see nothing
+    assert visible(personas.province) == {mine.code, theirs.code, submitted.code}
+    assert visible(personas.city_nanjing) == set()
     assert visible(personas.superuser) == {mine.code, theirs.code, submitted.code}
 
 

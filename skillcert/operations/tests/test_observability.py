@@ -126,6 +126,7 @@ def test_a_trusted_proxy_forwarding_a_visitor_is_refused_and_a_wrong_token_too(d
 
 def test_the_storage_check_writes_at_most_once_per_interval(db, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
+    settings.SKILLCERT_HEALTH_STORAGE_EVERY = 30.0
     from unittest import mock
 
     from django.core.files.storage import default_storage
