@@ -33,6 +33,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC under the chain key (settings.AUDIT_CHAIN_KEY); rows written before keying: False
+    keyed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "审计事件"

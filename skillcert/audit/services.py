@@ -4,19 +4,30 @@ event commits or rolls back with the change it describes."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from skillcert.audit.chain import GENESIS, ChainBreak, event_digest, find_first_break
+from skillcert.audit.chain import (
+    GENESIS,
+    ChainBreak,
+    anchor_signature,
+    event_digest,
+    find_first_break,
+)
 from skillcert.audit.models import AuditChainHead, AuditEvent
 from skillcert.common.middleware import client_ip_var, request_id_var
 
 _VERIFY_FIELDS = (
     "id",
+    "actor_id",
+    "keyed",
     "prev_hash",
     "hash",
     "created_at",
@@ -60,6 +71,12 @@ def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str
     }
 
 
+def chain_key() -> bytes:
+    """The chain's HMAC key: SKILLCERT_AUDIT_KEY, or derived from the secret key (both kept
+    outside the database)."""
+    return bytes(settings.AUDIT_CHAIN_KEY)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -97,9 +114,9 @@ def audit_record(
             "request_id": request_id_var.get() if request_id_var.get() != "-" else "",
             "ip": client_ip_var.get(),
         }
-        digest = event_digest(prev_hash=head.last_hash, **payload)
+        digest = event_digest(prev_hash=head.last_hash, key=chain_key(), **payload)
         event = AuditEvent.objects.create(
-            actor_id=actor_id, prev_hash=head.last_hash, hash=digest, **payload
+            actor_id=actor_id, prev_hash=head.last_hash, hash=digest, keyed=True, **payload
         )
         head.last_hash = digest
         head.last_event_id = event.pk
@@ -120,7 +137,7 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
             checked += 1
             yield row
 
-    found = find_first_break(rows())
+    found = find_first_break(rows(), key=chain_key())
     if found is not None:
         return checked, found
     head = AuditChainHead.objects.filter(id=1).first()
@@ -128,3 +145,54 @@ def audit_verify() -> tuple[int, ChainBreak | None]:
     if head is not None and (last is None or head.last_hash != last["hash"]):
         return checked, ChainBreak(head.last_event_id, "链头与最后一条记录不一致（末尾记录被删除）")
     return checked, None
+
+
+@dataclass(frozen=True)
+class Anchor:
+    day: str
+    last_event_id: int
+    last_hash: str
+    signature: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "day": self.day,
+            "last_event_id": self.last_event_id,
+            "last_hash": self.last_hash,
+            "signature": self.signature,
+        }
+
+
+def audit_anchor_create(*, day: dt.date | None = None) -> Anchor:
+    """The chain head, signed, to be published where the application cannot rewrite it (a
+    write-once bucket, another host's log): a chain rewritten later, even by someone holding
+    the key, no longer passes through the published heads."""
+    day_text = (day or timezone.localdate()).isoformat()
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_id, last_hash = (head.last_event_id, head.last_hash) if head else (0, GENESIS)
+    signature = anchor_signature(
+        key=chain_key(), last_event_id=last_id, last_hash=last_hash, day=day_text
+    )
+    return Anchor(day_text, last_id, last_hash, signature)
+
+
+def audit_anchor_check(anchor: Mapping[str, Any]) -> str | None:
+    """None when a published anchor still matches the chain, else what does not."""
+    try:
+        last_id, last_hash = int(anchor["last_event_id"]), str(anchor["last_hash"])
+        expected = anchor_signature(
+            key=chain_key(), last_event_id=last_id, last_hash=last_hash, day=str(anchor["day"])
+        )
+        signature = str(anchor["signature"])
+    except (KeyError, TypeError, ValueError):
+        return "锚点文件格式不正确"
+    if not hmac.compare_digest(expected, signature):
+        return f"{anchor['day']} 的锚点签名不正确（锚点被改动或密钥不同）"
+    if last_id == 0:
+        return None
+    row = AuditEvent.objects.filter(pk=last_id).values_list("hash", flat=True).first()
+    if row is None:
+        return f"{anchor['day']} 的锚点所指事件 #{last_id} 已不存在（记录被删除）"
+    if not hmac.compare_digest(row, last_hash):
+        return f"{anchor['day']} 的锚点与事件 #{last_id} 的哈希不符（审计链被改写）"
+    return None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -36,6 +38,12 @@ if PRODUCTION and DEBUG:
     raise ConfigurationError("生产环境不得开启 SKILLCERT_DEBUG")
 
 SECRET_KEY = secret_key(production=PRODUCTION, var_dir=VAR_DIR)
+# The audit chain's HMAC key, kept outside the database (see docs/DEPLOYMENT.md).
+AUDIT_CHAIN_KEY = (
+    base64.b64decode(os.environ["SKILLCERT_AUDIT_KEY"])
+    if os.environ.get("SKILLCERT_AUDIT_KEY")
+    else hashlib.sha256(b"skillcert.audit.chain|" + SECRET_KEY.encode()).digest()
+)
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

@@ -121,3 +121,135 @@ def test_numbers_the_database_cannot_keep_as_written_still_verify():
     assert (checked, broken) == (1, None)
     stored = AuditEvent.objects.get(action="test.numbers").changes
     assert stored == {"zero": 0.0, "nan": "nan", "inf": "-inf", "x": [0.0, 0.25]}
+
+
+# --- a keyed chain, the actor inside it, published anchors (L5) ------------------------------
+
+import datetime as dt  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+
+from skillcert.audit.chain import GENESIS, event_digest  # noqa: E402
+from skillcert.audit.models import AuditChainHead  # noqa: E402
+
+
+def _rewrite_plain(table, event, **changes):
+    """What someone with write access to the table (but not the key) can do: change a row
+    and recompute its hash and every later one as plain SHA-256."""
+    rows = list(AuditEvent.objects.order_by("id").values())
+    prev = GENESIS
+    with connection.cursor() as cursor:
+        for row in rows:
+            if row["id"] == event.id:
+                row.update(changes)
+            digest = event_digest(
+                prev_hash=prev,
+                **{
+                    k: row[k]
+                    for k in (
+                        "created_at",
+                        "actor_ref",
+                        "action",
+                        "object_type",
+                        "object_id",
+                        "object_repr",
+                        "changes",
+                        "request_id",
+                        "ip",
+                    )
+                },
+            )
+            cursor.execute(
+                f"UPDATE {table} SET prev_hash=%s, hash=%s, object_repr=%s WHERE id=%s",  # noqa: S608
+                [prev, digest, row["object_repr"], row["id"]],
+            )
+            prev = digest
+    AuditChainHead.objects.filter(id=1).update(last_hash=prev)
+
+
+def test_new_events_are_keyed_and_a_recomputed_chain_without_the_key_is_detected():
+    events = _three_events()
+    assert all(e.keyed for e in events)
+    plain = hashlib.sha256(b"").hexdigest()
+    assert events[0].hash != plain
+    _rewrite_plain(AuditEvent._meta.db_table, events[1], object_repr="篡改")
+    _, broken = audit_verify()
+    assert broken is not None and broken.event_id == events[0].id
+
+
+def test_an_unkeyed_row_after_keyed_ones_is_a_break():
+    events = _three_events()
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET keyed = %s WHERE id = %s", [False, events[2].id])  # noqa: S608
+    _, broken = audit_verify()
+    assert broken is not None and broken.event_id == events[2].id
+    assert "未加密钥" in broken.reason
+
+
+def test_the_actor_id_must_match_the_hashed_actor(personas):
+    audit_record(actor=personas.clerk_a, action="test.actor", object_type="x", object_id="1")
+    event = AuditEvent.objects.get(action="test.actor")
+    assert event.actor_ref.startswith(f"{personas.clerk_a.pk}:")
+    AuditEvent.objects.filter(pk=event.pk).update(actor_id=personas.clerk_b.pk)
+    _, broken = audit_verify()
+    assert broken is not None and "操作人" in broken.reason
+
+
+def test_published_anchors_catch_a_chain_rewritten_even_with_the_key(tmp_path, capsys):
+    events = _three_events()
+    call_command("audit", "anchor", "--out", str(tmp_path))
+    published = json.loads(capsys.readouterr().out)
+    assert published["last_event_id"] == events[-1].id
+    with pytest.raises(Exception, match="已存在"):
+        call_command("audit", "anchor", "--out", str(tmp_path))
+    call_command("audit", "verify", "--anchors", str(tmp_path))
+    assert "与 1 个已发布锚点一致" in capsys.readouterr().out
+    # someone holding the key rewrites the last row and recomputes its hash properly
+    from skillcert.audit.services import chain_key
+
+    row = AuditEvent.objects.filter(pk=events[-1].id).values().get()
+    row["object_repr"] = "改写"
+    digest = event_digest(
+        key=chain_key(),
+        **{
+            k: row[k]
+            for k in (
+                "prev_hash",
+                "created_at",
+                "actor_ref",
+                "action",
+                "object_type",
+                "object_id",
+                "object_repr",
+                "changes",
+                "request_id",
+                "ip",
+            )
+        },
+    )
+    table = AuditEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET hash=%s, object_repr=%s WHERE id=%s",  # noqa: S608
+            [digest, "改写", row["id"]],
+        )
+    AuditChainHead.objects.filter(id=1).update(last_hash=digest)
+    assert audit_verify()[1] is None  # the chain alone cannot tell
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify", "--anchors", str(tmp_path))
+    assert "审计链被改写" in capsys.readouterr().err
+
+
+def test_a_forged_anchor_is_refused(tmp_path, capsys):
+    _three_events()
+    call_command("audit", "anchor", "--out", str(tmp_path))
+    capsys.readouterr()
+    path = next(tmp_path.glob("audit-anchor-*.json"))
+    anchor = json.loads(path.read_text())
+    anchor["last_hash"] = "0" * 64
+    path.write_text(json.dumps(anchor))
+    with pytest.raises(SystemExit):
+        call_command("audit", "verify", "--anchors", str(tmp_path))
+    assert "签名不正确" in capsys.readouterr().err
+    assert dt.date.fromisoformat(anchor["day"])
