@@ -210,7 +210,7 @@ def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """A supporting document, shown in the browser to whoever may see the application (the
     candidate, its reviewers). Served as the type its content proves, never as HTML; a file
     stored before the content checks that does not prove PDF, PNG or JPEG is not served."""
@@ -224,7 +224,7 @@ def attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
     response = FileResponse(
         attachment.file.open("rb"), content_type=content_type, as_attachment=False
     )
-    response["Content-Disposition"] = content_disposition_header(False, attachment.name)
+    response["Content-Disposition"] = content_disposition_header(False, attachment.name) or ""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

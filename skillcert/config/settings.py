@@ -8,6 +8,7 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 
@@ -260,7 +261,7 @@ TRUSTED_PROXIES = env_list("SKILLCERT_TRUSTED_PROXIES", [])
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATE_LIMIT_CACHE_TABLE = "skillcert_rate_limits"
-CACHES = {
+CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL

@@ -1,6 +1,7 @@
 """The second factor cannot be chosen, skipped or outlived with the password alone."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -112,7 +113,7 @@ def test_tokens_expire(personas, time_machine):
         second_factor_verified=False,
         days=30,
     )
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    bearer: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert Client().get("/api/v1", **bearer).status_code == 200
     time_machine.shift(dt.timedelta(days=31))
     assert Client().get("/api/v1", **bearer).status_code == 401

@@ -128,6 +128,7 @@ def test_numbers_the_database_cannot_keep_as_written_still_verify():
 import datetime as dt  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
+from typing import Any  # noqa: E402
 
 from skillcert.audit.chain import GENESIS, event_digest  # noqa: E402
 from skillcert.audit.models import AuditChainHead  # noqa: E402
@@ -136,7 +137,7 @@ from skillcert.audit.models import AuditChainHead  # noqa: E402
 def _rewrite_plain(table, event, **changes):
     """What someone with write access to the table (but not the key) can do: change a row
     and recompute its hash and every later one as plain SHA-256."""
-    rows = list(AuditEvent.objects.order_by("id").values())
+    rows: list[dict[str, Any]] = [dict(r) for r in AuditEvent.objects.order_by("id").values()]
     prev = GENESIS
     with connection.cursor() as cursor:
         for row in rows:
@@ -208,7 +209,7 @@ def test_published_anchors_catch_a_chain_rewritten_even_with_the_key(tmp_path, c
     # someone holding the key rewrites the last row and recomputes its hash properly
     from skillcert.audit.services import chain_key
 
-    row = AuditEvent.objects.filter(pk=events[-1].id).values().get()
+    row: dict[str, Any] = dict(AuditEvent.objects.filter(pk=events[-1].id).values().get())
     row["object_repr"] = "改写"
     digest = event_digest(
         key=chain_key(),

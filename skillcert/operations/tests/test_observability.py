@@ -1,5 +1,6 @@
 import json
 import logging
+from typing import Any
 
 from django.test import Client, RequestFactory
 
@@ -110,7 +111,7 @@ def test_public_healthz_says_only_the_status(db):
 def test_a_request_through_an_untrusted_local_proxy_is_a_visitor(db, settings):
     """A reverse proxy on this machine connects from 127.0.0.1: its visitors are not local."""
     settings.TRUSTED_PROXIES = frozenset()
-    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    forwarded: dict[str, Any] = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     assert Client().get("/metrics", **forwarded).status_code == 403
     assert Client().get("/healthz", **forwarded).json() == {"status": "ok"}
 
@@ -118,7 +119,7 @@ def test_a_request_through_an_untrusted_local_proxy_is_a_visitor(db, settings):
 def test_a_trusted_proxy_forwarding_a_visitor_is_refused_and_a_wrong_token_too(db, settings):
     settings.TRUSTED_PROXIES = frozenset({"127.0.0.1"})
     settings.SKILLCERT_METRICS_TOKEN = "scrape-secret"
-    forwarded = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    forwarded: dict[str, Any] = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
     assert Client().get("/metrics", **forwarded).status_code == 403
     wrong = Client().get("/metrics", **forwarded, HTTP_AUTHORIZATION="Bearer guess")
     assert wrong.status_code == 403
