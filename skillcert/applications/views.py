@@ -482,6 +482,8 @@ def roster_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def roster_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_in_scope(roster_imports_visible(scope=scope_for(request.user)), pk=pk)
+    if not job.file:  # erased with a person's data (retention): nothing to report from
+        raise Http404(job.message or "花名册文件已删除")
     job.file.open("rb")
     try:
         sheet = read_roster(job.file.read())

@@ -200,6 +200,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "skillcert" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded files hold personal data: readable by the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# HMAC key signing backup manifests (base64, at least 32 random bytes), kept outside backups.
+SKILLCERT_BACKUP_KEY = os.environ.get("SKILLCERT_BACKUP_KEY", "")
 STORAGES = {
     "default": file_storage_config(),
     "staticfiles": {

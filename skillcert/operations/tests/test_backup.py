@@ -1,49 +1,107 @@
+"""`manage.py backup`: a folder only its owner can read, with a manifest signed under a key
+kept outside the backup, listing the hash of every file in it."""
+
+from __future__ import annotations
+
+import base64
 import json
+import stat
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from skillcert.audit.services import audit_record
-from skillcert.organizations.models import EvaluationOrg
+from skillcert.common.errors import DomainError
+from skillcert.operations.backup import (
+    MANIFEST,
+    backup_create,
+    backup_key,
+    key_fingerprint,
+    manifest_signature,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# SQLite's online backup and PostgreSQL's exported snapshot need real transactions.
+backup_db = pytest.mark.django_db(transaction=True)
 
 
-def test_backup_then_restore_brings_back_deleted_rows_and_verifies(
-    personas, tmp_path, settings, capsys
-):
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def media(tmp_path, settings) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
-    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "rosters").mkdir(parents=True)
+    (tmp_path / "media" / "rosters" / "r.xlsx").write_bytes(b"PK roster")
     (tmp_path / "media" / "evidence.pdf").write_bytes(b"%PDF-1.4 test")
+    return tmp_path / "media"
+
+
+@backup_db
+def test_manifest_is_signed_and_lists_every_file_with_its_hash(personas, media, tmp_path):
     audit_record(actor="system:test", action="test.before_backup")
     call_command("backup", "--output", str(tmp_path / "bk"))
-    manifest = json.loads((tmp_path / "bk" / "manifest.json").read_text())
+    manifest = json.loads((tmp_path / "bk" / MANIFEST).read_text())
+
     assert manifest["row_counts"]["organizations_evaluationorg"] == 2
-
-    EvaluationOrg.objects.filter(pk=personas.org_b.pk).update(name="改坏的名字")
-    (tmp_path / "media" / "evidence.pdf").unlink()
-
-    call_command("restore", str(tmp_path / "bk"), "--yes")
-    assert "校验通过" in capsys.readouterr().out
-    assert EvaluationOrg.objects.get(pk=personas.org_b.pk).name == "苏州乙评价公司"
-    assert (tmp_path / "media" / "evidence.pdf").read_bytes() == b"%PDF-1.4 test"
+    assert manifest["key_fingerprint"] == key_fingerprint(backup_key())
+    assert manifest["signature"] == manifest_signature(manifest, key=backup_key())
+    assert set(manifest["artifacts"]) == {manifest["database"], "media.tar.gz"}
+    assert sorted(manifest["media_files"]) == ["media/evidence.pdf", "media/rosters/r.xlsx"]
 
 
-def test_restore_reports_a_backup_whose_audit_chain_was_tampered(personas, tmp_path, settings):
+@backup_db
+def test_backup_folder_and_files_are_readable_by_the_owner_only(personas, media, tmp_path):
+    result = backup_create(target=tmp_path / "bk")
+    assert _mode(result.path) == 0o700
+    files = list(result.path.iterdir())
+    assert {f.name for f in files} >= {MANIFEST, "media.tar.gz"}
+    assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}
+
+
+@backup_db
+def test_default_backup_folder_is_private_too(settings, tmp_path):
+    settings.VAR_DIR = tmp_path / "var"
+    settings.MEDIA_ROOT = tmp_path / "no-media"
+    result = backup_create()
+    assert result.path.parent == tmp_path / "var" / "backups"
+    assert _mode(result.path.parent) == 0o700 and _mode(result.path) == 0o700
+
+
+def test_the_key_comes_from_the_environment_and_must_be_long_enough(settings, monkeypatch):
+    settings.SKILLCERT_BACKUP_KEY = ""
+    monkeypatch.setenv("SKILLCERT_BACKUP_KEY", base64.b64encode(b"k" * 32).decode())
+    assert backup_key() == b"k" * 32
+    settings.SKILLCERT_BACKUP_KEY = base64.b64encode(b"short").decode()
+    with pytest.raises(DomainError) as caught:
+        backup_key()
+    assert caught.value.code == "backup.key_invalid"
+
+
+def test_without_a_key_development_derives_one_and_production_refuses(settings, monkeypatch):
+    settings.SKILLCERT_BACKUP_KEY = ""
+    monkeypatch.delenv("SKILLCERT_BACKUP_KEY", raising=False)
+    derived = backup_key()
+    assert len(derived) == 32 and settings.SECRET_KEY.encode() not in derived
+    settings.SECRET_KEY = "another-secret-key-" * 3
+    assert backup_key() != derived
+    settings.PRODUCTION = True
+    with pytest.raises(DomainError) as caught:
+        backup_key()
+    assert caught.value.code == "backup.key_missing"
+
+
+@backup_db
+def test_a_failed_backup_leaves_no_folder_behind(settings, tmp_path, monkeypatch):
+    from skillcert.operations import backup as backup_module
+
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("backup", "--output", str(tmp_path / "bk"))
-    manifest_path = tmp_path / "bk" / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["row_counts"]["organizations_evaluationorg"] = 99
-    manifest_path.write_text(json.dumps(manifest))
-    with pytest.raises(SystemExit) as exit_info:
-        call_command("restore", str(tmp_path / "bk"), "--yes")
-    assert exit_info.value.code == 1
 
+    def broken(folder: Path) -> tuple[str, dict[str, str]]:
+        raise OSError("disk full")
 
-def test_restore_needs_confirmation_and_a_real_backup(db, tmp_path):
-    with pytest.raises(CommandError, match="--yes"):
-        call_command("restore", str(tmp_path))
-    with pytest.raises(CommandError, match=r"manifest\.json"):
-        call_command("restore", str(tmp_path), "--yes")
+    monkeypatch.setattr(backup_module, "_media_archive", broken)
+    with pytest.raises(OSError, match="disk full"):
+        backup_create(target=tmp_path / "bk")
+    assert not (tmp_path / "bk").exists()

@@ -5,6 +5,7 @@ stale job and lets a new worker finish it — and every candidate is imported ex
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import F
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -24,7 +26,7 @@ from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.common import pii
 from skillcert.operations.jobs import jobs_requeue_stale
 from skillcert.operations.models import WorkerHeartbeat
-from skillcert.operations.workers import worker_is_running
+from skillcert.operations.workers import SEEN_WITHIN, worker_is_running
 from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_id
 from skillcert.plans.tests.factories import plan as plan
@@ -106,7 +108,11 @@ def test_import_job_restarts_after_its_worker_is_killed(plan, personas, settings
     assert task.status == TaskResultStatus.RUNNING  # left behind by the dead worker
     assert Application.objects.filter(plan=plan).count() == 0  # its transaction died with it
 
-    assert jobs_requeue_stale(older_than=__import__("datetime").timedelta(0)) == 1
+    # Its heartbeat is still fresh: the job stays until the worker has been silent for
+    # SEEN_WITHIN (a paused or busy worker is not a dead one).
+    assert jobs_requeue_stale(older_than=dt.timedelta(0)) == 0
+    WorkerHeartbeat.objects.filter(pid=first.pid).update(seen_at=F("seen_at") - SEEN_WITHIN)
+    assert jobs_requeue_stale(older_than=dt.timedelta(0)) == 1
     second = _worker(tmp_path, "--batch")
     assert second.wait(timeout=300) == 0, _stderr(second)
     # a worker that stops cleanly removes its row; the killed one's row ages out
