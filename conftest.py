@@ -168,15 +168,18 @@ def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked postgres_only (row locks across threads, for instance) are skipped when
-    the suite runs on SQLite."""
+    the suite runs on SQLite; tests marked sqlite_only (editing the SQLite file) on
+    PostgreSQL."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    needs_postgres = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://...)")
+    needs_sqlite = pytest.mark.skip(reason="checks the SQLite file format itself")
     for item in items:
-        if item.get_closest_marker("postgres_only"):
-            item.add_marker(skip)
+        if item.get_closest_marker("postgres_only") and not on_postgres:
+            item.add_marker(needs_postgres)
+        if item.get_closest_marker("sqlite_only") and on_postgres:
+            item.add_marker(needs_sqlite)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -11,6 +11,18 @@ from dataclasses import dataclass
 from typing import Any
 
 GENESIS = "0" * 64
+# The row's fields the digest covers, besides `prev_hash` (in `event_digest`'s order).
+HASHED_FIELDS = (
+    "created_at",
+    "actor_ref",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "changes",
+    "request_id",
+    "ip",
+)
 
 
 def event_digest(
@@ -76,15 +88,7 @@ def find_first_break(rows: Iterable[dict[str, Any]], *, key: bytes) -> ChainBrea
             return ChainBreak(row["id"], "操作人与哈希记录的操作人不符（记录被篡改）")
         digest = event_digest(
             prev_hash=row["prev_hash"],
-            created_at=row["created_at"],
-            actor_ref=row["actor_ref"],
-            action=row["action"],
-            object_type=row["object_type"],
-            object_id=row["object_id"],
-            object_repr=row["object_repr"],
-            changes=row["changes"],
-            request_id=row["request_id"],
-            ip=row["ip"],
+            **{name: row[name] for name in HASHED_FIELDS},
             key=key if row["keyed"] else None,
         )
         if not hmac.compare_digest(digest, row["hash"]):

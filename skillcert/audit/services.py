@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from skillcert.audit.chain import (
     GENESIS,
+    HASHED_FIELDS,
     ChainBreak,
     anchor_signature,
     event_digest,
@@ -24,22 +25,7 @@ from skillcert.audit.chain import (
 from skillcert.audit.models import AuditChainHead, AuditEvent
 from skillcert.common.middleware import client_ip_var, request_id_var
 
-_VERIFY_FIELDS = (
-    "id",
-    "actor_id",
-    "keyed",
-    "prev_hash",
-    "hash",
-    "created_at",
-    "actor_ref",
-    "action",
-    "object_type",
-    "object_id",
-    "object_repr",
-    "changes",
-    "request_id",
-    "ip",
-)
+_VERIFY_FIELDS = ("id", "actor_id", "keyed", "prev_hash", "hash", *HASHED_FIELDS)
 
 
 def _jsonable(value: Any) -> Any:

@@ -130,7 +130,7 @@ import hashlib  # noqa: E402
 import json  # noqa: E402
 from typing import Any  # noqa: E402
 
-from skillcert.audit.chain import GENESIS, event_digest  # noqa: E402
+from skillcert.audit.chain import GENESIS, HASHED_FIELDS, event_digest  # noqa: E402
 from skillcert.audit.models import AuditChainHead  # noqa: E402
 
 
@@ -145,20 +145,7 @@ def _rewrite_plain(table, event, **changes):
                 row.update(changes)
             digest = event_digest(
                 prev_hash=prev,
-                **{
-                    k: row[k]
-                    for k in (
-                        "created_at",
-                        "actor_ref",
-                        "action",
-                        "object_type",
-                        "object_id",
-                        "object_repr",
-                        "changes",
-                        "request_id",
-                        "ip",
-                    )
-                },
+                **{k: row[k] for k in HASHED_FIELDS},
             )
             cursor.execute(
                 f"UPDATE {table} SET prev_hash=%s, hash=%s, object_repr=%s WHERE id=%s",  # noqa: S608
@@ -213,21 +200,8 @@ def test_published_anchors_catch_a_chain_rewritten_even_with_the_key(tmp_path, c
     row["object_repr"] = "改写"
     digest = event_digest(
         key=chain_key(),
-        **{
-            k: row[k]
-            for k in (
-                "prev_hash",
-                "created_at",
-                "actor_ref",
-                "action",
-                "object_type",
-                "object_id",
-                "object_repr",
-                "changes",
-                "request_id",
-                "ip",
-            )
-        },
+        prev_hash=row["prev_hash"],
+        **{k: row[k] for k in HASHED_FIELDS},
     )
     table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:

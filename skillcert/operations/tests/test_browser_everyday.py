@@ -131,13 +131,12 @@ def test_clerk_imports_a_roster_on_the_plan_page_and_the_worker_runs_it(
         assert not WorkerHeartbeat.objects.exists()  # a clean stop removes its heartbeat
 
 
+@pytest.mark.postgres_only  # the immediate backend (SQLite tests) runs jobs in the request
 def test_without_a_worker_the_roster_page_says_so(
     personas, hr, open_page, screenshots, settings, tmp_path
 ):
     """On PostgreSQL the job is queued for a worker that is not there: the page says so
     instead of leaving it at 排队中."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the immediate backend (SQLite tests) runs the job inside the request")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     plan = open_plan(personas, hr)
