@@ -36,7 +36,7 @@ from skillcert.applications.transitions import TIER_QUEUE_STATUS, TRANSITIONS, t
 from skillcert.audit.services import audit_record
 from skillcert.candidates.models import Candidate
 from skillcert.candidates.selectors import engine_profile, profile_snapshot
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
 from skillcert.occupations.models import Occupation, Specialty
@@ -478,7 +478,7 @@ def application_review(
         if not may_review(
             scope=scope, tier=tier, organization_id=org.pk, region_code=org.region_id
         ):
-            raise DomainError("review.forbidden", f"您无权进行{Tier(tier).label}")
+            raise Forbidden("review.forbidden", f"您无权进行{Tier(tier).label}")
         if locked.status != TIER_QUEUE_STATUS[tier]:
             raise DomainError(
                 "review.wrong_stage",
@@ -592,7 +592,7 @@ def sample_draw(
     scope = scope_for(actor)
     org = plan.organization
     if not may_review(scope=scope, tier=tier, organization_id=org.pk, region_code=org.region_id):
-        raise DomainError("review.forbidden", f"您无权进行{Tier(tier).label}抽样")
+        raise Forbidden("review.forbidden", f"您无权进行{Tier(tier).label}抽样")
     if seed is None:
         seed = secrets.randbits(62)
     with transaction.atomic():
@@ -671,7 +671,7 @@ def roster_upload_create(
 
     scope = scope_for(actor)
     if not (scope.is_platform or plan.organization_id in scope.organization_ids):
-        raise DomainError("roster.forbidden", "只有本评价机构的工作人员可以导入花名册")
+        raise Forbidden("roster.forbidden", "只有本评价机构的工作人员可以导入花名册")
     name = upload.name or "roster.xlsx"
     if not name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise DomainError("roster.file_type", "请上传 Excel 文件（.xlsx 或 .xls）", field="file")

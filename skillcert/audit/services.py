@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_ref, actor_user
 from skillcert.audit.chain import (
     GENESIS,
     HASHED_FIELDS,
@@ -65,7 +66,7 @@ def chain_key() -> bytes:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -77,13 +78,9 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    actor_ref = ""
-    actor_id = None
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        actor_id = actor.pk
-        actor_ref = f"{actor.pk}:{actor.get_username()}"
-    elif isinstance(actor, str):
-        actor_ref = actor  # a system process, e.g. "system:demo"
+    user = actor_user(actor)
+    actor_id = user.pk if user is not None else None
+    ref = actor_ref(actor)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS}
@@ -91,7 +88,7 @@ def audit_record(
         created_at = timezone.now()
         payload = {
             "created_at": created_at,
-            "actor_ref": actor_ref,
+            "actor_ref": ref,
             "action": action,
             "object_type": object_type,
             "object_id": object_id,

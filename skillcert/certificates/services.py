@@ -32,7 +32,7 @@ from skillcert.certificates.models import (
 )
 from skillcert.certificates.numbering import format_certificate_number
 from skillcert.certificates.tokens import sign_token
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.fonts import require_glyphs
 from skillcert.common.identifiers import mask_id_number, normalize, validate_id_number
 from skillcert.common.pii import pii_digest
@@ -420,7 +420,7 @@ def certificate_correction_request(
     certificate changes until an officer approves it."""
     organization = certificate.organization
     if not is_staff_of(actor_scope(actor), organization):
-        raise DomainError(
+        raise Forbidden(
             "certificate.correction_forbidden",
             f"只有发证机构“{organization.name}”的工作人员可以申请更正证书",
         )
@@ -503,7 +503,7 @@ def certificate_correction_request(
 
 def _require_officer_over(correction: CorrectionRequest, actor: Any) -> None:
     if not is_officer_over(actor_scope(actor), correction.organization):
-        raise DomainError(
+        raise Forbidden(
             "certificate.correction_forbidden",
             f"更正申请须由“{correction.organization.name}”所在地区的人社部门审核",
         )
@@ -529,7 +529,7 @@ def certificate_correction_approve(
     if correction.requested_by_id is not None and (
         user is not None and correction.requested_by_id == user.pk
     ):
-        raise DomainError(
+        raise Forbidden(
             "certificate.correction_self_approval",
             "不能审核本人提交的更正申请，请由其他工作人员审核",
         )

@@ -18,3 +18,7 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return f"[{self.code}] {self.message}"
+
+
+class Forbidden(DomainError):
+    """A refusal of who may act (not input the user can fix): pages answer 403, the API 403."""

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
 from skillcert.exams.models import (
     AdmissionTicket,
@@ -216,7 +216,7 @@ def misconduct_decide(
     *, misconduct: Misconduct, decision: str, reason: str, actor: Any
 ) -> Misconduct:
     if not may_run_district(actor, misconduct.seat.slot.district):
-        raise DomainError("exams.forbidden", "违纪处理由考区所在地人社部门决定")
+        raise Forbidden("exams.forbidden", "违纪处理由考区所在地人社部门决定")
     if not reason.strip():
         raise DomainError("exams.reason_required", "请写明处理依据", field="reason")
     with transaction.atomic():
@@ -243,7 +243,7 @@ def misconduct_appeal(*, misconduct: Misconduct, text: str, actor: Any) -> Misco
     """The candidate appeals the decision."""
     owner = misconduct.seat.application.candidate.user_id
     if _user(actor) is None or owner != actor.pk:
-        raise DomainError("exams.forbidden", "只有考生本人可以申诉")
+        raise Forbidden("exams.forbidden", "只有考生本人可以申诉")
     if misconduct.decision == MisconductDecision.PENDING:
         raise DomainError("exams.appeal_too_early", "处理决定作出后才能申诉", field="misconduct")
     if not text.strip():
@@ -255,7 +255,7 @@ def misconduct_appeal_decide(
     *, misconduct: Misconduct, upheld: bool, reply: str, actor: Any
 ) -> Misconduct:
     if not may_run_district(actor, misconduct.seat.slot.district):
-        raise DomainError("exams.forbidden", "申诉由考区所在地人社部门复核")
+        raise Forbidden("exams.forbidden", "申诉由考区所在地人社部门复核")
     if not reply.strip():
         raise DomainError("exams.reason_required", "请写明复核意见", field="reply")
     target = AppealStatus.UPHELD if upheld else AppealStatus.OVERTURNED

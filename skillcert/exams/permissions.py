@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from skillcert.accounts.scope import scope_for
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.exams.models import District, Sitting
 
 
 def require_province(actor: Any, sitting_province_code: str) -> None:
     scope = scope_for(actor)
     if not (scope.is_province_officer and scope.covers_region_code(sitting_province_code)):
-        raise DomainError("exams.forbidden", "只有省级人社部门（鉴定中心）可以进行此项操作")
+        raise Forbidden("exams.forbidden", "只有省级人社部门（鉴定中心）可以进行此项操作")
 
 
 def may_run_district(actor: Any, district: District) -> bool:
@@ -24,7 +24,7 @@ def may_run_district(actor: Any, district: District) -> bool:
 
 def require_district(actor: Any, district: District) -> None:
     if not may_run_district(actor, district):
-        raise DomainError("exams.forbidden", f"无权管理{district.name}的考务")
+        raise Forbidden("exams.forbidden", f"无权管理{district.name}的考务")
 
 
 def may_see_sitting(actor: Any, sitting: Sitting) -> bool:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from skillcert.accounts.models import User
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.middleware import client_ip_var, request_id_var
 from skillcert.common.transitions import check_transition
 from skillcert.itembank import assembly, vault
@@ -68,7 +68,7 @@ class ImportReport:
 
 
 def _forbidden(message: str) -> DomainError:
-    return DomainError("itembank.forbidden", message)
+    return Forbidden("itembank.forbidden", message)
 
 
 def _lock_item(item: Item) -> Item:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.organizations.core import report_due_date
 from skillcert.organizations.filing import policy_for
 from skillcert.organizations.locks import org_lock
@@ -269,7 +269,7 @@ def annual_reports_flag_overdue(*, year: int, actor: Any, today: dt.date | None 
     today = today or timezone.localdate()
     scope = actor_scope(actor)
     if not scope.is_province_officer:
-        raise DomainError("org.forbidden", "逾期标记须由省级人社部门办理")
+        raise Forbidden("org.forbidden", "逾期标记须由省级人社部门办理")
     with transaction.atomic():
         orgs = list(
             annual_reports_overdue(scope=scope, year=year, today=today, unflagged_only=True)

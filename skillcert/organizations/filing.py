@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.organizations.catalogue import ResolvedLine, ScopeRequest, resolve_scope
 from skillcert.organizations.core import (
     PROVINCIAL_AUTHORITY_CODE,
@@ -427,7 +427,7 @@ def filing_review(
             else is_province_officer_over(scope, org)
         )
         if not allowed:
-            raise DomainError(
+            raise Forbidden(
                 "org.forbidden", f"无权进行{ReviewTier(tier).label}（不在管辖范围内）"
             )
         reviewer = actor_user(actor)

@@ -8,7 +8,7 @@ from typing import Any
 
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.scope import Scope, scope_for
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.organizations.models import EvaluationOrg
 
 # Management commands and the demo loader act as "system:<name>"; they have platform rights.
@@ -43,26 +43,26 @@ def is_province_officer_over(scope: Scope, org: EvaluationOrg) -> bool:
 def require_staff_of(actor: Any, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_staff_of(scope, org):
-        raise DomainError("org.forbidden", f"只有“{org.name}”的工作人员可以办理此事项")
+        raise Forbidden("org.forbidden", f"只有“{org.name}”的工作人员可以办理此事项")
     return scope
 
 
 def require_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_officer_over(scope, org):
-        raise DomainError("org.forbidden", f"只有负责“{org.name}”所在地区的人社部门可以办理此事项")
+        raise Forbidden("org.forbidden", f"只有负责“{org.name}”所在地区的人社部门可以办理此事项")
     return scope
 
 
 def require_province_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_province_officer_over(scope, org):
-        raise DomainError("org.forbidden", "此事项须由省级人社部门办理")
+        raise Forbidden("org.forbidden", "此事项须由省级人社部门办理")
     return scope
 
 
 def require_staff_or_officer(actor: Any, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not (is_staff_of(scope, org) or is_officer_over(scope, org)):
-        raise DomainError("org.forbidden", f"无权办理“{org.name}”的此事项")
+        raise Forbidden("org.forbidden", f"无权办理“{org.name}”的此事项")
     return scope

@@ -14,7 +14,7 @@ from django.utils import timezone
 from skillcert.accounts.models import User
 from skillcert.accounts.scope import Scope, scope_for
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import parse_id_number, validate_mobile
 from skillcert.common.transitions import check_transition
 from skillcert.occupations.models import Occupation, Specialty
@@ -124,7 +124,7 @@ def _user(actor: Any) -> User | None:
 
 
 def _forbidden(message: str, field: str | None = None) -> DomainError:
-    return DomainError("personnel.forbidden", message, field=field)
+    return Forbidden("personnel.forbidden", message, field=field)
 
 
 def _require_officer_over(actor: Any, region_code: str, *, province: bool = False) -> Scope:

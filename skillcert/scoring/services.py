@@ -24,7 +24,7 @@ from skillcert.accounts.scope import scope_for
 from skillcert.applications.models import Application
 from skillcert.applications.notifications import Notice, notify
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
 from skillcert.itembank.models import AccessPurpose, Item, ItemType, Paper, PaperStatus
 from skillcert.itembank.services import (
@@ -90,7 +90,7 @@ ENTERPRISE_METHODS = frozenset(PlanMethod.values) - {PlanMethod.EXAM}
 
 
 def _forbidden(message: str) -> DomainError:
-    return DomainError("scoring.forbidden", message)
+    return Forbidden("scoring.forbidden", message)
 
 
 def _user(actor: Any) -> User | None:

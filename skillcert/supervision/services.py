@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import validate_mobile
 from skillcert.common.pii import pii_digest
 from skillcert.common.transitions import check_transition
@@ -103,7 +103,7 @@ def policy_for(*, province_code: str) -> SupervisionPolicy:
 def _require_officer_over_region(actor: Any, region_code: str) -> Scope:
     scope = actor_scope(actor)
     if not (scope.is_officer and scope.covers_region_code(region_code)):
-        raise DomainError("supervision.forbidden", "只有负责该地区的人社部门可以办理此事项")
+        raise Forbidden("supervision.forbidden", "只有负责该地区的人社部门可以办理此事项")
     return scope
 
 
@@ -278,7 +278,7 @@ def _require_visit_supervisor(actor: Any, visit: Visit) -> None:
         return
     user = actor_user(actor)
     if user is None or visit.supervisor.user_id != user.pk:
-        raise DomainError("supervision.forbidden", "只有派出的质量督导员本人可以填写督导记录")
+        raise Forbidden("supervision.forbidden", "只有派出的质量督导员本人可以填写督导记录")
 
 
 def _lock_visit(visit: Visit) -> Visit:
@@ -808,7 +808,7 @@ def complaint_conclude(
         (user is not None and complaint.assignee_id == user.pk)
         or (scope.is_officer and scope.covers_region_code(complaint.region_id))
     ):
-        raise DomainError("supervision.forbidden", "只有承办人或负责该地区的人社部门可以办结")
+        raise Forbidden("supervision.forbidden", "只有承办人或负责该地区的人社部门可以办结")
     outcome = _required(outcome, "complaint.outcome_required", "请填写办理结果", "outcome")
     feedback = _required(
         feedback, "complaint.feedback_required", "请填写答复投诉人的内容", "feedback"
@@ -818,7 +818,7 @@ def complaint_conclude(
         before = _complaint_move(locked, ComplaintStatus.CONCLUDED)
         if upheld and locked.org is not None:
             if not is_officer_over(scope, locked.org):
-                raise DomainError(
+                raise Forbidden(
                     "org.forbidden",
                     f"只有负责“{locked.org.name}”所在地区的人社部门可以记入诚信档案",
                 )

@@ -1,0 +1,66 @@
+"""Running a service from a view, written once: on success a message and a redirect (an
+`HX-Redirect` header for htmx requests); a `Forbidden` refusal becomes a 403 page; any other
+`DomainError` lands beside the field it names on the form (or as a message when there is no
+form), and the view renders its page again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, resolve_url
+
+from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.forms import NamedErrorsForm
+
+T = TypeVar("T")
+
+# Where to go next: a URL (or anything `resolve_url` takes: a model with get_absolute_url),
+# or a function of the service's result that returns one.
+Target = str | Model | Callable[[Any], "str | Model"]
+
+
+def _resolve(target: Target, result: Any) -> str:
+    value = target(result) if callable(target) else target
+    return resolve_url(value)
+
+
+def _go(request: HttpRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    form: NamedErrorsForm | None = None,
+    back: Target | None = None,
+) -> HttpResponse | None:
+    """Calls `call()`. Success: flash `success` and redirect to `next`. Refusal: 403.
+    Refused input: with a `form`, the error goes onto it and None is returned (the view shows
+    the form again); without one, the message is flashed and the user is sent to `back`
+    (default `next`, resolved without a result)."""
+    try:
+        result = call()
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except DomainError as exc:
+        if form is not None:
+            form.add_domain_error(exc)
+            return None
+        messages.error(request, exc.message)
+        return _go(request, _resolve(back if back is not None else next, None))
+    text = success(result) if callable(success) else success
+    if text:
+        messages.success(request, text)
+    return _go(request, _resolve(next, result))
