@@ -76,9 +76,12 @@ run:
 dev: setup
 	@SKILLCERT_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
+## lint: formatting, lint rules and the import contracts (pyproject.toml [tool.importlinter]:
+## app layers, pure cores free of Django, each app's models private to it)
 lint: install
 	@$(BIN)/ruff format --check .
 	@$(BIN)/ruff check .
+	@out=$$($(BIN)/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -E "^Contracts:"
 
 fmt: install
 	@$(BIN)/ruff format .

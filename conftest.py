@@ -1,4 +1,8 @@
-"""Personas shared by every app's tests: one per role, in two cities and two organisations."""
+"""Personas shared by every app's tests: one per role, in two cities and two organisations.
+
+The shared test data builders are registered here too (`pytest_plugins`), so that any app's
+tests use the occupations (`hr`, `welder`), the open `plan`, `candidate_person` and
+`sitting_setup` without importing another app's test modules for their fixtures."""
 
 from __future__ import annotations
 
@@ -11,14 +15,21 @@ import time_machine
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.common.identifiers import uscc_check_digit
+from skillcert.common.tests.hostile_files import HeavyFiles
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.regions.models import Region
 
 PASSWORD = "Correct-Horse-2026"  # noqa: S105 - test persona password
+
+# The acting "system" in test set-up (what a demo loader or command would be).
+TEST_ACTOR = SystemActor("test")
+
+pytest_plugins = ["skillcert.plans.tests.factories", "skillcert.exams.tests.factories"]
 
 # A moment inside the bundled holiday calendar, for tests whose services count working days
 # from "now" (re-check windows, corrective-action deadlines): no test depends on today's date.
@@ -63,11 +74,11 @@ def _user(username: str, role: str | None = None, **scope: Any) -> User:
         username=username,
         password=PASSWORD,
         full_name=username,
-        actor="system:test",
+        actor=TEST_ACTOR,
         is_superuser=role is None,
     )
     if role is not None:
-        role_grant(user=user, role=role, actor="system:test", **scope)
+        role_grant(user=user, role=role, actor=TEST_ACTOR, **scope)
     return user
 
 
@@ -80,14 +91,14 @@ def personas(db: Any) -> Personas:
         kind=OrgKind.SOCIAL,
         uscc=make_uscc(1),
         region=Region.objects.get(code="320102"),
-        actor="system:test",
+        actor=TEST_ACTOR,
     )
     org_b = organization_create(
         name="苏州乙评价公司",
         kind=OrgKind.SOCIAL,
         uscc=make_uscc(2),
         region=Region.objects.get(code="320505"),
-        actor="system:test",
+        actor=TEST_ACTOR,
     )
     return Personas(
         province=_user("province", Role.PROVINCE_OFFICER, region=Region.objects.get(code="320000")),
@@ -102,6 +113,20 @@ def personas(db: Any) -> Personas:
         candidate=_user("candidate", Role.CANDIDATE),
         superuser=_user("root"),
     )
+
+
+@pytest.fixture
+def org_admin_a(personas: Personas) -> User:
+    """An organisation administrator of org_a (kept out of `personas`, so that tests counting
+    org_a's staff or their notifications are unchanged)."""
+    return _user("admin_a", Role.ORG_ADMIN, organization=personas.org_a)
+
+
+@pytest.fixture(scope="session")
+def heavy_files(tmp_path_factory: pytest.TempPathFactory) -> HeavyFiles:
+    """Hostile upload files too costly to build at import time (the 300 MB zip bomb): each
+    built on first use, once per session, in the session's temporary directory."""
+    return HeavyFiles(tmp_path_factory.mktemp("heavy_files"))
 
 
 @pytest.fixture

@@ -232,6 +232,35 @@ def _mixed(port: int, minutes: float, env: dict[str, str], samples_file: Path) -
     return failures
 
 
+def _verify_request(tokens: list[str]) -> Callable[[random.Random], bytes]:
+    """A QR verification of a random certificate from a random visitor."""
+
+    def verify(rng: random.Random) -> bytes:
+        return (
+            f"GET /v/{rng.choice(tokens)} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"X-Forwarded-For: {_visitor_ip(rng)}\r\n\r\n"
+        ).encode()
+
+    return verify
+
+
+def _query_request(queries: list[list[str]]) -> Callable[[random.Random], bytes]:
+    """A public score query for a random candidate from a random visitor."""
+
+    def query(rng: random.Random) -> bytes:
+        name, id_number, ticket = rng.choice(queries)
+        body = json.dumps(
+            {"name": name, "id_number": id_number, "ticket_no": ticket}, ensure_ascii=False
+        ).encode()
+        return (
+            f"POST /api/v1/scoring/query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"X-Forwarded-For: {_visitor_ip(rng)}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+
+    return query
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -247,27 +276,8 @@ def main() -> int:
     port = _free_port()
     server = _serve(env, port)
     try:
-        tokens = samples["tokens"]
-
-        def verify(rng: random.Random) -> bytes:
-            return (
-                f"GET /v/{rng.choice(tokens)} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"X-Forwarded-For: {_visitor_ip(rng)}\r\n\r\n"
-            ).encode()
-
-        queries = samples["queries"]
-
-        def query(rng: random.Random) -> bytes:
-            name, id_number, ticket = rng.choice(queries)
-            body = json.dumps(
-                {"name": name, "id_number": id_number, "ticket_no": ticket}, ensure_ascii=False
-            ).encode()
-            return (
-                f"POST /api/v1/scoring/query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"X-Forwarded-For: {_visitor_ip(rng)}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n"
-            ).encode() + body
-
+        verify = _verify_request(samples["tokens"])
+        query = _query_request(samples["queries"])
         _measure(port, verify, 3, 8)  # warm up both workers
         verify_rps, verify_p99, verify_status = _measure(
             port, verify, options.seconds, options.connections

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from skillcert.accounts.actors import SystemActor
+
 # The project root replaces this script's folder on the path: bench/statistics.py would
 # otherwise shadow the standard library's statistics module (Django's SQLite backend uses it).
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
@@ -48,6 +50,25 @@ def _id(seq: int, rng: random.Random) -> str:
     birth = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 12_000))
     first17 = f"3201{seq // 1000 % 100:02d}{birth:%Y%m%d}{seq % 1000:03d}"
     return first17 + id_number_check_digit(first17)
+
+
+def _break_row(values: dict[str, object], r: int, id_number: str, used: list[str]) -> None:
+    """Make row `r` invalid in one of six ways the import must report."""
+    kind = (r // INVALID_EVERY) % 6
+    if kind == 0:
+        values["证件号码"] = float(id_number[:17] + "0")  # stored as a number
+    elif kind == 1:
+        values["证件号码"] = id_number[:17] + ("0" if id_number[17] != "0" else "1")
+    elif kind == 2:
+        values["职业编码"] = "9-99-99-99"
+    elif kind == 3:
+        values["申报等级"] = 5  # the standard has no 五级
+    elif kind == 4 and used:
+        values["证件号码"] = used[-1]  # duplicate within the file
+    else:
+        values["参加本职业工作日期"] = "2025-01-01"  # ineligible: too little work
+        values.pop("现持证书等级", None)
+        values.pop("证书发证日期", None)
 
 
 def make_roster(path: Path, rows: int, seed: int) -> int:
@@ -82,21 +103,7 @@ def make_roster(path: Path, rows: int, seed: int) -> int:
             values["证书发证日期"] = cert.isoformat()
         broken = r % INVALID_EVERY == 0
         if broken:
-            kind = (r // INVALID_EVERY) % 6
-            if kind == 0:
-                values["证件号码"] = float(id_number[:17] + "0")  # stored as a number
-            elif kind == 1:
-                values["证件号码"] = id_number[:17] + ("0" if id_number[17] != "0" else "1")
-            elif kind == 2:
-                values["职业编码"] = "9-99-99-99"
-            elif kind == 3:
-                values["申报等级"] = 5  # the standard has no 五级
-            elif kind == 4 and used:
-                values["证件号码"] = used[-1]  # duplicate within the file
-            else:
-                values["参加本职业工作日期"] = "2025-01-01"  # ineligible: too little work
-                values.pop("现持证书等级", None)
-                values.pop("证书发证日期", None)
+            _break_row(values, r, id_number, used)
         else:
             valid += 1
             used.append(id_number)
@@ -143,7 +150,7 @@ def run(size: int, workdir: Path) -> tuple[float, int, int, int]:
     stem = f"9132{size:013d}"
     org = organization_create(
         name=f"基准评价机构{size}", kind=OrgKind.SOCIAL, uscc=stem + uscc_check_digit(stem),
-        region=Region.objects.get(code="320102"), actor="system:bench",
+        region=Region.objects.get(code="320102"), actor=SystemActor("bench"),
     )  # fmt: skip
     EvaluationOrg.objects.filter(pk=org.pk).update(
         status=OrgStatus.FILED, filing_number=f"S0000{org.pk:08d}"[:13],
@@ -155,13 +162,13 @@ def run(size: int, workdir: Path) -> tuple[float, int, int, int]:
     plan = plan_create(
         code=f"BENCH-{size}", title="基准", organization=org,
         window_opens=today, window_closes=today + dt.timedelta(days=30), capacity=size,
-        offerings=[(hr, 4), (hr, 3)], actor="system:bench", city_sample_rate=Decimal("0.2"),
+        offerings=[(hr, 4), (hr, 3)], actor=SystemActor("bench"), city_sample_rate=Decimal("0.2"),
     )  # fmt: skip
-    plan = plan_open(plan=plan, actor="system:bench")
+    plan = plan_open(plan=plan, actor=SystemActor("bench"))
     path = workdir / f"roster-{size}.xlsx"
     valid = make_roster(path, size, seed=size)
     started = time.perf_counter()
-    outcome = roster_import(plan=plan, source=path, actor="system:bench", partial=True)
+    outcome = roster_import(plan=plan, source=path, actor=SystemActor("bench"), partial=True)
     elapsed = time.perf_counter() - started
     stored = Application.objects.filter(plan=plan).count()
     return elapsed, valid, outcome.imported, stored

@@ -27,6 +27,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from skillcert.accounts.actors import SystemActor
+
 ROOT = Path(__file__).resolve().parent.parent
 PROVINCE_TARGET_S, CITY_TARGET_S = 2.0, 1.0
 ORGS, OCCUPATIONS, PLANS, CANDIDATES = 500, 100, 5_000, 100_000
@@ -154,12 +156,7 @@ class Province:
         from django.utils import timezone
 
         from skillcert.occupations.models import Occupation
-        from skillcert.organizations.models import EvaluationOrg, OrgKind, OrgStatus
-        from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod, PlanOffering
-        from skillcert.regions.models import Region, RegionLevel
-        from skillcert.scoring.models import ResultBatch
 
-        rng = self.rng
         now = timezone.now()
         self.occupations = Occupation.objects.bulk_create(
             Occupation(
@@ -169,6 +166,15 @@ class Province:
             )
             for i in range(OCCUPATIONS)
         )
+        self._build_orgs(now)
+        self._build_plans(now)
+        self._build_offerings_and_batches(now)
+
+    def _build_orgs(self, now: dt.datetime) -> None:
+        from skillcert.organizations.models import EvaluationOrg, OrgKind, OrgStatus
+        from skillcert.regions.models import Region, RegionLevel
+
+        rng = self.rng
         counties = list(
             Region.objects.filter(
                 code__startswith="32", level=RegionLevel.COUNTY, active=True
@@ -195,6 +201,12 @@ class Province:
                 )
             )
         self.orgs = EvaluationOrg.objects.bulk_create(orgs)
+
+    def _build_plans(self, now: dt.datetime) -> None:
+        from skillcert.organizations.models import OrgKind
+        from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod
+
+        rng = self.rng
         span = (LAST_WINDOW - FIRST_WINDOW).days
         plans = []
         for p in range(PLANS):
@@ -217,6 +229,12 @@ class Province:
                 )
             )
         self.plans = EvaluationPlan.objects.bulk_create(plans)
+
+    def _build_offerings_and_batches(self, now: dt.datetime) -> None:
+        from skillcert.plans.models import PlanOffering
+        from skillcert.scoring.models import ResultBatch
+
+        rng = self.rng
         levels = [lv for lv, n in LEVEL_WEIGHTS.items() for _ in range(n)]
         self.offerings: dict[int, list[tuple[int, int]]] = {}
         rows: list[Any] = []
@@ -445,9 +463,14 @@ def officer_client(username: str, role: str, region_code: str) -> Any:
         username=username,
         password="Bench-Stats-2026",  # noqa: S106 - throw-away bench login
         full_name=username,
-        actor="system:bench",
+        actor=SystemActor("bench"),
     )
-    role_grant(user=user, role=role, region=Region.objects.get(code=region_code), actor="bench")
+    role_grant(
+        user=user,
+        role=role,
+        region=Region.objects.get(code=region_code),
+        actor=SystemActor("bench"),
+    )
     client = Client()
     client.force_login(user)
     device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
@@ -496,10 +519,10 @@ def main() -> int:
     print(f"loaded {counts} in {time.perf_counter() - loading:.0f} s", flush=True)
 
     refreshing = time.perf_counter()
-    run = figures_refresh(actor="system:bench")
+    run = figures_refresh(actor=SystemActor("bench"))
     full_s = time.perf_counter() - refreshing
     refreshing = time.perf_counter()
-    figures_refresh(actor="system:bench")
+    figures_refresh(actor=SystemActor("bench"))
     incremental_s = time.perf_counter() - refreshing
     print(
         f"statistics refresh: full {full_s:.1f} s ({run.rows:,} summary rows), "

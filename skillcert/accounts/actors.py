@@ -5,14 +5,15 @@ actor is named in audit rows and foreign keys."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from skillcert.accounts.models import User
-from skillcert.accounts.scope import Scope, scope_for
+from skillcert.accounts.scope import ANONYMOUS, SYSTEM_SCOPE, Scope, scope_for
 
-# Platform rights, for trusted processes (commands, the demo loader, tasks).
-SYSTEM_SCOPE = Scope(None, True, frozenset(), frozenset(), frozenset())
-NO_SCOPE = Scope(None, False, frozenset(), frozenset(), frozenset())
+NO_SCOPE = ANONYMOUS
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,8 @@ class SystemActor:
 
     name: str
     trusted: bool = True
+    is_system_actor: ClassVar[bool] = True
+    is_authenticated: ClassVar[bool] = False
 
     @property
     def ref(self) -> str:
@@ -65,8 +68,6 @@ def actor_ref(actor: Actor | None) -> str:
 
 def actor_scope(actor: Actor) -> Scope:
     """What the actor may see: a person's scope, platform scope for a trusted process."""
-    if isinstance(actor, SystemActor):
-        return SYSTEM_SCOPE if actor.trusted else NO_SCOPE
     if isinstance(actor, str) and actor.startswith("system:"):  # not yet moved (wave 2)
         return SYSTEM_SCOPE
     return scope_for(actor)
@@ -74,3 +75,12 @@ def actor_scope(actor: Actor) -> Scope:
 
 def actor_is_system(actor: Actor) -> bool:
     return isinstance(actor, SystemActor)
+
+
+def request_actor(request: HttpRequest) -> User:
+    """The signed-in person making a request, for views behind `login_required` (an anonymous
+    request that got this far is refused, never passed to a service)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise PermissionDenied("请先登录")
+    return user

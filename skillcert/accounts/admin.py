@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
 from skillcert.accounts.models import ApiToken, RoleAssignment, User
-from skillcert.common.admin import AuditedModelAdmin
+from skillcert.audit.audited_admin import AuditedModelAdmin
 
 
 class RoleInline(admin.TabularInline):

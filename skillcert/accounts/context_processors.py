@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from skillcert.accounts.models import Role
+from skillcert.accounts.navigation import nav_visible
 from skillcert.accounts.scope import scope_for
-from skillcert.itembank.selectors import bank_scope
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     staff = scope.is_officer or scope.is_org_staff
     items: list[tuple[str, str]] = []
     if signed_in:
-        items.append(("工作台", reverse("common:dashboard")))
+        items.append(("工作台", reverse("workbench:dashboard")))
     if staff:
         items.append(("评价机构", reverse("organizations:list")))
         items.append(("考评人员", reverse("personnel:list")))
@@ -28,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.has_role(Role.EXAMINER):
         items.append(("评分任务", reverse("scoring:work")))
         items.append(("考务任务", reverse("exams:my_duties")))
-    if bank_scope(user).any_role:
+    if nav_visible("itembank:list", user):
         items.append(("题库", reverse("itembank:list")))
     if scope.has_role(Role.CANDIDATE):
         items.append(("我的申报", reverse("applications:mine")))
@@ -50,6 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("工作日历", reverse("workdays:calendar")))
     if scope.is_platform:
         items.append(("系统管理", reverse("admin:index")))
+        items.append(("绑定码", reverse("accounts:totp_codes")))
     public = [
         ("职业目录", reverse("occupations:catalogue")),
         ("机构名录", reverse("directory:list")),

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from skillcert.common.forms import NamedErrorsForm
+
 
 class LoginForm(AuthenticationForm):
     error_messages = {
@@ -25,7 +27,7 @@ class OtpForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(NamedErrorsForm):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput)
     new_password = forms.CharField(label="新密码", widget=forms.PasswordInput)
     new_password2 = forms.CharField(label="确认新密码", widget=forms.PasswordInput)

@@ -63,7 +63,14 @@ class Scope:
 ANONYMOUS = Scope(None, False, frozenset(), frozenset(), frozenset())
 
 
+# Trusted processes of the system (commands, the demo, tasks) act with platform scope.
+SYSTEM_SCOPE = Scope(None, True, frozenset(), frozenset(), frozenset())
+
+
 def scope_for(user: Any) -> Scope:
+    # A `SystemActor` (accounts.actors, which imports this module) carries `is_system_actor`.
+    if getattr(user, "is_system_actor", False):
+        return SYSTEM_SCOPE if user.trusted else ANONYMOUS
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_skillcert_scope", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from skillcert.accounts.actors import Actor, actor_ref, actor_scope, actor_user
 from skillcert.accounts.models import (
     OFFICER_ROLES,
     ORG_ROLES,
@@ -22,11 +23,17 @@ from skillcert.accounts.models import (
     TotpEnrolmentCode,
     User,
 )
+from skillcert.accounts.scope import scope_for
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import validate_mobile
-from skillcert.organizations.models import EvaluationOrg
-from skillcert.regions.models import Region, RegionLevel
+from skillcert.regions.selectors import region_level_label
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.regions.models import Region
 
 
 def user_create(
@@ -36,7 +43,7 @@ def user_create(
     full_name: str,
     phone: str = "",
     email: str = "",
-    actor: Any,
+    actor: Actor,
     is_superuser: bool = False,
 ) -> User:
     username = username.strip()
@@ -77,7 +84,7 @@ def role_grant(
     *,
     user: User,
     role: str,
-    actor: Any,
+    actor: Actor,
     region: Region | None = None,
     organization: EvaluationOrg | None = None,
 ) -> RoleAssignment:
@@ -88,11 +95,12 @@ def role_grant(
             raise DomainError(
                 "role.region_required", "人社部门角色必须指定管辖地区", field="region"
             )
-        expected = RegionLevel.PROVINCE if role == Role.PROVINCE_OFFICER else RegionLevel.PREFECTURE
+        # Division levels as stored on regions.Region (GB/T 2260).
+        expected = "province" if role == Role.PROVINCE_OFFICER else "prefecture"
         if region.level != expected:
             raise DomainError(
                 "role.region_level",
-                f"{Role(role).label}的管辖地区应为{RegionLevel(expected).label}行政区",
+                f"{Role(role).label}的管辖地区应为{region_level_label(level=expected)}行政区",
                 field="region",
             )
     if role in ORG_ROLES and organization is None:
@@ -119,7 +127,7 @@ def role_grant(
     return assignment
 
 
-def role_revoke(*, assignment: RoleAssignment, actor: Any) -> None:
+def role_revoke(*, assignment: RoleAssignment, actor: Actor) -> None:
     with transaction.atomic():
         RoleAssignment.objects.filter(pk=assignment.pk).update(active=False)
         audit_record(
@@ -131,7 +139,7 @@ API_TOKEN_DAYS = 90
 
 
 def api_token_create(
-    *, user: User, name: str, actor: Any, second_factor_verified: bool, days: int = API_TOKEN_DAYS
+    *, user: User, name: str, actor: Actor, second_factor_verified: bool, days: int = API_TOKEN_DAYS
 ) -> str:
     """Returns the token once; only its digest is stored. The token expires after `days`; an
     officer (who needs a second factor to log in) gets one only from a session that passed it,
@@ -178,14 +186,15 @@ ENROLMENT_CODE_ATTEMPTS = 5
 _ENROLMENT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-def totp_enrolment_issue(*, user: User, actor: Any) -> str:
+def totp_enrolment_issue(*, user: User, actor: Actor) -> str:
     """A one-time code with which `user` may bind an authenticator (first time, or after a
     lost phone: the old authenticator stops working at once). Issued by a platform
     administrator or an operator on the server; returned once, only its hash is stored."""
-    # A string actor ("system:…") is an operator on the server (a management command).
-    if isinstance(actor, User) and not actor.is_superuser:
-        raise DomainError("totp.enrolment_forbidden", "只有平台管理员可以签发身份验证器绑定码")
-    issuer = actor.get_username() if isinstance(actor, User) else str(actor)
+    # A trusted system actor is an operator on the server (the `totp` command, the demo).
+    if not actor_scope(actor).is_platform:
+        raise Forbidden("totp.enrolment_forbidden", "只有平台管理员可以签发身份验证器绑定码")
+    person = actor_user(actor)
+    issuer = person.get_username() if person is not None else actor_ref(actor)
     code = "".join(secrets.choice(_ENROLMENT_ALPHABET) for _ in range(12))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
@@ -261,7 +270,5 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     return True
 
 
-def requires_second_factor(user: Any) -> bool:
-    from skillcert.accounts.scope import scope_for
-
+def requires_second_factor(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and scope_for(user).is_officer)

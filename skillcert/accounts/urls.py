@@ -10,4 +10,6 @@ urlpatterns = [
     path("logout/", LogoutView.as_view(), name="logout"),
     path("otp/", views.otp_verify, name="otp"),
     path("password/", views.password_change_view, name="password_change"),
+    path("totp-codes/", views.totp_codes, name="totp_codes"),
+    path("totp-codes/<int:pk>/issue/", views.totp_code_issue, name="totp_code_issue"),
 ]

@@ -4,26 +4,32 @@ import base64
 from typing import Any
 
 import segno
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_ratelimit.core import get_usage
 
 from skillcert.accounts.forms import LoginForm, OtpForm, PasswordChangeForm
 from skillcert.accounts.models import User
+from skillcert.accounts.scope import scope_for
+from skillcert.accounts.selectors import officers_without_authenticator
 from skillcert.accounts.services import (
     password_change,
     totp_confirm,
     totp_device_for,
+    totp_enrolment_issue,
     totp_enrolment_redeem,
 )
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import client_ip
 
 # Failed logins per visitor address, across every username (django-axes locks one username
@@ -75,7 +81,7 @@ def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return reverse("common:dashboard")
+    return reverse("workbench:dashboard")
 
 
 ENROLMENT_SESSION_KEY = "totp_enrolment_redeemed"
@@ -134,16 +140,61 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def change() -> None:
             password_change(
                 user=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except DomainError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改，其他设备上的登录已失效。")
-            return HttpResponseRedirect(reverse("common:dashboard"))
+            update_session_auth_hash(request, user)  # this session stays signed in
+
+        done = run_service(
+            request,
+            change,
+            success="密码已修改，其他设备上的登录已失效。",
+            next=reverse("workbench:dashboard"),
+            form=form,
+        )
+        if done is not None:
+            return done
     return render(request, "accounts/password_change.html", {"form": form})
+
+
+# --- binding codes for authenticators (platform administrators) -------------------------------
+
+
+def _platform_administrator(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if not scope_for(user).is_platform:
+        raise PermissionDenied("只有平台管理员可以签发身份验证器绑定码")
+    return user
+
+
+@login_required
+def totp_codes(request: HttpRequest) -> HttpResponse:
+    """Officers who have not bound an authenticator yet, each with a button that issues the
+    one-time binding code they need for it."""
+    _platform_administrator(request)
+    return render(request, "accounts/totp_codes.html", {"people": officers_without_authenticator()})
+
+
+@login_required
+@require_POST
+def totp_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a binding code and show it in this response only: it is not in the URL, not in
+    a flash message (kept in the session), not in the audit row, and not cached."""
+    administrator = _platform_administrator(request)
+    person = get_object_or_404(officers_without_authenticator(), pk=pk)
+    try:
+        code = totp_enrolment_issue(user=person, actor=administrator)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    response = render(
+        request,
+        "accounts/totp_codes.html",
+        {"people": officers_without_authenticator(), "issued_to": person, "code": code},
+    )
+    add_never_cache_headers(response)
+    return response

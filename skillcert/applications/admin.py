@@ -7,7 +7,7 @@ from skillcert.applications.models import (
     RosterImport,
     SampleDraw,
 )
-from skillcert.common.admin import AuditedModelAdmin
+from skillcert.audit.audited_admin import AuditedModelAdmin
 
 
 class ReadOnlyAdmin(AuditedModelAdmin):

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.applications.selectors import (
     QueueFilters,
@@ -106,7 +107,10 @@ class BulkOut(Schema):
 @router.post("/approve-bulk", response={200: BulkOut, 400: ErrorOut}, summary="批量通过")
 def approve_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
     count = applications_approve_bulk(
-        application_ids=payload.ids, tier=payload.tier, actor=request.user, reason=payload.reason
+        application_ids=payload.ids,
+        tier=payload.tier,
+        actor=request_actor(request),
+        reason=payload.reason,
     )
     return {"approved": count}
 
@@ -137,7 +141,7 @@ def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:
             tier=payload.tier,
             decision=payload.decision,
             reason=payload.reason,
-            actor=request.user,
+            actor=request_actor(request),
         ),
         scope=scope,
     )

@@ -5,3 +5,10 @@ class ApplicationsConfig(AppConfig):
     name = "skillcert.applications"
     label = "applications"
     verbose_name = "申报与审核"
+
+    def ready(self) -> None:
+        from skillcert.applications.selectors import plan_roster_snapshot
+        from skillcert.plans.services import filing_snapshot_part_register
+
+        # A plan's filing records the roster it was filed with (plans cannot import us).
+        filing_snapshot_part_register("roster", plan_roster_snapshot)

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 import xlsxwriter
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.applications.importing import roster_import
 from skillcert.applications.models import Application, Tier
@@ -96,7 +96,7 @@ def _roster(people: list[tuple[str, str, str, int, str]], seq_base: int) -> byte
 
 def _plan_with_applications(
     *,
-    actor: Any,
+    actor: Actor,
     org: EvaluationOrg,
     code: str,
     title: str,
@@ -147,7 +147,7 @@ def _plan_with_applications(
             app = application_review(application=app, tier=tier, decision="approve", actor=reviewer)
 
 
-def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
+def load_applications_demo(actor: Actor, org: EvaluationOrg) -> None:
     """The completed assessment's plan (run on the story clock: its window is around then)."""
     _plan_with_applications(
         actor=actor,
@@ -159,7 +159,7 @@ def load_applications_demo(actor: Any, org: EvaluationOrg) -> None:
     )
 
 
-def load_open_plan_demo(actor: Any, org: EvaluationOrg) -> None:
+def load_open_plan_demo(actor: Actor, org: EvaluationOrg) -> None:
     """The plan open on the day the demo is loaded, with applications at each review stage."""
     _plan_with_applications(
         actor=actor,

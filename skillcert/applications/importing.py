@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.applications.models import (
     Application,
@@ -123,7 +124,7 @@ def roster_import(
     *,
     plan: EvaluationPlan,
     source: str | Path | bytes,
-    actor: Any,
+    actor: Actor,
     partial: bool = False,
     dry_run: bool = False,
     roster_import_row: RosterImport | None = None,
@@ -191,7 +192,7 @@ def _json(model: type[Model], name: str, value: Any) -> Any:
 
 
 def _write(
-    plan: EvaluationPlan, rows: list[RosterRow], actor: Any, batch: RosterImport | None
+    plan: EvaluationPlan, rows: list[RosterRow], actor: Actor, batch: RosterImport | None
 ) -> list[int]:
     # Takes the plan row lock first: concurrent imports and submissions to this plan queue
     # here, which also makes `submitted_at = now` identify this import's rows below.

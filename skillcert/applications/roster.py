@@ -256,8 +256,34 @@ def _id_number(row: int, raw: Any, today: dt.date) -> Any:
         raise _fail(row, "id_number", _ID_CODES.get(exc.code, "id_invalid"), exc.message) from None
 
 
-def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterRow:
-    """Validate one non-empty row; raises _RowFailed with the first problem found."""
+@dataclass(frozen=True)
+class _Person:
+    name: str
+    id_number: Any  # the parsed ID number (value, gender, birth date)
+    phone: str
+    declared_birth: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Offering:
+    occupation: Any  # the context's occupation entry
+    level: int
+    specialty_id: int | None
+
+
+@dataclass(frozen=True)
+class _History:
+    work_start: dt.date | None
+    cert_level: int | None
+    cert_date: dt.date | None
+    cert_number: str
+    cert_kind: str
+    education: str
+    graduation: dt.date | None
+    major_related: bool
+
+
+def _person(row: int, cells: dict[str, Any], ctx: RosterContext) -> _Person:
     name = clean_name(cells.get("name"))
     if not name:
         raise _fail(row, "name", "required", "姓名不能为空")
@@ -272,19 +298,17 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
     except DomainError as exc:
         raise _fail(row, "phone", "phone_format", exc.message) from None
     declared = _date(row, "birth_date", cells.get("birth_date"), ctx.today)
+    return _Person(name, parsed, phone, declared)
 
+
+def _occupation_code(cells: dict[str, Any]) -> str:
     code = normalize(cell_text(cells.get("occupation_code")))
-    code = (
-        code[:1] + "-" + code[1:3] + "-" + code[3:5] + "-" + code[5:]
-        if re.fullmatch(r"\d{7}", code)
-        else code
-    )
-    if not code:
-        raise _fail(row, "occupation_code", "required", "职业编码不能为空")
-    occupation = ctx.occupations.get(code)
-    if occupation is None:
-        raise _fail(row, "occupation_code", "occupation_unknown", f"职业编码“{code}”不在职业目录中")
-    raw_level = cells.get("level")
+    if re.fullmatch(r"\d{7}", code):
+        return code[:1] + "-" + code[1:3] + "-" + code[3:5] + "-" + code[5:]
+    return code
+
+
+def _level(row: int, raw_level: Any, occupation: Any) -> int:
     if cell_text(raw_level) == "":
         raise _fail(row, "level", "required", "申报等级不能为空")
     try:
@@ -304,6 +328,17 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
             "level_not_offered",
             f"{occupation.name}的职业标准未设置{level}级（设有：{offered}）",
         )
+    return level
+
+
+def _offering(row: int, cells: dict[str, Any], ctx: RosterContext) -> _Offering:
+    code = _occupation_code(cells)
+    if not code:
+        raise _fail(row, "occupation_code", "required", "职业编码不能为空")
+    occupation = ctx.occupations.get(code)
+    if occupation is None:
+        raise _fail(row, "occupation_code", "occupation_unknown", f"职业编码“{code}”不在职业目录中")
+    level = _level(row, cells.get("level"), occupation)
     if (code, level) not in ctx.offerings:
         raise _fail(row, "level", "not_in_plan", f"本评价计划未开设{occupation.name}{level}级")
     specialty_id = None
@@ -314,8 +349,13 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
             raise _fail(
                 row, "specialty", "specialty_unknown", f"“{specialty}”不是{occupation.name}的工种"
             )
+    return _Offering(occupation, level, specialty_id)
 
-    work_start = _date(row, "work_start", cells.get("work_start"), ctx.today)
+
+def _held_certificate(
+    row: int, cells: dict[str, Any], ctx: RosterContext
+) -> tuple[int | None, dt.date | None, str, str]:
+    """(level, date, number, kind) of the certificate the candidate holds, if any."""
     cert_level_raw = cells.get("cert_level")
     cert_level = None
     if cell_text(cert_level_raw):
@@ -327,20 +367,25 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
     if cert_level is not None and cert_date is None:
         raise _fail(row, "cert_date", "required", "填写了现持证书等级时，证书发证日期必填")
     cert_number = cell_text(cells.get("cert_number"))
-    cert_kind = ""
-    if cert_number:
-        try:
-            number = certificate_number_parse(cert_number)
-        except DomainError as exc:
-            raise _fail(row, "cert_number", "certificate_number", exc.message) from None
-        if number.level is not None and cert_level is not None and number.level != cert_level:
-            raise _fail(
-                row,
-                "cert_number",
-                "certificate_level_mismatch",
-                f"证书编号表示{number.level}级，与现持证书等级{cert_level}级不一致",
-            )
-        cert_number, cert_kind = number.value, number.kind
+    if not cert_number:
+        return cert_level, cert_date, "", ""
+    try:
+        number = certificate_number_parse(cert_number)
+    except DomainError as exc:
+        raise _fail(row, "cert_number", "certificate_number", exc.message) from None
+    if number.level is not None and cert_level is not None and number.level != cert_level:
+        raise _fail(
+            row,
+            "cert_number",
+            "certificate_level_mismatch",
+            f"证书编号表示{number.level}级，与现持证书等级{cert_level}级不一致",
+        )
+    return cert_level, cert_date, number.value, number.kind
+
+
+def _history(row: int, cells: dict[str, Any], ctx: RosterContext) -> _History:
+    work_start = _date(row, "work_start", cells.get("work_start"), ctx.today)
+    cert_level, cert_date, cert_number, cert_kind = _held_certificate(row, cells, ctx)
     education = cell_text(cells.get("education"))
     education = _EDUCATION_ALIASES.get(education, education)
     graduation = _date(row, "graduation", cells.get("graduation"), ctx.today)
@@ -351,75 +396,105 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
     related_text = normalize(cell_text(cells.get("major_related")))
     if related_text not in _YES and related_text not in _NO:
         raise _fail(row, "major_related", "yes_no", "专业是否相关请填写“是”或“否”")
+    return _History(
+        work_start=work_start,
+        cert_level=cert_level,
+        cert_date=cert_date,
+        cert_number=cert_number,
+        cert_kind=cert_kind,
+        education=education,
+        graduation=graduation,
+        major_related=related_text in _YES and related_text != "",
+    )
 
-    snapshot: dict[str, Any] = {
-        "full_name": name,
-        "birth_date": parsed.birth_date.isoformat(),
-        "declared_birth_date": declared.isoformat() if declared else None,
+
+def _snapshot(person: _Person, history: _History) -> dict[str, Any]:
+    """What the application records of the candidate's profile at submission."""
+    h = history
+    held = h.cert_level is not None and h.cert_date is not None
+    return {
+        "full_name": person.name,
+        "birth_date": person.id_number.birth_date.isoformat(),
+        "declared_birth_date": person.declared_birth.isoformat() if person.declared_birth else None,
         "apprenticeship_completed": False,
         "work": (
-            [{"start": work_start.isoformat(), "end": None, "related": True}] if work_start else []
+            [{"start": h.work_start.isoformat(), "end": None, "related": True}]
+            if h.work_start
+            else []
         ),
         "certificates": (
             [
                 {
-                    "level": cert_level,
-                    "date": cert_date.isoformat(),
+                    "level": h.cert_level,
+                    "date": h.cert_date.isoformat() if h.cert_date else None,
                     "related": True,
-                    "number": cert_number,
-                    "kind": cert_kind,
+                    "number": h.cert_number,
+                    "kind": h.cert_kind,
                 }
             ]
-            if cert_level is not None and cert_date is not None
+            if held
             else []
         ),
         "education": (
             [
                 {
-                    "kind": education,
-                    "major_related": related_text in _YES and related_text != "",
-                    "graduation": graduation.isoformat(),
+                    "kind": h.education,
+                    "major_related": h.major_related,
+                    "graduation": h.graduation.isoformat(),
                 }
             ]
-            if education and graduation
+            if h.education and h.graduation
             else []
         ),
         "titles": [],
     }
-    profile = engine.Profile(
-        work=(engine.WorkPeriod(work_start, None),) if work_start else (),
+
+
+def _profile(history: _History) -> engine.Profile:
+    h = history
+    return engine.Profile(
+        work=(engine.WorkPeriod(h.work_start, None),) if h.work_start else (),
         certificates=(
-            (engine.HeldCertificate(cert_level, cert_date),)
-            if cert_level is not None and cert_date is not None
+            (engine.HeldCertificate(h.cert_level, h.cert_date),)
+            if h.cert_level is not None and h.cert_date is not None
             else ()
         ),
         education=(
-            (engine.Education(education, snapshot["education"][0]["major_related"], graduation),)
-            if education and graduation
+            (engine.Education(h.education, h.major_related, h.graduation),)
+            if h.education and h.graduation
             else ()
         ),
     )
+
+
+def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterRow:
+    """Validate one non-empty row; raises _RowFailed with the first problem found."""
+    person = _person(row, cells, ctx)
+    offering = _offering(row, cells, ctx)
+    history = _history(row, cells, ctx)
+    occupation, level = offering.occupation, offering.level
     if occupation.rules is None:
         raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
-    decision = engine.evaluate(occupation.rules, level, profile, ctx.today)
+    decision = engine.evaluate(occupation.rules, level, _profile(history), ctx.today)
     if not decision.eligible:
         missing = "；".join(r.unmet[0] for r in decision.clauses if r.unmet)
         raise _fail(
             row, "level", "ineligible", f"不符合{level}级申报条件：{missing or '无适用条款'}"
         )
+    parsed = person.id_number
     return RosterRow(
         row=row,
-        name=name,
+        name=person.name,
         id_number=parsed.value,
         digest=ctx.digest(parsed.value),
         gender=parsed.gender,
         birth_date=parsed.birth_date,
-        declared_birth_date=declared,
-        phone=phone,
+        declared_birth_date=person.declared_birth,
+        phone=person.phone,
         occupation_id=occupation.id,
-        specialty_id=specialty_id,
+        specialty_id=offering.specialty_id,
         level=level,
-        snapshot=snapshot,
+        snapshot=_snapshot(person, history),
         decision=decision,
         note=cell_text(cells.get("note")),
     )
@@ -440,20 +515,10 @@ def header_map(header: Sequence[Any]) -> tuple[dict[str, int], list[str]]:
     return found, missing
 
 
-def validate_roster(
-    rows: Iterable[tuple[int, Sequence[Any]]],
-    *,
-    columns: dict[str, int],
-    ctx: RosterContext,
-    merged: Sequence[tuple[int, int, int, int]] = (),
-    progress: Callable[[int], None] | None = None,
-) -> RosterResult:
-    """`rows` are (spreadsheet row number, cells) below the header; `merged` are merged
-    ranges as 1-based (first row, first column, last row, last column). Empty rows are
-    skipped; each other row yields a RosterRow or errors. Rows past the plan's remaining
-    seats are refused with `quota_exceeded`."""
-    errors: list[RowError] = []
-    valid: list[RosterRow] = []
+def _merged_row_errors(
+    merged: Sequence[tuple[int, int, int, int]], columns: dict[str, int]
+) -> dict[int, RowError]:
+    """Every row covered by a merged range, mapped to the one error reported for the range."""
     merged_rows: dict[int, RowError] = {}
     by_index = {index: key for key, index in columns.items()}
     for first_row, first_col, last_row, last_col in merged:
@@ -468,6 +533,73 @@ def validate_roster(
         )
         for r in range(first_row, last_row + 1):
             merged_rows.setdefault(r, error)
+    return merged_rows
+
+
+def _too_long_cell(row: int, values: dict[str, Any]) -> RowError | None:
+    # Checked before anything quotes the cell back in a message or the error report.
+    too_long = next(
+        (k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS), None
+    )
+    if too_long is None:
+        return None
+    return RowError(
+        row,
+        HEADERS[too_long],
+        "cell_too_long",
+        f"单元格内容超过 {MAX_CELL_CHARS} 个字，请检查是否粘贴错误",
+    )
+
+
+def _repeated(parsed: RosterRow, seen: dict[str, int], ctx: RosterContext) -> RowError | None:
+    """The same person earlier in the file, or already applied to the plan."""
+    first = seen.get(parsed.id_number)
+    if first is not None:
+        return RowError(
+            parsed.row,
+            HEADERS["id_number"],
+            "duplicate_in_file",
+            f"证件号码与第{first}行重复；同一人在一个计划中只能申报一次",
+        )
+    seen[parsed.id_number] = parsed.row
+    if parsed.digest in ctx.applied_digests:
+        return RowError(
+            parsed.row,
+            HEADERS["id_number"],
+            "already_applied",
+            "此人已申报本评价计划，不能重复申报",
+        )
+    return None
+
+
+def _within_seats(
+    valid: list[RosterRow], seats_left: int
+) -> tuple[list[RosterRow], list[RowError]]:
+    seats = max(seats_left, 0)
+    refused = [
+        RowError(
+            extra.row, HEADERS["name"], "quota_exceeded", f"超出计划名额：本计划尚余{seats}个名额"
+        )
+        for extra in valid[seats:]
+    ]
+    return valid[:seats], refused
+
+
+def validate_roster(
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    *,
+    columns: dict[str, int],
+    ctx: RosterContext,
+    merged: Sequence[tuple[int, int, int, int]] = (),
+    progress: Callable[[int], None] | None = None,
+) -> RosterResult:
+    """`rows` are (spreadsheet row number, cells) below the header; `merged` are merged
+    ranges as 1-based (first row, first column, last row, last column). Empty rows are
+    skipped; each other row yields a RosterRow or errors. Rows past the plan's remaining
+    seats are refused with `quota_exceeded`."""
+    errors: list[RowError] = []
+    valid: list[RosterRow] = []
+    merged_rows = _merged_row_errors(merged, columns)
     seen: dict[str, int] = {}
     data_rows = 0
     for count, (row, cells) in enumerate(rows, start=1):
@@ -483,58 +615,19 @@ def validate_roster(
             if merged_rows[row].row == row:
                 errors.append(merged_rows[row])
             continue
-        too_long = next(
-            (k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS), None
-        )
-        if too_long is not None:
-            # Checked before anything quotes the cell back in a message or the error report.
-            errors.append(
-                RowError(
-                    row,
-                    HEADERS[too_long],
-                    "cell_too_long",
-                    f"单元格内容超过 {MAX_CELL_CHARS} 个字，请检查是否粘贴错误",
-                )
-            )
-            continue
-        try:
-            parsed = validate_row(row, values, ctx)
-        except _RowFailed as failed:
-            errors.append(failed.error)
-            continue
-        first = seen.get(parsed.id_number)
-        if first is not None:
-            errors.append(
-                RowError(
-                    row,
-                    HEADERS["id_number"],
-                    "duplicate_in_file",
-                    f"证件号码与第{first}行重复；同一人在一个计划中只能申报一次",
-                )
-            )
-            continue
-        seen[parsed.id_number] = row
-        if parsed.digest in ctx.applied_digests:
-            errors.append(
-                RowError(
-                    row,
-                    HEADERS["id_number"],
-                    "already_applied",
-                    "此人已申报本评价计划，不能重复申报",
-                )
-            )
-            continue
-        valid.append(parsed)
-    if len(valid) > ctx.seats_left:
-        for extra in valid[max(ctx.seats_left, 0) :]:
-            errors.append(
-                RowError(
-                    extra.row,
-                    HEADERS["name"],
-                    "quota_exceeded",
-                    f"超出计划名额：本计划尚余{max(ctx.seats_left, 0)}个名额",
-                )
-            )
-        valid = valid[: max(ctx.seats_left, 0)]
+        problem = _too_long_cell(row, values)
+        if problem is None:
+            try:
+                parsed = validate_row(row, values, ctx)
+            except _RowFailed as failed:
+                problem = failed.error
+            else:
+                problem = _repeated(parsed, seen, ctx)
+                if problem is None:
+                    valid.append(parsed)
+        if problem is not None:
+            errors.append(problem)
+    valid, refused = _within_seats(valid, ctx.seats_left)
+    errors.extend(refused)
     errors.sort(key=lambda e: (e.row, e.column))
     return RosterResult(rows=valid, errors=errors, data_rows=data_rows)

@@ -4,12 +4,13 @@ their organisation's, officers those of organisations in their region."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
 from skillcert.accounts.scope import Scope
 from skillcert.applications.models import (
+    ACTIVE_STATUSES,
     Application,
     Notification,
     ReviewEvent,
@@ -20,6 +21,10 @@ from skillcert.applications.models import (
 )
 from skillcert.applications.permissions import may_review
 from skillcert.applications.transitions import QUEUE_TIER, TIER_QUEUE_STATUS
+from skillcert.plans.selectors import plan_is_social
+
+if TYPE_CHECKING:
+    from skillcert.plans.models import EvaluationPlan
 
 
 def applications_visible(*, scope: Scope) -> QuerySet[Application]:
@@ -122,3 +127,24 @@ def status_counts(*, rows: QuerySet[Application]) -> dict[str, Any]:
 
     counts = dict(rows.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {label: counts.get(value, 0) for value, label in Status.choices}
+
+
+def plan_roster_snapshot(plan: EvaluationPlan) -> list[dict[str, Any]] | None:
+    """The active roster of a social plan as its filing records it (masked ID numbers)."""
+    if not plan_is_social(plan):
+        return None
+    return [
+        {
+            "application": a.pk,
+            "name": a.candidate.full_name,
+            "id_number": a.candidate.id_number_masked,
+            "occupation": a.occupation.code,
+            "level": a.level,
+            "status": a.status,
+            "eligible": a.eligible,
+            "clause": a.matched_clause,
+        }
+        for a in Application.objects.filter(plan=plan, status__in=ACTIVE_STATUSES)
+        .select_related("candidate", "occupation")
+        .order_by("id")
+    ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -18,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_ref, actor_user
 from skillcert.accounts.models import User
 from skillcert.accounts.scope import scope_for
 from skillcert.applications.models import (
@@ -37,10 +37,10 @@ from skillcert.audit.services import audit_record
 from skillcert.candidates.models import Candidate
 from skillcert.candidates.selectors import engine_profile, profile_snapshot
 from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.uploads import document_store
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
 from skillcert.occupations.models import Occupation, Specialty
-from skillcert.organizations.core import ALLOWED_TYPES, check_upload
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.selectors import plan_accepts_applications, plan_offers
 from skillcert.plans.services import plan_seats_release, plan_seats_reserve
@@ -57,14 +57,12 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
-    if isinstance(actor, User):
-        return {"actor": actor, "actor_ref": f"{actor.pk}:{actor.get_username()}"}
-    return {"actor": None, "actor_ref": str(actor)[:120]}
+def _actor_fields(actor: Actor) -> dict[str, Any]:
+    return {"actor": actor_user(actor), "actor_ref": actor_ref(actor)}
 
 
 def _event(
-    application: Application, *, transition: str, before: str, reason: str, actor: Any
+    application: Application, *, transition: str, before: str, reason: str, actor: Actor
 ) -> ReviewEvent:
     return ReviewEvent(
         application=application,
@@ -77,7 +75,7 @@ def _event(
     )
 
 
-def _move(application: Application, *, transition: str, reason: str, actor: Any) -> None:
+def _move(application: Application, *, transition: str, reason: str, actor: Actor) -> None:
     """Apply a named transition to a locked application and record it."""
     before = application.status
     application.status = transition_target(name=transition, current=before)
@@ -108,7 +106,7 @@ def _notice(application: Application, subject: str, body: str) -> Notice:
     )
 
 
-def _owner_only(application: Application, actor: Any) -> None:
+def _owner_only(application: Application, actor: Actor) -> None:
     if not isinstance(actor, User) or application.candidate.user_id != actor.pk:
         raise DomainError("application.not_owner", "只能操作本人的申报")
 
@@ -149,7 +147,7 @@ def application_create(
     plan: EvaluationPlan,
     occupation: Occupation,
     level: int,
-    actor: Any,
+    actor: Actor,
     specialty: Specialty | None = None,
     today: dt.date | None = None,
     needs_accommodation: bool = False,
@@ -256,7 +254,7 @@ def _ineligible(decision: Decision) -> DomainError:
     )
 
 
-def _enter_review(application: Application, *, transition: str, reason: str, actor: Any) -> None:
+def _enter_review(application: Application, *, transition: str, reason: str, actor: Actor) -> None:
     if not application.holds_seat:
         plan_seats_reserve(plan_id=application.plan_id, count=1)
         application.holds_seat = True
@@ -274,7 +272,7 @@ def _enter_review(application: Application, *, transition: str, reason: str, act
 
 
 def _submit(
-    application: Application, *, transition: str, actor: Any, today: dt.date | None
+    application: Application, *, transition: str, actor: Actor, today: dt.date | None
 ) -> Application:
     refused: DomainError | None = None
     with transaction.atomic():
@@ -305,14 +303,14 @@ def _submit(
 
 
 def application_submit(
-    *, application: Application, actor: Any, today: dt.date | None = None
+    *, application: Application, actor: Actor, today: dt.date | None = None
 ) -> Application:
     _owner_only(application, actor)
     return _submit(application, transition="submit", actor=actor, today=today)
 
 
 def application_resubmit(
-    *, application: Application, actor: Any, today: dt.date | None = None
+    *, application: Application, actor: Actor, today: dt.date | None = None
 ) -> Application:
     """A returned application, corrected, goes back to 初审 with a fresh profile snapshot."""
     _owner_only(application, actor)
@@ -320,7 +318,7 @@ def application_resubmit(
 
 
 def application_override(
-    *, application: Application, reason: str, actor: Any, today: dt.date | None = None
+    *, application: Application, reason: str, actor: Actor, today: dt.date | None = None
 ) -> Application:
     """An officer accepts an application the engine found ineligible (破格受理). Always with
     a reason, always audited."""
@@ -353,7 +351,7 @@ def application_override(
                 "application.override_needless", "该申报未被判定为不符合条件，无需破格受理"
             )
         locked.override_reason = reason
-        locked.override_by = actor
+        locked.override_by = actor_user(actor)
         locked.save(update_fields=["override_reason", "override_by", "updated_at"])
         audit_record(
             actor=actor,
@@ -367,7 +365,7 @@ def application_override(
 
 
 def application_accommodation_set(
-    *, application: Application, needs: bool, note: str, actor: Any
+    *, application: Application, needs: bool, note: str, actor: Actor
 ) -> Application:
     """The candidate states (or withdraws) an exam accommodation need while the application
     is theirs to edit (draft or returned); reviewers then see it with the application."""
@@ -397,7 +395,9 @@ def application_accommodation_set(
     return locked
 
 
-def application_withdraw(*, application: Application, actor: Any, reason: str = "") -> Application:
+def application_withdraw(
+    *, application: Application, actor: Actor, reason: str = ""
+) -> Application:
     _owner_only(application, actor)
     with transaction.atomic():
         locked = _lock(application)
@@ -411,7 +411,7 @@ def application_withdraw(*, application: Application, actor: Any, reason: str = 
 
 
 def attachment_add(
-    *, application: Application, upload: UploadedFile, kind: str, actor: Any
+    *, application: Application, upload: UploadedFile, kind: str, actor: Actor
 ) -> Attachment:
     """A supporting document (PDF, PNG or JPEG, checked by its content like every other
     upload), at most ATTACHMENT_MAX_COUNT per application; stored under a random name."""
@@ -420,10 +420,6 @@ def attachment_add(
         raise DomainError("attachment.locked", "申报已提交，不能再上传材料")
     if (upload.size or 0) > ATTACHMENT_MAX_BYTES:
         raise DomainError("attachment.too_large", "单个材料不能超过10MB", field="file")
-    name = (upload.name or "").strip()
-    upload.seek(0)
-    content_type = check_upload(name=name, size=upload.size or 0, head=upload.read(512))
-    upload.seek(0)
     kind = kind.strip()
     if len(kind) > 40:
         raise DomainError("attachment.kind_too_long", "材料类别不能超过40个字", field="kind")
@@ -435,14 +431,14 @@ def attachment_add(
                 f"每份申报最多上传{ATTACHMENT_MAX_COUNT}个材料，请删除或合并后再上传",
                 field="file",
             )
-        row = Attachment(
-            application=locked,
-            kind=kind or "其他材料",
-            name=name[:200],
-            content_type=content_type,
-        )
-        row.file.save(f"{uuid.uuid4().hex}{ALLOWED_TYPES[content_type][0]}", upload, save=False)
-        row.save()
+        row = Attachment(application=locked, kind=kind or "其他材料")
+        stored = document_store(upload=upload, into=row.file, max_bytes=ATTACHMENT_MAX_BYTES)
+        row.name, row.content_type = stored.original_name[:200], stored.content_type
+        try:
+            row.save()
+        except Exception:
+            row.file.delete(save=False)  # nothing stored for a row that was not written
+            raise
         audit_record(actor=actor, action="application.attachment_add", obj=row)
     return row
 
@@ -462,7 +458,7 @@ _DECISION_WORDS = {"approve": "通过", "reject": "未通过", "return": "退回
 
 
 def application_review(
-    *, application: Application, tier: str, decision: str, actor: Any, reason: str = ""
+    *, application: Application, tier: str, decision: str, actor: Actor, reason: str = ""
 ) -> Application:
     if decision not in REVIEW_DECISIONS:
         raise DomainError("review.decision", "审核结论应为通过、不通过或退回", field="decision")
@@ -513,7 +509,7 @@ def _ids_label(ids: list[int], *, limit: int) -> str:
 
 
 def applications_approve_bulk(
-    *, application_ids: Iterable[int], tier: str, actor: Any, reason: str = ""
+    *, application_ids: Iterable[int], tier: str, actor: Actor, reason: str = ""
 ) -> int:
     """Approve a filtered list in one call. Rows are locked in primary-key order; rows that
     moved on meanwhile (or that the user may not review) are left alone. Returns how many
@@ -581,7 +577,7 @@ _DRAW: dict[str, tuple[str, str, str, str]] = {
 
 
 def sample_draw(
-    *, plan: EvaluationPlan, tier: str, actor: Any, seed: int | None = None
+    *, plan: EvaluationPlan, tier: str, actor: Actor, seed: int | None = None
 ) -> SampleDraw:
     """Draw the city's (复审) or the province's (终审) sample among the applications waiting
     for it. The sampled ones go to that tier's queue; the others pass the tier unreviewed.
@@ -616,7 +612,7 @@ def sample_draw(
             seed=seed,
             population=population,
             sampled=sorted(sampled),
-            actor=actor if isinstance(actor, User) else None,
+            actor=actor_user(actor),
         )
         events = []
         for row in rows:
@@ -663,7 +659,7 @@ ROSTER_MAX_BYTES = 50 * 1024 * 1024
 
 
 def roster_upload_create(
-    *, plan: EvaluationPlan, upload: UploadedFile, actor: Any, partial: bool, dry_run: bool
+    *, plan: EvaluationPlan, upload: UploadedFile, actor: Actor, partial: bool, dry_run: bool
 ) -> RosterImport:
     """Store the file and queue the import as a background task (after commit, so the
     worker finds the row)."""
@@ -684,7 +680,7 @@ def roster_upload_create(
             file_name=name[:200],
             partial=partial,
             dry_run=dry_run,
-            created_by=actor if isinstance(actor, User) else None,
+            created_by=actor_user(actor),
         )
         audit_record(
             actor=actor,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from skillcert.accounts.actors import TASK
 from skillcert.applications.importing import roster_import
 from skillcert.applications.models import ImportStatus, RosterImport
 from skillcert.applications.roster_files import RosterFileError
@@ -33,7 +34,7 @@ def roster_import_run(import_id: int) -> None:
         outcome = roster_import(
             plan=job.plan,
             source=data,
-            actor=job.created_by,
+            actor=job.created_by or TASK,
             partial=job.partial,
             dry_run=job.dry_run,
             roster_import_row=job,

@@ -3,6 +3,7 @@ approval, sample draws, roster upload with its progress bar and error report."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.applications import services
 from skillcert.applications.models import Application, Attachment, ImportStatus, Tier
@@ -36,8 +38,9 @@ from skillcert.applications.transitions import QUEUE_TIER
 from skillcert.candidates.selectors import candidate_for_user, identity_for_viewer
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX, xlsx_response
+from skillcert.common.service_runner import run_action
+from skillcert.common.uploads import sniff_content_type
 from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.organizations.core import sniff_content_type
 from skillcert.plans.models import EvaluationPlan, PlanOffering
 from skillcert.plans.selectors import plans_open_for_application, plans_visible
 
@@ -88,20 +91,21 @@ def application_new(request: HttpRequest) -> HttpResponse:
         if offering is None:
             messages.error(request, "评价计划 · 职业 · 等级：请选择评价计划与申报等级")
         else:
-            try:
-                app = services.application_create(
+            return run_action(
+                request,
+                lambda: services.application_create(
                     candidate=candidate,
                     plan=offering.plan,
                     occupation=offering.occupation,
                     level=offering.level,
-                    actor=request.user,
+                    actor=request_actor(request),
                     needs_accommodation=chosen["needs_accommodation"],
                     accommodation_note=chosen["accommodation_note"],
-                )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                return redirect("applications:detail", pk=app.pk)
+                ),
+                success="",
+                next=lambda app: reverse("applications:detail", args=[app.pk]),
+                back=request.get_full_path(),
+            )
     return render(request, "applications/new.html", {"offerings": offerings, "chosen": chosen})
 
 
@@ -146,15 +150,16 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, action: Callable[[Application], object], done: str
+) -> HttpResponse:
     app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
-    try:
-        action(app)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("applications:detail", pk=pk)
+    return run_action(
+        request,
+        lambda: action(app),
+        success=done,
+        next=reverse("applications:detail", args=[pk]),
+    )
 
 
 @login_required
@@ -163,7 +168,7 @@ def application_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda a: services.application_submit(application=a, actor=request.user),
+        lambda a: services.application_submit(application=a, actor=request_actor(request)),
         "申报已提交",
     )
 
@@ -174,7 +179,7 @@ def application_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda a: services.application_resubmit(application=a, actor=request.user),
+        lambda a: services.application_resubmit(application=a, actor=request_actor(request)),
         "申报已重新提交",
     )
 
@@ -186,7 +191,9 @@ def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda a: services.application_withdraw(application=a, actor=request.user, reason=reason),
+        lambda a: services.application_withdraw(
+            application=a, actor=request_actor(request), reason=reason
+        ),
         "申报已撤回",
     )
 
@@ -203,7 +210,7 @@ def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda a: services.attachment_add(
-            application=a, upload=upload, kind=kind, actor=request.user
+            application=a, upload=upload, kind=kind, actor=request_actor(request)
         ),
         "材料已上传",
     )
@@ -239,7 +246,7 @@ def application_accommodation_view(request: HttpRequest, pk: int) -> HttpRespons
         request,
         pk,
         lambda a: services.application_accommodation_set(
-            application=a, needs=needs, note=note, actor=request.user
+            application=a, needs=needs, note=note, actor=request_actor(request)
         ),
         "考场便利需求已保存",
     )
@@ -255,7 +262,7 @@ def application_review_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda a: services.application_review(
-            application=a, tier=tier, decision=decision, reason=reason, actor=request.user
+            application=a, tier=tier, decision=decision, reason=reason, actor=request_actor(request)
         ),
         "审核结论已保存",
     )
@@ -268,7 +275,9 @@ def application_override_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda a: services.application_override(application=a, reason=reason, actor=request.user),
+        lambda a: services.application_override(
+            application=a, reason=reason, actor=request_actor(request)
+        ),
         "已破格受理",
     )
 
@@ -379,18 +388,17 @@ def review_bulk_view(request: HttpRequest) -> HttpResponse:
     else:
         filters = _filters(QueryDict(request.POST.get("query", "")), tier)
         ids = list(review_queue(scope=scope, filters=filters).values_list("pk", flat=True))
-    try:
-        count = services.applications_approve_bulk(
+    return run_action(
+        request,
+        lambda: services.applications_approve_bulk(
             application_ids=ids,
             tier=tier,
-            actor=request.user,
+            actor=request_actor(request),
             reason=request.POST.get("reason", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已批量通过 {count} 件")
-    return redirect(f"{reverse('applications:review')}?{request.POST.get('query', '')}")
+        ),
+        success=lambda count: f"已批量通过 {count} 件",
+        next=f"{reverse('applications:review')}?{request.POST.get('query', '')}",
+    )
 
 
 @login_required
@@ -402,20 +410,19 @@ def plan_review_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if request.method == "POST":
         tier = request.POST.get("tier", "")
         seed_text = request.POST.get("seed", "").strip()
-        try:
-            draw = services.sample_draw(
+        return run_action(
+            request,
+            lambda: services.sample_draw(
                 plan=plan,
                 tier=tier,
-                actor=request.user,
+                actor=request_actor(request),
                 seed=int(seed_text) if seed_text.isdigit() else None,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, f"已抽取 {len(draw.sampled)}/{len(draw.population)} 件，种子 {draw.seed}"
-            )
-        return redirect("applications:plan_review", plan_pk=plan.pk)
+            ),
+            success=lambda draw: (
+                f"已抽取 {len(draw.sampled)}/{len(draw.population)} 件，种子 {draw.seed}"
+            ),
+            next=reverse("applications:plan_review", args=[plan.pk]),
+        )
     return render(
         request,
         "applications/plan_review.html",
@@ -446,18 +453,19 @@ def roster_upload_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, "请选择花名册文件")
         return redirect("applications:plan_review", plan_pk=plan.pk)
-    try:
-        job = services.roster_upload_create(
+    return run_action(
+        request,
+        lambda: services.roster_upload_create(
             plan=plan,
             upload=upload,
-            actor=request.user,
+            actor=request_actor(request),
             partial=request.POST.get("partial") == "1",
             dry_run=request.POST.get("dry_run") == "1",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("applications:plan_review", plan_pk=plan.pk)
-    return redirect("applications:roster_status", pk=job.pk)
+        ),
+        success="",
+        next=lambda job: reverse("applications:roster_status", args=[job.pk]),
+        back=reverse("applications:plan_review", args=[plan.pk]),
+    )
 
 
 @login_required

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_ref, actor_user
@@ -107,24 +107,25 @@ def audit_record(
     return event
 
 
-def audit_verify() -> tuple[int, ChainBreak | None]:
-    """Walk the chain in id order. Returns (rows checked, first break or None). A chain that
-    verifies but whose head does not match the newest row has lost rows at its end."""
+def audit_verify(*, using: str = DEFAULT_DB_ALIAS) -> tuple[int, ChainBreak | None]:
+    """Walk the chain of the database `using` (the live one, or a backup's staged copy) in id
+    order. Returns (rows checked, first break or None). A chain that verifies but whose head
+    does not match the newest row has lost rows at its end. A table whose columns are not
+    this version's raises DatabaseError."""
     checked = 0
+    events = AuditEvent.objects.using(using)
 
-    def rows() -> Any:
+    def rows() -> Iterator[dict[str, Any]]:
         nonlocal checked
-        for row in (
-            AuditEvent.objects.order_by("id").values(*_VERIFY_FIELDS).iterator(chunk_size=5000)
-        ):
+        for row in events.order_by("id").values(*_VERIFY_FIELDS).iterator(chunk_size=5000):
             checked += 1
             yield row
 
     found = find_first_break(rows(), key=chain_key())
     if found is not None:
         return checked, found
-    head = AuditChainHead.objects.filter(id=1).first()
-    last = AuditEvent.objects.order_by("-id").values("id", "hash").first()
+    head = AuditChainHead.objects.using(using).filter(id=1).first()
+    last = events.order_by("-id").values("id", "hash").first()
     if head is not None and (last is None or head.last_hash != last["hash"]):
         return checked, ChainBreak(head.last_event_id, "链头与最后一条记录不一致（末尾记录被删除）")
     return checked, None

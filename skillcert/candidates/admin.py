@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from skillcert.audit.audited_admin import AuditedModelAdmin
 from skillcert.candidates.models import (
     Candidate,
     Education,
@@ -11,7 +12,6 @@ from skillcert.candidates.models import (
     Title,
     WorkPeriod,
 )
-from skillcert.common.admin import AuditedModelAdmin
 
 
 @admin.register(Candidate)

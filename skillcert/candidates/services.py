@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from skillcert.accounts.actors import Actor, SystemActor
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.scope import Scope, scope_for
 from skillcert.accounts.services import role_grant, user_create
@@ -83,7 +84,7 @@ def candidate_register(
     digest = pii_digest(parsed.value)
     with transaction.atomic():
         user = user_create(
-            username=username, password=password, full_name=full_name, actor="system:register"
+            username=username, password=password, full_name=full_name, actor=SystemActor("register")
         )
         role_grant(user=user, role=Role.CANDIDATE, actor=user)
         candidate: Candidate | None = None
@@ -344,7 +345,7 @@ def candidate_claim(*, user: User, code: str) -> Candidate:
     )
 
 
-def candidate_photo_upload(*, candidate: Candidate, data: bytes, actor: Any) -> Candidate:
+def candidate_photo_upload(*, candidate: Candidate, data: bytes, actor: Actor) -> Candidate:
     """Unusable files are refused; an off-ratio or low-resolution photo is kept and flagged
     so the reviewers see it."""
     check = photo_check(data)
@@ -370,7 +371,7 @@ def candidate_photo_upload(*, candidate: Candidate, data: bytes, actor: Any) -> 
     return candidate
 
 
-def _owned(candidate: Candidate, actor: Any) -> None:
+def _owned(candidate: Candidate, actor: Actor) -> None:
     if not isinstance(actor, User) or candidate.user_id != actor.pk:
         raise DomainError("candidate.not_owner", "只能修改本人的档案")
 
@@ -383,7 +384,7 @@ def work_period_add(
     employer: str,
     occupation_name: str,
     related: bool,
-    actor: Any,
+    actor: Actor,
 ) -> WorkPeriod:
     _owned(candidate, actor)
     if end is not None and end <= start:
@@ -409,7 +410,7 @@ def certificate_add(
     level: int,
     issued_on: dt.date,
     related: bool,
-    actor: Any,
+    actor: Actor,
 ) -> HeldCertificate:
     """Both current 22-character numbers and legacy 16-digit 职业资格 numbers are accepted; a
     new-style number must encode the level claimed."""
@@ -450,7 +451,7 @@ def education_add(
     major: str,
     major_related: bool,
     graduation: dt.date,
-    actor: Any,
+    actor: Actor,
 ) -> Education:
     _owned(candidate, actor)
     if kind not in EDUCATION_KINDS:
@@ -469,7 +470,7 @@ def education_add(
 
 
 def title_add(
-    *, candidate: Candidate, grade: str, name: str, date: dt.date, related: bool, actor: Any
+    *, candidate: Candidate, grade: str, name: str, date: dt.date, related: bool, actor: Actor
 ) -> Title:
     _owned(candidate, actor)
     if grade not in TITLE_GRADES:
@@ -490,7 +491,7 @@ _PROFILE_MODELS: dict[str, type[WorkPeriod | HeldCertificate | Education | Title
 }
 
 
-def profile_item_remove(*, candidate: Candidate, kind: str, item_id: int, actor: Any) -> None:
+def profile_item_remove(*, candidate: Candidate, kind: str, item_id: int, actor: Actor) -> None:
     _owned(candidate, actor)
     model = _PROFILE_MODELS.get(kind)
     if model is None:

@@ -4,21 +4,24 @@ certificate photo; for organisation staff and officers, activation codes."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.models import User
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.candidates import services
 from skillcert.candidates.core import activation_code_display
-from skillcert.candidates.models import CLAIM_MAX_ATTEMPTS, CertificateKind
+from skillcert.candidates.models import CLAIM_MAX_ATTEMPTS, Candidate, CertificateKind
 from skillcert.candidates.photo import MIN_HEIGHT, MIN_WIDTH
 from skillcert.candidates.selectors import (
     activation_code_of,
@@ -28,6 +31,7 @@ from skillcert.candidates.selectors import (
 )
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_action
 from skillcert.common.throttle import too_many_requests
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -130,13 +134,12 @@ def claim(request: HttpRequest) -> HttpResponse:
     user = _account(request)
     if identity_claim_for_user(user=user) is None:
         raise Http404
-    try:
-        services.candidate_claim(user=user, code=request.POST.get("code", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "身份已确认，账户已关联您的报名信息，请核对个人档案")
-    return redirect("candidates:profile")
+    return run_action(
+        request,
+        lambda: services.candidate_claim(user=user, code=request.POST.get("code", "")),
+        success="身份已确认，账户已关联您的报名信息，请核对个人档案",
+        next=reverse("candidates:profile"),
+    )
 
 
 @login_required
@@ -191,61 +194,88 @@ def plan_activations(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@require_POST
-def profile_add(request: HttpRequest, kind: str) -> HttpResponse:
+def _profile_change(request: HttpRequest, change: Callable[[Candidate], object]) -> HttpResponse:
+    """Runs one change to the signed-in candidate's own profile and returns to the profile."""
     candidate = candidate_for_user(user=request.user)
     if candidate is None:
         raise Http404
+    return run_action(
+        request,
+        lambda: change(candidate),
+        success="已保存",
+        next=reverse("candidates:profile"),
+    )
+
+
+@login_required
+@require_POST
+def profile_work_add(request: HttpRequest) -> HttpResponse:
     p = request.POST
-    related = p.get("related") == "1"
-    try:
-        if kind == "work":
-            services.work_period_add(
-                candidate=candidate,
-                start=_required_date(p.get("start", ""), "开始日期"),
-                end=_date(p.get("end", "")),
-                employer=p.get("employer", ""),
-                occupation_name=p.get("occupation_name", ""),
-                related=related,
-                actor=request.user,
-            )
-        elif kind == "certificate":
-            services.certificate_add(
-                candidate=candidate,
-                number=p.get("number", ""),
-                occupation_name=p.get("occupation_name", ""),
-                level=int(p.get("level", "0") or 0),
-                issued_on=_required_date(p.get("issued_on", ""), "发证日期"),
-                related=related,
-                actor=request.user,
-            )
-        elif kind == "education":
-            services.education_add(
-                candidate=candidate,
-                kind=p.get("kind", ""),
-                school=p.get("school", ""),
-                major=p.get("major", ""),
-                major_related=related,
-                graduation=_required_date(p.get("graduation", ""), "毕业日期"),
-                actor=request.user,
-            )
-        elif kind == "title":
-            services.title_add(
-                candidate=candidate,
-                grade=p.get("grade", ""),
-                name=p.get("name", ""),
-                date=_required_date(p.get("date", ""), "取得日期"),
-                related=related,
-                actor=request.user,
-            )
-        else:
-            raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已保存")
-    return redirect("candidates:profile")
+    return _profile_change(
+        request,
+        lambda candidate: services.work_period_add(
+            candidate=candidate,
+            start=_required_date(p.get("start", ""), "开始日期"),
+            end=_date(p.get("end", "")),
+            employer=p.get("employer", ""),
+            occupation_name=p.get("occupation_name", ""),
+            related=p.get("related") == "1",
+            actor=request_actor(request),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def profile_certificate_add(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    return _profile_change(
+        request,
+        lambda candidate: services.certificate_add(
+            candidate=candidate,
+            number=p.get("number", ""),
+            occupation_name=p.get("occupation_name", ""),
+            level=int(p.get("level", "0") or 0),
+            issued_on=_required_date(p.get("issued_on", ""), "发证日期"),
+            related=p.get("related") == "1",
+            actor=request_actor(request),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def profile_education_add(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    return _profile_change(
+        request,
+        lambda candidate: services.education_add(
+            candidate=candidate,
+            kind=p.get("kind", ""),
+            school=p.get("school", ""),
+            major=p.get("major", ""),
+            major_related=p.get("related") == "1",
+            graduation=_required_date(p.get("graduation", ""), "毕业日期"),
+            actor=request_actor(request),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def profile_title_add(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    return _profile_change(
+        request,
+        lambda candidate: services.title_add(
+            candidate=candidate,
+            grade=p.get("grade", ""),
+            name=p.get("name", ""),
+            date=_required_date(p.get("date", ""), "取得日期"),
+            related=p.get("related") == "1",
+            actor=request_actor(request),
+        ),
+    )
 
 
 @login_required
@@ -254,13 +284,14 @@ def profile_remove(request: HttpRequest, kind: str, item_id: int) -> HttpRespons
     candidate = candidate_for_user(user=request.user)
     if candidate is None:
         raise Http404
-    try:
-        services.profile_item_remove(
-            candidate=candidate, kind=kind, item_id=item_id, actor=request.user
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect("candidates:profile")
+    return run_action(
+        request,
+        lambda: services.profile_item_remove(
+            candidate=candidate, kind=kind, item_id=item_id, actor=request_actor(request)
+        ),
+        success="",
+        next=reverse("candidates:profile"),
+    )
 
 
 @login_required
@@ -274,7 +305,9 @@ def photo_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, "请选择照片文件")
         return redirect("candidates:profile")
     try:
-        services.candidate_photo_upload(candidate=candidate, data=upload.read(), actor=request.user)
+        services.candidate_photo_upload(
+            candidate=candidate, data=upload.read(), actor=request_actor(request)
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from skillcert.certificates.models import Certificate, IssueKind
 from skillcert.certificates.services import certificate_issue
 from skillcert.scoring.selectors import results_registered
 
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
 
-def load_certificates_demo(actor: Any) -> None:
+
+def load_certificates_demo(actor: Actor) -> None:
     issued = set(
         Certificate.objects.filter(kind=IssueKind.ISSUED).values_list("result_id", flat=True)
     )

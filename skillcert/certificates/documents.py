@@ -6,12 +6,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from skillcert.certificates.models import Certificate
+from skillcert.certificates.issuing import TITLE
 from skillcert.certificates.render import CertificateFields, render_certificate_pdf
 from skillcert.certificates.selectors import verify_url
-from skillcert.certificates.services import TITLE
 from skillcert.common.identifiers import mask_id_number
+
+if TYPE_CHECKING:
+    from skillcert.certificates.models import Certificate
 
 
 def certificate_fields(certificate: Certificate, *, full_id_number: bool) -> CertificateFields:

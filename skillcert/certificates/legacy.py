@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -18,6 +18,9 @@ from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize, validate_id_number
 from skillcert.common.pii import pii_digest
 from skillcert.common.untrusted_files import csv_rows
+
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
 
 HEADER = ["证书编号", "姓名", "证件号码", "职业（工种）", "等级", "发证日期", "发证机关"]
 LEVELS = {
@@ -50,7 +53,78 @@ class LegacyError:
     message: str
 
 
-def legacy_import(*, text: str, actor: Any) -> tuple[int, list[LegacyError]]:
+def _check_number(line: int, raw: str, seen: set[str], errors: list[LegacyError]) -> str:
+    number = normalize(raw)
+    if len(number) != 16 or not number.isdigit():
+        errors.append(
+            LegacyError(line, "证书编号", "legacy.number", f"第{line}行证书编号应为16位数字")
+        )
+    elif number in seen:
+        errors.append(
+            LegacyError(line, "证书编号", "legacy.duplicate", f"第{line}行证书编号与前面的行重复")
+        )
+    seen.add(number)
+    return number
+
+
+def _check_id_number(line: int, raw: str, errors: list[LegacyError]) -> str:
+    try:
+        return validate_id_number(raw)
+    except DomainError as exc:
+        errors.append(LegacyError(line, "证件号码", exc.code, f"第{line}行：{exc.message}"))
+        return ""
+
+
+def _check_level(line: int, raw: str, errors: list[LegacyError]) -> int | None:
+    level = LEVELS.get(raw)
+    if level is None:
+        errors.append(
+            LegacyError(line, "等级", "legacy.level", f"第{line}行等级“{raw[:20]}”无法识别")
+        )
+    return level
+
+
+def _check_date(line: int, raw: str, errors: list[LegacyError]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors.append(
+            LegacyError(line, "发证日期", "legacy.date", f"第{line}行发证日期应为 YYYY-MM-DD")
+        )
+        return None
+
+
+def _row(
+    line: int, cells: list[str], seen: set[str], errors: list[LegacyError]
+) -> LegacyCertificate | None:
+    """One CSV row as a certificate, or None with its errors appended (every column checked)."""
+    if len(cells) != len(HEADER):
+        errors.append(LegacyError(line, "", "legacy.columns", f"第{line}行应有{len(HEADER)}列"))
+        return None
+    number_raw, name, id_raw, occupation, level_raw, date_raw, issuer = (c.strip() for c in cells)
+    number = _check_number(line, number_raw, seen, errors)
+    id_number = _check_id_number(line, id_raw, errors)
+    level = _check_level(line, level_raw, errors)
+    issued = _check_date(line, date_raw, errors)
+    if not name or not occupation or not issuer:
+        errors.append(
+            LegacyError(line, "姓名", "legacy.required", f"第{line}行姓名、职业、发证机关不能为空")
+        )
+    if not (id_number and level and issued and name and occupation and issuer):
+        return None
+    return LegacyCertificate(
+        number=number,
+        holder_name=name,
+        id_number=id_number,
+        id_number_digest=pii_digest(id_number),
+        occupation_name=occupation,
+        level=level,
+        issue_date=issued,
+        issuer=issuer,
+    )
+
+
+def legacy_import(*, text: str, actor: Actor) -> tuple[int, list[LegacyError]]:
     """`text` as decoded by common.untrusted_files.text_decode (the command does that)."""
     reader = csv_rows(text.lstrip("\ufeff"), what="证书文件")
     header = [h.strip() for h in next(reader, [])]
@@ -62,60 +136,9 @@ def legacy_import(*, text: str, actor: Any) -> tuple[int, list[LegacyError]]:
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(HEADER):
-            errors.append(LegacyError(line, "", "legacy.columns", f"第{line}行应有{len(HEADER)}列"))
-            continue
-        number, name, id_raw, occupation, level_raw, date_raw, issuer = (c.strip() for c in cells)
-        number = normalize(number)
-        if len(number) != 16 or not number.isdigit():
-            errors.append(
-                LegacyError(line, "证书编号", "legacy.number", f"第{line}行证书编号应为16位数字")
-            )
-        elif number in seen:
-            errors.append(
-                LegacyError(
-                    line, "证书编号", "legacy.duplicate", f"第{line}行证书编号与前面的行重复"
-                )
-            )
-        seen.add(number)
-        try:
-            id_number = validate_id_number(id_raw)
-        except DomainError as exc:
-            errors.append(LegacyError(line, "证件号码", exc.code, f"第{line}行：{exc.message}"))
-            id_number = ""
-        level = LEVELS.get(level_raw)
-        if level is None:
-            errors.append(
-                LegacyError(
-                    line, "等级", "legacy.level", f"第{line}行等级“{level_raw[:20]}”无法识别"
-                )
-            )
-        try:
-            issued = dt.date.fromisoformat(date_raw)
-        except ValueError:
-            errors.append(
-                LegacyError(line, "发证日期", "legacy.date", f"第{line}行发证日期应为 YYYY-MM-DD")
-            )
-            issued = None
-        if not name or not occupation or not issuer:
-            errors.append(
-                LegacyError(
-                    line, "姓名", "legacy.required", f"第{line}行姓名、职业、发证机关不能为空"
-                )
-            )
-        if id_number and level and issued and name and occupation and issuer:
-            rows.append(
-                LegacyCertificate(
-                    number=number,
-                    holder_name=name,
-                    id_number=id_number,
-                    id_number_digest=pii_digest(id_number),
-                    occupation_name=occupation,
-                    level=level,
-                    issue_date=issued,
-                    issuer=issuer,
-                )
-            )
+        row = _row(line, cells, seen, errors)
+        if row is not None:
+            rows.append(row)
     if errors:
         return 0, errors
     existing = set(

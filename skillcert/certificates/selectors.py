@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from skillcert.accounts.scope import Scope
 from skillcert.certificates.credentials import encode_status_list, sign_credential
 from skillcert.certificates.keys import current_signing_key, public_keys
 from skillcert.certificates.models import Certificate, CertificateStatus, CorrectionRequest
@@ -20,6 +19,9 @@ from skillcert.certificates.numbering import CERTIFICATE_NUMBER
 from skillcert.certificates.tokens import TokenCheck, verify_token
 from skillcert.common.identifiers import normalize
 from skillcert.common.pii import pii_digest
+
+if TYPE_CHECKING:
+    from skillcert.accounts.scope import Scope
 
 
 def certificates_visible(*, scope: Scope) -> QuerySet[Certificate]:

@@ -1,21 +1,25 @@
 """Bulk issuance as a background job. Restartable: a result that already has its certificate
 is skipped (and the one-certificate-per-result constraint makes a duplicate impossible), so a
-job re-run after its worker was killed finishes the rest without issuing anything twice."""
+job re-run after its worker was killed finishes the rest without issuing anything twice.
+
+The job issues through `certificates.issuing`; `certificates.services` enqueues it."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from skillcert.accounts.actors import TASK
+from skillcert.certificates.issuing import certificate_issue
 from skillcert.certificates.models import Certificate, IssueBatch, IssueKind
 from skillcert.common.errors import DomainError
+from skillcert.scoring.selectors import results_by_ids
 
 
 @task()
 def certificates_issue_batch_run(batch_id: int) -> None:
-    from skillcert.certificates.services import certificate_issue
-    from skillcert.scoring.models import Result
-
     batch = IssueBatch.objects.select_related("created_by").get(pk=batch_id)
+    # Whoever started the batch issues it; a batch a process started is issued by the task.
+    actor = batch.created_by or TASK
     IssueBatch.objects.filter(pk=batch.pk).update(status="running")
     already = set(
         Certificate.objects.filter(
@@ -24,12 +28,12 @@ def certificates_issue_batch_run(batch_id: int) -> None:
     )
     failed: list[dict[str, object]] = []
     done = len(already)
-    results = Result.objects.filter(pk__in=batch.result_ids).exclude(pk__in=already).order_by("pk")
+    results = results_by_ids(batch.result_ids).exclude(pk__in=already)
     for result in results.select_related(
         "application__candidate", "occupation", "specialty", "organization"
     ):
         try:
-            certificate_issue(result=result, actor=batch.created_by)
+            certificate_issue(result=result, actor=actor)
         except DomainError as exc:
             failed.append({"result": result.pk, "code": exc.code, "message": exc.message})
         done += 1

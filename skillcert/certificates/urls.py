@@ -10,14 +10,13 @@ urlpatterns = [
     path("status/1", views.status_list_view, name="status_list"),
     # before "<str:number>/", which would otherwise take "corrections" for a number
     path("corrections/", views.correction_list, name="corrections"),
-    path(
-        "corrections/<int:pk>/<slug:decision>/",
-        views.correction_decide,
-        name="correction_decide",
-    ),
+    path("corrections/<int:pk>/approve/", views.correction_approve, name="correction_approve"),
+    path("corrections/<int:pk>/reject/", views.correction_reject, name="correction_reject"),
     path("<str:number>/", views.certificate_detail, name="detail"),
     path("<str:number>/certificate.pdf", views.certificate_pdf_view, name="pdf"),
     path("<str:number>/credential.json", views.certificate_credential_view, name="credential"),
     path("<str:number>/correction/", views.correction_request_file, name="correction_request"),
-    path("<str:number>/<slug:action>/", views.certificate_action, name="action"),
+    path("<str:number>/revoke/", views.certificate_revoke_view, name="revoke"),
+    path("<str:number>/reissue/", views.certificate_reissue_view, name="reissue"),
+    path("<str:number>/correct/", views.certificate_correct_view, name="correct"),
 ]

@@ -2,21 +2,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.certificates.documents import certificate_pdf, certificates_zip
 from skillcert.certificates.forms import CorrectionDecisionForm, CorrectionRequestForm, QueryForm
 from skillcert.certificates.keys import jwks
-from skillcert.certificates.models import Certificate, CertificateStatus, CorrectionStatus
+from skillcert.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CorrectionRequest,
+    CorrectionStatus,
+)
 from skillcert.certificates.selectors import (
     QUERY_GROUP,
     QUERY_RATE,
@@ -36,8 +41,8 @@ from skillcert.certificates.services import (
     certificate_revoke,
     level_text,
 )
-from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
 from skillcert.eligibility.engine import LEVEL_NAMES
 
@@ -97,6 +102,45 @@ def status_list_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(status_list_credential(), json_dumps_params={"ensure_ascii": False})
 
 
+def _list_export(request: HttpRequest, rows: QuerySet[Certificate], q: str) -> HttpResponse:
+    audit_record(
+        actor=request_actor(request),
+        action="certificate.export",
+        object_type="certificates",
+        changes={"q": [None, q], "count": [None, rows.count()]},
+    )
+    return xlsx_response(
+        "证书.xlsx",
+        ["证书编号", "姓名", "证件号码", "职业", "等级", "评价机构", "发证日期", "状态"],
+        (
+            (
+                c.number,
+                c.holder_name,
+                c.id_number_masked,
+                c.occupation_name,
+                c.level_text,
+                c.organization_name,
+                c.issue_date,
+                c.get_status_display(),
+            )
+            for c in rows
+        ),
+    )
+
+
+def _list_zip(request: HttpRequest, rows: QuerySet[Certificate]) -> HttpResponse:
+    chosen = list(rows.filter(status=CertificateStatus.VALID)[:500])
+    audit_record(
+        actor=request_actor(request),
+        action="certificate.download_zip",
+        object_type="certificates",
+        changes={"count": [None, len(chosen)]},
+    )
+    response = HttpResponse(certificates_zip(chosen), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="certificates.zip"'
+    return response
+
+
 @login_required
 def certificate_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
@@ -110,42 +154,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     if status:
         rows = rows.filter(status=status)
     if request.GET.get("export") == "xlsx":
-        audit_record(
-            actor=request.user,
-            action="certificate.export",
-            object_type="certificates",
-            changes={"q": [None, q], "count": [None, rows.count()]},
-        )
-        return xlsx_response(
-            "证书.xlsx",
-            ["证书编号", "姓名", "证件号码", "职业", "等级", "评价机构", "发证日期", "状态"],
-            (
-                (
-                    c.number,
-                    c.holder_name,
-                    c.id_number_masked,
-                    c.occupation_name,
-                    c.level_text,
-                    c.organization_name,
-                    c.issue_date,
-                    c.get_status_display(),
-                )
-                for c in rows
-            ),
-        )
+        return _list_export(request, rows, q)
     if request.GET.get("download") == "zip":
         if not (scope.is_org_staff or scope.is_officer):
             raise Http404
-        chosen = list(rows.filter(status=CertificateStatus.VALID)[:500])
-        audit_record(
-            actor=request.user,
-            action="certificate.download_zip",
-            object_type="certificates",
-            changes={"count": [None, len(chosen)]},
-        )
-        response = HttpResponse(certificates_zip(chosen), content_type="application/zip")
-        response["Content-Disposition"] = 'attachment; filename="certificates.zip"'
-        return response
+        return _list_zip(request, rows)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -210,7 +223,7 @@ def certificate_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _get(request, number)
-    audit_record(actor=request.user, action="certificate.download_pdf", obj=certificate)
+    audit_record(actor=request_actor(request), action="certificate.download_pdf", obj=certificate)
     response = HttpResponse(certificate_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
     return response
@@ -224,51 +237,84 @@ def certificate_credential_view(request: HttpRequest, number: str) -> JsonRespon
     )
 
 
+def _detail_url(certificate: Certificate) -> str:
+    return reverse("certificates:detail", args=[certificate.number])
+
+
+def _answer(response: HttpResponse | None) -> HttpResponse:
+    assert response is not None  # without a form, run_service always answers
+    return response
+
+
 @login_required
 @require_POST
-def certificate_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
+def certificate_revoke_view(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _get(request, number)
+    if not scope_for(request.user).is_officer:
+        raise Http404
+    user, reason = request_actor(request), request.POST.get("reason", "")
+    document_no = request.POST.get("document_no", "")
+    return _answer(
+        run_service(
+            request,
+            lambda: certificate_revoke(
+                certificate=certificate, reason=reason, document_no=document_no, actor=user
+            ),
+            success=f"证书 {certificate.number} 已撤销",
+            next=_detail_url(certificate),
+        )
+    )
+
+
+def _may_replace(request: HttpRequest, certificate: Certificate) -> bool:
     scope = scope_for(request.user)
-    reason = request.POST.get("reason", "")
-    try:
-        if action == "revoke" and scope.is_officer:
-            certificate_revoke(
-                certificate=certificate,
-                reason=reason,
-                document_no=request.POST.get("document_no", ""),
-                actor=request.user,
-            )
-            messages.success(request, f"证书 {certificate.number} 已撤销")
-            return HttpResponseRedirect(reverse("certificates:detail", args=[certificate.number]))
-        allowed = scope.is_officer or certificate.organization_id in scope.organization_ids
-        if action == "reissue" and allowed:
-            new = certificate_reissue(certificate=certificate, reason=reason, actor=request.user)
-        elif action == "correct" and allowed:
-            # Refused for everyone: corrections go through a request an officer approves.
-            new = certificate_correct(
-                certificate=certificate,
-                holder_name=request.POST.get("holder_name", ""),
-                reason=reason,
-                actor=request.user,
-            )
-        else:
-            raise Http404
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("certificates:detail", args=[certificate.number]))
-    messages.success(request, f"已生成新证书 {new.number}，原证书已被替代")
-    return HttpResponseRedirect(reverse("certificates:detail", args=[new.number]))
+    return scope.is_officer or certificate.organization_id in scope.organization_ids
+
+
+REPLACED = "已生成新证书 {number}，原证书已被替代"
+
+
+@login_required
+@require_POST
+def certificate_reissue_view(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = _get(request, number)
+    if not _may_replace(request, certificate):
+        raise Http404
+    user, reason = request_actor(request), request.POST.get("reason", "")
+    return _answer(
+        run_service(
+            request,
+            lambda: certificate_reissue(certificate=certificate, reason=reason, actor=user),
+            success=lambda new: REPLACED.format(number=new.number),
+            next=_detail_url,
+            back=_detail_url(certificate),
+        )
+    )
+
+
+@login_required
+@require_POST
+def certificate_correct_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Refused for everyone: corrections go through a request an officer approves."""
+    certificate = _get(request, number)
+    if not _may_replace(request, certificate):
+        raise Http404
+    user, reason = request_actor(request), request.POST.get("reason", "")
+    holder_name = request.POST.get("holder_name", "")
+    return _answer(
+        run_service(
+            request,
+            lambda: certificate_correct(
+                certificate=certificate, holder_name=holder_name, reason=reason, actor=user
+            ),
+            success=lambda new: REPLACED.format(number=new.number),
+            next=_detail_url,
+            back=_detail_url(certificate),
+        )
+    )
 
 
 # --- correction requests ------------------------------------------------------------------
-
-# Refusals of who may act, as opposed to input the user can fix.
-_REFUSALS = frozenset({"certificate.correction_forbidden", "certificate.correction_self_approval"})
-
-
-def _refuse(exc: DomainError) -> None:
-    if exc.code in _REFUSALS:
-        raise PermissionDenied(exc.message)
 
 
 @login_required
@@ -277,25 +323,23 @@ def correction_request_file(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _get(request, number)
     form = CorrectionRequestForm(request.POST, request.FILES)
     if form.is_valid():
-        data = form.cleaned_data
-        try:
-            certificate_correction_request(
+        data, user = form.cleaned_data, request_actor(request)
+        response = run_service(
+            request,
+            lambda: certificate_correction_request(
                 certificate=certificate,
                 holder_name=data["holder_name"],
                 id_number=data["id_number"],
                 reason=data["reason"],
                 evidence=data["evidence"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            _refuse(exc)
-            form.add_domain_error(exc)
-        else:
-            messages.success(
-                request,
-                f"更正申请已提交，待人社部门审核；审核同意前证书 {certificate.number} 保持不变",
-            )
-            return redirect("certificates:detail", number=certificate.number)
+                actor=user,
+            ),
+            success=f"更正申请已提交，待人社部门审核；审核同意前证书 {certificate.number} 保持不变",
+            next=_detail_url(certificate),
+            form=form,
+        )
+        if response is not None:
+            return response
     return _render_detail(request, certificate, correction_form=form, status=400)
 
 
@@ -326,38 +370,58 @@ def correction_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def correction_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    scope = scope_for(request.user)
+def _decided(request: HttpRequest, pk: int) -> tuple[CorrectionRequest, str] | None:
+    """The visible request (404 otherwise) and the decision's note; None, with the form's
+    errors flashed, when the note does not validate."""
     correction = get_object_in_scope(
-        correction_requests_visible(scope=scope).select_related("certificate", "organization"),
+        correction_requests_visible(scope=scope_for(request.user)).select_related(
+            "certificate", "organization"
+        ),
         pk=pk,
     )
-    if decision not in ("approve", "reject"):
-        raise Http404
     form = CorrectionDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(form.error_lines()))
+        return None
+    return correction, form.cleaned_data["note"]
+
+
+@login_required
+@require_POST
+def correction_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    decided = _decided(request, pk)
+    if decided is None:
         return redirect("certificates:corrections")
-    note = form.cleaned_data["note"]
-    try:
-        if decision == "approve":
-            new = certificate_correction_approve(
-                correction=correction, note=note, actor=request.user
-            )
-            messages.success(
-                request,
+    correction, note = decided
+    user = request_actor(request)
+    return _answer(
+        run_service(
+            request,
+            lambda: certificate_correction_approve(correction=correction, note=note, actor=user),
+            success=lambda new: (
                 f"已同意更正申请 #{correction.pk}：换发证书 {new.number}，"
-                f"原证书 {correction.certificate.number} 已作废",
-            )
-        else:
-            certificate_correction_reject(correction=correction, note=note, actor=request.user)
-            messages.success(
-                request,
-                f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变",
-            )
-    except DomainError as exc:
-        _refuse(exc)
-        messages.error(request, exc.message)
-    return redirect("certificates:corrections")
+                f"原证书 {correction.certificate.number} 已作废"
+            ),
+            next=reverse("certificates:corrections"),
+        )
+    )
+
+
+@login_required
+@require_POST
+def correction_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    decided = _decided(request, pk)
+    if decided is None:
+        return redirect("certificates:corrections")
+    correction, note = decided
+    user = request_actor(request)
+    return _answer(
+        run_service(
+            request,
+            lambda: certificate_correction_reject(correction=correction, note=note, actor=user),
+            success=(
+                f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变"
+            ),
+            next=reverse("certificates:corrections"),
+        )
+    )

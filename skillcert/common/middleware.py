@@ -14,6 +14,8 @@ from typing import Any
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from skillcert.common.errors import DomainError
+from skillcert.common.input_limits import TOO_LONG
 from skillcert.common.throttle import client_ip
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ class RejectNulBytesMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # A value the database refuses (longer than its column on PostgreSQL, say) that no
         # form caught: the user gets a 400 that says so, not a 500.
+        if isinstance(exception, DomainError) and exception.code == TOO_LONG:
+            return _refuse(request, exception.code, exception.message, exception.field)
         if isinstance(exception, DataError):
             logger.warning("input refused by the database: %s", type(exception).__name__)
             return _refuse(

@@ -6,7 +6,7 @@ form), and the view renders its page again."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -37,6 +37,30 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+@overload
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    form: None = None,
+    back: Target | None = None,
+) -> HttpResponse: ...
+
+
+@overload
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    form: NamedErrorsForm,
+    back: Target | None = None,
+) -> HttpResponse | None: ...
+
+
 def run_service(
     request: HttpRequest,
     call: Callable[[], T],
@@ -64,3 +88,15 @@ def run_service(
     if text:
         messages.success(request, text)
     return _go(request, _resolve(next, result))
+
+
+def run_action(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    back: Target | None = None,
+) -> HttpResponse:
+    """`run_service` for a button without a form: always answers with a redirect (or 403)."""
+    return run_service(request, call, success=success, next=next, back=back)

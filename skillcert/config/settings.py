@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "skillcert.scoring",
     "skillcert.supervision",
     "skillcert.reporting",
+    "skillcert.workbench",
 ]
 
 MIDDLEWARE = [
@@ -166,7 +167,7 @@ if SKILLCERT_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "common:dashboard"
+LOGIN_REDIRECT_URL = "workbench:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: 5 failures lock the username for 15 minutes.

@@ -2,18 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from skillcert.certificates import views as certificate_views
-from skillcert.common import views as common_views
 from skillcert.config.api import api
+from skillcert.operations.health import healthz
 from skillcert.operations.metrics import metrics_view
+from skillcert.workbench import views as workbench_views
 
 admin.site.site_header = "skillcert 系统管理"
 admin.site.site_title = "skillcert"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
+    path("", workbench_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("metrics", metrics_view, name="metrics"),
-    path("", include("skillcert.common.urls")),
+    path("", include("skillcert.workbench.urls")),
     path("accounts/", include("skillcert.accounts.urls")),
     path("audit/", include("skillcert.audit.urls")),
     path("workdays/", include("skillcert.workdays.urls")),

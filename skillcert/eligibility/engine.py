@@ -324,6 +324,27 @@ def _education_phrase(options: Sequence[EducationOption]) -> str:
     return "或".join(parts)
 
 
+def _work_shortfall(
+    cond: Condition,
+    profile: Profile,
+    as_of: dt.date,
+    anchor: dt.date | None,
+    anchor_phrase: str,
+    anchor_missing: bool,
+) -> str:
+    """What is missing of the years of work `cond` asks for ("" when they are there)."""
+    assert cond.work_years is not None
+    months = 0
+    if not anchor_missing:
+        days = union_days(profile.work, since=anchor, as_of=as_of, related_only=cond.work_related)
+        months = months_of_work(days, as_of)
+    if months >= cond.work_years * 12:
+        return ""
+    scope = "本职业或相关职业" if cond.work_related else ""
+    have = "申报人尚不具备起算条件" if anchor_missing else f"申报人为{format_months(months)}"
+    return f"需{anchor_phrase}累计从事{scope}工作满{cond.work_years}年，{have}"
+
+
 def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseResult:
     cond = clause.condition
     unmet: list[str] = []
@@ -369,18 +390,9 @@ def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseR
         unmet.append("需本职业或相关职业学徒期满，申报人学徒期未满")
 
     if cond.work_years is not None:
-        months = 0
-        if not anchor_missing:
-            days = union_days(
-                profile.work, since=anchor, as_of=as_of, related_only=cond.work_related
-            )
-            months = months_of_work(days, as_of)
-        if months < cond.work_years * 12:
-            scope = "本职业或相关职业" if cond.work_related else ""
-            have = (
-                "申报人尚不具备起算条件" if anchor_missing else f"申报人为{format_months(months)}"
-            )
-            unmet.append(f"需{anchor_phrase}累计从事{scope}工作满{cond.work_years}年，{have}")
+        shortfall = _work_shortfall(cond, profile, as_of, anchor, anchor_phrase, anchor_missing)
+        if shortfall:
+            unmet.append(shortfall)
 
     return ClauseResult(
         id=clause.id, met=not unmet, unmet=tuple(unmet), text=clause.text, exempt=clause.exempt

@@ -94,6 +94,41 @@ def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:
     return str(value)
 
 
+def _parse_work(value: Any) -> list[WorkPeriod]:
+    """Periods of work, each ending (if it ends) after it starts."""
+    work: list[WorkPeriod] = []
+    for i, item in enumerate(_list(value, "work")):
+        path = f"work[{i}]"
+        row = _mapping(item, path, {"start", "end", "related"}, {"start"})
+        start = parse_date(row["start"], f"{path}.start")
+        end = parse_date(row["end"], f"{path}.end") if row.get("end") is not None else None
+        if end is not None and end < start:
+            raise _fail("input.period_reversed", f"“{path}.end”早于开始日期 {start}", f"{path}.end")
+        related = parse_bool(row.get("related", True), f"{path}.related")
+        work.append(WorkPeriod(start, end, related))
+    return work
+
+
+def _parse_titles(value: Any) -> list[Title]:
+    """Professional titles held (职称)."""
+    titles: list[Title] = []
+    for i, item in enumerate(_list(value, "titles")):
+        path = f"titles[{i}]"
+        row = _mapping(item, path, {"grade", "name", "related", "date"}, {"grade", "date"})
+        name = row.get("name", "")
+        if not isinstance(name, str):
+            raise _fail("input.not_string", f"“{path}.name”应为文字", f"{path}.name")
+        titles.append(
+            Title(
+                _choice(row["grade"], TITLE_GRADES, f"{path}.grade"),
+                parse_date(row["date"], f"{path}.date"),
+                name.strip(),
+                parse_bool(row.get("related", True), f"{path}.related"),
+            )
+        )
+    return titles
+
+
 def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
     """A profile document (the `eligibility` command's file). Returns (profile, as_of)."""
     root = _mapping(
@@ -103,16 +138,7 @@ def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
         set(),
     )
     as_of = parse_date(root["as_of"], "as_of") if root.get("as_of") is not None else None
-    work = []
-    for i, item in enumerate(_list(root.get("work"), "work")):
-        path = f"work[{i}]"
-        row = _mapping(item, path, {"start", "end", "related"}, {"start"})
-        start = parse_date(row["start"], f"{path}.start")
-        end = parse_date(row["end"], f"{path}.end") if row.get("end") is not None else None
-        if end is not None and end < start:
-            raise _fail("input.period_reversed", f"“{path}.end”早于开始日期 {start}", f"{path}.end")
-        related = parse_bool(row.get("related", True), f"{path}.related")
-        work.append(WorkPeriod(start, end, related))
+    work = _parse_work(root.get("work"))
     certificates = []
     for i, item in enumerate(_list(root.get("certificates"), "certificates")):
         path = f"certificates[{i}]"
@@ -135,21 +161,7 @@ def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
                 parse_date(row["graduation"], f"{path}.graduation"),
             )
         )
-    titles = []
-    for i, item in enumerate(_list(root.get("titles"), "titles")):
-        path = f"titles[{i}]"
-        row = _mapping(item, path, {"grade", "name", "related", "date"}, {"grade", "date"})
-        name = row.get("name", "")
-        if not isinstance(name, str):
-            raise _fail("input.not_string", f"“{path}.name”应为文字", f"{path}.name")
-        titles.append(
-            Title(
-                _choice(row["grade"], TITLE_GRADES, f"{path}.grade"),
-                parse_date(row["date"], f"{path}.date"),
-                name.strip(),
-                parse_bool(row.get("related", True), f"{path}.related"),
-            )
-        )
+    titles = _parse_titles(root.get("titles"))
     apprenticeship = parse_bool(
         root.get("apprenticeship_completed", False), "apprenticeship_completed"
     )
@@ -163,28 +175,44 @@ def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
     return profile, as_of
 
 
-def parse_condition(data: Any, path: str) -> Condition:
-    row = _mapping(
-        data,
-        path,
-        {
-            "certificate",
-            "work_years",
-            "work_related",
-            "work_after",
-            "education",
-            "apprenticeship",
-            "title",
-        },
-        set(),
-    )
-    certificate = None
-    if row.get("certificate") is not None:
-        c = _mapping(row["certificate"], f"{path}.certificate", {"level", "related"}, {"level"})
-        certificate = CertificateCondition(
-            parse_level(c["level"], f"{path}.certificate.level"),
-            parse_bool(c.get("related", True), f"{path}.certificate.related"),
+def _parse_education_options(value: Any, path: str) -> list[EducationOption]:
+    """The education routes of a condition (any one of them suffices)."""
+    education: list[EducationOption] = []
+    for i, item in enumerate(_list(value, f"{path}.education")):
+        epath = f"{path}.education[{i}]"
+        e = _mapping(item, epath, {"kinds", "major_related", "current_year_graduates"}, {"kinds"})
+        kinds = _list(e["kinds"], f"{epath}.kinds")
+        if not kinds:
+            raise _fail("rules.education_empty", f"“{epath}.kinds”不能为空", f"{epath}.kinds")
+        education.append(
+            EducationOption(
+                tuple(_choice(k, EDUCATION_KINDS, f"{epath}.kinds") for k in kinds),
+                parse_bool(e.get("major_related", False), f"{epath}.major_related"),
+                parse_bool(
+                    e.get("current_year_graduates", False), f"{epath}.current_year_graduates"
+                ),
+            )
         )
+    return education
+
+
+def _parse_title_condition(value: Any, path: str) -> TitleCondition | None:
+    """A professional title required by a condition, if any."""
+    if value is None:
+        return None
+    t = _mapping(value, f"{path}.title", {"min_grade", "related", "names"}, {"min_grade"})
+    names = _list(t.get("names"), f"{path}.title.names")
+    return TitleCondition(
+        _choice(t["min_grade"], TITLE_GRADES, f"{path}.title.min_grade"),
+        parse_bool(t.get("related", True), f"{path}.title.related"),
+        tuple(str(n) for n in names),
+    )
+
+
+def _parse_work_rule(
+    row: Mapping[str, Any], path: str, certificate: CertificateCondition | None
+) -> tuple[int | None, str | None]:
+    """Years of work a condition asks for, and what they count from."""
     work_years = row.get("work_years")
     if work_years is not None and (
         isinstance(work_years, bool) or not isinstance(work_years, int) or not 0 < work_years <= 40
@@ -209,33 +237,34 @@ def parse_condition(data: Any, path: str) -> Condition:
                 f"“{path}.work_after”为 certificate 时需给出 certificate",
                 f"{path}.work_after",
             )
-    education = []
-    for i, item in enumerate(_list(row.get("education"), f"{path}.education")):
-        epath = f"{path}.education[{i}]"
-        e = _mapping(item, epath, {"kinds", "major_related", "current_year_graduates"}, {"kinds"})
-        kinds = _list(e["kinds"], f"{epath}.kinds")
-        if not kinds:
-            raise _fail("rules.education_empty", f"“{epath}.kinds”不能为空", f"{epath}.kinds")
-        education.append(
-            EducationOption(
-                tuple(_choice(k, EDUCATION_KINDS, f"{epath}.kinds") for k in kinds),
-                parse_bool(e.get("major_related", False), f"{epath}.major_related"),
-                parse_bool(
-                    e.get("current_year_graduates", False), f"{epath}.current_year_graduates"
-                ),
-            )
+    return work_years, work_after
+
+
+def parse_condition(data: Any, path: str) -> Condition:
+    row = _mapping(
+        data,
+        path,
+        {
+            "certificate",
+            "work_years",
+            "work_related",
+            "work_after",
+            "education",
+            "apprenticeship",
+            "title",
+        },
+        set(),
+    )
+    certificate = None
+    if row.get("certificate") is not None:
+        c = _mapping(row["certificate"], f"{path}.certificate", {"level", "related"}, {"level"})
+        certificate = CertificateCondition(
+            parse_level(c["level"], f"{path}.certificate.level"),
+            parse_bool(c.get("related", True), f"{path}.certificate.related"),
         )
-    title = None
-    if row.get("title") is not None:
-        t = _mapping(
-            row["title"], f"{path}.title", {"min_grade", "related", "names"}, {"min_grade"}
-        )
-        names = _list(t.get("names"), f"{path}.title.names")
-        title = TitleCondition(
-            _choice(t["min_grade"], TITLE_GRADES, f"{path}.title.min_grade"),
-            parse_bool(t.get("related", True), f"{path}.title.related"),
-            tuple(str(n) for n in names),
-        )
+    work_years, work_after = _parse_work_rule(row, path, certificate)
+    education = _parse_education_options(row.get("education"), path)
+    title = _parse_title_condition(row.get("title"), path)
     if work_after == "title" and title is None:
         raise _fail(
             "rules.work_after_without_title",

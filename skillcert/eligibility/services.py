@@ -7,45 +7,74 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.eligibility import engine
 from skillcert.eligibility.models import Clause, RuleSet
 from skillcert.eligibility.schema import condition_to_dict, parse_rule_set_document
 from skillcert.occupations.models import Occupation
 
 
-def rule_set_publish(*, document: Any, actor: Any, note: str = "") -> RuleSet:
+def _rule_set_occupation(header: dict[str, Any]) -> Occupation | None:
+    """The occupation a rule set is for (None for a generic one); it must be in the catalogue."""
+    if not header["occupation"]:
+        return None
+    occupation = Occupation.objects.filter(code=header["occupation"]).first()
+    if occupation is None:
+        raise DomainError(
+            "rules.occupation_unknown",
+            f"职业编码“{header['occupation']}”不在目录中",
+            field="occupation",
+        )
+    return occupation
+
+
+def _check_extension(header: dict[str, Any], parsed: engine.RuleSet) -> None:
+    """A provincial supplement names an existing base, a province, and only base clauses."""
+    if not RuleSet.objects.filter(code=header["extends"]).exists():
+        raise DomainError(
+            "rules.extends_unknown", f"基础规则集“{header['extends']}”不存在", field="extends"
+        )
+    if not header["province"]:
+        raise DomainError("rules.province_required", "省级补充规则需指定省份", field="province")
+    base_ids = {
+        f"{header['extends']}/{lv}/{letter}"
+        for lv, letter in Clause.objects.filter(rule_set__code=header["extends"]).values_list(
+            "level", "letter"
+        )
+    }
+    for index, clause in enumerate(parsed.clauses):
+        if clause.replaces and clause.replaces not in base_ids:
+            raise DomainError(
+                "rules.replaces_unknown",
+                f"被替换的条款“{clause.replaces}”不在基础规则集中",
+                field=f"clauses[{index}].replaces",
+            )
+
+
+def _clauses_store(row: RuleSet, parsed: engine.RuleSet) -> None:
+    Clause.objects.bulk_create(
+        Clause(
+            rule_set=row,
+            level=c.level,
+            letter=c.id.rsplit("/", 1)[1],
+            text=c.text,
+            condition=condition_to_dict(c.condition),
+            exempt=list(c.exempt),
+            replaces=c.replaces,
+            position=i,
+        )
+        for i, c in enumerate(parsed.clauses)
+    )
+
+
+def rule_set_publish(*, document: Any, actor: Actor, note: str = "") -> RuleSet:
     """Publish `document` (the rulesets/*.yaml format) as the next version of its code."""
     header, parsed = parse_rule_set_document(document)
-    occupation = None
-    if header["occupation"]:
-        occupation = Occupation.objects.filter(code=header["occupation"]).first()
-        if occupation is None:
-            raise DomainError(
-                "rules.occupation_unknown",
-                f"职业编码“{header['occupation']}”不在目录中",
-                field="occupation",
-            )
+    occupation = _rule_set_occupation(header)
     if header["extends"]:
-        if not RuleSet.objects.filter(code=header["extends"]).exists():
-            raise DomainError(
-                "rules.extends_unknown", f"基础规则集“{header['extends']}”不存在", field="extends"
-            )
-        if not header["province"]:
-            raise DomainError("rules.province_required", "省级补充规则需指定省份", field="province")
-        base_ids = {
-            f"{header['extends']}/{lv}/{letter}"
-            for lv, letter in Clause.objects.filter(rule_set__code=header["extends"]).values_list(
-                "level", "letter"
-            )
-        }
-        for index, clause in enumerate(parsed.clauses):
-            if clause.replaces and clause.replaces not in base_ids:
-                raise DomainError(
-                    "rules.replaces_unknown",
-                    f"被替换的条款“{clause.replaces}”不在基础规则集中",
-                    field=f"clauses[{index}].replaces",
-                )
+        _check_extension(header, parsed)
     try:
         with transaction.atomic():
             previous = (
@@ -72,21 +101,9 @@ def rule_set_publish(*, document: Any, actor: Any, note: str = "") -> RuleSet:
                 province=header["province"],
                 occupation=occupation,
                 note=note.strip()[:300],
-                published_by=actor if getattr(actor, "is_authenticated", False) else None,
+                published_by=actor_user(actor),
             )
-            Clause.objects.bulk_create(
-                Clause(
-                    rule_set=row,
-                    level=c.level,
-                    letter=c.id.rsplit("/", 1)[1],
-                    text=c.text,
-                    condition=condition_to_dict(c.condition),
-                    exempt=list(c.exempt),
-                    replaces=c.replaces,
-                    position=i,
-                )
-                for i, c in enumerate(parsed.clauses)
-            )
+            _clauses_store(row, parsed)
             audit_record(
                 actor=actor,
                 action="rule_set.publish",

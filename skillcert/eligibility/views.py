@@ -37,6 +37,39 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
+def _profile_document(form: CheckForm, sets: dict[str, forms.BaseFormSet]) -> dict[str, Any]:
+    """The page's answers as a profile document, the format the `eligibility` command reads."""
+    return {
+        "as_of": form.cleaned_data["as_of"].isoformat(),
+        "work": [
+            {"start": _iso(r["start"]), "end": _iso(r.get("end")), "related": r["related"]}
+            for r in _rows(sets["work"])
+        ],
+        "certificates": [
+            {"level": r["level"], "date": _iso(r["date"]), "related": r["related"]}
+            for r in _rows(sets["certificates"])
+        ],
+        "education": [
+            {
+                "kind": r["kind"],
+                "major_related": r["major_related"],
+                "graduation": _iso(r["graduation"]),
+            }
+            for r in _rows(sets["education"])
+        ],
+        "apprenticeship_completed": form.cleaned_data["apprenticeship_completed"],
+        "titles": [
+            {
+                "grade": r["grade"],
+                "name": r["name"],
+                "related": r["related"],
+                "date": _iso(r["date"]),
+            }
+            for r in _rows(sets["titles"])
+        ],
+    }
+
+
 def self_check(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         refused = too_many_requests(request, group="eligibility-self-check", rate="30/m")
@@ -52,35 +85,7 @@ def self_check(request: HttpRequest) -> HttpResponse:
     }
     result = None
     if data is not None and form.is_valid() and all(s.is_valid() for s in sets.values()):
-        document = {
-            "as_of": form.cleaned_data["as_of"].isoformat(),
-            "work": [
-                {"start": _iso(r["start"]), "end": _iso(r.get("end")), "related": r["related"]}
-                for r in _rows(sets["work"])
-            ],
-            "certificates": [
-                {"level": r["level"], "date": _iso(r["date"]), "related": r["related"]}
-                for r in _rows(sets["certificates"])
-            ],
-            "education": [
-                {
-                    "kind": r["kind"],
-                    "major_related": r["major_related"],
-                    "graduation": _iso(r["graduation"]),
-                }
-                for r in _rows(sets["education"])
-            ],
-            "apprenticeship_completed": form.cleaned_data["apprenticeship_completed"],
-            "titles": [
-                {
-                    "grade": r["grade"],
-                    "name": r["name"],
-                    "related": r["related"],
-                    "date": _iso(r["date"]),
-                }
-                for r in _rows(sets["titles"])
-            ],
-        }
+        document = _profile_document(form, sets)
         try:
             profile, as_of = parse_profile(document)
             result = eligibility_for_occupation(

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.exams.selectors import sittings_visible, slots_visible, tickets_of_candidate
 from skillcert.exams.services import seats_assign
@@ -89,7 +90,7 @@ class DrawOut(Schema):
 )
 def assign_seats(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
-    draw = seats_assign(slot=slot, seed=payload.seed, actor=request.user)
+    draw = seats_assign(slot=slot, seed=payload.seed, actor=request_actor(request))
     return {
         "slot": slot.pk,
         "seed": draw.seed,
@@ -112,7 +113,7 @@ class StaffingOut(Schema):
 )
 def assign_staff(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
-    run = staff_assign(slot=slot, seed=payload.seed, actor=request.user)
+    run = staff_assign(slot=slot, seed=payload.seed, actor=request_actor(request))
     return {
         "slot": slot.pk,
         "assigned": run.assigned,

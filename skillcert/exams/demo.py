@@ -7,10 +7,10 @@ their PDFs queued. Idempotent: does nothing once the sitting exists."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.applications.models import Application, Status, Tier
 from skillcert.applications.services import application_review
@@ -89,26 +89,10 @@ def _staff(occupation: Occupation, today: dt.date) -> list[Person]:
     return people
 
 
-def load_exams_demo(actor: Any) -> None:
-    if Sitting.objects.filter(code=SITTING_CODE).exists():
-        return
-    plan = EvaluationPlan.objects.filter(code=PLAN_CODE).select_related("organization").first()
-    clerk = User.objects.filter(username="org_a").first()
-    city = User.objects.filter(username="nanjing").first()
-    province = User.objects.filter(username="sheng").first()
-    if plan is None or clerk is None or city is None or province is None:
-        return
-    today = timezone.localdate()
-    try:
-        # Far enough ahead for the 15-working-day filing rule.
-        exam_day = workdays_add(today, 20)
-    except DomainError:
-        return  # the calendar does not reach that far yet; the province enters the next year
-    occupation = plan.offerings.select_related("occupation").first()
-    if occupation is None:
-        return
-    hr = occupation.occupation
-    people = _staff(hr, today)
+def _demo_plan_filed(
+    plan: EvaluationPlan, exam_day: dt.date, people: list[Person], clerk: User, city: User
+) -> EvaluationPlan:
+    """The organisation closes, fills in and files its plan; the city approves it."""
     if plan.status == PlanStatus.OPEN:
         plan = plan_close(plan=plan, actor=clerk)  # the window is over before the plan is filed
     if plan.filing_status == FilingStatus.UNFILED:
@@ -134,12 +118,11 @@ def load_exams_demo(actor: Any) -> None:
         plan_file(plan=plan, actor=clerk)
         plan_review(plan=plan, approve=True, actor=city)
         plan.refresh_from_db()
-    if plan.filing_status != FilingStatus.APPROVED:
-        return
-    for application in Application.objects.filter(plan=plan, status=Status.PROVINCE_REVIEW):
-        application_review(
-            application=application, tier=Tier.PROVINCE, decision="approve", actor=province
-        )
+    return plan
+
+
+def _demo_sitting(plan: EvaluationPlan, exam_day: dt.date, province: User) -> Sitting:
+    """The sitting with the plan in it and two districts (Nanjing, Suzhou)."""
     used = set(
         Sitting.objects.filter(province_id="320000", year=exam_day.year).values_list(
             "serial", flat=True
@@ -197,6 +180,11 @@ def load_exams_demo(actor: Any) -> None:
             actor=province,
             location="实训楼201",
         )
+    return sitting
+
+
+def _demo_seated(sitting: Sitting, exam_day: dt.date, province: User) -> None:
+    """Two time slots seated by the public draw, and the ticket job started."""
     slots = slots_add(
         sitting=sitting,
         subject=Subject.THEORY,
@@ -220,3 +208,33 @@ def load_exams_demo(actor: Any) -> None:
             continue  # a district without approved candidates: nothing to seat
     if seated and not TicketJob.objects.filter(sitting=sitting).exists():
         ticket_job_start(sitting=sitting, actor=province)
+
+
+def load_exams_demo(actor: Actor) -> None:
+    if Sitting.objects.filter(code=SITTING_CODE).exists():
+        return
+    plan = EvaluationPlan.objects.filter(code=PLAN_CODE).select_related("organization").first()
+    clerk = User.objects.filter(username="org_a").first()
+    city = User.objects.filter(username="nanjing").first()
+    province = User.objects.filter(username="sheng").first()
+    if plan is None or clerk is None or city is None or province is None:
+        return
+    today = timezone.localdate()
+    try:
+        # Far enough ahead for the 15-working-day filing rule.
+        exam_day = workdays_add(today, 20)
+    except DomainError:
+        return  # the calendar does not reach that far yet; the province enters the next year
+    occupation = plan.offerings.select_related("occupation").first()
+    if occupation is None:
+        return
+    people = _staff(occupation.occupation, today)
+    plan = _demo_plan_filed(plan, exam_day, people, clerk, city)
+    if plan.filing_status != FilingStatus.APPROVED:
+        return
+    for application in Application.objects.filter(plan=plan, status=Status.PROVINCE_REVIEW):
+        application_review(
+            application=application, tier=Tier.PROVINCE, decision="approve", actor=province
+        )
+    sitting = _demo_sitting(plan, exam_day, province)
+    _demo_seated(sitting, exam_day, province)

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
+from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
-from skillcert.common.transitions import check_transition
+from skillcert.common.uploads import DOCUMENT_KINDS, MP4, document_store
 from skillcert.exams.models import (
     AdmissionTicket,
     AppealStatus,
     Attendance,
     AttendanceStatus,
-    Duty,
+    ExamDayDuty,
     Incident,
     Misconduct,
     MisconductDecision,
@@ -37,7 +39,10 @@ from skillcert.exams.models import (
 )
 from skillcert.exams.permissions import may_run_district
 from skillcert.exams.selectors import policy_for
-from skillcert.personnel.models import Person
+from skillcert.personnel.selectors import person_of
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
 
 DECISION_TRANSITIONS: dict[str, frozenset[str]] = {
     MisconductDecision.PENDING: frozenset(
@@ -48,20 +53,21 @@ APPEAL_TRANSITIONS: dict[str, frozenset[str]] = {
     AppealStatus.NONE: frozenset({AppealStatus.FILED}),
     AppealStatus.FILED: frozenset({AppealStatus.UPHELD, AppealStatus.OVERTURNED}),
 }
+DECISION_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "exams", DECISION_TRANSITIONS, dict(MisconductDecision.choices), status_field="decision"
+)
+APPEAL_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "exams", APPEAL_TRANSITIONS, dict(AppealStatus.choices), status_field="appeal_status"
+)
 # Check-in opens this long before a slot starts.
 CHECK_IN_OPENS = dt.timedelta(hours=2)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _person_of(actor: Actor) -> Person | None:
+    return person_of(actor_user(actor))
 
 
-def _person_of(actor: Any) -> Person | None:
-    user = _user(actor)
-    return Person.objects.filter(user=user).first() if user is not None else None
-
-
-def may_work_site(actor: Any, slot: TimeSlot, site_id: int) -> bool:
+def may_work_site(actor: Actor, slot: TimeSlot, site_id: int) -> bool:
     """Officers over the district, and the staff assigned to this site in this slot."""
     if may_run_district(actor, slot.district):
         return True
@@ -72,9 +78,9 @@ def may_work_site(actor: Any, slot: TimeSlot, site_id: int) -> bool:
     )
 
 
-def _require_site(actor: Any, slot: TimeSlot, site_id: int) -> None:
+def _require_site(actor: Actor, slot: TimeSlot, site_id: int) -> None:
     if not may_work_site(actor, slot, site_id):
-        raise DomainError("exams.not_site_staff", "只有本考点本场次的考务人员可以记录")
+        raise Forbidden("exams.not_site_staff", "只有本考点本场次的考务人员可以记录")
 
 
 def current_seat(ticket: AdmissionTicket, *, at: dt.datetime) -> Seat:
@@ -103,7 +109,7 @@ def checkin_record(
     *,
     ticket: AdmissionTicket,
     checks: Mapping[str, bool],
-    actor: Any,
+    actor: Actor,
     at: dt.datetime | None = None,
 ) -> Attendance:
     """Record arrival at the door. Every checklist item must pass; after the late-entry limit
@@ -127,7 +133,7 @@ def checkin_record(
                 status=status,
                 arrived_at=now,
                 checks=dict.fromkeys(policy.entry_checklist, True),
-                recorded_by=_user(actor),
+                recorded_by=actor_user(actor),
             )
             audit_record(
                 actor=actor,
@@ -147,7 +153,9 @@ def leave_allowed_from(slot: TimeSlot) -> dt.datetime:
     return slot.starts_at + dt.timedelta(minutes=policy.no_leave_minutes)
 
 
-def absences_mark(*, slot: TimeSlot, room: Room, actor: Any, at: dt.datetime | None = None) -> int:
+def absences_mark(
+    *, slot: TimeSlot, room: Room, actor: Actor, at: dt.datetime | None = None
+) -> int:
     """After the late-entry limit, everyone in the room without an arrival is absent (缺考)."""
     now = at or timezone.now()
     _require_site(actor, slot, room.site_id)
@@ -166,7 +174,7 @@ def absences_mark(*, slot: TimeSlot, room: Room, actor: Any, at: dt.datetime | N
         )
         Attendance.objects.bulk_create(
             (
-                Attendance(seat=s, status=AttendanceStatus.ABSENT, recorded_by=_user(actor))
+                Attendance(seat=s, status=AttendanceStatus.ABSENT, recorded_by=actor_user(actor))
                 for s in missing
             ),
             # A check-in at the door in the same instant wins; its row stays.
@@ -181,12 +189,30 @@ def absences_mark(*, slot: TimeSlot, room: Room, actor: Any, at: dt.datetime | N
     return len(missing)
 
 
+# Photos, scans and video of misconduct: checked by content like every upload, stored under a
+# random name (the file name a phone gives may carry a person's name), at most 20 MB.
+MISCONDUCT_EVIDENCE_KINDS = (*DOCUMENT_KINDS, MP4)
+MISCONDUCT_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _evidence_store(row: Misconduct, evidence: UploadedFile) -> None:
+    try:
+        document_store(
+            upload=evidence,
+            into=row.evidence,
+            kinds=MISCONDUCT_EVIDENCE_KINDS,
+            max_bytes=MISCONDUCT_EVIDENCE_MAX_BYTES,
+        )
+    except DomainError as exc:
+        raise DomainError(exc.code, exc.message, field="evidence") from None
+
+
 def misconduct_record(
     *,
     seat: Seat,
     kind: str,
     description: str,
-    actor: Any,
+    actor: Actor,
     occurred_at: dt.datetime | None = None,
     evidence: UploadedFile | None = None,
 ) -> Misconduct:
@@ -201,11 +227,16 @@ def misconduct_record(
             kind=kind,
             description=description.strip(),
             occurred_at=occurred_at or timezone.now(),
-            recorded_by=_user(actor),
+            recorded_by=actor_user(actor),
         )
         if evidence is not None:
-            row.evidence.save(evidence.name or "evidence", evidence, save=False)
-        row.save()
+            _evidence_store(row, evidence)
+        try:
+            row.save()
+        except Exception:
+            if row.evidence:
+                row.evidence.delete(save=False)  # nothing stored for a row not written
+            raise
         audit_record(
             actor=actor, action="exams.misconduct_record", obj=row, changes={"kind": [None, kind]}
         )
@@ -213,7 +244,7 @@ def misconduct_record(
 
 
 def misconduct_decide(
-    *, misconduct: Misconduct, decision: str, reason: str, actor: Any
+    *, misconduct: Misconduct, decision: str, reason: str, actor: Actor
 ) -> Misconduct:
     if not may_run_district(actor, misconduct.seat.slot.district):
         raise Forbidden("exams.forbidden", "违纪处理由考区所在地人社部门决定")
@@ -221,28 +252,22 @@ def misconduct_decide(
         raise DomainError("exams.reason_required", "请写明处理依据", field="reason")
     with transaction.atomic():
         locked = Misconduct.objects.select_for_update().get(pk=misconduct.pk)
-        check_transition(
-            allowed=DECISION_TRANSITIONS,
-            current=locked.decision,
-            target=decision,
-            labels=dict(MisconductDecision.choices),
-        )
-        before = locked.decision
-        locked.decision, locked.decision_reason = decision, reason.strip()
-        locked.save(update_fields=["decision", "decision_reason"])
-        audit_record(
+        locked.decision_reason = reason.strip()
+        DECISION_LIFECYCLE.move(
+            locked,
+            decision,
             actor=actor,
-            action="exams.misconduct_decide",
-            obj=locked,
-            changes={"decision": [before, decision]},
+            action="misconduct_decide",
+            update_fields=("decision_reason",),
         )
     return locked
 
 
-def misconduct_appeal(*, misconduct: Misconduct, text: str, actor: Any) -> Misconduct:
+def misconduct_appeal(*, misconduct: Misconduct, text: str, actor: Actor) -> Misconduct:
     """The candidate appeals the decision."""
     owner = misconduct.seat.application.candidate.user_id
-    if _user(actor) is None or owner != actor.pk:
+    user = actor_user(actor)
+    if user is None or owner != user.pk:
         raise Forbidden("exams.forbidden", "只有考生本人可以申诉")
     if misconduct.decision == MisconductDecision.PENDING:
         raise DomainError("exams.appeal_too_early", "处理决定作出后才能申诉", field="misconduct")
@@ -252,7 +277,7 @@ def misconduct_appeal(*, misconduct: Misconduct, text: str, actor: Any) -> Misco
 
 
 def misconduct_appeal_decide(
-    *, misconduct: Misconduct, upheld: bool, reply: str, actor: Any
+    *, misconduct: Misconduct, upheld: bool, reply: str, actor: Actor
 ) -> Misconduct:
     if not may_run_district(actor, misconduct.seat.slot.district):
         raise Forbidden("exams.forbidden", "申诉由考区所在地人社部门复核")
@@ -262,39 +287,30 @@ def misconduct_appeal_decide(
     return _appeal_move(misconduct, target, actor, appeal_reply=reply.strip())
 
 
-def _appeal_move(misconduct: Misconduct, target: str, actor: Any, **fields: str) -> Misconduct:
+def _appeal_move(misconduct: Misconduct, target: str, actor: Actor, **fields: str) -> Misconduct:
     with transaction.atomic():
         locked = Misconduct.objects.select_for_update().get(pk=misconduct.pk)
-        check_transition(
-            allowed=APPEAL_TRANSITIONS,
-            current=locked.appeal_status,
-            target=target,
-            labels=dict(AppealStatus.choices),
-        )
-        before = locked.appeal_status
-        locked.appeal_status = target
         for name, value in fields.items():
             setattr(locked, name, value)
-        locked.save(update_fields=["appeal_status", *fields])
-        audit_record(
-            actor=actor,
-            action="exams.misconduct_appeal",
-            obj=locked,
-            changes={"appeal_status": [before, target]},
+        APPEAL_LIFECYCLE.move(
+            locked, target, actor=actor, action="misconduct_appeal", update_fields=tuple(fields)
         )
     return locked
 
 
-def room_record_sign(*, slot: TimeSlot, room: Room, actor: Any, notes: str = "") -> RoomRecord:
+def room_record_sign(*, slot: TimeSlot, room: Room, actor: Actor, notes: str = "") -> RoomRecord:
     """The signed-in invigilator (or examiner) of this room signs its record (考场记录)."""
     person = _person_of(actor)
     if (
         person is None
         or not StaffAssignment.objects.filter(
-            slot=slot, room=room, person=person, duty__in=[Duty.INVIGILATOR, Duty.EXAMINER]
+            slot=slot,
+            room=room,
+            person=person,
+            duty__in=[ExamDayDuty.INVIGILATOR, ExamDayDuty.EXAMINER],
         ).exists()
     ):
-        raise DomainError("exams.not_room_staff", "只有本考场的监考员（考评员）可以签署考场记录")
+        raise Forbidden("exams.not_room_staff", "只有本考场的监考员（考评员）可以签署考场记录")
     with transaction.atomic():
         record, _ = RoomRecord.objects.select_for_update().get_or_create(slot=slot, room=room)
         if notes.strip():
@@ -319,7 +335,7 @@ def incident_record(
     slot: TimeSlot,
     site: Site,
     description: str,
-    actor: Any,
+    actor: Actor,
     action_taken: str = "",
     occurred_at: dt.datetime | None = None,
 ) -> Incident:
@@ -333,7 +349,7 @@ def incident_record(
             occurred_at=occurred_at or timezone.now(),
             description=description.strip(),
             action_taken=action_taken.strip(),
-            reported_by=_user(actor),
+            reported_by=actor_user(actor),
         )
         audit_record(
             actor=actor, action="exams.incident_record", obj=row, changes={"site": [None, site.pk]}
@@ -342,16 +358,16 @@ def incident_record(
 
 
 def supervisor_report_submit(
-    *, slot: TimeSlot, site: Site, findings: str, rating: str, actor: Any
+    *, slot: TimeSlot, site: Site, findings: str, rating: str, actor: Actor
 ) -> SupervisorReport:
     person = _person_of(actor)
     if (
         person is None
         or not StaffAssignment.objects.filter(
-            slot=slot, site=site, person=person, duty=Duty.SUPERVISOR
+            slot=slot, site=site, person=person, duty=ExamDayDuty.SUPERVISOR
         ).exists()
     ):
-        raise DomainError("exams.not_supervisor", "只有本考点本场次的质量督导员可以提交督导报告")
+        raise Forbidden("exams.not_supervisor", "只有本考点本场次的质量督导员可以提交督导报告")
     if rating not in ("good", "minor", "serious"):
         raise DomainError("exams.rating_invalid", "请选择总体评价", field="rating")
     if not findings.strip():

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.service_runner import run_service
 from skillcert.exams import examday
 from skillcert.exams.forms import (
     AppealDecisionForm,
@@ -30,7 +32,7 @@ from skillcert.exams.forms import (
 from skillcert.exams.models import (
     AdmissionTicket,
     AppealStatus,
-    Duty,
+    ExamDayDuty,
     Incident,
     Misconduct,
     MisconductDecision,
@@ -60,7 +62,7 @@ def _slot(pk: int) -> TimeSlot:
 def _slot_site(request: HttpRequest, pk: int, site_pk: int) -> tuple[TimeSlot, Site]:
     slot = _slot(pk)
     site = get_object_or_404(Site, pk=site_pk, district=slot.district)
-    if not examday.may_work_site(request.user, slot, site.pk):
+    if not examday.may_work_site(request_actor(request), slot, site.pk):
         raise Http404
     return slot, site
 
@@ -70,9 +72,13 @@ def _slot_room(request: HttpRequest, pk: int, room_pk: int) -> tuple[TimeSlot, R
     room = get_object_or_404(
         Room.objects.select_related("site"), pk=room_pk, site__district=slot.district
     )
-    if not examday.may_work_site(request.user, slot, room.site_id):
+    if not examday.may_work_site(request_actor(request), slot, room.site_id):
         raise Http404
     return slot, room
+
+
+def _site_day_url(slot: TimeSlot, site_id: int) -> str:
+    return reverse("exams:site_day", args=[slot.pk, site_id])
 
 
 def _site_page(
@@ -88,7 +94,7 @@ def _site_page(
 ) -> HttpResponse:
     user: Any = request.user  # signed in (login_required)
     is_supervisor = StaffAssignment.objects.filter(
-        slot=slot, site=site, person__user=user, duty=Duty.SUPERVISOR
+        slot=slot, site=site, person__user=user, duty=ExamDayDuty.SUPERVISOR
     ).exists()
     context: dict[str, Any] = {
         "slot": slot,
@@ -122,13 +128,25 @@ def site_day_view(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
 @require_POST
 def absences_mark_view(request: HttpRequest, pk: int, room_pk: int) -> HttpResponse:
     slot, room = _slot_room(request, pk, room_pk)
-    try:
-        count = examday.absences_mark(slot=slot, room=room, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, f"第{room.code}考场：{exc.message}")
-    else:
-        messages.success(request, f"第{room.code}考场登记缺考 {count} 人")
-    return redirect("exams:site_day", pk=slot.pk, site_pk=room.site_id)
+
+    def mark() -> int:
+        try:
+            return examday.absences_mark(slot=slot, room=room, actor=request_actor(request))
+        except Forbidden:
+            raise
+        except DomainError as exc:  # several rooms share the page: say which one
+            raise DomainError(
+                exc.code, f"第{room.code}考场：{exc.message}", field=exc.field
+            ) from exc
+
+    response = run_service(
+        request,
+        mark,
+        success=lambda count: f"第{room.code}考场登记缺考 {count} 人",
+        next=_site_day_url(slot, room.site_id),
+    )
+    assert response is not None  # without a form, run_service always answers
+    return response
 
 
 @login_required
@@ -137,15 +155,17 @@ def room_record_sign_view(request: HttpRequest, pk: int, room_pk: int) -> HttpRe
     slot, room = _slot_room(request, pk, room_pk)
     form = RoomRecordForm(request.POST, prefix="record")
     if form.is_valid():
-        try:
-            examday.room_record_sign(
-                slot=slot, room=room, notes=form.cleaned_data["notes"], actor=request.user
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已签署第{room.code}考场记录")
-            return redirect("exams:site_day", pk=slot.pk, site_pk=room.site_id)
+        done = run_service(
+            request,
+            lambda: examday.room_record_sign(
+                slot=slot, room=room, notes=form.cleaned_data["notes"], actor=request_actor(request)
+            ),
+            success=f"已签署第{room.code}考场记录",
+            next=_site_day_url(slot, room.site_id),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _site_page(request, slot, room.site, record_form=form, record_room=room.pk)
 
 
@@ -163,19 +183,21 @@ def misconduct_record_view(request: HttpRequest, pk: int, site_pk: int) -> HttpR
         seat = Seat.objects.select_related("slot", "room").get(
             pk=form.cleaned_data["seat"], slot=slot, room__site=site
         )
-        try:
-            row = examday.misconduct_record(
+        done = run_service(
+            request,
+            lambda: examday.misconduct_record(
                 seat=seat,
                 kind=form.cleaned_data["kind"],
                 description=form.cleaned_data["description"],
                 evidence=form.cleaned_data["evidence"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "违纪情况已记录，待考区人社部门作出处理决定")
-            return redirect("exams:misconduct", pk=row.pk)
+                actor=request_actor(request),
+            ),
+            success="违纪情况已记录，待考区人社部门作出处理决定",
+            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _site_page(request, slot, site, misconduct_form=form)
 
 
@@ -185,13 +207,17 @@ def incident_record_view(request: HttpRequest, pk: int, site_pk: int) -> HttpRes
     slot, site = _slot_site(request, pk, site_pk)
     form = IncidentForm(request.POST, prefix="incident")
     if form.is_valid():
-        try:
-            examday.incident_record(slot=slot, site=site, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "突发情况已记录")
-            return redirect("exams:site_day", pk=slot.pk, site_pk=site.pk)
+        done = run_service(
+            request,
+            lambda: examday.incident_record(
+                slot=slot, site=site, actor=request_actor(request), **form.cleaned_data
+            ),
+            success="突发情况已记录",
+            next=_site_day_url(slot, site.pk),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _site_page(request, slot, site, incident_form=form)
 
 
@@ -201,15 +227,17 @@ def supervisor_report_view(request: HttpRequest, pk: int, site_pk: int) -> HttpR
     slot, site = _slot_site(request, pk, site_pk)
     form = SupervisorReportForm(request.POST, prefix="report")
     if form.is_valid():
-        try:
-            examday.supervisor_report_submit(
-                slot=slot, site=site, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "督导报告已提交")
-            return redirect("exams:site_day", pk=slot.pk, site_pk=site.pk)
+        done = run_service(
+            request,
+            lambda: examday.supervisor_report_submit(
+                slot=slot, site=site, actor=request_actor(request), **form.cleaned_data
+            ),
+            success="督导报告已提交",
+            next=_site_day_url(slot, site.pk),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _site_page(request, slot, site, report_form=form)
 
 
@@ -231,7 +259,7 @@ def _misconduct_page(
     appeal_decision_form: AppealDecisionForm | None = None,
 ) -> HttpResponse:
     seat = row.seat
-    officer = may_run_district(request.user, seat.slot.district)
+    officer = may_run_district(request_actor(request), seat.slot.district)
     owner = seat.application.candidate.user_id == request.user.pk
     ticket = AdmissionTicket.objects.filter(
         sitting_id=seat.slot.sitting_id, application_id=seat.application_id
@@ -280,13 +308,17 @@ def misconduct_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     row = _misconduct(request, pk)
     form = DecisionForm(request.POST, prefix="decision")
     if form.is_valid():
-        try:
-            examday.misconduct_decide(misconduct=row, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "处理决定已作出")
-            return redirect("exams:misconduct", pk=row.pk)
+        done = run_service(
+            request,
+            lambda: examday.misconduct_decide(
+                misconduct=row, actor=request_actor(request), **form.cleaned_data
+            ),
+            success="处理决定已作出",
+            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _misconduct_page(request, row, decision_form=form)
 
 
@@ -296,15 +328,17 @@ def misconduct_appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
     row = _misconduct(request, pk)
     form = AppealForm(request.POST, prefix="appeal")
     if form.is_valid():
-        try:
-            examday.misconduct_appeal(
-                misconduct=row, text=form.cleaned_data["text"], actor=request.user
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "申诉已提交，等待复核")
-            return redirect("exams:misconduct", pk=row.pk)
+        done = run_service(
+            request,
+            lambda: examday.misconduct_appeal(
+                misconduct=row, text=form.cleaned_data["text"], actor=request_actor(request)
+            ),
+            success="申诉已提交，等待复核",
+            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _misconduct_page(request, row, appeal_form=form)
 
 
@@ -314,15 +348,17 @@ def misconduct_appeal_decide_view(request: HttpRequest, pk: int) -> HttpResponse
     row = _misconduct(request, pk)
     form = AppealDecisionForm(request.POST, prefix="review")
     if form.is_valid():
-        try:
-            examday.misconduct_appeal_decide(
-                misconduct=row, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "复核意见已保存")
-            return redirect("exams:misconduct", pk=row.pk)
+        done = run_service(
+            request,
+            lambda: examday.misconduct_appeal_decide(
+                misconduct=row, actor=request_actor(request), **form.cleaned_data
+            ),
+            success="复核意见已保存",
+            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _misconduct_page(request, row, appeal_decision_form=form)
 
 

@@ -370,10 +370,16 @@ class TicketFile(models.Model):
         return self.file.name
 
 
-class Duty(models.TextChoices):
+class ExamDayDuty(models.TextChoices):
+    """What a person assigned to a time slot does there (考务人员职责)."""
+
     INVIGILATOR = "invigilator", "监考员"
     EXAMINER = "examiner", "考评员"
     SUPERVISOR = "supervisor", "质量督导员"
+
+
+# The former name, kept while reporting.selectors still imports it; remove with that import.
+Duty = ExamDayDuty
 
 
 class StaffAssignment(models.Model):
@@ -383,7 +389,7 @@ class StaffAssignment(models.Model):
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     person = models.ForeignKey("personnel.Person", on_delete=models.PROTECT, related_name="+")
-    duty = models.CharField("职责", max_length=12, choices=Duty.choices)
+    duty = models.CharField("职责", max_length=12, choices=ExamDayDuty.choices)
     created_at = models.DateTimeField("安排时间", auto_now_add=True)
 
     class Meta:

@@ -4,31 +4,29 @@ exam-day events there."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from skillcert.accounts.scope import scope_for
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.accounts.actors import Actor, actor_scope
+from skillcert.common.errors import Forbidden
 from skillcert.exams.models import District, Sitting
 
 
-def require_province(actor: Any, sitting_province_code: str) -> None:
-    scope = scope_for(actor)
+def require_province(actor: Actor, sitting_province_code: str) -> None:
+    scope = actor_scope(actor)
     if not (scope.is_province_officer and scope.covers_region_code(sitting_province_code)):
         raise Forbidden("exams.forbidden", "只有省级人社部门（鉴定中心）可以进行此项操作")
 
 
-def may_run_district(actor: Any, district: District) -> bool:
-    scope = scope_for(actor)
+def may_run_district(actor: Actor, district: District) -> bool:
+    scope = actor_scope(actor)
     return scope.is_officer and scope.covers_region_code(district.city_id)
 
 
-def require_district(actor: Any, district: District) -> None:
+def require_district(actor: Actor, district: District) -> None:
     if not may_run_district(actor, district):
         raise Forbidden("exams.forbidden", f"无权管理{district.name}的考务")
 
 
-def may_see_sitting(actor: Any, sitting: Sitting) -> bool:
-    scope = scope_for(actor)
+def may_see_sitting(actor: Actor, sitting: Sitting) -> bool:
+    scope = actor_scope(actor)
     if scope.is_platform:
         return True
     if scope.is_officer:

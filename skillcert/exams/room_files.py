@@ -151,15 +151,10 @@ def _positive(value: Any, header: str, row: int) -> int | RowError:
     return int(text)
 
 
-def parse_rooms(
+def _data_rows(
     table: Sequence[Sequence[Any]],
-    *,
-    site_codes: set[str],
-    existing: set[tuple[str, str]],
-    district_name: str,
-) -> tuple[list[RoomRow], list[RowError]]:
-    """Check every row; return the rooms and the errors (any error means nothing is stored).
-    `existing` holds the (site code, room code) pairs the district already has."""
+) -> tuple[dict[str, int], list[tuple[int, Sequence[Any]]]]:
+    """The header's columns and the non-empty data rows (with their 1-based row numbers)."""
     header_index = next((i for i, r in enumerate(table) if any(cell_text(c) for c in r)), None)
     if header_index is None:
         raise RoomFileError("rooms.empty", "文件为空：未找到表头行")
@@ -170,9 +165,6 @@ def parse_rooms(
             "rooms.header_missing",
             f"表头缺少必填列：{'、'.join(missing)}；请使用考场导入模板",
         )
-    rooms: list[RoomRow] = []
-    errors: list[RowError] = []
-    seen: dict[tuple[str, str], int] = {}
     data = [(i + 1, r) for i, r in enumerate(table) if i > header_index]
     data = [(n, r) for n, r in data if any(cell_text(c) for c in r)]
     if not data:
@@ -181,104 +173,117 @@ def parse_rooms(
         raise RoomFileError(
             "rooms.too_many", f"一次最多导入{MAX_ROWS}个考场，本文件有{len(data)}行"
         )
+    return columns, data
 
+
+@dataclass
+class _RowReader:
+    """Reads one data row by column key and collects its errors."""
+
+    number: int
+    cells: Sequence[Any]
+    columns: dict[str, int]
+    errors: list[RowError]
+
+    def cell(self, key: str) -> Any:
+        index = self.columns.get(key)
+        return self.cells[index] if index is not None and index < len(self.cells) else None
+
+    def text(self, key: str) -> str:
+        return cell_text(self.cell(key))
+
+    def fail(self, key: str, code: str, message: str) -> None:
+        self.errors.append(RowError(self.number, HEADERS[key], code, message))
+
+
+def _check_place(
+    row: _RowReader,
+    site: str,
+    code: str,
+    *,
+    site_codes: set[str],
+    existing: set[tuple[str, str]],
+    seen: dict[tuple[str, str], int],
+    district_name: str,
+) -> None:
+    """The site exists in the district and the room is new (in the district and the file)."""
+    if not site:
+        row.fail("site", "rooms.site_required", "请填写")
+    elif site not in site_codes:
+        row.fail(
+            "site", "rooms.site_unknown", f"{district_name}没有编号为“{site}”的考点，请先添加考点"
+        )
+    if not code:
+        row.fail("code", "rooms.code_required", "请填写")
+    elif len(code) > 10:
+        row.fail("code", "rooms.code_long", "考场号不超过10个字符")
+    elif (site, code) in existing:
+        row.fail("code", "rooms.exists", f"考点{site}已有第{code}考场")
+    elif (site, code) in seen:
+        row.fail(
+            "code", "rooms.duplicate", f"与第{seen[(site, code)]}行重复（考点{site}第{code}考场）"
+        )
+
+
+def _read_room(row: _RowReader, site: str, code: str) -> RoomRow | None:
+    """The room's kind, size, door, access and location; None when any is wrong."""
+    kind = KIND_NAMES.get(row.text("kind").lower())
+    if kind is None:
+        row.fail("kind", "rooms.kind", f"应为纸笔、机考或实操（现为“{row.text('kind')}”）")
+    rows = _positive(row.cell("rows"), HEADERS["rows"], row.number)
+    cols = _positive(row.cell("cols"), HEADERS["cols"], row.number)
+    row.errors.extend(e for e in (rows, cols) if isinstance(e, RowError))
+    door = DOOR_NAMES.get(row.text("door").lower())
+    if door is None:
+        row.fail("door", "rooms.door", f"应为“前门在左”或“前门在右”（现为“{row.text('door')}”）")
+    accessible_text = row.text("accessible").lower()
+    if accessible_text not in YES | NO:
+        row.fail(
+            "accessible", "rooms.accessible", f"应为“是”或“否”（现为“{row.text('accessible')}”）"
+        )
+    location = row.text("location")
+    if len(location) > 100:
+        row.fail("location", "rooms.location_long", "不超过100个字")
+    if row.errors:
+        return None
+    assert kind is not None and door is not None
+    assert isinstance(rows, int) and isinstance(cols, int)
+    return RoomRow(row.number, site, code, kind, rows, cols, door, accessible_text in YES, location)
+
+
+def parse_rooms(
+    table: Sequence[Sequence[Any]],
+    *,
+    site_codes: set[str],
+    existing: set[tuple[str, str]],
+    district_name: str,
+) -> tuple[list[RoomRow], list[RowError]]:
+    """Check every row; return the rooms and the errors (any error means nothing is stored).
+    `existing` holds the (site code, room code) pairs the district already has."""
+    columns, data = _data_rows(table)
+    rooms: list[RoomRow] = []
+    errors: list[RowError] = []
+    seen: dict[tuple[str, str], int] = {}
     for number, cells in data:
-
-        def cell(key: str, cells: Sequence[Any] = cells) -> Any:
-            index = columns.get(key)
-            return cells[index] if index is not None and index < len(cells) else None
-
-        row_errors: list[RowError] = []
-        site = normalize(cell_text(cell("site")))
-        code = normalize(cell_text(cell("code")))
-        if not site:
-            row_errors.append(RowError(number, HEADERS["site"], "rooms.site_required", "请填写"))
-        elif site not in site_codes:
-            row_errors.append(
-                RowError(
-                    number,
-                    HEADERS["site"],
-                    "rooms.site_unknown",
-                    f"{district_name}没有编号为“{site}”的考点，请先添加考点",
-                )
-            )
-        if not code:
-            row_errors.append(RowError(number, HEADERS["code"], "rooms.code_required", "请填写"))
-        elif len(code) > 10:
-            row_errors.append(
-                RowError(number, HEADERS["code"], "rooms.code_long", "考场号不超过10个字符")
-            )
-        elif (site, code) in existing:
-            row_errors.append(
-                RowError(number, HEADERS["code"], "rooms.exists", f"考点{site}已有第{code}考场")
-            )
-        elif (site, code) in seen:
-            row_errors.append(
-                RowError(
-                    number,
-                    HEADERS["code"],
-                    "rooms.duplicate",
-                    f"与第{seen[(site, code)]}行重复（考点{site}第{code}考场）",
-                )
-            )
-        kind = KIND_NAMES.get(cell_text(cell("kind")).lower())
-        if kind is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    HEADERS["kind"],
-                    "rooms.kind",
-                    f"应为纸笔、机考或实操（现为“{cell_text(cell('kind'))}”）",
-                )
-            )
-        rows = _positive(cell("rows"), HEADERS["rows"], number)
-        cols = _positive(cell("cols"), HEADERS["cols"], number)
-        row_errors += [e for e in (rows, cols) if isinstance(e, RowError)]
-        door = DOOR_NAMES.get(cell_text(cell("door")).lower())
-        if door is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    HEADERS["door"],
-                    "rooms.door",
-                    f"应为“前门在左”或“前门在右”（现为“{cell_text(cell('door'))}”）",
-                )
-            )
-        accessible_text = cell_text(cell("accessible")).lower()
-        if accessible_text not in YES | NO:
-            row_errors.append(
-                RowError(
-                    number,
-                    HEADERS["accessible"],
-                    "rooms.accessible",
-                    f"应为“是”或“否”（现为“{cell_text(cell('accessible'))}”）",
-                )
-            )
-        location = cell_text(cell("location"))
-        if len(location) > 100:
-            row_errors.append(
-                RowError(number, HEADERS["location"], "rooms.location_long", "不超过100个字")
-            )
+        row = _RowReader(number, cells, columns, [])
+        site = normalize(row.text("site"))
+        code = normalize(row.text("code"))
+        _check_place(
+            row,
+            site,
+            code,
+            site_codes=site_codes,
+            existing=existing,
+            seen=seen,
+            district_name=district_name,
+        )
+        room = _read_room(row, site, code)
         if site and code:
             seen.setdefault((site, code), number)
-        if row_errors:
-            errors += row_errors
-            continue
-        assert kind is not None and door is not None
-        assert isinstance(rows, int) and isinstance(cols, int)
-        rooms.append(
-            RoomRow(
-                number,
-                site,
-                code,
-                kind,
-                rows,
-                cols,
-                door,
-                accessible_text in YES,
-                location,
-            )
-        )
+        if room is None:
+            errors += row.errors
+        else:
+            rooms.append(room)
     return rooms, errors
 
 

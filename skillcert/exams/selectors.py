@@ -190,6 +190,38 @@ def check_in_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/exams/checkin/{token}/"
 
 
+def _ticket_fields(
+    ticket: AdmissionTicket, own: list[Seat], policy: LogisticsPolicy | None
+) -> TicketFields:
+    """What one ticket shows: the first seat's room, and every session of the candidate."""
+    first = own[0]
+    application = ticket.application
+    candidate = application.candidate
+    sessions = tuple(
+        TicketSession(
+            Subject(s.slot.subject).label
+            + ("" if s.room_id == first.room_id else f"（第{s.room.code}考场{s.seat_no}号）"),
+            _time_text(s.slot),
+            f"{int((s.slot.ends_at - s.slot.starts_at).total_seconds() // 60)}分钟",
+        )
+        for s in own
+    )
+    return TicketFields(
+        sitting=ticket.sitting.title,
+        ticket_no=ticket.ticket_no,
+        name=candidate.full_name,
+        id_number=candidate.id_number_masked,
+        occupation=application.occupation.name,
+        level=LEVEL_LABELS[application.level],
+        site=first.room.site.name,
+        address=first.room.site.address,
+        room=first.room.code,
+        seat=first.seat_no,
+        sessions=sessions,
+        rules=_rules(policy),
+    )
+
+
 def ticket_batches(
     tickets: Iterable[AdmissionTicket], *, base_url: str
 ) -> tuple[list[RoomTickets], int]:
@@ -219,31 +251,8 @@ def ticket_batches(
         province = ticket.sitting.province_id
         if province not in policies:
             policies[province] = LogisticsPolicy.objects.filter(province_id=province).first()
-        application = ticket.application
-        candidate = application.candidate
-        sessions = tuple(
-            TicketSession(
-                Subject(s.slot.subject).label
-                + ("" if s.room_id == first.room_id else f"（第{s.room.code}考场{s.seat_no}号）"),
-                _time_text(s.slot),
-                f"{int((s.slot.ends_at - s.slot.starts_at).total_seconds() // 60)}分钟",
-            )
-            for s in own
-        )
-        fields = TicketFields(
-            sitting=ticket.sitting.title,
-            ticket_no=ticket.ticket_no,
-            name=candidate.full_name,
-            id_number=candidate.id_number_masked,
-            occupation=application.occupation.name,
-            level=LEVEL_LABELS[application.level],
-            site=first.room.site.name,
-            address=first.room.site.address,
-            room=first.room.code,
-            seat=first.seat_no,
-            sessions=sessions,
-            rules=_rules(policies[province]),
-        )
+        fields = _ticket_fields(ticket, own, policies[province])
+        candidate = ticket.application.candidate
         key = (first.room.site.code, first.room.code, first.room.site_id, first.room_id)
         grouped[key].append(
             (

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.applications.models import Application, Status
 from skillcert.applications.notifications import Notice, notify
+from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.exams import room_files, seating
@@ -34,9 +35,19 @@ from skillcert.exams.models import (
     TimeSlot,
 )
 from skillcert.exams.permissions import require_district, require_province
+from skillcert.exams.tasks import ticket_job_run
 from skillcert.occupations.models import Occupation
 from skillcert.plans.models import EvaluationPlan, FilingStatus, Subject
 from skillcert.regions.models import Region, RegionLevel
+
+# A district may be postponed again (its new date fell through too); it never goes back.
+DISTRICT_TRANSITIONS: dict[str, frozenset[str]] = {
+    DistrictStatus.SCHEDULED: frozenset({DistrictStatus.POSTPONED}),
+    DistrictStatus.POSTPONED: frozenset({DistrictStatus.POSTPONED}),
+}
+DISTRICT_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "exams", DISTRICT_TRANSITIONS, dict(DistrictStatus.choices)
+)
 
 # Which rooms a subject may use.
 ROOM_KINDS_FOR: dict[str, tuple[str, ...]] = {
@@ -44,10 +55,6 @@ ROOM_KINDS_FOR: dict[str, tuple[str, ...]] = {
     Subject.PRACTICAL: (RoomKind.PRACTICAL,),
     Subject.PANEL: (RoomKind.PAPER, RoomKind.COMPUTER, RoomKind.PRACTICAL),
 }
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def city_code_of(region_code: str) -> str:
@@ -59,7 +66,7 @@ def city_code_of(region_code: str) -> str:
 
 
 def sitting_create(
-    *, code: str, title: str, province: Region, year: int, serial: int, actor: Any
+    *, code: str, title: str, province: Region, year: int, serial: int, actor: Actor
 ) -> Sitting:
     require_province(actor, province.code)
     code = code.strip().upper()
@@ -77,7 +84,7 @@ def sitting_create(
                 province=province,
                 year=year,
                 serial=serial,
-                created_by=_user(actor),
+                created_by=actor_user(actor),
             )
             audit_record(
                 actor=actor,
@@ -92,7 +99,7 @@ def sitting_create(
     return sitting
 
 
-def sitting_plan_add(*, sitting: Sitting, plan: EvaluationPlan, actor: Any) -> SittingPlan:
+def sitting_plan_add(*, sitting: Sitting, plan: EvaluationPlan, actor: Actor) -> SittingPlan:
     """Put an approved plan's candidates into the sitting."""
     require_province(actor, sitting.province_id)
     if not plan.organization.region_id.startswith(sitting.province_id[:2]):
@@ -126,7 +133,7 @@ def district_add(
     sitting: Sitting,
     city: Region,
     office_name: str,
-    actor: Any,
+    actor: Actor,
     office_address: str = "",
     office_phone: str = "",
 ) -> District:
@@ -158,7 +165,7 @@ def district_add(
     return district
 
 
-def site_add(*, district: District, code: str, name: str, address: str, actor: Any) -> Site:
+def site_add(*, district: District, code: str, name: str, address: str, actor: Actor) -> Site:
     require_district(actor, district)
     code, name, address = code.strip(), name.strip(), address.strip()
     if not code or not name or not address:
@@ -181,7 +188,7 @@ def room_add(
     kind: str,
     rows: int,
     cols: int,
-    actor: Any,
+    actor: Actor,
     door: str = DoorSide.FRONT_LEFT,
     accessible: bool = False,
     location: str = "",
@@ -220,7 +227,7 @@ def room_add(
     return room
 
 
-def rooms_import(*, district: District, content: bytes, filename: str, actor: Any) -> list[Room]:
+def rooms_import(*, district: District, content: bytes, filename: str, actor: Actor) -> list[Room]:
     """Add a district's rooms from a spreadsheet: every row is checked first and any bad row
     stores nothing (RoomFileError lists each bad row)."""
     require_district(actor, district)
@@ -273,7 +280,7 @@ def slots_add(
     subject: str,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    actor: Any,
+    actor: Actor,
     districts: list[District] | None = None,
     occupation: Occupation | None = None,
     level: int | None = None,
@@ -343,7 +350,55 @@ def _form(application: Application) -> str:
     return f"{application.occupation.code}/{application.level}"
 
 
-def seats_assign(*, slot: TimeSlot, seed: int, actor: Any) -> SeatDraw:
+def _seating_solve(
+    slot: TimeSlot, district: District, applications: list[Application], seed: int
+) -> seating.SeatingResult:
+    """The pure seating core over the slot's candidates and the district's rooms."""
+    rooms = list(
+        Room.objects.filter(
+            site__district=district, kind__in=ROOM_KINDS_FOR[slot.subject]
+        ).select_related("site")
+    )
+    return seating.solve_seating(
+        [
+            seating.Candidate(
+                str(a.pk),
+                str(district.pk),
+                str(a.plan.organization_id),
+                _form(a),
+                needs_accommodation=a.needs_accommodation,
+            )
+            for a in applications
+        ],
+        [
+            seating.Room(str(r.pk), str(district.pk), r.site.code, r.rows, r.cols, r.accessible)
+            for r in rooms
+        ],
+        seed=seed,
+    )
+
+
+def _seats_store(
+    slot: TimeSlot, applications: list[Application], result: seating.SeatingResult
+) -> None:
+    """Replace the slot's seat chart with the solved one."""
+    by_pk = {str(a.pk): a for a in applications}
+    Seat.objects.filter(slot=slot).delete()
+    Seat.objects.bulk_create(
+        Seat(
+            slot=slot,
+            application=by_pk[s.candidate_id],
+            room_id=int(s.room_id),
+            seat_no=s.seat_no,
+            row=s.row,
+            col=s.col,
+            form=_form(by_pk[s.candidate_id]),
+        )
+        for s in result.seats
+    )
+
+
+def seats_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> SeatDraw:
     """Seat every approved candidate of the slot with the public-draw `seed` (recorded), and
     issue admission tickets to those who have none yet. Re-running replaces the slot's chart
     until exam day starts (attendance recorded)."""
@@ -364,42 +419,8 @@ def seats_assign(*, slot: TimeSlot, seed: int, actor: Any) -> SeatDraw:
             raise DomainError(
                 "exams.no_candidates", f"{district.name}该时段没有审核通过的考生", field="slot"
             )
-        rooms = list(
-            Room.objects.filter(
-                site__district=district, kind__in=ROOM_KINDS_FOR[locked.subject]
-            ).select_related("site")
-        )
-        by_pk = {str(a.pk): a for a in applications}
-        result = seating.solve_seating(
-            [
-                seating.Candidate(
-                    str(a.pk),
-                    str(district.pk),
-                    str(a.plan.organization_id),
-                    _form(a),
-                    needs_accommodation=a.needs_accommodation,
-                )
-                for a in applications
-            ],
-            [
-                seating.Room(str(r.pk), str(district.pk), r.site.code, r.rows, r.cols, r.accessible)
-                for r in rooms
-            ],
-            seed=seed,
-        )
-        Seat.objects.filter(slot=locked).delete()
-        Seat.objects.bulk_create(
-            Seat(
-                slot=locked,
-                application=by_pk[s.candidate_id],
-                room_id=int(s.room_id),
-                seat_no=s.seat_no,
-                row=s.row,
-                col=s.col,
-                form=_form(by_pk[s.candidate_id]),
-            )
-            for s in result.seats
-        )
+        result = _seating_solve(locked, district, applications, seed)
+        _seats_store(locked, applications, result)
         draw = SeatDraw.objects.create(
             slot=locked,
             seed=seed,
@@ -407,7 +428,7 @@ def seats_assign(*, slot: TimeSlot, seed: int, actor: Any) -> SeatDraw:
             rooms_used=result.rooms_used,
             adjacent_same_org=result.adjacent_same_org,
             adjacent_same_form=result.adjacent_same_form,
-            actor=_user(actor),
+            actor=actor_user(actor),
         )
         issued = _tickets_issue(district, applications)
         audit_record(
@@ -467,7 +488,7 @@ def _tickets_issue(district: District, applications: list[Application]) -> int:
 
 
 def ticket_job_start(
-    *, sitting: Sitting, actor: Any, district: District | None = None, base_url: str = ""
+    *, sitting: Sitting, actor: Actor, district: District | None = None, base_url: str = ""
 ) -> TicketJob:
     """Queue rendering of the sitting's (or one district's) tickets: a PDF per room."""
     if district is None:
@@ -480,11 +501,9 @@ def ticket_job_start(
     total = tickets.count()
     if total == 0:
         raise DomainError("tickets.empty", "没有需要生成的准考证，请先编排座位")
-    from skillcert.exams.tasks import ticket_job_run
-
     with transaction.atomic():
         job = TicketJob.objects.create(
-            sitting=sitting, district=district, total=total, created_by=_user(actor)
+            sitting=sitting, district=district, total=total, created_by=actor_user(actor)
         )
         audit_record(
             actor=actor, action="exams.ticket_job_start", obj=job, changes={"total": [None, total]}
@@ -496,12 +515,68 @@ def ticket_job_start(
 # --- postponement ---------------------------------------------------------------------------
 
 
+def _postpone_check(
+    locked: District, slots: list[TimeSlot], new_first_day: dt.date, today: dt.date
+) -> dt.date:
+    """The district has slots, none started, and the new first day is later than both the
+    old one and today. Returns the old first day."""
+    if not slots:
+        raise DomainError("exams.no_slots", f"{locked.name}没有考试时段", field="district")
+    first_day = timezone.localtime(slots[0].starts_at).date()
+    if new_first_day <= first_day or new_first_day <= today:
+        raise DomainError(
+            "exams.postpone_date",
+            f"延期后的首场日期应晚于原定日期（{first_day:%Y-%m-%d}）和今天",
+            field="new_first_day",
+        )
+    if Attendance.objects.filter(seat__slot__district=locked).exists():
+        raise DomainError(
+            "exams.slot_started", f"{locked.name}已开始签到，不能整体延期", field="district"
+        )
+    return first_day
+
+
+def _tickets_reissue(district: District) -> list[AdmissionTicket]:
+    tickets = list(
+        AdmissionTicket.objects.filter(district=district).select_related(
+            "application", "application__candidate"
+        )
+    )
+    now = timezone.now()
+    for ticket in tickets:
+        ticket.revision += 1
+        ticket.reissued_at = now
+    AdmissionTicket.objects.bulk_update(tickets, ["revision", "reissued_at"])
+    return tickets
+
+
+def _postponement_notify(
+    district: District, slots: list[TimeSlot], tickets: list[AdmissionTicket], reason: str
+) -> None:
+    when = "；".join(
+        f"{Subject(s.subject).label} {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
+        for s in slots
+    )
+    notify(
+        [
+            Notice(
+                candidate_id=t.application.candidate_id,
+                application_id=t.application_id,
+                subject=f"{district.name}考试延期",
+                body=f"因{reason}，{district.name}考试延期至：{when}。"
+                f"准考证（{t.ticket_no}）已重新发放，请下载新的准考证。",
+            )
+            for t in tickets
+        ]
+    )
+
+
 def district_postpone(
     *,
     district: District,
     new_first_day: dt.date,
     reason: str,
-    actor: Any,
+    actor: Actor,
     base_url: str = "",
     today: dt.date | None = None,
 ) -> District:
@@ -509,7 +584,8 @@ def district_postpone(
     `new_first_day` (times of day kept), reissue its tickets and tell its candidates. The
     other districts are untouched and proceed."""
     require_province(actor, district.sitting.province_id)
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise DomainError("exams.reason_required", "请填写延期原因", field="reason")
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -517,70 +593,33 @@ def district_postpone(
         slots = list(
             TimeSlot.objects.select_for_update().filter(district=locked).order_by("starts_at")
         )
-        if not slots:
-            raise DomainError("exams.no_slots", f"{locked.name}没有考试时段", field="district")
-        first_day = timezone.localtime(slots[0].starts_at).date()
-        if new_first_day <= first_day or new_first_day <= today:
-            raise DomainError(
-                "exams.postpone_date",
-                f"延期后的首场日期应晚于原定日期（{first_day:%Y-%m-%d}）和今天",
-                field="new_first_day",
-            )
-        if Attendance.objects.filter(seat__slot__district=locked).exists():
-            raise DomainError(
-                "exams.slot_started", f"{locked.name}已开始签到，不能整体延期", field="district"
-            )
+        first_day = _postpone_check(locked, slots, new_first_day, today)
         shift = dt.timedelta(days=(new_first_day - first_day).days)
         for slot in slots:
             slot.starts_at += shift
             slot.ends_at += shift
         TimeSlot.objects.bulk_update(slots, ["starts_at", "ends_at"])
-        before_status = locked.status
-        locked.status = DistrictStatus.POSTPONED
-        locked.status_reason = reason.strip()
-        locked.save(update_fields=["status", "status_reason"])
-        tickets = list(
-            AdmissionTicket.objects.filter(district=locked).select_related(
-                "application", "application__candidate"
-            )
-        )
-        now = timezone.now()
-        for ticket in tickets:
-            ticket.revision += 1
-            ticket.reissued_at = now
-        AdmissionTicket.objects.bulk_update(tickets, ["revision", "reissued_at"])
-        when = "；".join(
-            f"{Subject(s.subject).label} {timezone.localtime(s.starts_at):%Y-%m-%d %H:%M}"
-            for s in slots
-        )
-        notify(
-            [
-                Notice(
-                    candidate_id=t.application.candidate_id,
-                    application_id=t.application_id,
-                    subject=f"{locked.name}考试延期",
-                    body=f"因{reason.strip()}，{locked.name}考试延期至：{when}。"
-                    f"准考证（{t.ticket_no}）已重新发放，请下载新的准考证。",
-                )
-                for t in tickets
-            ]
-        )
-        audit_record(
+        tickets = _tickets_reissue(locked)
+        locked.status_reason = reason
+        DISTRICT_LIFECYCLE.move(
+            locked,
+            DistrictStatus.POSTPONED,
             actor=actor,
-            action="exams.district_postpone",
-            obj=locked,
+            action="district_postpone",
+            update_fields=("status_reason",),
             changes={
-                "status": [before_status, locked.status],
                 "first_day": [first_day, new_first_day],
-                "reason": [None, reason.strip()],
+                "reason": [None, reason],
                 "tickets_reissued": [None, len(tickets)],
             },
         )
+        _postponement_notify(locked, slots, tickets, reason)
         if tickets:
-            from skillcert.exams.tasks import ticket_job_run
-
             job = TicketJob.objects.create(
-                sitting=locked.sitting, district=locked, total=len(tickets), created_by=_user(actor)
+                sitting=locked.sitting,
+                district=locked,
+                total=len(tickets),
+                created_by=actor_user(actor),
             )
             transaction.on_commit(lambda: ticket_job_run.enqueue(job.pk, base_url))
     return locked

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_service
 from skillcert.exams import room_files, services
 from skillcert.exams.forms import (
     DistrictForm,
@@ -28,7 +29,7 @@ from skillcert.exams.forms import (
     SlotForm,
     at,
 )
-from skillcert.exams.models import District, Sitting
+from skillcert.exams.models import District, Room, Sitting
 from skillcert.exams.selectors import (
     cities_without_district,
     districts_visible,
@@ -58,20 +59,22 @@ def sitting_create_view(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            sitting = services.sitting_create(
+        done = run_service(
+            request,
+            lambda: services.sitting_create(
                 code=data["code"],
                 title=data["title"],
                 province=Region.objects.get(code=data["province"]),
                 year=data["year"],
                 serial=data["serial"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"统一考试 {sitting.code} 已创建，请编入评价计划并设置考区")
-            return redirect("exams:setup", pk=sitting.pk)
+                actor=request_actor(request),
+            ),
+            success=lambda sitting: f"统一考试 {sitting.code} 已创建，请编入评价计划并设置考区",
+            next=lambda sitting: reverse("exams:setup", args=[sitting.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return render(request, "exams/sitting_create.html", {"form": form})
 
 
@@ -136,13 +139,17 @@ def sitting_plan_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SittingPlanForm(request.POST, prefix="plan", plans=_plan_choices(sitting))
     if form.is_valid():
         plan = plans_without_sitting(sitting=sitting).get(pk=form.cleaned_data["plan"])
-        try:
-            services.sitting_plan_add(sitting=sitting, plan=plan, actor=request.user)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"评价计划 {plan.code} 已编入统考")
-            return redirect("exams:setup", pk=sitting.pk)
+        done = run_service(
+            request,
+            lambda: services.sitting_plan_add(
+                sitting=sitting, plan=plan, actor=request_actor(request)
+            ),
+            success=f"评价计划 {plan.code} 已编入统考",
+            next=reverse("exams:setup", args=[sitting.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _setup(request, sitting, plan_form=form)
 
 
@@ -156,20 +163,22 @@ def district_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            district = services.district_add(
+        done = run_service(
+            request,
+            lambda: services.district_add(
                 sitting=sitting,
                 city=cities[data["city"]],
                 office_name=data["office_name"],
                 office_address=data["office_address"],
                 office_phone=data["office_phone"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"{district.name}已设置")
-            return redirect("exams:setup", pk=sitting.pk)
+                actor=request_actor(request),
+            ),
+            success=lambda district: f"{district.name}已设置",
+            next=reverse("exams:setup", args=[sitting.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _setup(request, sitting, district_form=form)
 
 
@@ -194,8 +203,9 @@ def slots_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             if data["districts"]
             else None
         )
-        try:
-            slots = services.slots_add(
+        done = run_service(
+            request,
+            lambda: services.slots_add(
                 sitting=sitting,
                 subject=data["subject"],
                 starts_at=at(data["day"], data["starts"]),
@@ -203,13 +213,14 @@ def slots_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                 districts=chosen,
                 occupation=occupation,
                 level=level,
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已在 {len(slots)} 个考区添加考试时段")
-            return redirect("exams:setup", pk=sitting.pk)
+                actor=request_actor(request),
+            ),
+            success=lambda slots: f"已在 {len(slots)} 个考区添加考试时段",
+            next=reverse("exams:setup", args=[sitting.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _setup(request, sitting, slot_form=form)
 
 
@@ -262,13 +273,16 @@ def site_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     district = _district(request, pk)
     form = SiteForm(request.POST, prefix="site")
     if form.is_valid():
-        try:
-            site = services.site_add(district=district, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"考点 {site.code} {site.name} 已添加")
-            return redirect("exams:district", pk=district.pk)
+        data = form.cleaned_data
+        done = run_service(
+            request,
+            lambda: services.site_add(district=district, actor=request_actor(request), **data),
+            success=lambda site: f"考点 {site.code} {site.name} 已添加",
+            next=reverse("exams:district", args=[district.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _district_page(request, district, site_form=form)
 
 
@@ -280,13 +294,15 @@ def room_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = dict(form.cleaned_data)
         site = district.sites.get(pk=data.pop("site"))
-        try:
-            room = services.room_add(site=site, actor=request.user, **data)
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"{room} 已添加（{room.capacity} 个座位）")
-            return redirect("exams:district", pk=district.pk)
+        done = run_service(
+            request,
+            lambda: services.room_add(site=site, actor=request_actor(request), **data),
+            success=lambda room: f"{room} 已添加（{room.capacity} 个座位）",
+            next=reverse("exams:district", args=[district.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _district_page(request, district, room_form=form)
 
 
@@ -298,23 +314,30 @@ def rooms_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[room_files.RowError] = []
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            if upload.size > UPLOAD_MAX_BYTES:
-                raise room_files.RoomFileError("rooms.too_large", "文件不能超过5MB")
-            rooms = services.rooms_import(
-                district=district,
-                content=upload.read(),
-                filename=upload.name or "",
-                actor=request.user,
-            )
-        except room_files.RoomFileError as exc:
-            form.add_domain_error(exc)
-            errors = exc.errors
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, f"已导入 {len(rooms)} 个考场")
-            return redirect("exams:district", pk=district.pk)
+
+        def rooms_import() -> list[Room]:
+            try:
+                if upload.size > UPLOAD_MAX_BYTES:
+                    raise room_files.RoomFileError("rooms.too_large", "文件不能超过5MB")
+                return services.rooms_import(
+                    district=district,
+                    content=upload.read(),
+                    filename=upload.name or "",
+                    actor=request_actor(request),
+                )
+            except room_files.RoomFileError as exc:
+                errors.extend(exc.errors)  # the rows at fault, listed under the form
+                raise
+
+        done = run_service(
+            request,
+            rooms_import,
+            success=lambda rooms: f"已导入 {len(rooms)} 个考场",
+            next=reverse("exams:district", args=[district.pk]),
+            form=form,
+        )
+        if done is not None:
+            return done
     return _district_page(request, district, upload_form=form, upload_errors=errors)
 
 

@@ -104,6 +104,30 @@ class StaffingResult:
     shortages: tuple[Shortage, ...]
 
 
+def _exclusions(
+    post: Post,
+    by_id: Mapping[int, Staff],
+    chosen: Sequence[int],
+    used: Mapping[int, str],
+    labels: Mapping[str, str],
+    blocked: Mapping[tuple[int, str], Sequence[str]],
+) -> list[Exclusion]:
+    """Why each person of the post's trade did not get it (for a short post)."""
+    excluded: list[Exclusion] = []
+    for pid in sorted(by_id):
+        person = by_id[pid]
+        if pid in chosen:
+            continue
+        if post.duty not in person.duties:
+            continue  # not of this trade at all: not worth listing
+        reasons = list(blocked.get((pid, post.post_id), ()))
+        if pid in used:
+            reasons.append(f"本时段已安排在{labels[used[pid]]}")
+        if reasons:
+            excluded.append(Exclusion(pid, person.name, "；".join(reasons)))
+    return excluded
+
+
 def assign_staff(
     posts: Sequence[Post],
     staff: Sequence[Staff],
@@ -147,18 +171,7 @@ def assign_staff(
             used[pid] = post.post_id
         placements.extend(Placement(post.post_id, pid, post.duty) for pid in chosen)
         if len(chosen) < post.needed:
-            excluded: list[Exclusion] = []
-            for pid in sorted(by_id):
-                person = by_id[pid]
-                if pid in chosen:
-                    continue
-                if post.duty not in person.duties:
-                    continue  # not of this trade at all: not worth listing
-                reasons = list(blocked.get((pid, post.post_id), ()))
-                if pid in used:
-                    reasons.append(f"本时段已安排在{labels[used[pid]]}")
-                if reasons:
-                    excluded.append(Exclusion(pid, person.name, "；".join(reasons)))
+            excluded = _exclusions(post, by_id, chosen, used, labels, blocked)
             shortages.append(
                 Shortage(
                     post.post_id, post.label, post.duty, post.needed, len(chosen), tuple(excluded)

@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
-from skillcert.common.pii import pii_digest
 from skillcert.exams import staffing
 from skillcert.exams.models import (
-    Duty,
+    ExamDayDuty,
     Room,
     RoomKind,
     Seat,
@@ -27,18 +26,24 @@ from skillcert.exams.models import (
 )
 from skillcert.exams.permissions import require_district
 from skillcert.exams.selectors import policy_for
-from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel import recusal
-from skillcert.personnel.models import Person, PersonRole, PersonRoleStatus, RecusalRelation
-from skillcert.personnel.selectors import assessor_facts
+from skillcert.personnel.selectors import assessor_facts, relation_digests_of, roles_valid_on
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
 from skillcert.plans.models import Subject
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
 
 _ROLE_DUTIES = {
     "examiner": {staffing.INVIGILATOR, staffing.EXAMINER},
     "senior_examiner": {staffing.INVIGILATOR, staffing.EXAMINER},
     "supervisor_external": {staffing.SUPERVISOR},
     "supervisor_internal": {staffing.SUPERVISOR},
+}
+_DUTY_OF_POST = {
+    staffing.INVIGILATOR: ExamDayDuty.INVIGILATOR,
+    staffing.EXAMINER: ExamDayDuty.EXAMINER,
+    staffing.SUPERVISOR: ExamDayDuty.SUPERVISOR,
 }
 
 
@@ -48,12 +53,9 @@ def _room_duty(room: Room, subject: str) -> str:
     return staffing.INVIGILATOR
 
 
-def staff_assign(*, slot: TimeSlot, seed: int, actor: Any) -> StaffingRun:
-    district = slot.district
-    require_district(actor, district)
-    day = timezone.localtime(slot.starts_at).date()
+def _staff_rule(slot: TimeSlot) -> staffing.StaffRule:
     policy = policy_for(province_code=slot.sitting.province_id)
-    rule = staffing.StaffRule(
+    return staffing.StaffRule(
         policy.invigilator_per,
         policy.min_invigilators_theory,
         policy.examiner_per,
@@ -61,109 +63,110 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Any) -> StaffingRun:
         policy.examiners_odd,
         policy.supervisors_per_site,
     )
-    seats = list(
-        Seat.objects.filter(slot=slot).select_related(
-            "room",
-            "room__site",
-            "application",
-            "application__occupation",
-            "application__candidate",
-            "application__plan__organization",
-        )
-    )
-    by_room: dict[int, list[Seat]] = defaultdict(list)
-    for seat in seats:
-        by_room[seat.room_id].append(seat)
-    rooms = {seat.room_id: seat.room for seat in seats}
-    posts: list[staffing.Post] = []
-    post_seats: dict[str, list[Seat]] = {}
-    for room_id, room_seats in sorted(by_room.items()):
-        room = rooms[room_id]
-        duty = _room_duty(room, slot.subject)
-        post_id = f"room:{room_id}"
-        posts.append(
-            staffing.Post(
-                post_id,
-                f"{room.site.name} 第{room.code}考场",
-                duty,
-                staffing.required_staff(rule, duty=duty, candidates=len(room_seats)),
-            )
-        )
-        post_seats[post_id] = room_seats
-    sites: dict[int, list[Seat]] = defaultdict(list)
-    for seat in seats:
-        sites[seat.room.site_id].append(seat)
-    for site_id, site_seats in sorted(sites.items()):
-        post_id = f"site:{site_id}"
-        posts.append(
-            staffing.Post(
-                post_id,
-                site_seats[0].room.site.name,
-                staffing.SUPERVISOR,
-                staffing.required_staff(rule, duty=staffing.SUPERVISOR, candidates=len(site_seats)),
-            )
-        )
-        post_seats[post_id] = site_seats
 
-    # The pool: people holding a role valid on the day, appointed in this province.
-    roles = PersonRole.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-        status=PersonRoleStatus.ACTIVE,
-        valid_from__lte=day,
-        province_id=slot.sitting.province_id,
-        role__in=list(_ROLE_DUTIES),
-    ).select_related("person", "occupation")
+
+class _Posts:
+    """The slot's posts (one per room with candidates, one per site for its supervisors),
+    the seats each post covers and the site each post is at."""
+
+    def __init__(self, slot: TimeSlot, rule: staffing.StaffRule) -> None:
+        seats = list(
+            Seat.objects.filter(slot=slot).select_related(
+                "room",
+                "room__site",
+                "application",
+                "application__occupation",
+                "application__candidate",
+                "application__plan__organization",
+            )
+        )
+        self.posts: list[staffing.Post] = []
+        self.seats: dict[str, list[Seat]] = {}
+        self.site_of: dict[str, int] = {}
+        by_room: dict[int, list[Seat]] = defaultdict(list)
+        by_site: dict[int, list[Seat]] = defaultdict(list)
+        for seat in seats:
+            by_room[seat.room_id].append(seat)
+            by_site[seat.room.site_id].append(seat)
+        for room_id, room_seats in sorted(by_room.items()):
+            room = room_seats[0].room
+            duty = _room_duty(room, slot.subject)
+            needed = staffing.required_staff(rule, duty=duty, candidates=len(room_seats))
+            label = f"{room.site.name} 第{room.code}考场"
+            self._add(f"room:{room_id}", label, duty, needed, room_seats, room.site_id)
+        for site_id, site_seats in sorted(by_site.items()):
+            needed = staffing.required_staff(
+                rule, duty=staffing.SUPERVISOR, candidates=len(site_seats)
+            )
+            label = site_seats[0].room.site.name
+            self._add(f"site:{site_id}", label, staffing.SUPERVISOR, needed, site_seats, site_id)
+
+    def _add(
+        self, post_id: str, label: str, duty: str, needed: int, seats: list[Seat], site_id: int
+    ) -> None:
+        self.posts.append(staffing.Post(post_id, label, duty, needed))
+        self.seats[post_id] = seats
+        self.site_of[post_id] = site_id
+
+
+def _pool(slot: TimeSlot, day: dt.date) -> tuple[dict[int, Person], list[staffing.Staff]]:
+    """People holding a role valid on the day, appointed in this province."""
     duties: dict[int, set[str]] = defaultdict(set)
     people: dict[int, Person] = {}
+    roles = roles_valid_on(province_code=slot.sitting.province_id, day=day, roles=_ROLE_DUTIES)
     for held in roles:
         duties[held.person_id] |= _ROLE_DUTIES[held.role]
         people[held.person_id] = held.person
     staff = [
         staffing.Staff(pid, people[pid].name, frozenset(duties[pid])) for pid in sorted(people)
     ]
-    blocked = _blocked(slot, day, posts, post_seats, people)
-    result = staffing.assign_staff(posts, staff, blocked, seed=seed)
+    return people, staff
 
-    site_of = {f"room:{rid}": rooms[rid].site_id for rid in by_room} | {
-        f"site:{sid}": sid for sid in sites
-    }
+
+def _shortage_rows(result: staffing.StaffingResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "post": s.post_id,
+            "label": s.label,
+            "duty": s.duty,
+            "needed": s.needed,
+            "assigned": s.assigned,
+            "excluded": [
+                {"person": e.person_id, "name": e.name, "reason": e.reason} for e in s.excluded
+            ],
+            "explanation": s.explanation(),
+        }
+        for s in result.shortages
+    ]
+
+
+def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
+    require_district(actor, slot.district)
+    day = timezone.localdate(slot.starts_at)
+    posts = _Posts(slot, _staff_rule(slot))
+    people, staff = _pool(slot, day)
+    blocked = _blocked(slot, day, posts.posts, posts.seats, people)
+    result = staffing.assign_staff(posts.posts, staff, blocked, seed=seed)
     with transaction.atomic():
         locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
         StaffAssignment.objects.filter(slot=locked).delete()
         StaffAssignment.objects.bulk_create(
             StaffAssignment(
                 slot=locked,
-                site_id=site_of[p.post_id],
+                site_id=posts.site_of[p.post_id],
                 room_id=int(p.post_id.split(":")[1]) if p.post_id.startswith("room:") else None,
                 person_id=p.person_id,
-                duty={
-                    staffing.INVIGILATOR: Duty.INVIGILATOR,
-                    staffing.EXAMINER: Duty.EXAMINER,
-                    staffing.SUPERVISOR: Duty.SUPERVISOR,
-                }[p.duty],
+                duty=_DUTY_OF_POST[p.duty],
             )
             for p in result.placements
         )
-        shortages = [
-            {
-                "post": s.post_id,
-                "label": s.label,
-                "duty": s.duty,
-                "needed": s.needed,
-                "assigned": s.assigned,
-                "excluded": [
-                    {"person": e.person_id, "name": e.name, "reason": e.reason} for e in s.excluded
-                ],
-                "explanation": s.explanation(),
-            }
-            for s in result.shortages
-        ]
+        shortages = _shortage_rows(result)
         run = StaffingRun.objects.create(
             slot=locked,
             seed=seed,
             assigned=len(result.placements),
             shortages=shortages,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor_user(actor),
         )
         audit_record(
             actor=actor,
@@ -178,16 +181,8 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Any) -> StaffingRun:
     return run
 
 
-def _blocked(
-    slot: TimeSlot,
-    day: dt.date,
-    posts: list[staffing.Post],
-    post_seats: dict[str, list[Seat]],
-    people: dict[int, Person],
-) -> dict[tuple[int, str], list[str]]:
-    """Every reason each person may not take each post."""
-    blocked: dict[tuple[int, str], list[str]] = defaultdict(list)
-    # Busy elsewhere at an overlapping time (another district's slot, or another slot).
+def _busy_reasons(slot: TimeSlot, people: dict[int, Person]) -> dict[int, str]:
+    """Busy elsewhere at an overlapping time (another district's slot, or another slot)."""
     busy = (
         StaffAssignment.objects.filter(
             person_id__in=list(people),
@@ -197,61 +192,83 @@ def _blocked(
         .exclude(slot=slot)
         .select_related("site", "room", "slot")
     )
-    busy_reason = {
+    return {
         b.person_id: f"同一时段已安排在{b.site.name}" + (f" 第{b.room.code}考场" if b.room else "")
         for b in busy
     }
-    max_consecutive = personnel_policy_for(
-        province_code=slot.sitting.province_id
-    ).max_consecutive_sittings
-    relation_digests: dict[int, dict[str, str]] = defaultdict(dict)
-    for rel in RecusalRelation.objects.filter(person_id__in=list(people)).exclude(
-        counterpart_id_number=""
-    ):
-        relation_digests[rel.person_id][pii_digest(rel.counterpart_id_number.upper())] = (
-            rel.get_kind_display()
-        )
-    facts = {pid: assessor_facts(person=person) for pid, person in people.items()}
-    orgs = {
-        o.pk: o
-        for o in EvaluationOrg.objects.filter(
-            pk__in={
-                s.application.plan.organization_id for seats in post_seats.values() for s in seats
-            }
-        )
-    }
-    verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
+
+
+class _Recusal:
+    """Answers "may this person take this post" with personnel's pure recusal rules, once
+    per (person, question): rooms of one organisation ask the same question of each person."""
+
+    def __init__(self, slot: TimeSlot, day: dt.date, people: dict[int, Person]) -> None:
+        self.day = day
+        self.max_consecutive = personnel_policy_for(
+            province_code=slot.sitting.province_id
+        ).max_consecutive_sittings
+        self.facts = {pid: assessor_facts(person=person) for pid, person in people.items()}
+        self.relations = relation_digests_of(person_ids=people)
+        self.verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
+
+    def checks(self, post: staffing.Post, seats: list[Seat]) -> list[recusal.Assignment]:
+        orgs = {s.application.plan.organization_id: s.application.plan.organization for s in seats}
+        checks = [
+            recusal.Assignment(on=self.day, organization_id=oid, organization_name=orgs[oid].name)
+            for oid in sorted(orgs)
+        ]
+        if post.duty == staffing.EXAMINER:
+            offerings = sorted(
+                {(s.application.occupation.code, s.application.level) for s in seats}
+            )
+            checks += [
+                recusal.Assignment(on=self.day, occupation_code=code, level=level)
+                for code, level in offerings
+            ]
+        return checks
+
+    def reasons(self, pid: int, checks: list[recusal.Assignment]) -> list[str]:
+        found: list[str] = []
+        for check in checks:
+            key = (pid, check)
+            if key not in self.verdicts:
+                verdict = recusal.may_assess(
+                    self.facts[pid], check, max_consecutive=self.max_consecutive
+                )
+                self.verdicts[key] = [reason.message for reason in verdict.reasons]
+            found += [m for m in self.verdicts[key] if m not in found]
+        return found
+
+    def relation_reasons(self, pid: int, candidates: dict[str, str]) -> list[str]:
+        return [
+            f"与考生{candidates[digest]}存在{kind}关系，应回避"
+            for digest, kind in self.relations.get(pid, {}).items()
+            if digest in candidates
+        ]
+
+
+def _blocked(
+    slot: TimeSlot,
+    day: dt.date,
+    posts: list[staffing.Post],
+    post_seats: dict[str, list[Seat]],
+    people: dict[int, Person],
+) -> dict[tuple[int, str], list[str]]:
+    """Every reason each person may not take each post."""
+    blocked: dict[tuple[int, str], list[str]] = {}
+    busy_reason = _busy_reasons(slot, people)
+    rules = _Recusal(slot, day, people)
     for post in posts:
         seats = post_seats[post.post_id]
-        org_ids = sorted({s.application.plan.organization_id for s in seats})
-        offerings = sorted({(s.application.occupation.code, s.application.level) for s in seats})
-        digests = {
+        checks = rules.checks(post, seats)
+        candidates = {
             s.application.candidate.id_number_digest: s.application.candidate.full_name
             for s in seats
         }
         for pid in people:
-            reasons = blocked[(pid, post.post_id)]
-            if pid in busy_reason:
-                reasons.append(busy_reason[pid])
-            checks = [
-                recusal.Assignment(on=day, organization_id=oid, organization_name=orgs[oid].name)
-                for oid in org_ids
-            ]
-            if post.duty == staffing.EXAMINER:
-                checks += [
-                    recusal.Assignment(on=day, occupation_code=code, level=level)
-                    for code, level in offerings
-                ]
-            for check in checks:
-                # Rooms of one organisation ask the same question of each person: answer once.
-                key = (pid, check)
-                if key not in verdicts:
-                    verdict = recusal.may_assess(facts[pid], check, max_consecutive=max_consecutive)
-                    verdicts[key] = [reason.message for reason in verdict.reasons]
-                for message in verdicts[key]:
-                    if message not in reasons:
-                        reasons.append(message)
-            for digest, kind in relation_digests.get(pid, {}).items():
-                if digest in digests:
-                    reasons.append(f"与考生{digests[digest]}存在{kind}关系，应回避")
-    return {k: v for k, v in blocked.items() if v}
+            reasons = [busy_reason[pid]] if pid in busy_reason else []
+            reasons += [m for m in rules.reasons(pid, checks) if m not in reasons]
+            reasons += rules.relation_reasons(pid, candidates)
+            if reasons:
+                blocked[(pid, post.post_id)] = reasons
+    return blocked

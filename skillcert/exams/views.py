@@ -8,21 +8,32 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import Target, run_service
 from skillcert.exams import examday, rosters, services
-from skillcert.exams.models import AttendanceStatus, JobStatus, Seat, TicketFile
+from skillcert.exams.models import (
+    Attendance,
+    AttendanceStatus,
+    JobStatus,
+    Seat,
+    StaffingRun,
+    TicketFile,
+)
 from skillcert.exams.selectors import (
     candidate_photo,
     districts_visible,
@@ -40,6 +51,8 @@ from skillcert.exams.selectors import (
 )
 from skillcert.exams.staffing_services import staff_assign
 from skillcert.exams.tickets import render_tickets_pdf
+
+T = TypeVar("T")
 
 
 def _officer_or_org(request: HttpRequest) -> Any:
@@ -64,6 +77,20 @@ def _int(value: str, field: str) -> int:
         return int(value)
     except ValueError:
         raise DomainError("exams.number_invalid", f"{field}应为整数", field=field) from None
+
+
+def _answer(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    back: Target | None = None,
+) -> HttpResponse:
+    """run_service without a form always answers (a redirect, or 403 for a refusal)."""
+    response = run_service(request, call, success=success, next=next, back=back)
+    assert response is not None  # only a form makes run_service hand the page back
+    return response
 
 
 @login_required
@@ -112,37 +139,43 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seats_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
-    try:
-        seed = _int(request.POST.get("seed", "").strip(), "seed")
-        draw = services.seats_assign(slot=slot, seed=seed, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return _answer(
+        request,
+        lambda: services.seats_assign(
+            slot=slot,
+            seed=_int(request.POST.get("seed", "").strip(), "seed"),
+            actor=request_actor(request),
+        ),
+        success=lambda draw: (
             f"已按种子 {draw.seed} 编排 {draw.seated} 人，使用 {draw.rooms_used} 个考场，"
-            f"同单位相邻 {draw.adjacent_same_org} 对",
-        )
-    return redirect("exams:sitting", pk=slot.sitting_id)
+            f"同单位相邻 {draw.adjacent_same_org} 对"
+        ),
+        next=reverse("exams:sitting", args=[slot.sitting_id]),
+    )
+
+
+def _staffing_told(request: HttpRequest, run: StaffingRun) -> str:
+    """A run with shortages is a warning, not a success."""
+    if run.shortages:
+        messages.warning(request, f"已安排 {run.assigned} 人次，{len(run.shortages)} 处缺员")
+        return ""
+    return f"已安排 {run.assigned} 人次"
 
 
 @login_required
 def staff_view(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
     if request.method == "POST":
-        try:
-            seed = _int(request.POST.get("seed", "").strip(), "seed")
-            run = staff_assign(slot=slot, seed=seed, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            if run.shortages:
-                messages.warning(
-                    request, f"已安排 {run.assigned} 人次，{len(run.shortages)} 处缺员"
-                )
-            else:
-                messages.success(request, f"已安排 {run.assigned} 人次")
-        return redirect("exams:staff", pk=slot.pk)
+        return _answer(
+            request,
+            lambda: staff_assign(
+                slot=slot,
+                seed=_int(request.POST.get("seed", "").strip(), "seed"),
+                actor=request_actor(request),
+            ),
+            success=lambda run: _staffing_told(request, run),
+            next=reverse("exams:staff", args=[slot.pk]),
+        )
     staff = staff_of(slot=slot)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
@@ -212,14 +245,18 @@ def ticket_job_start_view(request: HttpRequest, pk: int) -> HttpResponse:
         district = get_object_in_scope(
             districts_visible(scope=scope), pk=request.POST["district"], sitting=sitting
         )
-    try:
-        job = services.ticket_job_start(
-            sitting=sitting, district=district, actor=request.user, base_url=_base_url(request)
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("exams:sitting", pk=sitting.pk)
-    return redirect("exams:job", pk=job.pk)
+    return _answer(
+        request,
+        lambda: services.ticket_job_start(
+            sitting=sitting,
+            district=district,
+            actor=request_actor(request),
+            base_url=_base_url(request),
+        ),
+        success="",
+        next=lambda job: reverse("exams:job", args=[job.pk]),
+        back=reverse("exams:sitting", args=[sitting.pk]),
+    )
 
 
 @login_required
@@ -290,7 +327,9 @@ def _checkin_context(request: HttpRequest, token: str) -> dict[str, Any]:
         seat = examday.current_seat(ticket, at=now)
     except DomainError:
         seat = None
-    if seat is None or not examday.may_work_site(request.user, seat.slot, seat.room.site_id):
+    if seat is None or not examday.may_work_site(
+        request_actor(request), seat.slot, seat.room.site_id
+    ):
         # Only the staff of the site on the day (and officers) learn anything from a QR code.
         raise Http404
     policy = policy_for(province_code=ticket.sitting.province_id)
@@ -305,6 +344,14 @@ def _checkin_context(request: HttpRequest, token: str) -> dict[str, Any]:
     }
 
 
+def _checkin_told(request: HttpRequest, row: Attendance, seat: Seat) -> str:
+    """A late arrival is recorded, and told as a refusal."""
+    if row.status == AttendanceStatus.REFUSED_LATE:
+        messages.error(request, "已超过开考后允许入场的时间，拒绝入场（已记录）")
+        return ""
+    return f"签到成功：第{seat.room.code}考场 {seat.seat_no}号"
+
+
 @login_required
 def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
     context = _checkin_context(request, token)
@@ -313,21 +360,14 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
             item: request.POST.get(f"check_{i}") == "on"
             for i, item in enumerate(context["checklist"])
         }
-        try:
-            row = examday.checkin_record(
-                ticket=context["ticket"], checks=checks, actor=request.user
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            if row.status == AttendanceStatus.REFUSED_LATE:
-                messages.error(request, "已超过开考后允许入场的时间，拒绝入场（已记录）")
-            else:
-                messages.success(
-                    request,
-                    f"签到成功：第{context['seat'].room.code}考场 {context['seat'].seat_no}号",
-                )
-        return redirect("exams:checkin", token=token)
+        return _answer(
+            request,
+            lambda: examday.checkin_record(
+                ticket=context["ticket"], checks=checks, actor=request_actor(request)
+            ),
+            success=lambda row: _checkin_told(request, row, context["seat"]),
+            next=reverse("exams:checkin", args=[token]),
+        )
     context["checklist_items"] = list(enumerate(context["checklist"]))
     return render(request, "exams/checkin.html", context)
 
@@ -352,16 +392,15 @@ def district_postpone_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "请填写延期后的首场日期（YYYY-MM-DD）")
         return redirect("exams:sitting", pk=district.sitting_id)
-    try:
-        services.district_postpone(
+    return _answer(
+        request,
+        lambda: services.district_postpone(
             district=district,
             new_first_day=new_day,
             reason=request.POST.get("reason", ""),
-            actor=request.user,
+            actor=request_actor(request),
             base_url=_base_url(request),
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{district.name}已延期，准考证正在重新生成，考生已收到通知")
-    return redirect("exams:sitting", pk=district.sitting_id)
+        ),
+        success=f"{district.name}已延期，准考证正在重新生成，考生已收到通知",
+        next=reverse("exams:sitting", args=[district.sitting_id]),
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from skillcert.common.admin import AuditedModelAdmin
+from skillcert.audit.audited_admin import AuditedModelAdmin
 from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from skillcert.accounts.models import User
 from skillcert.accounts.scope import get_object_in_scope
 from skillcert.itembank import assembly
 from skillcert.itembank.models import AccessPurpose
@@ -74,6 +75,13 @@ def _meta(it: Any) -> dict[str, Any]:
     }
 
 
+def _caller(request: HttpRequest) -> User:
+    """The authenticated caller (the router requires a token or a session)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 @router.get("/items", response=list[ItemOut], summary="试题元数据（按题库角色范围，不含内容）")
 def items(request: HttpRequest, q: str = "", status: str = "") -> list[dict[str, Any]]:
     rows = items_visible(scope=bank_scope(request.user), q=q[:40], status=status[:16])
@@ -83,7 +91,7 @@ def items(request: HttpRequest, q: str = "", status: str = "") -> list[dict[str,
 @router.get("/items/{item_id}", response=ItemContentOut, summary="单题内容（记录读取日志）")
 def item(request: HttpRequest, item_id: int) -> dict[str, Any]:
     found = get_object_in_scope(items_visible(scope=bank_scope(request.user)), pk=item_id)
-    content = item_contents_read(items=[found], actor=request.user, purpose=AccessPurpose.API)
+    content = item_contents_read(items=[found], actor=_caller(request), purpose=AccessPurpose.API)
     return {**_meta(found), "content": content[found.pk]}
 
 
@@ -98,7 +106,7 @@ def assemble(request: HttpRequest, blueprint_id: int, payload: AssembleIn) -> An
     )
     try:
         papers = paper_assemble(
-            blueprint=blueprint, forms=payload.forms, seed=payload.seed, actor=request.user
+            blueprint=blueprint, forms=payload.forms, seed=payload.seed, actor=_caller(request)
         )
     except assembly.AssemblyInfeasible as exc:
         return 400, {"code": exc.code, "message": exc.message, "field": exc.field}

@@ -59,42 +59,77 @@ def _labels(raw: Any) -> list[str]:
     return sorted({v.strip().upper() for v in raw if v.strip()})
 
 
+TRUE_FALSE_WORDS = {
+    "正确": True,
+    "对": True,
+    "√": True,
+    "true": True,
+    "t": True,
+    "错误": False,
+    "错": False,
+    "×": False,
+    "false": False,
+    "f": False,
+}
+
+
+def _choice(item_type: str, stem: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    options = _options(raw.get("options"))
+    valid = {o["label"] for o in options}
+    key = _labels(raw.get("key"))
+    if not key or not set(key) <= valid:
+        raise _err("key_invalid", f"答案应为 {''.join(sorted(valid))} 中的字母", "key")
+    if item_type == "single":
+        if len(key) != 1:
+            raise _err("key_invalid", "单选题只能有一个正确答案", "key")
+        return {"stem": stem, "options": options, "key": key[0]}
+    if len(key) < 2:
+        raise _err("key_invalid", "多选题至少有两个正确答案", "key")
+    return {"stem": stem, "options": options, "key": key}
+
+
+def _true_false(stem: str, raw: Mapping[str, Any]) -> dict[str, Any]:
+    verdict = raw.get("key")
+    if isinstance(verdict, str):
+        verdict = TRUE_FALSE_WORDS.get(verdict.strip().lower())
+    if not isinstance(verdict, bool):
+        raise _err("key_invalid", "判断题答案应为“正确”或“错误”", "key")
+    return {"stem": stem, "key": verdict}
+
+
+def _practical(stem: str, raw: Mapping[str, Any], score: Decimal) -> dict[str, Any]:
+    sheet = raw.get("sheet")
+    if not isinstance(sheet, list) or not sheet:
+        raise _err("sheet_missing", "操作技能题应有评分表（至少一个评分点）", "sheet")
+    rows = []
+    total = Decimal(0)
+    for n, row in enumerate(sheet, start=1):
+        if not isinstance(row, Mapping):
+            raise _err("sheet_invalid", f"评分表第{n}项格式不正确", "sheet")
+        try:
+            points = Decimal(str(row.get("score")))
+        except ArithmeticError:
+            raise _err("sheet_invalid", f"评分表第{n}项分值应为数字", "sheet") from None
+        if not points.is_finite() or points <= 0:
+            raise _err("sheet_invalid", f"评分表第{n}项分值应大于 0", "sheet")
+        total += points
+        rows.append(
+            {"item": _text(row.get("item"), "sheet", f"评分表第{n}项"), "score": float(points)}
+        )
+    if total != score:
+        raise _err("sheet_total", f"评分表分值合计 {total} 应等于试题分值 {score}", "sheet")
+    return {"stem": stem, "sheet": rows}
+
+
 def content_clean(item_type: str, raw: Mapping[str, Any], *, score: Decimal) -> dict[str, Any]:
     """The canonical content of an item of `item_type`, or a DomainError naming the field."""
     if not isinstance(raw, Mapping):
         raise _err("content_invalid", "试题内容格式不正确", "content")
     stem = _text(raw.get("stem"), "stem", "题干")
     if item_type in CHOICE_TYPES:
-        options = _options(raw.get("options"))
-        valid = {o["label"] for o in options}
-        key = _labels(raw.get("key"))
-        if not key or not set(key) <= valid:
-            raise _err("key_invalid", f"答案应为 {''.join(sorted(valid))} 中的字母", "key")
-        if item_type == "single":
-            if len(key) != 1:
-                raise _err("key_invalid", "单选题只能有一个正确答案", "key")
-            return {"stem": stem, "options": options, "key": key[0]}
-        if len(key) < 2:
-            raise _err("key_invalid", "多选题至少有两个正确答案", "key")
-        return {"stem": stem, "options": options, "key": key}
+        return _choice(item_type, stem, raw)
     if item_type == "true_false":
-        verdict = raw.get("key")
-        if isinstance(verdict, str):
-            verdict = {
-                "正确": True,
-                "对": True,
-                "√": True,
-                "true": True,
-                "t": True,
-                "错误": False,
-                "错": False,
-                "×": False,
-                "false": False,
-                "f": False,
-            }.get(verdict.strip().lower())
-        if not isinstance(verdict, bool):
-            raise _err("key_invalid", "判断题答案应为“正确”或“错误”", "key")
-        return {"stem": stem, "key": verdict}
+        return _true_false(stem, raw)
     if item_type == "subjective":
         return {
             "stem": stem,
@@ -102,25 +137,5 @@ def content_clean(item_type: str, raw: Mapping[str, Any], *, score: Decimal) -> 
             "scheme": _text(raw.get("scheme"), "scheme", "评分标准"),
         }
     if item_type == "practical":
-        sheet = raw.get("sheet")
-        if not isinstance(sheet, list) or not sheet:
-            raise _err("sheet_missing", "操作技能题应有评分表（至少一个评分点）", "sheet")
-        rows = []
-        total = Decimal(0)
-        for n, row in enumerate(sheet, start=1):
-            if not isinstance(row, Mapping):
-                raise _err("sheet_invalid", f"评分表第{n}项格式不正确", "sheet")
-            try:
-                points = Decimal(str(row.get("score")))
-            except ArithmeticError:
-                raise _err("sheet_invalid", f"评分表第{n}项分值应为数字", "sheet") from None
-            if not points.is_finite() or points <= 0:
-                raise _err("sheet_invalid", f"评分表第{n}项分值应大于 0", "sheet")
-            total += points
-            rows.append(
-                {"item": _text(row.get("item"), "sheet", f"评分表第{n}项"), "score": float(points)}
-            )
-        if total != score:
-            raise _err("sheet_total", f"评分表分值合计 {total} 应等于试题分值 {score}", "sheet")
-        return {"stem": stem, "sheet": rows}
+        return _practical(stem, raw, score)
     raise _err("type_invalid", f"未知题型 {item_type!r}", "item_type")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import Role, User
 from skillcert.itembank.models import (
     AssemblyBlueprint,
@@ -44,7 +45,62 @@ def _content(kind: str, element: Element, n: int) -> dict[str, Any]:
     return {"stem": stem, "options": options, "key": "AC" if kind == "multiple" else "ABCD"[n % 4]}
 
 
-def load_itembank_demo(actor: Any) -> None:
+def _demo_items(
+    *, bank: ItemBank, occupation: Occupation, tops: list[Element], setter: User, reviewer: User
+) -> None:
+    n = 0
+    for top in tops:
+        leaves = list(top.children.order_by("position")) or [top]
+        for k, kind in enumerate(TYPES):
+            n += 1
+            element = leaves[k % len(leaves)]
+            item = item_create(
+                occupation=occupation,
+                level=LEVEL,
+                element=element,
+                item_type=kind,
+                content=_content(kind, element, n),
+                score=1,
+                difficulty=round(0.35 + 0.05 * ((n * 7) % 11), 2),
+                enemy_group=f"E{top.code}" if k in (0, 1) else "",
+                code=f"DEMO{n:04d}",
+                actor=setter,
+                bank=bank,
+            )
+            item_submit(item=item, reviewer=reviewer, actor=setter)
+            item_approve(item=item, actor=reviewer)
+
+
+def _demo_blueprint(
+    *, bank: ItemBank, occupation: Occupation, tops: list[Element], manager: User
+) -> None:
+    names = {e.name: e.code for e in tops}
+    weights = {
+        names[w.item]: w.percent
+        for w in WeightItem.objects.filter(
+            standard__occupation=occupation, part="theory", level=LEVEL
+        )
+        if w.item in names
+    }
+    blueprint_create(
+        occupation=occupation,
+        level=LEVEL,
+        name="三级理论知识（演示）",
+        cells=blueprint_cells_from_weights(
+            weights=weights, type_counts={"single": 18, "multiple": 6, "true_false": 6}
+        ),
+        difficulty_mean=0.55,
+        difficulty_tolerance=0.05,
+        max_overlap=10,
+        max_exposure=5,
+        actor=manager,
+        bank=bank,
+    )
+
+
+def load_itembank_demo(actor: Actor) -> None:
+    """The demo organisation's bank: its item-bank roles, a set of approved items and a
+    blueprint (the items are written and reviewed by the demo people themselves)."""
     occupation = Occupation.objects.filter(code=OCCUPATION).first()
     users = {u.username: u for u in User.objects.filter(username__in=PEOPLE)}
     if occupation is None or len(users) < len(PEOPLE):
@@ -59,54 +115,18 @@ def load_itembank_demo(actor: Any) -> None:
         )
     for u in users.values():
         scope_forget(u)
-    setter, reviewer, manager = users["org_a"], users["kaoping"], users["org_a_admin"]
     tops = list(
         Element.objects.filter(standard__occupation=occupation, parent=None).order_by(
             "standard__edition_year", "position"
         )
     )
     if not Item.objects.filter(bank=bank, occupation=occupation, code__startswith="DEMO").exists():
-        n = 0
-        for top in tops:
-            leaves = list(top.children.order_by("position")) or [top]
-            for k, kind in enumerate(TYPES):
-                n += 1
-                element = leaves[k % len(leaves)]
-                item = item_create(
-                    occupation=occupation,
-                    level=LEVEL,
-                    element=element,
-                    item_type=kind,
-                    content=_content(kind, element, n),
-                    score=1,
-                    difficulty=round(0.35 + 0.05 * ((n * 7) % 11), 2),
-                    enemy_group=f"E{top.code}" if k in (0, 1) else "",
-                    code=f"DEMO{n:04d}",
-                    actor=setter,
-                    bank=bank,
-                )
-                item_submit(item=item, reviewer=reviewer, actor=setter)
-                item_approve(item=item, actor=reviewer)
-    if not AssemblyBlueprint.objects.filter(bank=bank, occupation=occupation, level=LEVEL).exists():
-        names = {e.name: e.code for e in tops}
-        weights = {
-            names[w.item]: w.percent
-            for w in WeightItem.objects.filter(
-                standard__occupation=occupation, part="theory", level=LEVEL
-            )
-            if w.item in names
-        }
-        blueprint_create(
-            occupation=occupation,
-            level=LEVEL,
-            name="三级理论知识（演示）",
-            cells=blueprint_cells_from_weights(
-                weights=weights, type_counts={"single": 18, "multiple": 6, "true_false": 6}
-            ),
-            difficulty_mean=0.55,
-            difficulty_tolerance=0.05,
-            max_overlap=10,
-            max_exposure=5,
-            actor=manager,
+        _demo_items(
             bank=bank,
+            occupation=occupation,
+            tops=tops,
+            setter=users["org_a"],
+            reviewer=users["kaoping"],
         )
+    if not AssemblyBlueprint.objects.filter(bank=bank, occupation=occupation, level=LEVEL).exists():
+        _demo_blueprint(bank=bank, occupation=occupation, tops=tops, manager=users["org_a_admin"])

@@ -114,35 +114,131 @@ def _sheet(text: str) -> list[dict[str, Any]]:
     return rows
 
 
-def parse_items_xlsx(data: bytes) -> ParseResult:
-    result = ParseResult()
+class _FileRefused(Exception):
+    """The file as a whole cannot be read: one error at row 0 (or 1), no rows."""
+
+    def __init__(self, error: RowError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _read_table(data: bytes) -> list[Any]:
+    """The rows of sheet “试题”; a file that cannot be read raises _FileRefused."""
     try:
         spreadsheet_check(data, what="试题文件")
     except DomainError as exc:
-        result.errors.append(RowError(0, "", exc.code, exc.message))
-        return result
+        raise _FileRefused(RowError(0, "", exc.code, exc.message)) from None
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if SHEET not in book.sheet_names:
-            result.errors.append(RowError(0, "", "excel.sheet_missing", f"缺少工作表“{SHEET}”"))
-            return result
+            raise _FileRefused(RowError(0, "", "excel.sheet_missing", f"缺少工作表“{SHEET}”"))
         # The sheet's XML is parsed here, not at open: a broken sheet fails on this line.
-        table = sheet_rows(book.get_sheet_by_name(SHEET), what="试题文件")
+        return sheet_rows(book.get_sheet_by_name(SHEET), what="试题文件")
     except DomainError as exc:
-        result.errors.append(RowError(0, "", exc.code, exc.message))
-        return result
+        raise _FileRefused(RowError(0, "", exc.code, exc.message)) from None
+    except _FileRefused:
+        raise
     except Exception:  # calamine raises its own error types for corrupt files
-        result.errors.append(RowError(0, "", "excel.unreadable", "无法读取 Excel 文件"))
+        raise _FileRefused(RowError(0, "", "excel.unreadable", "无法读取 Excel 文件")) from None
+
+
+REQUIRED_COLUMNS = ("试题编号", "等级", "要素代码", "题型", "题干", "答案", "分值")
+CONTENT_COLUMNS = {
+    "stem": "题干",
+    "options": "选项A",
+    "key": "答案",
+    "scheme": "评分标准",
+    "sheet": "评分表",
+    "answer": "参考答案",
+}
+
+
+def _row_fields(
+    number: int, values: dict[str, str], seen: dict[str, int], errors: list[RowError]
+) -> tuple[str | None, Decimal, float]:
+    """Check the row's code, level, element, type, score and difficulty, appending to
+    `errors`; returns the type (None when unknown), the score and the difficulty."""
+
+    def error(column: str, code: str, message: str) -> None:
+        errors.append(RowError(number, column, code, message))
+
+    code = values.get("试题编号", "")
+    if not ELEMENT_CODE.match(code):
+        error("试题编号", "item.code_invalid", "试题编号应为字母、数字、点或连字符")
+    elif code in seen:
+        error("试题编号", "item.code_duplicate", f"与第{seen[code]}行试题编号重复")
+    else:
+        seen[code] = number
+    if values.get("等级", "") not in {"1", "2", "3", "4", "5"}:
+        error("等级", "item.level_invalid", "等级应为 1 到 5")
+    if not ELEMENT_CODE.match(values.get("要素代码", "")):
+        error("要素代码", "item.element_invalid", "要素代码格式不正确")
+    item_type = TYPE_NAMES.get(values.get("题型", ""))
+    if item_type is None:
+        error("题型", "item.type_invalid", "题型应为 单选/多选/判断/简答/操作")
+    try:
+        score = Decimal(values.get("分值", ""))
+        if not score.is_finite() or score <= 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        error("分值", "item.value_invalid", "分值应为大于 0 的数字")
+        score = Decimal(0)
+    try:
+        difficulty = float(values.get("难度") or 0.5)
+        if not 0 <= difficulty <= 1:
+            raise ValueError
+    except ValueError:
+        error("难度", "item.value_range", "难度应为 0 到 1 之间的数字")
+        difficulty = 0.5
+    return item_type, score, difficulty
+
+
+def _parse_row(
+    number: int, values: dict[str, str], seen: dict[str, int], errors: list[RowError]
+) -> ItemRow | None:
+    before = len(errors)
+    item_type, score, difficulty = _row_fields(number, values, seen, errors)
+    if len(errors) > before or item_type is None:
+        return None
+    content = {
+        "stem": values.get("题干", ""),
+        "options": [values[c] for c in OPTION_COLUMNS if values.get(c)],
+        "key": values.get("答案", ""),
+        "answer": values.get("参考答案", "") or values.get("答案", ""),
+        "scheme": values.get("评分标准", ""),
+        "sheet": _sheet(values.get("评分表", "")),
+    }
+    try:
+        clean = content_clean(item_type, content, score=score)
+    except DomainError as exc:
+        column = CONTENT_COLUMNS.get(exc.field or "", "题干")
+        errors.append(RowError(number, column, exc.code, exc.message))
+        return None
+    return ItemRow(
+        number,
+        values.get("试题编号", ""),
+        int(values.get("等级", "")),
+        values.get("要素代码", ""),
+        item_type,
+        clean,
+        score.quantize(Decimal("0.01")),
+        difficulty,
+        values.get("敌对组", "")[:40],
+    )
+
+
+def parse_items_xlsx(data: bytes) -> ParseResult:
+    result = ParseResult()
+    try:
+        table = _read_table(data)
+    except _FileRefused as refused:
+        result.errors.append(refused.error)
         return result
     if not table:
         result.errors.append(RowError(1, "", "excel.empty", "工作表为空"))
         return result
     header = [_cell(v) for v in table[0]]
-    missing = [
-        c
-        for c in ("试题编号", "等级", "要素代码", "题型", "题干", "答案", "分值")
-        if c not in header
-    ]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         result.errors.append(
             RowError(1, missing[0], "excel.column_missing", f"缺少列：{'、'.join(missing)}")
@@ -153,78 +249,9 @@ def parse_items_xlsx(data: bytes) -> ParseResult:
         values = {name: _cell(raw[i]) if i < len(raw) else "" for i, name in enumerate(header)}
         if not any(values.values()):
             continue
-        row_errors = len(result.errors)
-
-        def error(column: str, code: str, message: str, number: int = number) -> None:
-            result.errors.append(RowError(number, column, code, message))
-
-        code = values.get("试题编号", "")
-        if not ELEMENT_CODE.match(code):
-            error("试题编号", "item.code_invalid", "试题编号应为字母、数字、点或连字符")
-        elif code in seen:
-            error("试题编号", "item.code_duplicate", f"与第{seen[code]}行试题编号重复")
-        else:
-            seen[code] = number
-        level = values.get("等级", "")
-        if level not in {"1", "2", "3", "4", "5"}:
-            error("等级", "item.level_invalid", "等级应为 1 到 5")
-        element = values.get("要素代码", "")
-        if not ELEMENT_CODE.match(element):
-            error("要素代码", "item.element_invalid", "要素代码格式不正确")
-        item_type = TYPE_NAMES.get(values.get("题型", ""))
-        if item_type is None:
-            error("题型", "item.type_invalid", "题型应为 单选/多选/判断/简答/操作")
-        try:
-            score = Decimal(values.get("分值", ""))
-            if not score.is_finite() or score <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            error("分值", "item.value_invalid", "分值应为大于 0 的数字")
-            score = Decimal(0)
-        try:
-            difficulty = float(values.get("难度") or 0.5)
-            if not 0 <= difficulty <= 1:
-                raise ValueError
-        except ValueError:
-            error("难度", "item.value_range", "难度应为 0 到 1 之间的数字")
-            difficulty = 0.5
-        if len(result.errors) > row_errors or item_type is None:
-            continue
-        options = [values[c] for c in OPTION_COLUMNS if values.get(c)]
-        content = {
-            "stem": values.get("题干", ""),
-            "options": options,
-            "key": values.get("答案", ""),
-            "answer": values.get("参考答案", "") or values.get("答案", ""),
-            "scheme": values.get("评分标准", ""),
-            "sheet": _sheet(values.get("评分表", "")),
-        }
-        try:
-            clean = content_clean(item_type, content, score=score)
-        except DomainError as exc:
-            column = {
-                "stem": "题干",
-                "options": "选项A",
-                "key": "答案",
-                "scheme": "评分标准",
-                "sheet": "评分表",
-                "answer": "参考答案",
-            }.get(exc.field or "", "题干")
-            error(column, exc.code, exc.message)
-            continue
-        result.rows.append(
-            ItemRow(
-                number,
-                code,
-                int(level),
-                element,
-                item_type,
-                clean,
-                score.quantize(Decimal("0.01")),
-                difficulty,
-                values.get("敌对组", "")[:40],
-            )
-        )
+        row = _parse_row(number, values, seen, result.errors)
+        if row is not None:
+            result.rows.append(row)
     return result
 
 

@@ -579,3 +579,61 @@ class PaperAccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} {self.get_action_display()} {self.user_id}"
+
+
+class ItemImportFormat(models.TextChoices):
+    EXCEL = "excel", "Excel 模板"
+    QTI = "qti", "QTI 2.2 内容包"
+
+
+class ItemImportStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "处理中"
+    DONE = "done", "已完成"  # the file was read; see created / error_count
+    FAILED = "failed", "未能导入"  # the import could not run (see message); nothing stored
+
+
+class ItemImport(models.Model):
+    """One uploaded item file and its outcome. The file is parsed by a background task, not
+    in the web request; it holds item text in clear, so the task erases it when done and only
+    the counts and the per-row errors (which never quote item text) stay."""
+
+    bank = models.ForeignKey(
+        ItemBank, verbose_name="题库", on_delete=models.PROTECT, related_name="imports"
+    )
+    occupation = models.ForeignKey(
+        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("试题文件", upload_to="itembank/imports/%Y/%m/", blank=True)
+    file_name = models.CharField("原文件名", max_length=200)
+    file_format = models.CharField("格式", max_length=10, choices=ItemImportFormat.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=ItemImportStatus.choices, default=ItemImportStatus.QUEUED
+    )
+    created_count = models.PositiveIntegerField("导入题数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "试题导入"
+        verbose_name_plural = "试题导入"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (ItemImportStatus.QUEUED, ItemImportStatus.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ItemImportStatus.QUEUED:
+            return 0
+        return 50 if self.status == ItemImportStatus.RUNNING else 100

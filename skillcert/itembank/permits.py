@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
+from skillcert.accounts.actors import Actor, SystemActor
 from skillcert.accounts.models import Role, RoleAssignment, User
 from skillcert.itembank.models import (
     Item,
@@ -107,10 +108,19 @@ class BankScope:
 NOBODY = BankScope(
     None, False, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), False
 )
+# A trusted process of the system (a command, the demo loader, scoring's analysis task)
+# manages every bank, like the platform superuser; it authors nothing (no user id).
+SYSTEM = BankScope(
+    None, True, frozenset(), frozenset(), frozenset(), frozenset(), frozenset(), False
+)
 
 
-def bank_scope(user: Any) -> BankScope:
-    """The user's place in every bank, computed once per user object (three small queries)."""
+def bank_scope(user: Actor | AnonymousUser | None) -> BankScope:
+    """The actor's place in every bank: for a person computed once per user object (three
+    small queries); a trusted system actor manages every bank; anyone else (the anonymous
+    visitor, an untrusted process) has no place in any."""
+    if isinstance(user, SystemActor):
+        return SYSTEM if user.trusted else NOBODY
     if not isinstance(user, User) or not user.is_authenticated:
         return NOBODY
     cached = getattr(user, "_itembank_scope", None)
@@ -144,13 +154,12 @@ def bank_scope(user: Any) -> BankScope:
     return scope
 
 
-def scope_forget(user: Any) -> None:
+def scope_forget(user: User) -> None:
     """Drop the cached scope after the user's roles changed."""
-    if isinstance(user, User):
-        user.__dict__.pop("_itembank_scope", None)
+    user.__dict__.pop("_itembank_scope", None)
 
 
-def _scope(actor: Any) -> BankScope:
+def _scope(actor: Actor | BankScope) -> BankScope:
     return actor if isinstance(actor, BankScope) else bank_scope(actor)
 
 
@@ -158,9 +167,10 @@ def _scope(actor: Any) -> BankScope:
 # Decisions on one bank or one item
 
 
-def bank_may(actor: Any, bank: ItemBank, action: str, *, occupation_id: int) -> bool:
-    """May `actor` (a user or their BankScope) take `action` bank-wide for `occupation_id` in
-    `bank`? READ here means every item of the occupation; see `item_may` for one item."""
+def bank_may(actor: Actor | BankScope, bank: ItemBank, action: str, *, occupation_id: int) -> bool:
+    """May `actor` (a user, a system actor or a BankScope) take `action` bank-wide for
+    `occupation_id` in `bank`? READ here means every item of the occupation; see `item_may`
+    for one item."""
     scope = _scope(actor)
     if action in MANAGER_ACTIONS:
         return scope.manages(bank, occupation_id)
@@ -171,7 +181,7 @@ def bank_may(actor: Any, bank: ItemBank, action: str, *, occupation_id: int) -> 
     raise ValueError(f"unknown item-bank action {action!r}")
 
 
-def item_may(actor: Any, item: Item, action: str) -> bool:
+def item_may(actor: Actor | BankScope, item: Item, action: str) -> bool:
     """May `actor` take `action` on this item? The same rule as `items_q`, for one row.
     Status rules (only drafts are edited, only items in review decided) stay with the
     services, which name them in their own errors."""

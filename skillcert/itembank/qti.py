@@ -38,6 +38,24 @@ def _q(tag: str) -> str:
     return f"{{{QTI}}}{tag}"
 
 
+def _item_body(root: ET.Element, *, kind: str, stem: str, options: list[dict[str, str]]) -> None:
+    body = ET.SubElement(root, _q("itemBody"))
+    interaction = ET.SubElement(
+        body,
+        _q("choiceInteraction"),
+        {
+            "responseIdentifier": "RESPONSE",
+            "shuffle": "false",
+            "maxChoices": "0" if kind == "multiple" else "1",
+        },
+    )
+    ET.SubElement(interaction, _q("prompt")).text = stem
+    for opt in options:
+        ET.SubElement(interaction, _q("simpleChoice"), {"identifier": opt["label"]}).text = opt[
+            "text"
+        ]
+
+
 def _item_xml(row: dict[str, Any]) -> bytes:
     c, kind = row["content"], row["item_type"]
     root = ET.Element(
@@ -74,21 +92,7 @@ def _item_xml(row: dict[str, Any]) -> bytes:
             {"identifier": name, "cardinality": "single", "baseType": "float"},
         )
         ET.SubElement(ET.SubElement(outcome, _q("defaultValue")), _q("value")).text = default
-    body = ET.SubElement(root, _q("itemBody"))
-    interaction = ET.SubElement(
-        body,
-        _q("choiceInteraction"),
-        {
-            "responseIdentifier": "RESPONSE",
-            "shuffle": "false",
-            "maxChoices": "0" if kind == "multiple" else "1",
-        },
-    )
-    ET.SubElement(interaction, _q("prompt")).text = c["stem"]
-    for opt in options:
-        ET.SubElement(interaction, _q("simpleChoice"), {"identifier": opt["label"]}).text = opt[
-            "text"
-        ]
+    _item_body(root, kind=kind, stem=c["stem"], options=options)
     template = "match_correct" if kind != "multiple" else "map_response"
     if kind == "multiple":
         mapping = ET.SubElement(response, _q("mapping"), {"defaultValue": "0"})
@@ -159,129 +163,147 @@ def _text(node: ET.Element | None) -> str:
     return "".join(node.itertext()).strip() if node is not None else ""
 
 
-def parse_qti_package(data: bytes) -> ParseResult:
-    result = ParseResult()
+class _Refused(Exception):
+    """One resource of the package refused: where (the column), the code and the message."""
+
+    def __init__(self, column: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.error = (column, code, message)
+
+
+def _open_package(data: bytes) -> tuple[zipfile.ZipFile, ET.Element]:
+    """The package and its manifest; raises _Refused for anything else."""
     try:
         if not data.startswith(b"PK"):
             raise KeyError("imsmanifest.xml")  # not a zip at all: same answer as no manifest
         package = zip_open(
             data, what="QTI 内容包", max_entries=MAX_ENTRIES, max_uncompressed=MAX_PACKAGE
         )
-        manifest = _parse_xml(package.read("imsmanifest.xml"))
+        return package, _parse_xml(package.read("imsmanifest.xml"))
     except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError, KeyError):
-        result.errors.append(
-            RowError(
-                0,
-                "imsmanifest.xml",
-                "qti.package_invalid",
-                "不是有效的 QTI 内容包（zip 中缺少 imsmanifest.xml）",
-            )
-        )
-        return result
+        raise _Refused(
+            "imsmanifest.xml",
+            "qti.package_invalid",
+            "不是有效的 QTI 内容包（zip 中缺少 imsmanifest.xml）",
+        ) from None
     except DomainError as exc:
-        result.errors.append(RowError(0, "imsmanifest.xml", exc.code, exc.message))
+        raise _Refused("imsmanifest.xml", exc.code, exc.message) from None
+
+
+def _open_item(package: zipfile.ZipFile, href: str) -> ET.Element:
+    try:
+        return _parse_xml(package.read(href))
+    except KeyError:
+        raise _Refused(href[:80], "qti.file_missing", f"包内缺少文件 {href[:80]}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+        raise _Refused(
+            href[:80], "upload.corrupt", f"包内文件 {href[:80]} 已损坏或已加密"
+        ) from None
+    except DomainError as exc:
+        raise _Refused(href, exc.code, exc.message) from None
+
+
+def _choice_content(
+    root: ET.Element, interaction: ET.Element, kind: str
+) -> tuple[str, dict[str, Any]]:
+    """The item's type and raw content (stem, options, key relabelled A, B, …)."""
+    choices = [(c.get("identifier", ""), _text(c)) for c in interaction.findall(_q("simpleChoice"))]
+    ids = [i for i, _ in choices]
+    keys = [
+        _text(v)
+        for v in root.iterfind(f"{_q('responseDeclaration')}/{_q('correctResponse')}/{_q('value')}")
+    ]
+    if kind == "true_false" and [t for _, t in choices] != TF_OPTIONS:
+        kind = "single"
+    labels = "ABCDEFGHIJ"
+    try:
+        relabel = {ident: labels[n] for n, ident in enumerate(ids)}
+        mapped = sorted(relabel[k] for k in keys)
+    except (KeyError, IndexError):
+        raise _Refused("correctResponse", "item.key_invalid", "正确答案不是该题的选项") from None
+    stem = _text(interaction.find(_q("prompt")))
+    if kind == "true_false":
+        return kind, {"stem": stem, "key": mapped == ["A"]}
+    return kind, {
+        "stem": stem,
+        "options": [t for _, t in choices],
+        "key": mapped if kind == "multiple" else "".join(mapped),
+    }
+
+
+def _score_and_difficulty(root: ET.Element, difficulty_text: str) -> tuple[Decimal, float]:
+    max_score = root.find(
+        f"{_q('outcomeDeclaration')}[@identifier='MAXSCORE']/{_q('defaultValue')}/{_q('value')}"
+    )
+    try:
+        score = Decimal(_text(max_score) or "1").quantize(Decimal("0.01"))
+        difficulty = float(difficulty_text or 0.5)
+        if score <= 0 or not 0 <= difficulty <= 1:
+            raise ValueError
+    except (InvalidOperation, ValueError):
+        raise _Refused("MAXSCORE", "item.value_invalid", "分值或难度不正确") from None
+    return score, difficulty
+
+
+def _resource_row(
+    package: zipfile.ZipFile, res: ET.Element, number: int, seen: set[str]
+) -> ItemRow:
+    meta = res.find(f"{{{CP}}}metadata/{{{SC}}}item")
+    fields = {
+        name: _text(meta.find(f"{{{SC}}}{name}")) if meta is not None else ""
+        for name in ("level", "element", "difficulty", "enemy_group", "type")
+    }
+    root = _open_item(package, res.get("href", ""))
+    code = root.get("identifier", "")
+    if not ELEMENT_CODE.match(code) or code in seen:
+        raise _Refused("identifier", "item.code_invalid", f"试题标识 {code[:40]!r} 无效或重复")
+    seen.add(code)
+    if fields["level"] not in {"1", "2", "3", "4", "5"}:
+        raise _Refused("level", "item.level_invalid", "缺少或无效的等级（skillcert:level）")
+    if not ELEMENT_CODE.match(fields["element"]):
+        raise _Refused(
+            "element", "item.element_invalid", "缺少或无效的要素代码（skillcert:element）"
+        )
+    interaction = root.find(f"{_q('itemBody')}/{_q('choiceInteraction')}")
+    if interaction is None:
+        raise _Refused("itemBody", "qti.not_choice", "仅支持选择题（choiceInteraction）")
+    multiple = interaction.get("maxChoices", "1") != "1"
+    kind, raw = _choice_content(
+        root, interaction, fields["type"] or ("multiple" if multiple else "single")
+    )
+    score, difficulty = _score_and_difficulty(root, fields["difficulty"])
+    try:
+        clean = content_clean(kind, raw, score=score)
+    except DomainError as exc:
+        raise _Refused(exc.field or "itemBody", exc.code, exc.message) from None
+    return ItemRow(
+        number,
+        code,
+        int(fields["level"]),
+        fields["element"],
+        kind,
+        clean,
+        score,
+        difficulty,
+        fields["enemy_group"][:40],
+    )
+
+
+def parse_qti_package(data: bytes) -> ParseResult:
+    result = ParseResult()
+    try:
+        package, manifest = _open_package(data)
+    except _Refused as refused:
+        result.errors.append(RowError(0, *refused.error))
         return result
     seen: set[str] = set()
     for number, res in enumerate(manifest.iter(f"{{{CP}}}resource"), start=1):
-        href = res.get("href", "")
-
-        def error(column: str, code: str, message: str, number: int = number) -> None:
-            result.errors.append(RowError(number, column, code, message))
-
         if not res.get("type", "").startswith("imsqti_item"):
             continue
-        meta = res.find(f"{{{CP}}}metadata/{{{SC}}}item")
-        fields = {
-            name: _text(meta.find(f"{{{SC}}}{name}")) if meta is not None else ""
-            for name in ("level", "element", "difficulty", "enemy_group", "type")
-        }
         try:
-            root = _parse_xml(package.read(href))
-        except KeyError:
-            error(href[:80], "qti.file_missing", f"包内缺少文件 {href[:80]}")
-            continue
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
-            error(href[:80], "upload.corrupt", f"包内文件 {href[:80]} 已损坏或已加密")
-            continue
-        except DomainError as exc:
-            error(href, exc.code, exc.message)
-            continue
-        code = root.get("identifier", "")
-        if not ELEMENT_CODE.match(code) or code in seen:
-            error("identifier", "item.code_invalid", f"试题标识 {code[:40]!r} 无效或重复")
-            continue
-        seen.add(code)
-        if fields["level"] not in {"1", "2", "3", "4", "5"}:
-            error("level", "item.level_invalid", "缺少或无效的等级（skillcert:level）")
-            continue
-        if not ELEMENT_CODE.match(fields["element"]):
-            error("element", "item.element_invalid", "缺少或无效的要素代码（skillcert:element）")
-            continue
-        interaction = root.find(f"{_q('itemBody')}/{_q('choiceInteraction')}")
-        if interaction is None:
-            error("itemBody", "qti.not_choice", "仅支持选择题（choiceInteraction）")
-            continue
-        choices = [
-            (c.get("identifier", ""), _text(c)) for c in interaction.findall(_q("simpleChoice"))
-        ]
-        ids = [i for i, _ in choices]
-        keys = [
-            _text(v)
-            for v in root.iterfind(
-                f"{_q('responseDeclaration')}/{_q('correctResponse')}/{_q('value')}"
-            )
-        ]
-        multiple = interaction.get("maxChoices", "1") != "1"
-        kind = fields["type"] or ("multiple" if multiple else "single")
-        if kind == "true_false" and [t for _, t in choices] != TF_OPTIONS:
-            kind = "single"
-        labels = "ABCDEFGHIJ"
-        try:
-            relabel = {ident: labels[n] for n, ident in enumerate(ids)}
-            mapped = sorted(relabel[k] for k in keys)
-        except (KeyError, IndexError):
-            error("correctResponse", "item.key_invalid", "正确答案不是该题的选项")
-            continue
-        if kind == "true_false":
-            raw: dict[str, Any] = {
-                "stem": _text(interaction.find(_q("prompt"))),
-                "key": mapped == ["A"],
-            }
-        else:
-            raw = {
-                "stem": _text(interaction.find(_q("prompt"))),
-                "options": [t for _, t in choices],
-                "key": mapped if kind == "multiple" else "".join(mapped),
-            }
-        max_score = root.find(
-            f"{_q('outcomeDeclaration')}[@identifier='MAXSCORE']/{_q('defaultValue')}/{_q('value')}"
-        )
-        try:
-            score = Decimal(_text(max_score) or "1").quantize(Decimal("0.01"))
-            difficulty = float(fields["difficulty"] or 0.5)
-            if score <= 0 or not 0 <= difficulty <= 1:
-                raise ValueError
-        except (InvalidOperation, ValueError):
-            error("MAXSCORE", "item.value_invalid", "分值或难度不正确")
-            continue
-        try:
-            clean = content_clean(kind, raw, score=score)
-        except DomainError as exc:
-            error(exc.field or "itemBody", exc.code, exc.message)
-            continue
-        result.rows.append(
-            ItemRow(
-                number,
-                code,
-                int(fields["level"]),
-                fields["element"],
-                kind,
-                clean,
-                score,
-                difficulty,
-                fields["enemy_group"][:40],
-            )
-        )
+            result.rows.append(_resource_row(package, res, number, seen))
+        except _Refused as refused:
+            result.errors.append(RowError(number, *refused.error))
     if not result.rows and not result.errors:
         result.errors.append(RowError(0, "imsmanifest.xml", "qti.empty", "内容包中没有试题"))
     return result

@@ -20,6 +20,7 @@ from skillcert.itembank.models import (
     ItemBank,
     ItemBankRole,
     ItemBankRoleKind,
+    ItemImport,
     Paper,
 )
 from skillcert.itembank.permits import (
@@ -38,6 +39,7 @@ __all__ = [
     "assignments_for",
     "bank_scope",
     "blueprints_visible",
+    "item_imports_visible",
     "items_visible",
     "papers_visible",
     "reviewers_for",
@@ -117,3 +119,11 @@ def reviewers_for(*, item: Item) -> QuerySet[ItemBankRole]:
         role=ItemBankRoleKind.REVIEWER,
         active=True,
     ).select_related("user")
+
+
+def item_imports_visible(*, scope: BankScope) -> QuerySet[ItemImport]:
+    """Item imports: one's own uploads; the platform sees every upload."""
+    rows = ItemImport.objects.select_related("bank__province", "bank__organization", "occupation")
+    if scope.is_platform:
+        return rows.order_by("-id")
+    return rows.filter(created_by_id=scope.user_id).order_by("-id")

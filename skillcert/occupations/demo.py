@@ -8,19 +8,14 @@ against the published standard before relying on them."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from skillcert.eligibility.models import RuleSet
-from skillcert.eligibility.services import rule_set_publish
+from skillcert.accounts.actors import Actor
 from skillcert.occupations.formats import FORMAT_TAG, validate_document
 from skillcert.occupations.models import DirectoryEntry, Occupation
 from skillcert.occupations.services import directory_entry_add, standards_import
 
 ILLUSTRATIVE = "比重表数值为演示数据，须按标准原文核对后使用。"
-RULESETS = Path(__file__).resolve().parent.parent / "eligibility" / "rulesets"
 
 # (code, name, code_note, standard year, levels, skill functions, specialties)
 OCCUPATIONS: list[tuple[str, str, str, int, list[int], list[str], list[str]]] = [
@@ -193,9 +188,9 @@ def demo_document() -> dict[str, Any]:
     }
 
 
-def load_catalogue_demo(actor: Any) -> None:
-    """Idempotent: occupations already present, directory lines already listed and a rule
-    set already published are left alone."""
+def load_catalogue_demo(actor: Actor) -> None:
+    """Idempotent: occupations already present and directory lines already listed are left
+    alone. (The demo's rule sets are eligibility's: `eligibility.demo.load_eligibility_demo`.)"""
     existing = set(Occupation.objects.values_list("code", flat=True))
     docs = [d for d in validate_document(demo_document()) if d.code not in existing]
     if docs:
@@ -213,6 +208,3 @@ def load_catalogue_demo(actor: Any) -> None:
                     reason="演示数据",
                     actor=actor,
                 )
-    if not RuleSet.objects.filter(code="js-hr-economist").exists():
-        document = yaml.safe_load((RULESETS / "js-hr-economist.yaml").read_text(encoding="utf-8"))
-        rule_set_publish(document=document, actor=actor, note="演示数据")

@@ -206,66 +206,70 @@ def validate_document(data: Any) -> list[OccupationDoc]:
     out: list[OccupationDoc] = []
     seen_codes: set[str] = set()
     for i, item in enumerate(_list(root["occupations"], "occupations")):
-        path = f"occupations[{i}]"
-        row = _obj(
-            item,
-            path,
-            {
-                "code",
-                "name",
-                "certification_kind",
-                "description",
-                "code_note",
-                "specialties",
-                "standards",
-            },
-            {"code", "name"},
-        )
-        where = _where(row, path)
-        code = _text(row["code"], where, "code", 11)
-        if not re.fullmatch(OCCUPATION_CODE_REGEX, code):
-            raise _err(
-                "occupation.code_invalid",
-                f"职业编码“{code}”格式应为 大类-中类-小类-细类，如 4-07-03-02",
-                where,
-            )
-        if code in seen_codes:
-            raise _err("occupation.code_duplicate", f"职业编码“{code}”重复", where)
-        seen_codes.add(code)
-        occupation = OccupationDoc(
-            code=code,
-            name=_text(row["name"], where, "name", 100),
-            certification_kind=_choice(
-                row.get("certification_kind") or CertificationKind.SKILL_LEVEL.value,
-                list(CertificationKind.values),
-                where,
-                "certification_kind",
-            ),
-            description=_text(row.get("description"), where, "description", 2000),
-            code_note=_text(row.get("code_note"), where, "code_note", 200),
-        )
-        for j, sp in enumerate(_list(row.get("specialties"), f"{path}.specialties")):
-            sp_row = _obj(sp, f"{path}.specialties[{j}]", {"name", "code", "occupation"}, {"name"})
-            sp_where = _where(sp_row, f"{path}.specialties[{j}]")
-            occupation.specialties.append(
-                (
-                    _text(sp_row["name"], sp_where, "name", 100),
-                    _text(sp_row.get("code"), sp_where, "code", 20),
-                )
-            )
-        if len({name for name, _ in occupation.specialties}) != len(occupation.specialties):
-            raise _err("occupation.specialty_duplicate", "工种名称重复", f"{path}.specialties")
-        for j, st in enumerate(_list(row.get("standards"), f"{path}.standards")):
-            occupation.standards.append(_validate_standard(st, f"{path}.standards[{j}]"))
-        keys = [(s.kind, s.code, s.edition_year) for s in occupation.standards]
-        if len(set(keys)) != len(keys):
-            raise _err(
-                "standard.duplicate", "同一职业下标准（类型、编号、年份）重复", f"{path}.standards"
-            )
-        out.append(occupation)
+        out.append(_validate_occupation(item, f"occupations[{i}]", seen_codes))
     if not out:
         raise _err("standards.empty", "文件中没有任何职业", "occupations")
     return out
+
+
+def _validate_occupation(item: Any, path: str, seen_codes: set[str]) -> OccupationDoc:
+    """One occupation of the document; `seen_codes` collects the codes read so far."""
+    row = _obj(
+        item,
+        path,
+        {
+            "code",
+            "name",
+            "certification_kind",
+            "description",
+            "code_note",
+            "specialties",
+            "standards",
+        },
+        {"code", "name"},
+    )
+    where = _where(row, path)
+    code = _text(row["code"], where, "code", 11)
+    if not re.fullmatch(OCCUPATION_CODE_REGEX, code):
+        raise _err(
+            "occupation.code_invalid",
+            f"职业编码“{code}”格式应为 大类-中类-小类-细类，如 4-07-03-02",
+            where,
+        )
+    if code in seen_codes:
+        raise _err("occupation.code_duplicate", f"职业编码“{code}”重复", where)
+    seen_codes.add(code)
+    occupation = OccupationDoc(
+        code=code,
+        name=_text(row["name"], where, "name", 100),
+        certification_kind=_choice(
+            row.get("certification_kind") or CertificationKind.SKILL_LEVEL.value,
+            list(CertificationKind.values),
+            where,
+            "certification_kind",
+        ),
+        description=_text(row.get("description"), where, "description", 2000),
+        code_note=_text(row.get("code_note"), where, "code_note", 200),
+    )
+    for j, sp in enumerate(_list(row.get("specialties"), f"{path}.specialties")):
+        sp_row = _obj(sp, f"{path}.specialties[{j}]", {"name", "code", "occupation"}, {"name"})
+        sp_where = _where(sp_row, f"{path}.specialties[{j}]")
+        occupation.specialties.append(
+            (
+                _text(sp_row["name"], sp_where, "name", 100),
+                _text(sp_row.get("code"), sp_where, "code", 20),
+            )
+        )
+    if len({name for name, _ in occupation.specialties}) != len(occupation.specialties):
+        raise _err("occupation.specialty_duplicate", "工种名称重复", f"{path}.specialties")
+    for j, st in enumerate(_list(row.get("standards"), f"{path}.standards")):
+        occupation.standards.append(_validate_standard(st, f"{path}.standards[{j}]"))
+    keys = [(s.kind, s.code, s.edition_year) for s in occupation.standards]
+    if len(set(keys)) != len(keys):
+        raise _err(
+            "standard.duplicate", "同一职业下标准（类型、编号、年份）重复", f"{path}.standards"
+        )
+    return occupation
 
 
 def _validate_standard(data: Any, path: str) -> StandardDoc:
@@ -301,12 +305,21 @@ def _validate_standard(data: Any, path: str) -> StandardDoc:
     )
     if not standard.levels:
         raise _err("standard.levels_required", "标准至少设置一个等级", where)
+    standard.weights = _validate_weights(row.get("weights"), f"{path}.weights", standard.levels)
+    standard.elements = _validate_elements(row.get("elements"), f"{path}.elements", standard.levels)
+    return standard
+
+
+def _validate_weights(value: Any, path: str, offered: list[int]) -> list[WeightRow]:
+    """The weight table: each row for a level the standard offers, no row twice, and each
+    part × level adding up to 100%."""
+    weights: list[WeightRow] = []
     sums: dict[tuple[str, int], int] = {}
     seen_items: set[tuple[str, int, str, str]] = set()
-    for k, w in enumerate(_list(row.get("weights"), f"{path}.weights")):
+    for k, w in enumerate(_list(value, path)):
         w_row = _obj(
             w,
-            f"{path}.weights[{k}]",
+            f"{path}[{k}]",
             {
                 "part",
                 "level",
@@ -319,7 +332,7 @@ def _validate_standard(data: Any, path: str) -> StandardDoc:
             },
             {"part", "level", "section", "item", "percent"},
         )
-        w_where = _where(w_row, f"{path}.weights[{k}]")
+        w_where = _where(w_row, f"{path}[{k}]")
         weight = WeightRow(
             part=_choice(w_row["part"], list(AssessmentPart.values), w_where, "part"),
             level=_int(w_row["level"], w_where, "level", 1, 5),
@@ -327,7 +340,7 @@ def _validate_standard(data: Any, path: str) -> StandardDoc:
             item=_text(w_row["item"], w_where, "item", 100),
             percent=_int(w_row["percent"], w_where, "percent", 0, 100),
         )
-        if weight.level not in standard.levels:
+        if weight.level not in offered:
             raise _err(
                 "weight.level_not_offered",
                 f"标准未设置{weight.level}级，不能有该等级的比重",
@@ -340,17 +353,16 @@ def _validate_standard(data: Any, path: str) -> StandardDoc:
         sums[(weight.part, weight.level)] = (
             sums.get((weight.part, weight.level), 0) + weight.percent
         )
-        standard.weights.append(weight)
+        weights.append(weight)
     for (part, level), total in sorted(sums.items()):
         if total != 100:
             label = AssessmentPart(part).label
             raise _err(
                 "weight.sum_not_100",
                 f"{label}{level}级比重合计为 {total}%，应为 100%",
-                f"{path}.weights",
+                path,
             )
-    standard.elements = _validate_elements(row.get("elements"), f"{path}.elements", standard.levels)
-    return standard
+    return weights
 
 
 def _validate_elements(value: Any, path: str, offered: list[int]) -> list[ElementRow]:

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from skillcert.common.forms import NamedErrorsForm
 from skillcert.occupations.models import LEVEL_CHOICES, CertificationKind
 
 
-class DirectoryAddForm(forms.Form):
+class DirectoryAddForm(NamedErrorsForm):
     level = forms.TypedChoiceField(label="等级", choices=LEVEL_CHOICES, coerce=int)
     effective_from = forms.DateField(
         label="生效日期", widget=forms.DateInput(attrs={"type": "date"})
@@ -15,21 +16,21 @@ class DirectoryAddForm(forms.Form):
     province = forms.CharField(label="省份代码（空为全国）", max_length=2, required=False)
 
 
-class DirectoryRemoveForm(forms.Form):
+class DirectoryRemoveForm(NamedErrorsForm):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     effective_to = forms.DateField(label="移出日期", widget=forms.DateInput(attrs={"type": "date"}))
     document_no = forms.CharField(label="依据文号", max_length=100)
     reason = forms.CharField(label="原因", max_length=300)
 
 
-class OccupationEditForm(forms.Form):
+class OccupationEditForm(NamedErrorsForm):
     code = forms.CharField(label="职业编码", max_length=11)
     name = forms.CharField(label="职业名称", max_length=100)
     certification_kind = forms.ChoiceField(label="认定类别", choices=CertificationKind.choices)
     code_note = forms.CharField(label="编码说明/来源", max_length=200, required=False)
 
 
-class ImportForm(forms.Form):
+class ImportForm(NamedErrorsForm):
     file = forms.FileField(label="标准文件（.yaml / .json / .xlsx）")
 
 

@@ -182,3 +182,8 @@ def standards_export_docs(*, occupations: QuerySet[Occupation]) -> list[Occupati
             )
         )
     return docs
+
+
+def elements_of_occupation(*, occupation_id: int) -> QuerySet[Element]:
+    """Every element of the occupation's standards (all editions), for the item bank."""
+    return Element.objects.filter(standard__occupation_id=occupation_id)

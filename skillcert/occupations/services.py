@@ -11,9 +11,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.occupations.formats import OccupationDoc
+from skillcert.occupations.formats import OccupationDoc, StandardDoc
 from skillcert.occupations.models import (
     LEVEL_CHOICES,
     OCCUPATION_CODE_REGEX,
@@ -46,106 +47,118 @@ def _lock_occupation(occupation: Occupation) -> Occupation:
     return Occupation.objects.select_for_update().get(pk=occupation.pk)
 
 
-def standards_import(*, occupations: list[OccupationDoc], actor: Any) -> ImportReport:
+def standards_import(*, occupations: list[OccupationDoc], actor: Actor) -> ImportReport:
     """Upsert occupations by code and standards by (kind, code, edition year). A standard's
     weight table and element tree are replaced as a whole by the imported ones."""
     created = updated = standards = weights = elements = 0
     with transaction.atomic():
         for doc in sorted(occupations, key=lambda o: o.code):
-            occupation = Occupation.objects.select_for_update().filter(code=doc.code).first()
-            fields = {
-                "name": doc.name,
-                "certification_kind": doc.certification_kind,
-                "description": doc.description,
-                "code_note": doc.code_note,
-            }
-            if occupation is None:
-                occupation = Occupation.objects.create(code=doc.code, **fields)
-                created += 1
-                audit_record(
-                    actor=actor,
-                    action="occupation.create",
-                    obj=occupation,
-                    changes={k: [None, v] for k, v in {"code": doc.code, **fields}.items()},
-                )
-            else:
-                before = {k: getattr(occupation, k) for k in fields}
-                if before != fields:
-                    for key, value in fields.items():
-                        setattr(occupation, key, value)
-                    occupation.save()
-                    audit_record(
-                        actor=actor,
-                        action="occupation.update",
-                        obj=occupation,
-                        changes={k: [before[k], v] for k, v in fields.items() if before[k] != v},
-                    )
-                updated += 1
+            occupation, is_new = _occupation_upsert(doc, actor)
+            created += is_new
+            updated += not is_new
             for name, code in doc.specialties:
                 Specialty.objects.update_or_create(
                     occupation=occupation, name=name, defaults={"code": code}
                 )
             for st in doc.standards:
-                standard, is_new = Standard.objects.update_or_create(
-                    occupation=occupation,
-                    kind=st.kind,
-                    code=st.code,
-                    edition_year=st.edition_year,
-                    defaults={
-                        "name": st.name,
-                        "levels": st.levels,
-                        "rule_set_code": st.rule_set,
-                        "note": st.note,
-                    },
-                )
-                standard.weights.all().delete()
-                WeightItem.objects.bulk_create(
-                    WeightItem(
-                        standard=standard,
-                        part=w.part,
-                        level=w.level,
-                        section=w.section,
-                        item=w.item,
-                        percent=w.percent,
-                        position=i,
-                    )
-                    for i, w in enumerate(st.weights)
-                )
-                # Children cascade; the tree is rebuilt parents first.
-                standard.elements.filter(parent__isnull=True).delete()
-                by_code: dict[str, Element] = {}
-                for i, e in enumerate(st.elements):
-                    by_code[e.code] = Element.objects.create(
-                        standard=standard,
-                        parent=by_code.get(e.parent),
-                        code=e.code,
-                        name=e.name,
-                        importance=e.importance,
-                        levels=e.levels,
-                        position=i,
-                    )
+                _standard_replace(occupation, st, actor)
                 standards += 1
                 weights += len(st.weights)
                 elements += len(st.elements)
-                audit_record(
-                    actor=actor,
-                    action="standard.import",
-                    obj=standard,
-                    changes={
-                        "created": [None, is_new],
-                        "levels": [None, st.levels],
-                        "weights": [None, len(st.weights)],
-                        "elements": [None, len(st.elements)],
-                        "rule_set": [None, st.rule_set],
-                    },
-                )
     return ImportReport(created, updated, standards, weights, elements)
+
+
+def _occupation_upsert(doc: OccupationDoc, actor: Actor) -> tuple[Occupation, bool]:
+    """The occupation of `doc`, created or brought up to date (audited either way when it
+    changes). Returns (occupation, created)."""
+    occupation = Occupation.objects.select_for_update().filter(code=doc.code).first()
+    fields = {
+        "name": doc.name,
+        "certification_kind": doc.certification_kind,
+        "description": doc.description,
+        "code_note": doc.code_note,
+    }
+    if occupation is None:
+        occupation = Occupation.objects.create(code=doc.code, **fields)
+        audit_record(
+            actor=actor,
+            action="occupation.create",
+            obj=occupation,
+            changes={k: [None, v] for k, v in {"code": doc.code, **fields}.items()},
+        )
+        return occupation, True
+    before = {k: getattr(occupation, k) for k in fields}
+    if before != fields:
+        for key, value in fields.items():
+            setattr(occupation, key, value)
+        occupation.save()
+        audit_record(
+            actor=actor,
+            action="occupation.update",
+            obj=occupation,
+            changes={k: [before[k], v] for k, v in fields.items() if before[k] != v},
+        )
+    return occupation, False
+
+
+def _standard_replace(occupation: Occupation, st: StandardDoc, actor: Actor) -> None:
+    """Upsert the standard and replace its weight table and element tree as a whole."""
+    standard, is_new = Standard.objects.update_or_create(
+        occupation=occupation,
+        kind=st.kind,
+        code=st.code,
+        edition_year=st.edition_year,
+        defaults={
+            "name": st.name,
+            "levels": st.levels,
+            "rule_set_code": st.rule_set,
+            "note": st.note,
+        },
+    )
+    standard.weights.all().delete()
+    WeightItem.objects.bulk_create(
+        WeightItem(
+            standard=standard,
+            part=w.part,
+            level=w.level,
+            section=w.section,
+            item=w.item,
+            percent=w.percent,
+            position=i,
+        )
+        for i, w in enumerate(st.weights)
+    )
+    # Children cascade; the tree is rebuilt parents first.
+    standard.elements.filter(parent__isnull=True).delete()
+    by_code: dict[str, Element] = {}
+    for i, e in enumerate(st.elements):
+        by_code[e.code] = Element.objects.create(
+            standard=standard,
+            parent=by_code.get(e.parent),
+            code=e.code,
+            name=e.name,
+            importance=e.importance,
+            levels=e.levels,
+            position=i,
+        )
+    audit_record(
+        actor=actor,
+        action="standard.import",
+        obj=standard,
+        changes={
+            "created": [None, is_new],
+            "levels": [None, st.levels],
+            "weights": [None, len(st.weights)],
+            "elements": [None, len(st.elements)],
+            "rule_set": [None, st.rule_set],
+        },
+    )
 
 
 def occupation_update(
     *,
     occupation: Occupation,
-    actor: Any,
+    actor: Actor,
     code: str | None = None,
     name: str | None = None,
     certification_kind: str | None = None,
@@ -205,20 +218,13 @@ def _check_level(level: int, occupation: Occupation) -> None:
         )
 
 
-def directory_entry_add(
-    *,
+def _check_listing(
     occupation: Occupation,
-    level: int,
-    effective_from: dt.date,
     document_no: str,
-    actor: Any,
-    reason: str = "",
-    specialty: Specialty | None = None,
-    province: str = "",
-    certification_kind: str = CertificationKind.SKILL_LEVEL,
-) -> DirectoryEntry:
-    """List occupation × level in the directory from `effective_from`."""
-    _check_level(level, occupation)
+    province: str,
+    specialty: Specialty | None,
+    certification_kind: str,
+) -> None:
     if not document_no.strip():
         raise DomainError("directory.document_required", "请填写依据文号", field="document_no")
     if province and not re.fullmatch(r"\d{2}", province):
@@ -227,6 +233,23 @@ def directory_entry_add(
         raise DomainError("directory.specialty_mismatch", "工种不属于该职业", field="specialty")
     if certification_kind not in CertificationKind.values:
         raise DomainError("directory.kind_invalid", "认定类别无效", field="certification_kind")
+
+
+def directory_entry_add(
+    *,
+    occupation: Occupation,
+    level: int,
+    effective_from: dt.date,
+    document_no: str,
+    actor: Actor,
+    reason: str = "",
+    specialty: Specialty | None = None,
+    province: str = "",
+    certification_kind: str = CertificationKind.SKILL_LEVEL,
+) -> DirectoryEntry:
+    """List occupation × level in the directory from `effective_from`."""
+    _check_level(level, occupation)
+    _check_listing(occupation, document_no, province, specialty, certification_kind)
     with transaction.atomic():
         _lock_occupation(occupation)
         overlapping = DirectoryEntry.objects.filter(
@@ -254,7 +277,7 @@ def directory_entry_add(
             effective_date=effective_from,
             document_no=entry.document_no,
             reason=reason.strip(),
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor_user(actor),
         )
         audit_record(
             actor=actor,
@@ -277,7 +300,7 @@ def directory_entry_remove(
     effective_to: dt.date,
     document_no: str,
     reason: str,
-    actor: Any,
+    actor: Actor,
 ) -> DirectoryEntry:
     """Take an entry off the directory from `effective_to` (certifiable up to the day before)."""
     if not document_no.strip():
@@ -307,7 +330,7 @@ def directory_entry_remove(
             effective_date=effective_to,
             document_no=document_no.strip(),
             reason=reason.strip(),
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=actor_user(actor),
         )
         audit_record(
             actor=actor,

@@ -3,18 +3,23 @@ the services."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
-from skillcert.common.errors import DomainError
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+
+from skillcert.accounts.actors import request_actor
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_service
 from skillcert.occupations.formats import dump_json, dump_xlsx, dump_yaml, parse_upload
 from skillcert.occupations.forms import (
     DirectoryAddForm,
@@ -85,12 +90,8 @@ def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return _export(Occupation.objects.order_by("code"), fmt, "职业技能标准")
 
 
-def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
-    occupation = get_object_or_404(Occupation, code=code)
-    can_edit = request.user.has_perm("occupations.edit_catalogue")
-    add_form = DirectoryAddForm(prefix="add")
-    remove_form = DirectoryRemoveForm(prefix="remove")
-    edit_form = OccupationEditForm(
+def _edit_form(occupation: Occupation) -> OccupationEditForm:
+    return OccupationEditForm(
         prefix="edit",
         initial={
             "code": occupation.code,
@@ -99,62 +100,17 @@ def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
             "code_note": occupation.code_note,
         },
     )
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        action = request.POST.get("action")
-        try:
-            if action == "add":
-                add_form = DirectoryAddForm(request.POST, prefix="add")
-                if add_form.is_valid():
-                    d = add_form.cleaned_data
-                    directory_entry_add(
-                        occupation=occupation,
-                        level=d["level"],
-                        effective_from=d["effective_from"],
-                        document_no=d["document_no"],
-                        reason=d["reason"],
-                        province=d["province"].strip(),
-                        actor=request.user,
-                    )
-                    messages.success(request, "已列入目录")
-                    return HttpResponseRedirect(
-                        reverse("occupations:detail", args=[occupation.code])
-                    )
-            elif action == "remove":
-                remove_form = DirectoryRemoveForm(request.POST, prefix="remove")
-                if remove_form.is_valid():
-                    d = remove_form.cleaned_data
-                    entry = get_object_or_404(DirectoryEntry, pk=d["entry"], occupation=occupation)
-                    directory_entry_remove(
-                        entry=entry,
-                        effective_to=d["effective_to"],
-                        document_no=d["document_no"],
-                        reason=d["reason"],
-                        actor=request.user,
-                    )
-                    messages.success(request, "已移出目录")
-                    return HttpResponseRedirect(
-                        reverse("occupations:detail", args=[occupation.code])
-                    )
-            elif action == "edit":
-                edit_form = OccupationEditForm(request.POST, prefix="edit")
-                if edit_form.is_valid():
-                    d = edit_form.cleaned_data
-                    occupation = occupation_update(
-                        occupation=occupation,
-                        code=d["code"],
-                        name=d["name"],
-                        certification_kind=d["certification_kind"],
-                        code_note=d["code_note"],
-                        actor=request.user,
-                    )
-                    messages.success(request, "已保存")
-                    return HttpResponseRedirect(
-                        reverse("occupations:detail", args=[occupation.code])
-                    )
-        except DomainError as exc:
-            messages.error(request, exc.message)
+
+
+def _detail_page(
+    request: HttpRequest,
+    occupation: Occupation,
+    *,
+    add_form: DirectoryAddForm | None = None,
+    remove_form: DirectoryRemoveForm | None = None,
+    edit_form: OccupationEditForm | None = None,
+) -> HttpResponse:
+    """The occupation's page, with the form just posted (and its errors) where there is one."""
     return render(
         request,
         "occupations/occupation_detail.html",
@@ -166,12 +122,107 @@ def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "-level", "effective_from"
             ),
             "history": directory_history(occupation=occupation),
-            "can_edit": can_edit,
-            "add_form": add_form,
-            "remove_form": remove_form,
-            "edit_form": edit_form,
+            "can_edit": request.user.has_perm("occupations.edit_catalogue"),
+            "add_form": add_form or DirectoryAddForm(prefix="add"),
+            "remove_form": remove_form or DirectoryRemoveForm(prefix="remove"),
+            "edit_form": edit_form or _edit_form(occupation),
         },
     )
+
+
+def _editor(request: HttpRequest) -> User:
+    """The catalogue editor acting; 404 for everyone else (anonymous visitors included)."""
+    if not request.user.has_perm("occupations.edit_catalogue"):
+        raise Http404
+    return request_actor(request)
+
+
+def _editable(request: HttpRequest, code: str) -> Occupation:
+    """The occupation a catalogue editor changes; 404 for everyone else."""
+    _editor(request)
+    return get_object_or_404(Occupation, code=code)
+
+
+@require_safe
+def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _detail_page(request, get_object_or_404(Occupation, code=code))
+
+
+@require_POST
+def directory_add(request: HttpRequest, code: str) -> HttpResponse:
+    occupation = _editable(request, code)
+    form = DirectoryAddForm(request.POST, prefix="add")
+    if form.is_valid():
+        d = form.cleaned_data
+        response = run_service(
+            request,
+            lambda: directory_entry_add(
+                occupation=occupation,
+                level=d["level"],
+                effective_from=d["effective_from"],
+                document_no=d["document_no"],
+                reason=d["reason"],
+                province=d["province"].strip(),
+                actor=_editor(request),
+            ),
+            success="已列入目录",
+            next=reverse("occupations:detail", args=[occupation.code]),
+            form=form,
+        )
+        if response is not None:
+            return response
+    return _detail_page(request, occupation, add_form=form)
+
+
+@require_POST
+def directory_remove(request: HttpRequest, code: str) -> HttpResponse:
+    occupation = _editable(request, code)
+    form = DirectoryRemoveForm(request.POST, prefix="remove")
+    if form.is_valid():
+        d = form.cleaned_data
+        entry = get_object_or_404(DirectoryEntry, pk=d["entry"], occupation=occupation)
+        response = run_service(
+            request,
+            lambda: directory_entry_remove(
+                entry=entry,
+                effective_to=d["effective_to"],
+                document_no=d["document_no"],
+                reason=d["reason"],
+                actor=_editor(request),
+            ),
+            success="已移出目录",
+            next=reverse("occupations:detail", args=[occupation.code]),
+            form=form,
+        )
+        if response is not None:
+            return response
+    return _detail_page(request, occupation, remove_form=form)
+
+
+@require_POST
+def occupation_edit(request: HttpRequest, code: str) -> HttpResponse:
+    occupation = _editable(request, code)
+    form = OccupationEditForm(request.POST, prefix="edit")
+    if form.is_valid():
+        d = form.cleaned_data
+        response = run_service(
+            request,
+            lambda: occupation_update(
+                occupation=occupation,
+                code=d["code"],
+                name=d["name"],
+                certification_kind=d["certification_kind"],
+                code_note=d["code_note"],
+                actor=_editor(request),
+            ),
+            success="已保存",
+            next=lambda updated: reverse("occupations:detail", args=[updated.code]),
+            form=form,
+        )
+        if response is not None:
+            return response
+        occupation.refresh_from_db()
+    return _detail_page(request, occupation, edit_form=form)
 
 
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -203,20 +254,22 @@ def standards_import_view(request: HttpRequest) -> HttpResponse:
             if upload.size > MAX_UPLOAD_BYTES:
                 form.add_error("file", "文件不能超过 5 MB")
             else:
-                try:
-                    docs = parse_upload(upload.name, upload.read())
-                    report = standards_import(occupations=docs, actor=request.user)
-                except DomainError as exc:
-                    form.add_error("file", exc.message)
-                else:
-                    messages.success(
-                        request,
+                response = run_service(
+                    request,
+                    lambda: standards_import(
+                        occupations=parse_upload(upload.name, upload.read()), actor=_editor(request)
+                    ),
+                    success=lambda report: (
                         f"导入完成：新增职业 {report.occupations_created} 个，"
                         f"更新 {report.occupations_updated} 个，"
                         f"标准 {report.standards_written} 个，比重条目 {report.weight_rows} 条，"
-                        f"鉴定要素 {report.elements} 个",
-                    )
-                    return HttpResponseRedirect(reverse("occupations:catalogue"))
+                        f"鉴定要素 {report.elements} 个"
+                    ),
+                    next=reverse("occupations:catalogue"),
+                    form=form,
+                )
+                if response is not None:
+                    return response
     return render(request, "occupations/import.html", {"form": form})
 
 

@@ -22,9 +22,13 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.services import audit_record
 from skillcert.operations.models import WorkerHeartbeat
 from skillcert.operations.workers import SEEN_WITHIN
+
+# The job supervision acting on its own (requeueing the jobs of a dead worker).
+JOBS = SystemActor("jobs")
 
 
 def _process_exists(pid: int) -> bool:
@@ -83,7 +87,7 @@ def jobs_requeue_stale(
             status=TaskResultStatus.READY, started_at=None
         )
         audit_record(
-            actor="system:jobs",
+            actor=JOBS,
             action="jobs.requeue_stale",
             object_type="django_tasks_db.dbtaskresult",
             object_repr=f"{count} 个任务",

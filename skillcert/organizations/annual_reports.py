@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
@@ -32,8 +32,6 @@ from skillcert.organizations.models import (
     OrgStatus,
 )
 from skillcert.organizations.permissions import (
-    actor_scope,
-    actor_user,
     require_staff_of,
 )
 
@@ -75,7 +73,7 @@ def _scope_during(org: EvaluationOrg, year: int) -> QuerySet[OrgScope]:
     )
 
 
-def annual_report_start(*, org: EvaluationOrg, year: int, actor: Any) -> AnnualReport:
+def annual_report_start(*, org: EvaluationOrg, year: int, actor: Actor) -> AnnualReport:
     """Open the year's report, one line per occupation × level of the scope in force during
     the year. Counts start at zero: the platform's own results are not recorded yet, so the
     organisation enters them."""
@@ -112,17 +110,8 @@ def _lock_report(report: AnnualReport) -> AnnualReport:
     return AnnualReport.objects.select_related("org").get(pk=report.pk)
 
 
-def annual_report_save(
-    *,
-    report: AnnualReport,
-    lines: list[ReportLineInput],
-    actor: Any,
-    examiner_changes: str = "",
-    item_bank_changes: str = "",
-    problems: str = "",
-    fixes: str = "",
-) -> AnnualReport:
-    require_staff_of(actor, report.org)
+def _check_lines(report: AnnualReport, lines: list[ReportLineInput]) -> None:
+    """One line per occupation and level of the year's scope, with sensible numbers."""
     allowed = set(_scope_during(report.org, report.year).values_list("occupation_id", "level"))
     seen: set[tuple[int, int]] = set()
     for line in lines:
@@ -146,6 +135,20 @@ def annual_report_save(
                 f"取得证书人数（{line.certified}）不能多于参加认定人数（{line.assessed}）",
                 field="lines",
             )
+
+
+def annual_report_save(
+    *,
+    report: AnnualReport,
+    lines: list[ReportLineInput],
+    actor: Actor,
+    examiner_changes: str = "",
+    item_bank_changes: str = "",
+    problems: str = "",
+    fixes: str = "",
+) -> AnnualReport:
+    require_staff_of(actor, report.org)
+    _check_lines(report, lines)
     with transaction.atomic():
         report = _lock_report(report)
         if report.status != AnnualReportStatus.DRAFT:
@@ -178,7 +181,7 @@ def annual_report_save(
     return report
 
 
-def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Any) -> bool:
+def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> bool:
     """Write the year's late-report line once; True if it was new."""
     if CreditEvent.objects.filter(
         org=org, kind=CreditEventKind.LATE_REPORT, report_year=year
@@ -195,7 +198,7 @@ def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Any) -> bool:
     return True
 
 
-def annual_report_submit(*, report: AnnualReport, actor: Any) -> AnnualReport:
+def annual_report_submit(*, report: AnnualReport, actor: Actor) -> AnnualReport:
     require_staff_of(actor, report.org)
     now = timezone.now()
     with transaction.atomic():
@@ -262,7 +265,7 @@ def annual_reports_overdue(
     return orgs.filter(pk__in=overdue_ids).select_related("region").order_by("region_id", "name")
 
 
-def annual_reports_flag_overdue(*, year: int, actor: Any, today: dt.date | None = None) -> int:
+def annual_reports_flag_overdue(*, year: int, actor: Actor, today: dt.date | None = None) -> int:
     """Write a late-report line into the integrity file of every overdue organisation the
     actor oversees. Idempotent (one line per organisation and year, enforced by a unique
     constraint); returns the number of organisations newly flagged."""

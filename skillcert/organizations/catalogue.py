@@ -34,6 +34,55 @@ class ResolvedLine:
         return (self.occupation.pk, self.specialty.pk if self.specialty else None, self.level)
 
 
+def _resolve_line(
+    line: ScopeRequest,
+    occupations: dict[str, Occupation],
+    listed: dict[str, set[tuple[int, int | None]]],
+    day: dt.date,
+) -> ResolvedLine:
+    """One requested line against the catalogue and the directory, or the error naming it."""
+    code = line.occupation_code.strip()
+    if line.level not in LEVEL_NAMES:
+        raise DomainError(
+            "filing.level_invalid", f"等级应为 1 到 5，收到 {line.level}", field="scope"
+        )
+    occupation = occupations.get(code)
+    if occupation is None:
+        raise DomainError(
+            "filing.occupation_unknown", f"职业编码 {code} 不在职业分类目录中", field="scope"
+        )
+    specialty = None
+    if line.specialty_name.strip():
+        specialty = next(
+            (s for s in occupation.specialties.all() if s.name == line.specialty_name.strip()),
+            None,
+        )
+        if specialty is None:
+            raise DomainError(
+                "filing.specialty_unknown",
+                f"工种“{line.specialty_name.strip()}”不属于职业{occupation.name}",
+                field="scope",
+            )
+    on_list = listed.get(code, set())
+    if not on_list:
+        raise DomainError(
+            "filing.occupation_not_in_directory",
+            f"{occupation.name}（{code}）在 {day} 不在职业技能等级认定目录中，不能申请备案",
+            field="scope",
+        )
+    if (line.level, None) not in on_list and (
+        specialty is None or (line.level, specialty.pk) not in on_list
+    ):
+        offered = sorted({lv for lv, _ in on_list}, reverse=True)
+        raise DomainError(
+            "filing.level_not_offered",
+            f"{occupation.name}（{code}）目录中未开放{LEVEL_NAMES[line.level]}，"
+            f"可认定等级为：{'、'.join(LEVEL_NAMES[lv] for lv in offered)}",
+            field="scope",
+        )
+    return ResolvedLine(occupation, specialty, line.level)
+
+
 def resolve_scope(*, lines: list[ScopeRequest], province: str, day: dt.date) -> list[ResolvedLine]:
     """Resolve and check each line; the first bad line raises, naming it. Duplicates are
     merged. A line is certifiable when the directory (national or the province's own) lists
@@ -55,45 +104,6 @@ def resolve_scope(*, lines: list[ScopeRequest], province: str, day: dt.date) -> 
         listed.setdefault(code, set()).add((level, specialty_id))
     resolved: dict[tuple[int, int | None, int], ResolvedLine] = {}
     for line in lines:
-        code = line.occupation_code.strip()
-        if line.level not in LEVEL_NAMES:
-            raise DomainError(
-                "filing.level_invalid", f"等级应为 1 到 5，收到 {line.level}", field="scope"
-            )
-        occupation = occupations.get(code)
-        if occupation is None:
-            raise DomainError(
-                "filing.occupation_unknown", f"职业编码 {code} 不在职业分类目录中", field="scope"
-            )
-        specialty = None
-        if line.specialty_name.strip():
-            specialty = next(
-                (s for s in occupation.specialties.all() if s.name == line.specialty_name.strip()),
-                None,
-            )
-            if specialty is None:
-                raise DomainError(
-                    "filing.specialty_unknown",
-                    f"工种“{line.specialty_name.strip()}”不属于职业{occupation.name}",
-                    field="scope",
-                )
-        on_list = listed.get(code, set())
-        if not on_list:
-            raise DomainError(
-                "filing.occupation_not_in_directory",
-                f"{occupation.name}（{code}）在 {day} 不在职业技能等级认定目录中，不能申请备案",
-                field="scope",
-            )
-        if (line.level, None) not in on_list and (
-            specialty is None or (line.level, specialty.pk) not in on_list
-        ):
-            offered = sorted({lv for lv, _ in on_list}, reverse=True)
-            raise DomainError(
-                "filing.level_not_offered",
-                f"{occupation.name}（{code}）目录中未开放{LEVEL_NAMES[line.level]}，"
-                f"可认定等级为：{'、'.join(LEVEL_NAMES[lv] for lv in offered)}",
-                field="scope",
-            )
-        row = ResolvedLine(occupation, specialty, line.level)
+        row = _resolve_line(line, occupations, listed, day)
         resolved[row.key] = row
     return sorted(resolved.values(), key=lambda r: (r.occupation.code, -r.level))

@@ -1,5 +1,5 @@
-"""Pure rules of the organisation domain: filing numbers, file-type sniffing, validity
-periods and review routing. No ORM here, so these are cheap to test exhaustively."""
+"""Pure rules of the organisation domain: filing numbers, validity periods and review
+routing. No ORM here, so these are cheap to test exhaustively."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from skillcert.common.errors import DomainError
+from skillcert.common.uploads import (  # noqa: F401  (re-exported for applications)
+    DOCUMENT_KINDS,
+    MAX_UPLOAD_BYTES,
+    sniff_content_type,
+    upload_check,
+)
 
 LEVEL_NAMES = {
     5: "五级/初级工",
@@ -66,83 +72,16 @@ def parse_filing_number(value: str) -> FilingNumberParts:
     return FilingNumberParts(letter, authority, province, int(serial))
 
 
-# --- uploaded files: sniff the content, never trust the name or the browser --------------
+# --- uploaded files ----------------------------------------------------------------------
+# The checks live in common.uploads. These names stay only for the applications app, which
+# still imports them from here; delete them once it calls common.uploads itself.
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
-    "application/pdf": (".pdf",),
-    "image/png": (".png",),
-    "image/jpeg": (".jpg", ".jpeg"),
-}
-TYPE_LABELS = {"application/pdf": "PDF", "image/png": "PNG 图片", "image/jpeg": "JPEG 图片"}
-
-# Content that must never be stored, with the name shown to the user.
-_DANGEROUS_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "Windows 可执行程序"),
-    (b"\x7fELF", "Linux 可执行程序"),
-    (b"\xca\xfe\xba\xbe", "Java/Mach-O 可执行程序"),
-    (b"\xcf\xfa\xed\xfe", "Mach-O 可执行程序"),
-    (b"#!", "脚本"),
-)
-_MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The allowed type the first bytes prove, or None."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return None
+ALLOWED_TYPES: dict[str, tuple[str, ...]] = {k.content_type: k.suffixes for k in DOCUMENT_KINDS}
 
 
 def check_upload(*, name: str, size: int, head: bytes) -> str:
-    """Validate an upload from its name, size and first bytes; return the detected type."""
-    if size <= 0:
-        raise DomainError("upload.empty", "上传的文件是空文件", field="file")
-    if size > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            "upload.too_large",
-            f"文件大小 {size / 1024 / 1024:.1f} MB 超过上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
-            field="file",
-        )
-    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    allowed_suffixes = {s for suffixes in ALLOWED_TYPES.values() for s in suffixes}
-    if suffix not in allowed_suffixes:
-        raise DomainError(
-            "upload.type_not_allowed",
-            f"不支持“{suffix or '无扩展名'}”文件，请上传 PDF、PNG 或 JPEG",
-            field="file",
-        )
-    for signature, label in _DANGEROUS_SIGNATURES:
-        if head.startswith(signature):
-            raise DomainError(
-                "upload.disguised",
-                f"文件“{name}”的实际内容是{label}，不是其扩展名所示的类型，已拒收",
-                field="file",
-            )
-    if head.lstrip()[:16].lower().startswith(_MARKUP):
-        raise DomainError(
-            "upload.disguised",
-            f"文件“{name}”的实际内容是网页/标记文件，不是其扩展名所示的类型，已拒收",
-            field="file",
-        )
-    detected = sniff_content_type(head)
-    if detected is None:
-        raise DomainError(
-            "upload.unrecognised",
-            f"无法识别文件“{name}”的内容，请上传 PDF、PNG 或 JPEG",
-            field="file",
-        )
-    if suffix not in ALLOWED_TYPES[detected]:
-        raise DomainError(
-            "upload.disguised",
-            f"文件“{name}”的实际内容是{TYPE_LABELS[detected]}，与扩展名“{suffix}”不符",
-            field="file",
-        )
-    return detected
+    """Validate a document upload; return the content type its first bytes prove."""
+    return upload_check(name=name, size=size, head=head).content_type
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -4,12 +4,12 @@ record events and list or de-list organisations with reason, document number and
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.organizations.locks import org_lock
@@ -22,7 +22,6 @@ from skillcert.organizations.models import (
     EvaluationOrg,
 )
 from skillcert.organizations.permissions import (
-    actor_user,
     require_officer_over,
     require_province_officer_over,
 )
@@ -87,7 +86,7 @@ def credit_event_record(
     kind: str,
     occurred_on: dt.date,
     description: str,
-    actor: Any,
+    actor: Actor,
     document_no: str = "",
 ) -> CreditEvent:
     """An officer records a supervision finding or an upheld complaint."""
@@ -121,6 +120,26 @@ def credit_event_record(
     return event
 
 
+def _close_expired_listing(org: EvaluationOrg, list_kind: str, starts_on: dt.date) -> None:
+    """Refuse a second listing while one is in force; close one that ran out without a
+    removal decision (as expired) so the new one can open."""
+    open_row = CreditListing.objects.filter(
+        org=org, list_kind=list_kind, removed_at__isnull=True
+    ).first()
+    if open_row is None:
+        return
+    if open_row.ends_on is None or open_row.ends_on >= starts_on:
+        raise DomainError(
+            "credit.already_listed",
+            f"{org.name}已在{CreditList(list_kind).label}中"
+            f"（{open_row.starts_on}起，{open_row.document_no}）",
+            field="list_kind",
+        )
+    open_row.removed_at = timezone.now()
+    open_row.removal_reason = "期满自动移出"
+    open_row.save(update_fields=["removed_at", "removal_reason"])
+
+
 def credit_listing_add(
     *,
     org: EvaluationOrg,
@@ -128,7 +147,7 @@ def credit_listing_add(
     reason: str,
     document_no: str,
     starts_on: dt.date,
-    actor: Any,
+    actor: Actor,
     ends_on: dt.date | None = None,
 ) -> CreditListing:
     """Put an organisation on the abnormal list (city or province) or the blacklist
@@ -145,24 +164,9 @@ def credit_listing_add(
     )
     if ends_on is not None and ends_on < starts_on:
         raise DomainError("credit.period_invalid", "期满日期不能早于列入日期", field="ends_on")
-    label = CreditList(list_kind).label
     with transaction.atomic():
         org = org_lock(org.pk)
-        open_row = CreditListing.objects.filter(
-            org=org, list_kind=list_kind, removed_at__isnull=True
-        ).first()
-        if open_row is not None:
-            if open_row.ends_on is None or open_row.ends_on >= starts_on:
-                raise DomainError(
-                    "credit.already_listed",
-                    f"{org.name}已在{label}中（{open_row.starts_on}起，{open_row.document_no}）",
-                    field="list_kind",
-                )
-            # The earlier listing ran out without a removal decision: close it as expired so
-            # the new one can open.
-            open_row.removed_at = timezone.now()
-            open_row.removal_reason = "期满自动移出"
-            open_row.save(update_fields=["removed_at", "removal_reason"])
+        _close_expired_listing(org, list_kind, starts_on)
         listing = CreditListing.objects.create(
             org=org,
             list_kind=list_kind,
@@ -195,7 +199,7 @@ def credit_listing_add(
 
 
 def credit_listing_remove(
-    *, listing: CreditListing, reason: str, document_no: str, actor: Any
+    *, listing: CreditListing, reason: str, document_no: str, actor: Actor
 ) -> CreditListing:
     org = listing.org
     if listing.list_kind == CreditList.BLACKLIST:

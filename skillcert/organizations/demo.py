@@ -6,10 +6,9 @@ organisations already filed, or with an application in progress, are left alone.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from skillcert.accounts.actors import Actor
 from skillcert.common.identifiers import uscc_check_digit
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.catalogue import ScopeRequest
@@ -32,6 +31,7 @@ from skillcert.organizations.models import (
     OrgStatus,
     ReviewDecision,
     ReviewTier,
+    StoredFile,
 )
 from skillcert.organizations.services import organization_create
 from skillcert.organizations.uploads import file_store
@@ -87,13 +87,13 @@ DEMO_COMMAND_SCOPES: dict[str, tuple[str, list[tuple[str, int]]]] = {
 }
 
 
-def _file(org: EvaluationOrg, actor: Any) -> Any:
+def _file(org: EvaluationOrg, actor: Actor) -> StoredFile:
     upload = SimpleUploadedFile("演示材料.pdf", _DEMO_PDF, content_type="application/pdf")
     return file_store(org=org, upload=upload, actor=actor)
 
 
 def file_and_approve(
-    org: EvaluationOrg, service_region: Region, scope: list[tuple[str, int]], actor: Any
+    org: EvaluationOrg, service_region: Region, scope: list[tuple[str, int]], actor: Actor
 ) -> None:
     if org.status != OrgStatus.UNFILED:
         return
@@ -139,7 +139,7 @@ def file_and_approve(
         )
 
 
-def load_organizations_demo(actor: Any) -> None:
+def load_organizations_demo(actor: Actor) -> None:
     """File the demo organisations (only when the demo catalogue is loaded)."""
     needed = {code for _, scope in DEMO_COMMAND_SCOPES.values() for code, _ in scope}
     needed |= {code for row in EXTRA_ORGS for code, _ in row[7]}

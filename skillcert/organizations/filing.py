@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_scope, actor_user
+from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.organizations.catalogue import ResolvedLine, ScopeRequest, resolve_scope
@@ -27,10 +28,10 @@ from skillcert.organizations.credit import ensure_not_blacklisted
 from skillcert.organizations.filing_numbers import filing_number_allocate
 from skillcert.organizations.locks import org_lock
 from skillcert.organizations.models import (
-    ChecklistItem,
     EvaluationOrg,
     EvidenceKind,
     FilingApplication,
+    FilingCondition,
     FilingEvidence,
     FilingPolicy,
     FilingPurpose,
@@ -46,13 +47,11 @@ from skillcert.organizations.models import (
     StoredFile,
 )
 from skillcert.organizations.permissions import (
-    actor_scope,
-    actor_user,
     is_officer_over,
     is_province_officer_over,
     require_staff_of,
 )
-from skillcert.organizations.transitions import check_filing_move, check_org_move
+from skillcert.organizations.transitions import FILING_LIFECYCLE, ORG_LIFECYCLE
 from skillcert.regions.models import Region
 
 EDITABLE = (FilingStatus.DRAFT, FilingStatus.RETURNED)
@@ -116,7 +115,7 @@ def filing_application_start(
     org: EvaluationOrg,
     purpose: str,
     service_region: Region,
-    actor: Any,
+    actor: Actor,
     authority_code: str = PROVINCIAL_AUTHORITY_CODE,
     contact_name: str = "",
     contact_phone: str = "",
@@ -150,15 +149,7 @@ def filing_application_start(
                 created_by=actor_user(actor),
             )
             if purpose != FilingPurpose.INITIAL:
-                FilingScopeLine.objects.bulk_create(
-                    FilingScopeLine(
-                        application=application,
-                        occupation_id=row.occupation_id,
-                        specialty_id=row.specialty_id,
-                        level=row.level,
-                    )
-                    for row in OrgScope.objects.filter(org=org, active=True)
-                )
+                _copy_current_scope(application, org)
             audit_record(
                 actor=actor,
                 action="filing.start",
@@ -172,6 +163,18 @@ def filing_application_start(
             field="purpose",
         ) from None
     return application
+
+
+def _copy_current_scope(application: FilingApplication, org: EvaluationOrg) -> None:
+    FilingScopeLine.objects.bulk_create(
+        FilingScopeLine(
+            application=application,
+            occupation_id=row.occupation_id,
+            specialty_id=row.specialty_id,
+            level=row.level,
+        )
+        for row in OrgScope.objects.filter(org=org, active=True)
+    )
 
 
 def _lock_application(application: FilingApplication) -> FilingApplication:
@@ -190,7 +193,7 @@ def _ensure_editable(application: FilingApplication) -> None:
 
 
 def filing_scope_set(
-    *, application: FilingApplication, lines: list[ScopeRequest], actor: Any
+    *, application: FilingApplication, lines: list[ScopeRequest], actor: Actor
 ) -> list[FilingScopeLine]:
     """Replace the requested scope with `lines`, each checked against the directory."""
     require_staff_of(actor, application.org)
@@ -221,24 +224,16 @@ def filing_scope_set(
     return rows
 
 
-def filing_evidence_set(
+def _check_evidence_kind(
+    item: FilingCondition,
+    org: EvaluationOrg,
     *,
-    application: FilingApplication,
-    item: ChecklistItem,
-    actor: Any,
-    file: StoredFile | None = None,
-    number_value: int | None = None,
-    text_value: str = "",
-    declared: bool = False,
-) -> FilingEvidence:
-    """Record the evidence for one checklist item; the kind of evidence must match it."""
-    org = application.org
-    require_staff_of(actor, org)
-    if item.kind != org.kind or not item.active:
-        raise DomainError(
-            "filing.item_not_applicable", f"“{item.title}”不是本类机构的备案条件", field="item"
-        )
-    text_value = text_value.strip()
+    file: StoredFile | None,
+    number_value: int | None,
+    text_value: str,
+    declared: bool,
+) -> None:
+    """The evidence given is the kind the checklist item asks for, and is complete."""
     if item.evidence == EvidenceKind.FILE:
         if file is None:
             raise DomainError("filing.file_required", f"“{item.title}”需要上传文件", field="file")
@@ -264,6 +259,29 @@ def filing_evidence_set(
         raise DomainError(
             "filing.declaration_required", f"请确认承诺：{item.title}", field="declared"
         )
+
+
+def filing_evidence_set(
+    *,
+    application: FilingApplication,
+    item: FilingCondition,
+    actor: Actor,
+    file: StoredFile | None = None,
+    number_value: int | None = None,
+    text_value: str = "",
+    declared: bool = False,
+) -> FilingEvidence:
+    """Record the evidence for one checklist item; the kind of evidence must match it."""
+    org = application.org
+    require_staff_of(actor, org)
+    if item.kind != org.kind or not item.active:
+        raise DomainError(
+            "filing.item_not_applicable", f"“{item.title}”不是本类机构的备案条件", field="item"
+        )
+    text_value = text_value.strip()
+    _check_evidence_kind(
+        item, org, file=file, number_value=number_value, text_value=text_value, declared=declared
+    )
     with transaction.atomic():
         application = _lock_application(application)
         _ensure_editable(application)
@@ -292,7 +310,7 @@ def filing_evidence_set(
 
 @dataclass(frozen=True)
 class ChecklistRow:
-    item: ChecklistItem
+    item: FilingCondition
     evidence: FilingEvidence | None
 
     @property
@@ -301,7 +319,7 @@ class ChecklistRow:
 
 
 def filing_checklist(*, application: FilingApplication) -> list[ChecklistRow]:
-    items = ChecklistItem.objects.filter(kind=application.org.kind, active=True)
+    items = FilingCondition.objects.filter(kind=application.org.kind, active=True)
     given = {
         e.item_id: e
         for e in FilingEvidence.objects.filter(application=application).select_related("file")
@@ -318,7 +336,7 @@ def _requested_lines(application: FilingApplication) -> list[ScopeRequest]:
     ]
 
 
-def filing_submit(*, application: FilingApplication, actor: Any) -> FilingApplication:
+def filing_submit(*, application: FilingApplication, actor: Actor) -> FilingApplication:
     """Send the application to the city. Every required checklist item needs evidence and
     every scope line must still be on the directory."""
     require_staff_of(actor, application.org)
@@ -326,7 +344,7 @@ def filing_submit(*, application: FilingApplication, actor: Any) -> FilingApplic
         application = _lock_application(application)
         org = application.org
         _ensure_editable(application)
-        check_filing_move(application.status, FilingStatus.SUBMITTED)
+        FILING_LIFECYCLE.check(application.status, FilingStatus.SUBMITTED)
         ensure_not_blacklisted(org=org, day=_today(), code="filing.blacklisted")
         resolved = resolve_scope(
             lines=_requested_lines(application), province=org.region_id[:2], day=_today()
@@ -343,41 +361,35 @@ def filing_submit(*, application: FilingApplication, actor: Any) -> FilingApplic
                 field="evidence",
             )
         policy = policy_for(org.region_id[:2])
-        previous = application.status
         application.needs_province_review = needs_province_review(
             levels=[line.level for line in resolved],
             service_region_level=application.service_region.level,
             province_review_levels=policy.province_review_levels,
         )
-        application.status = FilingStatus.SUBMITTED
         application.submitted_at = timezone.now()
-        application.save(update_fields=["status", "submitted_at", "needs_province_review"])
-        audit_record(
+        FILING_LIFECYCLE.move(
+            application,
+            FilingStatus.SUBMITTED,
             actor=actor,
-            action="filing.submit",
-            obj=application,
-            changes={
-                "status": [previous, application.status],
-                "needs_province_review": [None, application.needs_province_review],
-            },
+            action="submit",
+            update_fields=("submitted_at", "needs_province_review"),
+            changes={"needs_province_review": [None, application.needs_province_review]},
         )
     return application
 
 
-def filing_withdraw(*, application: FilingApplication, actor: Any) -> FilingApplication:
+def filing_withdraw(*, application: FilingApplication, actor: Actor) -> FilingApplication:
     require_staff_of(actor, application.org)
     with transaction.atomic():
         application = _lock_application(application)
-        previous = application.status
-        check_filing_move(previous, FilingStatus.WITHDRAWN)
-        application.status = FilingStatus.WITHDRAWN
+        FILING_LIFECYCLE.check(application.status, FilingStatus.WITHDRAWN)
         application.decided_at = timezone.now()
-        application.save(update_fields=["status", "decided_at"])
-        audit_record(
+        FILING_LIFECYCLE.move(
+            application,
+            FilingStatus.WITHDRAWN,
             actor=actor,
-            action="filing.withdraw",
-            obj=application,
-            changes={"status": [previous, application.status]},
+            action="withdraw",
+            update_fields=("decided_at",),
         )
     return application
 
@@ -394,12 +406,49 @@ def _expected_tier(application: FilingApplication) -> str:
     )
 
 
+def _require_reviewer(
+    application: FilingApplication, *, tier: str, scope: Scope, actor: Actor
+) -> None:
+    org = application.org
+    allowed = (
+        is_officer_over(scope, org)
+        if tier == ReviewTier.CITY
+        else is_province_officer_over(scope, org)
+    )
+    if not allowed:
+        raise Forbidden("org.forbidden", f"无权进行{ReviewTier(tier).label}（不在管辖范围内）")
+    reviewer = actor_user(actor)
+    if tier == ReviewTier.PROVINCE and reviewer is not None:
+        # Two tiers are two people: whoever approved at the city tier (a province officer
+        # may act there too) cannot also give the province's approval.
+        city = (
+            FilingReview.objects.filter(application=application, tier=ReviewTier.CITY)
+            .order_by("-pk")
+            .first()
+        )
+        if city is not None and city.actor_id == reviewer.pk:
+            raise DomainError(
+                "filing.same_reviewer",
+                "市级审核与省级审核须由不同人员完成：您已进行市级审核，请由其他省级人员审核",
+            )
+
+
+def _review_target(application: FilingApplication, *, tier: str, decision: str) -> str:
+    if decision == ReviewDecision.RETURN:
+        return FilingStatus.RETURNED
+    if decision == ReviewDecision.REJECT:
+        return FilingStatus.REJECTED
+    if tier == ReviewTier.CITY and application.needs_province_review:
+        return FilingStatus.CITY_APPROVED
+    return FilingStatus.APPROVED
+
+
 def filing_review(
     *,
     application: FilingApplication,
     tier: str,
     decision: str,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
 ) -> FilingApplication:
     """Record a review decision at the tier the application is waiting for."""
@@ -413,7 +462,6 @@ def filing_review(
     scope = actor_scope(actor)
     with transaction.atomic():
         application = _lock_application(application)
-        org = application.org
         expected = _expected_tier(application)
         if tier != expected:
             raise DomainError(
@@ -421,39 +469,9 @@ def filing_review(
                 f"该申请当前应由{ReviewTier(expected).label}处理",
                 field="tier",
             )
-        allowed = (
-            is_officer_over(scope, org)
-            if tier == ReviewTier.CITY
-            else is_province_officer_over(scope, org)
-        )
-        if not allowed:
-            raise Forbidden(
-                "org.forbidden", f"无权进行{ReviewTier(tier).label}（不在管辖范围内）"
-            )
-        reviewer = actor_user(actor)
-        if tier == ReviewTier.PROVINCE and reviewer is not None:
-            # Two tiers are two people: whoever approved at the city tier (a province officer
-            # may act there too) cannot also give the province's approval.
-            city = (
-                FilingReview.objects.filter(application=application, tier=ReviewTier.CITY)
-                .order_by("-pk")
-                .first()
-            )
-            if city is not None and city.actor_id == reviewer.pk:
-                raise DomainError(
-                    "filing.same_reviewer",
-                    "市级审核与省级审核须由不同人员完成：您已进行市级审核，请由其他省级人员审核",
-                )
-        previous = application.status
-        if decision == ReviewDecision.RETURN:
-            target = FilingStatus.RETURNED
-        elif decision == ReviewDecision.REJECT:
-            target = FilingStatus.REJECTED
-        elif tier == ReviewTier.CITY and application.needs_province_review:
-            target = FilingStatus.CITY_APPROVED
-        else:
-            target = FilingStatus.APPROVED
-        check_filing_move(previous, target)
+        _require_reviewer(application, tier=tier, scope=scope, actor=actor)
+        target = _review_target(application, tier=tier, decision=decision)
+        FILING_LIFECYCLE.check(application.status, target)
         FilingReview.objects.create(
             application=application,
             tier=tier,
@@ -461,18 +479,17 @@ def filing_review(
             reason=reason,
             actor=actor_user(actor),
         )
-        application.status = target
         if reason:
             application.last_reason = reason
         if target in (FilingStatus.APPROVED, FilingStatus.REJECTED):
             application.decided_at = timezone.now()
-        application.save(update_fields=["status", "last_reason", "decided_at"])
-        audit_record(
+        FILING_LIFECYCLE.move(
+            application,
+            target,
             actor=actor,
-            action="filing.review",
-            obj=application,
+            action="review",
+            update_fields=("last_reason", "decided_at"),
             changes={
-                "status": [previous, target],
                 "tier": [None, tier],
                 "decision": [None, decision],
                 "reason": [None, reason],
@@ -514,7 +531,45 @@ def _replace_scope(
     }
 
 
-def _filing_apply(*, application: FilingApplication, actor: Any) -> None:
+def _apply_purpose(
+    org: EvaluationOrg, application: FilingApplication, *, today: dt.date, validity_years: int
+) -> OrgEventKind:
+    """Set the organisation's filing (number and validity) for what the application asked;
+    returns the kind of event it is."""
+    if application.purpose == FilingPurpose.INITIAL:
+        ORG_LIFECYCLE.check(org.status, OrgStatus.FILED)
+        org.status = OrgStatus.FILED
+        org.filing_number = filing_number_allocate(
+            org=org, authority_code=application.authority_code
+        )
+        org.filed_at = timezone.now()
+        org.valid_from = today
+        org.valid_until = validity_until(today, validity_years)
+        return OrgEventKind.FILED
+    if org.status != OrgStatus.FILED:
+        raise DomainError(
+            "filing.not_filed",
+            f"机构当前状态为“{OrgStatus(org.status).label}”，不能办理"
+            f"{FilingPurpose(application.purpose).label}",
+        )
+    if application.purpose == FilingPurpose.RENEWAL:
+        _, org.valid_until = renewal_period(
+            today=today, current_until=org.valid_until, years=validity_years
+        )
+        return OrgEventKind.RENEWED
+    return OrgEventKind.SCOPE_CHANGED
+
+
+def _filing_facts(org: EvaluationOrg) -> dict[str, object]:
+    return {
+        "status": org.status,
+        "filing_number": org.filing_number,
+        "valid_from": org.valid_from,
+        "valid_until": org.valid_until,
+    }
+
+
+def _filing_apply(*, application: FilingApplication, actor: Actor) -> None:
     """Make an approved application take effect (inside the review's transaction, with the
     organisation row already locked)."""
     org = EvaluationOrg.objects.get(pk=application.org_id)
@@ -524,48 +579,15 @@ def _filing_apply(*, application: FilingApplication, actor: Any) -> None:
         lines=_requested_lines(application), province=org.region_id[:2], day=today
     )
     policy = policy_for(org.region_id[:2])
-    before = {
-        "status": org.status,
-        "filing_number": org.filing_number,
-        "valid_from": org.valid_from,
-        "valid_until": org.valid_until,
-    }
+    before = _filing_facts(org)
     org.service_region = application.service_region
     org.contact_name = application.contact_name
     org.contact_phone = application.contact_phone
     org.address = application.address
-    if application.purpose == FilingPurpose.INITIAL:
-        check_org_move(org.status, OrgStatus.FILED)
-        org.status = OrgStatus.FILED
-        org.filing_number = filing_number_allocate(
-            org=org, authority_code=application.authority_code
-        )
-        org.filed_at = timezone.now()
-        org.valid_from = today
-        org.valid_until = validity_until(today, policy.validity_years)
-        kind = OrgEventKind.FILED
-    else:
-        if org.status != OrgStatus.FILED:
-            raise DomainError(
-                "filing.not_filed",
-                f"机构当前状态为“{OrgStatus(org.status).label}”，不能办理"
-                f"{FilingPurpose(application.purpose).label}",
-            )
-        if application.purpose == FilingPurpose.RENEWAL:
-            _, org.valid_until = renewal_period(
-                today=today, current_until=org.valid_until, years=policy.validity_years
-            )
-            kind = OrgEventKind.RENEWED
-        else:
-            kind = OrgEventKind.SCOPE_CHANGED
+    kind = _apply_purpose(org, application, today=today, validity_years=policy.validity_years)
     org.save()
     changes = _replace_scope(org, application, resolved)
-    after = {
-        "status": org.status,
-        "filing_number": org.filing_number,
-        "valid_from": org.valid_from,
-        "valid_until": org.valid_until,
-    }
+    after = _filing_facts(org)
     OrgEvent.objects.create(
         org=org,
         kind=kind,

@@ -1,29 +1,28 @@
 """Who may do what to an organisation. Services call these before writing; a refusal is a
-DomainError (the view already 404s for rows outside the user's scope, so reaching a refusal
+`Forbidden` (the view already 404s for rows outside the user's scope, so reaching a refusal
 means the user can see the row but lacks the role)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from skillcert.accounts.models import Role, User
-from skillcert.accounts.scope import Scope, scope_for
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.accounts.actors import Actor, actor_scope, actor_user
+from skillcert.accounts.models import Role
+from skillcert.accounts.scope import Scope
+from skillcert.common.errors import Forbidden
 from skillcert.organizations.models import EvaluationOrg
 
-# Management commands and the demo loader act as "system:<name>"; they have platform rights.
-SYSTEM_SCOPE = Scope(None, True, frozenset(), frozenset(), frozenset())
-
-
-def actor_scope(actor: Any) -> Scope:
-    if isinstance(actor, str) and actor.startswith("system:"):
-        return SYSTEM_SCOPE
-    return scope_for(actor)
-
-
-def actor_user(actor: Any) -> User | None:
-    """The acting user for foreign keys (None for system actors)."""
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
+# `actor_scope` and `actor_user` are re-exported for the certificates app, which still imports
+# them from here; new code imports them from accounts.actors.
+__all__ = [
+    "actor_scope",
+    "actor_user",
+    "is_officer_over",
+    "is_province_officer_over",
+    "is_staff_of",
+    "require_officer_over",
+    "require_province_officer_over",
+    "require_staff_of",
+    "require_staff_or_officer",
+]
 
 
 def is_staff_of(scope: Scope, org: EvaluationOrg) -> bool:
@@ -40,28 +39,28 @@ def is_province_officer_over(scope: Scope, org: EvaluationOrg) -> bool:
     )
 
 
-def require_staff_of(actor: Any, org: EvaluationOrg) -> Scope:
+def require_staff_of(actor: Actor, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_staff_of(scope, org):
         raise Forbidden("org.forbidden", f"只有“{org.name}”的工作人员可以办理此事项")
     return scope
 
 
-def require_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
+def require_officer_over(actor: Actor, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_officer_over(scope, org):
         raise Forbidden("org.forbidden", f"只有负责“{org.name}”所在地区的人社部门可以办理此事项")
     return scope
 
 
-def require_province_officer_over(actor: Any, org: EvaluationOrg) -> Scope:
+def require_province_officer_over(actor: Actor, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not is_province_officer_over(scope, org):
         raise Forbidden("org.forbidden", "此事项须由省级人社部门办理")
     return scope
 
 
-def require_staff_or_officer(actor: Any, org: EvaluationOrg) -> Scope:
+def require_staff_or_officer(actor: Actor, org: EvaluationOrg) -> Scope:
     scope = actor_scope(actor)
     if not (is_staff_of(scope, org) or is_officer_over(scope, org)):
         raise Forbidden("org.forbidden", f"无权办理“{org.name}”的此事项")

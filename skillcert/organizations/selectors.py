@@ -30,6 +30,13 @@ def organizations_visible(
     return orgs.select_related("region").order_by("id")
 
 
+def organization_by_filing_number(filing_number: str) -> EvaluationOrg | None:
+    """The organisation that holds (or held) this filing number. Not scoped: the number is
+    public (printed on every certificate), so anyone may name the organisation by it, as the
+    public complaint form does."""
+    return EvaluationOrg.objects.filter(filing_number=filing_number.strip().upper()).first()
+
+
 def filing_applications_visible(*, scope: Scope) -> QuerySet[FilingApplication]:
     if scope.is_platform:
         rows = FilingApplication.objects.all()

@@ -4,11 +4,10 @@ and resumption, revocation, voluntary exit and dropping scope lines. Filing itse
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import validate_uscc
@@ -27,12 +26,11 @@ from skillcert.organizations.models import (
     OrgStatus,
 )
 from skillcert.organizations.permissions import (
-    actor_user,
     require_officer_over,
     require_province_officer_over,
     require_staff_or_officer,
 )
-from skillcert.organizations.transitions import check_org_move
+from skillcert.organizations.transitions import ORG_LIFECYCLE
 from skillcert.regions.models import Region
 
 
@@ -42,7 +40,7 @@ def organization_create(
     kind: str,
     uscc: str,
     region: Region,
-    actor: Any,
+    actor: Actor,
     contact_name: str = "",
     contact_phone: str = "",
     address: str = "",
@@ -92,28 +90,24 @@ def _required(value: str, code: str, message: str, field: str) -> str:
 def _move(
     *,
     org: EvaluationOrg,
-    target: str,
-    event: str,
-    actor: Any,
+    target: OrgStatus,
+    event: OrgEventKind,
+    actor: Actor,
     reason: str,
     document_no: str = "",
     close_scope: bool = False,
 ) -> EvaluationOrg:
     """Move the (locked) organisation to `target`, writing its event row and audit event."""
-    previous = org.status
-    check_org_move(previous, target)
-    org.status = target
-    org.save(update_fields=["status"])
-    data: dict[str, Any] = {}
+    data: dict[str, int] = {}
+    ORG_LIFECYCLE.move(
+        org,
+        target,
+        actor=actor,
+        action=event,
+        changes={"reason": [None, reason], "document_no": [None, document_no]},
+    )
     if close_scope:
-        closed = OrgScope.objects.filter(org=org, active=True).update(
-            active=False, until=timezone.localdate()
-        )
-        # Open applications die with the filing; a new filing starts from scratch.
-        FilingApplication.objects.filter(org=org, status__in=OPEN_FILING_STATUSES).update(
-            status=FilingStatus.WITHDRAWN, decided_at=timezone.now()
-        )
-        data["scope_closed"] = closed
+        data["scope_closed"] = _close_scope(org)
     OrgEvent.objects.create(
         org=org,
         kind=event,
@@ -122,39 +116,47 @@ def _move(
         data=data,
         actor=actor_user(actor),
     )
-    audit_record(
-        actor=actor,
-        action=f"org.{event}",
-        obj=org,
-        changes={
-            "status": [previous, target],
-            "reason": [None, reason],
-            "document_no": [None, document_no],
-        },
-    )
     return org
 
 
-def organization_suspend(
-    *, org: EvaluationOrg, reason: str, document_no: str, actor: Any
+def _close_scope(org: EvaluationOrg) -> int:
+    """End every scope line of a filing that ends; returns how many were closed."""
+    closed = OrgScope.objects.filter(org=org, active=True).update(
+        active=False, until=timezone.localdate()
+    )
+    # Open applications die with the filing; a new filing starts from scratch.
+    FilingApplication.objects.filter(org=org, status__in=OPEN_FILING_STATUSES).update(
+        status=FilingStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+    return closed
+
+
+def _sanction(
+    *,
+    org: EvaluationOrg,
+    target: OrgStatus,
+    event: OrgEventKind,
+    credit_kind: CreditEventKind,
+    reason: str,
+    document_no: str,
+    actor: Actor,
 ) -> EvaluationOrg:
-    """Suspend certification (暂停): no plans or certificates until resumed."""
-    require_officer_over(actor, org)
-    reason = _required(reason, "org.reason_required", "请填写暂停原因", "reason")
-    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
+    """An authority's sanction (suspension, revocation): the move, and the same fact written
+    to the organisation's integrity file."""
     with transaction.atomic():
         org = org_lock(org.pk)
         _move(
             org=org,
-            target=OrgStatus.SUSPENDED,
-            event=OrgEventKind.SUSPENDED,
+            target=target,
+            event=event,
             actor=actor,
             reason=reason,
             document_no=document_no,
+            close_scope=target == OrgStatus.REVOKED,
         )
         CreditEvent.objects.create(
             org=org,
-            kind=CreditEventKind.SUSPENDED,
+            kind=credit_kind,
             occurred_on=timezone.localdate(),
             description=reason,
             document_no=document_no,
@@ -163,7 +165,23 @@ def organization_suspend(
     return org
 
 
-def organization_resume(*, org: EvaluationOrg, reason: str, actor: Any) -> EvaluationOrg:
+def organization_suspend(
+    *, org: EvaluationOrg, reason: str, document_no: str, actor: Actor
+) -> EvaluationOrg:
+    """Suspend certification (暂停): no plans or certificates until resumed."""
+    require_officer_over(actor, org)
+    return _sanction(
+        org=org,
+        target=OrgStatus.SUSPENDED,
+        event=OrgEventKind.SUSPENDED,
+        credit_kind=CreditEventKind.SUSPENDED,
+        reason=_required(reason, "org.reason_required", "请填写暂停原因", "reason"),
+        document_no=_required(document_no, "org.document_required", "请填写文号", "document_no"),
+        actor=actor,
+    )
+
+
+def organization_resume(*, org: EvaluationOrg, reason: str, actor: Actor) -> EvaluationOrg:
     require_officer_over(actor, org)
     reason = _required(reason, "org.reason_required", "请填写恢复原因（整改情况）", "reason")
     with transaction.atomic():
@@ -179,35 +197,22 @@ def organization_resume(*, org: EvaluationOrg, reason: str, actor: Any) -> Evalu
 
 
 def organization_revoke(
-    *, org: EvaluationOrg, reason: str, document_no: str, actor: Any
+    *, org: EvaluationOrg, reason: str, document_no: str, actor: Actor
 ) -> EvaluationOrg:
     """Revoke the filing (province only). The number stays on record and is never reissued."""
     require_province_officer_over(actor, org)
-    reason = _required(reason, "org.reason_required", "请填写撤销原因", "reason")
-    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
-    with transaction.atomic():
-        org = org_lock(org.pk)
-        _move(
-            org=org,
-            target=OrgStatus.REVOKED,
-            event=OrgEventKind.REVOKED,
-            actor=actor,
-            reason=reason,
-            document_no=document_no,
-            close_scope=True,
-        )
-        CreditEvent.objects.create(
-            org=org,
-            kind=CreditEventKind.REVOKED,
-            occurred_on=timezone.localdate(),
-            description=reason,
-            document_no=document_no,
-            actor=actor_user(actor),
-        )
-    return org
+    return _sanction(
+        org=org,
+        target=OrgStatus.REVOKED,
+        event=OrgEventKind.REVOKED,
+        credit_kind=CreditEventKind.REVOKED,
+        reason=_required(reason, "org.reason_required", "请填写撤销原因", "reason"),
+        document_no=_required(document_no, "org.document_required", "请填写文号", "document_no"),
+        actor=actor,
+    )
 
 
-def organization_exit(*, org: EvaluationOrg, reason: str, actor: Any) -> EvaluationOrg:
+def organization_exit(*, org: EvaluationOrg, reason: str, actor: Actor) -> EvaluationOrg:
     """Voluntary exit (退出), asked by the organisation or recorded by an officer."""
     require_staff_or_officer(actor, org)
     reason = _required(reason, "org.reason_required", "请填写退出原因", "reason")
@@ -225,7 +230,7 @@ def organization_exit(*, org: EvaluationOrg, reason: str, actor: Any) -> Evaluat
 
 
 def organization_scope_drop(
-    *, org: EvaluationOrg, scope_ids: list[int], reason: str, actor: Any
+    *, org: EvaluationOrg, scope_ids: list[int], reason: str, actor: Actor
 ) -> int:
     """Drop scope lines without review (narrowing needs no approval). Returns lines dropped."""
     require_staff_or_officer(actor, org)

@@ -1,9 +1,9 @@
-"""Allowed status moves. Services call `move_org` / `move_filing`; nothing else assigns
-`status`."""
+"""Allowed status moves. Services move organisations and filing applications through
+`ORG_LIFECYCLE` and `FILING_LIFECYCLE`; nothing else assigns `status`."""
 
 from __future__ import annotations
 
-from skillcert.common.transitions import check_transition
+from skillcert.audit.lifecycle import Lifecycle
 from skillcert.organizations.models import FilingStatus, OrgStatus
 
 ORG_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -39,11 +39,9 @@ _ORG_LABELS = {str(k): str(v) for k, v in OrgStatus.choices}
 _FILING_LABELS = {str(k): str(v) for k, v in FilingStatus.choices}
 
 
-def check_org_move(current: str, target: str) -> None:
-    check_transition(allowed=ORG_TRANSITIONS, current=current, target=target, labels=_ORG_LABELS)
+# Audit actions are "org.<OrgEventKind>" ("org.suspended", "org.revoked" …).
+ORG_LIFECYCLE: Lifecycle[str] = Lifecycle("org", ORG_TRANSITIONS, _ORG_LABELS)
 
 
-def check_filing_move(current: str, target: str) -> None:
-    check_transition(
-        allowed=FILING_TRANSITIONS, current=current, target=target, labels=_FILING_LABELS
-    )
+# Audit actions are "filing.<step>" ("filing.submit", "filing.review" …).
+FILING_LIFECYCLE: Lifecycle[str] = Lifecycle("filing", FILING_TRANSITIONS, _FILING_LABELS)

@@ -11,40 +11,37 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.models import User
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
-from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import Target, run_service
 from skillcert.organizations import annual_reports, credit, filing, services
-from skillcert.organizations.core import MAX_UPLOAD_BYTES, report_due_date
+from skillcert.organizations.core import report_due_date
 from skillcert.organizations.forms import (
     AnnualReportTextForm,
     CreditEventForm,
-    EvidenceForm,
     FilingStartForm,
     ListingForm,
     ListingRemoveForm,
     ReasonForm,
-    ReviewForm,
-    ScopeForm,
-    parse_scope_lines,
 )
 from skillcert.organizations.models import (
+    AnnualReport,
+    AnnualReportLine,
     AnnualReportStatus,
-    ChecklistItem,
     CreditListing,
     EvaluationOrg,
-    FilingStatus,
     OrgKind,
     OrgScope,
     OrgStatus,
-    ReviewTier,
 )
+from skillcert.organizations.page_input import acting_user, flash_form_errors
 from skillcert.organizations.permissions import (
     is_officer_over,
     is_province_officer_over,
@@ -52,35 +49,15 @@ from skillcert.organizations.permissions import (
 )
 from skillcert.organizations.selectors import (
     annual_reports_visible,
-    files_visible,
     filing_applications_visible,
-    filing_review_queue,
     organizations_visible,
 )
-from skillcert.organizations.uploads import file_store
 from skillcert.regions.models import Region
 
 
 def _staff_or_officer(scope: Scope) -> None:
     if not (scope.is_officer or scope.is_org_staff):
         raise Http404
-
-
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Call a service; report its DomainError as a message instead of a 500."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _form_errors(request: HttpRequest, form: Any) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
 
 
 @login_required
@@ -173,302 +150,275 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _detail_url(org: EvaluationOrg) -> str:
+    return reverse("organizations:detail", args=[org.pk])
+
+
+def _on_org(
+    request: HttpRequest,
+    org: EvaluationOrg,
+    call: Callable[[], Any],
+    success: str,
+    *,
+    next: Target | None = None,
+) -> HttpResponse:
+    """Run one of the detail page's services: on success to `next` (default the detail
+    page), on a refused input back to the detail page with the message."""
+    response = run_service(
+        request, call, success=success, next=next or _detail_url(org), back=_detail_url(org)
+    )
+    assert response is not None  # no form: a refused input is flashed and redirected
+    return response
+
+
 @login_required
 @require_POST
-def org_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """The lifecycle buttons of the detail page; each is one service call."""
+def filing_start(request: HttpRequest, pk: int) -> HttpResponse:
     org, _ = _org_for(request, pk)
-    user = request.user
-    back = HttpResponseRedirect(reverse("organizations:detail", args=[org.pk]))
-    post = request.POST
-    if action == "filing_start":
-        start = FilingStartForm(post)
-        if not start.is_valid():
-            _form_errors(request, start)
-            return back
-        data = start.cleaned_data
-        region = Region.objects.filter(code=data["service_region"]).first()
-        if region is None:
-            messages.error(request, f"行政区划代码 {data['service_region']} 不存在")
-            return back
-        created: list[Any] = []
-        ok = _run(
-            request,
-            lambda: created.append(
-                filing.filing_application_start(
-                    org=org,
-                    purpose=data["purpose"],
-                    service_region=region,
-                    authority_code=data["authority_code"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    address=data["address"],
-                    actor=user,
-                )
-            ),
-            "已创建备案申请，请填写认定范围和证明材料",
-        )
-        if ok:
-            return HttpResponseRedirect(reverse("organizations:filing", args=[created[0].pk]))
-        return back
-    if action == "annual_report_start":
-        try:
-            year = int(post.get("year", ""))
-        except ValueError:
-            messages.error(request, "年度无效")
-            return back
-        made: list[Any] = []
-        if _run(
-            request,
-            lambda: made.append(annual_reports.annual_report_start(org=org, year=year, actor=user)),
-            f"已创建 {year} 年度报告",
-        ):
-            return HttpResponseRedirect(reverse("organizations:annual_report", args=[made[0].pk]))
-        return back
-    if action == "listing_add":
-        listing = ListingForm(post)
-        if not listing.is_valid():
-            _form_errors(request, listing)
-            return back
-        d = listing.cleaned_data
-        _run(
-            request,
-            lambda: credit.credit_listing_add(
-                org=org,
-                list_kind=d["list_kind"],
-                reason=d["reason"],
-                document_no=d["document_no"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                actor=user,
-            ),
-            "已列入名录",
-        )
-        return back
-    if action == "listing_remove":
-        removal = ListingRemoveForm(post)
-        if not removal.is_valid():
-            _form_errors(request, removal)
-            return back
-        d = removal.cleaned_data
-        row = get_object_in_scope(CreditListing.objects.filter(org=org), pk=d["listing"])
-        _run(
-            request,
-            lambda: credit.credit_listing_remove(
-                listing=row, reason=d["reason"], document_no=d["document_no"], actor=user
-            ),
-            "已移出名录",
-        )
-        return back
-    if action == "credit_event":
-        event = CreditEventForm(post)
-        if not event.is_valid():
-            _form_errors(request, event)
-            return back
-        d = event.cleaned_data
-        _run(
-            request,
-            lambda: credit.credit_event_record(
-                org=org,
-                kind=d["kind"],
-                occurred_on=d["occurred_on"],
-                description=d["description"],
-                document_no=d["document_no"],
-                actor=user,
-            ),
-            "已记入诚信档案",
-        )
-        return back
-    if action == "scope_drop":
-        ids = [int(v) for v in post.getlist("scope") if v.isdigit()]
-        _run(
-            request,
-            lambda: services.organization_scope_drop(
-                org=org, scope_ids=ids, reason=post.get("reason", ""), actor=user
-            ),
-            "已缩减认定范围",
-        )
-        return back
-    reason_form = ReasonForm(post)
-    if not reason_form.is_valid():
-        _form_errors(request, reason_form)
-        return back
-    reason = reason_form.cleaned_data["reason"]
-    document_no = reason_form.cleaned_data["document_no"]
-    lifecycle: dict[str, tuple[Callable[[], Any], str]] = {
-        "suspend": (
-            lambda: services.organization_suspend(
-                org=org, reason=reason, document_no=document_no, actor=user
-            ),
-            "已暂停该机构的认定",
-        ),
-        "resume": (
-            lambda: services.organization_resume(org=org, reason=reason, actor=user),
-            "已恢复该机构的认定",
-        ),
-        "revoke": (
-            lambda: services.organization_revoke(
-                org=org, reason=reason, document_no=document_no, actor=user
-            ),
-            "已撤销备案",
-        ),
-        "exit": (
-            lambda: services.organization_exit(org=org, reason=reason, actor=user),
-            "已办理退出",
-        ),
-    }
-    if action not in lifecycle:
-        raise Http404
-    call, done = lifecycle[action]
-    _run(request, call, done)
-    return back
-
-
-@login_required
-def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    application = get_object_in_scope(filing_applications_visible(scope=scope), pk=pk)
-    org = application.org
-    user = request.user
-    back = HttpResponseRedirect(reverse("organizations:filing", args=[application.pk]))
-    if request.method == "POST":
-        post = request.POST
-        step = post.get("step", "")
-        if step == "scope":
-            form = ScopeForm(post)
-            if form.is_valid():
-                _run(
-                    request,
-                    lambda: filing.filing_scope_set(
-                        application=application,
-                        lines=parse_scope_lines(form.cleaned_data["lines"]),
-                        actor=user,
-                    ),
-                    "认定范围已保存",
-                )
-            else:
-                _form_errors(request, form)
-        elif step == "evidence":
-            if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
-                messages.error(request, f"文件超过上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
-                return back
-            evidence_form = EvidenceForm(post, request.FILES)
-            if evidence_form.is_valid():
-                d = evidence_form.cleaned_data
-                item = ChecklistItem.objects.filter(pk=d["item"], kind=org.kind).first()
-                if item is None:
-                    raise Http404
-
-                def save_evidence() -> None:
-                    stored = (
-                        file_store(org=org, upload=d["file"], actor=user) if d["file"] else None
-                    )
-                    filing.filing_evidence_set(
-                        application=application,
-                        item=item,
-                        file=stored,
-                        number_value=d["number_value"],
-                        text_value=d["text_value"],
-                        declared=d["declared"],
-                        actor=user,
-                    )
-
-                _run(request, save_evidence, f"已保存“{item.title}”的材料")
-            else:
-                _form_errors(request, evidence_form)
-        elif step == "submit":
-            _run(
-                request,
-                lambda: filing.filing_submit(application=application, actor=user),
-                "已提交，等待审核",
-            )
-        elif step == "withdraw":
-            _run(
-                request,
-                lambda: filing.filing_withdraw(application=application, actor=user),
-                "已撤回申请",
-            )
-        elif step == "review":
-            review_form = ReviewForm(post)
-            if review_form.is_valid():
-                tier = (
-                    ReviewTier.CITY
-                    if application.status == FilingStatus.SUBMITTED
-                    else ReviewTier.PROVINCE
-                )
-                _run(
-                    request,
-                    lambda: filing.filing_review(
-                        application=application,
-                        tier=tier,
-                        decision=review_form.cleaned_data["decision"],
-                        reason=review_form.cleaned_data["reason"],
-                        actor=user,
-                    ),
-                    "审核意见已保存",
-                )
-            else:
-                _form_errors(request, review_form)
-        else:
-            raise Http404
-        return back
-    lines = application.lines.select_related("occupation", "specialty")
-    editable = application.status in filing.EDITABLE and is_staff_of(scope, org)
-    can_review = (application.status == FilingStatus.SUBMITTED and is_officer_over(scope, org)) or (
-        application.status == FilingStatus.CITY_APPROVED and is_province_officer_over(scope, org)
-    )
-    return render(
+    form = FilingStartForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(org))
+    data = form.cleaned_data
+    region = Region.objects.filter(code=data["service_region"]).first()
+    if region is None:
+        messages.error(request, f"行政区划代码 {data['service_region']} 不存在")
+        return redirect(_detail_url(org))
+    return _on_org(
         request,
-        "organizations/filing_detail.html",
-        {
-            "application": application,
-            "org": org,
-            "lines": lines,
-            "checklist": filing.filing_checklist(application=application),
-            "reviews": application.reviews.select_related("actor"),
-            "editable": editable,
-            "can_withdraw": is_staff_of(scope, org)
-            and application.status
-            in (FilingStatus.DRAFT, FilingStatus.SUBMITTED, FilingStatus.RETURNED),
-            "can_review": can_review and not is_staff_of(scope, org),
-            "scope_form": ScopeForm(
-                initial={
-                    "lines": "\n".join(
-                        f"{line.occupation.code} {line.level}"
-                        + (f" {line.specialty.name}" if line.specialty else "")
-                        for line in lines
-                    )
-                }
-            ),
-            "review_form": ReviewForm(),
-        },
+        org,
+        lambda: filing.filing_application_start(
+            org=org,
+            purpose=data["purpose"],
+            service_region=region,
+            authority_code=data["authority_code"],
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            address=data["address"],
+            actor=acting_user(request),
+        ),
+        "已创建备案申请，请填写认定范围和证明材料",
+        next=lambda application: reverse("organizations:filing", args=[application.pk]),
     )
 
 
 @login_required
-def filing_queue(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
-    rows = filing_review_queue(scope=scope)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "organizations/filing_queue.html", {"page": page})
+@require_POST
+def annual_report_start(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, "年度无效")
+        return redirect(_detail_url(org))
+    return _on_org(
+        request,
+        org,
+        lambda: annual_reports.annual_report_start(org=org, year=year, actor=acting_user(request)),
+        f"已创建 {year} 年度报告",
+        next=lambda report: reverse("organizations:annual_report", args=[report.pk]),
+    )
 
 
 @login_required
-def file_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Always an attachment, with the detected type and a sandboxing CSP, so a file can
-    never be rendered or run in the platform's origin."""
-    stored = get_object_in_scope(files_visible(scope=scope_for(request.user)), pk=pk)
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
+@require_POST
+def listing_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    form = ListingForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(org))
+    d = form.cleaned_data
+    return _on_org(
+        request,
+        org,
+        lambda: credit.credit_listing_add(
+            org=org,
+            list_kind=d["list_kind"],
+            reason=d["reason"],
+            document_no=d["document_no"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            actor=acting_user(request),
+        ),
+        "已列入名录",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
+
+
+@login_required
+@require_POST
+def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    form = ListingRemoveForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(org))
+    d = form.cleaned_data
+    row = get_object_in_scope(CreditListing.objects.filter(org=org), pk=d["listing"])
+    return _on_org(
+        request,
+        org,
+        lambda: credit.credit_listing_remove(
+            listing=row,
+            reason=d["reason"],
+            document_no=d["document_no"],
+            actor=acting_user(request),
+        ),
+        "已移出名录",
+    )
+
+
+@login_required
+@require_POST
+def credit_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    form = CreditEventForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(org))
+    d = form.cleaned_data
+    return _on_org(
+        request,
+        org,
+        lambda: credit.credit_event_record(
+            org=org,
+            kind=d["kind"],
+            occurred_on=d["occurred_on"],
+            description=d["description"],
+            document_no=d["document_no"],
+            actor=acting_user(request),
+        ),
+        "已记入诚信档案",
+    )
+
+
+@login_required
+@require_POST
+def scope_drop(request: HttpRequest, pk: int) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    ids = [int(v) for v in request.POST.getlist("scope") if v.isdigit()]
+    return _on_org(
+        request,
+        org,
+        lambda: services.organization_scope_drop(
+            org=org,
+            scope_ids=ids,
+            reason=request.POST.get("reason", ""),
+            actor=acting_user(request),
+        ),
+        "已缩减认定范围",
+    )
+
+
+# The status buttons of the detail page share one form: a reason and a document number.
+StatusCall = Callable[[EvaluationOrg, str, str, User], object]
+
+
+def _status_move(request: HttpRequest, pk: int, call: StatusCall, success: str) -> HttpResponse:
+    org, _ = _org_for(request, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect(_detail_url(org))
+    reason, document_no = form.cleaned_data["reason"], form.cleaned_data["document_no"]
+    return _on_org(
+        request, org, lambda: call(org, reason, document_no, acting_user(request)), success
+    )
+
+
+@login_required
+@require_POST
+def suspend(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_move(
+        request,
+        pk,
+        lambda org, reason, document_no, user: services.organization_suspend(
+            org=org, reason=reason, document_no=document_no, actor=user
+        ),
+        "已暂停该机构的认定",
+    )
+
+
+@login_required
+@require_POST
+def resume(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_move(
+        request,
+        pk,
+        lambda org, reason, _document_no, user: services.organization_resume(
+            org=org, reason=reason, actor=user
+        ),
+        "已恢复该机构的认定",
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_move(
+        request,
+        pk,
+        lambda org, reason, document_no, user: services.organization_revoke(
+            org=org, reason=reason, document_no=document_no, actor=user
+        ),
+        "已撤销备案",
+    )
+
+
+@login_required
+@require_POST
+def exit_filing(request: HttpRequest, pk: int) -> HttpResponse:
+    return _status_move(
+        request,
+        pk,
+        lambda org, reason, _document_no, user: services.organization_exit(
+            org=org, reason=reason, actor=user
+        ),
+        "已办理退出",
+    )
+
+
+def _annual_report_post(
+    request: HttpRequest, report: AnnualReport, lines: list[AnnualReportLine]
+) -> HttpResponse:
+    """Save the report's texts and numbers; with the submit button, send it in as well."""
+    back = reverse("organizations:annual_report", args=[report.pk])
+    texts = AnnualReportTextForm(request.POST)
+    if not texts.is_valid():
+        flash_form_errors(request, texts)
+        return redirect(back)
+    try:
+        inputs = [
+            annual_reports.ReportLineInput(
+                occupation_id=line.occupation_id,
+                level=line.level,
+                assessed=int(request.POST.get(f"assessed-{line.pk}", "0") or 0),
+                certified=int(request.POST.get(f"certified-{line.pk}", "0") or 0),
+            )
+            for line in lines
+        ]
+    except ValueError:
+        messages.error(request, "人数应为整数")
+        return redirect(back)
+    saved: list[AnnualReport] = []
+    response = run_service(
+        request,
+        lambda: saved.append(
+            annual_reports.annual_report_save(
+                report=report, lines=inputs, actor=acting_user(request), **texts.cleaned_data
+            )
+        ),
+        success="年度报告已保存",
+        next=back,
+    )
+    if saved and request.POST.get("submit"):
+        response = run_service(
+            request,
+            lambda: annual_reports.annual_report_submit(report=report, actor=acting_user(request)),
+            success="年度报告已报送",
+            next=back,
+        )
+    assert response is not None  # no form: a refused input is flashed and redirected
     return response
 
 
@@ -477,42 +427,11 @@ def annual_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     report = get_object_in_scope(annual_reports_visible(scope=scope), pk=pk)
     editable = report.status == AnnualReportStatus.DRAFT and is_staff_of(scope, report.org)
-    back = HttpResponseRedirect(reverse("organizations:annual_report", args=[report.pk]))
     lines = list(report.lines.select_related("occupation"))
     if request.method == "POST":
         if not editable:
             raise Http404
-        texts = AnnualReportTextForm(request.POST)
-        if not texts.is_valid():
-            _form_errors(request, texts)
-            return back
-        try:
-            inputs = [
-                annual_reports.ReportLineInput(
-                    occupation_id=line.occupation_id,
-                    level=line.level,
-                    assessed=int(request.POST.get(f"assessed-{line.pk}", "0") or 0),
-                    certified=int(request.POST.get(f"certified-{line.pk}", "0") or 0),
-                )
-                for line in lines
-            ]
-        except ValueError:
-            messages.error(request, "人数应为整数")
-            return back
-        saved = _run(
-            request,
-            lambda: annual_reports.annual_report_save(
-                report=report, lines=inputs, actor=request.user, **texts.cleaned_data
-            ),
-            "年度报告已保存",
-        )
-        if saved and request.POST.get("submit"):
-            _run(
-                request,
-                lambda: annual_reports.annual_report_submit(report=report, actor=request.user),
-                "年度报告已报送",
-            )
-        return back
+        return _annual_report_post(request, report, lines)
     return render(
         request,
         "organizations/annual_report.html",
@@ -544,15 +463,16 @@ def annual_reports_overdue_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today.year - 1
     if request.method == "POST":
-        flagged: list[int] = []
-        _run(
+        response = run_service(
             request,
-            lambda: flagged.append(
-                annual_reports.annual_reports_flag_overdue(year=year, actor=request.user)
+            lambda: annual_reports.annual_reports_flag_overdue(
+                year=year, actor=acting_user(request)
             ),
-            f"已完成 {year} 年度报告逾期标记",
+            success=f"已完成 {year} 年度报告逾期标记",
+            next=f"{reverse('organizations:overdue')}?year={year}",
         )
-        return HttpResponseRedirect(f"{reverse('organizations:overdue')}?year={year}")
+        assert response is not None  # no form: a refused input is flashed and redirected
+        return response
     rows = annual_reports.annual_reports_overdue(scope=scope, year=year, today=today)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(

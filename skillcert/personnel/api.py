@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
@@ -147,7 +148,7 @@ def register(request: HttpRequest, plan_id: int, body: RegistrationIn) -> Any:
         occupation=occupation,
         level_high=body.level_high,
         level_low=body.level_low,
-        actor=request.user,
+        actor=request_actor(request),
     )
     return Status(
         201,

@@ -6,15 +6,22 @@ plan when the calendar covers it. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg
-from skillcert.personnel.models import Person, PersonRole, Registration, RoleKind, TrainingPlan
+from skillcert.personnel.models import (
+    Person,
+    PersonRole,
+    PracticeDuty,
+    Registration,
+    RoleKind,
+    TrainingPlan,
+)
 from skillcert.personnel.selectors import person_by_id_number
 from skillcert.personnel.services import (
     card_collect,
@@ -48,7 +55,7 @@ PEOPLE = [
 ]
 
 
-def _plan(province: Region, year: int, month: int, actor: Any) -> TrainingPlan:
+def _plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan:
     plan = TrainingPlan.objects.filter(
         province=province, year=year, month=month, role=RoleKind.EXAMINER
     ).first()
@@ -63,93 +70,124 @@ def _plan(province: Region, year: int, month: int, actor: Any) -> TrainingPlan:
     )
 
 
-def load_personnel_demo(actor: Any) -> None:
+def _demo_person(
+    stem: str,
+    name: str,
+    username: str,
+    region_code: str,
+    education: str,
+    *,
+    occupation: Occupation,
+    org_a: EvaluationOrg | None,
+    actor: Actor,
+) -> Person:
+    """The person with a certificate, a title and a work record (registered once)."""
+    number = stem + id_number_check_digit(stem)
+    person = person_by_id_number(number)
+    if person is not None:
+        return person
+    user = User.objects.filter(username=username).first() if username else None
+    employer = org_a if region_code == "320102" else None
+    region = Region.objects.get(code=region_code)
+    person = person_register(
+        id_number=number,
+        name=name,
+        education=education,
+        employer_name=employer.name if employer else f"{name}所在单位",
+        employer=employer,
+        region=region,
+        phone="139" + stem[-8:],
+        address=f"{region.name}人民路1号",
+        user=user,
+        actor=actor,
+    )
+    person_certificate_add(
+        person=person,
+        occupation=occupation,
+        level=2,
+        number=f"DEMO{stem[-6:]}",
+        issued_on=dt.date(2018, 6, 1),
+        actor=actor,
+    )
+    person_title_add(
+        person=person,
+        grade="中级",
+        name="经济师",
+        major="人力资源管理",
+        obtained_on=dt.date(2016, 11, 1),
+        actor=actor,
+    )
+    person_work_add(
+        person=person,
+        occupation=occupation,
+        description="劳动关系协调",
+        start=dt.date(2012, 7, 1),
+        end=None,
+        actor=actor,
+    )
+    return person
+
+
+def _demo_trained_examiner(
+    kaoping: Person,
+    *,
+    occupation: Occupation,
+    province: Region,
+    org_a: EvaluationOrg | None,
+    actor: Actor,
+) -> None:
+    """Through the June 2026 training to a collected card, then two sittings served."""
+    june = _plan(province, 2026, 6, actor)
+    if Registration.objects.filter(plan=june, person=kaoping).exists():
+        return
+    reg = registration_submit(
+        plan=june,
+        person=kaoping,
+        occupation=occupation,
+        level_high=2,
+        level_low=5,
+        actor=actor,
+        today=june.published_on,
+    )
+    registration_recommend(registration=reg, actor=actor)
+    registration_city_review(registration=reg, approve=True, actor=actor)
+    registration_province_review(registration=reg, approve=True, actor=actor)
+    # The course's attendance over two days (a day holds at most a course day).
+    first_day = june.registration_closes_on
+    for day, minutes in ((first_day, 360), (first_day + dt.timedelta(days=1), 240)):
+        learning_record(
+            registration=reg, attended_on=day, minutes=minutes, actor=actor, today=june.exam_on
+        )
+    exam_result_record(registration=reg, score=88, actor=actor)
+    pledge_sign(registration=reg, actor=actor)
+    card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))
+    card_collect(card=card, actor=actor, on=dt.date(2026, 7, 2))
+    if org_a is None:
+        return
+    for day in (dt.date(2026, 8, 15), dt.date(2026, 9, 19)):
+        sitting_record(
+            person=kaoping,
+            organization=org_a,
+            held_on=day,
+            duty=PracticeDuty.EXAMINER,
+            room="第1考场",
+            occupation=occupation,
+            level=4,
+            actor=actor,
+        )
+
+
+def load_personnel_demo(actor: Actor) -> None:
     occupation = Occupation.objects.get(code=LDGX)
     province = Region.objects.get(code="320000")
     org_a = EvaluationOrg.objects.filter(region_id="320102").order_by("id").first()
-    people: dict[str, Person] = {}
-    for stem, name, username, region_code, education in PEOPLE:
-        number = stem + id_number_check_digit(stem)
-        person = person_by_id_number(number)
-        if person is None:
-            user = User.objects.filter(username=username).first() if username else None
-            employer = org_a if region_code == "320102" else None
-            person = person_register(
-                id_number=number,
-                name=name,
-                education=education,
-                employer_name=employer.name if employer else f"{name}所在单位",
-                employer=employer,
-                region=Region.objects.get(code=region_code),
-                phone="139" + stem[-8:],
-                address=f"{Region.objects.get(code=region_code).name}人民路1号",
-                user=user,
-                actor=actor,
-            )
-            person_certificate_add(
-                person=person,
-                occupation=occupation,
-                level=2,
-                number=f"DEMO{stem[-6:]}",
-                issued_on=dt.date(2018, 6, 1),
-                actor=actor,
-            )
-            person_title_add(
-                person=person,
-                grade="中级",
-                name="经济师",
-                major="人力资源管理",
-                obtained_on=dt.date(2016, 11, 1),
-                actor=actor,
-            )
-            person_work_add(
-                person=person,
-                occupation=occupation,
-                description="劳动关系协调",
-                start=dt.date(2012, 7, 1),
-                end=None,
-                actor=actor,
-            )
-        people[name] = person
-
-    kaoping = people["郑考评"]
-    june = _plan(province, 2026, 6, actor)
-    if not Registration.objects.filter(plan=june, person=kaoping).exists():
-        reg = registration_submit(
-            plan=june,
-            person=kaoping,
-            occupation=occupation,
-            level_high=2,
-            level_low=5,
-            actor=actor,
-            today=june.published_on,
-        )
-        registration_recommend(registration=reg, actor=actor)
-        registration_city_review(registration=reg, approve=True, actor=actor)
-        registration_province_review(registration=reg, approve=True, actor=actor)
-        # The course's attendance over two days (a day holds at most a course day).
-        first_day = june.registration_closes_on
-        for day, minutes in ((first_day, 360), (first_day + dt.timedelta(days=1), 240)):
-            learning_record(
-                registration=reg, attended_on=day, minutes=minutes, actor=actor, today=june.exam_on
-            )
-        exam_result_record(registration=reg, score=88, actor=actor)
-        pledge_sign(registration=reg, actor=actor)
-        card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))
-        card_collect(card=card, actor=actor, on=dt.date(2026, 7, 2))
-        if org_a is not None:
-            for day in (dt.date(2026, 8, 15), dt.date(2026, 9, 19)):
-                sitting_record(
-                    person=kaoping,
-                    organization=org_a,
-                    held_on=day,
-                    duty="examiner",
-                    room="第1考场",
-                    occupation=occupation,
-                    level=4,
-                    actor=actor,
-                )
-
+    people = {
+        row[1]: _demo_person(*row, occupation=occupation, org_a=org_a, actor=actor)
+        for row in PEOPLE
+    }
+    _demo_trained_examiner(
+        people["郑考评"], occupation=occupation, province=province, org_a=org_a, actor=actor
+    )
     dudao = people["孙督导"]
     if not PersonRole.objects.filter(person=dudao, role=RoleKind.SUPERVISOR_EXTERNAL).exists():
         role_appoint(
@@ -164,7 +202,7 @@ def load_personnel_demo(actor: Any) -> None:
         )
 
 
-def load_personnel_current_month(actor: Any) -> None:
+def load_personnel_current_month(actor: Actor) -> None:
     """This month's examiner training plan, when the calendar covers this year (the plan's
     dates are working days)."""
     province = Region.objects.filter(code="320000").first()

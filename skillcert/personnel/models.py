@@ -730,7 +730,9 @@ class CardReminder(models.Model):
         return f"{self.card_id} {self.sent_on}"
 
 
-class Duty(models.TextChoices):
+class PracticeDuty(models.TextChoices):
+    """What the person did at a sitting they served (the practice record, 考评工作记录)."""
+
     EXAMINER = "examiner", "考评"
     PANEL = "panel", "综合评审"
     INVIGILATOR = "invigilator", "监考"
@@ -759,7 +761,7 @@ class Sitting(models.Model):
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
     held_on = models.DateField("考评日期")
     room = models.CharField("考场", max_length=64, blank=True)
-    duty = models.CharField("承担工作", max_length=24, choices=Duty.choices)
+    duty = models.CharField("承担工作", max_length=24, choices=PracticeDuty.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

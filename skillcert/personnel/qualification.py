@@ -328,29 +328,35 @@ def _fail(code: str, message: str, path: str) -> DomainError:
     return DomainError(code, message, field=path)
 
 
-def parse_rule_document(data: Any) -> QualificationRule:
-    """A qualification-rule document into the pure rule; every problem is a DomainError
-    naming the field at fault. Conditions are read by the eligibility schema."""
+RULE_KEYS = {
+    "code",
+    "version",
+    "role",
+    "province",
+    "occupation_code",
+    "title",
+    "source",
+    "related_occupation_codes",
+    "related_majors",
+    "clauses",
+}
+
+
+def _check_document_keys(data: Any) -> None:
     if not isinstance(data, Mapping):
         raise _fail("input.not_object", "规则文件应为对象", "")
-    allowed = {
-        "code",
-        "version",
-        "role",
-        "province",
-        "occupation_code",
-        "title",
-        "source",
-        "related_occupation_codes",
-        "related_majors",
-        "clauses",
-    }
     for key in data:
-        if key not in allowed:
+        if key not in RULE_KEYS:
             raise _fail("input.unknown_key", f"未知字段“{key}”", str(key))
     for key in ("code", "role", "title", "source", "clauses"):
         if key not in data:
             raise _fail("input.missing_key", f"缺少字段“{key}”", key)
+
+
+def parse_rule_document(data: Any) -> QualificationRule:
+    """A qualification-rule document into the pure rule; every problem is a DomainError
+    naming the field at fault. Conditions are read by the eligibility schema."""
+    _check_document_keys(data)
     code = data["code"]
     if not isinstance(code, str) or not RULE_CODE.fullmatch(code):
         raise _fail("rules.code_invalid", "“code”应为小写字母、数字和连字符", "code")
@@ -370,18 +376,7 @@ def parse_rule_document(data: Any) -> QualificationRule:
     version = data.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise _fail("rules.version_invalid", "“version”应为正整数", "version")
-    clauses_data = data["clauses"]
-    if not isinstance(clauses_data, list) or not clauses_data:
-        raise _fail("rules.clauses_empty", "规则至少需要一条条款", "clauses")
-    clauses: list[QualificationClause] = []
-    seen: set[str] = set()
-    for i, item in enumerate(clauses_data):
-        clauses.append(_parse_clause(item, f"clauses[{i}]", code))
-        if clauses[-1].id in seen:
-            raise _fail(
-                "rules.clause_duplicate", f"条款编号 {clauses[-1].id} 重复", f"clauses[{i}].letter"
-            )
-        seen.add(clauses[-1].id)
+    clauses = _parse_clauses(data["clauses"], code)
     return QualificationRule(
         code=code,
         version=version,
@@ -393,6 +388,21 @@ def parse_rule_document(data: Any) -> QualificationRule:
         ),
         related_majors=_strings(data.get("related_majors"), "related_majors"),
     )
+
+
+def _parse_clauses(clauses_data: Any, code: str) -> list[QualificationClause]:
+    if not isinstance(clauses_data, list) or not clauses_data:
+        raise _fail("rules.clauses_empty", "规则至少需要一条条款", "clauses")
+    clauses: list[QualificationClause] = []
+    seen: set[str] = set()
+    for i, item in enumerate(clauses_data):
+        clauses.append(_parse_clause(item, f"clauses[{i}]", code))
+        if clauses[-1].id in seen:
+            raise _fail(
+                "rules.clause_duplicate", f"条款编号 {clauses[-1].id} 重复", f"clauses[{i}].letter"
+            )
+        seen.add(clauses[-1].id)
+    return clauses
 
 
 def _strings(value: Any, path: str) -> tuple[str, ...]:
@@ -416,30 +426,9 @@ CLAUSE_KEYS = {
 }
 
 
-def _parse_clause(item: Any, path: str, code: str) -> QualificationClause:
-    if not isinstance(item, Mapping):
-        raise _fail("input.not_object", f"“{path}”应为对象", path)
-    for key in item:
-        if key not in CLAUSE_KEYS:
-            raise _fail("input.unknown_key", f"未知字段“{path}.{key}”", f"{path}.{key}")
-    for key in ("letter", "text", "level_high", "level_low"):
-        if key not in item:
-            raise _fail("input.missing_key", f"缺少字段“{path}.{key}”", f"{path}.{key}")
-    letter = item["letter"]
-    if not isinstance(letter, str) or not re.fullmatch(r"[a-z]{1,2}", letter):
-        raise _fail("rules.letter_invalid", f"“{path}.letter”应为小写字母，如 a", f"{path}.letter")
-    text = item["text"]
-    if not isinstance(text, str) or not text.strip():
-        raise _fail("rules.text_required", f"“{path}.text”应为条款原文", f"{path}.text")
-    high = parse_level(item["level_high"], f"{path}.level_high")
-    low = parse_level(item["level_low"], f"{path}.level_low")
-    if high > low:
-        raise _fail(
-            "rules.band_reversed", f"“{path}”的最高等级应不低于最低等级", f"{path}.level_high"
-        )
-    condition = (
-        parse_condition(item["condition"], f"{path}.condition") if item.get("condition") else None
-    )
+def _clause_requirements(item: Mapping[str, Any], path: str) -> tuple[str, int | None, int, bool]:
+    """A clause's requirements beyond its condition: a role held (for some years), sittings
+    served, a confidentiality agreement."""
     role_required = str(item.get("role_required") or "")
     if role_required and role_required not in RULE_ROLES:
         raise _fail(
@@ -474,6 +463,34 @@ def _parse_clause(item: Any, path: str, code: str) -> QualificationClause:
             f"“{path}.confidentiality”应为 true 或 false",
             f"{path}.confidentiality",
         )
+    return role_required, role_years, min_sittings, confidentiality
+
+
+def _parse_clause(item: Any, path: str, code: str) -> QualificationClause:
+    if not isinstance(item, Mapping):
+        raise _fail("input.not_object", f"“{path}”应为对象", path)
+    for key in item:
+        if key not in CLAUSE_KEYS:
+            raise _fail("input.unknown_key", f"未知字段“{path}.{key}”", f"{path}.{key}")
+    for key in ("letter", "text", "level_high", "level_low"):
+        if key not in item:
+            raise _fail("input.missing_key", f"缺少字段“{path}.{key}”", f"{path}.{key}")
+    letter = item["letter"]
+    if not isinstance(letter, str) or not re.fullmatch(r"[a-z]{1,2}", letter):
+        raise _fail("rules.letter_invalid", f"“{path}.letter”应为小写字母，如 a", f"{path}.letter")
+    text = item["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise _fail("rules.text_required", f"“{path}.text”应为条款原文", f"{path}.text")
+    high = parse_level(item["level_high"], f"{path}.level_high")
+    low = parse_level(item["level_low"], f"{path}.level_low")
+    if high > low:
+        raise _fail(
+            "rules.band_reversed", f"“{path}”的最高等级应不低于最低等级", f"{path}.level_high"
+        )
+    condition = (
+        parse_condition(item["condition"], f"{path}.condition") if item.get("condition") else None
+    )
+    role_required, role_years, min_sittings, confidentiality = _clause_requirements(item, path)
     if condition is None and not (role_required or min_sittings or confidentiality):
         raise _fail("rules.condition_empty", f"“{path}”没有任何条件", path)
     return QualificationClause(

@@ -29,6 +29,7 @@ from skillcert.personnel.models import (
     PersonRoleStatus,
     ProvincePolicy,
     QualificationRule,
+    RecusalRelation,
     Registration,
     TrainingPlan,
 )
@@ -422,3 +423,29 @@ def summary_registrations(*, scope: Scope, plan: TrainingPlan) -> QuerySet[Regis
         .filter(status__in=SUMMARY_STATUSES)
         .prefetch_related("person__certificates__occupation", "person__titles")
     )
+
+
+def roles_valid_on(
+    *, province_code: str, day: dt.date, roles: Iterable[str]
+) -> QuerySet[PersonRole]:
+    """Active roles valid on `day` appointed in the province (the staffing pool)."""
+    return PersonRole.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        status=PersonRoleStatus.ACTIVE,
+        valid_from__lte=day,
+        province_id=province_code,
+        role__in=list(roles),
+    ).select_related("person", "occupation")
+
+
+def relation_digests_of(*, person_ids: Iterable[int]) -> dict[int, dict[str, str]]:
+    """Per person, the digests of the ID numbers they declared a relation with, and the kind
+    of relation (to match candidates without handling their ID numbers)."""
+    digests: dict[int, dict[str, str]] = {}
+    for rel in RecusalRelation.objects.filter(person_id__in=list(person_ids)).exclude(
+        counterpart_id_number=""
+    ):
+        digests.setdefault(rel.person_id, {})[pii_digest(rel.counterpart_id_number.upper())] = (
+            rel.get_kind_display()
+        )
+    return digests

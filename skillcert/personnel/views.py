@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,15 +17,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.service_runner import Target, run_service
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
 from skillcert.personnel.models import (
     LEARNING_MINUTES_PER_DAY,
+    Card,
     CardStatus,
     Registration,
     RegistrationEvent,
@@ -40,6 +45,20 @@ def _staff_only(request: HttpRequest) -> Any:
     return scope
 
 
+def _answer(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str],
+    next: Target,
+    back: Target | None = None,
+) -> HttpResponse:
+    """run_service without a form always answers (a redirect, or 403 for a refusal)."""
+    response = run_service(request, call, success=success, next=next, back=back)
+    assert response is not None  # only a form makes run_service hand the page back
+    return response
+
+
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = _staff_only(request)
@@ -49,7 +68,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         # ID and phone numbers leave the platform here: every export is on the record.
         audit_record(
-            actor=request.user,
+            actor=request_actor(request),
             action="personnel.export",
             object_type="personnel.person",
             changes={"q": [None, q], "count": [None, people.count()]},
@@ -111,7 +130,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-class PlanForm(forms.Form):
+class PlanForm(NamedErrorsForm):
     year = forms.IntegerField(label="年份", min_value=2004, max_value=2100)
     month = forms.IntegerField(label="月份", min_value=1, max_value=12)
     role = forms.ChoiceField(
@@ -132,23 +151,25 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             province = _officer_province(scope)
-            try:
-                plan = services.training_plan_publish(
+            done = run_service(
+                request,
+                lambda: services.training_plan_publish(
                     province=province,
                     year=d["year"],
                     month=d["month"],
                     role=d["role"],
                     required_minutes=d["required_minutes"],
                     venue=d["venue"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(
-                    request, f"已发布：{plan.title}，报名截止 {plan.registration_closes_on}"
-                )
-                return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
+                    actor=request_actor(request),
+                ),
+                success=lambda plan: (
+                    f"已发布：{plan.title}，报名截止 {plan.registration_closes_on}"
+                ),
+                next=lambda plan: reverse("personnel:plan", args=[plan.pk]),
+                form=form,
+            )
+            if done is not None:
+                return done
     page = Paginator(selectors.plans_visible(scope=scope), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -231,21 +252,21 @@ def plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     renew_id = request.POST.get("renews_card", "")
     if renew_id.isdigit():
         renews = person.cards.filter(pk=int(renew_id), status=CardStatus.COLLECTED).first()
-    try:
-        registration = services.registration_submit(
+    return _answer(
+        request,
+        lambda: services.registration_submit(
             plan=plan,
             person=person,
             occupation=occupation,
             level_high=level_high,
             level_low=level_low,
             renews_card=renews,
-            actor=request.user,
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
-    messages.success(request, "报名成功，请完成线上学习并关注审核进度")
-    return HttpResponseRedirect(reverse("personnel:registration", args=[registration.pk]))
+            actor=request_actor(request),
+        ),
+        success="报名成功，请完成线上学习并关注审核进度",
+        next=lambda registration: reverse("personnel:registration", args=[registration.pk]),
+        back=reverse("personnel:plan", args=[plan.pk]),
+    )
 
 
 @login_required
@@ -268,59 +289,21 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _registration_action(request: HttpRequest, registration: Registration, action: str) -> str:
-    note = request.POST.get("note", "").strip()[:300]
-    actor = request.user
-    if action == "recommend":
-        services.registration_recommend(registration=registration, actor=actor)
-        return "已推荐"
-    if action in ("city_approve", "city_reject"):
-        services.registration_city_review(
-            registration=registration, approve=action == "city_approve", note=note, actor=actor
-        )
-        return "初审已办理"
-    if action in ("province_approve", "province_reject"):
-        services.registration_province_review(
-            registration=registration, approve=action == "province_approve", note=note, actor=actor
-        )
-        return "复核已办理"
-    if action == "withdraw":
-        services.registration_withdraw(registration=registration, actor=actor)
-        return "已撤回"
-    if action == "learn":
-        attended_on = request.POST.get("attended_on", "")
-        if not attended_on:
-            raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
-        services.learning_record(
-            registration=registration,
-            attended_on=dt.date.fromisoformat(attended_on),
-            minutes=_int(request.POST.get("minutes")),
-            actor=actor,
-        )
-        return "学习时长已记录"
-    if action == "exam":
-        services.exam_result_record(
-            registration=registration, score=_int(request.POST.get("score")), actor=actor
-        )
-        return "成绩已录入"
-    if action == "pledge":
-        services.pledge_sign(registration=registration, actor=actor)
-        return "诚信承诺书已签订"
-    if action == "issue":
-        opens = request.POST.get("collection_opens_on", "")
-        card = services.card_issue(
-            registration=registration,
-            actor=actor,
-            collection_opens_on=dt.date.fromisoformat(opens) if opens else None,
-        )
-        return f"已发放证卡 {card.number}，领取截止 {card.collection_deadline}"
-    if action == "collect":
-        pending = getattr(registration, "card", None)
-        if pending is None:
-            raise DomainError("personnel.card_missing", "尚未发证", field="card")
-        services.card_collect(card=pending, actor=actor)
-        return "证卡已领取"
-    raise DomainError("personnel.action_unknown", "未知操作", field="action")
+def _registration(request: HttpRequest, pk: int) -> Registration:
+    scope = scope_for(request.user)
+    return get_object_in_scope(selectors.registrations_visible(scope=scope), pk=pk)
+
+
+def _on_registration(
+    request: HttpRequest, registration: Registration, call: Callable[[], Any], success: str
+) -> HttpResponse:
+    """Every step on a registration answers on the registration's page."""
+    page = reverse("personnel:registration", args=[registration.pk])
+    return _answer(request, call, success=success, next=page)
+
+
+def _note(request: HttpRequest) -> str:
+    return request.POST.get("note", "").strip()[:300]
 
 
 def _int(value: str | None) -> int:
@@ -330,18 +313,172 @@ def _int(value: str | None) -> int:
         raise DomainError("input.not_integer", "请输入整数", field="value") from None
 
 
+def _date(value: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("input.date_invalid", "日期格式不正确", field=field) from None
+
+
 @login_required
 @require_POST
-def registration_action(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    registration = get_object_in_scope(selectors.registrations_visible(scope=scope), pk=pk)
-    try:
-        done = _registration_action(request, registration, request.POST.get("action", ""))
-    except (DomainError, ValueError) as exc:
-        messages.error(request, exc.message if isinstance(exc, DomainError) else "日期格式不正确")
-    else:
-        messages.success(request, done)
-    return HttpResponseRedirect(reverse("personnel:registration", args=[registration.pk]))
+def registration_recommend(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.registration_recommend(
+            registration=registration, actor=request_actor(request)
+        ),
+        "已推荐",
+    )
+
+
+def _city_review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.registration_city_review(
+            registration=registration,
+            approve=approve,
+            note=_note(request),
+            actor=request_actor(request),
+        ),
+        "初审已办理",
+    )
+
+
+@login_required
+@require_POST
+def registration_city_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _city_review(request, pk, approve=True)
+
+
+@login_required
+@require_POST
+def registration_city_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _city_review(request, pk, approve=False)
+
+
+def _province_review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.registration_province_review(
+            registration=registration,
+            approve=approve,
+            note=_note(request),
+            actor=request_actor(request),
+        ),
+        "复核已办理",
+    )
+
+
+@login_required
+@require_POST
+def registration_province_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _province_review(request, pk, approve=True)
+
+
+@login_required
+@require_POST
+def registration_province_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _province_review(request, pk, approve=False)
+
+
+@login_required
+@require_POST
+def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.registration_withdraw(
+            registration=registration, actor=request_actor(request)
+        ),
+        "已撤回",
+    )
+
+
+@login_required
+@require_POST
+def registration_learn(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+
+    def record() -> Registration:
+        attended_on = request.POST.get("attended_on", "")
+        if not attended_on:
+            raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
+        return services.learning_record(
+            registration=registration,
+            attended_on=_date(attended_on, "attended_on"),
+            minutes=_int(request.POST.get("minutes")),
+            actor=request_actor(request),
+        )
+
+    return _on_registration(request, registration, record, "学习时长已记录")
+
+
+@login_required
+@require_POST
+def registration_exam(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.exam_result_record(
+            registration=registration,
+            score=_int(request.POST.get("score")),
+            actor=request_actor(request),
+        ),
+        "成绩已录入",
+    )
+
+
+@login_required
+@require_POST
+def registration_pledge(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    return _on_registration(
+        request,
+        registration,
+        lambda: services.pledge_sign(registration=registration, actor=request_actor(request)),
+        "诚信承诺书已签订",
+    )
+
+
+@login_required
+@require_POST
+def registration_card_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+    opens = request.POST.get("collection_opens_on", "")
+    page = reverse("personnel:registration", args=[registration.pk])
+    return _answer(
+        request,
+        lambda: services.card_issue(
+            registration=registration,
+            actor=request_actor(request),
+            collection_opens_on=_date(opens, "collection_opens_on") if opens else None,
+        ),
+        success=lambda card: f"已发放证卡 {card.number}，领取截止 {card.collection_deadline}",
+        next=page,
+    )
+
+
+@login_required
+@require_POST
+def registration_card_collect(request: HttpRequest, pk: int) -> HttpResponse:
+    registration = _registration(request, pk)
+
+    def collect() -> Card:
+        pending = getattr(registration, "card", None)
+        if pending is None:
+            raise DomainError("personnel.card_missing", "尚未发证", field="card")
+        return services.card_collect(card=pending, actor=request_actor(request))
+
+    return _on_registration(request, registration, collect, "证卡已领取")
 
 
 @login_required

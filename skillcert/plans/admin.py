@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from skillcert.common.admin import AuditedModelAdmin
+from skillcert.audit.audited_admin import AuditedModelAdmin
 from skillcert.plans.models import EvaluationPlan, PlanFiling, PlanOffering, PlanSession
 
 

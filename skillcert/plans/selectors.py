@@ -19,6 +19,7 @@ from skillcert.plans.models import (
     FilingStatus,
     PlanExaminer,
     PlanFiling,
+    PlanKind,
     PlanOffering,
     PlanSession,
     PlanStatus,
@@ -211,3 +212,8 @@ def plan_history(*, plan: EvaluationPlan) -> list[HistoryLine]:
             )
         )
     return lines
+
+
+def plan_is_social(plan: EvaluationPlan) -> bool:
+    """A social evaluation (社会化评价) takes applications from the public."""
+    return plan.kind == PlanKind.SOCIAL

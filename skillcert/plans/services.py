@@ -5,7 +5,7 @@ sampling rates, the seat counter every submission goes through, and the plan's c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, actor_user
 from skillcert.accounts.scope import scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
@@ -54,7 +55,7 @@ def plan_create(
     window_closes: dt.date,
     capacity: int,
     offerings: Sequence[tuple[Occupation, int]],
-    actor: Any,
+    actor: Actor,
     city_sample_rate: Decimal = Decimal("1"),
     province_sample_rate: Decimal = Decimal("1"),
 ) -> EvaluationPlan:
@@ -120,7 +121,7 @@ def _check_rates(*rates: Decimal) -> None:
             raise DomainError("plan.sample_rate", "抽样比例应在0到1之间", field="sample_rate")
 
 
-def _plan_move(*, plan: EvaluationPlan, target: str, actor: Any) -> EvaluationPlan:
+def _plan_move(*, plan: EvaluationPlan, target: str, actor: Actor) -> EvaluationPlan:
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
         check_transition(
@@ -138,16 +139,16 @@ def _plan_move(*, plan: EvaluationPlan, target: str, actor: Any) -> EvaluationPl
     return locked
 
 
-def plan_open(*, plan: EvaluationPlan, actor: Any) -> EvaluationPlan:
+def plan_open(*, plan: EvaluationPlan, actor: Actor) -> EvaluationPlan:
     return _plan_move(plan=plan, target=PlanStatus.OPEN, actor=actor)
 
 
-def plan_close(*, plan: EvaluationPlan, actor: Any) -> EvaluationPlan:
+def plan_close(*, plan: EvaluationPlan, actor: Actor) -> EvaluationPlan:
     return _plan_move(plan=plan, target=PlanStatus.CLOSED, actor=actor)
 
 
 def plan_sampling_set(
-    *, plan: EvaluationPlan, city_rate: Decimal, province_rate: Decimal, actor: Any
+    *, plan: EvaluationPlan, city_rate: Decimal, province_rate: Decimal, actor: Actor
 ) -> EvaluationPlan:
     """The province decides how much of a plan the city and the province review."""
     if not scope_for(actor).is_province_officer:
@@ -202,7 +203,7 @@ SUPERVISOR_ROLES = ("supervisor_external", "supervisor_internal")
 EXAMINER_ROLES = ("examiner", "senior_examiner")
 
 
-def _require_org_staff(plan: EvaluationPlan, actor: Any, code: str) -> None:
+def _require_org_staff(plan: EvaluationPlan, actor: Actor, code: str) -> None:
     scope = scope_for(actor)
     if not (scope.is_platform or plan.organization_id in scope.organization_ids):
         raise DomainError(code, "只有本评价机构的工作人员可以编制和报备评价计划", field="plan")
@@ -220,7 +221,7 @@ def _filing_move(locked: EvaluationPlan, target: str) -> str:
     return before
 
 
-def _changed(locked: EvaluationPlan, *, actor: Any, what: str, changes: dict[str, Any]) -> None:
+def _changed(locked: EvaluationPlan, *, actor: Actor, what: str, changes: dict[str, Any]) -> None:
     """Every change is audited; a change to an approved plan also reopens its filing, so the
     authority sees it again before the assessment (changes after approval are re-filed)."""
     if locked.filing_status == FilingStatus.FILED:
@@ -234,7 +235,9 @@ def _changed(locked: EvaluationPlan, *, actor: Any, what: str, changes: dict[str
     audit_record(actor=actor, action=f"plan.{what}", obj=locked, changes=changes)
 
 
-def plan_details_set(*, plan: EvaluationPlan, kind: str, method: str, actor: Any) -> EvaluationPlan:
+def plan_details_set(
+    *, plan: EvaluationPlan, kind: str, method: str, actor: Actor
+) -> EvaluationPlan:
     _require_org_staff(plan, actor, "plan.edit_forbidden")
     if kind not in PlanKind.values:
         raise DomainError(
@@ -264,7 +267,7 @@ def plan_session_add(
     ends_at: dt.datetime,
     site: str,
     expected: int,
-    actor: Any,
+    actor: Actor,
     occupation: Occupation | None = None,
     level: int | None = None,
 ) -> PlanSession:
@@ -314,7 +317,7 @@ def plan_session_add(
     return session
 
 
-def plan_session_remove(*, session: PlanSession, actor: Any) -> None:
+def plan_session_remove(*, session: PlanSession, actor: Actor) -> None:
     _require_org_staff(session.plan, actor, "plan.edit_forbidden")
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=session.plan_id)
@@ -334,7 +337,7 @@ def plan_staff_set(
     plan: EvaluationPlan,
     examiners: Sequence[Person],
     supervisor: Person | None,
-    actor: Any,
+    actor: Actor,
     today: dt.date | None = None,
 ) -> EvaluationPlan:
     """The plan's examiners (each with a valid examiner role for one of the plan's
@@ -386,6 +389,16 @@ def plan_staff_set(
     return locked
 
 
+# What other apps add to a filing's snapshot, by key: a function of the plan returning the part
+# (or None to leave it out). Registered by the apps above plans in their `ready()` (the
+# applications app adds the roster of a social plan), so plans never imports them.
+FILING_SNAPSHOT_PARTS: dict[str, Callable[[EvaluationPlan], Any]] = {}
+
+
+def filing_snapshot_part_register(name: str, part: Callable[[EvaluationPlan], Any]) -> None:
+    FILING_SNAPSHOT_PARTS[name] = part
+
+
 def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
     sessions = [
         {
@@ -409,28 +422,14 @@ def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
         "examiners": sorted(plan.examiners.values_list("person_id", flat=True)),
         "supervisor": plan.supervisor_id,
     }
-    if plan.kind == PlanKind.SOCIAL:
-        from skillcert.applications.models import ACTIVE_STATUSES, Application
-
-        snapshot["roster"] = [
-            {
-                "application": a.pk,
-                "name": a.candidate.full_name,
-                "id_number": a.candidate.id_number_masked,
-                "occupation": a.occupation.code,
-                "level": a.level,
-                "status": a.status,
-                "eligible": a.eligible,
-                "clause": a.matched_clause,
-            }
-            for a in Application.objects.filter(plan=plan, status__in=ACTIVE_STATUSES)
-            .select_related("candidate", "occupation")
-            .order_by("id")
-        ]
+    for name, part in FILING_SNAPSHOT_PARTS.items():
+        value = part(plan)
+        if value is not None:
+            snapshot[name] = value
     return snapshot
 
 
-def plan_file(*, plan: EvaluationPlan, actor: Any, today: dt.date | None = None) -> PlanFiling:
+def plan_file(*, plan: EvaluationPlan, actor: Actor, today: dt.date | None = None) -> PlanFiling:
     """File (报备) the plan with the authority, or re-file it after a change. Refused when the
     organisation may not evaluate (not filed, suspended, exited, blacklisted, abnormal-listed,
     expired, outside its scope), without sessions, examiners or supervisor, for social
@@ -494,7 +493,7 @@ def plan_file(*, plan: EvaluationPlan, actor: Any, today: dt.date | None = None)
             snapshot=snapshot,
             filed_on=day,
             first_exam_on=first_day,
-            filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filed_by=actor_user(actor),
         )
         changes: dict[str, Any] = {
             "filing_status": [before, FilingStatus.FILED],
@@ -511,7 +510,9 @@ def plan_file(*, plan: EvaluationPlan, actor: Any, today: dt.date | None = None)
     return filing
 
 
-def plan_review(*, plan: EvaluationPlan, approve: bool, actor: Any, reason: str = "") -> PlanFiling:
+def plan_review(
+    *, plan: EvaluationPlan, approve: bool, actor: Actor, reason: str = ""
+) -> PlanFiling:
     """The authority (an officer whose region covers the organisation) approves or returns
     the latest filing."""
     scope = scope_for(actor)
@@ -528,7 +529,7 @@ def plan_review(*, plan: EvaluationPlan, approve: bool, actor: Any, reason: str 
         assert filing is not None  # FILED implies a filing row
         filing.decision = FilingDecision.APPROVED if approve else FilingDecision.RETURNED
         filing.reason = reason.strip()
-        filing.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+        filing.reviewed_by = actor_user(actor)
         filing.reviewed_at = timezone.now()
         filing.save(update_fields=["decision", "reason", "reviewed_by", "reviewed_at"])
         audit_record(

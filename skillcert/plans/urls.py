@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("<int:pk>/staff/", views.plan_staff_view, name="staff"),
     path("<int:pk>/file/", views.plan_file_view, name="file"),
-    path("<int:pk>/status/<str:target>/", views.plan_status_view, name="status"),
+    path("<int:pk>/open/", views.plan_open_view, name="open"),
+    path("<int:pk>/close/", views.plan_close_view, name="close"),
     path("<int:pk>/review/", views.plan_review_view, name="review"),
 ]

@@ -6,17 +6,21 @@ officers over its region. Thin: every write is a service call."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
+from skillcert.common.service_runner import run_action, run_service
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel.models import Person
@@ -95,8 +99,9 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         keys = [parse_offering_key(k) for k in data["offerings"]]
         occupations = Occupation.objects.in_bulk([occupation_id for occupation_id, _ in keys])
-        try:
-            plan = services.plan_create(
+        done = run_service(
+            request,
+            lambda: services.plan_create(
                 code=data["code"],
                 title=data["title"],
                 organization=organizations.get(pk=data["organization"]),
@@ -104,16 +109,19 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
                 window_closes=data["window_closes"],
                 capacity=data["capacity"],
                 offerings=[(occupations[o], level) for o, level in keys],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(
-                request, f"评价计划 {plan.code} 已创建，请填写考核场次和考评人员后报备"
-            )
-            return redirect("plans:detail", pk=plan.pk)
+                actor=request_actor(request),
+            ),
+            form=form,
+            success=lambda plan: f"评价计划 {plan.code} 已创建，请填写考核场次和考评人员后报备",
+            next=_detail_url,
+        )
+        if done:
+            return done
     return render(request, "plans/plan_create.html", {"form": form})
+
+
+def _detail_url(plan: EvaluationPlan) -> str:
+    return reverse("plans:detail", args=[plan.pk])
 
 
 def _offering_choices(plan: EvaluationPlan) -> list[tuple[str, str]]:
@@ -187,18 +195,20 @@ def plan_details_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     form = PlanDetailsForm(request.POST, prefix="details")
     if form.is_valid():
-        try:
-            services.plan_details_set(
+        done = run_service(
+            request,
+            lambda: services.plan_details_set(
                 plan=plan,
                 kind=form.cleaned_data["kind"],
                 method=form.cleaned_data["method"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "评价类型和评价方式已保存")
-            return redirect("plans:detail", pk=plan.pk)
+                actor=request_actor(request),
+            ),
+            form=form,
+            success="评价类型和评价方式已保存",
+            next=_detail_url(plan),
+        )
+        if done:
+            return done
     return _detail(request, plan, details=form)
 
 
@@ -212,8 +222,9 @@ def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.cleaned_data["offering"]:
             occupation_id, level = parse_offering_key(form.cleaned_data["offering"])
             occupation = Occupation.objects.get(pk=occupation_id)
-        try:
-            services.plan_session_add(
+        done = run_service(
+            request,
+            lambda: services.plan_session_add(
                 plan=plan,
                 subject=form.cleaned_data["subject"],
                 starts_at=form.starts_at(),
@@ -222,13 +233,14 @@ def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
                 expected=form.cleaned_data["expected"],
                 occupation=occupation,
                 level=level,
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "考核场次已添加")
-            return redirect("plans:detail", pk=plan.pk)
+                actor=request_actor(request),
+            ),
+            form=form,
+            success="考核场次已添加",
+            next=_detail_url(plan),
+        )
+        if done:
+            return done
     return _detail(request, plan, session=form)
 
 
@@ -237,13 +249,12 @@ def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_session_remove_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     session = get_object_in_scope(plan.sessions.select_related("plan"), pk=session_pk)
-    try:
-        services.plan_session_remove(session=session, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "考核场次已删除")
-    return redirect("plans:detail", pk=plan.pk)
+    return run_action(
+        request,
+        lambda: services.plan_session_remove(session=session, actor=request_actor(request)),
+        success="考核场次已删除",
+        next=_detail_url(plan),
+    )
 
 
 @login_required
@@ -257,18 +268,20 @@ def plan_staff_view(request: HttpRequest, pk: int) -> HttpResponse:
         supervisors=plan_supervisor_choices(plan=plan),
     )
     if form.is_valid():
-        try:
-            services.plan_staff_set(
+        done = run_service(
+            request,
+            lambda: services.plan_staff_set(
                 plan=plan,
                 examiners=list(form.cleaned_data["examiners"]),
                 supervisor=form.cleaned_data["supervisor"],
-                actor=request.user,
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "考评人员和质量督导员已保存")
-            return redirect("plans:detail", pk=plan.pk)
+                actor=request_actor(request),
+            ),
+            form=form,
+            success="考评人员和质量督导员已保存",
+            next=_detail_url(plan),
+        )
+        if done:
+            return done
     return _detail(request, plan, staff=form)
 
 
@@ -277,7 +290,7 @@ def plan_staff_view(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
     try:
-        filing = services.plan_file(plan=plan, actor=request.user)
+        filing = services.plan_file(plan=plan, actor=request_actor(request))
     except DomainError as exc:
         return _detail(request, plan, filing_error=exc)
     word = "重新报备" if filing.revision > 1 else "报备"
@@ -287,18 +300,31 @@ def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_status_view(request: HttpRequest, pk: int, target: str) -> HttpResponse:
+def plan_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _editable_plan(request, pk)
-    move = {"open": services.plan_open, "close": services.plan_close}.get(target)
-    if move is None:
-        raise Http404
-    try:
-        plan = move(plan=plan, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"评价计划状态：{plan.get_status_display()}")
-    return redirect("plans:detail", pk=plan.pk)
+    return _status_moved(
+        request, plan, lambda: services.plan_open(plan=plan, actor=request_actor(request))
+    )
+
+
+@login_required
+@require_POST
+def plan_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _editable_plan(request, pk)
+    return _status_moved(
+        request, plan, lambda: services.plan_close(plan=plan, actor=request_actor(request))
+    )
+
+
+def _status_moved(
+    request: HttpRequest, plan: EvaluationPlan, move: Callable[[], EvaluationPlan]
+) -> HttpResponse:
+    return run_action(
+        request,
+        move,
+        success=lambda moved: f"评价计划状态：{moved.get_status_display()}",
+        next=_detail_url(plan),
+    )
 
 
 @login_required
@@ -314,15 +340,20 @@ def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        try:
-            services.plan_review(
-                plan=plan, approve=approve, reason=form.cleaned_data["reason"], actor=request.user
-            )
-        except DomainError as exc:
-            form.add_domain_error(exc)
-        else:
-            messages.success(request, "已审核通过" if approve else "已退回修改")
-            return redirect("plans:detail", pk=plan.pk)
+        done = run_service(
+            request,
+            lambda: services.plan_review(
+                plan=plan,
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+                actor=request_actor(request),
+            ),
+            form=form,
+            success="已审核通过" if approve else "已退回修改",
+            next=_detail_url(plan),
+        )
+        if done:
+            return done
     return render(
         request,
         "plans/plan_review.html",

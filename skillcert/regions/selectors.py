@@ -17,3 +17,8 @@ def province_prefectures(*, province_code: str) -> QuerySet[Region]:
 
 def known_region_codes() -> frozenset[str]:
     return frozenset(Region.objects.values_list("code", flat=True))
+
+
+def region_level_label(*, level: str) -> str:
+    """The Chinese name of a division level ("province" → 省级, "prefecture" → 地市级)."""
+    return str(RegionLevel(level).label)

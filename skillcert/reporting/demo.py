@@ -5,10 +5,9 @@ the refresh recomputes the same rows and existing reports are kept."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor
 from skillcert.reporting.models import ReportKind, StatisticsReport
 from skillcert.reporting.selectors import report_regions
 from skillcert.reporting.services import (
@@ -18,7 +17,7 @@ from skillcert.reporting.services import (
 )
 
 
-def load_reporting_demo(actor: Any) -> None:
+def load_reporting_demo(actor: Actor) -> None:
     figures_refresh(actor=actor)
     period = previous_period(kind=ReportKind.MONTHLY, today=timezone.localdate())
     for region in report_regions():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from skillcert.accounts.scope import Scope
+from skillcert.accounts.actors import SYSTEM_SCOPE
 from skillcert.common.documents import TypstDocument
 from skillcert.common.exports import xlsx_bytes
 from skillcert.regions.models import Region
@@ -18,14 +18,6 @@ from skillcert.reporting.models import ReportKind
 from skillcert.reporting.selectors import Filters, Table
 
 REPORT = TypstDocument(Path(__file__).with_name("typst") / "report.typ")
-# Reports are produced by the system for a region, not through an officer's scope.
-SYSTEM_SCOPE = Scope(
-    user_id=None,
-    is_platform=True,
-    roles=frozenset(),
-    region_prefixes=frozenset(),
-    organization_ids=frozenset(),
-)
 NOTE = (
     "数据来源：平台每日统计汇总（由申报、成绩、证书等业务数据自动汇总，非人工填报）。"
     "申报按提交日期、参评与合格按成绩发布日期、发证按发证日期、撤销按撤销日期计入统计期。"
@@ -51,7 +43,7 @@ def report_content(
     *, kind: str, period: str, region: Region, date_from: dt.date, date_to: dt.date
 ) -> ReportContent:
     filters = Filters(region=region.prefix, date_from=date_from, date_to=date_to)
-    scope = SYSTEM_SCOPE
+    scope = SYSTEM_SCOPE  # produced by the system for a region, not in an officer's scope
     totals = selectors.figures_totals(scope, filters)
     levels = selectors.per_level(scope, filters)
     tables = [

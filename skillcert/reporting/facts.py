@@ -33,7 +33,7 @@ KEYS = ("k_day", "k_region", "k_occupation", "k_level", "k_route", "k_kind")
 DayRanges = Sequence[tuple[dt.date, dt.date]] | None  # inclusive ranges; None = every day
 
 # The route an application is assessed by, from its plan — the rule scoring uses when it
-# opens the plan's result batch (`scoring.services._route_for`).
+# opens the plan's result batch (`scoring.services.batches._route_for`).
 APPLICATION_ROUTE = Case(
     When(plan__method=PlanMethod.COMPETITION, then=Value(Route.COMPETITION.value)),
     When(plan__kind=PlanKind.ENTERPRISE, then=Value(Route.SELF_EVALUATION.value)),

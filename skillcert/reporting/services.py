@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from skillcert.accounts.actors import Actor, SystemActor, actor_ref, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.regions.models import Region
@@ -31,12 +31,8 @@ from skillcert.reporting.selectors import last_refresh
 LOOKBACK = dt.timedelta(minutes=10)
 # Serialises refreshes on PostgreSQL (SQLite writers are serialised by the database).
 REFRESH_LOCK = 0x5C_57A7
-
-
-def _actor_ref(actor: Any) -> str:
-    if isinstance(actor, str):
-        return actor[:120]
-    return f"{actor.pk}:{actor.get_username()}" if actor is not None else ""
+# The scheduled refresh and reports, when no officer asked for them.
+STATISTICS = SystemActor("statistics")
 
 
 def _lock_refresh() -> None:
@@ -46,7 +42,7 @@ def _lock_refresh() -> None:
 
 
 def figures_refresh(
-    *, actor: Any, since: dt.date | None = None, full: bool = False, today: dt.date | None = None
+    *, actor: Actor, since: dt.date | None = None, full: bool = False, today: dt.date | None = None
 ) -> RefreshRun:
     """Recompute `Figures` for the days that may have changed: every day from `since` to
     today, today itself, and the days of rows changed since the previous run (with a
@@ -93,7 +89,7 @@ def figures_refresh(
             rows=written,
             started_at=started,
             finished_at=timezone.now(),
-            actor_ref=_actor_ref(actor),
+            actor_ref=actor_ref(actor),
         )
         audit_record(
             actor=actor,
@@ -134,7 +130,7 @@ def previous_period(*, kind: str, today: dt.date) -> str:
 
 
 def statistics_report_generate(
-    *, kind: str, period: str, region: Region, actor: Any, today: dt.date | None = None
+    *, kind: str, period: str, region: Region, actor: Actor, today: dt.date | None = None
 ) -> StatisticsReport:
     """Render the report of `region` for the period to PDF and Excel and keep both; run
     again, it replaces the files of the same kind, period and region."""
@@ -157,7 +153,7 @@ def statistics_report_generate(
         old_files = [] if created else [report.pdf.name, report.xlsx.name]
         report.date_from, report.date_to = date_from, date_to
         report.figures = content.headline
-        report.created_by = actor if getattr(actor, "is_authenticated", False) else None
+        report.created_by = actor_user(actor)
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.xlsx.save(f"{stem}.xlsx", ContentFile(xlsx), save=False)
         report.save()

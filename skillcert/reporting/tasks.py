@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.regions.models import Region
-from skillcert.reporting.services import figures_refresh, statistics_report_generate
+from skillcert.reporting.services import STATISTICS, figures_refresh, statistics_report_generate
 
 
-def _actor(user_id: int | None, fallback: str) -> User | str:
+def _actor(user_id: int | None) -> Actor:
+    """The officer who asked for the work, or the statistics process itself."""
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    return user or fallback
+    return user or STATISTICS
 
 
 @task()
 def statistics_refresh_run(user_id: int | None = None, full: bool = False) -> None:
-    figures_refresh(actor=_actor(user_id, "system:statistics"), full=full)
+    figures_refresh(actor=_actor(user_id), full=full)
 
 
 @task()
@@ -26,7 +28,7 @@ def statistics_report_run(
     kind: str, period: str, region_codes: list[str], user_id: int | None = None
 ) -> None:
     """Bring the summary up to date, then render the period's report for each region."""
-    actor = _actor(user_id, "system:statistics")
+    actor = _actor(user_id)
     figures_refresh(actor=actor)
     for region in Region.objects.filter(code__in=region_codes).order_by("code"):
         statistics_report_generate(kind=kind, period=period, region=region, actor=actor)

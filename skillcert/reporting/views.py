@@ -13,10 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_service
 from skillcert.organizations.models import OrgKind
 from skillcert.reporting.charts import chart_for
 from skillcert.reporting.filters import filters_from
@@ -108,25 +110,32 @@ def reports(request: HttpRequest) -> HttpResponse:
 def report_generate(request: HttpRequest) -> HttpResponse:
     scope = _officer(request)
     kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
-    try:
+
+    def enqueue() -> int:
         first, _ = report_period(kind=kind, period=period)
         if first > timezone.localdate():
             raise DomainError("reporting.period_future", "统计期尚未开始，不能生成报表")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("reporting:reports")
-    regions = report_regions_for(scope=scope)
-    if not regions:
-        messages.error(request, "您的管辖范围内尚无评价机构，无需生成报表")
-        return redirect("reporting:reports")
-    statistics_report_run.enqueue(
-        kind=kind, period=period, region_codes=[r.code for r in regions], user_id=request.user.pk
-    )
-    messages.success(
+        regions = report_regions_for(scope=scope)
+        if not regions:
+            raise DomainError("reporting.no_regions", "您的管辖范围内尚无评价机构，无需生成报表")
+        statistics_report_run.enqueue(
+            kind=kind,
+            period=period,
+            region_codes=[r.code for r in regions],
+            user_id=request.user.pk,
+        )
+        return len(regions)
+
+    response = run_service(
         request,
-        f"已提交生成 {period} {ReportKind(kind).label}（{len(regions)} 个地区），完成后在下方列出",
+        enqueue,
+        success=lambda count: (
+            f"已提交生成 {period} {ReportKind(kind).label}（{count} 个地区），完成后在下方列出"
+        ),
+        next="reporting:reports",
     )
-    return redirect("reporting:reports")
+    assert response is not None  # without a form, refusals redirect too
+    return response
 
 
 @login_required
@@ -191,7 +200,7 @@ def subsidy(request: HttpRequest) -> HttpResponse:
     ]
     if request.GET.get("export") == "xlsx" and status == 200:
         audit_record(
-            actor=request.user,
+            actor=request_actor(request),
             action="reporting.subsidy_export",
             object_type="reporting.subsidy",
             changes={"from": str(date_from), "to": str(date_to), "rows": len(table)},

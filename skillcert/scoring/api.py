@@ -2,7 +2,7 @@
 result query, over the same selectors and services as the pages.
 
 Objects are fetched through scoped selectors (404 outside scope). A service's
-`scoring.forbidden` — the caller sees the batch but holds the wrong role for the step — is a
+refusal (`Forbidden`: the caller sees the batch but holds the wrong role for the step) is a
 403; other domain errors are 400 with {code, message, field}."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import Forbidden
 from skillcert.common.throttle import too_many_requests
 from skillcert.scoring import selectors, services
 from skillcert.scoring.models import Publication, Recheck, Result, ResultBatch
@@ -23,7 +24,6 @@ from skillcert.scoring.models import Publication, Recheck, Result, ResultBatch
 router = Router(tags=["scoring"])
 
 T = TypeVar("T")
-FORBIDDEN = "scoring.forbidden"
 # The same group and rate as the HTML query page (scoring.views.public_query), so that an
 # IPv4 client's page and API requests count against one allowance.
 QUERY_GROUP, QUERY_RATE = "result-query", "20/m"
@@ -38,10 +38,8 @@ class ErrorOut(Schema):
 def _attempt(action: Callable[[], T]) -> T | Status:
     try:
         return action()
-    except DomainError as exc:
-        if exc.code == FORBIDDEN:
-            return Status(403, exc.as_dict())
-        raise
+    except Forbidden as exc:
+        return Status(403, exc.as_dict())
 
 
 def _num(value: Any) -> float | None:
@@ -166,7 +164,9 @@ class PublishIn(Schema):
 def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
     batch = _batch(request, pk)
     done = _attempt(
-        lambda: services.batch_publish(batch=batch, district=payload.district, actor=request.user)
+        lambda: services.batch_publish(
+            batch=batch, district=payload.district, actor=request_actor(request)
+        )
     )
     return done if isinstance(done, Status) else _publication_out(done)
 
@@ -189,20 +189,26 @@ def reopen(request: HttpRequest, pk: int, payload: ReasonIn) -> Any:
     return _batch_step(
         request,
         pk,
-        lambda b: services.batch_reopen(batch=b, reason=payload.reason, actor=request.user),
+        lambda b: services.batch_reopen(
+            batch=b, reason=payload.reason, actor=request_actor(request)
+        ),
     )
 
 
 @router.post("/batches/{pk}/registration", response=BATCH_STEP, summary="提交登记备案（评价机构）")
 def registration_submit(request: HttpRequest, pk: int) -> Any:
     return _batch_step(
-        request, pk, lambda b: services.batch_registration_submit(batch=b, actor=request.user)
+        request,
+        pk,
+        lambda b: services.batch_registration_submit(batch=b, actor=request_actor(request)),
     )
 
 
 @router.post("/batches/{pk}/register", response=BATCH_STEP, summary="确认登记备案（主管部门）")
 def register(request: HttpRequest, pk: int) -> Any:
-    return _batch_step(request, pk, lambda b: services.batch_register(batch=b, actor=request.user))
+    return _batch_step(
+        request, pk, lambda b: services.batch_register(batch=b, actor=request_actor(request))
+    )
 
 
 @router.post(
@@ -213,7 +219,7 @@ def registration_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any
         request,
         pk,
         lambda b: services.batch_registration_return(
-            batch=b, reason=payload.reason, actor=request.user
+            batch=b, reason=payload.reason, actor=request_actor(request)
         ),
     )
 
@@ -279,7 +285,7 @@ def recheck_complete(request: HttpRequest, pk: int, payload: RecheckCompleteIn) 
     recheck = get_object_in_scope(selectors.rechecks_visible(scope=scope_for(request.user)), pk=pk)
     done = _attempt(
         lambda: services.recheck_complete(
-            recheck=recheck, outcome=payload.outcome, actor=request.user
+            recheck=recheck, outcome=payload.outcome, actor=request_actor(request)
         )
     )
     return done if isinstance(done, Status) else _recheck_out(done)
@@ -357,7 +363,10 @@ def recheck_request(request: HttpRequest, pk: int, payload: RecheckRequestIn) ->
     result = get_object_in_scope(selectors.my_results(user=request.user), pk=pk)
     done = _attempt(
         lambda: services.recheck_request(
-            result=result, subject=payload.subject, reason=payload.reason, actor=request.user
+            result=result,
+            subject=payload.subject,
+            reason=payload.reason,
+            actor=request_actor(request),
         )
     )
     return done if isinstance(done, Status) else Status(201, _recheck_out(done))

@@ -3,8 +3,7 @@ window has closed on the story clock) registered. Idempotent."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from skillcert.accounts.actors import Actor
 from skillcert.applications.demo import PLAN_CODE
 from skillcert.plans.models import EvaluationPlan
 from skillcert.scoring.models import BatchStatus, ResultBatch
@@ -19,7 +18,7 @@ from skillcert.scoring.services import (
 )
 
 
-def load_scoring_demo(actor: Any) -> None:
+def load_scoring_demo(actor: Actor) -> None:
     plan = EvaluationPlan.objects.filter(code=PLAN_CODE).first()
     if plan is None or ResultBatch.objects.filter(plan=plan).exists():
         return
@@ -41,7 +40,7 @@ def load_scoring_demo(actor: Any) -> None:
     batch_publish(batch=batch, actor=actor)
 
 
-def load_registration_demo(actor: Any) -> None:
+def load_registration_demo(actor: Actor) -> None:
     """After the re-check window: the organisation submits, the authority registers."""
     batch = ResultBatch.objects.filter(plan__code=PLAN_CODE, status=BatchStatus.PUBLISHED).first()
     if batch is None:

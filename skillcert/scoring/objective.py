@@ -135,6 +135,30 @@ class Analysis:
         }
 
 
+def _item_stats(
+    item_id: str, options: np.ndarray, facility: float, pbis: float, upper_lower: float
+) -> ItemStats:
+    counts = {
+        (format_choice(mask) or "未答"): int(count) for mask, count in enumerate(options) if count
+    }
+    flags = []
+    if facility < FLAG_FACILITY_LOW:
+        flags.append("too_hard")
+    if facility > FLAG_FACILITY_HIGH:
+        flags.append("too_easy")
+    if pbis < FLAG_DISCRIMINATION_LOW:
+        flags.append("low_discrimination")
+    return ItemStats(item_id, float(facility), float(pbis), float(upper_lower), counts, flags)
+
+
+def _distribution(totals: np.ndarray, maximum: float) -> dict[str, int]:
+    """Candidates per tenth of the maximum score ("0-9" … "90-100")."""
+    percent = np.clip((totals / maximum * 100) if maximum else totals * 0, 0, 100)
+    bins = np.minimum((percent // 10).astype(int), 9)
+    histogram = np.bincount(bins, minlength=10)
+    return {(f"{10 * b}-{10 * b + 9}" if b < 9 else "90-100"): int(histogram[b]) for b in range(10)}
+
+
 def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Analysis:
     n, k = responses.shape
     if n < 2:
@@ -183,35 +207,9 @@ def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Ana
     var_total = float(totals.var())
     alpha = float(k / (k - 1) * (1 - var_x.sum() / var_total)) if k > 1 and var_total > 0 else 0.0
 
-    stats: list[ItemStats] = []
-    for i in range(k):
-        counts = {
-            (format_choice(mask) or "未答"): int(count)
-            for mask, count in enumerate(options[i])
-            if count
-        }
-        flags = []
-        if facility[i] < FLAG_FACILITY_LOW:
-            flags.append("too_hard")
-        if facility[i] > FLAG_FACILITY_HIGH:
-            flags.append("too_easy")
-        if pbis[i] < FLAG_DISCRIMINATION_LOW:
-            flags.append("low_discrimination")
-        stats.append(
-            ItemStats(
-                key.item_ids[i],
-                float(facility[i]),
-                float(pbis[i]),
-                float(upper_lower[i]),
-                counts,
-                flags,
-            )
-        )
-    maximum = float(max_scores.sum())
-    percent = np.clip((totals / maximum * 100) if maximum else totals * 0, 0, 100)
-    bins = np.minimum((percent // 10).astype(int), 9)
-    histogram = np.bincount(bins, minlength=10)
-    distribution = {
-        (f"{10 * b}-{10 * b + 9}" if b < 9 else "90-100"): int(histogram[b]) for b in range(10)
-    }
+    stats = [
+        _item_stats(key.item_ids[i], options[i], facility[i], pbis[i], upper_lower[i])
+        for i in range(k)
+    ]
+    distribution = _distribution(totals, float(max_scores.sum()))
     return Analysis(n, stats, alpha, float(totals.mean()), float(totals.std()), distribution)

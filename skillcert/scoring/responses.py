@@ -22,11 +22,7 @@ class ResponseBatch:
     responses: np.ndarray  # uint8 (candidates × items)
 
 
-def read_responses(
-    text: str, *, form: str, item_count: int, known_candidates: frozenset[str] | None = None
-) -> ResponseBatch:
-    reader = csv_rows(text.lstrip("\ufeff"), what="作答文件")
-    header = next(reader, None)
+def _check_header(header: list[str] | None, item_count: int) -> list[str]:
     expected = ["candidate_id", "form", *[str(i) for i in range(1, item_count + 1)]]
     if header is None:
         raise DomainError("responses.empty", "作答文件为空", field="file")
@@ -43,6 +39,14 @@ def read_responses(
         )
     if header != expected:
         raise DomainError("responses.header", "题号列应依次为 1 到 N", field="header")
+    return expected
+
+
+def read_responses(
+    text: str, *, form: str, item_count: int, known_candidates: frozenset[str] | None = None
+) -> ResponseBatch:
+    reader = csv_rows(text.lstrip("\ufeff"), what="作答文件")
+    expected = _check_header(next(reader, None), item_count)
     ids: list[str] = []
     seen: set[str] = set()
     rows: list[list[int]] = []

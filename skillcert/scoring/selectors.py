@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -464,3 +464,12 @@ def panel_queue(*, batch: ResultBatch, person: Person) -> list[tuple[Result, Any
         .order_by("candidate_ref")
     )
     return [(r, mine.get(r.pk)) for r in rows[:1000]]
+
+
+def result_is_registered(result: Result) -> bool:
+    """Registered results are final; certificates are issued from them only."""
+    return result.status == ResultStatus.REGISTERED
+
+
+def results_by_ids(ids: Iterable[int]) -> QuerySet[Result]:
+    return Result.objects.filter(pk__in=list(ids)).order_by("pk")

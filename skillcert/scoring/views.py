@@ -3,20 +3,26 @@ analysis, the candidate's own results with re-check requests, and the public res
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.throttle import throttle
 from skillcert.scoring import charts, selectors, services
-from skillcert.scoring.models import BatchStatus, Mark, Result
+from skillcert.scoring.models import BatchStatus, Mark, Result, ResultBatch
+from skillcert.scoring.views_actions import run_step
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
 
 
 def _staff_scope(request: HttpRequest) -> Any:
@@ -52,6 +58,50 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     return render(request, "scoring/batch_list.html", {"batches": batches, "q": q})
 
 
+def _batch_export(
+    request: HttpRequest, batch: ResultBatch, results: QuerySet[Result], q: str
+) -> HttpResponse:
+    # Candidates' names with their scores: every export is on the record.
+    audit_record(
+        actor=request_actor(request),
+        action="result.export",
+        obj=batch,
+        changes={"q": [None, q], "count": [None, results.count()]},
+    )
+    return xlsx_response(
+        f"成绩_{batch.plan.code}.xlsx",
+        [
+            "考生编号",
+            "姓名",
+            "职业",
+            "等级",
+            "途径",
+            "理论",
+            "操作",
+            "综合评审",
+            "合格",
+            "状态",
+        ],
+        [
+            [
+                r.candidate_ref,
+                r.application.candidate.full_name,
+                r.occupation.name,
+                r.level,
+                r.get_route_display(),
+                r.theory_score if r.theory_score is not None else r.get_theory_state_display(),
+                r.practical_score
+                if r.practical_score is not None
+                else r.get_practical_state_display(),
+                r.panel_score if r.panel_score is not None else r.get_panel_state_display(),
+                "合格" if r.passed else "不合格",
+                r.get_status_display(),
+            ]
+            for r in results
+        ],
+    )
+
+
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _staff_scope(request)
@@ -59,45 +109,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
     if request.GET.get("export") == "xlsx":
-        # Candidates' names with their scores: every export is on the record.
-        audit_record(
-            actor=request.user,
-            action="result.export",
-            obj=batch,
-            changes={"q": [None, q], "count": [None, results.count()]},
-        )
-        return xlsx_response(
-            f"成绩_{batch.plan.code}.xlsx",
-            [
-                "考生编号",
-                "姓名",
-                "职业",
-                "等级",
-                "途径",
-                "理论",
-                "操作",
-                "综合评审",
-                "合格",
-                "状态",
-            ],
-            [
-                [
-                    r.candidate_ref,
-                    r.application.candidate.full_name,
-                    r.occupation.name,
-                    r.level,
-                    r.get_route_display(),
-                    r.theory_score if r.theory_score is not None else r.get_theory_state_display(),
-                    r.practical_score
-                    if r.practical_score is not None
-                    else r.get_practical_state_display(),
-                    r.panel_score if r.panel_score is not None else r.get_panel_state_display(),
-                    "合格" if r.passed else "不合格",
-                    r.get_status_display(),
-                ]
-                for r in results
-            ],
-        )
+        return _batch_export(request, batch, results, q)
     districts = selectors.districts_unpublished(batch=batch)
     is_org = scope.is_platform or batch.organization_id in scope.organization_ids
     return render(
@@ -123,6 +135,31 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _marker_post(request: HttpRequest, person: Person) -> HttpResponse:
+    """A marker's mark, or a chief marker's arbitration (the form posts `script`)."""
+    user, score, back = (
+        request_actor(request),
+        request.POST.get("score"),
+        reverse("scoring:marking"),
+    )
+    if "script" in request.POST:
+        script = get_object_in_scope(
+            selectors.scripts_to_arbitrate(person=person), pk=request.POST.get("script")
+        )
+        return run_step(
+            request,
+            back,
+            lambda: services.script_arbitrate(script=script, score=score, actor=user),
+            success="",
+        )
+    mark = get_object_in_scope(
+        Mark.objects.filter(marker=person, score__isnull=True), pk=request.POST.get("mark")
+    )
+    return run_step(
+        request, back, lambda: services.mark_submit(mark=mark, score=score, actor=user), success=""
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def marking(request: HttpRequest) -> HttpResponse:
@@ -131,32 +168,11 @@ def marking(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of_user(request.user)
     if person is None:
         raise Http404
-    error = None
     if request.method == "POST":
-        try:
-            if "script" in request.POST:
-                script = get_object_in_scope(
-                    selectors.scripts_to_arbitrate(person=person), pk=request.POST.get("script")
-                )
-                services.script_arbitrate(
-                    script=script, score=request.POST.get("score"), actor=request.user
-                )
-            else:
-                mark = get_object_in_scope(
-                    Mark.objects.filter(marker=person, score__isnull=True),
-                    pk=request.POST.get("mark"),
-                )
-                services.mark_submit(mark=mark, score=request.POST.get("score"), actor=request.user)
-            return redirect("scoring:marking")
-        except DomainError as exc:
-            error = exc.message
+        return _marker_post(request, person)
     marks = selectors.marks_for_marker(person=person)[:200]
     arbitration = selectors.scripts_to_arbitrate(person=person).prefetch_related("marks")[:200]
-    return render(
-        request,
-        "scoring/marking.html",
-        {"marks": marks, "arbitration": arbitration, "error": error},
-    )
+    return render(request, "scoring/marking.html", {"marks": marks, "arbitration": arbitration})
 
 
 @login_required
@@ -211,18 +227,14 @@ def my_results(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recheck_request(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_object_in_scope(selectors.my_results(user=request.user), pk=pk)
-    try:
-        services.recheck_request(
-            result=result,
-            subject=request.POST.get("subject", ""),
-            reason=request.POST.get("reason", ""),
-            actor=request.user,
-        )
-    except DomainError as exc:
-        return render(
-            request, "scoring/my_results.html", {"results": [], "error": exc.message}, status=400
-        )
-    return redirect("scoring:my_results")
+    user = request_actor(request)
+    subject, reason = request.POST.get("subject", ""), request.POST.get("reason", "")
+    return run_step(
+        request,
+        reverse("scoring:my_results"),
+        lambda: services.recheck_request(result=result, subject=subject, reason=reason, actor=user),
+        success="",
+    )
 
 
 @throttle(group="result-query", rate="20/m")

@@ -1,10 +1,10 @@
 """Scoring forms: the batch lifecycle buttons (submit, reopen, publish, registration), result
 entry by the dedicated account, practical sheets and panel marks, and re-check handling.
 
-Each view fetches its object through a scoped selector (404 outside scope), parses the form
-and calls one service. A service's `scoring.forbidden` (the user sees the batch but holds the
-wrong role for the step) is a 403 page; any other DomainError is a message on the page the
-user came from, with nothing changed."""
+One view per step: each fetches its object through a scoped selector (404 outside scope),
+parses the form and runs one service through `run_service`. A refusal (the user sees the batch
+but holds the wrong role for the step) is a 403 page; any other DomainError is a message on
+the page the user came from, with nothing changed."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.errors import DomainError
+from skillcert.common.service_runner import run_service
 from skillcert.scoring import selectors, services
 from skillcert.scoring.forms import (
     EnterpriseForm,
@@ -33,100 +35,121 @@ from skillcert.scoring.forms import (
 )
 from skillcert.scoring.models import BatchStatus, Duty, Result, ResultBatch, Route
 
-FORBIDDEN = "scoring.forbidden"
-
 
 def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "scoring/forbidden.html", {"message": message}, status=403)
 
 
-def _call(
-    request: HttpRequest, back: HttpResponse, action: Callable[[], Any], success: str
+def run_step(
+    request: HttpRequest, back: str, call: Callable[[], Any], success: str
 ) -> HttpResponse:
-    try:
-        action()
-    except DomainError as exc:
-        if exc.code == FORBIDDEN:
-            return forbidden_page(request, exc.message)
-        messages.error(request, exc.message)
-        return back
-    messages.success(request, success)
-    return back
+    """Every step answers on the page it was taken from, success or refused input alike."""
+    response = run_service(request, call, success=success, next=back)
+    assert response is not None  # without a form, run_service always answers
+    return response
 
 
-def _form_errors(request: HttpRequest, form: Form) -> None:
+def _valid(request: HttpRequest, form: Form) -> bool:
+    """Flash the form's errors, each named by its field's label, when it does not validate."""
+    if form.is_valid():
+        return True
     for name, errors in form.errors.items():
         label = (form.fields[name].label or "") if name in form.fields else ""
         text = "；".join(str(e) for e in errors)
         messages.error(request, f"{label}：{text}" if label else text)
+    return False
 
 
 def _visible_batch(request: HttpRequest, pk: int) -> ResultBatch:
     return get_object_in_scope(selectors.batches_visible(scope=scope_for(request.user)), pk=pk)
 
 
+def _batch_page(batch: ResultBatch) -> str:
+    return reverse("scoring:batch", args=[batch.pk])
+
+
 # --- the batch lifecycle ------------------------------------------------------------------
-
-
-BATCH_ACTIONS = ("submit", "reopen", "publish", "registration_submit", "register", "return")
 
 
 @login_required
 @require_POST
-def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in BATCH_ACTIONS:
-        raise Http404
-    batch = _visible_batch(request, pk)
-    user = request.user
-    if action == "submit":
-        return _call(
-            request,
-            redirect("scoring:entry", batch.pk),
-            lambda: services.batch_submit(batch=batch, actor=user),
-            "成绩已提交，录入已锁定",
-        )
-    back = redirect("scoring:batch", batch.pk)
-    if action == "publish":
-        publish = PublishForm(request.POST)
-        if not publish.is_valid():
-            _form_errors(request, publish)
-            return back
-        district = publish.cleaned_data["district"].strip()
-        return _call(
-            request,
-            back,
-            lambda: services.batch_publish(batch=batch, district=district, actor=user),
-            f"已发布{district or '全部待发布考区'}的成绩",
-        )
-    if action in ("reopen", "return"):
-        reason_form = ReasonForm(request.POST)
-        if not reason_form.is_valid():
-            _form_errors(request, reason_form)
-            return back
-        reason = reason_form.cleaned_data["reason"]
-        if action == "reopen":
-            return _call(
-                request,
-                back,
-                lambda: services.batch_reopen(batch=batch, reason=reason, actor=user),
-                "已重新开放成绩录入",
-            )
-        return _call(
-            request,
-            back,
-            lambda: services.batch_registration_return(batch=batch, reason=reason, actor=user),
-            "已退回登记备案申请",
-        )
-    if action == "registration_submit":
-        return _call(
-            request,
-            back,
-            lambda: services.batch_registration_submit(batch=batch, actor=user),
-            "已提交登记备案",
-        )
-    return _call(
+def batch_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    return run_step(
         request,
-        back,
+        reverse("scoring:entry", args=[batch.pk]),
+        lambda: services.batch_submit(batch=batch, actor=user),
+        "成绩已提交，录入已锁定",
+    )
+
+
+@login_required
+@require_POST
+def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    form = PublishForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_batch_page(batch))
+    district = form.cleaned_data["district"].strip()
+    return run_step(
+        request,
+        _batch_page(batch),
+        lambda: services.batch_publish(batch=batch, district=district, actor=user),
+        f"已发布{district or '全部待发布考区'}的成绩",
+    )
+
+
+@login_required
+@require_POST
+def batch_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    form = ReasonForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_batch_page(batch))
+    reason = form.cleaned_data["reason"]
+    return run_step(
+        request,
+        _batch_page(batch),
+        lambda: services.batch_reopen(batch=batch, reason=reason, actor=user),
+        "已重新开放成绩录入",
+    )
+
+
+@login_required
+@require_POST
+def batch_registration_return(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    form = ReasonForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_batch_page(batch))
+    reason = form.cleaned_data["reason"]
+    return run_step(
+        request,
+        _batch_page(batch),
+        lambda: services.batch_registration_return(batch=batch, reason=reason, actor=user),
+        "已退回登记备案申请",
+    )
+
+
+@login_required
+@require_POST
+def batch_registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    return run_step(
+        request,
+        _batch_page(batch),
+        lambda: services.batch_registration_submit(batch=batch, actor=user),
+        "已提交登记备案",
+    )
+
+
+@login_required
+@require_POST
+def batch_register(request: HttpRequest, pk: int) -> HttpResponse:
+    batch, user = _visible_batch(request, pk), request_actor(request)
+    return run_step(
+        request,
+        _batch_page(batch),
         lambda: services.batch_register(batch=batch, actor=user),
         "已确认登记备案，成绩不可再修改",
     )
@@ -140,16 +163,16 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def recheck_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Re-add and re-record the subject's marks (no re-marking); outcome optional."""
     recheck = get_object_in_scope(selectors.rechecks_visible(scope=scope_for(request.user)), pk=pk)
-    back = redirect("scoring:batch", recheck.result.batch_id)
+    user = request_actor(request)
+    back = reverse("scoring:batch", args=[recheck.result.batch_id])
     form = RecheckCompleteForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return back
+    if not _valid(request, form):
+        return redirect(back)
     outcome = form.cleaned_data["outcome"]
-    return _call(
+    return run_step(
         request,
         back,
-        lambda: services.recheck_complete(recheck=recheck, outcome=outcome, actor=request.user),
+        lambda: services.recheck_complete(recheck=recheck, outcome=outcome, actor=user),
         f"考生 {recheck.result.candidate_ref} 的{recheck.get_subject_display()}复查已办结",
     )
 
@@ -187,62 +210,80 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-RESULT_ACTIONS = ("enter", "state", "evaluate")
+def _visible_result(request: HttpRequest, pk: int) -> Result:
+    return get_object_in_scope(selectors.results_visible(scope=scope_for(request.user)), pk=pk)
+
+
+def _entry_page(result: Result) -> str:
+    return reverse("scoring:entry", args=[result.batch_id])
 
 
 @login_required
 @require_POST
-def result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in RESULT_ACTIONS:
-        raise Http404
-    result = get_object_in_scope(selectors.results_visible(scope=scope_for(request.user)), pk=pk)
-    back = redirect("scoring:entry", result.batch_id)
-    user = request.user
-    ref = result.candidate_ref
-    if action == "enter":
-        score_form = ScoreForm(request.POST)
-        if not score_form.is_valid():
-            _form_errors(request, score_form)
-            return back
-        part, score = score_form.cleaned_data["part"], score_form.cleaned_data["score"]
-        return _call(
-            request,
-            back,
-            lambda: services.result_score_enter(result=result, part=part, score=score, actor=user),
-            f"已录入考生 {ref} 的成绩",
-        )
-    if action == "state":
-        state_form = PartStateForm(request.POST)
-        if not state_form.is_valid():
-            _form_errors(request, state_form)
-            return back
-        data = state_form.cleaned_data
-        return _call(
-            request,
-            back,
-            lambda: services.result_part_state_set(
-                result=result,
-                part=data["part"],
-                state=data["state"],
-                reason=data["reason"],
-                actor=user,
-            ),
-            f"已记录考生 {ref} 的科目状态",
-        )
-    dimensions = EnterpriseForm(request.POST)
-    if not dimensions.is_valid():
-        _form_errors(request, dimensions)
-        return back
-    scores = dimensions.scores()
-    return _call(
+def result_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    result, user = _visible_result(request, pk), request_actor(request)
+    form = ScoreForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_entry_page(result))
+    part, score = form.cleaned_data["part"], form.cleaned_data["score"]
+    return run_step(
         request,
-        back,
+        _entry_page(result),
+        lambda: services.result_score_enter(result=result, part=part, score=score, actor=user),
+        f"已录入考生 {result.candidate_ref} 的成绩",
+    )
+
+
+@login_required
+@require_POST
+def result_state(request: HttpRequest, pk: int) -> HttpResponse:
+    result, user = _visible_result(request, pk), request_actor(request)
+    form = PartStateForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_entry_page(result))
+    data = form.cleaned_data
+    return run_step(
+        request,
+        _entry_page(result),
+        lambda: services.result_part_state_set(
+            result=result, part=data["part"], state=data["state"], reason=data["reason"], actor=user
+        ),
+        f"已记录考生 {result.candidate_ref} 的科目状态",
+    )
+
+
+@login_required
+@require_POST
+def result_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+    result, user = _visible_result(request, pk), request_actor(request)
+    form = EnterpriseForm(request.POST)
+    if not _valid(request, form):
+        return redirect(_entry_page(result))
+    scores = form.scores()
+    return run_step(
+        request,
+        _entry_page(result),
         lambda: services.result_evaluate_enterprise(result=result, scores=scores, actor=user),
-        f"已录入考生 {ref} 的四个维度评价",
+        f"已录入考生 {result.candidate_ref} 的四个维度评价",
     )
 
 
 # --- practical examiners and the review panel ---------------------------------------------
+
+
+def _practical_sheet(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
+    back = reverse("scoring:practical", args=[batch.pk])
+    form = PracticalSheetForm(request.POST)
+    if not _valid(request, form):
+        return redirect(back)
+    result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
+    items, user = form.cleaned_data["items"], request_actor(request)
+    return run_step(
+        request,
+        back,
+        lambda: services.practical_sheet_submit(result=result, items=items, actor=user),
+        f"已提交考生 {result.candidate_ref} 的评分表",
+    )
 
 
 @login_required
@@ -254,21 +295,7 @@ def practical(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         return forbidden_page(request, "只有本批次的操作技能考评员可以录入评分表")
     if request.method == "POST":
-        back = redirect("scoring:practical", batch.pk)
-        form = PracticalSheetForm(request.POST)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return back
-        result = get_object_in_scope(
-            Result.objects.filter(batch=batch), pk=form.cleaned_data["result"]
-        )
-        items = form.cleaned_data["items"]
-        return _call(
-            request,
-            back,
-            lambda: services.practical_sheet_submit(result=result, items=items, actor=request.user),
-            f"已提交考生 {result.candidate_ref} 的评分表",
-        )
+        return _practical_sheet(request, batch)
     return render(
         request,
         "scoring/practical.html",
@@ -277,6 +304,25 @@ def practical(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": selectors.practical_queue(batch=batch, person=person),
             "open": batch.status == BatchStatus.ENTERING,
         },
+    )
+
+
+def _panel_mark(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
+    back = reverse("scoring:panel", args=[batch.pk])
+    form = PanelMarkForm(request.POST)
+    if not _valid(request, form):
+        return redirect(back)
+    result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
+    score, note, user = (
+        form.cleaned_data["score"],
+        form.cleaned_data["note"],
+        request_actor(request),
+    )
+    return run_step(
+        request,
+        back,
+        lambda: services.panel_mark_submit(result=result, score=score, note=note, actor=user),
+        f"已提交考生 {result.candidate_ref} 的综合评审评分",
     )
 
 
@@ -289,23 +335,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         return forbidden_page(request, "只有本批次的综合评审专家可以评分")
     if request.method == "POST":
-        back = redirect("scoring:panel", batch.pk)
-        form = PanelMarkForm(request.POST)
-        if not form.is_valid():
-            _form_errors(request, form)
-            return back
-        result = get_object_in_scope(
-            Result.objects.filter(batch=batch), pk=form.cleaned_data["result"]
-        )
-        score, note = form.cleaned_data["score"], form.cleaned_data["note"]
-        return _call(
-            request,
-            back,
-            lambda: services.panel_mark_submit(
-                result=result, score=score, note=note, actor=request.user
-            ),
-            f"已提交考生 {result.candidate_ref} 的综合评审评分",
-        )
+        return _panel_mark(request, batch)
     return render(
         request,
         "scoring/panel.html",

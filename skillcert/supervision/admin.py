@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from skillcert.common.admin import AuditedModelAdmin
+from skillcert.audit.audited_admin import AuditedModelAdmin
 from skillcert.supervision.models import ChecklistItem, SupervisionPolicy
 
 

@@ -11,10 +11,11 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema, Status
 
+from skillcert.accounts.actors import PUBLIC
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.throttle import client_ip
-from skillcert.organizations.models import EvaluationOrg
+from skillcert.organizations.selectors import organization_by_filing_number
 from skillcert.plans.selectors import plans_visible
 from skillcert.supervision import selectors, services
 
@@ -150,9 +151,7 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
         )
     org = None
     if payload.filing_number.strip():
-        org = EvaluationOrg.objects.filter(
-            filing_number=payload.filing_number.strip().upper()
-        ).first()
+        org = organization_by_filing_number(payload.filing_number)
         if org is None:
             raise DomainError("complaint.org_unknown", "备案编号不存在", field="filing_number")
     user = request.user if request.user.is_authenticated else None
@@ -165,6 +164,6 @@ def complaint_create(request: HttpRequest, payload: ComplaintIn) -> Status:
         complainant_name=payload.complainant_name,
         contact_phone=payload.contact_phone,
         org=org,
-        actor=user or services.PUBLIC_ACTOR,
+        actor=user or PUBLIC,
     )
     return Status(201, {"number": complaint.number, "tracking_code": code})

@@ -4,10 +4,9 @@ corrective action it opens) and a public complaint being handled. Idempotent."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import User
 from skillcert.organizations.models import EvaluationOrg
 from skillcert.regions.models import Region
@@ -32,7 +31,7 @@ _PIXEL = bytes.fromhex(
 )
 
 
-def _supervision(actor: Any) -> None:
+def _supervision(actor: Actor) -> None:
     nanjing = Region.objects.get(code="320100")
     if SupervisionDraw.objects.filter(seed=DEMO_SEED).exists():
         return
@@ -63,7 +62,7 @@ def _supervision(actor: Any) -> None:
     )
 
 
-def load_complaint_demo(actor: Any) -> None:
+def load_complaint_demo(actor: Actor) -> None:
     """A public complaint about organisation A, triaged to the Nanjing office."""
     if Complaint.objects.filter(subject_name=DEMO_COMPLAINT_SUBJECT).exists():
         return
@@ -85,6 +84,6 @@ def load_complaint_demo(actor: Any) -> None:
         )
 
 
-def load_supervision_demo(actor: Any) -> None:
+def load_supervision_demo(actor: Actor) -> None:
     """The on-site draw in Nanjing and its visit, on the exam day."""
     _supervision(actor)

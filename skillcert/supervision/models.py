@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.pii import EncryptedCharField
+from skillcert.common.uploads import UploadedDocument
 
 
 class SupervisionPolicy(models.Model):
@@ -237,26 +238,13 @@ class Finding(models.Model):
         return f"{self.get_severity_display()}：{self.description[:30]}"
 
 
-class Evidence(models.Model):
+class Evidence(UploadedDocument):
     """A photo or document backing a finding, checked by content on the way in."""
 
     finding = models.ForeignKey(
         Finding, verbose_name="问题", on_delete=models.PROTECT, related_name="evidence"
     )
-    original_name = models.CharField("原文件名", max_length=200)
-    content_type = models.CharField("文件类型", max_length=64)  # detected, not as claimed
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("SHA-256", max_length=64)
     file = models.FileField("文件", upload_to="supervision/%Y/%m/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "督导证据"
@@ -267,9 +255,6 @@ class Evidence(models.Model):
                 condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256"
             )
         ]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ActionStatus(models.TextChoices):

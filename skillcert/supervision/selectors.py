@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from skillcert.accounts.models import OFFICER_ROLES, RoleAssignment, User
 from skillcert.accounts.scope import Scope
 from skillcert.supervision.models import (
     ActionStatus,
@@ -108,3 +109,14 @@ def complaints_overdue(*, scope: Scope) -> QuerySet[Complaint]:
     return complaints_visible(scope=scope).filter(
         status=ComplaintStatus.HANDLING, due_on__lt=timezone.localdate()
     )
+
+
+def complaint_assignees(*, complaint: Complaint) -> list[User]:
+    """The officers who may handle the complaint: active officer roles over its region."""
+    assignments = RoleAssignment.objects.filter(
+        active=True, role__in=sorted(OFFICER_ROLES), region__isnull=False
+    ).select_related("user", "region")
+    officers = {
+        a.user for a in assignments if a.region and complaint.region_id.startswith(a.region.prefix)
+    }
+    return sorted(officers, key=lambda u: u.pk)

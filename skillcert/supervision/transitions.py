@@ -1,7 +1,9 @@
-"""Allowed status moves of visits, corrective actions and complaints."""
+"""Allowed status moves of visits, corrective actions and complaints, and the lifecycles
+services move them through."""
 
 from __future__ import annotations
 
+from skillcert.audit.lifecycle import Lifecycle
 from skillcert.supervision.models import ActionStatus, ComplaintStatus, VisitStatus
 
 VISIT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -23,3 +25,14 @@ COMPLAINT_TRANSITIONS: dict[str, frozenset[str]] = {
     ComplaintStatus.CONCLUDED: frozenset(),
     ComplaintStatus.NOT_ACCEPTED: frozenset(),
 }
+
+# Audit actions are "supervision.<action>" ("supervision.action_respond", …).
+VISIT_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "supervision", VISIT_TRANSITIONS, {str(k): str(v) for k, v in VisitStatus.choices}
+)
+ACTION_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "supervision", ACTION_TRANSITIONS, {str(k): str(v) for k, v in ActionStatus.choices}
+)
+COMPLAINT_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "supervision", COMPLAINT_TRANSITIONS, {str(k): str(v) for k, v in ComplaintStatus.choices}
+)

@@ -11,39 +11,43 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from skillcert.accounts.models import OFFICER_ROLES, Role, RoleAssignment, User
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.actors import PUBLIC
+from skillcert.accounts.models import Role, User
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
-from skillcert.organizations.models import EvaluationOrg
-from skillcert.personnel.models import Person
+from skillcert.organizations.selectors import organization_by_filing_number, organizations_visible
+from skillcert.personnel.selectors import people_visible
 from skillcert.regions.models import Region, RegionLevel
 from skillcert.supervision import selectors, services
 from skillcert.supervision.models import (
     ComplainantKind,
+    Complaint,
     ComplaintStatus,
+    CorrectiveAction,
     DrawKind,
     Rating,
     Severity,
     SubjectKind,
+    Visit,
 )
 
 
-def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
-    """Call a service; report its DomainError as a message instead of a 500."""
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
+def _acting_user(request: HttpRequest) -> User:
+    """The signed-in user acting on the page (every view that writes is login_required)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 @login_required
@@ -112,20 +116,21 @@ def draw_new(request: HttpRequest) -> HttpResponse:
         except InvalidOperation:
             messages.error(request, "抽取比例应为百分数，如 20")
             return redirect("supervision:home")
-    holder: dict[str, Any] = {}
-
-    def act() -> None:
-        holder["draw"] = services.supervision_draw(
+    response = run_service(
+        request,
+        lambda: services.supervision_draw(
             kind=request.POST.get("kind", ""),
             region=region,
             rate=rate,
             seed=request.POST.get("seed", ""),
-            actor=request.user,
-        )
-
-    if _run(request, act, "已完成随机抽取并派出督导员"):
-        return redirect("supervision:draw_detail", holder["draw"].pk)
-    return redirect("supervision:home")
+            actor=_acting_user(request),
+        ),
+        success="已完成随机抽取并派出督导员",
+        next=lambda draw: reverse("supervision:draw_detail", args=[draw.pk]),
+        back=reverse("supervision:home"),
+    )
+    assert response is not None  # no form: a refused input is flashed and redirected
+    return response
 
 
 @login_required
@@ -175,115 +180,171 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _visit_for(request: HttpRequest, pk: int) -> tuple[Visit, Scope]:
+    scope = scope_for(request.user)
+    return get_object_in_scope(selectors.visits_visible(scope=scope), pk=pk), scope
+
+
+def _on_visit(
+    request: HttpRequest, visit: Visit, call: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run a visit's service and come back to the visit page either way."""
+    response = run_service(
+        request, call, success=success, next=reverse("supervision:visit_detail", args=[visit.pk])
+    )
+    assert response is not None  # no form: a refused input is flashed and redirected
+    return response
+
+
 @login_required
 @require_POST
-def visit_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    scope = scope_for(request.user)
-    visit = get_object_in_scope(selectors.visits_visible(scope=scope), pk=pk)
-    post, user = request.POST, request.user
-    back = redirect("supervision:visit_detail", visit.pk)
-    if action == "checklist":
-        answers = {
-            item["code"]: (
-                post.get(f"result_{item['code']}", ""),
-                post.get(f"note_{item['code']}", ""),
-            )
-            for item in visit.checklist
-            if post.get(f"result_{item['code']}")
-        }
-        _run(
-            request,
-            lambda: services.visit_checklist_save(visit=visit, answers=answers, actor=user),
-            "检查表已保存",
-        )
-    elif action == "finding":
-        _run(
-            request,
-            lambda: services.finding_record(
-                visit=visit,
-                severity=post.get("severity", ""),
-                description=post.get("description", ""),
-                checklist_code=post.get("checklist_code", ""),
-                actor=user,
-            ),
-            "问题已记录",
-        )
-    elif action == "evidence":
-        finding = get_object_in_scope(visit.findings.all(), pk=post.get("finding") or 0)
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要上传的文件")
-        else:
-            _run(
-                request,
-                lambda: services.evidence_add(finding=finding, upload=upload, actor=user),
-                "证据已上传",
-            )
-    elif action == "report":
-        _run(
-            request,
-            lambda: services.visit_report_submit(
-                visit=visit,
-                rating=post.get("rating", ""),
-                report=post.get("report", ""),
-                actor=user,
-            ),
-            "督导报告已提交",
-        )
-    elif action == "escalate":
-        finding = get_object_in_scope(visit.findings.all(), pk=post.get("finding") or 0)
-        _run(
-            request,
-            lambda: services.finding_escalate(
-                finding=finding,
-                document_no=post.get("document_no", ""),
-                hold=post.get("hold", ""),
-                actor=user,
-            ),
-            "已记入机构诚信档案",
-        )
-    elif action == "respond":
-        action_row = get_object_in_scope(
-            selectors.actions_visible(scope=scope).filter(finding__visit=visit),
-            pk=post.get("action") or 0,
-        )
-        _run(
-            request,
-            lambda: services.corrective_action_respond(
-                action=action_row, response=post.get("response", ""), actor=user
-            ),
-            "整改情况已报送",
-        )
-    elif action == "review":
-        action_row = get_object_in_scope(
-            selectors.actions_visible(scope=scope).filter(finding__visit=visit),
-            pk=post.get("action") or 0,
-        )
-        _run(
-            request,
-            lambda: services.corrective_action_review(
-                action=action_row,
-                accept=post.get("accept") == "1",
-                note=post.get("note", ""),
-                actor=user,
-            ),
-            "整改审核已记录",
-        )
-    elif action == "lift":
-        hold = get_object_in_scope(
-            selectors.holds_visible(scope=scope).filter(finding__visit=visit),
-            pk=post.get("hold") or 0,
-        )
-        _run(
-            request,
-            lambda: services.registration_hold_lift(
-                hold=hold, reason=post.get("reason", ""), actor=user
-            ),
-            "已恢复成绩登记",
-        )
-    else:
-        raise Http404
-    return back
+def visit_checklist(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = _visit_for(request, pk)
+    post = request.POST
+    answers = {
+        item["code"]: (post.get(f"result_{item['code']}", ""), post.get(f"note_{item['code']}", ""))
+        for item in visit.checklist
+        if post.get(f"result_{item['code']}")
+    }
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.visit_checklist_save(
+            visit=visit, answers=answers, actor=_acting_user(request)
+        ),
+        "检查表已保存",
+    )
+
+
+@login_required
+@require_POST
+def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = _visit_for(request, pk)
+    post = request.POST
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.finding_record(
+            visit=visit,
+            severity=post.get("severity", ""),
+            description=post.get("description", ""),
+            checklist_code=post.get("checklist_code", ""),
+            actor=_acting_user(request),
+        ),
+        "问题已记录",
+    )
+
+
+@login_required
+@require_POST
+def visit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = _visit_for(request, pk)
+    finding = get_object_in_scope(visit.findings.all(), pk=request.POST.get("finding") or 0)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件")
+        return redirect("supervision:visit_detail", visit.pk)
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.evidence_add(finding=finding, upload=upload, actor=_acting_user(request)),
+        "证据已上传",
+    )
+
+
+@login_required
+@require_POST
+def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = _visit_for(request, pk)
+    post = request.POST
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.visit_report_submit(
+            visit=visit,
+            rating=post.get("rating", ""),
+            report=post.get("report", ""),
+            actor=_acting_user(request),
+        ),
+        "督导报告已提交",
+    )
+
+
+@login_required
+@require_POST
+def finding_escalate(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, _ = _visit_for(request, pk)
+    post = request.POST
+    finding = get_object_in_scope(visit.findings.all(), pk=post.get("finding") or 0)
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.finding_escalate(
+            finding=finding,
+            document_no=post.get("document_no", ""),
+            hold=post.get("hold", ""),
+            actor=_acting_user(request),
+        ),
+        "已记入机构诚信档案",
+    )
+
+
+def _visit_action_row(scope: Scope, visit: Visit, request: HttpRequest) -> CorrectiveAction:
+    return get_object_in_scope(
+        selectors.actions_visible(scope=scope).filter(finding__visit=visit),
+        pk=request.POST.get("action") or 0,
+    )
+
+
+@login_required
+@require_POST
+def corrective_action_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, scope = _visit_for(request, pk)
+    row = _visit_action_row(scope, visit, request)
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.corrective_action_respond(
+            action=row, response=request.POST.get("response", ""), actor=_acting_user(request)
+        ),
+        "整改情况已报送",
+    )
+
+
+@login_required
+@require_POST
+def corrective_action_review(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, scope = _visit_for(request, pk)
+    row = _visit_action_row(scope, visit, request)
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.corrective_action_review(
+            action=row,
+            accept=request.POST.get("accept") == "1",
+            note=request.POST.get("note", ""),
+            actor=_acting_user(request),
+        ),
+        "整改审核已记录",
+    )
+
+
+@login_required
+@require_POST
+def registration_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
+    visit, scope = _visit_for(request, pk)
+    hold = get_object_in_scope(
+        selectors.holds_visible(scope=scope).filter(finding__visit=visit),
+        pk=request.POST.get("hold") or 0,
+    )
+    return _on_visit(
+        request,
+        visit,
+        lambda: services.registration_hold_lift(
+            hold=hold, reason=request.POST.get("reason", ""), actor=_acting_user(request)
+        ),
+        "已恢复成绩登记",
+    )
 
 
 @login_required
@@ -349,79 +410,112 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     complaint = get_object_in_scope(selectors.complaints_visible(scope=scope), pk=pk)
-    assignments = RoleAssignment.objects.filter(
-        active=True, role__in=sorted(OFFICER_ROLES), region__isnull=False
-    ).select_related("user", "region")
-    officers = sorted(
-        {
-            a.user
-            for a in assignments
-            if a.region and complaint.region_id.startswith(a.region.prefix)
-        },
-        key=lambda u: u.pk,
-    )
     return render(
         request,
         "supervision/complaint_detail.html",
         {
             "complaint": complaint,
             "events": complaint.events.select_related("actor"),
-            "officers": officers,
+            "officers": selectors.complaint_assignees(complaint=complaint),
             "is_officer": scope.is_officer,
             "phone": complaint.contact_phone if scope.is_officer else "",
         },
     )
 
 
+def _complaint_for(request: HttpRequest, pk: int) -> tuple[Complaint, Scope]:
+    scope = scope_for(request.user)
+    return get_object_in_scope(selectors.complaints_visible(scope=scope), pk=pk), scope
+
+
+def _on_complaint(
+    request: HttpRequest, complaint: Complaint, call: Callable[[], object], success: str
+) -> HttpResponse:
+    """Run a complaint's service and come back to the complaint page either way."""
+    response = run_service(
+        request,
+        call,
+        success=success,
+        next=reverse("supervision:complaint_detail", args=[complaint.pk]),
+    )
+    assert response is not None  # no form: a refused input is flashed and redirected
+    return response
+
+
 @login_required
 @require_POST
-def complaint_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    scope = scope_for(request.user)
-    complaint = get_object_in_scope(selectors.complaints_visible(scope=scope), pk=pk)
-    post, user = request.POST, request.user
-    if action == "triage":
-        assignee = User.objects.filter(pk=post.get("assignee") or 0).first()
-        org = EvaluationOrg.objects.filter(filing_number=post.get("org", "").strip()).first()
-        person = Person.objects.filter(pk=post.get("person") or 0).first()
-        if assignee is None:
-            messages.error(request, "请选择承办人")
-        else:
-            _run(
-                request,
-                lambda: services.complaint_triage(
-                    complaint=complaint,
-                    assignee=assignee,
-                    org=org,
-                    person=person,
-                    note=post.get("note", ""),
-                    actor=user,
-                ),
-                "已分办",
-            )
-    elif action == "reject":
-        _run(
-            request,
-            lambda: services.complaint_reject(
-                complaint=complaint, reason=post.get("reason", ""), actor=user
-            ),
-            "已不予受理并答复",
-        )
-    elif action == "conclude":
-        _run(
-            request,
-            lambda: services.complaint_conclude(
-                complaint=complaint,
-                outcome=post.get("outcome", ""),
-                upheld=post.get("upheld") == "1",
-                feedback=post.get("feedback", ""),
-                document_no=post.get("document_no", ""),
-                actor=user,
-            ),
-            "已办结并答复投诉人",
-        )
-    else:
-        raise Http404
-    return redirect("supervision:complaint_detail", complaint.pk)
+def complaint_triage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only officers over the complaint's region can be named, and only organisations and
+    people the officer may see can be linked."""
+    complaint, scope = _complaint_for(request, pk)
+    post = request.POST
+    assignee_pk = post.get("assignee", "")
+    assignee = next(
+        (u for u in selectors.complaint_assignees(complaint=complaint) if str(u.pk) == assignee_pk),
+        None,
+    )
+    filing_number = post.get("org", "").strip()
+    org = (
+        organizations_visible(scope=scope).filter(filing_number=filing_number).first()
+        if filing_number
+        else None
+    )
+    person_pk = post.get("person", "")
+    person = (
+        people_visible(scope=scope).filter(pk=int(person_pk)).first()
+        if person_pk.isdigit()
+        else None
+    )
+    if assignee is None:
+        messages.error(request, "请选择承办人")
+        return redirect("supervision:complaint_detail", complaint.pk)
+    return _on_complaint(
+        request,
+        complaint,
+        lambda: services.complaint_triage(
+            complaint=complaint,
+            assignee=assignee,
+            org=org,
+            person=person,
+            note=post.get("note", ""),
+            actor=_acting_user(request),
+        ),
+        "已分办",
+    )
+
+
+@login_required
+@require_POST
+def complaint_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint, _ = _complaint_for(request, pk)
+    return _on_complaint(
+        request,
+        complaint,
+        lambda: services.complaint_reject(
+            complaint=complaint, reason=request.POST.get("reason", ""), actor=_acting_user(request)
+        ),
+        "已不予受理并答复",
+    )
+
+
+@login_required
+@require_POST
+def complaint_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint, _ = _complaint_for(request, pk)
+    post = request.POST
+    return _on_complaint(
+        request,
+        complaint,
+        lambda: services.complaint_conclude(
+            complaint=complaint,
+            outcome=post.get("outcome", ""),
+            upheld=post.get("upheld") == "1",
+            feedback=post.get("feedback", ""),
+            document_no=post.get("document_no", ""),
+            actor=_acting_user(request),
+        ),
+        "已办结并答复投诉人",
+    )
 
 
 # --- complaints: public ------------------------------------------------------------------------
@@ -453,7 +547,7 @@ def _complaint_post(request: HttpRequest) -> HttpResponse:
     org = None
     filing_number = post.get("filing_number", "").strip().upper()
     if filing_number:
-        org = EvaluationOrg.objects.filter(filing_number=filing_number).first()
+        org = organization_by_filing_number(filing_number)
         if org is None:
             context["error"] = "备案编号不存在，请核对或留空"
             return render(request, "supervision/complaint_public.html", context, status=400)
@@ -467,7 +561,7 @@ def _complaint_post(request: HttpRequest) -> HttpResponse:
             region_code=post.get("region", ""),
             content=post.get("content", ""),
             org=org,
-            actor=request.user if request.user.is_authenticated else services.PUBLIC_ACTOR,
+            actor=request.user if isinstance(request.user, User) else PUBLIC,
         )
     except DomainError as exc:
         context["error"] = exc.message

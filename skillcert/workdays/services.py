@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
+from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.workdays.models import CalendarDay, CalendarYear, DayKind
@@ -13,7 +13,7 @@ from skillcert.workdays.notice import HolidayNotice, notice_parse
 NOTICE_TITLE_MAX = 200
 
 
-def calendar_year_publish(*, year: int, notice: str, actor: Any) -> CalendarYear:
+def calendar_year_publish(*, year: int, notice: str, actor: Actor) -> CalendarYear:
     """Mark a year's holiday arrangement as entered, so working days can be counted in it."""
     if not 2000 <= year <= 2100:
         raise DomainError(
@@ -32,7 +32,7 @@ def calendar_year_publish(*, year: int, notice: str, actor: Any) -> CalendarYear
     return row
 
 
-def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any) -> CalendarDay:
+def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Actor) -> CalendarDay:
     if kind not in DayKind.values:
         raise DomainError(
             "workdays.kind_invalid", "类型应为“法定节假日”或“调休上班日”", field="kind"
@@ -60,7 +60,7 @@ def calendar_day_set(*, date: dt.date, kind: str, name: str, actor: Any) -> Cale
     return day
 
 
-def calendar_day_clear(*, date: dt.date, actor: Any) -> None:
+def calendar_day_clear(*, date: dt.date, actor: Actor) -> None:
     with transaction.atomic():
         day = CalendarDay.objects.select_for_update().filter(date=date).first()
         if day is None:
@@ -83,7 +83,7 @@ def _notice_title(text: str, year: int) -> str:
 
 
 def calendar_notice_import(
-    *, year: int, text: str, actor: Any, dry_run: bool = False
+    *, year: int, text: str, actor: Actor, dry_run: bool = False
 ) -> HolidayNotice:
     """Enter a year's holidays and make-up working days from the State Council's notice.
 

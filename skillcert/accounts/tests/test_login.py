@@ -4,6 +4,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import User
 from skillcert.accounts.services import totp_enrolment_issue
 
@@ -53,7 +54,7 @@ def test_officer_must_pass_second_factor(personas, settings):
     assert response["Location"].startswith("/accounts/otp/")
     enrol = client.get("/accounts/otp/")
     assert "绑定身份验证器" in enrol.content.decode() and "绑定码" in enrol.content.decode()
-    code = totp_enrolment_issue(user=personas.province, actor="system:test")
+    code = totp_enrolment_issue(user=personas.province, actor=SystemActor("test"))
     keyed = client.post("/accounts/otp/", {"enrolment_code": code.lower()})
     assert "密钥" in keyed.content.decode()
     device = TOTPDevice.objects.get(user__username="province")

@@ -9,6 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import PASSWORD
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import ApiToken, TotpEnrolmentCode
 from skillcert.accounts.services import api_token_create, totp_enrolment_issue
 from skillcert.audit.models import AuditEvent
@@ -34,7 +35,7 @@ def test_a_stolen_password_cannot_bind_an_authenticator(personas):
 
 
 def test_five_wrong_binding_codes_spend_the_code(personas):
-    code = totp_enrolment_issue(user=personas.province, actor="system:test")
+    code = totp_enrolment_issue(user=personas.province, actor=SystemActor("test"))
     attacker = _logged_in("province")
     for n in range(5):
         page = attacker.post("/accounts/otp/", {"enrolment_code": f"WRONG-CODE-{n:04d}"})
@@ -46,7 +47,7 @@ def test_five_wrong_binding_codes_spend_the_code(personas):
 
 def test_an_expired_binding_code_is_refused(personas, time_machine):
     time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
-    code = totp_enrolment_issue(user=personas.province, actor="system:test")
+    code = totp_enrolment_issue(user=personas.province, actor=SystemActor("test"))
     time_machine.shift(dt.timedelta(days=8))
     page = _logged_in("province").post("/accounts/otp/", {"enrolment_code": code})
     assert "没有有效的绑定码" in page.content.decode()
@@ -54,7 +55,7 @@ def test_an_expired_binding_code_is_refused(personas, time_machine):
 
 def test_the_binding_code_shows_the_key_once_and_binding_completes(personas, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    code = totp_enrolment_issue(user=personas.province, actor="system:test")
+    code = totp_enrolment_issue(user=personas.province, actor=SystemActor("test"))
     assert not TotpEnrolmentCode.objects.get().digest.endswith(code.replace("-", ""))
     officer = _logged_in("province")
     keyed = officer.post("/accounts/otp/", {"enrolment_code": code}).content.decode()

@@ -52,8 +52,9 @@ def test_ineligible_submit_is_refused_but_decision_shown(personas, plan, hr, can
 
 def test_officer_override_submits_ineligible_with_reason(personas, plan, hr, candidate_person):
     app = _draft(plan, candidate_person, hr, 3, personas.candidate)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         application_submit(application=app, actor=personas.candidate)
+    assert exc.value.code == "application.ineligible"
     with pytest.raises(DomainError) as exc:
         application_override(application=app, reason="  ", actor=personas.city_nanjing)
     assert exc.value.code == "application.override_reason"
@@ -67,8 +68,9 @@ def test_officer_override_submits_ineligible_with_reason(personas, plan, hr, can
 
 def test_override_refused_for_clerk_and_other_city(personas, plan, hr, candidate_person):
     app = _draft(plan, candidate_person, hr, 3, personas.candidate)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         application_submit(application=app, actor=personas.candidate)
+    assert exc.value.code == "application.ineligible"
     for actor in (personas.clerk_a, personas.city_suzhou):
         with pytest.raises(DomainError) as exc:
             application_override(application=app, reason="理由", actor=actor)

@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.models import AuditEvent
 from skillcert.audit.services import audit_record, audit_verify, diff_fields
 
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def _three_events():
     for n in range(3):
         audit_record(
-            actor="system:test",
+            actor=SystemActor("test"),
             action="test.event",
             object_type="x",
             object_id=str(n),
@@ -76,7 +77,7 @@ def test_application_cannot_edit_or_delete_events():
 def test_event_records_actor_request_id_and_ip(personas):
     client = personas.client_for(personas.province)
     response = client.post(
-        "/workdays/",
+        "/workdays/days/save/",
         {"day-date": "2027-05-03", "day-kind": "holiday", "day-name": "劳动节"},
         HTTP_X_REQUEST_ID="req-123",
         REMOTE_ADDR="10.1.2.3",
@@ -95,7 +96,11 @@ def test_diff_fields_lists_only_changed_values():
 
 def test_audit_page_visible_to_the_province_only_and_filters(personas):
     audit_record(
-        actor="system:test", action="org.special", object_type="x", object_id="1", object_repr="甲"
+        actor=SystemActor("test"),
+        action="org.special",
+        object_type="x",
+        object_id="1",
+        object_repr="甲",
     )
     # the trail names candidates and addresses province-wide: not for a city
     city = personas.client_for(personas.city_nanjing)
@@ -113,7 +118,7 @@ def test_audit_page_visible_to_the_province_only_and_filters(personas):
 def test_numbers_the_database_cannot_keep_as_written_still_verify():
     # jsonb has no negative zero and no NaN: what is hashed must be what is read back
     audit_record(
-        actor="system:test",
+        actor=SystemActor("test"),
         action="test.numbers",
         changes={"zero": -0.0, "nan": float("nan"), "inf": float("-inf"), "x": [-0.0, 0.25]},
     )

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from python_calamine import CalamineWorkbook
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import User
 from skillcert.applications.importing import roster_import
 from skillcert.applications.models import Application, Status
@@ -43,7 +44,7 @@ def on_roster(plan, seq: int, name: str = "张三") -> Candidate:
     outcome = roster_import(
         plan=plan,
         source=roster_bytes([valid_row(make_id(seq), 姓名=name)]),
-        actor="system:test",
+        actor=SystemActor("test"),
     )
     assert outcome.imported == 1, outcome.errors
     return Candidate.objects.get(applications__plan=plan, full_name=name)

@@ -100,8 +100,9 @@ def test_roster_person_is_not_linked_by_registration_alone():
 def test_certificate_numbers_new_and_legacy():
     assert certificate_number_parse("S000032000001215000001").level == 5
     assert certificate_number_parse("1234567890123456").kind == "qualification"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         certificate_number_parse("123")
+    assert exc.value.code == "certificate.number_format"
 
 
 @pytest.mark.django_db
@@ -146,10 +147,10 @@ def test_photo_upload_flags_bad_ratio_and_refuses_non_images(tmp_path, settings)
     candidate = register()
     buffer = io.BytesIO()
     Image.new("RGB", (400, 400)).save(buffer, format="JPEG")
-    candidate = candidate_photo_upload(
-        candidate=candidate, data=buffer.getvalue(), actor=candidate.user
-    )
+    owner = candidate.user
+    assert owner is not None
+    candidate = candidate_photo_upload(candidate=candidate, data=buffer.getvalue(), actor=owner)
     assert candidate.photo and not candidate.photo_ok and candidate.photo_problems
     with pytest.raises(DomainError) as exc:
-        candidate_photo_upload(candidate=candidate, data=b"GIF89a", actor=candidate.user)
+        candidate_photo_upload(candidate=candidate, data=b"GIF89a", actor=owner)
     assert exc.value.code == "candidate.photo_invalid"

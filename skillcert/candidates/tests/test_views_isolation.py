@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.candidates.models import Candidate, WorkPeriod
@@ -15,9 +16,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 def _other_candidate():
     user = user_create(
-        username="candidate_b", password="Correct-Horse-2026", full_name="乙", actor="system:test"
+        username="candidate_b",
+        password="Correct-Horse-2026",
+        full_name="乙",
+        actor=SystemActor("test"),
     )
-    role_grant(user=user, role=Role.CANDIDATE, actor="system:test")
+    role_grant(user=user, role=Role.CANDIDATE, actor=SystemActor("test"))
     make_candidate(2, user=user)
     return user
 

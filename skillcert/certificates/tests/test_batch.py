@@ -74,8 +74,9 @@ def test_issuing_the_same_result_twice_is_refused(plan, hr, personas):
 
 
 def test_an_empty_batch_is_refused(plan, personas):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         certificates_issue_batch(
             organization=plan.organization, result_ids=[], actor=personas.clerk_a
         )
+    assert exc.value.code == "certificate.batch_empty"
     assert IssueBatch.objects.count() == 0

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role
 from skillcert.accounts.services import role_grant
 from skillcert.audit.models import AuditEvent
@@ -40,6 +41,8 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 48
 NEW_ID = make_id(2, birth="19910408")
 BAD_ID = NEW_ID[:-1] + ("1" if NEW_ID.endswith("0") else "0")  # wrong check digit
 
+SYSTEM_TEST = SystemActor("test")
+
 
 def _pdf(name="户籍证明.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
@@ -51,7 +54,7 @@ def certificate(personas, hr):
     return certificate_issue_for(
         organization=personas.org_a,
         holder=Holder(make_candidate(1), hr, "", 3),
-        actor="system:test",
+        actor=SYSTEM_TEST,
     )
 
 
@@ -221,7 +224,7 @@ def test_a_second_request_waits_for_the_first(certificate, personas):
 def test_a_certificate_revoked_while_pending_is_not_corrected(certificate, personas):
     correction = _file(certificate, personas.clerk_a)
     certificate_revoke(
-        certificate=certificate, reason="以不正当手段取得", document_no="文号1", actor="system:test"
+        certificate=certificate, reason="以不正当手段取得", document_no="文号1", actor=SYSTEM_TEST
     )
     with pytest.raises(DomainError) as err:
         certificate_correction_approve(correction=correction, actor=personas.city_nanjing)
@@ -291,7 +294,7 @@ def test_whoever_filed_a_request_cannot_approve_it(certificate, personas):
         user=personas.city_nanjing,
         role=Role.ORG_CLERK,
         organization=personas.org_a,
-        actor="system:test",
+        actor=SYSTEM_TEST,
     )
     correction = _file(certificate, personas.city_nanjing)
     with pytest.raises(DomainError) as err:

@@ -7,10 +7,13 @@ import json
 import pytest
 from django.core.management import call_command
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.plans.tests.factories import file_org, make_candidate
 
 HOSTILE = '=HYPERLINK("http://x","点我")'
+
+SYSTEM_TEST = SystemActor("test")
 
 
 @pytest.fixture
@@ -20,7 +23,7 @@ def hostile_certificate(personas, hr):
     candidate.full_name = HOSTILE
     candidate.save()
     return certificate_issue_for(
-        organization=personas.org_a, holder=Holder(candidate, hr, "", 3), actor="system:test"
+        organization=personas.org_a, holder=Holder(candidate, hr, "", 3), actor=SYSTEM_TEST
     )
 
 
@@ -51,7 +54,7 @@ def test_every_formula_trigger_is_neutralised(personas, hr, tmp_path, trigger):
     candidate.full_name = f"{trigger}1+cmd|' /C calc'!A0"
     candidate.save()
     certificate_issue_for(
-        organization=personas.org_a, holder=Holder(candidate, hr, "", 3), actor="system:test"
+        organization=personas.org_a, holder=Holder(candidate, hr, "", 3), actor=SYSTEM_TEST
     )
     (row,) = list(csv.DictReader(io.StringIO(_export(tmp_path, "csv"), newline="")))
     assert row["姓名"].startswith("'" + trigger)

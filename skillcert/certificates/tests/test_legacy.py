@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates.legacy import HEADER, legacy_import
 from skillcert.certificates.models import LegacyCertificate
 from skillcert.plans.tests.factories import make_id
@@ -27,13 +28,15 @@ GOOD = [
     ],
 ]
 
+SYSTEM_TEST = SystemActor("test")
+
 
 def _csv(rows):
     return "\n".join(",".join(r) for r in [HEADER, *rows]) + "\n"
 
 
 def test_imports_legacy_certificates_with_mapped_levels(db):
-    imported, errors = legacy_import(text=_csv(GOOD), actor="system:test")
+    imported, errors = legacy_import(text=_csv(GOOD), actor=SYSTEM_TEST)
     assert (imported, errors) == (2, [])
     assert LegacyCertificate.objects.get(number="1132000000000002").level == 2
     assert LegacyCertificate.objects.get(number="1132000000000001").id_number == make_id(1)
@@ -67,7 +70,7 @@ def test_imports_legacy_certificates_with_mapped_levels(db):
 def test_one_bad_row_and_nothing_is_imported(db, row, code):
     if make_id(3)[:-1] + "0" == make_id(3) and code == "id_number.checksum":
         row[2] = make_id(3)[:-1] + "1"
-    imported, errors = legacy_import(text=_csv([*GOOD, row]), actor="system:test")
+    imported, errors = legacy_import(text=_csv([*GOOD, row]), actor=SYSTEM_TEST)
     assert imported == 0
     assert errors[0].code == code
     assert errors[0].row == 4

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates.legacy import HEADER, legacy_import
 from skillcert.certificates.models import LegacyCertificate
 from skillcert.certificates.tests.test_legacy import GOOD
@@ -30,6 +31,8 @@ from skillcert.common.tests.hostile_files import (
 from skillcert.common.untrusted_files import text_decode
 
 TEXT = "\n".join(",".join(r) for r in [HEADER, *GOOD]) + "\n"
+
+SYSTEM_TEST = SystemActor("test")
 
 
 def _run(tmp_path, data: bytes) -> None:
@@ -81,7 +84,7 @@ def test_unreadable_files_fail_with_a_code_and_import_nothing(db, tmp_path, data
 def test_formula_text_is_stored_as_text_and_exported_inert(db):
     rows = [[*GOOD[0][:1], FORMULAS[0], *GOOD[0][2:]], [*GOOD[1][:1], FORMULAS[2], *GOOD[1][2:]]]
     text = "\n".join(",".join(f'"{c}"' for c in r) for r in [HEADER, *rows]) + "\n"
-    imported, errors = legacy_import(text=text, actor="system:test")
+    imported, errors = legacy_import(text=text, actor=SYSTEM_TEST)
     assert (imported, errors) == (2, [])
     names = sorted(LegacyCertificate.objects.values_list("holder_name", flat=True))
     assert names == sorted([FORMULAS[0], FORMULAS[2]])
@@ -96,9 +99,7 @@ def test_mutated_files_import_whole_or_not_at_all(db, data):
     raw = data.draw(byte_mutation(TEXT.encode("utf-8")))
     before = LegacyCertificate.objects.count()
     try:
-        imported, errors = legacy_import(
-            text=text_decode(raw, what="证书文件"), actor="system:test"
-        )
+        imported, errors = legacy_import(text=text_decode(raw, what="证书文件"), actor=SYSTEM_TEST)
     except DomainError as exc:
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", exc.code) and is_chinese(exc.message)
         imported, errors = 0, []

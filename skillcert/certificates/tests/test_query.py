@@ -4,12 +4,15 @@ a query string that access logs and browser history keep."""
 import pytest
 from django.test import Client
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates import api, views
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.plans.tests.factories import file_org, make_candidate, make_id
 
 URL = "/certificates/verify/"
 API_URL = "/api/v1/certificates/query"
+
+SYSTEM_TEST = SystemActor("test")
 
 
 @pytest.fixture
@@ -18,7 +21,7 @@ def certificate(personas, hr):
     return certificate_issue_for(
         organization=personas.org_a,
         holder=Holder(make_candidate(1), hr, "", 3),
-        actor="system:test",
+        actor=SYSTEM_TEST,
     )
 
 

@@ -1,10 +1,12 @@
 import threading
 from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.models import AuditEvent
 from skillcert.certificates.models import Certificate, CertificateStatus
 from skillcert.certificates.services import (
@@ -21,6 +23,8 @@ from skillcert.plans.tests.factories import file_org, make_candidate
 
 DAY = None  # today: the test filing's scope starts 30 days ago
 
+SYSTEM_TEST = SystemActor("test")
+
 
 @pytest.fixture
 def filed(personas, hr):
@@ -32,7 +36,7 @@ def _issue(org, hr, seq=1, level=3, **kwargs):
     return certificate_issue_for(
         organization=org,
         holder=Holder(make_candidate(seq), hr, "", level),
-        actor="system:test",
+        actor=SYSTEM_TEST,
         issue_date=DAY,
         **kwargs,
     )
@@ -56,7 +60,7 @@ def test_unfiled_or_out_of_scope_organisation_cannot_issue(personas, hr, filed):
         certificate_issue_for(
             organization=personas.org_b,
             holder=Holder(make_candidate(9), hr, "", 3),
-            actor="system:test",
+            actor=SYSTEM_TEST,
             issue_date=DAY,
         )
     assert err.value.code == "certificate.org_not_filed"
@@ -74,7 +78,7 @@ def test_an_unprintable_name_fails_before_anything_is_saved(filed, hr):
         certificate_issue_for(
             organization=filed,
             holder=Holder(candidate, hr, "", 3),
-            actor="system:test",
+            actor=SYSTEM_TEST,
             issue_date=DAY,
         )
     assert err.value.code == "pdf.glyph_missing"
@@ -84,32 +88,33 @@ def test_an_unprintable_name_fails_before_anything_is_saved(filed, hr):
 def test_only_registered_passing_results_are_issued():
     with pytest.raises(DomainError) as err:
         certificate_issue(
-            result=SimpleNamespace(status="published", passed=True), actor="system:test"
+            result=cast(Any, SimpleNamespace(status="published", passed=True)), actor=SYSTEM_TEST
         )
     assert err.value.code == "certificate.result_not_registered"
     with pytest.raises(DomainError) as err:
         certificate_issue(
-            result=SimpleNamespace(status="registered", passed=False), actor="system:test"
+            result=cast(Any, SimpleNamespace(status="registered", passed=False)), actor=SYSTEM_TEST
         )
     assert err.value.code == "certificate.result_not_passed"
 
 
 def test_revocation_keeps_the_number_and_needs_reason_and_document(filed, hr):
     certificate = _issue(filed, hr)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         certificate_revoke(
-            certificate=certificate, reason="", document_no="苏人社〔2026〕1号", actor="system:test"
+            certificate=certificate, reason="", document_no="苏人社〔2026〕1号", actor=SYSTEM_TEST
         )
+    assert exc.value.code == "certificate.revoke_reason"
     revoked = certificate_revoke(
         certificate=certificate,
         reason="以不正当手段取得",
         document_no="苏人社〔2026〕1号",
-        actor="system:test",
+        actor=SYSTEM_TEST,
     )
     assert revoked.status == CertificateStatus.REVOKED
     assert revoked.revoked_at is not None
     with pytest.raises(DomainError) as err:
-        certificate_revoke(certificate=revoked, reason="x", document_no="y", actor="system:test")
+        certificate_revoke(certificate=revoked, reason="x", document_no="y", actor=SYSTEM_TEST)
     assert err.value.code == "certificate.not_valid"
     # the revoked number is never reused
     assert _issue(filed, hr, 2).number.endswith("000002")
@@ -117,7 +122,7 @@ def test_revocation_keeps_the_number_and_needs_reason_and_document(filed, hr):
 
 def test_reissue_supersedes_and_keeps_history(filed, hr):
     original = _issue(filed, hr)
-    reissued = certificate_reissue(certificate=original, reason="遗失补发", actor="system:test")
+    reissued = certificate_reissue(certificate=original, reason="遗失补发", actor=SYSTEM_TEST)
     original.refresh_from_db()
     assert original.status == CertificateStatus.SUPERSEDED
     assert reissued.supersedes == original
@@ -125,7 +130,7 @@ def test_reissue_supersedes_and_keeps_history(filed, hr):
     assert reissued.holder_name == original.holder_name
     assert reissued.id_number == original.id_number
     with pytest.raises(DomainError) as err:
-        certificate_reissue(certificate=original, reason="再次补发", actor="system:test")
+        certificate_reissue(certificate=original, reason="再次补发", actor=SYSTEM_TEST)
     assert err.value.code == "certificate.not_valid"
 
 
@@ -136,7 +141,7 @@ def test_direct_correction_is_refused_even_to_the_system(filed, hr):
             certificate=certificate,
             holder_name="考生壹",
             reason="姓名录入错误",
-            actor="system:test",
+            actor=SYSTEM_TEST,
         )
     assert err.value.code == "certificate.correction_needs_approval"
     assert Certificate.objects.count() == 1
@@ -169,5 +174,5 @@ def test_concurrent_issuing_never_duplicates_a_serial(personas, hr):
 
 def _issue_for_thread(org, hr, candidate):
     return certificate_issue_for(
-        organization=org, holder=Holder(candidate, hr, "", 3), actor="system:test", issue_date=DAY
+        organization=org, holder=Holder(candidate, hr, "", 3), actor=SYSTEM_TEST, issue_date=DAY
     )

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates.credentials import is_revoked, verify_credential
 from skillcert.certificates.keys import public_keys
 from skillcert.certificates.selectors import (
@@ -19,6 +20,8 @@ from skillcert.certificates.services import (
 )
 from skillcert.plans.tests.factories import file_org, make_candidate, make_id
 
+SYSTEM_TEST = SystemActor("test")
+
 
 @pytest.fixture
 def certificate(personas, hr):
@@ -26,7 +29,7 @@ def certificate(personas, hr):
     return certificate_issue_for(
         organization=personas.org_a,
         holder=Holder(make_candidate(1), hr, "", 3),
-        actor="system:test",
+        actor=SYSTEM_TEST,
     )
 
 
@@ -48,7 +51,7 @@ def test_tampered_and_malformed_tokens_are_refused(certificate):
 
 def test_revoked_certificate_shows_as_revoked(certificate):
     certificate_revoke(
-        certificate=certificate, reason="撤销", document_no="文号1", actor="system:test"
+        certificate=certificate, reason="撤销", document_no="文号1", actor=SYSTEM_TEST
     )
     outcome = certificate_verify_token(certificate.token)
     assert not outcome.valid
@@ -59,7 +62,7 @@ def test_revoked_certificate_shows_as_revoked(certificate):
 
 
 def test_a_superseded_certificate_is_marked_in_the_status_list(certificate):
-    reissued = certificate_reissue(certificate=certificate, reason="遗失补发", actor="system:test")
+    reissued = certificate_reissue(certificate=certificate, reason="遗失补发", actor=SYSTEM_TEST)
     encoded = status_list_credential()["credentialSubject"]["encodedList"]
     assert is_revoked(encoded, certificate.status_index)
     assert not is_revoked(encoded, reissued.status_index)
@@ -129,7 +132,7 @@ def test_public_pages_and_documents(certificate, personas):
     assert "未查到" in miss.content.decode()
     keys = client.get("/certificates/keys.json").json()
     assert keys["keys"][0]["crv"] == "Ed25519"
-    certificate_revoke(certificate=certificate, reason="r", document_no="d", actor="system:test")
+    certificate_revoke(certificate=certificate, reason="r", document_no="d", actor=SYSTEM_TEST)
     status_list = client.get("/certificates/status/1").json()
     assert is_revoked(status_list["credentialSubject"]["encodedList"], certificate.status_index)
     kid = status_list["proof"]["verificationMethod"].split("#")[1]

@@ -8,7 +8,10 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, settings
@@ -148,6 +151,27 @@ def shared_string_amplifier(*, length: int = 30_000, cells: int = 10_000) -> byt
     return xlsx(sheet_xml(rows), shared=shared_xml(["x" * length]))
 
 
+class _FlushedDeflate:
+    """The zip writer's deflate, with a full flush after each write. A full flush resets the
+    compressor's window, so equal writes compress to equal bytes: the bomb's 1 MB block is
+    deflated once instead of hundreds of times (seconds per build). The archive is the same
+    kind of file either way; zipfile still computes the sizes and the CRC itself."""
+
+    def __init__(self) -> None:
+        self._deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._last: tuple[bytes, bytes] | None = None
+
+    def compress(self, data: bytes) -> bytes:
+        if self._last is not None and self._last[0] == data:
+            return self._last[1]
+        out = self._deflate.compress(data) + self._deflate.flush(zlib.Z_FULL_FLUSH)
+        self._last = (bytes(data), out)
+        return out
+
+    def flush(self) -> bytes:
+        return self._deflate.flush()
+
+
 def zip_bomb_xlsx(megabytes: int) -> bytes:
     """A sheet whose XML inflates to `megabytes` MB of whitespace (about 1000:1)."""
     buffer = io.BytesIO()
@@ -157,12 +181,42 @@ def zip_bomb_xlsx(megabytes: int) -> bytes:
         archive.writestr("xl/workbook.xml", _workbook("Sheet1"))
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet._compressor = _FlushedDeflate()  # type: ignore[attr-defined]
             sheet.write(sheet_xml(b"")[: -len(b"</sheetData></worksheet>")])
             block = b" " * (1024 * 1024)
             for _ in range(megabytes):
                 sheet.write(block)
             sheet.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Heavy:
+    """A hostile file too costly to build while the test modules are imported: a test names
+    it (in a parametrize table, say) and asks the session's `heavy_files` fixture for the
+    bytes, which builds it on first use only."""
+
+    name: str
+    build: Callable[[], bytes]
+
+
+ZIP_BOMB = Heavy("zip_bomb_300mb.xlsx", lambda: zip_bomb_xlsx(300))
+
+
+class HeavyFiles:
+    """The `heavy_files` session fixture (root conftest.py): each Heavy file built once per
+    test session (per xdist worker) and kept in the session's temporary directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def __call__(self, data: bytes | Heavy) -> bytes:
+        if not isinstance(data, Heavy):
+            return data
+        path = self.directory / data.name
+        if not path.exists():
+            path.write_bytes(data.build())
+        return path.read_bytes()
 
 
 def many_entries_zip(entries: int, *, base: bytes | None = None) -> bytes:

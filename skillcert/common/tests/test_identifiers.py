@@ -83,8 +83,9 @@ def test_only_the_computed_check_digit_validates(birth, serial):
     assert validate_id_number(good) == good
     for other in "0123456789X":
         if other != good[-1]:
-            with pytest.raises(DomainError):
+            with pytest.raises(DomainError) as exc:
                 validate_id_number(body + other)
+            assert exc.value.code == "id_number.checksum"
 
 
 def test_accepts_valid_uscc_and_rejects_wrong_checksum():

@@ -4,6 +4,7 @@ import json
 import pytest
 from django.core.management import call_command
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.occupations.tests.personas import hr_catalogue
 
 PROFILE = {
@@ -120,7 +121,7 @@ def test_province_override_is_composed_when_asked(tmp_path):
     hr_catalogue()
     rule_set_publish(
         document=yaml.safe_load((RULESETS / "js-hr-economist.yaml").read_text(encoding="utf-8")),
-        actor="test",
+        actor=SystemActor("test"),
     )
     economist = {
         "as_of": "2026-01-01",

@@ -3,7 +3,7 @@ the pure engine."""
 
 import datetime as dt
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from skillcert.eligibility import engine
@@ -52,10 +52,16 @@ profiles = st.builds(
 )
 levels = st.sampled_from(engine.LEVELS)
 
+# For the properties that assume() an eligible profile: about half the drawn profiles are,
+# enough examples, but a run of small ineligible first draws can trip the filter health
+# check (hypothesis still fails if no example is eligible at all).
+CONDITIONAL = settings(suppress_health_check=[HealthCheck.filter_too_much])
 
+
+@CONDITIONAL
 @given(profiles, periods(), levels, as_of_dates)
 def test_adding_work_never_makes_a_profile_ineligible(profile, extra, level, as_of):
-    before = evaluate(RULES, level, profile, as_of)
+    assume(evaluate(RULES, level, profile, as_of).eligible)
     more = Profile(
         (*profile.work, extra),
         profile.certificates,
@@ -63,13 +69,13 @@ def test_adding_work_never_makes_a_profile_ineligible(profile, extra, level, as_
         profile.apprenticeship_completed,
         profile.titles,
     )
-    if before.eligible:
-        assert evaluate(RULES, level, more, as_of).eligible
+    assert evaluate(RULES, level, more, as_of).eligible
 
 
+@CONDITIONAL
 @given(profiles, certificates, levels, as_of_dates)
 def test_adding_a_certificate_never_makes_a_profile_ineligible(profile, extra, level, as_of):
-    before = evaluate(RULES, level, profile, as_of)
+    assume(evaluate(RULES, level, profile, as_of).eligible)
     more = Profile(
         profile.work,
         (*profile.certificates, extra),
@@ -77,14 +83,13 @@ def test_adding_a_certificate_never_makes_a_profile_ineligible(profile, extra, l
         profile.apprenticeship_completed,
         profile.titles,
     )
-    if before.eligible:
-        assert evaluate(RULES, level, more, as_of).eligible
+    assert evaluate(RULES, level, more, as_of).eligible
 
 
+@CONDITIONAL
 @given(profiles, st.integers(1, 4), levels, as_of_dates)
 def test_raising_a_certificate_level_never_makes_a_profile_ineligible(profile, step, level, as_of):
-    if not profile.certificates:
-        return
+    assume(profile.certificates and evaluate(RULES, level, profile, as_of).eligible)
     first = profile.certificates[0]
     higher = HeldCertificate(max(1, first.level - step), first.date, first.related)
     more = Profile(
@@ -94,8 +99,7 @@ def test_raising_a_certificate_level_never_makes_a_profile_ineligible(profile, s
         profile.apprenticeship_completed,
         profile.titles,
     )
-    if evaluate(RULES, level, profile, as_of).eligible:
-        assert evaluate(RULES, level, more, as_of).eligible
+    assert evaluate(RULES, level, more, as_of).eligible
 
 
 @given(profiles, st.randoms(use_true_random=False), levels, as_of_dates)

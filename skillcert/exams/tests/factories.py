@@ -130,6 +130,36 @@ class Setup:
     theory: dict[str, TimeSlot] = field(default_factory=dict)
 
 
+def _add_sites_and_rooms(setup: Setup, province: Any) -> None:
+    """One site per district; Nanjing with two paper rooms and a practical one."""
+    setup.sites["nj"] = site_add(
+        district=setup.nanjing,
+        code="01",
+        name="南京市第一考点",
+        address="南京市玄武区北京东路1号",
+        actor=province,
+    )
+    setup.sites["sz"] = site_add(
+        district=setup.suzhou,
+        code="01",
+        name="苏州市第一考点",
+        address="苏州市姑苏区人民路2号",
+        actor=province,
+    )
+    setup.rooms["nj1"] = room_add(
+        site=setup.sites["nj"], code="001", kind="paper", rows=5, cols=6, actor=province
+    )
+    setup.rooms["nj2"] = room_add(
+        site=setup.sites["nj"], code="002", kind="paper", rows=5, cols=6, actor=province
+    )
+    setup.rooms["nj_p"] = room_add(
+        site=setup.sites["nj"], code="101", kind="practical", rows=2, cols=5, actor=province
+    )
+    setup.rooms["sz1"] = room_add(
+        site=setup.sites["sz"], code="001", kind="paper", rows=5, cols=6, actor=province
+    )
+
+
 def build_sitting(
     personas: Any, occupation: Occupation, *, count_a: int = 40, count_b: int = 10
 ) -> Setup:
@@ -175,32 +205,7 @@ def build_sitting(
         actor=province,
     )
     setup = Setup(sitting, plan_a, plan_b, apps_a, apps_b, nanjing, suzhou)
-    setup.sites["nj"] = site_add(
-        district=nanjing,
-        code="01",
-        name="南京市第一考点",
-        address="南京市玄武区北京东路1号",
-        actor=province,
-    )
-    setup.sites["sz"] = site_add(
-        district=suzhou,
-        code="01",
-        name="苏州市第一考点",
-        address="苏州市姑苏区人民路2号",
-        actor=province,
-    )
-    setup.rooms["nj1"] = room_add(
-        site=setup.sites["nj"], code="001", kind="paper", rows=5, cols=6, actor=province
-    )
-    setup.rooms["nj2"] = room_add(
-        site=setup.sites["nj"], code="002", kind="paper", rows=5, cols=6, actor=province
-    )
-    setup.rooms["nj_p"] = room_add(
-        site=setup.sites["nj"], code="101", kind="practical", rows=2, cols=5, actor=province
-    )
-    setup.rooms["sz1"] = room_add(
-        site=setup.sites["sz"], code="001", kind="paper", rows=5, cols=6, actor=province
-    )
+    _add_sites_and_rooms(setup, province)
     for slot in slots_add(
         sitting=sitting,
         subject=Subject.THEORY,

@@ -142,8 +142,9 @@ def test_any_feasible_instance_is_seated_completely_and_validly(cands, room_spec
         capacity[room.district] += room.capacity
     demand = Counter(c.district for c in candidates)
     if any(demand[d] > capacity[d] for d in demand):
-        with pytest.raises(SeatShortage):
+        with pytest.raises(SeatShortage) as exc:
             solve_seating(candidates, rooms, seed=seed)
+        assert exc.value.code == "seating.short"
         return
     result = solve_seating(candidates, rooms, seed=seed)
     assert len(result.seats) == len(candidates)

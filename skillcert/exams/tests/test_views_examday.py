@@ -82,12 +82,8 @@ def test_absences_are_marked_only_after_the_late_limit(day, personas):
 def test_invigilator_signs_the_room_record_and_others_cannot(day, personas):
     slot, room = day
     url = reverse("exams:room_record_sign", args=[slot.pk, room.pk])
-    page = (
-        personas.client_for(personas.city_nanjing)
-        .post(url, {"record-notes": "正常"})
-        .content.decode()
-    )
-    assert "只有本考场的监考员（考评员）可以签署考场记录" in page
+    refused = personas.client_for(personas.city_nanjing).post(url, {"record-notes": "正常"})
+    assert refused.status_code == 403
     assert not RoomRecord.objects.exists()
     client = personas.client_for(personas.examiner)
     client.post(url, {"record-notes": "9:00开考，11:00收卷，无异常"})
@@ -118,6 +114,19 @@ def test_misconduct_is_recorded_with_evidence_and_bad_input_records_nothing(
         },
     ).content.decode()
     assert "只接受 JPG、PNG、PDF 或 MP4 文件" in page
+    # A web page named like a photo is refused by its content, beside the evidence field.
+    page = client.post(
+        url,
+        {
+            "misconduct-seat": seat.pk,
+            "misconduct-kind": "device",
+            "misconduct-description": "携带手机",
+            "misconduct-evidence": SimpleUploadedFile(
+                "photo.png", b"<html><script>alert(1)</script></html>"
+            ),
+        },
+    ).content.decode()
+    assert "证据（照片、视频截图，可不传）：文件“photo.png”的实际内容是网页/标记文件" in page
     # A seat in Suzhou is not a choice at a Nanjing site.
     suzhou = sitting_setup.theory["320500"]
     seats_assign(slot=suzhou, seed=1, actor=personas.province)
@@ -140,6 +149,7 @@ def test_misconduct_is_recorded_with_evidence_and_bad_input_records_nothing(
     row = Misconduct.objects.get()
     assert response.url == reverse("exams:misconduct", args=[row.pk])
     assert row.seat == seat and row.evidence.name.endswith(".png")
+    assert "photo" not in row.evidence.name  # stored under a random name
 
 
 def test_misconduct_decision_appeal_and_review(day, personas):
@@ -210,12 +220,10 @@ def test_incidents_are_recorded_per_site(day, personas):
 def test_only_the_sites_supervisor_submits_the_report(day, personas):
     slot, room = day
     url = reverse("exams:supervisor_report", args=[slot.pk, room.site_id])
-    page = (
-        personas.client_for(personas.examiner)
-        .post(url, {"report-rating": "good", "report-findings": "规范"})
-        .content.decode()
+    refused = personas.client_for(personas.examiner).post(
+        url, {"report-rating": "good", "report-findings": "规范"}
     )
-    assert "只有本考点本场次的质量督导员可以提交督导报告" in page
+    assert refused.status_code == 403
     client = personas.client_for(personas.supervisor)
     page = client.post(url, {"report-findings": "规范"}).content.decode()
     assert "总体评价：" in page

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import User
 from skillcert.accounts.services import user_create
 from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind
@@ -54,7 +55,7 @@ class Bank:
 
 
 def _user(name: str) -> User:
-    return user_create(username=name, password=PASSWORD, full_name=name, actor="system:test")
+    return user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
 
 
 @pytest.fixture

@@ -85,6 +85,7 @@ def test_enemy_group_conflict_names_group_and_cell():
     bp = Blueprint((Cell("A-01", "single", 2), Cell("B-01", "single", 3)), 0.5, 0.1)
     with pytest.raises(AssemblyInfeasible) as caught:
         assemble(bank, bp)
+    assert caught.value.code == "assembly.infeasible"
     [conflict] = caught.value.conflicts
     assert set(conflict.requirements) == {"enemy:E7", "cell:B-01|single"}
     assert "敌对组 E7" in conflict.message and "要素 B-01" in conflict.message
@@ -239,6 +240,7 @@ def test_rejects_bad_bank_rows_by_path(data, field):
 def test_rejects_bad_blueprints_by_path(data, field):
     with pytest.raises(DomainError) as caught:
         blueprint_from_json(data)
+    assert caught.value.code == "assembly.bad_input"
     assert caught.value.field == field
 
 

@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, role_revoke, user_create
 from skillcert.audit.models import AuditEvent
@@ -49,8 +50,8 @@ PASSWORD = "Correct-Horse-2026"
 
 
 def _person(name: str, role: str, **scope) -> User:
-    user = user_create(username=name, password=PASSWORD, full_name=name, actor="system:test")
-    role_grant(user=user, role=role, actor="system:test", **scope)
+    user = user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
+    role_grant(user=user, role=role, actor=SystemActor("test"), **scope)
     return user
 
 
@@ -424,7 +425,7 @@ def test_an_approval_by_someone_no_longer_authorised_does_not_count(owners, pers
     paper = owners.org_a_paper
     paper_release_approve(paper=paper, actor=owners.org_a_admin)
     for assignment in owners.org_a_admin.roles.filter(role=Role.ORG_ADMIN):
-        role_revoke(assignment=assignment, actor="system:test")
+        role_revoke(assignment=assignment, actor=SystemActor("test"))
     owners.org_a_admin.itembank_roles.update(active=False)
     paper = paper_release_approve(paper=paper, actor=owners.org_a_manager)
     assert paper.status == PaperStatus.SEALED  # one authorised person so far

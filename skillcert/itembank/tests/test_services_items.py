@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.itembank import vault
@@ -215,8 +216,9 @@ def test_content_reads_are_logged_in_bulk(bank):
     assert [(log.item_id, log.user_id, log.purpose) for log in logs] == [
         (it.pk, bank.manager.pk, "view") for it in items
     ]
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         item_contents_read(items=items, actor=bank.manager, purpose="gossip")
+    assert exc.value.code == "itembank.purpose_invalid"
 
 
 def test_statistics_update_from_item_analysis(bank):
@@ -227,6 +229,7 @@ def test_statistics_update_from_item_analysis(bank):
     assert (item.difficulty, item.discrimination) == (0.42, 0.31)
     with pytest.raises(DomainError) as caught:
         item_statistics_update(item=item, difficulty=0.4, discrimination=1.5, actor=bank.manager)
+    assert caught.value.code == "item.value_range"
     assert caught.value.field == "discrimination"
 
 
@@ -238,14 +241,14 @@ def test_content_is_encrypted_at_rest_and_rekey_keeps_it_readable(bank):
         stored = cursor.fetchone()[0]
     assert vault.is_encrypted(stored) and "机密" not in stored
     assert Item.objects.get(pk=item.pk).content["stem"] == "机密题干1"
-    assert items_rekey(actor="system:test") == 2  # the item and its first version
+    assert items_rekey(actor=SystemActor("test")) == 2  # the item and its first version
 
 
 @override_settings(ITEMBANK_ENCRYPT_AT_REST=False)
 def test_rekey_refuses_without_encryption(bank, monkeypatch):
     monkeypatch.delenv(vault.ENV, raising=False)
     with pytest.raises(DomainError) as caught:
-        items_rekey(actor="system:test")
+        items_rekey(actor=SystemActor("test"))
     assert caught.value.code == "itembank.encryption_off"
 
 
@@ -268,6 +271,6 @@ def test_create_via_service_refuses_anonymous_actor(bank):
             item_type="single",
             content={},
             score=1,
-            actor="system:x",
+            actor=SystemActor("x"),
         )
     assert caught.value.code == "itembank.forbidden"

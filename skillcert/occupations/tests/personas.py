@@ -5,6 +5,7 @@ import datetime as dt
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.occupations.formats import validate_document
@@ -14,21 +15,31 @@ from skillcert.regions.models import Region
 PASSWORD = "Persona-Pass-2026"
 
 
+TEST = SystemActor("test")
+
+
 def province_officer(username="sheng"):
-    user = user_create(username=username, password=PASSWORD, full_name="王省级", actor="test")
+    user = user_create(
+        username=username, password=PASSWORD, full_name="王省级", actor=SystemActor("test")
+    )
     role_grant(
         user=user,
         role=Role.PROVINCE_OFFICER,
         region=Region.objects.get(code="320000"),
-        actor="test",
+        actor=SystemActor("test"),
     )
     return user
 
 
 def city_officer(username="nanjing"):
-    user = user_create(username=username, password=PASSWORD, full_name="李南京", actor="test")
+    user = user_create(
+        username=username, password=PASSWORD, full_name="李南京", actor=SystemActor("test")
+    )
     role_grant(
-        user=user, role=Role.CITY_OFFICER, region=Region.objects.get(code="320100"), actor="test"
+        user=user,
+        role=Role.CITY_OFFICER,
+        region=Region.objects.get(code="320100"),
+        actor=SystemActor("test"),
     )
     return user
 
@@ -42,7 +53,35 @@ def login_verified(client, user):
     session.save()
 
 
+def _weight(part, level, section, item, percent):
+    return {"part": part, "level": level, "section": section, "item": item, "percent": percent}
+
+
 def hr_document():
+    """A small valid standards document: 企业人力资源管理师, level 4 weights, one element."""
+    standard = {
+        "kind": "national",
+        "code": "4-07-03-02",
+        "name": "企业人力资源管理师国家职业技能标准",
+        "edition_year": 2019,
+        "levels": [4, 3, 2, 1],
+        "weights": [
+            _weight("theory", 4, "基本要求", "职业道德", 5),
+            _weight("theory", 4, "基本要求", "基础知识", 25),
+            _weight("theory", 4, "相关知识要求", "招聘与配置", 70),
+            _weight("practical", 4, "技能要求", "招聘与配置", 100),
+        ],
+        "elements": [
+            {
+                "code": "A",
+                "name": "招聘与配置",
+                "importance": "X",
+                "children": [
+                    {"code": "A-01", "name": "招聘需求分析", "importance": "Y", "levels": [4, 3]},
+                ],
+            },
+        ],
+    }
     return {
         "format": "skillcert.standards/1",
         "occupations": [
@@ -50,66 +89,13 @@ def hr_document():
                 "code": "4-07-03-02",
                 "name": "企业人力资源管理师",
                 "specialties": [{"name": "招聘方向"}],
-                "standards": [
-                    {
-                        "kind": "national",
-                        "code": "4-07-03-02",
-                        "name": "企业人力资源管理师国家职业技能标准",
-                        "edition_year": 2019,
-                        "levels": [4, 3, 2, 1],
-                        "weights": [
-                            {
-                                "part": "theory",
-                                "level": 4,
-                                "section": "基本要求",
-                                "item": "职业道德",
-                                "percent": 5,
-                            },
-                            {
-                                "part": "theory",
-                                "level": 4,
-                                "section": "基本要求",
-                                "item": "基础知识",
-                                "percent": 25,
-                            },
-                            {
-                                "part": "theory",
-                                "level": 4,
-                                "section": "相关知识要求",
-                                "item": "招聘与配置",
-                                "percent": 70,
-                            },
-                            {
-                                "part": "practical",
-                                "level": 4,
-                                "section": "技能要求",
-                                "item": "招聘与配置",
-                                "percent": 100,
-                            },
-                        ],
-                        "elements": [
-                            {
-                                "code": "A",
-                                "name": "招聘与配置",
-                                "importance": "X",
-                                "children": [
-                                    {
-                                        "code": "A-01",
-                                        "name": "招聘需求分析",
-                                        "importance": "Y",
-                                        "levels": [4, 3],
-                                    },
-                                ],
-                            },
-                        ],
-                    }
-                ],
+                "standards": [standard],
             }
         ],
     }
 
 
-def hr_catalogue(actor="test"):
+def hr_catalogue(actor=TEST):
     standards_import(occupations=validate_document(hr_document()), actor=actor)
     from skillcert.occupations.models import Occupation
 

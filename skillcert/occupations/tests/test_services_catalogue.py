@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from skillcert.accounts.actors import DEMO, SystemActor
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.occupations.formats import validate_document
@@ -25,7 +26,9 @@ D = dt.date
 
 
 def test_import_creates_catalogue_and_audits():
-    report = standards_import(occupations=validate_document(hr_document()), actor="test")
+    report = standards_import(
+        occupations=validate_document(hr_document()), actor=SystemActor("test")
+    )
     assert (
         report.occupations_created,
         report.standards_written,
@@ -41,10 +44,10 @@ def test_import_creates_catalogue_and_audits():
 
 def test_reimport_replaces_weights_and_elements_and_export_matches():
     docs = validate_document(hr_document())
-    standards_import(occupations=docs, actor="test")
+    standards_import(occupations=docs, actor=SystemActor("test"))
     document = hr_document()
     document["occupations"][0]["standards"][0]["elements"] = [{"code": "B", "name": "薪酬管理"}]
-    standards_import(occupations=validate_document(document), actor="test")
+    standards_import(occupations=validate_document(document), actor=SystemActor("test"))
     assert list(Element.objects.values_list("code", flat=True)) == ["B"]
     assert WeightItem.objects.count() == 4
     exported = standards_export_docs(occupations=Occupation.objects.all())
@@ -53,14 +56,16 @@ def test_reimport_replaces_weights_and_elements_and_export_matches():
 
 def test_occupation_code_is_editable_but_validated_and_unique():
     occupation = hr_catalogue()
-    occupation_update(occupation=occupation, code="4-07-03-09", code_note="待核实", actor="test")
+    occupation_update(
+        occupation=occupation, code="4-07-03-09", code_note="待核实", actor=SystemActor("test")
+    )
     assert Occupation.objects.filter(code="4-07-03-09").exists()
     with pytest.raises(DomainError) as exc:
-        occupation_update(occupation=occupation, code="4-07-3", actor="test")
+        occupation_update(occupation=occupation, code="4-07-3", actor=SystemActor("test"))
     assert exc.value.field == "code"
     Occupation.objects.create(code="4-07-03-03", name="劳动关系协调师")
     with pytest.raises(DomainError) as exc:
-        occupation_update(occupation=occupation, code="4-07-03-03", actor="test")
+        occupation_update(occupation=occupation, code="4-07-03-03", actor=SystemActor("test"))
     assert exc.value.code == "occupation.code_taken"
 
 
@@ -72,7 +77,7 @@ def test_directory_answers_historical_questions():
         effective_to=D(2025, 1, 1),
         document_no="苏人社〔2024〕9号",
         reason="标准修订",
-        actor="test",
+        actor=SystemActor("test"),
     )
     assert directory_certifiable(occupation_code="4-07-03-02", level=3, day=D(2024, 12, 31))
     assert not directory_certifiable(occupation_code="4-07-03-02", level=3, day=D(2025, 1, 1))
@@ -84,7 +89,7 @@ def test_directory_answers_historical_questions():
         effective_from=D(2025, 3, 1),
         document_no="苏人社〔2025〕2号",
         reason="新版标准发布",
-        actor="test",
+        actor=SystemActor("test"),
     )
     assert directory_certifiable(occupation_code="4-07-03-02", level=3, day=D(2025, 3, 1))
     assert not directory_certifiable(occupation_code="4-07-03-02", level=3, day=D(2025, 2, 1))
@@ -104,7 +109,7 @@ def test_directory_rejects_overlap_and_bad_removal():
             level=4,
             effective_from=D(2023, 1, 1),
             document_no="x",
-            actor="test",
+            actor=SystemActor("test"),
         )
     assert exc.value.code == "directory.overlap"
     with pytest.raises(DomainError) as exc:
@@ -113,21 +118,33 @@ def test_directory_rejects_overlap_and_bad_removal():
             level=4,
             effective_from=D(2023, 1, 1),
             document_no=" ",
-            actor="test",
+            actor=SystemActor("test"),
         )
     assert exc.value.field == "document_no"
     entry = occupation.directory_entries.get(level=4)
     with pytest.raises(DomainError) as exc:
         directory_entry_remove(
-            entry=entry, effective_to=D(2019, 1, 1), document_no="x", reason="y", actor="test"
+            entry=entry,
+            effective_to=D(2019, 1, 1),
+            document_no="x",
+            reason="y",
+            actor=SystemActor("test"),
         )
     assert exc.value.code == "directory.removal_before_listing"
     directory_entry_remove(
-        entry=entry, effective_to=D(2024, 1, 1), document_no="x", reason="y", actor="test"
+        entry=entry,
+        effective_to=D(2024, 1, 1),
+        document_no="x",
+        reason="y",
+        actor=SystemActor("test"),
     )
     with pytest.raises(DomainError) as exc:
         directory_entry_remove(
-            entry=entry, effective_to=D(2024, 6, 1), document_no="x", reason="y", actor="test"
+            entry=entry,
+            effective_to=D(2024, 6, 1),
+            document_no="x",
+            reason="y",
+            actor=SystemActor("test"),
         )
     assert exc.value.code == "directory.already_removed"
 
@@ -135,9 +152,9 @@ def test_directory_rejects_overlap_and_bad_removal():
 def test_demo_catalogue_loads_idempotently():
     from skillcert.occupations.demo import load_catalogue_demo
 
-    load_catalogue_demo("system:demo")
+    load_catalogue_demo(DEMO)
     counts = (Occupation.objects.count(), WeightItem.objects.count(), AuditEvent.objects.count())
-    load_catalogue_demo("system:demo")
+    load_catalogue_demo(DEMO)
     assert counts == (
         Occupation.objects.count(),
         WeightItem.objects.count(),

@@ -70,9 +70,8 @@ def test_province_officer_imports_and_edits_the_directory(client):
     assert response.status_code == 302
     assert Occupation.objects.filter(code="4-07-03-02").exists()
     response = client.post(
-        reverse("occupations:detail", args=["4-07-03-02"]),
+        reverse("occupations:directory_add", args=["4-07-03-02"]),
         {
-            "action": "add",
             "add-level": "3",
             "add-effective_from": "2024-01-01",
             "add-document_no": "苏人社〔2024〕1号",
@@ -95,5 +94,6 @@ def test_bad_upload_is_reported_on_the_form(client):
 
 def test_anonymous_cannot_post_directory_changes(client):
     hr_catalogue()
-    response = client.post(reverse("occupations:detail", args=["4-07-03-02"]), {"action": "add"})
+    response = client.post(reverse("occupations:directory_add", args=["4-07-03-02"]), {})
     assert response.status_code == 404
+    assert client.post(reverse("occupations:detail", args=["4-07-03-02"]), {}).status_code == 405

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import ignored_auth
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.services import api_token_create
 
 
@@ -35,7 +36,7 @@ def test_every_api_operation_conforms_to_its_schema(personas, keep_test_connecti
     token = api_token_create(
         user=personas.clerk_a,
         name="schemathesis",
-        actor="system:test",
+        actor=SystemActor("test"),
         second_factor_verified=False,
     )
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.operations.backup import (
@@ -40,7 +41,7 @@ def media(tmp_path, settings) -> Path:
 
 @backup_db
 def test_manifest_is_signed_and_lists_every_file_with_its_hash(personas, media, tmp_path):
-    audit_record(actor="system:test", action="test.before_backup")
+    audit_record(actor=SystemActor("test"), action="test.before_backup")
     call_command("backup", "--output", str(tmp_path / "bk"))
     manifest = json.loads((tmp_path / "bk" / MANIFEST).read_text())
 
@@ -94,14 +95,14 @@ def test_without_a_key_development_derives_one_and_production_refuses(settings, 
 
 @backup_db
 def test_a_failed_backup_leaves_no_folder_behind(settings, tmp_path, monkeypatch):
-    from skillcert.operations import backup as backup_module
+    from skillcert.operations.backup import create as create_module
 
     settings.MEDIA_ROOT = tmp_path / "media"
 
     def broken(folder: Path) -> tuple[str, dict[str, str]]:
         raise OSError("disk full")
 
-    monkeypatch.setattr(backup_module, "_media_archive", broken)
+    monkeypatch.setattr(create_module, "_media_archive", broken)
     with pytest.raises(OSError, match="disk full"):
         backup_create(target=tmp_path / "bk")
     assert not (tmp_path / "bk").exists()

@@ -24,6 +24,7 @@ from django_otp.oath import totp
 from PIL import Image
 
 from conftest import PASSWORD
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.services import totp_enrolment_issue
 from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate
@@ -76,7 +77,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),  # the live server answers from another thread
 ]
 
-SYSTEM = "system:test"
+SYSTEM = SystemActor("test")
 PUBLISHED_ON = dt.date(2026, 6, 22)  # the Monday after EXAM_DAY
 REGISTERED_ON = dt.date(2026, 7, 20)  # after the re-check window
 NAME = "林晓雯"
@@ -191,7 +192,7 @@ def pass_second_factor(page: Any, folder: Path, name: str, user: Any) -> None:
     """An officer's first login binds an authenticator: type the one-time binding code an
     administrator issued, then the code for the key shown."""
     shot(page, folder, name, "绑定身份验证器", "绑定码")
-    page.fill("#id_enrolment_code", totp_enrolment_issue(user=user, actor="system:test"))
+    page.fill("#id_enrolment_code", totp_enrolment_issue(user=user, actor=SystemActor("test")))
     page.locator("main").get_by_role("button", name="下一步").click()
     shot(page, folder, f"{name}-key", "绑定身份验证器", "密钥")
     secret = page.inner_text("main code").strip()
@@ -325,7 +326,33 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SKILLCERT_PUBLIC_URL = live_server.url  # what the certificate's QR code points at
     plan = open_plan(personas, hr)
+    candidate = _candidate_registers(open_page, screenshots, tmp_path)
+    application = _candidate_applies(candidate, plan, screenshots)
+    _three_tiers_review(open_page, personas, plan, application, screenshots)
 
+    # 7. Seats are drawn; the candidate downloads the admission ticket.
+    seat_the_plan(personas, plan, hr)
+    ticket = AdmissionTicket.objects.get(application=application)
+    candidate.get_by_role("link", name="准考证", exact=True).click()
+    shot(candidate, screenshots, "14-admission-ticket", "我的准考证", ticket.ticket_no)
+    assert download(candidate, "下载PDF").startswith(b"%PDF-")
+
+    # 8. Results are published; the candidate sees the pass.
+    result = score_and_publish(plan)
+    candidate.get_by_role("link", name="我的成绩", exact=True).click()
+    shot(candidate, screenshots, "15-result", "我的成绩", "企业人力资源管理师", "86", "合格")
+
+    # 9. Registered, the certificate is issued; the candidate downloads it.
+    certificate = register_and_issue(personas, result)
+    candidate.locator("header").get_by_role("link", name="证书", exact=True).click()
+    candidate.get_by_role("link", name=certificate.number).click()
+    shot(candidate, screenshots, "16-certificate", certificate.number, "四级/中级工", NAME)
+    assert download(candidate, "下载电子证书（PDF）").startswith(b"%PDF-")
+
+    _anyone_verifies(open_page, certificate, screenshots)
+
+
+def _candidate_registers(open_page, screenshots, tmp_path):
     # 1. The candidate finds registration from the login page and registers.
     candidate = open_page()
     candidate.goto("/")
@@ -353,6 +380,10 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     work.get_by_role("button", name="添加").click()
     shot(candidate, screenshots, "04-profile", "已保存", "南京某人力资源服务有限公司", "相关")
 
+    return candidate
+
+
+def _candidate_applies(candidate, plan, screenshots):
     # 3. The application: new, then submitted; the eligibility clause is recorded.
     candidate.get_by_role("link", name="我的申报").first.click()
     candidate.get_by_role("link", name="新建申报").click()
@@ -368,6 +399,10 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     application = Application.objects.get(plan=plan, candidate__user__username="linxiaowen")
     assert application.status == Status.ORG_REVIEW
 
+    return application
+
+
+def _three_tiers_review(open_page, personas, plan, application, screenshots):
     # 4. The organisation's clerk reviews it (初审) from the queue.
     clerk = open_page()
     log_in(clerk, "clerk_a")
@@ -401,25 +436,8 @@ def test_candidate_goes_from_registration_to_a_verified_certificate(
     application.refresh_from_db()
     assert application.status == Status.APPROVED
 
-    # 7. Seats are drawn; the candidate downloads the admission ticket.
-    seat_the_plan(personas, plan, hr)
-    ticket = AdmissionTicket.objects.get(application=application)
-    candidate.get_by_role("link", name="准考证", exact=True).click()
-    shot(candidate, screenshots, "14-admission-ticket", "我的准考证", ticket.ticket_no)
-    assert download(candidate, "下载PDF").startswith(b"%PDF-")
 
-    # 8. Results are published; the candidate sees the pass.
-    result = score_and_publish(plan)
-    candidate.get_by_role("link", name="我的成绩", exact=True).click()
-    shot(candidate, screenshots, "15-result", "我的成绩", "企业人力资源管理师", "86", "合格")
-
-    # 9. Registered, the certificate is issued; the candidate downloads it.
-    certificate = register_and_issue(personas, result)
-    candidate.locator("header").get_by_role("link", name="证书", exact=True).click()
-    candidate.get_by_role("link", name=certificate.number).click()
-    shot(candidate, screenshots, "16-certificate", certificate.number, "四级/中级工", NAME)
-    assert download(candidate, "下载电子证书（PDF）").startswith(b"%PDF-")
-
+def _anyone_verifies(open_page, certificate, screenshots):
     # 10. Anyone verifies it: by the QR code's URL, then by number + name + ID number.
     visitor = open_page()
     visitor.goto(verify_url(certificate))

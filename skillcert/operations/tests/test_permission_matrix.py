@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.config.api import api
 
 TABLE = Path(__file__).with_name("permission_matrix.tsv")
@@ -69,7 +70,7 @@ def _placeholders(path: str, personas) -> dict[str, object]:
         from skillcert.occupations.demo import load_catalogue_demo
         from skillcert.occupations.models import Standard
 
-        load_catalogue_demo("system:test")
+        load_catalogue_demo(SystemActor("test"))
         standard = Standard.objects.select_related("occupation").get(occupation__code="4-07-03-02")
         values |= {"standard": standard.pk, "occupation": standard.occupation.code}
     return values

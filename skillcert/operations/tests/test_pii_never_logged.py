@@ -9,6 +9,7 @@ import re
 
 from django.test import Client
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.applications.importing import roster_import
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.certificates.services import Holder, certificate_issue_for
@@ -48,7 +49,7 @@ def test_no_valid_id_number_appears_in_any_log_line(plan, hr, personas, caplog):
 
     candidate = make_candidate(77)
     certificate = certificate_issue_for(
-        organization=personas.org_a, holder=Holder(candidate, hr, "", 4), actor="system:test"
+        organization=personas.org_a, holder=Holder(candidate, hr, "", 4), actor=SystemActor("test")
     )
     client = Client()
     client.get(f"/v/{certificate.token}")

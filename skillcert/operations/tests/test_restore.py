@@ -21,10 +21,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.models import AuditEvent
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.operations import backup as backup_module
 from skillcert.operations.backup import (
     MANIFEST,
     MEDIA_ARCHIVE,
@@ -32,6 +32,8 @@ from skillcert.operations.backup import (
     backup_restore,
     manifest_signature,
 )
+from skillcert.operations.backup import restore as restore_module
+from skillcert.operations.backup.databases import count_rows
 from skillcert.organizations.models import EvaluationOrg
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +52,7 @@ def media(tmp_path, settings) -> Path:
 @pytest.fixture
 def backup(personas, media, tmp_path) -> Path:
     """A backup, then the live data moves on: org B renamed, a file changed, one added."""
-    audit_record(actor="system:test", action="test.before_backup")
+    audit_record(actor=SystemActor("test"), action="test.before_backup")
     call_command("backup", "--output", str(tmp_path / "bk"))
     EvaluationOrg.objects.filter(pk=personas.org_b.pk).update(name=AFTER_BACKUP)
     (media / "evidence" / "a.pdf").write_bytes(b"%PDF-1.4 changed after the backup")
@@ -61,7 +63,7 @@ def backup(personas, media, tmp_path) -> Path:
 def _live(media: Path) -> dict[str, Any]:
     with connection.cursor() as cursor:
         tables = connection.introspection.django_table_names(only_existing=True)
-        counts = backup_module._count_rows(cursor, tables, connection.ops.quote_name)
+        counts = count_rows(cursor, tables, connection.ops.quote_name)
     return {
         "counts": counts,
         "orgs": sorted(EvaluationOrg.objects.values_list("pk", "name")),
@@ -254,7 +256,7 @@ def test_a_file_swapped_inside_a_resigned_archive_is_refused(backup, media):
 
 
 def test_a_signed_backup_whose_audit_chain_was_already_broken_is_refused(personas, media, tmp_path):
-    audit_record(actor="system:test", action="test.before_backup")
+    audit_record(actor=SystemActor("test"), action="test.before_backup")
     AuditEvent.objects.filter(action="test.before_backup").update(action="rewritten")
     call_command("backup", "--output", str(tmp_path / "bk"))
     EvaluationOrg.objects.filter(pk=personas.org_b.pk).update(name=AFTER_BACKUP)
@@ -272,8 +274,8 @@ def test_a_failed_database_swap_puts_the_old_files_back(backup, media, monkeypat
     def fail(*args: object) -> None:
         raise DomainError("backup.commit_failed", "写入数据库失败（磁盘已满），恢复已拒绝")
 
-    monkeypatch.setattr(backup_module, "_sqlite_commit", fail)
-    monkeypatch.setattr(backup_module, "_pg_commit", fail)
+    monkeypatch.setattr(restore_module, "_sqlite_commit", fail)
+    monkeypatch.setattr(restore_module, "_pg_commit", fail)
     _refused(backup, "backup.commit_failed")
     assert _live(media) == before
 

@@ -15,7 +15,7 @@ from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate
 from skillcert.exams.models import AdmissionTicket, District, Seat
 from skillcert.exams.services import sitting_create
-from skillcert.operations.simulation import POSTPONED, SCALES, SITTING_CODE, _split
+from skillcert.operations.simulation import POSTPONED, SCALES, SITTING_CODE, split_shares
 from skillcert.operations.tests.test_pii_never_logged import _valid_id_numbers
 from skillcert.regions.models import Region
 from skillcert.scoring.models import PartState, Result, ResultStatus
@@ -24,9 +24,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_split_gives_every_city_a_share_and_keeps_the_total():
-    assert _split(10_865, [w for *_, w in [(0, 0, 14), (0, 0, 7), (0, 0, 1)]]) == [6914, 3457, 494]
-    assert sum(_split(362, [14, 9, 8, 7, 16, 8, 4, 5, 6, 6, 5, 6, 4])) == 362
-    assert min(_split(3, [100, 1, 1])) == 1
+    assert split_shares(10_865, [w for *_, w in [(0, 0, 14), (0, 0, 7), (0, 0, 1)]]) == [
+        6914,
+        3457,
+        494,
+    ]
+    assert sum(split_shares(362, [14, 9, 8, 7, 16, 8, 4, 5, 6, 6, 5, 6, 4])) == 362
+    assert min(split_shares(3, [100, 1, 1])) == 1
 
 
 def test_simulation_runs_every_stage_and_checks_itself(caplog):

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from skillcert.accounts.actors import Actor
 from skillcert.occupations.models import DirectoryEntry, Occupation, Specialty
 from skillcert.organizations.catalogue import ScopeRequest
 from skillcert.organizations.filing import (
@@ -81,7 +82,7 @@ def pdf_upload(name: str = "营业执照.pdf", content: bytes = PDF) -> SimpleUp
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-def complete_evidence(application: FilingApplication, actor: Any) -> None:
+def complete_evidence(application: FilingApplication, actor: Actor) -> None:
     """Provide evidence for every checklist item of the organisation's type."""
     org = application.org
     document = None

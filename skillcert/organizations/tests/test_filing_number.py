@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from conftest import make_uscc
+from skillcert.accounts.actors import SystemActor
 from skillcert.organizations.filing_numbers import filing_number_allocate
 from skillcert.organizations.models import FilingCounter, FilingNumber, OrgKind
 from skillcert.organizations.services import organization_create, organization_exit
@@ -17,7 +18,7 @@ def _org(seed, kind=OrgKind.SOCIAL, region="320102"):
         kind=kind,
         uscc=make_uscc(seed),
         region=Region.objects.get(code=region),
-        actor="system:test",
+        actor=SystemActor("test"),
     )
 
 

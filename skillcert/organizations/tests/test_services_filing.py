@@ -13,9 +13,9 @@ from skillcert.organizations.filing import (
     filing_withdraw,
 )
 from skillcert.organizations.models import (
-    ChecklistItem,
     EvaluationOrg,
     FilingApplication,
+    FilingCondition,
     FilingPurpose,
     FilingReview,
     FilingScopeLine,
@@ -346,7 +346,7 @@ def test_clerk_of_another_organisation_cannot_prepare_the_application(personas, 
 
 def test_number_below_the_checklist_minimum_is_rejected(personas, catalogue):
     application = _start(personas)
-    item = ChecklistItem.objects.get(kind="S", code="staff")
+    item = FilingCondition.objects.get(kind="S", code="staff")
     with pytest.raises(DomainError) as err:
         filing_evidence_set(
             application=application, item=item, number_value=2, actor=personas.clerk_a
@@ -358,7 +358,7 @@ def test_number_below_the_checklist_minimum_is_rejected(personas, catalogue):
 
 def test_evidence_for_another_organisation_type_is_rejected(personas, catalogue):
     application = _start(personas)
-    item = ChecklistItem.objects.get(kind="Y", code="evaluation_plan")
+    item = FilingCondition.objects.get(kind="Y", code="evaluation_plan")
     with pytest.raises(DomainError) as err:
         filing_evidence_set(application=application, item=item, actor=personas.clerk_a)
     assert err.value.code == "filing.item_not_applicable"
@@ -369,14 +369,14 @@ def test_file_item_needs_a_file_and_declaration_needs_consent(personas, catalogu
     with pytest.raises(DomainError) as err:
         filing_evidence_set(
             application=application,
-            item=ChecklistItem.objects.get(kind="S", code="legal_entity"),
+            item=FilingCondition.objects.get(kind="S", code="legal_entity"),
             actor=personas.clerk_a,
         )
     assert err.value.code == "filing.file_required"
     with pytest.raises(DomainError) as err:
         filing_evidence_set(
             application=application,
-            item=ChecklistItem.objects.get(kind="S", code="no_bad_credit"),
+            item=FilingCondition.objects.get(kind="S", code="no_bad_credit"),
             declared=False,
             actor=personas.clerk_a,
         )
@@ -384,10 +384,10 @@ def test_file_item_needs_a_file_and_declaration_needs_consent(personas, catalogu
 
 
 def test_each_type_has_its_own_checklist(db):
-    kinds = set(ChecklistItem.objects.values_list("kind", flat=True))
+    kinds = set(FilingCondition.objects.values_list("kind", flat=True))
     assert kinds == {"Y", "S", "school", "association"}
-    assert ChecklistItem.objects.filter(kind="Y", code="evaluation_plan").exists()
-    assert not ChecklistItem.objects.filter(kind="S", code="evaluation_plan").exists()
+    assert FilingCondition.objects.filter(kind="Y", code="evaluation_plan").exists()
+    assert not FilingCondition.objects.filter(kind="S", code="evaluation_plan").exists()
 
 
 def test_withdrawn_application_frees_the_organisation_to_start_again(personas, catalogue):

@@ -7,9 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from skillcert.common.errors import DomainError
-from skillcert.organizations.core import MAX_UPLOAD_BYTES
+from skillcert.common.uploads import MAX_UPLOAD_BYTES
 from skillcert.organizations.filing import filing_application_start
-from skillcert.organizations.models import ChecklistItem, FilingEvidence, FilingPurpose, StoredFile
+from skillcert.organizations.models import (
+    FilingCondition,
+    FilingEvidence,
+    FilingPurpose,
+    StoredFile,
+)
 from skillcert.organizations.tests.conftest import EXE, PDF, PNG, pdf_upload
 from skillcert.organizations.uploads import file_store
 from skillcert.regions.models import Region
@@ -94,10 +99,10 @@ def test_disguised_upload_through_the_page_shows_the_message_and_saves_nothing(p
         service_region=Region.objects.get(code="320100"),
         actor=personas.clerk_a,
     )
-    item = ChecklistItem.objects.get(kind="S", code="legal_entity")
+    item = FilingCondition.objects.get(kind="S", code="legal_entity")
     response = personas.client_for(personas.clerk_a).post(
-        f"/organizations/filings/{application.pk}/",
-        {"step": "evidence", "item": item.pk, "file": pdf_upload("执照.pdf", EXE)},
+        f"/organizations/filings/{application.pk}/evidence/",
+        {"item": item.pk, "file": pdf_upload("执照.pdf", EXE)},
         follow=True,
     )
     assert "实际内容是Windows 可执行程序" in response.content.decode()

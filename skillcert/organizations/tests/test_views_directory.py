@@ -7,6 +7,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from conftest import make_uscc
+from skillcert.accounts.actors import SystemActor
 from skillcert.organizations.credit import credit_listing_add
 from skillcert.organizations.services import organization_create, organization_suspend
 from skillcert.organizations.tests.conftest import file_org
@@ -23,7 +24,7 @@ def directory(personas, catalogue):
         kind="S",
         uscc=make_uscc(50),
         region=Region.objects.get(code="320102"),
-        actor="system:test",
+        actor=SystemActor("test"),
     )
     return a, b
 
@@ -83,15 +84,18 @@ def test_pages_hold_twenty_rows(personas, catalogue):
             kind="S",
             uscc=make_uscc(200 + i),
             region=Region.objects.get(code="320104"),
-            actor="system:test",
+            actor=SystemActor("test"),
         )
         from skillcert.accounts.models import Role
         from skillcert.accounts.services import role_grant, user_create
 
         clerk = user_create(
-            username=f"c{i}", password="Correct-Horse-2026", full_name="x", actor="system:test"
+            username=f"c{i}",
+            password="Correct-Horse-2026",
+            full_name="x",
+            actor=SystemActor("test"),
         )
-        role_grant(user=clerk, role=Role.ORG_CLERK, organization=org, actor="system:test")
+        role_grant(user=clerk, role=Role.ORG_CLERK, organization=org, actor=SystemActor("test"))
         personas.clerk_a = clerk
         personas.org_a = org
         file_org(personas, org=org)

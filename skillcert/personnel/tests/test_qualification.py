@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from skillcert.common.errors import DomainError
@@ -215,6 +215,11 @@ def test_bad_rule_documents_are_refused_with_a_stable_code(patch, code):
 
 # --- properties --------------------------------------------------------------------------
 
+# For the properties that assume() a qualified person: one drawn person in four to two
+# qualifies, enough examples, but a run of small unqualified first draws can trip the filter
+# health check (hypothesis still fails if no example qualifies at all).
+CONDITIONAL = settings(suppress_health_check=[HealthCheck.filter_too_much])
+
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2026, 12, 31))
 levels = st.integers(min_value=1, max_value=5)
 certs = st.lists(
@@ -263,14 +268,16 @@ def test_property_decision_names_a_met_clause_exactly_when_qualified(facts, high
         assert decision.explanation()
 
 
+@CONDITIONAL
 @given(facts=facts_strategy, high=st.integers(1, 3), as_of=dates)
 def test_property_qualifying_for_a_higher_level_implies_the_lower_band(facts, high, as_of):
     higher = check_qualification(EXAMINER, level_high=high, level_low=5, facts=facts, as_of=as_of)
+    assume(higher.qualified)
     lower = check_qualification(EXAMINER, level_high=3, level_low=5, facts=facts, as_of=as_of)
-    if higher.qualified:
-        assert lower.qualified
+    assert lower.qualified
 
 
+@CONDITIONAL
 @given(
     facts=facts_strategy,
     extra=st.builds(CertificateFact, st.just(LDGX), levels, dates),
@@ -278,6 +285,7 @@ def test_property_qualifying_for_a_higher_level_implies_the_lower_band(facts, hi
 )
 def test_property_adding_a_certificate_never_disqualifies(facts, extra, as_of):
     before = check_qualification(EXAMINER, level_high=3, level_low=5, facts=facts, as_of=as_of)
+    assume(before.qualified)
     more = PersonFacts(
         certificates=(*facts.certificates, extra),
         titles=facts.titles,
@@ -285,15 +293,15 @@ def test_property_adding_a_certificate_never_disqualifies(facts, extra, as_of):
         confidentiality_signed=facts.confidentiality_signed,
     )
     after = check_qualification(EXAMINER, level_high=3, level_low=5, facts=more, as_of=as_of)
-    if before.qualified:
-        assert after.qualified
+    assert after.qualified
 
 
+@CONDITIONAL
 @given(facts=facts_strategy, as_of=dates)
 def test_property_a_later_decision_date_never_disqualifies(facts, as_of):
     first = check_qualification(EXAMINER, level_high=3, level_low=5, facts=facts, as_of=as_of)
+    assume(first.qualified)
     later = check_qualification(
         EXAMINER, level_high=3, level_low=5, facts=facts, as_of=as_of + dt.timedelta(days=400)
     )
-    if first.qualified:
-        assert later.qualified
+    assert later.qualified

@@ -124,7 +124,7 @@ def test_relation_with_an_invalid_id_number_is_rejected(world):
 
 
 def test_org_clerk_cannot_record_sittings_for_another_organisation(world):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         sitting_record(
             person=world.person,
             organization=world.personas.org_b,
@@ -132,4 +132,5 @@ def test_org_clerk_cannot_record_sittings_for_another_organisation(world):
             duty="examiner",
             actor=world.personas.clerk_a,
         )
+    assert exc.value.code == "personnel.forbidden"
     assert not world.person.sittings.exists()

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.common.errors import DomainError
 from skillcert.personnel.models import Card, CardReminder, IntegrityEntry, PersonRole, Registration
 from skillcert.personnel.services import (
@@ -131,9 +132,9 @@ def test_card_cannot_be_collected_after_sixty_working_days(world):
 
 def test_uncollected_card_is_void_after_the_deadline(world):
     card = issued_card(world)
-    assert cards_void_uncollected(actor="system:test", today=dt.date(2026, 7, 8)) == []
+    assert cards_void_uncollected(actor=SystemActor("test"), today=dt.date(2026, 7, 8)) == []
     assert [
-        c.pk for c in cards_void_uncollected(actor="system:test", today=dt.date(2026, 7, 9))
+        c.pk for c in cards_void_uncollected(actor=SystemActor("test"), today=dt.date(2026, 7, 9))
     ] == [card.pk]
     card.refresh_from_db()
     assert card.status == "void"
@@ -144,7 +145,7 @@ def test_uncollected_card_is_void_after_the_deadline(world):
 def test_two_consecutive_uncollected_cards_ban_the_person_and_block_registration(world):
     first = issued_card(world, month=3, issued_on=dt.date(2026, 4, 10))
     second = issued_card(world, month=4, issued_on=dt.date(2026, 5, 11))
-    cards_void_uncollected(actor="system:test", today=dt.date(2026, 9, 1))
+    cards_void_uncollected(actor=SystemActor("test"), today=dt.date(2026, 9, 1))
     world.person.refresh_from_db()
     assert world.person.status == "banned"
     assert (
@@ -192,7 +193,7 @@ def test_a_collected_card_between_two_misses_does_not_ban(world):
     middle = issued_card(world, month=4, issued_on=dt.date(2026, 5, 11))
     card_collect(card=middle, actor=world.personas.province, on=dt.date(2026, 5, 12))
     issued_card(world, month=5, issued_on=dt.date(2026, 6, 10))
-    cards_void_uncollected(actor="system:test", today=dt.date(2026, 10, 30))
+    cards_void_uncollected(actor=SystemActor("test"), today=dt.date(2026, 10, 30))
     world.person.refresh_from_db()
     assert world.person.status == "active"
 
@@ -234,17 +235,17 @@ def test_renewal_of_someone_elses_card_is_rejected(world):
 def test_expiry_reminder_sent_once_inside_the_window(world):
     card = issued_card(world, month=3, issued_on=dt.date(2026, 4, 10))
     card_collect(card=card, actor=world.personas.province, on=dt.date(2026, 4, 13))
-    assert card_reminders_send(actor="system:test", today=dt.date(2029, 1, 8)) == []
-    sent = card_reminders_send(actor="system:test", today=dt.date(2029, 1, 9))
+    assert card_reminders_send(actor=SystemActor("test"), today=dt.date(2029, 1, 8)) == []
+    sent = card_reminders_send(actor=SystemActor("test"), today=dt.date(2029, 1, 9))
     assert [r.card_id for r in sent] == [card.pk]
     assert "2029-04-09 到期" in sent[0].message
-    assert card_reminders_send(actor="system:test", today=dt.date(2029, 1, 10)) == []
+    assert card_reminders_send(actor=SystemActor("test"), today=dt.date(2029, 1, 10)) == []
     assert CardReminder.objects.count() == 1
 
 
 def test_roles_expire_after_the_card(world):
     card = issued_card(world, month=3, issued_on=dt.date(2026, 4, 10))
     card_collect(card=card, actor=world.personas.province, on=dt.date(2026, 4, 13))
-    assert roles_expire(actor="system:test", today=dt.date(2029, 4, 9)) == 0
-    assert roles_expire(actor="system:test", today=dt.date(2029, 4, 10)) == 1
+    assert roles_expire(actor=SystemActor("test"), today=dt.date(2029, 4, 9)) == 0
+    assert roles_expire(actor=SystemActor("test"), today=dt.date(2029, 4, 10)) == 1
     assert PersonRole.objects.get().status == "expired"

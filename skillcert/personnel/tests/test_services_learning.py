@@ -46,13 +46,10 @@ def test_examiner_posting_a_days_minutes_three_times_is_refused_and_credits_noth
 ):
     time_machine.move_to(dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC))
     client = world.personas.client_for(world.personas.examiner)
-    url = f"/personnel/registrations/{reg.pk}/action/"
+    url = f"/personnel/registrations/{reg.pk}/learning/"
     for _ in range(3):
-        response = client.post(
-            url, {"action": "learn", "minutes": 1440, "attended_on": "2026-03-10"}, follow=True
-        )
-        assert response.status_code == 200
-        assert "本人不能自行填报" in response.content.decode()
+        response = client.post(url, {"minutes": 1440, "attended_on": "2026-03-10"})
+        assert response.status_code == 403
     assert learned(reg) == 0
     assert not LearningRecord.objects.exists()
     assert not AuditEvent.objects.filter(action="personnel.learning_record").exists()
@@ -153,12 +150,10 @@ def test_day_outside_the_course_period_or_in_the_future_is_refused(world, reg, d
 def test_officer_records_through_the_page_within_the_bounds(world, reg, time_machine):
     time_machine.move_to(dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC))
     client = world.personas.client_for(world.personas.province)
-    url = f"/personnel/registrations/{reg.pk}/action/"
-    client.post(url, {"action": "learn", "minutes": 480, "attended_on": "2026-03-10"})
-    refused = client.post(
-        url, {"action": "learn", "minutes": 1440, "attended_on": "2026-03-11"}, follow=True
-    )
+    url = f"/personnel/registrations/{reg.pk}/learning/"
+    client.post(url, {"minutes": 480, "attended_on": "2026-03-10"})
+    refused = client.post(url, {"minutes": 1440, "attended_on": "2026-03-11"}, follow=True)
     assert "每天的学习时长应为 1 到 480 分钟" in refused.content.decode()
-    missing = client.post(url, {"action": "learn", "minutes": 60}, follow=True)
+    missing = client.post(url, {"minutes": 60}, follow=True)
     assert "请填写学习日期" in missing.content.decode()
     assert learned(reg) == 480

@@ -141,7 +141,7 @@ def test_examiner_role_is_not_appointed_directly(world):
 
 def test_internal_supervisor_is_appointed_by_its_organisation_not_another(world):
     p = world.personas
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         role_appoint(
             person=world.other,
             role="supervisor_internal",
@@ -152,6 +152,7 @@ def test_internal_supervisor_is_appointed_by_its_organisation_not_another(world)
             organization=p.org_b,
             actor=p.clerk_a,
         )
+    assert exc.value.code == "personnel.forbidden"
     held = role_appoint(
         person=world.other,
         role="supervisor_internal",
@@ -190,8 +191,9 @@ def test_role_suspension_and_reinstatement_keep_history(world):
 
 def test_ban_is_permanent_and_only_by_the_province(world):
     p = world.personas
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         person_ban(person=world.person, reason="弄虚作假", actor=p.city_nanjing)
+    assert exc.value.code == "personnel.forbidden"
     person_ban(person=world.person, reason="弄虚作假", actor=p.province)
     with pytest.raises(DomainError) as err:
         person_suspend(person=world.person, reason="x", actor=p.province)
@@ -249,8 +251,9 @@ def test_province_officer_publishes_only_for_own_province(world):
             }
         ],
     }
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         qualification_rule_publish(document=doc, actor=world.personas.province)
+    assert exc.value.code == "personnel.forbidden"
     row = qualification_rule_publish(
         document={**doc, "province": "32"}, actor=world.personas.province
     )

@@ -194,8 +194,9 @@ def test_city_officer_cannot_review_another_citys_applicant(world, march_plan):
 
 def test_other_organisations_clerk_cannot_recommend(world, march_plan):
     reg = submit(world, march_plan)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         registration_recommend(registration=reg, actor=world.personas.clerk_b)
+    assert exc.value.code == "personnel.forbidden"
     reg.refresh_from_db()
     assert reg.status == "submitted"
 
@@ -227,10 +228,11 @@ def test_city_officer_cannot_do_the_province_review(world, march_plan):
     reg = submit(world, march_plan)
     registration_recommend(registration=reg, actor=world.personas.clerk_a)
     registration_city_review(registration=reg, approve=True, actor=world.personas.city_nanjing)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         registration_province_review(
             registration=reg, approve=True, actor=world.personas.city_nanjing
         )
+    assert exc.value.code == "personnel.forbidden"
     reg.refresh_from_db()
     assert reg.status == "city_approved"
 
@@ -288,8 +290,9 @@ def test_withdrawn_registration_cannot_continue(world, march_plan):
     registration_withdraw(registration=reg, actor=world.personas.examiner)
     reg.refresh_from_db()
     assert reg.status == "withdrawn"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         registration_recommend(registration=reg, actor=world.personas.clerk_a)
+    assert exc.value.code == "status.transition_not_allowed"
 
 
 def test_certificate_number_registered_twice_is_rejected(world):

@@ -50,12 +50,12 @@ def test_city_officer_reviewing_another_citys_applicant_gets_404(world, march_pl
     )
     registration_recommend(registration=reg, actor=p.clerk_a)
     client = p.client_for(p.city_suzhou)
-    url = f"/personnel/registrations/{reg.pk}/action/"
-    assert client.post(url, {"action": "city_approve"}).status_code == 404
+    url = f"/personnel/registrations/{reg.pk}/city-approve/"
+    assert client.post(url).status_code == 404
     assert client.get(f"/personnel/registrations/{reg.pk}/").status_code == 404
     reg.refresh_from_db()
     assert reg.status == "recommended"
-    ok = p.client_for(p.city_nanjing).post(url, {"action": "city_approve"})
+    ok = p.client_for(p.city_nanjing).post(url)
     assert ok.status_code == 302
     reg.refresh_from_db()
     assert reg.status == "city_approved"

@@ -49,7 +49,7 @@ def test_create_open_close(personas, hr):
     plan = plan_open(plan=plan, actor=personas.clerk_a)
     plan = plan_close(plan=plan, actor=personas.clerk_a)
     assert plan.status == PlanStatus.CLOSED
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         plan_create(
             code="p-1",
             title="x",
@@ -60,6 +60,7 @@ def test_create_open_close(personas, hr):
             offerings=[(hr, 4)],
             actor=personas.clerk_a,
         )
+    assert exc.value.code == "plan.code_taken"
 
 
 def test_bad_windows_capacity_and_levels(personas, hr):
@@ -77,17 +78,19 @@ def test_bad_windows_capacity_and_levels(personas, hr):
 
 
 def test_only_province_sets_sampling(personas, plan):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         plan_sampling_set(
             plan=plan,
             city_rate=Decimal("0.1"),
             province_rate=Decimal("0.1"),
             actor=personas.city_nanjing,
         )
-    with pytest.raises(DomainError):
+    assert exc.value.code == "plan.sampling_forbidden"
+    with pytest.raises(DomainError) as exc:
         plan_sampling_set(
             plan=plan, city_rate=Decimal("1.5"), province_rate=Decimal("0"), actor=personas.province
         )
+    assert exc.value.code == "plan.sample_rate"
     plan = plan_sampling_set(
         plan=plan, city_rate=Decimal("0.3"), province_rate=Decimal("0.05"), actor=personas.province
     )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.applications.models import Application, ReviewEvent
 from skillcert.certificates.models import Certificate
 from skillcert.certificates.services import Holder, certificate_issue_for
@@ -79,7 +80,7 @@ class Live:
         return certificate_issue_for(
             organization=self.plan.organization,
             holder=Holder(result.application.candidate, result.occupation, "", result.level),
-            actor="system:test",
+            actor=SystemActor("test"),
             result=result,
             issue_date=day,
         )

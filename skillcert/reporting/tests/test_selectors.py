@@ -4,6 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.scope import scope_for
 from skillcert.organizations.credit import credit_listing_add
 from skillcert.plans.tests.factories import file_org
@@ -34,7 +35,7 @@ def test_figures_come_from_the_refreshed_summary_and_follow_the_officers_region(
         actor=personas.province,
     )
     assert _tables(personas.province)["apps_status"].rows == []  # not summarised yet
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
 
     province = _tables(personas.province)
     assert province["orgs_status"].rows == [["已备案", 2]]
@@ -60,12 +61,12 @@ def test_figures_come_from_the_refreshed_summary_and_follow_the_officers_region(
 
 def test_the_dashboard_is_a_fixed_number_of_queries_whatever_the_data(personas, live):
     live.application(EARLIER, "org_review")
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
     with CaptureQueriesContext(connection) as small:
         _tables(personas.province)
     for status in ["org_review", "approved", "rejected", "city_review"] * 3:
         live.application(EARLIER - dt.timedelta(days=40), status)
-    figures_refresh(actor="system:test", full=True)
+    figures_refresh(actor=SystemActor("test"), full=True)
     with CaptureQueriesContext(connection) as large:
         _tables(personas.province)
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -76,7 +77,7 @@ def test_levels_pass_rates_and_the_high_skill_share(personas, live):
     results = [live.result(a, EARLIER, passed=a.pk != applications[-1].pk) for a in applications]
     for result in results[:3]:
         live.certificate(result, EARLIER)
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
 
     province = _tables(personas.province)
     assert province["levels"].rows == [
@@ -106,7 +107,7 @@ def _chart(table):
 def test_every_chart_is_drawn_from_its_table(personas, live):
     result = live.result(live.application(EARLIER, "approved", level=3), EARLIER, passed=True)
     live.certificate(result, EARLIER)
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
     tables = _tables(personas.province)
 
     trend = _chart(tables["months"])
@@ -142,7 +143,7 @@ def test_supervision_coverage_counts_plans_with_a_visit(personas, plan, hr):
 def test_a_period_adds_whole_months_and_the_days_at_its_edges_once(personas, live):
     for day in ["2026-09-30", "2026-10-01", "2026-10-15", "2026-10-31", "2026-11-02"]:
         live.application(dt.date.fromisoformat(day), "approved")
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
 
     def applications(date_from=None, date_to=None):
         filters = Filters(

@@ -4,6 +4,7 @@ import pytest
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.applications.models import Application
 from skillcert.certificates.models import Certificate
 from skillcert.certificates.services import certificate_reissue, certificate_revoke
@@ -49,7 +50,7 @@ def world(live, personas):
 
 
 def test_refresh_counts_what_the_live_tables_hold(world, personas):
-    run = figures_refresh(actor="system:test", today=TODAY)
+    run = figures_refresh(actor=SystemActor("test"), today=TODAY)
 
     assert run.full and run.rows == Figures.objects.count()
     day1 = _by_day(DAY1)
@@ -71,22 +72,22 @@ def test_refresh_counts_what_the_live_tables_hold(world, personas):
 
 
 def test_running_the_refresh_again_changes_nothing(world):
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     before = _rows()
-    figures_refresh(actor="system:test", today=TODAY)
-    figures_refresh(actor="system:test", today=TODAY, full=True)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY, full=True)
     assert _rows() == before
     assert RefreshRun.objects.count() == 3
 
 
 def test_incremental_refresh_recomputes_only_the_days_that_changed(world, personas):
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     untouched = set(Figures.objects.filter(grain="D", day=DAY2).values_list("pk", flat=True))
     changed = Application.objects.filter(status="rejected").get()
     Application.objects.filter(pk=changed.pk).update(status="approved", updated_at=timezone.now())
     world.application(DAY3, "org_review")
 
-    run = figures_refresh(actor="system:test", today=TODAY)
+    run = figures_refresh(actor=SystemActor("test"), today=TODAY)
 
     assert not run.full and run.days == [DAY1.isoformat(), DAY3.isoformat()]
     assert _by_day(DAY1)["approved"] == 3 and _by_day(DAY1)["rejected"] == 0
@@ -97,45 +98,47 @@ def test_incremental_refresh_recomputes_only_the_days_that_changed(world, person
 
 
 def test_incremental_refresh_follows_revocations_and_reissues(world, personas):
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     certificate = Certificate.objects.get()
-    reissued = certificate_reissue(certificate=certificate, reason="遗失", actor="system:test")
+    reissued = certificate_reissue(
+        certificate=certificate, reason="遗失", actor=SystemActor("test")
+    )
     certificate_revoke(
         certificate=reissued,
         reason="弄虚作假",
         document_no="苏人社〔2026〕1号",
-        actor="system:test",
+        actor=SystemActor("test"),
     )
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     totals = summed(Figures.objects.filter(grain="D"), "issued", "valid", "revoked")
     assert totals == {"issued": 1, "valid": 0, "revoked": 1}
     assert _rows() == _full_rebuild_rows()
 
 
 def _full_rebuild_rows():
-    figures_refresh(actor="system:test", today=TODAY, full=True)
+    figures_refresh(actor=SystemActor("test"), today=TODAY, full=True)
     return _rows()
 
 
 def test_a_resubmitted_application_leaves_its_first_day(world):
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     moved = Application.objects.get(status="city_review")
     Application.objects.filter(pk=moved.pk).update(
         status="org_review", submitted_at=local(DAY3), updated_at=timezone.now()
     )
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     assert _by_day(DAY2)["applications"] == 0 and _by_day(DAY3)["applications"] == 1
 
 
 def test_since_recomputes_every_day_from_that_date(world):
-    figures_refresh(actor="system:test", today=TODAY)
-    run = figures_refresh(actor="system:test", since=DAY1, today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
+    run = figures_refresh(actor=SystemActor("test"), since=DAY1, today=TODAY)
     assert run.days == [(DAY1 + dt.timedelta(days=n)).isoformat() for n in range(4)]
 
 
 def test_since_after_today_is_refused_and_nothing_is_written(world):
     with pytest.raises(DomainError) as exc:
-        figures_refresh(actor="system:test", since=TODAY + dt.timedelta(days=1), today=TODAY)
+        figures_refresh(actor=SystemActor("test"), since=TODAY + dt.timedelta(days=1), today=TODAY)
     assert exc.value.code == "reporting.since_future"
     assert not Figures.objects.exists() and not RefreshRun.objects.exists()
 
@@ -150,9 +153,9 @@ def test_day_ranges_fold_consecutive_days():
 
 
 def test_month_rows_are_the_sums_of_their_day_rows(world):
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     world.application(dt.date(2026, 10, 31), "approved")
-    figures_refresh(actor="system:test", today=TODAY)
+    figures_refresh(actor=SystemActor("test"), today=TODAY)
     for first in (dt.date(2026, 10, 1), dt.date(2026, 11, 1)):
         days = Figures.objects.filter(grain="D", day__year=first.year, day__month=first.month)
         month = Figures.objects.filter(grain="M", day=first)

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.storage import default_storage
 from python_calamine import CalamineWorkbook
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.common.errors import DomainError
 from skillcert.regions.models import Region
 from skillcert.reporting.models import StatisticsReport
@@ -24,14 +25,14 @@ def october(live):
     result = live.result(live.application(OCTOBER, "approved", level=3), OCTOBER, passed=True)
     live.application(OCTOBER, "rejected")
     live.application(dt.date(2026, 9, 30), "approved")  # outside the month
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
     return result
 
 
 def test_monthly_report_renders_pdf_and_excel_with_the_months_figures(october):
     jiangsu = Region.objects.get(code="320000")
     report = statistics_report_generate(
-        kind="monthly", period="2026-10", region=jiangsu, actor="system:test"
+        kind="monthly", period="2026-10", region=jiangsu, actor=SystemActor("test")
     )
     assert (report.date_from, report.date_to) == (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
     assert report.figures["applications"] == 2 and report.figures["sat"] == 1
@@ -46,12 +47,12 @@ def test_monthly_report_renders_pdf_and_excel_with_the_months_figures(october):
 def test_generating_again_replaces_the_files(october, django_capture_on_commit_callbacks):
     jiangsu = Region.objects.get(code="320000")
     first = statistics_report_generate(
-        kind="yearly", period="2026", region=jiangsu, actor="system:test"
+        kind="yearly", period="2026", region=jiangsu, actor=SystemActor("test")
     )
     old_pdf = first.pdf.name
     with django_capture_on_commit_callbacks(execute=True):
         again = statistics_report_generate(
-            kind="yearly", period="2026", region=jiangsu, actor="system:test"
+            kind="yearly", period="2026", region=jiangsu, actor=SystemActor("test")
         )
     assert again.pk == first.pk and StatisticsReport.objects.count() == 1
     assert again.figures["applications"] == 3
@@ -79,7 +80,7 @@ def test_a_period_that_has_not_started_is_refused_and_nothing_is_kept(personas):
             kind="monthly",
             period="2026-12",
             region=Region.objects.get(code="320000"),
-            actor="system:test",
+            actor=SystemActor("test"),
             today=dt.date(2026, 11, 23),
         )
     assert exc.value.code == "reporting.period_future"

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
 from skillcert.reporting.filters import filters_from
@@ -49,7 +50,7 @@ def test_dashboard_draws_charts_with_their_tables_from_the_summary(personas, liv
     from skillcert.reporting.services import figures_refresh
 
     live.application(timezone.localdate(), "approved", level=3)
-    figures_refresh(actor="system:test")
+    figures_refresh(actor=SystemActor("test"))
     page = personas.client_for(personas.province).get("/reporting/")
     html = page.content.decode()
     assert page.status_code == 200

@@ -1,6 +1,7 @@
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.regions.models import Region
 from skillcert.reporting.models import StatisticsReport
 from skillcert.reporting.services import previous_period, statistics_report_generate
@@ -11,7 +12,10 @@ def reports(personas):
     period = previous_period(kind="monthly", today=timezone.localdate())
     return {
         code: statistics_report_generate(
-            kind="monthly", period=period, region=Region.objects.get(code=code), actor="system:test"
+            kind="monthly",
+            period=period,
+            region=Region.objects.get(code=code),
+            actor=SystemActor("test"),
         )
         for code in ("320000", "320100", "320500")
     }

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import User
 from skillcert.accounts.services import user_create
 from skillcert.applications.models import Application, Status
@@ -41,6 +42,8 @@ ANSWERS = {
     2: ["C", "AC", "对", "D"],
     3: ["A", "BD", "对", "A"],
 }
+
+SYSTEM_TEST = SystemActor("test")
 
 
 def person_id(seq: int) -> str:
@@ -102,15 +105,12 @@ def _person(
 
 
 def _user(name: str) -> User:
-    return user_create(username=name, password=PASSWORD, full_name=name, actor="system:test")
+    return user_create(username=name, password=PASSWORD, full_name=name, actor=SYSTEM_TEST)
 
 
-@pytest.fixture
-def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
-    PlanOffering.objects.get_or_create(plan=plan, occupation=hr, level=2)
-    standard = Standard.objects.get(occupation=hr)
+def _sealed_paper(hr: Occupation, standard: Standard, author: User) -> Paper:
+    """A sealed level-4 paper: four objective items (key B, AC, 对, D) and one subjective."""
     element = Element.objects.create(standard=standard, code="A", name="人力资源规划")
-    author = personas.superuser
     specs: list[tuple[str, Any, int]] = [
         ("single", {"stem": "s1", "options": ["甲", "乙", "丙", "丁"], "key": "B"}, 10),
         ("multiple", {"stem": "s2", "options": ["甲", "乙", "丙", "丁"], "key": ["A", "C"]}, 10),
@@ -153,6 +153,14 @@ def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
     )
     for position, item in enumerate(items, start=1):
         PaperItem.objects.create(paper=paper, item=item, item_version=1, position=position)
+    return paper
+
+
+@pytest.fixture
+def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
+    PlanOffering.objects.get_or_create(plan=plan, occupation=hr, level=2)
+    standard = Standard.objects.get(occupation=hr)
+    paper = _sealed_paper(hr, standard, personas.superuser)
     candidates = [
         make_candidate(10 + i, user=personas.candidate if i == 0 else None) for i in range(4)
     ]

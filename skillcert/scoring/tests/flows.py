@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.scoring.models import Mark, Result, ResultBatch, Script
 from skillcert.scoring.services import (
     batch_publish,
@@ -28,10 +29,14 @@ EVIDENCE = {
     "社会贡献": ["self_assessment"],
 }
 
+SYSTEM_TEST = SystemActor("test")
+
 
 def mark_as_assigned(script: Script, round_: int, score: float) -> None:
     mark = Mark.objects.get(script=script, round=round_)
-    mark_submit(mark=mark, score=score, actor=mark.marker.user)
+    marker = mark.marker.user
+    assert marker is not None
+    mark_submit(mark=mark, score=score, actor=marker)
 
 
 def sheets(world: Any, result: Result, totals: list[float]) -> None:
@@ -50,7 +55,7 @@ def score_everything(world: Any) -> None:
     """Candidates 0–3 (level 4): objective + subjective 40/44 → theory, practical 70/80/90;
     candidate 4 (level 2): theory absent, practical 66 entered, panel 75."""
     chief = world.users["chief"]
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     result_part_state_set(result=world.result(4), part="theory", state="absent", actor=chief)
     scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
     for script in Script.objects.order_by("pk"):

@@ -10,9 +10,12 @@ from typing import Any
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.scoring import charts
 from skillcert.scoring.models import ItemAnalysis
 from skillcert.scoring.services import responses_score
+
+SYSTEM_TEST = SystemActor("test")
 
 
 def _analysis(**overrides: Any) -> ItemAnalysis:
@@ -82,7 +85,7 @@ def test_item_rows_label_flags_in_chinese() -> None:
 
 
 def _stored(world: Any) -> ItemAnalysis:
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     return ItemAnalysis.objects.get()
 
 

@@ -80,8 +80,9 @@ def test_item_analysis_flags_items_that_do_not_discriminate():
 def test_analysis_needs_at_least_two_candidates():
     key = _key()
     responses = np.zeros((1, 3), dtype=np.uint8)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         analyse(key, responses, score_totals(key, responses))
+    assert exc.value.code == "scoring.too_few"
 
 
 @settings(max_examples=50, deadline=None)

@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.common.errors import DomainError
 from skillcert.common.tests.hostile_files import (
     FORMULAS,
@@ -26,6 +27,8 @@ from skillcert.common.tests.hostile_files import (
 from skillcert.common.untrusted_files import text_decode
 from skillcert.scoring.models import ItemAnalysis, Result
 from skillcert.scoring.services import responses_score
+
+SYSTEM_TEST = SystemActor("test")
 
 
 def _score(tmp_path: Path, data: bytes) -> Path:
@@ -104,7 +107,7 @@ def test_mutated_answer_files_are_scored_whole_or_not_at_all(world: Any, data: A
     raw = data.draw(byte_mutation(world.csv().encode()))
     try:
         report = responses_score(
-            paper_code="P-HR4-A", text=text_decode(raw, what="作答文件"), actor="system:test"
+            paper_code="P-HR4-A", text=text_decode(raw, what="作答文件"), actor=SYSTEM_TEST
         )
     except DomainError as exc:
         assert re.fullmatch(r"[a-z_]+\.[a-z_]+", exc.code) and is_chinese(exc.message)

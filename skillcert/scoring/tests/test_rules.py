@@ -35,10 +35,12 @@ def test_practical_needs_an_odd_number_of_at_least_three():
 def test_practical_rules():
     assert practical_final([70, 80, 90], rule=MEAN) == 80.0
     assert practical_final([10, 70, 80, 90, 100], rule=DROP_HIGH_LOW) == 80.0
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         practical_final([70, 80, 90], rule=DROP_HIGH_LOW)
-    with pytest.raises(DomainError):
+    assert exc.value.code == "marking.drop_needs_five"
+    with pytest.raises(DomainError) as exc:
         practical_final([70, 80, 101], rule=MEAN)
+    assert exc.value.code == "marking.out_of_range"
 
 
 def test_levels_two_and_one_also_need_the_panel_review():
@@ -58,8 +60,9 @@ def test_conduct_is_a_veto_in_enterprise_evaluation():
     high = {"职业能力": 95, "工作业绩": 95, "社会贡献": 95}
     assert not enterprise_evaluation(scores=high | {"品德": 50}, weights=weights).passed
     assert enterprise_evaluation(scores=high | {"品德": 80}, weights=weights).passed
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         enterprise_evaluation(scores=high | {"品德": 80}, weights=weights | {"品德": 0.5})
+    assert exc.value.code == "enterprise.weights"
 
 
 @given(

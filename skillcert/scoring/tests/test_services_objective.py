@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.common.errors import DomainError
 from skillcert.itembank.models import Item, ItemStatus, PaperStatus
 from skillcert.scoring.models import ItemAnalysis, PartState, Result
 from skillcert.scoring.services import responses_score
+
+SYSTEM_TEST = SystemActor("test")
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
@@ -18,7 +21,7 @@ def _snapshot() -> list[tuple[Any, ...]]:
 
 
 def test_scores_answer_file_and_feeds_analysis_back_to_the_bank(world: Any) -> None:
-    report = responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    report = responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     scores = dict(report.rows)
     ref = [str(a.pk) for a in world.applications]
     assert scores == {ref[0]: 40.0, ref[1]: 20.0, ref[2]: 30.0, ref[3]: 10.0}
@@ -55,7 +58,7 @@ def test_scores_answer_file_and_feeds_analysis_back_to_the_bank(world: Any) -> N
 def test_rejects_file_that_does_not_match_the_paper(world: Any, mutate: Any, code: str) -> None:
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        responses_score(paper_code="P-HR4-A", text=mutate(world), actor="system:test")
+        responses_score(paper_code="P-HR4-A", text=mutate(world), actor=SYSTEM_TEST)
     assert err.value.code == code
     assert _snapshot() == before
     assert not ItemAnalysis.objects.exists()
@@ -63,11 +66,11 @@ def test_rejects_file_that_does_not_match_the_paper(world: Any, mutate: Any, cod
 
 def test_rejects_unknown_and_unsealed_papers(world: Any) -> None:
     with pytest.raises(DomainError) as err:
-        responses_score(paper_code="NOPE", text=world.csv(), actor="system:test")
+        responses_score(paper_code="NOPE", text=world.csv(), actor=SYSTEM_TEST)
     assert err.value.code == "scoring.paper_unknown"
     type(world.paper).objects.filter(pk=world.paper.pk).update(status=PaperStatus.ASSEMBLED)
     with pytest.raises(DomainError) as err:
-        responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+        responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     assert err.value.code == "scoring.paper_not_sealed"
     assert _snapshot()[0] == (None, PartState.PENDING)
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.applications.models import Notification
 from skillcert.common.errors import DomainError
 from skillcert.scoring.models import (
@@ -18,6 +19,7 @@ from skillcert.scoring.models import (
     PartState,
     Recheck,
     Result,
+    ResultBatch,
     ResultStatus,
     Script,
     ScriptStatus,
@@ -47,9 +49,11 @@ from skillcert.scoring.tests.flows import (
     sheets,
 )
 
+SYSTEM_TEST = SystemActor("test")
+
 
 def test_blind_double_marking_third_marker_and_arbitration(world: Any) -> None:
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     created = scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
     assert created == 4  # every level-4 candidate × the one subjective item
     scripts = list(Script.objects.order_by("pk"))
@@ -88,26 +92,28 @@ def test_blind_double_marking_third_marker_and_arbitration(world: Any) -> None:
 
 
 def test_marker_cannot_mark_twice_someone_elses_script_or_above_max(world: Any) -> None:
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
     mark = Mark.objects.filter(round=1).order_by("pk").first()
     assert mark is not None
     other = next(
         u for k, u in world.users.items() if k.startswith("m") and u.pk != mark.marker.user_id
     )
+    marker = mark.marker.user
+    assert marker is not None
     for actor, score, code in [
         (other, 10, "scoring.forbidden"),
-        (mark.marker.user, 61, "scoring.score_range"),
-        (mark.marker.user, "abc", "scoring.score_invalid"),
+        (marker, 61, "scoring.score_range"),
+        (marker, "abc", "scoring.score_invalid"),
     ]:
         with pytest.raises(DomainError) as err:
             mark_submit(mark=mark, score=score, actor=actor)
         assert err.value.code == code
         mark.refresh_from_db()
         assert mark.score is None
-    mark_submit(mark=mark, score=10, actor=mark.marker.user)
+    mark_submit(mark=mark, score=10, actor=marker)
     with pytest.raises(DomainError) as err:
-        mark_submit(mark=mark, score=12, actor=mark.marker.user)
+        mark_submit(mark=mark, score=12, actor=marker)
     assert err.value.code == "marking.already_marked"
 
 
@@ -151,9 +157,7 @@ def test_panel_review_only_for_levels_two_and_one(world: Any) -> None:
     assert world.result(4).panel_score == Decimal("75.0")
 
 
-def test_submit_publish_recheck_register_end_to_end(
-    world: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def _submit_reopen_and_submit_again(world: Any) -> ResultBatch:
     chief = world.users["chief"]
     with pytest.raises(DomainError) as err:
         batch_submit(batch=world.batch, actor=chief)
@@ -181,12 +185,14 @@ def test_submit_publish_recheck_register_end_to_end(
     assert err.value.code == "scoring.forbidden"
     batch = batch_reopen(batch=batch, reason="更正录入错误", actor=world.personas.city_nanjing)
     assert batch.status == BatchStatus.ENTERING
-    batch = batch_submit(batch=batch, actor=chief)
+    return batch_submit(batch=batch, actor=chief)
 
+
+def _publish_by_district(world: Any, batch: ResultBatch, capture: Any) -> None:
     # a postponed district publishes later
     Result.objects.filter(batch=batch).update(district="南京考区")
     Result.objects.filter(pk=world.result(3).pk).update(district="延期考区")
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         pub = batch_publish(
             batch=batch, district="南京考区", actor=world.personas.clerk_a, today=PUBLISHED_ON
         )
@@ -206,6 +212,8 @@ def test_submit_publish_recheck_register_end_to_end(
     assert err.value.code == "scoring.nothing_to_publish"
     assert Notification.objects.filter(subject="成绩已发布").count() == 4
 
+
+def _recheck_within_window(world: Any, batch: ResultBatch, capture: Any) -> Recheck:
     own = world.result(0)
     assert own.recheck_closes_on is not None and own.recheck_closes_on > PUBLISHED_ON
     with pytest.raises(DomainError) as err:
@@ -239,12 +247,16 @@ def test_submit_publish_recheck_register_end_to_end(
     assert err.value.code == "registration.recheck_window_open"
     # a recorded total that does not add up is re-added and corrected (no re-marking)
     Result.objects.filter(pk=own.pk).update(practical_score=Decimal("70.0"))
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         done = recheck_complete(recheck=recheck, actor=world.personas.clerk_a)
     assert (done.before, done.after, done.changed) == (Decimal("70.0"), Decimal("80.0"), True)
     assert world.result(0).practical_score == Decimal("80.0")
     assert Notification.objects.filter(subject="成绩复查结果").count() == 1
+    return recheck
 
+
+def _register_after_the_window(world: Any, batch: ResultBatch, recheck: Recheck) -> None:
+    own = world.result(0)
     after = own.recheck_closes_on + dt.timedelta(days=1)
     with pytest.raises(DomainError) as err:
         batch_register(batch=batch, actor=world.personas.province)
@@ -265,10 +277,19 @@ def test_submit_publish_recheck_register_end_to_end(
     assert err.value.code == "recheck.done"
 
 
+def test_submit_publish_recheck_register_end_to_end(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    batch = _submit_reopen_and_submit_again(world)
+    _publish_by_district(world, batch, django_capture_on_commit_callbacks)
+    recheck = _recheck_within_window(world, batch, django_capture_on_commit_callbacks)
+    _register_after_the_window(world, batch, recheck)
+
+
 def test_marking_progress_is_counted_under_chinese_status_names(world: Any) -> None:
     from skillcert.scoring.selectors import script_progress
 
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
     first = Script.objects.order_by("pk").first()
     assert first is not None

@@ -9,12 +9,15 @@ from typing import Any
 from django.core.cache import cache
 from django.urls import reverse
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.scoring.models import Mark, Result, ResultStatus
 from skillcert.scoring.services import responses_score, scripts_create
 
+SYSTEM_TEST = SystemActor("test")
+
 
 def test_marker_queue_shows_blind_code_not_candidate(world: Any) -> None:
-    responses_score(paper_code="P-HR4-A", text=world.csv(), actor="system:test")
+    responses_score(paper_code="P-HR4-A", text=world.csv(), actor=SYSTEM_TEST)
     scripts_create(batch=world.batch, paper=world.paper, actor=world.personas.clerk_a)
     client = world.personas.client_for(world.users["m1"])
     page = client.get(reverse("scoring:marking")).content.decode()

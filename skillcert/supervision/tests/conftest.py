@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from conftest import make_uscc
+from skillcert.accounts.actors import Actor, SystemActor
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.personnel.models import Person, PersonRole, RoleKind
@@ -57,7 +58,7 @@ def make_supervisor(seq: int, *, user: Any = None, employer: EvaluationOrg | Non
     return person
 
 
-def _plan(code: str, org: EvaluationOrg, occupation: Occupation, actor: Any) -> EvaluationPlan:
+def _plan(code: str, org: EvaluationOrg, occupation: Occupation, actor: Actor) -> EvaluationPlan:
     today = timezone.localdate()
     created = plan_create(
         code=code,
@@ -79,8 +80,10 @@ def world(personas: Any, hr: Occupation) -> World:
     )
     file_org(employer, [hr], (5, 4, 3))
     file_org(personas.org_a, [hr], (5, 4, 3))
-    employer_plans = [_plan(f"YQ-2026-{i:03d}", employer, hr, "system:test") for i in range(1, 6)]
-    social_plan = _plan("SH-2026-001", personas.org_a, hr, "system:test")
+    employer_plans = [
+        _plan(f"YQ-2026-{i:03d}", employer, hr, SystemActor("test")) for i in range(1, 6)
+    ]
+    social_plan = _plan("SH-2026-001", personas.org_a, hr, SystemActor("test"))
     supervisors = [make_supervisor(1, user=personas.supervisor)] + [
         make_supervisor(i) for i in range(2, 4)
     ]

@@ -4,11 +4,13 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from skillcert.accounts.actors import PUBLIC
 from skillcert.common.errors import DomainError
 from skillcert.organizations.models import CreditEvent, CreditEventKind
 from skillcert.personnel.models import IntegrityEntry
 from skillcert.supervision import services
 from skillcert.supervision.models import Complaint, ComplaintEvent, ComplaintStatus
+from skillcert.supervision.services import complaints
 
 
 def _submit(**overrides: Any) -> tuple[Complaint, str]:
@@ -19,7 +21,7 @@ def _submit(**overrides: Any) -> tuple[Complaint, str]:
         "region_code": "320100",
         "content": "考场内有人代考，监考人员未制止，请调查处理。",
         "contact_phone": "13912345678",
-        "actor": services.PUBLIC_ACTOR,
+        "actor": PUBLIC,
     }
     data.update(overrides)
     return services.complaint_submit(**data)
@@ -27,7 +29,9 @@ def _submit(**overrides: Any) -> tuple[Complaint, str]:
 
 @pytest.fixture
 def calendar(monkeypatch):
-    monkeypatch.setattr(services, "workdays_add", lambda start, n: start + dt.timedelta(days=n + 6))
+    monkeypatch.setattr(
+        complaints, "workdays_add", lambda start, n: start + dt.timedelta(days=n + 6)
+    )
 
 
 def test_public_complaint_gets_a_number_and_code_that_open_it(personas):
@@ -122,7 +126,7 @@ def test_reject_feeds_the_reason_back(personas):
     assert tracked.status == ComplaintStatus.NOT_ACCEPTED and "不属于" in tracked.feedback
 
 
-def test_bad_triage_and_conclusion_are_refused_and_nothing_changes(personas, calendar):
+def test_bad_triage_or_early_conclusion_is_refused_and_nothing_changes(personas, calendar):
     complaint, _ = _submit()
     before = list(Complaint.objects.values())
     cases = [
@@ -160,12 +164,6 @@ def test_bad_triage_and_conclusion_are_refused_and_nothing_changes(personas, cal
             "supervision.forbidden",
         ),
         (
-            lambda: services.complaint_reject(
-                complaint=complaint, reason="", actor=personas.city_nanjing
-            ),
-            "complaint.reason_required",
-        ),
-        (
             lambda: services.complaint_conclude(
                 complaint=complaint,
                 outcome="x",
@@ -181,6 +179,18 @@ def test_bad_triage_and_conclusion_are_refused_and_nothing_changes(personas, cal
             call()
         assert exc.value.code == code
     assert list(Complaint.objects.values()) == before
+
+
+def test_rejection_without_a_reason_is_refused(personas):
+    complaint, _ = _submit()
+    with pytest.raises(DomainError) as exc:
+        services.complaint_reject(complaint=complaint, reason="", actor=personas.city_nanjing)
+    assert exc.value.code == "complaint.reason_required"
+    assert Complaint.objects.get().status == ComplaintStatus.RECEIVED
+
+
+def test_conclusion_without_outcome_or_feedback_is_refused(personas, calendar):
+    complaint, _ = _submit()
     handled = services.complaint_triage(
         complaint=complaint,
         assignee=personas.city_nanjing,

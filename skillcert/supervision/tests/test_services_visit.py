@@ -19,6 +19,7 @@ from skillcert.supervision.models import (
     VisitStatus,
 )
 from skillcert.supervision.selectors import registration_blocked
+from skillcert.supervision.services import visits
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -45,7 +46,7 @@ def _answer_all(visit, user, result="yes"):
 def _fake_calendar(monkeypatch):
     # corrective deadlines are counted in working days; the tests do not depend on the
     # State Council calendar of the current year
-    monkeypatch.setattr(services, "workdays_add", lambda start, n: start + dt.timedelta(days=n))
+    monkeypatch.setattr(visits, "workdays_add", lambda start, n: start + dt.timedelta(days=n))
 
 
 def test_supervisor_reports_a_serious_finding_that_opens_a_corrective_action(

@@ -46,12 +46,14 @@ def test_running_into_an_uncovered_year_raises_too():
     )
     with pytest.raises(DomainError) as err:
         workdays_add(calendar, dt.date(2026, 12, 28), 10)
+    assert err.value.code == "workdays.year_missing"
     assert "2027年" in err.value.message
 
 
 def test_negative_count_is_rejected():
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         workdays_add(work_calendar(), dt.date(2026, 1, 5), -1)
+    assert exc.value.code == "workdays.negative"
 
 
 SMALL = WorkCalendar(

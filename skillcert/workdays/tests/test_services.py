@@ -10,8 +10,9 @@ from skillcert.workdays.services import calendar_day_clear, calendar_day_set, ca
 
 
 def test_officer_enters_a_new_year_and_working_days_follow_it(personas):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         workdays_add(dt.date(2027, 9, 30), 1)
+    assert exc.value.code == "workdays.year_missing"
     calendar_day_set(
         date=dt.date(2027, 10, 1), kind="holiday", name="国庆节", actor=personas.province
     )
@@ -37,6 +38,7 @@ def test_holiday_needs_a_name(personas):
         calendar_day_set(
             date=dt.date(2027, 10, 4), kind="holiday", name=" ", actor=personas.province
         )
+    assert err.value.code == "workdays.name_required"
     assert err.value.field == "name"
 
 
@@ -47,20 +49,22 @@ def test_clear_removes_the_day_and_audits(personas):
     calendar_day_clear(date=dt.date(2027, 10, 9), actor=personas.province)
     assert not CalendarDay.objects.filter(date=dt.date(2027, 10, 9)).exists()
     assert AuditEvent.objects.filter(action="workdays.day_clear").count() == 1
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         calendar_day_clear(date=dt.date(2027, 10, 9), actor=personas.province)
+    assert exc.value.code == "workdays.day_missing"
 
 
 def test_publish_rejects_absurd_years(personas):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         calendar_year_publish(year=1800, notice="x", actor=personas.province)
+    assert exc.value.code == "workdays.year_invalid"
     assert not CalendarYear.objects.filter(year=1800).exists()
 
 
 def test_calendar_page_edit_only_for_province_officer(personas):
     province = personas.client_for(personas.province)
     response = province.post(
-        "/workdays/?year=2027",
+        "/workdays/days/save/?year=2027",
         {"day-date": "2027-05-03", "day-kind": "holiday", "day-name": "劳动节"},
     )
     assert response.status_code == 302
@@ -68,7 +72,7 @@ def test_calendar_page_edit_only_for_province_officer(personas):
     city = personas.client_for(personas.city_nanjing)
     assert city.get("/workdays/?year=2026").status_code == 200
     response = city.post(
-        "/workdays/", {"day-date": "2027-05-04", "day-kind": "holiday", "day-name": "x"}
+        "/workdays/days/save/", {"day-date": "2027-05-04", "day-kind": "holiday", "day-name": "x"}
     )
     assert response.status_code == 404
     assert not CalendarDay.objects.filter(date=dt.date(2027, 5, 4)).exists()

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import totp
 
+from skillcert.accounts.actors import command_actor
 from skillcert.accounts.models import User
 from skillcert.accounts.services import totp_device_for, totp_enrolment_issue
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"用户 {options['username']} 不存在")
         if options["enrolment_code"]:
-            code = totp_enrolment_issue(user=user, actor="system:totp-command")
+            code = totp_enrolment_issue(user=user, actor=command_actor("totp"))
             self.stdout.write(code)
             return
         device = totp_device_for(user=user)

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from skillcert.accounts.actors import command_actor
 from skillcert.applications.importing import roster_import
 from skillcert.applications.roster_files import RosterFileError
 from skillcert.common.errors import DomainError
 from skillcert.plans.selectors import plan_by_code
 
-ACTOR = "system:roster-cli"
+ACTOR = command_actor("roster")
 
 
 class Command(BaseCommand):

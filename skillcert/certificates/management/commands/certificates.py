@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.certificates.documents import certificate_pdf
 from skillcert.certificates.exchange import export_certificates
 from skillcert.certificates.models import Certificate
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 {options['file']}") from None
         try:
             text = text_decode(data, what="证书文件")
-            imported, errors = legacy_import(text=text, actor="system:cli")
+            imported, errors = legacy_import(text=text, actor=SystemActor("cli"))
         except DomainError as exc:
             raise CommandError(f"[{exc.code}] {exc.message}") from None
         if errors:

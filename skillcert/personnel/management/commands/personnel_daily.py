@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcert.accounts.actors import command_actor
 from skillcert.common.errors import DomainError
 from skillcert.personnel.services import card_reminders_send, cards_void_uncollected, roles_expire
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError("--date 应为 YYYY-MM-DD") from None
-        actor = "system:personnel_daily"
+        actor = command_actor("personnel_daily")
         try:
             voided = cards_void_uncollected(actor=actor, today=today)
             expired = roles_expire(actor=actor, today=today)

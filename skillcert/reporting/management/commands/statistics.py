@@ -20,13 +20,12 @@ from skillcert.regions.models import Region
 from skillcert.reporting.models import ReportKind
 from skillcert.reporting.selectors import report_regions
 from skillcert.reporting.services import (
+    STATISTICS,
     figures_refresh,
     previous_period,
     report_period,
     statistics_report_generate,
 )
-
-ACTOR = "system:statistics"
 
 
 class Command(BaseCommand):
@@ -57,7 +56,7 @@ class Command(BaseCommand):
                 since = dt.date.fromisoformat(options["since"])
             except ValueError:
                 raise CommandError("--since 应为 YYYY-MM-DD") from None
-        run = figures_refresh(actor=ACTOR, since=since, full=options["full"])
+        run = figures_refresh(actor=STATISTICS, since=since, full=options["full"])
         took = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0
         scope = "全量重建" if run.full else f"重算 {len(run.days)} 天"
         self.stdout.write(f"统计汇总已更新：{scope}，写入 {run.rows} 行，用时 {took:.1f} 秒")
@@ -79,10 +78,10 @@ class Command(BaseCommand):
             regions = [region]
         else:
             regions = report_regions()
-        figures_refresh(actor=ACTOR)
+        figures_refresh(actor=STATISTICS)
         for region in regions:
             report = statistics_report_generate(
-                kind=kind, period=period, region=region, actor=ACTOR, today=today
+                kind=kind, period=period, region=region, actor=STATISTICS, today=today
             )
             self.stdout.write(
                 f"{region.name} {period} {report.get_kind_display()}：{report.pdf.name}"

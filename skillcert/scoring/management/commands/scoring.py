@@ -19,13 +19,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe
 from skillcert.common.untrusted_files import text_decode
 from skillcert.scoring.services import responses_score
 
 EXIT_BAD_INPUT = 2
-ACTOR = "system:scoring-command"
+ACTOR = SystemActor("scoring-command")
 
 
 def _read(path: str) -> str:

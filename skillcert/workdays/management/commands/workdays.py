@@ -7,11 +7,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from skillcert.accounts.actors import command_actor
 from skillcert.common.errors import DomainError
 from skillcert.workdays.selectors import workdays_add, workdays_between
 from skillcert.workdays.services import calendar_notice_import
 
-SYSTEM = "system:command"
+SYSTEM = command_actor("workdays")
 EXIT_BAD_INPUT = 2
 
 

@@ -1,0 +1,278 @@
+"""Issuing a certificate row: from a registered, passing result, by the organisation whose
+filing covers the occupation and level on the issue date. Numbers come from a locked counter
+per organisation, year and level (plus the number's unique constraint), so concurrent issuing
+never duplicates a serial, and a number is never reused — revoked certificates keep theirs.
+A re-issue or a correction supersedes the old certificate with a new one (`supersede`).
+
+The background batch (`certificates.tasks`) issues through this module; `certificates.services`
+starts that batch, so this module imports neither."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from skillcert.accounts.actors import Actor, actor_user
+from skillcert.audit.lifecycle import Lifecycle
+from skillcert.audit.services import audit_record
+from skillcert.certificates.keys import current_signing_key
+from skillcert.certificates.models import (
+    Certificate,
+    CertificateCounter,
+    CertificateStatus,
+    IssueKind,
+    StatusListCounter,
+)
+from skillcert.certificates.numbering import format_certificate_number
+from skillcert.certificates.tokens import sign_token
+from skillcert.common.errors import DomainError
+from skillcert.common.fonts import require_glyphs
+from skillcert.common.identifiers import mask_id_number
+from skillcert.common.pii import pii_digest
+from skillcert.eligibility.engine import LEVEL_NAMES, LEVEL_TITLES
+from skillcert.organizations.permits import organization_check_may_evaluate
+from skillcert.scoring.selectors import result_is_registered
+
+if TYPE_CHECKING:
+    from skillcert.candidates.models import Candidate
+    from skillcert.occupations.models import Occupation
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.scoring.models import Result
+
+TITLE = "职业技能等级证书"
+
+CERTIFICATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    CertificateStatus.VALID: frozenset({CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED}),
+    CertificateStatus.REVOKED: frozenset(),
+    CertificateStatus.SUPERSEDED: frozenset(),
+}
+# Audit actions "certificate.<action>".
+CERTIFICATE: Lifecycle[str] = Lifecycle(
+    "certificate", CERTIFICATE_TRANSITIONS, {str(k): str(v) for k, v in CertificateStatus.choices}
+)
+
+
+def level_text(level: int) -> str:
+    """'三级/高级工', as printed on the certificate."""
+    return f"{LEVEL_NAMES[level]}/{LEVEL_TITLES[level]}"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What a certificate says about its holder and their achievement."""
+
+    candidate: Candidate
+    occupation: Occupation
+    specialty_name: str
+    level: int
+
+
+def _next_serial(*, organization: EvaluationOrg, year: int, level: int) -> int:
+    """Lock the counter row (created on first use) and take the next serial."""
+    CertificateCounter.objects.get_or_create(organization=organization, year=year, level=level)
+    updated = CertificateCounter.objects.filter(
+        organization=organization, year=year, level=level
+    ).update(last_serial=F("last_serial") + 1)
+    assert updated == 1
+    return CertificateCounter.objects.values_list("last_serial", flat=True).get(
+        organization=organization, year=year, level=level
+    )
+
+
+def _next_status_index() -> int:
+    StatusListCounter.objects.get_or_create(id=1)
+    StatusListCounter.objects.filter(id=1).update(last_index=F("last_index") + 1)
+    return StatusListCounter.objects.values_list("last_index", flat=True).get(id=1)
+
+
+def token_payload(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "n": certificate.number,
+        "name": certificate.holder_name,
+        "id": mask_id_number(certificate.id_number),
+        "occ": certificate.occupation_name,
+        "lvl": certificate.level,
+        "org": certificate.organization_name,
+        "date": certificate.issue_date.isoformat(),
+    }
+
+
+def _require_issuer(organization: EvaluationOrg, holder: Holder, issue_date: dt.date) -> str:
+    """The organisation's filing number, once it may issue this certificate."""
+    if not organization.filing_number:
+        raise DomainError("certificate.org_not_filed", f"{organization.name}尚未备案，不能发证")
+    organization_check_may_evaluate(
+        org=organization, occupation_id=holder.occupation.pk, level=holder.level, day=issue_date
+    )
+    return organization.filing_number
+
+
+def _photo(candidate: Candidate) -> bytes:
+    if not candidate.photo:
+        return b""
+    with candidate.photo.open("rb") as handle:
+        return bytes(handle.read())
+
+
+def _number(
+    organization: EvaluationOrg, filing_number: str, holder: Holder, issue_date: dt.date
+) -> str:
+    serial = _next_serial(organization=organization, year=issue_date.year, level=holder.level)
+    return format_certificate_number(
+        filing_number=filing_number,
+        year=issue_date.year,
+        level=holder.level,
+        serial=serial,
+    )
+
+
+def _create(
+    *,
+    organization: EvaluationOrg,
+    holder: Holder,
+    kind: str,
+    issue_date: dt.date,
+    actor: Actor,
+    result: Result | None = None,
+    supersedes: Certificate | None = None,
+    holder_name: str | None = None,
+    id_number: str | None = None,
+) -> Certificate:
+    filing_number = _require_issuer(organization, holder, issue_date)
+    candidate = holder.candidate
+    name = holder_name or candidate.full_name
+    id_number = id_number or candidate.id_number
+    require_glyphs(name, field="holder_name")
+    number = _number(organization, filing_number, holder, issue_date)
+    certificate = Certificate(
+        number=number,
+        kind=kind,
+        organization=organization,
+        result=result,
+        candidate=candidate,
+        holder_name=name,
+        id_number=id_number,
+        id_number_digest=pii_digest(id_number),
+        occupation=holder.occupation,
+        occupation_name=holder.occupation.name,
+        specialty_name=holder.specialty_name or "--",
+        level=holder.level,
+        level_text=level_text(holder.level),
+        organization_name=organization.name,
+        issue_date=issue_date,
+        photo=_photo(candidate),
+        status_index=_next_status_index(),
+        supersedes=supersedes,
+        created_by=actor_user(actor),
+    )
+    kid, key = current_signing_key()
+    certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError:
+        raise DomainError(
+            "certificate.already_issued", "该成绩已发放证书，请勿重复发证", field="result"
+        ) from None
+    audit_record(
+        actor=actor,
+        action=f"certificate.{kind}",
+        obj=certificate,
+        changes={"number": [None, number], "organization": [None, organization.pk]},
+    )
+    return certificate
+
+
+def certificate_issue_for(
+    *,
+    organization: EvaluationOrg,
+    holder: Holder,
+    actor: Actor,
+    result: Result | None = None,
+    issue_date: dt.date | None = None,
+) -> Certificate:
+    """Issue a first certificate. `certificate_issue` (from a registered result) is the
+    usual entry; this lower-level call is for the legacy import and for the scoring app."""
+    with transaction.atomic():
+        return _create(
+            organization=organization,
+            holder=holder,
+            kind=IssueKind.ISSUED,
+            issue_date=issue_date or timezone.localdate(),
+            actor=actor,
+            result=result,
+        )
+
+
+def certificate_issue(
+    *, result: Result, actor: Actor, issue_date: dt.date | None = None
+) -> Certificate:
+    """Issue the certificate for a registered, passing result (scoring.Result)."""
+    if not result_is_registered(result):
+        raise DomainError(
+            "certificate.result_not_registered",
+            "成绩尚未登记备案，不能发证（须经评价机构提交、人社部门确认登记）",
+            field="result",
+        )
+    if not result.passed:
+        raise DomainError("certificate.result_not_passed", "该成绩不合格，不能发证", field="result")
+    application = result.application
+    holder = Holder(
+        candidate=application.candidate,
+        occupation=result.occupation,
+        specialty_name=result.specialty.name if result.specialty is not None else "--",
+        level=result.level,
+    )
+    return certificate_issue_for(
+        organization=result.organization,
+        holder=holder,
+        actor=actor,
+        result=result,
+        issue_date=issue_date,
+    )
+
+
+def supersede(
+    *,
+    certificate: Certificate,
+    kind: str,
+    reason: str,
+    actor: Actor,
+    holder_name: str | None = None,
+    id_number: str | None = None,
+) -> Certificate:
+    """A new certificate (new number) replaces a valid one, which becomes superseded."""
+    if not reason.strip():
+        raise DomainError("certificate.reason_required", "请填写原因", field="reason")
+    with transaction.atomic():
+        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if old.status != CertificateStatus.VALID:
+            raise DomainError(
+                "certificate.not_valid",
+                f"证书 {old.number} 当前状态为“{old.get_status_display()}”，"
+                f"不能{IssueKind(kind).label}",
+            )
+        new = _create(
+            organization=old.organization,
+            holder=Holder(old.candidate, old.occupation, old.specialty_name, old.level),
+            kind=kind,
+            issue_date=timezone.localdate(),
+            actor=actor,
+            result=old.result,
+            supersedes=old,
+            holder_name=holder_name or old.holder_name,
+            id_number=id_number or old.id_number,
+        )
+        CERTIFICATE.move(
+            old,
+            CertificateStatus.SUPERSEDED,
+            actor=actor,
+            action=f"superseded_by_{kind}",
+            changes={"superseded_by": [None, new.number], "reason": [None, reason.strip()]},
+        )
+    return new

@@ -1,0 +1,56 @@
+"""Item-bank roles: commissioning people as question setters, reviewers and managers of one
+occupation in one bank."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.itembank.models import ItemBank, ItemBankRole, ItemBankRoleKind
+from skillcert.itembank.permits import BankAction, bank_may, scope_forget
+from skillcert.itembank.services._guards import forbidden
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+    from skillcert.occupations.models import Occupation
+
+
+def itembank_role_grant(
+    *, user: User, occupation: Occupation, role: str, actor: Actor, bank: ItemBank | None = None
+) -> ItemBankRole:
+    """Commission `user` in `bank` (by default the province's unified bank) for one
+    occupation; the actor must manage that bank and occupation (a trusted system actor
+    manages every bank)."""
+    if role not in ItemBankRoleKind.values:
+        raise DomainError("itembank.role_invalid", f"未知题库角色 {role!r}", field="role")
+    with transaction.atomic():
+        bank = bank or ItemBank.objects.for_province()
+        if not bank_may(actor, bank, BankAction.MANAGE, occupation_id=occupation.pk):
+            raise forbidden("只有该题库该职业的题库管理员可以授予题库角色")
+        row, created = ItemBankRole.objects.get_or_create(
+            user=user, bank=bank, occupation=occupation, role=role, defaults={"active": True}
+        )
+        if not created and not row.active:
+            row.active = True
+            row.save(update_fields=["active"])
+        audit_record(
+            actor=actor,
+            action="itembank.role_grant",
+            obj=row,
+            changes={"user": user.pk, "bank": bank.pk, "occupation": occupation.code, "role": role},
+        )
+    scope_forget(user)
+    return row
+
+
+def itembank_role_revoke(*, role: ItemBankRole, actor: Actor) -> None:
+    if not bank_may(actor, role.bank, BankAction.MANAGE, occupation_id=role.occupation_id):
+        raise forbidden("只有该题库该职业的题库管理员可以撤销题库角色")
+    with transaction.atomic():
+        ItemBankRole.objects.filter(pk=role.pk).update(active=False)
+        audit_record(actor=actor, action="itembank.role_revoke", obj=role)
+    scope_forget(role.user)

@@ -1,0 +1,132 @@
+"""Stage 9: the item bank, blueprints, assembled and sealed papers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from skillcert.accounts.actors import SIMULATION
+from skillcert.itembank.models import ItemBankRoleKind
+from skillcert.itembank.services import (
+    blueprint_create,
+    item_approve,
+    item_create,
+    item_submit,
+    itembank_role_grant,
+    paper_assemble,
+    paper_seal,
+)
+from skillcert.occupations.models import Element
+from skillcert.operations.simulation.scenario import (
+    EXAM_DAY,
+    LEVELS,
+    at,
+)
+from skillcert.operations.simulation.state import SimulationState
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+    from skillcert.occupations.models import Occupation
+
+
+class ItemBankStage(SimulationState):
+    """Items written, reviewed, assembled into sealed papers."""
+
+    def stage_item_bank(self) -> None:
+        with self._stage("题库建设与组卷封存", at(dt.date(2026, 5, 20), 9)) as counts:
+            setter = self._user("sim_setter", "命题专家")
+            reviewer = self._user("sim_reviewer", "审题专家")
+            manager = self.users["sim_sheng"]
+            items = 0
+            for occupation in self.occupations.values():
+                for user, role in (
+                    (setter, ItemBankRoleKind.SETTER),
+                    (reviewer, ItemBankRoleKind.REVIEWER),
+                    (manager, ItemBankRoleKind.MANAGER),
+                ):
+                    itembank_role_grant(
+                        user=user, occupation=occupation, role=role, actor=SIMULATION
+                    )
+                    user.__dict__.pop("_itembank_scope", None)  # roles are cached per user
+                elements = list(
+                    Element.objects.filter(standard__occupation=occupation, parent=None).order_by(
+                        "position"
+                    )
+                )
+                for level in LEVELS:
+                    items += _items_write(occupation, level, elements, setter, reviewer)
+                    self._paper_assemble(occupation, level, elements, manager)
+            counts["试题"] = items
+            counts["试卷"] = len(self.papers)
+
+    def _paper_assemble(
+        self, occupation: Occupation, level: int, elements: list[Element], manager: User
+    ) -> None:
+        cells = [
+            {"element": e.code, "type": t, "count": c}
+            for e in elements[:2]
+            for t, c in (("single", 4), ("true_false", 1), ("multiple", 1))
+        ]
+        if level == 2:
+            cells.append({"element": elements[0].code, "type": "subjective", "count": 1})
+        blueprint = blueprint_create(
+            occupation=occupation,
+            level=level,
+            name=f"{occupation.name}{level}级理论知识",
+            cells=cells,
+            difficulty_mean=0.55,
+            difficulty_tolerance=0.1,
+            actor=manager,
+        )
+        papers = paper_assemble(blueprint=blueprint, forms=1, seed=self.seed, actor=manager)
+        for paper in papers:
+            paper = paper_seal(paper=paper, release_at=at(EXAM_DAY, 7), actor=manager)
+            self.papers[(occupation.code, level)] = paper
+
+
+def _items_write(
+    occupation: Occupation, level: int, elements: list[Element], setter: User, reviewer: User
+) -> int:
+    """36 objective items (and 3 case studies at level 2), each submitted and approved."""
+    items = 0
+    for n in range(36):
+        element = elements[(n // 6) % len(elements)]
+        kind = "multiple" if n % 6 == 5 else "true_false" if n % 6 == 4 else "single"
+        content: dict[str, Any]
+        if kind == "true_false":
+            content = {"stem": f"{element.name}：判断题{n + 1}", "key": n % 2 == 0}
+        else:
+            content = {
+                "stem": f"{element.name}：第{n + 1}题",
+                "options": [f"选项{x}" for x in "ABCD"],
+                "key": "AC" if kind == "multiple" else "ABCD"[n % 4],
+            }
+        item = item_create(
+            occupation=occupation,
+            level=level,
+            element=element,
+            item_type=kind,
+            content=content,
+            score=Decimal(5),
+            difficulty=round(0.45 + 0.02 * (n % 10), 2),
+            actor=setter,
+        )
+        item_submit(item=item, reviewer=reviewer, actor=setter)
+        item_approve(item=item, actor=reviewer)
+        items += 1
+    if level == 2:
+        for n in range(3):
+            item = item_create(
+                occupation=occupation,
+                level=level,
+                element=elements[n % len(elements)],
+                item_type="subjective",
+                content={"stem": f"案例分析{n + 1}", "answer": "要点", "scheme": "按要点给分"},
+                score=Decimal(40),
+                actor=setter,
+            )
+            item_submit(item=item, reviewer=reviewer, actor=setter)
+            item_approve(item=item, actor=reviewer)
+            items += 1
+    return items

@@ -1,0 +1,177 @@
+"""Stage 2: examiners, supervisors and markers through training, exam and card."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+from skillcert.accounts.actors import SIMULATION
+from skillcert.accounts.models import User
+from skillcert.exams.selectors import policy_for
+from skillcert.operations.simulation.scenario import (
+    HR,
+    PROVINCE,
+    City,
+    at,
+    id_number,
+)
+from skillcert.operations.simulation.state import SimulationState
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import TrainingPlan
+from skillcert.personnel.models import Person, RoleKind
+from skillcert.personnel.services import (
+    card_collect,
+    card_issue,
+    exam_result_record,
+    learning_record,
+    person_certificate_add,
+    person_register,
+    person_title_add,
+    person_work_add,
+    pledge_sign,
+    registration_city_review,
+    registration_province_review,
+    registration_recommend,
+    registration_submit,
+    role_appoint,
+    training_plan_publish,
+)
+from skillcert.regions.models import Region
+
+
+class PersonnelStage(SimulationState):
+    """Examiners and supervisors, trained and carded."""
+
+    def _person(
+        self, city: City, seq: int, name: str, user: User | None = None, *, both: bool = False
+    ) -> Person:
+        birth = dt.date(1970 + seq % 20, 1 + seq % 12, 1 + seq % 27)
+        person = person_register(
+            id_number=id_number(city.county, birth, 500 + seq),
+            name=name,
+            education="bachelor",
+            employer_name=f"{city.name}某企业",
+            region=Region.objects.get(code=city.county),
+            phone=f"1398{int(city.code[:4]):04d}{seq % 1000:03d}",
+            user=user,
+            actor=SIMULATION,
+        )
+        for occupation in self.occupations.values() if both else [self.occupations[HR]]:
+            person_certificate_add(
+                person=person,
+                occupation=occupation,
+                level=2,
+                number=f"SIM{city.code}{seq:06d}{occupation.code[-1]}",
+                issued_on=dt.date(2016, 6, 1),
+                actor=SIMULATION,
+            )
+            person_work_add(
+                person=person,
+                occupation=occupation,
+                description="人力资源与劳动关系管理",
+                start=dt.date(2010, 7, 1),
+                end=None,
+                actor=SIMULATION,
+            )
+        person_title_add(
+            person=person,
+            grade="中级",
+            name="经济师",
+            major="人力资源管理",
+            obtained_on=dt.date(2014, 11, 1),
+            actor=SIMULATION,
+        )
+        return person
+
+    def stage_personnel(self) -> None:
+        """Every examiner goes through the March training: registration, recommendation, city
+        and province review, learning time, exam, pledge and card. Invigilators are examiners
+        (监考由考评员担任); each site gets external quality supervisors appointed by the
+        province."""
+        with self._stage("考评人员培训与发卡", at(dt.date(2026, 3, 2), 10)) as counts:
+            province = Region.objects.get(code=PROVINCE)
+            sheng = self.users["sim_sheng"]
+            policy = policy_for(province_code=PROVINCE)
+            plan = training_plan_publish(
+                province=province,
+                year=2026,
+                month=3,
+                role=RoleKind.EXAMINER,
+                required_minutes=600,
+                venue="各市职业技能鉴定中心",
+                actor=sheng,
+            )
+            seq = 0
+            cards = 0
+            for city in self.cities:
+                # Rooms hold at most 36: two invigilators each meets 1 per 15 (≥ 2 per room).
+                need = city.rooms * max(
+                    policy.min_invigilators_theory, math.ceil(36 / policy.invigilator_per)
+                )
+                need += 4  # spares
+                for k in range(need):
+                    seq += 1
+                    user = None
+                    if k < 7:  # the people who mark, sit on panels and sign room records
+                        user = self._user(
+                            f"sim_kp_{city.code}_{k:02d}", f"{city.name}考评员{k + 1}"
+                        )
+                    person = self._person(city, seq, f"{city.name}考评员{k + 1}", user)
+                    self._examiner_train(plan, person, city, seq)
+                    cards += 1
+                    city.staff.append(person)
+                for k in range(2):
+                    seq += 1
+                    user = self._user(f"sim_dd_{city.code}_{k}", f"{city.name}督导员{k + 1}")
+                    supervisor = self._person(
+                        city, seq, f"{city.name}督导员{k + 1}", user, both=True
+                    )
+                    self._supervisor_appoint(supervisor, province)
+                    city.staff.append(supervisor)
+            counts["考评人员"] = seq
+            counts["证卡"] = cards
+
+    def _examiner_train(self, plan: TrainingPlan, person: Person, city: City, seq: int) -> None:
+        """Registration to card for one examiner (企业人力资源管理师 only)."""
+        sheng = self.users["sim_sheng"]
+        assert city.officer
+        reg = registration_submit(
+            plan=plan,
+            person=person,
+            occupation=self.occupations[HR],
+            level_high=2,
+            level_low=5,
+            actor=SIMULATION,
+            today=plan.published_on,
+        )
+        registration_recommend(registration=reg, actor=SIMULATION)
+        registration_city_review(registration=reg, approve=True, actor=city.officer)
+        registration_province_review(registration=reg, approve=True, actor=sheng)
+        first_day = plan.registration_closes_on
+        for day, minutes in ((first_day, 480), (first_day + dt.timedelta(days=1), 120)):
+            learning_record(
+                registration=reg,
+                attended_on=day,
+                minutes=minutes,
+                actor=city.officer,
+                today=plan.exam_on,
+            )
+        exam_result_record(registration=reg, score=80 + seq % 20, actor=SIMULATION)
+        pledge_sign(registration=reg, actor=SIMULATION)
+        card = card_issue(registration=reg, actor=sheng, issued_on=dt.date(2026, 3, 30))
+        card_collect(card=card, actor=SIMULATION, on=dt.date(2026, 3, 31))
+
+    def _supervisor_appoint(self, supervisor: Person, province: Region) -> None:
+        for occupation in self.occupations.values():
+            role_appoint(
+                person=supervisor,
+                role=RoleKind.SUPERVISOR_EXTERNAL,
+                occupation=occupation,
+                level_high=1,
+                level_low=5,
+                province=province,
+                actor=self.users["sim_sheng"],
+                today=dt.date(2026, 3, 31),
+            )

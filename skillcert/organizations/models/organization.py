@@ -1,0 +1,215 @@
+"""The organisation itself: its kind, filing status and number, the province's filing
+rules, the number ledger and its lifecycle events."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class OrgKind(models.TextChoices):
+    EMPLOYER = "Y", "用人单位"
+    SOCIAL = "S", "社会培训评价组织"
+    SCHOOL = "school", "院校"
+    ASSOCIATION = "association", "行业协会"
+
+
+# The filing number's first character (DOMAIN.md §5): employers evaluate as `Y`; every other
+# kind files as a social training-evaluation organisation, `S`.
+FILING_LETTER: dict[str, str] = {
+    OrgKind.EMPLOYER: "Y",
+    OrgKind.SOCIAL: "S",
+    OrgKind.SCHOOL: "S",
+    OrgKind.ASSOCIATION: "S",
+}
+
+
+class OrgStatus(models.TextChoices):
+    UNFILED = "unfiled", "未备案"  # known to the platform, never filed (or filing not approved)
+    FILED = "filed", "已备案"  # may evaluate within its scope until `valid_until`
+    SUSPENDED = "suspended", "暂停认定"  # filing kept, no plans or certificates until resumed
+    REVOKED = "revoked", "已撤销备案"  # cancelled by the authority; number retired
+    EXITED = "exited", "已退出"  # withdrew voluntarily; number retired
+
+
+class EvaluationOrg(models.Model):
+    """An evaluation organisation. The filing fields are filled by the approved filing
+    application; `filing_number` stays on the row after revocation or exit (history), and the
+    number ledger (`FilingNumber`) guarantees it is never given to anyone else."""
+
+    name = models.CharField("机构名称", max_length=200)
+    kind = models.CharField("机构类型", max_length=16, choices=OrgKind.choices)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "备案状态", max_length=16, choices=OrgStatus.choices, default=OrgStatus.UNFILED
+    )
+    filing_number = models.CharField("备案编号", max_length=13, null=True, blank=True, unique=True)
+    service_region = models.ForeignKey(
+        "regions.Region",
+        verbose_name="认定区域",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filed_at = models.DateTimeField("备案时间", null=True, blank=True)
+    valid_from = models.DateField("有效期起", null=True, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)  # last valid day
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评价机构"
+        verbose_name_plural = "评价机构"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["status", "region"], name="org_status_region"),
+            models.Index(fields=["name"], name="org_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="unfiled") | Q(filing_number__isnull=False),
+                name="org_filed_has_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="org_validity_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def filing_letter(self) -> str:
+        return FILING_LETTER[self.kind]
+
+
+class FilingPolicy(models.Model):
+    """Rules that vary by province, kept as data. The row with a blank province is the
+    default for provinces without their own."""
+
+    province = models.CharField("省份代码", max_length=2, blank=True, unique=True)
+    validity_years = models.PositiveSmallIntegerField("备案有效期（年）", default=3)
+    renewal_window_days = models.PositiveSmallIntegerField("可申请延续的提前天数", default=90)
+    province_review_levels = models.JSONField(
+        "需省级审核的等级", default=list
+    )  # e.g. [2, 1]: 技师、高级技师 need the province
+    annual_report_due_month = models.PositiveSmallIntegerField("年报截止月", default=12)
+    annual_report_due_day = models.PositiveSmallIntegerField("年报截止日", default=31)
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "备案规则"
+        verbose_name_plural = "备案规则"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(validity_years__gte=1, validity_years__lte=10),
+                name="policy_validity_1_10_years",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_report_due_month__gte=1, annual_report_due_month__lte=12)
+                & Q(annual_report_due_day__gte=1, annual_report_due_day__lte=31),
+                name="policy_due_date_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"备案规则 {self.province or '默认'}"
+
+
+class FilingCounter(models.Model):
+    """The last serial handed out per (type letter, authority code, province). Allocation
+    locks this row, so two approvals at once queue here instead of reading the same serial."""
+
+    letter = models.CharField("类型字母", max_length=1)
+    authority_code = models.CharField("机构代码", max_length=4)
+    province = models.CharField("省份代码", max_length=2)
+    last_serial = models.PositiveIntegerField("已分配至", default=0)
+
+    class Meta:
+        verbose_name = "备案编号计数器"
+        verbose_name_plural = "备案编号计数器"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "authority_code", "province"], name="filing_counter_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_serial__lte=999999), name="filing_counter_six_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.letter}{self.authority_code}{self.province} → {self.last_serial:06d}"
+
+
+class FilingNumber(models.Model):
+    """Ledger of every filing number ever issued. Rows are never deleted, and the unique
+    constraint is the database's guarantee that a number is never issued twice."""
+
+    number = models.CharField("备案编号", max_length=13, unique=True)
+    org = models.ForeignKey(
+        EvaluationOrg, verbose_name="机构", on_delete=models.PROTECT, related_name="numbers"
+    )
+    allocated_at = models.DateTimeField("分配时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "备案编号"
+        verbose_name_plural = "备案编号"
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[YS][0-9]{12}$"), name="filing_number_format"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrgEventKind(models.TextChoices):
+    FILED = "filed", "备案"
+    SCOPE_CHANGED = "scope_changed", "变更认定范围"
+    SCOPE_DROPPED = "scope_dropped", "缩减认定范围"
+    RENEWED = "renewed", "延续备案"
+    SUSPENDED = "suspended", "暂停认定"
+    RESUMED = "resumed", "恢复认定"
+    REVOKED = "revoked", "撤销备案"
+    EXITED = "exited", "退出"
+
+
+class OrgEvent(models.Model):
+    """Every lifecycle step of an organisation, for its history page."""
+
+    org = models.ForeignKey(
+        EvaluationOrg, verbose_name="机构", on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField("事项", max_length=16, choices=OrgEventKind.choices)
+    reason = models.TextField("原因", blank=True)
+    document_no = models.CharField("文号", max_length=100, blank=True)
+    data = models.JSONField("详情", default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "机构变动记录"
+        verbose_name_plural = "机构变动记录"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"

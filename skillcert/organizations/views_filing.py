@@ -1,0 +1,221 @@
+"""Filing application pages: the application with its scope, evidence and reviews, one view
+per step (scope, evidence, submit, withdraw, review), the officers' review queue and the
+download of an uploaded document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.service_runner import run_service
+from skillcert.common.uploads import MAX_UPLOAD_BYTES
+from skillcert.organizations import filing
+from skillcert.organizations.forms import EvidenceForm, ReviewForm, ScopeForm, parse_scope_lines
+from skillcert.organizations.models import (
+    FilingApplication,
+    FilingCondition,
+    FilingStatus,
+    ReviewTier,
+)
+from skillcert.organizations.page_input import acting_user, flash_form_errors
+from skillcert.organizations.permissions import (
+    is_officer_over,
+    is_province_officer_over,
+    is_staff_of,
+)
+from skillcert.organizations.selectors import (
+    files_visible,
+    filing_applications_visible,
+    filing_review_queue,
+)
+from skillcert.organizations.uploads import file_store
+
+
+def _application_for(request: HttpRequest, pk: int) -> tuple[FilingApplication, Scope]:
+    scope = scope_for(request.user)
+    return get_object_in_scope(filing_applications_visible(scope=scope), pk=pk), scope
+
+
+def _on_application(
+    request: HttpRequest, application: FilingApplication, call: Callable[[], Any], success: str
+) -> HttpResponse:
+    """Run a filing step's service and come back to the application page either way."""
+    response = run_service(
+        request,
+        call,
+        success=success,
+        next=reverse("organizations:filing", args=[application.pk]),
+    )
+    assert response is not None  # no form: a refused input is flashed and redirected
+    return response
+
+
+@login_required
+@require_safe
+def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application, scope = _application_for(request, pk)
+    org = application.org
+    lines = application.lines.select_related("occupation", "specialty")
+    is_staff = is_staff_of(scope, org)
+    can_review = (application.status == FilingStatus.SUBMITTED and is_officer_over(scope, org)) or (
+        application.status == FilingStatus.CITY_APPROVED and is_province_officer_over(scope, org)
+    )
+    return render(
+        request,
+        "organizations/filing_detail.html",
+        {
+            "application": application,
+            "org": org,
+            "lines": lines,
+            "checklist": filing.filing_checklist(application=application),
+            "reviews": application.reviews.select_related("actor"),
+            "editable": application.status in filing.EDITABLE and is_staff,
+            "can_withdraw": is_staff
+            and application.status
+            in (FilingStatus.DRAFT, FilingStatus.SUBMITTED, FilingStatus.RETURNED),
+            "can_review": can_review and not is_staff,
+            "scope_form": ScopeForm(
+                initial={
+                    "lines": "\n".join(
+                        f"{line.occupation.code} {line.level}"
+                        + (f" {line.specialty.name}" if line.specialty else "")
+                        for line in lines
+                    )
+                }
+            ),
+            "review_form": ReviewForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def filing_scope_save(request: HttpRequest, pk: int) -> HttpResponse:
+    application, _ = _application_for(request, pk)
+    form = ScopeForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("organizations:filing", application.pk)
+    return _on_application(
+        request,
+        application,
+        lambda: filing.filing_scope_set(
+            application=application,
+            lines=parse_scope_lines(form.cleaned_data["lines"]),
+            actor=acting_user(request),
+        ),
+        "认定范围已保存",
+    )
+
+
+@login_required
+@require_POST
+def filing_evidence_save(request: HttpRequest, pk: int) -> HttpResponse:
+    application, _ = _application_for(request, pk)
+    org, user = application.org, acting_user(request)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
+        messages.error(request, f"文件超过上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
+        return redirect("organizations:filing", application.pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("organizations:filing", application.pk)
+    d = form.cleaned_data
+    item = get_object_in_scope(FilingCondition.objects.filter(kind=org.kind), pk=d["item"])
+
+    def save_evidence() -> None:
+        stored = file_store(org=org, upload=d["file"], actor=user) if d["file"] else None
+        filing.filing_evidence_set(
+            application=application,
+            item=item,
+            file=stored,
+            number_value=d["number_value"],
+            text_value=d["text_value"],
+            declared=d["declared"],
+            actor=user,
+        )
+
+    return _on_application(request, application, save_evidence, f"已保存“{item.title}”的材料")
+
+
+@login_required
+@require_POST
+def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application, _ = _application_for(request, pk)
+    return _on_application(
+        request,
+        application,
+        lambda: filing.filing_submit(application=application, actor=acting_user(request)),
+        "已提交，等待审核",
+    )
+
+
+@login_required
+@require_POST
+def filing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application, _ = _application_for(request, pk)
+    return _on_application(
+        request,
+        application,
+        lambda: filing.filing_withdraw(application=application, actor=acting_user(request)),
+        "已撤回申请",
+    )
+
+
+@login_required
+@require_POST
+def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
+    application, _ = _application_for(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        flash_form_errors(request, form)
+        return redirect("organizations:filing", application.pk)
+    tier = ReviewTier.CITY if application.status == FilingStatus.SUBMITTED else ReviewTier.PROVINCE
+    return _on_application(
+        request,
+        application,
+        lambda: filing.filing_review(
+            application=application,
+            tier=tier,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            actor=acting_user(request),
+        ),
+        "审核意见已保存",
+    )
+
+
+@login_required
+def filing_queue(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not scope.is_officer:
+        raise Http404
+    rows = filing_review_queue(scope=scope)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "organizations/filing_queue.html", {"page": page})
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Always an attachment, with the detected type and a sandboxing CSP, so a file can
+    never be rendered or run in the platform's origin."""
+    stored = get_object_in_scope(files_visible(scope=scope_for(request.user)), pk=pk)
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

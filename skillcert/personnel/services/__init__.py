@@ -1,0 +1,87 @@
+"""Writes for assessment personnel. Every service is keyword-only, atomic, checks who may act,
+moves statuses only through the tables in `lifecycles`, and records an audit event (plus a
+history row for roles and registrations). Dates come from the working-day calendar, never
+from input. Import from this package; the modules are its sections."""
+
+from skillcert.personnel.services.cards import (
+    CARD_PREFIX,
+    card_collect,
+    card_issue,
+    card_reminders_send,
+    cards_void_uncollected,
+)
+from skillcert.personnel.services.learning import exam_result_record, learning_record, pledge_sign
+from skillcert.personnel.services.lifecycles import (
+    CARD_TRANSITIONS,
+    INACTIVE_REGISTRATION,
+    PERSON_TRANSITIONS,
+    REGISTRATION_TRANSITIONS,
+    ROLE_TRANSITIONS,
+)
+from skillcert.personnel.services.practice import relation_declare, sitting_record
+from skillcert.personnel.services.registry import (
+    confidentiality_sign,
+    integrity_record,
+    person_ban,
+    person_certificate_add,
+    person_register,
+    person_reinstate,
+    person_suspend,
+    person_title_add,
+    person_work_add,
+)
+from skillcert.personnel.services.roles import (
+    role_appoint,
+    role_reinstate,
+    role_revoke,
+    role_suspend,
+    roles_expire,
+)
+from skillcert.personnel.services.rules import qualification_rule_publish
+from skillcert.personnel.services.training import (
+    registration_city_review,
+    registration_province_review,
+    registration_recommend,
+    registration_submit,
+    registration_withdraw,
+    training_plan_publish,
+)
+
+__all__ = [
+    "CARD_PREFIX",
+    "CARD_TRANSITIONS",
+    "INACTIVE_REGISTRATION",
+    "PERSON_TRANSITIONS",
+    "REGISTRATION_TRANSITIONS",
+    "ROLE_TRANSITIONS",
+    "card_collect",
+    "card_issue",
+    "card_reminders_send",
+    "cards_void_uncollected",
+    "confidentiality_sign",
+    "exam_result_record",
+    "integrity_record",
+    "learning_record",
+    "person_ban",
+    "person_certificate_add",
+    "person_register",
+    "person_reinstate",
+    "person_suspend",
+    "person_title_add",
+    "person_work_add",
+    "pledge_sign",
+    "qualification_rule_publish",
+    "registration_city_review",
+    "registration_province_review",
+    "registration_recommend",
+    "registration_submit",
+    "registration_withdraw",
+    "relation_declare",
+    "role_appoint",
+    "role_reinstate",
+    "role_revoke",
+    "role_suspend",
+    "roles_expire",
+    "sitting_record",
+    "training_plan_publish",
+]

@@ -1,0 +1,319 @@
+"""The registry of assessment personnel: the person record, certificates, titles, work
+history, confidentiality agreements, the integrity file, and suspension or ban."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from skillcert.accounts.actors import Actor, actor_scope, actor_user
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.common.identifiers import parse_id_number, validate_mobile
+from skillcert.personnel.models import (
+    ConfidentialityAgreement,
+    EducationLevel,
+    IntegrityEntry,
+    IntegrityKind,
+    Person,
+    PersonCertificate,
+    PersonStatus,
+    PersonTitle,
+    PersonWork,
+    TitleGrade,
+)
+from skillcert.personnel.services._access import (
+    lock_person,
+    require_officer_over,
+    require_org_staff_or_officer,
+    require_self_or_officer,
+    today_or,
+)
+from skillcert.personnel.services.lifecycles import PERSON_LIFECYCLE
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+    from skillcert.occupations.models import Occupation
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.regions.models import Region
+
+
+def person_register(
+    *,
+    id_number: str,
+    name: str,
+    education: str,
+    employer_name: str,
+    region: Region,
+    actor: Actor,
+    phone: str = "",
+    address: str = "",
+    employer: EvaluationOrg | None = None,
+    user: User | None = None,
+    today: dt.date | None = None,
+) -> Person:
+    """Create a person record: by the person for their own account, by an officer of the
+    unit's region, or by the staff of the employing organisation."""
+    name = name.strip()
+    if not name:
+        raise DomainError("personnel.name_required", "请填写姓名", field="name")
+    parsed = parse_id_number(id_number, today=today_or(today))
+    if education not in EducationLevel.values:
+        raise DomainError("personnel.education_invalid", "请选择文化程度", field="education")
+    employer_name = (employer_name or (employer.name if employer else "")).strip()
+    if not employer_name:
+        raise DomainError("personnel.employer_required", "请填写工作单位", field="employer_name")
+    phone = validate_mobile(phone) if phone.strip() else ""
+    scope = actor_scope(actor)
+    own = user is not None and scope.user_id == user.pk
+    if not (own or scope.is_platform or (employer and employer.pk in scope.organization_ids)):
+        require_officer_over(actor, region.code)
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                user=user,
+                id_number=parsed.value,
+                name=name,
+                gender=parsed.gender,
+                birth_date=parsed.birth_date,
+                phone=phone,
+                address=address.strip(),
+                education=education,
+                employer=employer,
+                employer_name=employer_name,
+                region=region,
+            )
+            audit_record(
+                actor=actor,
+                action="personnel.person_register",
+                obj=person,
+                changes={"employer_name": [None, employer_name], "region": [None, region.code]},
+            )
+    except IntegrityError:
+        if user is not None and Person.objects.filter(user=user).exists():
+            raise DomainError(
+                "personnel.account_linked", "该账户已关联一名考评人员", field="user"
+            ) from None
+        raise DomainError(
+            "personnel.id_number_taken", "该身份证号码已登记，请勿重复登记", field="id_number"
+        ) from None
+    return person
+
+
+def person_certificate_add(
+    *,
+    person: Person,
+    occupation: Occupation,
+    level: int,
+    number: str,
+    issued_on: dt.date,
+    actor: Actor,
+) -> PersonCertificate:
+    require_self_or_officer(actor, person)
+    if level not in (1, 2, 3, 4, 5):
+        raise DomainError("personnel.level_invalid", "等级应为一级至五级", field="level")
+    number = number.strip()
+    if not number:
+        raise DomainError("personnel.certificate_number_required", "请填写证书编号", field="number")
+    try:
+        with transaction.atomic():
+            cert = PersonCertificate.objects.create(
+                person=person,
+                occupation=occupation,
+                level=level,
+                number=number,
+                issued_on=issued_on,
+            )
+            audit_record(
+                actor=actor,
+                action="personnel.certificate_add",
+                obj=cert,
+                changes={"person": [None, person.pk], "level": [None, level]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            "personnel.certificate_duplicate", f"证书 {number} 已登记", field="number"
+        ) from None
+    return cert
+
+
+def person_title_add(
+    *, person: Person, grade: str, name: str, major: str, obtained_on: dt.date, actor: Actor
+) -> PersonTitle:
+    require_self_or_officer(actor, person)
+    if grade not in TitleGrade.values:
+        raise DomainError(
+            "personnel.title_grade_invalid", "职称级别应为初级、中级、副高级或正高级", field="grade"
+        )
+    if not name.strip() or not major.strip():
+        raise DomainError("personnel.title_incomplete", "请填写职称名称和专业", field="name")
+    with transaction.atomic():
+        title = PersonTitle.objects.create(
+            person=person,
+            grade=grade,
+            name=name.strip(),
+            major=major.strip(),
+            obtained_on=obtained_on,
+        )
+        audit_record(
+            actor=actor,
+            action="personnel.title_add",
+            obj=title,
+            changes={"person": [None, person.pk], "grade": [None, grade]},
+        )
+    return title
+
+
+def person_work_add(
+    *,
+    person: Person,
+    description: str,
+    start: dt.date,
+    end: dt.date | None,
+    actor: Actor,
+    occupation: Occupation | None = None,
+) -> PersonWork:
+    require_self_or_officer(actor, person)
+    if end is not None and end < start:
+        raise DomainError("personnel.period_reversed", "结束日期早于开始日期", field="end")
+    if not description.strip():
+        raise DomainError(
+            "personnel.work_description_required", "请填写工作内容", field="description"
+        )
+    with transaction.atomic():
+        work = PersonWork.objects.create(
+            person=person,
+            occupation=occupation,
+            description=description.strip(),
+            start=start,
+            end=end,
+        )
+        audit_record(
+            actor=actor,
+            action="personnel.work_add",
+            obj=work,
+            changes={"person": [None, person.pk]},
+        )
+    return work
+
+
+def confidentiality_sign(
+    *, person: Person, organization: EvaluationOrg, signed_on: dt.date, actor: Actor
+) -> ConfidentialityAgreement:
+    """Recorded by the organisation's staff (or an officer)."""
+    require_org_staff_or_officer(actor, organization)
+    try:
+        with transaction.atomic():
+            agreement = ConfidentialityAgreement.objects.create(
+                person=person, organization=organization, signed_on=signed_on
+            )
+            audit_record(
+                actor=actor,
+                action="personnel.confidentiality_sign",
+                obj=agreement,
+                changes={"person": [None, person.pk], "organization": [None, organization.pk]},
+            )
+    except IntegrityError:
+        raise DomainError(
+            "personnel.agreement_exists", "与该机构的保密协议已登记", field="organization"
+        ) from None
+    return agreement
+
+
+def integrity_record(
+    *,
+    person: Person,
+    kind: str,
+    occurred_on: dt.date,
+    summary: str,
+    actor: Actor,
+    source: str = "",
+) -> IntegrityEntry:
+    require_officer_over(actor, person.region_id)
+    if kind not in IntegrityKind.values:
+        raise DomainError("personnel.integrity_kind_invalid", "请选择诚信档案类别", field="kind")
+    if not summary.strip():
+        raise DomainError("personnel.summary_required", "请填写内容", field="summary")
+    with transaction.atomic():
+        entry = IntegrityEntry.objects.create(
+            person=person,
+            kind=kind,
+            occurred_on=occurred_on,
+            summary=summary.strip(),
+            source=source.strip(),
+            recorded_by=actor_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action="personnel.integrity_record",
+            obj=entry,
+            changes={"person": [None, person.pk], "kind": [None, kind]},
+        )
+    return entry
+
+
+def _person_status_set(
+    *, person: Person, target: str, reason: str, actor: Actor, action: str
+) -> Person:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("personnel.reason_required", "请填写原因", field="reason")
+    with transaction.atomic():
+        locked = lock_person(person)
+        locked.status_reason = reason[:300]
+        PERSON_LIFECYCLE.move(
+            locked,
+            target,
+            actor=actor,
+            action=action,
+            update_fields=("status_reason",),
+            changes={"reason": [None, reason]},
+        )
+        if target != PersonStatus.ACTIVE:
+            IntegrityEntry.objects.create(
+                person=locked,
+                kind=IntegrityKind.SANCTION,
+                occurred_on=timezone.localdate(),
+                summary=f"{PersonStatus(target).label}：{reason}"[:500],
+                source="处理决定",
+                recorded_by=actor_user(actor),
+            )
+    person.status, person.status_reason = locked.status, locked.status_reason
+    return locked
+
+
+def person_suspend(*, person: Person, reason: str, actor: Actor) -> Person:
+    require_officer_over(actor, person.region_id)
+    return _person_status_set(
+        person=person,
+        target=PersonStatus.SUSPENDED,
+        reason=reason,
+        actor=actor,
+        action="person_suspend",
+    )
+
+
+def person_reinstate(*, person: Person, reason: str, actor: Actor) -> Person:
+    require_officer_over(actor, person.region_id)
+    return _person_status_set(
+        person=person,
+        target=PersonStatus.ACTIVE,
+        reason=reason,
+        actor=actor,
+        action="person_reinstate",
+    )
+
+
+def person_ban(*, person: Person, reason: str, actor: Actor) -> Person:
+    """Permanent: only the province may ban."""
+    require_officer_over(actor, person.region_id, province=True)
+    return _person_status_set(
+        person=person,
+        target=PersonStatus.BANNED,
+        reason=reason,
+        actor=actor,
+        action="person_ban",
+    )

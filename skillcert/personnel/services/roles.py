@@ -1,0 +1,221 @@
+"""Roles held by a person: appointment of question setters and supervisors, suspension,
+reinstatement, revocation and expiry. Every change writes a role history row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from skillcert.accounts.actors import Actor
+from skillcert.common.errors import DomainError
+from skillcert.personnel.models import (
+    CARD_ROLES,
+    Person,
+    PersonRole,
+    PersonRoleStatus,
+    PersonStatus,
+    RoleKind,
+)
+from skillcert.personnel.selectors import qualification_check
+from skillcert.personnel.services._access import (
+    lock_person,
+    require_officer_over,
+    require_org_staff_or_officer,
+    today_or,
+)
+from skillcert.personnel.services._history import role_event, role_history
+from skillcert.personnel.services._validation import check_levels, check_specialty
+from skillcert.personnel.services.lifecycles import ROLE_LIFECYCLE
+from skillcert.regions.models import RegionLevel
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation, Specialty
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.personnel.qualification import QualificationDecision
+    from skillcert.regions.models import Region
+
+
+def _check_role_kind(role: str) -> None:
+    if role in CARD_ROLES:
+        raise DomainError(
+            "personnel.role_needs_card",
+            "考评员、高级考评员须经培训考核并领取证卡后取得资格",
+            field="role",
+        )
+    if role not in RoleKind.values:
+        raise DomainError("personnel.role_invalid", "请选择角色", field="role")
+
+
+def _check_appointable(
+    *,
+    person: Person,
+    role: str,
+    province: Region,
+    actor: Actor,
+    organization: EvaluationOrg | None,
+) -> None:
+    """The actor may appoint the role, in a province, to an active person."""
+    if role == RoleKind.SUPERVISOR_INTERNAL:
+        if organization is None:
+            raise DomainError(
+                "personnel.organization_required",
+                "内部质量督导员须由评价机构任命",
+                field="organization",
+            )
+        require_org_staff_or_officer(actor, organization)
+    else:
+        require_officer_over(actor, province.code, province=True)
+    if province.level != RegionLevel.PROVINCE:
+        raise DomainError("personnel.province_invalid", "请选择省级行政区", field="province")
+    if person.status != PersonStatus.ACTIVE:
+        raise DomainError(
+            "personnel.person_inactive",
+            f"该人员当前状态为“{person.get_status_display()}”：{person.status_reason}",
+            field="person",
+        )
+
+
+def _check_qualified(
+    decision: QualificationDecision | None, *, role: str, occupation: Occupation
+) -> None:
+    if role == RoleKind.QUESTION_SETTER and decision is None:
+        raise DomainError(
+            "personnel.rule_missing",
+            f"尚未发布{occupation.name}命题人员资格条件，请先发布后再任命",
+            field="occupation",
+        )
+    if decision is not None and not decision.qualified:
+        raise DomainError(
+            "personnel.not_qualified", f"不符合资格条件：{decision.explanation()}", field="person"
+        )
+
+
+def role_appoint(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province: Region,
+    actor: Actor,
+    specialty: Specialty | None = None,
+    organization: EvaluationOrg | None = None,
+    today: dt.date | None = None,
+) -> PersonRole:
+    """Appoint a question setter or quality supervisor. External supervisors and question
+    setters are appointed by the province; internal supervisors by their organisation.
+    Examiners and senior examiners hold their role through training and a card."""
+    day = today_or(today)
+    _check_role_kind(role)
+    check_levels(level_high, level_low)
+    check_specialty(occupation, specialty)
+    _check_appointable(
+        person=person, role=role, province=province, actor=actor, organization=organization
+    )
+    decision = qualification_check(
+        person=person,
+        role=role,
+        occupation=occupation,
+        level_high=level_high,
+        level_low=level_low,
+        province_code=province.code,
+        as_of=day,
+        organization=organization,
+    )
+    _check_qualified(decision, role=role, occupation=occupation)
+    with transaction.atomic():
+        lock_person(person)
+        held_already = PersonRole.objects.filter(
+            person=person,
+            role=role,
+            occupation=occupation,
+            specialty=specialty,
+            organization=organization,
+        ).exclude(status=PersonRoleStatus.REVOKED)
+        if held_already.exists():
+            raise DomainError("personnel.role_exists", "该人员已担任此角色", field="role")
+        held = PersonRole.objects.create(
+            person=person,
+            role=role,
+            occupation=occupation,
+            specialty=specialty,
+            level_high=level_high,
+            level_low=level_low,
+            province=province,
+            organization=organization,
+            valid_from=day,
+            qualification=decision.as_dict() if decision else {},
+        )
+        role_event(held, "appoint", "", "任命", actor)
+    return held
+
+
+def _role_move(held: PersonRole, target: str, *, action: str, reason: str, actor: Actor) -> None:
+    """Move a role (its person locked) and write its history row."""
+    before = held.status
+    ROLE_LIFECYCLE.move(
+        held, target, actor=actor, action=f"role_{action}", changes={"reason": [None, reason]}
+    )
+    role_history(held, action, before, reason, actor)
+
+
+def _role_status_set(
+    *, held: PersonRole, target: str, reason: str, actor: Actor, action: str
+) -> PersonRole:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("personnel.reason_required", "请填写原因", field="reason")
+    require_officer_over(actor, held.person.region_id)
+    with transaction.atomic():
+        lock_person(held.person)
+        locked = PersonRole.objects.get(pk=held.pk)
+        _role_move(locked, target, action=action, reason=reason, actor=actor)
+    held.status = locked.status
+    return locked
+
+
+def role_suspend(*, held: PersonRole, reason: str, actor: Actor) -> PersonRole:
+    return _role_status_set(
+        held=held, target=PersonRoleStatus.SUSPENDED, reason=reason, actor=actor, action="suspend"
+    )
+
+
+def role_reinstate(*, held: PersonRole, reason: str, actor: Actor) -> PersonRole:
+    if held.valid_until is not None and held.valid_until < timezone.localdate():
+        raise DomainError(
+            "personnel.role_lapsed", "资格有效期已过，请通过复核换证恢复", field="status"
+        )
+    return _role_status_set(
+        held=held, target=PersonRoleStatus.ACTIVE, reason=reason, actor=actor, action="reinstate"
+    )
+
+
+def role_revoke(*, held: PersonRole, reason: str, actor: Actor) -> PersonRole:
+    return _role_status_set(
+        held=held, target=PersonRoleStatus.REVOKED, reason=reason, actor=actor, action="revoke"
+    )
+
+
+def roles_expire(*, actor: Actor, today: dt.date | None = None) -> int:
+    """Active card roles whose validity ended become expired."""
+    day = today_or(today)
+    count = 0
+    ids = list(
+        PersonRole.objects.filter(status=PersonRoleStatus.ACTIVE, valid_until__lt=day)
+        .order_by("person_id", "id")
+        .values_list("pk", "person_id")
+    )
+    for role_id, person_id in ids:
+        with transaction.atomic():
+            Person.objects.select_for_update().get(pk=person_id)
+            held = PersonRole.objects.get(pk=role_id)
+            if held.status != PersonRoleStatus.ACTIVE:
+                continue
+            reason = f"有效期至 {held.valid_until:%Y-%m-%d}，已过期"
+            _role_move(held, PersonRoleStatus.EXPIRED, action="expire", reason=reason, actor=actor)
+            count += 1
+    return count

@@ -1,0 +1,80 @@
+"""What every statistics selector shares: the filters, the `Table` they return, the region,
+period and organisation-kind conditions, and the grouped count most tables are made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from skillcert.accounts.scope import Scope
+from skillcert.scoring.models import Route
+
+# 三级/高级工 and above (levels 3, 2, 1) are high-skill talent (高技能人才).
+HIGH_SKILL_MAX_LEVEL = 3
+ROUTE_LABELS = {**dict(Route.choices), "": "未关联成绩（历史导入）"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str = ""  # a GB/T 2260 code prefix inside the officer's area ("" = all of it)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    org_kind: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    summable: bool = True  # False when the last column is not a count (e.g. mixed figures)
+
+    @property
+    def total(self) -> int:
+        if not self.summable:
+            return 0
+        return sum(r[-1] for r in self.rows if isinstance(r[-1], int))
+
+
+def rate(passed: int, sat: int) -> str:
+    return f"{passed * 100 / sat:.1f}%" if sat else "—"
+
+
+def region_q(scope: Scope, filters: Filters, lookup: str) -> Q:
+    q = scope.code_prefix_q(lookup)
+    if filters.region:
+        q &= Q(**{f"{lookup}__startswith": filters.region})
+    return q
+
+
+def period_q(filters: Filters, lookup: str) -> Q:
+    q = Q()
+    if filters.date_from:
+        q &= Q(**{f"{lookup}__gte": filters.date_from})
+    if filters.date_to:
+        q &= Q(**{f"{lookup}__lte": filters.date_to})
+    return q
+
+
+def kind_q(filters: Filters, lookup: str) -> Q:
+    return Q(**{lookup: filters.org_kind}) if filters.org_kind else Q()
+
+
+def labelled(
+    rows: Iterable[dict[str, Any]], key: str, labels: dict[Any, str] | Callable[[Any], str]
+) -> list[list[Any]]:
+    name = labels if callable(labels) else (lambda v: labels.get(v, str(v)))
+    return [[name(r[key]), r["n"]] for r in rows]
+
+
+def grouped_counts(
+    rows: QuerySet[Any], *keys: str, count: str = "id", distinct: bool = False
+) -> list[dict[str, Any]]:
+    """`rows` grouped by `keys` (GROUP BY in the database), each group's size as `n`, in the
+    keys' order: `[{key: value, ..., "n": 12}, ...]`."""
+    return list(rows.values(*keys).annotate(n=Count(count, distinct=distinct)).order_by(*keys))

@@ -1,0 +1,144 @@
+"""Practical examiners' scoring sheets and the review panel's marks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.personnel.selectors import may_assess
+from skillcert.scoring import rules
+from skillcert.scoring.models import (
+    BatchStaff,
+    Duty,
+    PanelMark,
+    PartState,
+    PracticalSheet,
+    Result,
+)
+from skillcert.scoring.selectors import (
+    person_of_user,
+    scoring_rules_for,
+    staff_person_ids,
+)
+from skillcert.scoring.services._access import (
+    acting_person,
+    forbidden,
+)
+from skillcert.scoring.services._common import (
+    as_score,
+    as_score_or_none,
+    lock_result,
+    require_writable,
+    score_arg,
+)
+
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
+    from skillcert.personnel.models import Person
+
+
+def _assessor(actor: Actor, result: Result, duty: str, given: Person | None) -> Person:
+    user = acting_person(actor)
+    person = given if user is None else person_of_user(user)
+    if (
+        person is None
+        or not BatchStaff.objects.filter(batch=result.batch, person=person, duty=duty).exists()
+    ):
+        label = "操作技能考评员" if duty == Duty.PRACTICAL else "综合评审专家"
+        raise forbidden(f"只有本批次的{label}可以评分")
+    application = result.application
+    verdict = may_assess(
+        person=person, on=timezone.localdate(), candidate_id_number=application.candidate.id_number
+    )
+    if not verdict.allowed:
+        raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+    return person
+
+
+def practical_sheet_submit(
+    *,
+    result: Result,
+    items: Sequence[Mapping[str, Any]],
+    actor: Actor,
+    examiner: Person | None = None,
+) -> PracticalSheet:
+    """One examiner's scoring sheet; when every examiner of the batch has scored, the final
+    practical score follows the standard's rule (mean, or drop highest and lowest)."""
+    if not items:
+        raise DomainError("practical.sheet_empty", "评分表没有评分项", field="items")
+    cleaned: list[dict[str, Any]] = []
+    for i, row in enumerate(items, start=1):
+        maximum = score_arg(row.get("max"), field=f"items[{i}].max")
+        value = score_arg(row.get("score"), field=f"items[{i}].score", maximum=maximum)
+        cleaned.append({"item": str(row.get("item") or i), "max": maximum, "score": value})
+    if sum(r["max"] for r in cleaned) > 100:
+        raise DomainError("practical.sheet_total", "评分表各项满分之和不能超过100", field="items")
+    total = rules.round_score(sum(Decimal(str(r["score"])) for r in cleaned))
+    with transaction.atomic():
+        result = lock_result(result)
+        require_writable(result)
+        if result.practical_state in (PartState.ABSENT, PartState.VOIDED, PartState.NOT_REQUIRED):
+            raise DomainError(
+                "practical.not_sitting",
+                f"考生操作技能状态为“{PartState(result.practical_state).label}”，不能评分",
+            )
+        person = _assessor(actor, result, Duty.PRACTICAL, examiner)
+        if PracticalSheet.objects.filter(result=result, examiner=person).exists():
+            raise DomainError("practical.sheet_twice", "本人已提交该考生的评分表")
+        sheet = PracticalSheet.objects.create(
+            result=result, examiner=person, items=cleaned, total=as_score(total)
+        )
+        examiners = staff_person_ids(batch=result.batch, duty=Duty.PRACTICAL)
+        sheets = list(PracticalSheet.objects.filter(result=result).order_by("pk"))
+        if len(sheets) == len(examiners):
+            rule = scoring_rules_for(occupation_id=result.occupation_id, level=result.level)
+            final = rules.practical_final(
+                [float(s.total) for s in sheets], rule=rule.practical_rule
+            )
+            result.practical_score = as_score_or_none(final)
+            result.practical_state = PartState.SCORED
+            result.save(update_fields=["practical_score", "practical_state", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="practical.sheet",
+            obj=result,
+            changes={"examiner": person.pk, "total": total},
+        )
+    return sheet
+
+
+def panel_mark_submit(
+    *, result: Result, score: Any, note: str = "", actor: Actor, member: Person | None = None
+) -> PanelMark:
+    """A panel member's mark (levels 2 and 1); the panel score is the members' mean."""
+    value = score_arg(score, field="score")
+    with transaction.atomic():
+        result = lock_result(result)
+        require_writable(result)
+        if result.level not in (1, 2) or result.panel_state == PartState.NOT_REQUIRED:
+            raise DomainError("panel.not_required", "只有二级、一级需要综合评审", field="result")
+        person = _assessor(actor, result, Duty.PANEL, member)
+        if PanelMark.objects.filter(result=result, member=person).exists():
+            raise DomainError("panel.mark_twice", "本人已评过该考生")
+        mark = PanelMark.objects.create(
+            result=result, member=person, score=as_score(value), note=note[:300]
+        )
+        members = staff_person_ids(batch=result.batch, duty=Duty.PANEL)
+        marks = list(PanelMark.objects.filter(result=result))
+        if len(marks) == len(members):
+            result.panel_score = as_score_or_none(rules.mean_score([float(m.score) for m in marks]))
+            result.panel_state = PartState.SCORED
+            result.save(update_fields=["panel_score", "panel_state", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="panel.mark",
+            obj=result,
+            changes={"member": person.pk, "score": value},
+        )
+    return mark

@@ -1,0 +1,285 @@
+"""Result batches: opening (one result per approved application), the dedicated entry
+account, and the people who mark, examine and review."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from skillcert.accounts.scope import scope_for
+from skillcert.applications.models import Application
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.personnel.selectors import may_assess
+from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod
+from skillcert.scoring import rules
+from skillcert.scoring.models import (
+    BatchStaff,
+    BatchStatus,
+    Duty,
+    Mark,
+    PanelMark,
+    PartState,
+    PracticalSheet,
+    Result,
+    ResultBatch,
+    ResultStatus,
+    Route,
+)
+from skillcert.scoring.selectors import (
+    CandidateRef,
+    candidate_ids_for_plan,
+    person_of_user,
+    previous_panel,
+    scoring_rules_for,
+)
+from skillcert.scoring.services._access import (
+    forbidden,
+    officer_over,
+    org_staff_of,
+    require_org_or_officer,
+)
+from skillcert.scoring.services._common import (
+    lock_batch,
+)
+
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
+    from skillcert.accounts.models import User
+    from skillcert.occupations.models import Occupation
+    from skillcert.personnel.models import Person
+
+
+def _route_for(plan: EvaluationPlan) -> str:
+    if plan.method == PlanMethod.COMPETITION:
+        return Route.COMPETITION
+    if plan.kind == PlanKind.ENTERPRISE:
+        return Route.SELF_EVALUATION
+    return Route.EXAM
+
+
+def _batch_get_or_create(plan: EvaluationPlan) -> tuple[ResultBatch, bool]:
+    offering = plan.offerings.order_by("pk").first()
+    threshold = (
+        scoring_rules_for(occupation_id=offering.occupation_id, level=offering.level)
+        if offering
+        else None
+    )
+    return ResultBatch.objects.get_or_create(
+        plan=plan,
+        defaults={
+            "organization_id": plan.organization_id,
+            "route": _route_for(plan),
+            "double_mark_threshold": Decimal(str(threshold.double_mark_threshold))
+            if threshold
+            else Decimal("10"),
+        },
+    )
+
+
+def _new_result(batch: ResultBatch, app: Application, ref: CandidateRef) -> Result:
+    not_exam = batch.route != Route.EXAM
+    return Result(
+        batch=batch,
+        application=app,
+        organization_id=batch.organization_id,
+        occupation_id=app.occupation_id,
+        specialty_id=app.specialty_id,
+        level=app.level,
+        route=batch.route,
+        candidate_ref=ref.ref,
+        district=ref.district,
+        theory_state=PartState.NOT_REQUIRED if not_exam else PartState.PENDING,
+        practical_state=PartState.NOT_REQUIRED if not_exam else PartState.PENDING,
+        panel_state=PartState.PENDING
+        if app.level in (1, 2) and not not_exam
+        else PartState.NOT_REQUIRED,
+    )
+
+
+def _results_sync(batch: ResultBatch, plan: EvaluationPlan) -> tuple[list[Result], list[Result]]:
+    """New results for new approvals, and draft results whose id or district changed."""
+    refs = candidate_ids_for_plan(plan=plan)
+    existing = {r.application_id: r for r in Result.objects.filter(batch=batch)}
+    applications = Application.objects.in_bulk([r.application_id for r in refs])
+    new: list[Result] = []
+    changed: list[Result] = []
+    for ref in refs:
+        row = existing.get(ref.application_id)
+        if row is None:
+            new.append(_new_result(batch, applications[ref.application_id], ref))
+        elif row.status == ResultStatus.DRAFT and (row.candidate_ref, row.district) != (
+            ref.ref,
+            ref.district,
+        ):
+            row.candidate_ref, row.district = ref.ref, ref.district
+            changed.append(row)
+    return new, changed
+
+
+def batch_open(*, plan: EvaluationPlan, actor: Actor) -> ResultBatch:
+    """The plan's result batch, with one result per approved application (idempotent: new
+    approvals are added; while entry is open, ids switch to ticket numbers once tickets exist)."""
+    if not (
+        org_staff_of(actor, plan.organization_id)
+        or officer_over(actor, plan.organization.region_id)
+    ):
+        raise forbidden("只有本评价机构或主管部门可以建立成绩批次")
+    with transaction.atomic():
+        batch, created = _batch_get_or_create(plan)
+        batch = lock_batch(batch)
+        new, changed = _results_sync(batch, plan)
+        if (new or changed) and batch.status != BatchStatus.ENTERING:
+            raise DomainError("scoring.entry_locked", "成绩批次已提交，不能再加入考生")
+        Result.objects.bulk_create(new, batch_size=1000)
+        Result.objects.bulk_update(changed, ["candidate_ref", "district"], batch_size=1000)
+        if created or new or changed:
+            audit_record(
+                actor=actor,
+                action="result_batch.open" if created else "result_batch.sync",
+                obj=batch,
+                changes={"added": len(new), "renumbered": len(changed), "route": batch.route},
+            )
+    return batch
+
+
+def batch_entry_account_set(*, batch: ResultBatch, user: User, actor: Actor) -> ResultBatch:
+    """Designate the dedicated entry account: the batch's chief examiner (a chief marker of
+    the batch) for social assessment, a staff account of the enterprise for self-evaluation."""
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        require_org_or_officer(actor, batch, "指定成绩录入账号")
+        if batch.status != BatchStatus.ENTERING:
+            raise DomainError("scoring.entry_locked", "成绩批次已提交，不能更换录入账号")
+        if batch.route == Route.EXAM:
+            person = person_of_user(user)
+            if (
+                person is None
+                or not BatchStaff.objects.filter(
+                    batch=batch, person=person, duty=Duty.CHIEF_MARKER
+                ).exists()
+            ):
+                raise DomainError(
+                    "scoring.entry_account_role",
+                    "社会化评价的成绩录入账号应为本批次的主考（阅卷组长）",
+                    field="user",
+                )
+        else:
+            scope = scope_for(user)
+            if batch.organization_id not in scope.organization_ids:
+                raise DomainError(
+                    "scoring.entry_account_role",
+                    "企业自主评价的成绩录入账号应为本企业的账号",
+                    field="user",
+                )
+        before = batch.entry_account_id
+        batch.entry_account = user
+        batch.save(update_fields=["entry_account"])
+        audit_record(
+            actor=actor,
+            action="result_batch.entry_account",
+            obj=batch,
+            changes={"entry_account": [before, user.pk]},
+        )
+    return batch
+
+
+def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person]) -> None:
+    """Recusal and rotation hold whatever the occupation; the qualification must cover at
+    least one occupation and level the person will assess in this batch."""
+    today = timezone.localdate()
+    offerings = list(batch.plan.offerings.select_related("occupation"))
+    targets: list[tuple[Occupation | None, int | None]] = [(None, None)]
+    if duty in (Duty.PRACTICAL, Duty.PANEL) and offerings:
+        targets = [
+            (o.occupation, o.level)
+            for o in offerings
+            if duty == Duty.PRACTICAL or o.level in (1, 2)
+        ] or targets
+    for person in people:
+        verdicts = [
+            may_assess(
+                person=person,
+                on=today,
+                organization=batch.organization,
+                occupation=occupation,
+                level=level,
+            )
+            for occupation, level in targets
+        ]
+        if not any(v.allowed for v in verdicts):
+            raise DomainError(
+                "scoring.recusal", f"{person.name}：{verdicts[0].explanation()}", field="people"
+            )
+
+
+def staff_set(
+    *, batch: ResultBatch, duty: str, people: Sequence[Person], actor: Actor
+) -> list[BatchStaff]:
+    """Set the markers, chief markers, practical examiners or review panel of a batch. Practical
+    examiners and the panel: at least 3, an odd number; the panel rotates at least half against
+    the organisation's previous panel; everyone passes the recusal and rotation check."""
+    if duty not in Duty.values:
+        raise DomainError("scoring.duty_invalid", f"未知职责 {duty!r}", field="duty")
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        require_org_or_officer(actor, batch, "安排阅卷和考评人员")
+        if batch.status != BatchStatus.ENTERING:
+            raise DomainError("scoring.entry_locked", "成绩批次已提交，不能调整人员")
+        ids = sorted({p.pk for p in people})
+        if duty in (Duty.PRACTICAL, Duty.PANEL):
+            rules.panel_composition(
+                ids, previous=previous_panel(batch=batch) if duty == Duty.PANEL else ()
+            )
+        if duty == Duty.MARKER and len(ids) < 2:
+            raise DomainError("scoring.markers_too_few", "双评需至少2名阅卷员", field="people")
+        _require_may_assess(batch, duty, people)
+        current = BatchStaff.objects.filter(batch=batch, duty=duty)
+        removed = set(current.values_list("person_id", flat=True)) - set(ids)
+        if removed and _has_work(batch, duty, removed):
+            raise DomainError(
+                "scoring.staff_has_marks", "已评分的人员不能移出本批次", field="people"
+            )
+        current.filter(person_id__in=removed).delete()
+        have = set(current.values_list("person_id", flat=True))
+        BatchStaff.objects.bulk_create(
+            [BatchStaff(batch=batch, person_id=pk, duty=duty) for pk in ids if pk not in have]
+        )
+        audit_record(
+            actor=actor,
+            action="result_batch.staff",
+            obj=batch,
+            changes={"duty": duty, "people": ids},
+        )
+        return list(BatchStaff.objects.filter(batch=batch, duty=duty).order_by("person_id"))
+
+
+def _has_work(batch: ResultBatch, duty: str, person_ids: set[int]) -> bool:
+    if duty in (Duty.MARKER, Duty.CHIEF_MARKER):
+        return Mark.objects.filter(script__result__batch=batch, marker_id__in=person_ids).exists()
+    if duty == Duty.PRACTICAL:
+        return PracticalSheet.objects.filter(
+            result__batch=batch, examiner_id__in=person_ids
+        ).exists()
+    return PanelMark.objects.filter(result__batch=batch, member_id__in=person_ids).exists()
+
+
+def results_for_refs(*, batch: ResultBatch, refs: Sequence[str]) -> dict[str, Result]:
+    return {r.candidate_ref: r for r in Result.objects.filter(batch=batch, candidate_ref__in=refs)}
+
+
+def results_pending(batch: ResultBatch) -> int:
+    return (
+        Result.objects.filter(batch=batch)
+        .filter(
+            Q(theory_state=PartState.PENDING)
+            | Q(practical_state=PartState.PENDING)
+            | Q(panel_state=PartState.PENDING)
+        )
+        .count()
+    )

@@ -1,0 +1,246 @@
+"""Enterprise self-evaluation (the scheme and the four dimensions), and levels recognised
+through a skill competition or the high-skill direct channel."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod
+from skillcert.scoring import rules
+from skillcert.scoring.models import (
+    EnterpriseScheme,
+    PartState,
+    Result,
+    Route,
+)
+from skillcert.scoring.services._access import (
+    forbidden,
+    officer_over,
+    org_staff_of,
+    require_entry_account,
+)
+from skillcert.scoring.services._common import (
+    as_score_or_none,
+    lock_result,
+    require_writable,
+    score_arg,
+)
+
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
+    from skillcert.occupations.models import Occupation
+
+EVIDENCE_METHODS = {
+    "self_assessment": "自我评价",
+    "peer_review": "同行评议",
+    "opinion_survey": "民意调查",
+    "production_records": "生产记录",
+    "assessment": "考核测评",
+}
+CANDIDATE_KINDS = {
+    "employee": "本单位职工",
+    "apprentice": "学徒",
+    "dispatched": "劳务派遣人员",
+    "school_student": "合作院校学生",
+}
+ENTERPRISE_METHODS = frozenset(PlanMethod.values) - {PlanMethod.EXAM}
+
+
+def _check_methods(methods: Sequence[str]) -> None:
+    if not methods or any(m not in ENTERPRISE_METHODS for m in methods):
+        raise DomainError(
+            "enterprise.methods",
+            "评价方式应为过程考核、结果认定、业绩评审、技能竞赛、校企合作中的一种或多种",
+            field="methods",
+        )
+
+
+def _clean_weights(weights: Mapping[str, Any]) -> dict[str, float]:
+    """The four dimensions' weights, each in (0, 1], summing to 1."""
+    clean: dict[str, float] = {}
+    for dim in rules.DIMENSIONS:
+        try:
+            clean[dim] = float(weights.get(dim, 0))
+        except (TypeError, ValueError):
+            raise DomainError(
+                "enterprise.weights", f"{dim}的权重应为数字", field="weights"
+            ) from None
+        if clean[dim] <= 0 or clean[dim] > 1:
+            raise DomainError("enterprise.weights", f"{dim}的权重应在 0 到 1 之间", field="weights")
+    if abs(sum(clean.values()) - 1.0) > 1e-6:
+        raise DomainError(
+            "enterprise.weights",
+            f"四个维度的权重之和应为 1，当前为 {sum(clean.values()):g}",
+            field="weights",
+        )
+    return clean
+
+
+def _clean_evidence(evidence: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    clean: dict[str, list[str]] = {}
+    for dim in rules.DIMENSIONS:
+        chosen = list(evidence.get(dim, ()))
+        if not chosen or any(e not in EVIDENCE_METHODS for e in chosen):
+            raise DomainError(
+                "enterprise.evidence",
+                f"{dim}的评价方法应从自我评价、同行评议、民意调查、生产记录、考核测评中选择",
+                field="evidence",
+            )
+        clean[dim] = chosen
+    return clean
+
+
+def _clean_kinds(candidate_kinds: Sequence[str]) -> list[str]:
+    kinds = [k for k in candidate_kinds if k in CANDIDATE_KINDS]
+    if len(kinds) != len(candidate_kinds) or not kinds:
+        raise DomainError(
+            "enterprise.candidate_kinds",
+            "参评人员类别应为本单位职工、学徒、劳务派遣人员或合作院校学生",
+            field="candidate_kinds",
+        )
+    return kinds
+
+
+def enterprise_scheme_set(
+    *,
+    plan: EvaluationPlan,
+    occupation: Occupation,
+    methods: Sequence[str],
+    weights: Mapping[str, Any],
+    evidence: Mapping[str, Sequence[str]],
+    actor: Actor,
+    pass_mark: Any = 60,
+    conduct_pass_mark: Any = 60,
+    candidate_kinds: Sequence[str] = ("employee",),
+) -> EnterpriseScheme:
+    """An enterprise plan's design for one occupation: methods (one or a mix), the four
+    dimensions' weights (summing to 1) and methods of evidence, and the pass marks."""
+    if not org_staff_of(actor, plan.organization_id):
+        raise forbidden("只有本企业可以设置评价方案")
+    if plan.kind != PlanKind.ENTERPRISE:
+        raise DomainError(
+            "enterprise.plan_kind", "只有企业自主评价计划可以设置评价方案", field="plan"
+        )
+    if not plan.offerings.filter(occupation=occupation).exists():
+        raise DomainError(
+            "enterprise.occupation", f"计划未包含职业 {occupation.name}", field="occupation"
+        )
+    _check_methods(methods)
+    clean_weights = _clean_weights(weights)
+    clean_evidence = _clean_evidence(evidence)
+    kinds = _clean_kinds(candidate_kinds)
+    marks = (
+        score_arg(pass_mark, field="pass_mark"),
+        score_arg(conduct_pass_mark, field="conduct_pass_mark"),
+    )
+    with transaction.atomic():
+        scheme, created = EnterpriseScheme.objects.update_or_create(
+            plan=plan,
+            occupation=occupation,
+            defaults={
+                "methods": list(dict.fromkeys(methods)),
+                "weights": clean_weights,
+                "evidence": clean_evidence,
+                "pass_mark": Decimal(str(marks[0])),
+                "conduct_pass_mark": Decimal(str(marks[1])),
+                "candidate_kinds": kinds,
+            },
+        )
+        audit_record(
+            actor=actor,
+            action="enterprise_scheme.set",
+            obj=scheme,
+            changes={"methods": scheme.methods, "weights": clean_weights, "created": created},
+        )
+    return scheme
+
+
+def result_evaluate_enterprise(
+    *, result: Result, scores: Mapping[str, Any], actor: Actor
+) -> Result:
+    """The enterprise account records the four dimensions; 品德 failing fails the evaluation."""
+    clean = {d: score_arg(scores.get(d), field=d) for d in rules.DIMENSIONS}
+    with transaction.atomic():
+        result = lock_result(result)
+        require_entry_account(actor, result.batch)
+        require_writable(result)
+        if result.route != Route.SELF_EVALUATION:
+            raise DomainError("enterprise.route", "该成绩不是企业自主评价", field="result")
+        scheme = EnterpriseScheme.objects.filter(
+            plan_id=result.batch.plan_id, occupation_id=result.occupation_id
+        ).first()
+        if scheme is None:
+            raise DomainError("enterprise.scheme_missing", "该职业尚未设置企业评价方案")
+        outcome = rules.enterprise_evaluation(
+            scores=clean,
+            weights={k: float(v) for k, v in scheme.weights.items()},
+            pass_mark=float(scheme.pass_mark),
+            conduct_pass_mark=float(scheme.conduct_pass_mark),
+        )
+        result.dimension_scores = clean
+        result.weighted_score = as_score_or_none(outcome.weighted)
+        result.passed = outcome.passed
+        result.decision_note = outcome.reason or "合格"
+        result.save(
+            update_fields=[
+                "dimension_scores",
+                "weighted_score",
+                "passed",
+                "decision_note",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="result.enterprise",
+            obj=result,
+            changes={"scores": clean, "weighted": outcome.weighted, "passed": outcome.passed},
+        )
+    return result
+
+
+def result_recognise(
+    *, result: Result, route: str, passed: bool, note: str, actor: Actor
+) -> Result:
+    """A level recognised through a skill competition (entered by the entry account) or the
+    high-skill direct channel (decided by the authority); registered through the same path."""
+    if route not in (Route.COMPETITION, Route.DIRECT):
+        raise DomainError(
+            "recognition.route", "认定途径应为技能竞赛或高技能人才直评", field="route"
+        )
+    if not note.strip():
+        raise DomainError(
+            "recognition.note", "须填写认定依据（竞赛名次或直评决定文号）", field="note"
+        )
+    with transaction.atomic():
+        result = lock_result(result)
+        require_writable(result)
+        if route == Route.DIRECT:
+            if not officer_over(actor, result.batch.organization.region_id):
+                raise forbidden("高技能人才直评由主管部门认定")
+        else:
+            require_entry_account(actor, result.batch)
+        before = result.route
+        result.route = route
+        result.passed = bool(passed)
+        result.decision_note = note.strip()[:200]
+        for part in ("theory", "practical", "panel"):
+            setattr(result, f"{part}_state", PartState.NOT_REQUIRED)
+        result.save()
+        audit_record(
+            actor=actor,
+            action="result.recognise",
+            obj=result,
+            changes={
+                "route": [before, route],
+                "passed": result.passed,
+                "note": result.decision_note,
+            },
+        )
+    return result

@@ -1,0 +1,162 @@
+"""Entry by the dedicated account: part scores and part states (absent, voided, exempt),
+then the submission that takes the pass decisions and locks entry, and its reopening."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from skillcert.audit.services import audit_record
+from skillcert.common.errors import DomainError
+from skillcert.scoring import rules
+from skillcert.scoring.models import (
+    BatchStatus,
+    PartState,
+    Result,
+    ResultBatch,
+    ResultStatus,
+    Route,
+)
+from skillcert.scoring.services._access import (
+    forbidden,
+    officer_over,
+    require_entry_account,
+)
+from skillcert.scoring.services._common import (
+    PART_FIELDS,
+    RESULT_BATCH,
+    as_score_or_none,
+    decide,
+    lock_batch,
+    lock_result,
+    require_writable,
+    score_arg,
+)
+
+if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
+
+
+def result_part_state_set(
+    *, result: Result, part: str, state: str, reason: str = "", actor: Actor
+) -> Result:
+    """Record a part as absent, voided (misconduct) or exempt — never a silent zero."""
+    if part not in PART_FIELDS:
+        raise DomainError("scoring.part_invalid", f"未知科目 {part!r}", field="part")
+    if state not in (PartState.ABSENT, PartState.VOIDED, PartState.EXEMPT):
+        raise DomainError("scoring.state_invalid", "状态应为缺考、违纪作废或免考", field="state")
+    with transaction.atomic():
+        result = lock_result(result)
+        require_entry_account(actor, result.batch)
+        require_writable(result)
+        if getattr(result, f"{part}_state") == PartState.NOT_REQUIRED:
+            raise DomainError("scoring.part_not_required", "该考生不考核此科目", field="part")
+        before = getattr(result, f"{part}_state")
+        setattr(result, f"{part}_state", state)
+        setattr(result, f"{part}_score", None)
+        result.save(update_fields=[f"{part}_state", f"{part}_score", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="result.part_state",
+            obj=result,
+            changes={"part": part, "state": [before, state], "reason": reason[:300]},
+        )
+    return result
+
+
+def result_score_enter(*, result: Result, part: str, score: Any, actor: Actor) -> Result:
+    """The dedicated account enters a part's score directly (e.g. a practical scored on paper
+    sheets outside the platform)."""
+    if part not in PART_FIELDS:
+        raise DomainError("scoring.part_invalid", f"未知科目 {part!r}", field="part")
+    value = score_arg(score, field=part)
+    with transaction.atomic():
+        result = lock_result(result)
+        require_entry_account(actor, result.batch)
+        require_writable(result)
+        if getattr(result, f"{part}_state") == PartState.NOT_REQUIRED:
+            raise DomainError("scoring.part_not_required", "该考生不考核此科目", field="part")
+        before = getattr(result, f"{part}_score")
+        setattr(result, f"{part}_score", as_score_or_none(value))
+        setattr(result, f"{part}_state", PartState.SCORED)
+        result.save(update_fields=[f"{part}_score", f"{part}_state", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="result.enter",
+            obj=result,
+            changes={"part": part, "score": [before, value]},
+        )
+    return result
+
+
+def _incomplete(result: Result) -> str:
+    if result.route == Route.EXAM:
+        pending = [
+            rules.PART_NAMES[p]
+            for p in ("theory", "practical", "panel")
+            if getattr(result, f"{p}_state") == PartState.PENDING
+        ]
+        return "、".join(pending)
+    if result.route == Route.SELF_EVALUATION and result.weighted_score is None:
+        return "四个维度评价"
+    if not result.decision_note:
+        return "认定结论"
+    return ""
+
+
+def batch_submit(*, batch: ResultBatch, actor: Actor) -> ResultBatch:
+    """The dedicated account submits the batch: pass decisions are taken and entry locks."""
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        require_entry_account(actor, batch)
+        RESULT_BATCH.check(batch.status, BatchStatus.SUBMITTED)
+        results = list(Result.objects.select_for_update().filter(batch=batch).order_by("pk"))
+        if not results:
+            raise DomainError("scoring.batch_empty", "成绩批次中没有考生")
+        for row in results:
+            missing = _incomplete(row)
+            if missing:
+                raise DomainError(
+                    "scoring.entry_incomplete",
+                    f"考生 {row.candidate_ref} 的{missing}尚未评定（缺考、违纪须如实记录）",
+                    field=row.candidate_ref,
+                )
+            decide(row)
+            row.status = ResultStatus.SUBMITTED
+        Result.objects.bulk_update(results, ["passed", "decision_note", "status"], batch_size=1000)
+        batch.submitted_at = timezone.now()
+        RESULT_BATCH.move(
+            batch,
+            BatchStatus.SUBMITTED,
+            actor=actor,
+            action="submit",
+            update_fields=("submitted_at",),
+            changes={"results": len(results), "passed": sum(1 for r in results if r.passed)},
+        )
+    return batch
+
+
+def batch_reopen(*, batch: ResultBatch, reason: str, actor: Actor) -> ResultBatch:
+    """An officer reopens a submitted batch for corrections, with a reason."""
+    if not reason.strip():
+        raise DomainError("scoring.reason_required", "重新开放录入须填写原因", field="reason")
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        if not officer_over(actor, batch.organization.region_id):
+            raise forbidden("只有主管部门可以重新开放成绩录入")
+        RESULT_BATCH.check(batch.status, BatchStatus.ENTERING)
+        Result.objects.filter(batch=batch, status=ResultStatus.SUBMITTED).update(
+            status=ResultStatus.DRAFT
+        )
+        batch.reopened_count += 1
+        RESULT_BATCH.move(
+            batch,
+            BatchStatus.ENTERING,
+            actor=actor,
+            action="reopen",
+            update_fields=("reopened_count",),
+            changes={"reason": reason.strip()[:500]},
+        )
+    return batch
