@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from skillcert.accounts.models import User
-from skillcert.accounts.scope import ANONYMOUS, SYSTEM_SCOPE, Scope, scope_for
+from skillcert.accounts.scope import ANONYMOUS, Scope, scope_for
 
 NO_SCOPE = ANONYMOUS
 
@@ -59,8 +59,6 @@ def actor_ref(actor: Actor | None) -> str:
     """How the audit trail names the actor: "<pk>:<username>" or "system:<name>"."""
     if isinstance(actor, SystemActor):
         return actor.ref[:120]
-    if isinstance(actor, str):  # callers not yet moved to SystemActor (wave-2 migration)
-        return actor[:120]
     if isinstance(actor, User) and actor.pk is not None:
         return f"{actor.pk}:{actor.get_username()}"
     return ""
@@ -68,8 +66,6 @@ def actor_ref(actor: Actor | None) -> str:
 
 def actor_scope(actor: Actor) -> Scope:
     """What the actor may see: a person's scope, platform scope for a trusted process."""
-    if isinstance(actor, str) and actor.startswith("system:"):  # not yet moved (wave 2)
-        return SYSTEM_SCOPE
     return scope_for(actor)
 
 

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
+from skillcert.accounts.choices import OFFICER_ROLES, ORG_ROLES, Role  # noqa: F401
+
 
 class User(AbstractUser):
     """Platform account. Names are single-field (Chinese names are not first/last)."""
@@ -31,18 +33,6 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class Role(models.TextChoices):
-    PROVINCE_OFFICER = "province_officer", "省级人社部门/鉴定中心"
-    CITY_OFFICER = "city_officer", "市级人社部门"
-    ORG_ADMIN = "org_admin", "评价机构管理员"
-    ORG_CLERK = "org_clerk", "评价机构经办人"
-    EXAMINER = "examiner", "考评员"
-    SUPERVISOR = "supervisor", "质量督导员"
-    CANDIDATE = "candidate", "考生"
-
-
-OFFICER_ROLES = frozenset({Role.PROVINCE_OFFICER, Role.CITY_OFFICER})
-ORG_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_CLERK})
 REGION_ROLES = OFFICER_ROLES
 
 

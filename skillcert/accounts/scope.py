@@ -71,8 +71,8 @@ def scope_for(user: Any) -> Scope:
     # A `SystemActor` (accounts.actors, which imports this module) carries `is_system_actor`.
     if getattr(user, "is_system_actor", False):
         return SYSTEM_SCOPE if user.trusted else ANONYMOUS
-    if user is None or not user.is_authenticated:
-        return ANONYMOUS
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS  # anyone unknown (a stray string included) sees nothing
     cached = getattr(user, "_skillcert_scope", None)
     if cached is not None:
         return cached

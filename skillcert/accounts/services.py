@@ -167,6 +167,12 @@ def api_token_create(
     return token
 
 
+def api_token_used(*, token: ApiToken) -> None:
+    """Record when a token was last used: one column, never the row's other fields, so a
+    token revoked or deleted meanwhile stays as it is."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     """Changing the password rotates the session hash, which logs out every other session."""
     if not user.check_password(old_password):

@@ -5,19 +5,17 @@ submission events in bulk inside one transaction."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Field, Model
 from django.utils import timezone
 
-from skillcert.accounts.actors import Actor
-from skillcert.accounts.models import User
+from skillcert.accounts.actors import Actor, actor_ref, actor_user
+from skillcert.applications.bulk_insert import db_json, rows_insert
 from skillcert.applications.models import (
     Application,
     ReviewEvent,
@@ -35,15 +33,20 @@ from skillcert.applications.roster import (
 )
 from skillcert.applications.roster_files import RosterSheet, read_roster
 from skillcert.audit.services import audit_record
-from skillcert.candidates.models import Candidate, Education, HeldCertificate, WorkPeriod
+from skillcert.candidates.roster_records import candidates_from_roster
 from skillcert.common.errors import DomainError
-from skillcert.common.pii import pii_digest, pii_encrypt
+from skillcert.common.pii import pii_digest
 from skillcert.eligibility.selectors import rule_set_for
-from skillcert.occupations.models import Occupation, Specialty, Standard
-from skillcert.plans.models import EvaluationPlan
+from skillcert.occupations.selectors import (
+    occupations_search,
+    specialty_ids_by_name,
+    standards_current_by_occupation,
+)
 from skillcert.plans.services import plan_seats_reserve
 
-BATCH = 500
+if TYPE_CHECKING:
+    from skillcert.plans.models import EvaluationPlan
+
 Progress = Callable[[int, int], None]
 
 
@@ -62,17 +65,10 @@ class ImportOutcome:
 def _context(plan: EvaluationPlan) -> RosterContext:
     offerings = list(plan.offerings.select_related("occupation"))
     offered_ids = {o.occupation_id for o in offerings}
-    standards: dict[int, Standard] = {}
-    for standard in Standard.objects.order_by("occupation_id", "-edition_year", "kind"):
-        current = standards.get(standard.occupation_id)
-        # standard_current(): the newest national edition, else the newest of any kind
-        if current is None or (current.kind != "national" and standard.kind == "national"):
-            standards[standard.occupation_id] = standard
-    specialties: dict[int, dict[str, int]] = {}
-    for specialty in Specialty.objects.filter(occupation_id__in=offered_ids):
-        specialties.setdefault(specialty.occupation_id, {})[specialty.name] = specialty.pk
+    standards = standards_current_by_occupation()
+    specialties = specialty_ids_by_name(occupation_ids=offered_ids)
     occupations: dict[str, OccupationInfo] = {}
-    for occupation in Occupation.objects.all():
+    for occupation in occupations_search():
         best = standards.get(occupation.pk)
         rules = None
         if occupation.pk in offered_ids:
@@ -165,32 +161,6 @@ def roster_import(
     return outcome
 
 
-def _insert(model: type[Model], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain INSERT ... executemany. At roster sizes (10^5 rows) the ORM's per-object
-    bulk_create compilation costs several times the database work; values here are
-    already adapted by the caller (JSON and datetimes through the field / backend)."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(_field(model, c).column) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    # Table and column names come from model metadata; every value is a parameter.
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
-
-
-def _field(model: type[Model], name: str) -> Field[Any, Any]:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
-
-
-def _json(model: type[Model], name: str, value: Any) -> Any:
-    return _field(model, name).get_db_prep_save(value, connection)
-
-
 def _write(
     plan: EvaluationPlan, rows: list[RosterRow], actor: Actor, batch: RosterImport | None
 ) -> list[int]:
@@ -199,29 +169,10 @@ def _write(
     plan_seats_reserve(plan_id=plan.pk, count=len(rows))
     now = timezone.now()
     db_now = connection.ops.adapt_datetimefield_value(now)
-    day = connection.ops.adapt_datefield_value
-    digests = [r.digest for r in rows]
-    existing = _candidates_by_digest(digests)
-    fresh = [r for r in rows if r.digest not in existing]
-    empty_list = _json(Candidate, "photo_problems", [])
-    _insert(
-        Candidate,
-        ["full_name", "id_number", "id_number_digest", "birth_date", "declared_birth_date",
-         "gender", "phone", "phone_digest", "apprenticeship_completed", "photo", "photo_ok",
-         "photo_problems", "created_at"],
-        [
-            (r.name, pii_encrypt(r.id_number), r.digest, day(r.birth_date),
-             day(r.declared_birth_date), r.gender, pii_encrypt(r.phone), pii_digest(r.phone),
-             False, "", False, empty_list, db_now)
-            for r in fresh
-        ],
-    )  # fmt: skip
-    new_ids = _candidates_by_digest([r.digest for r in fresh])
-    existing.update(new_ids)
-    _profiles(fresh, new_ids)
+    existing = candidates_from_roster(rows=rows, now=now)
 
     batch_id = batch.pk if batch else None
-    _insert(
+    rows_insert(
         Application,
         ["plan", "candidate", "occupation", "specialty", "level", "status", "source",
          "holds_seat", "profile_snapshot", "eligible", "matched_clause", "rule_set_code",
@@ -231,9 +182,9 @@ def _write(
         [
             (plan.pk, existing[r.digest][0], r.occupation_id, r.specialty_id, r.level,
              Status.ORG_REVIEW, Source.ROSTER, True,
-             _json(Application, "profile_snapshot", r.snapshot), r.decision.eligible,
+             db_json(Application, "profile_snapshot", r.snapshot), r.decision.eligible,
              r.decision.matched_clause or "", r.decision.rule_set, r.decision.version,
-             _json(Application, "decision", r.decision.as_dict()), db_now, "",
+             db_json(Application, "decision", r.decision.as_dict()), db_now, "",
              r.birth_mismatch, existing[r.digest][1], batch_id, db_now, db_now, db_now)
             for r in rows
         ],
@@ -245,61 +196,14 @@ def _write(
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    if isinstance(actor, User):
-        actor_id, actor_ref = actor.pk, f"{actor.pk}:{actor.get_username()}"
-    else:
-        actor_id, actor_ref = None, str(actor)[:120]
+    user = actor_user(actor)
+    actor_id, ref = (user.pk if user is not None else None), actor_ref(actor)
     reason = f"花名册导入#{batch.pk}" if batch else "花名册导入"
-    _insert(
+    rows_insert(
         ReviewEvent,
         ["application", "transition", "tier", "from_status", "to_status", "reason", "actor",
          "actor_ref", "created_at"],
-        [(pk, "submit", "", Status.DRAFT, Status.ORG_REVIEW, reason, actor_id, actor_ref, db_now)
+        [(pk, "submit", "", Status.DRAFT, Status.ORG_REVIEW, reason, actor_id, ref, db_now)
          for pk in ids],
     )  # fmt: skip
     return ids
-
-
-def _candidates_by_digest(digests: list[str]) -> dict[str, tuple[int, bool]]:
-    """digest -> (candidate id, photo failed its checks)."""
-    found: dict[str, tuple[int, bool]] = {}
-    for start in range(0, len(digests), BATCH):
-        for pk, digest, photo, photo_ok in Candidate.objects.filter(
-            id_number_digest__in=digests[start : start + BATCH]
-        ).values_list("pk", "id_number_digest", "photo", "photo_ok"):
-            found[digest] = (pk, bool(photo) and not photo_ok)
-    return found
-
-
-def _profiles(rows: list[RosterRow], ids: dict[str, tuple[int, bool]]) -> None:
-    """A person first met on a roster gets the roster's work, certificate and education
-    as their profile; an existing person's profile is theirs to keep."""
-    day = connection.ops.adapt_datefield_value
-    work, certificates, education = [], [], []
-    for r in rows:
-        candidate_id = ids[r.digest][0]
-        for w in r.snapshot["work"]:
-            work.append((candidate_id, "", "", day(dt.date.fromisoformat(w["start"])), None, True))
-        for c in r.snapshot["certificates"]:
-            certificates.append(
-                (candidate_id, c["kind"] or "skill_level", c["number"], "", c["level"],
-                 day(dt.date.fromisoformat(c["date"])), True)
-            )  # fmt: skip
-        for e in r.snapshot["education"]:
-            education.append(
-                (candidate_id, e["kind"], "", "", e["major_related"],
-                 day(dt.date.fromisoformat(e["graduation"])))
-            )  # fmt: skip
-    _insert(
-        WorkPeriod, ["candidate", "employer", "occupation_name", "start", "end", "related"], work
-    )
-    _insert(
-        HeldCertificate,
-        ["candidate", "kind", "number", "occupation_name", "level", "issued_on", "related"],
-        certificates,
-    )
-    _insert(
-        Education,
-        ["candidate", "kind", "school", "major", "major_related", "graduation"],
-        education,
-    )

@@ -3,7 +3,7 @@ organisation's region at 复审, the province officer at 终审."""
 
 from __future__ import annotations
 
-from skillcert.accounts.models import Role
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope
 from skillcert.applications.models import Tier
 

@@ -148,3 +148,27 @@ def plan_roster_snapshot(plan: EvaluationPlan) -> list[dict[str, Any]] | None:
         .select_related("candidate", "occupation")
         .order_by("id")
     ]
+
+
+def applications_approved_in_plans(
+    *, plan_ids: list[int] | QuerySet[Any, int]
+) -> QuerySet[Application]:
+    """Approved applications (after 终审) of the plans: the candidates who sit."""
+    return Application.objects.filter(status=Status.APPROVED, plan_id__in=plan_ids)
+
+
+def applications_by_id(*, ids: list[int]) -> dict[int, Application]:
+    return Application.objects.in_bulk(ids)
+
+
+def applications_all() -> QuerySet[Application]:
+    """Every application, unscoped: for the statistics summary and retention, which aggregate."""
+    return Application.objects.all()
+
+
+def submission_events_of(*, applications: QuerySet[Application]) -> QuerySet[ReviewEvent]:
+    """The history rows where these applications were submitted (moved to the organisation's
+    review), unordered."""
+    return ReviewEvent.objects.filter(
+        application__in=applications.values("pk"), to_status=Status.ORG_REVIEW
+    )

@@ -10,7 +10,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +18,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_ref, actor_user
-from skillcert.accounts.models import User
 from skillcert.accounts.scope import scope_for
 from skillcert.applications.models import (
     Application,
@@ -34,16 +33,19 @@ from skillcert.applications.permissions import may_review
 from skillcert.applications.sampling import draw_sample
 from skillcert.applications.transitions import TIER_QUEUE_STATUS, TRANSITIONS, transition_target
 from skillcert.audit.services import audit_record
-from skillcert.candidates.models import Candidate
 from skillcert.candidates.selectors import engine_profile, profile_snapshot
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.uploads import document_store
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
-from skillcert.occupations.models import Occupation, Specialty
-from skillcert.plans.models import EvaluationPlan
+from skillcert.plans.locks import plan_lock
 from skillcert.plans.selectors import plan_accepts_applications, plan_offers
 from skillcert.plans.services import plan_seats_release, plan_seats_reserve
+
+if TYPE_CHECKING:
+    from skillcert.candidates.models import Candidate
+    from skillcert.occupations.models import Occupation, Specialty
+    from skillcert.plans.models import EvaluationPlan
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_COUNT = 10
@@ -107,7 +109,8 @@ def _notice(application: Application, subject: str, body: str) -> Notice:
 
 
 def _owner_only(application: Application, actor: Actor) -> None:
-    if not isinstance(actor, User) or application.candidate.user_id != actor.pk:
+    user = actor_user(actor)
+    if user is None or application.candidate.user_id != user.pk:
         raise DomainError("application.not_owner", "只能操作本人的申报")
 
 
@@ -576,6 +579,42 @@ _DRAW: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+def _draw_apply(
+    rows: list[Application],
+    sampled: set[int],
+    *,
+    hit: str,
+    miss: str,
+    draw: SampleDraw,
+    actor: Actor,
+) -> None:
+    """Move the sampled applications to the tier's queue and pass the others, with an event
+    row each naming the draw."""
+    events = []
+    for row in rows:
+        transition = hit if row.pk in sampled else miss
+        before = row.status
+        row.status = TRANSITIONS[transition].target
+        events.append(
+            _event(
+                row,
+                transition=transition,
+                before=before,
+                reason=f"抽样记录#{draw.pk}，种子{draw.seed}",
+                actor=actor,
+            )
+        )
+    now = timezone.now()
+    population = [r.pk for r in rows]
+    Application.objects.filter(pk__in=sorted(sampled)).update(
+        status=TRANSITIONS[hit].target, updated_at=now
+    )
+    Application.objects.filter(pk__in=[p for p in population if p not in sampled]).update(
+        status=TRANSITIONS[miss].target, updated_at=now
+    )
+    ReviewEvent.objects.bulk_create(events, batch_size=500)
+
+
 def sample_draw(
     *, plan: EvaluationPlan, tier: str, actor: Actor, seed: int | None = None
 ) -> SampleDraw:
@@ -593,7 +632,7 @@ def sample_draw(
         seed = secrets.randbits(62)
     with transaction.atomic():
         # The plan row serialises draws: two officers drawing at once do not both draw.
-        locked_plan = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+        locked_plan = plan_lock(plan.pk)
         rate: Decimal = getattr(locked_plan, rate_field)
         rows = list(
             Application.objects.select_for_update()
@@ -614,28 +653,7 @@ def sample_draw(
             sampled=sorted(sampled),
             actor=actor_user(actor),
         )
-        events = []
-        for row in rows:
-            transition = hit if row.pk in sampled else miss
-            before = row.status
-            row.status = TRANSITIONS[transition].target
-            events.append(
-                _event(
-                    row,
-                    transition=transition,
-                    before=before,
-                    reason=f"抽样记录#{draw.pk}，种子{seed}",
-                    actor=actor,
-                )
-            )
-        now = timezone.now()
-        Application.objects.filter(pk__in=sorted(sampled)).update(
-            status=TRANSITIONS[hit].target, updated_at=now
-        )
-        Application.objects.filter(pk__in=[p for p in population if p not in sampled]).update(
-            status=TRANSITIONS[miss].target, updated_at=now
-        )
-        ReviewEvent.objects.bulk_create(events, batch_size=500)
+        _draw_apply(rows, sampled, hit=hit, miss=miss, draw=draw, actor=actor)
         audit_record(
             actor=actor,
             action=f"sample.{tier}_draw",

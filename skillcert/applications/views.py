@@ -4,7 +4,7 @@ approval, sample draws, roster upload with its progress bar and error report."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -38,11 +38,13 @@ from skillcert.applications.transitions import QUEUE_TIER
 from skillcert.candidates.selectors import candidate_for_user, identity_for_viewer
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX, xlsx_response
-from skillcert.common.service_runner import run_action
+from skillcert.common.service_runner import run_action, run_service
 from skillcert.common.uploads import sniff_content_type
-from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.plans.models import EvaluationPlan, PlanOffering
-from skillcert.plans.selectors import plans_open_for_application, plans_visible
+from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.plans.selectors import offerings_open_for_application, plans_visible
+
+if TYPE_CHECKING:
+    from skillcert.plans.models import EvaluationPlan
 
 
 def _xlsx(filename: str, data: bytes) -> HttpResponse:
@@ -76,11 +78,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     candidate = candidate_for_user(user=request.user)
     if candidate is None:
         return redirect("candidates:profile")
-    offerings = (
-        PlanOffering.objects.filter(plan__in=plans_open_for_application(day=timezone.localdate()))
-        .select_related("plan", "plan__organization", "occupation")
-        .order_by("plan__code", "occupation__code", "-level")
-    )
+    offerings = offerings_open_for_application(day=timezone.localdate())
     chosen: dict[str, Any] = {
         "offering": request.POST.get("offering", ""),
         "needs_accommodation": request.POST.get("needs_accommodation") == "1",
@@ -91,7 +89,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
         if offering is None:
             messages.error(request, "评价计划 · 职业 · 等级：请选择评价计划与申报等级")
         else:
-            return run_action(
+            done = run_service(
                 request,
                 lambda: services.application_create(
                     candidate=candidate,
@@ -104,8 +102,10 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 ),
                 success="",
                 next=lambda app: reverse("applications:detail", args=[app.pk]),
-                back=request.get_full_path(),
+                stay=True,
             )
+            if done is not None:
+                return done
     return render(request, "applications/new.html", {"offerings": offerings, "chosen": chosen})
 
 

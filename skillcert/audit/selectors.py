@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from skillcert.accounts.scope import Scope
-from skillcert.audit.models import AuditEvent
+from skillcert.audit.models import AuditChainHead, AuditEvent
 
 
 def audit_events(
@@ -38,3 +38,15 @@ def audit_events(
     if q:
         events = events.filter(Q(object_repr__icontains=q) | Q(object_id=q))
     return events.order_by("-id")
+
+
+def audit_events_of_object(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
+    """One object's trail, newest first. Not scoped: the caller has checked access to the
+    object (a plan's history on its page)."""
+    return AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("-id")
+
+
+def audit_chain_head_table() -> str:
+    """The table holding the chain head (a backup reads it with plain SQL)."""
+
+    return AuditChainHead._meta.db_table

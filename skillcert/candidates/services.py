@@ -13,8 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from skillcert.accounts.actors import Actor, SystemActor
-from skillcert.accounts.models import Role, User
+from skillcert.accounts.actors import Actor, SystemActor, actor_user
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, scope_for
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.selectors import applications_visible
@@ -46,6 +46,7 @@ from skillcert.common.transitions import check_transition
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 
 if TYPE_CHECKING:
+    from skillcert.accounts.models import User
     from skillcert.plans.models import EvaluationPlan
 
 
@@ -277,6 +278,44 @@ def _refusal(
     return None
 
 
+def _claim_settle(
+    claim: IdentityClaim,
+    candidate: Candidate,
+    activation: ActivationCode,
+    *,
+    user: User,
+    now: dt.datetime,
+) -> Candidate:
+    """The account becomes the candidate's; the code is spent."""
+    candidate.user = user
+    candidate.save(update_fields=["user"])
+    activation.used_at = now
+    activation.save(update_fields=["used_at"])
+    _claim_move(claim, ClaimStatus.CLAIMED)
+    claim.candidate = candidate
+    claim.claimed_at = now
+    claim.save(update_fields=["status", "candidate", "claimed_at"])
+    audit_record(
+        actor=user,
+        action="candidate.claim",
+        obj=candidate,
+        changes={"user": [None, user.pk], "claim": [None, claim.pk]},
+    )
+    return candidate
+
+
+def _claim_try_counted(claim: IdentityClaim, reason: str, *, user: User) -> None:
+    """One more failed try; the fifth locks the claim."""
+    before = claim.attempts
+    claim.attempts = before + 1
+    changes: dict[str, Any] = {"attempts": [before, claim.attempts], "reason": [None, reason]}
+    if claim.attempts >= CLAIM_MAX_ATTEMPTS:
+        _claim_move(claim, ClaimStatus.LOCKED)
+        changes["status"] = [ClaimStatus.PENDING, ClaimStatus.LOCKED]
+    claim.save(update_fields=["attempts", "status"])
+    audit_record(actor=user, action="candidate.claim_failed", obj=claim, changes=changes)
+
+
 def candidate_claim(*, user: User, code: str) -> Candidate:
     """Settle the account's identity claim with the activation code: the account becomes the
     candidate's and the code is spent. A wrong, expired or spent code counts one try; after
@@ -310,29 +349,8 @@ def candidate_claim(*, user: User, code: str) -> Candidate:
         reason = _refusal(candidate, activation, value, now)
         if reason is None:
             assert candidate is not None and activation is not None
-            candidate.user = user
-            candidate.save(update_fields=["user"])
-            activation.used_at = now
-            activation.save(update_fields=["used_at"])
-            _claim_move(claim, ClaimStatus.CLAIMED)
-            claim.candidate = candidate
-            claim.claimed_at = now
-            claim.save(update_fields=["status", "candidate", "claimed_at"])
-            audit_record(
-                actor=user,
-                action="candidate.claim",
-                obj=candidate,
-                changes={"user": [None, user.pk], "claim": [None, claim.pk]},
-            )
-            return candidate
-        before = claim.attempts
-        claim.attempts = before + 1
-        changes: dict[str, Any] = {"attempts": [before, claim.attempts], "reason": [None, reason]}
-        if claim.attempts >= CLAIM_MAX_ATTEMPTS:
-            _claim_move(claim, ClaimStatus.LOCKED)
-            changes["status"] = [ClaimStatus.PENDING, ClaimStatus.LOCKED]
-        claim.save(update_fields=["attempts", "status"])
-        audit_record(actor=user, action="candidate.claim_failed", obj=claim, changes=changes)
+            return _claim_settle(claim, candidate, activation, user=user, now=now)
+        _claim_try_counted(claim, reason, user=user)
     # Raised after the commit: the failed try must stay counted.
     if claim.status == ClaimStatus.LOCKED:
         raise _claim_locked()
@@ -372,7 +390,8 @@ def candidate_photo_upload(*, candidate: Candidate, data: bytes, actor: Actor) -
 
 
 def _owned(candidate: Candidate, actor: Actor) -> None:
-    if not isinstance(actor, User) or candidate.user_id != actor.pk:
+    user = actor_user(actor)
+    if user is None or candidate.user_id != user.pk:
         raise DomainError("candidate.not_owner", "只能修改本人的档案")
 
 

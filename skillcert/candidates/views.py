@@ -17,7 +17,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.models import User
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.candidates import services
 from skillcert.candidates.core import activation_code_display
@@ -34,19 +33,12 @@ from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_action
 from skillcert.common.throttle import too_many_requests
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
-from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_CHOICES
 from skillcert.plans.selectors import plans_visible
 
 # The same words whether the ID number was new, on a roster or already registered.
 REGISTERED = "注册成功，请按“我的档案”页面的提示继续"
 HAND_OVER = "请将激活码当面或通过报名登记的手机号告知考生本人"
-
-
-def _account(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # behind login_required: never anonymous
-        raise Http404
-    return user
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -131,7 +123,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def claim(request: HttpRequest) -> HttpResponse:
-    user = _account(request)
+    user = request_actor(request)
     if identity_claim_for_user(user=user) is None:
         raise Http404
     return run_action(
@@ -147,7 +139,7 @@ def claim(request: HttpRequest) -> HttpResponse:
 def activation(request: HttpRequest, pk: int) -> HttpResponse:
     """Organisation staff and officers issue a candidate's activation code; the code is in
     this one response only."""
-    user = _account(request)
+    user = request_actor(request)
     candidate = get_object_in_scope(candidates_staff_visible(scope=scope_for(user)), pk=pk)
     code = ""
     if request.method == "POST":
@@ -175,7 +167,7 @@ def activation(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_activations(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Codes for every candidate of the plan without an account, as a spreadsheet for the
     organisation to hand out one by one."""
-    user = _account(request)
+    user = request_actor(request)
     scope = scope_for(user)
     if not (scope.is_org_staff or scope.is_officer):
         raise Http404

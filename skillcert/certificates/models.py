@@ -4,21 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.certificates.choices import CertificateStatus, IssueKind
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import EncryptedCharField
 from skillcert.occupations.models import LEVEL_CHOICES
-
-
-class CertificateStatus(models.TextChoices):
-    VALID = "valid", "有效"
-    REVOKED = "revoked", "已撤销"
-    SUPERSEDED = "superseded", "已被替代"  # by a re-issue (补发) or a correction (更正)
-
-
-class IssueKind(models.TextChoices):
-    ISSUED = "issued", "发证"
-    REISSUED = "reissued", "补发"
-    CORRECTED = "corrected", "更正"
 
 
 class CertificateCounter(models.Model):

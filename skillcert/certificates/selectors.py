@@ -190,3 +190,8 @@ def achievement_credential(certificate: Certificate) -> dict[str, Any]:
         },
     }
     return _signed(document)
+
+
+def certificates_all() -> QuerySet[Certificate]:
+    """Every certificate, unscoped: for the statistics summary, which aggregates."""
+    return Certificate.objects.all()

@@ -6,7 +6,7 @@ form), and the view renders its page again."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, Literal, TypeVar, overload
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -46,7 +46,21 @@ def run_service(
     next: Target,
     form: None = None,
     back: Target | None = None,
+    stay: Literal[False] = False,
 ) -> HttpResponse: ...
+
+
+@overload
+def run_service(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+    form: None = None,
+    back: Target | None = None,
+    stay: Literal[True],
+) -> HttpResponse | None: ...
 
 
 @overload
@@ -58,6 +72,7 @@ def run_service(
     next: Target,
     form: NamedErrorsForm,
     back: Target | None = None,
+    stay: bool = False,
 ) -> HttpResponse | None: ...
 
 
@@ -69,11 +84,13 @@ def run_service(
     next: Target,
     form: NamedErrorsForm | None = None,
     back: Target | None = None,
+    stay: bool = False,
 ) -> HttpResponse | None:
     """Calls `call()`. Success: flash `success` and redirect to `next`. Refusal: 403.
     Refused input: with a `form`, the error goes onto it and None is returned (the view shows
-    the form again); without one, the message is flashed and the user is sent to `back`
-    (default `next`, resolved without a result)."""
+    the form again); without one, the message is flashed and, with `stay`, None is returned
+    (a page that is not a Django form shows itself again with what the user entered);
+    otherwise the user is sent to `back` (default `next`, resolved without a result)."""
     try:
         result = call()
     except Forbidden as exc:
@@ -83,6 +100,8 @@ def run_service(
             form.add_domain_error(exc)
             return None
         messages.error(request, exc.message)
+        if stay:
+            return None
         return _go(request, _resolve(back if back is not None else next, None))
     text = success(result) if callable(success) else success
     if text:

@@ -12,8 +12,9 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from skillcert.accounts.models import ApiToken
 from skillcert.accounts.scope import scope_for
+from skillcert.accounts.selectors import api_token_live
+from skillcert.accounts.services import api_token_used
 from skillcert.certificates.api import router as certificates_router
 from skillcert.common.errors import DomainError
 from skillcert.itembank.api import router as itembank_router
@@ -37,19 +38,10 @@ class SessionAuth(APIKeyCookie):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(
-                digest=ApiToken.digest_of(token),
-                revoked=False,
-                user__is_active=True,
-                expires_at__gt=timezone.now(),
-            )
-            .first()
-        )
+        row = api_token_live(token=token, now=timezone.now())
         if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        api_token_used(token=row)
         request.user = row.user
         return row.user
 

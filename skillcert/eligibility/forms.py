@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
-from skillcert.occupations.models import LEVEL_CHOICES, Occupation
+from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.occupations.selectors import occupations_with_standard
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -13,7 +14,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class CheckForm(forms.Form):
     occupation = forms.ModelChoiceField(
         label="职业",
-        queryset=Occupation.objects.filter(standards__isnull=False).distinct().order_by("code"),
+        queryset=occupations_with_standard(),
         to_field_name="code",
     )
     level = forms.TypedChoiceField(label="申报等级", choices=LEVEL_CHOICES, coerce=int)

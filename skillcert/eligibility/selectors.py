@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from skillcert.common.errors import DomainError
 from skillcert.eligibility import engine
 from skillcert.eligibility.models import RuleSet
 from skillcert.eligibility.schema import parse_condition
-from skillcert.occupations.models import Occupation, Standard
 from skillcert.occupations.selectors import directory_certifiable, standard_current
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation, Standard
 
 
 def rule_set_row(*, code: str, version: int | None = None) -> RuleSet:

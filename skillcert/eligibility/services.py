@@ -3,7 +3,7 @@ means publishing the next version, so a stored decision can always be re-explain
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
@@ -13,14 +13,17 @@ from skillcert.common.errors import DomainError
 from skillcert.eligibility import engine
 from skillcert.eligibility.models import Clause, RuleSet
 from skillcert.eligibility.schema import condition_to_dict, parse_rule_set_document
-from skillcert.occupations.models import Occupation
+from skillcert.occupations.selectors import occupation_by_code
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
 
 
 def _rule_set_occupation(header: dict[str, Any]) -> Occupation | None:
     """The occupation a rule set is for (None for a generic one); it must be in the catalogue."""
     if not header["occupation"]:
         return None
-    occupation = Occupation.objects.filter(code=header["occupation"]).first()
+    occupation = occupation_by_code(code=header["occupation"])
     if occupation is None:
         raise DomainError(
             "rules.occupation_unknown",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from skillcert.common.forms import NamedErrorsForm
 from skillcert.exams.models import DoorSide, MisconductDecision, MisconductKind, RoomKind
-from skillcert.plans.models import Subject
+from skillcert.plans.choices import Subject
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

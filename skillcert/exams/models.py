@@ -378,10 +378,6 @@ class ExamDayDuty(models.TextChoices):
     SUPERVISOR = "supervisor", "质量督导员"
 
 
-# The former name, kept while reporting.selectors still imports it; remove with that import.
-Duty = ExamDayDuty
-
-
 class StaffAssignment(models.Model):
     slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="staff")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")

@@ -12,7 +12,7 @@ from skillcert.common.documents import TypstDocument, content_name
 from skillcert.common.fonts import require_glyphs
 from skillcert.exams.models import AdmissionTicket, DoorSide, Room, Seat, TimeSlot
 from skillcert.exams.selectors import LEVEL_LABELS, candidate_photo
-from skillcert.plans.models import Subject
+from skillcert.plans.choices import Subject
 
 ROSTER = TypstDocument(Path(__file__).with_name("typst") / "roster.typ")
 

@@ -7,18 +7,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
-from skillcert.applications.models import Application
 from skillcert.common.errors import DomainError
 from skillcert.exams.models import (
     AdmissionTicket,
     AttendanceStatus,
     District,
+    ExamDayDuty,
     LogisticsPolicy,
     Misconduct,
     Room,
@@ -31,9 +31,16 @@ from skillcert.exams.models import (
     TimeSlot,
 )
 from skillcert.exams.tickets import DEFAULT_RULES, Ticket, TicketFields, TicketSession
-from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanOffering, Subject
-from skillcert.regions.models import Region, RegionLevel
+from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.plans.choices import FilingStatus, Subject
+from skillcert.plans.selectors import offerings_of_plans, plans_of_province
+from skillcert.regions.choices import RegionLevel
+from skillcert.regions.selectors import province_prefectures, regions_of_levels
+
+if TYPE_CHECKING:
+    from skillcert.applications.models import Application
+    from skillcert.plans.models import EvaluationPlan
+    from skillcert.regions.models import Region
 
 LEVEL_LABELS = dict(LEVEL_CHOICES)
 
@@ -286,7 +293,7 @@ def sittings_run_by(*, scope: Scope) -> QuerySet[Sitting]:
 
 
 def provinces_run_by(*, scope: Scope) -> QuerySet[Region]:
-    rows = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code")
+    rows = regions_of_levels(levels=[RegionLevel.PROVINCE])
     if scope.is_platform:
         return rows
     if not scope.is_province_officer:
@@ -298,10 +305,8 @@ def plans_without_sitting(*, sitting: Sitting) -> QuerySet[EvaluationPlan]:
     """Plans of the sitting's province not yet in any sitting, approved ones first (the
     others are listed so that the service can say why they cannot be added yet)."""
     return (
-        EvaluationPlan.objects.filter(
-            organization__region__code__startswith=sitting.province_id[:2],
-            sitting_link__isnull=True,
-        )
+        plans_of_province(province_code=sitting.province_id)
+        .filter(sitting_link__isnull=True)
         .exclude(filing_status=FilingStatus.UNFILED)
         .select_related("organization")
         .order_by(Case(When(filing_status=FilingStatus.APPROVED, then=0), default=1), "code")
@@ -310,9 +315,7 @@ def plans_without_sitting(*, sitting: Sitting) -> QuerySet[EvaluationPlan]:
 
 def cities_without_district(*, sitting: Sitting) -> QuerySet[Region]:
     return (
-        Region.objects.filter(
-            level=RegionLevel.PREFECTURE, code__startswith=sitting.province_id[:2], active=True
-        )
+        province_prefectures(province_code=sitting.province_id)
         .exclude(code__in=sitting.districts.values("city_id"))
         .order_by("code")
     )
@@ -321,7 +324,7 @@ def cities_without_district(*, sitting: Sitting) -> QuerySet[Region]:
 def sitting_offerings(*, sitting: Sitting) -> list[tuple[int, int, str]]:
     """(occupation id, level, label) offered by the sitting's plans."""
     rows = (
-        PlanOffering.objects.filter(plan__sitting_link__sitting=sitting)
+        offerings_of_plans(plan_ids=sitting.plans.values_list("plan_id", flat=True))
         .values_list("occupation_id", "occupation__name", "level")
         .distinct()
         .order_by("occupation__code", "-level")
@@ -457,3 +460,14 @@ def misconduct_of_candidate(*, user: Any) -> QuerySet[Misconduct]:
         .select_related("seat__slot", "seat__slot__sitting")
         .order_by("-id")
     )
+
+
+def staff_assignments_in_area(*, scope: Scope) -> QuerySet[StaffAssignment]:
+    """Exam-day posts at the sites of the user's area (by the district's city), unordered."""
+    return StaffAssignment.objects.filter(scope.code_prefix_q("site__district__city__code"))
+
+
+def exam_day_duty_labels() -> dict[str, Any]:
+    """Exam-day duty → its Chinese name."""
+
+    return dict(ExamDayDuty.choices)

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
-from skillcert.applications.models import Application, Status
 from skillcert.applications.notifications import Notice, notify
+from skillcert.applications.selectors import applications_approved_in_plans
 from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
@@ -36,9 +37,14 @@ from skillcert.exams.models import (
 )
 from skillcert.exams.permissions import require_district, require_province
 from skillcert.exams.tasks import ticket_job_run
-from skillcert.occupations.models import Occupation
-from skillcert.plans.models import EvaluationPlan, FilingStatus, Subject
-from skillcert.regions.models import Region, RegionLevel
+from skillcert.plans.choices import FilingStatus, Subject
+from skillcert.regions.choices import RegionLevel
+
+if TYPE_CHECKING:
+    from skillcert.applications.models import Application
+    from skillcert.occupations.models import Occupation
+    from skillcert.plans.models import EvaluationPlan
+    from skillcert.regions.models import Region
 
 # A district may be postponed again (its new date fell through too); it never goes back.
 DISTRICT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -332,11 +338,11 @@ def slots_add(
 def slot_applications(slot: TimeSlot) -> list[Application]:
     """Approved applications (after 终审) of the sitting's plans whose organisation is in the
     slot's district and whose occupation and level the slot covers."""
-    rows = Application.objects.filter(
-        status=Status.APPROVED,
-        plan__sitting_link__sitting_id=slot.sitting_id,
-        plan__organization__region__code__startswith=slot.district.city_id[:4],
-    )
+    rows = applications_approved_in_plans(
+        plan_ids=SittingPlan.objects.filter(sitting_id=slot.sitting_id).values_list(
+            "plan_id", flat=True
+        )
+    ).filter(plan__organization__region__code__startswith=slot.district.city_id[:4])
     if slot.occupation_id is not None:
         rows = rows.filter(occupation_id=slot.occupation_id)
     if slot.level is not None:

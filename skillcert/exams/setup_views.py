@@ -38,8 +38,7 @@ from skillcert.exams.selectors import (
     sitting_offerings,
     sittings_run_by,
 )
-from skillcert.occupations.models import Occupation
-from skillcert.regions.models import Region
+from skillcert.occupations.selectors import occupation_by_id
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
@@ -64,7 +63,7 @@ def sitting_create_view(request: HttpRequest) -> HttpResponse:
             lambda: services.sitting_create(
                 code=data["code"],
                 title=data["title"],
-                province=Region.objects.get(code=data["province"]),
+                province={p.code: p for p in provinces}[data["province"]],
                 year=data["year"],
                 serial=data["serial"],
                 actor=request_actor(request),
@@ -197,7 +196,9 @@ def slots_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         occupation, level = None, None
         if data["offering"]:
             occupation_id, level_text = data["offering"].split(":")
-            occupation, level = Occupation.objects.get(pk=occupation_id), int(level_text)
+            occupation, level = occupation_by_id(pk=int(occupation_id)), int(level_text)
+            if occupation is None:
+                raise Http404
         chosen = (
             list(District.objects.filter(sitting=sitting, pk__in=data["districts"]))
             if data["districts"]

@@ -29,7 +29,7 @@ from skillcert.exams.selectors import policy_for
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import assessor_facts, relation_digests_of, roles_valid_on
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
-from skillcert.plans.models import Subject
+from skillcert.plans.choices import Subject
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import Person

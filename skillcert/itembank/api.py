@@ -4,17 +4,20 @@ call is logged like a page view."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from skillcert.accounts.models import User
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope
 from skillcert.itembank import assembly
 from skillcert.itembank.models import AccessPurpose
 from skillcert.itembank.selectors import bank_scope, blueprints_visible, items_visible
 from skillcert.itembank.services import item_contents_read, paper_assemble
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 router = Router(tags=["itembank"])
 
@@ -77,9 +80,7 @@ def _meta(it: Any) -> dict[str, Any]:
 
 def _caller(request: HttpRequest) -> User:
     """The authenticated caller (the router requires a token or a session)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
+    return request_actor(request)
 
 
 @router.get("/items", response=list[ItemOut], summary="试题元数据（按题库角色范围，不含内容）")

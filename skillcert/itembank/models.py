@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.db.models.lookups import EndsWith
 
 from skillcert.itembank import vault
+from skillcert.itembank.choices import ItemType
 from skillcert.occupations.models import LEVEL_CHOICES
 
 if TYPE_CHECKING:
@@ -166,14 +167,6 @@ class ItemBankRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_role_display()} {self.bank_id}/{self.occupation_id}"
-
-
-class ItemType(models.TextChoices):
-    SINGLE = "single", "单项选择题"
-    MULTIPLE = "multiple", "多项选择题"
-    TRUE_FALSE = "true_false", "判断题"
-    SUBJECTIVE = "subjective", "简答/案例分析题"  # marked with a marking scheme
-    PRACTICAL = "practical", "操作技能题"  # marked with a scoring sheet
 
 
 class ItemStatus(models.TextChoices):

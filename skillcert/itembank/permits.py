@@ -19,12 +19,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from skillcert.accounts.actors import Actor, SystemActor
-from skillcert.accounts.models import Role, RoleAssignment, User
+from skillcert.accounts.actors import Actor, SystemActor, actor_user
+from skillcert.accounts.choices import Role
+from skillcert.accounts.selectors import role_assignments_held
 from skillcert.itembank.models import (
     Item,
     ItemAssignment,
@@ -33,6 +35,9 @@ from skillcert.itembank.models import (
     ItemBankRoleKind,
     ItemStatus,
 )
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 
 class BankAction(StrEnum):
@@ -121,36 +126,37 @@ def bank_scope(user: Actor | AnonymousUser | None) -> BankScope:
     visitor, an untrusted process) has no place in any."""
     if isinstance(user, SystemActor):
         return SYSTEM if user.trusted else NOBODY
-    if not isinstance(user, User) or not user.is_authenticated:
+    person = None if isinstance(user, AnonymousUser) else actor_user(user)
+    if person is None:
         return NOBODY
-    cached = getattr(user, "_itembank_scope", None)
+    cached = getattr(person, "_itembank_scope", None)
     if cached is not None:
         return cached
     provinces: set[str] = set()
     organizations: set[int] = set()
-    for role, region_id, organization_id in RoleAssignment.objects.filter(
-        user=user, active=True, role__in=[Role.PROVINCE_OFFICER, Role.ORG_ADMIN]
-    ).values_list("role", "region_id", "organization_id"):
+    for role, region_id, organization_id in role_assignments_held(
+        user=person, roles=[Role.PROVINCE_OFFICER, Role.ORG_ADMIN]
+    ):
         if role == Role.PROVINCE_OFFICER and region_id:
             provinces.add(f"{region_id[:2]}0000")
         elif role == Role.ORG_ADMIN and organization_id is not None:
             organizations.add(organization_id)
     held: dict[str, set[Pair]] = {k.value: set() for k in ItemBankRoleKind}
     for role, bank_id, occupation_id in ItemBankRole.objects.filter(
-        user=user, active=True
+        user=person, active=True
     ).values_list("role", "bank_id", "occupation_id"):
         held[role].add((bank_id, occupation_id))
     scope = BankScope(
-        user_id=user.pk,
-        is_platform=bool(user.is_superuser),
+        user_id=person.pk,
+        is_platform=bool(person.is_superuser),
         officer_provinces=frozenset(provinces),
         officer_organizations=frozenset(organizations),
         setter_of=frozenset(held[ItemBankRoleKind.SETTER]),
         reviewer_of=frozenset(held[ItemBankRoleKind.REVIEWER]),
         manager_of=frozenset(held[ItemBankRoleKind.MANAGER]),
-        has_assignments=ItemAssignment.objects.filter(user=user, active=True).exists(),
+        has_assignments=ItemAssignment.objects.filter(user=person, active=True).exists(),
     )
-    user._itembank_scope = scope  # type: ignore[attr-defined]
+    person._itembank_scope = scope  # type: ignore[attr-defined]
     return scope
 
 

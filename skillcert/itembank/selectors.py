@@ -22,6 +22,7 @@ from skillcert.itembank.models import (
     ItemBankRoleKind,
     ItemImport,
     Paper,
+    PaperStatus,
 )
 from skillcert.itembank.permits import (
     BankAction,
@@ -127,3 +128,14 @@ def item_imports_visible(*, scope: BankScope) -> QuerySet[ItemImport]:
     if scope.is_platform:
         return rows.order_by("-id")
     return rows.filter(created_by_id=scope.user_id).order_by("-id")
+
+
+def paper_by_code(*, code: str) -> Paper | None:
+    """A paper by its code, unscoped: the caller checks who may use it."""
+    return Paper.objects.select_related("blueprint__occupation").filter(code=code).first()
+
+
+def paper_is_sealed(*, paper: Paper) -> bool:
+    """The paper's items and key are fixed: sealed, released, or used."""
+
+    return paper.status in (PaperStatus.SEALED, PaperStatus.RELEASED, PaperStatus.USED)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from skillcert.accounts.models import User
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope
+from skillcert.accounts.selectors import user_active_by_username, users_all
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.exports import XLSX
 from skillcert.common.service_runner import run_service
@@ -57,15 +59,16 @@ from skillcert.itembank.services import (
 from skillcert.itembank.tasks import item_import_queue
 from skillcert.occupations.selectors import occupations_search
 
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+
 EXPORT_LIMIT = 5000
 DONE = "操作成功"
 
 
 def _person(request: HttpRequest) -> User:
     """The signed-in user (every view here requires login)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
+    return request_actor(request)
 
 
 def _scope_or_404(request: HttpRequest) -> BankScope:
@@ -159,7 +162,7 @@ def _run_on_item(request: HttpRequest, item: Item, call: Callable[[], object]) -
 
 
 def item_submit_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    reviewer = get_object_in_scope(User.objects.all(), pk=request.POST.get("reviewer"))
+    reviewer = get_object_in_scope(users_all(), pk=request.POST.get("reviewer"))
     return _run_on_item(
         request,
         item,
@@ -190,7 +193,7 @@ def item_assign_view(request: HttpRequest, item: Item, scope: BankScope) -> Http
     reason = request.POST.get("reason", "")
 
     def assign() -> object:
-        assignee = User.objects.filter(username=username, is_active=True).first()
+        assignee = user_active_by_username(username=username)
         if assignee is None:
             raise DomainError("item.assignee_unknown", "未找到该用户名", field="username")
         return item_assign(item=item, user=assignee, reason=reason, actor=_person(request))

@@ -4,14 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.occupations.choices import LEVEL_CHOICES
+
 OCCUPATION_CODE_REGEX = r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
-LEVEL_CHOICES = [
-    (5, "五级/初级工"),
-    (4, "四级/中级工"),
-    (3, "三级/高级工"),
-    (2, "二级/技师"),
-    (1, "一级/高级技师"),
-]
 
 
 class CertificationKind(models.TextChoices):

@@ -14,6 +14,7 @@ from skillcert.occupations.models import (
     Element,
     LegacyLevel,
     Occupation,
+    Specialty,
     Standard,
     WeightItem,
 )
@@ -187,3 +188,53 @@ def standards_export_docs(*, occupations: QuerySet[Occupation]) -> list[Occupati
 def elements_of_occupation(*, occupation_id: int) -> QuerySet[Element]:
     """Every element of the occupation's standards (all editions), for the item bank."""
     return Element.objects.filter(standard__occupation_id=occupation_id)
+
+
+def occupation_by_id(*, pk: int) -> Occupation | None:
+    return Occupation.objects.filter(pk=pk).first()
+
+
+def occupations_by_code(*, codes: set[str]) -> dict[str, Occupation]:
+    """The occupations among `codes`, keyed by code, with their specialties (two queries)."""
+    rows = Occupation.objects.filter(code__in=codes).prefetch_related("specialties")
+    return {o.code: o for o in rows}
+
+
+def occupation_choices() -> list[tuple[str, str]]:
+    """(code, name) of every occupation, by code, for a pick list."""
+    return list(Occupation.objects.order_by("code").values_list("code", "name"))
+
+
+def standards_of_occupation(*, occupation_id: int) -> QuerySet[Standard]:
+    """The occupation's standards, newest edition first."""
+    return Standard.objects.filter(occupation_id=occupation_id).order_by("-edition_year")
+
+
+def occupations_by_ids(*, ids: list[int]) -> dict[int, Occupation]:
+    """The occupations among `ids`, keyed by id (one query)."""
+    return Occupation.objects.in_bulk(ids)
+
+
+def occupations_with_standard() -> QuerySet[Occupation]:
+    """The occupations that have at least one standard (what the self-check can evaluate)."""
+    return Occupation.objects.filter(standards__isnull=False).distinct().order_by("code")
+
+
+def standards_current_by_occupation() -> dict[int, Standard]:
+    """Occupation id → its current standard as `standard_current` picks it (the newest
+    national edition, else the newest of any kind), for the whole catalogue in one query."""
+    standards: dict[int, Standard] = {}
+    for standard in Standard.objects.order_by("occupation_id", "-edition_year", "kind"):
+        current = standards.get(standard.occupation_id)
+        if current is None or (current.kind != "national" and standard.kind == "national"):
+            standards[standard.occupation_id] = standard
+    return standards
+
+
+def specialty_ids_by_name(*, occupation_ids: set[int]) -> dict[int, dict[str, int]]:
+    """Occupation id → {specialty name: specialty id} for these occupations (one query)."""
+
+    specialties: dict[int, dict[str, int]] = {}
+    for specialty in Specialty.objects.filter(occupation_id__in=occupation_ids):
+        specialties.setdefault(specialty.occupation_id, {})[specialty.name] = specialty.pk
+    return specialties

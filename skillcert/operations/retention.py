@@ -32,13 +32,12 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
+from skillcert.applications.choices import ImportStatus, Status
 from skillcert.applications.models import (
     Application,
     Attachment,
-    ImportStatus,
     Notification,
     RosterImport,
-    Status,
 )
 from skillcert.applications.roster import cell_text
 from skillcert.applications.roster_files import read_roster
@@ -55,7 +54,7 @@ from skillcert.candidates.models import (
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
 from skillcert.common.pii import pii_digest
-from skillcert.scoring.models import Result
+from skillcert.scoring.selectors import results_all
 
 ENDED_WITHOUT_ASSESSMENT = (Status.WITHDRAWN, Status.REJECTED, Status.DRAFT)
 ERASED_NAME = "（已删除）"
@@ -150,7 +149,7 @@ def candidates_due_for_erasure(*, older_than_days: int, today: dt.date | None = 
     active = Application.objects.filter(candidate=OuterRef("pk")).exclude(
         status__in=ENDED_WITHOUT_ASSESSMENT
     )
-    assessed = Result.objects.filter(application__candidate=OuterRef("pk"))
+    assessed = results_all().filter(application__candidate=OuterRef("pk"))
     return (
         Candidate.objects.exclude(full_name=ERASED_NAME)
         .annotate(last_change=Max("applications__updated_at"))
@@ -185,61 +184,71 @@ def candidates_erase_withdrawn(
     if dry_run or not due:
         return report
     for candidate in due:
-        with transaction.atomic():
-            locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
-            uploads = list(
-                RosterImport.objects.select_for_update()
-                .filter(pk__in=[rid for rid, holding in rosters.items() if locked.pk in holding])
-                .exclude(file="")
-                .order_by("pk")
-            )
-            if any(upload.status in ROSTER_IN_USE for upload in uploads):
-                continue  # an upload was queued again meanwhile: next run, all or nothing
-            stored = [a.file for a in Attachment.objects.filter(application__candidate=locked)]
-            stored.extend(upload.file for upload in uploads)
-            if locked.photo:
-                stored.append(locked.photo)
-            RosterImport.objects.filter(pk__in=[u.pk for u in uploads]).update(
-                file="", errors=[], message=ROSTER_ERASED
-            )
-            Attachment.objects.filter(application__candidate=locked).delete()
-            Notification.objects.filter(candidate=locked).delete()
-            for model in (WorkPeriod, HeldCertificate, Education, Title):
-                model.objects.filter(candidate=locked).delete()
-            # the codes that could claim this person, and the claims naming their ID's digest
-            ActivationCode.objects.filter(candidate=locked).delete()
-            IdentityClaim.objects.filter(id_number_digest=locked.id_number_digest).delete()
-            locked.full_name = ERASED_NAME
-            locked.id_number = ""
-            locked.id_number_digest = f"erased:{locked.pk}"
-            locked.phone = ""
-            locked.phone_digest = ""
-            locked.birth_date = ERASED_BIRTH
-            locked.declared_birth_date = None
-            locked.photo = ""
-            locked.photo_ok = False
-            locked.photo_problems = []
-            locked.save()
-            if locked.user is not None:
-                user = locked.user
-                user.full_name = ""
-                user.email = ""
-                user.phone = ""
-                user.is_active = False
-                user.set_unusable_password()
-                user.save()
-            audit_record(
-                actor=actor,
-                action="candidate.erase",
-                object_type="candidates.candidate",
-                object_id=str(locked.pk),
-                object_repr=f"考生#{locked.pk}",
-                changes={
-                    "reason": "撤回申报后保存期满",
-                    "files": len(stored),
-                    "roster_imports": [u.pk for u in uploads],
-                },
-            )
-            # Files go only once the erasure is committed: a rollback keeps them.
-            transaction.on_commit(partial(_files_delete, stored))
+        _erase_one(candidate, rosters, actor)
     return report
+
+
+def _erase_one(candidate: Candidate, rosters: dict[int, set[int]], actor: Actor) -> None:
+    """One candidate, all or nothing; files go only once the erasure is committed."""
+    with transaction.atomic():
+        locked = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        uploads = list(
+            RosterImport.objects.select_for_update()
+            .filter(pk__in=[rid for rid, holding in rosters.items() if locked.pk in holding])
+            .exclude(file="")
+            .order_by("pk")
+        )
+        if any(upload.status in ROSTER_IN_USE for upload in uploads):
+            return  # an upload was queued again meanwhile: next run, all or nothing
+        stored = [a.file for a in Attachment.objects.filter(application__candidate=locked)]
+        stored.extend(upload.file for upload in uploads)
+        if locked.photo:
+            stored.append(locked.photo)
+        RosterImport.objects.filter(pk__in=[u.pk for u in uploads]).update(
+            file="", errors=[], message=ROSTER_ERASED
+        )
+        Attachment.objects.filter(application__candidate=locked).delete()
+        Notification.objects.filter(candidate=locked).delete()
+        _candidate_blank(locked)
+        audit_record(
+            actor=actor,
+            action="candidate.erase",
+            object_type="candidates.candidate",
+            object_id=str(locked.pk),
+            object_repr=f"考生#{locked.pk}",
+            changes={
+                "reason": "撤回申报后保存期满",
+                "files": len(stored),
+                "roster_imports": [u.pk for u in uploads],
+            },
+        )
+        # A rollback keeps the files.
+        transaction.on_commit(partial(_files_delete, stored))
+
+
+def _candidate_blank(locked: Candidate) -> None:
+    """The person's rows and fields go; the candidate row stays, anonymous."""
+    for model in (WorkPeriod, HeldCertificate, Education, Title):
+        model.objects.filter(candidate=locked).delete()
+    # the codes that could claim this person, and the claims naming their ID's digest
+    ActivationCode.objects.filter(candidate=locked).delete()
+    IdentityClaim.objects.filter(id_number_digest=locked.id_number_digest).delete()
+    locked.full_name = ERASED_NAME
+    locked.id_number = ""
+    locked.id_number_digest = f"erased:{locked.pk}"
+    locked.phone = ""
+    locked.phone_digest = ""
+    locked.birth_date = ERASED_BIRTH
+    locked.declared_birth_date = None
+    locked.photo = ""
+    locked.photo_ok = False
+    locked.photo_problems = []
+    locked.save()
+    if locked.user is not None:
+        user = locked.user
+        user.full_name = ""
+        user.email = ""
+        user.phone = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from django.db.models import Q
+from typing import TYPE_CHECKING
 
 from skillcert.common.errors import DomainError
-from skillcert.occupations.models import DirectoryEntry, Occupation, Specialty
+from skillcert.occupations.selectors import directory_on, occupations_by_code
 from skillcert.organizations.core import LEVEL_NAMES
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation, Specialty
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,10 @@ def resolve_scope(*, lines: list[ScopeRequest], province: str, day: dt.date) -> 
     if not lines:
         raise DomainError("filing.scope_empty", "请至少填写一个认定职业和等级", field="scope")
     codes = {line.occupation_code.strip() for line in lines}
-    occupations = {
-        o.code: o for o in Occupation.objects.filter(code__in=codes).prefetch_related("specialties")
-    }
+    occupations = occupations_by_code(codes=codes)
     entries = list(
-        DirectoryEntry.objects.filter(occupation__code__in=codes, effective_from__lte=day)
-        .filter(Q(effective_to__isnull=True) | Q(effective_to__gt=day))
-        .filter(province__in=["", province])
+        directory_on(day=day, province=province)
+        .filter(occupation__code__in=codes)
         .values_list("occupation__code", "level", "specialty_id")
     )
     listed: dict[str, set[tuple[int, int | None]]] = {}

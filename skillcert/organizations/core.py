@@ -10,12 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from skillcert.common.errors import DomainError
-from skillcert.common.uploads import (  # noqa: F401  (re-exported for applications)
-    DOCUMENT_KINDS,
-    MAX_UPLOAD_BYTES,
-    sniff_content_type,
-    upload_check,
-)
 
 LEVEL_NAMES = {
     5: "五级/初级工",
@@ -70,18 +64,6 @@ def parse_filing_number(value: str) -> FilingNumberParts:
         )
     letter, authority, province, serial = match.groups()
     return FilingNumberParts(letter, authority, province, int(serial))
-
-
-# --- uploaded files ----------------------------------------------------------------------
-# The checks live in common.uploads. These names stay only for the applications app, which
-# still imports them from here; delete them once it calls common.uploads itself.
-
-ALLOWED_TYPES: dict[str, tuple[str, ...]] = {k.content_type: k.suffixes for k in DOCUMENT_KINDS}
-
-
-def check_upload(*, name: str, size: int, head: bytes) -> str:
-    """Validate a document upload; return the content type its first bytes prove."""
-    return upload_check(name=name, size=size, head=head).content_type
 
 
 # --- dates -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from skillcert.common.errors import DomainError
-from skillcert.occupations.models import Occupation
+from skillcert.occupations.selectors import occupation_by_code
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.credit import listings_in_force
 from skillcert.organizations.models import (
@@ -21,7 +21,7 @@ from skillcert.organizations.models import (
     OrgScope,
     OrgStatus,
 )
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_by_code, region_names
 
 PUBLIC_STATUSES = (OrgStatus.FILED, OrgStatus.SUSPENDED)
 MAX_PAGE_SIZE = 100
@@ -84,7 +84,7 @@ def directory_search(filters: DirectoryFilters) -> QuerySet[EvaluationOrg]:
     if filters.kind:
         orgs = orgs.filter(kind=filters.kind)
     if filters.region:
-        region = Region.objects.filter(code=filters.region).first()
+        region = region_by_code(code=filters.region)
         if region is None:
             raise DomainError(
                 "directory.region_unknown", f"行政区划代码 {filters.region} 不存在", field="region"
@@ -95,18 +95,14 @@ def directory_search(filters: DirectoryFilters) -> QuerySet[EvaluationOrg]:
         # are a few thousand at most, and an IN list over them beats probing per organisation.
         lines = OrgScope.objects.filter(active=True)
         if filters.occupation:
-            occupation_id = (
-                Occupation.objects.filter(code=filters.occupation)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if occupation_id is None:
+            occupation = occupation_by_code(code=filters.occupation)
+            if occupation is None:
                 raise DomainError(
                     "directory.occupation_unknown",
                     f"职业编码 {filters.occupation} 不存在",
                     field="occupation",
                 )
-            lines = lines.filter(occupation_id=occupation_id)
+            lines = lines.filter(occupation_id=occupation.pk)
         if filters.level:
             lines = lines.filter(level=filters.level)
         orgs = orgs.filter(pk__in=lines.values("org_id"))
@@ -169,9 +165,7 @@ def directory_rows(orgs: list[EvaluationOrg], *, day: dt.date) -> list[Directory
         period = f"{starts_on} 至 {ends_on}" if ends_on else f"{starts_on} 起"
         label = CreditList(kind).label
         listings.setdefault(org_id, []).append((kind, f"{label}：{document_no}，{period}"))
-    regions = dict(
-        Region.objects.filter(code__in={o.region_id for o in orgs}).values_list("code", "name")
-    )
+    regions = region_names(codes={o.region_id for o in orgs})
     rows = []
     for org in orgs:
         kinds = {kind for kind, _ in listings.get(org.pk, [])}

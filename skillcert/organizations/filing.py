@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -52,7 +53,9 @@ from skillcert.organizations.permissions import (
     require_staff_of,
 )
 from skillcert.organizations.transitions import FILING_LIFECYCLE, ORG_LIFECYCLE
-from skillcert.regions.models import Region
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 EDITABLE = (FilingStatus.DRAFT, FilingStatus.RETURNED)
 

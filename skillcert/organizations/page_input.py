@@ -3,20 +3,21 @@ and a form's type errors shown as messages on the page the user is sent back to.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from skillcert.accounts.models import User
+from skillcert.accounts.actors import request_actor
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 
 def acting_user(request: HttpRequest) -> User:
     """The signed-in user acting on the page (every view that writes is login_required)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
+    return request_actor(request)
 
 
 def flash_form_errors(request: HttpRequest, form: forms.Form) -> None:

@@ -5,7 +5,7 @@ means the user can see the row but lacks the role)."""
 from __future__ import annotations
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
-from skillcert.accounts.models import Role
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import Forbidden
 from skillcert.organizations.models import EvaluationOrg

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
-from skillcert.accounts.models import Role
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope
 from skillcert.organizations.models import (
     AnnualReport,
+    CreditListing,
     EvaluationOrg,
     FilingApplication,
     FilingStatus,
+    OrgScope,
     StoredFile,
 )
 
@@ -80,3 +84,43 @@ def annual_reports_visible(*, scope: Scope) -> QuerySet[AnnualReport]:
             scope.region_q("org__region") | scope.organization_q("org_id")
         )
     return rows.select_related("org")
+
+
+def organizations_own(*, scope: Scope) -> QuerySet[EvaluationOrg]:
+    """The organisations the user works for, by name."""
+    return EvaluationOrg.objects.filter(pk__in=sorted(scope.organization_ids)).order_by("name")
+
+
+def org_scopes_active(*, organization_ids: Iterable[int]) -> QuerySet[OrgScope]:
+    """The organisations' active filed scope rows, by occupation code and level (highest
+    first)."""
+    return (
+        OrgScope.objects.filter(org_id__in=sorted(organization_ids), active=True)
+        .select_related("occupation")
+        .order_by("occupation__code", "-level")
+    )
+
+
+def organizations_in_area(*, scope: Scope) -> QuerySet[EvaluationOrg]:
+    """The organisations whose division lies in the user's area (all of them for the
+    platform), unordered: for statistics, which count and group them."""
+    return EvaluationOrg.objects.filter(scope.code_prefix_q("region__code"))
+
+
+def org_scopes_in_area(*, scope: Scope) -> QuerySet[OrgScope]:
+    """The scope rows of the organisations in the user's area, unordered (for statistics)."""
+    return OrgScope.objects.filter(scope.code_prefix_q("org__region__code"))
+
+
+def credit_listings_in_area(*, scope: Scope) -> QuerySet[CreditListing]:
+    """The credit listings of the organisations in the user's area, unordered (statistics)."""
+    return CreditListing.objects.filter(scope.code_prefix_q("org__region__code"))
+
+
+def organization_region_codes(*, within: str = "") -> list[str]:
+    """The county codes that have organisations, inside `within` (a code prefix)."""
+    return list(
+        EvaluationOrg.objects.filter(region__code__startswith=within)
+        .values_list("region_id", flat=True)
+        .distinct()
+    )

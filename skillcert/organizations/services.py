@@ -4,6 +4,8 @@ and resumption, revocation, voluntary exit and dropping scope lines. Filing itse
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,7 +33,9 @@ from skillcert.organizations.permissions import (
     require_staff_or_officer,
 )
 from skillcert.organizations.transitions import ORG_LIFECYCLE
-from skillcert.regions.models import Region
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 
 def organization_create(

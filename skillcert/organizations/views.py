@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from skillcert.accounts.models import User
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import Target, run_service
@@ -52,7 +51,10 @@ from skillcert.organizations.selectors import (
     filing_applications_visible,
     organizations_visible,
 )
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_by_code
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 
 def _staff_or_officer(scope: Scope) -> None:
@@ -180,7 +182,7 @@ def filing_start(request: HttpRequest, pk: int) -> HttpResponse:
         flash_form_errors(request, form)
         return redirect(_detail_url(org))
     data = form.cleaned_data
-    region = Region.objects.filter(code=data["service_region"]).first()
+    region = region_by_code(code=data["service_region"])
     if region is None:
         messages.error(request, f"行政区划代码 {data['service_region']} 不存在")
         return redirect(_detail_url(org))
@@ -311,7 +313,7 @@ def scope_drop(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # The status buttons of the detail page share one form: a reason and a document number.
-StatusCall = Callable[[EvaluationOrg, str, str, User], object]
+StatusCall = Callable[[EvaluationOrg, str, str, "User"], object]
 
 
 def _status_move(request: HttpRequest, pk: int, call: StatusCall, success: str) -> HttpResponse:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe, xlsx_response
 from skillcert.common.throttle import throttle, too_many_requests
-from skillcert.occupations.models import Occupation
+from skillcert.occupations.selectors import occupation_choices
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.directory import (
     EXPORT_HEADERS,
@@ -87,7 +87,7 @@ def directory_list(request: HttpRequest) -> HttpResponseBase:
             "error": error,
             "kinds": OrgKind.choices,
             "levels": sorted(LEVEL_NAMES.items(), reverse=True),
-            "occupations": Occupation.objects.order_by("code").values_list("code", "name"),
+            "occupations": occupation_choices(),
         },
         status=400 if error else 200,
     )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
@@ -14,11 +13,21 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
-from skillcert.occupations.models import Occupation
+from skillcert.occupations.selectors import occupation_by_id
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
 
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
+
 router = Router(tags=["personnel"])
+
+
+def _occupation_or_404(pk: int) -> Occupation:
+    occupation = occupation_by_id(pk=pk)
+    if occupation is None:
+        raise Http404
+    return occupation
 
 
 class PersonOut(Schema):
@@ -94,11 +103,7 @@ def may_assess(request: HttpRequest, person_id: int, body: MayAssessIn) -> Any:
             if body.organization is not None
             else None
         )
-        occ = (
-            get_object_or_404(Occupation, pk=body.occupation)
-            if body.occupation is not None
-            else None
-        )
+        occ = _occupation_or_404(body.occupation) if body.occupation is not None else None
     except Http404:
         return NOT_FOUND
     verdict = selectors.may_assess(
@@ -136,7 +141,7 @@ def register(request: HttpRequest, plan_id: int, body: RegistrationIn) -> Any:
     scope = scope_for(request.user)
     try:
         plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=plan_id)
-        occupation = get_object_or_404(Occupation, pk=body.occupation)
+        occupation = _occupation_or_404(body.occupation)
     except Http404:
         return NOT_FOUND
     person = selectors.person_of(request.user)

@@ -6,20 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from skillcert.accounts.models import Role
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import mask_id_number, mask_name, mask_phone, normalize
 from skillcert.common.pii import pii_digest
 from skillcert.eligibility.engine import LEVEL_NAMES
-from skillcert.occupations.models import Occupation
-from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel import qualification, recusal
 from skillcert.personnel.cardrules import uncollected_streak
+from skillcert.personnel.choices import PersonStatus
 from skillcert.personnel.models import (
     Card,
     CardStatus,
@@ -33,6 +32,10 @@ from skillcert.personnel.models import (
     Registration,
     TrainingPlan,
 )
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
+    from skillcert.organizations.models import EvaluationOrg
 
 SUMMARY_HEADERS = [
     "序号",
@@ -449,3 +452,70 @@ def relation_digests_of(*, person_ids: Iterable[int]) -> dict[int, dict[str, str
             rel.get_kind_display()
         )
     return digests
+
+
+def people_active_in_roles(
+    *, province_code: str, day: dt.date, roles: Iterable[str]
+) -> list[Person]:
+    """Active people holding one of `roles` in the province on `day`, by id, with their
+    declared relations (what recusal reads)."""
+
+    valid = roles_valid_on(province_code=province_code, day=day, roles=roles)
+    return list(
+        Person.objects.filter(status=PersonStatus.ACTIVE, pk__in=valid.values("person_id"))
+        .prefetch_related("relations")
+        .order_by("pk")
+    )
+
+
+def person_has_role_on(
+    *,
+    person: Person,
+    roles: Iterable[str],
+    day: dt.date,
+    occupation_ids: Iterable[int] | None = None,
+) -> bool:
+    """Whether the person holds one of `roles`, active and valid on `day` (for one of
+    `occupation_ids`, when given)."""
+    rows = PersonRole.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        person=person,
+        role__in=list(roles),
+        status=PersonRoleStatus.ACTIVE,
+        valid_from__lte=day,
+    )
+    if occupation_ids is not None:
+        rows = rows.filter(occupation_id__in=list(occupation_ids))
+    return rows.exists()
+
+
+def people_by_ids(*, ids: list[int]) -> dict[int, Person]:
+    """The people among `ids`, keyed by id (one query; not scoped: the caller has checked
+    access to what names them)."""
+    return Person.objects.in_bulk(ids)
+
+
+def people_with_ids(*, ids: Iterable[int] | QuerySet[Any, Any]) -> QuerySet[Person]:
+    """The people among `ids` (a list or a `values("person_id")` subquery), by name."""
+    return Person.objects.filter(pk__in=ids).order_by("name", "pk")
+
+
+def people_holding_role(
+    *,
+    roles: Iterable[str],
+    province_code: str,
+    occupation_ids: Iterable[int] | QuerySet[Any, Any] | None = None,
+) -> QuerySet[Person]:
+    """People with one of `roles` appointed in the province (for one of `occupation_ids`,
+    when given), whatever the role's state, by name."""
+    # One filter() call: every condition applies to the same role row.
+    conditions: dict[str, Any] = {"roles__role__in": list(roles)}
+    if occupation_ids is not None:
+        conditions["roles__occupation_id__in"] = occupation_ids
+    conditions["roles__province_id"] = province_code
+    return Person.objects.filter(**conditions).distinct().order_by("name", "pk")
+
+
+def person_roles_in_area(*, scope: Scope) -> QuerySet[PersonRole]:
+    """The roles of the people registered in the user's area, unordered (for statistics)."""
+    return PersonRole.objects.filter(scope.code_prefix_q("person__region__code"))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +25,7 @@ from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
 from skillcert.common.service_runner import Target, run_service
-from skillcert.occupations.models import Occupation
+from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
 from skillcert.personnel.models import (
@@ -35,7 +36,10 @@ from skillcert.personnel.models import (
     RegistrationEvent,
     RoleKind,
 )
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_by_code
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 
 def _staff_only(request: HttpRequest) -> Any:
@@ -187,7 +191,10 @@ def _officer_province(scope: Any) -> Region:
     prefixes = sorted(p for p in scope.region_prefixes if len(p) == 2)
     if not prefixes:
         raise Http404
-    return Region.objects.get(code=f"{prefixes[0]}0000")
+    province = region_by_code(code=f"{prefixes[0]}0000")
+    if province is None:  # the officer's province is missing from the divisions: a setup fault
+        raise ObjectDoesNotExist(f"行政区划 {prefixes[0]}0000 不存在")
+    return province
 
 
 @login_required
@@ -204,7 +211,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "rows": rows,
             "me": me,
-            "occupations": Occupation.objects.order_by("code"),
+            "occupations": occupations_search(),
             "is_staff": scope.is_officer or scope.is_org_staff,
         },
     )
@@ -242,10 +249,12 @@ def plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     try:
-        occupation = Occupation.objects.get(pk=int(request.POST.get("occupation", "0")))
+        occupation = occupation_by_id(pk=int(request.POST.get("occupation", "0")))
         level_high = int(request.POST.get("level_high", "0"))
         level_low = int(request.POST.get("level_low", "0"))
-    except (ValueError, Occupation.DoesNotExist):
+    except ValueError:
+        occupation = None
+    if occupation is None:
         messages.error(request, "请选择申报考评职业和等级范围")
         return HttpResponseRedirect(reverse("personnel:plan", args=[plan.pk]))
     renews = None

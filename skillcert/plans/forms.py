@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from skillcert.common.forms import NamedErrorsForm
-from skillcert.personnel.models import Person
 from skillcert.plans.models import PlanKind, PlanMethod, Subject
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -96,14 +98,15 @@ class PeopleChoice(forms.ModelMultipleChoiceField):
 
 
 class StaffForm(NamedErrorsForm):
+    # The choices depend on the plan: __init__ sets both querysets.
     examiners = PeopleChoice(
         label="考评人员",
-        queryset=Person.objects.none(),
+        queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text="须持有本计划职业的有效考评员证卡",
     )
     supervisor = PersonChoice(
-        label="质量督导员", queryset=Person.objects.none(), required=False, empty_label="请选择"
+        label="质量督导员", queryset=None, required=False, empty_label="请选择"
     )
 
     def __init__(

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from skillcert.accounts.scope import Scope
-from skillcert.audit.models import AuditEvent
-from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.organizations.models import OrgScope
-from skillcert.personnel.models import Person
+from skillcert.audit.selectors import audit_events_of_object
+from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.organizations.selectors import org_scopes_active
+from skillcert.personnel.selectors import people_holding_role, people_with_ids
 from skillcert.plans.models import (
     EvaluationPlan,
     FilingStatus,
@@ -24,6 +25,9 @@ from skillcert.plans.models import (
     PlanSession,
     PlanStatus,
 )
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
 
 LEVELS = dict(LEVEL_CHOICES)
 
@@ -93,9 +97,7 @@ def plan_filings(*, plan: EvaluationPlan) -> QuerySet[PlanFiling]:
 
 
 def plan_examiner_people(*, plan: EvaluationPlan) -> QuerySet[Person]:
-    return Person.objects.filter(
-        pk__in=PlanExaminer.objects.filter(plan=plan).values("person_id")
-    ).order_by("name", "pk")
+    return people_with_ids(ids=PlanExaminer.objects.filter(plan=plan).values("person_id"))
 
 
 def _province_of(plan: EvaluationPlan) -> str:
@@ -105,37 +107,23 @@ def _province_of(plan: EvaluationPlan) -> str:
 def plan_examiner_choices(*, plan: EvaluationPlan) -> QuerySet[Person]:
     """People holding an examiner role of the province for one of the plan's occupations,
     whatever its state: the service says why a lapsed or uncollected card is refused."""
-    occupations = plan.offerings.values("occupation_id")
-    return (
-        Person.objects.filter(
-            roles__role__in=("examiner", "senior_examiner"),
-            roles__occupation_id__in=occupations,
-            roles__province_id=_province_of(plan),
-        )
-        .distinct()
-        .order_by("name", "pk")
+    return people_holding_role(
+        roles=("examiner", "senior_examiner"),
+        province_code=_province_of(plan),
+        occupation_ids=plan.offerings.values("occupation_id"),
     )
 
 
 def plan_supervisor_choices(*, plan: EvaluationPlan) -> QuerySet[Person]:
-    return (
-        Person.objects.filter(
-            roles__role__in=("supervisor_external", "supervisor_internal"),
-            roles__province_id=_province_of(plan),
-        )
-        .distinct()
-        .order_by("name", "pk")
+    return people_holding_role(
+        roles=("supervisor_external", "supervisor_internal"), province_code=_province_of(plan)
     )
 
 
 def org_offering_choices(*, organization_ids: Iterable[int]) -> list[tuple[str, str]]:
     """(occupation_id:level, label) for every occupation × level in the organisations'
     active filed scope."""
-    rows = (
-        OrgScope.objects.filter(org_id__in=sorted(organization_ids), active=True)
-        .select_related("occupation")
-        .order_by("occupation__code", "-level")
-    )
+    rows = org_scopes_active(organization_ids=organization_ids)
     seen: dict[str, str] = {}
     for row in rows:
         key = f"{row.occupation_id}:{row.level}"
@@ -190,9 +178,9 @@ class HistoryLine:
 def plan_history(*, plan: EvaluationPlan) -> list[HistoryLine]:
     """The plan's audit trail, newest first, naming what changed but not the values (the
     roster in a re-filing carries names)."""
-    events = AuditEvent.objects.filter(
+    events = audit_events_of_object(
         object_type=EvaluationPlan._meta.label_lower, object_id=str(plan.pk)
-    ).order_by("-id")
+    )
     lines = []
     for event in events:
         changes = event.changes or {}
@@ -217,3 +205,42 @@ def plan_history(*, plan: EvaluationPlan) -> list[HistoryLine]:
 def plan_is_social(plan: EvaluationPlan) -> bool:
     """A social evaluation (社会化评价) takes applications from the public."""
     return plan.kind == PlanKind.SOCIAL
+
+
+def offerings_open_for_application(*, day: dt.date) -> QuerySet[PlanOffering]:
+    """Every occupation × level of the plans taking applications on `day`, for the candidate's
+    choice."""
+    return (
+        PlanOffering.objects.filter(plan__in=plans_open_for_application(day=day))
+        .select_related("plan", "plan__organization", "occupation")
+        .order_by("plan__code", "occupation__code", "-level")
+    )
+
+
+def plans_in_region(*, region_prefix: str, statuses: Iterable[str]) -> QuerySet[EvaluationPlan]:
+    """Plans of the organisations in the division with this code prefix, in these states
+    (for the supervision draw, which checks the officer's area itself)."""
+    return EvaluationPlan.objects.filter(
+        organization__region__code__startswith=region_prefix, status__in=list(statuses)
+    )
+
+
+def plans_of_province(*, province_code: str) -> QuerySet[EvaluationPlan]:
+    """Plans of organisations in the province (the candidates of a unified sitting)."""
+    return EvaluationPlan.objects.filter(organization__region__code__startswith=province_code[:2])
+
+
+def offerings_of_plans(*, plan_ids: Iterable[int]) -> QuerySet[PlanOffering]:
+    return PlanOffering.objects.filter(plan_id__in=plan_ids)
+
+
+def plans_offering(*, occupation_id: int, level: int) -> QuerySet[EvaluationPlan]:
+    """Plans with an offering of the occupation at the level (one offering matches both)."""
+    return EvaluationPlan.objects.filter(
+        offerings__occupation_id=occupation_id, offerings__level=level
+    )
+
+
+def plans_in_area(*, scope: Scope) -> QuerySet[EvaluationPlan]:
+    """The plans of the organisations in the user's area, unordered (for statistics)."""
+    return EvaluationPlan.objects.filter(scope.code_prefix_q("organization__region__code"))

@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
@@ -18,12 +18,11 @@ from skillcert.accounts.scope import scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.transitions import check_transition
-from skillcert.occupations.models import Occupation
 from skillcert.occupations.selectors import standard_current
+from skillcert.organizations.choices import CreditList
 from skillcert.organizations.credit import listings_in_force
-from skillcert.organizations.models import CreditList, EvaluationOrg
 from skillcert.organizations.permits import organization_check_may_evaluate
-from skillcert.personnel.models import Person, PersonRole, PersonRoleStatus
+from skillcert.personnel.selectors import person_has_role_on
 from skillcert.plans.models import (
     EvaluationPlan,
     FilingDecision,
@@ -39,11 +38,37 @@ from skillcert.plans.models import (
 )
 from skillcert.workdays.selectors import workdays_add, workdays_between
 
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.personnel.models import Person
+
 PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
     PlanStatus.DRAFT: frozenset({PlanStatus.OPEN}),
     PlanStatus.OPEN: frozenset({PlanStatus.CLOSED}),
     PlanStatus.CLOSED: frozenset({PlanStatus.OPEN}),
 }
+
+
+def _offerings_check(
+    organization: EvaluationOrg, offerings: Sequence[tuple[Occupation, int]]
+) -> None:
+    if not offerings:
+        raise DomainError("plan.offerings_required", "请至少选择一个职业等级", field="offerings")
+    today = timezone.localdate()
+    for occupation, level in offerings:
+        # The organisations facade: not filed, suspended, revoked, exited, blacklisted,
+        # expired or outside its filed scope all refuse the plan.
+        organization_check_may_evaluate(
+            org=organization, occupation_id=occupation.pk, level=level, day=today
+        )
+        standard = standard_current(occupation=occupation)
+        if standard is not None and level not in standard.level_list:
+            raise DomainError(
+                "plan.level_not_offered",
+                f"{occupation.name}的职业标准未设置{level}级",
+                field="offerings",
+            )
 
 
 def plan_create(
@@ -68,22 +93,7 @@ def plan_create(
         )
     if capacity <= 0:
         raise DomainError("plan.capacity", "计划人数应大于0", field="capacity")
-    if not offerings:
-        raise DomainError("plan.offerings_required", "请至少选择一个职业等级", field="offerings")
-    today = timezone.localdate()
-    for occupation, level in offerings:
-        # The organisations facade: not filed, suspended, revoked, exited, blacklisted,
-        # expired or outside its filed scope all refuse the plan.
-        organization_check_may_evaluate(
-            org=organization, occupation_id=occupation.pk, level=level, day=today
-        )
-        standard = standard_current(occupation=occupation)
-        if standard is not None and level not in standard.level_list:
-            raise DomainError(
-                "plan.level_not_offered",
-                f"{occupation.name}的职业标准未设置{level}级",
-                field="offerings",
-            )
+    _offerings_check(organization, offerings)
     _check_rates(city_sample_rate, province_sample_rate)
     try:
         with transaction.atomic():
@@ -326,12 +336,6 @@ def plan_session_remove(*, session: PlanSession, actor: Actor) -> None:
         _changed(locked, actor=actor, what="session_remove", changes={"session": [described, None]})
 
 
-def _active_role_q(roles: Sequence[str], day: dt.date) -> Q:
-    return Q(role__in=roles, status=PersonRoleStatus.ACTIVE, valid_from__lte=day) & (
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
-    )
-
-
 def plan_staff_set(
     *,
     plan: EvaluationPlan,
@@ -346,21 +350,16 @@ def plan_staff_set(
     day = today or timezone.localdate()
     occupation_ids = set(plan.offerings.values_list("occupation_id", flat=True))
     for person in examiners:
-        if not PersonRole.objects.filter(
-            _active_role_q(EXAMINER_ROLES, day),
-            person=person,
-            occupation_id__in=occupation_ids,
-        ).exists():
+        if not person_has_role_on(
+            person=person, roles=EXAMINER_ROLES, day=day, occupation_ids=occupation_ids
+        ):
             raise DomainError(
                 "plan.examiner_unqualified",
                 f"{person.name}没有本计划职业的有效考评员资格（证卡未领取、过期或未取得）",
                 field="examiners",
             )
-    if (
-        supervisor is not None
-        and not PersonRole.objects.filter(
-            _active_role_q(SUPERVISOR_ROLES, day), person=supervisor
-        ).exists()
+    if supervisor is not None and not person_has_role_on(
+        person=supervisor, roles=SUPERVISOR_ROLES, day=day
     ):
         raise DomainError(
             "plan.supervisor_unqualified",
@@ -429,14 +428,8 @@ def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
     return snapshot
 
 
-def plan_file(*, plan: EvaluationPlan, actor: Actor, today: dt.date | None = None) -> PlanFiling:
-    """File (报备) the plan with the authority, or re-file it after a change. Refused when the
-    organisation may not evaluate (not filed, suspended, exited, blacklisted, abnormal-listed,
-    expired, outside its scope), without sessions, examiners or supervisor, for social
-    assessment without a roster, and later than 15 working days before the first exam."""
-    _require_org_staff(plan, actor, "plan.file_forbidden")
-    day = today or timezone.localdate()
-    plan = EvaluationPlan.objects.select_related("organization").get(pk=plan.pk)
+def _organization_may_file(plan: EvaluationPlan, day: dt.date) -> None:
+    """The organisation's standing for every offering, and no abnormal listing in force."""
     organization = plan.organization
     for offering in plan.offerings.all():
         organization_check_may_evaluate(
@@ -453,6 +446,10 @@ def plan_file(*, plan: EvaluationPlan, actor: Actor, today: dt.date | None = Non
             f"{organization.name}已列入经营异常名录（{abnormal.document_no}），不能报备评价计划",
             field="plan",
         )
+
+
+def _first_exam_day(plan: EvaluationPlan, day: dt.date) -> dt.date:
+    """The first session's day, once sessions and staff are set and it is far enough ahead."""
     first = plan.sessions.order_by("starts_at").first()
     if first is None:
         raise DomainError("plan.sessions_required", "请先填写各科目的考核场次", field="sessions")
@@ -466,47 +463,71 @@ def plan_file(*, plan: EvaluationPlan, actor: Actor, today: dt.date | None = Non
     earliest_exam = workdays_add(day, FILING_LEAD_WORKDAYS)
     if first_day < earliest_exam:
         lead = workdays_between(day, first_day)
-        latest = first_day
         raise DomainError(
             "plan.filing_too_late",
-            f"评价计划应在首场考核（{latest:%Y-%m-%d}）前至少{FILING_LEAD_WORKDAYS}个工作日报备，"
+            f"评价计划应在首场考核（{first_day:%Y-%m-%d}）前至少{FILING_LEAD_WORKDAYS}个工作日报备，"
             f"现仅提前{max(lead, 0)}个工作日；今天报备，首场考核最早可安排在"
             f"{earliest_exam:%Y-%m-%d}",
             field="sessions",
         )
+    return first_day
+
+
+def plan_file(*, plan: EvaluationPlan, actor: Actor, today: dt.date | None = None) -> PlanFiling:
+    """File (报备) the plan with the authority, or re-file it after a change. Refused when the
+    organisation may not evaluate (not filed, suspended, exited, blacklisted, abnormal-listed,
+    expired, outside its scope), without sessions, examiners or supervisor, for social
+    assessment without a roster, and later than 15 working days before the first exam."""
+    _require_org_staff(plan, actor, "plan.file_forbidden")
+    day = today or timezone.localdate()
+    plan = EvaluationPlan.objects.select_related("organization").get(pk=plan.pk)
+    _organization_may_file(plan, day)
+    first_day = _first_exam_day(plan, day)
     snapshot = _snapshot(plan)
-    if plan.kind == PlanKind.SOCIAL and not snapshot["roster"]:
+    if plan.kind == PlanKind.SOCIAL and not snapshot.get("roster"):
         raise DomainError(
             "plan.roster_required",
             "社会化评价的计划须附考生花名册及申报条件审核结果，请先导入花名册",
             field="roster",
         )
     with transaction.atomic():
-        locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
-        previous = locked.filings.order_by("-revision").first()
-        before = _filing_move(locked, FilingStatus.FILED)
-        locked.revision += 1
-        locked.save(update_fields=["filing_status", "revision"])
-        filing = PlanFiling.objects.create(
-            plan=locked,
-            revision=locked.revision,
-            snapshot=snapshot,
-            filed_on=day,
-            first_exam_on=first_day,
-            filed_by=actor_user(actor),
-        )
-        changes: dict[str, Any] = {
-            "filing_status": [before, FilingStatus.FILED],
-            "revision": [locked.revision - 1, locked.revision],
+        return _filing_record(plan, snapshot, day=day, first_day=first_day, actor=actor)
+
+
+def _filing_record(
+    plan: EvaluationPlan,
+    snapshot: dict[str, Any],
+    *,
+    day: dt.date,
+    first_day: dt.date,
+    actor: Actor,
+) -> PlanFiling:
+    """The new filing row and its audit event (what changed since the previous filing)."""
+    locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+    previous = locked.filings.order_by("-revision").first()
+    before = _filing_move(locked, FilingStatus.FILED)
+    locked.revision += 1
+    locked.save(update_fields=["filing_status", "revision"])
+    filing = PlanFiling.objects.create(
+        plan=locked,
+        revision=locked.revision,
+        snapshot=snapshot,
+        filed_on=day,
+        first_exam_on=first_day,
+        filed_by=actor_user(actor),
+    )
+    changes: dict[str, Any] = {
+        "filing_status": [before, FilingStatus.FILED],
+        "revision": [locked.revision - 1, locked.revision],
+    }
+    if previous is not None:
+        changes |= {
+            key: [previous.snapshot.get(key), value]
+            for key, value in snapshot.items()
+            if previous.snapshot.get(key) != value
         }
-        if previous is not None:
-            changes |= {
-                key: [previous.snapshot.get(key), value]
-                for key, value in snapshot.items()
-                if previous.snapshot.get(key) != value
-            }
-        action = "plan.refile" if previous is not None else "plan.file"
-        audit_record(actor=actor, action=action, obj=locked, changes=changes)
+    action = "plan.refile" if previous is not None else "plan.file"
+    audit_record(actor=actor, action=action, obj=locked, changes=changes)
     return filing
 
 

@@ -21,9 +21,13 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.service_runner import run_action, run_service
-from skillcert.occupations.models import Occupation
-from skillcert.organizations.models import EvaluationOrg
-from skillcert.personnel.models import Person
+from skillcert.occupations.selectors import (
+    occupation_by_id,
+    occupation_choices,
+    occupations_by_ids,
+)
+from skillcert.organizations.selectors import organizations_own
+from skillcert.personnel.selectors import people_by_ids
 from skillcert.plans import services
 from skillcert.plans.forms import (
     PlanCreateForm,
@@ -87,9 +91,7 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.organization_ids:
         raise Http404
-    organizations = EvaluationOrg.objects.filter(pk__in=sorted(scope.organization_ids)).order_by(
-        "name"
-    )
+    organizations = organizations_own(scope=scope)
     form = PlanCreateForm(
         request.POST or None,
         organizations=[(o.pk, o.name) for o in organizations],
@@ -98,7 +100,7 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         keys = [parse_offering_key(k) for k in data["offerings"]]
-        occupations = Occupation.objects.in_bulk([occupation_id for occupation_id, _ in keys])
+        occupations = occupations_by_ids(ids=[occupation_id for occupation_id, _ in keys])
         done = run_service(
             request,
             lambda: services.plan_create(
@@ -221,7 +223,7 @@ def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         occupation, level = None, None
         if form.cleaned_data["offering"]:
             occupation_id, level = parse_offering_key(form.cleaned_data["offering"])
-            occupation = Occupation.objects.get(pk=occupation_id)
+            occupation = occupation_by_id(pk=occupation_id)
         done = run_service(
             request,
             lambda: services.plan_session_add(
@@ -370,7 +372,7 @@ def plan_review_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _filed_content(snapshot: dict[str, Any]) -> dict[str, Any]:
     """What a filing's snapshot says, in words for the reviewer (the roster's ID numbers
     were masked when it was filed)."""
-    occupations = dict(Occupation.objects.values_list("code", "name"))
+    occupations = dict(occupation_choices())
 
     def offering(code: str, level: int | None) -> str:
         if not code and level is None:
@@ -400,7 +402,7 @@ def _filed_content(snapshot: dict[str, Any]) -> dict[str, Any]:
         ]
     examiner_ids = list(snapshot.get("examiners", []))
     supervisor_id = snapshot.get("supervisor")
-    people = Person.objects.in_bulk([*examiner_ids, *([supervisor_id] if supervisor_id else [])])
+    people = people_by_ids(ids=[*examiner_ids, *([supervisor_id] if supervisor_id else [])])
     return {
         "kind": PlanKind(snapshot["kind"]).label,
         "method": PlanMethod(snapshot["method"]).label,

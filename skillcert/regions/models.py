@@ -2,11 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class RegionLevel(models.TextChoices):
-    PROVINCE = "province", "省级"
-    PREFECTURE = "prefecture", "地市级"
-    COUNTY = "county", "县级"
+from skillcert.regions.choices import RegionLevel
 
 
 class Region(models.Model):

@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from skillcert.accounts.actors import SYSTEM_SCOPE
+from skillcert.accounts.scope import SYSTEM_SCOPE
 from skillcert.common.documents import TypstDocument
 from skillcert.common.exports import xlsx_bytes
-from skillcert.regions.models import Region
 from skillcert.reporting import selectors
 from skillcert.reporting.models import ReportKind
 from skillcert.reporting.selectors import Filters, Table
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 REPORT = TypstDocument(Path(__file__).with_name("typst") / "report.typ")
 NOTE = (

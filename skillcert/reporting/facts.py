@@ -17,9 +17,11 @@ from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value,
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
-from skillcert.applications.models import Application, ReviewEvent, Status
-from skillcert.certificates.models import Certificate, CertificateStatus, IssueKind
-from skillcert.plans.models import PlanKind, PlanMethod
+from skillcert.applications.choices import Status
+from skillcert.applications.selectors import applications_all, submission_events_of
+from skillcert.certificates.choices import CertificateStatus, IssueKind
+from skillcert.certificates.selectors import certificates_all
+from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.reporting.models import (
     APPLICATION_STATUS_COLUMNS,
     COUNTER_COLUMNS,
@@ -27,7 +29,8 @@ from skillcert.reporting.models import (
     Figures,
     Grain,
 )
-from skillcert.scoring.models import Result, ResultStatus, Route
+from skillcert.scoring.choices import ResultStatus, Route
+from skillcert.scoring.selectors import results_all
 
 KEYS = ("k_day", "k_region", "k_occupation", "k_level", "k_route", "k_kind")
 DayRanges = Sequence[tuple[dt.date, dt.date]] | None  # inclusive ranges; None = every day
@@ -79,9 +82,8 @@ def within(field: str, ranges: DayRanges, *, is_datetime: bool) -> Q:
 def application_facts(ranges: DayRanges) -> QuerySet[Any]:
     statuses = {f"c_{s}": Count("pk", filter=Q(status=s)) for s in APPLICATION_STATUS_COLUMNS}
     return (
-        Application.objects.filter(
-            within("submitted_at", ranges, is_datetime=True), submitted_at__isnull=False
-        )
+        applications_all()
+        .filter(within("submitted_at", ranges, is_datetime=True), submitted_at__isnull=False)
         .exclude(status=Status.DRAFT)
         .annotate(
             k_day=TruncDate("submitted_at"),
@@ -99,7 +101,8 @@ def application_facts(ranges: DayRanges) -> QuerySet[Any]:
 
 def result_facts(ranges: DayRanges) -> QuerySet[Any]:
     return (
-        Result.objects.filter(
+        results_all()
+        .filter(
             within("published_at", ranges, is_datetime=True),
             status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
         )
@@ -130,7 +133,8 @@ def _certificate_keys(day: Any) -> dict[str, Any]:
 
 def issue_facts(ranges: DayRanges) -> QuerySet[Any]:
     return (
-        Certificate.objects.filter(within("issue_date", ranges, is_datetime=False))
+        certificates_all()
+        .filter(within("issue_date", ranges, is_datetime=False))
         .annotate(**_certificate_keys(F("issue_date")))
         .values(*KEYS)
         .annotate(
@@ -143,9 +147,8 @@ def issue_facts(ranges: DayRanges) -> QuerySet[Any]:
 
 def revocation_facts(ranges: DayRanges) -> QuerySet[Any]:
     return (
-        Certificate.objects.filter(
-            within("revoked_at", ranges, is_datetime=True), status=CertificateStatus.REVOKED
-        )
+        certificates_all()
+        .filter(within("revoked_at", ranges, is_datetime=True), status=CertificateStatus.REVOKED)
         .annotate(**_certificate_keys(TruncDate("revoked_at")))
         .values(*KEYS)
         .annotate(c_revoked=Count("pk"))
@@ -227,7 +230,7 @@ def changed_days(since: dt.datetime) -> set[dt.date]:
     """The days whose figures may differ from the summary because rows changed at or after
     `since`: every counter's day, for the old and the new value of what moved."""
     days: set[dt.date] = set()
-    changed_apps = Application.objects.filter(updated_at__gte=since)
+    changed_apps = applications_all().filter(updated_at__gte=since)
     days.update(
         changed_apps.filter(submitted_at__isnull=False)
         .annotate(d=TruncDate("submitted_at"))
@@ -237,15 +240,14 @@ def changed_days(since: dt.datetime) -> set[dt.date]:
     # A returned application resubmitted later moves to its new submission day; its earlier
     # submissions are the days it leaves.
     days.update(
-        ReviewEvent.objects.filter(
-            application__in=changed_apps.values("pk"), to_status=Status.ORG_REVIEW
-        )
+        submission_events_of(applications=changed_apps)
         .annotate(d=TruncDate("created_at"))
         .values_list("d", flat=True)
         .distinct()
     )
     days.update(
-        Result.objects.filter(
+        results_all()
+        .filter(
             Q(updated_at__gte=since) | Q(published_at__gte=since) | Q(registered_at__gte=since),
             published_at__isnull=False,
         )
@@ -254,16 +256,18 @@ def changed_days(since: dt.datetime) -> set[dt.date]:
         .distinct()
     )
     days.update(
-        Certificate.objects.filter(created_at__gte=since)
+        certificates_all()
+        .filter(created_at__gte=since)
         .values_list("issue_date", flat=True)
         .distinct()
     )
     days.update(
-        Certificate.objects.filter(superseded_by__created_at__gte=since)
+        certificates_all()
+        .filter(superseded_by__created_at__gte=since)
         .values_list("issue_date", flat=True)
         .distinct()
     )
-    revoked = Certificate.objects.filter(revoked_at__gte=since)
+    revoked = certificates_all().filter(revoked_at__gte=since)
     days.update(revoked.values_list("issue_date", flat=True).distinct())
     days.update(revoked.annotate(d=TruncDate("revoked_at")).values_list("d", flat=True).distinct())
     return {d for d in days if d is not None}

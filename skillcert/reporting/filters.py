@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
-from skillcert.organizations.models import OrgKind
+from skillcert.organizations.choices import OrgKind
 from skillcert.reporting.selectors import Filters
 
 

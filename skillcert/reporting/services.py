@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -14,7 +15,6 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, SystemActor, actor_ref, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.regions.models import Region
 from skillcert.reporting import facts
 from skillcert.reporting.documents import report_content, report_pdf, report_xlsx
 from skillcert.reporting.models import (
@@ -25,6 +25,9 @@ from skillcert.reporting.models import (
     StatisticsReport,
 )
 from skillcert.reporting.selectors import last_refresh
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 # Rows written by a transaction that started before the previous run but committed after it
 # began are caught by looking back this far behind the watermark.

@@ -7,14 +7,14 @@ from __future__ import annotations
 from django_tasks import task
 
 from skillcert.accounts.actors import Actor
-from skillcert.accounts.models import User
-from skillcert.regions.models import Region
+from skillcert.accounts.selectors import users_all
+from skillcert.regions.selectors import regions_with_codes
 from skillcert.reporting.services import STATISTICS, figures_refresh, statistics_report_generate
 
 
 def _actor(user_id: int | None) -> Actor:
     """The officer who asked for the work, or the statistics process itself."""
-    user = User.objects.filter(pk=user_id).first() if user_id else None
+    user = users_all().filter(pk=user_id).first() if user_id else None
     return user or STATISTICS
 
 
@@ -30,5 +30,5 @@ def statistics_report_run(
     """Bring the summary up to date, then render the period's report for each region."""
     actor = _actor(user_id)
     figures_refresh(actor=actor)
-    for region in Region.objects.filter(code__in=region_codes).order_by("code"):
+    for region in regions_with_codes(codes=region_codes):
         statistics_report_generate(kind=kind, period=period, region=region, actor=actor)

@@ -19,7 +19,7 @@ from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_service
-from skillcert.organizations.models import OrgKind
+from skillcert.organizations.choices import OrgKind
 from skillcert.reporting.charts import chart_for
 from skillcert.reporting.filters import filters_from
 from skillcert.reporting.models import ReportKind

@@ -17,13 +17,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.occupations.models import LEVEL_CHOICES
-
-
-class Route(models.TextChoices):
-    EXAM = "exam", "考试评价"  # social assessment: theory, practical (and panel for 2/1)
-    SELF_EVALUATION = "self_evaluation", "企业自主评价"  # four dimensions, 品德 first
-    COMPETITION = "competition", "技能竞赛"  # level recognised from a competition ranking
-    DIRECT = "direct", "高技能人才直评"  # direct channel decided by the authority
+from skillcert.scoring.choices import ResultStatus, Route
 
 
 class BatchStatus(models.TextChoices):
@@ -41,13 +35,6 @@ BATCH_TRANSITIONS: dict[str, frozenset[str]] = {
     BatchStatus.REGISTRATION: frozenset({BatchStatus.REGISTERED, BatchStatus.PUBLISHED}),
     BatchStatus.REGISTERED: frozenset(),
 }
-
-
-class ResultStatus(models.TextChoices):
-    DRAFT = "draft", "录入中"  # scores still being entered
-    SUBMITTED = "submitted", "已提交"  # locked with the batch
-    PUBLISHED = "published", "已发布"  # the candidate and the public query see it
-    REGISTERED = "registered", "已登记备案"  # immutable; certificates are issued from these
 
 
 class PartState(models.TextChoices):
@@ -236,7 +223,7 @@ class Result(models.Model):
         return f"成绩 {self.candidate_ref}"
 
 
-class Duty(models.TextChoices):
+class BatchDuty(models.TextChoices):
     MARKER = "marker", "阅卷员"
     CHIEF_MARKER = "chief_marker", "阅卷组长"  # arbitrates double marking
     PRACTICAL = "practical", "操作技能考评员"
@@ -253,7 +240,7 @@ class BatchStaff(models.Model):
     person = models.ForeignKey(
         "personnel.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
     )
-    duty = models.CharField("职责", max_length=14, choices=Duty.choices)
+    duty = models.CharField("职责", max_length=14, choices=BatchDuty.choices)
     created_at = models.DateTimeField("安排时间", auto_now_add=True)
 
     class Meta:

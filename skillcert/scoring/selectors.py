@@ -7,21 +7,20 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
-from skillcert.applications.models import Application, Status
+from skillcert.applications.selectors import applications_approved_in_plans
 from skillcert.common.pii import pii_digest
-from skillcert.occupations.models import Standard
-from skillcert.personnel.models import Person
-from skillcert.plans.models import EvaluationPlan
+from skillcert.occupations.selectors import standards_of_occupation
+from skillcert.personnel.selectors import person_of
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStaff,
-    Duty,
     EnterpriseScheme,
     ItemAnalysis,
     Mark,
@@ -38,6 +37,10 @@ from skillcert.scoring.models import (
     ScriptStatus,
     StandardScoring,
 )
+
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
+    from skillcert.plans.models import EvaluationPlan
 
 DEFAULT_RECHECK_WORKDAYS = 15
 
@@ -97,7 +100,7 @@ class CandidateRef:
 def candidate_ids_for_plan(*, plan: EvaluationPlan) -> list[CandidateRef]:
     """The approved applications of `plan` with the id candidates carry on answer files."""
     tickets = _tickets(plan)
-    ids = Application.objects.filter(plan=plan, status=Status.APPROVED).order_by("pk")
+    ids = applications_approved_in_plans(plan_ids=[plan.pk]).order_by("pk")
     return [
         CandidateRef(pk, *tickets.get(pk, (str(pk), ""))) for pk in ids.values_list("pk", flat=True)
     ]
@@ -126,7 +129,7 @@ class ScoringRules:
 
 def scoring_rules_for(*, occupation_id: int, level: int) -> ScoringRules:
     """The newest standard of the occupation that sets the level and has scoring rules."""
-    standards = Standard.objects.filter(occupation_id=occupation_id).order_by("-edition_year")
+    standards = standards_of_occupation(occupation_id=occupation_id)
     rows = {r.standard_id: r for r in StandardScoring.objects.filter(standard__in=standards)}
     for standard in standards:
         row = rows.get(standard.pk)
@@ -221,9 +224,7 @@ def result_public_query(*, name: str, id_number: str, ticket_no: str) -> Result 
 
 
 def person_of_user(user: Any) -> Person | None:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Person.objects.filter(user_id=user.pk).first()
+    return person_of(user)
 
 
 def marks_for_marker(*, person: Person, pending_only: bool = True) -> QuerySet[Mark]:
@@ -242,7 +243,7 @@ def scripts_to_arbitrate(*, person: Person) -> QuerySet[Script]:
         Script.objects.filter(
             status=ScriptStatus.NEEDS_ARBITRATION,
             result__batch__staff__person=person,
-            result__batch__staff__duty=Duty.CHIEF_MARKER,
+            result__batch__staff__duty=BatchDuty.CHIEF_MARKER,
         )
         .exclude(marks__marker=person)
         .distinct()
@@ -306,13 +307,13 @@ def previous_panel(*, batch: ResultBatch) -> list[int]:
     """The panel of the organisation's previous batch (for the half-rotates rule)."""
     previous = (
         ResultBatch.objects.filter(organization_id=batch.organization_id, pk__lt=batch.pk)
-        .filter(staff__duty=Duty.PANEL)
+        .filter(staff__duty=BatchDuty.PANEL)
         .order_by("-pk")
         .first()
     )
     if previous is None:
         return []
-    return staff_person_ids(batch=previous, duty=Duty.PANEL)
+    return staff_person_ids(batch=previous, duty=BatchDuty.PANEL)
 
 
 def analyses_visible(*, scope: Scope) -> QuerySet[ItemAnalysis]:
@@ -407,7 +408,7 @@ def batch_rechecks(*, batch: ResultBatch) -> QuerySet[Recheck]:
 class WorkBatch:
     batch: ResultBatch
     is_entry_account: bool
-    duties: list[str]  # Duty values the user holds in the batch
+    duties: list[str]  # BatchDuty values the user holds in the batch
 
 
 def work_of_user(*, user: Any) -> list[WorkBatch]:
@@ -473,3 +474,13 @@ def result_is_registered(result: Result) -> bool:
 
 def results_by_ids(ids: Iterable[int]) -> QuerySet[Result]:
     return Result.objects.filter(pk__in=list(ids)).order_by("pk")
+
+
+def results_all() -> QuerySet[Result]:
+    """Every result, unscoped: for the statistics summary and retention, which aggregate."""
+    return Result.objects.all()
+
+
+def results_in_area(*, scope: Scope) -> QuerySet[Result]:
+    """The results of the organisations in the user's area, unordered (for statistics)."""
+    return Result.objects.filter(scope.code_prefix_q("organization__region__code"))

@@ -33,7 +33,7 @@ from skillcert.scoring.forms import (
     RecheckCompleteForm,
     ScoreForm,
 )
-from skillcert.scoring.models import BatchStatus, Duty, Result, ResultBatch, Route
+from skillcert.scoring.models import BatchDuty, BatchStatus, Result, ResultBatch, Route
 
 
 def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
@@ -291,7 +291,7 @@ def _practical_sheet(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
 def practical(request: HttpRequest, pk: int) -> HttpResponse:
     """A practical examiner's scoring sheets for the batch (candidate ids only)."""
     batch = _visible_batch(request, pk)
-    person = selectors.is_staff(batch=batch, user=request.user, duty=Duty.PRACTICAL)
+    person = selectors.is_staff(batch=batch, user=request.user, duty=BatchDuty.PRACTICAL)
     if person is None:
         return forbidden_page(request, "只有本批次的操作技能考评员可以录入评分表")
     if request.method == "POST":
@@ -331,7 +331,7 @@ def _panel_mark(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel member's marks for the batch's level 2 and 1 candidates (candidate ids only)."""
     batch = _visible_batch(request, pk)
-    person = selectors.is_staff(batch=batch, user=request.user, duty=Duty.PANEL)
+    person = selectors.is_staff(batch=batch, user=request.user, duty=BatchDuty.PANEL)
     if person is None:
         return forbidden_page(request, "只有本批次的综合评审专家可以评分")
     if request.method == "POST":

@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from skillcert.common.pii import EncryptedCharField
 from skillcert.common.uploads import UploadedDocument
+from skillcert.supervision.choices import Severity
 
 
 class SupervisionPolicy(models.Model):
@@ -189,12 +190,6 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"督导#{self.pk} {self.plan_id}"
-
-
-class Severity(models.TextChoices):
-    MINOR = "minor", "一般"
-    MAJOR = "major", "较重"
-    SERIOUS = "serious", "严重"  # may be escalated to the credit record and a registration hold
 
 
 class Finding(models.Model):

@@ -4,23 +4,30 @@ sent on, organisation staff the visits and corrective actions about their organi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from skillcert.accounts.models import OFFICER_ROLES, RoleAssignment, User
 from skillcert.accounts.scope import Scope
+from skillcert.accounts.selectors import officers_over_region
+from skillcert.supervision.choices import Severity
 from skillcert.supervision.models import (
     ActionStatus,
     Complaint,
     ComplaintStatus,
     CorrectiveAction,
     Evidence,
+    Finding,
+    Rating,
     RegistrationHold,
     SupervisionDraw,
     Visit,
+    VisitStatus,
 )
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 
 def registration_blocked(plan_or_batch: Any) -> RegistrationHold | None:
@@ -113,10 +120,43 @@ def complaints_overdue(*, scope: Scope) -> QuerySet[Complaint]:
 
 def complaint_assignees(*, complaint: Complaint) -> list[User]:
     """The officers who may handle the complaint: active officer roles over its region."""
-    assignments = RoleAssignment.objects.filter(
-        active=True, role__in=sorted(OFFICER_ROLES), region__isnull=False
-    ).select_related("user", "region")
-    officers = {
-        a.user for a in assignments if a.region and complaint.region_id.startswith(a.region.prefix)
-    }
-    return sorted(officers, key=lambda u: u.pk)
+    return officers_over_region(region_code=complaint.region_id)
+
+
+def visits_in_area(*, scope: Scope) -> QuerySet[Visit]:
+    """Visits to the organisations in the user's area, unordered (for statistics)."""
+    return Visit.objects.filter(scope.code_prefix_q("org__region__code"))
+
+
+def findings_in_area(*, scope: Scope) -> QuerySet[Any]:
+    """Findings of the visits to organisations in the user's area, unordered (statistics)."""
+
+    return Finding.objects.filter(scope.code_prefix_q("visit__org__region__code"))
+
+
+def complaints_in_area(*, scope: Scope) -> QuerySet[Complaint]:
+    """Complaints received in the user's area, unordered (for statistics)."""
+    return Complaint.objects.filter(scope.code_prefix_q("region__code"))
+
+
+def plans_with_unresolved_serious_findings(*, plan_ids: set[int]) -> set[int]:
+    """Those of the plans with a serious finding whose corrective action is not accepted."""
+    return set(
+        Finding.objects.filter(visit__plan_id__in=plan_ids, severity=Severity.SERIOUS)
+        .exclude(action__status=ActionStatus.ACCEPTED)
+        .values_list("visit__plan_id", flat=True)
+    )
+
+
+def visit_status_labels() -> dict[str, Any]:
+
+    return dict(VisitStatus.choices)
+
+
+def visit_rating_labels() -> dict[str, Any]:
+
+    return dict(Rating.choices)
+
+
+def complaint_status_labels() -> dict[str, Any]:
+    return dict(ComplaintStatus.choices)

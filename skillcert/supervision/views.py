@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from skillcert.accounts.actors import PUBLIC
-from skillcert.accounts.models import Role, User
+from skillcert.accounts.actors import PUBLIC, request_actor
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
@@ -27,7 +26,8 @@ from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
 from skillcert.organizations.selectors import organization_by_filing_number, organizations_visible
 from skillcert.personnel.selectors import people_visible
-from skillcert.regions.models import Region, RegionLevel
+from skillcert.regions.choices import RegionLevel
+from skillcert.regions.selectors import province_prefectures, region_by_code, regions_of_levels
 from skillcert.supervision import selectors, services
 from skillcert.supervision.models import (
     ComplainantKind,
@@ -41,13 +41,13 @@ from skillcert.supervision.models import (
     Visit,
 )
 
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+
 
 def _acting_user(request: HttpRequest) -> User:
     """The signed-in user acting on the page (every view that writes is login_required)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
+    return request_actor(request)
 
 
 @login_required
@@ -88,10 +88,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "holds": selectors.holds_visible(scope=scope).filter(lifted_at__isnull=True),
             "overdue": selectors.actions_overdue(scope=scope).count(),
             "kinds": DrawKind.choices,
-            "regions": Region.objects.filter(
-                scope.code_prefix_q("code"),
-                level__in=[RegionLevel.PROVINCE, RegionLevel.PREFECTURE],
-            ).order_by("code")
+            "regions": [
+                r
+                for r in regions_of_levels(levels=[RegionLevel.PROVINCE, RegionLevel.PREFECTURE])
+                if scope.covers_region_code(r.code)
+            ]
             if scope.is_officer
             else [],
             "scope": scope,
@@ -105,9 +106,9 @@ def draw_new(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.is_officer:
         raise Http404
-    region = get_object_in_scope(
-        Region.objects.filter(scope.code_prefix_q("code")), code=request.POST.get("region", "")
-    )
+    region = region_by_code(code=request.POST.get("region", ""))
+    if region is None or not scope.covers_region_code(region.code):
+        raise Http404
     rate: Decimal | None = None
     raw = request.POST.get("rate", "").strip()
     if raw:
@@ -533,9 +534,7 @@ def _public_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "complainant_kinds": ComplainantKind.choices,
         "subject_kinds": SubjectKind.choices,
-        "cities": Region.objects.filter(
-            level=RegionLevel.PREFECTURE, active=True, code__startswith=settings.SKILLCERT_PROVINCE
-        ).order_by("code"),
+        "cities": province_prefectures(province_code=settings.SKILLCERT_PROVINCE).order_by("code"),
         "form": request.POST,
     }
 
@@ -561,7 +560,7 @@ def _complaint_post(request: HttpRequest) -> HttpResponse:
             region_code=post.get("region", ""),
             content=post.get("content", ""),
             org=org,
-            actor=request.user if isinstance(request.user, User) else PUBLIC,
+            actor=request_actor(request) if request.user.is_authenticated else PUBLIC,
         )
     except DomainError as exc:
         context["error"] = exc.message

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from skillcert.accounts.actors import Actor
-from skillcert.accounts.models import RoleAssignment
 from skillcert.accounts.scope import scope_for
-from skillcert.audit.models import AuditEvent
+from skillcert.accounts.selectors import organization_staff_count
+from skillcert.audit.selectors import audit_events
 from skillcert.organizations.selectors import organizations_visible
-from skillcert.regions.models import Region, RegionLevel
-from skillcert.workdays.models import CalendarYear
+from skillcert.regions.selectors import prefectures_visible
+from skillcert.workdays.selectors import calendar_last_year
 
 
 @dataclass(frozen=True)
@@ -27,24 +27,18 @@ def dashboard_counts(*, user: Actor) -> list[Card]:
     if scope.is_officer:
         orgs = organizations_visible(scope=scope)
         cards.append(Card("辖区评价机构", orgs.count(), "/organizations/"))
-        prefectures = Region.objects.filter(
-            scope.code_prefix_q("code"), level=RegionLevel.PREFECTURE, active=True
-        )
-        cards.append(Card("辖区地市", prefectures.count()))
+        cards.append(Card("辖区地市", prefectures_visible(scope=scope).count()))
         if scope.is_province_officer:
-            cards.append(Card("审计事件", AuditEvent.objects.count(), "/audit/"))
-        years = list(CalendarYear.objects.values_list("year", flat=True))
-        cards.append(Card("工作日历覆盖至", f"{max(years)}年" if years else "未录入", "/workdays/"))
+            cards.append(Card("审计事件", audit_events(scope=scope).count(), "/audit/"))
+        last = calendar_last_year()
+        cards.append(
+            Card("工作日历覆盖至", f"{last}年" if last is not None else "未录入", "/workdays/")
+        )
     if scope.is_org_staff:
         cards.append(
             Card(
                 "本机构工作人员",
-                RoleAssignment.objects.filter(
-                    organization_id__in=scope.organization_ids, active=True
-                )
-                .values("user")
-                .distinct()
-                .count(),
+                organization_staff_count(organization_ids=scope.organization_ids),
             )
         )
         cards.append(Card("本机构", organizations_visible(scope=scope).count(), "/organizations/"))

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import scope_for
 from skillcert.workbench.selectors import dashboard_counts
 from skillcert.workdays.selectors import calendar_missing_years
@@ -31,5 +32,5 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/dashboard.html",
-        {"cards": dashboard_counts(user=request.user), "warnings": warnings},
+        {"cards": dashboard_counts(user=request_actor(request)), "warnings": warnings},
     )

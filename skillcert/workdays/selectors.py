@@ -47,3 +47,9 @@ def calendar_missing_years(*, today: dt.date) -> list[int]:
         wanted.append(today.year + 1)
     covered = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return [year for year in wanted if year not in covered]
+
+
+def calendar_last_year() -> int | None:
+    """The last year the calendar covers, or None before any year is entered."""
+    years = list(CalendarYear.objects.values_list("year", flat=True))
+    return max(years) if years else None

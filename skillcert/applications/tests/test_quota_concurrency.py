@@ -3,12 +3,15 @@ import threading
 import pytest
 from django.db import connection
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.models import Application, Status
 from skillcert.applications.services import application_create, application_submit
 from skillcert.common.errors import DomainError
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_candidate
+
+TEST_ACTOR = SystemActor("test")
 
 
 @pytest.mark.postgres_only
@@ -18,9 +21,9 @@ def test_parallel_submissions_never_exceed_capacity(personas, plan, hr):
     drafts = []
     for i in range(8):
         user = user_create(
-            username=f"q{i}", password="Correct-Horse-2026", full_name="q", actor="t"
+            username=f"q{i}", password="Correct-Horse-2026", full_name="q", actor=TEST_ACTOR
         )
-        role_grant(user=user, role="candidate", actor="t")
+        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
         candidate = make_candidate(60 + i, user=user)
         drafts.append(
             (

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.models import Application, ReviewEvent, Status, Tier
@@ -18,20 +19,24 @@ from skillcert.common.errors import DomainError
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_candidate
 
+TEST_ACTOR = SystemActor("test")
+
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_approve_and_reject_at_once_exactly_one_decides(personas, plan, hr):
-    user = user_create(username="rc1", password="Correct-Horse-2026", full_name="c", actor="t")
-    role_grant(user=user, role=Role.CANDIDATE, actor="t")
+    user = user_create(
+        username="rc1", password="Correct-Horse-2026", full_name="c", actor=TEST_ACTOR
+    )
+    role_grant(user=user, role=Role.CANDIDATE, actor=TEST_ACTOR)
     draft = application_create(
         candidate=make_candidate(91, user=user), plan=plan, occupation=hr, level=4, actor=user
     )
     application = application_submit(application=draft, actor=user)
     second = user_create(
-        username="clerk2", password="Correct-Horse-2026", full_name="二", actor="t"
+        username="clerk2", password="Correct-Horse-2026", full_name="二", actor=TEST_ACTOR
     )
-    role_grant(user=second, role=Role.ORG_CLERK, organization=plan.organization, actor="t")
+    role_grant(user=second, role=Role.ORG_CLERK, organization=plan.organization, actor=TEST_ACTOR)
     seats_before = EvaluationPlan.objects.get(pk=plan.pk).seats_taken
 
     barrier = threading.Barrier(2)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.applications.models import Notification, ReviewEvent, SampleDraw, Status, Tier
 from skillcert.applications.sampling import draw_sample
 from skillcert.applications.services import (
@@ -17,6 +18,8 @@ from skillcert.candidates.models import WorkPeriod
 from skillcert.common.errors import DomainError
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_candidate, set_rates
+
+TEST_ACTOR = SystemActor("test")
 
 
 def _submitted(plan, hr, candidate, actor):
@@ -139,9 +142,9 @@ def test_bulk_approval_moves_the_whole_filtered_list(personas, plan, hr):
 
     for i in range(4):
         user = user_create(
-            username=f"c{i}", password="Correct-Horse-2026", full_name=f"c{i}", actor="t"
+            username=f"c{i}", password="Correct-Horse-2026", full_name=f"c{i}", actor=TEST_ACTOR
         )
-        role_grant(user=user, role="candidate", actor="t")
+        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
         apps.append(_submitted(plan, hr, make_candidate(20 + i, user=user), user))
     count = applications_approve_bulk(
         application_ids=[a.pk for a in apps], tier=Tier.ORG, actor=personas.clerk_a
@@ -174,9 +177,9 @@ def test_sampled_city_review_is_reproducible(personas, plan, hr):
     ids = []
     for i in range(10):
         user = user_create(
-            username=f"s{i}", password="Correct-Horse-2026", full_name=f"s{i}", actor="t"
+            username=f"s{i}", password="Correct-Horse-2026", full_name=f"s{i}", actor=TEST_ACTOR
         )
-        role_grant(user=user, role="candidate", actor="t")
+        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
         app = _submitted(plan, hr, make_candidate(40 + i, user=user), user)
         app = application_review(
             application=app, tier=Tier.ORG, decision="approve", actor=personas.clerk_a

@@ -2,9 +2,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import RoleAssignment, User
 from skillcert.audit.services import audit_verify
 from skillcert.organizations.models import EvaluationOrg
+
+TEST_ACTOR = SystemActor("test")
 
 
 def test_healthz_reports_database(db):
@@ -96,6 +99,6 @@ def test_role_requires_matching_region_level(personas):
             user=personas.candidate,
             role=Role.CITY_OFFICER,
             region=Region.objects.get(code="320000"),
-            actor="system:test",
+            actor=TEST_ACTOR,
         )
     assert err.value.code == "role.region_level"

@@ -14,7 +14,7 @@ from django.db import DatabaseError, connection, connections
 from django.db.utils import load_backend
 from psycopg import sql
 
-from skillcert.audit.models import AuditChainHead
+from skillcert.audit.selectors import audit_chain_head_table
 from skillcert.audit.services import audit_verify
 from skillcert.common.errors import DomainError
 
@@ -67,7 +67,7 @@ def count_rows(cursor: Any, tables: Iterable[str], quote: Callable[[str], str]) 
 
 def audit_head_read(cursor: Any, quote: Callable[[str], str]) -> str:
     cursor.execute(
-        f"SELECT last_hash FROM {quote(AuditChainHead._meta.db_table)} WHERE id = 1"  # noqa: S608
+        f"SELECT last_hash FROM {quote(audit_chain_head_table())} WHERE id = 1"  # noqa: S608
     )
     row = cursor.fetchone()
     return str(row[0]) if row else ""

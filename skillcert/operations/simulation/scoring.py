@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from skillcert.accounts.models import User
 from skillcert.plans.models import Subject
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStatus,
-    Duty,
     Mark,
     PartState,
     Result,
@@ -91,11 +91,11 @@ class ScoringStages(SimulationState):
         batch = batch_open(plan=city.plan, actor=city.clerk)
         markers = [p for p in city.staff if p.user_id][:7]
         staff_set(
-            batch=batch, duty=Duty.MARKER, people=[*markers[:2], markers[6]], actor=city.clerk
+            batch=batch, duty=BatchDuty.MARKER, people=[*markers[:2], markers[6]], actor=city.clerk
         )
-        staff_set(batch=batch, duty=Duty.CHIEF_MARKER, people=markers[2:3], actor=city.clerk)
-        staff_set(batch=batch, duty=Duty.PANEL, people=markers[3:6], actor=city.clerk)
-        staff_set(batch=batch, duty=Duty.PRACTICAL, people=markers[3:6], actor=city.clerk)
+        staff_set(batch=batch, duty=BatchDuty.CHIEF_MARKER, people=markers[2:3], actor=city.clerk)
+        staff_set(batch=batch, duty=BatchDuty.PANEL, people=markers[3:6], actor=city.clerk)
+        staff_set(batch=batch, duty=BatchDuty.PRACTICAL, people=markers[3:6], actor=city.clerk)
         # The chief examiner's account is the batch's dedicated result-entry account.
         city.entry = markers[2].user
         assert city.entry is not None

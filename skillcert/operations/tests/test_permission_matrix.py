@@ -23,6 +23,7 @@ PERSONAS = (
     "city_x",
     "city_y",
     "province",
+    "admin_a",  # org_a's administrator (root conftest `org_admin_a`): owns its item bank
 )
 PERSONA_ATTR = {"city_x": "city_nanjing", "city_y": "city_suzhou"}
 # Django admin pages other than its index are guarded by the admin itself (superuser only);
@@ -77,12 +78,14 @@ def _placeholders(path: str, personas) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("row", _rows(), ids=lambda row: f"{row['method']} {row['path']}")
-def test_endpoint_answers_each_persona_as_the_table_says(row, personas):
+def test_endpoint_answers_each_persona_as_the_table_says(row, personas, org_admin_a):
     path = row["path"].format(**_placeholders(row["path"], personas))
     mismatches = []
     for persona in PERSONAS:
         if persona == "anonymous":
             client = Client()
+        elif persona == "admin_a":
+            client = personas.client_for(org_admin_a)
         else:
             client = personas.client_for(getattr(personas, PERSONA_ATTR.get(persona, persona)))
         is_post = row["method"] == "POST"

@@ -7,20 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.organizations.choices import CreditEventKind, CreditList
 from skillcert.organizations.models.organization import EvaluationOrg
-
-
-class CreditEventKind(models.TextChoices):
-    LATE_REPORT = "late_report", "年度报告逾期"
-    SUPERVISION_FINDING = "supervision_finding", "质量督导发现问题"
-    COMPLAINT_UPHELD = "complaint_upheld", "投诉查实"
-    ABNORMAL_LISTED = "abnormal_listed", "列入异常名录"
-    ABNORMAL_REMOVED = "abnormal_removed", "移出异常名录"
-    BLACKLISTED = "blacklisted", "列入黑名单"
-    BLACKLIST_REMOVED = "blacklist_removed", "移出黑名单"
-    SUSPENDED = "suspended", "暂停认定"
-    REVOKED = "revoked", "撤销备案"
-
 
 # Kinds an officer records by hand; the others are written by the services that cause them.
 MANUAL_CREDIT_EVENT_KINDS = (
@@ -69,11 +57,6 @@ class CreditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
-
-
-class CreditList(models.TextChoices):
-    ABNORMAL = "abnormal", "异常名录"
-    BLACKLIST = "blacklist", "黑名单"
 
 
 class CreditListing(models.Model):

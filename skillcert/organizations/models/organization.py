@@ -7,13 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-
-class OrgKind(models.TextChoices):
-    EMPLOYER = "Y", "用人单位"
-    SOCIAL = "S", "社会培训评价组织"
-    SCHOOL = "school", "院校"
-    ASSOCIATION = "association", "行业协会"
-
+from skillcert.organizations.choices import OrgKind, OrgStatus
 
 # The filing number's first character (DOMAIN.md §5): employers evaluate as `Y`; every other
 # kind files as a social training-evaluation organisation, `S`.
@@ -23,14 +17,6 @@ FILING_LETTER: dict[str, str] = {
     OrgKind.SCHOOL: "S",
     OrgKind.ASSOCIATION: "S",
 }
-
-
-class OrgStatus(models.TextChoices):
-    UNFILED = "unfiled", "未备案"  # known to the platform, never filed (or filing not approved)
-    FILED = "filed", "已备案"  # may evaluate within its scope until `valid_until`
-    SUSPENDED = "suspended", "暂停认定"  # filing kept, no plans or certificates until resumed
-    REVOKED = "revoked", "已撤销备案"  # cancelled by the authority; number retired
-    EXITED = "exited", "已退出"  # withdrew voluntarily; number retired
 
 
 class EvaluationOrg(models.Model):

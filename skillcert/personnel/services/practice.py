@@ -14,9 +14,9 @@ from skillcert.common.identifiers import parse_id_number
 from skillcert.personnel.models import (
     Person,
     PracticeDuty,
+    PracticeRecord,
     RecusalRelation,
     RelationKind,
-    Sitting,
 )
 from skillcert.personnel.services._access import (
     require_org_staff_or_officer,
@@ -38,7 +38,7 @@ def sitting_record(
     room: str = "",
     occupation: Occupation | None = None,
     level: int | None = None,
-) -> Sitting:
+) -> PracticeRecord:
     """Record a sitting the person served at (the organisation's staff or an officer)."""
     require_org_staff_or_officer(actor, organization)
     if duty not in PracticeDuty.values:
@@ -47,7 +47,7 @@ def sitting_record(
         raise DomainError("personnel.level_invalid", "等级应为一级至五级", field="level")
     try:
         with transaction.atomic():
-            sitting = Sitting.objects.create(
+            sitting = PracticeRecord.objects.create(
                 person=person,
                 organization=organization,
                 held_on=held_on,

@@ -29,7 +29,7 @@ from skillcert.personnel.services._access import (
 from skillcert.personnel.services._history import role_event, role_history
 from skillcert.personnel.services._validation import check_levels, check_specialty
 from skillcert.personnel.services.lifecycles import ROLE_LIFECYCLE
-from skillcert.regions.models import RegionLevel
+from skillcert.regions.choices import RegionLevel
 
 if TYPE_CHECKING:
     from skillcert.occupations.models import Occupation, Specialty

@@ -35,7 +35,7 @@ from skillcert.personnel.services._access import (
 from skillcert.personnel.services._history import registration_history
 from skillcert.personnel.services._validation import check_levels, check_specialty
 from skillcert.personnel.services.lifecycles import REGISTRATION_LIFECYCLE
-from skillcert.regions.models import RegionLevel
+from skillcert.regions.choices import RegionLevel
 from skillcert.workdays.selectors import work_calendar
 
 if TYPE_CHECKING:

@@ -4,52 +4,57 @@ plans, personnel, exam-day posts, supervision and complaints."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from skillcert.accounts.scope import Scope
-from skillcert.exams.models import Duty, StaffAssignment
+from skillcert.exams.selectors import exam_day_duty_labels, staff_assignments_in_area
+from skillcert.organizations.choices import CreditList, OrgKind, OrgStatus
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.credit import listing_in_force_q
-from skillcert.organizations.models import (
-    CreditList,
-    CreditListing,
-    EvaluationOrg,
-    OrgKind,
-    OrgScope,
-    OrgStatus,
+from skillcert.organizations.selectors import (
+    credit_listings_in_area,
+    org_scopes_in_area,
+    organizations_in_area,
 )
-from skillcert.personnel.models import PersonRole, PersonRoleStatus, RoleKind
-from skillcert.plans.models import EvaluationPlan, PlanKind, PlanStatus
-from skillcert.regions.models import Region
+from skillcert.personnel.choices import PersonRoleStatus, RoleKind
+from skillcert.personnel.selectors import person_roles_in_area
+from skillcert.plans.choices import PlanKind, PlanStatus
+from skillcert.plans.selectors import plans_in_area
+from skillcert.regions.selectors import region_names
 from skillcert.reporting.selectors.tables import (
     Filters,
     Table,
+    area_q,
     grouped_counts,
     kind_q,
     labelled,
     period_q,
     rate,
-    region_q,
 )
-from skillcert.scoring.models import Result, ResultStatus
-from skillcert.supervision.models import (
-    Complaint,
-    ComplaintStatus,
-    Finding,
-    Rating,
-    Severity,
-    Visit,
-    VisitStatus,
+from skillcert.scoring.choices import ResultStatus
+from skillcert.scoring.selectors import results_all
+from skillcert.supervision.choices import Severity
+from skillcert.supervision.selectors import (
+    complaint_status_labels,
+    complaints_in_area,
+    findings_in_area,
+    visit_rating_labels,
+    visit_status_labels,
+    visits_in_area,
 )
+
+if TYPE_CHECKING:
+    from skillcert.accounts.scope import Scope
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.plans.models import EvaluationPlan
 
 
 def _orgs(scope: Scope, filters: Filters) -> QuerySet[EvaluationOrg]:
-    return EvaluationOrg.objects.filter(
-        region_q(scope, filters, "region__code"), kind_q(filters, "kind")
+    return organizations_in_area(scope=scope).filter(
+        area_q(filters, "region__code"), kind_q(filters, "kind")
     )
 
 
@@ -81,9 +86,7 @@ def orgs_by_city(scope: Scope, filters: Filters) -> Table:
         .annotate(n=Count("id"))
         .order_by("city")
     )
-    names = dict(
-        Region.objects.filter(code__in=[f"{r['city']}00" for r in rows]).values_list("code", "name")
-    )
+    names = region_names(codes={f"{r['city']}00" for r in rows})
     return Table(
         "orgs_city",
         "评价机构 · 按地市",
@@ -94,9 +97,9 @@ def orgs_by_city(scope: Scope, filters: Filters) -> Table:
 
 def credit_listings(scope: Scope, filters: Filters, today: dt.date) -> Table:
     rows = grouped_counts(
-        CreditListing.objects.filter(
+        credit_listings_in_area(scope=scope).filter(
             listing_in_force_q(today),
-            region_q(scope, filters, "org__region__code"),
+            area_q(filters, "org__region__code"),
             kind_q(filters, "org__kind"),
         ),
         "list_kind",
@@ -113,8 +116,9 @@ def credit_listings(scope: Scope, filters: Filters, today: dt.date) -> Table:
 
 def scope_coverage(scope: Scope, filters: Filters) -> Table:
     rows = (
-        OrgScope.objects.filter(
-            region_q(scope, filters, "org__region__code"),
+        org_scopes_in_area(scope=scope)
+        .filter(
+            area_q(filters, "org__region__code"),
             kind_q(filters, "org__kind"),
             active=True,
             org__status=OrgStatus.FILED,
@@ -140,8 +144,8 @@ def scope_coverage(scope: Scope, filters: Filters) -> Table:
 
 
 def _plans(scope: Scope, filters: Filters) -> QuerySet[EvaluationPlan]:
-    return EvaluationPlan.objects.filter(
-        region_q(scope, filters, "organization__region__code"),
+    return plans_in_area(scope=scope).filter(
+        area_q(filters, "organization__region__code"),
         kind_q(filters, "organization__kind"),
         period_q(filters, "window_opens"),
     )
@@ -159,8 +163,8 @@ def plans_by_status(scope: Scope, filters: Filters) -> Table:
 
 def personnel_by_role(scope: Scope, filters: Filters) -> Table:
     rows = grouped_counts(
-        PersonRole.objects.filter(
-            region_q(scope, filters, "person__region__code"), status=PersonRoleStatus.ACTIVE
+        person_roles_in_area(scope=scope).filter(
+            area_q(filters, "person__region__code"), status=PersonRoleStatus.ACTIVE
         ),
         "role",
         count="person",
@@ -176,8 +180,8 @@ def personnel_by_role(scope: Scope, filters: Filters) -> Table:
 
 def examiner_workload(scope: Scope, filters: Filters) -> Table:
     """Exam-day posts per duty and the busiest people (rotation and fatigue show here)."""
-    posts = StaffAssignment.objects.filter(
-        region_q(scope, filters, "site__district__city__code"),
+    posts = staff_assignments_in_area(scope=scope).filter(
+        area_q(filters, "site__district__city__code"),
         period_q(filters, "slot__starts_at__date"),
     )
     busiest = (
@@ -185,7 +189,7 @@ def examiner_workload(scope: Scope, filters: Filters) -> Table:
         .annotate(n=Count("id"))
         .order_by("-n", "person__name")[:20]
     )
-    duties = dict(Duty.choices)
+    duties = exam_day_duty_labels()
     by_duty = {r["duty"]: r["n"] for r in posts.values("duty").annotate(n=Count("id"))}
     rows: list[list[Any]] = [[f"合计 · {duties[d]}", "", n] for d, n in sorted(by_duty.items())]
     rows += [[r["person__name"], r["person__region__name"], r["n"]] for r in busiest]
@@ -222,9 +226,8 @@ def organisations_activity(scope: Scope, filters: Filters) -> Table:
     )
     rows = list(orgs.values_list("pk", "name", "plan_count", "application_count", "listing_count"))
     passed = dict(
-        Result.objects.filter(
-            organization__in=[r[0] for r in rows], passed=True, status=ResultStatus.REGISTERED
-        )
+        results_all()
+        .filter(organization__in=[r[0] for r in rows], passed=True, status=ResultStatus.REGISTERED)
         .values("organization_id")
         .annotate(n=Count("id"))
         .values_list("organization_id", "n")
@@ -266,15 +269,15 @@ def supervision_coverage(scope: Scope, filters: Filters) -> Table:
 
 def supervision_visits(scope: Scope, filters: Filters) -> Table:
     rows = grouped_counts(
-        Visit.objects.filter(
-            region_q(scope, filters, "org__region__code"),
+        visits_in_area(scope=scope).filter(
+            area_q(filters, "org__region__code"),
             kind_q(filters, "org__kind"),
             period_q(filters, "created_at__date"),
         ),
         "status",
         "rating",
     )
-    statuses, ratings = dict(VisitStatus.choices), dict(Rating.choices)
+    statuses, ratings = visit_status_labels(), visit_rating_labels()
     return Table(
         "visits",
         "质量督导 · 覆盖与评定",
@@ -288,8 +291,8 @@ def supervision_visits(scope: Scope, filters: Filters) -> Table:
 
 def supervision_findings(scope: Scope, filters: Filters) -> Table:
     rows = grouped_counts(
-        Finding.objects.filter(
-            region_q(scope, filters, "visit__org__region__code"),
+        findings_in_area(scope=scope).filter(
+            area_q(filters, "visit__org__region__code"),
             kind_q(filters, "visit__org__kind"),
             period_q(filters, "created_at__date"),
         ),
@@ -305,8 +308,8 @@ def supervision_findings(scope: Scope, filters: Filters) -> Table:
 
 def complaints_by_status(scope: Scope, filters: Filters) -> Table:
     rows = grouped_counts(
-        Complaint.objects.filter(
-            region_q(scope, filters, "region__code"), period_q(filters, "received_on")
+        complaints_in_area(scope=scope).filter(
+            area_q(filters, "region__code"), period_q(filters, "received_on")
         ),
         "status",
     )
@@ -314,5 +317,5 @@ def complaints_by_status(scope: Scope, filters: Filters) -> Table:
         "complaints",
         "投诉举报 · 按状态",
         ["状态", "件数"],
-        labelled(rows, "status", dict(ComplaintStatus.choices)),
+        labelled(rows, "status", complaint_status_labels()),
     )

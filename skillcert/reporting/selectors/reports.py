@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from skillcert.accounts.scope import Scope
-from skillcert.organizations.models import (
-    EvaluationOrg,
-)
-from skillcert.regions.models import Region
+from skillcert.organizations.selectors import organization_region_codes
+from skillcert.regions.selectors import regions_with_codes
 from skillcert.reporting.models import (
     RefreshRun,
     StatisticsReport,
 )
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 
 def reports_visible(*, scope: Scope) -> QuerySet[StatisticsReport]:
@@ -34,14 +37,9 @@ def report_regions(*, within: str = "") -> list[Region]:
     prefix): each gets its own report, so a city officer downloads the city's figures and a
     province officer the province's and every city's."""
     codes = set()
-    counties = (
-        EvaluationOrg.objects.filter(region__code__startswith=within)
-        .values_list("region_id", flat=True)
-        .distinct()
-    )
-    for county in counties:
+    for county in organization_region_codes(within=within):
         codes.update({f"{county[:2]}0000", f"{county[:4]}00"})
-    return list(Region.objects.filter(code__in=sorted(codes)).order_by("code"))
+    return list(regions_with_codes(codes=sorted(codes)))
 
 
 def report_regions_for(*, scope: Scope) -> list[Region]:

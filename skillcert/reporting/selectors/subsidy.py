@@ -16,12 +16,9 @@ from skillcert.organizations.credit import listings_in_force
 from skillcert.reporting.selectors.tables import (
     ROUTE_LABELS,
 )
-from skillcert.scoring.models import Result, ResultStatus
-from skillcert.supervision.models import (
-    ActionStatus,
-    Finding,
-    Severity,
-)
+from skillcert.scoring.choices import ResultStatus
+from skillcert.scoring.selectors import results_in_area
+from skillcert.supervision.selectors import plans_with_unresolved_serious_findings
 
 
 @dataclass(frozen=True)
@@ -49,12 +46,8 @@ def subsidy_basis(*, scope: Scope, date_from: dt.date, date_to: dt.date) -> list
             org_ids=sorted({r["organization_id"] for r in rows}), day=date_to
         )
     }
-    unresolved = set(
-        Finding.objects.filter(
-            visit__plan_id__in={r["batch__plan_id"] for r in rows}, severity=Severity.SERIOUS
-        )
-        .exclude(action__status=ActionStatus.ACCEPTED)
-        .values_list("visit__plan_id", flat=True)
+    unresolved = plans_with_unresolved_serious_findings(
+        plan_ids={r["batch__plan_id"] for r in rows}
     )
     merged: dict[tuple[str, str, str, str, str], list[int | str]] = {}
     for r in rows:
@@ -98,8 +91,8 @@ def _registered_passes(scope: Scope, date_from: dt.date, date_to: dt.date) -> li
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return list(
-        Result.objects.filter(
-            scope.code_prefix_q("organization__region__code"),
+        results_in_area(scope=scope)
+        .filter(
             status=ResultStatus.REGISTERED,
             passed=True,
             registered_at__gte=start,

@@ -11,12 +11,10 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 
 from skillcert.accounts.scope import Scope
-from skillcert.applications.models import Status
+from skillcert.applications.choices import Status
+from skillcert.organizations.choices import OrgKind
 from skillcert.organizations.core import LEVEL_NAMES
-from skillcert.organizations.models import (
-    OrgKind,
-)
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_names
 from skillcert.reporting.models import (
     APPLICATION_STATUS_COLUMNS,
     COUNTER_COLUMNS,
@@ -245,7 +243,7 @@ def by_region(scope: Scope, filters: Filters) -> Table:
         .order_by("area")
     )
     codes = [r["area"].ljust(6, "0") for r in rows]
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = region_names(codes=set(codes))
     return Table(
         "regions",
         {2: "按省份", 4: "按地市", 6: "按区县"}[digits],

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from skillcert.accounts.scope import Scope
-from skillcert.scoring.models import Route
+from skillcert.scoring.choices import Route
 
 # 三级/高级工 and above (levels 3, 2, 1) are high-skill talent (高技能人才).
 HIGH_SKILL_MAX_LEVEL = 3
@@ -45,11 +45,14 @@ def rate(passed: int, sat: int) -> str:
     return f"{passed * 100 / sat:.1f}%" if sat else "—"
 
 
+def area_q(filters: Filters, lookup: str) -> Q:
+    """The chosen region inside the officer's area (the area itself comes from the scoped
+    selectors of the app that owns the rows)."""
+    return Q(**{f"{lookup}__startswith": filters.region}) if filters.region else Q()
+
+
 def region_q(scope: Scope, filters: Filters, lookup: str) -> Q:
-    q = scope.code_prefix_q(lookup)
-    if filters.region:
-        q &= Q(**{f"{lookup}__startswith": filters.region})
-    return q
+    return scope.code_prefix_q(lookup) & area_q(filters, lookup)
 
 
 def period_q(filters: Filters, lookup: str) -> Q:

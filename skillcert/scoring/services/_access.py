@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from skillcert.accounts.actors import Actor, SystemActor, actor_scope
-from skillcert.accounts.models import User
+from skillcert.accounts.actors import Actor, SystemActor, actor_scope, actor_user
 from skillcert.common.errors import DomainError, Forbidden
 
 if TYPE_CHECKING:
+    from skillcert.accounts.models import User
     from skillcert.accounts.scope import Scope
     from skillcert.scoring.models import ResultBatch
 
@@ -22,8 +22,9 @@ def forbidden(message: str) -> Forbidden:
 def acting_person(actor: Actor) -> User | None:
     """The person acting, or None for a trusted process. An untrusted process, an anonymous
     user or anything that is not an `Actor` is refused here, before any rule is applied."""
-    if isinstance(actor, User) and actor.is_authenticated:
-        return actor
+    user = actor_user(actor)
+    if user is not None:
+        return user
     if isinstance(actor, SystemActor) and actor.trusted:
         return None
     raise forbidden("无权办理成绩事项")

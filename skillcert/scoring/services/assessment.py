@@ -14,8 +14,8 @@ from skillcert.common.errors import DomainError
 from skillcert.personnel.selectors import may_assess
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStaff,
-    Duty,
     PanelMark,
     PartState,
     PracticalSheet,
@@ -50,7 +50,7 @@ def _assessor(actor: Actor, result: Result, duty: str, given: Person | None) -> 
         person is None
         or not BatchStaff.objects.filter(batch=result.batch, person=person, duty=duty).exists()
     ):
-        label = "操作技能考评员" if duty == Duty.PRACTICAL else "综合评审专家"
+        label = "操作技能考评员" if duty == BatchDuty.PRACTICAL else "综合评审专家"
         raise forbidden(f"只有本批次的{label}可以评分")
     application = result.application
     verdict = may_assess(
@@ -88,13 +88,13 @@ def practical_sheet_submit(
                 "practical.not_sitting",
                 f"考生操作技能状态为“{PartState(result.practical_state).label}”，不能评分",
             )
-        person = _assessor(actor, result, Duty.PRACTICAL, examiner)
+        person = _assessor(actor, result, BatchDuty.PRACTICAL, examiner)
         if PracticalSheet.objects.filter(result=result, examiner=person).exists():
             raise DomainError("practical.sheet_twice", "本人已提交该考生的评分表")
         sheet = PracticalSheet.objects.create(
             result=result, examiner=person, items=cleaned, total=as_score(total)
         )
-        examiners = staff_person_ids(batch=result.batch, duty=Duty.PRACTICAL)
+        examiners = staff_person_ids(batch=result.batch, duty=BatchDuty.PRACTICAL)
         sheets = list(PracticalSheet.objects.filter(result=result).order_by("pk"))
         if len(sheets) == len(examiners):
             rule = scoring_rules_for(occupation_id=result.occupation_id, level=result.level)
@@ -123,13 +123,13 @@ def panel_mark_submit(
         require_writable(result)
         if result.level not in (1, 2) or result.panel_state == PartState.NOT_REQUIRED:
             raise DomainError("panel.not_required", "只有二级、一级需要综合评审", field="result")
-        person = _assessor(actor, result, Duty.PANEL, member)
+        person = _assessor(actor, result, BatchDuty.PANEL, member)
         if PanelMark.objects.filter(result=result, member=person).exists():
             raise DomainError("panel.mark_twice", "本人已评过该考生")
         mark = PanelMark.objects.create(
             result=result, member=person, score=as_score(value), note=note[:300]
         )
-        members = staff_person_ids(batch=result.batch, duty=Duty.PANEL)
+        members = staff_person_ids(batch=result.batch, duty=BatchDuty.PANEL)
         marks = list(PanelMark.objects.filter(result=result))
         if len(marks) == len(members):
             result.panel_score = as_score_or_none(rules.mean_score([float(m.score) for m in marks]))

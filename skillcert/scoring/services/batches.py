@@ -12,16 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from skillcert.accounts.scope import scope_for
-from skillcert.applications.models import Application
+from skillcert.applications.selectors import applications_by_id
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.personnel.selectors import may_assess
-from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod
+from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStaff,
     BatchStatus,
-    Duty,
     Mark,
     PanelMark,
     PartState,
@@ -51,8 +51,10 @@ from skillcert.scoring.services._common import (
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
     from skillcert.accounts.models import User
+    from skillcert.applications.models import Application
     from skillcert.occupations.models import Occupation
     from skillcert.personnel.models import Person
+    from skillcert.plans.models import EvaluationPlan
 
 
 def _route_for(plan: EvaluationPlan) -> str:
@@ -106,7 +108,7 @@ def _results_sync(batch: ResultBatch, plan: EvaluationPlan) -> tuple[list[Result
     """New results for new approvals, and draft results whose id or district changed."""
     refs = candidate_ids_for_plan(plan=plan)
     existing = {r.application_id: r for r in Result.objects.filter(batch=batch)}
-    applications = Application.objects.in_bulk([r.application_id for r in refs])
+    applications = applications_by_id(ids=[r.application_id for r in refs])
     new: list[Result] = []
     changed: list[Result] = []
     for ref in refs:
@@ -161,7 +163,7 @@ def batch_entry_account_set(*, batch: ResultBatch, user: User, actor: Actor) -> 
             if (
                 person is None
                 or not BatchStaff.objects.filter(
-                    batch=batch, person=person, duty=Duty.CHIEF_MARKER
+                    batch=batch, person=person, duty=BatchDuty.CHIEF_MARKER
                 ).exists()
             ):
                 raise DomainError(
@@ -195,11 +197,11 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
     today = timezone.localdate()
     offerings = list(batch.plan.offerings.select_related("occupation"))
     targets: list[tuple[Occupation | None, int | None]] = [(None, None)]
-    if duty in (Duty.PRACTICAL, Duty.PANEL) and offerings:
+    if duty in (BatchDuty.PRACTICAL, BatchDuty.PANEL) and offerings:
         targets = [
             (o.occupation, o.level)
             for o in offerings
-            if duty == Duty.PRACTICAL or o.level in (1, 2)
+            if duty == BatchDuty.PRACTICAL or o.level in (1, 2)
         ] or targets
     for person in people:
         verdicts = [
@@ -224,7 +226,7 @@ def staff_set(
     """Set the markers, chief markers, practical examiners or review panel of a batch. Practical
     examiners and the panel: at least 3, an odd number; the panel rotates at least half against
     the organisation's previous panel; everyone passes the recusal and rotation check."""
-    if duty not in Duty.values:
+    if duty not in BatchDuty.values:
         raise DomainError("scoring.duty_invalid", f"未知职责 {duty!r}", field="duty")
     with transaction.atomic():
         batch = lock_batch(batch)
@@ -232,11 +234,11 @@ def staff_set(
         if batch.status != BatchStatus.ENTERING:
             raise DomainError("scoring.entry_locked", "成绩批次已提交，不能调整人员")
         ids = sorted({p.pk for p in people})
-        if duty in (Duty.PRACTICAL, Duty.PANEL):
+        if duty in (BatchDuty.PRACTICAL, BatchDuty.PANEL):
             rules.panel_composition(
-                ids, previous=previous_panel(batch=batch) if duty == Duty.PANEL else ()
+                ids, previous=previous_panel(batch=batch) if duty == BatchDuty.PANEL else ()
             )
-        if duty == Duty.MARKER and len(ids) < 2:
+        if duty == BatchDuty.MARKER and len(ids) < 2:
             raise DomainError("scoring.markers_too_few", "双评需至少2名阅卷员", field="people")
         _require_may_assess(batch, duty, people)
         current = BatchStaff.objects.filter(batch=batch, duty=duty)
@@ -260,9 +262,9 @@ def staff_set(
 
 
 def _has_work(batch: ResultBatch, duty: str, person_ids: set[int]) -> bool:
-    if duty in (Duty.MARKER, Duty.CHIEF_MARKER):
+    if duty in (BatchDuty.MARKER, BatchDuty.CHIEF_MARKER):
         return Mark.objects.filter(script__result__batch=batch, marker_id__in=person_ids).exists()
-    if duty == Duty.PRACTICAL:
+    if duty == BatchDuty.PRACTICAL:
         return PracticalSheet.objects.filter(
             result__batch=batch, examiner_id__in=person_ids
         ).exists()

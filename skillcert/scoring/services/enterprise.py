@@ -11,7 +11,7 @@ from django.db import transaction
 
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.plans.models import EvaluationPlan, PlanKind, PlanMethod
+from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
     EnterpriseScheme,
@@ -35,6 +35,7 @@ from skillcert.scoring.services._common import (
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
     from skillcert.occupations.models import Occupation
+    from skillcert.plans.models import EvaluationPlan
 
 EVIDENCE_METHODS = {
     "self_assessment": "自我评价",

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.itembank.models import ItemType, Paper
+from skillcert.itembank.choices import ItemType
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStaff,
     BatchStatus,
-    Duty,
     Mark,
     MarkRound,
     PartState,
@@ -45,6 +45,7 @@ from skillcert.scoring.services._common import (
 
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
+    from skillcert.itembank.models import Paper
     from skillcert.personnel.models import Person
 
 
@@ -56,7 +57,7 @@ def scripts_create(*, batch: ResultBatch, paper: Paper, actor: Actor) -> int:
         require_org_or_officer(actor, batch, "分发主观题答卷")
         if batch.status != BatchStatus.ENTERING:
             raise DomainError("scoring.entry_locked", "成绩批次已提交，不能分发答卷")
-        markers = staff_person_ids(batch=batch, duty=Duty.MARKER)
+        markers = staff_person_ids(batch=batch, duty=BatchDuty.MARKER)
         if len(markers) < 2:
             raise DomainError("scoring.markers_too_few", "双评需至少2名阅卷员", field="markers")
         subjective = list(
@@ -107,7 +108,7 @@ def scripts_create(*, batch: ResultBatch, paper: Paper, actor: Actor) -> int:
 
 def _third_marker(script: Script, batch: ResultBatch) -> int | None:
     taken = set(script.marks.values_list("marker_id", flat=True))
-    markers = [m for m in staff_person_ids(batch=batch, duty=Duty.MARKER) if m not in taken]
+    markers = [m for m in staff_person_ids(batch=batch, duty=BatchDuty.MARKER) if m not in taken]
     if not markers:
         return None
     load = {m: Mark.objects.filter(marker_id=m, score__isnull=True).count() for m in markers}
@@ -191,7 +192,7 @@ def _arbitrator(actor: Actor, batch: ResultBatch) -> Person:
     the batch's first chief marker."""
     user = acting_person(actor)
     if user is None:
-        chief = BatchStaff.objects.filter(batch=batch, duty=Duty.CHIEF_MARKER).first()
+        chief = BatchStaff.objects.filter(batch=batch, duty=BatchDuty.CHIEF_MARKER).first()
         if chief is None:
             raise DomainError("marking.no_chief", "本批次未指定阅卷组长")
         return chief.person
@@ -199,7 +200,7 @@ def _arbitrator(actor: Actor, batch: ResultBatch) -> Person:
     if (
         person is None
         or not BatchStaff.objects.filter(
-            batch=batch, person=person, duty=Duty.CHIEF_MARKER
+            batch=batch, person=person, duty=BatchDuty.CHIEF_MARKER
         ).exists()
     ):
         raise forbidden("只有本批次的阅卷组长可以仲裁")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from django.db import transaction
@@ -13,13 +13,14 @@ from django.db import transaction
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.itembank.models import AccessPurpose, Item, ItemType, Paper, PaperStatus
+from skillcert.itembank.choices import ItemType
+from skillcert.itembank.selectors import paper_by_code, paper_is_sealed
 from skillcert.itembank.services import (
     ItemStatistics,
     item_contents_read,
     items_statistics_feedback,
 )
-from skillcert.plans.models import EvaluationPlan
+from skillcert.plans.selectors import plans_offering
 from skillcert.scoring import objective
 from skillcert.scoring.models import (
     BatchStatus,
@@ -41,6 +42,9 @@ from skillcert.scoring.services._common import (
     theory_from,
 )
 from skillcert.scoring.services.batches import batch_open
+
+if TYPE_CHECKING:
+    from skillcert.itembank.models import Item, Paper
 
 
 @dataclass
@@ -68,7 +72,7 @@ def _key_mask(item_type: str, key: Any) -> int:
 def paper_objective_key(*, paper: Paper, actor: Actor) -> tuple[objective.ObjectiveKey, list[Item]]:
     """The sealed paper's objective items in paper order and their key (reading the key is
     logged in the item bank's access log)."""
-    if paper.status not in (PaperStatus.SEALED, PaperStatus.RELEASED, PaperStatus.USED):
+    if not paper_is_sealed(paper=paper):
         raise DomainError(
             "scoring.paper_not_sealed", f"试卷 {paper.code} 尚未封存，不能评分", field="paper"
         )
@@ -78,7 +82,7 @@ def paper_objective_key(*, paper: Paper, actor: Actor) -> tuple[objective.Object
         raise DomainError(
             "scoring.no_objective_items", f"试卷 {paper.code} 没有客观题", field="paper"
         )
-    contents = item_contents_read(items=items, actor=actor, purpose=AccessPurpose.VIEW)
+    contents = item_contents_read(items=items, actor=actor)  # purpose: view (the default)
     offering = paper.blueprint
     rule = scoring_rules_for(occupation_id=offering.occupation_id, level=offering.level)
     key = objective.ObjectiveKey(
@@ -98,9 +102,9 @@ def _open_results_for(paper: Paper, actor: Actor) -> dict[str, Result]:
     """Results, by candidate id, of batches still open for entry whose plan offers the paper's
     occupation and level (batches are opened/synchronised on the way)."""
     bp = paper.blueprint
-    plans = EvaluationPlan.objects.filter(
-        offerings__occupation_id=bp.occupation_id, offerings__level=bp.level
-    ).exclude(result_batch__status__in=[s for s in BatchStatus.values if s != BatchStatus.ENTERING])
+    plans = plans_offering(occupation_id=bp.occupation_id, level=bp.level).exclude(
+        result_batch__status__in=[s for s in BatchStatus.values if s != BatchStatus.ENTERING]
+    )
     by_ref: dict[str, Result] = {}
     scope = acting_scope(actor)
     if scope.is_officer:
@@ -170,11 +174,7 @@ def responses_score(
 ) -> ScoreReport:
     """Score an answer file against the sealed paper's key and record each candidate's
     objective score; the whole file is rejected when it does not match the paper."""
-    paper = (
-        Paper.objects.select_related("blueprint__occupation")
-        .filter(code=paper_code.strip())
-        .first()
-    )
+    paper = paper_by_code(code=paper_code.strip())
     if paper is None:
         raise DomainError("scoring.paper_unknown", f"没有编号为 {paper_code} 的试卷", field="paper")
     scope = acting_scope(actor)

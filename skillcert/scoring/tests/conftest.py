@@ -29,7 +29,7 @@ from skillcert.personnel.models import Person, PersonRole
 from skillcert.plans.models import EvaluationPlan, PlanKind, PlanOffering
 from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
 from skillcert.regions.models import Region
-from skillcert.scoring.models import Duty, ResultBatch
+from skillcert.scoring.models import BatchDuty, ResultBatch
 from skillcert.scoring.services import batch_entry_account_set, batch_open, staff_set
 
 __all__ = ["hr", "plan", "welder"]
@@ -184,10 +184,10 @@ def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
     examiners = [_person(10 + i, f"考评{i}", users[f"e{i}"], hr, region) for i in (1, 2, 3)]
     panel = [_person(20 + i, f"专家{i}", users[f"p{i}"], hr, region) for i in (1, 2, 3)]
     batch = batch_open(plan=plan, actor=personas.clerk_a)
-    staff_set(batch=batch, duty=Duty.MARKER, people=markers, actor=personas.clerk_a)
-    staff_set(batch=batch, duty=Duty.CHIEF_MARKER, people=[chief], actor=personas.clerk_a)
-    staff_set(batch=batch, duty=Duty.PRACTICAL, people=examiners, actor=personas.clerk_a)
-    staff_set(batch=batch, duty=Duty.PANEL, people=panel, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=BatchDuty.MARKER, people=markers, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=BatchDuty.CHIEF_MARKER, people=[chief], actor=personas.clerk_a)
+    staff_set(batch=batch, duty=BatchDuty.PRACTICAL, people=examiners, actor=personas.clerk_a)
+    staff_set(batch=batch, duty=BatchDuty.PANEL, people=panel, actor=personas.clerk_a)
     batch = batch_entry_account_set(batch=batch, user=users["chief"], actor=personas.clerk_a)
     return World(
         personas,

@@ -13,8 +13,8 @@ from skillcert.accounts.actors import SystemActor
 from skillcert.applications.models import Notification
 from skillcert.common.errors import DomainError
 from skillcert.scoring.models import (
+    BatchDuty,
     BatchStatus,
-    Duty,
     Mark,
     PartState,
     Recheck,
@@ -126,7 +126,7 @@ def test_practical_final_and_examiner_panel_rules(world: Any) -> None:
     with pytest.raises(DomainError) as err:
         staff_set(
             batch=world.batch,
-            duty=Duty.PRACTICAL,
+            duty=BatchDuty.PRACTICAL,
             people=world.examiners[:2],
             actor=world.personas.clerk_a,
         )

@@ -17,12 +17,12 @@ from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import validate_mobile
 from skillcert.common.pii import pii_digest
+from skillcert.organizations.choices import CreditEventKind
 from skillcert.organizations.credit import credit_event_record
-from skillcert.organizations.models import CreditEventKind, EvaluationOrg
 from skillcert.organizations.permissions import is_officer_over
-from skillcert.personnel.models import IntegrityKind, Person
+from skillcert.personnel.choices import IntegrityKind
 from skillcert.personnel.services import integrity_record
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_by_code
 from skillcert.supervision.models import (
     ComplainantKind,
     Complaint,
@@ -41,6 +41,9 @@ from skillcert.workdays.selectors import workdays_add
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
+    from skillcert.organizations.models import EvaluationOrg
+    from skillcert.personnel.models import Person
+    from skillcert.regions.models import Region
 
 CONTENT_MIN, CONTENT_MAX = 10, 5000
 
@@ -110,9 +113,9 @@ def _check_complaint_text(
 
 def _complaint_region(region_code: str, org: EvaluationOrg | None) -> Region:
     region = (
-        Region.objects.get(code=org.region_id)
+        org.region
         if org is not None
-        else Region.objects.filter(code=(region_code or "").strip(), active=True).first()
+        else region_by_code(code=(region_code or "").strip(), active_only=True)
     )
     if region is None or not region.code.startswith(settings.SKILLCERT_PROVINCE):
         # Only this installation's province handles complaints: one filed elsewhere would get a

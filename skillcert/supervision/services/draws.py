@@ -6,26 +6,21 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.organizations.models import OrgKind
+from skillcert.organizations.choices import OrgKind
 from skillcert.personnel import recusal
-from skillcert.personnel.models import (
-    Person,
-    PersonRole,
-    PersonRoleStatus,
-    PersonStatus,
-    RoleKind,
-)
-from skillcert.personnel.selectors import assessor_facts
+from skillcert.personnel.choices import RoleKind
+from skillcert.personnel.selectors import assessor_facts, people_active_in_roles
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
-from skillcert.plans.models import EvaluationPlan, PlanStatus
-from skillcert.regions.models import Region
+from skillcert.plans.choices import PlanStatus
+from skillcert.plans.selectors import plans_in_region
 from skillcert.supervision import core
 from skillcert.supervision.models import (
     ChecklistItem,
@@ -36,15 +31,19 @@ from skillcert.supervision.models import (
 )
 from skillcert.supervision.services._shared import policy_for, require_officer_over_region, today
 
+if TYPE_CHECKING:
+    from skillcert.personnel.models import Person
+    from skillcert.plans.models import EvaluationPlan
+    from skillcert.regions.models import Region
+
 NO_ROTATION_LIMIT = 10**6
 
 
 def draw_pool(*, kind: str, region: Region) -> QuerySet[EvaluationPlan]:
     """Plans a draw may pick: plans of the region's organisations of the matching route that
     are open or closed for applications and have no visit of this kind yet."""
-    plans = EvaluationPlan.objects.filter(
-        organization__region__code__startswith=region.prefix,
-        status__in=[PlanStatus.OPEN, PlanStatus.CLOSED],
+    plans = plans_in_region(
+        region_prefix=region.prefix, statuses=[PlanStatus.OPEN, PlanStatus.CLOSED]
     ).exclude(supervision_visits__kind=kind)
     if kind == DrawKind.PROCESS:
         return plans.filter(organization__kind=OrgKind.EMPLOYER)
@@ -53,17 +52,8 @@ def draw_pool(*, kind: str, region: Region) -> QuerySet[EvaluationPlan]:
 
 def _external_supervisors(*, province_code: str, day: dt.date) -> list[Person]:
     """Active people holding an external-supervisor role of the province valid on `day`."""
-    roles = PersonRole.objects.filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-        role=RoleKind.SUPERVISOR_EXTERNAL,
-        status=PersonRoleStatus.ACTIVE,
-        province_id=province_code,
-        valid_from__lte=day,
-    )
-    return list(
-        Person.objects.filter(status=PersonStatus.ACTIVE, pk__in=roles.values("person_id"))
-        .prefetch_related("relations")
-        .order_by("pk")
+    return people_active_in_roles(
+        province_code=province_code, day=day, roles=[RoleKind.SUPERVISOR_EXTERNAL]
     )
 
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.organizations.choices import CreditEventKind
 from skillcert.organizations.credit import credit_event_record
-from skillcert.organizations.models import CreditEventKind
 from skillcert.organizations.permissions import require_officer_over
 from skillcert.supervision.models import (
     Finding,

@@ -29,6 +29,7 @@ from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, totp_enrolment_issue, user_create
 from skillcert.applications.demo import load_applications_demo, load_open_plan_demo
 from skillcert.certificates.demo import load_certificates_demo
+from skillcert.eligibility.demo import load_eligibility_demo
 from skillcert.exams.demo import load_exams_demo
 from skillcert.exams.models import Sitting
 from skillcert.itembank.demo import load_itembank_demo
@@ -106,11 +107,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        orgs = self._story()
+        self._simulation(options["simulation"])
+        # Statistics read the summary: bring it up to date with everything above.
+        load_reporting_demo(SYSTEM)
+        self._print_logins(orgs)
+
+    def _story(self) -> dict[str, EvaluationOrg]:
+        """The completed 2026 assessment, stage by stage, then today's open plan."""
         stage = self._stage
         with transaction.atomic():
             with stage("账户、职业目录、机构备案与题库", STORY_SETUP):
                 orgs = self._people_and_organisations()
                 load_catalogue_demo(SYSTEM)
+                load_eligibility_demo(SYSTEM)
                 load_organizations_demo(SYSTEM)
                 load_itembank_demo(SYSTEM)
             with stage("花名册导入与三级审核", STORY_APPLICATIONS):
@@ -132,10 +142,12 @@ class Command(BaseCommand):
             # Today's work, on the real clock.
             load_open_plan_demo(SYSTEM, orgs["A"])
             load_personnel_current_month(SYSTEM)
-        scale = options["simulation"]
+        return orgs
+
+    def _simulation(self, scale: str) -> None:
         if scale != "none" and not Sitting.objects.filter(code=SITTING_CODE).exists():
             # A small simulated province (seed 000's sitting, three cities) so every page has
-            # data at every stage; outside the transaction above because its background jobs
+            # data at every stage; outside the story's transaction because its background jobs
             # (certificate batches) run from the queue after their rows are committed.
             self.stdout.write("正在模拟一次小规模统考（全流程）……")
             Simulation(scale=SCALES[scale], out=self.stdout.write).run()
@@ -145,8 +157,8 @@ class Command(BaseCommand):
                 "sim_city_320100（南京市）、sim_org_320100（南京考核点经办）、"
                 "sim_kp_320100_02（主考，成绩录入）、sim_ks_000（自主报名考生）"
             )
-        # Statistics read the summary: bring it up to date with everything above.
-        load_reporting_demo(SYSTEM)
+
+    def _print_logins(self, orgs: dict[str, EvaluationOrg]) -> None:
         self.stdout.write(f"演示数据已就绪。演示账户（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, scope_key in PEOPLE:
             label = Role(role).label if role else "平台管理员（超级用户）"

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from skillcert.common.errors import DomainError
-from skillcert.regions.models import Region
+from skillcert.regions.selectors import region_by_code
 from skillcert.reporting.models import ReportKind
 from skillcert.reporting.selectors import report_regions
 from skillcert.reporting.services import (
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             period = previous_period(kind=kind, today=today)
         report_period(kind=kind, period=period)  # refuse a bad period before any work
         if options.get("region"):
-            region = Region.objects.filter(code=options["region"].strip()).first()
+            region = region_by_code(code=options["region"].strip())
             if region is None or len(region.prefix) > 4:
                 raise CommandError("--region 应为省或市的行政区划代码，如 320000、320100")
             regions = [region]

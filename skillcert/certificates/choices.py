@@ -1,0 +1,17 @@
+"""The vocabulary of certificates that other apps may use; the tables stay private."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", "有效"
+    REVOKED = "revoked", "已撤销"
+    SUPERSEDED = "superseded", "已被替代"  # by a re-issue (补发) or a correction (更正)
+
+
+class IssueKind(models.TextChoices):
+    ISSUED = "issued", "发证"
+    REISSUED = "reissued", "补发"
+    CORRECTED = "corrected", "更正"
