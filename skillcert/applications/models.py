@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.applications.choices import ACTIVE_STATUSES, ImportStatus, Status, Tier  # noqa: F401
+from skillcert.common.models import StatusEvent
 from skillcert.occupations.models import LEVEL_CHOICES
 
 
@@ -129,9 +130,10 @@ class Attachment(models.Model):
         return f"{self.kind} {self.name}"
 
 
-class ReviewEvent(models.Model):
+class ReviewEvent(StatusEvent):
     """One step in an application's life (submission, a tier's decision, a sample draw,
-    a withdrawal), with who took it and why. The candidate sees these."""
+    a withdrawal), with who took it and why. The candidate sees these. Reason, actor and time
+    come from `StatusEvent`; the statuses are narrowed to an application's."""
 
     application = models.ForeignKey(
         Application, verbose_name="申报", on_delete=models.CASCADE, related_name="events"
@@ -140,17 +142,6 @@ class ReviewEvent(models.Model):
     tier = models.CharField("审核层级", max_length=10, choices=Tier.choices, blank=True)
     from_status = models.CharField("原状态", max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=20, choices=Status.choices)
-    reason = models.TextField("理由", blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    actor_ref = models.CharField("操作人标识", max_length=120, blank=True)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "审核记录"

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from skillcert.accounts.actors import SystemActor
+from skillcert.applications.erasure import ROSTER_ERASED
 from skillcert.applications.models import (
     Application,
     Attachment,
@@ -26,7 +27,7 @@ from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.audit.models import AuditEvent
 from skillcert.candidates.models import Candidate, WorkPeriod
 from skillcert.common.errors import DomainError
-from skillcert.operations.retention import ROSTER_ERASED, candidates_erase_withdrawn
+from skillcert.operations.retention import candidates_erase_withdrawn
 from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_candidate, make_id
 from skillcert.plans.tests.factories import plan as plan
