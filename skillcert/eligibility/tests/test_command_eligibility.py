@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from skillcert.accounts.actors import SystemActor
-from skillcert.occupations.tests.personas import hr_catalogue
+from skillcert.occupations.tests.catalogue import hr_catalogue
 
 PROFILE = {
     "as_of": "2026-11-23",

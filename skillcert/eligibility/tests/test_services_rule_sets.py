@@ -12,7 +12,7 @@ from skillcert.eligibility.models import RuleSet
 from skillcert.eligibility.selectors import rule_set_for, rule_set_load
 from skillcert.eligibility.services import rule_set_document, rule_set_publish
 from skillcert.eligibility.tests.rulesets import RULESETS
-from skillcert.occupations.tests.personas import hr_catalogue
+from skillcert.occupations.tests.catalogue import hr_catalogue
 
 pytestmark = pytest.mark.django_db
 

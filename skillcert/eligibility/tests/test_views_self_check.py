@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from skillcert.occupations.tests.personas import hr_catalogue
+from skillcert.occupations.tests.catalogue import hr_catalogue
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from skillcert.occupations.formats import (
     parse_upload,
     validate_document,
 )
-from skillcert.occupations.tests.personas import hr_document
+from skillcert.occupations.tests.catalogue import hr_document
 
 
 def test_valid_document_flattens_the_element_tree_parents_first():

@@ -20,7 +20,7 @@ from skillcert.common.tests.hostile_files import (
     sparse_corner_xlsx,
 )
 from skillcert.occupations.formats import dump_json, dump_xlsx, parse_upload, validate_document
-from skillcert.occupations.tests.personas import hr_document
+from skillcert.occupations.tests.catalogue import hr_document
 
 GOOD_JSON = dump_json(validate_document(hr_document()))
 GOOD_XLSX = dump_xlsx(validate_document(hr_document()))

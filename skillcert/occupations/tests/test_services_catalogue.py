@@ -19,7 +19,7 @@ from skillcert.occupations.services import (
     occupation_update,
     standards_import,
 )
-from skillcert.occupations.tests.personas import hr_catalogue, hr_document
+from skillcert.occupations.tests.catalogue import hr_catalogue, hr_document
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -4,12 +4,9 @@ from django.urls import reverse
 
 from skillcert.occupations.formats import dump_yaml, validate_document
 from skillcert.occupations.models import DirectoryEntry, Occupation
-from skillcert.occupations.tests.personas import (
-    city_officer,
+from skillcert.occupations.tests.catalogue import (
     hr_catalogue,
     hr_document,
-    login_verified,
-    province_officer,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,14 +54,14 @@ def test_occupation_and_directory_pages(client):
     assert "不在目录清单内" in response.content.decode()
 
 
-def test_import_is_hidden_from_the_public_and_city_officers(client):
+def test_import_is_hidden_from_the_public_and_city_officers(client, personas):
     assert client.get(reverse("occupations:import")).status_code == 404
-    login_verified(client, city_officer())
+    client = personas.client_for(personas.city_nanjing)
     assert client.get(reverse("occupations:import")).status_code == 404
 
 
-def test_province_officer_imports_and_edits_the_directory(client):
-    login_verified(client, province_officer())
+def test_province_officer_imports_and_edits_the_directory(personas):
+    client = personas.client_for(personas.province)
     upload = SimpleUploadedFile("hr.yaml", dump_yaml(validate_document(hr_document())))
     response = client.post(reverse("occupations:import"), {"file": upload})
     assert response.status_code == 302
@@ -81,8 +78,8 @@ def test_province_officer_imports_and_edits_the_directory(client):
     assert DirectoryEntry.objects.filter(level=3).exists()
 
 
-def test_bad_upload_is_reported_on_the_form(client):
-    login_verified(client, province_officer())
+def test_bad_upload_is_reported_on_the_form(personas):
+    client = personas.client_for(personas.province)
     upload = SimpleUploadedFile(
         "hr.yaml", b"format: skillcert.standards/1\noccupations:\n  - {code: 4-7, name: x}\n"
     )

@@ -1,56 +1,13 @@
-"""Personas and a small catalogue for the occupations and eligibility tests."""
+"""A small catalogue (standards documents and their import) for the occupations and
+eligibility tests; the personas are the root conftest's."""
 
 import datetime as dt
 
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from skillcert.accounts.actors import SystemActor
-from skillcert.accounts.models import Role
-from skillcert.accounts.services import role_grant, user_create
 from skillcert.occupations.formats import validate_document
 from skillcert.occupations.services import directory_entry_add, standards_import
-from skillcert.regions.models import Region
-
-PASSWORD = "Persona-Pass-2026"
-
 
 TEST = SystemActor("test")
-
-
-def province_officer(username="sheng"):
-    user = user_create(
-        username=username, password=PASSWORD, full_name="王省级", actor=SystemActor("test")
-    )
-    role_grant(
-        user=user,
-        role=Role.PROVINCE_OFFICER,
-        region=Region.objects.get(code="320000"),
-        actor=SystemActor("test"),
-    )
-    return user
-
-
-def city_officer(username="nanjing"):
-    user = user_create(
-        username=username, password=PASSWORD, full_name="李南京", actor=SystemActor("test")
-    )
-    role_grant(
-        user=user,
-        role=Role.CITY_OFFICER,
-        region=Region.objects.get(code="320100"),
-        actor=SystemActor("test"),
-    )
-    return user
-
-
-def login_verified(client, user):
-    """Sign in with the TOTP second factor already passed (officers need it)."""
-    client.force_login(user)
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
 
 
 def _weight(part, level, section, item, percent):
