@@ -241,11 +241,6 @@ def _detail_url(certificate: Certificate) -> str:
     return reverse("certificates:detail", args=[certificate.number])
 
 
-def _answer(response: HttpResponse | None) -> HttpResponse:
-    assert response is not None  # without a form, run_service always answers
-    return response
-
-
 @login_required
 @require_POST
 def certificate_revoke_view(request: HttpRequest, number: str) -> HttpResponse:
@@ -254,15 +249,13 @@ def certificate_revoke_view(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     user, reason = request_actor(request), request.POST.get("reason", "")
     document_no = request.POST.get("document_no", "")
-    return _answer(
-        run_service(
-            request,
-            lambda: certificate_revoke(
-                certificate=certificate, reason=reason, document_no=document_no, actor=user
-            ),
-            success=f"证书 {certificate.number} 已撤销",
-            next=_detail_url(certificate),
-        )
+    return run_service(
+        request,
+        lambda: certificate_revoke(
+            certificate=certificate, reason=reason, document_no=document_no, actor=user
+        ),
+        success=f"证书 {certificate.number} 已撤销",
+        next=_detail_url(certificate),
     )
 
 
@@ -281,14 +274,12 @@ def certificate_reissue_view(request: HttpRequest, number: str) -> HttpResponse:
     if not _may_replace(request, certificate):
         raise Http404
     user, reason = request_actor(request), request.POST.get("reason", "")
-    return _answer(
-        run_service(
-            request,
-            lambda: certificate_reissue(certificate=certificate, reason=reason, actor=user),
-            success=lambda new: REPLACED.format(number=new.number),
-            next=_detail_url,
-            back=_detail_url(certificate),
-        )
+    return run_service(
+        request,
+        lambda: certificate_reissue(certificate=certificate, reason=reason, actor=user),
+        success=lambda new: REPLACED.format(number=new.number),
+        next=_detail_url,
+        back=_detail_url(certificate),
     )
 
 
@@ -301,16 +292,14 @@ def certificate_correct_view(request: HttpRequest, number: str) -> HttpResponse:
         raise Http404
     user, reason = request_actor(request), request.POST.get("reason", "")
     holder_name = request.POST.get("holder_name", "")
-    return _answer(
-        run_service(
-            request,
-            lambda: certificate_correct(
-                certificate=certificate, holder_name=holder_name, reason=reason, actor=user
-            ),
-            success=lambda new: REPLACED.format(number=new.number),
-            next=_detail_url,
-            back=_detail_url(certificate),
-        )
+    return run_service(
+        request,
+        lambda: certificate_correct(
+            certificate=certificate, holder_name=holder_name, reason=reason, actor=user
+        ),
+        success=lambda new: REPLACED.format(number=new.number),
+        next=_detail_url,
+        back=_detail_url(certificate),
     )
 
 
@@ -394,16 +383,14 @@ def correction_approve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certificates:corrections")
     correction, note = decided
     user = request_actor(request)
-    return _answer(
-        run_service(
-            request,
-            lambda: certificate_correction_approve(correction=correction, note=note, actor=user),
-            success=lambda new: (
-                f"已同意更正申请 #{correction.pk}：换发证书 {new.number}，"
-                f"原证书 {correction.certificate.number} 已作废"
-            ),
-            next=reverse("certificates:corrections"),
-        )
+    return run_service(
+        request,
+        lambda: certificate_correction_approve(correction=correction, note=note, actor=user),
+        success=lambda new: (
+            f"已同意更正申请 #{correction.pk}：换发证书 {new.number}，"
+            f"原证书 {correction.certificate.number} 已作废"
+        ),
+        next=reverse("certificates:corrections"),
     )
 
 
@@ -415,13 +402,9 @@ def correction_reject(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("certificates:corrections")
     correction, note = decided
     user = request_actor(request)
-    return _answer(
-        run_service(
-            request,
-            lambda: certificate_correction_reject(correction=correction, note=note, actor=user),
-            success=(
-                f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变"
-            ),
-            next=reverse("certificates:corrections"),
-        )
+    return run_service(
+        request,
+        lambda: certificate_correction_reject(correction=correction, note=note, actor=user),
+        success=(f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变"),
+        next=reverse("certificates:corrections"),
     )

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from skillcert.common.errors import DomainError
 
@@ -40,3 +42,15 @@ class NamedErrorsForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
+
+
+def form_valid_or_flash(request: HttpRequest, form: forms.Form) -> bool:
+    """For a form posted from a page that is not re-rendered (a button's small form): True
+    when it validates; otherwise each error is flashed, named by its field's label."""
+    if form.is_valid():
+        return True
+    for name, errors in form.errors.items():
+        label = (form.fields[name].label or "") if name in form.fields else ""
+        text = "；".join(str(e) for e in errors)
+        messages.error(request, f"{label}：{text}" if label else text)
+    return False

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,7 +23,7 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
-from skillcert.common.service_runner import Target, run_service
+from skillcert.common.service_runner import run_action
 from skillcert.exams import examday, rosters, services
 from skillcert.exams.models import (
     Attendance,
@@ -79,20 +78,6 @@ def _int(value: str, field: str) -> int:
         raise DomainError("exams.number_invalid", f"{field}应为整数", field=field) from None
 
 
-def _answer(
-    request: HttpRequest,
-    call: Callable[[], T],
-    *,
-    success: str | Callable[[T], str],
-    next: Target,
-    back: Target | None = None,
-) -> HttpResponse:
-    """run_service without a form always answers (a redirect, or 403 for a refusal)."""
-    response = run_service(request, call, success=success, next=next, back=back)
-    assert response is not None  # only a form makes run_service hand the page back
-    return response
-
-
 @login_required
 def sitting_list(request: HttpRequest) -> HttpResponse:
     scope = _officer_or_org(request)
@@ -139,7 +124,7 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seats_assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
-    return _answer(
+    return run_action(
         request,
         lambda: services.seats_assign(
             slot=slot,
@@ -166,7 +151,7 @@ def _staffing_told(request: HttpRequest, run: StaffingRun) -> str:
 def staff_view(request: HttpRequest, pk: int) -> HttpResponse:
     slot = get_object_in_scope(slots_visible(scope=scope_for(request.user)), pk=pk)
     if request.method == "POST":
-        return _answer(
+        return run_action(
             request,
             lambda: staff_assign(
                 slot=slot,
@@ -245,7 +230,7 @@ def ticket_job_start_view(request: HttpRequest, pk: int) -> HttpResponse:
         district = get_object_in_scope(
             districts_visible(scope=scope), pk=request.POST["district"], sitting=sitting
         )
-    return _answer(
+    return run_action(
         request,
         lambda: services.ticket_job_start(
             sitting=sitting,
@@ -360,7 +345,7 @@ def checkin_view(request: HttpRequest, token: str) -> HttpResponse:
             item: request.POST.get(f"check_{i}") == "on"
             for i, item in enumerate(context["checklist"])
         }
-        return _answer(
+        return run_action(
             request,
             lambda: examday.checkin_record(
                 ticket=context["ticket"], checks=checks, actor=request_actor(request)
@@ -392,7 +377,7 @@ def district_postpone_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "请填写延期后的首场日期（YYYY-MM-DD）")
         return redirect("exams:sitting", pk=district.sitting_id)
-    return _answer(
+    return run_action(
         request,
         lambda: services.district_postpone(
             district=district,

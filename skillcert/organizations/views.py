@@ -17,8 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.exports import xlsx_response
+from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import Target, run_service
 from skillcert.organizations import annual_reports, credit, filing, services
 from skillcert.organizations.core import report_due_date
@@ -40,7 +42,6 @@ from skillcert.organizations.models import (
     OrgScope,
     OrgStatus,
 )
-from skillcert.organizations.page_input import acting_user, flash_form_errors
 from skillcert.organizations.permissions import (
     is_officer_over,
     is_province_officer_over,
@@ -178,8 +179,7 @@ def _on_org(
 def filing_start(request: HttpRequest, pk: int) -> HttpResponse:
     org, _ = _org_for(request, pk)
     form = FilingStartForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect(_detail_url(org))
     data = form.cleaned_data
     region = region_by_code(code=data["service_region"])
@@ -197,7 +197,7 @@ def filing_start(request: HttpRequest, pk: int) -> HttpResponse:
             contact_name=data["contact_name"],
             contact_phone=data["contact_phone"],
             address=data["address"],
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "已创建备案申请，请填写认定范围和证明材料",
         next=lambda application: reverse("organizations:filing", args=[application.pk]),
@@ -216,7 +216,9 @@ def annual_report_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_org(
         request,
         org,
-        lambda: annual_reports.annual_report_start(org=org, year=year, actor=acting_user(request)),
+        lambda: annual_reports.annual_report_start(
+            org=org, year=year, actor=request_actor(request)
+        ),
         f"已创建 {year} 年度报告",
         next=lambda report: reverse("organizations:annual_report", args=[report.pk]),
     )
@@ -227,8 +229,7 @@ def annual_report_start(request: HttpRequest, pk: int) -> HttpResponse:
 def listing_add(request: HttpRequest, pk: int) -> HttpResponse:
     org, _ = _org_for(request, pk)
     form = ListingForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect(_detail_url(org))
     d = form.cleaned_data
     return _on_org(
@@ -241,7 +242,7 @@ def listing_add(request: HttpRequest, pk: int) -> HttpResponse:
             document_no=d["document_no"],
             starts_on=d["starts_on"],
             ends_on=d["ends_on"],
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "已列入名录",
     )
@@ -252,8 +253,7 @@ def listing_add(request: HttpRequest, pk: int) -> HttpResponse:
 def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
     org, _ = _org_for(request, pk)
     form = ListingRemoveForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect(_detail_url(org))
     d = form.cleaned_data
     row = get_object_in_scope(CreditListing.objects.filter(org=org), pk=d["listing"])
@@ -264,7 +264,7 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
             listing=row,
             reason=d["reason"],
             document_no=d["document_no"],
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "已移出名录",
     )
@@ -275,8 +275,7 @@ def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def credit_event_add(request: HttpRequest, pk: int) -> HttpResponse:
     org, _ = _org_for(request, pk)
     form = CreditEventForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect(_detail_url(org))
     d = form.cleaned_data
     return _on_org(
@@ -288,7 +287,7 @@ def credit_event_add(request: HttpRequest, pk: int) -> HttpResponse:
             occurred_on=d["occurred_on"],
             description=d["description"],
             document_no=d["document_no"],
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "已记入诚信档案",
     )
@@ -306,7 +305,7 @@ def scope_drop(request: HttpRequest, pk: int) -> HttpResponse:
             org=org,
             scope_ids=ids,
             reason=request.POST.get("reason", ""),
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "已缩减认定范围",
     )
@@ -319,12 +318,11 @@ StatusCall = Callable[[EvaluationOrg, str, str, "User"], object]
 def _status_move(request: HttpRequest, pk: int, call: StatusCall, success: str) -> HttpResponse:
     org, _ = _org_for(request, pk)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect(_detail_url(org))
     reason, document_no = form.cleaned_data["reason"], form.cleaned_data["document_no"]
     return _on_org(
-        request, org, lambda: call(org, reason, document_no, acting_user(request)), success
+        request, org, lambda: call(org, reason, document_no, request_actor(request)), success
     )
 
 
@@ -386,8 +384,7 @@ def _annual_report_post(
     """Save the report's texts and numbers; with the submit button, send it in as well."""
     back = reverse("organizations:annual_report", args=[report.pk])
     texts = AnnualReportTextForm(request.POST)
-    if not texts.is_valid():
-        flash_form_errors(request, texts)
+    if not form_valid_or_flash(request, texts):
         return redirect(back)
     try:
         inputs = [
@@ -407,7 +404,7 @@ def _annual_report_post(
         request,
         lambda: saved.append(
             annual_reports.annual_report_save(
-                report=report, lines=inputs, actor=acting_user(request), **texts.cleaned_data
+                report=report, lines=inputs, actor=request_actor(request), **texts.cleaned_data
             )
         ),
         success="年度报告已保存",
@@ -416,7 +413,9 @@ def _annual_report_post(
     if saved and request.POST.get("submit"):
         response = run_service(
             request,
-            lambda: annual_reports.annual_report_submit(report=report, actor=acting_user(request)),
+            lambda: annual_reports.annual_report_submit(
+                report=report, actor=request_actor(request)
+            ),
             success="年度报告已报送",
             next=back,
         )
@@ -468,7 +467,7 @@ def annual_reports_overdue_view(request: HttpRequest) -> HttpResponse:
         response = run_service(
             request,
             lambda: annual_reports.annual_reports_flag_overdue(
-                year=year, actor=acting_user(request)
+                year=year, actor=request_actor(request)
             ),
             success=f"已完成 {year} 年度报告逾期标记",
             next=f"{reverse('organizations:overdue')}?year={year}",

@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import run_service
 from skillcert.common.uploads import MAX_UPLOAD_BYTES
 from skillcert.organizations import filing
@@ -26,7 +28,6 @@ from skillcert.organizations.models import (
     FilingStatus,
     ReviewTier,
 )
-from skillcert.organizations.page_input import acting_user, flash_form_errors
 from skillcert.organizations.permissions import (
     is_officer_over,
     is_province_officer_over,
@@ -102,8 +103,7 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def filing_scope_save(request: HttpRequest, pk: int) -> HttpResponse:
     application, _ = _application_for(request, pk)
     form = ScopeForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect("organizations:filing", application.pk)
     return _on_application(
         request,
@@ -111,7 +111,7 @@ def filing_scope_save(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: filing.filing_scope_set(
             application=application,
             lines=parse_scope_lines(form.cleaned_data["lines"]),
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "认定范围已保存",
     )
@@ -121,13 +121,12 @@ def filing_scope_save(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def filing_evidence_save(request: HttpRequest, pk: int) -> HttpResponse:
     application, _ = _application_for(request, pk)
-    org, user = application.org, acting_user(request)
+    org, user = application.org, request_actor(request)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_UPLOAD_BYTES + 64 * 1024:
         messages.error(request, f"文件超过上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB")
         return redirect("organizations:filing", application.pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect("organizations:filing", application.pk)
     d = form.cleaned_data
     item = get_object_in_scope(FilingCondition.objects.filter(kind=org.kind), pk=d["item"])
@@ -154,7 +153,7 @@ def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_application(
         request,
         application,
-        lambda: filing.filing_submit(application=application, actor=acting_user(request)),
+        lambda: filing.filing_submit(application=application, actor=request_actor(request)),
         "已提交，等待审核",
     )
 
@@ -166,7 +165,7 @@ def filing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_application(
         request,
         application,
-        lambda: filing.filing_withdraw(application=application, actor=acting_user(request)),
+        lambda: filing.filing_withdraw(application=application, actor=request_actor(request)),
         "已撤回申请",
     )
 
@@ -176,8 +175,7 @@ def filing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
     application, _ = _application_for(request, pk)
     form = ReviewForm(request.POST)
-    if not form.is_valid():
-        flash_form_errors(request, form)
+    if not form_valid_or_flash(request, form):
         return redirect("organizations:filing", application.pk)
     tier = ReviewTier.CITY if application.status == FilingStatus.SUBMITTED else ReviewTier.PROVINCE
     return _on_application(
@@ -188,7 +186,7 @@ def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
             tier=tier,
             decision=form.cleaned_data["decision"],
             reason=form.cleaned_data["reason"],
-            actor=acting_user(request),
+            actor=request_actor(request),
         ),
         "审核意见已保存",
     )

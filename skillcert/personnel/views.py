@@ -24,7 +24,7 @@ from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
-from skillcert.common.service_runner import Target, run_service
+from skillcert.common.service_runner import run_action, run_service
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
@@ -47,20 +47,6 @@ def _staff_only(request: HttpRequest) -> Any:
     if not (scope.is_officer or scope.is_org_staff):
         raise Http404
     return scope
-
-
-def _answer(
-    request: HttpRequest,
-    call: Callable[[], Any],
-    *,
-    success: str | Callable[[Any], str],
-    next: Target,
-    back: Target | None = None,
-) -> HttpResponse:
-    """run_service without a form always answers (a redirect, or 403 for a refusal)."""
-    response = run_service(request, call, success=success, next=next, back=back)
-    assert response is not None  # only a form makes run_service hand the page back
-    return response
 
 
 @login_required
@@ -261,7 +247,7 @@ def plan_register(request: HttpRequest, pk: int) -> HttpResponse:
     renew_id = request.POST.get("renews_card", "")
     if renew_id.isdigit():
         renews = person.cards.filter(pk=int(renew_id), status=CardStatus.COLLECTED).first()
-    return _answer(
+    return run_action(
         request,
         lambda: services.registration_submit(
             plan=plan,
@@ -308,7 +294,7 @@ def _on_registration(
 ) -> HttpResponse:
     """Every step on a registration answers on the registration's page."""
     page = reverse("personnel:registration", args=[registration.pk])
-    return _answer(request, call, success=success, next=page)
+    return run_action(request, call, success=success, next=page)
 
 
 def _note(request: HttpRequest) -> str:
@@ -464,7 +450,7 @@ def registration_card_issue(request: HttpRequest, pk: int) -> HttpResponse:
     registration = _registration(request, pk)
     opens = request.POST.get("collection_opens_on", "")
     page = reverse("personnel:registration", args=[registration.pk])
-    return _answer(
+    return run_action(
         request,
         lambda: services.card_issue(
             registration=registration,

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.service_runner import run_service
+from skillcert.common.forms import form_valid_or_flash
+from skillcert.common.service_runner import run_action
 from skillcert.scoring import selectors, services
 from skillcert.scoring.forms import (
     EnterpriseForm,
@@ -44,20 +43,7 @@ def run_step(
     request: HttpRequest, back: str, call: Callable[[], Any], success: str
 ) -> HttpResponse:
     """Every step answers on the page it was taken from, success or refused input alike."""
-    response = run_service(request, call, success=success, next=back)
-    assert response is not None  # without a form, run_service always answers
-    return response
-
-
-def _valid(request: HttpRequest, form: Form) -> bool:
-    """Flash the form's errors, each named by its field's label, when it does not validate."""
-    if form.is_valid():
-        return True
-    for name, errors in form.errors.items():
-        label = (form.fields[name].label or "") if name in form.fields else ""
-        text = "；".join(str(e) for e in errors)
-        messages.error(request, f"{label}：{text}" if label else text)
-    return False
+    return run_action(request, call, success=success, next=back)
 
 
 def _visible_batch(request: HttpRequest, pk: int) -> ResultBatch:
@@ -88,7 +74,7 @@ def batch_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
     batch, user = _visible_batch(request, pk), request_actor(request)
     form = PublishForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_batch_page(batch))
     district = form.cleaned_data["district"].strip()
     return run_step(
@@ -104,7 +90,7 @@ def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     batch, user = _visible_batch(request, pk), request_actor(request)
     form = ReasonForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_batch_page(batch))
     reason = form.cleaned_data["reason"]
     return run_step(
@@ -120,7 +106,7 @@ def batch_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_registration_return(request: HttpRequest, pk: int) -> HttpResponse:
     batch, user = _visible_batch(request, pk), request_actor(request)
     form = ReasonForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_batch_page(batch))
     reason = form.cleaned_data["reason"]
     return run_step(
@@ -166,7 +152,7 @@ def recheck_complete(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_actor(request)
     back = reverse("scoring:batch", args=[recheck.result.batch_id])
     form = RecheckCompleteForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(back)
     outcome = form.cleaned_data["outcome"]
     return run_step(
@@ -223,7 +209,7 @@ def _entry_page(result: Result) -> str:
 def result_enter(request: HttpRequest, pk: int) -> HttpResponse:
     result, user = _visible_result(request, pk), request_actor(request)
     form = ScoreForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_entry_page(result))
     part, score = form.cleaned_data["part"], form.cleaned_data["score"]
     return run_step(
@@ -239,7 +225,7 @@ def result_enter(request: HttpRequest, pk: int) -> HttpResponse:
 def result_state(request: HttpRequest, pk: int) -> HttpResponse:
     result, user = _visible_result(request, pk), request_actor(request)
     form = PartStateForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_entry_page(result))
     data = form.cleaned_data
     return run_step(
@@ -257,7 +243,7 @@ def result_state(request: HttpRequest, pk: int) -> HttpResponse:
 def result_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     result, user = _visible_result(request, pk), request_actor(request)
     form = EnterpriseForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(_entry_page(result))
     scores = form.scores()
     return run_step(
@@ -274,7 +260,7 @@ def result_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def _practical_sheet(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
     back = reverse("scoring:practical", args=[batch.pk])
     form = PracticalSheetForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(back)
     result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
     items, user = form.cleaned_data["items"], request_actor(request)
@@ -310,7 +296,7 @@ def practical(request: HttpRequest, pk: int) -> HttpResponse:
 def _panel_mark(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
     back = reverse("scoring:panel", args=[batch.pk])
     form = PanelMarkForm(request.POST)
-    if not _valid(request, form):
+    if not form_valid_or_flash(request, form):
         return redirect(back)
     result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
     score, note, user = (

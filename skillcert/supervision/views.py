@@ -42,12 +42,7 @@ from skillcert.supervision.models import (
 )
 
 if TYPE_CHECKING:
-    from skillcert.accounts.models import User
-
-
-def _acting_user(request: HttpRequest) -> User:
-    """The signed-in user acting on the page (every view that writes is login_required)."""
-    return request_actor(request)
+    pass
 
 
 @login_required
@@ -124,7 +119,7 @@ def draw_new(request: HttpRequest) -> HttpResponse:
             region=region,
             rate=rate,
             seed=request.POST.get("seed", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         success="已完成随机抽取并派出督导员",
         next=lambda draw: reverse("supervision:draw_detail", args=[draw.pk]),
@@ -211,7 +206,7 @@ def visit_checklist(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         visit,
         lambda: services.visit_checklist_save(
-            visit=visit, answers=answers, actor=_acting_user(request)
+            visit=visit, answers=answers, actor=request_actor(request)
         ),
         "检查表已保存",
     )
@@ -230,7 +225,7 @@ def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
             severity=post.get("severity", ""),
             description=post.get("description", ""),
             checklist_code=post.get("checklist_code", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "问题已记录",
     )
@@ -248,7 +243,7 @@ def visit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return _on_visit(
         request,
         visit,
-        lambda: services.evidence_add(finding=finding, upload=upload, actor=_acting_user(request)),
+        lambda: services.evidence_add(finding=finding, upload=upload, actor=request_actor(request)),
         "证据已上传",
     )
 
@@ -265,7 +260,7 @@ def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
             visit=visit,
             rating=post.get("rating", ""),
             report=post.get("report", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "督导报告已提交",
     )
@@ -284,7 +279,7 @@ def finding_escalate(request: HttpRequest, pk: int) -> HttpResponse:
             finding=finding,
             document_no=post.get("document_no", ""),
             hold=post.get("hold", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "已记入机构诚信档案",
     )
@@ -306,7 +301,7 @@ def corrective_action_respond(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         visit,
         lambda: services.corrective_action_respond(
-            action=row, response=request.POST.get("response", ""), actor=_acting_user(request)
+            action=row, response=request.POST.get("response", ""), actor=request_actor(request)
         ),
         "整改情况已报送",
     )
@@ -324,7 +319,7 @@ def corrective_action_review(request: HttpRequest, pk: int) -> HttpResponse:
             action=row,
             accept=request.POST.get("accept") == "1",
             note=request.POST.get("note", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "整改审核已记录",
     )
@@ -342,7 +337,7 @@ def registration_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         visit,
         lambda: services.registration_hold_lift(
-            hold=hold, reason=request.POST.get("reason", ""), actor=_acting_user(request)
+            hold=hold, reason=request.POST.get("reason", ""), actor=request_actor(request)
         ),
         "已恢复成绩登记",
     )
@@ -479,7 +474,7 @@ def complaint_triage(request: HttpRequest, pk: int) -> HttpResponse:
             org=org,
             person=person,
             note=post.get("note", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "已分办",
     )
@@ -493,7 +488,7 @@ def complaint_reject(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         complaint,
         lambda: services.complaint_reject(
-            complaint=complaint, reason=request.POST.get("reason", ""), actor=_acting_user(request)
+            complaint=complaint, reason=request.POST.get("reason", ""), actor=request_actor(request)
         ),
         "已不予受理并答复",
     )
@@ -513,7 +508,7 @@ def complaint_conclude(request: HttpRequest, pk: int) -> HttpResponse:
             upheld=post.get("upheld") == "1",
             feedback=post.get("feedback", ""),
             document_no=post.get("document_no", ""),
-            actor=_acting_user(request),
+            actor=request_actor(request),
         ),
         "已办结并答复投诉人",
     )
