@@ -453,3 +453,46 @@ def _anyone_verifies(open_page, certificate, screenshots):
     visitor.locator("main").get_by_role("button", name="查询").click()
     shot(visitor, screenshots, "19-verify-query-mismatch", "未查到与所填信息一致的证书")
     assert Certificate.objects.filter(number=certificate.number, status="valid").exists()
+
+
+def test_administrator_issues_a_binding_code_and_the_officer_binds_with_it(
+    personas, open_page, screenshots
+):
+    """L4: an officer's authenticator is bound only with a code an administrator issued from
+    the web; the code is shown once, in the page, never in its address."""
+    admin = open_page()
+    log_in(admin, personas.superuser.username)
+    pass_second_factor(admin, screenshots, "40-admin-binds", personas.superuser)
+    admin.locator("header").get_by_role("link", name="绑定码", exact=True).click()
+    shot(admin, screenshots, "41-binding-codes", "身份验证器绑定码", personas.city_suzhou.username)
+    row = admin.locator("tr", has_text=personas.city_suzhou.username)
+    row.get_by_role("button", name="签发绑定码").click()
+    body = shot(
+        admin, screenshots, "42-binding-code-issued", "已为", "离开或刷新本页后将无法再次查看"
+    )
+    code = admin.inner_text("main .card .mono").strip()
+    assert code and code in body and code not in admin.url
+
+    officer = open_page()
+    log_in(officer, personas.city_suzhou.username)
+    shot(officer, screenshots, "43-officer-enrols", "绑定身份验证器", "绑定码")
+    officer.fill("#id_enrolment_code", code)
+    officer.locator("main").get_by_role("button", name="下一步").click()
+    secret = officer.inner_text("main code").strip()
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    officer.fill("#id_token", f"{totp(key):06d}")
+    officer.locator("main").get_by_role("button", name="验证").click()
+    officer.wait_for_url(re.compile(r"/dashboard/$"))
+
+    # The code is spent: the officer no longer waits on the administrator's list.
+    admin.reload()
+    assert personas.city_suzhou.username not in admin.inner_text("main")
+
+
+def test_a_refusal_is_a_chinese_page_in_the_site_frame(personas, open_page, screenshots):
+    """A clerk who opens a province page is told in Chinese, inside the site, not by a bare
+    English error page."""
+    clerk = open_page()
+    log_in(clerk, personas.clerk_a.username)
+    clerk.goto("/accounts/totp-codes/")
+    shot(clerk, screenshots, "44-refused", "无权操作")
