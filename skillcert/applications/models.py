@@ -3,11 +3,11 @@ imports and the candidate's notifications."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from skillcert.applications.choices import ACTIVE_STATUSES, ImportStatus, Status, Tier  # noqa: F401
+from skillcert.common.fields import user_fk
 from skillcert.common.models import StatusEvent
 from skillcert.occupations.models import LEVEL_CHOICES
 
@@ -56,14 +56,7 @@ class Application(models.Model):
     decision = models.JSONField("条件判定详情", default=dict, blank=True)
     checked_at = models.DateTimeField("判定时间", null=True)
     override_reason = models.TextField("破格受理理由", blank=True)
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="破格受理人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    override_by = user_fk("破格受理人")
     flag_birth_mismatch = models.BooleanField("出生日期与身份证不一致", default=False)
     flag_photo_failed = models.BooleanField("照片未通过检查", default=False)
     # Exam accommodation (考场便利), e.g. a ground-floor room for a wheelchair user: seating
@@ -174,13 +167,7 @@ class SampleDraw(models.Model):
     seed = models.BigIntegerField("随机种子")
     population = models.JSONField("抽样总体（申报编号）", default=list)
     sampled = models.JSONField("抽中（申报编号）", default=list)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="抽取人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("抽取人", blank=False)
     created_at = models.DateTimeField("抽取时间", auto_now_add=True)
 
     class Meta:
@@ -214,13 +201,7 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)
     message = models.TextField("说明", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("上传人", blank=False)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 

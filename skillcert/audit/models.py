@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
+
+from skillcert.common.fields import user_fk
 
 
 class AuditEvent(models.Model):
@@ -12,15 +13,7 @@ class AuditEvent(models.Model):
     The application never updates or deletes these rows."""
 
     created_at = models.DateTimeField("时间", db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_constraint=False,
-    )
+    actor = user_fk("操作人", on_delete=models.SET_NULL, db_constraint=False)
     # The actor's id and label are also kept as plain values: they are hashed, and must
     # survive the account's deletion.
     actor_ref = models.CharField("操作人标识", max_length=150, blank=True)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.common.identifiers import mask_id_number, mask_phone
 from skillcert.common.pii import EncryptedCharField
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
@@ -163,14 +164,7 @@ class ActivationCode(models.Model):
         Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="activation_code"
     )
     code_hash = models.CharField(max_length=64)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="签发人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    issued_by = user_fk("签发人", on_delete=models.SET_NULL)
     issued_at = models.DateTimeField("签发时间")
     expires_at = models.DateTimeField("有效期至")
     used_at = models.DateTimeField("使用时间", null=True, blank=True)

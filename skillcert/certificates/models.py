@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from skillcert.certificates.choices import CertificateStatus, IssueKind
+from skillcert.common.fields import user_fk
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import EncryptedCharField
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -100,13 +100,7 @@ class Certificate(models.Model):
     revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
     revoke_document = models.CharField("撤销文号", max_length=100, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True, db_index=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_fk(on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = "职业技能等级证书"
@@ -166,23 +160,9 @@ class CorrectionRequest(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="申请人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = user_fk("申请人")
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_fk("审核人")
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.CharField("审核意见", max_length=500, blank=True)
     corrected_certificate = models.OneToOneField(
@@ -235,9 +215,7 @@ class IssueBatch(models.Model):
     done = models.PositiveIntegerField(default=0)
     failed = models.JSONField(default=list)  # [{"result": id, "code": ..., "message": ...}]
     status = models.CharField(max_length=16, default="queued")  # queued/running/finished
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = user_fk(blank=False, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from skillcert.common.fields import user_fk
 
 
 class StatusEvent(models.Model):
@@ -14,14 +15,7 @@ class StatusEvent(models.Model):
     from_status = models.CharField("原状态", max_length=32, blank=True)
     to_status = models.CharField("新状态", max_length=32)
     reason = models.TextField("理由", blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("操作人")
     actor_ref = models.CharField("操作人标识", max_length=120, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 
 from skillcert.common.errors import DomainError
+from skillcert.common.fields import user_fk
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -201,14 +201,7 @@ class UploadedDocument(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
     file = models.FileField("文件", upload_to="documents/%Y/%m/")
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="上传人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = user_fk("上传人")
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from skillcert.common.fields import user_fk
 
 
 class RuleSet(models.Model):
@@ -26,14 +27,7 @@ class RuleSet(models.Model):
     )
     note = models.CharField("本版变更说明", max_length=300, blank=True)
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = user_fk("发布人")
 
     class Meta:
         verbose_name = "申报条件规则集"

@@ -6,10 +6,10 @@ supervisor's report. Statuses move only through the services' transition tables.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.plans.models import Subject
 
@@ -63,9 +63,7 @@ class Sitting(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     # Numbers this sitting's tickets (two digits in the ticket number).
     serial = models.PositiveSmallIntegerField("年度内统考序号")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(blank=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -237,9 +235,7 @@ class SeatDraw(models.Model):
     rooms_used = models.PositiveIntegerField("使用考场数")
     adjacent_same_org = models.PositiveIntegerField("同单位相邻对数")
     adjacent_same_form = models.PositiveIntegerField("同卷型相邻对数")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk(blank=False)
     created_at = models.DateTimeField("编排时间", auto_now_add=True)
 
     class Meta:
@@ -330,9 +326,7 @@ class TicketJob(models.Model):
     total = models.PositiveIntegerField("准考证数", default=0)
     done = models.PositiveIntegerField("已生成", default=0)
     message = models.TextField("说明", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk(blank=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
@@ -412,9 +406,7 @@ class StaffingRun(models.Model):
     seed = models.BigIntegerField("随机种子")
     assigned = models.PositiveIntegerField("安排人次")
     shortages = models.JSONField("缺员说明", default=list)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk(blank=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -437,9 +429,7 @@ class Attendance(models.Model):
     status = models.CharField("状态", max_length=14, choices=AttendanceStatus.choices)
     arrived_at = models.DateTimeField("到场时间", null=True, blank=True)
     checks = models.JSONField("入场检查", default=dict, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk(blank=False)
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -497,9 +487,7 @@ class Misconduct(models.Model):
     )
     appeal_text = models.TextField("申诉理由", blank=True)
     appeal_reply = models.TextField("复核意见", blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk(blank=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -550,9 +538,7 @@ class Incident(models.Model):
     occurred_at = models.DateTimeField("发生时间")
     description = models.TextField("情况")
     action_taken = models.TextField("处置", blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    reported_by = user_fk(blank=False)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import EndsWith
 
+from skillcert.common.fields import user_fk
 from skillcert.itembank import vault
 from skillcert.itembank.choices import ItemType
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -213,20 +214,8 @@ class Item(models.Model):
     discrimination = models.FloatField("区分度", null=True, blank=True)
     exposure_count = models.PositiveIntegerField("曝光次数", default=0)
     enemy_group = models.CharField("敌对组", max_length=40, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="命题人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审题人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    author = user_fk("命题人", null=False, blank=False)
+    reviewer = user_fk("审题人")
     version = models.PositiveIntegerField("版本", default=1)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -274,12 +263,7 @@ class ItemVersion(models.Model):
     score = models.DecimalField("分值", max_digits=6, decimal_places=2)
     difficulty = models.FloatField("难度")
     enemy_group = models.CharField("敌对组", max_length=40, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="保存人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("保存人", null=False, blank=False)
     created_at = models.DateTimeField("保存时间", auto_now_add=True)
 
     class Meta:
@@ -310,12 +294,7 @@ class ItemAssignment(models.Model):
     )
     reason = models.CharField("指派原因", max_length=200)
     active = models.BooleanField("有效", default=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="指派人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assigned_by = user_fk("指派人", null=False, blank=False)
     assigned_at = models.DateTimeField("指派时间")
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
 
@@ -354,13 +333,7 @@ class ItemAccessLog(models.Model):
     """One row per item per read of its content (written in bulk): who, when, which item,
     why. Metadata reads (type, difficulty, counts) are not logged; text and keys are."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="读取人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    user = user_fk("读取人", blank=False)
     actor_ref = models.CharField("读取方", max_length=160)
     item = models.ForeignKey(
         Item, verbose_name="试题", on_delete=models.PROTECT, related_name="access_logs"
@@ -406,12 +379,7 @@ class AssemblyBlueprint(models.Model):
     total_score = models.DecimalField("总分", max_digits=7, decimal_places=2, null=True, blank=True)
     max_overlap = models.PositiveIntegerField("平行卷最大重复题数", null=True, blank=True)
     max_exposure = models.PositiveIntegerField("最大曝光次数", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("创建人", null=False, blank=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -491,12 +459,7 @@ class Paper(models.Model):
     sealed_at = models.DateTimeField("封存时间", null=True, blank=True)
     released_at = models.DateTimeField("启封完成时间", null=True, blank=True)
     used_at = models.DateTimeField("使用时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="组卷人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("组卷人", null=False, blank=False)
     created_at = models.DateTimeField("组卷时间", auto_now_add=True)
 
     class Meta:
@@ -547,12 +510,7 @@ class PaperAccessLog(models.Model):
     paper = models.ForeignKey(
         Paper, verbose_name="试卷", on_delete=models.PROTECT, related_name="access_logs"
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    user = user_fk("操作人", null=False, blank=False)
     action = models.CharField("操作", max_length=20, choices=PaperAction.choices)
     at = models.DateTimeField("时间")
     ip = models.CharField("IP", max_length=64, blank=True)
@@ -607,9 +565,7 @@ class ItemImport(models.Model):
     error_count = models.PositiveIntegerField("错误数", default=0)
     errors = models.JSONField("错误明细", default=list, blank=True)
     message = models.TextField("说明", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk("上传人", null=False, blank=False)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.occupations.choices import LEVEL_CHOICES
 
 OCCUPATION_CODE_REGEX = r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
@@ -255,14 +255,7 @@ class DirectoryChange(models.Model):
     effective_date = models.DateField("生效日期")
     document_no = models.CharField("依据文号", max_length=100)
     reason = models.CharField("原因", max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("操作人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

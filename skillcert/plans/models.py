@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.plans.choices import FilingStatus, PlanKind, PlanMethod, PlanStatus, Subject
 
@@ -189,25 +189,12 @@ class PlanFiling(models.Model):
     snapshot = models.JSONField("报备内容")
     filed_on = models.DateField("报备日期")
     first_exam_on = models.DateField("首场考核日期")
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报备人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    filed_by = user_fk("报备人", blank=False)
     decision = models.CharField(
         "审核结论", max_length=10, choices=FilingDecision.choices, default="", blank=True
     )
     reason = models.TextField("审核意见", blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_fk("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     created_at = models.DateTimeField("报备时间", auto_now_add=True)
 

@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
 
 # The application statuses counted per day, in the order the dashboard lists them (a draft
@@ -147,14 +147,7 @@ class StatisticsReport(models.Model):
     pdf = models.FileField("PDF", upload_to="reporting/%Y/")
     xlsx = models.FileField("Excel", upload_to="reporting/%Y/")
     figures = models.JSONField("主要指标", default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="生成人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_fk("生成人", on_delete=models.SET_NULL)
     created_at = models.DateTimeField("生成时间", auto_now=True)
 
     class Meta:

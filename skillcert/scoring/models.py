@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.scoring.choices import ResultStatus, Route
 
@@ -65,14 +65,7 @@ class ResultBatch(models.Model):
     )
     # The dedicated result-entry account (seed 004 §十八): the batch's chief examiner for social
     # assessment, the enterprise's account for self-evaluation.
-    entry_account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="成绩录入专用账号",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    entry_account = user_fk("成绩录入专用账号")
     double_mark_threshold = models.DecimalField(
         "双评分差阈值", max_digits=5, decimal_places=1, default=Decimal("10")
     )
@@ -81,14 +74,7 @@ class ResultBatch(models.Model):
     reopened_count = models.PositiveIntegerField("重新开放次数", default=0)
     registration_submitted_at = models.DateTimeField("提交登记时间", null=True, blank=True)
     registered_at = models.DateTimeField("登记备案时间", null=True, blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记确认人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    registered_by = user_fk("登记确认人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -399,13 +385,7 @@ class Publication(models.Model):
     district = models.CharField("考区", max_length=60, blank=True)
     published_at = models.DateTimeField("发布时间")
     recheck_closes_on = models.DateField("复查截止日期")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发布人",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = user_fk("发布人", blank=False)
     count = models.PositiveIntegerField("发布人数")
 
     class Meta:
@@ -446,14 +426,7 @@ class Recheck(models.Model):
     after = models.DecimalField("复查后", max_digits=5, decimal_places=1, null=True, blank=True)
     changed = models.BooleanField("成绩变更", default=False)
     outcome = models.CharField("复查结论", max_length=300, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="复查人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handled_by = user_fk("复查人")
     handled_at = models.DateTimeField("复查时间", null=True, blank=True)
 
     class Meta:
@@ -556,14 +529,7 @@ class ItemAnalysis(models.Model):
     distribution = models.JSONField("分数分布", default=dict)
     items = models.JSONField("试题指标", default=list)
     flagged = models.PositiveIntegerField("标记试题数", default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="分析人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("分析人")
     created_at = models.DateTimeField("分析时间", auto_now_add=True)
 
     class Meta:

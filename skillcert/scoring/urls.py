@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcert.scoring import views, views_actions
+from skillcert.scoring import urls_enterprise, views, views_actions
 
 app_name = "scoring"
 urlpatterns = [
@@ -35,3 +35,5 @@ urlpatterns = [
     path("my/<int:pk>/recheck/", views.recheck_request, name="recheck"),
     path("query/", views.public_query, name="query"),
 ]
+
+urlpatterns += urls_enterprise.urlpatterns

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.common.fields import user_fk
 from skillcert.common.pii import EncryptedCharField
 from skillcert.common.uploads import UploadedDocument
 from skillcert.supervision.choices import Severity
@@ -99,14 +99,7 @@ class SupervisionDraw(models.Model):
     inspector_pool = models.JSONField("候选督导员")  # {plan id: [eligible person ids]}
     assignments = models.JSONField("督导员分派")  # {plan id: person id}
     exclusions = models.JSONField("回避情况", default=dict)  # {plan id: {person id: reason}}
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="抽取人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("抽取人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -208,14 +201,7 @@ class Finding(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -312,14 +298,7 @@ class RegistrationHold(models.Model):
     )
     reason = models.TextField("暂停原因")
     document_no = models.CharField("文号", max_length=100)
-    placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="决定人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    placed_by = user_fk("决定人")
     placed_at = models.DateTimeField("暂停时间", auto_now_add=True)
     lifted_at = models.DateTimeField("恢复时间", null=True, blank=True)
     lift_reason = models.TextField("恢复原因", blank=True)
@@ -373,14 +352,7 @@ class Complaint(models.Model):
     complainant_name = models.CharField("投诉人", max_length=64, blank=True)  # may be anonymous
     contact_phone = EncryptedCharField("联系电话", blank=True)
     contact_phone_digest = models.CharField(max_length=64, blank=True, db_index=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交账户",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = user_fk("提交账户")
     subject_kind = models.CharField("投诉对象类型", max_length=16, choices=SubjectKind.choices)
     subject_name = models.CharField("投诉对象（投诉人填写）", max_length=200)
     region = models.ForeignKey(
@@ -407,14 +379,7 @@ class Complaint(models.Model):
         "状态", max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
     )
     received_on = models.DateField("收到日期")
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    assignee = user_fk("承办人")
     due_on = models.DateField("办理期限", null=True, blank=True)
     outcome = models.TextField("办理结果", blank=True)
     upheld = models.BooleanField("情况属实", null=True)
@@ -450,14 +415,7 @@ class ComplaintEvent(models.Model):
     from_status = models.CharField("原状态", max_length=16, blank=True)
     to_status = models.CharField("新状态", max_length=16)
     note = models.TextField("说明", blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("操作人")
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

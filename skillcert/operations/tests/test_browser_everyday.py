@@ -17,26 +17,15 @@ from django.db import connection
 from skillcert.applications.models import Application, ImportStatus, RosterImport
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.operations.models import WorkerHeartbeat
-from skillcert.operations.tests.test_browser_journeys import (
-    CHROMIUM,
-    browser,
-    log_in,
-    open_page,
-    open_plan,
-    pass_second_factor,
-    screenshots,
-    shot,
-)
+from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor, shot
+from skillcert.operations.tests.test_browser_journeys import open_plan
 from skillcert.operations.tests.test_worker_killed import ROOT, _worker_env
 from skillcert.plans.tests.factories import hr, make_id
 from skillcert.workdays.models import CalendarDay, CalendarYear
 
-__all__ = ["browser", "hr", "open_page", "screenshots"]  # fixtures
+__all__ = ["hr"]  # fixture
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="browser journeys need /usr/bin/chromium"),
-    pytest.mark.django_db(transaction=True),  # the live server answers from another thread
-]
+pytestmark = BROWSER
 
 # A notice in the State Council's usual form for a year the bundled calendar lacks (its dates
 # are made up for the test, not the real arrangement).

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.models.organization import EvaluationOrg
 
@@ -31,14 +31,7 @@ class AnnualReport(models.Model):
     problems = models.TextField("存在问题", blank=True)
     fixes = models.TextField("整改措施", blank=True)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="报送人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = user_fk("报送人")
     late = models.BooleanField("逾期报送", default=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 

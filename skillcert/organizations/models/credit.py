@@ -3,10 +3,10 @@ blacklist (黑名单)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.organizations.choices import CreditEventKind, CreditList
 from skillcert.organizations.models.organization import EvaluationOrg
 
@@ -28,14 +28,7 @@ class CreditEvent(models.Model):
     description = models.TextField("情况说明")
     document_no = models.CharField("文号", max_length=100, blank=True)
     report_year = models.PositiveSmallIntegerField("年报年度", null=True, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -71,24 +64,10 @@ class CreditListing(models.Model):
     document_no = models.CharField("列入文号", max_length=100)
     starts_on = models.DateField("列入日期")
     ends_on = models.DateField("期满日期", null=True, blank=True)  # inclusive; open = indefinite
-    listed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="列入人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    listed_by = user_fk("列入人")
     listed_at = models.DateTimeField("记录时间", auto_now_add=True)
     removed_at = models.DateTimeField("移出时间", null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="移出人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    removed_by = user_fk("移出人")
     removal_reason = models.TextField("移出原因", blank=True)
     removal_document_no = models.CharField("移出文号", max_length=100, blank=True)
 

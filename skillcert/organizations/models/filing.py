@@ -3,10 +3,10 @@ scope, the two-tier review, and the scope (认定范围) an approved filing gran
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.common.fields import user_fk
 from skillcert.common.uploads import UploadedDocument
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.models.organization import EvaluationOrg, OrgKind
@@ -115,14 +115,7 @@ class FilingApplication(models.Model):
     last_reason = models.TextField("最近退回/不予备案原因", blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = user_fk("创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -239,14 +232,7 @@ class FilingReview(models.Model):
     tier = models.CharField("审核层级", max_length=16, choices=ReviewTier.choices)
     decision = models.CharField("审核结论", max_length=16, choices=ReviewDecision.choices)
     reason = models.TextField("意见", blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("审核人")
     created_at = models.DateTimeField("审核时间", auto_now_add=True)
 
     class Meta:

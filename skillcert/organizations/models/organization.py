@@ -3,10 +3,10 @@ rules, the number ledger and its lifecycle events."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.organizations.choices import OrgKind, OrgStatus
 
 # The filing number's first character (DOMAIN.md §5): employers evaluate as `Y`; every other
@@ -182,14 +182,7 @@ class OrgEvent(models.Model):
     reason = models.TextField("原因", blank=True)
     document_no = models.CharField("文号", max_length=100, blank=True)
     data = models.JSONField("详情", default=dict)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk("操作人")
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

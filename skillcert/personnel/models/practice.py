@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from skillcert.common.fields import user_fk
 from skillcert.personnel.choices import IntegrityKind
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
@@ -42,9 +42,7 @@ class PracticeRecord(models.Model):
     held_on = models.DateField("考评日期")
     room = models.CharField("考场", max_length=64, blank=True)
     duty = models.CharField("承担工作", max_length=24, choices=PracticeDuty.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
@@ -86,9 +84,7 @@ class RecusalRelation(models.Model):
         related_name="+",
     )
     note = models.CharField("说明", max_length=200, blank=True)
-    declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    declared_by = user_fk()
     created_at = models.DateTimeField("申报时间", auto_now_add=True)
 
     class Meta:
@@ -113,9 +109,7 @@ class IntegrityEntry(models.Model):
     occurred_on = models.DateField("发生日期")
     summary = models.CharField("内容", max_length=500)
     source = models.CharField("来源", max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_fk()
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.personnel.choices import PersonRoleStatus, RoleKind
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
@@ -179,9 +179,7 @@ class PersonRoleEvent(models.Model):
     from_status = models.CharField("原状态", max_length=16, blank=True)
     to_status = models.CharField("新状态", max_length=16)
     reason = models.CharField("原因", max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk()
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

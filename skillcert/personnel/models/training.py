@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from skillcert.common.fields import user_fk
 from skillcert.personnel.choices import RoleKind
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
@@ -33,9 +33,7 @@ class TrainingPlan(models.Model):
     exam_on = models.DateField("集中考核日期")
     required_minutes = models.PositiveIntegerField("要求学习时长（分钟）")
     pass_score = models.PositiveSmallIntegerField("合格分数", default=60)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_fk()
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -166,9 +164,7 @@ class RegistrationEvent(models.Model):
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = user_fk()
     at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
@@ -194,14 +190,7 @@ class LearningRecord(models.Model):
     )
     attended_on = models.DateField("学习日期", null=True, blank=True)
     minutes = models.PositiveIntegerField("学习时长（分钟）")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="记录人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    recorded_by = user_fk("记录人")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
