@@ -37,3 +37,8 @@ class PasswordChangeForm(NamedErrorsForm):
         if data.get("new_password") != data.get("new_password2"):
             self.add_error("new_password2", "两次输入的新密码不一致")
         return data
+
+
+class ApiTokenForm(NamedErrorsForm):
+    name = forms.CharField(label="用途", max_length=64, help_text="例如：与省级平台数据交换")
+    days = forms.IntegerField(label="有效期（天）", min_value=1, max_value=365, initial=90)

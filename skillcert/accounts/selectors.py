@@ -83,3 +83,20 @@ def api_token_live(*, token: str, now: dt.datetime) -> ApiToken | None:
         )
         .first()
     )
+
+
+def organization_accounts(*, organization_id: int) -> QuerySet[RoleAssignment]:
+    """The organisation's active staff roles with their users, administrators first."""
+    return (
+        RoleAssignment.objects.filter(organization_id=organization_id, active=True)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+
+
+def organization_account(*, organization_id: int, pk: int) -> RoleAssignment | None:
+    return organization_accounts(organization_id=organization_id).filter(pk=pk).first()
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -167,6 +167,20 @@ def api_token_create(
     return token
 
 
+def api_token_revoke(*, token: ApiToken, actor: Actor) -> ApiToken:
+    """Stop a token at once: its owner, or a platform administrator."""
+    user = actor_user(actor)
+    if not (actor_scope(actor).is_platform or (user is not None and token.user_id == user.pk)):
+        raise Forbidden("api_token.forbidden", "只能停用自己的 API 令牌")
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+        audit_record(
+            actor=actor, action="api_token.revoke", obj=token, changes={"revoked": [False, True]}
+        )
+    token.revoked = True
+    return token
+
+
 def api_token_used(*, token: ApiToken) -> None:
     """Record when a token was last used: one column, never the row's other fields, so a
     token revoked or deleted meanwhile stays as it is."""

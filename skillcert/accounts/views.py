@@ -11,17 +11,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_ratelimit.core import get_usage
 
-from skillcert.accounts.forms import LoginForm, OtpForm, PasswordChangeForm
+from skillcert.accounts.forms import ApiTokenForm, LoginForm, OtpForm, PasswordChangeForm
 from skillcert.accounts.models import User
 from skillcert.accounts.scope import scope_for
-from skillcert.accounts.selectors import officers_without_authenticator
+from skillcert.accounts.selectors import api_tokens_of, officers_without_authenticator
 from skillcert.accounts.services import (
+    api_token_create,
+    api_token_revoke,
     password_change,
     totp_confirm,
     totp_device_for,
@@ -29,7 +32,7 @@ from skillcert.accounts.services import (
     totp_enrolment_redeem,
 )
 from skillcert.common.errors import DomainError, Forbidden
-from skillcert.common.service_runner import run_service
+from skillcert.common.service_runner import run_action, run_service
 from skillcert.common.throttle import client_ip
 
 # Failed logins per visitor address, across every username (django-axes locks one username
@@ -198,3 +201,50 @@ def totp_code_issue(request: HttpRequest, pk: int) -> HttpResponse:
     )
     add_never_cache_headers(response)
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens. A new token is shown in this response only (never stored,
+    never in a URL or message); an officer creates one only in a session that passed the
+    second factor, since the token will not ask for it."""
+    user = request.user
+    assert isinstance(user, User)
+    form = ApiTokenForm(request.POST or None)
+    token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token = api_token_create(
+                user=user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                actor=user,
+                # django-otp's middleware gives the request's user `is_verified`.
+                second_factor_verified=bool(getattr(user, "is_verified", bool)()),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            form = ApiTokenForm()
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "token": token, "tokens": api_tokens_of(user=user), "now": timezone.now()},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    token = get_object_or_404(api_tokens_of(user=user), pk=pk)
+    return run_action(
+        request,
+        lambda: api_token_revoke(token=token, actor=user),
+        success=f"已停用令牌“{token.name}”",
+        next=reverse("accounts:api_tokens"),
+    )

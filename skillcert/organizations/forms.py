@@ -6,12 +6,14 @@ from __future__ import annotations
 from django import forms
 
 from skillcert.common.errors import DomainError
+from skillcert.common.forms import NamedErrorsForm
 from skillcert.organizations.catalogue import ScopeRequest
 from skillcert.organizations.models import (
     MANUAL_CREDIT_EVENT_KINDS,
     CreditEventKind,
     CreditList,
     FilingPurpose,
+    OrgKind,
     ReviewDecision,
 )
 
@@ -112,3 +114,31 @@ class AnnualReportTextForm(forms.Form):
     fixes = forms.CharField(
         label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class OrganizationRegisterForm(NamedErrorsForm):
+    name = forms.CharField(label="机构名称", max_length=200)
+    kind = forms.ChoiceField(label="机构类型", choices=OrgKind.choices)
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)
+    region = forms.CharField(label="所在地区（行政区划代码）", max_length=6)
+    address = forms.CharField(label="地址", max_length=200, required=False)
+    contact_name = forms.CharField(label="联系人", max_length=64, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=32, required=False)
+    admin_username = forms.CharField(label="管理员用户名", max_length=150)
+    admin_full_name = forms.CharField(label="管理员姓名", max_length=64)
+    admin_phone = forms.CharField(label="管理员手机号", max_length=11, required=False)
+    admin_password = forms.CharField(
+        label="管理员初始密码",
+        widget=forms.PasswordInput,
+        help_text="请通过可靠渠道告知本人，首次登录后修改",
+    )
+
+
+class OrgAccountForm(NamedErrorsForm):
+    role = forms.ChoiceField(
+        label="角色", choices=[("org_clerk", "评价机构经办人"), ("org_admin", "评价机构管理员")]
+    )
+    username = forms.CharField(label="用户名", max_length=150)
+    full_name = forms.CharField(label="姓名", max_length=64)
+    phone = forms.CharField(label="手机号", max_length=11, required=False)
+    password = forms.CharField(label="初始密码", widget=forms.PasswordInput)

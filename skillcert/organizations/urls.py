@@ -1,11 +1,18 @@
 from django.urls import path
 
-from skillcert.organizations import views, views_filing
+from skillcert.organizations import views, views_filing, views_onboarding
 
 app_name = "organizations"
 urlpatterns = [
     path("", views.org_list, name="list"),
+    path("new/", views_onboarding.organization_new, name="new"),
     path("<int:pk>/", views.org_detail, name="detail"),
+    path("<int:pk>/accounts/", views_onboarding.org_accounts, name="accounts"),
+    path(
+        "<int:pk>/accounts/<int:account>/close/",
+        views_onboarding.org_account_close,
+        name="account_close",
+    ),
     path("<int:pk>/filing_start/", views.filing_start, name="filing_start"),
     path("<int:pk>/annual_report_start/", views.annual_report_start, name="annual_report_start"),
     path("<int:pk>/listing_add/", views.listing_add, name="listing_add"),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import form_valid_or_flash
@@ -129,6 +130,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_staff": is_staff_of(scope, org),
             "is_officer": is_officer_over(scope, org),
             "is_province": is_province_officer_over(scope, org),
+            "is_org_admin": org.pk in scope.organization_ids and scope.has_role(Role.ORG_ADMIN),
             "scope_lines": OrgScope.objects.filter(org=org, active=True).select_related(
                 "occupation", "specialty"
             ),

@@ -132,3 +132,14 @@ class ReviewForm(NamedErrorsForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="退回时必填：写明需要修改的内容",
     )
+
+
+class SamplingForm(NamedErrorsForm):
+    """Review sampling rates as percentages (the service stores fractions)."""
+
+    city_rate = forms.DecimalField(
+        label="复审（地市）抽样比例（%）", min_value=0, max_value=100, decimal_places=1
+    )
+    province_rate = forms.DecimalField(
+        label="终审（省级）抽样比例（%）", min_value=0, max_value=100, decimal_places=1
+    )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.accounts.scope import scope_for
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
 from skillcert.occupations.selectors import standard_current
 from skillcert.organizations.choices import CreditList
@@ -162,7 +162,7 @@ def plan_sampling_set(
 ) -> EvaluationPlan:
     """The province decides how much of a plan the city and the province review."""
     if not scope_for(actor).is_province_officer:
-        raise DomainError("plan.sampling_forbidden", "抽样比例由省级人社部门设置")
+        raise Forbidden("plan.sampling_forbidden", "抽样比例由省级人社部门设置")
     _check_rates(city_rate, province_rate)
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/open/", views.plan_open_view, name="open"),
     path("<int:pk>/close/", views.plan_close_view, name="close"),
     path("<int:pk>/review/", views.plan_review_view, name="review"),
+    path("<int:pk>/sampling/", views.plan_sampling_view, name="sampling"),
 ]

@@ -33,6 +33,7 @@ from skillcert.plans.forms import (
     PlanCreateForm,
     PlanDetailsForm,
     ReviewForm,
+    SamplingForm,
     SessionForm,
     StaffForm,
     offering_key,
@@ -140,6 +141,7 @@ def _detail(
     details: PlanDetailsForm | None = None,
     session: SessionForm | None = None,
     staff: StaffForm | None = None,
+    sampling: SamplingForm | None = None,
     filing_error: DomainError | None = None,
 ) -> HttpResponse:
     scope = scope_for(request.user)
@@ -169,6 +171,14 @@ def _detail(
         "filing_error": filing_error,
         "sitting_link": getattr(plan, "sitting_link", None),
     }
+    if scope.is_province_officer:
+        context["sampling_form"] = sampling or SamplingForm(
+            prefix="sampling",
+            initial={
+                "city_rate": plan.city_sample_rate * 100,
+                "province_rate": plan.province_sample_rate * 100,
+            },
+        )
     if editable:
         context["details_form"] = details or PlanDetailsForm(
             prefix="details", initial={"kind": plan.kind, "method": plan.method}
@@ -212,6 +222,31 @@ def plan_details_view(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             return done
     return _detail(request, plan, details=form)
+
+
+@login_required
+@require_POST
+def plan_sampling_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province sets how much of the plan's applications the city and it review."""
+    _scope, plan = _plan(request, pk)
+    form = SamplingForm(request.POST, prefix="sampling")
+    if form.is_valid():
+        city, province = form.cleaned_data["city_rate"], form.cleaned_data["province_rate"]
+        done = run_service(
+            request,
+            lambda: services.plan_sampling_set(
+                plan=plan,
+                city_rate=city / 100,
+                province_rate=province / 100,
+                actor=request_actor(request),
+            ),
+            form=form,
+            success=f"抽样比例已设置：复审 {city}%，终审 {province}%",
+            next=_detail_url(plan),
+        )
+        if done:
+            return done
+    return _detail(request, plan, sampling=form)
 
 
 @login_required

@@ -1,10 +1,12 @@
 import datetime as dt
+from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from skillcert.audit.models import AuditEvent
 from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, approve, at
 from skillcert.organizations.models import EvaluationOrg, OrgScope
 from skillcert.personnel.models import PersonRole
@@ -359,3 +361,49 @@ def test_review_page_shows_the_social_roster_with_masked_ids(draft, personas, hr
     assert people[0].full_name in page and people[0].id_number_masked in page
     assert people[0].id_number not in page
     assert "全部职业等级" in page and "<td>四级/中级工</td>" in page
+
+
+def test_province_sets_the_review_sampling_on_the_plan_page(draft, personas):
+    province = personas.client_for(personas.province)
+    page = province.get(reverse("plans:detail", args=[draft.pk])).content.decode()
+    assert "审核抽样比例" in page
+    response = province.post(
+        reverse("plans:sampling", args=[draft.pk]),
+        {"sampling-city_rate": "30", "sampling-province_rate": "5"},
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.city_sample_rate, draft.province_sample_rate) == (
+        Decimal("0.3"),
+        Decimal("0.05"),
+    )
+    assert AuditEvent.objects.filter(action="plan.sampling_set", object_id=str(draft.pk)).exists()
+
+
+def test_sampling_out_of_range_names_the_field_and_changes_nothing(draft, personas):
+    before = (draft.city_sample_rate, draft.province_sample_rate)
+    province = personas.client_for(personas.province)
+    response = province.post(
+        reverse("plans:sampling", args=[draft.pk]),
+        {"sampling-city_rate": "130", "sampling-province_rate": "abc"},
+    )
+    assert response.status_code == 200
+    errors = response.context["sampling_form"].errors
+    assert set(errors) == {"city_rate", "province_rate"}
+    draft.refresh_from_db()
+    assert (draft.city_sample_rate, draft.province_sample_rate) == before
+
+
+def test_only_the_province_sets_sampling(draft, personas):
+    before = (draft.city_sample_rate, draft.province_sample_rate)
+    data = {"sampling-city_rate": "0", "sampling-province_rate": "0"}
+    url = reverse("plans:sampling", args=[draft.pk])
+    # The plan's own clerk and the city over it see the plan but may not set its sampling.
+    assert personas.client_for(personas.clerk_a).post(url, data).status_code == 403
+    assert personas.client_for(personas.city_nanjing).post(url, data).status_code == 403
+    page = personas.client_for(personas.city_nanjing).get(reverse("plans:detail", args=[draft.pk]))
+    assert "审核抽样比例" not in page.content.decode()
+    # Another organisation does not even see the plan.
+    assert personas.client_for(personas.clerk_b).post(url, data).status_code == 404
+    draft.refresh_from_db()
+    assert (draft.city_sample_rate, draft.province_sample_rate) == before
