@@ -54,3 +54,13 @@ def form_valid_or_flash(request: HttpRequest, form: forms.Form) -> bool:
         text = "；".join(str(e) for e in errors)
         messages.error(request, f"{label}：{text}" if label else text)
     return False
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker: `<input type=date>` accepts only ISO dates (2026-12-05), whatever
+    the page's locale would format them as (zh-hans: 2026/12/05, which the browser drops)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -63,7 +63,10 @@ class SkillcertAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for path_item in schema["paths"].values():
             for operation in path_item.values():
-                responses = operation.setdefault("responses", {})
+                # Ninja keys the declared responses by int; JSON keys are strings, so one
+                # code must not be added again as a string (a duplicated key in the document).
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for code, description in COMMON_RESPONSES.items():
                     responses.setdefault(
                         code,
@@ -222,3 +225,4 @@ api.add_router("/v1/reporting", "skillcert.reporting.api.router")
 api.add_router("/v1/exams", "skillcert.exams.api.router")
 api.add_router("/v1/scoring", "skillcert.scoring.api.router")
 api.add_router("/v1/enterprise", "skillcert.scoring.api_enterprise.router")
+api.add_router("/v1/me", "skillcert.workbench.api.router")

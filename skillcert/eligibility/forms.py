@@ -4,11 +4,12 @@ from typing import Any
 
 from django import forms
 
+from skillcert.common.forms import DateInput
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.choices import LEVEL_CHOICES
 from skillcert.occupations.selectors import occupations_with_standard
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class CheckForm(forms.Form):

@@ -10,11 +10,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.forms import DateInput, NamedErrorsForm
 from skillcert.exams.models import DoorSide, MisconductDecision, MisconductKind, RoomKind
 from skillcert.plans.choices import Subject
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

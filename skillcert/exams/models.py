@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -222,7 +223,8 @@ class TimeSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.district.name} {self.get_subject_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        at = timezone.localtime(self.starts_at)
+        return f"{self.district.name} {self.get_subject_display()} {at:%Y-%m-%d %H:%M}"
 
 
 class SeatDraw(models.Model):
@@ -547,7 +549,7 @@ class Incident(models.Model):
         ordering = ["-occurred_at"]
 
     def __str__(self) -> str:
-        return f"{self.site} {self.occurred_at:%H:%M}"
+        return f"{self.site} {timezone.localtime(self.occurred_at):%H:%M}"
 
 
 class SupervisorReport(models.Model):

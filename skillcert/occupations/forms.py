@@ -2,15 +2,13 @@ from __future__ import annotations
 
 from django import forms
 
-from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.forms import DateInput, NamedErrorsForm
 from skillcert.occupations.models import LEVEL_CHOICES, CertificationKind
 
 
 class DirectoryAddForm(NamedErrorsForm):
     level = forms.TypedChoiceField(label="等级", choices=LEVEL_CHOICES, coerce=int)
-    effective_from = forms.DateField(
-        label="生效日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_from = forms.DateField(label="生效日期", widget=DateInput())
     document_no = forms.CharField(label="依据文号", max_length=100)
     reason = forms.CharField(label="原因", max_length=300, required=False)
     province = forms.CharField(label="省份代码（空为全国）", max_length=2, required=False)
@@ -18,7 +16,7 @@ class DirectoryAddForm(NamedErrorsForm):
 
 class DirectoryRemoveForm(NamedErrorsForm):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    effective_to = forms.DateField(label="移出日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_to = forms.DateField(label="移出日期", widget=DateInput())
     document_no = forms.CharField(label="依据文号", max_length=100)
     reason = forms.CharField(label="原因", max_length=300)
 
@@ -35,7 +33,7 @@ class ImportForm(NamedErrorsForm):
 
 
 class DirectoryQueryForm(forms.Form):
-    day = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label="日期", widget=DateInput())
     code = forms.CharField(label="职业编码", max_length=11, required=False)
     level = forms.TypedChoiceField(
         label="等级",

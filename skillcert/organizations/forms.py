@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from skillcert.common.errors import DomainError
-from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.forms import DateInput, NamedErrorsForm
 from skillcert.organizations.catalogue import ScopeRequest
 from skillcert.organizations.models import (
     MANUAL_CREDIT_EVENT_KINDS,
@@ -17,7 +17,7 @@ from skillcert.organizations.models import (
     ReviewDecision,
 )
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = DateInput()
 
 
 class FilingStartForm(forms.Form):

@@ -11,13 +11,13 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.forms import DateInput, NamedErrorsForm
 from skillcert.plans.models import PlanKind, PlanMethod, Subject
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import Person
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

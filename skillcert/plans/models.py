@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -149,7 +150,7 @@ class PlanSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_subject_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_subject_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class PlanExaminer(models.Model):

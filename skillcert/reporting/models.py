@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from skillcert.common.fields import user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -125,7 +126,7 @@ class RefreshRun(models.Model):
         ordering = ["-id"]
 
     def __str__(self) -> str:
-        return f"统计更新 {self.started_at:%Y-%m-%d %H:%M}"
+        return f"统计更新 {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class ReportKind(models.TextChoices):

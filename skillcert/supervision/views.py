@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import PUBLIC, request_actor
@@ -67,7 +68,9 @@ def home(request: HttpRequest) -> HttpResponse:
                     v.supervisor.name,
                     v.get_status_display(),
                     v.get_rating_display(),
-                    v.reported_at.strftime("%Y-%m-%d %H:%M") if v.reported_at else "",
+                    timezone.localtime(v.reported_at).strftime("%Y-%m-%d %H:%M")
+                    if v.reported_at
+                    else "",
                 ]
                 for v in visits.iterator()
             ),

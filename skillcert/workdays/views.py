@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
-from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.forms import DateInput, NamedErrorsForm
 from skillcert.common.service_runner import run_service
 from skillcert.workdays.models import CalendarDay, CalendarYear, DayKind
 from skillcert.workdays.selectors import workdays_add
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 
 class DayForm(NamedErrorsForm):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label="日期", widget=DateInput())
     kind = forms.ChoiceField(label="类型", choices=DayKind.choices)
     name = forms.CharField(label="名称", max_length=64, required=False)
 
@@ -56,7 +56,7 @@ class NoticeForm(NamedErrorsForm):
 
 
 class AddForm(forms.Form):
-    start = forms.DateField(label="起始日", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="起始日", widget=DateInput())
     n = forms.IntegerField(label="工作日数", min_value=0, max_value=1000)
 
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,11 @@ def test_rule_set_pages_are_public(client):
     response = client.get(reverse("eligibility:rule_set", args=["generic-2018"]))
     assert "generic-2018/3/b" in response.content.decode()
     assert client.get(reverse("eligibility:rule_set", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_date_fields_are_filled_in_the_form_the_browser_accepts(client):
+    """`<input type=date>` drops anything but ISO dates: zh-hans would format 2026/12/05."""
+    page = client.get(reverse("eligibility:check")).content.decode()
+    fields = re.findall(r'<input type="date" name="as_of" value="([^"]*)"', page)
+    assert fields and re.fullmatch(r"\d{4}-\d{2}-\d{2}", fields[0]), fields

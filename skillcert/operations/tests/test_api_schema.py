@@ -6,6 +6,8 @@ not run under pytest 9.)"""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -70,3 +72,21 @@ def test_every_api_operation_conforms_to_its_schema(personas, keep_test_connecti
         checked.append(operation.label)
     assert len(checked) >= 4, checked
     assert not failures, "\n".join(failures)
+
+
+def test_the_schema_has_no_duplicated_keys_and_docs_render(client):
+    """Swagger UI refuses a document with a key twice ("duplicated mapping key"): ninja's
+    declared responses (int keys) and the common ones (string keys) must merge."""
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [k for k, _ in pairs]
+        assert len(keys) == len(set(keys)), f"duplicated keys: {keys}"
+        return dict(pairs)
+
+    raw = client.get("/api/openapi.json")
+    assert raw.status_code == 200
+    schema = json.loads(raw.content, object_pairs_hook=no_duplicates)
+    batch = schema["paths"]["/api/v1/scoring/batches/{pk}"]["get"]["responses"]
+    assert {"200", "404", "401"} <= set(batch)
+    docs = client.get("/api/docs")
+    assert docs.status_code == 200 and b"/api/openapi.json" in docs.content
