@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from skillcert.accounts.models import Role
 from skillcert.accounts.navigation import nav_visible
-from skillcert.accounts.scope import scope_for
+from skillcert.accounts.scope import Scope, scope_for
+
+
+def _certificates_label(scope: Scope) -> str:
+    """The certificates list is the province's registry (证书管理); for a candidate it is 我的证书
+    (the page's heading) under the menu's short 证书."""
+    return "证书管理" if scope.is_province_officer else "证书"
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -38,9 +44,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("评价计划", reverse("plans:list")))
         items.append(("申报审核", reverse("applications:review")))
         items.append(("考务", reverse("exams:list")))
-        items.append(("成绩", reverse("scoring:batches")))
+        # The province registers results (登记备案); organisations and cities follow batches.
+        batches = "成绩登记" if scope.is_province_officer else "成绩批次"
+        items.append((batches, reverse("scoring:batches")))
+    if scope.is_org_staff or scope.is_platform:
+        items.append(("证书签发", reverse("certificates:issue")))
     if signed_in:
-        items.append(("证书", reverse("certificates:list")))
+        items.append((_certificates_label(scope), reverse("certificates:list")))
     if scope.is_officer:
         items.append(("质量督导", reverse("supervision:home")))
         items.append(("统计", reverse("reporting:statistics")))

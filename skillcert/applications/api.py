@@ -27,10 +27,6 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class NotFoundOut(Schema):
-    detail: str
-
-
 class ApplicationOut(Schema):
     id: int
     plan: str
@@ -115,7 +111,7 @@ def approve_bulk(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
     return {"approved": count}
 
 
-@router.get("/{pk}", response={200: ApplicationOut, 404: NotFoundOut}, summary="申报详情")
+@router.get("/{pk}", response={200: ApplicationOut, 404: ErrorOut}, summary="申报详情")
 def get_application(request: HttpRequest, pk: int) -> dict[str, Any]:
     scope = scope_for(request.user)
     return _out(get_object_in_scope(applications_visible(scope=scope), pk=pk), scope=scope)
@@ -129,7 +125,7 @@ class ReviewIn(Schema):
 
 @router.post(
     "/{pk}/review",
-    response={200: ApplicationOut, 400: ErrorOut, 404: NotFoundOut},
+    response={200: ApplicationOut, 400: ErrorOut, 404: ErrorOut},
     summary="审核（通过/不通过/退回）",
 )
 def review(request: HttpRequest, pk: int, payload: ReviewIn) -> dict[str, Any]:

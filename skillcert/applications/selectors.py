@@ -172,3 +172,39 @@ def submission_events_of(*, applications: QuerySet[Application]) -> QuerySet[Rev
     return ReviewEvent.objects.filter(
         application__in=applications.values("pk"), to_status=Status.ORG_REVIEW
     )
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+
+def todo_roster_imports_with_errors(*, scope: Scope) -> list[int]:
+    """The organisation's latest roster import per plan, when it could not be read or left
+    rows in error, for plans not closed (newest first, as RosterImport ids)."""
+    from skillcert.applications.choices import ImportStatus
+    from skillcert.plans.choices import PlanStatus
+
+    if not scope.organization_ids:
+        return []
+    latest: dict[int, tuple[int, str, int]] = {}
+    rows = RosterImport.objects.filter(
+        plan__organization_id__in=sorted(scope.organization_ids), dry_run=False
+    ).exclude(plan__status=PlanStatus.CLOSED)
+    for pk, plan_id, status, errors in rows.order_by("plan_id", "-pk").values_list(
+        "pk", "plan_id", "status", "error_count"
+    ):
+        latest.setdefault(plan_id, (pk, status, errors))
+    return sorted(
+        (
+            pk
+            for pk, status, errors in latest.values()
+            if status == ImportStatus.FAILED or errors > 0
+        ),
+        reverse=True,
+    )
+
+
+def todo_applications_returned(*, user_id: int | None) -> int:
+    """The candidate's own applications sent back for correction."""
+    if user_id is None:
+        return 0
+    return Application.objects.filter(candidate__user_id=user_id, status=Status.RETURNED).count()

@@ -49,15 +49,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def diff_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """{field: [before, after]} for the fields whose value changed."""
-    return {
-        key: [_jsonable(before.get(key)), _jsonable(after.get(key))]
-        for key in sorted(set(before) | set(after))
-        if before.get(key) != after.get(key)
-    }
-
-
 def chain_key() -> bytes:
     """The chain's HMAC key: SKILLCERT_AUDIT_KEY, or derived from the secret key (both kept
     outside the database)."""

@@ -1,19 +1,35 @@
-"""Public verification API: by QR token, or by number + name + ID number."""
+"""Public verification API (by QR token, or by number + name + ID number), and issuance for
+the organisation's staff: start a batch's bulk issuance, follow its job, issue one result.
+
+Issuance objects are fetched through scoped selectors (404 outside scope, and for anyone but
+organisation staff); a service's refusal of who may act is a 403, other domain errors 400."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema, Status
 
+from skillcert.accounts.actors import request_actor
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.certificates.models import Certificate, IssueBatch
 from skillcert.certificates.selectors import (
     QUERY_GROUP,
     QUERY_RATE,
     certificate_query,
     certificate_verify_token,
+    issue_jobs_visible,
 )
+from skillcert.certificates.services import (
+    certificate_issue,
+    certificates_issue_start,
+)
+from skillcert.common.errors import Forbidden
 from skillcert.common.throttle import too_many_requests
+from skillcert.scoring.selectors import batches_registered, results_visible
 
 router = Router(tags=["certificates"])
 
@@ -92,3 +108,118 @@ def query(request: HttpRequest, payload: QueryIn) -> Any:
         "organization": found.organization_name,
         "issue_date": found.issue_date.isoformat(),
     }
+
+
+# --- issuance (organisation staff) ------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class SkipOut(Schema):
+    result: int
+    code: str
+    message: str
+
+
+class IssueJobOut(Schema):
+    id: int
+    batch: int | None
+    status: str
+    total: int
+    done: int
+    issued: int
+    percent: int
+    skipped: list[SkipOut]
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class IssuedOut(Schema):
+    number: str
+    result: int
+    holder_name: str
+    occupation: str
+    level: int
+    issue_date: dt.date
+
+
+def _job_out(job: IssueBatch) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "batch": job.result_batch_id,
+        "status": job.status,
+        "total": job.total,
+        "done": job.done,
+        "issued": job.issued,
+        "percent": job.percent,
+        "skipped": job.failed,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+def _issuer_scope(request: HttpRequest) -> Scope:
+    scope = scope_for(request.user)
+    if not (scope.is_org_staff or scope.is_platform):
+        raise Http404
+    return scope
+
+
+def _attempt(action: Callable[[], T]) -> T | Status:
+    try:
+        return action()
+    except Forbidden as exc:
+        return Status(403, exc.as_dict())
+
+
+ISSUE_RESPONSES = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.post(
+    "/issue/batches/{pk}",
+    response={201: IssueJobOut, **ISSUE_RESPONSES},
+    summary="开始批量发证（已登记备案的成绩批次，后台任务）",
+)
+def issue_batch_start(request: HttpRequest, pk: int) -> Any:
+    batch = get_object_in_scope(batches_registered(scope=_issuer_scope(request)), pk=pk)
+    user = request_actor(request)
+    done = _attempt(lambda: certificates_issue_start(result_batch=batch, actor=user))
+    return done if isinstance(done, Status) else Status(201, _job_out(done))
+
+
+@router.get(
+    "/issue/jobs/{pk}",
+    response={200: IssueJobOut, 404: ErrorOut},
+    summary="批量发证任务的进度与未发证原因",
+)
+def issue_job_status(request: HttpRequest, pk: int) -> Any:
+    return _job_out(get_object_in_scope(issue_jobs_visible(scope=_issuer_scope(request)), pk=pk))
+
+
+def _issued_out(certificate: Certificate) -> dict[str, Any]:
+    return {
+        "number": certificate.number,
+        "result": certificate.result_id,
+        "holder_name": certificate.holder_name,
+        "occupation": certificate.occupation_name,
+        "level": certificate.level,
+        "issue_date": certificate.issue_date,
+    }
+
+
+@router.post(
+    "/issue/results/{pk}",
+    response={201: IssuedOut, **ISSUE_RESPONSES},
+    summary="为一个已登记备案的合格成绩发证",
+)
+def issue_one(request: HttpRequest, pk: int) -> Any:
+    result = get_object_in_scope(results_visible(scope=scope_for(request.user)), pk=pk)
+    user = request_actor(request)
+    done = _attempt(lambda: certificate_issue(result=result, actor=user))
+    return done if isinstance(done, Status) else Status(201, _issued_out(done))

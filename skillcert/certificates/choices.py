@@ -15,3 +15,9 @@ class IssueKind(models.TextChoices):
     ISSUED = "issued", "发证"
     REISSUED = "reissued", "补发"
     CORRECTED = "corrected", "更正"
+
+
+class IssueBatchStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"  # started; waiting for the worker
+    RUNNING = "running", "发证中"  # the worker is issuing (or was killed while issuing)
+    FINISHED = "finished", "已完成"  # every result issued or skipped with its reason

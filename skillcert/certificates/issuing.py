@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from skillcert.accounts.actors import Actor, actor_user
+from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.certificates.keys import current_signing_key
@@ -30,12 +30,13 @@ from skillcert.certificates.models import (
 )
 from skillcert.certificates.numbering import format_certificate_number
 from skillcert.certificates.tokens import sign_token
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.fonts import require_glyphs
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import pii_digest
 from skillcert.eligibility.engine import LEVEL_NAMES, LEVEL_TITLES
-from skillcert.organizations.permits import organization_check_may_evaluate
+from skillcert.organizations.permissions import is_staff_of
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.scoring.selectors import result_is_registered
 
 if TYPE_CHECKING:
@@ -103,13 +104,28 @@ def token_payload(certificate: Certificate) -> dict[str, Any]:
 
 
 def _require_issuer(organization: EvaluationOrg, holder: Holder, issue_date: dt.date) -> str:
-    """The organisation's filing number, once it may issue this certificate."""
+    """The organisation's filing number, once the permit lets it issue this certificate on the
+    issue date: filed and within its validity, on neither the abnormal list nor the blacklist,
+    the occupation × level in its scope that day."""
     if not organization.filing_number:
         raise DomainError("certificate.org_not_filed", f"{organization.name}尚未备案，不能发证")
-    organization_check_may_evaluate(
-        org=organization, occupation_id=holder.occupation.pk, level=holder.level, day=issue_date
+    organization_permit_check(
+        org=organization,
+        action="issue",
+        day=issue_date,
+        occupation_id=holder.occupation.pk,
+        level=holder.level,
     )
     return organization.filing_number
+
+
+def require_issuing_staff(actor: Actor, organization: EvaluationOrg) -> None:
+    """Certificates are issued by the organisation's own staff (or a trusted process)."""
+    if not is_staff_of(actor_scope(actor), organization):
+        raise Forbidden(
+            "certificate.issue_forbidden",
+            f"只有评价机构“{organization.name}”的工作人员可以为其成绩发证",
+        )
 
 
 def _photo(candidate: Candidate) -> bytes:
@@ -212,7 +228,8 @@ def certificate_issue_for(
 def certificate_issue(
     *, result: Result, actor: Actor, issue_date: dt.date | None = None
 ) -> Certificate:
-    """Issue the certificate for a registered, passing result (scoring.Result)."""
+    """Issue the certificate for a registered, passing result (scoring.Result), by the staff
+    of the organisation that assessed it."""
     if not result_is_registered(result):
         raise DomainError(
             "certificate.result_not_registered",
@@ -221,6 +238,7 @@ def certificate_issue(
         )
     if not result.passed:
         raise DomainError("certificate.result_not_passed", "该成绩不合格，不能发证", field="result")
+    require_issuing_staff(actor, result.organization)
     application = result.application
     holder = Holder(
         candidate=application.candidate,
@@ -235,6 +253,20 @@ def certificate_issue(
         result=result,
         issue_date=issue_date,
     )
+
+
+Skip = dict[str, object]  # {"result": id, "code": ..., "message": ...}: why a result got none
+
+
+def certificate_issue_or_skip(
+    *, result: Result, actor: Actor, issue_date: dt.date | None = None
+) -> tuple[Certificate | None, Skip | None]:
+    """`certificate_issue` for one result of a batch: the certificate, or the reason (code and
+    Chinese message) it was not issued, so that one refusal does not stop the batch."""
+    try:
+        return certificate_issue(result=result, actor=actor, issue_date=issue_date), None
+    except DomainError as exc:
+        return None, {"result": result.pk, "code": exc.code, "message": exc.message}
 
 
 def supersede(

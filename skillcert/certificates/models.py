@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.certificates.choices import CertificateStatus, IssueKind
+from skillcert.certificates.choices import CertificateStatus, IssueBatchStatus, IssueKind
 from skillcert.common.fields import user_fk
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import EncryptedCharField
@@ -205,25 +205,59 @@ class CorrectionRequest(models.Model):
 
 
 class IssueBatch(models.Model):
-    """A bulk issuance running as a background job; progress for the page that started it."""
+    """A bulk issuance running as a background job; progress for the page that started it.
+    Started from a registered result batch (`result_batch`), at most one job per batch is
+    unfinished at a time; a job started from a list of results has no batch."""
 
     organization = models.ForeignKey(
         "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
+    )
+    result_batch = models.ForeignKey(
+        "scoring.ResultBatch",
+        verbose_name="成绩批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     result_ids = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
     failed = models.JSONField(default=list)  # [{"result": id, "code": ..., "message": ...}]
-    status = models.CharField(max_length=16, default="queued")  # queued/running/finished
+    status = models.CharField(
+        max_length=16, choices=IssueBatchStatus.choices, default=IssueBatchStatus.QUEUED
+    )
     created_by = user_fk(blank=False, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "批量发证"
         verbose_name_plural = "批量发证"
+        ordering = ["-id"]
+        constraints = [
+            # Two clicks on 开始发证 queue one job, not two racing over the same results.
+            models.UniqueConstraint(
+                fields=["result_batch"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_unfinished_issue_job_per_result_batch",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"批量发证 #{self.pk} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return self.done * 100 // self.total if self.total else 100
+
+    @property
+    def running(self) -> bool:
+        return self.status != IssueBatchStatus.FINISHED
+
+    @property
+    def issued(self) -> int:
+        return self.done - len(self.failed)
 
 
 class LegacyCertificate(models.Model):

@@ -9,12 +9,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from skillcert.certificates.credentials import encode_status_list, sign_credential
 from skillcert.certificates.keys import current_signing_key, public_keys
-from skillcert.certificates.models import Certificate, CertificateStatus, CorrectionRequest
+from skillcert.certificates.models import (
+    Certificate,
+    CertificateStatus,
+    CorrectionRequest,
+    IssueBatch,
+    IssueKind,
+)
 from skillcert.certificates.numbering import CERTIFICATE_NUMBER
 from skillcert.certificates.tokens import TokenCheck, verify_token
 from skillcert.common.identifiers import normalize
@@ -195,3 +201,65 @@ def achievement_credential(certificate: Certificate) -> dict[str, Any]:
 def certificates_all() -> QuerySet[Certificate]:
     """Every certificate, unscoped: for the statistics summary, which aggregates."""
     return Certificate.objects.all()
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+
+def todo_corrections_to_decide(*, scope: Scope) -> int:
+    """Correction requests of organisations in the officer's area, waiting for a decision."""
+    from skillcert.certificates.models import CorrectionStatus
+
+    if not scope.is_officer:
+        return 0
+    return correction_requests_visible(scope=scope).filter(status=CorrectionStatus.PENDING).count()
+
+
+def todo_results_to_issue(*, scope: Scope) -> int:
+    """The organisation's registered passing results that have no certificate yet."""
+    from skillcert.certificates.choices import IssueKind
+    from skillcert.scoring.choices import ResultStatus
+    from skillcert.scoring.selectors import results_visible
+
+    if not scope.organization_ids:
+        return 0
+    return (
+        results_visible(scope=scope)
+        .filter(
+            scope.organization_q("organization_id"),
+            status=ResultStatus.REGISTERED,
+            passed=True,
+        )
+        .exclude(certificates__kind=IssueKind.ISSUED)
+        .count()
+    )
+
+
+# --- issuance -------------------------------------------------------------------------------
+
+
+def issue_jobs_visible(*, scope: Scope) -> QuerySet[IssueBatch]:
+    """Bulk issuance jobs: the organisation's staff see their organisation's; nobody else."""
+    rows = IssueBatch.objects.select_related("organization", "result_batch__plan")
+    if scope.is_platform:
+        return rows
+    if not scope.is_org_staff:
+        return rows.none()
+    return rows.filter(scope.organization_q("organization_id"))
+
+
+def issued_counts(*, batch_ids: list[int]) -> dict[int, int]:
+    """First-issue certificates per result batch id."""
+    rows = (
+        Certificate.objects.filter(kind=IssueKind.ISSUED, result__batch_id__in=batch_ids)
+        .values("result__batch_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["result__batch_id"]: r["n"] for r in rows}
+
+
+def certificates_of_results(*, result_ids: list[int]) -> dict[int, Certificate]:
+    """The first-issue certificate of each result that has one."""
+    rows = Certificate.objects.filter(kind=IssueKind.ISSUED, result_id__in=result_ids)
+    return {c.result_id: c for c in rows if c.result_id is not None}

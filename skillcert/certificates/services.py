@@ -7,7 +7,9 @@ corrected certificate."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
@@ -21,9 +23,12 @@ from skillcert.certificates.issuing import (
     CERTIFICATE,
     TITLE,
     Holder,
+    Skip,
     certificate_issue,
     certificate_issue_for,
+    certificate_issue_or_skip,
     level_text,
+    require_issuing_staff,
     supersede,
     token_payload,
 )
@@ -33,6 +38,7 @@ from skillcert.certificates.models import (
     CorrectionRequest,
     CorrectionStatus,
     IssueBatch,
+    IssueBatchStatus,
     IssueKind,
 )
 from skillcert.certificates.tasks import certificates_issue_batch_run
@@ -40,10 +46,13 @@ from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.fonts import require_glyphs
 from skillcert.common.identifiers import mask_id_number, normalize, validate_id_number
 from skillcert.organizations.permissions import is_officer_over, is_staff_of
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.organizations.uploads import file_store
+from skillcert.scoring.selectors import batch_is_registered, results_registered
 
 if TYPE_CHECKING:
     from skillcert.organizations.models import EvaluationOrg, StoredFile
+    from skillcert.scoring.models import Result, ResultBatch
 
 __all__ = [
     "CORRECTION_TRANSITIONS",
@@ -58,6 +67,9 @@ __all__ = [
     "certificate_reissue",
     "certificate_revoke",
     "certificates_issue_batch",
+    "certificates_issue_now",
+    "certificates_issue_resume",
+    "certificates_issue_start",
     "level_text",
     "token_payload",
 ]
@@ -115,26 +127,127 @@ def certificate_correct(
 
 
 def certificates_issue_batch(
-    *, organization: EvaluationOrg, result_ids: list[int], actor: Actor
+    *,
+    organization: EvaluationOrg,
+    result_ids: list[int],
+    actor: Actor,
+    result_batch: ResultBatch | None = None,
 ) -> IssueBatch:
-    """One call issues a batch in the background; the returned IssueBatch shows progress."""
+    """One call issues a batch in the background; the returned IssueBatch shows progress.
+    With `result_batch`, the job is that batch's (one unfinished job per batch)."""
+    require_issuing_staff(actor, organization)
     if not result_ids:
         raise DomainError("certificate.batch_empty", "没有选择要发证的成绩", field="result_ids")
+    ids = sorted(set(result_ids))
     with transaction.atomic():
-        batch = IssueBatch.objects.create(
-            organization=organization,
-            result_ids=sorted(set(result_ids)),
-            total=len(set(result_ids)),
-            created_by=actor_user(actor),
-        )
+        try:
+            with transaction.atomic():
+                batch = IssueBatch.objects.create(
+                    organization=organization,
+                    result_batch=result_batch,
+                    result_ids=ids,
+                    total=len(ids),
+                    created_by=actor_user(actor),
+                )
+        except IntegrityError:  # the partial unique index: one unfinished job per result batch
+            raise DomainError(
+                "certificate.issue_job_running",
+                "该成绩批次已有正在进行的批量发证任务，请在进度页查看或继续该任务",
+            ) from None
         audit_record(
             actor=actor,
             action="certificate.batch_start",
             obj=batch,
-            changes={"total": [None, batch.total]},
+            changes={"total": [None, batch.total], "result_batch": [None, batch.result_batch_id]},
         )
         transaction.on_commit(lambda: certificates_issue_batch_run.enqueue(batch.pk))
     return batch
+
+
+def _issuable(result_batch: ResultBatch, actor: Actor, day: dt.date) -> list[Result]:
+    """The registered passing results of the batch still without their certificate, once the
+    actor is the organisation's staff, the batch is registered and the organisation's standing
+    lets it issue on `day` (each certificate's occupation × level is checked as it is issued)."""
+    organization = result_batch.organization
+    require_issuing_staff(actor, organization)
+    if not batch_is_registered(result_batch):
+        raise DomainError(
+            "certificate.batch_not_registered",
+            f"评价计划 {result_batch.plan.code} 的成绩批次尚未登记备案"
+            f"（当前状态：{result_batch.get_status_display()}），登记备案后方可发证",
+            field="batch",
+        )
+    organization_permit_check(org=organization, action="issue", day=day)
+    issued = set(
+        Certificate.objects.filter(result__batch=result_batch, kind=IssueKind.ISSUED).values_list(
+            "result_id", flat=True
+        )
+    )
+    return [r for r in results_registered(plan=result_batch.plan) if r.pk not in issued]
+
+
+def certificates_issue_start(*, result_batch: ResultBatch, actor: Actor) -> IssueBatch:
+    """Issue, in one background job, every registered passing result of the batch that has no
+    certificate yet. Started again later, it takes only the results still without one."""
+    pending = _issuable(result_batch, actor, timezone.localdate())
+    if not pending:
+        raise DomainError(
+            "certificate.batch_all_issued",
+            f"评价计划 {result_batch.plan.code} 的合格成绩均已发证，没有待发证的成绩",
+            field="batch",
+        )
+    return certificates_issue_batch(
+        organization=result_batch.organization,
+        result_ids=[r.pk for r in pending],
+        actor=actor,
+        result_batch=result_batch,
+    )
+
+
+def certificates_issue_resume(*, job: IssueBatch, actor: Actor) -> IssueBatch:
+    """Run an unfinished job again (its worker was stopped): results already issued are
+    skipped, so nothing is issued twice."""
+    require_issuing_staff(actor, job.organization)
+    if job.status == IssueBatchStatus.FINISHED:
+        raise DomainError(
+            "certificate.issue_job_finished",
+            f"批量发证任务 #{job.pk} 已完成；还有未发证的成绩时请重新开始发证",
+        )
+    audit_record(actor=actor, action="certificate.batch_resume", obj=job, changes={})
+    transaction.on_commit(lambda: certificates_issue_batch_run.enqueue(job.pk))
+    return job
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    issued: list[str]  # the certificate numbers (a dry run's are the numbers it would take)
+    skipped: list[Skip]
+
+
+class _DryRun(Exception):
+    pass
+
+
+def certificates_issue_now(
+    *, result_batch: ResultBatch, actor: Actor, dry_run: bool = False
+) -> IssueOutcome:
+    """Issue the batch's pending results here and now (the command line). A dry run issues
+    them inside a transaction it rolls back: the same checks, nothing stored."""
+    issued: list[str] = []
+    skipped: list[Skip] = []
+    try:
+        with transaction.atomic():
+            for result in _issuable(result_batch, actor, timezone.localdate()):
+                certificate, skip = certificate_issue_or_skip(result=result, actor=actor)
+                if certificate is not None:
+                    issued.append(certificate.number)
+                if skip is not None:
+                    skipped.append(skip)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return IssueOutcome(issued, skipped)
 
 
 # --- correction requests (更正申请) ----------------------------------------------------------

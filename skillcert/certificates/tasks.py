@@ -6,13 +6,16 @@ The job issues through `certificates.issuing`; `certificates.services` enqueues 
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django_tasks import task
 
 from skillcert.accounts.actors import TASK
-from skillcert.certificates.issuing import certificate_issue
-from skillcert.certificates.models import Certificate, IssueBatch, IssueKind
-from skillcert.common.errors import DomainError
+from skillcert.certificates.issuing import Skip, certificate_issue_or_skip
+from skillcert.certificates.models import Certificate, IssueBatch, IssueBatchStatus, IssueKind
 from skillcert.scoring.selectors import results_by_ids
+
+# A result another run of the same job issued a moment ago is done, not a failure.
+_ALREADY_ISSUED = "certificate.already_issued"
 
 
 @task()
@@ -20,23 +23,24 @@ def certificates_issue_batch_run(batch_id: int) -> None:
     batch = IssueBatch.objects.select_related("created_by").get(pk=batch_id)
     # Whoever started the batch issues it; a batch a process started is issued by the task.
     actor = batch.created_by or TASK
-    IssueBatch.objects.filter(pk=batch.pk).update(status="running")
+    IssueBatch.objects.filter(pk=batch.pk).update(status=IssueBatchStatus.RUNNING)
     already = set(
         Certificate.objects.filter(
             result_id__in=batch.result_ids, kind=IssueKind.ISSUED
         ).values_list("result_id", flat=True)
     )
-    failed: list[dict[str, object]] = []
+    failed: list[Skip] = []
     done = len(already)
     results = results_by_ids(batch.result_ids).exclude(pk__in=already)
     for result in results.select_related(
         "application__candidate", "occupation", "specialty", "organization"
     ):
-        try:
-            certificate_issue(result=result, actor=actor)
-        except DomainError as exc:
-            failed.append({"result": result.pk, "code": exc.code, "message": exc.message})
+        _, skip = certificate_issue_or_skip(result=result, actor=actor)
+        if skip is not None and skip["code"] != _ALREADY_ISSUED:
+            failed.append(skip)
         done += 1
         # Progress outside any long transaction, so the page polling it sees each step.
         IssueBatch.objects.filter(pk=batch.pk).update(done=done, failed=failed)
-    IssueBatch.objects.filter(pk=batch.pk).update(status="finished", done=done, failed=failed)
+    IssueBatch.objects.filter(pk=batch.pk).update(
+        status=IssueBatchStatus.FINISHED, done=done, failed=failed, finished_at=timezone.now()
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcert.certificates import views
+from skillcert.certificates import views, views_issue
 
 app_name = "certificates"
 urlpatterns = [
@@ -8,7 +8,13 @@ urlpatterns = [
     path("verify/", views.query_view, name="query"),
     path("keys.json", views.keys_view, name="keys"),
     path("status/1", views.status_list_view, name="status_list"),
-    # before "<str:number>/", which would otherwise take "corrections" for a number
+    # before "<str:number>/", which would otherwise take "corrections" or "issue" for a number
+    path("issue/", views_issue.issue_list, name="issue"),
+    path("issue/batches/<int:pk>/", views_issue.issue_batch, name="issue_batch"),
+    path("issue/batches/<int:pk>/start/", views_issue.issue_start, name="issue_start"),
+    path("issue/jobs/<int:pk>/", views_issue.issue_job, name="issue_job"),
+    path("issue/jobs/<int:pk>/resume/", views_issue.issue_resume, name="issue_resume"),
+    path("issue/results/<int:pk>/", views_issue.issue_one, name="issue_one"),
     path("corrections/", views.correction_list, name="corrections"),
     path("corrections/<int:pk>/approve/", views.correction_approve, name="correction_approve"),
     path("corrections/<int:pk>/reject/", views.correction_reject, name="correction_reject"),

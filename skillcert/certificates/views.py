@@ -169,6 +169,8 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": CertificateStatus.choices,
             "scope": scope,
+            # a candidate's own certificates (我的证书), not an office's registry
+            "mine_only": not (scope.is_platform or scope.is_officer or scope.is_org_staff),
         },
     )
 

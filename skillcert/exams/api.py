@@ -22,10 +22,6 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class NotFoundOut(Schema):
-    detail: str
-
-
 class SittingOut(Schema):
     id: int
     code: str
@@ -85,7 +81,7 @@ class DrawOut(Schema):
 
 @router.post(
     "/slots/{pk}/seats",
-    response={200: DrawOut, 400: ErrorOut, 404: NotFoundOut},
+    response={200: DrawOut, 400: ErrorOut, 404: ErrorOut},
     summary="按公开抽取的种子编排座位（并发放准考证号）",
 )
 def assign_seats(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:
@@ -108,7 +104,7 @@ class StaffingOut(Schema):
 
 @router.post(
     "/slots/{pk}/staff",
-    response={200: StaffingOut, 400: ErrorOut, 404: NotFoundOut},
+    response={200: StaffingOut, 400: ErrorOut, 404: ErrorOut},
     summary="按比例安排监考员、考评员和督导员（缺员时说明原因）",
 )
 def assign_staff(request: HttpRequest, pk: int, payload: SeedIn) -> dict[str, Any]:

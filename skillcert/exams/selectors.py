@@ -16,11 +16,14 @@ from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
 from skillcert.exams.models import (
     AdmissionTicket,
+    AppealStatus,
     AttendanceStatus,
     District,
     ExamDayDuty,
     LogisticsPolicy,
     Misconduct,
+    MisconductDecision,
+    MisconductKind,
     Room,
     RoomRecord,
     Seat,
@@ -471,3 +474,80 @@ def exam_day_duty_labels() -> dict[str, Any]:
     """Exam-day duty → its Chinese name."""
 
     return dict(ExamDayDuty.choices)
+
+
+@dataclass(frozen=True)
+class ExamDayOutcome:
+    """A subject a candidate of a plan did not sit (absent, refused for lateness) or whose
+    result a misconduct decision voided, as recorded on exam day."""
+
+    application_id: int
+    subject: str  # plans.choices.Subject value
+    state: str  # "absent" or "voided" (the scoring part states)
+    reason: str
+
+
+def exam_day_outcomes(*, plan: EvaluationPlan) -> list[ExamDayOutcome]:
+    """The plan's absences and voiding misconduct decisions, one per application and subject
+    (a voiding decision wins over an absence; a decision overturned on appeal does not count).
+    Scoring carries them onto the results, so that nobody types them in again."""
+    found: dict[tuple[int, str], ExamDayOutcome] = {}
+    absent = (AttendanceStatus.ABSENT, AttendanceStatus.REFUSED_LATE)
+    for app_id, subject, status in (
+        Seat.objects.filter(application__plan=plan, attendance__status__in=absent)
+        .order_by("pk")
+        .values_list("application_id", "slot__subject", "attendance__status")
+    ):
+        found[(app_id, subject)] = ExamDayOutcome(
+            app_id, subject, "absent", AttendanceStatus(status).label
+        )
+    for app_id, subject, decision, kind in (
+        Misconduct.objects.filter(
+            seat__application__plan=plan,
+            decision__in=[MisconductDecision.SUBJECT_VOID, MisconductDecision.ALL_VOID],
+        )
+        .exclude(appeal_status=AppealStatus.OVERTURNED)
+        .order_by("pk")
+        .values_list("seat__application_id", "seat__slot__subject", "decision", "kind")
+    ):
+        subjects = [subject] if decision == MisconductDecision.SUBJECT_VOID else Subject.values
+        reason = f"违纪（{MisconductKind(kind).label}）：{MisconductDecision(decision).label}"
+        for each in subjects:
+            found[(app_id, each)] = ExamDayOutcome(app_id, each, "voided", reason)
+    return [found[key] for key in sorted(found)]
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+import datetime as dt  # noqa: E402  (appended section: the module's imports stay untouched)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def todo_duties_upcoming(*, user: Any, today: dt.date) -> list[dt.date]:
+    """The days of the user's exam-day duties from today on, soonest first."""
+    starts = duties_of(user=user).filter(slot__starts_at__gte=_day_start(today))
+    return sorted(
+        {timezone.localtime(at).date() for at in starts.values_list("slot__starts_at", flat=True)}
+    )
+
+
+def todo_tickets_upcoming(*, user: Any, today: dt.date) -> list[dt.date]:
+    """The first exam day (from today on) of each of the candidate's admission tickets,
+    counting the slots of the ticket's district for its occupation and level, soonest
+    first."""
+    from django.db.models import F, Min
+
+    for_ticket = (
+        Q(district__slots__occupation__isnull=True)
+        | Q(district__slots__occupation=F("application__occupation"))
+    ) & (Q(district__slots__level__isnull=True) | Q(district__slots__level=F("application__level")))
+    rows = (
+        tickets_of_candidate(user=user)
+        .filter(for_ticket, district__slots__starts_at__gte=_day_start(today))
+        .annotate(first=Min("district__slots__starts_at"))
+        .values_list("first", flat=True)
+    )
+    return sorted(timezone.localtime(at).date() for at in rows)

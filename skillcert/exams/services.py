@@ -63,11 +63,6 @@ ROOM_KINDS_FOR: dict[str, tuple[str, ...]] = {
 }
 
 
-def city_code_of(region_code: str) -> str:
-    """The prefecture-level city a division belongs to (GB/T 2260: first four digits)."""
-    return f"{region_code[:4]}00"
-
-
 # --- set-up ---------------------------------------------------------------------------------
 
 

@@ -135,6 +135,20 @@ def paper_by_code(*, code: str) -> Paper | None:
     return Paper.objects.select_related("blueprint__occupation").filter(code=code).first()
 
 
+def papers_sealed_for(*, offerings: list[tuple[int, int]]) -> QuerySet[Paper]:
+    """Sealed (or released, used) papers of the given (occupation id, level) pairs, unscoped:
+    the scoring pages offer a plan's papers to the organisation that runs it."""
+    q = Q(pk__in=[])
+    for occupation_id, level in offerings:
+        q |= Q(blueprint__occupation_id=occupation_id, blueprint__level=level)
+    return (
+        Paper.objects.filter(q)
+        .filter(status__in=[PaperStatus.SEALED, PaperStatus.RELEASED, PaperStatus.USED])
+        .select_related("blueprint__occupation")
+        .order_by("code")
+    )
+
+
 def paper_is_sealed(*, paper: Paper) -> bool:
     """The paper's items and key are fixed: sealed, released, or used."""
 

@@ -124,3 +124,35 @@ def organization_region_codes(*, within: str = "") -> list[str]:
         .values_list("region_id", flat=True)
         .distinct()
     )
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+import datetime as dt  # noqa: E402  (appended section: the module's imports stay untouched)
+
+# An annual report shows as work to do from this many days before its due date.
+ANNUAL_REPORT_NOTICE_DAYS = 30
+
+
+def todo_annual_reports_due(*, scope: Scope, today: dt.date) -> list[dt.date]:
+    """The due dates of the annual reports the user's organisations owe and have not
+    submitted: last year's if still missing, and this year's from a month before it is due."""
+    from skillcert.organizations.annual_reports import due_date_for, orgs_required_to_report
+    from skillcert.organizations.models import AnnualReportStatus
+
+    if not scope.organization_ids:
+        return []
+    due: list[dt.date] = []
+    for year in (today.year - 1, today.year):
+        orgs = orgs_required_to_report(year=year).filter(pk__in=sorted(scope.organization_ids))
+        submitted = set(
+            AnnualReport.objects.filter(
+                org__in=orgs, year=year, status=AnnualReportStatus.SUBMITTED
+            ).values_list("org_id", flat=True)
+        )
+        for org in orgs:
+            day = due_date_for(org=org, year=year)
+            notice_from = day - dt.timedelta(days=ANNUAL_REPORT_NOTICE_DAYS)
+            if org.pk not in submitted and today >= notice_from:
+                due.append(day)
+    return sorted(due)

@@ -76,11 +76,39 @@ def person_by_id_number(id_number: str) -> Person | None:
     return Person.objects.filter(id_number_digest=pii_digest(value)).first()
 
 
-def people_visible(*, scope: Scope, q: str = "") -> QuerySet[Person]:
+def people_visible(
+    *, scope: Scope, q: str = "", role: str = "", status: str = ""
+) -> QuerySet[Person]:
+    """People the user may see; `q` matches a name or a whole ID number, `role` people holding
+    that role (not revoked), `status` the person's status."""
     people = Person.objects.all() if scope.is_platform else Person.objects.filter(_person_q(scope))
     if q:
         people = people.filter(Q(name__icontains=q) | Q(id_number_digest=pii_digest(normalize(q))))
+    if role:
+        people = people.filter(
+            pk__in=PersonRole.objects.filter(role=role)
+            .exclude(status=PersonRoleStatus.REVOKED)
+            .values("person_id")
+        )
+    if status:
+        people = people.filter(status=status)
     return people.select_related("region", "employer").order_by("id")
+
+
+def person_file(*, person: Person) -> dict[str, Any]:
+    """The entries of the person's file the registry page lists, each query bounded."""
+    return {
+        "certificates": person.certificates.select_related("occupation").order_by("issued_on"),
+        "titles": person.titles.order_by("obtained_on"),
+        "work": person.work.select_related("occupation").order_by("start"),
+        "agreements": person.agreements.select_related("organization").order_by("signed_on"),
+        "roles": person.roles.select_related("occupation", "specialty", "organization").all(),
+        "cards": person.cards.select_related("occupation").all(),
+        "registrations": person.registrations.select_related("plan", "occupation").all(),
+        "sittings": person.sittings.select_related("organization").order_by("-held_on")[:50],
+        "integrity": person.integrity.all()[:50],
+        "relations": person.relations.select_related("organization").all(),
+    }
 
 
 def may_see_full_identity(*, scope: Scope, person: Person) -> bool:
@@ -519,3 +547,22 @@ def people_holding_role(
 def person_roles_in_area(*, scope: Scope) -> QuerySet[PersonRole]:
     """The roles of the people registered in the user's area, unordered (for statistics)."""
     return PersonRole.objects.filter(scope.code_prefix_q("person__region__code"))
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+
+def todo_cards_to_collect(*, user_id: int | None, today: dt.date) -> list[dt.date]:
+    """The collection deadlines of the user's own cards waiting to be collected, soonest
+    first (a card past its deadline is voided by the sweep, not listed here)."""
+    if user_id is None:
+        return []
+    return list(
+        Card.objects.filter(
+            person__user_id=user_id,
+            status=CardStatus.PENDING,
+            collection_deadline__gte=today,
+        )
+        .order_by("collection_deadline")
+        .values_list("collection_deadline", flat=True)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -26,8 +27,8 @@ from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
 from skillcert.common.service_runner import run_action, run_service
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
-from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
+from skillcert.personnel.choices import PersonStatus
 from skillcert.personnel.models import (
     LEARNING_MINUTES_PER_DAY,
     Card,
@@ -53,7 +54,11 @@ def _staff_only(request: HttpRequest) -> Any:
 def person_list(request: HttpRequest) -> HttpResponse:
     scope = _staff_only(request)
     q = request.GET.get("q", "").strip()[:64]
-    people = selectors.people_visible(scope=scope, q=q)
+    role = request.GET.get("role", "")
+    role = role if role in RoleKind.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in PersonStatus.values else ""
+    people = selectors.people_visible(scope=scope, q=q, role=role, status=status)
     rows = ((p, selectors.identity_for(scope=scope, person=p)) for p in people)
     if request.GET.get("export") == "xlsx":
         # ID and phone numbers leave the platform here: every export is on the record.
@@ -61,7 +66,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
             actor=request_actor(request),
             action="personnel.export",
             object_type="personnel.person",
-            changes={"q": [None, q], "count": [None, people.count()]},
+            changes={
+                "q": [None, q],
+                "role": [None, role],
+                "status": [None, status],
+                "count": [None, people.count()],
+            },
         )
         return xlsx_response(
             "考评人员.xlsx",
@@ -79,43 +89,17 @@ def person_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     page = Paginator(list(rows), 50).get_page(request.GET.get("page"))
-    return render(request, "personnel/person_list.html", {"page": page, "q": q})
-
-
-@login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The person's file, and the "may this person assess ..." check. The check is a POST: a
-    candidate's ID number must not land in the URL (access logs, browser history)."""
-    scope = scope_for(request.user)
-    person = get_object_in_scope(selectors.people_visible(scope=scope), pk=pk)
-    verdict = None
-    org_id = request.POST.get("organization", "") if request.method == "POST" else ""
-    if org_id.isdigit():
-        organization = get_object_in_scope(organizations_visible(scope=scope), pk=int(org_id))
-        try:
-            verdict = selectors.may_assess(
-                person=person,
-                on=timezone.localdate(),
-                organization=organization,
-                candidate_id_number=request.POST.get("candidate", "").strip()[:18],
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
     return render(
         request,
-        "personnel/person_detail.html",
+        "personnel/person_list.html",
         {
-            "person": person,
-            "shown": selectors.identity_for(scope=scope, person=person),
-            "roles": person.roles.select_related("occupation", "specialty").all(),
-            "cards": person.cards.select_related("occupation").all(),
-            "registrations": person.registrations.select_related("plan", "occupation").all(),
-            "sittings": person.sittings.select_related("organization").order_by("-held_on")[:50],
-            "integrity": person.integrity.all()[:50],
-            "relations": person.relations.select_related("organization").all(),
-            "organizations": organizations_visible(scope=scope)[:200],
-            "verdict": verdict,
-            "qualifications": selectors.current_qualifications(person),
+            "page": page,
+            "q": q,
+            "role": role,
+            "status": status,
+            "roles": RoleKind.choices,
+            "statuses": PersonStatus.choices,
+            "query": urlencode({"q": q, "role": role, "status": status}),
         },
     )
 

@@ -244,3 +244,42 @@ def plans_offering(*, occupation_id: int, level: int) -> QuerySet[EvaluationPlan
 def plans_in_area(*, scope: Scope) -> QuerySet[EvaluationPlan]:
     """The plans of the organisations in the user's area, unordered (for statistics)."""
     return EvaluationPlan.objects.filter(scope.code_prefix_q("organization__region__code"))
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+
+def _first_exam_days(rows: QuerySet[EvaluationPlan], today: dt.date) -> list[dt.date | None]:
+    """Each plan's first session day (local), or None before any session is set, leaving out
+    plans whose first session is already past."""
+    from django.db.models import Min
+    from django.utils import timezone
+
+    days: list[dt.date | None] = []
+    for first in rows.annotate(first=Min("sessions__starts_at")).values_list("first", flat=True):
+        day = timezone.localtime(first).date() if first is not None else None
+        if day is None or day >= today:
+            days.append(day)
+    return sorted(days, key=lambda d: (d is None, d))
+
+
+def todo_plans_to_file(*, scope: Scope, today: dt.date) -> list[dt.date | None]:
+    """The first exam days of the organisation's plans still to file (never filed, returned
+    or changed after approval), soonest first; None for a plan without sessions yet."""
+    if not scope.organization_ids:
+        return []
+    rows = EvaluationPlan.objects.filter(
+        organization_id__in=sorted(scope.organization_ids),
+        filing_status__in=[FilingStatus.UNFILED, FilingStatus.RETURNED, FilingStatus.AMENDED],
+    ).exclude(status=PlanStatus.CLOSED)
+    return _first_exam_days(rows, today)
+
+
+def todo_plans_to_review(*, scope: Scope, today: dt.date) -> list[dt.date | None]:
+    """The first exam days of filed plans waiting for this officer's review, soonest first."""
+    if not scope.is_officer:
+        return []
+    rows = EvaluationPlan.objects.filter(
+        scope.code_prefix_q("organization__region__code"), filing_status=FilingStatus.FILED
+    )
+    return _first_exam_days(rows, today)

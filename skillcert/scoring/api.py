@@ -11,15 +11,25 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.errors import Forbidden
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.throttle import too_many_requests
+from skillcert.plans.selectors import plans_visible
 from skillcert.scoring import selectors, services
-from skillcert.scoring.models import Publication, Recheck, Result, ResultBatch
+from skillcert.scoring.models import (
+    BatchDuty,
+    Publication,
+    Recheck,
+    ResponseUpload,
+    Result,
+    ResultBatch,
+)
+from skillcert.scoring.tasks import response_upload_start
 
 router = Router(tags=["scoring"])
 
@@ -420,3 +430,193 @@ def public_query(request: HttpRequest, payload: QueryIn) -> Any:
         "organization": found.organization.name,
         "passed": found.passed,
     }
+
+
+# --- scoring set-up ----------------------------------------------------------------------------
+
+
+def _managed_batch(request: HttpRequest, pk: int) -> ResultBatch:
+    """Set-up is for the organisation's staff and the officers over it: a marker or the entry
+    account who sees the batch still gets 404 here."""
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    return get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
+
+
+@router.post(
+    "/plans/{plan_pk}/batch",
+    response=BATCH_STEP,
+    summary="建立成绩批次（计划考核结束后；已建立则同步新审核通过的考生）",
+)
+def open_batch(request: HttpRequest, plan_pk: int) -> Any:
+    scope = scope_for(request.user)
+    if not (scope.is_officer or scope.is_org_staff):
+        raise Http404
+    plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
+    done = _attempt(
+        lambda: services.batch_open_after_exam(
+            plan=plan, actor=request_actor(request), now=timezone.now()
+        )
+    )
+    return done if isinstance(done, Status) else _batch_out(done)
+
+
+class EntryAccountIn(Schema):
+    user_id: int
+
+
+@router.post("/batches/{pk}/entry-account", response=BATCH_STEP, summary="指定成绩录入专用账号")
+def set_entry_account(request: HttpRequest, pk: int, payload: EntryAccountIn) -> Any:
+    batch = _managed_batch(request, pk)
+    user = selectors.entry_account_choices(batch=batch).filter(pk=payload.user_id).first()
+    if user is None:
+        raise DomainError(
+            "scoring.entry_account_role",
+            "该账号不能担任本批次的成绩录入专用账号（社会化评价为本批次的阅卷组长，"
+            "企业自主评价为本企业的账号）",
+            field="user_id",
+        )
+    done = _attempt(
+        lambda: services.batch_entry_account_set(
+            batch=batch, user=user, actor=request_actor(request)
+        )
+    )
+    return done if isinstance(done, Status) else _batch_out(done)
+
+
+class StaffIn(Schema):
+    people: list[int] = Field(..., max_length=200, description="人员 id")
+
+
+class StaffOut(Schema):
+    duty: str
+    people: list[int]
+
+
+@router.put(
+    "/batches/{pk}/staff/{duty}",
+    response={200: StaffOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="安排阅卷员、阅卷组长、操作技能考评员或综合评审专家（整组替换）",
+)
+def set_staff(request: HttpRequest, pk: int, duty: str, payload: StaffIn) -> Any:
+    batch = _managed_batch(request, pk)
+    if duty not in BatchDuty.values:
+        raise DomainError("scoring.duty_invalid", f"未知职责 {duty[:20]!r}", field="duty")
+    choices = selectors.staff_choices(batch=batch)
+    people = list(choices.filter(pk__in=payload.people))
+    unknown = sorted(set(payload.people) - {p.pk for p in people})
+    if unknown:
+        raise DomainError(
+            "scoring.staff_unknown",
+            f"人员 {unknown[0]} 不是本省本职业的考评人员，不能安排",
+            field="people",
+        )
+    done = _attempt(
+        lambda: services.staff_set(
+            batch=batch, duty=duty, people=people, actor=request_actor(request)
+        )
+    )
+    if isinstance(done, Status):
+        return done
+    return {"duty": duty, "people": [s.person_id for s in done]}
+
+
+class PaperIn(Schema):
+    paper: str = Field(..., max_length=40, description="试卷编号（本计划职业等级的封存试卷）")
+
+
+class ScriptsOut(Schema):
+    created: int
+
+
+def _batch_paper(batch: ResultBatch, code: str) -> Any:
+    paper = selectors.batch_papers(batch=batch).filter(code=code.strip()).first()
+    if paper is None:
+        raise DomainError(
+            "responses.paper_not_of_plan",
+            f"没有本批次评价计划可用的封存试卷 {code.strip()[:40]}",
+            field="paper",
+        )
+    return paper
+
+
+@router.post(
+    "/batches/{pk}/scripts",
+    response={200: ScriptsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="按封存试卷分发主观题盲评答卷",
+)
+def create_scripts(request: HttpRequest, pk: int, payload: PaperIn) -> Any:
+    batch = _managed_batch(request, pk)
+    paper = _batch_paper(batch, payload.paper)
+    done = _attempt(
+        lambda: services.scripts_create(batch=batch, paper=paper, actor=request_actor(request))
+    )
+    return done if isinstance(done, Status) else {"created": done}
+
+
+class ResponseUploadOut(Schema):
+    id: int
+    batch: int
+    paper: str
+    file_name: str
+    status: str
+    progress: int
+    row_count: int
+    scored_count: int
+    error_count: int
+    errors: list[dict[str, Any]]
+    message: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _upload_out(job: ResponseUpload) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "batch": job.batch_id,
+        "paper": job.paper.code,
+        "file_name": job.file_name,
+        "status": job.status,
+        "progress": job.progress,
+        "row_count": job.row_count,
+        "scored_count": job.scored_count,
+        "error_count": job.error_count,
+        "errors": job.errors[:500],
+        "message": job.message,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post(
+    "/batches/{pk}/responses",
+    response={202: ResponseUploadOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="上传作答文件（CSV，后台逐行校验后客观题评分）",
+)
+def upload_responses(
+    request: HttpRequest, pk: int, paper: Form[str], file: File[UploadedFile]
+) -> Any:
+    batch = _managed_batch(request, pk)
+    chosen = _batch_paper(batch, paper)
+    done = _attempt(
+        lambda: response_upload_start(
+            batch=batch, paper=chosen, upload=file, actor=request_actor(request)
+        )
+    )
+    if isinstance(done, Status):
+        return done
+    done.refresh_from_db()
+    return Status(202, _upload_out(done))
+
+
+@router.get(
+    "/responses/{pk}",
+    response={200: ResponseUploadOut, 404: ErrorOut},
+    summary="作答文件的校验与评分进度",
+)
+def response_upload_status(request: HttpRequest, pk: int) -> Any:
+    job = get_object_in_scope(
+        selectors.response_uploads_visible(scope=scope_for(request.user)), pk=pk
+    )
+    return _upload_out(job)

@@ -7,8 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from skillcert.common.errors import DomainError
+from skillcert.common.forms import NamedErrorsForm
 from skillcert.scoring import rules
 from skillcert.scoring.models import PartState
 
@@ -127,3 +129,58 @@ def parse_sheet_lines(text: str) -> list[dict[str, Any]]:
             "practical.sheet_lines", f"评分表最多 {MAX_SHEET_LINES} 项", field="items"
         )
     return rows
+
+
+# --- scoring set-up -----------------------------------------------------------------------------
+
+
+class StaffChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.employer_name}）" if obj.employer_name else obj.name
+
+
+class AccountChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.full_name or obj.username
+        return obj.username if name == obj.username else f"{name}（{obj.username}）"
+
+
+class PaperChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code}（{obj.blueprint.occupation.name} {obj.blueprint.level}级）"
+
+
+class BatchStaffForm(NamedErrorsForm):
+    """The people of one duty; the choices are the batch's (`selectors.staff_choices`). An
+    empty choice is passed on: the service says how many the duty needs."""
+
+    people = StaffChoice(
+        label="人员", queryset=None, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_queryset("people", people)
+
+
+class EntryAccountForm(NamedErrorsForm):
+    user = AccountChoice(label="成绩录入专用账号", queryset=None, empty_label="请选择")
+
+    def __init__(self, *args: Any, users: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_queryset("user", users)
+
+
+class PaperForm(NamedErrorsForm):
+    paper = PaperChoice(label="试卷", queryset=None, empty_label="请选择")
+
+    def __init__(self, *args: Any, papers: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_queryset("paper", papers)
+
+
+class ResponseUploadForm(PaperForm):
+    file = forms.FileField(
+        label="作答文件（CSV）",
+        help_text="表头 candidate_id,form,1,2,…,N；每行一名考生（见作答文件格式说明）",
+    )

@@ -576,3 +576,63 @@ class EnterpriseScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.occupation_id} 评价方案"
+
+
+class ResponseUploadStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    CHECKING = "checking", "校验中"  # every row of the file is checked before anything is scored
+    SCORING = "scoring", "评分中"  # the file is sound: objective scoring runs
+    DONE = "done", "已评分"
+    FAILED = "failed", "未评分"  # the file was refused (see errors / message); nothing stored
+
+
+class ResponseUpload(models.Model):
+    """One uploaded answer file (docs/formats/responses.md) for a batch and its outcome. A
+    background task checks every row, then scores the objective items in one transaction: a
+    file with any bad row is refused whole, with every row's error listed."""
+
+    batch = models.ForeignKey(
+        ResultBatch, verbose_name="成绩批次", on_delete=models.PROTECT, related_name="uploads"
+    )
+    paper = models.ForeignKey(
+        "itembank.Paper", verbose_name="试卷", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("作答文件", upload_to="scoring/responses/%Y/%m/", blank=True)
+    file_name = models.CharField("原文件名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=ResponseUploadStatus.choices,
+        default=ResponseUploadStatus.QUEUED,
+    )
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    row_count = models.PositiveIntegerField("考生行数", default=0)
+    scored_count = models.PositiveIntegerField("已评分人数", default=0)
+    error_count = models.PositiveIntegerField("错误数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)  # [{row, code, message}]
+    message = models.TextField("说明", blank=True)
+    created_by = user_fk("上传人", null=False, blank=False)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "作答文件"
+        verbose_name_plural = "作答文件"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="response_upload_progress_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (
+            ResponseUploadStatus.QUEUED,
+            ResponseUploadStatus.CHECKING,
+            ResponseUploadStatus.SCORING,
+        )

@@ -10,17 +10,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
+from skillcert.accounts.selectors import users_all
 from skillcert.applications.selectors import applications_approved_in_plans
 from skillcert.common.pii import pii_digest
+from skillcert.itembank.selectors import papers_sealed_for
 from skillcert.occupations.selectors import standards_of_occupation
 from skillcert.personnel.selectors import person_of
+from skillcert.plans.selectors import plan_examiner_choices, plans_visible
 from skillcert.scoring.models import (
     BatchDuty,
     BatchStaff,
+    BatchStatus,
     EnterpriseScheme,
     ItemAnalysis,
     Mark,
@@ -30,15 +34,19 @@ from skillcert.scoring.models import (
     Recheck,
     RecheckPolicy,
     RecheckStatus,
+    ResponseUpload,
     Result,
     ResultBatch,
     ResultStatus,
+    Route,
     Script,
     ScriptStatus,
     StandardScoring,
 )
 
 if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+    from skillcert.itembank.models import Paper
     from skillcert.personnel.models import Person
     from skillcert.plans.models import EvaluationPlan
 
@@ -484,3 +492,206 @@ def results_all() -> QuerySet[Result]:
 def results_in_area(*, scope: Scope) -> QuerySet[Result]:
     """The results of the organisations in the user's area, unordered (for statistics)."""
     return Result.objects.filter(scope.code_prefix_q("organization__region__code"))
+
+
+# --- issuance (the certificates app) ------------------------------------------------------------
+
+
+def batches_registered(*, scope: Scope) -> QuerySet[ResultBatch]:
+    """The registered batches the user sees: certificates are issued from these only."""
+    return batches_visible(scope=scope).filter(status=BatchStatus.REGISTERED)
+
+
+def batch_is_registered(batch: ResultBatch) -> bool:
+    return batch.status == BatchStatus.REGISTERED
+
+
+def batch_of_plan(*, plan_code: str) -> ResultBatch | None:
+    """The result batch of the plan with this code (unscoped: for commands)."""
+    return (
+        ResultBatch.objects.select_related("plan", "organization")
+        .filter(plan__code=plan_code)
+        .first()
+    )
+
+
+def passing_counts(*, batch_ids: Iterable[int]) -> dict[int, int]:
+    """Registered passing results per batch id."""
+    rows = (
+        Result.objects.filter(
+            batch_id__in=list(batch_ids), status=ResultStatus.REGISTERED, passed=True
+        )
+        .values("batch_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["batch_id"]: r["n"] for r in rows}
+
+
+# --- scoring set-up ----------------------------------------------------------------------------
+
+
+def plans_awaiting_batch(*, scope: Scope, now: dt.datetime) -> QuerySet[EvaluationPlan]:
+    """The plans the user may see whose every session has ended by `now` and that have no
+    result batch yet (newest exam first)."""
+    return (
+        plans_visible(scope=scope)
+        .filter(result_batch__isnull=True)
+        .annotate(exam_ended_at=Max("sessions__ends_at"))
+        .filter(exam_ended_at__lte=now)
+        .order_by("-exam_ended_at", "code")
+    )
+
+
+def plan_exam_ended_at(*, plan: EvaluationPlan) -> dt.datetime | None:
+    """When the plan's last session ends (None without sessions)."""
+    ended: dt.datetime | None = plan.sessions.aggregate(last=Max("ends_at"))["last"]
+    return ended
+
+
+def batch_papers(*, batch: ResultBatch) -> QuerySet[Paper]:
+    """The sealed papers of the batch's plan: one per form of each occupation and level the
+    plan offers."""
+    offerings = list(batch.plan.offerings.values_list("occupation_id", "level").order_by("pk"))
+    return papers_sealed_for(offerings=offerings)
+
+
+def staff_choices(*, batch: ResultBatch) -> QuerySet[Person]:
+    """The people the organisation may name to mark, examine or review in the batch: holders
+    of an examiner role of the province for one of the plan's occupations (the service checks
+    recusal, rotation and the card's validity, and says why a person is refused)."""
+    return plan_examiner_choices(plan=batch.plan)
+
+
+def entry_account_choices(*, batch: ResultBatch) -> QuerySet[User]:
+    """Who may be the dedicated entry account: the batch's chief markers' accounts for social
+    assessment; the enterprise's own staff accounts for the other routes."""
+    if batch.route == Route.EXAM:
+        return (
+            users_all()
+            .filter(
+                pk__in=staff_of(batch=batch, duty=BatchDuty.CHIEF_MARKER).values("person__user_id")
+            )
+            .order_by("username")
+        )
+    return (
+        users_all()
+        .filter(roles__organization_id=batch.organization_id, roles__active=True, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def response_uploads_visible(*, scope: Scope) -> QuerySet[ResponseUpload]:
+    """Answer-file uploads of the batches the user manages (officers over the region, the
+    organisation's staff)."""
+    rows = ResponseUpload.objects.select_related("batch__plan", "paper", "created_by")
+    if scope.is_officer:
+        return rows.filter(scope.region_q("batch__organization__region"))
+    if scope.is_org_staff:
+        return rows.filter(scope.organization_q("batch__organization_id"))
+    return rows.none()
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+
+def todo_batches_to_submit(*, scope: Scope) -> int:
+    """The organisation's batches whose results are still being entered."""
+    if not scope.organization_ids:
+        return 0
+    return ResultBatch.objects.filter(
+        scope.organization_q("organization_id"), status=BatchStatus.ENTERING
+    ).count()
+
+
+def todo_batches_ready_for_registration(*, scope: Scope, today: dt.date) -> int:
+    """The organisation's published batches that may go to registration now: every district
+    published, every re-check window closed and no re-check still open."""
+    if not scope.organization_ids:
+        return 0
+    from django.db.models import Exists, Max, OuterRef
+
+    unpublished = Result.objects.filter(batch=OuterRef("pk"), status=ResultStatus.SUBMITTED)
+    open_recheck = Recheck.objects.filter(
+        result__batch=OuterRef("pk"), status=RecheckStatus.REQUESTED
+    )
+    rows = (
+        ResultBatch.objects.filter(
+            scope.organization_q("organization_id"), status=BatchStatus.PUBLISHED
+        )
+        .annotate(closes=Max("results__recheck_closes_on"))
+        .filter(Q(closes__isnull=True) | Q(closes__lt=today))
+        .exclude(Exists(unpublished))
+        .exclude(Exists(open_recheck))
+    )
+    return rows.count()
+
+
+def todo_batches_awaiting_registration(*, scope: Scope) -> int:
+    """Batches submitted for registration by organisations in the officer's area."""
+    if not scope.is_officer:
+        return 0
+    return ResultBatch.objects.filter(
+        scope.region_q("organization__region"), status=BatchStatus.REGISTRATION
+    ).count()
+
+
+def todo_scripts_to_mark(*, user: Any) -> int:
+    """Marks the user still owes as a marker, plus scripts waiting for their arbitration."""
+    person = person_of(user)
+    if person is None:
+        return 0
+    return marks_for_marker(person=person).count() + scripts_to_arbitrate(person=person).count()
+
+
+def todo_practical_sheets(*, user: Any) -> int:
+    """Practical results the user, as practical examiner of a batch still being entered, has
+    not scored yet."""
+    person = person_of(user)
+    if person is None:
+        return 0
+    return (
+        Result.objects.filter(
+            batch__status=BatchStatus.ENTERING,
+            batch__staff__person=person,
+            batch__staff__duty=BatchDuty.PRACTICAL,
+            practical_state=PartState.PENDING,
+        )
+        .exclude(practical_sheets__examiner=person)
+        .distinct()
+        .count()
+    )
+
+
+def todo_panel_marks(*, user: Any) -> int:
+    """Level 2 and 1 results the user, as panel member of a batch still being entered, has
+    not marked yet."""
+    person = person_of(user)
+    if person is None:
+        return 0
+    return (
+        Result.objects.filter(
+            batch__status=BatchStatus.ENTERING,
+            batch__staff__person=person,
+            batch__staff__duty=BatchDuty.PANEL,
+            level__in=[1, 2],
+            panel_state=PartState.PENDING,
+        )
+        .exclude(panel_marks__member=person)
+        .distinct()
+        .count()
+    )
+
+
+def todo_recheck_windows(*, user: Any, today: dt.date) -> list[dt.date]:
+    """The closing days of the re-check windows still open on the user's own published
+    results, soonest first."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    closes = Result.objects.filter(
+        application__candidate__user_id=user.pk,
+        status=ResultStatus.PUBLISHED,
+        recheck_closes_on__gte=today,
+    ).values_list("recheck_closes_on", flat=True)
+    return sorted(day for day in closes if day is not None)

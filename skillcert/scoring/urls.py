@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcert.scoring import urls_enterprise, views, views_actions
+from skillcert.scoring import urls_enterprise, views, views_actions, views_setup
 
 app_name = "scoring"
 urlpatterns = [
@@ -37,3 +37,17 @@ urlpatterns = [
 ]
 
 urlpatterns += urls_enterprise.urlpatterns
+
+# set-up
+urlpatterns += [
+    path("plans/<int:plan_pk>/open/", views_setup.batch_open, name="batch_open"),
+    path(
+        "batches/<int:pk>/entry_account/",
+        views_setup.batch_entry_account,
+        name="batch_entry_account",
+    ),
+    path("batches/<int:pk>/staff/<str:duty>/", views_setup.batch_staff, name="batch_staff"),
+    path("batches/<int:pk>/scripts/", views_setup.batch_scripts, name="batch_scripts"),
+    path("batches/<int:pk>/responses/", views_setup.batch_responses, name="batch_responses"),
+    path("responses/<int:pk>/", views_setup.response_upload, name="response_upload"),
+]

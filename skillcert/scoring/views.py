@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skillcert.accounts.actors import request_actor
@@ -20,6 +21,7 @@ from skillcert.common.throttle import throttle
 from skillcert.scoring import charts, selectors, services
 from skillcert.scoring.models import BatchStatus, Mark, Result, ResultBatch
 from skillcert.scoring.views_actions import run_step
+from skillcert.scoring.views_setup import setup_panel
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import Person
@@ -40,6 +42,9 @@ def batch_list(request: HttpRequest) -> HttpResponse:
     if q:
         batches = batches.filter(plan__code__icontains=q) | batches.filter(plan__title__icontains=q)
     batches = batches.order_by("-pk")[:500]
+    awaiting = selectors.plans_awaiting_batch(scope=scope, now=timezone.now())
+    if q:
+        awaiting = awaiting.filter(Q(code__icontains=q) | Q(title__icontains=q))
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "成绩批次.xlsx",
@@ -55,7 +60,11 @@ def batch_list(request: HttpRequest) -> HttpResponse:
                 for b in batches
             ],
         )
-    return render(request, "scoring/batch_list.html", {"batches": batches, "q": q})
+    return render(
+        request,
+        "scoring/batch_list.html",
+        {"batches": batches, "q": q, "awaiting": awaiting[:200]},
+    )
 
 
 def _batch_export(
@@ -107,9 +116,23 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _staff_scope(request)
     batch = get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
     q = request.GET.get("q", "").strip()
-    results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
     if request.GET.get("export") == "xlsx":
+        results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
         return _batch_export(request, batch, results, q)
+    return render_batch_page(request, batch)
+
+
+def render_batch_page(
+    request: HttpRequest,
+    batch: ResultBatch,
+    *,
+    setup_forms: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The batch page; the set-up views show it again with their refused form."""
+    scope = _staff_scope(request)
+    q = request.GET.get("q", "").strip()
+    results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
     districts = selectors.districts_unpublished(batch=batch)
     is_org = scope.is_platform or batch.organization_id in scope.organization_ids
     return render(
@@ -131,7 +154,9 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_officer": scope.is_officer,
             "is_org": is_org,
             "is_entry_account": batch.entry_account_id == request.user.pk,
+            "setup": setup_panel(batch, setup_forms),
         },
+        status=status,
     )
 
 

@@ -160,3 +160,60 @@ def visit_rating_labels() -> dict[str, Any]:
 
 def complaint_status_labels() -> dict[str, Any]:
     return dict(ComplaintStatus.choices)
+
+
+# --- to-do counts for the workbench -----------------------------------------------------------
+
+import datetime as dt  # noqa: E402  (appended section: the module's imports stay untouched)
+
+
+def todo_actions_to_respond(*, scope: Scope) -> list[dt.date]:
+    """The deadlines of the corrective actions the user's organisation still has to answer,
+    soonest first."""
+    if not scope.organization_ids:
+        return []
+    return list(
+        CorrectiveAction.objects.filter(scope.organization_q("org_id"), status=ActionStatus.OPEN)
+        .values_list("due_on", flat=True)
+        .order_by("due_on")
+    )
+
+
+def todo_actions_to_review(*, scope: Scope) -> int:
+    """Corrective-action reports from organisations in the officer's area, awaiting review."""
+    if not scope.is_officer:
+        return 0
+    return CorrectiveAction.objects.filter(
+        scope.code_prefix_q("org__region__code"), status=ActionStatus.SUBMITTED
+    ).count()
+
+
+def todo_complaints_to_triage(*, scope: Scope) -> int:
+    """Complaints received in the officer's area and not yet assigned."""
+    if not scope.is_officer:
+        return 0
+    return Complaint.objects.filter(
+        scope.code_prefix_q("region__code"), status=ComplaintStatus.RECEIVED
+    ).count()
+
+
+def todo_complaints_handling(*, scope: Scope) -> list[dt.date]:
+    """The deadlines of the complaints being handled in the officer's area or assigned to the
+    user, soonest first."""
+    if not scope.is_officer and scope.user_id is None:
+        return []
+    cond = Q(assignee_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+    if scope.is_officer:
+        cond |= scope.code_prefix_q("region__code")
+    rows = Complaint.objects.filter(cond, status=ComplaintStatus.HANDLING).order_by("due_on")
+    # a complaint being handled always has a deadline (check constraint)
+    return [due for due in rows.values_list("due_on", flat=True) if due is not None]
+
+
+def todo_visits_open(*, scope: Scope) -> int:
+    """Visits still waiting for their report: officers, those to organisations in their area;
+    a supervisor, those they were sent on."""
+    cond = Q(supervisor__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+    if scope.is_officer:
+        cond |= scope.code_prefix_q("org__region__code")
+    return Visit.objects.filter(cond, status=VisitStatus.ASSIGNED).count()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import scope_for
 from skillcert.workbench.selectors import dashboard_counts
+from skillcert.workbench.todo import todo_for
 from skillcert.workdays.selectors import calendar_missing_years
 
 
@@ -32,5 +33,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/dashboard.html",
-        {"cards": dashboard_counts(user=request_actor(request)), "warnings": warnings},
+        {
+            "cards": dashboard_counts(user=request_actor(request)),
+            "todo": todo_for(user=request.user, today=timezone.localdate()),
+            "warnings": warnings,
+        },
     )

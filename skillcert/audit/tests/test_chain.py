@@ -4,7 +4,7 @@ from django.db import connection
 
 from skillcert.accounts.actors import SystemActor
 from skillcert.audit.models import AuditEvent
-from skillcert.audit.services import audit_record, audit_verify, diff_fields
+from skillcert.audit.services import audit_record, audit_verify
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +88,6 @@ def test_event_records_actor_request_id_and_ip(personas):
     assert event.request_id == "req-123"
     assert event.ip == "10.1.2.3"
     assert event.changes["kind"] == [None, "holiday"]
-
-
-def test_diff_fields_lists_only_changed_values():
-    assert diff_fields({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
 
 
 def test_audit_page_visible_to_the_province_only_and_filters(personas):

@@ -39,7 +39,6 @@ from skillcert.itembank.services.items import (
 from skillcert.itembank.services.papers import (
     RELEASE_APPROVALS,
     bank_for_blueprint,
-    items_by_codes,
     paper_assemble,
     paper_download,
     paper_mark_used,
@@ -72,7 +71,6 @@ __all__ = [
     "item_update",
     "itembank_role_grant",
     "itembank_role_revoke",
-    "items_by_codes",
     "items_export_rows",
     "items_import",
     "items_rekey",

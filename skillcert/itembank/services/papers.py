@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,6 @@ from skillcert.itembank.models import (
     AccessPurpose,
     AssemblyBlueprint,
     Item,
-    ItemBank,
     ItemStatus,
     Paper,
     PaperAccessLog,
@@ -46,7 +44,6 @@ from skillcert.occupations.selectors import elements_of_occupation
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
-    from skillcert.occupations.models import Occupation
 
 RELEASE_APPROVALS = 2
 # assembled → sealed → released → used. The release itself (the second of two
@@ -317,11 +314,3 @@ def paper_mark_used(*, paper: Paper, actor: Actor) -> Paper:
         )
         Item.objects.filter(pk__in=item_ids).update(exposure_count=F("exposure_count") + 1)
     return paper
-
-
-def items_by_codes(
-    *, bank: ItemBank, occupation: Occupation, codes: Iterable[str]
-) -> dict[str, Item]:
-    """Codes are unique within a bank and occupation only."""
-    rows = Item.objects.filter(bank=bank, occupation=occupation, code__in=list(codes))
-    return {it.code: it for it in rows}

@@ -156,3 +156,21 @@ def download(page: Any, link_name: str) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name=link_name).click()
     return Path(info.value.path()).read_bytes()
+
+
+def qr_codes_in_pdf(pdf: bytes, *, scale: float = 4.0) -> list[str]:
+    """What a phone camera would read off the document: every page rendered to pixels by
+    PDFium (Chrome's PDF engine) and the QR codes found in them decoded by ZXing. Nothing of
+    the product's own is used, so a QR code that only its own reader understands fails here."""
+    import pypdfium2
+    import zxingcpp
+
+    found: list[str] = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for page in document:
+            image = page.render(scale=scale).to_pil()
+            found.extend(r.text for r in zxingcpp.read_barcodes(image) if r.format.name == "QRCode")
+    finally:
+        document.close()
+    return found

@@ -263,10 +263,14 @@ def _candidate_applies(candidate, plan, screenshots):
     return application
 
 
-def _three_tiers_review(open_page, personas, plan, application, screenshots):
+def _three_tiers_review(
+    open_page, personas, plan, application, screenshots, clerk=None, city=None, province=None
+):
+    """Through the three tiers' pages; pass the pages of people already signed in."""
     # 4. The organisation's clerk reviews it (初审) from the queue.
-    clerk = open_page()
-    log_in(clerk, "clerk_a")
+    if clerk is None:
+        clerk = open_page()
+        log_in(clerk, "clerk_a")
     clerk.get_by_role("link", name="申报审核").click()
     shot(clerk, screenshots, "07-org-queue", "申报审核", NAME)
     clerk.get_by_role("link", name=f"#{application.pk}", exact=True).click()
@@ -274,9 +278,10 @@ def _three_tiers_review(open_page, personas, plan, application, screenshots):
     shot(clerk, screenshots, "08-org-reviewed", "审核结论已保存", "初审通过，待抽取复审")
 
     # 5. The city officer (second factor first) draws the 复审 sample, then reviews it.
-    city = open_page()
-    log_in(city, "city_nj")
-    pass_second_factor(city, screenshots, "09-city-second-factor", personas.city_nanjing)
+    if city is None:
+        city = open_page()
+        log_in(city, "city_nj")
+        pass_second_factor(city, screenshots, "09-city-second-factor", personas.city_nanjing)
     city.goto(f"/applications/plans/{plan.pk}/")
     city.select_option("select[name=tier]", value="city")
     city.get_by_role("button", name="抽取").click()
@@ -287,9 +292,10 @@ def _three_tiers_review(open_page, personas, plan, application, screenshots):
     shot(city, screenshots, "11-city-reviewed", "审核结论已保存", "待终审")
 
     # 6. The province approves (终审).
-    province = open_page()
-    log_in(province, "province")
-    pass_second_factor(province, screenshots, "12-province-second-factor", personas.province)
+    if province is None:
+        province = open_page()
+        log_in(province, "province")
+        pass_second_factor(province, screenshots, "12-province-second-factor", personas.province)
     province.get_by_role("link", name="申报审核").click()
     province.get_by_role("link", name=f"#{application.pk}", exact=True).click()
     province.get_by_role("button", name="提交结论").click()

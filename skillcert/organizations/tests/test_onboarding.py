@@ -74,9 +74,7 @@ def test_bad_registration_names_every_field_and_creates_nothing(personas):
     )
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
-    response = province.post(
-        reverse("organizations:new"), _registration(uscc="91320200XXXXXXXXX1")
-    )
+    response = province.post(reverse("organizations:new"), _registration(uscc="91320200XXXXXXXXX1"))
     assert set(response.context["form"].errors) == {"uscc"}
     response = province.post(reverse("organizations:new"), _registration(admin_password="123"))
     assert set(response.context["form"].errors) == {"admin_password"}

@@ -32,9 +32,23 @@ def require_officer_over(actor: Actor, region_code: str, *, province: bool = Fal
     return scope
 
 
-def require_self_or_officer(actor: Actor, person: Person) -> None:
+def require_record_keeper(actor: Actor, person: Person) -> None:
+    """The person's file (certificates, titles, work, declared relations) is kept by the
+    person, by the staff of the organisation employing them, or by an officer over their
+    unit's region."""
     scope = actor_scope(actor)
     if scope.user_id is not None and person.user_id == scope.user_id:
+        return
+    if person.employer_id is not None and person.employer_id in scope.organization_ids:
+        return
+    require_officer_over(actor, person.region_id)
+
+
+def require_employer_staff_or_officer(actor: Actor, person: Person) -> None:
+    """What only the employer or an officer may do for a person (never the person: an
+    account for the record)."""
+    scope = actor_scope(actor)
+    if person.employer_id is not None and person.employer_id in scope.organization_ids:
         return
     require_officer_over(actor, person.region_id)
 

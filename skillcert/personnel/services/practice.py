@@ -20,7 +20,7 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.services._access import (
     require_org_staff_or_officer,
-    require_self_or_officer,
+    require_record_keeper,
 )
 
 if TYPE_CHECKING:
@@ -84,8 +84,9 @@ def relation_declare(
     organization: EvaluationOrg | None = None,
     note: str = "",
 ) -> RecusalRelation:
-    """Declare a relation requiring recusal (by the person, or an officer)."""
-    require_self_or_officer(actor, person)
+    """Declare a relation requiring recusal (by the person, their employer's staff, or an
+    officer)."""
+    require_record_keeper(actor, person)
     if kind not in RelationKind.values:
         raise DomainError("personnel.relation_kind_invalid", "请选择关系类型", field="kind")
     number = ""

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
+from skillcert.accounts.choices import Role
+from skillcert.accounts.services import role_grant, user_create
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import parse_id_number, validate_mobile
@@ -27,9 +29,10 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.services._access import (
     lock_person,
+    require_employer_staff_or_officer,
     require_officer_over,
     require_org_staff_or_officer,
-    require_self_or_officer,
+    require_record_keeper,
     today_or,
 )
 from skillcert.personnel.services.lifecycles import PERSON_LIFECYCLE
@@ -47,7 +50,7 @@ def person_register(
     name: str,
     education: str,
     employer_name: str,
-    region: Region,
+    region: Region | None,
     actor: Actor,
     phone: str = "",
     address: str = "",
@@ -56,7 +59,8 @@ def person_register(
     today: dt.date | None = None,
 ) -> Person:
     """Create a person record: by the person for their own account, by an officer of the
-    unit's region, or by the staff of the employing organisation."""
+    unit's region, or by the staff of the employing organisation. The unit's region is the
+    employing organisation's when none is given."""
     name = name.strip()
     if not name:
         raise DomainError("personnel.name_required", "请填写姓名", field="name")
@@ -67,6 +71,12 @@ def person_register(
     if not employer_name:
         raise DomainError("personnel.employer_required", "请填写工作单位", field="employer_name")
     phone = validate_mobile(phone) if phone.strip() else ""
+    if region is None and employer is not None:
+        region = employer.region
+    if region is None:
+        raise DomainError(
+            "personnel.region_required", "请选择单位所在地区或评价机构", field="region"
+        )
     scope = actor_scope(actor)
     own = user is not None and scope.user_id == user.pk
     if not (own or scope.is_platform or (employer and employer.pk in scope.organization_ids)):
@@ -112,7 +122,7 @@ def person_certificate_add(
     issued_on: dt.date,
     actor: Actor,
 ) -> PersonCertificate:
-    require_self_or_officer(actor, person)
+    require_record_keeper(actor, person)
     if level not in (1, 2, 3, 4, 5):
         raise DomainError("personnel.level_invalid", "等级应为一级至五级", field="level")
     number = number.strip()
@@ -143,7 +153,7 @@ def person_certificate_add(
 def person_title_add(
     *, person: Person, grade: str, name: str, major: str, obtained_on: dt.date, actor: Actor
 ) -> PersonTitle:
-    require_self_or_officer(actor, person)
+    require_record_keeper(actor, person)
     if grade not in TitleGrade.values:
         raise DomainError(
             "personnel.title_grade_invalid", "职称级别应为初级、中级、副高级或正高级", field="grade"
@@ -176,7 +186,7 @@ def person_work_add(
     actor: Actor,
     occupation: Occupation | None = None,
 ) -> PersonWork:
-    require_self_or_officer(actor, person)
+    require_record_keeper(actor, person)
     if end is not None and end < start:
         raise DomainError("personnel.period_reversed", "结束日期早于开始日期", field="end")
     if not description.strip():
@@ -198,6 +208,64 @@ def person_work_add(
             changes={"person": [None, person.pk]},
         )
     return work
+
+
+def _record_remove(
+    *, record: PersonCertificate | PersonTitle | PersonWork, action: str, actor: Actor
+) -> None:
+    """Remove an entry of the person's file (entered in error); the audit event keeps what
+    it said."""
+    require_record_keeper(actor, record.person)
+    with transaction.atomic():
+        lock_person(record.person)
+        audit_record(
+            actor=actor,
+            action=action,
+            obj=record,
+            changes={"person": [record.person_id, None], "entry": [str(record), None]},
+        )
+        record.delete()
+
+
+def person_certificate_remove(*, certificate: PersonCertificate, actor: Actor) -> None:
+    _record_remove(record=certificate, action="personnel.certificate_remove", actor=actor)
+
+
+def person_title_remove(*, title: PersonTitle, actor: Actor) -> None:
+    _record_remove(record=title, action="personnel.title_remove", actor=actor)
+
+
+def person_work_remove(*, work: PersonWork, actor: Actor) -> None:
+    _record_remove(record=work, action="personnel.work_remove", actor=actor)
+
+
+def person_account_create(*, person: Person, username: str, password: str, actor: Actor) -> User:
+    """A platform account for a registered person, with the examiner role, so that they sign
+    in to register for training, see their cards and declare relations. Opened by their
+    employer's staff or an officer; the person changes the initial password."""
+    require_employer_staff_or_officer(actor, person)
+    with transaction.atomic():
+        locked = lock_person(person)
+        if locked.user_id is not None:
+            raise DomainError("personnel.account_exists", "该人员已有平台账户", field="username")
+        user = user_create(
+            username=username,
+            password=password,
+            full_name=locked.name,
+            phone=locked.phone,
+            actor=actor,
+        )
+        role_grant(user=user, role=Role.EXAMINER, actor=actor)
+        locked.user = user
+        locked.save(update_fields=["user"])
+        audit_record(
+            actor=actor,
+            action="personnel.account_create",
+            obj=locked,
+            changes={"user": [None, user.pk]},
+        )
+    person.user = user
+    return user
 
 
 def confidentiality_sign(

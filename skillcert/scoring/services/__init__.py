@@ -16,8 +16,6 @@ from skillcert.scoring.services.assessment import (
 from skillcert.scoring.services.batches import (
     batch_entry_account_set,
     batch_open,
-    results_for_refs,
-    results_pending,
     staff_set,
 )
 from skillcert.scoring.services.enterprise import (
@@ -57,6 +55,9 @@ from skillcert.scoring.services.registration import (
     batch_registration_return,
     batch_registration_submit,
 )
+from skillcert.scoring.services.setup import (
+    batch_open_after_exam,
+)
 
 __all__ = [
     "CANDIDATE_KINDS",
@@ -65,6 +66,7 @@ __all__ = [
     "ScoreReport",
     "batch_entry_account_set",
     "batch_open",
+    "batch_open_after_exam",
     "batch_publish",
     "batch_register",
     "batch_registration_return",
@@ -84,8 +86,6 @@ __all__ = [
     "result_part_state_set",
     "result_recognise",
     "result_score_enter",
-    "results_for_refs",
-    "results_pending",
     "script_arbitrate",
     "scripts_create",
     "staff_set",

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from skillcert.accounts.scope import scope_for
 from skillcert.applications.selectors import applications_by_id
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.exams.selectors import exam_day_outcomes
 from skillcert.personnel.selectors import may_assess
 from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
@@ -124,6 +124,38 @@ def _results_sync(batch: ResultBatch, plan: EvaluationPlan) -> tuple[list[Result
     return new, changed
 
 
+def _exam_day_carry_over(
+    batch: ResultBatch, plan: EvaluationPlan, new: list[Result]
+) -> tuple[list[Result], int]:
+    """Absences and voiding misconduct decisions recorded on exam day, put on the parts still
+    pending (new results, and draft ones while entry is open): the entry account does not
+    type them in again, and a part already scored or recorded is left as it is.
+    Returns the existing results changed and the number of parts recorded."""
+    outcomes = exam_day_outcomes(plan=plan)
+    if not outcomes:
+        return [], 0
+    rows = {r.application_id: r for r in new}
+    if batch.status == BatchStatus.ENTERING:
+        existing = Result.objects.filter(
+            batch=batch,
+            status=ResultStatus.DRAFT,
+            application_id__in=sorted({o.application_id for o in outcomes} - set(rows)),
+        ).order_by("pk")
+        rows.update({r.application_id: r for r in existing})
+    touched: dict[int, Result] = {}
+    parts = 0
+    for outcome in outcomes:
+        row = rows.get(outcome.application_id)
+        if row is None or getattr(row, f"{outcome.subject}_state") != PartState.PENDING:
+            continue
+        setattr(row, f"{outcome.subject}_state", outcome.state)
+        setattr(row, f"{outcome.subject}_score", None)
+        parts += 1
+        if row.pk is not None:
+            touched[row.pk] = row
+    return [touched[pk] for pk in sorted(touched)], parts
+
+
 def batch_open(*, plan: EvaluationPlan, actor: Actor) -> ResultBatch:
     """The plan's result batch, with one result per approved application (idempotent: new
     approvals are added; while entry is open, ids switch to ticket numbers once tickets exist)."""
@@ -138,14 +170,29 @@ def batch_open(*, plan: EvaluationPlan, actor: Actor) -> ResultBatch:
         new, changed = _results_sync(batch, plan)
         if (new or changed) and batch.status != BatchStatus.ENTERING:
             raise DomainError("scoring.entry_locked", "成绩批次已提交，不能再加入考生")
+        carried, parts = _exam_day_carry_over(batch, plan, new)
         Result.objects.bulk_create(new, batch_size=1000)
         Result.objects.bulk_update(changed, ["candidate_ref", "district"], batch_size=1000)
-        if created or new or changed:
+        Result.objects.bulk_update(
+            carried,
+            [
+                f"{part}_{what}"
+                for part in ("theory", "practical", "panel")
+                for what in ("state", "score")
+            ],
+            batch_size=1000,
+        )
+        if created or new or changed or parts:
             audit_record(
                 actor=actor,
                 action="result_batch.open" if created else "result_batch.sync",
                 obj=batch,
-                changes={"added": len(new), "renumbered": len(changed), "route": batch.route},
+                changes={
+                    "added": len(new),
+                    "renumbered": len(changed),
+                    "route": batch.route,
+                    "exam_day_parts": parts,
+                },
             )
     return batch
 
@@ -269,19 +316,3 @@ def _has_work(batch: ResultBatch, duty: str, person_ids: set[int]) -> bool:
             result__batch=batch, examiner_id__in=person_ids
         ).exists()
     return PanelMark.objects.filter(result__batch=batch, member_id__in=person_ids).exists()
-
-
-def results_for_refs(*, batch: ResultBatch, refs: Sequence[str]) -> dict[str, Result]:
-    return {r.candidate_ref: r for r in Result.objects.filter(batch=batch, candidate_ref__in=refs)}
-
-
-def results_pending(batch: ResultBatch) -> int:
-    return (
-        Result.objects.filter(batch=batch)
-        .filter(
-            Q(theory_state=PartState.PENDING)
-            | Q(practical_state=PartState.PENDING)
-            | Q(panel_state=PartState.PENDING)
-        )
-        .count()
-    )

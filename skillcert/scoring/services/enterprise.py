@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.organizations.uploads import file_store
 from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
@@ -33,6 +35,8 @@ from skillcert.scoring.services._common import (
 )
 
 if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
     from skillcert.accounts.actors import Actor
     from skillcert.occupations.models import Occupation
     from skillcert.plans.models import EvaluationPlan
@@ -206,42 +210,92 @@ def result_evaluate_enterprise(
     return result
 
 
+# The direct channel is for high-skill talent (seed 004 §十四: 高技能人才, 高层次认定): 三级
+# (高级工) and above; seniority is relaxed, which is why it is the authority that decides.
+DIRECT_LEVELS = frozenset({1, 2, 3})
+RECOGNITION_ROUTES = {Route.COMPETITION: "技能竞赛", Route.DIRECT: "高技能人才直评"}
+# The system process that files the authority's evidence among the organisation's documents
+# (the organisation's file store takes uploads from its own staff only); the officer who
+# decided is named on the result's own audit row, with the stored file's id.
+DIRECT_EVIDENCE_FILER = SystemActor("scoring:direct_channel")
+
+
+def _evidence_store(*, result: Result, evidence: UploadedFile, route: str, actor: Actor) -> Any:
+    filer = DIRECT_EVIDENCE_FILER if route == Route.DIRECT else actor
+    try:
+        return file_store(org=result.batch.organization, upload=evidence, actor=filer)
+    except DomainError as exc:
+        # The upload checks name the generic "file"; on this form it is the evidence.
+        raise DomainError(exc.code, f"证明材料：{exc.message}", field="evidence") from None
+
+
 def result_recognise(
-    *, result: Result, route: str, passed: bool, note: str, actor: Actor
+    *,
+    result: Result,
+    route: str,
+    passed: bool,
+    note: str,
+    evidence: UploadedFile | None,
+    actor: Actor,
 ) -> Result:
     """A level recognised through a skill competition (entered by the entry account) or the
-    high-skill direct channel (decided by the authority); registered through the same path."""
-    if route not in (Route.COMPETITION, Route.DIRECT):
+    high-skill direct channel (decided by the authority over the organisation's region, for
+    levels 3 to 1); registered through the same path. Either needs its basis (the ranking or
+    the decision's document number) and a document proving it, stored with the organisation's
+    files (PDF, PNG or JPEG, checked by content)."""
+    if route not in RECOGNITION_ROUTES:
         raise DomainError(
             "recognition.route", "认定途径应为技能竞赛或高技能人才直评", field="route"
         )
-    if not note.strip():
+    note = note.strip()
+    if not note:
         raise DomainError(
             "recognition.note", "须填写认定依据（竞赛名次或直评决定文号）", field="note"
         )
+    if len(note) > 200:
+        raise DomainError("recognition.note_too_long", "认定依据不能超过200个字", field="note")
+    if evidence is None:
+        raise DomainError(
+            "recognition.evidence_required",
+            "须上传证明材料（竞赛获奖证明或直评决定文件）",
+            field="evidence",
+        )
     with transaction.atomic():
         result = lock_result(result)
-        require_writable(result)
         if route == Route.DIRECT:
             if not officer_over(actor, result.batch.organization.region_id):
                 raise forbidden("高技能人才直评由主管部门认定")
         else:
             require_entry_account(actor, result.batch)
-        before = result.route
-        result.route = route
-        result.passed = bool(passed)
-        result.decision_note = note.strip()[:200]
-        for part in ("theory", "practical", "panel"):
-            setattr(result, f"{part}_state", PartState.NOT_REQUIRED)
-        result.save()
-        audit_record(
-            actor=actor,
-            action="result.recognise",
-            obj=result,
-            changes={
-                "route": [before, route],
-                "passed": result.passed,
-                "note": result.decision_note,
-            },
-        )
+        require_writable(result)
+        if route == Route.DIRECT and result.level not in DIRECT_LEVELS:
+            raise DomainError(
+                "recognition.direct_level",
+                f"高技能人才直评仅适用于三级（高级工）及以上，考生 {result.candidate_ref} "
+                f"申报的是{result.get_level_display()}",
+                field="result",
+            )
+        stored = _evidence_store(result=result, evidence=evidence, route=route, actor=actor)
+        try:
+            before = result.route
+            result.route = route
+            result.passed = bool(passed)
+            result.decision_note = note
+            for part in ("theory", "practical", "panel"):
+                setattr(result, f"{part}_state", PartState.NOT_REQUIRED)
+            result.save()
+            audit_record(
+                actor=actor,
+                action="result.recognise",
+                obj=result,
+                changes={
+                    "route": [before, route],
+                    "passed": result.passed,
+                    "note": result.decision_note,
+                    "evidence": stored.pk,
+                },
+            )
+        except Exception:
+            stored.file.delete(save=False)  # no bytes left behind for a decision not written
+            raise
     return result

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from skillcert.common.errors import DomainError
 from skillcert.scoring.models import EnterpriseScheme, Result, Route
@@ -51,12 +52,14 @@ def test_four_dimensions_with_conduct_veto_and_routes_registered(
         actor=clerk,
     )
     assert not vetoed.passed and "一票否决" in vetoed.decision_note
+    Result.objects.filter(pk=results[2].pk).update(level=3)  # 直评: levels 3 to 1 only
     with pytest.raises(DomainError) as err:
         result_recognise(
             result=results[2],
             route=Route.DIRECT,
             passed=True,
             note="人社直评〔2026〕1号",
+            evidence=SimpleUploadedFile("决定.pdf", b"%PDF-1.4\n%%EOF\n"),
             actor=clerk,
         )
     assert err.value.code == "scoring.forbidden"
@@ -65,6 +68,7 @@ def test_four_dimensions_with_conduct_veto_and_routes_registered(
         route=Route.DIRECT,
         passed=True,
         note="人社直评〔2026〕1号",
+        evidence=SimpleUploadedFile("决定.pdf", b"%PDF-1.4\n%%EOF\n"),
         actor=personas.province,
     )
     assert direct.route == Route.DIRECT

@@ -6,7 +6,13 @@ certificates verify-token TOKEN [--offline]
     {"valid": false, "reason": ...} for a tampered, foreign-key or malformed token;
     --offline checks the signature with the public keys alone ("status": "offline").
 certificates export --since YYYY-MM-DD --format csv|json --out DIR
-    issued certificates for the provincial / national registry, with a SHA-256 file."""
+    issued certificates for the provincial / national registry, with a SHA-256 file.
+certificates issue --plan CODE [--dry-run] [--json]
+    issues the certificates of the plan's registered passing results that have none yet;
+    --json prints exactly {"issued": N, "skipped": [{"result": id, "code": ..., "message": ...}]},
+    without it a Chinese summary; exit 0. An unknown plan or a batch not registered (or an
+    organisation that may not issue) exits 2 with a Chinese message on stderr. --dry-run runs
+    every check and changes nothing."""
 
 from __future__ import annotations
 
@@ -14,16 +20,21 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.actors import SystemActor, command_actor
 from skillcert.certificates.documents import certificate_pdf
 from skillcert.certificates.exchange import export_certificates
 from skillcert.certificates.models import Certificate
 from skillcert.certificates.selectors import certificate_verify_token
+from skillcert.certificates.services import certificates_issue_now
 from skillcert.common.errors import DomainError
+from skillcert.scoring.selectors import batch_of_plan
+
+# Bad input (unknown plan, batch not registered, an organisation that may not issue).
+EXIT_BAD_INPUT = 2
 
 
 class Command(BaseCommand):
@@ -43,6 +54,10 @@ class Command(BaseCommand):
         export.add_argument("--out", required=True)
         legacy = sub.add_parser("import-legacy")
         legacy.add_argument("--file", required=True)
+        issue = sub.add_parser("issue")
+        issue.add_argument("--plan", required=True)
+        issue.add_argument("--dry-run", action="store_true")
+        issue.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -100,3 +115,35 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已导出 {result.count} 张证书：{result.path}（校验文件 {result.checksum_path}）"
         )
+
+    def _refuse(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        sys.exit(EXIT_BAD_INPUT)
+
+    def _issue(self, options: dict[str, Any]) -> None:
+        code = options["plan"].strip()
+        batch = batch_of_plan(plan_code=code) if code else None
+        if batch is None:
+            self._refuse(f"评价计划 {code or '（空）'} 不存在或尚未建立成绩批次")
+        try:
+            outcome = certificates_issue_now(
+                result_batch=batch, actor=command_actor("certificates"), dry_run=options["dry_run"]
+            )
+        except DomainError as exc:
+            self._refuse(f"[{exc.code}] {exc.message}")
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"issued": len(outcome.issued), "skipped": outcome.skipped},
+                    ensure_ascii=False,
+                )
+            )
+            return
+        verb = "将签发" if options["dry_run"] else "已签发"
+        note = "（试运行，未作任何更改）" if options["dry_run"] else ""
+        self.stdout.write(
+            f"评价计划 {batch.plan.code}：{verb} {len(outcome.issued)} 张证书，"
+            f"未发证 {len(outcome.skipped)} 人{note}"
+        )
+        for skip in outcome.skipped:
+            self.stdout.write(f"  成绩 {skip['result']}：[{skip['code']}] {skip['message']}")

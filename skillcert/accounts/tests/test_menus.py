@@ -1,0 +1,70 @@
+"""Every persona's menu shows its work, and no page a persona's menu links to answers 404 or 500
+for that persona."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+PERSONAS = [
+    "candidate",
+    "clerk_a",
+    "clerk_b",
+    "examiner",
+    "supervisor",
+    "city_nanjing",
+    "city_suzhou",
+    "province",
+    "superuser",
+    "admin_a",
+]
+
+# Entries a persona's header must show (label → URL name).
+EXPECTED = {
+    "clerk_a": {"成绩批次": "scoring:batches", "证书签发": "certificates:issue"},
+    "admin_a": {"成绩批次": "scoring:batches", "证书签发": "certificates:issue"},
+    "province": {"成绩登记": "scoring:batches", "证书管理": "certificates:list"},
+    "city_nanjing": {"成绩批次": "scoring:batches"},
+    "examiner": {"评分任务": "scoring:work", "考务任务": "exams:my_duties"},
+    "candidate": {
+        "我的申报": "applications:mine",
+        "我的成绩": "scoring:my_results",
+        "证书": "certificates:list",
+    },
+}
+# Entries a persona's header must not show.
+ABSENT = {
+    "candidate": {"证书签发", "成绩批次", "成绩登记"},
+    "examiner": {"证书签发", "成绩批次"},
+    "province": {"证书签发"},
+    "city_nanjing": {"证书签发", "成绩登记"},
+}
+
+
+def _user(personas, org_admin_a, name):
+    return org_admin_a if name == "admin_a" else getattr(personas, name)
+
+
+def _menu(client):
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    return dict(response.context["nav_items"]), response.context["nav_public"]
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_every_menu_link_answers(personas, org_admin_a, name):
+    client = personas.client_for(_user(personas, org_admin_a, name))
+    items, public = _menu(client)
+    assert items, f"{name} has an empty menu"
+    for label, url in [*items.items(), *public]:
+        response = client.get(url)
+        assert response.status_code not in (404, 500), f"{name}: {label} {url}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_menu_shows_the_persona_its_work(personas, org_admin_a, name):
+    items, _ = _menu(personas.client_for(_user(personas, org_admin_a, name)))
+    for label, url in EXPECTED[name].items():
+        assert items.get(label) == reverse(url), f"{name}: {label}"
+    for label in ABSENT.get(name, set()):
+        assert label not in items, f"{name}: {label}"
