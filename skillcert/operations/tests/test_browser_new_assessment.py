@@ -4,9 +4,10 @@ The baseline is what a province has before anything in this test happens: its of
 occupation on the directory with its standard, and qualified examiners and a quality
 supervisor in the personnel registry. From there every step is a person clicking in Chromium:
 the province registers a new organisation; its administrator files it (备案) and the city
-approves; the organisation files an evaluation plan 15 working days ahead and the city
-approves it; a candidate registers and applies; three tiers review; the province sets up the
-unified sitting and draws the seats; after the exam the organisation opens the result batch,
+approves; the organisation creates an evaluation plan and opens it, the province sets the
+review sampling; a candidate registers and applies; three tiers review; the organisation files
+the plan with its roster 15 working days ahead and the city approves it; the province sets up
+the unified sitting and draws the seats; after the exam the organisation opens the result batch,
 assigns the markers, designates the chief examiner's score-entry account and uploads the answer
 file; the chief examiner enters the practical scores; the batch is submitted and published; the
 candidate asks for a re-check, which is answered; the results are registered; the organisation
@@ -23,14 +24,22 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import make_uscc
+from conftest import PASSWORD, make_uscc
+from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.choices import Role
+from skillcert.accounts.services import role_grant
+from skillcert.certificates.models import Certificate
+from skillcert.exams.models import AdmissionTicket
 from skillcert.occupations.models import DirectoryEntry
 from skillcert.operations.tests.browser import (
     BROWSER,
     download,
     log_in,
     pass_second_factor,
+    qr_codes_in_pdf,
     shot,
 )
 from skillcert.operations.tests.test_browser_journeys import (
@@ -38,8 +47,11 @@ from skillcert.operations.tests.test_browser_journeys import (
     _candidate_registers,
     _three_tiers_review,
 )
+from skillcert.operations.tests.test_browser_scoring_setup import _objective_paper
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import hr, make_person
+from skillcert.regions.models import Region
+from skillcert.scoring.tests.conftest import _person, _user
 
 __all__ = ["hr"]  # fixture
 
@@ -52,6 +64,7 @@ ORG_NAME = "南京钟山职业技能评价中心"
 ADMIN = "zs_admin"
 STRONG = "Zhongshan-Bell-2026"
 PLAN_CODE = "ZS-2026-01"
+CANDIDATE_NAME = "林晓雯"  # who registers in _candidate_registers
 
 
 @pytest.fixture
@@ -77,7 +90,22 @@ def baseline(personas: Any, hr: Any) -> dict[str, Any]:
         make_person(603, roles=[("examiner", hr, 1, 5)], name="李强"),
     ]
     supervisor = make_person(701, roles=[("supervisor_external", hr, 1, 5)], name="吴督导")
-    return {"examiners": examiners, "supervisor": supervisor, "occupation": hr}
+    # The province's sealed level-4 paper, and the people who score with accounts of their own.
+    _objective_paper(hr, personas.superuser)
+    suzhou = Region.objects.get(code="320505")
+    scorers = {
+        name: _person(seq, name, _user(account), hr, suzhou)
+        for seq, name, account in [
+            (41, "主考郑", "zs_chief"),
+            (42, "考评冯", "zs_e1"),
+            (43, "考评陈", "zs_e2"),
+            (44, "考评褚", "zs_e3"),
+        ]
+    }
+    for person in scorers.values():  # their accounts were opened as examiners' accounts
+        assert person.user is not None
+        role_grant(user=person.user, role=Role.EXAMINER, actor=SystemActor("baseline"))
+    return {"examiners": examiners, "supervisor": supervisor, "scorers": scorers}
 
 
 def _pdf(folder: Path, name: str) -> Path:
@@ -98,6 +126,17 @@ def _sign_in(page: Any, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.locator("main").get_by_role("button", name="登录").click()
+
+
+def _back_after_a_while(page: Any, username: str, password: str, officer: Any = None) -> None:
+    """Weeks later the session has long expired (30 minutes): sign in again; an officer types
+    the code the authenticator shows (the test reads the bound key, as the phone holds it)."""
+    _sign_in(page, username, password)
+    if officer is not None:
+        device = TOTPDevice.objects.get(user=officer, confirmed=True)
+        page.fill("#id_token", f"{totp(device.bin_key):06d}")
+        page.locator("main").get_by_role("button", name="验证").click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
 def _submit(page: Any, name: str) -> None:
@@ -123,7 +162,7 @@ def _province_registers_the_organisation(province: Any, folder: Path) -> None:
     shot(province, folder, "02-organisation-registered", f"已登记“{ORG_NAME}”", ORG_NAME)
 
 
-def _organisation_files(admin: Any, folder: Path) -> None:
+def _organisation_files(admin: Any, folder: Path, tmp: Path) -> None:
     admin.locator("header").get_by_role("link", name="评价机构", exact=True).click()
     admin.get_by_role("link", name=ORG_NAME).click()
     start = admin.locator("form[action$='/filing_start/']")
@@ -132,7 +171,7 @@ def _organisation_files(admin: Any, folder: Path) -> None:
     start.get_by_role("button", name="创建").click()
     admin.fill("textarea[name=lines]", "4-07-03-02 4\n4-07-03-02 3\n")
     admin.get_by_role("button", name="保存认定范围").click()
-    evidence = _pdf(folder, "evidence.pdf")
+    evidence = _pdf(tmp, "evidence.pdf")
     # Every condition of the checklist, one form each (the page reloads after each save).
     for _ in range(30):
         pending = admin.locator("tr", has=admin.locator("form[action$='/evidence/']")).filter(
@@ -239,8 +278,8 @@ def _province_sets_up_the_sitting(province: Any, folder: Path) -> None:
     province.fill("#id_year", "2026")
     province.fill("#id_serial", "2")
     _submit(province, "创建")
-    province.get_by_role("link", name=re.compile("考务设置")).click()
-    province.get_by_label("评价计划").select_option(label=re.compile(PLAN_CODE))
+    shot(province, folder, "17-sitting-created", "请编入评价计划并设置考区")
+    province.get_by_label("评价计划").select_option(index=1)  # the only approved plan
     _submit(province, "编入统考")
     province.get_by_label("城市").select_option(value="320100")
     province.get_by_label("考核点办公室").fill("南京市职业技能鉴定中心考核点")
@@ -253,7 +292,7 @@ def _province_sets_up_the_sitting(province: Any, folder: Path) -> None:
         slot.get_by_label("结束时间").fill(ends)
         _submit(province, "添加时段")
     shot(province, folder, "17-sitting-setup", "考务设置", PLAN_CODE, "09:00")
-    province.get_by_role("link", name=re.compile("返回")).first.click()
+    province.get_by_role("link", name="返回统一考试").click()
     province.get_by_role("link", name="考点考场设置").click()
     site = province.locator("form[action$='/sites/']")
     site.get_by_label("考点编号").fill("01")
@@ -261,7 +300,7 @@ def _province_sets_up_the_sitting(province: Any, folder: Path) -> None:
     site.get_by_label("地址").fill("南京市玄武区北京东路1号")
     _submit(province, "添加考点")
     room = province.locator("form[action$='/rooms/']")
-    room.get_by_label("考点").select_option(label=re.compile("南京市第一考点"))
+    room.get_by_label("考点").select_option(index=1)  # the site just added
     room.get_by_label("考场号").fill("001")
     room.get_by_label("行数").fill("5")
     room.get_by_label("列数").fill("6")
@@ -275,6 +314,53 @@ def _province_sets_up_the_sitting(province: Any, folder: Path) -> None:
     shot(province, folder, "19-seats-drawn", "座位")
 
 
+# --- 5. scoring -------------------------------------------------------------------------------
+
+
+def _tick(page: Any, form: str, names: list[str], button: str) -> None:
+    for name in names:
+        page.locator(form).get_by_label(f"{name}（某大学）").check()
+    page.locator(form).get_by_role("button", name=button).click()
+    page.wait_for_load_state("load")
+
+
+def _organisation_sets_up_scoring(admin: Any, folder: Path, ticket: str, tmp: Path) -> None:
+    admin.locator("header").get_by_role("link", name="成绩批次", exact=True).click()
+    shot(admin, folder, "21-batches", "待建立成绩批次的计划", PLAN_CODE)
+    admin.locator("tr", has_text=PLAN_CODE).get_by_role("button", name="建立成绩批次").click()
+    shot(admin, folder, "22-batch-opened", "成绩批次设置", ticket)
+    _tick(admin, "#staff-chief_marker", ["主考郑"], "保存阅卷组长")
+    _tick(admin, "#staff-practical", ["考评冯", "考评陈", "考评褚"], "保存操作技能考评员")
+    admin.locator("#entry-account select").select_option(label="zs_chief")
+    admin.locator("#entry-account").get_by_role("button", name="指定录入账号").click()
+    shot(admin, folder, "23-entry-account", "已指定 zs_chief 为成绩录入专用账号")
+    answers = tmp / "answers.csv"
+    answers.write_text(f"candidate_id,form,1,2,3,4\n{ticket},A,B,AC,对,D\n", encoding="utf-8")
+    admin.locator("#responses select").select_option(label="P-E2E-A（企业人力资源管理师 4级）")
+    admin.locator("#responses input[type=file]").set_input_files(str(answers))
+    admin.locator("#responses").get_by_role("button", name="上传并评分").click()
+    admin.get_by_text("已完成客观题评分：1 名考生").wait_for()
+    shot(admin, folder, "24-answers-scored", "已完成客观题评分：1 名考生")
+
+
+def _chief_enters_and_submits(chief: Any, folder: Path, ticket: str) -> None:
+    chief.locator("header").get_by_role("link", name="评分任务", exact=True).click()
+    chief.locator("tr", has_text=PLAN_CODE).get_by_role("link", name="成绩录入").click()
+    row = chief.locator("tr", has_text=ticket)
+    row.locator("form").first.locator("select[name=part]").select_option("practical")
+    row.locator("form").first.locator("input[name=score]").fill("78")
+    row.get_by_role("button", name="录入成绩").click()
+    chief.wait_for_load_state("load")
+    shot(chief, folder, "25-practical-entered", "78.0")
+    chief.get_by_role("button", name="确认并提交本批次成绩").click()
+    shot(chief, folder, "26-submitted", "成绩已提交，录入已锁定")
+
+
+def _open_batch(page: Any) -> None:
+    page.locator("header").get_by_role("link", name=re.compile("成绩")).first.click()
+    page.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+
+
 def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     personas, baseline, open_page, folder, time_machine, settings, tmp_path, live_server
 ):
@@ -286,7 +372,7 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     _province_registers_the_organisation(province, folder)
     admin = open_page()
     _sign_in(admin, ADMIN, STRONG)
-    _organisation_files(admin, folder)
+    _organisation_files(admin, folder, tmp_path)
     city = _officer(open_page, folder, "city_nj", personas.city_nanjing, "00-city")
     _city_approves_the_filing(city, folder)
 
@@ -306,5 +392,64 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     # 4. The sitting: districts, sites, rooms, slots, seats; the candidate's ticket.
     _province_sets_up_the_sitting(province, folder)
     candidate.get_by_role("link", name="准考证", exact=True).click()
-    shot(candidate, folder, "20-admission-ticket", "我的准考证")
+    ticket = AdmissionTicket.objects.get(application=application).ticket_no  # read, to type it
+    shot(candidate, folder, "20-admission-ticket", "我的准考证", ticket)
     assert download(candidate, "下载PDF").startswith(b"%PDF-")
+
+    # 5. After the exam: the batch, its people, the answer file; the chief enters and submits.
+    time_machine.move_to(dt.datetime(2026, 6, 15, 9, 30, tzinfo=BEIJING), tick=True)
+    _back_after_a_while(admin, ADMIN, STRONG)
+    _organisation_sets_up_scoring(admin, folder, ticket, tmp_path)
+    chief = open_page()
+    log_in(chief, "zs_chief")
+    _chief_enters_and_submits(chief, folder, ticket)
+
+    # 6. Publication; the candidate asks for a re-check of the theory score; it is answered.
+    _back_after_a_while(candidate, "linxiaowen", "Spring-Orchid-2026")
+    _open_batch(admin)
+    _submit(admin, "发布成绩")
+    shot(admin, folder, "27-published", "已发布")
+    candidate.get_by_role("link", name="我的成绩", exact=True).click()
+    shot(candidate, folder, "28-result", "企业人力资源管理师", "合格", "申请复查")
+    candidate.locator("input[name=reason]").fill("理论成绩与估分不符")
+    candidate.get_by_role("button", name="申请复查").click()
+    shot(candidate, folder, "29-recheck-requested", "复查")
+    _open_batch(admin)
+    admin.locator("input[name=outcome]").fill("复核无误，维持原成绩")
+    admin.get_by_role("button", name="复核加分并办结").click()
+    shot(admin, folder, "30-recheck-answered", "复核无误，维持原成绩")
+
+    # 7. After the re-check window: registration, then issuance.
+    time_machine.move_to(dt.datetime(2026, 7, 20, 9, 30, tzinfo=BEIJING), tick=True)
+    _back_after_a_while(admin, ADMIN, STRONG)
+    _back_after_a_while(province, "province", PASSWORD, officer=personas.province)
+    _back_after_a_while(candidate, "linxiaowen", "Spring-Orchid-2026")
+    _open_batch(admin)
+    _submit(admin, "提交登记备案")
+    shot(admin, folder, "31-registration-submitted", "登记")
+    _open_batch(province)
+    _submit(province, "确认登记备案")
+    shot(province, folder, "32-registered", "已登记")
+    admin.locator("header").get_by_role("link", name="证书签发", exact=True).click()
+    admin.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+    shot(admin, folder, "33-issue-batch", "证书签发", CANDIDATE_NAME)
+    admin.get_by_role("button", name=re.compile("签发|发证")).first.click()
+    admin.get_by_text("已完成").first.wait_for()
+    shot(admin, folder, "34-issued", "已完成")
+
+    # 8. The candidate's certificate; a visitor scans the QR code in its PDF.
+    candidate.locator("header").get_by_role("link", name="证书", exact=True).click()
+    candidate.get_by_role("link", name=re.compile(r"^\w{6,}$")).first.click()
+    shot(candidate, folder, "35-certificate", CANDIDATE_NAME, "四级/中级工")
+    pdf = download(candidate, "下载电子证书（PDF）")
+    (url,) = qr_codes_in_pdf(pdf)
+    assert url.startswith(live_server.url)
+    visitor = open_page()
+    visitor.goto(url)
+    shot(visitor, folder, "36-verified", "证书真实有效", CANDIDATE_NAME, "有效", ORG_NAME)
+    certificate = Certificate.objects.get(organization__name=ORG_NAME)  # read: what was made
+    assert (certificate.level, certificate.status, certificate.issue_date) == (
+        4,
+        "valid",
+        dt.date(2026, 7, 20),
+    )
