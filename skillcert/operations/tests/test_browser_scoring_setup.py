@@ -12,25 +12,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
-
 from skillcert.applications.models import Application, Status
 from skillcert.exams.models import AdmissionTicket
 from skillcert.itembank.models import (
-    AssemblyBlueprint,
-    Item,
-    ItemStatus,
     Paper,
-    PaperItem,
-    PaperStatus,
 )
-from skillcert.occupations.models import Element, Standard
+from skillcert.occupations.models import Standard
 from skillcert.operations.tests.browser import BROWSER, log_in, shot
 from skillcert.operations.tests.test_browser_journeys import open_plan, seat_the_plan
 from skillcert.plans.tests.factories import hr, make_candidate
 from skillcert.regions.models import Region
 from skillcert.scoring.models import BatchStatus, Result, ResultBatch
-from skillcert.scoring.tests.conftest import _person, _user
+from skillcert.scoring.tests.conftest import _person, _sealed_paper, _user
 
 __all__ = ["hr"]  # fixture
 
@@ -41,48 +34,11 @@ ANSWERS = (["B", "AC", "对", "D"], ["B", "A", "对", "C"])
 
 
 def _objective_paper(occupation: Any, author: Any) -> Paper:
-    """A sealed level-4 paper of four objective items."""
+    """A sealed level-4 paper of four objective items (the province's item bank)."""
     standard = Standard.objects.get(occupation=occupation)
-    element = Element.objects.create(standard=standard, code="A", name="人力资源规划")
-    specs: list[tuple[str, Any]] = [
-        ("single", {"stem": "s1", "options": ["甲", "乙", "丙", "丁"], "key": "B"}),
-        ("multiple", {"stem": "s2", "options": ["甲", "乙", "丙", "丁"], "key": ["A", "C"]}),
-        ("true_false", {"stem": "s3", "key": True}),
-        ("single", {"stem": "s4", "options": ["甲", "乙", "丙", "丁"], "key": "D"}),
-    ]
-    blueprint = AssemblyBlueprint.objects.create(
-        occupation=occupation,
-        level=4,
-        name="四级理论",
-        difficulty_mean=0.6,
-        difficulty_tolerance=0.2,
-        created_by=author,
+    return _sealed_paper(
+        occupation, standard, author, code="P-E2E-A", item_prefix="E2E", subjective=False
     )
-    paper = Paper.objects.create(
-        blueprint=blueprint,
-        code="P-E2E-A",
-        form_number=1,
-        status=PaperStatus.SEALED,
-        mean_difficulty=0.6,
-        total_score=40,
-        content_hash="0" * 64,
-        sealed_at=timezone.now(),
-        created_by=author,
-    )
-    for position, (kind, content) in enumerate(specs, start=1):
-        item = Item.objects.create(
-            occupation=occupation,
-            level=4,
-            element=element,
-            code=f"E2E{position:03d}",
-            item_type=kind,
-            status=ItemStatus.ACTIVE,
-            content=content,
-            score=10,
-            author=author,
-        )
-        PaperItem.objects.create(paper=paper, item=item, item_version=1, position=position)
-    return paper
 
 
 def _baseline(personas: Any, occupation: Any) -> tuple[Any, list[str], dict[str, Any]]:

@@ -108,22 +108,33 @@ def _user(name: str) -> User:
     return user_create(username=name, password=PASSWORD, full_name=name, actor=SYSTEM_TEST)
 
 
-def _sealed_paper(hr: Occupation, standard: Standard, author: User) -> Paper:
-    """A sealed level-4 paper: four objective items (key B, AC, 对, D) and one subjective."""
-    element = Element.objects.create(standard=standard, code="A", name="人力资源规划")
+def _sealed_paper(
+    hr: Occupation,
+    standard: Standard,
+    author: User,
+    *,
+    code: str = "P-HR4-A",
+    item_prefix: str = "S",
+    subjective: bool = True,
+) -> Paper:
+    """A sealed level-4 paper: four objective items (key B, AC, 对, D), 10 points each, and
+    (unless `subjective` is False) one subjective item of 60."""
+    element, _ = Element.objects.get_or_create(
+        standard=standard, code="A", defaults={"name": "人力资源规划"}
+    )
     specs: list[tuple[str, Any, int]] = [
         ("single", {"stem": "s1", "options": ["甲", "乙", "丙", "丁"], "key": "B"}, 10),
         ("multiple", {"stem": "s2", "options": ["甲", "乙", "丙", "丁"], "key": ["A", "C"]}, 10),
         ("true_false", {"stem": "s3", "key": True}, 10),
         ("single", {"stem": "s4", "options": ["甲", "乙", "丙", "丁"], "key": "D"}, 10),
         ("subjective", {"stem": "s5", "answer": "要点", "scheme": "每点10分"}, 60),
-    ]
+    ][: 5 if subjective else 4]
     items = [
         Item.objects.create(
             occupation=hr,
             level=4,
             element=element,
-            code=f"S{n:03d}",
+            code=f"{item_prefix}{n:03d}",
             item_type=kind,
             status=ItemStatus.ACTIVE,
             content=content,
@@ -142,11 +153,11 @@ def _sealed_paper(hr: Occupation, standard: Standard, author: User) -> Paper:
     )
     paper = Paper.objects.create(
         blueprint=blueprint,
-        code="P-HR4-A",
+        code=code,
         form_number=1,
         status=PaperStatus.SEALED,
         mean_difficulty=0.6,
-        total_score=100,
+        total_score=sum(score for _, _, score in specs),
         content_hash="0" * 64,
         sealed_at=timezone.now(),
         created_by=author,
