@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import io
+import json
 import logging
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -274,3 +277,24 @@ def test_create_via_service_refuses_anonymous_actor(bank):
             actor=SystemActor("x"),
         )
     assert caught.value.code == "itembank.forbidden"
+
+
+@override_settings(ITEMBANK_ENCRYPT_AT_REST=True)
+def test_rekey_command_reencrypts_and_reports_the_rows(bank):
+    bank.choice(1)
+    out = io.StringIO()
+    call_command("itembank", "rekey", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"rows": 2}
+    assert AuditEvent.objects.filter(
+        action="itembank.rekey", actor_ref="system:command:itembank"
+    ).exists()
+
+
+@override_settings(ITEMBANK_ENCRYPT_AT_REST=False)
+def test_rekey_command_without_encryption_exits_2_and_says_why(bank, monkeypatch):
+    monkeypatch.delenv(vault.ENV, raising=False)
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as exit_:
+        call_command("itembank", "rekey", stderr=err)
+    assert exit_.value.code == 2 and "未启用题库加密" in err.getvalue()
+    assert not AuditEvent.objects.filter(action="itembank.rekey").exists()
