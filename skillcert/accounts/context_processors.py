@@ -47,6 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # The province registers results (登记备案); organisations and cities follow batches.
         batches = "成绩登记" if scope.is_province_officer else "成绩批次"
         items.append((batches, reverse("scoring:batches")))
+    if nav_visible("scoring:enterprise_plans", user):
+        items.append(("企业评价", reverse("scoring:enterprise_plans")))
     if scope.is_org_staff or scope.is_platform:
         items.append(("证书签发", reverse("certificates:issue")))
     if signed_in:

@@ -12,3 +12,11 @@ class ApplicationsConfig(AppConfig):
 
         # A plan's filing records the roster it was filed with (plans cannot import us).
         filing_snapshot_part_register("roster", plan_roster_snapshot)
+
+        from skillcert.applications.choices import LABELS, Status
+        from skillcert.applications.transitions import TRANSITIONS
+        from skillcert.common.labels import labels_register
+
+        labels_register(LABELS)
+        labels_register({f"application.{n}": t.label for n, t in TRANSITIONS.items() if t.label})
+        labels_register({f"status.application.{k}": str(v) for k, v in Status.choices})

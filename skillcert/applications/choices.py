@@ -42,3 +42,39 @@ ACTIVE_STATUSES = (
     Status.APPROVED,
     Status.RETURNED,
 )
+
+
+# Chinese names of this app's codes a person may see (audit actions, histories), registered
+# with `common.labels` when the app starts.
+LABELS: dict[str, str] = {
+    "application": "申报",
+    "roster": "考生花名册",
+    "sample": "抽审",
+    "application.create": "创建申报",
+    "application.submit": "提交申报",
+    "application.resubmit": "重新提交申报",
+    "application.withdraw": "撤回申报",
+    "application.approve": "审核通过",
+    "application.reject": "审核不通过",
+    "application.return": "退回修改",
+    "application.org_approve": "初审通过",
+    "application.org_reject": "初审不通过",
+    "application.org_return": "初审退回修改",
+    "application.city_approve": "复审通过",
+    "application.city_reject": "复审不通过",
+    "application.city_return": "复审退回修改",
+    "application.province_approve": "终审通过",
+    "application.province_reject": "终审不通过",
+    "application.province_return": "终审退回修改",
+    "application.org_approve_bulk": "初审批量通过",
+    "application.city_approve_bulk": "复审批量通过",
+    "application.province_approve_bulk": "终审批量通过",
+    "application.accommodation_set": "设置考试便利安排",
+    "application.attachment_add": "上传申报材料",
+    "application.eligibility_check": "核验申报条件",
+    "application.override": "人工认定申报条件",
+    "roster.import": "导入考生花名册",
+    "roster.upload": "上传考生花名册",
+    "sample.city_draw": "市级抽取复审样本",
+    "sample.province_draw": "省级抽取终审样本",
+}

@@ -42,6 +42,7 @@ from skillcert.occupations.selectors import (
     specialty_ids_by_name,
     standards_current_by_occupation,
 )
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.plans.services import plan_seats_reserve
 
 if TYPE_CHECKING:
@@ -138,6 +139,15 @@ def roster_import(
         return outcome
     if not result.rows:
         return outcome
+    today = timezone.localdate()
+    for occupation_id, level in sorted({(r.occupation_id, r.level) for r in result.rows}):
+        organization_permit_check(
+            org=plan.organization,
+            action="apply",
+            day=today,
+            occupation_id=occupation_id,
+            level=level,
+        )
     try:
         with transaction.atomic():
             outcome.application_ids = _write(plan, result.rows, actor, roster_import_row)

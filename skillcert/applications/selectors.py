@@ -12,6 +12,7 @@ from skillcert.accounts.scope import Scope
 from skillcert.applications.models import (
     ACTIVE_STATUSES,
     Application,
+    Attachment,
     Notification,
     ReviewEvent,
     RosterImport,
@@ -101,6 +102,27 @@ def may_see_identity(*, scope: Scope, application: Application) -> bool:
         return False
     org = application.plan.organization
     return may_review(scope=scope, tier=current, organization_id=org.pk, region_code=org.region_id)
+
+
+def matched_clause_text(*, application: Application) -> str:
+    """The published wording of the clause the application met (stored with the decision at
+    submission), so a reviewer reads the condition, not only its id."""
+    if not application.matched_clause:
+        return ""
+    for clause in (application.decision or {}).get("clauses", []):
+        if clause.get("id") == application.matched_clause:
+            return str(clause.get("text") or "")
+    return ""
+
+
+def attachments_of(*, application: Application) -> QuerySet[Attachment]:
+    return application.attachments.order_by("id")
+
+
+def review_queue_ticked(*, scope: Scope, tier: str, ids: list[int]) -> QuerySet[Application]:
+    """The ticked applications that wait at this tier for this user: what a bulk approval
+    would act on. Ticked ids outside the user's queue are dropped."""
+    return review_queue(scope=scope, filters=QueueFilters(tier=tier)).filter(pk__in=ids)
 
 
 def application_events(*, application: Application) -> QuerySet[ReviewEvent]:

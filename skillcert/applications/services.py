@@ -38,6 +38,7 @@ from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.uploads import document_store
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.plans.locks import plan_lock
 from skillcert.plans.selectors import plan_accepts_applications, plan_offers
 from skillcert.plans.services import plan_seats_release, plan_seats_reserve
@@ -169,6 +170,13 @@ def application_create(
         raise DomainError(
             "application.specialty_mismatch", "所选工种不属于该职业", field="specialty"
         )
+    organization_permit_check(
+        org=plan.organization,
+        action="apply",
+        day=today or _today(),
+        occupation_id=occupation.pk,
+        level=level,
+    )
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -284,6 +292,13 @@ def _submit(
         day = today or _today()
         if transition == "submit" and not plan_accepts_applications(plan=locked.plan, day=day):
             raise DomainError("application.plan_closed", "该评价计划当前不在报名期内")
+        organization_permit_check(
+            org=locked.plan.organization,
+            action="apply",
+            day=day,
+            occupation_id=locked.occupation_id,
+            level=locked.level,
+        )
         decision = _check(locked, day)
         locked.save(update_fields=_DECISION_FIELDS)
         audit_record(

@@ -16,6 +16,7 @@ urlpatterns = [
         views.attachment_view,
         name="attachment",
     ),
+    path("<int:pk>/photo/", views.application_photo_view, name="photo"),
     path("<int:pk>/accommodation/", views.application_accommodation_view, name="accommodation"),
     path("<int:pk>/review/", views.application_review_view, name="review_one"),
     path("<int:pk>/override/", views.application_override_view, name="override"),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.applications import services
+from skillcert.applications.forms import BulkApproveForm
 from skillcert.applications.models import Application, Attachment, ImportStatus, Tier
 from skillcert.applications.permissions import may_review, reviewer_tiers
 from skillcert.applications.roster import RowError
@@ -28,18 +29,26 @@ from skillcert.applications.selectors import (
     QueueFilters,
     application_events,
     applications_visible,
+    attachments_of,
+    matched_clause_text,
     may_see_identity,
     notifications_for,
     review_queue,
+    review_queue_ticked,
     roster_imports_visible,
     sample_draws_of,
 )
 from skillcert.applications.transitions import QUEUE_TIER
-from skillcert.candidates.selectors import candidate_for_user, identity_for_viewer
+from skillcert.candidates.selectors import (
+    candidate_for_user,
+    identity_for_viewer,
+    profile_for_review,
+)
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX, xlsx_response
+from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import run_action, run_service
-from skillcert.common.uploads import sniff_content_type
+from skillcert.common.uploads import JPEG, PNG, sniff_content_type
 from skillcert.occupations.choices import LEVEL_CHOICES
 from skillcert.plans.selectors import offerings_open_for_application, plans_visible
 
@@ -145,7 +154,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review,
             "current_tier": current_tier,
             "can_override": can_override,
-            "attachments": app.attachments.all(),
+            "clause_text": matched_clause_text(application=app),
+            "materials": profile_for_review(snapshot=app.profile_snapshot or {}),
+            "attachments": attachments_of(application=app),
+            "has_photo": bool(app.candidate.photo),
         },
     )
 
@@ -232,9 +244,32 @@ def attachment_view(request: HttpRequest, pk: int, attachment_pk: int) -> FileRe
         attachment.file.open("rb"), content_type=content_type, as_attachment=False
     )
     response["Content-Disposition"] = content_disposition_header(False, attachment.name) or ""
+    return _private(response)
+
+
+def _private(response: FileResponse) -> FileResponse:
+    """A person's document: never rendered as a page of the platform, never kept by a shared
+    cache or the browser's disk cache."""
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def application_photo_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The candidate's certificate photo, for whoever may see the application (the candidate,
+    its reviewers): addressed by the application's id, never by the file's path."""
+    app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
+    photo = app.candidate.photo
+    if not photo:
+        raise Http404("考生尚未上传证件照")
+    with photo.open("rb") as handle:
+        head = handle.read(512)
+    content_type = sniff_content_type(head, (JPEG, PNG))
+    if content_type is None:
+        raise Http404("证件照文件无法识别")
+    return _private(FileResponse(photo.open("rb"), content_type=content_type))
 
 
 @login_required
@@ -348,7 +383,7 @@ def review_queue_view(request: HttpRequest) -> HttpResponse:
         "applications/review_queue.html",
         {
             "page": page,
-            "rows": [(a, _flags(a)) for a in page],
+            "rows": [(a, _flags(a), matched_clause_text(application=a)) for a in page],
             "tier": tier,
             "tiers": [(t, Tier(t).label) for t in tiers],
             "filters": filters,
@@ -375,29 +410,52 @@ def _flags(app: Application) -> list[str]:
 @login_required
 @require_POST
 def review_bulk_view(request: HttpRequest) -> HttpResponse:
-    """Approve every application the current filters select (the filters travel in the
-    form), or only the ticked ones."""
+    """Approve the ticked applications of one tier's queue, in two steps: the first post shows
+    how many will be approved and asks to confirm; only the confirmed post (`confirm=1`)
+    approves. Nothing ticked approves nothing."""
     scope = scope_for(request.user)
-    tier = request.POST.get("tier", "")
-    if tier not in reviewer_tiers(scope=scope):
+    tiers = reviewer_tiers(scope=scope)
+    if request.POST.get("tier", "") not in tiers:
         raise Http404
-    # An id no row can have (beyond a 64-bit key) is dropped, not sent to the database.
-    ticked = [int(v) for v in request.POST.getlist("ids") if v.isdigit() and len(v) <= 18]
-    if ticked:
-        ids = ticked
-    else:
-        filters = _filters(QueryDict(request.POST.get("query", "")), tier)
-        ids = list(review_queue(scope=scope, filters=filters).values_list("pk", flat=True))
+    form = BulkApproveForm(request.POST)
+    form.set_choices("tier", [(t, Tier(t).label) for t in tiers])
+    # the queue's filters travel in the form, re-encoded so only a query string goes back
+    filters = QueryDict(request.POST.get("query", "")[:2000]).urlencode()
+    queue_url = f"{reverse('applications:review')}?{filters}"
+    if not form_valid_or_flash(request, form):
+        return redirect(queue_url)
+    tier: str = form.cleaned_data["tier"]
+    rows = review_queue_ticked(scope=scope, tier=tier, ids=form.cleaned_data["ids"])
+    if not form.cleaned_data["confirm"]:
+        waiting = list(rows.select_related("plan__organization", "occupation"))
+        if not waiting:
+            messages.error(
+                request, f"所勾选的申报都不在{Tier(tier).label}待审队列中，未通过任何申报"
+            )
+            return redirect(queue_url)
+        return render(
+            request,
+            "applications/review_bulk_confirm.html",
+            {
+                "rows": [(a, matched_clause_text(application=a)) for a in waiting],
+                "tier": tier,
+                "tier_label": Tier(tier).label,
+                "query": form.cleaned_data["query"],
+                "reason": form.cleaned_data["reason"],
+                "queue_url": queue_url,
+            },
+        )
+    ids = list(rows.values_list("pk", flat=True))
     return run_action(
         request,
         lambda: services.applications_approve_bulk(
             application_ids=ids,
             tier=tier,
             actor=request_actor(request),
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         ),
         success=lambda count: f"已批量通过 {count} 件",
-        next=f"{reverse('applications:review')}?{request.POST.get('query', '')}",
+        next=queue_url,
     )
 
 

@@ -13,19 +13,23 @@ def audit_events(
     *,
     scope: Scope,
     action: str = "",
+    actions: list[str] | None = None,
     actor: str = "",
     object_type: str = "",
     q: str = "",
     since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    """Officers see the whole trail (the province audits everyone); nobody else sees any."""
+    """Officers see the whole trail (the province audits everyone); nobody else sees any.
+    `action` is a code prefix; `actions` (when given) the exact codes to show."""
     if not scope.is_officer:
         return AuditEvent.objects.none()
     events = AuditEvent.objects.select_related("actor")
     filters: dict[str, Any] = {}
     if action:
         filters["action__startswith"] = action
+    if actions is not None:
+        filters["action__in"] = actions
     if object_type:
         filters["object_type"] = object_type
     if since:

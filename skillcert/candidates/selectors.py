@@ -142,3 +142,63 @@ def identity_for_viewer(*, candidate: Candidate, full: bool) -> dict[str, str]:
     if full:
         return {"id_number": candidate.id_number, "phone": candidate.phone}
     return {"id_number": candidate.id_number_masked, "phone": candidate.phone_masked}
+
+
+# --- the profile as a reviewer reads it ---------------------------------------------------
+
+
+def _yes_no(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def profile_for_review(*, snapshot: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """The work records, certificates, education and titles frozen into an application, in
+    the words a reviewer reads (the snapshot keeps codes such as `skill_level` and level
+    numbers): keys `work`, `certificates`, `education`, `titles`."""
+    from skillcert.candidates.models import CertificateKind
+    from skillcert.occupations.choices import LEVEL_CHOICES
+
+    kinds = dict(CertificateKind.choices)
+    levels = dict(LEVEL_CHOICES)
+    return {
+        "work": [
+            {
+                "employer": w.get("employer") or "（未填写）",
+                "occupation_name": w.get("occupation_name") or "（未填写）",
+                "start": w.get("start") or "",
+                "end": w.get("end") or "至今",
+                "related": _yes_no(w.get("related", True)),
+            }
+            for w in snapshot.get("work", [])
+        ],
+        "certificates": [
+            {
+                "kind": str(kinds.get(c.get("kind", ""), c.get("kind") or "（未填写）")),
+                "number": c.get("number") or "（未填写）",
+                "occupation_name": c.get("occupation_name") or "（未填写）",
+                "level": levels.get(int(c["level"]), str(c["level"])),
+                "date": c.get("date") or "",
+                "related": _yes_no(c.get("related", True)),
+            }
+            for c in snapshot.get("certificates", [])
+        ],
+        "education": [
+            {
+                "kind": e.get("kind") or "",
+                "school": e.get("school") or "（未填写）",
+                "major": e.get("major") or "（未填写）",
+                "graduation": e.get("graduation") or "",
+                "related": _yes_no(e.get("major_related", False)),
+            }
+            for e in snapshot.get("education", [])
+        ],
+        "titles": [
+            {
+                "grade": t.get("grade") or "",
+                "name": t.get("name") or "（未填写）",
+                "date": t.get("date") or "",
+                "related": _yes_no(t.get("related", True)),
+            }
+            for t in snapshot.get("titles", [])
+        ],
+    }

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
+from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.candidates import services
 from skillcert.candidates.core import activation_code_display
@@ -90,7 +91,11 @@ def profile(request: HttpRequest) -> HttpResponse:
     if candidate is None:
         claim = identity_claim_for_user(user=request.user)
         if claim is None:
-            raise Http404("当前账户不是考生账户")
+            if not scope_for(request.user).has_role(Role.CANDIDATE):
+                raise Http404("当前账户不是考生账户")
+            # A candidate account with no person behind it (opened outside registration):
+            # say what to do instead of a dead end.
+            return render(request, "candidates/no_profile.html")
         # Worded alike for a roster person and an already-registered one: this account must
         # not learn which it ran into.
         return render(

@@ -29,6 +29,7 @@ from skillcert.exams.selectors import policy_for
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import assessor_facts, relation_digests_of, roles_valid_on
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
+from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.choices import Subject
 
 if TYPE_CHECKING:
@@ -140,7 +141,22 @@ def _shortage_rows(result: staffing.StaffingResult) -> list[dict[str, Any]]:
     ]
 
 
+def _practice(result: staffing.StaffingResult, posts: _Posts) -> list[Staffed]:
+    """Each placement is a practice record (执业记录) at every organisation whose candidates
+    the post covers; the exam-day duties are the practice duties of the same name."""
+    staffed: dict[tuple[int, int], Staffed] = {}
+    for p in result.placements:
+        seats = posts.seats[p.post_id]
+        room = f"第{seats[0].room.code}考场" if p.post_id.startswith("room:") else ""
+        for seat in seats:
+            key = (p.person_id, seat.application.plan.organization_id)
+            staffed.setdefault(key, Staffed(key[0], key[1], str(_DUTY_OF_POST[p.duty]), room=room))
+    return [staffed[key] for key in sorted(staffed)]
+
+
 def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
+    """Place the slot's staff; the placements are the people's practice records for the
+    slot (re-running the assignment replaces them)."""
     require_district(actor, slot.district)
     day = timezone.localdate(slot.starts_at)
     posts = _Posts(slot, _staff_rule(slot))
@@ -159,6 +175,12 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
                 duty=_DUTY_OF_POST[p.duty],
             )
             for p in result.placements
+        )
+        practice_records_sync(
+            source=f"exams.slot:{locked.pk}",
+            held_on=day,
+            staffed=_practice(result, posts),
+            actor=actor,
         )
         shortages = _shortage_rows(result)
         run = StaffingRun.objects.create(

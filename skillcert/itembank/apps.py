@@ -13,3 +13,8 @@ class ItembankConfig(AppConfig):
         from skillcert.itembank.permits import bank_scope
 
         nav_visibility_register("itembank:list", lambda user: bank_scope(user).any_role)
+
+        from skillcert.common.labels import labels_register
+        from skillcert.itembank.choices import LABELS
+
+        labels_register(LABELS)

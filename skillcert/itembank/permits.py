@@ -86,6 +86,16 @@ class BankScope:
             or self.has_assignments
         )
 
+    @property
+    def manages_any(self) -> bool:
+        """Whether the user manages some occupation of some bank (blueprints, the bank's
+        people)."""
+        return (
+            self.is_platform
+            or bool(self.officer_provinces or self.officer_organizations)
+            or bool(self.manager_of)
+        )
+
     def is_officer_of(self, bank: ItemBank) -> bool:
         if bank.province_id is not None:
             return bank.province_id in self.officer_provinces

@@ -10,6 +10,8 @@ logs the read."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from skillcert.itembank.models import (
@@ -33,17 +35,32 @@ from skillcert.itembank.permits import (
     managed_q,
     writable_banks_q,
 )
+from skillcert.occupations.selectors import (
+    element_tree,
+    occupations_search,
+    standard_current,
+    weight_tables,
+)
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
 
 __all__ = [
     "BankScope",
     "access_log_for",
     "assignments_for",
     "bank_scope",
+    "blueprint_weights",
     "blueprints_visible",
+    "item_codes_managed",
     "item_imports_visible",
     "items_visible",
+    "managed_banks",
+    "occupations_managed",
+    "occupations_writable",
     "papers_visible",
     "reviewers_for",
+    "roles_managed",
     "writable_banks",
 ]
 
@@ -153,3 +170,88 @@ def paper_is_sealed(*, paper: Paper) -> bool:
     """The paper's items and key are fixed: sealed, released, or used."""
 
     return paper.status in (PaperStatus.SEALED, PaperStatus.RELEASED, PaperStatus.USED)
+
+
+# --- authoring: what the item, blueprint and role pages offer --------------------------------
+
+
+def _is_officer(scope: BankScope) -> bool:
+    return bool(scope.is_platform or scope.officer_provinces or scope.officer_organizations)
+
+
+def occupations_writable(*, scope: BankScope) -> QuerySet[Occupation]:
+    """Occupations the user may write items of: every occupation for the officers of a bank
+    (and the platform), else those of their question-setter and manager roles."""
+    rows = occupations_search()
+    if _is_officer(scope):
+        return rows
+    return rows.filter(pk__in=sorted(scope.writes_occupations()))
+
+
+def occupations_managed(*, scope: BankScope) -> QuerySet[Occupation]:
+    """Occupations in which the user manages some bank (writes blueprints, grants roles)."""
+    rows = occupations_search()
+    if _is_officer(scope):
+        return rows
+    return rows.filter(pk__in=sorted({o for _, o in scope.manager_of}))
+
+
+def managed_banks(*, scope: BankScope) -> QuerySet[ItemBank]:
+    """Existing banks the user manages for at least one occupation."""
+    rows = ItemBank.objects.select_related("province", "organization").order_by("pk")
+    if scope.is_platform:
+        return rows
+    q = Q(province_id__in=sorted(scope.officer_provinces))
+    q |= Q(organization_id__in=sorted(scope.officer_organizations))
+    q |= Q(pk__in=sorted({b for b, _ in scope.manager_of}))
+    return rows.filter(q)
+
+
+def roles_managed(*, scope: BankScope, q: str = "") -> QuerySet[ItemBankRole]:
+    """Active item-bank roles in the banks and occupations the user manages; `q` matches the
+    username, the person's name or the occupation."""
+    rows = ItemBankRole.objects.select_related(
+        "user", "occupation", "bank__province", "bank__organization"
+    ).filter(managed_q(scope), active=True)
+    if q:
+        rows = rows.filter(
+            Q(user__username__icontains=q)
+            | Q(user__full_name__icontains=q)
+            | Q(occupation__code__startswith=q)
+            | Q(occupation__name__icontains=q)
+        )
+    return rows.order_by("bank_id", "occupation__code", "role", "user__username")
+
+
+def blueprint_weights(*, occupation: Occupation, level: int) -> dict[str, float]:
+    """Element code → percentage of the theory part at `level`, from the weight table of the
+    occupation's current standard: a weight-table row names a top-level element by its name
+    (or its code)."""
+    standard = standard_current(occupation=occupation)
+    if standard is None:
+        return {}
+    tops = {n.element.name: n.element.code for n in element_tree(standard=standard) if not n.depth}
+    codes = set(tops.values())
+    weights: dict[str, float] = {}
+    for table in weight_tables(standard=standard):
+        if table.part != "theory" or level not in table.levels:
+            continue
+        column = table.levels.index(level)
+        for _section, name, percents in table.rows:
+            code = tops.get(name) or (name if name in codes else None)
+            percent = percents[column]
+            if code is not None and percent:
+                weights[code] = weights.get(code, 0) + float(percent)
+    return weights
+
+
+def item_codes_managed(*, scope: BankScope, paper: Paper) -> dict[str, int]:
+    """Code → id of the paper's items whose statistics the user may write back (they manage
+    the item's bank and occupation); for the analysis page of a sitting."""
+    if not bank_may(
+        scope, paper.bank, BankAction.MANAGE, occupation_id=paper.blueprint.occupation_id
+    ):
+        return {}
+    return dict(
+        Item.objects.filter(pk__in=paper.paper_items.values("item_id")).values_list("code", "pk")
+    )

@@ -115,6 +115,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ItemStatus.choices,
             "bank_scope": scope,
+            "manages_people": scope.manages_any,
         },
     )
 

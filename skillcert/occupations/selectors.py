@@ -121,6 +121,27 @@ def directory_certifiable(
     )
 
 
+def directory_lines_removed(
+    *, occupation_ids: set[int], day: dt.date, province: str = ""
+) -> set[tuple[int, int]]:
+    """The (occupation id, level) lines among `occupation_ids` that the directory listed
+    before `day` and no longer lists on it: taken off the directory (移出目录)."""
+    provinces = ["", province] if province else [""]
+    listed_before = set(
+        DirectoryEntry.objects.filter(
+            occupation_id__in=occupation_ids, effective_from__lte=day, province__in=provinces
+        ).values_list("occupation_id", "level")
+    )
+    if not listed_before:
+        return set()
+    in_force = set(
+        directory_on(day=day, province=province)
+        .filter(occupation_id__in=occupation_ids)
+        .values_list("occupation_id", "level")
+    )
+    return listed_before - in_force
+
+
 def directory_history(*, occupation: Occupation) -> QuerySet[DirectoryChange]:
     return (
         DirectoryChange.objects.filter(entry__occupation=occupation)

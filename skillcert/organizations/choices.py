@@ -35,3 +35,31 @@ class CreditEventKind(models.TextChoices):
     BLACKLIST_REMOVED = "blacklist_removed", "移出黑名单"
     SUSPENDED = "suspended", "暂停认定"
     REVOKED = "revoked", "撤销备案"
+
+
+# Chinese names of this app's codes a person may see (audit actions, histories), registered
+# with `common.labels` when the app starts.
+LABELS: dict[str, str] = {
+    "org": "评价机构",
+    "filing": "机构备案",
+    "annual_report": "年度报告",
+    "org.create": "登记评价机构",
+    "org.filed": "机构备案通过",
+    "org.file_upload": "上传备案材料",
+    "org.scope_dropped": "移除评价范围",
+    "org.credit_event": "记录信用事件",
+    "org.abnormal_add": "列入异常名录",
+    "org.abnormal_remove": "移出异常名录",
+    "org.blacklist_add": "列入黑名单",
+    "org.blacklist_remove": "移出黑名单",
+    "filing.start": "开始备案",
+    "filing.submit": "提交备案",
+    "filing.withdraw": "撤回备案",
+    "filing.review": "审核备案",
+    "filing.scope_set": "设置评价范围",
+    "filing.evidence_set": "上传备案证明材料",
+    "annual_report.start": "开始填报年度报告",
+    "annual_report.save": "保存年度报告",
+    "annual_report.submit": "提交年度报告",
+    "annual_report.flag_overdue": "标记年度报告逾期",
+}

@@ -1,10 +1,11 @@
 """The facade other apps call before an organisation acts: whether its standing on a day lets
-it file a plan (报备评价计划), issue certificates, take new applications, appoint assessment
-personnel or register results.
+it draft or file a plan (报备评价计划), issue certificates, take new applications, appoint
+assessment personnel, grant item-bank roles in its own bank or register results.
 
 `organization_permit` is the decision, written once: a pure function over the organisation's
 standing (filing status and validity, the abnormal list 异常名录 and the blacklist 黑名单, the
-occupation × level lines of its scope covered that day) and the action, returning a verdict
+occupation × level lines of its scope covered that day and those of them taken off the
+directory 目录清单) and the action, returning a verdict
 with a stable code and a Chinese reason. `organization_standing` is the thin loader that reads
 that standing; `organization_permit_check` loads, decides and raises the refusal."""
 
@@ -14,24 +15,51 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import Q
 
 from skillcert.common.errors import DomainError
+from skillcert.occupations.selectors import directory_lines_removed
 from skillcert.organizations.choices import CreditList, OrgStatus
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.credit import listings_in_force
 from skillcert.organizations.models import EvaluationOrg, OrgScope
 
-Action = Literal["plan_file", "issue", "apply", "appoint", "register_results"]
-ACTIONS: tuple[Action, ...] = ("plan_file", "issue", "apply", "appoint", "register_results")
+Action = Literal[
+    "plan_create", "plan_file", "issue", "apply", "appoint", "itembank_role", "register_results"
+]
+ACTIONS: tuple[Action, ...] = (
+    "plan_create",
+    "plan_file",
+    "issue",
+    "apply",
+    "appoint",
+    "itembank_role",
+    "register_results",
+)
 
-# What each action is called in a refusal ("…，不能<what>").
-_ACTION_WORDS: dict[Action, str] = {
-    "plan_file": "报备评价计划",
-    "issue": "发放职业技能等级证书",
-    "apply": "受理新的认定申报",
-    "appoint": "聘用考评人员或签订保密协议",
-    "register_results": "办理成绩登记备案",
+
+@dataclass(frozen=True)
+class _Rule:
+    doing: str  # what the action is called in a refusal ("…，不能<doing>")
+    abnormal: bool  # the abnormal list (异常名录) refuses it
+    directory: bool  # an occupation × level taken off the directory refuses it
+    # An organisation not yet filed may do it: it builds its staff before it files.
+    before_filing: bool = False
+
+
+_RULES: dict[Action, _Rule] = {
+    # A plan may still be drafted while on the abnormal list; filing it is what is refused.
+    "plan_create": _Rule("制定评价计划", abnormal=False, directory=True),
+    "plan_file": _Rule("报备评价计划", abnormal=True, directory=True),
+    # Candidates already assessed keep their certificates after a removal from the directory.
+    "issue": _Rule("发放职业技能等级证书", abnormal=True, directory=False),
+    "apply": _Rule("受理新的认定申报", abnormal=True, directory=True),
+    "appoint": _Rule(
+        "聘用考评人员或签订保密协议", abnormal=True, directory=False, before_filing=True
+    ),
+    "itembank_role": _Rule("授予题库角色", abnormal=True, directory=False, before_filing=True),
+    "register_results": _Rule("办理成绩登记备案", abnormal=True, directory=False),
 }
 
 _STATUS_REFUSALS: dict[str, tuple[str, str]] = {
@@ -63,6 +91,8 @@ class Standing:
     abnormal: Listing | None = None
     blacklist: Listing | None = None
     scope: frozenset[tuple[int, int]] = frozenset()  # (occupation id, level) covered on `day`
+    # (occupation id, level) of its scope that the directory listed before `day` but not on it
+    delisted: frozenset[tuple[int, int]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,17 +112,17 @@ ALLOWED = Verdict(True)
 def _decide(
     standing: Standing,
     *,
-    doing: str,
-    check_abnormal: bool,
+    rule: _Rule,
     occupation_id: int | None,
     level: int | None,
 ) -> Verdict:
-    name, day = standing.name, standing.day
+    name, day, doing = standing.name, standing.day, rule.doing
+    preparing = rule.before_filing and standing.status == OrgStatus.UNFILED
     refusal = _STATUS_REFUSALS.get(standing.status)
-    if refusal is not None:
+    if refusal is not None and not preparing:
         code, what = refusal
         return Verdict(False, code, f"{name}{what}，不能{doing}")
-    if (
+    if not preparing and (
         standing.valid_from is None
         or standing.valid_until is None
         or not (standing.valid_from <= day <= standing.valid_until)
@@ -109,7 +139,7 @@ def _decide(
             "org.blacklisted",
             f"{name}已列入黑名单（{standing.blacklist.document_no}），不能{doing}",
         )
-    if check_abnormal and standing.abnormal is not None:
+    if rule.abnormal and standing.abnormal is not None:
         return Verdict(
             False,
             "org.abnormal_listed",
@@ -126,6 +156,18 @@ def _decide(
             f"{name}的备案认定范围在 {day} 不包括该职业的"
             f"{LEVEL_NAMES.get(level, str(level))}，不能{doing}",
         )
+    if (
+        rule.directory
+        and occupation_id is not None
+        and level is not None
+        and (occupation_id, level) in standing.delisted
+    ):
+        return Verdict(
+            False,
+            "org.occupation_delisted",
+            f"该职业的{LEVEL_NAMES.get(level, str(level))}已移出职业技能等级认定目录清单"
+            f"（{day} 不在目录中），{name}不能{doing}",
+        )
     return ALLOWED
 
 
@@ -139,14 +181,12 @@ def organization_permit(
     """May the organisation do `action` (for occupation × level, when the action concerns
     one) on `standing.day`? Refused, in this order: not filed, suspended, revoked or exited;
     outside its filing's validity; blacklisted; on the abnormal list; the occupation × level
-    not in its scope that day. Appointing personnel concerns no occupation: pass none."""
-    return _decide(
-        standing,
-        doing=_ACTION_WORDS[action],
-        check_abnormal=True,
-        occupation_id=occupation_id,
-        level=level,
-    )
+    not in its scope that day; for a new plan or application, the occupation × level taken
+    off the directory (目录清单) since. The abnormal list does not stop a plan being drafted,
+    and a removal from the directory does not stop certificates for those already assessed.
+    Appointing personnel and item-bank roles concern no occupation (pass none) and are open to
+    an organisation still preparing its first filing (it needs its staff to file)."""
+    return _decide(standing, rule=_RULES[action], occupation_id=occupation_id, level=level)
 
 
 def _listing(rows: list[tuple[str, str, dt.date, dt.date | None]], kind: str) -> Listing | None:
@@ -164,8 +204,15 @@ def organization_standing(*, org: EvaluationOrg, day: dt.date) -> Standing:
         .order_by("-starts_on", "-id")
         .values_list("list_kind", "document_no", "starts_on", "ends_on")
     )
-    scope = OrgScope.objects.filter(org_id=org.pk, since__lte=day).filter(
-        Q(active=True) | Q(until__gt=day)
+    scope = frozenset(
+        OrgScope.objects.filter(org_id=org.pk, since__lte=day)
+        .filter(Q(active=True) | Q(until__gt=day))
+        .values_list("occupation_id", "level")
+    )
+    removed = directory_lines_removed(
+        occupation_ids={occupation_id for occupation_id, _ in scope},
+        day=day,
+        province=settings.SKILLCERT_PROVINCE,
     )
     return Standing(
         name=org.name,
@@ -175,7 +222,8 @@ def organization_standing(*, org: EvaluationOrg, day: dt.date) -> Standing:
         day=day,
         abnormal=_listing(listings, CreditList.ABNORMAL),
         blacklist=_listing(listings, CreditList.BLACKLIST),
-        scope=frozenset(scope.values_list("occupation_id", "level")),
+        scope=scope,
+        delisted=frozenset(removed & scope),
     )
 
 
@@ -197,12 +245,7 @@ def organization_permit_check(
 def organization_check_may_evaluate(
     *, org: EvaluationOrg, occupation_id: int, level: int, day: dt.date
 ) -> None:
-    """The standing check plan creation uses today: the permit without the abnormal list
-    (plan filing adds it). Services move to `organization_permit_check` with their action."""
-    _decide(
-        organization_standing(org=org, day=day),
-        doing="开展认定（制定评价计划或发放证书）",
-        check_abnormal=False,
-        occupation_id=occupation_id,
-        level=level,
-    ).raise_if_refused()
+    """The check plan creation makes: the permit for `plan_create`."""
+    organization_permit_check(
+        org=org, action="plan_create", day=day, occupation_id=occupation_id, level=level
+    )

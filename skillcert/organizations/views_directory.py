@@ -27,6 +27,7 @@ from skillcert.organizations.directory import (
     directory_entry,
     directory_export_rows,
     directory_filters_parse,
+    directory_places,
     directory_rows,
     directory_search,
 )
@@ -54,11 +55,13 @@ def directory_list(request: HttpRequest) -> HttpResponseBase:
         return refused
     today = timezone.localdate()
     error = ""
+    error_field = ""
     try:
         filters = directory_filters_parse(request.GET)
         orgs = directory_search(filters)
     except DomainError as exc:
         error = exc.message
+        error_field = exc.field or ""
         filters = DirectoryFilters()
         orgs = directory_search(filters).none()
     export = request.GET.get("export", "")
@@ -85,11 +88,16 @@ def directory_list(request: HttpRequest) -> HttpResponseBase:
             "query": "&".join(f"{k}={v}" for k, v in query.items()),
             "query_items": query,
             "error": error,
+            "error_field": error_field,
+            "typed": request.GET,
             "kinds": OrgKind.choices,
             "levels": sorted(LEVEL_NAMES.items(), reverse=True),
             "occupations": occupation_choices(),
+            "places": directory_places(),
         },
-        status=400 if error else 200,
+        # htmx swaps only a 2xx answer into #results: an htmx search answers the message as
+        # the results (200); a plain request keeps the 400 a refused query is.
+        status=400 if error and not request.headers.get("HX-Request") else 200,
     )
 
 

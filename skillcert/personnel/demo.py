@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
@@ -26,6 +27,7 @@ from skillcert.personnel.selectors import person_by_id_number
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
+    declaration_record,
     exam_result_record,
     learning_record,
     person_certificate_add,
@@ -125,7 +127,23 @@ def _demo_person(
         end=None,
         actor=actor,
     )
+    declaration_record(
+        person=person,
+        signed_on=DECLARED_ON,
+        upload=declaration_scan(name),
+        actor=actor,
+        today=DECLARED_ON,
+    )
     return person
+
+
+DECLARED_ON = dt.date(2026, 1, 5)
+
+
+def declaration_scan(name: str) -> SimpleUploadedFile:
+    """A stand-in for the scan of the person's signed declaration (a minimal PDF)."""
+    body = f"%PDF-1.4\n% declaration of {name}\n%%EOF\n".encode()
+    return SimpleUploadedFile("个人声明.pdf", body, content_type="application/pdf")
 
 
 def _demo_trained_examiner(

@@ -88,6 +88,14 @@ class AgreementForm(NamedErrorsForm):
     signed_on = forms.DateField(label="签订日期", widget=DateInput())
 
 
+class DeclarationForm(NamedErrorsForm):
+    """The person's signed declaration (political and ethical conditions, no criminal
+    record), with its scan."""
+
+    signed_on = forms.DateField(label="签署日期", widget=DateInput())
+    scan = forms.FileField(label="签字扫描件（PDF、PNG 或 JPEG）")
+
+
 class RelationForm(NamedErrorsForm):
     kind = forms.ChoiceField(label="关系", choices=_blank("请选择", list(RelationKind.choices)))
     counterpart_id_number = forms.CharField(label="对方身份证号码", max_length=20, required=False)

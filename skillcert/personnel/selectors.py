@@ -22,11 +22,13 @@ from skillcert.personnel.choices import PersonStatus
 from skillcert.personnel.models import (
     Card,
     CardStatus,
+    ConductDeclaration,
     ConfidentialityAgreement,
     Person,
     PersonRole,
     PersonRoleStatus,
     ProvincePolicy,
+    QualificationOverride,
     QualificationRule,
     RecusalRelation,
     Registration,
@@ -102,6 +104,9 @@ def person_file(*, person: Person) -> dict[str, Any]:
         "titles": person.titles.order_by("obtained_on"),
         "work": person.work.select_related("occupation").order_by("start"),
         "agreements": person.agreements.select_related("organization").order_by("signed_on"),
+        "declarations": ConductDeclaration.objects.filter(person=person).order_by(
+            "-signed_on", "-id"
+        )[:20],
         "roles": person.roles.select_related("occupation", "specialty", "organization").all(),
         "cards": person.cards.select_related("occupation").all(),
         "registrations": person.registrations.select_related("plan", "occupation").all(),
@@ -372,8 +377,13 @@ def assessor_facts(*, person: Person) -> recusal.AssessorFacts:
             )
             for r in roles
         ),
+        # A sitting is one day at one organisation, however many duties it was recorded for
+        # (the plan's examiner who also marks its batch served one sitting).
         sitting_orgs=tuple(
-            person.sittings.order_by("held_on", "id").values_list("organization_id", flat=True)
+            org
+            for _day, org in dict.fromkeys(
+                person.sittings.order_by("held_on", "id").values_list("held_on", "organization_id")
+            )
         ),
     )
 
@@ -566,3 +576,160 @@ def todo_cards_to_collect(*, user_id: int | None, today: dt.date) -> list[dt.dat
         .order_by("collection_deadline")
         .values_list("collection_deadline", flat=True)
     )
+
+
+# --- the qualification standing: declaration, override, the check that binds ---------------
+
+# The roles whose conditions include the signed declaration (seed 001 §二(1)(4), §三(1)(4)).
+DECLARATION_ROLES = (
+    "examiner",
+    "senior_examiner",
+    "question_setter",
+    "supervisor_external",
+    "supervisor_internal",
+)
+DECLARATION_CLAUSE = (
+    "个人声明（政治、道德条件及无违法犯罪记录，"
+    "人社厅（2023）劳动关系协调师职业技能等级认定工作通知 二(一)(四)、三(一)(四)）"
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether the person may hold (or serve in) a role now, and, when not, the failed
+    clause in words. `decision` is the rule's check (None: no rule covers the role);
+    `override` the province's recorded acceptance of a failed check."""
+
+    passed: bool
+    code: str
+    message: str
+    decision: qualification.QualificationDecision | None
+    override: QualificationOverride | None
+    declared_on: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.decision.as_dict() if self.decision else {}
+        data["declaration_signed_on"] = self.declared_on.isoformat() if self.declared_on else None
+        if self.override is not None:
+            data["override"] = {"id": self.override.pk, "reason": self.override.reason}
+        return data
+
+
+def declaration_signed_on(*, person: Person, on: dt.date) -> dt.date | None:
+    """The date of the person's newest declaration signed on or before `on`."""
+    return (
+        ConductDeclaration.objects.filter(person=person, signed_on__lte=on)
+        .order_by("-signed_on")
+        .values_list("signed_on", flat=True)
+        .first()
+    )
+
+
+def qualification_override_for(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province_code: str,
+) -> QualificationOverride | None:
+    rows = QualificationOverride.objects.filter(
+        person=person, role=role, occupation=occupation, province_id=f"{province_code[:2]}0000"
+    ).order_by("-id")
+    return next((o for o in rows if o.covers(level_high, level_low)), None)
+
+
+def qualification_standing(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province_code: str,
+    as_of: dt.date,
+    organization: EvaluationOrg | None = None,
+) -> Standing:
+    """The one check cards, appointments, item-bank commissions and staffing bind to: the
+    rule's clauses pass (or the province overrode them with a recorded reason), and, for the
+    roles that need it, the person's signed declaration is on record."""
+    decision = qualification_check(
+        person=person,
+        role=role,
+        occupation=occupation,
+        level_high=level_high,
+        level_low=level_low,
+        province_code=province_code,
+        as_of=as_of,
+        organization=organization,
+    )
+    override = None
+    if decision is not None and not decision.qualified:
+        override = qualification_override_for(
+            person=person,
+            role=role,
+            occupation=occupation,
+            level_high=level_high,
+            level_low=level_low,
+            province_code=province_code,
+        )
+    declared = declaration_signed_on(person=person, on=as_of)
+
+    def standing(passed: bool, code: str = "", message: str = "") -> Standing:
+        return Standing(passed, code, message, decision, override, declared)
+
+    if role == "question_setter" and decision is None:
+        return standing(
+            False,
+            "personnel.rule_missing",
+            f"尚未发布{occupation.name}命题人员资格条件，请先发布后再任命",
+        )
+    if decision is not None and not decision.qualified and override is None:
+        return standing(
+            False, "personnel.not_qualified", f"不符合资格条件：{decision.explanation()}"
+        )
+    if role in DECLARATION_ROLES and declared is None:
+        return standing(
+            False, "personnel.declaration_missing", f"不符合资格条件：缺少{DECLARATION_CLAUSE}"
+        )
+    return standing(True)
+
+
+def staffing_refusal(
+    *,
+    person: Person,
+    roles: Iterable[str],
+    on: dt.date,
+    occupation_ids: Iterable[int] | None = None,
+) -> str:
+    """Why the person may not be staffed on `on` in one of `roles` (for one of
+    `occupation_ids`, when given), or "": at least one active, valid role must pass its
+    qualification check today (see `qualification_standing`)."""
+    held = PersonRole.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        person=person,
+        role__in=list(roles),
+        status=PersonRoleStatus.ACTIVE,
+        valid_from__lte=on,
+    ).select_related("occupation", "organization")
+    if occupation_ids is not None:
+        held = held.filter(occupation_id__in=list(occupation_ids))
+    reasons: list[str] = []
+    for role in held.order_by("id"):
+        standing = qualification_standing(
+            person=person,
+            role=role.role,
+            occupation=role.occupation,
+            level_high=role.level_high,
+            level_low=role.level_low,
+            province_code=role.province_id,
+            as_of=on,
+            organization=role.organization,
+        )
+        if standing.passed:
+            return ""
+        reasons.append(standing.message)
+    if not reasons:
+        return "没有有效的相应角色"
+    return reasons[0]

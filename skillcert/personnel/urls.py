@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("<int:pk>/roles/", views_registry.role_appoint, name="role_appoint"),
     path("<int:pk>/agreements/", views_registry.agreement_sign, name="agreement_sign"),
+    path(
+        "<int:pk>/declarations/",
+        views_registry.declaration_record,
+        name="declaration_record",
+    ),
     path("<int:pk>/relations/", views_registry.relation_declare, name="relation_declare"),
     path("<int:pk>/suspend/", views_registry.person_suspend, name="person_suspend"),
     path("<int:pk>/reinstate/", views_registry.person_reinstate, name="person_reinstate"),

@@ -29,6 +29,7 @@ from skillcert.personnel.forms import (
     AccountForm,
     AgreementForm,
     CertificateForm,
+    DeclarationForm,
     PersonRegisterForm,
     ReasonForm,
     RelationForm,
@@ -53,6 +54,7 @@ SECTION_FORMS: dict[str, type[NamedErrorsForm]] = {
     "work_form": WorkForm,
     "role_form": RoleForm,
     "agreement_form": AgreementForm,
+    "declaration_form": DeclarationForm,
     "relation_form": RelationForm,
     "status_form": ReasonForm,
     "account_form": AccountForm,
@@ -423,6 +425,32 @@ def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     return _section(request, pk, name="agreement_form", call=sign, success="保密协议已登记")
+
+
+@login_required
+@require_POST
+def declaration_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The employer's staff or an officer records that the person signed the declaration,
+    with the signed scan (checked by content on the way in)."""
+    person = _person(request, pk)
+    form = DeclarationForm(request.POST, request.FILES, prefix="declaration")
+    if form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            request,
+            lambda: services.declaration_record(
+                person=person,
+                signed_on=data["signed_on"],
+                upload=data["scan"],
+                actor=request_actor(request),
+            ),
+            success="个人声明已登记",
+            next=_person_url(person),
+            form=form,
+        )
+        if done is not None:
+            return done
+    return _detail_page(request, person, bound={"declaration_form": form})
 
 
 # --- recusal, suspension, ban, account ------------------------------------------------------

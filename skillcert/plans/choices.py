@@ -37,3 +37,22 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", "草稿"  # being prepared; no applications yet
     OPEN = "open", "报名中"  # applications accepted inside the window
     CLOSED = "closed", "报名截止"  # no new applications; reviews continue
+
+
+# Chinese names of this app's codes a person may see (audit actions, histories), registered
+# with `common.labels` when the app starts.
+LABELS: dict[str, str] = {
+    "plan": "评价计划",
+    "plan.create": "创建计划",
+    "plan.open": "开放报名",
+    "plan.closed": "截止报名",
+    "plan.sampling_set": "设置抽样比例",
+    "plan.details_set": "修改评价类型/方式",
+    "plan.session_add": "增加考核场次",
+    "plan.session_remove": "删除考核场次",
+    "plan.staff_set": "确定考评人员",
+    "plan.file": "报备",
+    "plan.refile": "重新报备",
+    "plan.approve": "报备审核通过",
+    "plan.return": "报备退回修改",
+}

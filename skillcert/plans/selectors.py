@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from skillcert.accounts.scope import Scope
 from skillcert.audit.selectors import audit_events_of_object
+from skillcert.common.labels import label_for
 from skillcert.occupations.choices import LEVEL_CHOICES
 from skillcert.organizations.selectors import org_scopes_active
 from skillcert.personnel.selectors import people_holding_role, people_with_ids
@@ -189,7 +190,7 @@ def plan_history(*, plan: EvaluationPlan) -> list[HistoryLine]:
             HistoryLine(
                 at=event.created_at,
                 actor=event.actor_ref.partition(":")[2] or event.actor_ref,
-                action=HISTORY_ACTIONS.get(event.action, event.action),
+                action=HISTORY_ACTIONS.get(event.action) or label_for(event.action),
                 fields=[
                     HISTORY_FIELDS.get(key, key)
                     for key in changes

@@ -19,10 +19,9 @@ from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
 from skillcert.occupations.selectors import standard_current
-from skillcert.organizations.choices import CreditList
-from skillcert.organizations.credit import listings_in_force
-from skillcert.organizations.permits import organization_check_may_evaluate
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.personnel.selectors import person_has_role_on
+from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.models import (
     EvaluationPlan,
     FilingDecision,
@@ -57,10 +56,14 @@ def _offerings_check(
         raise DomainError("plan.offerings_required", "请至少选择一个职业等级", field="offerings")
     today = timezone.localdate()
     for occupation, level in offerings:
-        # The organisations facade: not filed, suspended, revoked, exited, blacklisted,
-        # expired or outside its filed scope all refuse the plan.
-        organization_check_may_evaluate(
-            org=organization, occupation_id=occupation.pk, level=level, day=today
+        # The organisations permit: not filed, suspended, revoked, exited, blacklisted,
+        # expired, outside its filed scope or taken off the directory all refuse the plan.
+        organization_permit_check(
+            org=organization,
+            action="plan_create",
+            day=today,
+            occupation_id=occupation.pk,
+            level=level,
         )
         standard = standard_current(occupation=occupation)
         if standard is not None and level not in standard.level_list:
@@ -429,22 +432,14 @@ def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
 
 
 def _organization_may_file(plan: EvaluationPlan, day: dt.date) -> None:
-    """The organisation's standing for every offering, and no abnormal listing in force."""
-    organization = plan.organization
+    """The organisations permit for filing, for every offering of the plan."""
     for offering in plan.offerings.all():
-        organization_check_may_evaluate(
-            org=organization, occupation_id=offering.occupation_id, level=offering.level, day=day
-        )
-    abnormal = (
-        listings_in_force(org_ids=[organization.pk], day=day)
-        .filter(list_kind=CreditList.ABNORMAL)
-        .first()
-    )
-    if abnormal is not None:
-        raise DomainError(
-            "org.abnormal_listed",
-            f"{organization.name}已列入经营异常名录（{abnormal.document_no}），不能报备评价计划",
-            field="plan",
+        organization_permit_check(
+            org=plan.organization,
+            action="plan_file",
+            day=day,
+            occupation_id=offering.occupation_id,
+            level=offering.level,
         )
 
 
@@ -531,6 +526,27 @@ def _filing_record(
     return filing
 
 
+def _practice_record(locked: EvaluationPlan, *, held_on: dt.date, actor: Actor) -> None:
+    """An approved plan is staffed: its examiners and supervisor get a practice record (执业
+    记录) at the organisation, dated the first exam day; approving a re-filed plan again
+    follows its new staff."""
+    staffed = [
+        Staffed(person_id=pk, organization_id=locked.organization_id, duty="examiner")
+        for pk in sorted(locked.examiners.values_list("person_id", flat=True))
+    ]
+    if locked.supervisor_id is not None:
+        staffed.append(
+            Staffed(
+                person_id=locked.supervisor_id,
+                organization_id=locked.organization_id,
+                duty="supervisor",
+            )
+        )
+    practice_records_sync(
+        source=f"plans.plan:{locked.pk}", held_on=held_on, staffed=staffed, actor=actor
+    )
+
+
 def plan_review(
     *, plan: EvaluationPlan, approve: bool, actor: Actor, reason: str = ""
 ) -> PlanFiling:
@@ -553,6 +569,8 @@ def plan_review(
         filing.reviewed_by = actor_user(actor)
         filing.reviewed_at = timezone.now()
         filing.save(update_fields=["decision", "reason", "reviewed_by", "reviewed_at"])
+        if approve:
+            _practice_record(locked, held_on=filing.first_exam_on, actor=actor)
         audit_record(
             actor=actor,
             action="plan.approve" if approve else "plan.return",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,25 @@ class ScoringConfig(AppConfig):
     name = "skillcert.scoring"
     label = "scoring"
     verbose_name = "阅卷与成绩"
+
+    def ready(self) -> None:
+        from skillcert.accounts.navigation import nav_visibility_register
+        from skillcert.common.labels import labels_register
+        from skillcert.scoring.choices import LABELS
+
+        labels_register(LABELS)
+        nav_visibility_register("scoring:enterprise_plans", _sees_enterprise_evaluation)
+
+
+def _sees_enterprise_evaluation(user: Any) -> bool:
+    """Employers' staff (type Y evaluate their own employees) and the officers over them."""
+    from skillcert.accounts.scope import scope_for
+    from skillcert.organizations.choices import OrgKind
+    from skillcert.organizations.selectors import organizations_own
+
+    scope = scope_for(user)
+    if scope.is_officer or scope.is_platform:
+        return True
+    return scope.is_org_staff and (
+        organizations_own(scope=scope).filter(kind=OrgKind.EMPLOYER).exists()
+    )

@@ -18,6 +18,7 @@ from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.exports import xlsx_response
 from skillcert.common.throttle import throttle
+from skillcert.itembank.selectors import bank_scope, item_codes_managed
 from skillcert.scoring import charts, selectors, services
 from skillcert.scoring.models import BatchStatus, Mark, Result, ResultBatch
 from skillcert.scoring.views_actions import run_step
@@ -224,6 +225,8 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             charts.DISTRIBUTION_HEADERS,
             charts.distribution_rows(analysis),
         )
+    items = charts.item_rows(analysis)
+    writable = item_codes_managed(scope=bank_scope(request.user), paper=analysis.paper)
     return render(
         request,
         "scoring/analysis_detail.html",
@@ -231,7 +234,11 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "a": analysis,
             "distribution": charts.distribution_rows(analysis),
             "distribution_chart": charts.distribution_chart(analysis),
-            "items": charts.item_rows(analysis),
+            "items": items,
+            # each row with the item's id when the user manages its bank: a button writes the
+            # observed difficulty and discrimination back to the item
+            "item_table": [(row, writable.get(row[0])) for row in items],
+            "writable": bool(writable),
             "item_headers": charts.ITEM_HEADERS,
             "scatter_chart": charts.items_scatter_chart(analysis),
         },

@@ -15,9 +15,22 @@ from skillcert.workdays.selectors import calendar_missing_years
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """A signed-in user starts at the dashboard; a visitor gets the public landing page: the
+    public services (the context processor's `nav_public`), login and candidate registration."""
     if request.user.is_authenticated:
         return redirect("workbench:dashboard")
-    return redirect("accounts:login")
+    return render(request, "workbench/landing.html", {"services": _PUBLIC_SERVICE_NOTES})
+
+
+# One line under each public service on the landing page, keyed by its menu label.
+_PUBLIC_SERVICE_NOTES = {
+    "职业目录": "查看可认定的职业（工种）、等级和国家职业技能标准。",
+    "机构名录": "按地区、职业和等级查找已备案的评价机构及其状态。",
+    "申报条件自测": "填写学历和工作年限，看看可以申报哪个等级。",
+    "成绩查询": "凭姓名、身份证号码和准考证号查询已发布的成绩。",
+    "证书查询": "核验职业技能等级证书的真伪和状态。",
+    "投诉举报": "反映评价机构或认定活动中的问题，并查询办理进度。",
+}
 
 
 @login_required

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from skillcert.organizations.choices import OrgKind
+from skillcert.organizations.models import EvaluationOrg
+
 PERSONAS = [
     "candidate",
     "clerk_a",
@@ -23,7 +26,11 @@ PERSONAS = [
 EXPECTED = {
     "clerk_a": {"成绩批次": "scoring:batches", "证书签发": "certificates:issue"},
     "admin_a": {"成绩批次": "scoring:batches", "证书签发": "certificates:issue"},
-    "province": {"成绩登记": "scoring:batches", "证书管理": "certificates:list"},
+    "province": {
+        "成绩登记": "scoring:batches",
+        "证书管理": "certificates:list",
+        "企业评价": "scoring:enterprise_plans",
+    },
     "city_nanjing": {"成绩批次": "scoring:batches"},
     "examiner": {"评分任务": "scoring:work", "考务任务": "exams:my_duties"},
     "candidate": {
@@ -34,7 +41,8 @@ EXPECTED = {
 }
 # Entries a persona's header must not show.
 ABSENT = {
-    "candidate": {"证书签发", "成绩批次", "成绩登记"},
+    "clerk_a": {"企业评价"},  # a social organisation evaluates no employees of its own
+    "candidate": {"证书签发", "成绩批次", "成绩登记", "企业评价"},
     "examiner": {"证书签发", "成绩批次"},
     "province": {"证书签发"},
     "city_nanjing": {"证书签发", "成绩登记"},
@@ -68,3 +76,11 @@ def test_menu_shows_the_persona_its_work(personas, org_admin_a, name):
         assert items.get(label) == reverse(url), f"{name}: {label}"
     for label in ABSENT.get(name, set()):
         assert label not in items, f"{name}: {label}"
+
+
+def test_an_employers_staff_find_enterprise_evaluation_in_the_menu(personas):
+    EvaluationOrg.objects.filter(pk=personas.org_b.pk).update(kind=OrgKind.EMPLOYER)
+    client = personas.client_for(personas.clerk_b)
+    items, _ = _menu(client)
+    assert items.get("企业评价") == reverse("scoring:enterprise_plans")
+    assert client.get(items["企业评价"]).status_code == 200

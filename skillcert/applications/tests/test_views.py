@@ -46,7 +46,8 @@ def test_queue_filters_and_bulk_approve(personas, plan, hr, candidate_person):
     ).content.decode()
     assert f"#{app.pk}" not in page
     response = client.post(
-        reverse("applications:review_bulk"), {"tier": "org", "query": "tier=org"}
+        reverse("applications:review_bulk"),
+        {"tier": "org", "ids": [str(app.pk)], "confirm": "1", "query": "tier=org"},
     )
     assert response.status_code == 302
     app.refresh_from_db()
@@ -60,7 +61,7 @@ def test_bulk_approve_with_an_impossible_id_is_not_a_500(personas, plan, hr, can
     client = personas.client_for(personas.clerk_a)
     response = client.post(
         reverse("applications:review_bulk"),
-        {"tier": "org", "ids": [str(10**30), str(app.pk)], "query": "tier=org"},
+        {"tier": "org", "ids": [str(10**30), str(app.pk)], "confirm": "1", "query": "tier=org"},
     )
     assert response.status_code == 302
     app.refresh_from_db()

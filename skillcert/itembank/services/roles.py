@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record
@@ -13,6 +14,7 @@ from skillcert.common.errors import DomainError
 from skillcert.itembank.models import ItemBank, ItemBankRole, ItemBankRoleKind
 from skillcert.itembank.permits import BankAction, bank_may, scope_forget
 from skillcert.itembank.services._guards import forbidden
+from skillcert.organizations.permits import organization_permit_check
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
@@ -24,13 +26,18 @@ def itembank_role_grant(
 ) -> ItemBankRole:
     """Commission `user` in `bank` (by default the province's unified bank) for one
     occupation; the actor must manage that bank and occupation (a trusted system actor
-    manages every bank)."""
+    manages every bank). An organisation's own bank takes new roles only while its standing
+    lets it appoint personnel."""
     if role not in ItemBankRoleKind.values:
         raise DomainError("itembank.role_invalid", f"未知题库角色 {role!r}", field="role")
     with transaction.atomic():
         bank = bank or ItemBank.objects.for_province()
         if not bank_may(actor, bank, BankAction.MANAGE, occupation_id=occupation.pk):
             raise forbidden("只有该题库该职业的题库管理员可以授予题库角色")
+        if bank.organization is not None:
+            organization_permit_check(
+                org=bank.organization, action="itembank_role", day=timezone.localdate()
+            )
         row, created = ItemBankRole.objects.get_or_create(
             user=user, bank=bank, occupation=occupation, role=role, defaults={"active": True}
         )

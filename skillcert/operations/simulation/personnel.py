@@ -20,10 +20,12 @@ from skillcert.operations.simulation.state import SimulationState
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import TrainingPlan
+from skillcert.personnel.demo import declaration_scan
 from skillcert.personnel.models import Person, RoleKind
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
+    declaration_record,
     exam_result_record,
     learning_record,
     person_certificate_add,
@@ -31,6 +33,7 @@ from skillcert.personnel.services import (
     person_title_add,
     person_work_add,
     pledge_sign,
+    qualification_override_record,
     registration_city_review,
     registration_province_review,
     registration_recommend,
@@ -57,6 +60,13 @@ class PersonnelStage(SimulationState):
             phone=f"1398{int(city.code[:4]):04d}{seq % 1000:03d}",
             user=user,
             actor=SIMULATION,
+        )
+        declaration_record(
+            person=person,
+            signed_on=dt.date(2026, 1, 5),
+            upload=declaration_scan(name),
+            actor=SIMULATION,
+            today=dt.date(2026, 1, 5),
         )
         for occupation in self.occupations.values() if both else [self.occupations[HR]]:
             person_certificate_add(
@@ -160,6 +170,19 @@ class PersonnelStage(SimulationState):
             )
         exam_result_record(registration=reg, score=80 + seq % 20, actor=SIMULATION)
         pledge_sign(registration=reg, actor=SIMULATION)
+        # The generic examiner conditions stop at 三级; the simulated province lets its
+        # examiners assess 二级 (panels) by a recorded decision until senior examiners exist.
+        qualification_override_record(
+            person=person,
+            role=RoleKind.EXAMINER,
+            occupation=self.occupations[HR],
+            level_high=2,
+            level_low=5,
+            province=Region.objects.get(code=plan.province_id),
+            reason="二级综合评审考评人员不足，省鉴定中心决定暂由本批考评员承担（模拟）",
+            actor=sheng,
+            today=dt.date(2026, 3, 30),
+        )
         card = card_issue(registration=reg, actor=sheng, issued_on=dt.date(2026, 3, 30))
         card_collect(card=card, actor=SIMULATION, on=dt.date(2026, 3, 31))
 

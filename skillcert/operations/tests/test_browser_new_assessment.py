@@ -146,25 +146,33 @@ def _submit(page: Any, name: str) -> None:
 # --- 1. the organisation comes on ------------------------------------------------------------
 
 
-def _province_registers_the_organisation(province: Any, folder: Path) -> None:
+def _province_registers_the_organisation(
+    province: Any,
+    folder: Path,
+    *,
+    name: str = ORG_NAME,
+    kind: str = "S",
+    uscc_seq: int = 77,
+    admin: tuple[str, str, str] = (ADMIN, "顾钟山", STRONG),  # username, full name, password
+) -> None:
     province.locator("header").get_by_role("link", name="评价机构", exact=True).click()
     province.get_by_role("link", name="登记新评价机构").click()
-    province.fill("#id_name", ORG_NAME)
-    province.select_option("#id_kind", value="S")
-    province.fill("#id_uscc", make_uscc(77))
+    province.fill("#id_name", name)
+    province.select_option("#id_kind", value=kind)
+    province.fill("#id_uscc", make_uscc(uscc_seq))
     province.fill("#id_region", "320102")
     province.fill("#id_address", "南京市玄武区中山门大街1号")
-    province.fill("#id_admin_username", ADMIN)
-    province.fill("#id_admin_full_name", "顾钟山")
-    province.fill("#id_admin_password", STRONG)
+    province.fill("#id_admin_username", admin[0])
+    province.fill("#id_admin_full_name", admin[1])
+    province.fill("#id_admin_password", admin[2])
     shot(province, folder, "01-register-organisation", "登记新评价机构")
     _submit(province, "登记")
-    shot(province, folder, "02-organisation-registered", f"已登记“{ORG_NAME}”", ORG_NAME)
+    shot(province, folder, "02-organisation-registered", f"已登记“{name}”", name)
 
 
-def _organisation_files(admin: Any, folder: Path, tmp: Path) -> None:
+def _organisation_files(admin: Any, folder: Path, tmp: Path, name: str = ORG_NAME) -> None:
     admin.locator("header").get_by_role("link", name="评价机构", exact=True).click()
-    admin.get_by_role("link", name=ORG_NAME).click()
+    admin.get_by_role("link", name=name).click()
     start = admin.locator("form[action$='/filing_start/']")
     start.get_by_label("申请事项").select_option(value="initial")
     start.get_by_label("认定区域（行政区划代码）").fill("320100")
@@ -195,10 +203,10 @@ def _organisation_files(admin: Any, folder: Path, tmp: Path) -> None:
     shot(admin, folder, "04-filing-submitted", "已提交")
 
 
-def _city_approves_the_filing(city: Any, folder: Path) -> None:
+def _city_approves_the_filing(city: Any, folder: Path, name: str = ORG_NAME) -> None:
     city.locator("header").get_by_role("link", name="评价机构", exact=True).click()
     city.get_by_role("link", name="备案待审核").click()
-    city.get_by_role("link", name=ORG_NAME).click()
+    city.get_by_role("link", name=name).click()
     city.select_option("select[name=decision]", value="approve")
     _submit(city, "提交审核意见")
     shot(city, folder, "05-filing-approved", "审核意见已保存", "已通过")
@@ -207,19 +215,28 @@ def _city_approves_the_filing(city: Any, folder: Path) -> None:
 # --- 2. the plan ---------------------------------------------------------------------------
 
 
-def _organisation_files_a_plan(admin: Any, folder: Path, baseline: dict[str, Any]) -> None:
+def _organisation_files_a_plan(
+    admin: Any,
+    folder: Path,
+    baseline: dict[str, Any],
+    *,
+    code: str = PLAN_CODE,
+    title: str = "2026年企业人力资源管理师职业技能等级认定（钟山）",
+    kind: str = "social",
+    method: str = "exam",
+) -> None:
     admin.locator("header").get_by_role("link", name="评价计划", exact=True).click()
     admin.get_by_role("link", name="新建评价计划").click()
-    admin.fill("#id_code", PLAN_CODE)
-    admin.fill("#id_title", "2026年企业人力资源管理师职业技能等级认定（钟山）")
+    admin.fill("#id_code", code)
+    admin.fill("#id_title", title)
     admin.fill("#id_window_opens", "2026-04-01")
     admin.fill("#id_window_closes", "2026-04-30")
     admin.fill("#id_capacity", "30")
     admin.get_by_label(re.compile("企业人力资源管理师.*四级")).check()
     _submit(admin, "创建")
-    shot(admin, folder, "06-plan-created", PLAN_CODE)
-    admin.select_option("#id_details-kind", value="social")
-    admin.select_option("#id_details-method", value="exam")
+    shot(admin, folder, "06-plan-created", code)
+    admin.select_option("#id_details-kind", value=kind)
+    admin.select_option("#id_details-method", value=method)
     admin.locator("form[action$='/details/']").get_by_role("button", name="保存").click()
     for subject, starts, ends in (("theory", "09:00", "10:30"), ("practical", "14:00", "16:00")):
         admin.select_option("#id_session-subject", value=subject)
@@ -240,27 +257,27 @@ def _organisation_files_a_plan(admin: Any, folder: Path, baseline: dict[str, Any
     shot(admin, folder, "07-plan-open", "报名状态：报名中")
 
 
-def _province_sets_the_sampling(province: Any, folder: Path) -> None:
+def _province_sets_the_sampling(province: Any, folder: Path, code: str = PLAN_CODE) -> None:
     """The city reviews a 30 % sample, the province every application (终审)."""
     province.locator("header").get_by_role("link", name="评价计划", exact=True).click()
-    province.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+    province.get_by_role("link", name=re.compile(code)).first.click()
     province.get_by_label("复审（地市）抽样比例（%）").fill("30")
     province.get_by_label("终审（省级）抽样比例（%）").fill("100")
     _submit(province, "保存抽样比例")
     shot(province, folder, "08-sampling", "抽样比例已设置：复审 30", "终审抽取 100%")
 
 
-def _organisation_files_the_plan(admin: Any, folder: Path) -> None:
+def _organisation_files_the_plan(admin: Any, folder: Path, code: str = PLAN_CODE) -> None:
     """A social plan is filed with its roster: after the reviews."""
     admin.locator("header").get_by_role("link", name="评价计划", exact=True).click()
-    admin.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+    admin.get_by_role("link", name=re.compile(code)).first.click()
     _submit(admin, "报备")
     shot(admin, folder, "15-plan-filed", "等待人社部门审核")
 
 
-def _city_approves_the_plan(city: Any, folder: Path) -> None:
+def _city_approves_the_plan(city: Any, folder: Path, code: str = PLAN_CODE) -> None:
     city.locator("header").get_by_role("link", name="评价计划", exact=True).click()
-    city.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+    city.get_by_role("link", name=re.compile(code)).first.click()
     city.get_by_role("link", name="审核本次报备").click()
     city.select_option("#id_decision", value="approve")
     _submit(city, "提交")
@@ -356,9 +373,9 @@ def _chief_enters_and_submits(chief: Any, folder: Path, ticket: str) -> None:
     shot(chief, folder, "26-submitted", "成绩已提交，录入已锁定")
 
 
-def _open_batch(page: Any) -> None:
+def _open_batch(page: Any, code: str = PLAN_CODE) -> None:
     page.locator("header").get_by_role("link", name=re.compile("成绩")).first.click()
-    page.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
+    page.get_by_role("link", name=re.compile(code)).first.click()
 
 
 def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(

@@ -20,23 +20,14 @@ NOT_ENTRY_POINTS = {
 
 # (module, function) → why it is public without an entry point of its own.
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    # Item-bank authoring has imports (pages, a background job) but no page of its own for a
-    # single item, a blueprint, a role or statistics yet; the key rotation has no command.
-    ("itembank/services/blueprints.py", "blueprint_cells_from_weights"): "no authoring page yet",
-    ("itembank/services/blueprints.py", "blueprint_create"): "no authoring page yet",
-    ("itembank/services/items.py", "item_create"): "no authoring page yet",
-    ("itembank/services/items.py", "item_update"): "no authoring page yet",
-    ("itembank/services/items.py", "item_statistics_update"): "no authoring page yet",
-    ("itembank/services/items.py", "items_rekey"): "no command yet",
-    ("itembank/services/roles.py", "itembank_role_grant"): "no authoring page yet",
-    ("itembank/services/roles.py", "itembank_role_revoke"): "no authoring page yet",
     # Province settings (rule sets, qualification rules) are loaded by migrations and have no
     # settings page yet.
     ("eligibility/services.py", "rule_set_document"): "no province settings page yet",
     ("eligibility/services.py", "rule_set_publish"): "no province settings page yet",
     ("personnel/services/rules.py", "qualification_rule_publish"): "no settings page yet",
     # Practice records are written by the demo only; role-level suspension has no page.
-    ("personnel/services/practice.py", "sitting_record"): "not written by staffing yet",
+    ("personnel/services/practice.py", "sitting_record"): "records typed by hand: no page yet",
+    ("personnel/services/standing.py", "qualification_override_record"): "no province page yet",
     ("personnel/services/roles.py", "role_reinstate"): "no role-level page yet",
     ("personnel/services/roles.py", "role_suspend"): "no role-level page yet",
 }

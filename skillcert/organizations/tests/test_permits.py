@@ -116,9 +116,10 @@ STANDINGS = {
     "outside_scope": dataclasses.replace(GOOD, scope=frozenset({(OCCUPATION, 3)})),
     # both lists at once: the blacklist, the graver, is the reason given
     "blacklisted_and_abnormal": dataclasses.replace(GOOD, blacklist=IN_FORCE, abnormal=IN_FORCE),
+    # in its scope, but the directory no longer lists the occupation at that level
+    "delisted": dataclasses.replace(GOOD, delisted=frozenset({(OCCUPATION, 4)})),
 }
-# Expected code per standing, for every action ("" = allowed). Appointing personnel concerns no
-# occupation, so the scope does not decide it.
+# Expected code per standing, for every action ("" = allowed), but for the exceptions below.
 EXPECTED = {
     "filed_in_scope": "",
     "unfiled": "org.not_filed",
@@ -131,8 +132,17 @@ EXPECTED = {
     "abnormal_listed": "org.abnormal_listed",
     "outside_scope": "org.outside_scope",
     "blacklisted_and_abnormal": "org.blacklisted",
+    "delisted": "org.occupation_delisted",
 }
-NO_OCCUPATION = {"appoint"}
+# Appointing personnel and item-bank roles concern no occupation, so neither the scope nor the
+# directory decides them.
+NO_OCCUPATION = {"appoint", "itembank_role"}
+# An organisation not yet filed builds its staff: it may appoint and grant item-bank roles.
+BEFORE_FILING = {"appoint", "itembank_role"}
+# A plan may be drafted while on the abnormal list (filing it is refused).
+ABNORMAL_ALLOWS = {"plan_create"}
+# Certificates and result registration for those already assessed survive a directory removal.
+DIRECTORY_ALLOWS = {"issue", "register_results"}
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -144,7 +154,13 @@ def test_permit_table(standing_name, action):
         standing=STANDINGS[standing_name], action=action, occupation_id=occupation, level=level
     )
     expected = EXPECTED[standing_name]
-    if standing_name == "outside_scope" and action in NO_OCCUPATION:
+    if standing_name in ("outside_scope", "delisted") and action in NO_OCCUPATION:
+        expected = ""
+    if standing_name == "unfiled" and action in BEFORE_FILING:
+        expected = ""
+    if standing_name == "abnormal_listed" and action in ABNORMAL_ALLOWS:
+        expected = ""
+    if standing_name == "delisted" and action in DIRECTORY_ALLOWS:
         expected = ""
     assert verdict.code == expected
     assert verdict.allowed is (expected == "")

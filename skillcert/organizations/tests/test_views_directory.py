@@ -8,7 +8,9 @@ from python_calamine import CalamineWorkbook
 
 from conftest import make_uscc
 from skillcert.accounts.actors import SystemActor
+from skillcert.common.errors import DomainError
 from skillcert.organizations.credit import credit_listing_add
+from skillcert.organizations.directory import directory_filters_parse, directory_search
 from skillcert.organizations.services import organization_create, organization_suspend
 from skillcert.organizations.tests.conftest import file_org
 from skillcert.regions.models import Region
@@ -54,6 +56,19 @@ def test_anonymous_visitor_sees_only_filed_organisations(directory):
         ("level=2", ["苏州乙评价公司"]),
         ("kind=Y", []),
         ("kind=S&region=320100", ["南京甲评价中心"]),
+        # what people type: place and occupation names, as the pickers suggest them
+        ("region=南京", ["南京甲评价中心"]),
+        ("region=南京市", ["南京甲评价中心"]),
+        ("region=玄武区", ["南京甲评价中心"]),
+        ("region=南京市玄武区", ["南京甲评价中心"]),
+        ("region=苏州", ["苏州乙评价公司"]),
+        ("region=江苏省", ["南京甲评价中心", "苏州乙评价公司"]),
+        ("region=鼓楼区", []),  # Nanjing's and Xuzhou's: both searched, neither holds one
+        ("occupation=电工", ["南京甲评价中心"]),
+        ("occupation=维修电工", ["南京甲评价中心"]),  # a specialty (工种) of 电工
+        ("occupation=人力资源", ["苏州乙评价公司"]),
+        ("occupation=电工&level=4", ["南京甲评价中心"]),
+        ("occupation=电工&region=苏州", []),
     ],
 )
 def test_search_filters(directory, query, expected):
@@ -68,12 +83,72 @@ def test_search_filters(directory, query, expected):
         ("region=999999", "不存在"),
         ("occupation=1-01-01-01", "不存在"),
         ("kind=X", "机构类型无效"),
+        ("region=火星", "本省没有名称含「火星」的地区"),
+        ("region=朝阳区", "本省没有名称含「朝阳区」的地区"),  # Beijing's, not this province's
+        ("occupation=宇航员", "职业目录中没有名称含「宇航员」的职业"),
     ],
 )
 def test_bad_filters_answer_400_with_a_message(directory, query, message):
     response = Client().get(f"/directory/?{query}")
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert response.context["rows"] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "code", "field"),
+    [
+        ("region=火星", "directory.region_unknown", "region"),
+        ("region=3201", "directory.region_invalid", "region"),
+        ("occupation=9-99-99-99", "directory.occupation_unknown", "occupation"),
+        ("occupation=宇航员", "directory.occupation_unknown", "occupation"),
+        ("level=0", "directory.level_invalid", "level"),
+    ],
+)
+def test_bad_filters_raise_a_coded_error_naming_the_field(catalogue, query, code, field):
+    params = dict([query.split("=")])
+    with pytest.raises(DomainError) as refused:
+        directory_search(directory_filters_parse(params))
+    assert refused.value.code == code
+    assert refused.value.field == field
+
+
+def test_htmx_search_gets_its_message_swapped_in_not_a_dropped_400(directory):
+    """htmx swaps only 2xx answers: a refused search answers 200 so the message replaces the
+    old results instead of leaving the unfiltered list on screen."""
+    response = Client().get("/directory/?region=火星", HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "本省没有名称含「火星」的地区" in html
+    assert "南京甲评价中心" not in html
+    found = Client().get("/directory/?region=南京", HTTP_HX_REQUEST="true")
+    assert found.status_code == 200
+    assert _names(found) == ["南京甲评价中心"]
+
+
+def test_rows_show_the_city_with_the_district(directory):
+    a, _ = directory
+    rows = {row.org.name: row for row in Client().get("/directory/").context["rows"]}
+    assert rows["南京甲评价中心"].region_name == "南京市玄武区"
+    assert rows["苏州乙评价公司"].region_name.startswith("苏州市")
+    assert "南京市玄武区" in Client().get(f"/directory/{a.filing_number}/").content.decode()
+
+
+def test_pickers_suggest_place_and_occupation_names_with_codes(directory):
+    html = Client().get("/directory/").content.decode()
+    assert '<option value="南京市">320100</option>' in html
+    assert '<option value="南京市玄武区">320102</option>' in html
+    assert '<option value="电工">6-31-01-03</option>' in html
+    assert "市辖区" not in html
+    assert "北京" not in html  # only this province's places
+    assert 'label for="dir-region"' in html
+    assert 'id="dir-region"' in html
+
+
+def test_what_was_typed_stays_in_the_form(directory):
+    html = Client().get("/directory/?region=南京&occupation=电工").content.decode()
+    assert 'value="南京"' in html
+    assert 'value="电工"' in html
 
 
 def test_pages_hold_twenty_rows(personas, catalogue):

@@ -34,6 +34,7 @@ from skillcert.personnel.models.rules import (
     QualificationClause,
     QualificationRule,
 )
+from skillcert.personnel.models.standing import ConductDeclaration, QualificationOverride
 from skillcert.personnel.models.training import (
     LEARNING_MINUTES_PER_DAY,
     Card,
@@ -55,6 +56,7 @@ __all__ = [
     "Card",
     "CardReminder",
     "CardStatus",
+    "ConductDeclaration",
     "ConfidentialityAgreement",
     "CourseMode",
     "EducationLevel",
@@ -72,6 +74,7 @@ __all__ = [
     "PracticeRecord",
     "ProvincePolicy",
     "QualificationClause",
+    "QualificationOverride",
     "QualificationRule",
     "RecusalRelation",
     "Registration",

@@ -42,6 +42,9 @@ class PracticeRecord(models.Model):
     held_on = models.DateField("考评日期")
     room = models.CharField("考场", max_length=64, blank=True)
     duty = models.CharField("承担工作", max_length=24, choices=PracticeDuty.choices)
+    # Set when the record was written by staffing an assessment ("plans.plan:12",
+    # "exams.slot:5", "scoring.batch:3:panel"); blank for a record entered by hand.
+    source = models.CharField("来源", max_length=64, blank=True, db_index=True)
     recorded_by = user_fk()
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -51,8 +54,15 @@ class PracticeRecord(models.Model):
         ordering = ["person", "held_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "organization", "held_on", "room"], name="sitting_once"
-            )
+                fields=["person", "organization", "held_on", "room"],
+                condition=Q(source=""),
+                name="sitting_once",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "source", "organization"],
+                condition=~Q(source=""),
+                name="practice_once_per_source",
+            ),
         ]
 
     def __str__(self) -> str:

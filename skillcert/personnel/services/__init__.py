@@ -42,6 +42,13 @@ from skillcert.personnel.services.roles import (
     roles_expire,
 )
 from skillcert.personnel.services.rules import qualification_rule_publish
+from skillcert.personnel.services.standing import (
+    Staffed,
+    declaration_record,
+    practice_records_sync,
+    qualification_override_record,
+    qualification_require,
+)
 from skillcert.personnel.services.training import (
     registration_city_review,
     registration_province_review,
@@ -58,11 +65,13 @@ __all__ = [
     "PERSON_TRANSITIONS",
     "REGISTRATION_TRANSITIONS",
     "ROLE_TRANSITIONS",
+    "Staffed",
     "card_collect",
     "card_issue",
     "card_reminders_send",
     "cards_void_uncollected",
     "confidentiality_sign",
+    "declaration_record",
     "exam_result_record",
     "integrity_record",
     "learning_record",
@@ -78,6 +87,9 @@ __all__ = [
     "person_work_add",
     "person_work_remove",
     "pledge_sign",
+    "practice_records_sync",
+    "qualification_override_record",
+    "qualification_require",
     "qualification_rule_publish",
     "registration_city_review",
     "registration_province_review",

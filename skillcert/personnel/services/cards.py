@@ -34,6 +34,7 @@ from skillcert.personnel.services.lifecycles import (
     PERSON_LIFECYCLE,
     ROLE_LIFECYCLE,
 )
+from skillcert.personnel.services.standing import qualification_require
 from skillcert.workdays.selectors import work_calendar
 
 CARD_PREFIX = {RoleKind.EXAMINER: "KP", RoleKind.SENIOR_EXAMINER: "GK"}
@@ -115,6 +116,18 @@ def card_issue(
         lock_person(registration.person)
         locked = Registration.objects.select_related("plan", "person").get(pk=registration.pk)
         _check_issuable(locked)
+        # The check at registration is advice for the reviewers; the card binds to it.
+        standing = qualification_require(
+            person=locked.person,
+            role=plan.role,
+            occupation=locked.occupation,
+            level_high=locked.level_high,
+            level_low=locked.level_low,
+            province_code=plan.province_id,
+            as_of=issued,
+        )
+        locked.qualification = standing.as_dict()
+        locked.save(update_fields=["qualification"])
         card = _card_create(
             locked,
             plan,

@@ -15,6 +15,7 @@ from skillcert.accounts.services import role_grant, user_create
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import parse_id_number, validate_mobile
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.personnel.models import (
     ConfidentialityAgreement,
     EducationLevel,
@@ -271,8 +272,10 @@ def person_account_create(*, person: Person, username: str, password: str, actor
 def confidentiality_sign(
     *, person: Person, organization: EvaluationOrg, signed_on: dt.date, actor: Actor
 ) -> ConfidentialityAgreement:
-    """Recorded by the organisation's staff (or an officer)."""
+    """Recorded by the organisation's staff (or an officer), while the organisation's standing
+    on `signed_on` lets it appoint personnel."""
     require_org_staff_or_officer(actor, organization)
+    organization_permit_check(org=organization, action="appoint", day=signed_on)
     try:
         with transaction.atomic():
             agreement = ConfidentialityAgreement.objects.create(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
 from skillcert.common.errors import DomainError
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.personnel.models import (
     CARD_ROLES,
     Person,
@@ -19,7 +20,6 @@ from skillcert.personnel.models import (
     PersonStatus,
     RoleKind,
 )
-from skillcert.personnel.selectors import qualification_check
 from skillcert.personnel.services._access import (
     lock_person,
     require_officer_over,
@@ -29,12 +29,12 @@ from skillcert.personnel.services._access import (
 from skillcert.personnel.services._history import role_event, role_history
 from skillcert.personnel.services._validation import check_levels, check_specialty
 from skillcert.personnel.services.lifecycles import ROLE_LIFECYCLE
+from skillcert.personnel.services.standing import qualification_require
 from skillcert.regions.choices import RegionLevel
 
 if TYPE_CHECKING:
     from skillcert.occupations.models import Occupation, Specialty
     from skillcert.organizations.models import EvaluationOrg
-    from skillcert.personnel.qualification import QualificationDecision
     from skillcert.regions.models import Region
 
 
@@ -78,21 +78,6 @@ def _check_appointable(
         )
 
 
-def _check_qualified(
-    decision: QualificationDecision | None, *, role: str, occupation: Occupation
-) -> None:
-    if role == RoleKind.QUESTION_SETTER and decision is None:
-        raise DomainError(
-            "personnel.rule_missing",
-            f"尚未发布{occupation.name}命题人员资格条件，请先发布后再任命",
-            field="occupation",
-        )
-    if decision is not None and not decision.qualified:
-        raise DomainError(
-            "personnel.not_qualified", f"不符合资格条件：{decision.explanation()}", field="person"
-        )
-
-
 def role_appoint(
     *,
     person: Person,
@@ -116,7 +101,9 @@ def role_appoint(
     _check_appointable(
         person=person, role=role, province=province, actor=actor, organization=organization
     )
-    decision = qualification_check(
+    if organization is not None:
+        organization_permit_check(org=organization, action="appoint", day=day)
+    standing = qualification_require(
         person=person,
         role=role,
         occupation=occupation,
@@ -126,7 +113,6 @@ def role_appoint(
         as_of=day,
         organization=organization,
     )
-    _check_qualified(decision, role=role, occupation=occupation)
     with transaction.atomic():
         lock_person(person)
         held_already = PersonRole.objects.filter(
@@ -148,7 +134,7 @@ def role_appoint(
             province=province,
             organization=organization,
             valid_from=day,
-            qualification=decision.as_dict() if decision else {},
+            qualification=standing.as_dict(),
         )
         role_event(held, "appoint", "", "任命", actor)
     return held

@@ -11,8 +11,14 @@ import pytest
 
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation, Specialty
+from skillcert.personnel.demo import declaration_scan
 from skillcert.personnel.models import LEARNING_MINUTES_PER_DAY, Person, Registration, TrainingPlan
-from skillcert.personnel.services import learning_record, person_register, training_plan_publish
+from skillcert.personnel.services import (
+    declaration_record,
+    learning_record,
+    person_register,
+    training_plan_publish,
+)
 from skillcert.regions.models import Region
 
 
@@ -42,8 +48,10 @@ def register(
     region: str = "320102",
     employer: Any = None,
     name: str = "王小明",
+    declared: bool = True,
 ) -> Person:
-    return person_register(
+    """A registered person who (by default) signed the declaration on 2026-01-05."""
+    person = person_register(
         id_number=make_id(seq),
         name=name,
         education="bachelor",
@@ -56,6 +64,15 @@ def register(
         actor=personas.superuser,
         today=dt.date(2026, 1, 5),
     )
+    if declared:
+        declaration_record(
+            person=person,
+            signed_on=dt.date(2026, 1, 5),
+            upload=declaration_scan(name),
+            actor=personas.superuser,
+            today=dt.date(2026, 1, 5),
+        )
+    return person
 
 
 def learn_course(registration: Registration, *, actor: Any, minutes: int | None = None) -> None:

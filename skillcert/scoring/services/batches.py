@@ -16,6 +16,7 @@ from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.exams.selectors import exam_day_outcomes
 from skillcert.personnel.selectors import may_assess
+from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
@@ -267,12 +268,22 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
             )
 
 
+# What each batch duty is in the person's practice record (执业记录).
+_PRACTICE_DUTY: dict[str, str] = {
+    BatchDuty.MARKER: "examiner",
+    BatchDuty.CHIEF_MARKER: "examiner",
+    BatchDuty.PRACTICAL: "examiner",
+    BatchDuty.PANEL: "panel",
+}
+
+
 def staff_set(
     *, batch: ResultBatch, duty: str, people: Sequence[Person], actor: Actor
 ) -> list[BatchStaff]:
     """Set the markers, chief markers, practical examiners or review panel of a batch. Practical
     examiners and the panel: at least 3, an odd number; the panel rotates at least half against
-    the organisation's previous panel; everyone passes the recusal and rotation check."""
+    the organisation's previous panel; everyone passes the recusal and rotation check. The
+    people staffed get a practice record at the organisation (one per batch and duty)."""
     if duty not in BatchDuty.values:
         raise DomainError("scoring.duty_invalid", f"未知职责 {duty!r}", field="duty")
     with transaction.atomic():
@@ -298,6 +309,19 @@ def staff_set(
         have = set(current.values_list("person_id", flat=True))
         BatchStaff.objects.bulk_create(
             [BatchStaff(batch=batch, person_id=pk, duty=duty) for pk in ids if pk not in have]
+        )
+        practice_records_sync(
+            source=f"scoring.batch:{batch.pk}:{duty}",
+            held_on=timezone.localdate(),
+            staffed=[
+                Staffed(
+                    person_id=pk,
+                    organization_id=batch.organization_id,
+                    duty=_PRACTICE_DUTY[duty],
+                )
+                for pk in ids
+            ],
+            actor=actor,
         )
         audit_record(
             actor=actor,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.common.errors import DomainError
+from skillcert.organizations.permits import organization_permit_check
 from skillcert.scoring.models import (
     BatchStatus,
     Recheck,
@@ -47,6 +48,7 @@ def batch_registration_submit(
         batch = lock_batch(batch)
         if not org_staff_of(actor, batch.organization_id):
             raise forbidden("只有本评价机构可以提交登记备案")
+        organization_permit_check(org=batch.organization, action="register_results", day=today)
         if Result.objects.filter(batch=batch, status=ResultStatus.SUBMITTED).exists():
             raise DomainError("registration.unpublished", "仍有考区的成绩未发布")
         closes = Result.objects.filter(batch=batch).aggregate(m=Max("recheck_closes_on"))["m"]
@@ -78,6 +80,9 @@ def batch_register(*, batch: ResultBatch, actor: Actor) -> ResultBatch:
         batch = lock_batch(batch)
         if not officer_over(actor, batch.organization.region_id):
             raise forbidden("只有主管部门可以确认登记备案")
+        organization_permit_check(
+            org=batch.organization, action="register_results", day=timezone.localdate()
+        )
         hold = _supervision_hold(batch)
         if hold:
             raise DomainError(

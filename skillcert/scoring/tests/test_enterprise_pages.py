@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from skillcert.audit.models import AuditEvent
 from skillcert.organizations.models import StoredFile
-from skillcert.scoring.models import EnterpriseScheme, Result, Route
-from skillcert.scoring.services import enterprise_scheme_set
+from skillcert.scoring.models import BatchStatus, EnterpriseScheme, Result, Route
+from skillcert.scoring.services import batch_open, enterprise_scheme_set
 from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -263,6 +263,44 @@ def test_evaluation_refused_to_attackers(enterprise: Any, hr: Any, personas: Any
     assert personas.client_for(personas.candidate).get(page).status_code == 404
     result.refresh_from_db()
     assert result.weighted_score is None
+
+
+def test_batch_page_leads_to_evaluation_where_the_entry_account_submits(
+    enterprise: Any, hr: Any, personas: Any
+) -> None:
+    """From the enterprise's batch page to the evaluation page, and back; there the entry
+    account, and only it, finds the submission that locks entry."""
+    plan, _, batch = enterprise
+    _set_scheme(plan, hr, personas)
+    evaluation = reverse("scoring:enterprise_batch", args=[batch.pk])
+    batch_page = reverse("scoring:batch", args=[batch.pk])
+    submit = reverse("scoring:batch_submit", args=[batch.pk])
+    clerk = personas.client_for(personas.clerk_a)
+    page = clerk.get(batch_page).content.decode()
+    assert evaluation in page
+    # no markers, blind scripts or answer files in a self-evaluation
+    for name in ("scoring:batch_scripts", "scoring:batch_responses"):
+        assert reverse(name, args=[batch.pk]) not in page
+    officer_page = personas.client_for(personas.city_nanjing).get(evaluation).content.decode()
+    assert batch_page in officer_page and submit not in officer_page
+    for result in Result.objects.filter(batch=batch):
+        clerk.post(reverse("scoring:enterprise_evaluate", args=[result.pk]), _scores(result))
+    assert submit in clerk.get(evaluation).content.decode()
+    assert clerk.post(submit).status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.SUBMITTED
+    assert submit not in clerk.get(evaluation).content.decode()
+
+
+def test_social_batch_page_sets_up_marking_without_enterprise_link(
+    plan: Any, personas: Any
+) -> None:
+    batch = batch_open(plan=plan, actor=personas.clerk_a)
+    response = personas.client_for(personas.clerk_a).get(reverse("scoring:batch", args=[batch.pk]))
+    page = response.content.decode()
+    assert reverse("scoring:enterprise_batch", args=[batch.pk]) not in page
+    for name in ("scoring:batch_scripts", "scoring:batch_responses"):
+        assert reverse(name, args=[batch.pk]) in page
 
 
 # --- competition and the direct channel -------------------------------------------------------

@@ -1,0 +1,75 @@
+"""What binds a person's qualification beyond the rule's clauses: the signed declaration of
+the political and ethical conditions and of no criminal record (seed 001 §二(1)(4), §三(1)(4)),
+and the province's recorded override of a failed qualification check."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from skillcert.common.fields import user_fk
+from skillcert.common.uploads import UploadedDocument
+from skillcert.personnel.choices import RoleKind
+from skillcert.personnel.models.people import LEVEL_CHOICES, Person
+
+
+class ConductDeclaration(UploadedDocument):
+    """The person's signed declaration (个人声明): meets the political and ethical
+    conditions, has no criminal record. Recorded by the employer's staff or an officer with
+    the signed scan; the newest one counts."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="declarations")
+    signed_on = models.DateField("签署日期")
+    file = models.FileField("签字扫描件", upload_to="personnel/declarations/%Y/%m/")
+
+    class Meta:
+        verbose_name = "个人声明"
+        verbose_name_plural = "个人声明"
+        ordering = ["person", "-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="declaration_sha256"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.signed_on}"
+
+
+class QualificationOverride(models.Model):
+    """The province accepts a person for a role although the qualification check failed,
+    with the reason on record. Covers the rule's clauses for the role, occupation and levels;
+    never the signed declaration."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="overrides")
+    role = models.CharField("角色", max_length=24, choices=RoleKind.choices)
+    occupation = models.ForeignKey(
+        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
+    )
+    level_high = models.PositiveSmallIntegerField("最高等级", choices=LEVEL_CHOICES)
+    level_low = models.PositiveSmallIntegerField("最低等级", choices=LEVEL_CHOICES)
+    province = models.ForeignKey(
+        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField("理由", max_length=300)
+    decided_on = models.DateField("决定日期")
+    decided_by = user_fk("决定人")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "资格审核特批"
+        verbose_name_plural = "资格审核特批"
+        ordering = ["person", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level_high__gte=1, level_low__lte=5, level_high__lte=F("level_low")),
+                name="qualification_override_levels",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="qualification_override_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.role} {self.occupation_id}"
+
+    def covers(self, level_high: int, level_low: int) -> bool:
+        return self.level_high <= level_high and level_low <= self.level_low
