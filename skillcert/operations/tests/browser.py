@@ -23,8 +23,9 @@ from skillcert.accounts.services import totp_enrolment_issue
 
 CHROMIUM = Path("/usr/bin/chromium")
 
-# Every browser test module: `pytestmark = BROWSER`.
+# Every browser test module: `pytestmark = BROWSER` (marked `browser`: `-m "not browser"`).
 BROWSER = [
+    pytest.mark.browser,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="browser journeys need Debian's Chromium at /usr/bin/chromium "
