@@ -17,6 +17,9 @@ from skillcert.organizations.onboarding import org_account_add, org_account_clos
 pytestmark = pytest.mark.django_db
 
 STRONG = "Spring-Orchid-2026"
+# A credit code whose check character is wrong (the right one, shifted).
+_GOOD = make_uscc(41)
+BAD_USCC = _GOOD[:-1] + ("0" if _GOOD[-1] != "0" else "1")
 
 
 def _logged_in(username: str) -> Client:
@@ -70,11 +73,11 @@ def test_bad_registration_names_every_field_and_creates_nothing(personas):
     province = personas.client_for(personas.province)
     response = province.post(
         reverse("organizations:new"),
-        _registration(uscc="91320200XXXXXXXXX1", admin_password="123", region="999999"),
+        _registration(uscc=BAD_USCC, admin_password="123", region="999999"),
     )
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
-    response = province.post(reverse("organizations:new"), _registration(uscc="91320200XXXXXXXXX1"))
+    response = province.post(reverse("organizations:new"), _registration(uscc=BAD_USCC))
     assert set(response.context["form"].errors) == {"uscc"}
     response = province.post(reverse("organizations:new"), _registration(admin_password="123"))
     assert set(response.context["form"].errors) == {"admin_password"}
