@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup install fonts chromium run dev test test-sqlite test-postgres test-later lint fmt typecheck bench demo clean
+.PHONY: setup install fonts chromium verifiers run dev test test-sqlite test-postgres test-later lint fmt typecheck bench demo clean
 
 ## install: venv + pinned dependencies from uv.lock (uv itself is pinned and lives in the venv)
 install: $(BIN)/.installed
@@ -62,6 +62,15 @@ demo: setup
 	@echo "  正在载入演示数据（首次约 1 分钟）……"
 	@$(MANAGE) demo
 
+## verifiers: the independent credential verifiers (Digital Bazaar's VC stack, the 1EdTech
+## Open Badges 3.0 schema with ajv), pinned in tools/verifiers/package-lock.json
+verifiers: tools/verifiers/node_modules/.installed
+
+tools/verifiers/node_modules/.installed: tools/verifiers/package-lock.json
+	@echo "  正在安装独立验证工具（npm ci）……"
+	@cd tools/verifiers && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 ## run: production-grade server (gunicorn + whitenoise, DEBUG off) and the background worker,
 ## with the demo data; Ctrl-C stops both, a worker that exits is restarted
 run:
@@ -95,14 +104,14 @@ typecheck: install
 # $(CLOCK_OFFSET_DAYS) days ahead (a test that quietly relies on today's date fails now, not next
 # year); the PostgreSQL pass runs at today's clock without the browser journeys, which drive
 # the same services the rest of the suite tests on both databases.
-test-sqlite: install fonts chromium
+test-sqlite: install fonts chromium verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead, browser journeys included =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
 ## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
 ## relies on today's date fails now, not next year
 CLOCK_OFFSET_DAYS := 400
-test-later: install fonts chromium
+test-later: install fonts chromium verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
@@ -110,7 +119,7 @@ test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
 	  echo "== pytest on PostgreSQL (without the browser journeys) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 -m "not browser"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 -m "not browser and not verifiers"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 test: lint typecheck test-sqlite test-postgres

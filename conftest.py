@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import Any, ClassVar
 
 import pytest
 import time_machine
@@ -36,6 +37,23 @@ pytest_plugins = ["skillcert.plans.tests.factories", "skillcert.exams.tests.fact
 COVERED_NOW = dt.datetime(2026, 6, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+# Every persona, by the name tests use for it (`Personas.user`): a test taking a `persona_name`
+# argument runs once for each (`pytest_generate_tests`). The permission matrix's columns are
+# these names (without the superuser), `anonymous`, and city_x/city_y for the two cities.
+PERSONA_NAMES = (
+    "candidate",
+    "clerk_a",
+    "clerk_b",
+    "examiner",
+    "supervisor",
+    "city_nanjing",
+    "city_suzhou",
+    "province",
+    "superuser",
+    "admin_a",
+)
+
+
 def make_uscc(seed: int) -> str:
     stem = f"9132{seed:013d}"
     return stem + uscc_check_digit(stem)
@@ -54,6 +72,27 @@ class Personas:
     supervisor: User
     candidate: User
     superuser: User
+
+    ALIASES: ClassVar[dict[str, str]] = {"city_x": "city_nanjing", "city_y": "city_suzhou"}
+
+    @cached_property
+    def admin_a(self) -> User:
+        """org_a's administrator, created on first use (so that tests counting org_a's staff
+        or their notifications without asking for it are unchanged)."""
+        return _user("admin_a", Role.ORG_ADMIN, organization=self.org_a)
+
+    def user(self, name: str) -> User:
+        """The persona called `name` (one of PERSONA_NAMES, or an alias in ALIASES)."""
+        name = self.ALIASES.get(name, name)
+        if name not in PERSONA_NAMES:
+            raise KeyError(f"no persona {name!r}")
+        user: User = getattr(self, name)
+        return user
+
+    def client(self, name: str) -> Client:
+        """A client for the persona called `name`; `anonymous` is a client logged in as
+        nobody."""
+        return Client() if name == "anonymous" else self.client_for(self.user(name))
 
     def client_for(self, user: User, *, verified: bool = True) -> Client:
         """A logged-in client; officers get a confirmed TOTP device and a verified session."""
@@ -117,9 +156,19 @@ def personas(db: Any) -> Personas:
 
 @pytest.fixture
 def org_admin_a(personas: Personas) -> User:
-    """An organisation administrator of org_a (kept out of `personas`, so that tests counting
-    org_a's staff or their notifications are unchanged)."""
-    return _user("admin_a", Role.ORG_ADMIN, organization=personas.org_a)
+    """An organisation administrator of org_a (`personas.admin_a`, created when asked for)."""
+    return personas.admin_a
+
+
+@pytest.fixture(scope="session")
+def persona_names() -> tuple[str, ...]:
+    return PERSONA_NAMES
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test taking `persona_name` runs once for every persona."""
+    if "persona_name" in metafunc.fixturenames:
+        metafunc.parametrize("persona_name", PERSONA_NAMES)
 
 
 @pytest.fixture(scope="session")
@@ -148,64 +197,31 @@ def _fresh_rate_limits() -> None:
     caches["default"].clear()
 
 
-# Data migrations whose rows the application needs (loaded again after a flush), in
-# dependency order.
-REFERENCE_DATA_MIGRATIONS = (
-    "skillcert.regions.migrations.0002_load_gbt2260_divisions",
-    "skillcert.workdays.migrations.0002_seed_from_chinesecalendar",
-    "skillcert.occupations.migrations.0002_load_legacy_level_mapping",
-    "skillcert.eligibility.migrations.0002_load_generic_2018_rule_set",
-    "skillcert.organizations.migrations.0003_load_filing_checklists_and_default_policy",
-    "skillcert.personnel.migrations.0002_load_qualification_rules_and_province_policies",
-    "skillcert.exams.migrations.0002_load_logistics_policies",
-    "skillcert.supervision.migrations.0002_load_checklist_items",
-)
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database is built from the models (`--no-migrations`, see
+    skillcert/common/tests/reference_data.py); load what the data migrations would have."""
+    from skillcert.common.tests.reference_data import load_reference_data
 
-
-class _LiveRegistry:
-    """The live app registry as the data migrations ask it, under the model names they were
-    written with (a model renamed by a later migration is found under its old name)."""
-
-    RENAMED = {("organizations", "checklistitem"): "FilingCondition"}
-
-    def __init__(self, registry: Any) -> None:
-        self.registry = registry
-
-    def get_model(self, app_label: str, model_name: str | None = None) -> Any:
-        if model_name is None:
-            app_label, model_name = app_label.split(".")
-        name = self.RENAMED.get((app_label, model_name.lower()), model_name)
-        return self.registry.get_model(app_label, name)
+    with django_db_blocker.unblock():
+        load_reference_data()
 
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table when they finish, including the rows that data
-    migrations loaded (divisions, the holiday calendar, rule sets, checklists). Put them back
-    before the next transactional test."""
+    """Transactional tests flush every table when they finish, including the reference rows
+    (divisions, the holiday calendar, rule sets, checklists). Put them back before the next
+    transactional test."""
     marker = request.node.get_closest_marker("django_db")
     if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         return
     request.getfixturevalue("transactional_db")
-    import importlib
-
     from django.core.cache import caches
 
+    from skillcert.common.tests.reference_data import load_reference_data
+
     caches["ratelimit"].clear()  # a table, but not a model's: flush leaves it
-
-    from django.apps import apps
-    from django.db.migrations import RunPython
-
-    from skillcert.regions.models import Region
-
-    if Region.objects.exists():
-        return
-    live = _LiveRegistry(apps)
-    for name in REFERENCE_DATA_MIGRATIONS:
-        migration = importlib.import_module(name).Migration
-        for operation in migration.operations:
-            if isinstance(operation, RunPython):
-                operation.code(live, None)  # type: ignore[arg-type]  # the live registry
+    load_reference_data()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

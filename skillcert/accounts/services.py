@@ -24,7 +24,7 @@ from skillcert.accounts.models import (
     User,
 )
 from skillcert.accounts.scope import scope_for
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import validate_mobile
 from skillcert.regions.selectors import region_level_label
@@ -154,16 +154,16 @@ def api_token_create(
             "api_token.second_factor_required", "请先完成动态口令验证，再创建 API 令牌"
         )
     token = "sc_" + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        row = ApiToken.objects.create(
-            user=user,
-            name=name,
-            digest=ApiToken.digest_of(token),
-            expires_at=timezone.now() + dt.timedelta(days=days),
-        )
-        audit_record(
-            actor=actor, action="api_token.create", obj=row, changes={"days": [None, days]}
-        )
+    audited_create(
+        ApiToken,
+        actor=actor,
+        action="api_token.create",
+        changes={"days": [None, days]},
+        user=user,
+        name=name,
+        digest=ApiToken.digest_of(token),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
     return token
 
 

@@ -17,14 +17,9 @@ from skillcert.applications.selectors import (
     review_queue,
 )
 from skillcert.applications.services import application_review, applications_approve_bulk
+from skillcert.common.api import ErrorOut
 
 router = Router(tags=["applications"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class ApplicationOut(Schema):

@@ -15,7 +15,12 @@ from typing import Any
 
 from skillcert.candidates.core import certificate_number_parse
 from skillcert.common.errors import DomainError
-from skillcert.common.identifiers import normalize, parse_id_number, validate_mobile
+from skillcert.common.identifiers import (
+    normalize,
+    parse_id_number,
+    person_name_problem,
+    validate_mobile,
+)
 from skillcert.eligibility import engine
 
 
@@ -107,6 +112,9 @@ class RosterContext:
     digest: Callable[[str], str]
     seats_left: int
     today: dt.date
+    # GB/T 2260 codes (regions.selectors.known_region_codes); an ID number born elsewhere
+    # is a warning on its row. None: not checked.
+    known_region_codes: frozenset[str] | None = None
 
 
 @dataclass
@@ -125,6 +133,7 @@ class RosterRow:
     snapshot: dict[str, Any]
     decision: engine.Decision
     note: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def birth_mismatch(self) -> bool:
@@ -232,7 +241,9 @@ def _date(row: int, key: str, raw: Any, today: dt.date) -> dt.date | None:
     return day
 
 
-def _id_number(row: int, raw: Any, today: dt.date) -> Any:
+def _id_number(
+    row: int, raw: Any, today: dt.date, known_region_codes: frozenset[str] | None = None
+) -> Any:
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         shown = f"{float(raw):.13E}"
         raise _fail(
@@ -251,7 +262,7 @@ def _id_number(row: int, raw: Any, today: dt.date) -> Any:
             f"证件号码“{text}”是科学计数法，末尾几位已丢失；请将该列设置为文本格式后重新录入",
         )
     try:
-        return parse_id_number(text, today=today)
+        return parse_id_number(text, today=today, known_region_codes=known_region_codes)
     except DomainError as exc:
         raise _fail(row, "id_number", _ID_CODES.get(exc.code, "id_invalid"), exc.message) from None
 
@@ -289,7 +300,10 @@ def _person(row: int, cells: dict[str, Any], ctx: RosterContext) -> _Person:
         raise _fail(row, "name", "required", "姓名不能为空")
     if len(name) > 50:
         raise _fail(row, "name", "name_length", "姓名不能超过50个字")
-    parsed = _id_number(row, cells.get("id_number"), ctx.today)
+    problem = person_name_problem(name)
+    if problem:
+        raise _fail(row, "name", "name_invalid", f"第{row}行“{HEADERS['name']}”列：{problem}")
+    parsed = _id_number(row, cells.get("id_number"), ctx.today, ctx.known_region_codes)
     phone_raw = cell_text(cells.get("phone"))
     if not phone_raw:
         raise _fail(row, "phone", "required", "手机号码不能为空")
@@ -497,6 +511,7 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
         snapshot=_snapshot(person, history),
         decision=decision,
         note=cell_text(cells.get("note")),
+        warnings=parsed.warnings,
     )
 
 

@@ -3,7 +3,6 @@ approval, sample draws, roster upload with its progress bar and error report."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -44,6 +43,7 @@ from skillcert.candidates.selectors import (
     identity_for_viewer,
     profile_for_review,
 )
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import XLSX, xlsx_response
 from skillcert.common.forms import form_valid_or_flash
@@ -162,70 +162,41 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(
-    request: HttpRequest, pk: int, action: Callable[[Application], object], done: str
-) -> HttpResponse:
-    app = get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
-    return run_action(
-        request,
-        lambda: action(app),
-        success=done,
-        next=reverse("applications:detail", args=[pk]),
-    )
+def _application(request: HttpRequest, pk: int) -> Application:
+    return get_object_in_scope(applications_visible(scope=scope_for(request.user)), pk=pk)
 
 
-@login_required
-@require_POST
-def application_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_submit(application=a, actor=request_actor(request)),
-        "申报已提交",
-    )
+# The buttons of an application's page: each comes back to it.
+APPLICATION: Actions[Application] = Actions(
+    prefix="<int:pk>/",
+    load=_application,
+    back=lambda app: reverse("applications:detail", args=[app.pk]),
+)
 
 
-@login_required
-@require_POST
-def application_resubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_resubmit(application=a, actor=request_actor(request)),
-        "申报已重新提交",
-    )
+@APPLICATION.post("submit/", success="申报已提交", name="submit")
+def application_submit(a: Act[Application]) -> object:
+    return services.application_submit(application=a.obj, actor=a.actor)
 
 
-@login_required
-@require_POST
-def application_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_withdraw(
-            application=a, actor=request_actor(request), reason=reason
-        ),
-        "申报已撤回",
-    )
+@APPLICATION.post("resubmit/", success="申报已重新提交", name="resubmit")
+def application_resubmit(a: Act[Application]) -> object:
+    return services.application_resubmit(application=a.obj, actor=a.actor)
 
 
-@login_required
-@require_POST
-def application_attach_view(request: HttpRequest, pk: int) -> HttpResponse:
-    upload = request.FILES.get("file")
+@APPLICATION.post("withdraw/", success="申报已撤回", name="withdraw")
+def application_withdraw(a: Act[Application]) -> object:
+    reason = a.posted("reason")
+    return services.application_withdraw(application=a.obj, actor=a.actor, reason=reason)
+
+
+@APPLICATION.post("attach/", success="材料已上传", name="attach")
+def application_attach(a: Act[Application]) -> object:
+    upload = a.request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择文件")
-        return redirect("applications:detail", pk=pk)
-    kind = request.POST.get("kind", "")
-    return _act(
-        request,
-        pk,
-        lambda a: services.attachment_add(
-            application=a, upload=upload, kind=kind, actor=request_actor(request)
-        ),
-        "材料已上传",
-    )
+        raise DomainError("attachment.file_required", "请选择文件", field="file")
+    kind = a.posted("kind")
+    return services.attachment_add(application=a.obj, upload=upload, kind=kind, actor=a.actor)
 
 
 @login_required
@@ -272,48 +243,26 @@ def application_photo_view(request: HttpRequest, pk: int) -> FileResponse:
     return _private(FileResponse(photo.open("rb"), content_type=content_type))
 
 
-@login_required
-@require_POST
-def application_accommodation_view(request: HttpRequest, pk: int) -> HttpResponse:
-    needs = request.POST.get("needs_accommodation") == "1"
-    note = request.POST.get("accommodation_note", "")
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_accommodation_set(
-            application=a, needs=needs, note=note, actor=request_actor(request)
-        ),
-        "考场便利需求已保存",
+@APPLICATION.post("accommodation/", success="考场便利需求已保存", name="accommodation")
+def application_accommodation(a: Act[Application]) -> object:
+    needs, note = a.posted("needs_accommodation") == "1", a.posted("accommodation_note")
+    return services.application_accommodation_set(
+        application=a.obj, needs=needs, note=note, actor=a.actor
     )
 
 
-@login_required
-@require_POST
-def application_review_view(request: HttpRequest, pk: int) -> HttpResponse:
-    tier = request.POST.get("tier", "")
-    decision = request.POST.get("decision", "")
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_review(
-            application=a, tier=tier, decision=decision, reason=reason, actor=request_actor(request)
-        ),
-        "审核结论已保存",
+@APPLICATION.post("review/", success="审核结论已保存", name="review_one")
+def application_review(a: Act[Application]) -> object:
+    tier, decision = a.posted("tier"), a.posted("decision")
+    return services.application_review(
+        application=a.obj, tier=tier, decision=decision, reason=a.posted("reason"), actor=a.actor
     )
 
 
-@login_required
-@require_POST
-def application_override_view(request: HttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        pk,
-        lambda a: services.application_override(
-            application=a, reason=reason, actor=request_actor(request)
-        ),
-        "已破格受理",
+@APPLICATION.post("override/", success="已破格受理", name="override")
+def application_override(a: Act[Application]) -> object:
+    return services.application_override(
+        application=a.obj, reason=a.posted("reason"), actor=a.actor
     )
 
 

@@ -8,10 +8,10 @@ import hmac
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, models, transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_ref, actor_user
@@ -24,6 +24,7 @@ from skillcert.audit.chain import (
     find_first_break,
 )
 from skillcert.audit.models import AuditChainHead, AuditEvent
+from skillcert.common.errors import DomainError
 from skillcert.common.middleware import client_ip_var, request_id_var
 
 _VERIFY_FIELDS = ("id", "actor_id", "keyed", "prev_hash", "hash", *HASHED_FIELDS)
@@ -96,6 +97,59 @@ def audit_record(
         head.last_event_id = event.pk
         head.save(update_fields=["last_hash", "last_event_id"])
     return event
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def audited_create(
+    model: type[M],
+    *,
+    actor: Actor | None,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+    clash: DomainError | None = None,
+    audit_obj: models.Model | None = None,
+    **fields: Any,
+) -> M:
+    """Create one `model` row from `fields` and its audit event (about the row, or
+    `audit_obj`) in one transaction. With `clash`, a row that breaks a unique constraint is
+    refused with it (the caller's words for the clash) and nothing is written."""
+    try:
+        with transaction.atomic():
+            row = model._default_manager.create(**fields)
+            audit_record(
+                actor=actor,
+                action=action,
+                obj=row if audit_obj is None else audit_obj,
+                changes=changes,
+            )
+    except IntegrityError:
+        if clash is None:
+            raise
+        raise clash from None
+    return row
+
+
+def audited_update(
+    obj: models.Model,
+    values: Mapping[str, Any],
+    *,
+    actor: Actor | None,
+    action: str,
+    always: bool = False,
+) -> bool:
+    """Write `values` onto `obj`; when one differs from what it holds (or `always`), save it
+    and audit the changed ones as [before, after]. Returns whether it saved."""
+    before = {k: getattr(obj, k) for k in values}
+    changed = {k: [before[k], v] for k, v in values.items() if before[k] != v}
+    if not changed and not always:
+        return False
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.save()
+    audit_record(actor=actor, action=action, obj=obj, changes=changed)
+    return True
 
 
 def audit_verify(*, using: str = DEFAULT_DB_ALIAS) -> tuple[int, ChainBreak | None]:

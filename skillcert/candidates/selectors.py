@@ -4,6 +4,7 @@ data and as a JSON snapshot, and identifiers shown masked unless the viewer may 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -147,8 +148,16 @@ def identity_for_viewer(*, candidate: Candidate, full: bool) -> dict[str, str]:
 # --- the profile as a reviewer reads it ---------------------------------------------------
 
 
-def _yes_no(value: Any) -> str:
-    return "是" if value else "否"
+MISSING = "（未填写）"
+Shown = Callable[[dict[str, Any]], str]
+
+
+def _text(key: str, empty: str = MISSING) -> Shown:
+    return lambda row: row.get(key) or empty
+
+
+def _flag(key: str, default: bool) -> Shown:
+    return lambda row: "是" if row.get(key, default) else "否"
 
 
 def profile_for_review(*, snapshot: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
@@ -160,45 +169,41 @@ def profile_for_review(*, snapshot: dict[str, Any]) -> dict[str, list[dict[str, 
 
     kinds = dict(CertificateKind.choices)
     levels = dict(LEVEL_CHOICES)
+    occupation, date, related = _text("occupation_name"), _text("date", ""), _flag("related", True)
+    # Per section, each shown column and how it is read from a snapshot row.
+    columns: dict[str, dict[str, Shown]] = {
+        "work": {
+            "employer": _text("employer"),
+            "occupation_name": occupation,
+            "start": _text("start", ""),
+            "end": _text("end", "至今"),
+            "related": related,
+        },
+        "certificates": {
+            "kind": lambda c: str(kinds.get(c.get("kind", ""), c.get("kind") or MISSING)),
+            "number": _text("number"),
+            "occupation_name": occupation,
+            "level": lambda c: levels.get(int(c["level"]), str(c["level"])),
+            "date": date,
+            "related": related,
+        },
+        "education": {
+            "kind": _text("kind", ""),
+            "school": _text("school"),
+            "major": _text("major"),
+            "graduation": _text("graduation", ""),
+            "related": _flag("major_related", False),
+        },
+        "titles": {
+            "grade": _text("grade", ""),
+            "name": _text("name"),
+            "date": date,
+            "related": related,
+        },
+    }
     return {
-        "work": [
-            {
-                "employer": w.get("employer") or "（未填写）",
-                "occupation_name": w.get("occupation_name") or "（未填写）",
-                "start": w.get("start") or "",
-                "end": w.get("end") or "至今",
-                "related": _yes_no(w.get("related", True)),
-            }
-            for w in snapshot.get("work", [])
-        ],
-        "certificates": [
-            {
-                "kind": str(kinds.get(c.get("kind", ""), c.get("kind") or "（未填写）")),
-                "number": c.get("number") or "（未填写）",
-                "occupation_name": c.get("occupation_name") or "（未填写）",
-                "level": levels.get(int(c["level"]), str(c["level"])),
-                "date": c.get("date") or "",
-                "related": _yes_no(c.get("related", True)),
-            }
-            for c in snapshot.get("certificates", [])
-        ],
-        "education": [
-            {
-                "kind": e.get("kind") or "",
-                "school": e.get("school") or "（未填写）",
-                "major": e.get("major") or "（未填写）",
-                "graduation": e.get("graduation") or "",
-                "related": _yes_no(e.get("major_related", False)),
-            }
-            for e in snapshot.get("education", [])
-        ],
-        "titles": [
-            {
-                "grade": t.get("grade") or "",
-                "name": t.get("name") or "（未填写）",
-                "date": t.get("date") or "",
-                "related": _yes_no(t.get("related", True)),
-            }
-            for t in snapshot.get("titles", [])
-        ],
+        section: [
+            {key: shown(row) for key, shown in shows.items()} for row in snapshot.get(section, [])
+        ]
+        for section, shows in columns.items()
     }

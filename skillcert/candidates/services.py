@@ -18,7 +18,7 @@ from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, scope_for
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.selectors import applications_visible
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.candidates.core import (
     activation_code_display,
     activation_code_new,
@@ -408,17 +408,17 @@ def work_period_add(
     _owned(candidate, actor)
     if end is not None and end <= start:
         raise DomainError("profile.work_order", "结束日期应晚于开始日期", field="end")
-    with transaction.atomic():
-        row = WorkPeriod.objects.create(
-            candidate=candidate,
-            start=start,
-            end=end,
-            employer=employer.strip(),
-            occupation_name=occupation_name.strip(),
-            related=related,
-        )
-        audit_record(actor=actor, action="profile.work_add", obj=row)
-    return row
+    return audited_create(
+        WorkPeriod,
+        actor=actor,
+        action="profile.work_add",
+        candidate=candidate,
+        start=start,
+        end=end,
+        employer=employer.strip(),
+        occupation_name=occupation_name.strip(),
+        related=related,
+    )
 
 
 def certificate_add(
@@ -448,18 +448,18 @@ def certificate_add(
         if parsed.kind == "skill_level"
         else CertificateKind.QUALIFICATION
     )
-    with transaction.atomic():
-        row = HeldCertificate.objects.create(
-            candidate=candidate,
-            kind=kind,
-            number=parsed.value,
-            occupation_name=occupation_name.strip(),
-            level=level,
-            issued_on=issued_on,
-            related=related,
-        )
-        audit_record(actor=actor, action="profile.certificate_add", obj=row)
-    return row
+    return audited_create(
+        HeldCertificate,
+        actor=actor,
+        action="profile.certificate_add",
+        candidate=candidate,
+        kind=kind,
+        number=parsed.value,
+        occupation_name=occupation_name.strip(),
+        level=level,
+        issued_on=issued_on,
+        related=related,
+    )
 
 
 def education_add(
@@ -475,17 +475,17 @@ def education_add(
     _owned(candidate, actor)
     if kind not in EDUCATION_KINDS:
         raise DomainError("profile.education_kind", f"未知的学历类别“{kind}”", field="kind")
-    with transaction.atomic():
-        row = Education.objects.create(
-            candidate=candidate,
-            kind=kind,
-            school=school.strip(),
-            major=major.strip(),
-            major_related=major_related,
-            graduation=graduation,
-        )
-        audit_record(actor=actor, action="profile.education_add", obj=row)
-    return row
+    return audited_create(
+        Education,
+        actor=actor,
+        action="profile.education_add",
+        candidate=candidate,
+        kind=kind,
+        school=school.strip(),
+        major=major.strip(),
+        major_related=major_related,
+        graduation=graduation,
+    )
 
 
 def title_add(
@@ -494,12 +494,16 @@ def title_add(
     _owned(candidate, actor)
     if grade not in TITLE_GRADES:
         raise DomainError("profile.title_grade", f"未知的职称级别“{grade}”", field="grade")
-    with transaction.atomic():
-        row = Title.objects.create(
-            candidate=candidate, grade=grade, name=name.strip(), date=date, related=related
-        )
-        audit_record(actor=actor, action="profile.title_add", obj=row)
-    return row
+    return audited_create(
+        Title,
+        actor=actor,
+        action="profile.title_add",
+        candidate=candidate,
+        grade=grade,
+        name=name.strip(),
+        date=date,
+        related=related,
+    )
 
 
 _PROFILE_MODELS: dict[str, type[WorkPeriod | HeldCertificate | Education | Title]] = {

@@ -4,7 +4,6 @@ certificate photo; for organisation staff and officers, activation codes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -29,6 +28,7 @@ from skillcert.candidates.selectors import (
     candidates_staff_visible,
     identity_claim_for_user,
 )
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_action
@@ -191,104 +191,77 @@ def plan_activations(request: HttpRequest, plan_pk: int) -> HttpResponse:
     return response
 
 
-def _profile_change(request: HttpRequest, change: Callable[[Candidate], object]) -> HttpResponse:
-    """Runs one change to the signed-in candidate's own profile and returns to the profile."""
+def _own_candidate(request: HttpRequest) -> Candidate:
     candidate = candidate_for_user(user=request.user)
     if candidate is None:
         raise Http404
-    return run_action(
-        request,
-        lambda: change(candidate),
-        success="已保存",
-        next=reverse("candidates:profile"),
+    return candidate
+
+
+# Changes to the signed-in candidate's own profile: each returns to the profile.
+PROFILE: Actions[Candidate] = Actions(
+    prefix="profile/", load=_own_candidate, back=lambda _c: reverse("candidates:profile")
+)
+
+
+@PROFILE.post("work/add/", success="已保存")
+def profile_work_add(a: Act[Candidate]) -> object:
+    return services.work_period_add(
+        candidate=a.obj,
+        start=_required_date(a.posted("start"), "开始日期"),
+        end=_date(a.posted("end")),
+        employer=a.posted("employer"),
+        occupation_name=a.posted("occupation_name"),
+        related=a.posted("related") == "1",
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def profile_work_add(request: HttpRequest) -> HttpResponse:
-    p = request.POST
-    return _profile_change(
-        request,
-        lambda candidate: services.work_period_add(
-            candidate=candidate,
-            start=_required_date(p.get("start", ""), "开始日期"),
-            end=_date(p.get("end", "")),
-            employer=p.get("employer", ""),
-            occupation_name=p.get("occupation_name", ""),
-            related=p.get("related") == "1",
-            actor=request_actor(request),
-        ),
+@PROFILE.post("certificate/add/", success="已保存")
+def profile_certificate_add(a: Act[Candidate]) -> object:
+    return services.certificate_add(
+        candidate=a.obj,
+        number=a.posted("number"),
+        occupation_name=a.posted("occupation_name"),
+        level=int(a.posted("level") or 0),
+        issued_on=_required_date(a.posted("issued_on"), "发证日期"),
+        related=a.posted("related") == "1",
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def profile_certificate_add(request: HttpRequest) -> HttpResponse:
-    p = request.POST
-    return _profile_change(
-        request,
-        lambda candidate: services.certificate_add(
-            candidate=candidate,
-            number=p.get("number", ""),
-            occupation_name=p.get("occupation_name", ""),
-            level=int(p.get("level", "0") or 0),
-            issued_on=_required_date(p.get("issued_on", ""), "发证日期"),
-            related=p.get("related") == "1",
-            actor=request_actor(request),
-        ),
+@PROFILE.post("education/add/", success="已保存")
+def profile_education_add(a: Act[Candidate]) -> object:
+    graduation = _required_date(a.posted("graduation"), "毕业日期")
+    return services.education_add(
+        candidate=a.obj,
+        kind=a.posted("kind"),
+        school=a.posted("school"),
+        major=a.posted("major"),
+        major_related=a.posted("related") == "1",
+        graduation=graduation,
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def profile_education_add(request: HttpRequest) -> HttpResponse:
-    p = request.POST
-    return _profile_change(
-        request,
-        lambda candidate: services.education_add(
-            candidate=candidate,
-            kind=p.get("kind", ""),
-            school=p.get("school", ""),
-            major=p.get("major", ""),
-            major_related=p.get("related") == "1",
-            graduation=_required_date(p.get("graduation", ""), "毕业日期"),
-            actor=request_actor(request),
-        ),
+@PROFILE.post("title/add/", success="已保存")
+def profile_title_add(a: Act[Candidate]) -> object:
+    day = _required_date(a.posted("date"), "取得日期")
+    related = a.posted("related") == "1"
+    return services.title_add(
+        candidate=a.obj,
+        grade=a.posted("grade"),
+        name=a.posted("name"),
+        date=day,
+        related=related,
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def profile_title_add(request: HttpRequest) -> HttpResponse:
-    p = request.POST
-    return _profile_change(
-        request,
-        lambda candidate: services.title_add(
-            candidate=candidate,
-            grade=p.get("grade", ""),
-            name=p.get("name", ""),
-            date=_required_date(p.get("date", ""), "取得日期"),
-            related=p.get("related") == "1",
-            actor=request_actor(request),
-        ),
-    )
-
-
-@login_required
-@require_POST
-def profile_remove(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
-    candidate = candidate_for_user(user=request.user)
-    if candidate is None:
-        raise Http404
-    return run_action(
-        request,
-        lambda: services.profile_item_remove(
-            candidate=candidate, kind=kind, item_id=item_id, actor=request_actor(request)
-        ),
-        success="",
-        next=reverse("candidates:profile"),
-    )
+@PROFILE.post("<str:kind>/<int:item_id>/remove/", success="")
+def profile_remove(a: Act[Candidate]) -> None:
+    kind, item_id = a.kwargs["kind"], a.kwargs["item_id"]
+    services.profile_item_remove(candidate=a.obj, kind=kind, item_id=item_id, actor=a.actor)
 
 
 @login_required

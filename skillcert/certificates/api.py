@@ -27,6 +27,7 @@ from skillcert.certificates.services import (
     certificate_issue,
     certificates_issue_start,
 )
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import Forbidden
 from skillcert.common.throttle import too_many_requests
 from skillcert.scoring.selectors import batches_registered, results_visible
@@ -113,12 +114,6 @@ def query(request: HttpRequest, payload: QueryIn) -> Any:
 # --- issuance (organisation staff) ------------------------------------------------------------
 
 T = TypeVar("T")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class SkipOut(Schema):

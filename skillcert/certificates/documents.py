@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from skillcert.certificates.choices import CertificateStatus
 from skillcert.certificates.issuing import TITLE
 from skillcert.certificates.render import CertificateFields, render_certificate_pdf
 from skillcert.certificates.selectors import verify_url
@@ -34,11 +35,17 @@ def certificate_fields(certificate: Certificate, *, full_id_number: bool) -> Cer
     )
 
 
+# Printed across a certificate that no longer stands, so a downloaded copy cannot pass for a
+# valid one.
+VOID_MARKS = {CertificateStatus.REVOKED: "已撤销", CertificateStatus.SUPERSEDED: "已作废"}
+
+
 def certificate_pdf(certificate: Certificate, *, full_id_number: bool = True) -> bytes:
     return render_certificate_pdf(
         certificate_fields(certificate, full_id_number=full_id_number),
         verify_url=verify_url(certificate),
         photo=bytes(certificate.photo) or None,
+        void_mark=VOID_MARKS.get(CertificateStatus(certificate.status), ""),
     )
 
 

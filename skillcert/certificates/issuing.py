@@ -10,6 +10,7 @@ starts that batch, so this module imports neither."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,13 +21,14 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
+from skillcert.certificates.credentials import STATUS_LIST_BITS, identity_salt
 from skillcert.certificates.keys import current_signing_key
 from skillcert.certificates.models import (
     Certificate,
     CertificateCounter,
     CertificateStatus,
     IssueKind,
-    StatusListCounter,
+    StatusList,
 )
 from skillcert.certificates.numbering import format_certificate_number
 from skillcert.certificates.tokens import sign_token
@@ -85,10 +87,33 @@ def _next_serial(*, organization: EvaluationOrg, year: int, level: int) -> int:
     )
 
 
-def _next_status_index() -> int:
-    StatusListCounter.objects.get_or_create(id=1)
-    StatusListCounter.objects.filter(id=1).update(last_index=F("last_index") + 1)
-    return StatusListCounter.objects.values_list("last_index", flat=True).get(id=1)
+# A list takes certificates until half its bits are used: random draws then find a free bit
+# in two tries on average, and each set bit hides among at least 65,536 others.
+STATUS_LIST_FILL = STATUS_LIST_BITS // 2
+
+
+def _next_status_entry() -> tuple[int, int]:
+    """A random free bit of the open status list (Bitstring Status List §5.1: indexes are
+    allocated randomly, so a bit's position says nothing about when or to whom it was issued).
+    The open list's row lock serialises allocation within it."""
+    if not StatusList.objects.exists():
+        StatusList.objects.get_or_create(number=1)
+    shard = (
+        StatusList.objects.select_for_update()
+        .filter(allocated__lt=STATUS_LIST_FILL)
+        .order_by("number")
+        .first()
+    )
+    if shard is None:
+        last = StatusList.objects.order_by("-number").values_list("number", flat=True).first()
+        StatusList.objects.get_or_create(number=(last or 0) + 1)
+        return _next_status_entry()
+    while True:
+        index = secrets.randbelow(STATUS_LIST_BITS)
+        if not Certificate.objects.filter(status_list=shard.number, status_index=index).exists():
+            break
+    StatusList.objects.filter(number=shard.number).update(allocated=F("allocated") + 1)
+    return shard.number, index
 
 
 def token_payload(certificate: Certificate) -> dict[str, Any]:
@@ -165,6 +190,7 @@ def _create(
     id_number = id_number or candidate.id_number
     require_glyphs(name, field="holder_name")
     number = _number(organization, filing_number, holder, issue_date)
+    status_list, status_index = _next_status_entry()
     certificate = Certificate(
         number=number,
         kind=kind,
@@ -182,7 +208,9 @@ def _create(
         organization_name=organization.name,
         issue_date=issue_date,
         photo=_photo(candidate),
-        status_index=_next_status_index(),
+        status_list=status_list,
+        status_index=status_index,
+        identity_salt=identity_salt(),
         supersedes=supersedes,
         created_by=actor_user(actor),
     )

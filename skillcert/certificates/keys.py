@@ -13,11 +13,15 @@ import os
 import secrets
 from functools import cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from skillcert.certificates.credentials import controller_document
 
 
 def _raw_private_keys() -> str:
@@ -82,3 +86,27 @@ def jwks() -> dict[str, list[dict[str, str]]]:
             for kid, key in public_keys().items()
         ]
     }
+
+
+# The issuer's DID document lives under /certificates/, so it is served by this app wherever
+# the installation is mounted: did:web:<host>:<path…>:certificates:issuer resolves (did:web
+# §3.2) to https://<host>/<path…>/certificates/issuer/did.json.
+ISSUER_PATH = ("certificates", "issuer")
+
+
+def issuer_did() -> str:
+    """The province's issuer identifier: the controller of every signing key, the issuer of
+    every credential and status list."""
+    url = urlsplit(settings.SKILLCERT_PUBLIC_URL)
+    segments = [s for s in url.path.split("/") if s] + list(ISSUER_PATH)
+    return ":".join(["did", "web", quote(url.netloc, safe=""), *segments])
+
+
+def verification_method(kid: str) -> str:
+    return f"{issuer_did()}#{kid}"
+
+
+def issuer_controller_document() -> dict[str, Any]:
+    return controller_document(
+        issuer_did(), {kid: public_key_bytes(key) for kid, key in public_keys().items()}
+    )

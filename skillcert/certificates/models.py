@@ -34,18 +34,24 @@ class CertificateCounter(models.Model):
         return f"{self.organization_id}/{self.year}/{self.level}: {self.last_serial}"
 
 
-class StatusListCounter(models.Model):
-    """Allocates each certificate its bit in the published status list."""
+class StatusList(models.Model):
+    """One shard of the published revocation list (/certificates/status/<number>): a
+    Bitstring Status List of `credentials.STATUS_LIST_BITS` bits. Certificates take random free
+    bits of the open list (issuing locks its row) until `allocated` reaches the fill limit;
+    then the next list opens."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_index = models.IntegerField(default=-1)
+    number = models.PositiveIntegerField(primary_key=True)
+    allocated = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "状态列表计数"
-        constraints = [models.CheckConstraint(condition=Q(id=1), name="single_status_counter")]
+        verbose_name = "证书状态列表"
+        verbose_name_plural = "证书状态列表"
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="status_list_from_1")
+        ]
 
     def __str__(self) -> str:
-        return str(self.last_index)
+        return f"{self.number}: {self.allocated}"
 
 
 class Certificate(models.Model):
@@ -92,7 +98,10 @@ class Certificate(models.Model):
     issue_date = models.DateField("发证日期")
     photo = models.BinaryField("照片", blank=True, default=b"")
     token = models.TextField("核验令牌")
-    status_index = models.IntegerField("状态列表位置", unique=True)
+    status_list = models.PositiveIntegerField("状态列表", default=1)
+    status_index = models.IntegerField("状态列表位置")
+    # Open Badges 3.0 IdentityObject: the salt of the published `identityHash`
+    identity_salt = models.CharField(max_length=32, default="")
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
@@ -114,6 +123,13 @@ class Certificate(models.Model):
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[YS][0-9]{14}[1-5][0-9]{6}$"),
                 name="certificate_number_format",
+            ),
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_certificate_per_status_bit"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_index__gte=0, status_index__lt=131_072),
+                name="status_index_within_list",
             ),
         ]
 

@@ -32,13 +32,20 @@ class CertificateFields:
 
 
 def render_certificate_pdf(
-    fields: CertificateFields, *, verify_url: str, photo: bytes | None
+    fields: CertificateFields, *, verify_url: str, photo: bytes | None, void_mark: str = ""
 ) -> bytes:
+    """`void_mark` ("已撤销", "已作废"): stamped across a certificate that no longer stands."""
     for name in ("name", "occupation", "specialty", "organization"):
         require_glyphs(getattr(fields, name), field=name)
     photo_name = content_name(photo) if photo else ""
     return CERTIFICATE.render(
         asdict(fields)
-        | {"query_notice": NATIONAL_QUERY_NOTICE, "photo": photo_name, "qr": qr_svg(verify_url)},
+        | {
+            "query_notice": NATIONAL_QUERY_NOTICE,
+            "photo": photo_name,
+            "qr": qr_svg(verify_url),
+            "document_title": f"{fields.title} {fields.number}",
+            "void_mark": void_mark,
+        },
         files={photo_name: photo} if photo else None,
     )

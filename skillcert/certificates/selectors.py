@@ -12,19 +12,35 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from skillcert.certificates.credentials import encode_status_list, sign_credential
-from skillcert.certificates.keys import current_signing_key, public_keys
+from skillcert.certificates.credentials import (
+    OB_CONTEXT,
+    VC_CONTEXT,
+    identity_hash,
+    sign_credential,
+    status_entry,
+    status_list_document,
+)
+from skillcert.certificates.issuing import TITLE
+from skillcert.certificates.keys import (
+    current_signing_key,
+    issuer_controller_document,
+    issuer_did,
+    public_keys,
+    verification_method,
+)
 from skillcert.certificates.models import (
     Certificate,
     CertificateStatus,
     CorrectionRequest,
     IssueBatch,
     IssueKind,
+    StatusList,
 )
 from skillcert.certificates.numbering import CERTIFICATE_NUMBER
 from skillcert.certificates.tokens import TokenCheck, verify_token
 from skillcert.common.identifiers import normalize
 from skillcert.common.pii import pii_digest
+from skillcert.regions.selectors import region_names
 
 if TYPE_CHECKING:
     from skillcert.accounts.scope import Scope
@@ -112,90 +128,143 @@ def verify_url(certificate: Certificate) -> str:
     return f"{settings.SKILLCERT_PUBLIC_URL}/v/{certificate.token}"
 
 
-# Every certificate that no longer stands has its bit set: a superseded one (replaced by a
-# re-issue or a correction) must fail a verifier's status check just as a revoked one does,
-# or the wrong name on the old certificate would still verify.
+# Every certificate that no longer stands has its revocation bit set: a superseded one
+# (replaced by a re-issue or a correction) is permanently replaced, so it fails a verifier's
+# status check just as a revoked one does, or the wrong name on the old certificate would
+# still verify.
 NOT_VALID_STATUSES = (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
+STATUS_PURPOSE = "revocation"
+MAX_STATUS_LIST = 2**31 - 1  # the column's range: a larger number in a URL is simply not found
 
 
-def status_list_credential() -> dict[str, Any]:
-    revoked = Certificate.objects.filter(status__in=NOT_VALID_STATUSES).values_list(
-        "status_index", flat=True
+def status_list_url(number: int) -> str:
+    return f"{settings.SKILLCERT_PUBLIC_URL}/certificates/status/{number}"
+
+
+def _local_timestamp(moment: dt.datetime) -> str:
+    """`2025-06-30T09:15:00+08:00`: the installation's time zone, so a date is the day it was
+    in China, never 08:00 of it."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def status_list_credential(number: int = 1) -> dict[str, Any] | None:
+    """The signed revocation list number `number`, or None when there is no such list."""
+    if not 1 <= number <= MAX_STATUS_LIST or (
+        number != 1 and not StatusList.objects.filter(number=number).exists()
+    ):
+        return None
+    set_indexes = list(
+        Certificate.objects.filter(status_list=number, status__in=NOT_VALID_STATUSES).values_list(
+            "status_index", flat=True
+        )
     )
-    base = settings.SKILLCERT_PUBLIC_URL
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": f"{base}/certificates/status/1",
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": f"{base}/certificates/issuer",
-        "validFrom": timezone.now().replace(microsecond=0).isoformat(),
-        "credentialSubject": {
-            "id": f"{base}/certificates/status/1#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encode_status_list(revoked),
-        },
-    }
-    return _signed(document)
+    now = _local_timestamp(timezone.now())
+    document = status_list_document(
+        list_url=status_list_url(number),
+        issuer=issuer_did(),
+        purpose=STATUS_PURPOSE,
+        set_indexes=set_indexes,
+        valid_from=now,
+    )
+    return _signed(document, created=now)
 
 
-def _signed(document: dict[str, Any]) -> dict[str, Any]:
+def _signed(
+    document: dict[str, Any], *, created: str, proof_as_list: bool = False
+) -> dict[str, Any]:
     kid, key = current_signing_key()
     return sign_credential(
         document,
         key=key,
-        verification_method=f"{settings.SKILLCERT_PUBLIC_URL}/certificates/keys.json#{kid}",
-        created=timezone.now().replace(microsecond=0).isoformat(),
+        verification_method=verification_method(kid),
+        created=created,
+        proof_as_list=proof_as_list,
     )
 
 
+def issuer_profile() -> dict[str, Any]:
+    """The province's human resources and social security department, which registers every
+    certificate and holds the signing key; the evaluation organisation is the `source`."""
+    code = f"{settings.SKILLCERT_PROVINCE}0000"
+    province = region_names(codes={code}).get(code, "省")
+    return {"id": issuer_did(), "type": ["Profile"], "name": f"{province}人力资源和社会保障厅"}
+
+
+# Open Badges 3.0 IdentityObject.identityType for the certificate's ID type.
+IDENTITY_TYPES = {"居民身份证": "nationalIdentityNumber"}
+
+
 def achievement_credential(certificate: Certificate) -> dict[str, Any]:
-    """The certificate as an Open Badges 3.0 AchievementCredential."""
+    """The certificate as an Open Badges 3.0 AchievementCredential, as issued: the same
+    document every time it is asked for (the proof is dated when the certificate was
+    registered). Callers decide whether a certificate that no longer stands may be served."""
     base = settings.SKILLCERT_PUBLIC_URL
-    issued = dt.datetime.combine(certificate.issue_date, dt.time(), tzinfo=dt.UTC)
+    issued = certificate.created_at
+    organization = certificate.organization
     document = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
+        "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"{base}/certificates/{certificate.number}/credential.json",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "职业技能等级证书",
-        "issuer": {
-            "id": f"{base}/directory/{certificate.organization.filing_number}/",
-            "type": ["Profile"],
-            "name": certificate.organization_name,
-        },
-        "validFrom": issued.isoformat().replace("+00:00", "Z"),
+        "name": TITLE,
+        "issuer": issuer_profile(),
+        "validFrom": _local_timestamp(
+            timezone.make_aware(dt.datetime.combine(certificate.issue_date, dt.time()))
+        ),
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": certificate.holder_name,
             "identifier": [
                 {
                     "type": "IdentityObject",
-                    "identityType": "identityNumber",
+                    "identityType": IDENTITY_TYPES.get(certificate.id_type, "identifier"),
                     "hashed": True,
-                    "identityHash": pii_digest(certificate.id_number),
+                    "identityHash": identity_hash(certificate.id_number, certificate.identity_salt),
+                    "salt": certificate.identity_salt,
                 }
             ],
             "achievement": {
                 "id": f"{base}/occupations/{certificate.occupation.code}/"
                 f"#level-{certificate.level}",
                 "type": ["Achievement"],
+                "achievementType": "Certificate",
                 "name": f"{certificate.occupation_name} {certificate.level_text}",
-                "description": f"职业技能等级证书 {certificate.number}",
+                "description": f"{TITLE} {certificate.number}",
                 "criteria": {"narrative": "按国家职业技能标准经评价合格，登记备案后发证"},
             },
+            "licenseNumber": certificate.number,
+            "source": {
+                "id": f"{base}/directory/{organization.filing_number}/",
+                "type": ["Profile"],
+                "name": certificate.organization_name,
+            },
         },
-        "credentialStatus": {
-            "id": f"{base}/certificates/status/1#{certificate.status_index}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(certificate.status_index),
-            "statusListCredential": f"{base}/certificates/status/1",
-        },
+        "credentialStatus": status_entry(
+            status_list_url(certificate.status_list), certificate.status_index, STATUS_PURPOSE
+        ),
     }
-    return _signed(document)
+    return _signed(document, created=_local_timestamp(issued), proof_as_list=True)
+
+
+def certificate_withdrawn(certificate: Certificate) -> dict[str, Any]:
+    """What credential.json says instead of the credential of a certificate that no longer
+    stands."""
+    withdrawn: dict[str, Any] = {
+        "number": certificate.number,
+        "status": str(certificate.status),
+        "message": f"证书 {certificate.number} {certificate.get_status_display()}，"
+        "不再提供其电子凭证",
+        "credentialStatus": status_entry(
+            status_list_url(certificate.status_list), certificate.status_index, STATUS_PURPOSE
+        ),
+    }
+    replacement = Certificate.objects.filter(supersedes=certificate).first()
+    if replacement is not None:
+        withdrawn["supersededBy"] = replacement.number
+    return withdrawn
+
+
+def issuer_document() -> dict[str, Any]:
+    return issuer_controller_document()
 
 
 def certificates_all() -> QuerySet[Certificate]:

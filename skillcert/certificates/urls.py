@@ -7,7 +7,8 @@ urlpatterns = [
     path("", views.certificate_list, name="list"),
     path("verify/", views.query_view, name="query"),
     path("keys.json", views.keys_view, name="keys"),
-    path("status/1", views.status_list_view, name="status_list"),
+    path("issuer/did.json", views.issuer_document_view, name="issuer"),
+    path("status/<int:number>", views.status_list_view, name="status_list"),
     # before "<str:number>/", which would otherwise take "corrections" or "issue" for a number
     path("issue/", views_issue.issue_list, name="issue"),
     path("issue/batches/<int:pk>/", views_issue.issue_batch, name="issue_batch"),

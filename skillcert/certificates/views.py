@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
@@ -28,8 +30,10 @@ from skillcert.certificates.selectors import (
     achievement_credential,
     certificate_query,
     certificate_verify_token,
+    certificate_withdrawn,
     certificates_visible,
     correction_requests_visible,
+    issuer_document,
     status_list_credential,
 )
 from skillcert.certificates.services import (
@@ -94,12 +98,38 @@ def query_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# Public verification artefacts are read by verifiers on other sites (browser wallets, relying
+# parties' pages): any origin may GET them. A status list changes on every revocation, so it
+# is cached briefly; keys and the issuer's DID document change only when a key rotates.
+STATUS_LIST_MAX_AGE = 300
+KEYS_MAX_AGE = 86_400
+
+
+def _public_artefact(document: dict[str, Any], *, max_age: int) -> JsonResponse:
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET"
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+@require_safe
 def keys_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(jwks())
+    return _public_artefact(jwks(), max_age=KEYS_MAX_AGE)
 
 
-def status_list_view(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(status_list_credential(), json_dumps_params={"ensure_ascii": False})
+@require_safe
+def issuer_document_view(request: HttpRequest) -> JsonResponse:
+    """The issuer's did:web document (`keys.issuer_did`): its Multikey verification methods."""
+    return _public_artefact(issuer_document(), max_age=KEYS_MAX_AGE)
+
+
+@require_safe
+def status_list_view(request: HttpRequest, number: int) -> JsonResponse:
+    document = status_list_credential(number)
+    if document is None:
+        raise Http404
+    return _public_artefact(document, max_age=STATUS_LIST_MAX_AGE)
 
 
 def _list_export(request: HttpRequest, rows: QuerySet[Certificate], q: str) -> HttpResponse:
@@ -233,7 +263,11 @@ def certificate_pdf_view(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def certificate_credential_view(request: HttpRequest, number: str) -> JsonResponse:
+    """A certificate that no longer stands is not handed out as a credential again: 410 with
+    its status (and the certificate that replaced it)."""
     certificate = _get(request, number)
+    if certificate.status != CertificateStatus.VALID:
+        return JsonResponse(certificate_withdrawn(certificate), status=410)
     return JsonResponse(
         achievement_credential(certificate), json_dumps_params={"ensure_ascii": False}
     )

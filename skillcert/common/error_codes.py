@@ -65,6 +65,7 @@ PREFIXES: dict[str, str] = {
     "org": "organizations: an evaluation organisation (and its permits)",
     "panel": "scoring: examiner panels",
     "paper": "itembank: papers",
+    "policy": "workbench: versioned province settings",
     "password": "accounts: passwords",
     "pdf": "common: PDF rendering",
     "personnel": "personnel: examiners, supervisors, training, registry",

@@ -100,7 +100,18 @@ def validate_id_number(raw: str) -> str:
 # --- unified social credit code (GB 32100-2015) ------------------------------------------
 
 
-def validate_uscc(raw: str) -> str:
+@dataclass(frozen=True)
+class Uscc:
+    value: str
+    region_code: str  # characters 3-8: the registering authority's GB/T 2260 code
+    warnings: tuple[str, ...] = field(default=())
+
+
+def parse_uscc(raw: str, *, known_region_codes: frozenset[str] | None = None) -> Uscc:
+    """Validate a unified social credit code. Characters 3-8 are the registering authority's
+    administrative division code (GB/T 2260): six digits, or the code is refused; a code not
+    in `known_region_codes` (from the regions table, passed in by the caller) is a warning,
+    since county codes change over time."""
     value = normalize(raw)
     if len(value) != 18:
         raise DomainError(
@@ -112,11 +123,25 @@ def validate_uscc(raw: str) -> str:
             "统一社会信用代码只能包含数字和大写字母（不含 I、O、Z、S、V）",
             field="uscc",
         )
+    region = value[2:8]
+    if not re.fullmatch(r"[1-9]\d{5}", region):
+        raise DomainError(
+            "uscc.region_format",
+            f"统一社会信用代码第3-8位应为6位行政区划代码（数字），当前为 {region}",
+            field="uscc",
+        )
     if stdnum_uscc.calc_check_digit(value[:17]) != value[17]:
         raise DomainError(
             "uscc.checksum", "统一社会信用代码校验位不正确，请核对后重新输入", field="uscc"
         )
-    return value
+    warnings: list[str] = []
+    if known_region_codes is not None and region not in known_region_codes:
+        warnings.append(f"统一社会信用代码中的登记机关行政区划代码 {region} 不在代码表中，请核对")
+    return Uscc(value=value, region_code=region, warnings=tuple(warnings))
+
+
+def validate_uscc(raw: str) -> str:
+    return parse_uscc(raw).value
 
 
 def uscc_check_digit(first17: str) -> str:
@@ -137,6 +162,28 @@ def validate_mobile(raw: str) -> str:
             "mobile.format", "手机号码应为以1开头的11位数字（如 13912345678）", field="phone"
         )
     return value
+
+
+# --- person names read from spreadsheets -------------------------------------------------
+
+_NAME_FORMULA_START = ("=", "+", "-", "@")
+_NAME_FORBIDDEN = re.compile(r"[=@<>{}\[\]|\\/;$^*&#~\"!?]")
+
+
+def person_name_problem(name: str) -> str | None:
+    """Why `name` (already trimmed) cannot be a person's name, or None. Catches what a
+    spreadsheet leaves in a name cell: formula text (`=1+1`), a formula's result or a number
+    (`2`), and formula punctuation (`=`, `|`, `!`…). Letters of any script, `·`, `.`, `-`
+    inside, digits beside letters and spaces are allowed (少数民族 and foreign names; numbered
+    placeholder names in test data)."""
+    if name[:1] in _NAME_FORMULA_START:
+        return f"“{name[:20]}”以 {name[0]} 开头，是公式而不是姓名"
+    if not any(ch.isalpha() for ch in name):
+        return f"“{name[:20]}”不含文字，可能是数字或公式的计算结果"
+    bad = _NAME_FORBIDDEN.search(name)
+    if bad:
+        return f"“{name[:20]}”含有姓名中不应出现的字符“{bad.group()}”"
+    return None
 
 
 # --- masking (PIPL) ----------------------------------------------------------------------

@@ -29,6 +29,11 @@ def _resolve(target: Target, result: Any) -> str:
     return resolve_url(value)
 
 
+def go(request: HttpRequest, target: Target) -> HttpResponse:
+    """A redirect to `target` (resolved without a result); for htmx an `HX-Redirect`."""
+    return _go(request, _resolve(target, None))
+
+
 def _go(request: HttpRequest, url: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         response = HttpResponse(status=204)
@@ -119,3 +124,20 @@ def run_action(
 ) -> HttpResponse:
     """`run_service` for a button without a form: always answers with a redirect (or 403)."""
     return run_service(request, call, success=success, next=next, back=back)
+
+
+def run_form(
+    request: HttpRequest,
+    form: NamedErrorsForm,
+    call: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str],
+    next: Target,
+) -> HttpResponse | None:
+    """A page that shows a form and posts to itself: on a valid POST, `call(cleaned_data)`
+    through `run_service`. None when the page is to be shown: a GET, a form that does not
+    validate, or a refused input (beside its field)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return run_service(request, lambda: call(data), success=success, next=next, form=form)

@@ -16,7 +16,8 @@ from skillcert.accounts.scope import scope_for
 from skillcert.accounts.selectors import api_token_live
 from skillcert.accounts.services import api_token_used
 from skillcert.certificates.api import router as certificates_router
-from skillcert.common.errors import DomainError
+from skillcert.common.api import ErrorOut
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.itembank.api import router as itembank_router
 from skillcert.organizations.api import directory_router
 from skillcert.organizations.api import router as organizations_router
@@ -90,15 +91,13 @@ api = SkillcertAPI(
 )
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=400)
+    """Input the caller can fix is a 400; a refusal (`Forbidden`: the caller sees the object
+    but may not do this to it) is a 403, as on the pages."""
+    return api.create_response(
+        request, exc.as_dict(), status=403 if isinstance(exc, Forbidden) else 400
+    )
 
 
 # pydantic's error types, in words a user can act on; anything else is 格式不正确.

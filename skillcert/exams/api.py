@@ -9,17 +9,12 @@ from ninja import Field, Router, Schema
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.exams.selectors import sittings_visible, slots_visible, tickets_of_candidate
 from skillcert.exams.services import seats_assign
 from skillcert.exams.staffing_services import staff_assign
 
 router = Router(tags=["exams"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class SittingOut(Schema):

@@ -1,5 +1,5 @@
 """Demo data for `manage.py demo` (after the applications demo): the demo plan filed with its
-sessions, examiners and supervisor and approved by the city; a unified sitting with the
+sessions and examiners and approved by the city; a unified sitting with the
 Nanjing and Suzhou districts, a site each, paper and practical rooms and two slots; the
 province's pending final review approved; seats drawn with a recorded seed, tickets issued and
 their PDFs queued. Idempotent: does nothing once the sitting exists."""
@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from skillcert.accounts.actors import Actor
+from skillcert.accounts.actors import DEMO, Actor
 from skillcert.accounts.models import User
 from skillcert.applications.models import Application, Status, Tier
 from skillcert.applications.services import application_review
@@ -28,8 +28,10 @@ from skillcert.exams.services import (
     ticket_job_start,
 )
 from skillcert.occupations.models import Occupation
+from skillcert.personnel.demo import declaration_scan
 from skillcert.personnel.models import Person, PersonRole
 from skillcert.personnel.selectors import person_by_id_number
+from skillcert.personnel.services import declaration_record, qualification_override_record
 from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanStatus, Subject
 from skillcert.plans.services import (
     plan_close,
@@ -51,6 +53,10 @@ STAFF = [
     ("32010219810623102", "陈监考", "examiner"),
     ("32050519830704103", "褚考评", "examiner"),
     ("32050519800815104", "卫考评", "examiner"),
+    # a practical session of 30 needs 7 examiners (1 per 5, odd)
+    ("32010419820316107", "杨考评", "examiner"),
+    ("32010519850417108", "朱考评", "examiner"),
+    ("32050819840518109", "秦考评", "examiner"),
     ("32010619760926105", "蒋督导", "supervisor_external"),
     ("32050619771007106", "沈督导", "supervisor_external"),
 ]
@@ -58,6 +64,33 @@ STAFF = [
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+
+
+def _qualify(person: Person, role: str, occupation: Occupation, today: dt.date) -> None:
+    """Staffing binds to a passed qualification check: the demo staff signed the declaration,
+    and the province accepted the examiners (who hold no certificate in the demo) by a
+    recorded decision."""
+    signed = today - dt.timedelta(days=365)
+    declaration_record(
+        person=person,
+        signed_on=signed,
+        upload=declaration_scan(person.name),
+        actor=DEMO,
+        today=signed,
+    )
+    if role in ("examiner", "senior_examiner"):
+        qualification_override_record(
+            person=person,
+            role=role,
+            occupation=occupation,
+            level_high=1,
+            level_low=5,
+            province=Region.objects.get(code="320000"),
+            reason="演示数据：考评人员不足，省鉴定中心决定暂由其承担考评工作",
+            document_number="演示〔2026〕1号",
+            actor=DEMO,
+            today=signed,
+        )
 
 
 def _staff(occupation: Occupation, today: dt.date) -> list[Person]:
@@ -85,6 +118,7 @@ def _staff(occupation: Occupation, today: dt.date) -> list[Person]:
                 valid_from=today - dt.timedelta(days=365),
                 valid_until=today + dt.timedelta(days=365 * 3),
             )
+            _qualify(person, role, occupation, today)
         people.append(person)
     return people
 
@@ -114,7 +148,12 @@ def _demo_plan_filed(
             expected=30,
             actor=clerk,
         )
-        plan_staff_set(plan=plan, examiners=people[:4], supervisor=people[4], actor=clerk)
+        # A social plan names no supervisor: the authority appoints the on-site one (the
+        # supervision demo, on the exam day).
+        examiners = [
+            p for p, (_stem, _name, role) in zip(people, STAFF, strict=True) if role == "examiner"
+        ]
+        plan_staff_set(plan=plan, examiners=examiners, supervisor=None, actor=clerk)
         plan_file(plan=plan, actor=clerk)
         plan_review(plan=plan, approve=True, actor=city)
         plan.refresh_from_db()

@@ -6,7 +6,7 @@ early-leave limits and the checklist are the province's data (LogisticsPolicy)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +18,7 @@ from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.uploads import DOCUMENT_KINDS, MP4, document_store
+from skillcert.exams import staffing
 from skillcert.exams.models import (
     AdmissionTicket,
     AppealStatus,
@@ -29,6 +30,7 @@ from skillcert.exams.models import (
     MisconductDecision,
     MisconductKind,
     Room,
+    RoomKind,
     RoomRecord,
     RoomRecordSignature,
     Seat,
@@ -40,6 +42,7 @@ from skillcert.exams.models import (
 from skillcert.exams.permissions import may_run_district
 from skillcert.exams.selectors import policy_for
 from skillcert.personnel.selectors import person_of
+from skillcert.plans.choices import Subject
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import Person
@@ -61,6 +64,52 @@ APPEAL_LIFECYCLE: Lifecycle[str] = Lifecycle(
 )
 # Check-in opens this long before a slot starts.
 CHECK_IN_OPENS = dt.timedelta(hours=2)
+# Exceptions to the staffing ratios recorded above this app (the province's, in supervision),
+# by key: a function of the slot giving the recorded reason, or "" when there is none.
+STAFFING_EXCEPTIONS: dict[str, Callable[[TimeSlot], str]] = {}
+
+
+def staffing_exception_register(name: str, lookup: Callable[[TimeSlot], str]) -> None:
+    STAFFING_EXCEPTIONS[name] = lookup
+
+
+def _staffing_exception(slot: TimeSlot) -> str:
+    for lookup in STAFFING_EXCEPTIONS.values():
+        reason = lookup(slot)
+        if reason:
+            return reason
+    return ""
+
+
+def room_staffing_shortfall(*, slot: TimeSlot, room: Room) -> str:
+    """Why the room may not start for want of staff ("" when it may): fewer invigilators
+    (theory) or examiners (practical, panel) assigned than the province's exam rules require
+    for the candidates seated in it (DOMAIN §4), and no exception recorded for the slot."""
+    policy = policy_for(
+        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+    )
+    rule = staffing.StaffRule(
+        policy.invigilator_per,
+        policy.min_invigilators_theory,
+        policy.examiner_per,
+        policy.min_examiners_practical,
+        policy.examiners_odd,
+        policy.supervisors_per_site,
+    )
+    practical = room.kind == RoomKind.PRACTICAL or slot.subject in (
+        Subject.PRACTICAL,
+        Subject.PANEL,
+    )
+    duty = staffing.EXAMINER if practical else staffing.INVIGILATOR
+    candidates = Seat.objects.filter(slot=slot, room=room).count()
+    needed = staffing.required_staff(rule, duty=duty, candidates=candidates)
+    assigned = StaffAssignment.objects.filter(slot=slot, room=room, duty=duty).count()
+    if assigned >= needed or _staffing_exception(slot):
+        return ""
+    return (
+        f"第{room.code}考场{candidates}名考生，按考务规则需{staffing.DUTY_NAMES[duty]}"
+        f"{needed}人，仅安排{assigned}人"
+    )
 
 
 def _person_of(actor: Actor) -> Person | None:
@@ -113,17 +162,30 @@ def checkin_record(
     at: dt.datetime | None = None,
 ) -> Attendance:
     """Record arrival at the door. Every checklist item must pass; after the late-entry limit
-    the candidate is refused (recorded as such, counted absent)."""
+    the candidate is refused (recorded as such, counted absent). The room's first arrival
+    starts it, refused while it has fewer staff than the ratios require (unless the province
+    recorded an exception for the slot)."""
     now = at or timezone.now()
     seat = current_seat(ticket, at=now)
     slot = seat.slot
     _require_site(actor, slot, seat.room.site_id)
-    policy = policy_for(province_code=slot.sitting.province_id)
+    policy = policy_for(
+        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+    )
     failed = [item for item in policy.entry_checklist if not checks.get(item)]
     if failed:
         raise DomainError(
             "exams.check_failed", f"入场检查未通过：{'、'.join(failed)}", field="checks"
         )
+    # The room starts with its first arrival: only then are its staff counted.
+    if not Attendance.objects.filter(seat__slot=slot, seat__room_id=seat.room_id).exists():
+        shortfall = room_staffing_shortfall(slot=slot, room=seat.room)
+        if shortfall:
+            raise DomainError(
+                "exams.room_understaffed",
+                f"{shortfall}，不能开考；请补足考务人员，或由省级人社部门记录例外",
+                field="room",
+            )
     late = now > slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     status = AttendanceStatus.REFUSED_LATE if late else AttendanceStatus.PRESENT
     try:
@@ -149,7 +211,9 @@ def checkin_record(
 
 
 def leave_allowed_from(slot: TimeSlot) -> dt.datetime:
-    policy = policy_for(province_code=slot.sitting.province_id)
+    policy = policy_for(
+        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+    )
     return slot.starts_at + dt.timedelta(minutes=policy.no_leave_minutes)
 
 
@@ -159,7 +223,9 @@ def absences_mark(
     """After the late-entry limit, everyone in the room without an arrival is absent (缺考)."""
     now = at or timezone.now()
     _require_site(actor, slot, room.site_id)
-    policy = policy_for(province_code=slot.sitting.province_id)
+    policy = policy_for(
+        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+    )
     closes = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     if now <= closes:
         raise DomainError(
@@ -389,4 +455,8 @@ def supervisor_report_submit(
 
 
 def checklist_for(slot: TimeSlot) -> list[str]:
-    return list(policy_for(province_code=slot.sitting.province_id).entry_checklist)
+    return list(
+        policy_for(
+            province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+        ).entry_checklist
+    )

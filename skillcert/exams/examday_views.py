@@ -7,18 +7,17 @@ else gets 404. Thin: every write is a service call."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError, Forbidden
-from skillcert.common.service_runner import run_service
 from skillcert.exams import examday
 from skillcert.exams.forms import (
     AppealDecisionForm,
@@ -59,22 +58,32 @@ def _slot(pk: int) -> TimeSlot:
     )
 
 
-def _slot_site(request: HttpRequest, pk: int, site_pk: int) -> tuple[TimeSlot, Site]:
+class SlotSite(NamedTuple):
+    slot: TimeSlot
+    site: Site
+
+
+class SlotRoom(NamedTuple):
+    slot: TimeSlot
+    room: Room
+
+
+def _slot_site(request: HttpRequest, pk: int, site_pk: int) -> SlotSite:
     slot = _slot(pk)
     site = get_object_or_404(Site, pk=site_pk, district=slot.district)
     if not examday.may_work_site(request_actor(request), slot, site.pk):
         raise Http404
-    return slot, site
+    return SlotSite(slot, site)
 
 
-def _slot_room(request: HttpRequest, pk: int, room_pk: int) -> tuple[TimeSlot, Room]:
+def _slot_room(request: HttpRequest, pk: int, room_pk: int) -> SlotRoom:
     slot = _slot(pk)
     room = get_object_or_404(
         Room.objects.select_related("site"), pk=room_pk, site__district=slot.district
     )
     if not examday.may_work_site(request_actor(request), slot, room.site_id):
         raise Http404
-    return slot, room
+    return SlotRoom(slot, room)
 
 
 def _site_day_url(slot: TimeSlot, site_id: int) -> str:
@@ -124,121 +133,81 @@ def site_day_view(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
     return _site_page(request, slot, site)
 
 
-@login_required
-@require_POST
-def absences_mark_view(request: HttpRequest, pk: int, room_pk: int) -> HttpResponse:
-    slot, room = _slot_room(request, pk, room_pk)
+# A site's exam-day page in one time slot: its forms come back to it, a refused form is shown
+# on it again.
+SITE: Actions[SlotSite] = Actions(
+    prefix="slots/<int:pk>/sites/<int:site_pk>/",
+    load=_slot_site,
+    back=lambda at: _site_day_url(at.slot, at.site.pk),
+    page=lambda request, at, **forms: _site_page(request, at.slot, at.site, **forms),
+)
+# A room's buttons on the site's page.
+ROOM: Actions[SlotRoom] = Actions(
+    prefix="slots/<int:pk>/rooms/<int:room_pk>/",
+    load=_slot_room,
+    back=lambda at: _site_day_url(at.slot, at.room.site_id),
+    page=lambda request, at, **forms: _site_page(
+        request, at.slot, at.room.site, record_room=at.room.pk, **forms
+    ),
+)
 
-    def mark() -> int:
-        try:
-            return examday.absences_mark(slot=slot, room=room, actor=request_actor(request))
-        except Forbidden:
-            raise
-        except DomainError as exc:  # several rooms share the page: say which one
-            raise DomainError(
-                exc.code, f"第{room.code}考场：{exc.message}", field=exc.field
-            ) from exc
 
-    response = run_service(
-        request,
-        mark,
-        success=lambda count: f"第{room.code}考场登记缺考 {count} 人",
-        next=_site_day_url(slot, room.site_id),
+@ROOM.post("absences/", success=lambda a, count: f"第{a.obj.room.code}考场登记缺考 {count} 人")
+def absences_mark(a: Act[SlotRoom]) -> int:
+    try:
+        return examday.absences_mark(slot=a.obj.slot, room=a.obj.room, actor=a.actor)
+    except Forbidden:
+        raise
+    except DomainError as exc:  # several rooms share the page: say which one
+        raise DomainError(
+            exc.code, f"第{a.obj.room.code}考场：{exc.message}", field=exc.field
+        ) from exc
+
+
+@ROOM.post(
+    "record/",
+    form=RoomRecordForm,
+    prefix="record",
+    success=lambda a, _: f"已签署第{a.obj.room.code}考场记录",
+)
+def room_record_sign(a: Act[SlotRoom]) -> object:
+    slot, room = a.obj
+    return examday.room_record_sign(slot=slot, room=room, notes=a.data["notes"], actor=a.actor)
+
+
+def _misconduct_form(request: HttpRequest, at: SlotSite) -> MisconductForm:
+    seats = seat_choices(slot=at.slot, site=at.site)
+    return MisconductForm(request.POST, request.FILES, prefix="misconduct", seats=seats)
+
+
+@SITE.post(
+    "misconduct/",
+    form=_misconduct_form,
+    success="违纪情况已记录，待考区人社部门作出处理决定",
+    next=lambda row: reverse("exams:misconduct", args=[row.pk]),
+)
+def misconduct_record(a: Act[SlotSite]) -> object:
+    seat = Seat.objects.select_related("slot", "room").get(
+        pk=a.data["seat"], slot=a.obj.slot, room__site=a.obj.site
     )
-    assert response is not None  # without a form, run_service always answers
-    return response
-
-
-@login_required
-@require_POST
-def room_record_sign_view(request: HttpRequest, pk: int, room_pk: int) -> HttpResponse:
-    slot, room = _slot_room(request, pk, room_pk)
-    form = RoomRecordForm(request.POST, prefix="record")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.room_record_sign(
-                slot=slot, room=room, notes=form.cleaned_data["notes"], actor=request_actor(request)
-            ),
-            success=f"已签署第{room.code}考场记录",
-            next=_site_day_url(slot, room.site_id),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _site_page(request, slot, room.site, record_form=form, record_room=room.pk)
-
-
-@login_required
-@require_POST
-def misconduct_record_view(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
-    slot, site = _slot_site(request, pk, site_pk)
-    form = MisconductForm(
-        request.POST,
-        request.FILES,
-        prefix="misconduct",
-        seats=seat_choices(slot=slot, site=site),
+    return examday.misconduct_record(
+        seat=seat,
+        kind=a.data["kind"],
+        description=a.data["description"],
+        evidence=a.data["evidence"],
+        actor=a.actor,
     )
-    if form.is_valid():
-        seat = Seat.objects.select_related("slot", "room").get(
-            pk=form.cleaned_data["seat"], slot=slot, room__site=site
-        )
-        done = run_service(
-            request,
-            lambda: examday.misconduct_record(
-                seat=seat,
-                kind=form.cleaned_data["kind"],
-                description=form.cleaned_data["description"],
-                evidence=form.cleaned_data["evidence"],
-                actor=request_actor(request),
-            ),
-            success="违纪情况已记录，待考区人社部门作出处理决定",
-            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _site_page(request, slot, site, misconduct_form=form)
 
 
-@login_required
-@require_POST
-def incident_record_view(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
-    slot, site = _slot_site(request, pk, site_pk)
-    form = IncidentForm(request.POST, prefix="incident")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.incident_record(
-                slot=slot, site=site, actor=request_actor(request), **form.cleaned_data
-            ),
-            success="突发情况已记录",
-            next=_site_day_url(slot, site.pk),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _site_page(request, slot, site, incident_form=form)
+@SITE.post("incidents/", form=IncidentForm, prefix="incident", success="突发情况已记录")
+def incident_record(a: Act[SlotSite]) -> object:
+    return examday.incident_record(slot=a.obj.slot, site=a.obj.site, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def supervisor_report_view(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
-    slot, site = _slot_site(request, pk, site_pk)
-    form = SupervisorReportForm(request.POST, prefix="report")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.supervisor_report_submit(
-                slot=slot, site=site, actor=request_actor(request), **form.cleaned_data
-            ),
-            success="督导报告已提交",
-            next=_site_day_url(slot, site.pk),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _site_page(request, slot, site, report_form=form)
+@SITE.post("report/", form=SupervisorReportForm, prefix="report", success="督导报告已提交")
+def supervisor_report(a: Act[SlotSite]) -> object:
+    slot, site = a.obj
+    return examday.supervisor_report_submit(slot=slot, site=site, actor=a.actor, **a.data)
 
 
 # --- misconduct: decision and appeal -----------------------------------------------------
@@ -302,64 +271,35 @@ def misconduct_evidence_view(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
-@require_POST
-def misconduct_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    row = _misconduct(request, pk)
-    form = DecisionForm(request.POST, prefix="decision")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.misconduct_decide(
-                misconduct=row, actor=request_actor(request), **form.cleaned_data
-            ),
-            success="处理决定已作出",
-            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _misconduct_page(request, row, decision_form=form)
+def _misconduct_url(row: Misconduct) -> str:
+    return reverse("exams:misconduct", args=[row.pk])
 
 
-@login_required
-@require_POST
-def misconduct_appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
-    row = _misconduct(request, pk)
-    form = AppealForm(request.POST, prefix="appeal")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.misconduct_appeal(
-                misconduct=row, text=form.cleaned_data["text"], actor=request_actor(request)
-            ),
-            success="申诉已提交，等待复核",
-            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _misconduct_page(request, row, appeal_form=form)
+# The misconduct record's decision, appeal and review: a refused form is shown on it again.
+MISCONDUCT: Actions[Misconduct] = Actions(
+    prefix="misconduct/<int:pk>/", load=_misconduct, back=_misconduct_url, page=_misconduct_page
+)
 
 
-@login_required
-@require_POST
-def misconduct_appeal_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    row = _misconduct(request, pk)
-    form = AppealDecisionForm(request.POST, prefix="review")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: examday.misconduct_appeal_decide(
-                misconduct=row, actor=request_actor(request), **form.cleaned_data
-            ),
-            success="复核意见已保存",
-            next=lambda row: reverse("exams:misconduct", args=[row.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _misconduct_page(request, row, appeal_decision_form=form)
+@MISCONDUCT.post("decide/", form=DecisionForm, prefix="decision", success="处理决定已作出")
+def misconduct_decide(a: Act[Misconduct]) -> object:
+    return examday.misconduct_decide(misconduct=a.obj, actor=a.actor, **a.data)
+
+
+@MISCONDUCT.post("appeal/", form=AppealForm, prefix="appeal", success="申诉已提交，等待复核")
+def misconduct_appeal(a: Act[Misconduct]) -> object:
+    return examday.misconduct_appeal(misconduct=a.obj, text=a.data["text"], actor=a.actor)
+
+
+@MISCONDUCT.post(
+    "appeal/decide/",
+    form=AppealDecisionForm,
+    prefix="review",
+    form_key="appeal_decision_form",
+    success="复核意见已保存",
+)
+def misconduct_appeal_decide(a: Act[Misconduct]) -> object:
+    return examday.misconduct_appeal_decide(misconduct=a.obj, actor=a.actor, **a.data)
 
 
 # --- staff -------------------------------------------------------------------------------

@@ -11,15 +11,18 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from skillcert.common.fields import user_fk
+from skillcert.common.policies import VersionedPolicy
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.plans.models import Subject
 
 
-class LogisticsPolicy(models.Model):
+class LogisticsPolicy(VersionedPolicy):
     """A province's exam rules as data (DOMAIN.md §4, public repost): staffing ratios, the
     late-entry and early-leave limits and the entry checklist (seed 000 checked health)."""
 
-    province = models.OneToOneField(
+    PROVINCE_IS_REGION = True
+
+    province = models.ForeignKey(
         "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
     )
     invigilator_per = models.PositiveSmallIntegerField("每名监考员对应考生数")
@@ -31,7 +34,7 @@ class LogisticsPolicy(models.Model):
     late_entry_minutes = models.PositiveSmallIntegerField("开考后禁止入场（分钟）")
     no_leave_minutes = models.PositiveSmallIntegerField("开考后禁止离场（分钟）")
     entry_checklist = models.JSONField("入场检查项目", default=list, blank=True)
-    source = models.CharField("依据", max_length=200)
+    source = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "考务规则"

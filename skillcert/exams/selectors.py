@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
+from skillcert.common.policies import policy_in_force
 from skillcert.exams.models import (
     AdmissionTicket,
     AppealStatus,
@@ -144,8 +145,9 @@ def ticket_by_token(*, token: str) -> AdmissionTicket | None:
     )
 
 
-def policy_for(*, province_code: str) -> LogisticsPolicy:
-    policy = LogisticsPolicy.objects.filter(province_id=f"{province_code[:2]}0000").first()
+def policy_for(*, province_code: str, on: dt.date | None = None) -> LogisticsPolicy:
+    """The version of the province's exam rules in force on `on` (today by default)."""
+    policy = policy_in_force(LogisticsPolicy, province=province_code, on=on or timezone.localdate())
     if policy is None:
         raise DomainError(
             "exams.policy_missing",
@@ -249,7 +251,8 @@ def ticket_batches(
     by_application: dict[int, list[Seat]] = defaultdict(list)
     for seat in seats:
         by_application[seat.application_id].append(seat)
-    policies: dict[str, LogisticsPolicy | None] = {}
+    # The rules printed are those in force on the day of the candidate's first session.
+    policies: dict[tuple[str, dt.date], LogisticsPolicy | None] = {}
     grouped: dict[tuple[str, str, int, int], list[tuple[int, Ticket]]] = defaultdict(list)
     unseated = 0
     for ticket in tickets:
@@ -258,10 +261,12 @@ def ticket_batches(
             unseated += 1
             continue
         first = own[0]
-        province = ticket.sitting.province_id
-        if province not in policies:
-            policies[province] = LogisticsPolicy.objects.filter(province_id=province).first()
-        fields = _ticket_fields(ticket, own, policies[province])
+        key_policy = (ticket.sitting.province_id, timezone.localdate(first.slot.starts_at))
+        if key_policy not in policies:
+            policies[key_policy] = policy_in_force(
+                LogisticsPolicy, province=key_policy[0], on=key_policy[1]
+            )
+        fields = _ticket_fields(ticket, own, policies[key_policy])
         candidate = ticket.application.candidate
         key = (first.room.site.code, first.room.code, first.room.site_id, first.room_id)
         grouped[key].append(

@@ -16,7 +16,7 @@ from skillcert.accounts.actors import Actor, actor_user
 from skillcert.applications.notifications import Notice, notify
 from skillcert.applications.selectors import applications_approved_in_plans
 from skillcert.audit.lifecycle import Lifecycle
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.exams import room_files, seating
 from skillcert.exams.models import (
@@ -77,27 +77,21 @@ def sitting_create(
         raise DomainError("exams.province_invalid", "统考须由省级创建", field="province")
     if not 1 <= serial <= 99:
         raise DomainError("exams.serial_range", "年度内统考序号应为1到99", field="serial")
-    try:
-        with transaction.atomic():
-            sitting = Sitting.objects.create(
-                code=code,
-                title=title.strip(),
-                province=province,
-                year=year,
-                serial=serial,
-                created_by=actor_user(actor),
-            )
-            audit_record(
-                actor=actor,
-                action="exams.sitting_create",
-                obj=sitting,
-                changes={"code": [None, code], "year": [None, year], "serial": [None, serial]},
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        Sitting,
+        actor=actor,
+        action="exams.sitting_create",
+        changes={"code": [None, code], "year": [None, year], "serial": [None, serial]},
+        clash=DomainError(
             "exams.sitting_taken", f"统考编号“{code}”或{year}年第{serial}次统考已存在", field="code"
-        ) from None
-    return sitting
+        ),
+        code=code,
+        title=title.strip(),
+        province=province,
+        year=year,
+        serial=serial,
+        created_by=actor_user(actor),
+    )
 
 
 def sitting_plan_add(*, sitting: Sitting, plan: EvaluationPlan, actor: Actor) -> SittingPlan:
@@ -113,20 +107,18 @@ def sitting_plan_add(*, sitting: Sitting, plan: EvaluationPlan, actor: Actor) ->
             f"评价计划 {plan.code} 尚未通过报备审核（{plan.get_filing_status_display()}）",
             field="plan",
         )
-    try:
-        with transaction.atomic():
-            link = SittingPlan.objects.create(sitting=sitting, plan=plan)
-            audit_record(
-                actor=actor,
-                action="exams.sitting_plan_add",
-                obj=sitting,
-                changes={"plan": [None, plan.code]},
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        SittingPlan,
+        actor=actor,
+        action="exams.sitting_plan_add",
+        changes={"plan": [None, plan.code]},
+        clash=DomainError(
             "exams.plan_in_sitting", f"评价计划 {plan.code} 已编入统考", field="plan"
-        ) from None
-    return link
+        ),
+        audit_obj=sitting,
+        sitting=sitting,
+        plan=plan,
+    )
 
 
 def district_add(
@@ -145,25 +137,19 @@ def district_add(
         )
     if not office_name.strip():
         raise DomainError("exams.office_required", "请填写考核点办公室", field="office_name")
-    try:
-        with transaction.atomic():
-            district = District.objects.create(
-                sitting=sitting,
-                city=city,
-                name=f"{city.name}考区",
-                office_name=office_name.strip(),
-                office_address=office_address.strip(),
-                office_phone=office_phone.strip(),
-            )
-            audit_record(
-                actor=actor,
-                action="exams.district_add",
-                obj=district,
-                changes={"city": [None, city.code]},
-            )
-    except IntegrityError:
-        raise DomainError("exams.district_exists", f"{city.name}考区已存在", field="city") from None
-    return district
+    return audited_create(
+        District,
+        actor=actor,
+        action="exams.district_add",
+        changes={"city": [None, city.code]},
+        clash=DomainError("exams.district_exists", f"{city.name}考区已存在", field="city"),
+        sitting=sitting,
+        city=city,
+        name=f"{city.name}考区",
+        office_name=office_name.strip(),
+        office_address=office_address.strip(),
+        office_phone=office_phone.strip(),
+    )
 
 
 def site_add(*, district: District, code: str, name: str, address: str, actor: Actor) -> Site:
@@ -171,15 +157,17 @@ def site_add(*, district: District, code: str, name: str, address: str, actor: A
     code, name, address = code.strip(), name.strip(), address.strip()
     if not code or not name or not address:
         raise DomainError("exams.site_required", "请填写考点编号、名称和地址", field="address")
-    try:
-        with transaction.atomic():
-            site = Site.objects.create(district=district, code=code, name=name, address=address)
-            audit_record(
-                actor=actor, action="exams.site_add", obj=site, changes={"code": [None, code]}
-            )
-    except IntegrityError:
-        raise DomainError("exams.site_exists", f"考点编号 {code} 已存在", field="code") from None
-    return site
+    return audited_create(
+        Site,
+        actor=actor,
+        action="exams.site_add",
+        changes={"code": [None, code]},
+        clash=DomainError("exams.site_exists", f"考点编号 {code} 已存在", field="code"),
+        district=district,
+        code=code,
+        name=name,
+        address=address,
+    )
 
 
 def room_add(
@@ -203,29 +191,23 @@ def room_add(
         raise DomainError("exams.room_size", f"考场 {code} 的行数和列数必须为正整数", field="rows")
     if not code.strip():
         raise DomainError("exams.room_code", "请填写考场号", field="code")
-    try:
-        with transaction.atomic():
-            room = Room.objects.create(
-                site=site,
-                code=code.strip(),
-                kind=kind,
-                rows=rows,
-                cols=cols,
-                door=door,
-                accessible=accessible,
-                location=location.strip(),
-            )
-            audit_record(
-                actor=actor,
-                action="exams.room_add",
-                obj=room,
-                changes={"code": [None, room.code], "size": [None, f"{rows}x{cols}"]},
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        Room,
+        actor=actor,
+        action="exams.room_add",
+        changes={"code": [None, code.strip()], "size": [None, f"{rows}x{cols}"]},
+        clash=DomainError(
             "exams.room_exists", f"{site.name}已有第{code.strip()}考场", field="code"
-        ) from None
-    return room
+        ),
+        site=site,
+        code=code.strip(),
+        kind=kind,
+        rows=rows,
+        cols=cols,
+        door=door,
+        accessible=accessible,
+        location=location.strip(),
+    )
 
 
 def rooms_import(*, district: District, content: bytes, filename: str, actor: Actor) -> list[Room]:
@@ -503,11 +485,15 @@ def ticket_job_start(
     if total == 0:
         raise DomainError("tickets.empty", "没有需要生成的准考证，请先编排座位")
     with transaction.atomic():
-        job = TicketJob.objects.create(
-            sitting=sitting, district=district, total=total, created_by=actor_user(actor)
-        )
-        audit_record(
-            actor=actor, action="exams.ticket_job_start", obj=job, changes={"total": [None, total]}
+        job = audited_create(
+            TicketJob,
+            actor=actor,
+            action="exams.ticket_job_start",
+            changes={"total": [None, total]},
+            sitting=sitting,
+            district=district,
+            total=total,
+            created_by=actor_user(actor),
         )
         transaction.on_commit(lambda: ticket_job_run.enqueue(job.pk, base_url))
     return job

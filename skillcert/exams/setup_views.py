@@ -5,7 +5,7 @@ call; outside the user's scope everything is 404."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_service
 from skillcert.exams import room_files, services
@@ -39,6 +40,9 @@ from skillcert.exams.selectors import (
     sittings_run_by,
 )
 from skillcert.occupations.selectors import occupation_by_id
+
+if TYPE_CHECKING:
+    from skillcert.regions.models import Region
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
@@ -131,98 +135,79 @@ def sitting_setup_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _setup(request, _run_sitting(request, pk))
 
 
-@login_required
-@require_POST
-def sitting_plan_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    sitting = _run_sitting(request, pk)
-    form = SittingPlanForm(request.POST, prefix="plan", plans=_plan_choices(sitting))
-    if form.is_valid():
-        plan = plans_without_sitting(sitting=sitting).get(pk=form.cleaned_data["plan"])
-        done = run_service(
-            request,
-            lambda: services.sitting_plan_add(
-                sitting=sitting, plan=plan, actor=request_actor(request)
-            ),
-            success=f"评价计划 {plan.code} 已编入统考",
-            next=reverse("exams:setup", args=[sitting.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _setup(request, sitting, plan_form=form)
+# The sitting's set-up page: each form comes back to it, a refused form is shown on it again.
+SITTING: Actions[Sitting] = Actions(
+    prefix="<int:pk>/setup/",
+    load=_run_sitting,
+    back=lambda sitting: reverse("exams:setup", args=[sitting.pk]),
+    page=_setup,
+)
 
 
-@login_required
-@require_POST
-def district_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    sitting = _run_sitting(request, pk)
-    cities = {c.code: c for c in cities_without_district(sitting=sitting)}
-    form = DistrictForm(
-        request.POST, prefix="district", cities=[(c.code, c.name) for c in cities.values()]
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.district_add(
-                sitting=sitting,
-                city=cities[data["city"]],
-                office_name=data["office_name"],
-                office_address=data["office_address"],
-                office_phone=data["office_phone"],
-                actor=request_actor(request),
-            ),
-            success=lambda district: f"{district.name}已设置",
-            next=reverse("exams:setup", args=[sitting.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _setup(request, sitting, district_form=form)
+@SITTING.post(
+    "plans/",
+    form=lambda request, sitting: SittingPlanForm(
+        request.POST, prefix="plan", plans=_plan_choices(sitting)
+    ),
+    success=lambda _a, added: f"评价计划 {added.plan.code} 已编入统考",
+)
+def sitting_plan_add(a: Act[Sitting]) -> object:
+    plan = plans_without_sitting(sitting=a.obj).get(pk=a.data["plan"])
+    return services.sitting_plan_add(sitting=a.obj, plan=plan, actor=a.actor)
 
 
-@login_required
-@require_POST
-def slots_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    sitting = _run_sitting(request, pk)
-    form = SlotForm(
+def _cities(sitting: Sitting) -> dict[str, Region]:
+    return {c.code: c for c in cities_without_district(sitting=sitting)}
+
+
+@SITTING.post(
+    "districts/",
+    form=lambda request, sitting: DistrictForm(
+        request.POST,
+        prefix="district",
+        cities=[(c.code, c.name) for c in _cities(sitting).values()],
+    ),
+    success=lambda _a, district: f"{district.name}已设置",
+)
+def district_add(a: Act[Sitting]) -> object:
+    fields = {k: v for k, v in a.data.items() if k != "city"}
+    city = _cities(a.obj)[a.data["city"]]
+    return services.district_add(sitting=a.obj, city=city, actor=a.actor, **fields)
+
+
+@SITTING.post(
+    "slots/",
+    form=lambda request, sitting: SlotForm(
         request.POST,
         prefix="slot",
         districts=_district_choices(sitting),
         offerings=_offering_choices(sitting),
+    ),
+    success=lambda _a, slots: f"已在 {len(slots)} 个考区添加考试时段",
+)
+def slots_add(a: Act[Sitting]) -> object:
+    data = a.data
+    occupation, level = None, None
+    if data["offering"]:
+        occupation_id, level_text = data["offering"].split(":")
+        occupation, level = occupation_by_id(pk=int(occupation_id)), int(level_text)
+        if occupation is None:
+            raise Http404
+    chosen = (
+        list(District.objects.filter(sitting=a.obj, pk__in=data["districts"]))
+        if data["districts"]
+        else None
     )
-    if form.is_valid():
-        data = form.cleaned_data
-        occupation, level = None, None
-        if data["offering"]:
-            occupation_id, level_text = data["offering"].split(":")
-            occupation, level = occupation_by_id(pk=int(occupation_id)), int(level_text)
-            if occupation is None:
-                raise Http404
-        chosen = (
-            list(District.objects.filter(sitting=sitting, pk__in=data["districts"]))
-            if data["districts"]
-            else None
-        )
-        done = run_service(
-            request,
-            lambda: services.slots_add(
-                sitting=sitting,
-                subject=data["subject"],
-                starts_at=at(data["day"], data["starts"]),
-                ends_at=at(data["day"], data["ends"]),
-                districts=chosen,
-                occupation=occupation,
-                level=level,
-                actor=request_actor(request),
-            ),
-            success=lambda slots: f"已在 {len(slots)} 个考区添加考试时段",
-            next=reverse("exams:setup", args=[sitting.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _setup(request, sitting, slot_form=form)
+    return services.slots_add(
+        sitting=a.obj,
+        subject=data["subject"],
+        starts_at=at(data["day"], data["starts"]),
+        ends_at=at(data["day"], data["ends"]),
+        districts=chosen,
+        occupation=occupation,
+        level=level,
+        actor=a.actor,
+    )
 
 
 # --- a district: sites and rooms ---------------------------------------------------------
@@ -268,43 +253,36 @@ def district_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _district_page(request, _district(request, pk))
 
 
-@login_required
-@require_POST
-def site_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _district(request, pk)
-    form = SiteForm(request.POST, prefix="site")
-    if form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.site_add(district=district, actor=request_actor(request), **data),
-            success=lambda site: f"考点 {site.code} {site.name} 已添加",
-            next=reverse("exams:district", args=[district.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _district_page(request, district, site_form=form)
+# The district's page: its sites and rooms, added one by one.
+DISTRICT: Actions[District] = Actions(
+    prefix="districts/<int:pk>/",
+    load=_district,
+    back=lambda district: reverse("exams:district", args=[district.pk]),
+    page=_district_page,
+)
 
 
-@login_required
-@require_POST
-def room_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    district = _district(request, pk)
-    form = RoomForm(request.POST, prefix="room", sites=_site_choices(district))
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        site = district.sites.get(pk=data.pop("site"))
-        done = run_service(
-            request,
-            lambda: services.room_add(site=site, actor=request_actor(request), **data),
-            success=lambda room: f"{room} 已添加（{room.capacity} 个座位）",
-            next=reverse("exams:district", args=[district.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _district_page(request, district, room_form=form)
+@DISTRICT.post(
+    "sites/",
+    form=SiteForm,
+    prefix="site",
+    success=lambda _a, site: f"考点 {site.code} {site.name} 已添加",
+)
+def site_add(a: Act[District]) -> object:
+    return services.site_add(district=a.obj, actor=a.actor, **a.data)
+
+
+@DISTRICT.post(
+    "rooms/",
+    form=lambda request, district: RoomForm(
+        request.POST, prefix="room", sites=_site_choices(district)
+    ),
+    success=lambda _a, room: f"{room} 已添加（{room.capacity} 个座位）",
+)
+def room_add(a: Act[District]) -> object:
+    data = dict(a.data)
+    site = a.obj.sites.get(pk=data.pop("site"))
+    return services.room_add(site=site, actor=a.actor, **data)
 
 
 @login_required

@@ -27,7 +27,12 @@ from skillcert.exams.models import (
 from skillcert.exams.permissions import require_district
 from skillcert.exams.selectors import policy_for
 from skillcert.personnel import recusal
-from skillcert.personnel.selectors import assessor_facts, relation_digests_of, roles_valid_on
+from skillcert.personnel.selectors import (
+    assessor_facts,
+    relation_digests_of,
+    roles_valid_on,
+    staffing_refusal,
+)
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
 from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.choices import Subject
@@ -35,11 +40,17 @@ from skillcert.plans.choices import Subject
 if TYPE_CHECKING:
     from skillcert.personnel.models import Person
 
+# A sitting is a social assessment: its site supervisor is an external one the authority
+# sends, never an organisation's internal supervisor (seed 004 §十八).
 _ROLE_DUTIES = {
     "examiner": {staffing.INVIGILATOR, staffing.EXAMINER},
     "senior_examiner": {staffing.INVIGILATOR, staffing.EXAMINER},
     "supervisor_external": {staffing.SUPERVISOR},
-    "supervisor_internal": {staffing.SUPERVISOR},
+}
+# The roles whose qualification check a post's duty binds to (the inverse of the above).
+_DUTY_ROLES = {
+    duty: tuple(role for role, duties in _ROLE_DUTIES.items() if duty in duties)
+    for duty in (staffing.INVIGILATOR, staffing.EXAMINER, staffing.SUPERVISOR)
 }
 _DUTY_OF_POST = {
     staffing.INVIGILATOR: ExamDayDuty.INVIGILATOR,
@@ -55,7 +66,9 @@ def _room_duty(room: Room, subject: str) -> str:
 
 
 def _staff_rule(slot: TimeSlot) -> staffing.StaffRule:
-    policy = policy_for(province_code=slot.sitting.province_id)
+    policy = policy_for(
+        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
+    )
     return staffing.StaffRule(
         policy.invigilator_per,
         policy.min_invigilators_theory,
@@ -156,7 +169,9 @@ def _practice(result: staffing.StaffingResult, posts: _Posts) -> list[Staffed]:
 
 def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
     """Place the slot's staff; the placements are the people's practice records for the
-    slot (re-running the assignment replaces them)."""
+    slot (re-running the assignment replaces them). A person whose role for a post's duty
+    does not pass its qualification check (or who is suspended) is never placed: the
+    shortage lists them with the failed clause."""
     require_district(actor, slot.district)
     day = timezone.localdate(slot.starts_at)
     posts = _Posts(slot, _staff_rule(slot))
@@ -232,6 +247,8 @@ class _Recusal:
         self.facts = {pid: assessor_facts(person=person) for pid, person in people.items()}
         self.relations = relation_digests_of(person_ids=people)
         self.verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
+        self.people = people
+        self.refusals: dict[tuple[int, str, frozenset[int] | None], str] = {}
 
     def checks(self, post: staffing.Post, seats: list[Seat]) -> list[recusal.Assignment]:
         orgs = {s.application.plan.organization_id: s.application.plan.organization for s in seats}
@@ -260,6 +277,23 @@ class _Recusal:
                 self.verdicts[key] = [reason.message for reason in verdict.reasons]
             found += [m for m in self.verdicts[key] if m not in found]
         return found
+
+    def qualification_reason(self, pid: int, post: staffing.Post, seats: list[Seat]) -> str:
+        """Why the person's roles for the post's duty do not pass their qualification check
+        on the day (personnel's `staffing_refusal`), or ""; an examiner post asks about the
+        occupations its candidates sit."""
+        occupation_ids: frozenset[int] | None = None
+        if post.duty == staffing.EXAMINER:
+            occupation_ids = frozenset(s.application.occupation_id for s in seats)
+        key = (pid, post.duty, occupation_ids)
+        if key not in self.refusals:
+            self.refusals[key] = staffing_refusal(
+                person=self.people[pid],
+                roles=_DUTY_ROLES[post.duty],
+                on=self.day,
+                occupation_ids=occupation_ids,
+            )
+        return self.refusals[key]
 
     def relation_reasons(self, pid: int, candidates: dict[str, str]) -> list[str]:
         return [
@@ -291,6 +325,9 @@ def _blocked(
             reasons = [busy_reason[pid]] if pid in busy_reason else []
             reasons += [m for m in rules.reasons(pid, checks) if m not in reasons]
             reasons += rules.relation_reasons(pid, candidates)
+            refusal = rules.qualification_reason(pid, post, seats)
+            if refusal and refusal not in reasons:
+                reasons.append(refusal)
             if reasons:
                 blocked[(pid, post.post_id)] = reasons
     return blocked

@@ -317,7 +317,9 @@ def _checkin_context(request: HttpRequest, token: str) -> dict[str, Any]:
     ):
         # Only the staff of the site on the day (and officers) learn anything from a QR code.
         raise Http404
-    policy = policy_for(province_code=ticket.sitting.province_id)
+    policy = policy_for(
+        province_code=ticket.sitting.province_id, on=timezone.localdate(seat.slot.starts_at)
+    )
     return {
         "ticket": ticket,
         "seat": seat,

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope
+from skillcert.common.api import ErrorOut
 from skillcert.itembank import assembly
 from skillcert.itembank.models import AccessPurpose
 from skillcert.itembank.selectors import bank_scope, blueprints_visible, items_visible
@@ -40,12 +41,6 @@ class ItemOut(Schema):
 
 class ItemContentOut(ItemOut):
     content: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class AssembleIn(Schema):

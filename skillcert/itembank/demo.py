@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from skillcert.accounts.actors import Actor
 from skillcert.accounts.models import Role, User
+from skillcert.common.identifiers import id_number_check_digit
 from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
@@ -24,8 +27,13 @@ from skillcert.itembank.services import (
     item_approve,
     item_create,
     item_submit,
+    itembank_role_grant,
 )
 from skillcert.occupations.models import Element, Occupation, WeightItem
+from skillcert.personnel.demo import hr_setter_rule_publish, question_setter_appoint
+from skillcert.personnel.selectors import person_of
+from skillcert.personnel.services import person_register
+from skillcert.regions.models import Region
 
 OCCUPATION = "4-07-03-02"
 LEVEL = 3
@@ -34,6 +42,8 @@ LEVEL = 3
 # unified bank as a province officer, without a role
 ROLES = [("org_a", ItemBankRoleKind.SETTER), ("kaoping", ItemBankRoleKind.REVIEWER)]
 PEOPLE = ["org_a", "kaoping", "org_a_admin"]
+# The demo setter's ID number without its check digit (a person in 南京市玄武区).
+SETTER_ID_STEM = "32010219720315005"
 TYPES = ["single"] * 6 + ["multiple"] * 2 + ["true_false"] * 2
 
 
@@ -98,6 +108,33 @@ def _demo_blueprint(
     )
 
 
+def _demo_setter(user: User, *, occupation: Occupation, bank: ItemBank, actor: Actor) -> None:
+    """The demo setter is a registered person the province appointed under the setter
+    conditions, with a confidentiality agreement with the bank's organisation, as the item
+    bank's commission requires (registered once)."""
+    if person_of(user) is not None or bank.organization is None:
+        return
+    stem = SETTER_ID_STEM
+    person = person_register(
+        id_number=stem + id_number_check_digit(stem),
+        name=user.full_name or "命题人员",
+        education="master",
+        employer_name="南京某大学",
+        region=Region.objects.get(code=stem[:6]),
+        phone="139" + stem[-8:],
+        user=user,
+        actor=actor,
+    )
+    hr_setter_rule_publish(actor)
+    question_setter_appoint(
+        person=person,
+        occupations=[occupation],
+        organization=bank.organization,
+        on=timezone.localdate(),
+        actor=actor,
+    )
+
+
 def load_itembank_demo(actor: Actor) -> None:
     """The demo organisation's bank: its item-bank roles, a set of approved items and a
     blueprint (the items are written and reviewed by the demo people themselves)."""
@@ -109,7 +146,13 @@ def load_itembank_demo(actor: Actor) -> None:
     if admin_role is None or admin_role.organization_id is None:
         return
     bank = ItemBank.objects.for_organization(admin_role.organization_id)
+    _demo_setter(users["org_a"], occupation=occupation, bank=bank, actor=actor)
     for username, role in ROLES:
+        if role == ItemBankRoleKind.SETTER:
+            itembank_role_grant(
+                user=users[username], occupation=occupation, role=role, actor=actor, bank=bank
+            )
+            continue
         ItemBankRole.objects.get_or_create(
             user=users[username], bank=bank, occupation=occupation, role=role
         )

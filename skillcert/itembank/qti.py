@@ -26,6 +26,7 @@ from skillcert.itembank.content import content_clean
 from skillcert.itembank.excel import ItemRow, ParseResult, RowError
 
 QTI = "http://www.imsglobal.org/xsd/imsqti_v2p2"
+QTI_READ = (QTI, "http://www.imsglobal.org/xsd/imsqti_v2p1")  # 2.1 items import alike
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 SC = "urn:skillcert:itembank:1"
 TF_OPTIONS = ["正确", "错误"]
@@ -56,8 +57,61 @@ def _item_body(root: ET.Element, *, kind: str, stem: str, options: list[dict[str
         ]
 
 
-def _item_xml(row: dict[str, Any]) -> bytes:
+RP_TEMPLATES = "http://www.imsglobal.org/question/qti_v2p2/rptemplates/"
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _set_score(parent: ET.Element, value: ET.Element | Decimal) -> None:
+    target = ET.SubElement(parent, _q("setOutcomeValue"), {"identifier": "SCORE"})
+    if isinstance(value, Decimal):
+        ET.SubElement(target, _q("baseValue"), {"baseType": "float"}).text = _number(value)
+    else:
+        target.append(value)
+
+
+def _response_var(tag: str) -> ET.Element:
+    return ET.Element(_q(tag), {"identifier": "RESPONSE"})
+
+
+def _response_processing(
+    root: ET.Element, *, score: Decimal, partial_ratio: Decimal | None
+) -> None:
+    """The platform's rule (skillcert.scoring.objective) as QTI response processing, so any
+    conforming engine gives the platform's score: the full score for the exact key, else 0
+    (all or nothing; the standard template `match_correct` when the score is 1, which is what
+    that template sets); with partial credit for multiple choice, `partial_ratio` of the
+    score for a non-empty response that chooses only correct options. No `mapping` can
+    express "any non-empty subset earns the same share" (mapped values add up per choice),
+    so that rule is written out with `contains`."""
+    if partial_ratio is None and score == 1:
+        ET.SubElement(root, _q("responseProcessing"), {"template": f"{RP_TEMPLATES}match_correct"})
+        return
+    processing = ET.SubElement(root, _q("responseProcessing"))
+    condition = ET.SubElement(processing, _q("responseCondition"))
+    branch = ET.SubElement(condition, _q("responseIf"))
+    if partial_ratio is not None:
+        ET.SubElement(
+            ET.SubElement(branch, _q("isNull")), _q("variable"), {"identifier": "RESPONSE"}
+        )
+        _set_score(branch, Decimal(0))
+        branch = ET.SubElement(condition, _q("responseElseIf"))
+    match = ET.SubElement(branch, _q("match"))
+    match.extend([_response_var("variable"), _response_var("correct")])
+    _set_score(branch, score)
+    if partial_ratio is not None:
+        branch = ET.SubElement(condition, _q("responseElseIf"))
+        contains = ET.SubElement(branch, _q("contains"))
+        contains.extend([_response_var("correct"), _response_var("variable")])
+        _set_score(branch, score * partial_ratio)
+    _set_score(ET.SubElement(condition, _q("responseElse")), Decimal(0))
+
+
+def _item_xml(row: dict[str, Any], *, partial_ratio: Decimal | None = None) -> bytes:
     c, kind = row["content"], row["item_type"]
+    score = Decimal(str(row["score"]))
     root = ET.Element(
         _q("assessmentItem"),
         {
@@ -85,7 +139,7 @@ def _item_xml(row: dict[str, Any]) -> bytes:
         options = c["options"]
     for key in keys:
         ET.SubElement(correct, _q("value")).text = key
-    for name, default in (("SCORE", "0"), ("MAXSCORE", f"{Decimal(str(row['score'])):f}")):
+    for name, default in (("SCORE", "0"), ("MAXSCORE", _number(score))):
         outcome = ET.SubElement(
             root,
             _q("outcomeDeclaration"),
@@ -93,23 +147,20 @@ def _item_xml(row: dict[str, Any]) -> bytes:
         )
         ET.SubElement(ET.SubElement(outcome, _q("defaultValue")), _q("value")).text = default
     _item_body(root, kind=kind, stem=c["stem"], options=options)
-    template = "match_correct" if kind != "multiple" else "map_response"
-    if kind == "multiple":
-        mapping = ET.SubElement(response, _q("mapping"), {"defaultValue": "0"})
-        share = Decimal(str(row["score"])) / len(keys)
-        for key in keys:
-            ET.SubElement(mapping, _q("mapEntry"), {"mapKey": key, "mappedValue": f"{share:f}"})
-    ET.SubElement(
-        root,
-        _q("responseProcessing"),
-        {"template": f"http://www.imsglobal.org/question/qti_v2p2/rptemplates/{template}"},
+    _response_processing(
+        root, score=score, partial_ratio=partial_ratio if kind == "multiple" else None
     )
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def items_to_qti_package(rows: Sequence[dict[str, Any]]) -> bytes:
+def items_to_qti_package(
+    rows: Sequence[dict[str, Any]], *, partial_ratio: Decimal | None = None
+) -> bytes:
     """Choice items only; the caller filters (subjective and practical items have no QTI
-    choice form and stay in the Excel template)."""
+    choice form and stay in the Excel template). `partial_ratio`: the standard's partial
+    credit for multiple choice (None: all or nothing, the platform's default)."""
+    if partial_ratio is not None and not 0 <= partial_ratio <= 1:
+        raise DomainError("scoring.partial_ratio", "部分得分比例应在 0 到 1 之间")
     manifest = ET.Element(f"{{{CP}}}manifest", {"identifier": "skillcert-itembank"})
     ET.SubElement(manifest, f"{{{CP}}}organizations")
     resources = ET.SubElement(manifest, f"{{{CP}}}resources")
@@ -117,7 +168,7 @@ def items_to_qti_package(rows: Sequence[dict[str, Any]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
         for row in rows:
             href = f"items/{row['code']}.xml"
-            package.writestr(href, _item_xml(row))
+            package.writestr(href, _item_xml(row, partial_ratio=partial_ratio))
             resource = ET.SubElement(
                 resources,
                 f"{{{CP}}}resource",
@@ -190,9 +241,19 @@ def _open_package(data: bytes) -> tuple[zipfile.ZipFile, ET.Element]:
         raise _Refused("imsmanifest.xml", exc.code, exc.message) from None
 
 
+def _as_qti22(root: ET.Element) -> ET.Element:
+    """A QTI 2.1 item read as 2.2: the elements the import reads are the same in both."""
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.tag.startswith("{"):
+            namespace, _, local = node.tag[1:].partition("}")
+            if namespace in QTI_READ:
+                node.tag = _q(local)
+    return root
+
+
 def _open_item(package: zipfile.ZipFile, href: str) -> ET.Element:
     try:
-        return _parse_xml(package.read(href))
+        root = _as_qti22(_parse_xml(package.read(href)))
     except KeyError:
         raise _Refused(href[:80], "qti.file_missing", f"包内缺少文件 {href[:80]}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
@@ -201,18 +262,138 @@ def _open_item(package: zipfile.ZipFile, href: str) -> ET.Element:
         ) from None
     except DomainError as exc:
         raise _Refused(href, exc.code, exc.message) from None
+    if root.tag != _q("assessmentItem"):
+        raise _Refused(
+            href[:80],
+            "qti.version_unsupported",
+            f"{href[:80]} 不是 QTI 2.1/2.2 的 assessmentItem（根元素为 {_local(root.tag)[:60]}）",
+        )
+    return root
+
+
+# Inside itemBody: media and other namespaces (MathML, XInclude…) have no place in the
+# platform's plain-text items; feedback and template elements are not item content.
+MEDIA = frozenset({"img", "object", "audio", "video", "picture", "svg"})
+NOT_CONTENT = frozenset(
+    {"feedbackBlock", "feedbackInline", "templateBlock", "templateInline", "printedVariable"}
+)
+BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "caption",
+        "dl",
+        "dt",
+        "dd",
+        "hr",
+        "rubricBlock",
+        "prompt",
+    }
+)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _refuse_foreign(body: ET.Element) -> None:
+    """Refuse what the import would otherwise lose, naming it."""
+    for node in body.iter():
+        tag = node.tag if isinstance(node.tag, str) else ""
+        local = _local(tag)
+        if local in MEDIA and (tag.startswith(f"{{{QTI}}}") or local == "svg"):
+            source = (node.get("src") or node.get("data") or "")[:80]
+            raise _Refused(
+                "itemBody",
+                "qti.media_unsupported",
+                f"题目含图片或媒体（<{local}> {source}），本平台试题仅支持文字，"
+                "请改为文字描述后再导入",
+            )
+        if tag and not tag.startswith(f"{{{QTI}}}"):
+            raise _Refused(
+                "itemBody",
+                "qti.content_unsupported",
+                f"题目含不支持的内容 <{local[:40]}>（命名空间 {tag[1:].partition('}')[0][:80]}）",
+            )
+        if local in NOT_CONTENT:
+            raise _Refused(
+                "itemBody",
+                "qti.content_unsupported",
+                f"题目含不支持的内容 <{local}>（反馈或模板变量）",
+            )
+
+
+def _interaction(body: ET.Element) -> ET.Element:
+    interactions = [
+        n for n in body.iter() if isinstance(n.tag, str) and _local(n.tag).endswith("Interaction")
+    ]
+    if not interactions:
+        raise _Refused("itemBody", "qti.no_interaction", "题目中没有作答交互（choiceInteraction）")
+    others = sorted({_local(n.tag) for n in interactions} - {"choiceInteraction"})
+    if others:
+        raise _Refused(
+            "itemBody",
+            "qti.interaction_unsupported",
+            f"不支持的交互类型：{'、'.join(others)[:200]}（仅支持选择题 choiceInteraction）",
+        )
+    if len(interactions) > 1:
+        raise _Refused(
+            "itemBody",
+            "qti.interaction_unsupported",
+            f"一道题含 {len(interactions)} 个 choiceInteraction，仅支持每题一个",
+        )
+    return interactions[0]
+
+
+def _stem_text(body: ET.Element, interaction: ET.Element) -> str:
+    """The stimulus and the prompt, in document order, one line per block: everything in
+    itemBody except the choices (TAO puts the stem in a <p> and wraps the interaction in a
+    <div>; others use <prompt>)."""
+    parts: list[str] = []
+
+    def walk(node: ET.Element) -> None:
+        block = _local(node.tag) in BLOCKS
+        if block:
+            parts.append("\n")
+        if node is interaction:
+            prompt = node.find(_q("prompt"))
+            if prompt is not None:
+                walk(prompt)
+        else:
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+        if block:
+            parts.append("\n")
+        if node is not body:
+            parts.append(node.tail or "")
+
+    walk(body)
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _choice_content(
-    root: ET.Element, interaction: ET.Element, kind: str
+    body: ET.Element, declared: ET.Element, interaction: ET.Element, kind: str
 ) -> tuple[str, dict[str, Any]]:
     """The item's type and raw content (stem, options, key relabelled A, B, …)."""
     choices = [(c.get("identifier", ""), _text(c)) for c in interaction.findall(_q("simpleChoice"))]
     ids = [i for i, _ in choices]
-    keys = [
-        _text(v)
-        for v in root.iterfind(f"{_q('responseDeclaration')}/{_q('correctResponse')}/{_q('value')}")
-    ]
+    keys = [_text(v) for v in declared.iterfind(f"{_q('correctResponse')}/{_q('value')}")]
     if kind == "true_false" and [t for _, t in choices] != TF_OPTIONS:
         kind = "single"
     labels = "ABCDEFGHIJ"
@@ -221,7 +402,7 @@ def _choice_content(
         mapped = sorted(relabel[k] for k in keys)
     except (KeyError, IndexError):
         raise _Refused("correctResponse", "item.key_invalid", "正确答案不是该题的选项") from None
-    stem = _text(interaction.find(_q("prompt")))
+    stem = _stem_text(body, interaction)
     if kind == "true_false":
         return kind, {"stem": stem, "key": mapped == ["A"]}
     return kind, {
@@ -264,12 +445,30 @@ def _resource_row(
         raise _Refused(
             "element", "item.element_invalid", "缺少或无效的要素代码（skillcert:element）"
         )
-    interaction = root.find(f"{_q('itemBody')}/{_q('choiceInteraction')}")
-    if interaction is None:
-        raise _Refused("itemBody", "qti.not_choice", "仅支持选择题（choiceInteraction）")
-    multiple = interaction.get("maxChoices", "1") != "1"
+    body = root.find(_q("itemBody"))
+    if body is None:
+        raise _Refused("itemBody", "qti.no_interaction", "题目缺少 itemBody")
+    _refuse_foreign(body)
+    interaction = _interaction(body)
+    declared = next(
+        (
+            d
+            for d in root.iterfind(_q("responseDeclaration"))
+            if d.get("identifier") == interaction.get("responseIdentifier")
+        ),
+        None,
+    )
+    if declared is None:
+        raise _Refused(
+            "responseDeclaration",
+            "qti.response_undeclared",
+            "choiceInteraction 的 responseIdentifier 没有对应的 responseDeclaration",
+        )
+    multiple = (
+        interaction.get("maxChoices", "1") != "1" or declared.get("cardinality") == "multiple"
+    )
     kind, raw = _choice_content(
-        root, interaction, fields["type"] or ("multiple" if multiple else "single")
+        body, declared, interaction, fields["type"] or ("multiple" if multiple else "single")
     )
     score, difficulty = _score_and_difficulty(root, fields["difficulty"])
     try:

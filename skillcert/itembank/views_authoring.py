@@ -5,7 +5,7 @@ bodies and pages marked `no-store`, never in a URL or a message."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -21,7 +21,7 @@ from skillcert.accounts.scope import get_object_in_scope
 from skillcert.accounts.selectors import user_active_by_username
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_action, run_form, run_service
 from skillcert.itembank.forms import BlueprintForm, ItemContentForm, ItemCreateForm, RoleGrantForm
 from skillcert.itembank.models import AccessPurpose, AssemblyBlueprint, ItemBank, ItemBankRole
 from skillcert.itembank.selectors import (
@@ -107,29 +107,27 @@ def item_new(request: HttpRequest) -> HttpResponse:
     _bank_choices(form, writable_banks(scope=scope, occupation_id=occupation.pk))
     form.set_choices("level", _levels(occupation))
     form.set_queryset("element", elements_of_occupation(occupation_id=occupation.pk))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        response = run_service(
-            request,
-            lambda: item_create(
-                occupation=occupation,
-                level=d["level"],
-                element=d["element"],
-                item_type=d["item_type"],
-                content=form.content(d["item_type"]),
-                score=d["score"],
-                difficulty=d["difficulty"],
-                enemy_group=d["enemy_group"],
-                code=d["code"],
-                bank=d.get("bank"),
-                actor=_person(request),
-            ),
-            success=lambda item: f"已保存试题 {item.code}（草稿）",
-            next=lambda item: reverse("itembank:detail", args=[item.pk]),
-            form=form,
-        )
-        if response is not None:
-            return response
+    response = run_form(
+        request,
+        form,
+        lambda d: item_create(
+            occupation=occupation,
+            level=d["level"],
+            element=d["element"],
+            item_type=d["item_type"],
+            content=form.content(d["item_type"]),
+            score=d["score"],
+            difficulty=d["difficulty"],
+            enemy_group=d["enemy_group"],
+            code=d["code"],
+            bank=d.get("bank"),
+            actor=_person(request),
+        ),
+        success=lambda item: f"已保存试题 {item.code}（草稿）",
+        next=lambda item: reverse("itembank:detail", args=[item.pk]),
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "itembank/item_form.html",
@@ -227,36 +225,34 @@ def blueprint_new(request: HttpRequest) -> HttpResponse:
     levels = _levels(occupation)
     form.set_choices("level", levels)
     weights_by_level = {lv: blueprint_weights(occupation=occupation, level=lv) for lv, _ in levels}
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
 
-        def create() -> AssemblyBlueprint:
-            cells = blueprint_cells_from_weights(
-                weights=weights_by_level[d["level"]], type_counts=form.type_counts()
-            )
-            return blueprint_create(
-                occupation=occupation,
-                level=d["level"],
-                name=d["name"],
-                cells=cells,
-                difficulty_mean=d["difficulty_mean"],
-                difficulty_tolerance=d["difficulty_tolerance"],
-                max_overlap=d["max_overlap"],
-                max_exposure=d["max_exposure"],
-                total_score=d["total_score"],
-                bank=d.get("bank"),
-                actor=_person(request),
-            )
-
-        response = run_service(
-            request,
-            create,
-            success=lambda bp: f"已创建组卷蓝图“{bp.name}”",
-            next="itembank:papers",
-            form=form,
+    def create(d: dict[str, Any]) -> AssemblyBlueprint:
+        cells = blueprint_cells_from_weights(
+            weights=weights_by_level[d["level"]], type_counts=form.type_counts()
         )
-        if response is not None:
-            return response
+        return blueprint_create(
+            occupation=occupation,
+            level=d["level"],
+            name=d["name"],
+            cells=cells,
+            difficulty_mean=d["difficulty_mean"],
+            difficulty_tolerance=d["difficulty_tolerance"],
+            max_overlap=d["max_overlap"],
+            max_exposure=d["max_exposure"],
+            total_score=d["total_score"],
+            bank=d.get("bank"),
+            actor=_person(request),
+        )
+
+    response = run_form(
+        request,
+        form,
+        create,
+        success=lambda bp: f"已创建组卷蓝图“{bp.name}”",
+        next="itembank:papers",
+    )
+    if response is not None:
+        return response
     return render(
         request,
         "itembank/blueprint_form.html",
@@ -308,30 +304,28 @@ def role_list(request: HttpRequest) -> HttpResponse:
     form = RoleGrantForm(request.POST or None)
     form.set_queryset("occupation", occupations_managed(scope=scope))
     form.set_queryset("bank", managed_banks(scope=scope))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
 
-        def grant() -> ItemBankRole:
-            user = user_active_by_username(username=d["username"].strip())
-            if user is None:
-                raise DomainError("itembank.user_unknown", "未找到该用户名", field="username")
-            return itembank_role_grant(
-                user=user,
-                occupation=d["occupation"],
-                role=d["role"],
-                bank=d["bank"],
-                actor=_person(request),
-            )
-
-        response = run_service(
-            request,
-            grant,
-            success=lambda row: f"已授予 {row.user} {row.get_role_display()}",
-            next="itembank:roles",
-            form=form,
+    def grant(d: dict[str, Any]) -> ItemBankRole:
+        user = user_active_by_username(username=d["username"].strip())
+        if user is None:
+            raise DomainError("itembank.user_unknown", "未找到该用户名", field="username")
+        return itembank_role_grant(
+            user=user,
+            occupation=d["occupation"],
+            role=d["role"],
+            bank=d["bank"],
+            actor=_person(request),
         )
-        if response is not None:
-            return response
+
+    response = run_form(
+        request,
+        form,
+        grant,
+        success=lambda row: f"已授予 {row.user} {row.get_role_display()}",
+        next="itembank:roles",
+    )
+    if response is not None:
+        return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "itembank/role_list.html", {"page": page, "q": q, "form": form})
 

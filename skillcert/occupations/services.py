@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from skillcert.accounts.actors import Actor, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create, audited_update
 from skillcert.common.errors import DomainError
 from skillcert.occupations.formats import OccupationDoc, StandardDoc
 from skillcert.occupations.models import (
@@ -72,32 +72,24 @@ def _occupation_upsert(doc: OccupationDoc, actor: Actor) -> tuple[Occupation, bo
     """The occupation of `doc`, created or brought up to date (audited either way when it
     changes). Returns (occupation, created)."""
     occupation = Occupation.objects.select_for_update().filter(code=doc.code).first()
-    fields = {
+    fields: dict[str, Any] = {
         "name": doc.name,
         "certification_kind": doc.certification_kind,
         "description": doc.description,
         "code_note": doc.code_note,
     }
     if occupation is None:
-        occupation = Occupation.objects.create(code=doc.code, **fields)
-        audit_record(
+        changes = {k: [None, v] for k, v in {"code": doc.code, **fields}.items()}
+        occupation = audited_create(
+            Occupation,
             actor=actor,
             action="occupation.create",
-            obj=occupation,
-            changes={k: [None, v] for k, v in {"code": doc.code, **fields}.items()},
+            changes=changes,
+            code=doc.code,
+            **fields,
         )
         return occupation, True
-    before = {k: getattr(occupation, k) for k in fields}
-    if before != fields:
-        for key, value in fields.items():
-            setattr(occupation, key, value)
-        occupation.save()
-        audit_record(
-            actor=actor,
-            action="occupation.update",
-            obj=occupation,
-            changes={k: [before[k], v] for k, v in fields.items() if before[k] != v},
-        )
+    audited_update(occupation, fields, actor=actor, action="occupation.update")
     return occupation, False
 
 
@@ -198,17 +190,36 @@ def occupation_update(
             raise DomainError(
                 "occupation.code_taken", f"职业编码“{changes['code']}”已存在", field="code"
             )
-        before = {k: getattr(row, k) for k in changes}
-        for key, value in changes.items():
-            setattr(row, key, value)
-        row.save()
-        audit_record(
-            actor=actor,
-            action="occupation.update",
-            obj=row,
-            changes={k: [before[k], v] for k, v in changes.items() if before[k] != v},
-        )
+        audited_update(row, changes, actor=actor, action="occupation.update", always=True)
     return row
+
+
+DIRECTORY_AUDIT_ACTIONS = {
+    DirectoryAction.ADDED: "directory.add",
+    DirectoryAction.REMOVED: "directory.remove",
+}
+
+
+def _directory_change(
+    entry: DirectoryEntry,
+    kind: DirectoryAction,
+    *,
+    day: dt.date,
+    document_no: str,
+    reason: str,
+    actor: Actor,
+    changes: dict[str, Any],
+) -> None:
+    """The directory's own history row for an entry listed or removed, and its audit event."""
+    DirectoryChange.objects.create(
+        entry=entry,
+        action=kind,
+        effective_date=day,
+        document_no=document_no,
+        reason=reason.strip(),
+        actor=actor_user(actor),
+    )
+    audit_record(actor=actor, action=DIRECTORY_AUDIT_ACTIONS[kind], obj=entry, changes=changes)
 
 
 def _check_level(level: int, occupation: Occupation) -> None:
@@ -271,18 +282,13 @@ def directory_entry_add(
             effective_from=effective_from,
             document_no=document_no.strip(),
         )
-        DirectoryChange.objects.create(
-            entry=entry,
-            action=DirectoryAction.ADDED,
-            effective_date=effective_from,
+        _directory_change(
+            entry,
+            DirectoryAction.ADDED,
+            day=effective_from,
             document_no=entry.document_no,
-            reason=reason.strip(),
-            actor=actor_user(actor),
-        )
-        audit_record(
+            reason=reason,
             actor=actor,
-            action="directory.add",
-            obj=entry,
             changes={
                 "occupation": [None, occupation.code],
                 "level": [None, level],
@@ -324,18 +330,13 @@ def directory_entry_remove(
             )
         row.effective_to = effective_to
         row.save(update_fields=["effective_to"])
-        DirectoryChange.objects.create(
-            entry=row,
-            action=DirectoryAction.REMOVED,
-            effective_date=effective_to,
+        _directory_change(
+            row,
+            DirectoryAction.REMOVED,
+            day=effective_to,
             document_no=document_no.strip(),
-            reason=reason.strip(),
-            actor=actor_user(actor),
-        )
-        audit_record(
+            reason=reason,
             actor=actor,
-            action="directory.remove",
-            obj=row,
             changes={
                 "effective_to": [None, effective_to],
                 "document_no": [None, document_no.strip()],

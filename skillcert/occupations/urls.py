@@ -11,7 +11,5 @@ urlpatterns = [
     path("standards/<int:pk>/", views.standard_detail, name="standard"),
     path("standards/<int:pk>/export.<str:fmt>", views.standard_export, name="standard_export"),
     path("<str:code>/", views.occupation_detail, name="detail"),
-    path("<str:code>/edit/", views.occupation_edit, name="edit"),
-    path("<str:code>/directory/add/", views.directory_add, name="directory_add"),
-    path("<str:code>/directory/remove/", views.directory_remove, name="directory_remove"),
+    *views.OCCUPATION.urls(),
 ]

@@ -3,7 +3,7 @@ the services."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
 
 from skillcert.accounts.actors import request_actor
+from skillcert.common.actions import Act, Actions
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_service
 from skillcert.occupations.formats import dump_json, dump_xlsx, dump_yaml, parse_upload
@@ -148,81 +149,59 @@ def occupation_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _detail_page(request, get_object_or_404(Occupation, code=code))
 
 
-@require_POST
-def directory_add(request: HttpRequest, code: str) -> HttpResponse:
-    occupation = _editable(request, code)
-    form = DirectoryAddForm(request.POST, prefix="add")
-    if form.is_valid():
-        d = form.cleaned_data
-        response = run_service(
-            request,
-            lambda: directory_entry_add(
-                occupation=occupation,
-                level=d["level"],
-                effective_from=d["effective_from"],
-                document_no=d["document_no"],
-                reason=d["reason"],
-                province=d["province"].strip(),
-                actor=_editor(request),
-            ),
-            success="已列入目录",
-            next=reverse("occupations:detail", args=[occupation.code]),
-            form=form,
-        )
-        if response is not None:
-            return response
-    return _detail_page(request, occupation, add_form=form)
+def _occupation_url(occupation: Occupation) -> str:
+    return reverse("occupations:detail", args=[occupation.code])
 
 
-@require_POST
-def directory_remove(request: HttpRequest, code: str) -> HttpResponse:
-    occupation = _editable(request, code)
-    form = DirectoryRemoveForm(request.POST, prefix="remove")
-    if form.is_valid():
-        d = form.cleaned_data
-        entry = get_object_or_404(DirectoryEntry, pk=d["entry"], occupation=occupation)
-        response = run_service(
-            request,
-            lambda: directory_entry_remove(
-                entry=entry,
-                effective_to=d["effective_to"],
-                document_no=d["document_no"],
-                reason=d["reason"],
-                actor=_editor(request),
-            ),
-            success="已移出目录",
-            next=reverse("occupations:detail", args=[occupation.code]),
-            form=form,
-        )
-        if response is not None:
-            return response
-    return _detail_page(request, occupation, remove_form=form)
+def _refreshed_page(request: HttpRequest, occupation: Occupation, **forms: Any) -> HttpResponse:
+    occupation.refresh_from_db()  # a refused edit may have changed the instance in memory
+    return _detail_page(request, occupation, **forms)
 
 
-@require_POST
-def occupation_edit(request: HttpRequest, code: str) -> HttpResponse:
-    occupation = _editable(request, code)
-    form = OccupationEditForm(request.POST, prefix="edit")
-    if form.is_valid():
-        d = form.cleaned_data
-        response = run_service(
-            request,
-            lambda: occupation_update(
-                occupation=occupation,
-                code=d["code"],
-                name=d["name"],
-                certification_kind=d["certification_kind"],
-                code_note=d["code_note"],
-                actor=_editor(request),
-            ),
-            success="已保存",
-            next=lambda updated: reverse("occupations:detail", args=[updated.code]),
-            form=form,
-        )
-        if response is not None:
-            return response
-        occupation.refresh_from_db()
-    return _detail_page(request, occupation, edit_form=form)
+# The catalogue editor's forms on an occupation's page; everyone else gets 404, anonymous
+# visitors included (the page itself is public).
+OCCUPATION: Actions[Occupation] = Actions(
+    prefix="<str:code>/",
+    load=_editable,
+    back=_occupation_url,
+    page=_refreshed_page,
+    signed_in=False,
+)
+
+
+@OCCUPATION.post("directory/add/", form=DirectoryAddForm, prefix="add", success="已列入目录")
+def directory_add(a: Act[Occupation]) -> object:
+    province = a.data["province"].strip()
+    return directory_entry_add(
+        occupation=a.obj,
+        level=a.data["level"],
+        effective_from=a.data["effective_from"],
+        document_no=a.data["document_no"],
+        reason=a.data["reason"],
+        province=province,
+        actor=a.actor,
+    )
+
+
+@OCCUPATION.post(
+    "directory/remove/", form=DirectoryRemoveForm, prefix="remove", success="已移出目录"
+)
+def directory_remove(a: Act[Occupation]) -> object:
+    d = dict(a.data)
+    entry = get_object_or_404(DirectoryEntry, pk=d.pop("entry"), occupation=a.obj)
+    return directory_entry_remove(entry=entry, actor=a.actor, **d)
+
+
+@OCCUPATION.post(
+    "edit/",
+    form=OccupationEditForm,
+    prefix="edit",
+    success="已保存",
+    next=_occupation_url,
+    name="edit",
+)
+def occupation_edit(a: Act[Occupation]) -> object:
+    return occupation_update(occupation=a.obj, actor=a.actor, **a.data)
 
 
 def standard_detail(request: HttpRequest, pk: int) -> HttpResponse:

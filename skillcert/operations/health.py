@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from skillcert.common.selectors import job_queue_state
 from skillcert.operations.metrics import operator_request
+from skillcert.operations.schedule import daily_jobs_state
 from skillcert.operations.workers import WORKER_NOT_RUNNING, worker_is_running
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,8 @@ def _storage_state() -> str:
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and file storage must answer (503 otherwise). The public answer is the status
     alone; monitoring (this machine, or the monitoring token: `operator_request`) also gets
-    each check, the job queue and whether a background worker runs."""
+    each check, the job queue, whether a background worker runs and when each daily job
+    (the personnel sweep) last ran."""
     checks: dict[str, object] = {"vendor": connection.vendor}
     try:
         with connection.cursor() as cursor:
@@ -70,6 +72,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["worker"] = "running" if worker_is_running() else "not_running"
         if checks["worker"] == "not_running":
             checks["worker_message"] = WORKER_NOT_RUNNING
+        # When each daily job (the personnel sweep) last ran: null means never.
+        checks["daily_jobs"] = daily_jobs_state()
     healthy = checks["database"] == "ok" and checks["storage"] == "ok"
     checks["status"] = "ok" if healthy else "error"
     body = checks if operator_request(request) else {"status": checks["status"]}

@@ -64,7 +64,8 @@ def jobs_waiting() -> bool:
 
 
 class HeartbeatThread(threading.Thread):
-    """Beats every HEARTBEAT_EVERY on its own database connection until stopped."""
+    """Beats every HEARTBEAT_EVERY on its own database connection until stopped, and
+    enqueues the daily jobs that are due (`operations.schedule`)."""
 
     def __init__(self, *, worker_id: str) -> None:
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
@@ -73,6 +74,8 @@ class HeartbeatThread(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
+        from skillcert.operations.schedule import schedule_tick
+
         try:
             while not self.stopping.is_set():
                 try:
@@ -81,6 +84,12 @@ class HeartbeatThread(threading.Thread):
                     # A job holding SQLite's write lock longer than the busy timeout: the
                     # running job itself shows the worker is alive; beat again next time.
                     logger.warning("worker heartbeat: database busy, will retry")
+                try:
+                    schedule_tick()
+                except DatabaseError:
+                    logger.warning("worker schedule: database busy, will retry")
+                except Exception:  # a failing schedule must not stop the heartbeat
+                    logger.exception("worker schedule: daily jobs not enqueued")
                 self.stopping.wait(HEARTBEAT_EVERY.total_seconds())
         finally:
             connection.close()

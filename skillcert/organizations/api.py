@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from skillcert.accounts.scope import scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import DomainError
 from skillcert.organizations.directory import (
     MAX_PAGE_SIZE,
@@ -24,12 +25,6 @@ from skillcert.organizations.selectors import organizations_visible
 
 router = Router(tags=["organizations"])
 directory_router = Router(tags=["directory"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class OrganizationOut(Schema):

@@ -17,6 +17,7 @@ from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.policies import policy_in_force
 from skillcert.organizations.catalogue import ResolvedLine, ScopeRequest, resolve_scope
 from skillcert.organizations.core import (
     PROVINCIAL_AUTHORITY_CODE,
@@ -64,10 +65,10 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def policy_for(province: str) -> FilingPolicy:
-    """The province's own policy, else the default row."""
-    rows = {p.province: p for p in FilingPolicy.objects.filter(province__in=["", province])}
-    policy = rows.get(province) or rows.get("")
+def policy_for(province: str, *, on: dt.date | None = None) -> FilingPolicy:
+    """The version of the province's own policy in force on `on` (today by default), else the
+    default rows'."""
+    policy = policy_in_force(FilingPolicy, province=province, on=on or _today())
     if policy is None:
         raise DomainError("filing.policy_missing", "未配置备案规则，请联系平台管理员")
     return policy

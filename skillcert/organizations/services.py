@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import validate_uscc
 from skillcert.organizations.locks import org_lock
@@ -55,33 +55,25 @@ def organization_create(
     if kind not in OrgKind.values:
         raise DomainError("org.kind_invalid", f"机构类型“{kind}”无效", field="kind")
     uscc = validate_uscc(uscc)
-    try:
-        with transaction.atomic():
-            org = EvaluationOrg.objects.create(
-                name=name,
-                kind=kind,
-                uscc=uscc,
-                region=region,
-                contact_name=contact_name.strip(),
-                contact_phone=contact_phone.strip(),
-                address=address.strip(),
-            )
-            audit_record(
-                actor=actor,
-                action="org.create",
-                obj=org,
-                changes={
-                    "name": [None, name],
-                    "kind": [None, kind],
-                    "uscc": [None, uscc],
-                    "region": [None, region.code],
-                },
-            )
-    except IntegrityError:
-        raise DomainError(
-            "org.uscc_taken", f"统一社会信用代码 {uscc} 已登记", field="uscc"
-        ) from None
-    return org
+    return audited_create(
+        EvaluationOrg,
+        actor=actor,
+        action="org.create",
+        changes={
+            "name": [None, name],
+            "kind": [None, kind],
+            "uscc": [None, uscc],
+            "region": [None, region.code],
+        },
+        clash=DomainError("org.uscc_taken", f"统一社会信用代码 {uscc} 已登记", field="uscc"),
+        name=name,
+        kind=kind,
+        uscc=uscc,
+        region=region,
+        contact_name=contact_name.strip(),
+        contact_phone=contact_phone.strip(),
+        address=address.strip(),
+    )
 
 
 def _required(value: str, code: str, message: str, field: str) -> str:
@@ -135,18 +127,21 @@ def _close_scope(org: EvaluationOrg) -> int:
     return closed
 
 
+# A sanction's event kinds and the word its messages use.
+SANCTIONS: dict[OrgStatus, tuple[OrgEventKind, CreditEventKind, str]] = {
+    OrgStatus.SUSPENDED: (OrgEventKind.SUSPENDED, CreditEventKind.SUSPENDED, "暂停"),
+    OrgStatus.REVOKED: (OrgEventKind.REVOKED, CreditEventKind.REVOKED, "撤销"),
+}
+
+
 def _sanction(
-    *,
-    org: EvaluationOrg,
-    target: OrgStatus,
-    event: OrgEventKind,
-    credit_kind: CreditEventKind,
-    reason: str,
-    document_no: str,
-    actor: Actor,
+    *, org: EvaluationOrg, target: OrgStatus, reason: str, document_no: str, actor: Actor
 ) -> EvaluationOrg:
-    """An authority's sanction (suspension, revocation): the move, and the same fact written
-    to the organisation's integrity file."""
+    """An authority's sanction (suspension, revocation), with its reason and 文号: the move,
+    and the same fact written to the organisation's integrity file."""
+    event, credit_kind, word = SANCTIONS[target]
+    reason = _required(reason, "org.reason_required", f"请填写{word}原因", "reason")
+    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
     with transaction.atomic():
         org = org_lock(org.pk)
         _move(
@@ -175,13 +170,7 @@ def organization_suspend(
     """Suspend certification (暂停): no plans or certificates until resumed."""
     require_officer_over(actor, org)
     return _sanction(
-        org=org,
-        target=OrgStatus.SUSPENDED,
-        event=OrgEventKind.SUSPENDED,
-        credit_kind=CreditEventKind.SUSPENDED,
-        reason=_required(reason, "org.reason_required", "请填写暂停原因", "reason"),
-        document_no=_required(document_no, "org.document_required", "请填写文号", "document_no"),
-        actor=actor,
+        org=org, target=OrgStatus.SUSPENDED, reason=reason, document_no=document_no, actor=actor
     )
 
 
@@ -206,13 +195,7 @@ def organization_revoke(
     """Revoke the filing (province only). The number stays on record and is never reissued."""
     require_province_officer_over(actor, org)
     return _sanction(
-        org=org,
-        target=OrgStatus.REVOKED,
-        event=OrgEventKind.REVOKED,
-        credit_kind=CreditEventKind.REVOKED,
-        reason=_required(reason, "org.reason_required", "请填写撤销原因", "reason"),
-        document_no=_required(document_no, "org.document_required", "请填写文号", "document_no"),
-        actor=actor,
+        org=org, target=OrgStatus.REVOKED, reason=reason, document_no=document_no, actor=actor
     )
 
 

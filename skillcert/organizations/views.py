@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,14 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
+from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import form_valid_or_flash
-from skillcert.common.service_runner import Target, run_service
+from skillcert.common.service_runner import run_service
 from skillcert.organizations import annual_reports, credit, filing, services
 from skillcert.organizations.core import report_due_date
 from skillcert.organizations.forms import (
@@ -56,7 +56,7 @@ from skillcert.organizations.selectors import (
 from skillcert.regions.selectors import region_by_code
 
 if TYPE_CHECKING:
-    from skillcert.accounts.models import User
+    pass
 
 
 def _staff_or_officer(scope: Scope) -> None:
@@ -159,225 +159,91 @@ def _detail_url(org: EvaluationOrg) -> str:
     return reverse("organizations:detail", args=[org.pk])
 
 
-def _on_org(
-    request: HttpRequest,
-    org: EvaluationOrg,
-    call: Callable[[], Any],
-    success: str,
-    *,
-    next: Target | None = None,
-) -> HttpResponse:
-    """Run one of the detail page's services: on success to `next` (default the detail
-    page), on a refused input back to the detail page with the message."""
-    response = run_service(
-        request, call, success=success, next=next or _detail_url(org), back=_detail_url(org)
-    )
-    assert response is not None  # no form: a refused input is flashed and redirected
-    return response
+# The detail page's buttons: each comes back to the page; a refused input is flashed there.
+ORG: Actions[EvaluationOrg] = Actions(
+    prefix="<int:pk>/", load=lambda request, pk: _org_for(request, pk)[0], back=_detail_url
+)
 
 
-@login_required
-@require_POST
-def filing_start(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    form = FilingStartForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_detail_url(org))
-    data = form.cleaned_data
-    region = region_by_code(code=data["service_region"])
+@ORG.post(
+    "filing_start/",
+    form=FilingStartForm,
+    success="已创建备案申请，请填写认定范围和证明材料",
+    next=lambda application: reverse("organizations:filing", args=[application.pk]),
+)
+def filing_start(a: Act[EvaluationOrg]) -> object:
+    code = a.data["service_region"]
+    region = region_by_code(code=code)
     if region is None:
-        messages.error(request, f"行政区划代码 {data['service_region']} 不存在")
-        return redirect(_detail_url(org))
-    return _on_org(
-        request,
-        org,
-        lambda: filing.filing_application_start(
-            org=org,
-            purpose=data["purpose"],
-            service_region=region,
-            authority_code=data["authority_code"],
-            contact_name=data["contact_name"],
-            contact_phone=data["contact_phone"],
-            address=data["address"],
-            actor=request_actor(request),
-        ),
-        "已创建备案申请，请填写认定范围和证明材料",
-        next=lambda application: reverse("organizations:filing", args=[application.pk]),
+        raise DomainError(
+            "filing.region_unknown", f"行政区划代码 {code} 不存在", field="service_region"
+        )
+    fields = {k: v for k, v in a.data.items() if k != "service_region"}
+    return filing.filing_application_start(
+        org=a.obj, service_region=region, actor=a.actor, **fields
     )
 
 
-@login_required
-@require_POST
-def annual_report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, "年度无效")
-        return redirect(_detail_url(org))
-    return _on_org(
-        request,
-        org,
-        lambda: annual_reports.annual_report_start(
-            org=org, year=year, actor=request_actor(request)
-        ),
-        f"已创建 {year} 年度报告",
-        next=lambda report: reverse("organizations:annual_report", args=[report.pk]),
+@ORG.post(
+    "annual_report_start/",
+    success=lambda _a, report: f"已创建 {report.year} 年度报告",
+    next=lambda report: reverse("organizations:annual_report", args=[report.pk]),
+)
+def annual_report_start(a: Act[EvaluationOrg]) -> object:
+    year = a.posted("year")
+    if not year.isdigit():
+        raise DomainError("annual_report.year_invalid", "年度无效", field="year")
+    return annual_reports.annual_report_start(org=a.obj, year=int(year), actor=a.actor)
+
+
+@ORG.post("listing_add/", form=ListingForm, success="已列入名录")
+def listing_add(a: Act[EvaluationOrg]) -> object:
+    return credit.credit_listing_add(org=a.obj, actor=a.actor, **a.data)
+
+
+@ORG.post("listing_remove/", form=ListingRemoveForm, success="已移出名录")
+def listing_remove(a: Act[EvaluationOrg]) -> object:
+    d = a.data
+    row = get_object_in_scope(CreditListing.objects.filter(org=a.obj), pk=d["listing"])
+    return credit.credit_listing_remove(
+        listing=row, reason=d["reason"], document_no=d["document_no"], actor=a.actor
     )
 
 
-@login_required
-@require_POST
-def listing_add(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    form = ListingForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_detail_url(org))
-    d = form.cleaned_data
-    return _on_org(
-        request,
-        org,
-        lambda: credit.credit_listing_add(
-            org=org,
-            list_kind=d["list_kind"],
-            reason=d["reason"],
-            document_no=d["document_no"],
-            starts_on=d["starts_on"],
-            ends_on=d["ends_on"],
-            actor=request_actor(request),
-        ),
-        "已列入名录",
-    )
+@ORG.post("credit_event/", form=CreditEventForm, success="已记入诚信档案", name="credit_event")
+def credit_event_add(a: Act[EvaluationOrg]) -> object:
+    return credit.credit_event_record(org=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def listing_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    form = ListingRemoveForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_detail_url(org))
-    d = form.cleaned_data
-    row = get_object_in_scope(CreditListing.objects.filter(org=org), pk=d["listing"])
-    return _on_org(
-        request,
-        org,
-        lambda: credit.credit_listing_remove(
-            listing=row,
-            reason=d["reason"],
-            document_no=d["document_no"],
-            actor=request_actor(request),
-        ),
-        "已移出名录",
-    )
-
-
-@login_required
-@require_POST
-def credit_event_add(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    form = CreditEventForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_detail_url(org))
-    d = form.cleaned_data
-    return _on_org(
-        request,
-        org,
-        lambda: credit.credit_event_record(
-            org=org,
-            kind=d["kind"],
-            occurred_on=d["occurred_on"],
-            description=d["description"],
-            document_no=d["document_no"],
-            actor=request_actor(request),
-        ),
-        "已记入诚信档案",
-    )
-
-
-@login_required
-@require_POST
-def scope_drop(request: HttpRequest, pk: int) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    ids = [int(v) for v in request.POST.getlist("scope") if v.isdigit()]
-    return _on_org(
-        request,
-        org,
-        lambda: services.organization_scope_drop(
-            org=org,
-            scope_ids=ids,
-            reason=request.POST.get("reason", ""),
-            actor=request_actor(request),
-        ),
-        "已缩减认定范围",
+@ORG.post("scope_drop/", success="已缩减认定范围")
+def scope_drop(a: Act[EvaluationOrg]) -> object:
+    ids = [int(v) for v in a.request.POST.getlist("scope") if v.isdigit()]
+    return services.organization_scope_drop(
+        org=a.obj, scope_ids=ids, reason=a.posted("reason"), actor=a.actor
     )
 
 
 # The status buttons of the detail page share one form: a reason and a document number.
-StatusCall = Callable[[EvaluationOrg, str, str, "User"], object]
 
 
-def _status_move(request: HttpRequest, pk: int, call: StatusCall, success: str) -> HttpResponse:
-    org, _ = _org_for(request, pk)
-    form = ReasonForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_detail_url(org))
-    reason, document_no = form.cleaned_data["reason"], form.cleaned_data["document_no"]
-    return _on_org(
-        request, org, lambda: call(org, reason, document_no, request_actor(request)), success
-    )
+@ORG.post("suspend/", form=ReasonForm, success="已暂停该机构的认定")
+def suspend(a: Act[EvaluationOrg]) -> object:
+    return services.organization_suspend(org=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_move(
-        request,
-        pk,
-        lambda org, reason, document_no, user: services.organization_suspend(
-            org=org, reason=reason, document_no=document_no, actor=user
-        ),
-        "已暂停该机构的认定",
-    )
+@ORG.post("resume/", form=ReasonForm, success="已恢复该机构的认定")
+def resume(a: Act[EvaluationOrg]) -> object:
+    return services.organization_resume(org=a.obj, reason=a.data["reason"], actor=a.actor)
 
 
-@login_required
-@require_POST
-def resume(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_move(
-        request,
-        pk,
-        lambda org, reason, _document_no, user: services.organization_resume(
-            org=org, reason=reason, actor=user
-        ),
-        "已恢复该机构的认定",
-    )
+@ORG.post("revoke/", form=ReasonForm, success="已撤销备案")
+def revoke(a: Act[EvaluationOrg]) -> object:
+    return services.organization_revoke(org=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_move(
-        request,
-        pk,
-        lambda org, reason, document_no, user: services.organization_revoke(
-            org=org, reason=reason, document_no=document_no, actor=user
-        ),
-        "已撤销备案",
-    )
-
-
-@login_required
-@require_POST
-def exit_filing(request: HttpRequest, pk: int) -> HttpResponse:
-    return _status_move(
-        request,
-        pk,
-        lambda org, reason, _document_no, user: services.organization_exit(
-            org=org, reason=reason, actor=user
-        ),
-        "已办理退出",
-    )
+@ORG.post("exit/", form=ReasonForm, success="已办理退出", name="exit")
+def exit_filing(a: Act[EvaluationOrg]) -> object:
+    return services.organization_exit(org=a.obj, reason=a.data["reason"], actor=a.actor)
 
 
 def _annual_report_post(

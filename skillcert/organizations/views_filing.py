@@ -4,9 +4,6 @@ download of an uploaded document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,8 +14,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.forms import form_valid_or_flash
-from skillcert.common.service_runner import run_service
+from skillcert.common.service_runner import run_action
 from skillcert.common.uploads import MAX_UPLOAD_BYTES
 from skillcert.organizations import filing
 from skillcert.organizations.forms import EvidenceForm, ReviewForm, ScopeForm, parse_scope_lines
@@ -46,18 +44,16 @@ def _application_for(request: HttpRequest, pk: int) -> tuple[FilingApplication, 
     return get_object_in_scope(filing_applications_visible(scope=scope), pk=pk), scope
 
 
-def _on_application(
-    request: HttpRequest, application: FilingApplication, call: Callable[[], Any], success: str
-) -> HttpResponse:
-    """Run a filing step's service and come back to the application page either way."""
-    response = run_service(
-        request,
-        call,
-        success=success,
-        next=reverse("organizations:filing", args=[application.pk]),
-    )
-    assert response is not None  # no form: a refused input is flashed and redirected
-    return response
+def _filing_url(application: FilingApplication) -> str:
+    return reverse("organizations:filing", args=[application.pk])
+
+
+# Each filing step comes back to the application page, success or refused input alike.
+FILING: Actions[FilingApplication] = Actions(
+    prefix="filings/<int:pk>/",
+    load=lambda request, pk: _application_for(request, pk)[0],
+    back=_filing_url,
+)
 
 
 @login_required
@@ -98,23 +94,10 @@ def filing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def filing_scope_save(request: HttpRequest, pk: int) -> HttpResponse:
-    application, _ = _application_for(request, pk)
-    form = ScopeForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect("organizations:filing", application.pk)
-    return _on_application(
-        request,
-        application,
-        lambda: filing.filing_scope_set(
-            application=application,
-            lines=parse_scope_lines(form.cleaned_data["lines"]),
-            actor=request_actor(request),
-        ),
-        "认定范围已保存",
-    )
+@FILING.post("scope/", form=ScopeForm, success="认定范围已保存", name="filing_scope")
+def filing_scope_save(a: Act[FilingApplication]) -> object:
+    lines = parse_scope_lines(a.data["lines"])
+    return filing.filing_scope_set(application=a.obj, lines=lines, actor=a.actor)
 
 
 @login_required
@@ -143,53 +126,26 @@ def filing_evidence_save(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
         )
 
-    return _on_application(request, application, save_evidence, f"已保存“{item.title}”的材料")
-
-
-@login_required
-@require_POST
-def filing_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application, _ = _application_for(request, pk)
-    return _on_application(
-        request,
-        application,
-        lambda: filing.filing_submit(application=application, actor=request_actor(request)),
-        "已提交，等待审核",
+    return run_action(
+        request, save_evidence, success=f"已保存“{item.title}”的材料", next=_filing_url(application)
     )
 
 
-@login_required
-@require_POST
-def filing_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application, _ = _application_for(request, pk)
-    return _on_application(
-        request,
-        application,
-        lambda: filing.filing_withdraw(application=application, actor=request_actor(request)),
-        "已撤回申请",
-    )
+@FILING.post("submit/", success="已提交，等待审核")
+def filing_submit(a: Act[FilingApplication]) -> object:
+    return filing.filing_submit(application=a.obj, actor=a.actor)
 
 
-@login_required
-@require_POST
-def filing_review(request: HttpRequest, pk: int) -> HttpResponse:
-    application, _ = _application_for(request, pk)
-    form = ReviewForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect("organizations:filing", application.pk)
-    tier = ReviewTier.CITY if application.status == FilingStatus.SUBMITTED else ReviewTier.PROVINCE
-    return _on_application(
-        request,
-        application,
-        lambda: filing.filing_review(
-            application=application,
-            tier=tier,
-            decision=form.cleaned_data["decision"],
-            reason=form.cleaned_data["reason"],
-            actor=request_actor(request),
-        ),
-        "审核意见已保存",
-    )
+@FILING.post("withdraw/", success="已撤回申请")
+def filing_withdraw(a: Act[FilingApplication]) -> object:
+    return filing.filing_withdraw(application=a.obj, actor=a.actor)
+
+
+@FILING.post("review/", form=ReviewForm, success="审核意见已保存")
+def filing_review(a: Act[FilingApplication]) -> object:
+    city = a.obj.status == FilingStatus.SUBMITTED
+    tier = ReviewTier.CITY if city else ReviewTier.PROVINCE
+    return filing.filing_review(application=a.obj, tier=tier, actor=a.actor, **a.data)
 
 
 @login_required

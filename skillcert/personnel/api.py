@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
 from skillcert.occupations.selectors import occupation_by_id
@@ -37,12 +38,6 @@ class PersonOut(Schema):
     employer_name: str
     status: str
     masked: bool
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class ForbiddenOut(Schema):

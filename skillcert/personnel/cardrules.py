@@ -62,10 +62,12 @@ class PlanDates:
 def plan_dates(
     calendar: WorkCalendar, year: int, month: int, registration_workdays: int
 ) -> PlanDates:
+    """Registration is open on the month's first `registration_workdays` working days (seed
+    003's table: 「报名时间 每月的前5个工作日」), the publication day counting as the first."""
     published = first_workday_of_month(calendar, year, month)
     return PlanDates(
         published_on=published,
-        registration_closes_on=workdays_add(calendar, published, registration_workdays),
+        registration_closes_on=workdays_add(calendar, published, registration_workdays - 1),
         exam_on=last_workday_of_month(calendar, year, month),
     )
 

@@ -69,7 +69,7 @@ LABELS: dict[str, str] = {
     "personnel.role_expire": "聘期届满",
     "personnel.role_suspend": "暂停聘任",
     "personnel.role_revoke": "解聘",
-    "personnel.role_reactivate": "恢复聘任",
+    "personnel.role_reinstate": "恢复聘任",
     "personnel.card_issue": "发放证卡",
     "personnel.card_remind": "提醒领取证卡",
     "personnel.card_collect": "领取证卡",

@@ -6,6 +6,7 @@ plan when the calendar covers it. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -19,6 +20,7 @@ from skillcert.personnel.models import (
     Person,
     PersonRole,
     PracticeDuty,
+    QualificationRule,
     Registration,
     RoleKind,
     TrainingPlan,
@@ -27,6 +29,7 @@ from skillcert.personnel.selectors import person_by_id_number
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
+    confidentiality_sign,
     declaration_record,
     exam_result_record,
     learning_record,
@@ -35,6 +38,7 @@ from skillcert.personnel.services import (
     person_title_add,
     person_work_add,
     pledge_sign,
+    qualification_rule_publish,
     registration_city_review,
     registration_province_review,
     registration_recommend,
@@ -72,6 +76,41 @@ def _plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan
     )
 
 
+def _demo_file(person: Person, *, stem: str, occupation: Occupation, actor: Actor) -> None:
+    """The person's certificate, title, work record and signed declaration."""
+    person_certificate_add(
+        person=person,
+        occupation=occupation,
+        level=2,
+        number=f"DEMO{stem[-6:]}",
+        issued_on=dt.date(2018, 6, 1),
+        actor=actor,
+    )
+    person_title_add(
+        person=person,
+        grade="中级",
+        name="经济师",
+        major="人力资源管理",
+        obtained_on=dt.date(2016, 11, 1),
+        actor=actor,
+    )
+    person_work_add(
+        person=person,
+        occupation=occupation,
+        description="劳动关系协调",
+        start=dt.date(2012, 7, 1),
+        end=None,
+        actor=actor,
+    )
+    declaration_record(
+        person=person,
+        signed_on=DECLARED_ON,
+        upload=declaration_scan(person.name),
+        actor=actor,
+        today=DECLARED_ON,
+    )
+
+
 def _demo_person(
     stem: str,
     name: str,
@@ -103,37 +142,7 @@ def _demo_person(
         user=user,
         actor=actor,
     )
-    person_certificate_add(
-        person=person,
-        occupation=occupation,
-        level=2,
-        number=f"DEMO{stem[-6:]}",
-        issued_on=dt.date(2018, 6, 1),
-        actor=actor,
-    )
-    person_title_add(
-        person=person,
-        grade="中级",
-        name="经济师",
-        major="人力资源管理",
-        obtained_on=dt.date(2016, 11, 1),
-        actor=actor,
-    )
-    person_work_add(
-        person=person,
-        occupation=occupation,
-        description="劳动关系协调",
-        start=dt.date(2012, 7, 1),
-        end=None,
-        actor=actor,
-    )
-    declaration_record(
-        person=person,
-        signed_on=DECLARED_ON,
-        upload=declaration_scan(name),
-        actor=actor,
-        today=DECLARED_ON,
-    )
+    _demo_file(person, stem=stem, occupation=occupation, actor=actor)
     return person
 
 
@@ -217,6 +226,74 @@ def load_personnel_demo(actor: Actor) -> None:
             province=province,
             actor=actor,
             today=dt.date(2026, 7, 1),
+        )
+
+
+# The conditions for 企业人力资源管理师 question setters in the demo and the simulation: no
+# text for that occupation is at hand, so the published 劳动关系协调员 setter conditions'
+# first clause (人社厅（2023）通知 三) stands in, marked as such.
+HR_SETTER_RULE: dict[str, Any] = {
+    "code": "demo-hr-question-setter",
+    "role": "question_setter",
+    "province": "32",
+    "occupation_code": "4-07-03-02",
+    "title": "企业人力资源管理师命题人员条件（演示）",
+    "source": "演示：参照人社厅（2023）劳动关系协调师职业技能等级认定工作通知 三",
+    "related_majors": ["人力资源管理", "劳动与社会保障", "工商企业管理"],
+    "clauses": [
+        {
+            "letter": "a",
+            "text": "持有企业人力资源管理师二级及以上职业技能等级证书（职业资格证书），"
+            "并与评价机构签订保密协议。",
+            "level_high": 1,
+            "level_low": 5,
+            "condition": {"certificate": {"level": 2}},
+            "confidentiality": True,
+        }
+    ],
+}
+
+
+def hr_setter_rule_publish(actor: Actor) -> None:
+    """The stand-in conditions above, once."""
+    if not QualificationRule.objects.filter(code=HR_SETTER_RULE["code"]).exists():
+        qualification_rule_publish(document=HR_SETTER_RULE, actor=actor)
+
+
+def question_setter_appoint(
+    *,
+    person: Person,
+    occupations: list[Occupation],
+    organization: EvaluationOrg,
+    on: dt.date,
+    actor: Actor,
+    officer: Actor | None = None,
+) -> None:
+    """A question setter as seed 001 §三 wants one, for the demo and the simulation: a 二级
+    certificate in each occupation, the signed declaration, a confidentiality agreement with
+    `organization`, and the province's appointment (by `officer`, default `actor`)."""
+    declaration_record(
+        person=person, signed_on=on, upload=declaration_scan(person.name), actor=actor, today=on
+    )
+    confidentiality_sign(person=person, organization=organization, signed_on=on, actor=actor)
+    for occupation in occupations:
+        person_certificate_add(
+            person=person,
+            occupation=occupation,
+            level=2,
+            number=f"SET{person.pk:06d}{occupation.code[-1]}",
+            issued_on=dt.date(2012, 6, 1),
+            actor=actor,
+        )
+        role_appoint(
+            person=person,
+            role=RoleKind.QUESTION_SETTER,
+            occupation=occupation,
+            level_high=1,
+            level_low=5,
+            province=Region.objects.get(code=f"{person.region_id[:2]}0000"),
+            actor=officer or actor,
+            today=on,
         )
 
 

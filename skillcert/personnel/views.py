@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
@@ -273,16 +274,16 @@ def _registration(request: HttpRequest, pk: int) -> Registration:
     return get_object_in_scope(selectors.registrations_visible(scope=scope), pk=pk)
 
 
-def _on_registration(
-    request: HttpRequest, registration: Registration, call: Callable[[], Any], success: str
-) -> HttpResponse:
-    """Every step on a registration answers on the registration's page."""
-    page = reverse("personnel:registration", args=[registration.pk])
-    return run_action(request, call, success=success, next=page)
+# Every step on a registration answers on the registration's page.
+REGISTRATION: Actions[Registration] = Actions(
+    prefix="registrations/<int:pk>/",
+    load=_registration,
+    back=lambda registration: reverse("personnel:registration", args=[registration.pk]),
+)
 
 
-def _note(request: HttpRequest) -> str:
-    return request.POST.get("note", "").strip()[:300]
+def _note(a: Act[Registration]) -> str:
+    return a.posted("note").strip()[:300]
 
 
 def _int(value: str | None) -> int:
@@ -299,165 +300,80 @@ def _date(value: str, field: str) -> dt.date:
         raise DomainError("input.date_invalid", "日期格式不正确", field=field) from None
 
 
-@login_required
-@require_POST
-def registration_recommend(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.registration_recommend(
-            registration=registration, actor=request_actor(request)
-        ),
-        "已推荐",
+@REGISTRATION.post("recommend/", success="已推荐", name="registration_recommend")
+def registration_recommend(a: Act[Registration]) -> object:
+    return services.registration_recommend(registration=a.obj, actor=a.actor)
+
+
+# The city's first review and the province's second: approve or reject, with a note.
+def _review(
+    service: Callable[..., object], *, approve: bool
+) -> Callable[[Act[Registration]], object]:
+    return lambda a: service(registration=a.obj, approve=approve, note=_note(a), actor=a.actor)
+
+
+REGISTRATION.post("city-approve/", success="初审已办理", name="registration_city_approve")(
+    _review(services.registration_city_review, approve=True)
+)
+REGISTRATION.post("city-reject/", success="初审已办理", name="registration_city_reject")(
+    _review(services.registration_city_review, approve=False)
+)
+REGISTRATION.post("province-approve/", success="复核已办理", name="registration_province_approve")(
+    _review(services.registration_province_review, approve=True)
+)
+REGISTRATION.post("province-reject/", success="复核已办理", name="registration_province_reject")(
+    _review(services.registration_province_review, approve=False)
+)
+
+
+@REGISTRATION.post("withdraw/", success="已撤回")
+def registration_withdraw(a: Act[Registration]) -> object:
+    return services.registration_withdraw(registration=a.obj, actor=a.actor)
+
+
+@REGISTRATION.post("learning/", success="学习时长已记录", name="registration_learn")
+def registration_learn(a: Act[Registration]) -> object:
+    attended_on = a.posted("attended_on")
+    if not attended_on:
+        raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
+    return services.learning_record(
+        registration=a.obj,
+        attended_on=_date(attended_on, "attended_on"),
+        minutes=_int(a.posted("minutes")),
+        actor=a.actor,
     )
 
 
-def _city_review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.registration_city_review(
-            registration=registration,
-            approve=approve,
-            note=_note(request),
-            actor=request_actor(request),
-        ),
-        "初审已办理",
+@REGISTRATION.post("exam/", success="成绩已录入")
+def registration_exam(a: Act[Registration]) -> object:
+    score = _int(a.posted("score"))
+    return services.exam_result_record(registration=a.obj, score=score, actor=a.actor)
+
+
+@REGISTRATION.post("pledge/", success="诚信承诺书已签订")
+def registration_pledge(a: Act[Registration]) -> object:
+    return services.pledge_sign(registration=a.obj, actor=a.actor)
+
+
+@REGISTRATION.post(
+    "card/issue/",
+    success=lambda _a, card: f"已发放证卡 {card.number}，领取截止 {card.collection_deadline}",
+)
+def registration_card_issue(a: Act[Registration]) -> object:
+    opens = a.posted("collection_opens_on")
+    return services.card_issue(
+        registration=a.obj,
+        actor=a.actor,
+        collection_opens_on=_date(opens, "collection_opens_on") if opens else None,
     )
 
 
-@login_required
-@require_POST
-def registration_city_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _city_review(request, pk, approve=True)
-
-
-@login_required
-@require_POST
-def registration_city_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _city_review(request, pk, approve=False)
-
-
-def _province_review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.registration_province_review(
-            registration=registration,
-            approve=approve,
-            note=_note(request),
-            actor=request_actor(request),
-        ),
-        "复核已办理",
-    )
-
-
-@login_required
-@require_POST
-def registration_province_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _province_review(request, pk, approve=True)
-
-
-@login_required
-@require_POST
-def registration_province_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    return _province_review(request, pk, approve=False)
-
-
-@login_required
-@require_POST
-def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.registration_withdraw(
-            registration=registration, actor=request_actor(request)
-        ),
-        "已撤回",
-    )
-
-
-@login_required
-@require_POST
-def registration_learn(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-
-    def record() -> Registration:
-        attended_on = request.POST.get("attended_on", "")
-        if not attended_on:
-            raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
-        return services.learning_record(
-            registration=registration,
-            attended_on=_date(attended_on, "attended_on"),
-            minutes=_int(request.POST.get("minutes")),
-            actor=request_actor(request),
-        )
-
-    return _on_registration(request, registration, record, "学习时长已记录")
-
-
-@login_required
-@require_POST
-def registration_exam(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.exam_result_record(
-            registration=registration,
-            score=_int(request.POST.get("score")),
-            actor=request_actor(request),
-        ),
-        "成绩已录入",
-    )
-
-
-@login_required
-@require_POST
-def registration_pledge(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-    return _on_registration(
-        request,
-        registration,
-        lambda: services.pledge_sign(registration=registration, actor=request_actor(request)),
-        "诚信承诺书已签订",
-    )
-
-
-@login_required
-@require_POST
-def registration_card_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-    opens = request.POST.get("collection_opens_on", "")
-    page = reverse("personnel:registration", args=[registration.pk])
-    return run_action(
-        request,
-        lambda: services.card_issue(
-            registration=registration,
-            actor=request_actor(request),
-            collection_opens_on=_date(opens, "collection_opens_on") if opens else None,
-        ),
-        success=lambda card: f"已发放证卡 {card.number}，领取截止 {card.collection_deadline}",
-        next=page,
-    )
-
-
-@login_required
-@require_POST
-def registration_card_collect(request: HttpRequest, pk: int) -> HttpResponse:
-    registration = _registration(request, pk)
-
-    def collect() -> Card:
-        pending = getattr(registration, "card", None)
-        if pending is None:
-            raise DomainError("personnel.card_missing", "尚未发证", field="card")
-        return services.card_collect(card=pending, actor=request_actor(request))
-
-    return _on_registration(request, registration, collect, "证卡已领取")
+@REGISTRATION.post("card/collect/", success="证卡已领取")
+def registration_card_collect(a: Act[Registration]) -> object:
+    pending: Card | None = getattr(a.obj, "card", None)
+    if pending is None:
+        raise DomainError("personnel.card_missing", "尚未发证", field="card")
+    return services.card_collect(card=pending, actor=a.actor)
 
 
 @login_required

@@ -5,7 +5,7 @@ input re-renders the person's page with the error beside its field."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.forms import NamedErrorsForm
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_service
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
@@ -86,10 +87,10 @@ def _region_choices(scope: Scope) -> list[tuple[str, str]]:
     return [("", "请选择"), *((r.code, f"{r.name}（{r.code}）") for r in regions)]
 
 
-def _form(name: str, scope: Scope, data: Any = None) -> NamedErrorsForm:
+def _form(name: str, scope: Scope, data: Any = None, files: Any = None) -> NamedErrorsForm:
     """A section form with its choices filled for this user; prefixed by its section, so the
     page's many forms keep their inputs' ids apart."""
-    form = SECTION_FORMS[name](data, prefix=name.removesuffix("_form"))
+    form = SECTION_FORMS[name](data, files, prefix=name.removesuffix("_form"))
     if "occupation" in form.fields:
         required = form.fields["occupation"].required
         choices = _occupation_choices()
@@ -175,7 +176,7 @@ def _detail_page(
     request: HttpRequest,
     person: Person,
     *,
-    bound: dict[str, NamedErrorsForm] | None = None,
+    bound: Mapping[str, NamedErrorsForm] | None = None,
     decision: Any = None,
     verdict: Any = None,
 ) -> HttpResponse:
@@ -227,132 +228,79 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, person, verdict=verdict)
 
 
-def _section(
-    request: HttpRequest,
-    pk: int,
-    *,
-    name: str,
-    call: Callable[[Person, dict[str, Any]], Any],
-    success: str,
-) -> HttpResponse:
-    """Run a section's form through its service; a refused input shows the page again with
-    the error beside its field."""
-    person = _person(request, pk)
-    scope = scope_for(request.user)
-    form = _form(name, scope, request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: call(person, data),
-            success=success,
-            next=_person_url(person),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _detail_page(request, person, bound={name: form})
+def _section_form(name: str) -> Callable[[HttpRequest, Person], NamedErrorsForm]:
+    """The action's section form, bound to the POST, with its choices for this user."""
+    return lambda request, _person: _form(
+        name, scope_for(request.user), request.POST, request.FILES
+    )
+
+
+def _without(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """The form's data but the named fields (which the view turns into rows first)."""
+    return {k: v for k, v in data.items() if k not in names}
+
+
+def _entry(a: Act[Person], related: str) -> Any:
+    """The row of the person's file the URL names (a certificate, title or work entry), 404
+    when it is not theirs."""
+    return get_object_in_scope(getattr(a.obj, related).all(), pk=a.kwargs["entry"])
+
+
+# Every action on a person comes back to the person's page; a refused form shows the page
+# again with the error beside its field.
+PERSON: Actions[Person] = Actions(
+    prefix="<int:pk>/",
+    load=_person,
+    back=_person_url,
+    page=lambda r, p, **f: _detail_page(r, p, bound=f),
+)
 
 
 # --- certificates, titles, work -------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def certificate_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="certificate_form",
-        call=lambda person, d: services.person_certificate_add(
-            person=person,
-            occupation=_occupation(d["occupation"]),
-            level=d["level"],
-            number=d["number"],
-            issued_on=d["issued_on"],
-            actor=request_actor(request),
-        ),
-        success="证书已登记",
+@PERSON.post("certificates/", form=_section_form("certificate_form"), success="证书已登记")
+def certificate_add(a: Act[Person]) -> object:
+    d = a.data
+    occupation = _occupation(d["occupation"])
+    return services.person_certificate_add(
+        person=a.obj,
+        occupation=occupation,
+        level=d["level"],
+        number=d["number"],
+        issued_on=d["issued_on"],
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def title_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="title_form",
-        call=lambda person, d: services.person_title_add(
-            person=person,
-            grade=d["grade"],
-            name=d["name"],
-            major=d["major"],
-            obtained_on=d["obtained_on"],
-            actor=request_actor(request),
-        ),
-        success="职称已登记",
+@PERSON.post("titles/", form=_section_form("title_form"), success="职称已登记")
+def title_add(a: Act[Person]) -> object:
+    return services.person_title_add(person=a.obj, actor=a.actor, **a.data)
+
+
+@PERSON.post("work/", form=_section_form("work_form"), success="工作经历已登记")
+def work_add(a: Act[Person]) -> object:
+    d = a.data
+    occupation = _occupation(d["occupation"]) if d["occupation"] else None
+    return services.person_work_add(
+        person=a.obj, occupation=occupation, actor=a.actor, **_without(d, "occupation")
     )
 
 
-@login_required
-@require_POST
-def work_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="work_form",
-        call=lambda person, d: services.person_work_add(
-            person=person,
-            description=d["description"],
-            occupation=_occupation(d["occupation"]) if d["occupation"] else None,
-            start=d["start"],
-            end=d["end"],
-            actor=request_actor(request),
-        ),
-        success="工作经历已登记",
-    )
+@PERSON.post("certificates/<int:entry>/remove/", success="证书已删除")
+def certificate_remove(a: Act[Person]) -> None:
+    certificate = _entry(a, "certificates")
+    services.person_certificate_remove(certificate=certificate, actor=a.actor)
 
 
-@login_required
-@require_POST
-def certificate_remove(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    person = _person(request, pk)
-    certificate = get_object_in_scope(person.certificates.all(), pk=entry)
-    return run_action(
-        request,
-        lambda: services.person_certificate_remove(
-            certificate=certificate, actor=request_actor(request)
-        ),
-        success="证书已删除",
-        next=_person_url(person),
-    )
+@PERSON.post("titles/<int:entry>/remove/", success="职称已删除")
+def title_remove(a: Act[Person]) -> None:
+    services.person_title_remove(title=_entry(a, "titles"), actor=a.actor)
 
 
-@login_required
-@require_POST
-def title_remove(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    person = _person(request, pk)
-    title = get_object_in_scope(person.titles.all(), pk=entry)
-    return run_action(
-        request,
-        lambda: services.person_title_remove(title=title, actor=request_actor(request)),
-        success="职称已删除",
-        next=_person_url(person),
-    )
-
-
-@login_required
-@require_POST
-def work_remove(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    person = _person(request, pk)
-    work = get_object_in_scope(person.work.all(), pk=entry)
-    return run_action(
-        request,
-        lambda: services.person_work_remove(work=work, actor=request_actor(request)),
-        success="工作经历已删除",
-        next=_person_url(person),
-    )
+@PERSON.post("work/<int:entry>/remove/", success="工作经历已删除")
+def work_remove(a: Act[Person]) -> None:
+    services.person_work_remove(work=_entry(a, "work"), actor=a.actor)
 
 
 # --- qualification and appointment ----------------------------------------------------------
@@ -387,150 +335,77 @@ def qualification_check(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, person, bound={"role_form": form}, decision=shown)
 
 
-@login_required
-@require_POST
-def role_appoint(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    return _section(
-        request,
-        pk,
-        name="role_form",
-        call=lambda person, d: services.role_appoint(
-            person=person,
-            role=d["role"],
-            occupation=_occupation(d["occupation"]),
-            level_high=d["level_high"],
-            level_low=d["level_low"],
-            province=_province(person),
-            organization=_organization(scope, d["organization"]),
-            actor=request_actor(request),
-        ),
-        success="已任命",
+def _scope_org(a: Act[Person]) -> EvaluationOrg | None:
+    return _organization(scope_for(a.request.user), a.data["organization"])
+
+
+@PERSON.post("roles/", form=_section_form("role_form"), success="已任命")
+def role_appoint(a: Act[Person]) -> object:
+    d = a.data
+    return services.role_appoint(
+        person=a.obj,
+        occupation=_occupation(d["occupation"]),
+        province=_province(a.obj),
+        organization=_scope_org(a),
+        actor=a.actor,
+        **_without(d, "occupation", "organization"),
     )
 
 
-@login_required
-@require_POST
-def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-
-    def sign(person: Person, d: dict[str, Any]) -> Any:
-        organization = _organization(scope, d["organization"])
-        assert organization is not None  # the field is required
-        return services.confidentiality_sign(
-            person=person,
-            organization=organization,
-            signed_on=d["signed_on"],
-            actor=request_actor(request),
-        )
-
-    return _section(request, pk, name="agreement_form", call=sign, success="保密协议已登记")
+@PERSON.post("agreements/", form=_section_form("agreement_form"), success="保密协议已登记")
+def agreement_sign(a: Act[Person]) -> object:
+    organization = _scope_org(a)
+    assert organization is not None  # the field is required
+    signed_on = a.data["signed_on"]
+    return services.confidentiality_sign(
+        person=a.obj, organization=organization, signed_on=signed_on, actor=a.actor
+    )
 
 
-@login_required
-@require_POST
-def declaration_record(request: HttpRequest, pk: int) -> HttpResponse:
+@PERSON.post("declarations/", form=_section_form("declaration_form"), success="个人声明已登记")
+def declaration_record(a: Act[Person]) -> object:
     """The employer's staff or an officer records that the person signed the declaration,
     with the signed scan (checked by content on the way in)."""
-    person = _person(request, pk)
-    form = DeclarationForm(request.POST, request.FILES, prefix="declaration")
-    if form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.declaration_record(
-                person=person,
-                signed_on=data["signed_on"],
-                upload=data["scan"],
-                actor=request_actor(request),
-            ),
-            success="个人声明已登记",
-            next=_person_url(person),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return _detail_page(request, person, bound={"declaration_form": form})
+    upload = a.data["scan"]
+    return services.declaration_record(
+        person=a.obj, signed_on=a.data["signed_on"], upload=upload, actor=a.actor
+    )
 
 
 # --- recusal, suspension, ban, account ------------------------------------------------------
 
 
-@login_required
-@require_POST
-def relation_declare(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    return _section(
-        request,
-        pk,
-        name="relation_form",
-        call=lambda person, d: services.relation_declare(
-            person=person,
-            kind=d["kind"],
-            counterpart_id_number=d["counterpart_id_number"],
-            counterpart_name=d["counterpart_name"],
-            organization=_organization(scope, d["organization"]),
-            note=d["note"],
-            actor=request_actor(request),
-        ),
-        success="回避关系已申报",
+@PERSON.post("relations/", form=_section_form("relation_form"), success="回避关系已申报")
+def relation_declare(a: Act[Person]) -> object:
+    organization = _scope_org(a)
+    return services.relation_declare(
+        person=a.obj, organization=organization, actor=a.actor, **_without(a.data, "organization")
     )
 
 
-@login_required
-@require_POST
-def person_suspend(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="status_form",
-        call=lambda person, d: services.person_suspend(
-            person=person, reason=d["reason"], actor=request_actor(request)
-        ),
-        success="已暂停该人员的考评资格",
-    )
+# Suspension, reinstatement and ban share the reason form of the status section.
+STATUS_FORM: Callable[[HttpRequest, Person], NamedErrorsForm] = _section_form("status_form")
 
 
-@login_required
-@require_POST
-def person_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="status_form",
-        call=lambda person, d: services.person_reinstate(
-            person=person, reason=d["reason"], actor=request_actor(request)
-        ),
-        success="已恢复该人员的考评资格",
-    )
+@PERSON.post("suspend/", form=STATUS_FORM, success="已暂停该人员的考评资格")
+def person_suspend(a: Act[Person]) -> object:
+    return services.person_suspend(person=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def person_ban(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="status_form",
-        call=lambda person, d: services.person_ban(
-            person=person, reason=d["reason"], actor=request_actor(request)
-        ),
-        success="已永久取消该人员的考评资格",
-    )
+@PERSON.post("reinstate/", form=STATUS_FORM, success="已恢复该人员的考评资格")
+def person_reinstate(a: Act[Person]) -> object:
+    return services.person_reinstate(person=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def account_create(request: HttpRequest, pk: int) -> HttpResponse:
-    return _section(
-        request,
-        pk,
-        name="account_form",
-        call=lambda person, d: services.person_account_create(
-            person=person,
-            username=d["username"],
-            password=d["password"],
-            actor=request_actor(request),
-        ),
-        success="平台账户已开通，请将用户名和初始密码告知本人",
-    )
+@PERSON.post("ban/", form=STATUS_FORM, success="已永久取消该人员的考评资格")
+def person_ban(a: Act[Person]) -> object:
+    return services.person_ban(person=a.obj, actor=a.actor, **a.data)
+
+
+@PERSON.post(
+    "account/",
+    form=_section_form("account_form"),
+    success="平台账户已开通，请将用户名和初始密码告知本人",
+)
+def account_create(a: Act[Person]) -> object:
+    return services.person_account_create(person=a.obj, actor=a.actor, **a.data)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from skillcert.common.fields import user_fk
+from skillcert.common.policies import VersionedPolicy
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.plans.choices import FilingStatus, PlanKind, PlanMethod, PlanStatus, Subject
 
@@ -87,6 +88,33 @@ class EvaluationPlan(models.Model):
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
+
+
+class ReviewSamplingPolicy(VersionedPolicy):
+    """The province's default share of applications reviewed at the city (复审) and province
+    (终审) tiers, copied onto each plan when it is created; the plan's sampling page overrides
+    it for that plan. Versioned (`common.policies`); blank province = the default."""
+
+    province = models.CharField("省份代码", max_length=2, blank=True)
+    city_sample_rate = models.DecimalField("复审抽样比例", max_digits=4, decimal_places=3)
+    province_sample_rate = models.DecimalField("终审抽样比例", max_digits=4, decimal_places=3)
+
+    class Meta:
+        verbose_name = "审核抽样比例"
+        verbose_name_plural = "审核抽样比例"
+        indexes = [
+            models.Index(fields=["province", "effective_from"], name="sampling_policy_in_force")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="sampling_policy_rates_0_1",
+                condition=Q(city_sample_rate__gte=0, city_sample_rate__lte=1)
+                & Q(province_sample_rate__gte=0, province_sample_rate__lte=1),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"审核抽样比例 {self.province or '默认'}"
 
 
 class PlanOffering(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
@@ -13,6 +14,7 @@ from django.db.models import Q, QuerySet
 from skillcert.accounts.scope import Scope
 from skillcert.audit.selectors import audit_events_of_object
 from skillcert.common.labels import label_for
+from skillcert.common.policies import policy_in_force
 from skillcert.occupations.choices import LEVEL_CHOICES
 from skillcert.organizations.selectors import org_scopes_active
 from skillcert.personnel.selectors import people_holding_role, people_with_ids
@@ -25,6 +27,7 @@ from skillcert.plans.models import (
     PlanOffering,
     PlanSession,
     PlanStatus,
+    ReviewSamplingPolicy,
 )
 
 if TYPE_CHECKING:
@@ -284,3 +287,12 @@ def todo_plans_to_review(*, scope: Scope, today: dt.date) -> list[dt.date | None
         scope.code_prefix_q("organization__region__code"), filing_status=FilingStatus.FILED
     )
     return _first_exam_days(rows, today)
+
+
+def sampling_rates_in_force(*, province: str, on: dt.date) -> tuple[Decimal, Decimal]:
+    """The province's default (city, province) review sampling rates on `on`, copied onto a new
+    plan; full review when no version exists."""
+    policy = policy_in_force(ReviewSamplingPolicy, province=province, on=on)
+    if policy is None:
+        return Decimal(1), Decimal(1)
+    return policy.city_sample_rate, policy.province_sample_rate

@@ -20,7 +20,8 @@ from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
 from skillcert.occupations.selectors import standard_current
 from skillcert.organizations.permits import organization_permit_check
-from skillcert.personnel.selectors import person_has_role_on
+from skillcert.personnel.selectors import staffing_refusal
+from skillcert.personnel.selectors.standing import NO_VALID_ROLE
 from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.models import (
     EvaluationPlan,
@@ -35,6 +36,7 @@ from skillcert.plans.models import (
     PlanStatus,
     Subject,
 )
+from skillcert.plans.selectors import sampling_rates_in_force
 from skillcert.workdays.selectors import workdays_add, workdays_between
 
 if TYPE_CHECKING:
@@ -84,10 +86,20 @@ def plan_create(
     capacity: int,
     offerings: Sequence[tuple[Occupation, int]],
     actor: Actor,
-    city_sample_rate: Decimal = Decimal("1"),
-    province_sample_rate: Decimal = Decimal("1"),
+    city_sample_rate: Decimal | None = None,
+    province_sample_rate: Decimal | None = None,
 ) -> EvaluationPlan:
+    """Rates not given come from the province's review sampling policy in force today (the
+    plan's sampling page overrides them later)."""
     code = code.strip().upper()
+    if city_sample_rate is None or province_sample_rate is None:
+        city_default, province_default = sampling_rates_in_force(
+            province=organization.region_id, on=timezone.localdate()
+        )
+        city_sample_rate = city_default if city_sample_rate is None else city_sample_rate
+        province_sample_rate = (
+            province_default if province_sample_rate is None else province_sample_rate
+        )
     if not code:
         raise DomainError("plan.code_required", "请填写计划编号", field="code")
     if window_closes < window_opens:
@@ -347,28 +359,48 @@ def plan_staff_set(
     actor: Actor,
     today: dt.date | None = None,
 ) -> EvaluationPlan:
-    """The plan's examiners (each with a valid examiner role for one of the plan's
-    occupations) and its quality supervisor (a valid supervisor role)."""
+    """The plan's examiners (each active, with a valid examiner role for one of the plan's
+    occupations that passes its qualification check, and no recusal against the
+    organisation) and, for an enterprise plan, its quality supervisor (likewise, with a
+    supervisor role); see `personnel.selectors.staffing_refusal`. A province override lets a
+    failed check through. A social plan names no supervisor: the authority appoints its
+    on-site supervisor (supervision's `onsite_supervisor_appoint`)."""
     _require_org_staff(plan, actor, "plan.edit_forbidden")
+    if supervisor is not None and plan.kind == PlanKind.SOCIAL:
+        raise DomainError(
+            "plan.supervisor_by_authority",
+            "社会化评价的现场质量督导员由人社部门派遣，机构不能指定质量督导员",
+            field="supervisor",
+        )
     day = today or timezone.localdate()
     occupation_ids = set(plan.offerings.values_list("occupation_id", flat=True))
     for person in examiners:
-        if not person_has_role_on(
-            person=person, roles=EXAMINER_ROLES, day=day, occupation_ids=occupation_ids
-        ):
+        refusal = staffing_refusal(
+            person=person,
+            roles=EXAMINER_ROLES,
+            on=day,
+            occupation_ids=occupation_ids,
+            organization=plan.organization,
+        )
+        if refusal:
             raise DomainError(
                 "plan.examiner_unqualified",
-                f"{person.name}没有本计划职业的有效考评员资格（证卡未领取、过期或未取得）",
+                f"{person.name}没有本计划职业的有效考评员资格（证卡未领取、过期或未取得）"
+                if refusal == NO_VALID_ROLE
+                else f"{person.name}不能担任本计划的考评员：{refusal}",
                 field="examiners",
             )
-    if supervisor is not None and not person_has_role_on(
-        person=supervisor, roles=SUPERVISOR_ROLES, day=day
-    ):
-        raise DomainError(
-            "plan.supervisor_unqualified",
-            f"{supervisor.name}没有有效的质量督导员资格",
-            field="supervisor",
-        )
+    if supervisor is not None:
+        # No recusal against the organisation here: an internal supervisor is its employee.
+        refusal = staffing_refusal(person=supervisor, roles=SUPERVISOR_ROLES, on=day)
+        if refusal:
+            raise DomainError(
+                "plan.supervisor_unqualified",
+                f"{supervisor.name}没有有效的质量督导员资格"
+                if refusal == NO_VALID_ROLE
+                else f"{supervisor.name}不能担任本计划的质量督导员：{refusal}",
+                field="supervisor",
+            )
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
         before_ids = sorted(locked.examiners.values_list("person_id", flat=True))
@@ -450,7 +482,9 @@ def _first_exam_day(plan: EvaluationPlan, day: dt.date) -> dt.date:
         raise DomainError("plan.sessions_required", "请先填写各科目的考核场次", field="sessions")
     if not plan.examiners.exists():
         raise DomainError("plan.examiners_required", "请先确定考评人员", field="examiners")
-    if plan.supervisor_id is None:
+    # A social assessment's on-site supervisor is appointed by the authority (supervision's
+    # on-site visit), not chosen by the organisation; an employer names its own.
+    if plan.kind != PlanKind.SOCIAL and plan.supervisor_id is None:
         raise DomainError("plan.supervisor_required", "请先确定质量督导员", field="supervisor")
     first_day = timezone.localtime(first.starts_at).date()
     # Only the 15 working days from today need the holiday calendar: a first session after
@@ -547,11 +581,22 @@ def _practice_record(locked: EvaluationPlan, *, held_on: dt.date, actor: Actor) 
     )
 
 
+# What other apps check before the authority may approve a plan, by key: a function of the
+# plan that raises a DomainError to refuse. Registered by the apps above plans in their
+# `ready()` (the staffing ratios of the exam rules and the province's exceptions to them), so
+# plans never imports them.
+PLAN_APPROVAL_CHECKS: dict[str, Callable[[EvaluationPlan], None]] = {}
+
+
+def plan_approval_check_register(name: str, check: Callable[[EvaluationPlan], None]) -> None:
+    PLAN_APPROVAL_CHECKS[name] = check
+
+
 def plan_review(
     *, plan: EvaluationPlan, approve: bool, actor: Actor, reason: str = ""
 ) -> PlanFiling:
     """The authority (an officer whose region covers the organisation) approves or returns
-    the latest filing."""
+    the latest filing. Approval runs the checks other apps registered (the staffing ratios)."""
     scope = scope_for(actor)
     if not (scope.is_officer and scope.covers_region_code(plan.organization.region_id)):
         raise DomainError("plan.review_forbidden", "只有机构所在地的人社部门可以审核评价计划")
@@ -561,6 +606,9 @@ def plan_review(
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
         before = _filing_move(locked, target)
+        if approve:
+            for check in PLAN_APPROVAL_CHECKS.values():
+                check(locked)
         locked.save(update_fields=["filing_status"])
         filing = locked.filings.select_for_update().order_by("-revision").first()
         assert filing is not None  # FILED implies a filing row

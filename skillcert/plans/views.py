@@ -6,7 +6,6 @@ officers over its region. Thin: every write is a service call."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_service
 from skillcert.occupations.selectors import (
     occupation_by_id,
     occupation_choices,
@@ -138,10 +138,10 @@ def _detail(
     request: HttpRequest,
     plan: EvaluationPlan,
     *,
-    details: PlanDetailsForm | None = None,
-    session: SessionForm | None = None,
-    staff: StaffForm | None = None,
-    sampling: SamplingForm | None = None,
+    details_form: PlanDetailsForm | None = None,
+    session_form: SessionForm | None = None,
+    staff_form: StaffForm | None = None,
+    sampling_form: SamplingForm | None = None,
     filing_error: DomainError | None = None,
 ) -> HttpResponse:
     scope = scope_for(request.user)
@@ -172,7 +172,7 @@ def _detail(
         "sitting_link": getattr(plan, "sitting_link", None),
     }
     if scope.is_province_officer:
-        context["sampling_form"] = sampling or SamplingForm(
+        context["sampling_form"] = sampling_form or SamplingForm(
             prefix="sampling",
             initial={
                 "city_rate": plan.city_sample_rate * 100,
@@ -180,13 +180,13 @@ def _detail(
             },
         )
     if editable:
-        context["details_form"] = details or PlanDetailsForm(
+        context["details_form"] = details_form or PlanDetailsForm(
             prefix="details", initial={"kind": plan.kind, "method": plan.method}
         )
-        context["session_form"] = session or SessionForm(
+        context["session_form"] = session_form or SessionForm(
             prefix="session", offerings=_offering_choices(plan)
         )
-        context["staff_form"] = staff or StaffForm(
+        context["staff_form"] = staff_form or StaffForm(
             prefix="staff",
             examiners=plan_examiner_choices(plan=plan),
             supervisors=plan_supervisor_choices(plan=plan),
@@ -201,125 +201,99 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, plan)
 
 
-@login_required
-@require_POST
-def plan_details_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    form = PlanDetailsForm(request.POST, prefix="details")
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: services.plan_details_set(
-                plan=plan,
-                kind=form.cleaned_data["kind"],
-                method=form.cleaned_data["method"],
-                actor=request_actor(request),
-            ),
-            form=form,
-            success="评价类型和评价方式已保存",
-            next=_detail_url(plan),
-        )
-        if done:
-            return done
-    return _detail(request, plan, details=form)
+# The plan page's forms: each comes back to the page, a refused form is shown on it again.
+# Edits are for the plan's own organisation; the sampling rates for the province.
+PLAN_EDIT: Actions[EvaluationPlan] = Actions(
+    prefix="<int:pk>/", load=_editable_plan, back=_detail_url, page=_detail
+)
+PLAN: Actions[EvaluationPlan] = Actions(
+    prefix="<int:pk>/",
+    load=lambda request, pk: _plan(request, pk)[1],
+    back=_detail_url,
+    page=_detail,
+)
 
 
-@login_required
-@require_POST
-def plan_sampling_view(request: HttpRequest, pk: int) -> HttpResponse:
+@PLAN_EDIT.post(
+    "details/",
+    form=PlanDetailsForm,
+    prefix="details",
+    success="评价类型和评价方式已保存",
+    name="details",
+)
+def plan_details(a: Act[EvaluationPlan]) -> object:
+    return services.plan_details_set(plan=a.obj, actor=a.actor, **a.data)
+
+
+@PLAN.post(
+    "sampling/",
+    form=SamplingForm,
+    prefix="sampling",
+    success=lambda a, _: (
+        f"抽样比例已设置：复审 {a.data['city_rate']}%，终审 {a.data['province_rate']}%"
+    ),
+    name="sampling",
+)
+def plan_sampling(a: Act[EvaluationPlan]) -> object:
     """The province sets how much of the plan's applications the city and it review."""
-    _scope, plan = _plan(request, pk)
-    form = SamplingForm(request.POST, prefix="sampling")
-    if form.is_valid():
-        city, province = form.cleaned_data["city_rate"], form.cleaned_data["province_rate"]
-        done = run_service(
-            request,
-            lambda: services.plan_sampling_set(
-                plan=plan,
-                city_rate=city / 100,
-                province_rate=province / 100,
-                actor=request_actor(request),
-            ),
-            form=form,
-            success=f"抽样比例已设置：复审 {city}%，终审 {province}%",
-            next=_detail_url(plan),
-        )
-        if done:
-            return done
-    return _detail(request, plan, sampling=form)
-
-
-@login_required
-@require_POST
-def plan_session_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    form = SessionForm(request.POST, prefix="session", offerings=_offering_choices(plan))
-    if form.is_valid():
-        occupation, level = None, None
-        if form.cleaned_data["offering"]:
-            occupation_id, level = parse_offering_key(form.cleaned_data["offering"])
-            occupation = occupation_by_id(pk=occupation_id)
-        done = run_service(
-            request,
-            lambda: services.plan_session_add(
-                plan=plan,
-                subject=form.cleaned_data["subject"],
-                starts_at=form.starts_at(),
-                ends_at=form.ends_at(),
-                site=form.cleaned_data["site"],
-                expected=form.cleaned_data["expected"],
-                occupation=occupation,
-                level=level,
-                actor=request_actor(request),
-            ),
-            form=form,
-            success="考核场次已添加",
-            next=_detail_url(plan),
-        )
-        if done:
-            return done
-    return _detail(request, plan, session=form)
-
-
-@login_required
-@require_POST
-def plan_session_remove_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    session = get_object_in_scope(plan.sessions.select_related("plan"), pk=session_pk)
-    return run_action(
-        request,
-        lambda: services.plan_session_remove(session=session, actor=request_actor(request)),
-        success="考核场次已删除",
-        next=_detail_url(plan),
+    city, province = a.data["city_rate"], a.data["province_rate"]
+    return services.plan_sampling_set(
+        plan=a.obj, city_rate=city / 100, province_rate=province / 100, actor=a.actor
     )
 
 
-@login_required
-@require_POST
-def plan_staff_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    form = StaffForm(
+@PLAN_EDIT.post(
+    "sessions/",
+    form=lambda request, plan: SessionForm(
+        request.POST, prefix="session", offerings=_offering_choices(plan)
+    ),
+    success="考核场次已添加",
+    name="session_add",
+)
+def plan_session_add(a: Act[EvaluationPlan]) -> object:
+    form, d = a.form, a.data
+    assert isinstance(form, SessionForm)
+    occupation, level = None, None
+    if d["offering"]:
+        occupation_id, level = parse_offering_key(d["offering"])
+        occupation = occupation_by_id(pk=occupation_id)
+    return services.plan_session_add(
+        plan=a.obj,
+        subject=d["subject"],
+        starts_at=form.starts_at(),
+        ends_at=form.ends_at(),
+        site=d["site"],
+        expected=d["expected"],
+        occupation=occupation,
+        level=level,
+        actor=a.actor,
+    )
+
+
+@PLAN_EDIT.post(
+    "sessions/<int:session_pk>/remove/", success="考核场次已删除", name="session_remove"
+)
+def plan_session_remove(a: Act[EvaluationPlan]) -> None:
+    session = get_object_in_scope(a.obj.sessions.select_related("plan"), pk=a.kwargs["session_pk"])
+    services.plan_session_remove(session=session, actor=a.actor)
+
+
+@PLAN_EDIT.post(
+    "staff/",
+    form=lambda request, plan: StaffForm(
         request.POST,
         prefix="staff",
         examiners=plan_examiner_choices(plan=plan),
         supervisors=plan_supervisor_choices(plan=plan),
+    ),
+    success="考评人员和质量督导员已保存",
+    name="staff",
+)
+def plan_staff(a: Act[EvaluationPlan]) -> object:
+    examiners, supervisor = list(a.data["examiners"]), a.data["supervisor"]
+    return services.plan_staff_set(
+        plan=a.obj, examiners=examiners, supervisor=supervisor, actor=a.actor
     )
-    if form.is_valid():
-        done = run_service(
-            request,
-            lambda: services.plan_staff_set(
-                plan=plan,
-                examiners=list(form.cleaned_data["examiners"]),
-                supervisor=form.cleaned_data["supervisor"],
-                actor=request_actor(request),
-            ),
-            form=form,
-            success="考评人员和质量督导员已保存",
-            next=_detail_url(plan),
-        )
-        if done:
-            return done
-    return _detail(request, plan, staff=form)
 
 
 @login_required
@@ -335,33 +309,18 @@ def plan_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:detail", pk=plan.pk)
 
 
-@login_required
-@require_POST
-def plan_open_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    return _status_moved(
-        request, plan, lambda: services.plan_open(plan=plan, actor=request_actor(request))
-    )
+def _status_moved(_a: Act[EvaluationPlan], moved: EvaluationPlan) -> str:
+    return f"评价计划状态：{moved.get_status_display()}"
 
 
-@login_required
-@require_POST
-def plan_close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _editable_plan(request, pk)
-    return _status_moved(
-        request, plan, lambda: services.plan_close(plan=plan, actor=request_actor(request))
-    )
+@PLAN_EDIT.post("open/", success=_status_moved, name="open")
+def plan_open(a: Act[EvaluationPlan]) -> object:
+    return services.plan_open(plan=a.obj, actor=a.actor)
 
 
-def _status_moved(
-    request: HttpRequest, plan: EvaluationPlan, move: Callable[[], EvaluationPlan]
-) -> HttpResponse:
-    return run_action(
-        request,
-        move,
-        success=lambda moved: f"评价计划状态：{moved.get_status_display()}",
-        next=_detail_url(plan),
-    )
+@PLAN_EDIT.post("close/", success=_status_moved, name="close")
+def plan_close(a: Act[EvaluationPlan]) -> object:
+    return services.plan_close(plan=a.obj, actor=a.actor)
 
 
 @login_required

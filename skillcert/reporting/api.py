@@ -9,16 +9,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from skillcert.accounts.scope import scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.reporting.filters import filters_from
 from skillcert.reporting.selectors import dashboard
 
 router = Router(tags=["reporting"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class TableOut(Schema):

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, SystemActor, actor_ref, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.reporting import facts
 from skillcert.reporting.documents import report_content, report_pdf, report_xlsx
@@ -85,7 +85,11 @@ def figures_refresh(
                 # Fresh statistics, so the dashboards' plans fit the new row counts at once
                 # instead of after autovacuum's next pass.
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(Figures._meta.db_table)}")
-        run = RefreshRun.objects.create(
+        return audited_create(
+            RefreshRun,
+            actor=actor,
+            action="statistics.refresh",
+            changes={"full": full, "days": len(days), "rows": written},
             full=full,
             since=since,
             days=[d.isoformat() for d in sorted(days)],
@@ -94,13 +98,6 @@ def figures_refresh(
             finished_at=timezone.now(),
             actor_ref=actor_ref(actor),
         )
-        audit_record(
-            actor=actor,
-            action="statistics.refresh",
-            obj=run,
-            changes={"full": full, "days": len(days), "rows": written},
-        )
-    return run
 
 
 # --- reports -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.throttle import too_many_requests
 from skillcert.plans.selectors import plans_visible
@@ -37,12 +38,6 @@ T = TypeVar("T")
 # The same group and rate as the HTML query page (scoring.views.public_query), so that an
 # IPv4 client's page and API requests count against one allowance.
 QUERY_GROUP, QUERY_RATE = "result-query", "20/m"
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _attempt(action: Callable[[], T]) -> T | Status:

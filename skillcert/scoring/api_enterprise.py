@@ -14,6 +14,7 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import Forbidden
 from skillcert.plans.choices import PlanKind
 from skillcert.plans.selectors import offerings_of_plans, plans_visible
@@ -23,12 +24,6 @@ from skillcert.scoring.models import EnterpriseScheme, Result
 router = Router(tags=["enterprise"])
 
 T = TypeVar("T")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 def _attempt(action: Callable[[], T]) -> T | Status:

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import user_fk
+from skillcert.common.policies import VersionedPolicy
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.scoring.choices import ResultStatus, Route
 
@@ -441,10 +442,13 @@ class Recheck(models.Model):
         return f"{self.result_id} {self.get_subject_display()} 复查"
 
 
-class RecheckPolicy(models.Model):
-    """The re-check window per province (15 working days after publication by default)."""
+class RecheckPolicy(VersionedPolicy):
+    """The re-check window per province (15 working days after publication by default),
+    versioned (`common.policies`)."""
 
-    province = models.OneToOneField(
+    PROVINCE_IS_REGION = True
+
+    province = models.ForeignKey(
         "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
     )
     workdays = models.PositiveSmallIntegerField("复查期限（工作日）", default=15)

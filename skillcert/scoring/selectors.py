@@ -17,6 +17,7 @@ from skillcert.accounts.scope import Scope
 from skillcert.accounts.selectors import users_all
 from skillcert.applications.selectors import applications_approved_in_plans
 from skillcert.common.pii import pii_digest
+from skillcert.common.policies import policy_in_force
 from skillcert.itembank.selectors import papers_sealed_for
 from skillcert.occupations.selectors import standards_of_occupation
 from skillcert.personnel.selectors import person_of
@@ -154,8 +155,9 @@ def scoring_rules_for(*, occupation_id: int, level: int) -> ScoringRules:
     return ScoringRules()
 
 
-def recheck_workdays(*, region_code: str) -> int:
-    row = RecheckPolicy.objects.filter(province_id=f"{region_code[:2]}0000").first()
+def recheck_workdays(*, region_code: str, on: dt.date | None = None) -> int:
+    """The province's re-check window in force on `on` (the publication day; today by default)."""
+    row = policy_in_force(RecheckPolicy, province=region_code, on=on or timezone.localdate())
     return row.workdays if row is not None else DEFAULT_RECHECK_WORKDAYS
 
 
@@ -596,20 +598,21 @@ def response_uploads_visible(*, scope: Scope) -> QuerySet[ResponseUpload]:
 # --- to-do counts for the workbench -----------------------------------------------------------
 
 
+def _own_batches(scope: Scope, status: str) -> QuerySet[ResultBatch]:
+    """The user's organisations' batches in `status` (none for a user of no organisation)."""
+    if not scope.organization_ids:
+        return ResultBatch.objects.none()
+    return ResultBatch.objects.filter(scope.organization_q("organization_id"), status=status)
+
+
 def todo_batches_to_submit(*, scope: Scope) -> int:
     """The organisation's batches whose results are still being entered."""
-    if not scope.organization_ids:
-        return 0
-    return ResultBatch.objects.filter(
-        scope.organization_q("organization_id"), status=BatchStatus.ENTERING
-    ).count()
+    return _own_batches(scope, BatchStatus.ENTERING).count()
 
 
 def todo_batches_ready_for_registration(*, scope: Scope, today: dt.date) -> int:
     """The organisation's published batches that may go to registration now: every district
     published, every re-check window closed and no re-check still open."""
-    if not scope.organization_ids:
-        return 0
     from django.db.models import Exists, Max, OuterRef
 
     unpublished = Result.objects.filter(batch=OuterRef("pk"), status=ResultStatus.SUBMITTED)
@@ -617,9 +620,7 @@ def todo_batches_ready_for_registration(*, scope: Scope, today: dt.date) -> int:
         result__batch=OuterRef("pk"), status=RecheckStatus.REQUESTED
     )
     rows = (
-        ResultBatch.objects.filter(
-            scope.organization_q("organization_id"), status=BatchStatus.PUBLISHED
-        )
+        _own_batches(scope, BatchStatus.PUBLISHED)
         .annotate(closes=Max("results__recheck_closes_on"))
         .filter(Q(closes__isnull=True) | Q(closes__lt=today))
         .exclude(Exists(unpublished))
@@ -645,42 +646,41 @@ def todo_scripts_to_mark(*, user: Any) -> int:
     return marks_for_marker(person=person).count() + scripts_to_arbitrate(person=person).count()
 
 
-def todo_practical_sheets(*, user: Any) -> int:
-    """Practical results the user, as practical examiner of a batch still being entered, has
-    not scored yet."""
+def _results_owed(user: Any, duty: str, done_by: str, **pending: Any) -> int:
+    """Pending results of the batches still being entered where the user serves in `duty`,
+    less those the user has already done (`done_by` names the person on the done row)."""
     person = person_of(user)
     if person is None:
         return 0
-    return (
-        Result.objects.filter(
-            batch__status=BatchStatus.ENTERING,
-            batch__staff__person=person,
-            batch__staff__duty=BatchDuty.PRACTICAL,
-            practical_state=PartState.PENDING,
-        )
-        .exclude(practical_sheets__examiner=person)
-        .distinct()
-        .count()
+    owed = Result.objects.filter(
+        batch__status=BatchStatus.ENTERING,
+        batch__staff__person=person,
+        batch__staff__duty=duty,
+        **pending,
+    )
+    return owed.exclude(**{done_by: person}).distinct().count()
+
+
+def todo_practical_sheets(*, user: Any) -> int:
+    """Practical results the user, as practical examiner of a batch still being entered, has
+    not scored yet."""
+    return _results_owed(
+        user,
+        BatchDuty.PRACTICAL,
+        "practical_sheets__examiner",
+        practical_state=PartState.PENDING,
     )
 
 
 def todo_panel_marks(*, user: Any) -> int:
     """Level 2 and 1 results the user, as panel member of a batch still being entered, has
     not marked yet."""
-    person = person_of(user)
-    if person is None:
-        return 0
-    return (
-        Result.objects.filter(
-            batch__status=BatchStatus.ENTERING,
-            batch__staff__person=person,
-            batch__staff__duty=BatchDuty.PANEL,
-            level__in=[1, 2],
-            panel_state=PartState.PENDING,
-        )
-        .exclude(panel_marks__member=person)
-        .distinct()
-        .count()
+    return _results_owed(
+        user,
+        BatchDuty.PANEL,
+        "panel_marks__member",
+        level__in=[1, 2],
+        panel_state=PartState.PENDING,
     )
 
 

@@ -11,17 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
+from skillcert.common.actions import Act, Actions
 from skillcert.common.exports import xlsx_response
+from skillcert.common.service_runner import run_action
 from skillcert.common.throttle import throttle
 from skillcert.itembank.selectors import bank_scope, item_codes_managed
 from skillcert.scoring import charts, selectors, services
 from skillcert.scoring.models import BatchStatus, Mark, Result, ResultBatch
-from skillcert.scoring.views_actions import run_step
 from skillcert.scoring.views_setup import setup_panel
 
 if TYPE_CHECKING:
@@ -172,17 +173,20 @@ def _marker_post(request: HttpRequest, person: Person) -> HttpResponse:
         script = get_object_in_scope(
             selectors.scripts_to_arbitrate(person=person), pk=request.POST.get("script")
         )
-        return run_step(
+        return run_action(
             request,
-            back,
             lambda: services.script_arbitrate(script=script, score=score, actor=user),
             success="",
+            next=back,
         )
     mark = get_object_in_scope(
         Mark.objects.filter(marker=person, score__isnull=True), pk=request.POST.get("mark")
     )
-    return run_step(
-        request, back, lambda: services.mark_submit(mark=mark, score=score, actor=user), success=""
+    return run_action(
+        request,
+        lambda: services.mark_submit(mark=mark, score=score, actor=user),
+        success="",
+        next=back,
     )
 
 
@@ -255,18 +259,18 @@ def my_results(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def recheck_request(request: HttpRequest, pk: int) -> HttpResponse:
-    result = get_object_in_scope(selectors.my_results(user=request.user), pk=pk)
-    user = request_actor(request)
-    subject, reason = request.POST.get("subject", ""), request.POST.get("reason", "")
-    return run_step(
-        request,
-        reverse("scoring:my_results"),
-        lambda: services.recheck_request(result=result, subject=subject, reason=reason, actor=user),
-        success="",
-    )
+# The candidate's own results: a re-check request comes back to the list.
+MY_RESULT: Actions[Result] = Actions(
+    prefix="my/<int:pk>/",
+    load=lambda request, pk: get_object_in_scope(selectors.my_results(user=request.user), pk=pk),
+    back=lambda _result: reverse("scoring:my_results"),
+)
+
+
+@MY_RESULT.post("recheck/", success="", name="recheck")
+def recheck_request(a: Act[Result]) -> object:
+    subject, reason = a.posted("subject"), a.posted("reason")
+    return services.recheck_request(result=a.obj, subject=subject, reason=reason, actor=a.actor)
 
 
 @throttle(group="result-query", rate="20/m")

@@ -9,16 +9,19 @@ the page the user came from, with nothing changed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import run_action
 from skillcert.scoring import selectors, services
@@ -32,18 +35,14 @@ from skillcert.scoring.forms import (
     RecheckCompleteForm,
     ScoreForm,
 )
-from skillcert.scoring.models import BatchDuty, BatchStatus, Result, ResultBatch, Route
+from skillcert.scoring.models import BatchDuty, BatchStatus, Recheck, Result, ResultBatch, Route
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
 
 
 def forbidden_page(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "scoring/forbidden.html", {"message": message}, status=403)
-
-
-def run_step(
-    request: HttpRequest, back: str, call: Callable[[], Any], success: str
-) -> HttpResponse:
-    """Every step answers on the page it was taken from, success or refused input alike."""
-    return run_action(request, call, success=success, next=back)
 
 
 def _visible_batch(request: HttpRequest, pk: int) -> ResultBatch:
@@ -54,113 +53,78 @@ def _batch_page(batch: ResultBatch) -> str:
     return reverse("scoring:batch", args=[batch.pk])
 
 
+def _entry_page_of(batch: ResultBatch) -> str:
+    return reverse("scoring:entry", args=[batch.pk])
+
+
+# Every step answers on the page it was taken from, success or refused input alike.
+BATCH: Actions[ResultBatch] = Actions(
+    prefix="batches/<int:pk>/", load=_visible_batch, back=_batch_page
+)
+
+
 # --- the batch lifecycle ------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def batch_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    return run_step(
-        request,
-        reverse("scoring:entry", args=[batch.pk]),
-        lambda: services.batch_submit(batch=batch, actor=user),
-        "成绩已提交，录入已锁定",
-    )
+@BATCH.post("submit/", back=_entry_page_of, success="成绩已提交，录入已锁定")
+def batch_submit(a: Act[ResultBatch]) -> object:
+    return services.batch_submit(batch=a.obj, actor=a.actor)
 
 
-@login_required
-@require_POST
-def batch_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    form = PublishForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_batch_page(batch))
-    district = form.cleaned_data["district"].strip()
-    return run_step(
-        request,
-        _batch_page(batch),
-        lambda: services.batch_publish(batch=batch, district=district, actor=user),
-        f"已发布{district or '全部待发布考区'}的成绩",
-    )
+@BATCH.post(
+    "publish/",
+    form=PublishForm,
+    success=lambda a, _: f"已发布{a.data['district'].strip() or '全部待发布考区'}的成绩",
+)
+def batch_publish(a: Act[ResultBatch]) -> object:
+    district = a.data["district"].strip()
+    return services.batch_publish(batch=a.obj, district=district, actor=a.actor)
 
 
-@login_required
-@require_POST
-def batch_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    form = ReasonForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_batch_page(batch))
-    reason = form.cleaned_data["reason"]
-    return run_step(
-        request,
-        _batch_page(batch),
-        lambda: services.batch_reopen(batch=batch, reason=reason, actor=user),
-        "已重新开放成绩录入",
-    )
+@BATCH.post("reopen/", form=ReasonForm, success="已重新开放成绩录入")
+def batch_reopen(a: Act[ResultBatch]) -> object:
+    return services.batch_reopen(batch=a.obj, reason=a.data["reason"], actor=a.actor)
 
 
-@login_required
-@require_POST
-def batch_registration_return(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    form = ReasonForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_batch_page(batch))
-    reason = form.cleaned_data["reason"]
-    return run_step(
-        request,
-        _batch_page(batch),
-        lambda: services.batch_registration_return(batch=batch, reason=reason, actor=user),
-        "已退回登记备案申请",
-    )
+@BATCH.post("return/", form=ReasonForm, success="已退回登记备案申请")
+def batch_registration_return(a: Act[ResultBatch]) -> object:
+    return services.batch_registration_return(batch=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def batch_registration_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    return run_step(
-        request,
-        _batch_page(batch),
-        lambda: services.batch_registration_submit(batch=batch, actor=user),
-        "已提交登记备案",
-    )
+@BATCH.post("registration_submit/", success="已提交登记备案")
+def batch_registration_submit(a: Act[ResultBatch]) -> object:
+    return services.batch_registration_submit(batch=a.obj, actor=a.actor)
 
 
-@login_required
-@require_POST
-def batch_register(request: HttpRequest, pk: int) -> HttpResponse:
-    batch, user = _visible_batch(request, pk), request_actor(request)
-    return run_step(
-        request,
-        _batch_page(batch),
-        lambda: services.batch_register(batch=batch, actor=user),
-        "已确认登记备案，成绩不可再修改",
-    )
+@BATCH.post("register/", success="已确认登记备案，成绩不可再修改")
+def batch_register(a: Act[ResultBatch]) -> object:
+    return services.batch_register(batch=a.obj, actor=a.actor)
 
 
 # --- re-checks ----------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def recheck_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def _visible_recheck(request: HttpRequest, pk: int) -> Recheck:
+    return get_object_in_scope(selectors.rechecks_visible(scope=scope_for(request.user)), pk=pk)
+
+
+RECHECK: Actions[Recheck] = Actions(
+    prefix="rechecks/<int:pk>/",
+    load=_visible_recheck,
+    back=lambda recheck: reverse("scoring:batch", args=[recheck.result.batch_id]),
+)
+
+
+@RECHECK.post(
+    "complete/",
+    form=RecheckCompleteForm,
+    success=lambda a, _: (
+        f"考生 {a.obj.result.candidate_ref} 的{a.obj.get_subject_display()}复查已办结"
+    ),
+)
+def recheck_complete(a: Act[Recheck]) -> object:
     """Re-add and re-record the subject's marks (no re-marking); outcome optional."""
-    recheck = get_object_in_scope(selectors.rechecks_visible(scope=scope_for(request.user)), pk=pk)
-    user = request_actor(request)
-    back = reverse("scoring:batch", args=[recheck.result.batch_id])
-    form = RecheckCompleteForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(back)
-    outcome = form.cleaned_data["outcome"]
-    return run_step(
-        request,
-        back,
-        lambda: services.recheck_complete(recheck=recheck, outcome=outcome, actor=user),
-        f"考生 {recheck.result.candidate_ref} 的{recheck.get_subject_display()}复查已办结",
-    )
+    return services.recheck_complete(recheck=a.obj, outcome=a.data["outcome"], actor=a.actor)
 
 
 # --- result entry by the dedicated account -------------------------------------------------
@@ -200,137 +164,119 @@ def _visible_result(request: HttpRequest, pk: int) -> Result:
     return get_object_in_scope(selectors.results_visible(scope=scope_for(request.user)), pk=pk)
 
 
-def _entry_page(result: Result) -> str:
-    return reverse("scoring:entry", args=[result.batch_id])
+# The dedicated account's entries on a result come back to the batch's entry page.
+RESULT: Actions[Result] = Actions(
+    prefix="results/<int:pk>/",
+    load=_visible_result,
+    back=lambda result: reverse("scoring:entry", args=[result.batch_id]),
+)
 
 
-@login_required
-@require_POST
-def result_enter(request: HttpRequest, pk: int) -> HttpResponse:
-    result, user = _visible_result(request, pk), request_actor(request)
-    form = ScoreForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_entry_page(result))
-    part, score = form.cleaned_data["part"], form.cleaned_data["score"]
-    return run_step(
-        request,
-        _entry_page(result),
-        lambda: services.result_score_enter(result=result, part=part, score=score, actor=user),
-        f"已录入考生 {result.candidate_ref} 的成绩",
-    )
+@RESULT.post(
+    "enter/", form=ScoreForm, success=lambda a, _: f"已录入考生 {a.obj.candidate_ref} 的成绩"
+)
+def result_enter(a: Act[Result]) -> object:
+    return services.result_score_enter(result=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def result_state(request: HttpRequest, pk: int) -> HttpResponse:
-    result, user = _visible_result(request, pk), request_actor(request)
-    form = PartStateForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_entry_page(result))
-    data = form.cleaned_data
-    return run_step(
-        request,
-        _entry_page(result),
-        lambda: services.result_part_state_set(
-            result=result, part=data["part"], state=data["state"], reason=data["reason"], actor=user
-        ),
-        f"已记录考生 {result.candidate_ref} 的科目状态",
-    )
+@RESULT.post(
+    "state/",
+    form=PartStateForm,
+    success=lambda a, _: f"已记录考生 {a.obj.candidate_ref} 的科目状态",
+)
+def result_state(a: Act[Result]) -> object:
+    return services.result_part_state_set(result=a.obj, actor=a.actor, **a.data)
 
 
-@login_required
-@require_POST
-def result_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
-    result, user = _visible_result(request, pk), request_actor(request)
-    form = EnterpriseForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(_entry_page(result))
-    scores = form.scores()
-    return run_step(
-        request,
-        _entry_page(result),
-        lambda: services.result_evaluate_enterprise(result=result, scores=scores, actor=user),
-        f"已录入考生 {result.candidate_ref} 的四个维度评价",
-    )
+@RESULT.post(
+    "evaluate/",
+    form=EnterpriseForm,
+    success=lambda a, _: f"已录入考生 {a.obj.candidate_ref} 的四个维度评价",
+)
+def result_evaluate(a: Act[Result]) -> object:
+    assert isinstance(a.form, EnterpriseForm)
+    return services.result_evaluate_enterprise(result=a.obj, scores=a.form.scores(), actor=a.actor)
 
 
 # --- practical examiners and the review panel ---------------------------------------------
 
 
-def _practical_sheet(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
-    back = reverse("scoring:practical", args=[batch.pk])
-    form = PracticalSheetForm(request.POST)
+@dataclass(frozen=True)
+class StaffDesk:
+    """A batch staff member's page: their queue of candidates (ids only) and the form that
+    posts one candidate's marks back to it."""
+
+    duty: str
+    url: str
+    template: str
+    refusal: str
+    queue: Callable[..., Any]
+    form: type[forms.Form]
+    call: Callable[[Result, dict[str, Any], User], object]
+    noun: str
+
+
+def _desk(request: HttpRequest, pk: int, desk: StaffDesk) -> HttpResponse:
+    batch = _visible_batch(request, pk)
+    person = selectors.is_staff(batch=batch, user=request.user, duty=desk.duty)
+    if person is None:
+        return forbidden_page(request, desk.refusal)
+    if request.method != "POST":
+        rows = desk.queue(batch=batch, person=person)
+        context = {"batch": batch, "rows": rows, "open": batch.status == BatchStatus.ENTERING}
+        return render(request, desk.template, context)
+    back = reverse(desk.url, args=[batch.pk])
+    form = desk.form(request.POST)
     if not form_valid_or_flash(request, form):
         return redirect(back)
-    result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
-    items, user = form.cleaned_data["items"], request_actor(request)
-    return run_step(
+    d = form.cleaned_data
+    result = get_object_in_scope(Result.objects.filter(batch=batch), pk=d["result"])
+    return run_action(
         request,
-        back,
-        lambda: services.practical_sheet_submit(result=result, items=items, actor=user),
-        f"已提交考生 {result.candidate_ref} 的评分表",
+        lambda: desk.call(result, d, request_actor(request)),
+        success=f"已提交考生 {result.candidate_ref} 的{desk.noun}",
+        next=back,
     )
+
+
+PRACTICAL = StaffDesk(
+    duty=BatchDuty.PRACTICAL,
+    url="scoring:practical",
+    template="scoring/practical.html",
+    refusal="只有本批次的操作技能考评员可以录入评分表",
+    queue=selectors.practical_queue,
+    form=PracticalSheetForm,
+    call=lambda result, d, user: services.practical_sheet_submit(
+        result=result, items=d["items"], actor=user
+    ),
+    noun="评分表",
+)
+PANEL = StaffDesk(
+    duty=BatchDuty.PANEL,
+    url="scoring:panel",
+    template="scoring/panel.html",
+    refusal="只有本批次的综合评审专家可以评分",
+    queue=selectors.panel_queue,
+    form=PanelMarkForm,
+    call=lambda result, d, user: services.panel_mark_submit(
+        result=result, score=d["score"], note=d["note"], actor=user
+    ),
+    noun="综合评审评分",
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def practical(request: HttpRequest, pk: int) -> HttpResponse:
     """A practical examiner's scoring sheets for the batch (candidate ids only)."""
-    batch = _visible_batch(request, pk)
-    person = selectors.is_staff(batch=batch, user=request.user, duty=BatchDuty.PRACTICAL)
-    if person is None:
-        return forbidden_page(request, "只有本批次的操作技能考评员可以录入评分表")
-    if request.method == "POST":
-        return _practical_sheet(request, batch)
-    return render(
-        request,
-        "scoring/practical.html",
-        {
-            "batch": batch,
-            "rows": selectors.practical_queue(batch=batch, person=person),
-            "open": batch.status == BatchStatus.ENTERING,
-        },
-    )
-
-
-def _panel_mark(request: HttpRequest, batch: ResultBatch) -> HttpResponse:
-    back = reverse("scoring:panel", args=[batch.pk])
-    form = PanelMarkForm(request.POST)
-    if not form_valid_or_flash(request, form):
-        return redirect(back)
-    result = get_object_in_scope(Result.objects.filter(batch=batch), pk=form.cleaned_data["result"])
-    score, note, user = (
-        form.cleaned_data["score"],
-        form.cleaned_data["note"],
-        request_actor(request),
-    )
-    return run_step(
-        request,
-        back,
-        lambda: services.panel_mark_submit(result=result, score=score, note=note, actor=user),
-        f"已提交考生 {result.candidate_ref} 的综合评审评分",
-    )
+    return _desk(request, pk, PRACTICAL)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
     """A panel member's marks for the batch's level 2 and 1 candidates (candidate ids only)."""
-    batch = _visible_batch(request, pk)
-    person = selectors.is_staff(batch=batch, user=request.user, duty=BatchDuty.PANEL)
-    if person is None:
-        return forbidden_page(request, "只有本批次的综合评审专家可以评分")
-    if request.method == "POST":
-        return _panel_mark(request, batch)
-    return render(
-        request,
-        "scoring/panel.html",
-        {
-            "batch": batch,
-            "rows": selectors.panel_queue(batch=batch, person=person),
-            "open": batch.status == BatchStatus.ENTERING,
-        },
-    )
+    return _desk(request, pk, PANEL)
 
 
 @login_required

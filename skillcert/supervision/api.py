@@ -13,6 +13,7 @@ from ninja import Router, Schema, Status
 
 from skillcert.accounts.actors import PUBLIC
 from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.api import ErrorOut
 from skillcert.common.errors import DomainError
 from skillcert.common.throttle import client_ip
 from skillcert.organizations.selectors import organization_by_filing_number
@@ -20,12 +21,6 @@ from skillcert.plans.selectors import plans_visible
 from skillcert.supervision import selectors, services
 
 router = Router(tags=["supervision"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class VisitOut(Schema):

@@ -12,4 +12,12 @@ class SupervisionConfig(AppConfig):
         from skillcert.supervision.models import ComplaintStatus
 
         labels_register(LABELS)
+
+        # The staffing ratios bind plan approval and a room's start (supervision.ratios).
+        from skillcert.exams.examday import staffing_exception_register
+        from skillcert.plans.services import plan_approval_check_register
+        from skillcert.supervision.ratios import plan_staffing_check, slot_staffing_exception
+
+        plan_approval_check_register("staffing_ratio", plan_staffing_check)
+        staffing_exception_register("province_override", slot_staffing_exception)
         labels_register({f"status.complaint.{k}": str(v) for k, v in ComplaintStatus.choices})

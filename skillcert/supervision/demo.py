@@ -1,6 +1,9 @@
 """Demo supervision for `manage.py demo` (after the applications demo): an on-site draw in
 Nanjing with its visit filled in (checklist, one finding with a photo, the report and the
-corrective action it opens) and a public complaint being handled. Idempotent."""
+corrective action it opens) and a public complaint being handled. Idempotent.
+
+The draw takes every social plan (逢考必督), the demo plan among them: its visit is the plan's
+on-site supervision, and its report is what registering the plan's results needs."""
 
 from __future__ import annotations
 

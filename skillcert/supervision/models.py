@@ -21,15 +21,16 @@ from django.db.models import Q
 
 from skillcert.common.fields import user_fk
 from skillcert.common.pii import EncryptedCharField
+from skillcert.common.policies import VersionedPolicy
 from skillcert.common.uploads import UploadedDocument
 from skillcert.supervision.choices import Severity
 
 
-class SupervisionPolicy(models.Model):
-    """Rates and deadlines that vary by province, kept as data. The row with a blank province
-    is the default."""
+class SupervisionPolicy(VersionedPolicy):
+    """Rates and deadlines that vary by province, kept as versioned data (`common.policies`).
+    The rows with a blank province are the default."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True, unique=True)
+    province = models.CharField("省份代码", max_length=2, blank=True)
     process_sample_rate = models.DecimalField(
         "过程性督导抽查比例", max_digits=4, decimal_places=3, default=Decimal("0.2")
     )
@@ -42,6 +43,9 @@ class SupervisionPolicy(models.Model):
     class Meta:
         verbose_name = "督导规则"
         verbose_name_plural = "督导规则"
+        indexes = [
+            models.Index(fields=["province", "effective_from"], name="supervision_policy_in_force")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(process_sample_rate__gt=0, process_sample_rate__lte=1),
@@ -425,3 +429,71 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.from_status}→{self.to_status}"
+
+
+class ReportWaiver(models.Model):
+    """The authority accepted why a social assessment's results may be registered without the
+    on-site supervisor's report (the supervisor fell ill and nobody could stand in, ...).
+    Registration needs the report or this row (seed 004 §十八)."""
+
+    plan = models.OneToOneField(
+        "plans.EvaluationPlan",
+        verbose_name="评价计划",
+        on_delete=models.PROTECT,
+        related_name="supervision_report_waiver",
+    )
+    reason = models.TextField("未提交督导报告的原因")
+    accepted_by = user_fk("认可人")
+    accepted_at = models.DateTimeField("认可时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督导报告缺失说明"
+        verbose_name_plural = "督导报告缺失说明"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="report_waiver_has_reason")
+        ]
+
+    def __str__(self) -> str:
+        return f"督导报告缺失说明 {self.plan_id}"
+
+
+class RatioOverride(models.Model):
+    """The province lets a plan be approved, or a slot's rooms start, below the staffing
+    ratios of the exam rules (DOMAIN §4), with the reason. One target per row."""
+
+    plan = models.OneToOneField(
+        "plans.EvaluationPlan",
+        verbose_name="评价计划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratio_override",
+    )
+    slot = models.OneToOneField(
+        "exams.TimeSlot",
+        verbose_name="考试场次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ratio_override",
+    )
+    reason = models.TextField("例外原因")
+    recorded_by = user_fk("记录人")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "考务人员配比例外"
+        verbose_name_plural = "考务人员配比例外"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan__isnull=False, slot__isnull=True)
+                | Q(plan__isnull=True, slot__isnull=False),
+                name="ratio_override_one_target",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="ratio_override_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"配比例外 计划{self.plan_id or '-'} 场次{self.slot_id or '-'}"

@@ -17,10 +17,13 @@ from skillcert.supervision.models import (
     Complaint,
     ComplaintStatus,
     CorrectiveAction,
+    DrawKind,
     Evidence,
     Finding,
     Rating,
+    RatioOverride,
     RegistrationHold,
+    ReportWaiver,
     SupervisionDraw,
     Visit,
     VisitStatus,
@@ -45,6 +48,43 @@ def registration_blocked(plan_or_batch: Any) -> RegistrationHold | None:
         .order_by("pk")
         .first()
     )
+
+
+def onsite_report_missing(plan: Any) -> str:
+    """Why the results of this social assessment may not be registered yet for want of the
+    on-site supervisor's report ("" when the report is in, or the authority accepted a
+    reason; always "" for an enterprise plan, which is supervised by random draws)."""
+    if getattr(plan, "kind", "") != "social":
+        return ""
+    visit = Visit.objects.filter(plan_id=plan.pk, kind=DrawKind.ONSITE).first()
+    if visit is not None and visit.status in (VisitStatus.REPORTED, VisitStatus.CLOSED):
+        return ""
+    if ReportWaiver.objects.filter(plan_id=plan.pk).exists():
+        return ""
+    if visit is None:
+        return "人社部门尚未派遣现场质量督导员，也未认可缺少督导报告的原因"
+    return f"现场质量督导员{visit.supervisor.name}尚未提交督导报告"
+
+
+def onsite_visit_of(*, plan: Any) -> Visit | None:
+    return (
+        Visit.objects.filter(plan_id=plan.pk, kind=DrawKind.ONSITE)
+        .select_related("supervisor")
+        .first()
+    )
+
+
+def report_waiver_of(*, plan: Any) -> ReportWaiver | None:
+    return ReportWaiver.objects.filter(plan_id=plan.pk).select_related("accepted_by").first()
+
+
+def ratio_override_for(*, plan_id: int | None = None, slot_id: int | None = None) -> str:
+    """The reason of the province's staffing-ratio exception for this plan or slot, or ""."""
+    if plan_id is not None:
+        row = RatioOverride.objects.filter(plan_id=plan_id).first()
+    else:
+        row = RatioOverride.objects.filter(slot_id=slot_id).first()
+    return row.reason if row is not None else ""
 
 
 def draws_visible(*, scope: Scope) -> QuerySet[SupervisionDraw]:

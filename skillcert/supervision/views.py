@@ -4,7 +4,6 @@ page (rate-limited per client IP, no captcha)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import PUBLIC, request_actor
 from skillcert.accounts.choices import Role
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.service_runner import run_service
@@ -36,6 +36,7 @@ from skillcert.supervision.models import (
     ComplaintStatus,
     CorrectiveAction,
     DrawKind,
+    Finding,
     Rating,
     Severity,
     SubjectKind,
@@ -179,171 +180,93 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _visit_for(request: HttpRequest, pk: int) -> tuple[Visit, Scope]:
-    scope = scope_for(request.user)
-    return get_object_in_scope(selectors.visits_visible(scope=scope), pk=pk), scope
+def _visit(request: HttpRequest, pk: int) -> Visit:
+    return get_object_in_scope(selectors.visits_visible(scope=scope_for(request.user)), pk=pk)
 
 
-def _on_visit(
-    request: HttpRequest, visit: Visit, call: Callable[[], object], success: str
-) -> HttpResponse:
-    """Run a visit's service and come back to the visit page either way."""
-    response = run_service(
-        request, call, success=success, next=reverse("supervision:visit_detail", args=[visit.pk])
-    )
-    assert response is not None  # no form: a refused input is flashed and redirected
-    return response
+# A visit's buttons: each comes back to the visit page, success or refused input alike.
+VISIT: Actions[Visit] = Actions(
+    prefix="visits/<int:pk>/",
+    load=_visit,
+    back=lambda visit: reverse("supervision:visit_detail", args=[visit.pk]),
+)
 
 
-@login_required
-@require_POST
-def visit_checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, _ = _visit_for(request, pk)
-    post = request.POST
+@VISIT.post("checklist/", success="检查表已保存")
+def visit_checklist(a: Act[Visit]) -> object:
     answers = {
-        item["code"]: (post.get(f"result_{item['code']}", ""), post.get(f"note_{item['code']}", ""))
-        for item in visit.checklist
-        if post.get(f"result_{item['code']}")
+        item["code"]: (a.posted(f"result_{item['code']}"), a.posted(f"note_{item['code']}"))
+        for item in a.obj.checklist
+        if a.posted(f"result_{item['code']}")
     }
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.visit_checklist_save(
-            visit=visit, answers=answers, actor=request_actor(request)
-        ),
-        "检查表已保存",
+    return services.visit_checklist_save(visit=a.obj, answers=answers, actor=a.actor)
+
+
+@VISIT.post("finding/", success="问题已记录")
+def visit_finding(a: Act[Visit]) -> object:
+    return services.finding_record(
+        visit=a.obj,
+        severity=a.posted("severity"),
+        description=a.posted("description"),
+        checklist_code=a.posted("checklist_code"),
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def visit_finding(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, _ = _visit_for(request, pk)
-    post = request.POST
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.finding_record(
-            visit=visit,
-            severity=post.get("severity", ""),
-            description=post.get("description", ""),
-            checklist_code=post.get("checklist_code", ""),
-            actor=request_actor(request),
-        ),
-        "问题已记录",
-    )
+def _finding(a: Act[Visit]) -> Finding:
+    return get_object_in_scope(a.obj.findings.all(), pk=a.posted("finding") or 0)
 
 
-@login_required
-@require_POST
-def visit_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, _ = _visit_for(request, pk)
-    finding = get_object_in_scope(visit.findings.all(), pk=request.POST.get("finding") or 0)
-    upload = request.FILES.get("file")
+@VISIT.post("evidence/", success="证据已上传")
+def visit_evidence(a: Act[Visit]) -> object:
+    finding = _finding(a)
+    upload = a.request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择要上传的文件")
-        return redirect("supervision:visit_detail", visit.pk)
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.evidence_add(finding=finding, upload=upload, actor=request_actor(request)),
-        "证据已上传",
+        raise DomainError("supervision.evidence_file_required", "请选择要上传的文件", field="file")
+    return services.evidence_add(finding=finding, upload=upload, actor=a.actor)
+
+
+@VISIT.post("report/", success="督导报告已提交")
+def visit_report(a: Act[Visit]) -> object:
+    rating, report = a.posted("rating"), a.posted("report")
+    return services.visit_report_submit(visit=a.obj, rating=rating, report=report, actor=a.actor)
+
+
+@VISIT.post("escalate/", success="已记入机构诚信档案")
+def finding_escalate(a: Act[Visit]) -> object:
+    finding = _finding(a)
+    return services.finding_escalate(
+        finding=finding, document_no=a.posted("document_no"), hold=a.posted("hold"), actor=a.actor
     )
 
 
-@login_required
-@require_POST
-def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, _ = _visit_for(request, pk)
-    post = request.POST
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.visit_report_submit(
-            visit=visit,
-            rating=post.get("rating", ""),
-            report=post.get("report", ""),
-            actor=request_actor(request),
-        ),
-        "督导报告已提交",
-    )
-
-
-@login_required
-@require_POST
-def finding_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, _ = _visit_for(request, pk)
-    post = request.POST
-    finding = get_object_in_scope(visit.findings.all(), pk=post.get("finding") or 0)
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.finding_escalate(
-            finding=finding,
-            document_no=post.get("document_no", ""),
-            hold=post.get("hold", ""),
-            actor=request_actor(request),
-        ),
-        "已记入机构诚信档案",
-    )
-
-
-def _visit_action_row(scope: Scope, visit: Visit, request: HttpRequest) -> CorrectiveAction:
+def _visit_action_row(a: Act[Visit]) -> CorrectiveAction:
     return get_object_in_scope(
-        selectors.actions_visible(scope=scope).filter(finding__visit=visit),
-        pk=request.POST.get("action") or 0,
+        selectors.actions_visible(scope=scope_for(a.request.user)).filter(finding__visit=a.obj),
+        pk=a.posted("action") or 0,
     )
 
 
-@login_required
-@require_POST
-def corrective_action_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, scope = _visit_for(request, pk)
-    row = _visit_action_row(scope, visit, request)
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.corrective_action_respond(
-            action=row, response=request.POST.get("response", ""), actor=request_actor(request)
-        ),
-        "整改情况已报送",
-    )
+@VISIT.post("respond/", success="整改情况已报送", name="action_respond")
+def corrective_action_respond(a: Act[Visit]) -> object:
+    row, response = _visit_action_row(a), a.posted("response")
+    return services.corrective_action_respond(action=row, response=response, actor=a.actor)
 
 
-@login_required
-@require_POST
-def corrective_action_review(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, scope = _visit_for(request, pk)
-    row = _visit_action_row(scope, visit, request)
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.corrective_action_review(
-            action=row,
-            accept=request.POST.get("accept") == "1",
-            note=request.POST.get("note", ""),
-            actor=request_actor(request),
-        ),
-        "整改审核已记录",
-    )
+@VISIT.post("review/", success="整改审核已记录", name="action_review")
+def corrective_action_review(a: Act[Visit]) -> object:
+    row, accept = _visit_action_row(a), a.posted("accept") == "1"
+    note = a.posted("note")
+    return services.corrective_action_review(action=row, accept=accept, note=note, actor=a.actor)
 
 
-@login_required
-@require_POST
-def registration_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    visit, scope = _visit_for(request, pk)
+@VISIT.post("lift/", success="已恢复成绩登记", name="hold_lift")
+def registration_hold_lift(a: Act[Visit]) -> object:
     hold = get_object_in_scope(
-        selectors.holds_visible(scope=scope).filter(finding__visit=visit),
-        pk=request.POST.get("hold") or 0,
+        selectors.holds_visible(scope=scope_for(a.request.user)).filter(finding__visit=a.obj),
+        pk=a.posted("hold") or 0,
     )
-    return _on_visit(
-        request,
-        visit,
-        lambda: services.registration_hold_lift(
-            hold=hold, reason=request.POST.get("reason", ""), actor=request_actor(request)
-        ),
-        "已恢复成绩登记",
-    )
+    return services.registration_hold_lift(hold=hold, reason=a.posted("reason"), actor=a.actor)
 
 
 @login_required
@@ -422,98 +345,67 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _complaint_for(request: HttpRequest, pk: int) -> tuple[Complaint, Scope]:
+def _complaint(request: HttpRequest, pk: int) -> Complaint:
     scope = scope_for(request.user)
-    return get_object_in_scope(selectors.complaints_visible(scope=scope), pk=pk), scope
+    return get_object_in_scope(selectors.complaints_visible(scope=scope), pk=pk)
 
 
-def _on_complaint(
-    request: HttpRequest, complaint: Complaint, call: Callable[[], object], success: str
-) -> HttpResponse:
-    """Run a complaint's service and come back to the complaint page either way."""
-    response = run_service(
-        request,
-        call,
-        success=success,
-        next=reverse("supervision:complaint_detail", args=[complaint.pk]),
-    )
-    assert response is not None  # no form: a refused input is flashed and redirected
-    return response
+# A complaint's buttons: each comes back to the complaint page either way.
+COMPLAINT: Actions[Complaint] = Actions(
+    prefix="complaints/<int:pk>/",
+    load=_complaint,
+    back=lambda complaint: reverse("supervision:complaint_detail", args=[complaint.pk]),
+)
 
 
-@login_required
-@require_POST
-def complaint_triage(request: HttpRequest, pk: int) -> HttpResponse:
+@COMPLAINT.post("triage/", success="已分办")
+def complaint_triage(a: Act[Complaint]) -> object:
     """Only officers over the complaint's region can be named, and only organisations and
     people the officer may see can be linked."""
-    complaint, scope = _complaint_for(request, pk)
-    post = request.POST
-    assignee_pk = post.get("assignee", "")
+    scope = scope_for(a.request.user)
+    assignee_pk = a.posted("assignee")
     assignee = next(
-        (u for u in selectors.complaint_assignees(complaint=complaint) if str(u.pk) == assignee_pk),
+        (u for u in selectors.complaint_assignees(complaint=a.obj) if str(u.pk) == assignee_pk),
         None,
     )
-    filing_number = post.get("org", "").strip()
+    filing_number = a.posted("org").strip()
     org = (
         organizations_visible(scope=scope).filter(filing_number=filing_number).first()
         if filing_number
         else None
     )
-    person_pk = post.get("person", "")
+    person_pk = a.posted("person")
     person = (
         people_visible(scope=scope).filter(pk=int(person_pk)).first()
         if person_pk.isdigit()
         else None
     )
     if assignee is None:
-        messages.error(request, "请选择承办人")
-        return redirect("supervision:complaint_detail", complaint.pk)
-    return _on_complaint(
-        request,
-        complaint,
-        lambda: services.complaint_triage(
-            complaint=complaint,
-            assignee=assignee,
-            org=org,
-            person=person,
-            note=post.get("note", ""),
-            actor=request_actor(request),
-        ),
-        "已分办",
+        raise DomainError("complaint.assignee_required", "请选择承办人", field="assignee")
+    return services.complaint_triage(
+        complaint=a.obj,
+        assignee=assignee,
+        org=org,
+        person=person,
+        note=a.posted("note"),
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def complaint_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint, _ = _complaint_for(request, pk)
-    return _on_complaint(
-        request,
-        complaint,
-        lambda: services.complaint_reject(
-            complaint=complaint, reason=request.POST.get("reason", ""), actor=request_actor(request)
-        ),
-        "已不予受理并答复",
-    )
+@COMPLAINT.post("reject/", success="已不予受理并答复")
+def complaint_reject(a: Act[Complaint]) -> object:
+    return services.complaint_reject(complaint=a.obj, reason=a.posted("reason"), actor=a.actor)
 
 
-@login_required
-@require_POST
-def complaint_conclude(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint, _ = _complaint_for(request, pk)
-    post = request.POST
-    return _on_complaint(
-        request,
-        complaint,
-        lambda: services.complaint_conclude(
-            complaint=complaint,
-            outcome=post.get("outcome", ""),
-            upheld=post.get("upheld") == "1",
-            feedback=post.get("feedback", ""),
-            document_no=post.get("document_no", ""),
-            actor=request_actor(request),
-        ),
-        "已办结并答复投诉人",
+@COMPLAINT.post("conclude/", success="已办结并答复投诉人")
+def complaint_conclude(a: Act[Complaint]) -> object:
+    return services.complaint_conclude(
+        complaint=a.obj,
+        outcome=a.posted("outcome"),
+        upheld=a.posted("upheld") == "1",
+        feedback=a.posted("feedback"),
+        document_no=a.posted("document_no"),
+        actor=a.actor,
     )
 
 

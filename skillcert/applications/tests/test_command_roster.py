@@ -120,18 +120,23 @@ def test_merged_cells_are_refused(capsys, plan, write):
     assert json.loads(out)["errors"][0]["code"] == "merged_cells"
 
 
-def test_formula_text_is_stored_as_text_and_neutralised_in_report(capsys, plan, write):
+def test_formula_text_is_refused_as_a_name_and_neutralised_in_report(capsys, plan, write):
     rows = [valid_row(make_id(1), 姓名="=cmd|' /C calc'!A0"), valid_row("123", 姓名="+1")]
     content = roster_bytes(rows)
     sheet, result = roster_validate(plan=plan, source=content)
+    assert [(e.row, e.code) for e in result.errors if e.column == "姓名"] == [
+        (2, "name_invalid"),
+        (3, "name_invalid"),
+    ]
     report = roster_error_report(sheet, result.errors)
     status, _ = run(capsys, "--plan", plan.code, "--file", write(content), "--partial")
     assert status == 1
-    assert Candidate.objects.get().full_name == "=cmd|' /C calc'!A0"  # stored as text
+    assert not Candidate.objects.exists()  # a formula is never stored as somebody's name
     marked = CalamineWorkbook.from_filelike(io.BytesIO(report)).get_sheet_by_index(0).to_python()
-    assert marked[1][0] == 3  # original row number
-    assert marked[1][1] == "'+1"  # neutralised
-    assert "证件号码" in str(marked[1][-1])
+    assert marked[1][0] == 2  # original row number
+    assert marked[1][1] == "'=cmd|' /C calc'!A0"  # neutralised: opens as text, never runs
+    assert marked[2][1] == "'+1"
+    assert "姓名" in str(marked[1][-1])
     styles = zipfile.ZipFile(io.BytesIO(report)).read("xl/styles.xml").decode()
     assert "FFFFC7CE" in styles  # the offending cell's fill
     comments = [n for n in zipfile.ZipFile(io.BytesIO(report)).namelist() if "comments" in n]

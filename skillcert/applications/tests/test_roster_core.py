@@ -178,11 +178,18 @@ def test_ineligible_row_names_what_is_missing():
     assert "6年" in result.errors[0].message
 
 
-def test_formula_like_text_is_kept_as_text():
-    result = run([row(note='=HYPERLINK("http://x","点我")', name="@王五")])
+def test_formula_like_text_is_kept_as_text_in_a_note():
+    result = run([row(note='=HYPERLINK("http://x","点我")')])
     assert result.errors == []
     assert result.rows[0].note.startswith("=HYPERLINK")
-    assert result.rows[0].name == "@王五"
+
+
+@pytest.mark.parametrize("name", ["@王五", "=1+1", "+1", "2", "王|五"])
+def test_a_formula_or_a_number_is_not_a_name(name):
+    result = run([row(name=name)])
+    assert result.rows == []
+    assert [(e.row, e.column, e.code) for e in result.errors] == [(2, "姓名", "name_invalid")]
+    assert "第2行“姓名”列" in result.errors[0].message
 
 
 def test_levels():
@@ -194,7 +201,7 @@ def test_levels():
         1,
         3,
     ]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="六级"):
         parse_level("六级")
 
 

@@ -81,25 +81,23 @@ def test_candidate_sets_and_clears_need_while_draft(personas, plan, hr, candidat
     assert not app.needs_accommodation and app.accommodation_note == ""
 
 
-def test_only_the_owner_sets_the_need(personas, plan, hr, candidate_person):
+@pytest.mark.parametrize(
+    ("submit", "who", "code"),
+    [
+        (False, "clerk_a", "application.not_owner"),  # only the owner sets the need
+        (True, "candidate", "application.accommodation_locked"),  # not once submitted
+    ],
+)
+def test_need_set_by_another_or_after_submission_is_refused(
+    personas, plan, hr, candidate_person, submit, who, code
+):
     app = _draft(personas, plan, hr, candidate_person)
+    if submit:
+        app = application_submit(application=app, actor=personas.candidate)
     with pytest.raises(DomainError) as exc:
         application_accommodation_set(
-            application=app, needs=True, note=NOTE, actor=personas.clerk_a
+            application=app, needs=True, note=NOTE, actor=personas.user(who)
         )
-    assert exc.value.code == "application.not_owner"
-    app.refresh_from_db()
-    assert not app.needs_accommodation
-
-
-def test_need_cannot_change_once_submitted(personas, plan, hr, candidate_person):
-    app = application_submit(
-        application=_draft(personas, plan, hr, candidate_person), actor=personas.candidate
-    )
-    with pytest.raises(DomainError) as exc:
-        application_accommodation_set(
-            application=app, needs=True, note=NOTE, actor=personas.candidate
-        )
-    assert exc.value.code == "application.accommodation_locked"
+    assert exc.value.code == code
     app.refresh_from_db()
     assert not app.needs_accommodation

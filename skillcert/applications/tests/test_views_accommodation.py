@@ -43,7 +43,8 @@ def test_form_without_a_note_names_the_field_and_creates_nothing(
     assert not Application.objects.exists()
 
 
-def test_reviewer_sees_the_need_and_can_filter_on_it(personas, plan, hr, candidate_person):
+def _submitted_with_a_need(personas, plan, hr, candidate_person):
+    """The candidate persona's submitted 四级 application asking for accommodation (NOTE)."""
     app = application_create(
         candidate=candidate_person,
         plan=plan,
@@ -54,6 +55,11 @@ def test_reviewer_sees_the_need_and_can_filter_on_it(personas, plan, hr, candida
         accommodation_note=NOTE,
     )
     application_submit(application=app, actor=personas.candidate)
+    return app
+
+
+def test_reviewer_sees_the_need_and_can_filter_on_it(personas, plan, hr, candidate_person):
+    app = _submitted_with_a_need(personas, plan, hr, candidate_person)
     clerk = personas.client_for(personas.clerk_a)
     detail = clerk.get(reverse("applications:detail", args=[app.pk])).content.decode()
     assert f"需要考场便利：{NOTE}" in detail
@@ -91,16 +97,7 @@ def test_owner_edits_the_need_on_a_draft_and_bad_note_changes_nothing(
 
 
 def test_api_shows_the_note_only_to_the_responsible_reviewer(personas, plan, hr, candidate_person):
-    app = application_create(
-        candidate=candidate_person,
-        plan=plan,
-        occupation=hr,
-        level=4,
-        actor=personas.candidate,
-        needs_accommodation=True,
-        accommodation_note=NOTE,
-    )
-    application_submit(application=app, actor=personas.candidate)
+    app = _submitted_with_a_need(personas, plan, hr, candidate_person)
     url = f"/api/v1/applications/{app.pk}"
     mine = personas.client_for(personas.clerk_a).get(url).json()
     assert mine["needs_accommodation"] is True and mine["accommodation_note"] == NOTE

@@ -68,9 +68,9 @@ def test_deleted_last_row_is_detected():
 def test_application_cannot_edit_or_delete_events():
     event = _three_events()[0]
     event.object_repr = "changed"
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="审计事件不可修改"):
         event.save()
-    with pytest.raises(PermissionError):
+    with pytest.raises(PermissionError, match="审计事件不可删除"):
         event.delete()
 
 
@@ -212,8 +212,9 @@ def test_published_anchors_catch_a_chain_rewritten_even_with_the_key(tmp_path, c
         )
     AuditChainHead.objects.filter(id=1).update(last_hash=digest)
     assert audit_verify()[1] is None  # the chain alone cannot tell
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exited:
         call_command("audit", "verify", "--anchors", str(tmp_path))
+    assert exited.value.code == 1
     assert "审计链被改写" in capsys.readouterr().err
 
 
@@ -225,7 +226,8 @@ def test_a_forged_anchor_is_refused(tmp_path, capsys):
     anchor = json.loads(path.read_text())
     anchor["last_hash"] = "0" * 64
     path.write_text(json.dumps(anchor))
-    with pytest.raises(SystemExit):
+    with pytest.raises(SystemExit) as exited:
         call_command("audit", "verify", "--anchors", str(tmp_path))
+    assert exited.value.code == 1
     assert "签名不正确" in capsys.readouterr().err
     assert dt.date.fromisoformat(anchor["day"])

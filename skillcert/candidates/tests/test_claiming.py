@@ -60,6 +60,26 @@ def form(seq: int, username: str, name: str = "张三") -> dict[str, str]:
     }
 
 
+def registered(seq: int, name: str = "张三", username: str = "owner") -> Candidate:
+    """A person who registered an account themselves (their candidate record is theirs)."""
+    user = candidate_register(
+        username=username,
+        password=PASSWORD,
+        full_name=name,
+        id_number=make_id(seq),
+        phone="13912345678",
+        today=dt.date(2026, 1, 1),
+    )
+    assert user.candidate is not None
+    return user.candidate
+
+
+def applied(plan, candidate: Candidate) -> Application:
+    return Application.objects.create(
+        plan=plan, candidate=candidate, occupation=plan.offerings.first().occupation, level=4
+    )
+
+
 def signed_up(seq: int, username: str, name: str = "张三") -> tuple[Client, User]:
     client = Client()
     response = client.post("/candidates/register/", form(seq, username, name))
@@ -117,28 +137,19 @@ def test_the_real_person_still_registers_and_claims_after_an_attacker(personas, 
 
 
 def test_a_registered_persons_id_cannot_be_taken_by_a_second_account(personas, plan):
-    owner = candidate_register(
-        username="owner",
-        password=PASSWORD,
-        full_name="李四",
-        id_number=make_id(6),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    )
-    assert owner.candidate is not None
-    Application.objects.create(
-        plan=plan, candidate=owner.candidate, occupation=plan.offerings.first().occupation, level=4
-    )
+    owner = registered(6, name="李四")
+    owner_user = owner.user
+    applied(plan, owner)
     _, second = signed_up(6, "second", name="李四")
 
     with pytest.raises(DomainError) as refused:
-        candidate_activation_issue(candidate=owner.candidate, actor=personas.clerk_a)
+        candidate_activation_issue(candidate=owner, actor=personas.clerk_a)
     assert refused.value.code == "activation.has_account"
     with pytest.raises(DomainError) as wrong:
         candidate_claim(user=second, code="ABCDE23456")
     assert wrong.value.code == "claim.code_wrong"
-    owner.candidate.refresh_from_db()
-    assert owner.candidate.user == owner.user
+    owner.refresh_from_db()
+    assert owner.user == owner_user is not None
 
 
 # --- registration answers alike ----------------------------------------------------------
@@ -146,14 +157,7 @@ def test_a_registered_persons_id_cannot_be_taken_by_a_second_account(personas, p
 
 def test_registration_answers_alike_for_new_roster_and_registered_id_numbers(personas, plan):
     on_roster(plan, 5)
-    candidate_register(
-        username="owner",
-        password=PASSWORD,
-        full_name="张三",
-        id_number=make_id(6),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    )
+    registered(6)
     answers = []
     for seq, username in ((7, "new_id"), (5, "roster_id"), (6, "registered_id")):
         client = Client()
@@ -189,14 +193,7 @@ def test_registration_answers_alike_for_new_roster_and_registered_id_numbers(per
 
 def test_claim_page_reads_the_same_for_a_roster_id_and_a_registered_id(personas, plan):
     on_roster(plan, 5)
-    candidate_register(
-        username="owner",
-        password=PASSWORD,
-        full_name="张三",
-        id_number=make_id(6),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    )
+    registered(6)
     roster_side, _ = signed_up(5, "probe_a")
     registered_side, _ = signed_up(6, "probe_b")
 
@@ -253,15 +250,7 @@ def test_the_applied_organisation_and_the_city_over_it_issue_codes_and_nobody_el
 
 
 def test_a_candidate_with_no_application_in_scope_is_404_even_to_staff(personas, plan):
-    stranger = candidate_register(
-        username="s",
-        password=PASSWORD,
-        full_name="王五",
-        id_number=make_id(8),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    ).candidate
-    assert stranger is not None
+    stranger = registered(8, name="王五", username="s")
     client = personas.client_for(personas.clerk_a)
     assert client.get(f"/candidates/{stranger.pk}/activation/").status_code == 404
     with pytest.raises(DomainError) as refused:
@@ -283,18 +272,7 @@ def test_issuing_again_replaces_the_previous_code(personas, plan):
 
 def test_plan_codes_come_as_a_spreadsheet_for_account_less_candidates_only(personas, plan):
     waiting = on_roster(plan, 5, name="甲")
-    owner = candidate_register(
-        username="owner",
-        password=PASSWORD,
-        full_name="乙",
-        id_number=make_id(6),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    ).candidate
-    assert owner is not None
-    Application.objects.create(
-        plan=plan, candidate=owner, occupation=plan.offerings.first().occupation, level=4
-    )
+    applied(plan, registered(6, name="乙"))
     url = f"/candidates/plans/{plan.pk}/activation.xlsx"
     assert personas.client_for(personas.clerk_b).post(url).status_code == 404
     assert personas.client_for(personas.candidate).post(url).status_code == 404

@@ -9,7 +9,6 @@ from skillcert.certificates.services import certificate_issue, certificates_issu
 from skillcert.certificates.tasks import certificates_issue_batch_run
 from skillcert.common.errors import DomainError
 from skillcert.plans.tests.factories import make_candidate
-from skillcert.plans.tests.factories import plan as plan
 from skillcert.scoring.models import Result, ResultBatch, ResultStatus
 
 

@@ -23,17 +23,15 @@ from skillcert.certificates.models import (
 )
 from skillcert.certificates.selectors import certificate_query, certificate_verify_token
 from skillcert.certificates.services import (
-    Holder,
     certificate_correct,
     certificate_correction_approve,
     certificate_correction_reject,
     certificate_correction_request,
-    certificate_issue_for,
     certificate_revoke,
 )
 from skillcert.common.errors import DomainError
 from skillcert.organizations.models import StoredFile
-from skillcert.plans.tests.factories import file_org, make_candidate, make_id
+from skillcert.plans.tests.factories import make_id
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32
@@ -48,16 +46,6 @@ def _pdf(name="户籍证明.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-@pytest.fixture
-def certificate(personas, hr):
-    file_org(personas.org_a, [hr], (3,))
-    return certificate_issue_for(
-        organization=personas.org_a,
-        holder=Holder(make_candidate(1), hr, "", 3),
-        actor=SYSTEM_TEST,
-    )
-
-
 def _file(certificate, actor, *, holder_name="考生壹", id_number="", evidence=None):
     return certificate_correction_request(
         certificate=certificate,
@@ -69,9 +57,9 @@ def _file(certificate, actor, *, holder_name="考生壹", id_number="", evidence
     )
 
 
-def _status_list_bit(index):
-    document = Client().get("/certificates/status/1").json()
-    return is_revoked(document["credentialSubject"]["encodedList"], index)
+def _status_list_bit(certificate):
+    document = Client().get(f"/certificates/status/{certificate.status_list}").json()
+    return is_revoked(document["credentialSubject"]["encodedList"], certificate.status_index)
 
 
 def _media_files():
@@ -152,10 +140,15 @@ def test_request_then_approval_issues_a_valid_certificate_and_revokes_the_old(
     assert not stale.valid and stale.reason == "superseded"
     page = Client().get(f"/v/{certificate.token}").content.decode()
     assert "证书真实有效" not in page and "已被补发或更正的新证书替代" in page
-    assert _status_list_bit(certificate.status_index) is True
-    assert _status_list_bit(new.status_index) is False
-    credential = clerk.get(f"/certificates/{certificate.number}/credential.json").json()
-    assert credential["credentialStatus"]["statusListIndex"] == str(certificate.status_index)
+    assert _status_list_bit(certificate) is True
+    assert _status_list_bit(new) is False
+    # the old credential is not handed out again with the old name
+    withdrawn = clerk.get(f"/certificates/{certificate.number}/credential.json")
+    assert withdrawn.status_code == 410
+    body = withdrawn.json()
+    assert body["status"] == "superseded" and body["supersededBy"] == new.number
+    assert "proof" not in body and "考生1" not in withdrawn.content.decode()
+    assert body["credentialStatus"]["statusListIndex"] == str(certificate.status_index)
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {
@@ -194,7 +187,7 @@ def test_rejection_leaves_the_original_valid(certificate, personas):
     assert certificate.status == CertificateStatus.VALID and certificate.holder_name == "考生1"
     assert Certificate.objects.count() == 1
     assert certificate_verify_token(certificate.token).valid
-    assert _status_list_bit(certificate.status_index) is False
+    assert _status_list_bit(certificate) is False
     assert AuditEvent.objects.filter(action="certificate.correction_reject").count() == 1
     # decided once: it cannot be approved afterwards
     with pytest.raises(DomainError) as err:

@@ -80,7 +80,7 @@ def test_one_bad_row_and_nothing_is_imported(db, row, code):
 def test_command_reports_errors_and_exits_non_zero(db, tmp_path):
     path = tmp_path / "legacy.csv"
     path.write_text(_csv([["bad", "x", "y", "z", "三级", "2015-01-01", "x"]]), encoding="utf-8")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match="未导入任何记录"):
         call_command("certificates", "import-legacy", "--file", str(path))
     path.write_text(_csv(GOOD), encoding="utf-8")
     call_command("certificates", "import-legacy", "--file", str(path))

@@ -6,23 +6,12 @@ from django.test import Client
 
 from skillcert.accounts.actors import SystemActor
 from skillcert.certificates import api, views
-from skillcert.certificates.services import Holder, certificate_issue_for
-from skillcert.plans.tests.factories import file_org, make_candidate, make_id
+from skillcert.plans.tests.factories import make_id
 
 URL = "/certificates/verify/"
 API_URL = "/api/v1/certificates/query"
 
 SYSTEM_TEST = SystemActor("test")
-
-
-@pytest.fixture
-def certificate(personas, hr):
-    file_org(personas.org_a, [hr], (3,))
-    return certificate_issue_for(
-        organization=personas.org_a,
-        holder=Holder(make_candidate(1), hr, "", 3),
-        actor=SYSTEM_TEST,
-    )
 
 
 @pytest.fixture

@@ -51,3 +51,28 @@ def test_a_character_no_font_has_fails_loudly_instead_of_printing_a_box():
     assert err.value.code == "pdf.glyph_missing"
     assert "U+30000" in err.value.message
     assert err.value.field == "name"
+
+
+def _pdf_title_and_text(pdf_bytes):
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    text = document[0].get_textpage().get_text_range()
+    return document.get_metadata_dict().get("Title"), text
+
+
+def test_the_pdf_names_itself_and_a_valid_certificate_carries_no_mark():
+    pdf = render_certificate_pdf(_fields(), verify_url="https://example.cn/v/t", photo=None)
+    title, text = _pdf_title_and_text(pdf)
+    assert title == "职业技能等级证书 Y000032001064253000001"
+    assert "已撤销" not in text and "已作废" not in text
+
+
+def test_a_revoked_certificate_is_stamped_as_revoked():
+    pdf = render_certificate_pdf(
+        _fields(), verify_url="https://example.cn/v/t", photo=None, void_mark="已撤销"
+    )
+    title, text = _pdf_title_and_text(pdf)
+    assert title == "职业技能等级证书 Y000032001064253000001"
+    assert "已撤销" in text.replace(" ", "")
+    assert "张三" in text  # the certificate itself is still printed under the mark

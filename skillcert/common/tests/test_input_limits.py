@@ -13,7 +13,7 @@ from skillcert.common.input_limits import TOO_LONG, field_lengths_check
 from skillcert.common.middleware import RejectNulBytesMiddleware
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create
-from skillcert.plans.tests.factories import file_org, hr  # noqa: F401 - hr is a fixture
+from skillcert.plans.tests.factories import file_org
 
 pytestmark = pytest.mark.django_db
 

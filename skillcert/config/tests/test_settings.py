@@ -27,7 +27,7 @@ def test_postgres_url_is_parsed(tmp_path):
 
 def test_production_requires_secret_key(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="生产环境必须设置 SECRET_KEY"):
         secret_key(production=True, var_dir=tmp_path)
 
 
@@ -40,7 +40,7 @@ def test_local_secret_key_is_generated_once(tmp_path, monkeypatch):
 
 def test_bad_boolean_is_refused(monkeypatch):
     monkeypatch.setenv("X_FLAG", "maybe")
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(ConfigurationError, match="X_FLAG='maybe' 不是布尔值"):
         env_bool("X_FLAG", False)
 
 

@@ -15,9 +15,6 @@ from moto import mock_aws
 
 from skillcert.config.env import ConfigurationError, file_storage_config
 from skillcert.organizations.tests.conftest import PDF
-from skillcert.plans.tests.factories import hr, plan, welder
-
-__all__ = ["hr", "plan", "welder"]
 
 BUCKET = "skillcert-files"
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from skillcert.applications.models import Application, Status
 from skillcert.candidates.models import Candidate
-from skillcert.exams.models import District, Room, Site, Sitting, TimeSlot
+from skillcert.exams.models import District, Room, Site, Sitting, StaffAssignment, TimeSlot
 from skillcert.exams.services import (
     district_add,
     room_add,
+    seats_assign,
     site_add,
     sitting_create,
     sitting_plan_add,
@@ -45,6 +46,48 @@ def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
 
 
+def session_add(
+    plan: EvaluationPlan,
+    actor: Any,
+    *,
+    subject: str = Subject.THEORY,
+    day: dt.date = EXAM_DAY,
+    starts: tuple[int, ...] = (9,),
+    ends: tuple[int, ...] = (10, 30),
+    site: str = "南京市第一考点",
+    expected: int = 5,
+) -> Any:
+    """`plan_session_add`: by default a theory session on EXAM_DAY from 9:00 to 10:30 at
+    南京市第一考点 for 5 candidates."""
+    return plan_session_add(
+        plan=plan,
+        subject=subject,
+        starts_at=at(day, *starts),
+        ends_at=at(day, *ends),
+        site=site,
+        expected=expected,
+        actor=actor,
+    )
+
+
+def ready_to_file(
+    plan: EvaluationPlan, personas: Any, occupation: Occupation, *, day: dt.date = EXAM_DAY
+) -> None:
+    """What a plan needs to be filed besides its roster: a session on `day`, an examiner and
+    an external supervisor (in the authority's pool; named on the plan unless it is a social
+    assessment, whose on-site supervisor the authority appoints)."""
+    session_add(plan, personas.clerk_a, day=day)
+    plan.refresh_from_db(fields=["kind"])
+    supervisor = make_person(2, roles=[("supervisor_external", occupation, 1, 5)])
+    plan_staff_set(
+        plan=plan,
+        examiners=[make_person(1, roles=[("examiner", occupation, 1, 5)])],
+        supervisor=None if plan.kind == PlanKind.SOCIAL else supervisor,
+        actor=personas.clerk_a,
+        today=FILED_ON,
+    )
+
+
 def approve(
     plan: EvaluationPlan, candidates: list[Candidate], occupation: Occupation, level: int
 ) -> list[Application]:
@@ -66,13 +109,17 @@ def approved_plan(
     personas: Any,
     occupation: Occupation,
     *,
-    org: EvaluationOrg,
-    clerk: Any,
+    org: EvaluationOrg | None = None,
+    clerk: Any = None,
     code: str,
     candidates: int,
     first_seq: int,
     level: int = 4,
 ) -> tuple[EvaluationPlan, list[Application]]:
+    """A filed, approved plan of `org` (org_a, whose clerk is clerk_a, unless named) with
+    `candidates` approved applications (candidates numbered from `first_seq`)."""
+    org = org or personas.org_a
+    clerk = clerk or (personas.clerk_b if org == personas.org_b else personas.clerk_a)
     file_org(org, [occupation], (5, 4, 3, 2, 1))
     # Fixed dates below: the filing must cover FILED_ON whatever the clock says.
     EvaluationOrg.objects.filter(pk=org.pk).update(
@@ -91,22 +138,11 @@ def approved_plan(
         actor=clerk,
     )
     plan_details_set(plan=plan, kind=PlanKind.SOCIAL, method="exam", actor=clerk)
-    plan_session_add(
-        plan=plan,
-        subject=Subject.THEORY,
-        starts_at=at(EXAM_DAY, 9),
-        ends_at=at(EXAM_DAY, 10, 30),
-        site="南京市第一考点",
-        expected=candidates,
-        actor=clerk,
-    )
+    session_add(plan, clerk, expected=candidates)
     examiner = make_person(900 + first_seq % 97, roles=[("examiner", occupation, 1, 5)])
-    supervisor = make_person(
-        800 + first_seq % 97, roles=[("supervisor_external", occupation, 1, 5)]
-    )
-    plan_staff_set(
-        plan=plan, examiners=[examiner], supervisor=supervisor, actor=clerk, today=FILED_ON
-    )
+    # In the authority's pool: a social plan names no supervisor of its own.
+    make_person(800 + first_seq % 97, roles=[("supervisor_external", occupation, 1, 5)])
+    plan_staff_set(plan=plan, examiners=[examiner], supervisor=None, actor=clerk, today=FILED_ON)
     people = [make_candidate(first_seq + i) for i in range(candidates)]
     applications = approve(plan, people, occupation, level)
     plan_file(plan=plan, actor=clerk, today=FILED_ON)
@@ -164,22 +200,10 @@ def build_sitting(
     personas: Any, occupation: Occupation, *, count_a: int = 40, count_b: int = 10
 ) -> Setup:
     plan_a, apps_a = approved_plan(
-        personas,
-        occupation,
-        org=personas.org_a,
-        clerk=personas.clerk_a,
-        code="NJ-1",
-        candidates=count_a,
-        first_seq=100,
+        personas, occupation, code="NJ-1", candidates=count_a, first_seq=100
     )
     plan_b, apps_b = approved_plan(
-        personas,
-        occupation,
-        org=personas.org_b,
-        clerk=personas.clerk_b,
-        code="SZ-1",
-        candidates=count_b,
-        first_seq=400,
+        personas, occupation, org=personas.org_b, code="SZ-1", candidates=count_b, first_seq=400
     )
     province = personas.province
     sitting = sitting_create(
@@ -220,3 +244,27 @@ def build_sitting(
 @pytest.fixture
 def sitting_setup(personas: Any, hr: Occupation) -> Setup:
     return build_sitting(personas, hr)
+
+
+def staffed_day(setup: Setup, personas: Any, occupation: Occupation) -> tuple[TimeSlot, Room]:
+    """Nanjing's theory slot seated (seed 7); the examiner persona and a second invigilator
+    (a theory room needs at least two) invigilate room nj1 and the supervisor persona
+    supervises its site."""
+    slot = setup.theory["320100"]
+    seats_assign(slot=slot, seed=7, actor=personas.province)
+    room = setup.rooms["nj1"]
+    invigilator = make_person(50, roles=[("examiner", occupation, 1, 5)], name="监考甲")
+    invigilator.user = personas.examiner
+    invigilator.save(update_fields=["user"])
+    supervisor = make_person(51, roles=[("supervisor_external", occupation, 1, 5)], name="督导乙")
+    supervisor.user = personas.supervisor
+    supervisor.save(update_fields=["user"])
+    StaffAssignment.objects.create(
+        slot=slot, site=room.site, room=room, person=invigilator, duty="invigilator"
+    )
+    StaffAssignment.objects.create(slot=slot, site=room.site, person=supervisor, duty="supervisor")
+    second = make_person(52, roles=[("examiner", occupation, 1, 5)], name="监考丙")
+    StaffAssignment.objects.create(
+        slot=slot, site=room.site, room=room, person=second, duty="invigilator"
+    )
+    return slot, room

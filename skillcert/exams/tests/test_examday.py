@@ -18,30 +18,15 @@ from skillcert.exams.models import (
     Incident,
     Misconduct,
     RoomRecordSignature,
-    StaffAssignment,
     SupervisorReport,
 )
 from skillcert.exams.selectors import policy_for
-from skillcert.exams.services import seats_assign
-from skillcert.exams.tests.factories import EXAM_DAY, at
-from skillcert.plans.tests.factories import make_person
+from skillcert.exams.tests.factories import EXAM_DAY, at, staffed_day
 
 
 @pytest.fixture
 def seated(sitting_setup, personas, hr):
-    slot = sitting_setup.theory["320100"]
-    seats_assign(slot=slot, seed=7, actor=personas.province)
-    invigilator = make_person(50, roles=[("examiner", hr, 1, 5)], name="监考甲")
-    invigilator.user = personas.examiner
-    invigilator.save(update_fields=["user"])
-    supervisor = make_person(51, roles=[("supervisor_external", hr, 1, 5)], name="督导乙")
-    supervisor.user = personas.supervisor
-    supervisor.save(update_fields=["user"])
-    room = sitting_setup.rooms["nj1"]
-    StaffAssignment.objects.create(
-        slot=slot, site=room.site, room=room, person=invigilator, duty="invigilator"
-    )
-    StaffAssignment.objects.create(slot=slot, site=room.site, person=supervisor, duty="supervisor")
+    slot, room = staffed_day(sitting_setup, personas, hr)
     ticket = AdmissionTicket.objects.filter(
         application__seats__slot=slot, application__seats__room=room
     ).earliest("ticket_no")

@@ -98,39 +98,28 @@ def test_negative_seed_is_refused(sitting_setup, personas):
     assert not Seat.objects.exists()
 
 
-def test_bad_room_sizes_are_refused(sitting_setup, personas):
+@pytest.mark.parametrize(
+    ("code", "kind", "rows", "cols", "error"),
+    [
+        ("X", "paper", 0, 5, "exams.room_size"),
+        ("X", "paper", 5, 0, "exams.room_size"),
+        ("X", "paper", -1, 3, "exams.room_size"),
+        ("001", "paper", 5, 6, "exams.room_exists"),  # the site has a room 001
+        ("Y", "lab", 5, 6, "exams.room_kind"),
+    ],
+)
+def test_bad_rooms_are_refused(sitting_setup, personas, code, kind, rows, cols, error):
     before = sitting_setup.sites["nj"].rooms.count()
-    for rows, cols in ((0, 5), (5, 0), (-1, 3)):
-        with pytest.raises(DomainError) as exc:
-            room_add(
-                site=sitting_setup.sites["nj"],
-                code="X",
-                kind="paper",
-                rows=rows,
-                cols=cols,
-                actor=personas.province,
-            )
-        assert exc.value.code == "exams.room_size"
     with pytest.raises(DomainError) as exc:
         room_add(
             site=sitting_setup.sites["nj"],
-            code="001",
-            kind="paper",
-            rows=5,
-            cols=6,
+            code=code,
+            kind=kind,
+            rows=rows,
+            cols=cols,
             actor=personas.province,
         )
-    assert exc.value.code == "exams.room_exists"
-    with pytest.raises(DomainError) as exc:
-        room_add(
-            site=sitting_setup.sites["nj"],
-            code="Y",
-            kind="lab",
-            rows=5,
-            cols=6,
-            actor=personas.province,
-        )
-    assert exc.value.code == "exams.room_kind"
+    assert exc.value.code == error
     assert sitting_setup.sites["nj"].rooms.count() == before
 
 

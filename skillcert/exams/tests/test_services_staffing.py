@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from skillcert.audit.models import AuditEvent
@@ -6,7 +8,7 @@ from skillcert.exams.models import StaffAssignment, StaffingRun
 from skillcert.exams.services import seats_assign, slots_add
 from skillcert.exams.staffing_services import staff_assign
 from skillcert.exams.tests.factories import EXAM_DAY, at
-from skillcert.personnel.models import RecusalRelation
+from skillcert.personnel.models import PersonRole, RecusalRelation
 from skillcert.plans.tests.factories import make_person
 
 
@@ -96,3 +98,29 @@ def test_city_officer_of_another_city_cannot_assign(sitting_setup, personas):
         staff_assign(slot=sitting_setup.theory["320100"], seed=1, actor=personas.city_suzhou)
     assert exc.value.code == "exams.forbidden"
     assert not StaffingRun.objects.exists()
+
+
+def test_an_internal_supervisor_never_supervises_a_sitting_site(sitting_setup, personas, hr):
+    """A sitting is a social assessment: its site supervisor is an external one the authority
+    sends; with none in the pool the post stays short rather than going to an internal one."""
+    slot = sitting_setup.theory["320100"]
+    seats_assign(slot=slot, seed=7, actor=personas.province)
+    for i in range(4):
+        make_person(20 + i, roles=[("examiner", hr, 1, 5)])
+    internal = make_person(30, roles=[], name="内部督导")
+    PersonRole.objects.create(
+        person=internal,
+        role="supervisor_internal",
+        occupation=hr,
+        level_high=1,
+        level_low=5,
+        province_id="320000",
+        organization=personas.org_b,
+        valid_from=dt.date(2024, 1, 1),
+        valid_until=dt.date(2028, 12, 31),
+    )
+    PersonRole.objects.filter(role="supervisor_external").delete()
+    run = staff_assign(slot=slot, seed=1, actor=personas.province)
+    assert not StaffAssignment.objects.filter(slot=slot, person=internal).exists()
+    assert not StaffAssignment.objects.filter(slot=slot, duty="supervisor").exists()
+    assert [s["duty"] for s in run.shortages] == ["supervisor"]

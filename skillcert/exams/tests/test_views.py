@@ -66,9 +66,11 @@ def test_check_in_page_for_the_rooms_invigilator(sitting_setup, personas, hr):
     person = make_person(60, roles=[("examiner", hr, 1, 5)])
     person.user = personas.examiner
     person.save(update_fields=["user"])
-    StaffAssignment.objects.create(
-        slot=slot, site=seat.room.site, room=seat.room, person=person, duty="invigilator"
-    )
+    second = make_person(61, roles=[("examiner", hr, 1, 5)])  # a theory room needs two
+    for invigilator in (person, second):
+        StaffAssignment.objects.create(
+            slot=slot, site=seat.room.site, room=seat.room, person=invigilator, duty="invigilator"
+        )
     client = personas.client_for(personas.examiner)
     url = reverse("exams:checkin", args=[ticket.token])
     with mock.patch.object(timezone, "now", return_value=at(EXAM_DAY, 8, 45)):

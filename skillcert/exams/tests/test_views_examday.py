@@ -11,12 +11,10 @@ from skillcert.exams.models import (
     Misconduct,
     RoomRecord,
     Seat,
-    StaffAssignment,
     SupervisorReport,
 )
 from skillcert.exams.services import seats_assign
-from skillcert.exams.tests.factories import EXAM_DAY, at
-from skillcert.plans.tests.factories import make_person
+from skillcert.exams.tests.factories import EXAM_DAY, at, staffed_day
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
@@ -25,20 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 def day(sitting_setup, personas, hr):
     """Nanjing's theory slot seated; the examiner persona invigilates room nj1 and the
     supervisor persona supervises the site."""
-    slot = sitting_setup.theory["320100"]
-    seats_assign(slot=slot, seed=7, actor=personas.province)
-    room = sitting_setup.rooms["nj1"]
-    invigilator = make_person(50, roles=[("examiner", hr, 1, 5)], name="监考甲")
-    invigilator.user = personas.examiner
-    invigilator.save(update_fields=["user"])
-    supervisor = make_person(51, roles=[("supervisor_external", hr, 1, 5)], name="督导乙")
-    supervisor.user = personas.supervisor
-    supervisor.save(update_fields=["user"])
-    StaffAssignment.objects.create(
-        slot=slot, site=room.site, room=room, person=invigilator, duty="invigilator"
-    )
-    StaffAssignment.objects.create(slot=slot, site=room.site, person=supervisor, duty="supervisor")
-    return slot, room
+    return staffed_day(sitting_setup, personas, hr)
 
 
 def _site_url(slot, room):

@@ -6,8 +6,7 @@ from skillcert.common.exports import xlsx_bytes
 from skillcert.exams.models import District, Room, Site, Sitting, SittingPlan, TimeSlot
 from skillcert.exams.room_files import TEMPLATE_HEADERS
 from skillcert.exams.services import district_add, site_add, sitting_create
-from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, approved_plan, at
-from skillcert.plans.services import plan_session_add
+from skillcert.exams.tests.factories import FILED_ON, approved_plan, session_add
 from skillcert.regions.models import Region
 
 
@@ -84,33 +83,19 @@ def test_only_the_province_sets_up_a_sitting(sitting, personas):
 
 
 def test_province_adds_an_approved_plan_and_is_told_why_not_another(sitting, personas, hr):
-    plan, _ = approved_plan(
-        personas,
-        hr,
-        org=personas.org_a,
-        clerk=personas.clerk_a,
-        code="NJ-9",
-        candidates=2,
-        first_seq=10,
-    )
+    plan, _ = approved_plan(personas, hr, code="NJ-9", candidates=2, first_seq=10)
     pending, _ = approved_plan(
-        personas,
-        hr,
-        org=personas.org_b,
-        clerk=personas.clerk_b,
-        code="SZ-9",
-        candidates=1,
-        first_seq=20,
+        personas, hr, org=personas.org_b, code="SZ-9", candidates=1, first_seq=20
     )
     # SZ-9 gets a new session after approval and is not re-filed yet.
-    plan_session_add(
-        plan=pending,
+    session_add(
+        pending,
+        personas.clerk_b,
         subject="practical",
-        starts_at=at(EXAM_DAY, 14),
-        ends_at=at(EXAM_DAY, 16),
+        starts=(14,),
+        ends=(16,),
         site="苏州实操考点",
         expected=1,
-        actor=personas.clerk_b,
     )
     client = personas.client_for(personas.province)
     url = reverse("exams:sitting_plan_add", args=[sitting.pk])

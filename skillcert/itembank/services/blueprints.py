@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from skillcert.accounts.actors import Actor
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audited_create
 from skillcert.common.errors import DomainError
 from skillcert.itembank import assembly
 from skillcert.itembank.models import AssemblyBlueprint, ItemBank
@@ -89,7 +89,11 @@ def blueprint_create(
             bank=bank, occupation=occupation, level=level, name=name
         ).exists():
             raise DomainError("blueprint.name_taken", f"蓝图“{name}”已存在", field="name")
-        bp = AssemblyBlueprint.objects.create(
+        return audited_create(
+            AssemblyBlueprint,
+            actor=user,
+            action="blueprint.create",
+            changes={"bank": bank.pk, "items": parsed.item_count, "cells": len(parsed.cells)},
             bank=bank,
             occupation=occupation,
             level=level,
@@ -102,13 +106,6 @@ def blueprint_create(
             total_score=None if total_score is None else Decimal(str(total_score)),
             created_by=user,
         )
-        audit_record(
-            actor=user,
-            action="blueprint.create",
-            obj=bp,
-            changes={"bank": bank.pk, "items": parsed.item_count, "cells": len(parsed.cells)},
-        )
-    return bp
 
 
 def blueprint_cells_from_weights(

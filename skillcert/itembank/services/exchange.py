@@ -15,7 +15,7 @@ from skillcert.itembank.excel import ItemRow, ParseResult, RowError
 from skillcert.itembank.models import AccessPurpose, Item, ItemBank, ItemType, ItemVersion
 from skillcert.itembank.permits import BankAction, item_may
 from skillcert.itembank.services._guards import acting_person, bank_for_writing, forbidden
-from skillcert.itembank.services.items import item_contents_read
+from skillcert.itembank.services.items import item_contents_read, version_of
 from skillcert.occupations.selectors import elements_of_occupation
 
 if TYPE_CHECKING:
@@ -92,22 +92,7 @@ def _import_store(
         created = list(
             Item.objects.filter(bank=bank, occupation=occupation, code__in=[r.code for r in rows])
         )
-    ItemVersion.objects.bulk_create(
-        [
-            ItemVersion(
-                item=it,
-                version=1,
-                content=it.content,
-                item_type=it.item_type,
-                element_code=it.element.code,
-                score=it.score,
-                difficulty=it.difficulty,
-                enemy_group=it.enemy_group,
-                created_by=user,
-            )
-            for it in created
-        ]
-    )
+    ItemVersion.objects.bulk_create([version_of(it, user) for it in created])
     return created
 
 

@@ -3,7 +3,7 @@ logged way to read item text."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, cast
 
@@ -76,8 +76,9 @@ def _check_element(*, occupation: Occupation, level: int, element: Element) -> N
         )
 
 
-def _save_version(item: Item, actor: User) -> None:
-    ItemVersion.objects.create(
+def version_of(item: Item, actor: User) -> ItemVersion:
+    """The item as it stands now, as its (unsaved) version row written by `actor`."""
+    return ItemVersion(
         item=item,
         version=item.version,
         content=item.content,
@@ -88,6 +89,10 @@ def _save_version(item: Item, actor: User) -> None:
         enemy_group=item.enemy_group,
         created_by=actor,
     )
+
+
+def _save_version(item: Item, actor: User) -> None:
+    version_of(item, actor).save()
 
 
 def _next_code(bank: ItemBank, occupation: Occupation) -> str:
@@ -227,29 +232,55 @@ def item_update(
     return item
 
 
+def _item_move(
+    item: Item,
+    target: ItemStatus,
+    *,
+    user: User,
+    action: str,
+    step: Callable[[Item], dict[str, Any]],
+    also_saved: tuple[str, ...] = (),
+) -> Item:
+    """The review workflow's one shape: lock the item, let `step` check the locked item
+    (and set `also_saved` fields) and return the audit changes, then move its status."""
+    with transaction.atomic():
+        item = lock_item(item)
+        changes = step(item)
+        ITEM_LIFECYCLE.move(
+            item,
+            target,
+            actor=user,
+            action=action,
+            update_fields=(*also_saved, "updated_at"),
+            changes=changes,
+        )
+    return item
+
+
 def item_submit(*, item: Item, reviewer: User, actor: Actor) -> Item:
     """draft → in review, assigned to one reviewer of the occupation (not the author)."""
     user = acting_person(actor)
-    with transaction.atomic():
-        item = lock_item(item)
-        if not item_may(user, item, BankAction.WRITE):
+
+    def assign(locked: Item) -> dict[str, Any]:
+        if not item_may(user, locked, BankAction.WRITE):
             raise forbidden("只有命题人本人或题库管理员可以提交审核")
-        if reviewer.pk == item.author_id:
+        if reviewer.pk == locked.author_id:
             raise DomainError("item.reviewer_is_author", "审题人不能是命题人本人", field="reviewer")
-        if not bank_scope(reviewer).reviews(item.bank, item.occupation_id):
+        if not bank_scope(reviewer).reviews(locked.bank, locked.occupation_id):
             raise DomainError(
                 "item.reviewer_role", f"{reviewer} 不是该题库该职业的审题人员", field="reviewer"
             )
-        item.reviewer = reviewer
-        ITEM_LIFECYCLE.move(
-            item,
-            ItemStatus.IN_REVIEW,
-            actor=user,
-            action="submit",
-            update_fields=("reviewer", "updated_at"),
-            changes={"reviewer": reviewer.pk},
-        )
-    return item
+        locked.reviewer = reviewer
+        return {"reviewer": reviewer.pk}
+
+    return _item_move(
+        item,
+        ItemStatus.IN_REVIEW,
+        user=user,
+        action="submit",
+        step=assign,
+        also_saved=("reviewer",),
+    )
 
 
 def _check_reviewer(item: Item, user: User) -> None:
@@ -262,18 +293,12 @@ def _check_reviewer(item: Item, user: User) -> None:
 def item_approve(*, item: Item, actor: Actor) -> Item:
     """in review → active: the item may now be drawn into papers."""
     user = acting_person(actor)
-    with transaction.atomic():
-        item = lock_item(item)
-        _check_reviewer(item, user)
-        ITEM_LIFECYCLE.move(
-            item,
-            ItemStatus.ACTIVE,
-            actor=user,
-            action="approve",
-            update_fields=("updated_at",),
-            changes={"version": item.version},
-        )
-    return item
+
+    def approve(locked: Item) -> dict[str, Any]:
+        _check_reviewer(locked, user)
+        return {"version": locked.version}
+
+    return _item_move(item, ItemStatus.ACTIVE, user=user, action="approve", step=approve)
 
 
 def item_return(*, item: Item, reason: str, actor: Actor) -> Item:
@@ -281,36 +306,24 @@ def item_return(*, item: Item, reason: str, actor: Actor) -> Item:
     user = acting_person(actor)
     if not reason.strip():
         raise DomainError("item.reason_required", "退回修改须填写原因", field="reason")
-    with transaction.atomic():
-        item = lock_item(item)
-        _check_reviewer(item, user)
-        ITEM_LIFECYCLE.move(
-            item,
-            ItemStatus.DRAFT,
-            actor=user,
-            action="return",
-            update_fields=("updated_at",),
-            changes={"reason": reason.strip()[:500]},
-        )
-    return item
+
+    def send_back(locked: Item) -> dict[str, Any]:
+        _check_reviewer(locked, user)
+        return {"reason": reason.strip()[:500]}
+
+    return _item_move(item, ItemStatus.DRAFT, user=user, action="return", step=send_back)
 
 
 def item_retire(*, item: Item, reason: str, actor: Actor) -> Item:
     """active → retired (bank managers): never drawn again, kept for history."""
     user = acting_person(actor)
-    with transaction.atomic():
-        item = lock_item(item)
-        if not item_may(user, item, BankAction.MANAGE):
+
+    def retire(locked: Item) -> dict[str, Any]:
+        if not item_may(user, locked, BankAction.MANAGE):
             raise forbidden("只有题库管理员可以停用试题")
-        ITEM_LIFECYCLE.move(
-            item,
-            ItemStatus.RETIRED,
-            actor=user,
-            action="retire",
-            update_fields=("updated_at",),
-            changes={"reason": reason.strip()[:500]},
-        )
-    return item
+        return {"reason": reason.strip()[:500]}
+
+    return _item_move(item, ItemStatus.RETIRED, user=user, action="retire", step=retire)
 
 
 def item_statistics_update(

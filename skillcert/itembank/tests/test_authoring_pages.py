@@ -18,6 +18,7 @@ from skillcert.itembank.models import (
 )
 from skillcert.itembank.services import blueprint_create, paper_assemble
 from skillcert.occupations.models import WeightItem
+from skillcert.plans.tests.factories import appointed_setter
 from skillcert.scoring.models import ItemAnalysis
 
 NEW = "/itembank/items/new/"
@@ -326,6 +327,7 @@ def _grant(bank, username, role="setter"):
 
 
 def test_manager_grants_and_revokes_a_question_setter(bank, personas):
+    appointed_setter(personas.examiner, bank.occupation, personas.org_a)
     client = personas.client_for(bank.manager)
     listing = client.get("/itembank/roles/?q=setter")
     assert listing.status_code == 200

@@ -139,26 +139,23 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_before_it_is_stored(
     assert not any(p.is_file() for p in media.rglob("*"))
 
 
-def test_an_oversized_file_is_refused(bank, monkeypatch):
-    monkeypatch.setattr(tasks, "ITEM_IMPORT_MAX_BYTES", 100)
-    with pytest.raises(DomainError) as caught:
+@pytest.mark.parametrize(
+    ("limit", "who", "error", "code"),
+    [
+        (100, "setter", DomainError, "itembank.import_too_large"),  # an oversized file
+        (None, "reviewer", Forbidden, "itembank.forbidden"),  # no writing role
+    ],
+)
+def test_an_oversized_file_or_a_reader_queues_no_import(bank, monkeypatch, limit, who, error, code):
+    if limit is not None:
+        monkeypatch.setattr(tasks, "ITEM_IMPORT_MAX_BYTES", limit)
+    with pytest.raises(error) as caught:
         tasks.item_import_queue(
             occupation=bank.occupation,
             upload=SimpleUploadedFile("items.xlsx", GOOD_XLSX),
-            actor=bank.setter,
+            actor=getattr(bank, who),
         )
-    assert caught.value.code == "itembank.import_too_large"
-    assert not ItemImport.objects.exists()
-
-
-def test_someone_without_a_writing_role_cannot_queue_an_import(bank):
-    with pytest.raises(Forbidden) as caught:
-        tasks.item_import_queue(
-            occupation=bank.occupation,
-            upload=SimpleUploadedFile("items.xlsx", GOOD_XLSX),
-            actor=bank.reviewer,
-        )
-    assert caught.value.code == "itembank.forbidden"
+    assert caught.value.code == code
     assert not ItemImport.objects.exists()
 
 

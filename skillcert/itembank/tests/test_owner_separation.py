@@ -44,6 +44,7 @@ from skillcert.itembank.services import (
     paper_release_approve,
     paper_seal,
 )
+from skillcert.plans.tests.factories import appointed_setter
 from skillcert.regions.models import Region
 
 PASSWORD = "Correct-Horse-2026"
@@ -458,7 +459,8 @@ def test_item_rule_and_queryset_rule_agree(owners, personas, bank):
 # --- which bank a row lands in ---------------------------------------------------------------
 
 
-def test_a_writer_in_two_banks_must_name_the_bank(owners, bank):
+def test_a_writer_in_two_banks_must_name_the_bank(owners, bank, personas):
+    appointed_setter(bank.setter, bank.occupation, personas.org_a)
     itembank_role_grant(
         user=bank.setter,
         occupation=bank.occupation,

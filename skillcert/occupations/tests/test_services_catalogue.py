@@ -103,49 +103,34 @@ def test_directory_answers_historical_questions():
 
 def test_directory_rejects_overlap_and_bad_removal():
     occupation = hr_catalogue()
-    with pytest.raises(DomainError) as exc:
+
+    def add(document_no: str) -> None:
         directory_entry_add(
             occupation=occupation,
             level=4,
             effective_from=D(2023, 1, 1),
-            document_no="x",
+            document_no=document_no,
             actor=SystemActor("test"),
         )
+
+    def remove(day: dt.date) -> None:
+        directory_entry_remove(
+            entry=entry, effective_to=day, document_no="x", reason="y", actor=SystemActor("test")
+        )
+
+    with pytest.raises(DomainError) as exc:
+        add("x")
     assert exc.value.code == "directory.overlap"
     with pytest.raises(DomainError) as exc:
-        directory_entry_add(
-            occupation=occupation,
-            level=4,
-            effective_from=D(2023, 1, 1),
-            document_no=" ",
-            actor=SystemActor("test"),
-        )
+        add(" ")
     assert exc.value.field == "document_no"
     entry = occupation.directory_entries.get(level=4)
     with pytest.raises(DomainError) as exc:
-        directory_entry_remove(
-            entry=entry,
-            effective_to=D(2019, 1, 1),
-            document_no="x",
-            reason="y",
-            actor=SystemActor("test"),
-        )
+        remove(D(2019, 1, 1))
     assert exc.value.code == "directory.removal_before_listing"
-    directory_entry_remove(
-        entry=entry,
-        effective_to=D(2024, 1, 1),
-        document_no="x",
-        reason="y",
-        actor=SystemActor("test"),
-    )
+    remove(D(2024, 1, 1))
     with pytest.raises(DomainError) as exc:
-        directory_entry_remove(
-            entry=entry,
-            effective_to=D(2024, 6, 1),
-            document_no="x",
-            reason="y",
-            actor=SystemActor("test"),
-        )
+        remove(D(2024, 6, 1))
     assert exc.value.code == "directory.already_removed"
 
 

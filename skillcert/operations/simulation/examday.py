@@ -30,6 +30,8 @@ from skillcert.operations.simulation.scenario import (
 )
 from skillcert.operations.simulation.state import SimulationState
 from skillcert.plans.models import Subject
+from skillcert.supervision.selectors import onsite_visit_of
+from skillcert.supervision.services import visit_checklist_save, visit_report_submit
 
 
 class ExamDayStage(SimulationState):
@@ -37,7 +39,7 @@ class ExamDayStage(SimulationState):
 
     def stage_exam_day(self, cities: list[City], day: dt.date, name: str) -> None:
         with self._stage(name, at(day, 8, 30)) as counts:
-            present = absent = misconduct = reports = 0
+            present = absent = misconduct = reports = onsite = 0
             if day == EXAM_DAY:
                 # The province releases the sealed papers on the morning of the exam.
                 for paper in self.papers.values():
@@ -71,10 +73,12 @@ class ExamDayStage(SimulationState):
                 cheat = next(s for s in seats if s.pk not in no_show)
                 reports += _incidents(city, slot, cheat, day)
                 misconduct += 1
+                onsite += _onsite_report(city)
             counts["到考"] = present
             counts["缺考"] = absent
             counts["违纪"] = misconduct
             counts["督导报告"] = reports
+            counts["现场督导报告"] = onsite
 
 
 def _incidents(city: City, slot: TimeSlot, cheat: Seat, day: dt.date) -> int:
@@ -103,6 +107,26 @@ def _incidents(city: City, slot: TimeSlot, cheat: Seat, day: dt.date) -> int:
         site=supervisor.site,
         findings="考点组织规范，入场检查落实到位",
         rating="good",
+        actor=user,
+    )
+    return 1
+
+
+def _onsite_report(city: City) -> int:
+    """The on-site quality supervisor the city appointed answers the checklist and submits
+    the report that registration of the plan's results needs. Returns the reports."""
+    assert city.plan
+    visit = onsite_visit_of(plan=city.plan)
+    if visit is None or visit.supervisor.user is None:
+        return 0
+    user = visit.supervisor.user
+    visit_checklist_save(
+        visit=visit, answers={item["code"]: ("yes", "") for item in visit.checklist}, actor=user
+    )
+    visit_report_submit(
+        visit=visit,
+        rating="pass",
+        report="身份核验、考场纪律、试卷保密和评分记录均符合规定（模拟）",
         actor=user,
     )
     return 1

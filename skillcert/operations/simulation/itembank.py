@@ -22,8 +22,12 @@ from skillcert.operations.simulation.scenario import (
     EXAM_DAY,
     LEVELS,
     at,
+    id_number,
 )
 from skillcert.operations.simulation.state import SimulationState
+from skillcert.personnel.demo import hr_setter_rule_publish, question_setter_appoint
+from skillcert.personnel.services import person_register
+from skillcert.regions.models import Region
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
@@ -36,6 +40,7 @@ class ItemBankStage(SimulationState):
     def stage_item_bank(self) -> None:
         with self._stage("题库建设与组卷封存", at(dt.date(2026, 5, 20), 9)) as counts:
             setter = self._user("sim_setter", "命题专家")
+            self._setter_appoint(setter)
             reviewer = self._user("sim_reviewer", "审题专家")
             manager = self.users["sim_sheng"]
             items = 0
@@ -59,6 +64,34 @@ class ItemBankStage(SimulationState):
                     self._paper_assemble(occupation, level, elements, manager)
             counts["试题"] = items
             counts["试卷"] = len(self.papers)
+
+    def _setter_appoint(self, setter: User) -> None:
+        """The question setter is a registered person the province appointed for each
+        occupation under its setter conditions (seed 001 §三: a 二级 certificate, the signed
+        declaration and a confidentiality agreement), as the item bank's commission requires.
+        劳动关系协调员 has published conditions; 企业人力资源管理师 gets the demo's stand-in."""
+        sheng = self.users["sim_sheng"]
+        city = self.cities[0]
+        assert city.org is not None
+        hr_setter_rule_publish(sheng)
+        person = person_register(
+            id_number=id_number(city.county, dt.date(1968, 8, 8), 999),
+            name="命题专家",
+            education="master",
+            employer_name=f"{city.name}某高校",
+            region=Region.objects.get(code=city.county),
+            phone="13980000999",
+            user=setter,
+            actor=SIMULATION,
+        )
+        question_setter_appoint(
+            person=person,
+            occupations=list(self.occupations.values()),
+            organization=city.org,
+            on=dt.date(2026, 4, 1),
+            actor=SIMULATION,
+            officer=sheng,
+        )
 
     def _paper_assemble(
         self, occupation: Occupation, level: int, elements: list[Element], manager: User

@@ -41,6 +41,7 @@ class Simulation(
         self.stage_applications()
         self.stage_review()
         self.stage_plan_filing()
+        self.stage_onsite_supervisors()
         self.stage_sitting()
         self.stage_seating_and_staff()
         self.stage_postpone()

@@ -10,6 +10,7 @@ import time_machine
 
 from skillcert.applications.models import Application, Status
 from skillcert.common.errors import DomainError
+from skillcert.exams import staffing
 from skillcert.exams.models import (
     AdmissionTicket,
     District,
@@ -17,6 +18,7 @@ from skillcert.exams.models import (
     StaffAssignment,
     TimeSlot,
 )
+from skillcert.exams.selectors import policy_for
 from skillcert.exams.services import (
     district_add,
     district_postpone,
@@ -47,6 +49,30 @@ from skillcert.plans.services import (
     plan_staff_set,
 )
 from skillcert.regions.models import Region
+from skillcert.supervision.services import onsite_supervisor_appoint, onsite_supervisor_pool
+
+
+def _practical_sessions(candidates: int, examiners: int) -> list[int]:
+    """The expected candidates of each practical session: as few sessions as let the
+    examiners meet the province's ratio in every one."""
+    policy = policy_for(province_code=PROVINCE)
+    rule = staffing.StaffRule(
+        policy.invigilator_per,
+        policy.min_invigilators_theory,
+        policy.examiner_per,
+        policy.min_examiners_practical,
+        policy.examiners_odd,
+        policy.supervisors_per_site,
+    )
+    for count in range(1, candidates + 1):
+        size, extra = divmod(candidates, count)
+        shares = [size + (1 if i < extra else 0) for i in range(count)]
+        if all(
+            staffing.required_staff(rule, duty=staffing.EXAMINER, candidates=n) <= examiners
+            for n in shares
+        ):
+            return shares
+    raise ValueError(f"{examiners} examiners cannot meet the ratio for {candidates} candidates")
 
 
 class SittingStages(SimulationState):
@@ -68,19 +94,24 @@ class SittingStages(SimulationState):
                     expected=city.candidates,
                     actor=city.clerk,
                 )
-                plan_session_add(
-                    plan=city.plan,
-                    subject=Subject.PRACTICAL,
-                    starts_at=at(EXAM_DAY, 14),
-                    ends_at=at(EXAM_DAY, 16),
-                    site=site,
-                    expected=city.candidates,
-                    actor=city.clerk,
-                )
-                examiners = [p for p in city.staff if "考评员" in p.name][:5]
-                supervisor = next(p for p in city.staff if "督导员" in p.name)
+                # Every examiner of the city is on the plan; the practical exam runs in as
+                # many sessions as the examiner ratio needs (1 per 5, odd, at least 3).
+                examiners = [p for p in city.staff if "考评员" in p.name]
+                for n, expected in enumerate(_practical_sessions(city.candidates, len(examiners))):
+                    day = EXAM_DAY + dt.timedelta(days=(n + 1) // 2)
+                    hour = 14 if n % 2 == 0 else 9
+                    plan_session_add(
+                        plan=city.plan,
+                        subject=Subject.PRACTICAL,
+                        starts_at=at(day, hour),
+                        ends_at=at(day, hour + 2),
+                        site=site,
+                        expected=expected,
+                        actor=city.clerk,
+                    )
+                # A social plan names no supervisor: the authority appoints the on-site one.
                 plan_staff_set(
-                    plan=city.plan, examiners=examiners, supervisor=supervisor, actor=city.clerk
+                    plan=city.plan, examiners=examiners, supervisor=None, actor=city.clerk
                 )
                 if not refused:
                     # Filing late is refused by the working-day rule (shown, then filed in time).
@@ -95,6 +126,21 @@ class SittingStages(SimulationState):
             counts["备案通过"] = filed
             counts["逾期备案被拒"] = "是（不足15个工作日）" if refused else "无"
             self.expected["late_refused"] = 1 if refused else 0
+
+    def stage_onsite_supervisors(self) -> None:
+        """The city appoints each approved social plan's on-site quality supervisor (外督)
+        from the province's external pool; the supervisor reports on the exam day."""
+        with self._stage("派遣现场质量督导员", at(dt.date(2026, 5, 12), 9)) as counts:
+            appointed = 0
+            for city in self.cities:
+                assert city.plan and city.officer
+                pool = onsite_supervisor_pool(plan=city.plan)
+                person = next(
+                    p for p, why in pool if not why and p in city.staff and p.user is not None
+                )
+                onsite_supervisor_appoint(plan=city.plan, person=person, actor=city.officer)
+                appointed += 1
+            counts["派遣"] = appointed
 
     # --- 6. the unified sitting: districts, sites, rooms, slots ----------------------------
 

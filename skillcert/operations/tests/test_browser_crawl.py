@@ -103,7 +103,7 @@ def _visit(
     """Open `url` and return what is wrong with it. `console` collects the page's errors."""
     console.clear()
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")  # the page and its assets; polling fragments need no wait
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
     problems = []
     if response is None or response.status != 200:

@@ -22,12 +22,10 @@ from skillcert.organizations.models import OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.plans.models import PlanKind
 from skillcert.plans.services import plan_create, plan_details_set, plan_open
-from skillcert.plans.tests.factories import file_org, hr, make_candidate
+from skillcert.plans.tests.factories import file_org, make_candidate
 from skillcert.regions.models import Region
 from skillcert.scoring.models import Result, Route
 from skillcert.scoring.services import batch_entry_account_set, batch_open
-
-__all__ = ["hr"]  # fixture
 
 pytestmark = BROWSER
 

@@ -20,10 +20,8 @@ from skillcert.operations.models import WorkerHeartbeat
 from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor, shot
 from skillcert.operations.tests.test_browser_journeys import open_plan
 from skillcert.operations.tests.test_worker_killed import ROOT, _worker_env
-from skillcert.plans.tests.factories import hr, make_id
+from skillcert.plans.tests.factories import make_id
 from skillcert.workdays.models import CalendarDay, CalendarYear
-
-__all__ = ["hr"]  # fixture
 
 pytestmark = BROWSER
 

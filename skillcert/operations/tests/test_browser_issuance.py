@@ -13,9 +13,7 @@ from skillcert.certificates.models import Certificate
 from skillcert.certificates.selectors import verify_url
 from skillcert.certificates.tests.test_issue_pages import _batch
 from skillcert.operations.tests.browser import BROWSER, download, log_in, qr_codes_in_pdf, shot
-from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
-
-__all__ = ["hr", "plan", "welder"]  # fixtures
+from skillcert.plans.tests.factories import make_candidate
 
 pytestmark = BROWSER
 

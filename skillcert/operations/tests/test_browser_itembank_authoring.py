@@ -1,8 +1,8 @@
 """Browser journey: item-bank authoring. The baseline (built with services and fixtures) is an
-occupation with its standard, element tree and theory weight table, and a bank manager of
-the province's unified bank for it. Then only pages: the manager opens 题库 from the menu,
-writes a single-choice item, creates a blueprint from the weight table, and commissions a
-question setter on 题库人员."""
+occupation with its standard, element tree and theory weight table, a bank manager of the
+province's unified bank for it, and a person the province appointed question setter. Then only
+pages: the manager opens 题库 from the menu, writes a single-choice item, creates a blueprint
+from the weight table, and commissions the question setter on 题库人员."""
 
 from __future__ import annotations
 
@@ -21,13 +21,14 @@ from skillcert.itembank.models import (
 )
 from skillcert.occupations.models import Element, Occupation, Standard, WeightItem
 from skillcert.operations.tests.browser import BROWSER, log_in, shot
+from skillcert.plans.tests.factories import appointed_setter
 
 pytestmark = BROWSER
 
 STEM = "机密题干：劳动合同试用期最长为多久"
 
 
-def _baseline() -> Occupation:
+def _baseline(organization: Any) -> Occupation:
     occupation = Occupation.objects.create(code="4-07-03-02", name="企业人力资源管理师")
     standard = Standard.objects.create(
         occupation=occupation,
@@ -50,10 +51,13 @@ def _baseline() -> Occupation:
             percent=percent,
             position=position,
         )
-    manager, _setter = (
+    manager, setter = (
         user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
         for name in ("bank_manager", "new_setter")
     )
+    # The province appointed new_setter question setter for this occupation (seed 001 §三),
+    # with a confidentiality agreement: what the 命题人员 role requires.
+    appointed_setter(setter, occupation, organization)
     ItemBankRole.objects.create(
         user=manager,
         bank=ItemBank.objects.for_province(),
@@ -66,7 +70,7 @@ def _baseline() -> Occupation:
 def test_bank_manager_writes_an_item_a_blueprint_and_commissions_a_setter(
     open_page: Any, screenshots: Path, personas: Any
 ) -> None:
-    occupation = _baseline()
+    occupation = _baseline(personas.org_a)
     page = open_page()
     log_in(page, "bank_manager")
     page.get_by_role("navigation").get_by_role("link", name="题库").click()

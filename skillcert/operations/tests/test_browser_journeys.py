@@ -46,7 +46,7 @@ from skillcert.plans.services import (
     plan_session_add,
     plan_staff_set,
 )
-from skillcert.plans.tests.factories import file_org, hr, make_id, make_person
+from skillcert.plans.tests.factories import file_org, make_id, make_person
 from skillcert.regions.models import Region
 from skillcert.scoring.models import Result
 from skillcert.scoring.services import (
@@ -57,8 +57,7 @@ from skillcert.scoring.services import (
     batch_submit,
     result_score_enter,
 )
-
-__all__ = ["hr"]  # fixture
+from skillcert.scoring.tests.flows import onsite_report_in
 
 pytestmark = BROWSER
 
@@ -110,10 +109,12 @@ def seat_the_plan(personas: Any, plan: EvaluationPlan, occupation: Any) -> None:
         expected=1,
         actor=clerk,
     )
+    # The authority's pool for on-site supervision: a social plan names no supervisor.
+    make_person(801, roles=[("supervisor_external", occupation, 1, 5)])
     plan_staff_set(
         plan=plan,
         examiners=[make_person(901, roles=[("examiner", occupation, 1, 5)])],
-        supervisor=make_person(801, roles=[("supervisor_external", occupation, 1, 5)]),
+        supervisor=None,
         actor=clerk,
         today=FILED_ON,
     )
@@ -166,6 +167,7 @@ def score_and_publish(plan: EvaluationPlan) -> Result:
 
 def register_and_issue(personas: Any, result: Result) -> Certificate:
     batch = result.batch
+    onsite_report_in(batch.plan, officer=personas.city_nanjing)
     batch_registration_submit(batch=batch, actor=SYSTEM, today=REGISTERED_ON)
     batch_register(batch=batch, actor=SYSTEM)
     result.refresh_from_db()

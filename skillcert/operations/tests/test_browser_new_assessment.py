@@ -1,19 +1,21 @@
 """A new assessment carried to a certificate through the web alone.
 
 The baseline is what a province has before anything in this test happens: its officers, the
-occupation on the directory with its standard, and qualified examiners and a quality
+occupation on the directory with its standard, and qualified examiners and an external quality
 supervisor in the personnel registry. From there every step is a person clicking in Chromium:
 the province registers a new organisation; its administrator files it (备案) and the city
 approves; the organisation creates an evaluation plan and opens it, the province sets the
 review sampling; a candidate registers and applies; three tiers review; the organisation files
-the plan with its roster 15 working days ahead and the city approves it; the province sets up
-the unified sitting and draws the seats; after the exam the organisation opens the result batch,
-assigns the markers, designates the chief examiner's score-entry account and uploads the answer
-file; the chief examiner enters the practical scores; the batch is submitted and published; the
-candidate asks for a re-check, which is answered; the results are registered; the organisation
-issues the certificates; and a visitor scans the QR code in the certificate's PDF. No service is
-called by the test after the baseline. The clock is set inside the covered calendar and moved
-forward as the months pass; every step leaves a screenshot in var/screenshots/new-assessment/."""
+the plan with its roster 15 working days ahead and the city approves it and appoints the
+on-site quality supervisor (外督); the province sets up the unified sitting and draws the seats;
+the supervisor answers the checklist and submits the report on the exam day; after the exam
+the organisation opens the result batch, assigns the markers, designates the chief examiner's
+score-entry account and uploads the answer file; the chief examiner enters the practical
+scores; the batch is submitted and published; the candidate asks for a re-check, which is
+answered; the results are registered; the organisation issues the certificates; and a
+visitor scans the QR code in the certificate's PDF. No service is called by the test after
+the baseline. The clock is set inside the covered calendar and moved forward as the months
+pass; every step leaves a screenshot in var/screenshots/new-assessment/."""
 
 from __future__ import annotations
 
@@ -49,11 +51,9 @@ from skillcert.operations.tests.test_browser_journeys import (
 )
 from skillcert.operations.tests.test_browser_scoring_setup import _objective_paper
 from skillcert.plans.models import EvaluationPlan
-from skillcert.plans.tests.factories import hr, make_person
+from skillcert.plans.tests.factories import make_person
 from skillcert.regions.models import Region
 from skillcert.scoring.tests.conftest import _person, _user
-
-__all__ = ["hr"]  # fixture
 
 pytestmark = BROWSER
 
@@ -76,8 +76,9 @@ def folder() -> Path:
 
 @pytest.fixture
 def baseline(personas: Any, hr: Any) -> dict[str, Any]:
-    """What the province already has: the occupation on the directory, two qualified
-    examiners (one the chief examiner, with an account) and a quality supervisor."""
+    """What the province already has: the occupation on the directory, qualified examiners,
+    an external quality supervisor with an account (the authority's pool for on-site
+    supervision) and the people who score (one the chief examiner), with accounts."""
     for level in (4, 3, 2, 1):
         DirectoryEntry.objects.get_or_create(
             occupation=hr,
@@ -90,6 +91,9 @@ def baseline(personas: Any, hr: Any) -> dict[str, Any]:
         make_person(603, roles=[("examiner", hr, 1, 5)], name="李强"),
     ]
     supervisor = make_person(701, roles=[("supervisor_external", hr, 1, 5)], name="吴督导")
+    supervisor.user = _user("zs_dd")
+    supervisor.save(update_fields=["user"])
+    role_grant(user=supervisor.user, role=Role.SUPERVISOR, actor=SystemActor("baseline"))
     # The province's sealed level-4 paper, and the people who score with accounts of their own.
     _objective_paper(hr, personas.superuser)
     suzhou = Region.objects.get(code="320505")
@@ -249,9 +253,10 @@ def _organisation_files_a_plan(
     staff = admin.locator("form[action$='/staff/']")
     for person in baseline["examiners"]:
         staff.get_by_label(re.compile(person.name)).check()
-    staff.locator("select[name=staff-supervisor]").select_option(
-        value=str(baseline["supervisor"].pk)
-    )
+    if kind != "social":  # a social plan's on-site supervisor is appointed by the authority
+        staff.locator("select[name=staff-supervisor]").select_option(
+            value=str(baseline["supervisor"].pk)
+        )
     staff.get_by_role("button", name=re.compile("保存")).click()
     _submit(admin, "开放报名")
     shot(admin, folder, "07-plan-open", "报名状态：报名中")
@@ -282,6 +287,29 @@ def _city_approves_the_plan(city: Any, folder: Path, code: str = PLAN_CODE) -> N
     city.select_option("#id_decision", value="approve")
     _submit(city, "提交")
     shot(city, folder, "16-plan-approved", "审核通过")
+
+
+def _city_appoints_the_onsite_supervisor(city: Any, folder: Path, code: str = PLAN_CODE) -> None:
+    """From the plan's page to the on-site supervision page: the city sends 吴督导."""
+    city.locator("header").get_by_role("link", name="评价计划", exact=True).click()
+    city.get_by_role("link", name=re.compile(code)).first.click()
+    city.get_by_role("link", name="派遣现场质量督导员与督导报告").click()
+    shot(city, folder, "16a-onsite", "现场质量督导", "尚未派遣", "人社部门尚未派遣现场质量督导员")
+    city.locator("tr", has_text="吴督导").get_by_role("button", name="派遣").click()
+    shot(city, folder, "16b-onsite-appointed", "已派遣吴督导担任现场质量督导员", "已派出")
+
+
+def _supervisor_reports(supervisor: Any, folder: Path) -> None:
+    """On the exam day the on-site supervisor answers the checklist and submits the report."""
+    supervisor.get_by_role("link", name=re.compile("派给我的督导任务")).click()
+    supervisor.locator("tr", has_text=PLAN_CODE).get_by_role("link").first.click()
+    for select in supervisor.locator("select[name^=result_]").all():
+        select.select_option("yes")
+    _submit(supervisor, "保存检查表")
+    supervisor.select_option("#f-rating", value="pass")
+    supervisor.fill("#f-report", "入场核验、考场纪律、试卷保密均符合规定，未发现问题。")
+    _submit(supervisor, "提交")
+    shot(supervisor, folder, "20a-onsite-report", "督导记录", "合格", "入场核验")
 
 
 # --- 4. the sitting ------------------------------------------------------------------------
@@ -405,6 +433,7 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     )
     _organisation_files_the_plan(admin, folder)
     _city_approves_the_plan(city, folder)
+    _city_appoints_the_onsite_supervisor(city, folder)
 
     # 4. The sitting: districts, sites, rooms, slots, seats; the candidate's ticket.
     _province_sets_up_the_sitting(province, folder)
@@ -412,6 +441,12 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     ticket = AdmissionTicket.objects.get(application=application).ticket_no  # read, to type it
     shot(candidate, folder, "20-admission-ticket", "我的准考证", ticket)
     assert download(candidate, "下载PDF").startswith(b"%PDF-")
+
+    # The exam day: the on-site supervisor's report, which registration will need.
+    time_machine.move_to(dt.datetime(2026, 6, 13, 16, 30, tzinfo=BEIJING), tick=True)
+    supervisor = open_page()
+    log_in(supervisor, "zs_dd")
+    _supervisor_reports(supervisor, folder)
 
     # 5. After the exam: the batch, its people, the answer file; the chief enters and submits.
     time_machine.move_to(dt.datetime(2026, 6, 15, 9, 30, tzinfo=BEIJING), tick=True)

@@ -45,10 +45,10 @@ from skillcert.operations.tests.test_browser_new_assessment import (
     baseline,
 )
 from skillcert.plans.models import EvaluationPlan
-from skillcert.plans.tests.factories import hr, make_id
+from skillcert.plans.tests.factories import make_id
 from skillcert.scoring.models import Result
 
-__all__ = ["baseline", "hr"]  # fixtures
+__all__ = ["baseline"]  # fixture
 
 pytestmark = BROWSER
 

@@ -19,9 +19,7 @@ from skillcert.certificates.models import Certificate
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.occupations.models import Occupation, Standard
 from skillcert.operations.tests.browser import BROWSER, shot
-from skillcert.plans.tests.factories import file_org, hr, make_candidate, make_id
-
-__all__ = ["hr"]  # fixture
+from skillcert.plans.tests.factories import file_org, make_candidate, make_id
 
 pytestmark = BROWSER
 

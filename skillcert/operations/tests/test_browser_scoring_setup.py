@@ -20,12 +20,10 @@ from skillcert.itembank.models import (
 from skillcert.occupations.models import Standard
 from skillcert.operations.tests.browser import BROWSER, log_in, shot
 from skillcert.operations.tests.test_browser_journeys import open_plan, seat_the_plan
-from skillcert.plans.tests.factories import hr, make_candidate
+from skillcert.plans.tests.factories import make_candidate
 from skillcert.regions.models import Region
 from skillcert.scoring.models import BatchStatus, Result, ResultBatch
 from skillcert.scoring.tests.conftest import _person, _sealed_paper, _user
-
-__all__ = ["hr"]  # fixture
 
 pytestmark = BROWSER
 

@@ -14,10 +14,7 @@ from skillcert.applications.importing import roster_import
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.common.identifiers import id_number_check_digit
-from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_candidate, make_id
-from skillcert.plans.tests.factories import plan as plan
-from skillcert.plans.tests.factories import welder as welder
 
 ID_LIKE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 

@@ -28,10 +28,7 @@ from skillcert.audit.models import AuditEvent
 from skillcert.candidates.models import Candidate, WorkPeriod
 from skillcert.common.errors import DomainError
 from skillcert.operations.retention import candidates_erase_withdrawn
-from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_candidate, make_id
-from skillcert.plans.tests.factories import plan as plan
-from skillcert.plans.tests.factories import welder as welder
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 23)

@@ -20,16 +20,8 @@ NOT_ENTRY_POINTS = {
 
 # (module, function) → why it is public without an entry point of its own.
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    # Province settings (rule sets, qualification rules) are loaded by migrations and have no
-    # settings page yet.
-    ("eligibility/services.py", "rule_set_document"): "no province settings page yet",
-    ("eligibility/services.py", "rule_set_publish"): "no province settings page yet",
-    ("personnel/services/rules.py", "qualification_rule_publish"): "no settings page yet",
-    # Practice records are written by the demo only; role-level suspension has no page.
+    # Practice records typed by hand are written by the demo only.
     ("personnel/services/practice.py", "sitting_record"): "records typed by hand: no page yet",
-    ("personnel/services/standing.py", "qualification_override_record"): "no province page yet",
-    ("personnel/services/roles.py", "role_reinstate"): "no role-level page yet",
-    ("personnel/services/roles.py", "role_suspend"): "no role-level page yet",
 }
 
 

@@ -27,10 +27,7 @@ from skillcert.common import pii
 from skillcert.operations.jobs import jobs_requeue_stale
 from skillcert.operations.models import WorkerHeartbeat
 from skillcert.operations.workers import SEEN_WITHIN, worker_is_running
-from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_id
-from skillcert.plans.tests.factories import plan as plan
-from skillcert.plans.tests.factories import welder as welder
 
 ROOT = Path(__file__).resolve().parents[3]
 ROWS = 900

@@ -19,10 +19,7 @@ from skillcert.operations.workers import (
     worker_heartbeat_clear,
     worker_is_running,
 )
-from skillcert.plans.tests.factories import hr as hr
 from skillcert.plans.tests.factories import make_id
-from skillcert.plans.tests.factories import plan as plan
-from skillcert.plans.tests.factories import welder as welder
 
 NOT_RUNNING = "后台任务处理程序未运行"
 

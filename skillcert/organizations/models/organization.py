@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
+from skillcert.common.policies import VersionedPolicy
 from skillcert.organizations.choices import OrgKind, OrgStatus
 
 # The filing number's first character (DOMAIN.md §5): employers evaluate as `Y`; every other
@@ -79,11 +80,11 @@ class EvaluationOrg(models.Model):
         return FILING_LETTER[self.kind]
 
 
-class FilingPolicy(models.Model):
-    """Rules that vary by province, kept as data. The row with a blank province is the
-    default for provinces without their own."""
+class FilingPolicy(VersionedPolicy):
+    """Rules that vary by province, kept as versioned data (`common.policies`). The rows with
+    a blank province are the default for provinces without their own."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True, unique=True)
+    province = models.CharField("省份代码", max_length=2, blank=True)
     validity_years = models.PositiveSmallIntegerField("备案有效期（年）", default=3)
     renewal_window_days = models.PositiveSmallIntegerField("可申请延续的提前天数", default=90)
     province_review_levels = models.JSONField(
@@ -96,6 +97,9 @@ class FilingPolicy(models.Model):
     class Meta:
         verbose_name = "备案规则"
         verbose_name_plural = "备案规则"
+        indexes = [
+            models.Index(fields=["province", "effective_from"], name="filing_policy_in_force")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(validity_years__gte=1, validity_years__lte=10),

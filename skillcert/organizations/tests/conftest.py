@@ -103,6 +103,20 @@ def complete_evidence(application: FilingApplication, actor: Actor) -> None:
             filing_evidence_set(application=application, item=item, declared=True, actor=actor)
 
 
+def review(
+    application: FilingApplication,
+    actor: Actor,
+    *,
+    tier: str = ReviewTier.CITY,
+    decision: str = ReviewDecision.APPROVE,
+    reason: str = "",
+) -> FilingApplication:
+    """`filing_review` of `application` by `actor`: by default an approval at the city tier."""
+    return filing_review(
+        application=application, tier=tier, decision=decision, reason=reason, actor=actor
+    )
+
+
 def prepared_application(
     *,
     org: EvaluationOrg,

@@ -160,7 +160,7 @@ def test_other_people_cannot_manage_the_organisations_accounts(personas, org_adm
     own = RoleAssignment.objects.get(user=org_admin_a, organization=personas.org_a)
     close = reverse("organizations:account_close", args=[personas.org_a.pk, own.pk])
     assert personas.client_for(personas.clerk_b).post(close).status_code == 404
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         org_account_add(
             org=personas.org_a,
             username="intruder",
@@ -169,6 +169,7 @@ def test_other_people_cannot_manage_the_organisations_accounts(personas, org_adm
             role="org_admin",
             actor=personas.clerk_b,
         )
+    assert refused.value.code == "org.accounts_forbidden"
     assert not User.objects.filter(username="intruder").exists()
     own.refresh_from_db()
     assert own.active

@@ -120,26 +120,25 @@ def test_officer_records_a_supervision_finding(personas):
     assert event.kind == "supervision_finding"
 
 
-def test_system_kinds_cannot_be_recorded_by_hand(personas):
+@pytest.mark.parametrize(
+    ("kind", "who", "code"),
+    [
+        # system kinds (late reports) are not recorded by hand
+        ("late_report", "city_nanjing", "credit.kind_not_manual"),
+        # an organisation's clerk does not write its own integrity file
+        ("complaint_upheld", "clerk_a", "org.forbidden"),
+    ],
+)
+def test_a_credit_event_by_hand_of_a_system_kind_or_by_the_clerk_is_refused(
+    personas, kind, who, code
+):
     with pytest.raises(DomainError) as err:
         credit_event_record(
             org=personas.org_a,
-            kind="late_report",
+            kind=kind,
             occurred_on=timezone.localdate(),
             description="x",
-            actor=personas.city_nanjing,
+            actor=personas.user(who),
         )
-    assert err.value.code == "credit.kind_not_manual"
+    assert err.value.code == code
     assert CreditEvent.objects.count() == 0
-
-
-def test_clerk_cannot_write_its_own_integrity_file(personas):
-    with pytest.raises(DomainError) as err:
-        credit_event_record(
-            org=personas.org_a,
-            kind="complaint_upheld",
-            occurred_on=timezone.localdate(),
-            description="x",
-            actor=personas.clerk_a,
-        )
-    assert err.value.code == "org.forbidden"

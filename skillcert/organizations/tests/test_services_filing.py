@@ -26,7 +26,7 @@ from skillcert.organizations.models import (
     ReviewDecision,
     ReviewTier,
 )
-from skillcert.organizations.tests.conftest import file_org, prepared_application
+from skillcert.organizations.tests.conftest import file_org, prepared_application, review
 from skillcert.regions.models import Region
 
 
@@ -53,12 +53,7 @@ def test_city_files_an_organisation_whose_scope_needs_no_province_review(persona
     application = filing_submit(application=application, actor=personas.clerk_a)
     assert application.status == FilingStatus.SUBMITTED
     assert not application.needs_province_review
-    application = filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
-        decision=ReviewDecision.APPROVE,
-        actor=personas.city_nanjing,
-    )
+    application = review(application, personas.city_nanjing)
     assert application.status == FilingStatus.APPROVED
     org = EvaluationOrg.objects.get(pk=personas.org_a.pk)
     assert org.status == OrgStatus.FILED
@@ -79,28 +74,13 @@ def test_technician_levels_go_on_to_the_province_after_the_city(personas, catalo
     )
     application = filing_submit(application=application, actor=personas.clerk_a)
     assert application.needs_province_review
-    application = filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
-        decision=ReviewDecision.APPROVE,
-        actor=personas.city_nanjing,
-    )
+    application = review(application, personas.city_nanjing)
     assert application.status == FilingStatus.CITY_APPROVED
     assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.UNFILED
     with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.PROVINCE,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.city_nanjing,
-        )
+        review(application, personas.city_nanjing, tier=ReviewTier.PROVINCE)
     assert err.value.code == "org.forbidden"
-    filing_review(
-        application=application,
-        tier=ReviewTier.PROVINCE,
-        decision=ReviewDecision.APPROVE,
-        actor=personas.province,
-    )
+    review(application, personas.province, tier=ReviewTier.PROVINCE)
     assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.FILED
 
 
@@ -116,12 +96,7 @@ def test_one_province_officer_cannot_pass_both_tiers(personas, catalogue):
         actor=personas.province,  # a province officer may act at the city tier
     )
     with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.PROVINCE,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.province,
-        )
+        review(application, personas.province, tier=ReviewTier.PROVINCE)
     assert err.value.code == "filing.same_reviewer"
     assert FilingApplication.objects.get(pk=application.pk).status == FilingStatus.CITY_APPROVED
     assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.UNFILED
@@ -142,12 +117,11 @@ def test_returned_application_is_corrected_and_resubmitted(personas, catalogue):
         org=personas.org_a, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)]
     )
     filing_submit(application=application, actor=personas.clerk_a)
-    application = filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
+    application = review(
+        application,
+        personas.city_nanjing,
         decision=ReviewDecision.RETURN,
         reason="场地照片不清晰，请重新上传",
-        actor=personas.city_nanjing,
     )
     assert application.status == FilingStatus.RETURNED
     assert application.last_reason == "场地照片不清晰，请重新上传"
@@ -162,12 +136,11 @@ def test_rejection_is_final_and_keeps_the_organisation_unfiled(personas, catalog
         org=personas.org_a, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)]
     )
     filing_submit(application=application, actor=personas.clerk_a)
-    filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
+    review(
+        application,
+        personas.city_nanjing,
         decision=ReviewDecision.REJECT,
         reason="不具备独立法人资格",
-        actor=personas.city_nanjing,
     )
     with pytest.raises(DomainError) as err:
         filing_submit(application=application, actor=personas.clerk_a)
@@ -175,64 +148,35 @@ def test_rejection_is_final_and_keeps_the_organisation_unfiled(personas, catalog
     assert EvaluationOrg.objects.get(pk=personas.org_a.pk).status == OrgStatus.UNFILED
 
 
-def test_return_without_reason_is_refused_and_nothing_changes(personas, catalogue):
+@pytest.mark.parametrize(
+    ("tier", "decision", "reason", "who", "code"),
+    [
+        # a return needs a reason
+        (ReviewTier.CITY, ReviewDecision.RETURN, "  ", "city_nanjing", "filing.reason_required"),
+        # an officer of another city cannot review
+        (ReviewTier.CITY, ReviewDecision.APPROVE, "", "city_suzhou", "org.forbidden"),
+        # the province does not review before the city
+        (ReviewTier.PROVINCE, ReviewDecision.APPROVE, "", "province", "filing.wrong_tier"),
+    ],
+)
+def test_a_review_out_of_scope_or_without_reason_is_refused_and_nothing_changes(
+    personas, catalogue, tier, decision, reason, who, code
+):
     application = prepared_application(
         org=personas.org_a, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)]
     )
     filing_submit(application=application, actor=personas.clerk_a)
     with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.CITY,
-            decision=ReviewDecision.RETURN,
-            reason="  ",
-            actor=personas.city_nanjing,
-        )
-    assert err.value.code == "filing.reason_required"
+        review(application, personas.user(who), tier=tier, decision=decision, reason=reason)
+    assert err.value.code == code
     assert FilingReview.objects.count() == 0
     assert FilingApplication.objects.get(pk=application.pk).status == FilingStatus.SUBMITTED
-
-
-def test_officer_of_another_city_cannot_review(personas, catalogue):
-    application = prepared_application(
-        org=personas.org_a, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)]
-    )
-    filing_submit(application=application, actor=personas.clerk_a)
-    with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.CITY,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.city_suzhou,
-        )
-    assert err.value.code == "org.forbidden"
-    assert FilingApplication.objects.get(pk=application.pk).status == FilingStatus.SUBMITTED
-
-
-def test_review_at_the_wrong_tier_is_refused(personas, catalogue):
-    application = prepared_application(
-        org=personas.org_a, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)]
-    )
-    filing_submit(application=application, actor=personas.clerk_a)
-    with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.PROVINCE,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.province,
-        )
-    assert err.value.code == "filing.wrong_tier"
 
 
 def test_draft_cannot_be_reviewed(personas, catalogue):
     application = _start(personas)
     with pytest.raises(DomainError) as err:
-        filing_review(
-            application=application,
-            tier=ReviewTier.CITY,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.city_nanjing,
-        )
+        review(application, personas.city_nanjing)
     assert err.value.code == "filing.not_under_review"
 
 
@@ -253,43 +197,27 @@ def test_submission_without_scope_is_refused(personas, catalogue):
     assert err.value.code == "filing.scope_empty"
 
 
-def test_scope_occupation_not_in_the_directory_is_rejected(personas, catalogue):
-    application = _start(personas)
-    with pytest.raises(DomainError) as err:
-        _set_scope(application, personas.clerk_a, [("6-31-01-03", 4), ("4-07-03-03", 3)])
-    assert err.value.code == "filing.occupation_not_in_directory"
-    assert "劳动关系协调师" in err.value.message
-    assert FilingScopeLine.objects.filter(application=application).count() == 0
-
-
-def test_scope_level_not_offered_is_rejected_with_the_offered_levels(personas, catalogue):
-    application = _start(personas)
-    with pytest.raises(DomainError) as err:
-        _set_scope(application, personas.clerk_a, [("4-07-03-02", 5)])
-    assert err.value.code == "filing.level_not_offered"
-    assert "四级/中级工" in err.value.message
-
-
-def test_level_removed_from_the_directory_is_no_longer_offered(personas, catalogue):
-    application = _start(personas)
-    with pytest.raises(DomainError) as err:
-        _set_scope(application, personas.clerk_a, [("6-18-02-04", 2)])
-    assert err.value.code == "filing.level_not_offered"
-
-
 @pytest.mark.parametrize(
-    ("line", "code"),
+    ("line", "code", "named"),
     [
-        (("9-99-99-99", 4), "filing.occupation_unknown"),
-        (("6-31-01-03", 6), "filing.level_invalid"),
-        (("6-31-01-03", 4, "不存在的工种"), "filing.specialty_unknown"),
+        (("9-99-99-99", 4), "filing.occupation_unknown", ""),
+        (("6-31-01-03", 6), "filing.level_invalid", ""),
+        (("6-31-01-03", 4, "不存在的工种"), "filing.specialty_unknown", ""),
+        # an occupation not in the directory, named in the message
+        (("4-07-03-03", 3), "filing.occupation_not_in_directory", "劳动关系协调师"),
+        # a level the directory does not offer: the message lists the offered levels
+        (("4-07-03-02", 5), "filing.level_not_offered", "四级/中级工"),
+        # a level removed from the directory is no longer offered
+        (("6-18-02-04", 2), "filing.level_not_offered", ""),
     ],
 )
-def test_bad_scope_lines_are_rejected(personas, catalogue, line, code):
+def test_bad_scope_lines_are_rejected(personas, catalogue, line, code, named):
     application = _start(personas)
     with pytest.raises(DomainError) as err:
-        _set_scope(application, personas.clerk_a, [line])
+        _set_scope(application, personas.clerk_a, [("6-31-01-03", 4), line])
     assert err.value.code == code
+    assert named in err.value.message
+    assert FilingScopeLine.objects.filter(application=application).count() == 0
 
 
 def test_specialty_of_a_listed_occupation_is_accepted(personas, catalogue):
@@ -410,12 +338,7 @@ def test_scope_change_adds_and_drops_lines_after_review(personas, catalogue):
 
     complete_evidence(application, personas.clerk_a)
     filing_submit(application=application, actor=personas.clerk_a)
-    filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
-        decision=ReviewDecision.APPROVE,
-        actor=personas.city_nanjing,
-    )
+    review(application, personas.city_nanjing)
     active = set(
         OrgScope.objects.filter(org=org, active=True).values_list("occupation__code", "level")
     )
@@ -450,12 +373,7 @@ def test_renewal_extends_validity_from_the_day_after_and_keeps_the_number(person
         org=org, clerk=personas.clerk_a, lines=[("6-31-01-03", 4)], purpose=FilingPurpose.RENEWAL
     )
     filing_submit(application=application, actor=personas.clerk_a)
-    filing_review(
-        application=application,
-        tier=ReviewTier.CITY,
-        decision=ReviewDecision.APPROVE,
-        actor=personas.city_nanjing,
-    )
+    review(application, personas.city_nanjing)
     org.refresh_from_db()
     from skillcert.organizations.core import validity_until
 

@@ -38,13 +38,7 @@ from skillcert.organizations.services import (
 from skillcert.personnel.services import confidentiality_sign
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_file
-from skillcert.plans.tests.factories import (  # noqa: F401 (fixtures)
-    hr,
-    make_candidate,
-    make_person,
-    plan,
-    welder,
-)
+from skillcert.plans.tests.factories import make_candidate, make_person
 from skillcert.regions.models import Region
 from skillcert.scoring.services import batch_open, batch_register, batch_registration_submit
 
@@ -175,11 +169,15 @@ def _plan_file(w: World) -> None:
 
 
 def _apply(w: World) -> None:
+    _apply_for(w, 4)
+
+
+def _apply_for(w: World, level: int) -> None:
     application_create(
         candidate=w.candidate,
         plan=w.plan,
         occupation=w.hr,
-        level=4,
+        level=level,
         actor=w.personas.candidate,
         today=DAY,
     )
@@ -224,7 +222,7 @@ def _itembank_role(w: World) -> None:
     itembank_role_grant(
         user=w.personas.examiner,
         occupation=w.hr,
-        role="setter",
+        role="reviewer",
         actor=w.personas.superuser,
         bank=ItemBank.objects.for_organization(w.org.pk),
     )
@@ -259,18 +257,19 @@ ACTIONS: dict[str, tuple[str, Callable[[World], Any], bool, str]] = {
     "issue": ("certificate.issued", _issue, False, ""),
     "appoint": ("personnel.confidentiality_sign", _appoint, False, ""),
     "itembank_role": ("itembank.role_grant", _itembank_role, False, ""),
-    # an open batch is not ready for registration: the permit is all that is tested here
+    # an open batch of a social plan without the on-site supervisor's report is not ready for
+    # registration (the check after the permit): the permit is all that is tested here
     "register_results": (
         "result_batch.registration_submit",
         _open_batch,
         True,
-        "status.transition_not_allowed",
+        "registration.supervisor_report_missing",
     ),
     "register_results_confirm": (
         "result_batch.register",
         _registration_confirm,
         True,
-        "status.transition_not_allowed",
+        "registration.supervisor_report_missing",
     ),
 }
 # Where a standing does not bind an action (see organizations.permits): the abnormal list does
@@ -397,14 +396,7 @@ def test_a_removal_binds_from_its_effective_day_not_before(world: World, time_ma
 def test_a_level_the_plan_does_not_offer_is_refused_before_the_standing(world: World) -> None:
     _listed("blacklist")(world)
     with pytest.raises(DomainError) as err:
-        application_create(
-            candidate=world.candidate,
-            plan=world.plan,
-            occupation=world.hr,
-            level=1,
-            actor=world.personas.candidate,
-            today=DAY,
-        )
+        _apply_for(world, 1)
     assert err.value.code == "application.level_not_in_plan"
     assert world.plan.applications.count() == 0
 

@@ -6,16 +6,19 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
+from skillcert.common.policies import VersionedPolicy
 from skillcert.personnel.choices import PersonRoleStatus, RoleKind
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
 
-class ProvincePolicy(models.Model):
+class ProvincePolicy(VersionedPolicy):
     """The numbers a province sets for its personnel (seed 003 for Sichuan; other provinces
     enter their own): registration windows, card validity and collection, the
     uncollected-card ban, reminders, and the rotation rule."""
 
-    province = models.OneToOneField(
+    PROVINCE_IS_REGION = True
+
+    province = models.ForeignKey(
         "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
     )
     registration_workdays_examiner = models.PositiveSmallIntegerField("考评员报名工作日数")
@@ -25,7 +28,7 @@ class ProvincePolicy(models.Model):
     uncollected_ban_count = models.PositiveSmallIntegerField("连续未领取次数上限")
     reminder_days = models.PositiveSmallIntegerField("到期提醒提前天数")
     max_consecutive_sittings = models.PositiveSmallIntegerField("同一机构最多连续考评场次")
-    source = models.CharField("依据", max_length=200)
+    source = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "省级考评人员管理参数"

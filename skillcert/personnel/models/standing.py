@@ -52,6 +52,8 @@ class QualificationOverride(models.Model):
         "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField("理由", max_length=300)
+    # The province's decision document (文号); blank only on rows recorded before it was asked.
+    document_number = models.CharField("文号", max_length=64, blank=True, default="")
     decided_on = models.DateField("决定日期")
     decided_by = user_fk("决定人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)

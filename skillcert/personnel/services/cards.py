@@ -91,6 +91,42 @@ def _card_create(
     )
 
 
+def _qualification_bind(locked: Registration, plan: TrainingPlan, issued: dt.date) -> None:
+    """The check at registration is advice for the reviewers; the card binds to it: refused
+    unless the person passes on the issue day, and the standing is kept on the registration."""
+    standing = qualification_require(
+        person=locked.person,
+        role=plan.role,
+        occupation=locked.occupation,
+        level_high=locked.level_high,
+        level_low=locked.level_low,
+        province_code=plan.province_id,
+        as_of=issued,
+    )
+    locked.qualification = standing.as_dict()
+    locked.save(update_fields=["qualification"])
+
+
+def _card_issue_record(locked: Registration, card: Card, actor: Actor) -> None:
+    deadline = card.collection_deadline
+    registration_history(
+        locked,
+        "card_issue",
+        locked.status,
+        f"发放证卡 {card.number}，请于 {deadline:%Y-%m-%d} 前领取",
+        actor,
+    )
+    audit_record(
+        actor=actor,
+        action="personnel.card_issue",
+        obj=card,
+        changes={
+            "valid_until": [None, card.valid_until],
+            "collection_deadline": [None, deadline],
+        },
+    )
+
+
 def card_issue(
     *,
     registration: Registration,
@@ -116,18 +152,7 @@ def card_issue(
         lock_person(registration.person)
         locked = Registration.objects.select_related("plan", "person").get(pk=registration.pk)
         _check_issuable(locked)
-        # The check at registration is advice for the reviewers; the card binds to it.
-        standing = qualification_require(
-            person=locked.person,
-            role=plan.role,
-            occupation=locked.occupation,
-            level_high=locked.level_high,
-            level_low=locked.level_low,
-            province_code=plan.province_id,
-            as_of=issued,
-        )
-        locked.qualification = standing.as_dict()
-        locked.save(update_fields=["qualification"])
+        _qualification_bind(locked, plan, issued)
         card = _card_create(
             locked,
             plan,
@@ -136,22 +161,7 @@ def card_issue(
             deadline=deadline,
             validity_years=policy.card_validity_years,
         )
-        registration_history(
-            locked,
-            "card_issue",
-            locked.status,
-            f"发放证卡 {card.number}，请于 {deadline:%Y-%m-%d} 前领取",
-            actor,
-        )
-        audit_record(
-            actor=actor,
-            action="personnel.card_issue",
-            obj=card,
-            changes={
-                "valid_until": [None, card.valid_until],
-                "collection_deadline": [None, deadline],
-            },
-        )
+        _card_issue_record(locked, card, actor)
     return card
 
 

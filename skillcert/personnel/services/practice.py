@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, transaction
-
 from skillcert.accounts.actors import Actor, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audited_create
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import parse_id_number
 from skillcert.personnel.models import (
@@ -45,33 +43,25 @@ def sitting_record(
         raise DomainError("personnel.duty_invalid", "请选择承担工作", field="duty")
     if level is not None and level not in (1, 2, 3, 4, 5):
         raise DomainError("personnel.level_invalid", "等级应为一级至五级", field="level")
-    try:
-        with transaction.atomic():
-            sitting = PracticeRecord.objects.create(
-                person=person,
-                organization=organization,
-                held_on=held_on,
-                duty=duty,
-                room=room.strip(),
-                occupation=occupation,
-                level=level,
-                recorded_by=actor_user(actor),
-            )
-            audit_record(
-                actor=actor,
-                action="personnel.sitting_record",
-                obj=sitting,
-                changes={
-                    "person": [None, person.pk],
-                    "organization": [None, organization.pk],
-                    "held_on": [None, held_on],
-                },
-            )
-    except IntegrityError:
-        raise DomainError(
-            "personnel.sitting_duplicate", "该场考评记录已存在", field="held_on"
-        ) from None
-    return sitting
+    return audited_create(
+        PracticeRecord,
+        actor=actor,
+        action="personnel.sitting_record",
+        changes={
+            "person": [None, person.pk],
+            "organization": [None, organization.pk],
+            "held_on": [None, held_on],
+        },
+        clash=DomainError("personnel.sitting_duplicate", "该场考评记录已存在", field="held_on"),
+        person=person,
+        organization=organization,
+        held_on=held_on,
+        duty=duty,
+        room=room.strip(),
+        occupation=occupation,
+        level=level,
+        recorded_by=actor_user(actor),
+    )
 
 
 def relation_declare(
@@ -102,20 +92,16 @@ def relation_declare(
         raise DomainError(
             "personnel.relation_self", "不能与本人建立回避关系", field="counterpart_id_number"
         )
-    with transaction.atomic():
-        relation = RecusalRelation.objects.create(
-            person=person,
-            kind=kind,
-            counterpart_id_number=number,
-            counterpart_name=counterpart_name.strip(),
-            organization=organization,
-            note=note.strip(),
-            declared_by=actor_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action="personnel.relation_declare",
-            obj=relation,
-            changes={"person": [None, person.pk], "kind": [None, kind]},
-        )
-    return relation
+    return audited_create(
+        RecusalRelation,
+        actor=actor,
+        action="personnel.relation_declare",
+        changes={"person": [None, person.pk], "kind": [None, kind]},
+        person=person,
+        kind=kind,
+        counterpart_id_number=number,
+        counterpart_name=counterpart_name.strip(),
+        organization=organization,
+        note=note.strip(),
+        declared_by=actor_user(actor),
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.accounts.choices import Role
 from skillcert.accounts.services import role_grant, user_create
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import parse_id_number, validate_mobile
 from skillcert.organizations.permits import organization_permit_check
@@ -72,6 +72,36 @@ def person_register(
     if not employer_name:
         raise DomainError("personnel.employer_required", "请填写工作单位", field="employer_name")
     phone = validate_mobile(phone) if phone.strip() else ""
+    region = _register_access(actor, user=user, employer=employer, region=region)
+    try:
+        person = audited_create(
+            Person,
+            actor=actor,
+            action="personnel.person_register",
+            changes={"employer_name": [None, employer_name], "region": [None, region.code]},
+            user=user,
+            id_number=parsed.value,
+            name=name,
+            gender=parsed.gender,
+            birth_date=parsed.birth_date,
+            phone=phone,
+            address=address.strip(),
+            education=education,
+            employer=employer,
+            employer_name=employer_name,
+            region=region,
+        )
+    except IntegrityError:
+        raise _register_clash(user) from None
+    return person
+
+
+def _register_access(
+    actor: Actor, *, user: User | None, employer: EvaluationOrg | None, region: Region | None
+) -> Region:
+    """The unit's region (the employing organisation's when none is given), once the actor
+    may register there: the person themself, the platform, the employer's staff, or an
+    officer over the region."""
     if region is None and employer is not None:
         region = employer.region
     if region is None:
@@ -82,36 +112,16 @@ def person_register(
     own = user is not None and scope.user_id == user.pk
     if not (own or scope.is_platform or (employer and employer.pk in scope.organization_ids)):
         require_officer_over(actor, region.code)
-    try:
-        with transaction.atomic():
-            person = Person.objects.create(
-                user=user,
-                id_number=parsed.value,
-                name=name,
-                gender=parsed.gender,
-                birth_date=parsed.birth_date,
-                phone=phone,
-                address=address.strip(),
-                education=education,
-                employer=employer,
-                employer_name=employer_name,
-                region=region,
-            )
-            audit_record(
-                actor=actor,
-                action="personnel.person_register",
-                obj=person,
-                changes={"employer_name": [None, employer_name], "region": [None, region.code]},
-            )
-    except IntegrityError:
-        if user is not None and Person.objects.filter(user=user).exists():
-            raise DomainError(
-                "personnel.account_linked", "该账户已关联一名考评人员", field="user"
-            ) from None
-        raise DomainError(
-            "personnel.id_number_taken", "该身份证号码已登记，请勿重复登记", field="id_number"
-        ) from None
-    return person
+    return region
+
+
+def _register_clash(user: User | None) -> DomainError:
+    """Why a new person row clashed with an existing one: the account or the ID number."""
+    if user is not None and Person.objects.filter(user=user).exists():
+        return DomainError("personnel.account_linked", "该账户已关联一名考评人员", field="user")
+    return DomainError(
+        "personnel.id_number_taken", "该身份证号码已登记，请勿重复登记", field="id_number"
+    )
 
 
 def person_certificate_add(
@@ -129,26 +139,20 @@ def person_certificate_add(
     number = number.strip()
     if not number:
         raise DomainError("personnel.certificate_number_required", "请填写证书编号", field="number")
-    try:
-        with transaction.atomic():
-            cert = PersonCertificate.objects.create(
-                person=person,
-                occupation=occupation,
-                level=level,
-                number=number,
-                issued_on=issued_on,
-            )
-            audit_record(
-                actor=actor,
-                action="personnel.certificate_add",
-                obj=cert,
-                changes={"person": [None, person.pk], "level": [None, level]},
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        PersonCertificate,
+        actor=actor,
+        action="personnel.certificate_add",
+        changes={"person": [None, person.pk], "level": [None, level]},
+        clash=DomainError(
             "personnel.certificate_duplicate", f"证书 {number} 已登记", field="number"
-        ) from None
-    return cert
+        ),
+        person=person,
+        occupation=occupation,
+        level=level,
+        number=number,
+        issued_on=issued_on,
+    )
 
 
 def person_title_add(
@@ -161,21 +165,17 @@ def person_title_add(
         )
     if not name.strip() or not major.strip():
         raise DomainError("personnel.title_incomplete", "请填写职称名称和专业", field="name")
-    with transaction.atomic():
-        title = PersonTitle.objects.create(
-            person=person,
-            grade=grade,
-            name=name.strip(),
-            major=major.strip(),
-            obtained_on=obtained_on,
-        )
-        audit_record(
-            actor=actor,
-            action="personnel.title_add",
-            obj=title,
-            changes={"person": [None, person.pk], "grade": [None, grade]},
-        )
-    return title
+    return audited_create(
+        PersonTitle,
+        actor=actor,
+        action="personnel.title_add",
+        changes={"person": [None, person.pk], "grade": [None, grade]},
+        person=person,
+        grade=grade,
+        name=name.strip(),
+        major=major.strip(),
+        obtained_on=obtained_on,
+    )
 
 
 def person_work_add(
@@ -194,21 +194,17 @@ def person_work_add(
         raise DomainError(
             "personnel.work_description_required", "请填写工作内容", field="description"
         )
-    with transaction.atomic():
-        work = PersonWork.objects.create(
-            person=person,
-            occupation=occupation,
-            description=description.strip(),
-            start=start,
-            end=end,
-        )
-        audit_record(
-            actor=actor,
-            action="personnel.work_add",
-            obj=work,
-            changes={"person": [None, person.pk]},
-        )
-    return work
+    return audited_create(
+        PersonWork,
+        actor=actor,
+        action="personnel.work_add",
+        changes={"person": [None, person.pk]},
+        person=person,
+        occupation=occupation,
+        description=description.strip(),
+        start=start,
+        end=end,
+    )
 
 
 def _record_remove(
@@ -276,22 +272,18 @@ def confidentiality_sign(
     on `signed_on` lets it appoint personnel."""
     require_org_staff_or_officer(actor, organization)
     organization_permit_check(org=organization, action="appoint", day=signed_on)
-    try:
-        with transaction.atomic():
-            agreement = ConfidentialityAgreement.objects.create(
-                person=person, organization=organization, signed_on=signed_on
-            )
-            audit_record(
-                actor=actor,
-                action="personnel.confidentiality_sign",
-                obj=agreement,
-                changes={"person": [None, person.pk], "organization": [None, organization.pk]},
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        ConfidentialityAgreement,
+        actor=actor,
+        action="personnel.confidentiality_sign",
+        changes={"person": [None, person.pk], "organization": [None, organization.pk]},
+        clash=DomainError(
             "personnel.agreement_exists", "与该机构的保密协议已登记", field="organization"
-        ) from None
-    return agreement
+        ),
+        person=person,
+        organization=organization,
+        signed_on=signed_on,
+    )
 
 
 def integrity_record(
@@ -308,27 +300,31 @@ def integrity_record(
         raise DomainError("personnel.integrity_kind_invalid", "请选择诚信档案类别", field="kind")
     if not summary.strip():
         raise DomainError("personnel.summary_required", "请填写内容", field="summary")
-    with transaction.atomic():
-        entry = IntegrityEntry.objects.create(
-            person=person,
-            kind=kind,
-            occurred_on=occurred_on,
-            summary=summary.strip(),
-            source=source.strip(),
-            recorded_by=actor_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action="personnel.integrity_record",
-            obj=entry,
-            changes={"person": [None, person.pk], "kind": [None, kind]},
-        )
-    return entry
+    return audited_create(
+        IntegrityEntry,
+        actor=actor,
+        action="personnel.integrity_record",
+        changes={"person": [None, person.pk], "kind": [None, kind]},
+        person=person,
+        kind=kind,
+        occurred_on=occurred_on,
+        summary=summary.strip(),
+        source=source.strip(),
+        recorded_by=actor_user(actor),
+    )
 
 
-def _person_status_set(
-    *, person: Person, target: str, reason: str, actor: Actor, action: str
-) -> Person:
+# The audit action of each status an officer sets.
+STATUS_ACTIONS = {
+    PersonStatus.SUSPENDED: "person_suspend",
+    PersonStatus.ACTIVE: "person_reinstate",
+    PersonStatus.BANNED: "person_ban",
+}
+
+
+def _person_status_set(person: Person, target: PersonStatus, reason: str, actor: Actor) -> Person:
+    """Move the person to `target` with the officer's reason; a sanction (any status but
+    active) is also written to the person's integrity record."""
     reason = reason.strip()
     if not reason:
         raise DomainError("personnel.reason_required", "请填写原因", field="reason")
@@ -339,7 +335,7 @@ def _person_status_set(
             locked,
             target,
             actor=actor,
-            action=action,
+            action=STATUS_ACTIONS[target],
             update_fields=("status_reason",),
             changes={"reason": [None, reason]},
         )
@@ -358,33 +354,15 @@ def _person_status_set(
 
 def person_suspend(*, person: Person, reason: str, actor: Actor) -> Person:
     require_officer_over(actor, person.region_id)
-    return _person_status_set(
-        person=person,
-        target=PersonStatus.SUSPENDED,
-        reason=reason,
-        actor=actor,
-        action="person_suspend",
-    )
+    return _person_status_set(person, PersonStatus.SUSPENDED, reason, actor)
 
 
 def person_reinstate(*, person: Person, reason: str, actor: Actor) -> Person:
     require_officer_over(actor, person.region_id)
-    return _person_status_set(
-        person=person,
-        target=PersonStatus.ACTIVE,
-        reason=reason,
-        actor=actor,
-        action="person_reinstate",
-    )
+    return _person_status_set(person, PersonStatus.ACTIVE, reason, actor)
 
 
 def person_ban(*, person: Person, reason: str, actor: Actor) -> Person:
     """Permanent: only the province may ban."""
     require_officer_over(actor, person.region_id, province=True)
-    return _person_status_set(
-        person=person,
-        target=PersonStatus.BANNED,
-        reason=reason,
-        actor=actor,
-        action="person_ban",
-    )
+    return _person_status_set(person, PersonStatus.BANNED, reason, actor)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
@@ -137,6 +138,65 @@ def role_appoint(
             qualification=standing.as_dict(),
         )
         role_event(held, "appoint", "", "任命", actor)
+    return held
+
+
+def question_setter_require(
+    *,
+    person: Person | None,
+    occupation: Occupation,
+    province_code: str,
+    on: dt.date,
+    organization: EvaluationOrg | None = None,
+) -> PersonRole:
+    """The one rule for a question setter (命题人员), whether the province appoints them
+    (`role_appoint`) or an item bank commissions them (`itembank_role_grant`): a person on
+    the register, active, appointed question setter for the occupation in the province, whose
+    appointment still passes seed 001 §三's conditions and the confidentiality agreement
+    (with `organization`, the bank's owner, when given) through `qualification_require`, the
+    check `role_appoint` runs. Answers the appointment."""
+    if person is None:
+        raise DomainError(
+            "personnel.setter_unregistered",
+            "命题人员须先登记为考评人员并由省级人社部门任命",
+            field="user",
+        )
+    if person.status != PersonStatus.ACTIVE:
+        raise DomainError(
+            "personnel.person_inactive",
+            f"{person.name}当前状态为“{person.get_status_display()}”：{person.status_reason}",
+            field="user",
+        )
+    held = (
+        PersonRole.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+            person=person,
+            role=RoleKind.QUESTION_SETTER,
+            occupation=occupation,
+            province_id=f"{province_code[:2]}0000",
+            status=PersonRoleStatus.ACTIVE,
+            valid_from__lte=on,
+        )
+        .select_related("organization")
+        .order_by("id")
+        .first()
+    )
+    if held is None:
+        raise DomainError(
+            "personnel.setter_not_appointed",
+            f"{person.name}未被任命为{occupation.name}命题人员（由省级人社部门按命题人员条件任命）",
+            field="user",
+        )
+    qualification_require(
+        person=person,
+        role=RoleKind.QUESTION_SETTER,
+        occupation=occupation,
+        level_high=held.level_high,
+        level_low=held.level_low,
+        province_code=province_code,
+        as_of=on,
+        organization=organization or held.organization,
+    )
     return held
 
 

@@ -103,6 +103,44 @@ def declaration_record(
     return row
 
 
+def _override_input(
+    province: Region,
+    role: str,
+    level_high: int,
+    level_low: int,
+    reason: str,
+    document_number: str,
+) -> tuple[str, str]:
+    """The override's reason and 文号, stripped, once the province, role and levels are
+    valid."""
+    if province.level != RegionLevel.PROVINCE:
+        raise DomainError("personnel.province_invalid", "请选择省级行政区", field="province")
+    if role not in RoleKind.values:
+        raise DomainError("personnel.role_invalid", "请选择角色", field="role")
+    check_levels(level_high, level_low)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("personnel.reason_required", "请填写特批理由", field="reason")
+    document_number = document_number.strip()
+    if len(document_number) > 64:
+        raise DomainError(
+            "personnel.document_number_invalid", "文号不能超过64个字", field="document_number"
+        )
+    return reason, document_number
+
+
+def _override_needed(standing: Standing) -> str:
+    """The failed check's explanation; refused when the check does not fail (or an override
+    covers it already): nothing to override."""
+    if standing.decision is None or standing.decision.qualified or standing.override:
+        raise DomainError(
+            "personnel.override_needless",
+            "该人员的资格条件核对未被拒绝，无需特批",
+            field="role",
+        )
+    return standing.decision.explanation()
+
+
 def qualification_override_record(
     *,
     person: Person,
@@ -113,35 +151,28 @@ def qualification_override_record(
     province: Region,
     reason: str,
     actor: Actor,
+    document_number: str = "",
     today: dt.date | None = None,
 ) -> QualificationOverride:
     """The province accepts the person for the role although the check fails, with the
-    reason on record. Refused when the check passes already (nothing to override)."""
+    reason and the decision's 文号 on record. Refused when the check passes already (nothing
+    to override) or when the same decision is on record already."""
     require_officer_over(actor, province.code, province=True)
-    if province.level != RegionLevel.PROVINCE:
-        raise DomainError("personnel.province_invalid", "请选择省级行政区", field="province")
-    if role not in RoleKind.values:
-        raise DomainError("personnel.role_invalid", "请选择角色", field="role")
-    check_levels(level_high, level_low)
-    reason = reason.strip()
-    if not reason:
-        raise DomainError("personnel.reason_required", "请填写特批理由", field="reason")
-    day = today_or(today)
-    standing = qualification_standing(
-        person=person,
-        role=role,
-        occupation=occupation,
-        level_high=level_high,
-        level_low=level_low,
-        province_code=province.code,
-        as_of=day,
+    reason, document_number = _override_input(
+        province, role, level_high, level_low, reason, document_number
     )
-    if standing.decision is None or standing.decision.qualified or standing.override:
-        raise DomainError(
-            "personnel.override_needless",
-            "该人员的资格条件核对未被拒绝，无需特批",
-            field="role",
+    day = today_or(today)
+    failed = _override_needed(
+        qualification_standing(
+            person=person,
+            role=role,
+            occupation=occupation,
+            level_high=level_high,
+            level_low=level_low,
+            province_code=province.code,
+            as_of=day,
         )
+    )
     with transaction.atomic():
         lock_person(person)
         row = QualificationOverride.objects.create(
@@ -152,6 +183,7 @@ def qualification_override_record(
             level_low=level_low,
             province=province,
             reason=reason[:300],
+            document_number=document_number,
             decided_on=day,
             decided_by=actor_user(actor),
         )
@@ -162,8 +194,9 @@ def qualification_override_record(
             changes={
                 "role": [None, role],
                 "levels": [None, [level_high, level_low]],
-                "failed": [None, standing.decision.explanation()],
+                "failed": [None, failed],
                 "reason": [None, row.reason],
+                "document_number": [None, row.document_number],
             },
         )
     return row

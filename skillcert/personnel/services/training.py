@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.personnel import cardrules
 from skillcert.personnel.models import (
@@ -67,7 +67,8 @@ def _check_plan_input(
 
 
 def _plan_dates(*, province: Region, role: str, year: int, month: int) -> cardrules.PlanDates:
-    policy = policy_for(province_code=province.code)
+    # The version in force when the month's plan is published (its first working day).
+    policy = policy_for(province_code=province.code, on=dt.date(year, month, 1))
     workdays = (
         policy.registration_workdays_senior
         if role == RoleKind.SENIOR_EXAMINER
@@ -99,38 +100,32 @@ def training_plan_publish(
     )
     dates = _plan_dates(province=province, role=role, year=year, month=month)
     label = RoleKind(role).label
-    try:
-        with transaction.atomic():
-            plan = TrainingPlan.objects.create(
-                province=province,
-                year=year,
-                month=month,
-                role=role,
-                mode=CourseMode.ONSITE if role == RoleKind.SENIOR_EXAMINER else CourseMode.ONLINE,
-                title=f"{province.name}{year}年{month}月{label}培训",
-                venue=venue.strip(),
-                published_on=dates.published_on,
-                registration_closes_on=dates.registration_closes_on,
-                exam_on=dates.exam_on,
-                required_minutes=required_minutes,
-                pass_score=pass_score,
-                created_by=actor_user(actor),
-            )
-            audit_record(
-                actor=actor,
-                action="personnel.plan_publish",
-                obj=plan,
-                changes={
-                    "published_on": [None, dates.published_on],
-                    "registration_closes_on": [None, dates.registration_closes_on],
-                    "exam_on": [None, dates.exam_on],
-                },
-            )
-    except IntegrityError:
-        raise DomainError(
+    return audited_create(
+        TrainingPlan,
+        actor=actor,
+        action="personnel.plan_publish",
+        changes={
+            "published_on": [None, dates.published_on],
+            "registration_closes_on": [None, dates.registration_closes_on],
+            "exam_on": [None, dates.exam_on],
+        },
+        clash=DomainError(
             "personnel.plan_exists", f"{year}年{month}月{label}培训计划已发布", field="month"
-        ) from None
-    return plan
+        ),
+        province=province,
+        year=year,
+        month=month,
+        role=role,
+        mode=CourseMode.ONSITE if role == RoleKind.SENIOR_EXAMINER else CourseMode.ONLINE,
+        title=f"{province.name}{year}年{month}月{label}培训",
+        venue=venue.strip(),
+        published_on=dates.published_on,
+        registration_closes_on=dates.registration_closes_on,
+        exam_on=dates.exam_on,
+        required_minutes=required_minutes,
+        pass_score=pass_score,
+        created_by=actor_user(actor),
+    )
 
 
 def _check_submission(*, actor: Actor, plan: TrainingPlan, person: Person, day: dt.date) -> None:
@@ -323,20 +318,46 @@ def registration_recommend(*, registration: Registration, actor: Actor) -> Regis
     )
 
 
+# The two reviews of a registration: the word its messages use, the statuses it decides, and
+# whether the province holds it (初审 by the city of the unit, 复核 by the province).
+REVIEWS = {
+    "city_review": (
+        "初审",
+        RegistrationStatus.CITY_APPROVED,
+        RegistrationStatus.CITY_REJECTED,
+        False,
+    ),
+    "province_review": (
+        "复核",
+        RegistrationStatus.PROVINCE_APPROVED,
+        RegistrationStatus.PROVINCE_REJECTED,
+        True,
+    ),
+}
+
+
+def _registration_review(
+    registration: Registration, review: str, *, approve: bool, note: str, actor: Actor
+) -> Registration:
+    word, approved, rejected, province = REVIEWS[review]
+    require_officer_over(actor, registration.region_id, province=province)
+    if not approve and not note.strip():
+        raise DomainError("personnel.note_required", f"{word}不通过须说明原因", field="note")
+    return _registration_move(
+        registration=registration,
+        target=approved if approve else rejected,
+        note=note.strip() or f"{word}通过",
+        actor=actor,
+        action=review,
+    )
+
+
 def registration_city_review(
     *, registration: Registration, approve: bool, actor: Actor, note: str = ""
 ) -> Registration:
     """初审 by the city of the applicant's unit."""
-    require_officer_over(actor, registration.region_id)
-    if not approve and not note.strip():
-        raise DomainError("personnel.note_required", "初审不通过须说明原因", field="note")
-    target = RegistrationStatus.CITY_APPROVED if approve else RegistrationStatus.CITY_REJECTED
-    return _registration_move(
-        registration=registration,
-        target=target,
-        note=note.strip() or "初审通过",
-        actor=actor,
-        action="city_review",
+    return _registration_review(
+        registration, "city_review", approve=approve, note=note, actor=actor
     )
 
 
@@ -344,18 +365,8 @@ def registration_province_review(
     *, registration: Registration, approve: bool, actor: Actor, note: str = ""
 ) -> Registration:
     """复核 by the province."""
-    require_officer_over(actor, registration.region_id, province=True)
-    if not approve and not note.strip():
-        raise DomainError("personnel.note_required", "复核不通过须说明原因", field="note")
-    target = (
-        RegistrationStatus.PROVINCE_APPROVED if approve else RegistrationStatus.PROVINCE_REJECTED
-    )
-    return _registration_move(
-        registration=registration,
-        target=target,
-        note=note.strip() or "复核通过",
-        actor=actor,
-        action="province_review",
+    return _registration_review(
+        registration, "province_review", approve=approve, note=note, actor=actor
     )
 
 

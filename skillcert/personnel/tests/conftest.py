@@ -12,11 +12,27 @@ import pytest
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation, Specialty
 from skillcert.personnel.demo import declaration_scan
-from skillcert.personnel.models import LEARNING_MINUTES_PER_DAY, Person, Registration, TrainingPlan
+from skillcert.personnel.models import (
+    LEARNING_MINUTES_PER_DAY,
+    Person,
+    PersonCertificate,
+    PersonRole,
+    Registration,
+    TrainingPlan,
+)
 from skillcert.personnel.services import (
     declaration_record,
+    exam_result_record,
     learning_record,
+    person_certificate_add,
     person_register,
+    pledge_sign,
+    registration_city_review,
+    registration_province_review,
+    registration_recommend,
+    registration_submit,
+    relation_declare,
+    role_appoint,
     training_plan_publish,
 )
 from skillcert.regions.models import Region
@@ -94,6 +110,119 @@ def learn_course(registration: Registration, *, actor: Any, minutes: int | None 
         day += dt.timedelta(days=1)
 
 
+def certify(
+    world: World,
+    person: Person | None = None,
+    *,
+    level: int = 3,
+    number: str = "",
+    issued_on: dt.date = dt.date(2019, 6, 1),
+    actor: Any = None,
+) -> PersonCertificate:
+    """A 劳动关系协调师 certificate of `level` for `person` (the examiner persona's person),
+    recorded by `actor` (the superuser)."""
+    person = person or world.person
+    return person_certificate_add(
+        person=person,
+        occupation=world.ldgx,
+        level=level,
+        number=number or f"JS{person.pk:010d}",
+        issued_on=issued_on,
+        actor=actor or world.personas.superuser,
+    )
+
+
+def declared_relative(world: World, *, seq: int = 77, name: str = "郑亲属") -> str:
+    """The ID number of a relative the examiner persona's person declared (recusal)."""
+    relative = make_id(seq)
+    relation_declare(
+        person=world.person,
+        kind="relative",
+        counterpart_id_number=relative,
+        counterpart_name=name,
+        actor=world.personas.examiner,
+    )
+    return relative
+
+
+def appoint(
+    world: World, role: str, *, person: Person | None = None, actor: Any = None, **extra: Any
+) -> PersonRole:
+    """`role_appoint` of `person` (world.other, in Suzhou) for 劳动关系协调师 1-5 in Jiangsu by
+    `actor` (the province officer); `extra` overrides or adds arguments."""
+    return role_appoint(
+        person=person or world.other,
+        role=role,
+        occupation=extra.pop("occupation", world.ldgx),
+        level_high=extra.pop("level_high", 1),
+        level_low=extra.pop("level_low", 5),
+        province=world.jiangsu,
+        actor=actor or world.personas.province,
+        **extra,
+    )
+
+
+def publish(
+    world: World, month: int, *, role: str = "examiner", minutes: int = 60, actor: Any = None
+) -> TrainingPlan:
+    """The Jiangsu training plan of `month` 2026 for `role`, published by `actor` (the province
+    officer) with `minutes` of required learning."""
+    return training_plan_publish(
+        province=world.jiangsu,
+        year=2026,
+        month=month,
+        role=role,
+        required_minutes=minutes,
+        actor=actor or world.personas.province,
+    )
+
+
+# How far `registration_through` takes a registration, in the order of the flow.
+STAGES = ("submitted", "recommended", "city_approved", "province_approved", "passed", "pledged")
+
+
+def registration_through(
+    world: World,
+    plan: TrainingPlan,
+    upto: str = "submitted",
+    *,
+    person: Person | None = None,
+    actor: Any = None,
+    today: dt.date | None = None,
+    learn_actor: Any = None,
+    **extra: Any,
+) -> Registration:
+    """The examiner persona's person (or `person`) registered for 劳动关系协调师 3-5 by `actor`
+    (the examiner) on `today` (the plan's publication day), then taken `upto` a stage: recommended
+    by org_a, approved by Nanjing and the province, course learned (recorded by `learn_actor`,
+    the province) and exam passed, pledge signed by `actor`. `extra` goes to the submission."""
+    p = world.personas
+    actor = actor or p.examiner
+    reg = registration_submit(
+        plan=plan,
+        person=person or world.person,
+        occupation=extra.pop("occupation", world.ldgx),
+        level_high=extra.pop("level_high", 3),
+        level_low=extra.pop("level_low", 5),
+        actor=actor,
+        today=today or plan.published_on,
+        **extra,
+    )
+    stage = STAGES.index(upto)
+    if stage >= STAGES.index("recommended"):
+        registration_recommend(registration=reg, actor=p.clerk_a)
+    if stage >= STAGES.index("city_approved"):
+        registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
+    if stage >= STAGES.index("province_approved"):
+        registration_province_review(registration=reg, approve=True, actor=p.province)
+    if stage >= STAGES.index("passed"):
+        learn_course(reg, actor=learn_actor or p.province)
+        exam_result_record(registration=reg, score=80, actor=p.province)
+    if stage >= STAGES.index("pledged"):
+        pledge_sign(registration=reg, actor=actor)
+    return reg
+
+
 @pytest.fixture
 def world(personas: Any) -> World:
     ldgx = Occupation.objects.create(code="4-07-03-03", name="劳动关系协调师")
@@ -118,12 +247,5 @@ def world(personas: Any) -> World:
 
 @pytest.fixture
 def march_plan(world: World) -> TrainingPlan:
-    """Published 2026-03-02 (first working day), registration closes 2026-03-09."""
-    return training_plan_publish(
-        province=world.jiangsu,
-        year=2026,
-        month=3,
-        role="examiner",
-        required_minutes=600,
-        actor=world.personas.province,
-    )
+    """Published 2026-03-02 (first working day), registration closes 2026-03-06."""
+    return publish(world, 3, minutes=600)

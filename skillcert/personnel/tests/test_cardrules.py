@@ -39,12 +39,22 @@ def test_collection_deadline_is_sixty_working_days_after_opening():
 def test_plan_published_on_first_working_day_after_the_holiday():
     dates = plan_dates(CAL, 2026, 10, 5)
     assert dates.published_on == dt.date(2026, 10, 9)
-    assert dates.registration_closes_on == dt.date(2026, 10, 15)  # 10-10 is a make-up day
+    # The first 5 working days: 10-09, the make-up Saturday 10-10, 10-12, 10-13, 10-14.
+    assert dates.registration_closes_on == dt.date(2026, 10, 14)
     assert dates.exam_on == dt.date(2026, 10, 30)
 
 
 def test_senior_window_is_ten_working_days():
-    assert plan_dates(CAL, 2026, 3, 10).registration_closes_on == dt.date(2026, 3, 16)
+    assert plan_dates(CAL, 2026, 3, 10).registration_closes_on == dt.date(2026, 3, 13)
+
+
+def test_examiner_window_is_the_first_five_working_days_of_the_month():
+    # Seed 003's table: 「报名时间 每月的前5个工作日」: published Monday 03-02, the 5th is 03-06.
+    dates = plan_dates(CAL, 2026, 3, 5)
+    assert (dates.published_on, dates.registration_closes_on) == (
+        dt.date(2026, 3, 2),
+        dt.date(2026, 3, 6),
+    )
 
 
 def test_two_uncollected_in_a_row_bar_but_alternating_does_not():
@@ -93,7 +103,8 @@ def test_property_plan_dates_are_working_days_in_order(year, month, n):
     assert all(
         not CAL.is_workday(dt.date(year, month, d)) for d in range(1, dates.published_on.day)
     )
-    assert workdays_between(CAL, dates.published_on, dates.registration_closes_on) == n
+    # The publication day is the window's first working day.
+    assert workdays_between(CAL, dates.published_on, dates.registration_closes_on) == n - 1
     assert dates.exam_on == last_workday_of_month(CAL, year, month)
     assert dates.exam_on.month == month and dates.exam_on >= dates.published_on
 

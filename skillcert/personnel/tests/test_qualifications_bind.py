@@ -22,20 +22,12 @@ from skillcert.personnel.services import (
     card_collect,
     card_issue,
     declaration_record,
-    exam_result_record,
-    person_certificate_add,
-    pledge_sign,
     practice_records_sync,
     qualification_override_record,
-    registration_city_review,
-    registration_province_review,
-    registration_recommend,
-    registration_submit,
     role_appoint,
-    training_plan_publish,
 )
 
-from .conftest import learn_course, register
+from .conftest import appoint, certify, publish, register, registration_through
 
 ISSUE_DAY = dt.date(2026, 4, 10)
 
@@ -43,42 +35,7 @@ ISSUE_DAY = dt.date(2026, 4, 10)
 def trained(world, person, *, user):
     """Registered for the March 2026 examiner plan and through review, course, exam and
     pledge: only the card is left."""
-    p = world.personas
-    plan = training_plan_publish(
-        province=world.jiangsu,
-        year=2026,
-        month=3,
-        role="examiner",
-        required_minutes=60,
-        actor=p.province,
-    )
-    reg = registration_submit(
-        plan=plan,
-        person=person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=user,
-        today=plan.published_on,
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
-    registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
-    registration_province_review(registration=reg, approve=True, actor=p.province)
-    learn_course(reg, actor=p.province)
-    exam_result_record(registration=reg, score=80, actor=p.province)
-    pledge_sign(registration=reg, actor=user)
-    return reg
-
-
-def certify(world, person, level=3):
-    person_certificate_add(
-        person=person,
-        occupation=world.ldgx,
-        level=level,
-        number=f"JS{person.pk:010d}",
-        issued_on=dt.date(2019, 6, 1),
-        actor=world.personas.superuser,
-    )
+    return registration_through(world, publish(world, 3), "pledged", person=person, actor=user)
 
 
 # --- cards ----------------------------------------------------------------------------------
@@ -119,20 +76,26 @@ def test_card_refused_without_the_signed_declaration(world, personas):
     assert not Card.objects.exists()
 
 
-def test_province_override_lets_the_card_be_issued_with_the_reason_on_record(world):
-    p = world.personas
-    reg = trained(world, world.person, user=p.examiner)
-    override = qualification_override_record(
+def _override(world, reason, actor):
+    """`actor`'s override of the examiner qualification check for the examiner persona's
+    person (劳动关系协调师 3-5, Jiangsu) on ISSUE_DAY."""
+    return qualification_override_record(
         person=world.person,
         role="examiner",
         occupation=world.ldgx,
         level_high=3,
         level_low=5,
         province=world.jiangsu,
-        reason="行业急需，经省鉴定中心专家组认定",
-        actor=p.province,
+        reason=reason,
+        actor=actor,
         today=ISSUE_DAY,
     )
+
+
+def test_province_override_lets_the_card_be_issued_with_the_reason_on_record(world):
+    p = world.personas
+    reg = trained(world, world.person, user=p.examiner)
+    override = _override(world, "行业急需，经省鉴定中心专家组认定", p.province)
     card = card_issue(registration=reg, actor=p.province, issued_on=ISSUE_DAY)
     reg.refresh_from_db()
     assert card.number
@@ -142,22 +105,12 @@ def test_province_override_lets_the_card_be_issued_with_the_reason_on_record(wor
 
 def test_override_refused_without_reason_or_when_the_check_passes(world):
     p = world.personas
-    kwargs = {
-        "person": world.person,
-        "role": "examiner",
-        "occupation": world.ldgx,
-        "level_high": 3,
-        "level_low": 5,
-        "province": world.jiangsu,
-        "actor": p.province,
-        "today": ISSUE_DAY,
-    }
     with pytest.raises(DomainError) as err:
-        qualification_override_record(reason="  ", **kwargs)
+        _override(world, "  ", p.province)
     assert err.value.code == "personnel.reason_required"
     certify(world, world.person)
     with pytest.raises(DomainError) as err:
-        qualification_override_record(reason="无需", **kwargs)
+        _override(world, "无需", p.province)
     assert err.value.code == "personnel.override_needless"
     assert not QualificationOverride.objects.exists()
 
@@ -166,17 +119,7 @@ def test_override_refused_without_reason_or_when_the_check_passes(world):
 def test_override_is_the_province_officers_alone(world, who):
     p = world.personas
     with pytest.raises(DomainError) as err:
-        qualification_override_record(
-            person=world.person,
-            role="examiner",
-            occupation=world.ldgx,
-            level_high=3,
-            level_low=5,
-            province=world.jiangsu,
-            reason="自行特批",
-            actor=getattr(p, who),
-            today=ISSUE_DAY,
-        )
+        _override(world, "自行特批", p.user(who))
     assert err.value.code == "personnel.forbidden"
     assert not QualificationOverride.objects.exists()
 
@@ -203,6 +146,17 @@ def test_supervisor_appointment_needs_the_declaration(world, personas):
     assert held.qualification["declaration_signed_on"] == "2026-01-05"
 
 
+def declare(world, actor, *, signed_on=dt.date(2026, 2, 2), upload=None):
+    """The examiner persona's person's conduct declaration, recorded on 2026-02-03."""
+    return declaration_record(
+        person=world.person,
+        signed_on=signed_on,
+        upload=upload or declaration_scan("郑考评"),
+        actor=actor,
+        today=dt.date(2026, 2, 3),
+    )
+
+
 # --- the declaration ------------------------------------------------------------------------
 
 
@@ -216,47 +170,31 @@ def test_declaration_recorded_by_the_employer_with_the_scan(world, personas):
         today=dt.date(2026, 2, 3),
     )
     assert row.content_type == "application/pdf" and len(row.sha256) == 64
-    standing = qualification_standing(
-        person=person,
-        role="supervisor_external",
-        occupation=world.ldgx,
-        level_high=1,
-        level_low=5,
-        province_code="320000",
-        as_of=dt.date(2026, 2, 3),
-    )
+
+    def standing_on(day):
+        return qualification_standing(
+            person=person,
+            role="supervisor_external",
+            occupation=world.ldgx,
+            level_high=1,
+            level_low=5,
+            province_code="320000",
+            as_of=day,
+        )
+
+    standing = standing_on(dt.date(2026, 2, 3))
     assert standing.passed and standing.declared_on == dt.date(2026, 2, 2)
-    before = qualification_standing(
-        person=person,
-        role="supervisor_external",
-        occupation=world.ldgx,
-        level_high=1,
-        level_low=5,
-        province_code="320000",
-        as_of=dt.date(2026, 2, 1),
-    )
+    before = standing_on(dt.date(2026, 2, 1))
     assert before.code == "personnel.declaration_missing"
 
 
 def test_declaration_refused_for_a_future_date_or_a_disguised_file(world, personas):
     with pytest.raises(DomainError) as err:
-        declaration_record(
-            person=world.person,
-            signed_on=dt.date(2026, 2, 4),
-            upload=declaration_scan("郑考评"),
-            actor=personas.clerk_a,
-            today=dt.date(2026, 2, 3),
-        )
+        declare(world, personas.clerk_a, signed_on=dt.date(2026, 2, 4))
     assert err.value.code == "personnel.declaration_future"
     exe = SimpleUploadedFile("声明.pdf", b"MZ\x90\x00binary", content_type="application/pdf")
     with pytest.raises(DomainError) as err:
-        declaration_record(
-            person=world.person,
-            signed_on=dt.date(2026, 2, 2),
-            upload=exe,
-            actor=personas.clerk_a,
-            today=dt.date(2026, 2, 3),
-        )
+        declare(world, personas.clerk_a, upload=exe)
     assert err.value.code == "upload.disguised"
     assert ConductDeclaration.objects.filter(person=world.person).count() == 1
 
@@ -264,13 +202,7 @@ def test_declaration_refused_for_a_future_date_or_a_disguised_file(world, person
 @pytest.mark.parametrize("who", ["clerk_b", "city_suzhou", "candidate", "examiner"])
 def test_declaration_refused_to_another_organisation_or_the_person_alone(world, who):
     with pytest.raises(DomainError) as err:
-        declaration_record(
-            person=world.person,
-            signed_on=dt.date(2026, 2, 2),
-            upload=declaration_scan("郑考评"),
-            actor=getattr(world.personas, who),
-            today=dt.date(2026, 2, 3),
-        )
+        declare(world, world.personas.user(who))
     assert err.value.code == "personnel.forbidden"
     assert ConductDeclaration.objects.filter(person=world.person).count() == 1
 
@@ -324,16 +256,7 @@ def test_staffing_refusal_names_the_failed_clause(world, personas):
     assert staffing_refusal(person=world.other, roles=["supervisor_external"], on=day) == (
         "没有有效的相应角色"
     )
-    role_appoint(
-        person=world.other,
-        role="supervisor_external",
-        occupation=world.ldgx,
-        level_high=1,
-        level_low=5,
-        province=world.jiangsu,
-        actor=personas.province,
-        today=day,
-    )
+    appoint(world, "supervisor_external", today=day)
     assert staffing_refusal(person=world.other, roles=["supervisor_external"], on=day) == ""
     ConductDeclaration.objects.filter(person=world.other).delete()
     reason = staffing_refusal(person=world.other, roles=["supervisor_external"], on=day)

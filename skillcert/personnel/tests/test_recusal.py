@@ -8,7 +8,7 @@ from skillcert.personnel.recusal import AssessorFacts, Assignment, Relation, Rol
 from skillcert.personnel.selectors import may_assess as may_assess_selector
 from skillcert.personnel.services import relation_declare, sitting_record
 
-from .conftest import make_id
+from .conftest import declared_relative, make_id
 
 ON = dt.date(2026, 6, 1)
 GRANT = RoleGrant("examiner", "4-07-03-03", 3, 5, dt.date(2026, 1, 1), dt.date(2028, 12, 31))
@@ -99,14 +99,7 @@ def test_examiner_employed_by_the_organisation_must_recuse(world):
 
 
 def test_declared_relative_blocks_that_candidate_only(world):
-    relative = make_id(77)
-    relation_declare(
-        person=world.person,
-        kind="relative",
-        counterpart_id_number=relative,
-        counterpart_name="郑某",
-        actor=world.personas.examiner,
-    )
+    relative = declared_relative(world, name="郑某")
     assert not may_assess_selector(person=world.person, on=ON, candidate_id_number=relative).allowed
     assert may_assess_selector(person=world.person, on=ON, candidate_id_number=make_id(78)).allowed
 

@@ -29,11 +29,9 @@ from skillcert.personnel.selectors import person_by_id_number
 from skillcert.personnel.services import (
     person_certificate_add,
     person_work_add,
-    registration_recommend,
-    registration_submit,
 )
 
-from .conftest import make_id
+from .conftest import certify, make_id, registration_through
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NEW_ID = make_id(31)
@@ -292,14 +290,7 @@ def test_qualification_check_shows_each_clause_and_writes_nothing(world):
     text = page(unmet)
     assert "考评员资格核对：不符合资格条件" in text
     assert "ldgx-examiner-2023/a" in text and "不符合：" in text
-    person_certificate_add(
-        person=world.person,
-        occupation=world.ldgx,
-        level=3,
-        number="C-3",
-        issued_on=dt.date(2020, 6, 30),
-        actor=p.clerk_a,
-    )
+    certify(world, number="C-3", issued_on=dt.date(2020, 6, 30), actor=p.clerk_a)
     met = page(client.post(url(world.person, "qualification/"), role_data(world, "examiner")))
     assert "考评员资格核对：符合资格条件" in met and "符合条款 ldgx-examiner-2023/a" in met
     assert "须经培训考核并领取证卡" in met
@@ -318,14 +309,7 @@ def test_examiner_role_is_not_appointed_but_trained(world):
 def test_question_setter_refused_without_agreement_then_appointed(world):
     p = world.personas
     client = p.client_for(p.province)
-    person_certificate_add(
-        person=world.person,
-        occupation=world.ldgx,
-        level=2,
-        number="C-2",
-        issued_on=dt.date(2019, 6, 30),
-        actor=p.province,
-    )
+    certify(world, level=2, number="C-2", issued_on=dt.date(2019, 6, 30), actor=p.province)
     refused = client.post(url(world.person, "roles/"), role_data(world, "question_setter"))
     assert refused.status_code == 200
     assert "需与评价机构签订保密协议" in page(refused)
@@ -546,16 +530,7 @@ def test_my_page_renders_with_several_registrations_and_their_progress(world, ma
         end=None,
         actor=p.examiner,
     )
-    reg = registration_submit(
-        plan=march_plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=dt.date(2026, 3, 5),
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
+    registration_through(world, march_plan, "recommended", today=dt.date(2026, 3, 5))
     response = p.client_for(p.examiner).get("/personnel/me/")
     assert response.status_code == 200
     assert "单位推荐" in page(response).split("我的报名与审核进度", 1)[1]

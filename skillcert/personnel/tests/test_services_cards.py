@@ -10,61 +10,22 @@ from skillcert.personnel.services import (
     card_issue,
     card_reminders_send,
     cards_void_uncollected,
-    exam_result_record,
-    person_certificate_add,
-    pledge_sign,
-    registration_city_review,
-    registration_province_review,
-    registration_recommend,
-    registration_submit,
     roles_expire,
-    training_plan_publish,
 )
 
-from .conftest import learn_course
+from .conftest import certify, publish, registration_through
 
 
 def passed(world, plan, *, day, renews_card=None):
     """Through review, course, exam and pledge; the person holds a 三级 certificate, so the
     qualification check the card binds to passes."""
-    p = world.personas
     if not world.person.certificates.exists():
-        person_certificate_add(
-            person=world.person,
-            occupation=world.ldgx,
-            level=3,
-            number="JS2019000001",
-            issued_on=dt.date(2019, 6, 1),
-            actor=p.superuser,
-        )
-    reg = registration_submit(
-        plan=plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=day,
-        renews_card=renews_card,
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
-    registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
-    registration_province_review(registration=reg, approve=True, actor=p.province)
-    learn_course(reg, actor=p.province)
-    exam_result_record(registration=reg, score=80, actor=p.province)
-    pledge_sign(registration=reg, actor=p.examiner)
-    return reg
+        certify(world, number="JS2019000001")
+    return registration_through(world, plan, "pledged", today=day, renews_card=renews_card)
 
 
 def plan_for(world, month):
-    return training_plan_publish(
-        province=world.jiangsu,
-        year=2026,
-        month=month,
-        role="examiner",
-        required_minutes=60,
-        actor=world.personas.province,
-    )
+    return publish(world, month)
 
 
 def issued_card(world, month=3, issued_on=dt.date(2026, 4, 10)):
@@ -86,20 +47,7 @@ def test_card_issue_computes_validity_and_collection_deadline(world):
 def test_card_not_issued_without_the_pledge(world):
     plan = plan_for(world, 3)
     p = world.personas
-    reg = registration_submit(
-        plan=plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=plan.published_on,
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
-    registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
-    registration_province_review(registration=reg, approve=True, actor=p.province)
-    learn_course(reg, actor=p.city_nanjing)
-    exam_result_record(registration=reg, score=80, actor=p.province)
+    reg = registration_through(world, plan, "passed", learn_actor=p.city_nanjing)
     with pytest.raises(DomainError) as err:
         card_issue(registration=reg, actor=p.province, issued_on=dt.date(2026, 4, 10))
     assert err.value.code == "personnel.pledge_missing"
@@ -109,15 +57,7 @@ def test_card_not_issued_without_the_pledge(world):
 def test_card_not_issued_before_province_review(world):
     plan = plan_for(world, 3)
     p = world.personas
-    reg = registration_submit(
-        plan=plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=plan.published_on,
-    )
+    reg = registration_through(world, plan)
     with pytest.raises(DomainError) as err:
         card_issue(registration=reg, actor=p.province, issued_on=dt.date(2026, 4, 10))
     assert err.value.code == "personnel.not_approved"
@@ -167,15 +107,7 @@ def test_two_consecutive_uncollected_cards_ban_the_person_and_block_registration
     plan = plan_for(world, 10)
     before = Registration.objects.count()
     with pytest.raises(DomainError) as err:
-        registration_submit(
-            plan=plan,
-            person=world.person,
-            occupation=world.ldgx,
-            level_high=3,
-            level_low=5,
-            actor=world.personas.examiner,
-            today=plan.published_on,
-        )
+        registration_through(world, plan)
     assert err.value.code == "personnel.banned"
     assert "连续2次未在规定期限内领取" in err.value.message
     assert Registration.objects.count() == before
@@ -187,15 +119,7 @@ def test_registration_refused_when_two_cards_went_void_even_before_the_ban_job(w
     Card.objects.filter(pk__in=[first.pk, second.pk]).update(status="void")
     plan = plan_for(world, 10)
     with pytest.raises(DomainError) as err:
-        registration_submit(
-            plan=plan,
-            person=world.person,
-            occupation=world.ldgx,
-            level_high=3,
-            level_low=5,
-            actor=world.personas.examiner,
-            today=plan.published_on,
-        )
+        registration_through(world, plan)
     assert err.value.code == "personnel.uncollected_cards_ban"
     assert first.number in err.value.message
 
@@ -231,16 +155,7 @@ def test_renewal_of_someone_elses_card_is_rejected(world):
     old = issued_card(world, month=3, issued_on=dt.date(2026, 4, 10))
     plan = plan_for(world, 9)
     with pytest.raises(DomainError) as err:  # not collected yet
-        registration_submit(
-            plan=plan,
-            person=world.person,
-            occupation=world.ldgx,
-            level_high=3,
-            level_low=5,
-            actor=world.personas.examiner,
-            today=plan.published_on,
-            renews_card=old,
-        )
+        registration_through(world, plan, renews_card=old)
     assert err.value.code == "personnel.renewal_card_invalid"
 
 

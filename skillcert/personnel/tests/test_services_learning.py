@@ -10,24 +10,16 @@ import pytest
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.personnel.models import LearningRecord, Registration
-from skillcert.personnel.services import learning_record, registration_submit
+from skillcert.personnel.services import learning_record
 
-from .conftest import register
+from .conftest import register, registration_through
 
 TODAY = dt.date(2026, 3, 20)  # inside the March plan (published 03-02, exam 03-31)
 
 
 @pytest.fixture
 def reg(world, march_plan) -> Registration:
-    return registration_submit(
-        plan=march_plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=world.personas.examiner,
-        today=dt.date(2026, 3, 5),
-    )
+    return registration_through(world, march_plan, today=dt.date(2026, 3, 5))
 
 
 def record(reg, *, actor, minutes, day=dt.date(2026, 3, 10)):
@@ -64,14 +56,8 @@ def test_learner_cannot_record_own_minutes_through_the_service(world, reg):
 
 def test_an_officer_cannot_record_their_own_learning_either(world, march_plan):
     own = register(world.personas, seq=3, user=world.personas.province, name="省培训")
-    reg = registration_submit(
-        plan=march_plan,
-        person=own,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=world.personas.province,
-        today=dt.date(2026, 3, 5),
+    reg = registration_through(
+        world, march_plan, person=own, actor=world.personas.province, today=dt.date(2026, 3, 5)
     )
     with pytest.raises(DomainError) as err:
         record(reg, actor=world.personas.province, minutes=60)

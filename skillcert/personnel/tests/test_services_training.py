@@ -19,90 +19,60 @@ from skillcert.personnel.services import (
     registration_city_review,
     registration_province_review,
     registration_recommend,
-    registration_submit,
     registration_withdraw,
-    training_plan_publish,
 )
 
-from .conftest import learn_course
+from .conftest import certify, learn_course, publish, registration_through
 
 OPEN_DAY = dt.date(2026, 3, 5)
 
 
 def submit(world, plan, person=None, user=None, day=OPEN_DAY, **kw):
-    person = person or world.person
-    return registration_submit(
-        plan=plan,
-        person=person,
-        occupation=kw.pop("occupation", world.ldgx),
-        level_high=kw.pop("level_high", 3),
-        level_low=kw.pop("level_low", 5),
-        actor=user or world.personas.examiner,
-        today=day,
-        **kw,
+    return registration_through(world, plan, person=person, actor=user, today=day, **kw)
+
+
+def _learn(reg, actor, minutes, *, on=dt.date(2026, 3, 10)):
+    """A course day of `minutes` on `on`, recorded by `actor` on 2026-03-20."""
+    return learning_record(
+        registration=reg, attended_on=on, minutes=minutes, actor=actor, today=dt.date(2026, 3, 20)
     )
 
 
 def test_plan_dates_come_from_the_working_day_calendar(march_plan):
     assert march_plan.published_on == dt.date(2026, 3, 2)  # 03-01 is a Sunday
-    assert march_plan.registration_closes_on == dt.date(2026, 3, 9)
+    # The first five working days of March: 03-02 .. 03-06 (seed 003's table).
+    assert march_plan.registration_closes_on == dt.date(2026, 3, 6)
     assert march_plan.exam_on == dt.date(2026, 3, 31)
     assert march_plan.mode == "online"
     assert AuditEvent.objects.filter(action="personnel.plan_publish").count() == 1
 
 
 def test_senior_plan_closes_ten_working_days_after_publication_and_is_on_site(world):
-    plan = training_plan_publish(
-        province=world.jiangsu,
-        year=2026,
-        month=5,
-        role="senior_examiner",
-        required_minutes=960,
-        actor=world.personas.province,
-    )
+    plan = publish(world, 5, role="senior_examiner", minutes=960)
     # May 2026: 05-01..05-05 Labour Day holiday, 05-09 (Sat) a make-up working day.
     assert plan.published_on == dt.date(2026, 5, 6)
-    assert plan.registration_closes_on == dt.date(2026, 5, 19)
+    assert plan.registration_closes_on == dt.date(2026, 5, 18)  # the 10th working day
     assert plan.mode == "onsite"
 
 
-def test_second_plan_for_the_same_month_is_rejected(world, march_plan):
+@pytest.mark.parametrize(
+    ("month", "who", "code"),
+    [
+        (3, "province", "personnel.plan_exists"),  # a second plan for the same month
+        (4, "city_nanjing", "personnel.forbidden"),  # a city officer publishes no plan
+    ],
+)
+def test_plan_publication_refused_leaves_only_the_existing_plan(
+    world, march_plan, month, who, code
+):
     with pytest.raises(DomainError) as err:
-        training_plan_publish(
-            province=world.jiangsu,
-            year=2026,
-            month=3,
-            role="examiner",
-            required_minutes=60,
-            actor=world.personas.province,
-        )
-    assert err.value.code == "personnel.plan_exists"
-    assert TrainingPlan.objects.count() == 1
-
-
-def test_city_officer_cannot_publish_a_plan(world):
-    with pytest.raises(DomainError) as err:
-        training_plan_publish(
-            province=world.jiangsu,
-            year=2026,
-            month=4,
-            role="examiner",
-            required_minutes=60,
-            actor=world.personas.city_nanjing,
-        )
-    assert err.value.code == "personnel.forbidden"
-    assert not TrainingPlan.objects.exists()
+        publish(world, month, actor=world.personas.user(who))
+    assert err.value.code == code
+    assert list(TrainingPlan.objects.all()) == [march_plan]
 
 
 def test_registration_records_the_qualification_check_for_reviewers(world, march_plan):
-    person_certificate_add(
-        person=world.person,
-        occupation=world.ldgx,
-        level=3,
-        number="1632000000000001",
-        issued_on=dt.date(2019, 6, 1),
-        actor=world.personas.examiner,
-    )
+    certify(world, number="1632000000000001", actor=world.personas.examiner)
     reg = submit(world, march_plan)
     assert reg.status == "submitted"
     assert reg.qualification["qualified"] is True
@@ -113,14 +83,14 @@ def test_registration_records_the_qualification_check_for_reviewers(world, march
 
 def test_registration_rejected_after_window_closes(world, march_plan):
     with pytest.raises(DomainError) as err:
-        submit(world, march_plan, day=dt.date(2026, 3, 10))
+        submit(world, march_plan, day=dt.date(2026, 3, 9))
     assert err.value.code == "personnel.registration_closed"
-    assert "2026-03-09" in err.value.message
+    assert "2026-03-06" in err.value.message
     assert not Registration.objects.exists()
 
 
 def test_registration_on_the_closing_day_is_accepted(world, march_plan):
-    assert submit(world, march_plan, day=dt.date(2026, 3, 9)).pk
+    assert submit(world, march_plan, day=dt.date(2026, 3, 6)).pk
 
 
 def test_registration_rejected_before_publication(world, march_plan):
@@ -173,32 +143,32 @@ def test_review_runs_unit_then_city_then_province(world, march_plan):
     ]
 
 
-def test_city_cannot_review_before_the_unit_recommends(world, march_plan):
-    reg = submit(world, march_plan)
+@pytest.mark.parametrize(
+    ("stage", "step", "who", "code"),
+    [
+        # the city cannot review before the unit recommends
+        ("submitted", "city_review", "city_nanjing", "status.transition_not_allowed"),
+        # a city officer cannot review another city's applicant
+        ("recommended", "city_review", "city_suzhou", "personnel.forbidden"),
+        # another organisation's clerk cannot recommend
+        ("submitted", "recommend", "clerk_b", "personnel.forbidden"),
+        # a city officer cannot do the province's review
+        ("city_approved", "province_review", "city_nanjing", "personnel.forbidden"),
+    ],
+)
+def test_a_review_step_out_of_turn_or_scope_is_refused(world, march_plan, stage, step, who, code):
+    reg = registration_through(world, march_plan, stage, today=OPEN_DAY)
+    actor = world.personas.user(who)
     with pytest.raises(DomainError) as err:
-        registration_city_review(registration=reg, approve=True, actor=world.personas.city_nanjing)
-    assert err.value.code == "status.transition_not_allowed"
+        if step == "recommend":
+            registration_recommend(registration=reg, actor=actor)
+        elif step == "city_review":
+            registration_city_review(registration=reg, approve=True, actor=actor)
+        else:
+            registration_province_review(registration=reg, approve=True, actor=actor)
+    assert err.value.code == code
     reg.refresh_from_db()
-    assert reg.status == "submitted"
-
-
-def test_city_officer_cannot_review_another_citys_applicant(world, march_plan):
-    reg = submit(world, march_plan)
-    registration_recommend(registration=reg, actor=world.personas.clerk_a)
-    with pytest.raises(DomainError) as err:
-        registration_city_review(registration=reg, approve=True, actor=world.personas.city_suzhou)
-    assert err.value.code == "personnel.forbidden"
-    reg.refresh_from_db()
-    assert reg.status == "recommended"
-
-
-def test_other_organisations_clerk_cannot_recommend(world, march_plan):
-    reg = submit(world, march_plan)
-    with pytest.raises(DomainError) as exc:
-        registration_recommend(registration=reg, actor=world.personas.clerk_b)
-    assert exc.value.code == "personnel.forbidden"
-    reg.refresh_from_db()
-    assert reg.status == "submitted"
+    assert reg.status == stage
 
 
 def test_city_rejection_needs_a_reason_and_ends_the_registration(world, march_plan):
@@ -214,27 +184,8 @@ def test_city_rejection_needs_a_reason_and_ends_the_registration(world, march_pl
         actor=world.personas.city_nanjing,
     )
     with pytest.raises(DomainError) as err:
-        learning_record(
-            registration=reg,
-            attended_on=dt.date(2026, 3, 10),
-            minutes=30,
-            actor=world.personas.city_nanjing,
-            today=dt.date(2026, 3, 20),
-        )
+        _learn(reg, world.personas.city_nanjing, 30)
     assert err.value.code == "personnel.registration_inactive"
-
-
-def test_city_officer_cannot_do_the_province_review(world, march_plan):
-    reg = submit(world, march_plan)
-    registration_recommend(registration=reg, actor=world.personas.clerk_a)
-    registration_city_review(registration=reg, approve=True, actor=world.personas.city_nanjing)
-    with pytest.raises(DomainError) as exc:
-        registration_province_review(
-            registration=reg, approve=True, actor=world.personas.city_nanjing
-        )
-    assert exc.value.code == "personnel.forbidden"
-    reg.refresh_from_db()
-    assert reg.status == "city_approved"
 
 
 def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, march_plan):
@@ -246,13 +197,7 @@ def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, 
     assert "要求600分钟，已学习400分钟" in err.value.message
     reg.refresh_from_db()
     assert reg.exam_score is None
-    learning_record(
-        registration=reg,
-        attended_on=dt.date(2026, 3, 20),
-        minutes=200,
-        actor=world.personas.city_nanjing,
-        today=dt.date(2026, 3, 20),
-    )
+    _learn(reg, world.personas.city_nanjing, 200, on=dt.date(2026, 3, 20))
     exam_result_record(registration=reg, score=90, actor=world.personas.province)
     reg.refresh_from_db()
     assert reg.exam_score == 90 and reg.learned_minutes == 600
@@ -262,13 +207,7 @@ def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, 
 def test_someone_else_cannot_credit_learning_time(world, march_plan):
     reg = submit(world, march_plan)
     with pytest.raises(DomainError) as err:
-        learning_record(
-            registration=reg,
-            attended_on=dt.date(2026, 3, 10),
-            minutes=60,
-            actor=world.personas.candidate,
-            today=dt.date(2026, 3, 20),
-        )
+        _learn(reg, world.personas.candidate, 60)
     assert err.value.code == "personnel.forbidden"
     reg.refresh_from_db()
     assert reg.learned_minutes == 0

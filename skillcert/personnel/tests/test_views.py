@@ -4,30 +4,12 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from skillcert.personnel.models import Registration
-from skillcert.personnel.services import (
-    registration_city_review,
-    registration_recommend,
-    registration_submit,
-    relation_declare,
-)
 
-from .conftest import make_id
+from .conftest import declared_relative, make_id, registration_through
 
 
 def city_approved(world, plan):
-    p = world.personas
-    reg = registration_submit(
-        plan=plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=dt.date(2026, 3, 5),
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
-    registration_city_review(registration=reg, approve=True, actor=p.city_nanjing)
-    return reg
+    return registration_through(world, plan, "city_approved", today=dt.date(2026, 3, 5))
 
 
 def read_xlsx(response):
@@ -39,16 +21,7 @@ def read_xlsx(response):
 
 def test_city_officer_reviewing_another_citys_applicant_gets_404(world, march_plan):
     p = world.personas
-    reg = registration_submit(
-        plan=march_plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=dt.date(2026, 3, 5),
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
+    reg = registration_through(world, march_plan, "recommended", today=dt.date(2026, 3, 5))
     client = p.client_for(p.city_suzhou)
     url = f"/personnel/registrations/{reg.pk}/city-approve/"
     assert client.post(url).status_code == 404
@@ -197,14 +170,7 @@ def test_api_may_assess_reports_reasons(world):
 
 
 def test_api_may_assess_takes_the_candidates_id_number_in_the_body_not_the_url(world):
-    relative = make_id(77)
-    relation_declare(
-        person=world.person,
-        kind="relative",
-        counterpart_id_number=relative,
-        counterpart_name="郑亲属",
-        actor=world.personas.examiner,
-    )
+    relative = declared_relative(world)
     client = world.personas.client_for(world.personas.city_nanjing)
     url = f"/api/v1/personnel/people/{world.person.pk}/may-assess"
     assert client.get(url, {"candidate_id_number": relative}).status_code == 405
@@ -238,14 +204,7 @@ def test_api_registration_after_window_is_a_400_with_the_code(world, march_plan)
 
 
 def test_person_page_checks_a_candidate_posted_in_the_body_not_the_url(world):
-    relative = make_id(77)
-    relation_declare(
-        person=world.person,
-        kind="relative",
-        counterpart_id_number=relative,
-        counterpart_name="郑亲属",
-        actor=world.personas.examiner,
-    )
+    relative = declared_relative(world)
     client = world.personas.client_for(world.personas.city_nanjing)
     url = f"/personnel/{world.person.pk}/"
     org = world.personas.org_a.pk

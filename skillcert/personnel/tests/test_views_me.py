@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from skillcert.personnel.services import registration_recommend, registration_submit
+from .conftest import registration_through
 
 
 def test_my_page_renders_with_registrations_and_shows_the_last_event(world, march_plan):
     p = world.personas
-    reg = registration_submit(
-        plan=march_plan,
-        person=world.person,
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        actor=p.examiner,
-        today=dt.date(2026, 3, 5),
-    )
-    registration_recommend(registration=reg, actor=p.clerk_a)
+    reg = registration_through(world, march_plan, "recommended", today=dt.date(2026, 3, 5))
     response = p.client_for(p.examiner).get("/personnel/me/")
     assert response.status_code == 200
     page = response.content.decode()

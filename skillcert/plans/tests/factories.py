@@ -11,14 +11,24 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from skillcert.accounts.actors import SystemActor
 from skillcert.candidates.models import Candidate, HeldCertificate, WorkPeriod
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.common.pii import pii_digest
 from skillcert.occupations.models import Occupation, Specialty, Standard
 from skillcert.organizations.models import EvaluationOrg, OrgScope, OrgStatus
+from skillcert.personnel.demo import (
+    declaration_scan,
+    hr_setter_rule_publish,
+    question_setter_appoint,
+)
 from skillcert.personnel.models import Person, PersonRole
+from skillcert.personnel.services import declaration_record, qualification_override_record
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_open
+from skillcert.regions.models import Region
+
+TEST = SystemActor("test")
 
 
 def make_id(seq: int, birth: str = "19900307", region: str = "320102") -> str:
@@ -96,6 +106,28 @@ def plan(personas: Any, hr: Occupation, welder: Occupation) -> EvaluationPlan:
     return plan_open(plan=created, actor=personas.clerk_a)
 
 
+def draft_plan(personas: Any, hr: Occupation, *, code: str, title: str) -> EvaluationPlan:
+    """A draft plan of org_a for 四级 企业人力资源管理师, applications in April 2026; org_a's
+    filing and scope run from 2025 to 2029 so that filing dates in 2026 find them valid
+    whatever the clock says."""
+    file_org(personas.org_a, [hr], (4, 3))
+    EvaluationOrg.objects.filter(pk=personas.org_a.pk).update(
+        valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2029, 12, 31)
+    )
+    OrgScope.objects.filter(org=personas.org_a).update(since=dt.date(2025, 1, 1))
+    personas.org_a.refresh_from_db()
+    return plan_create(
+        code=code,
+        title=title,
+        organization=personas.org_a,
+        window_opens=dt.date(2026, 4, 1),
+        window_closes=dt.date(2026, 4, 30),
+        capacity=20,
+        offerings=[(hr, 4)],
+        actor=personas.clerk_a,
+    )
+
+
 def set_rates(plan: EvaluationPlan, city: str, province: str) -> EvaluationPlan:
     EvaluationPlan.objects.filter(pk=plan.pk).update(
         city_sample_rate=Decimal(city), province_sample_rate=Decimal(province)
@@ -147,7 +179,11 @@ def make_person(
     employer: EvaluationOrg | None = None,
     region: str = "320102",
     name: str = "",
+    qualified: bool = True,
 ) -> Person:
+    """A person holding `roles` since 2024. `qualified`: staffing binds to a passed
+    qualification check, so the person has signed the declaration and, for the examiner roles
+    whose conditions these bare records fail, the province recorded an override."""
     person = Person.objects.create(
         id_number=make_id(seq, birth="19750101", region=region),
         name=name or f"考评员{seq}",
@@ -169,4 +205,59 @@ def make_person(
             valid_from=dt.date(2024, 1, 1),
             valid_until=dt.date(2028, 12, 31),
         )
+    if qualified:
+        qualify(person, roles)
+    return person
+
+
+def qualify(person: Person, roles: list[tuple[str, Occupation, int, int]]) -> None:
+    """The signed declaration (2020-01-06) and the province's override for each examiner role."""
+    declaration_record(
+        person=person,
+        signed_on=dt.date(2020, 1, 6),
+        upload=declaration_scan(person.name),
+        actor=TEST,
+        today=dt.date(2020, 1, 6),
+    )
+    province = Region.objects.get(code="320000")
+    for role, occupation, high, low in roles:
+        if role in ("examiner", "senior_examiner"):
+            qualification_override_record(
+                person=person,
+                role=role,
+                occupation=occupation,
+                level_high=high,
+                level_low=low,
+                province=province,
+                reason="测试数据：省级特批",
+                document_number="测试〔2024〕1号",
+                actor=TEST,
+                today=dt.date(2024, 1, 1),
+            )
+
+
+def appointed_setter(user: Any, occupation: Occupation, organization: EvaluationOrg) -> Person:
+    """`user` registered as a person and appointed question setter of `occupation` by the
+    province yesterday, under seed 001 §三's conditions (for 企业人力资源管理师 the demo's
+    stand-in rule), with a confidentiality agreement with `organization`: what the item
+    bank's 命题人员 role requires."""
+    seq = 700 + user.pk % 200
+    person = Person.objects.create(
+        user=user,
+        id_number=make_id(seq, birth="19700101"),
+        name=user.full_name or user.username,
+        gender="M",
+        birth_date=dt.date(1970, 1, 1),
+        education="master",
+        employer_name="南京某大学",
+        region_id="320102",
+    )
+    hr_setter_rule_publish(TEST)
+    question_setter_appoint(
+        person=person,
+        occupations=[occupation],
+        organization=organization,
+        on=timezone.localdate() - dt.timedelta(days=1),
+        actor=TEST,
+    )
     return person

@@ -5,65 +5,38 @@ import pytest
 
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
-from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, approve, at
+from skillcert.exams.tests.factories import (
+    EXAM_DAY,
+    FILED_ON,
+    approve,
+    at,
+    ready_to_file,
+    session_add,
+)
 from skillcert.organizations.models import (
     CreditList,
     CreditListing,
     EvaluationOrg,
-    OrgScope,
     OrgStatus,
 )
-from skillcert.plans.models import FilingStatus, PlanFiling, PlanKind, PlanSession, Subject
+from skillcert.plans.models import FilingStatus, PlanFiling, PlanKind, PlanSession
 from skillcert.plans.services import (
-    plan_create,
     plan_details_set,
     plan_file,
     plan_review,
     plan_session_add,
     plan_staff_set,
 )
-from skillcert.plans.tests.factories import file_org, make_candidate, make_person
+from skillcert.plans.tests.factories import draft_plan, make_candidate, make_person
 
 
 @pytest.fixture
 def draft(personas, hr):
-    file_org(personas.org_a, [hr], (4, 3))
-    EvaluationOrg.objects.filter(pk=personas.org_a.pk).update(
-        valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2029, 12, 31)
-    )
-    OrgScope.objects.filter(org=personas.org_a).update(since=dt.date(2025, 1, 1))
-    personas.org_a.refresh_from_db()
-    return plan_create(
-        code="F-1",
-        title="报备测试",
-        organization=personas.org_a,
-        window_opens=dt.date(2026, 4, 1),
-        window_closes=dt.date(2026, 4, 30),
-        capacity=20,
-        offerings=[(hr, 4)],
-        actor=personas.clerk_a,
-    )
+    return draft_plan(personas, hr, code="F-1", title="报备测试")
 
 
 def _complete(plan, personas, hr, *, day=EXAM_DAY, roster=True):
-    plan_session_add(
-        plan=plan,
-        subject=Subject.THEORY,
-        starts_at=at(day, 9),
-        ends_at=at(day, 10, 30),
-        site="南京市第一考点",
-        expected=5,
-        actor=personas.clerk_a,
-    )
-    examiner = make_person(1, roles=[("examiner", hr, 1, 5)])
-    supervisor = make_person(2, roles=[("supervisor_external", hr, 1, 5)])
-    plan_staff_set(
-        plan=plan,
-        examiners=[examiner],
-        supervisor=supervisor,
-        actor=personas.clerk_a,
-        today=FILED_ON,
-    )
+    ready_to_file(plan, personas, hr, day=day)
     if roster:
         approve(plan, [make_candidate(10 + i) for i in range(3)], hr, 4)
 
@@ -179,15 +152,7 @@ def test_plan_without_sessions_examiners_or_supervisor_is_refused(draft, persona
     with pytest.raises(DomainError) as exc:
         plan_file(plan=draft, actor=personas.clerk_a, today=FILED_ON)
     assert exc.value.code == "plan.sessions_required"
-    plan_session_add(
-        plan=draft,
-        subject="theory",
-        starts_at=at(EXAM_DAY, 9),
-        ends_at=at(EXAM_DAY, 10),
-        site="考点",
-        expected=3,
-        actor=personas.clerk_a,
-    )
+    session_add(draft, personas.clerk_a, ends=(10,), site="考点", expected=3)
     with pytest.raises(DomainError) as exc:
         plan_file(plan=draft, actor=personas.clerk_a, today=FILED_ON)
     assert exc.value.code == "plan.examiners_required"
@@ -227,54 +192,56 @@ def test_bad_sessions_are_refused(draft, personas, hr):
 
 
 def test_unqualified_staff_are_refused(draft, personas, hr, welder):
-    welder_only = make_person(3, roles=[("examiner", welder, 1, 5)])
-    with pytest.raises(DomainError) as exc:
-        plan_staff_set(
-            plan=draft,
-            examiners=[welder_only],
-            supervisor=None,
-            actor=personas.clerk_a,
-            today=FILED_ON,
-        )
-    assert exc.value.code == "plan.examiner_unqualified" and "考评员3" in exc.value.message
-    examiner = make_person(4, roles=[("examiner", hr, 1, 5)])
-    with pytest.raises(DomainError) as exc:
+    def staff(examiner, supervisor):
         plan_staff_set(
             plan=draft,
             examiners=[examiner],
-            supervisor=examiner,
+            supervisor=supervisor,
             actor=personas.clerk_a,
             today=FILED_ON,
         )
+
+    with pytest.raises(DomainError) as exc:
+        staff(make_person(3, roles=[("examiner", welder, 1, 5)]), None)
+    assert exc.value.code == "plan.examiner_unqualified" and "考评员3" in exc.value.message
+    examiner = make_person(4, roles=[("examiner", hr, 1, 5)])
+    external = make_person(5, roles=[("supervisor_external", hr, 1, 5)])
+    with pytest.raises(DomainError) as exc:
+        staff(examiner, external)  # a social plan's on-site supervisor is the authority's
+    assert exc.value.code == "plan.supervisor_by_authority" and exc.value.field == "supervisor"
+    assert "人社部门派遣" in exc.value.message
+    plan_details_set(
+        plan=draft, kind=PlanKind.ENTERPRISE, method="performance", actor=personas.clerk_a
+    )
+    draft.refresh_from_db()
+    with pytest.raises(DomainError) as exc:
+        staff(examiner, examiner)
     assert exc.value.code == "plan.supervisor_unqualified"
     draft.refresh_from_db()
     assert not draft.examiners.exists() and draft.supervisor_id is None
+
+
+def _add_practical(plan, personas):
+    """A practical session, 14:00 to 16:00 on EXAM_DAY, for 3 candidates."""
+    session_add(
+        plan,
+        personas.clerk_a,
+        subject="practical",
+        starts=(14,),
+        ends=(16,),
+        site="实操考点",
+        expected=3,
+    )
 
 
 def test_change_after_approval_reopens_filing_and_is_refiled_with_audit(draft, personas, hr):
     _complete(draft, personas, hr)
     plan_file(plan=draft, actor=personas.clerk_a, today=FILED_ON)
     with pytest.raises(DomainError) as exc:
-        plan_session_add(
-            plan=draft,
-            subject="practical",
-            starts_at=at(EXAM_DAY, 14),
-            ends_at=at(EXAM_DAY, 16),
-            site="实操考点",
-            expected=3,
-            actor=personas.clerk_a,
-        )
+        _add_practical(draft, personas)
     assert exc.value.code == "plan.under_review"
     plan_review(plan=draft, approve=True, actor=personas.city_nanjing)
-    plan_session_add(
-        plan=draft,
-        subject="practical",
-        starts_at=at(EXAM_DAY, 14),
-        ends_at=at(EXAM_DAY, 16),
-        site="实操考点",
-        expected=3,
-        actor=personas.clerk_a,
-    )
+    _add_practical(draft, personas)
     draft.refresh_from_db()
     assert draft.filing_status == FilingStatus.AMENDED
     filing = plan_file(plan=draft, actor=personas.clerk_a, today=FILED_ON)

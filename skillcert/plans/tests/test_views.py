@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from skillcert.audit.models import AuditEvent
-from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, approve, at
-from skillcert.organizations.models import EvaluationOrg, OrgScope
+from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, approve, ready_to_file
 from skillcert.personnel.models import PersonRole
 from skillcert.plans.models import (
     EvaluationPlan,
@@ -19,57 +18,24 @@ from skillcert.plans.models import (
     PlanSession,
 )
 from skillcert.plans.services import (
-    plan_create,
     plan_details_set,
     plan_file,
     plan_review,
-    plan_session_add,
-    plan_staff_set,
 )
-from skillcert.plans.tests.factories import file_org, make_candidate, make_person
+from skillcert.plans.tests.factories import draft_plan, file_org, make_candidate, make_person
 
 
 @pytest.fixture
 def draft(personas, hr):
     """A draft enterprise plan of org A; the filing dates are fixed in 2026 (the working-day
     calendar's data) whatever the clock says."""
-    file_org(personas.org_a, [hr], (4, 3))
-    EvaluationOrg.objects.filter(pk=personas.org_a.pk).update(
-        valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2029, 12, 31)
-    )
-    OrgScope.objects.filter(org=personas.org_a).update(since=dt.date(2025, 1, 1))
-    personas.org_a.refresh_from_db()
-    plan = plan_create(
-        code="V-1",
-        title="页面测试计划",
-        organization=personas.org_a,
-        window_opens=dt.date(2026, 4, 1),
-        window_closes=dt.date(2026, 4, 30),
-        capacity=20,
-        offerings=[(hr, 4)],
-        actor=personas.clerk_a,
-    )
+    plan = draft_plan(personas, hr, code="V-1", title="页面测试计划")
     plan_details_set(plan=plan, kind=PlanKind.ENTERPRISE, method="exam", actor=personas.clerk_a)
     return plan
 
 
 def _complete(plan, personas, hr, *, day=EXAM_DAY):
-    plan_session_add(
-        plan=plan,
-        subject="theory",
-        starts_at=at(day, 9),
-        ends_at=at(day, 10, 30),
-        site="南京市第一考点",
-        expected=5,
-        actor=personas.clerk_a,
-    )
-    plan_staff_set(
-        plan=plan,
-        examiners=[make_person(1, roles=[("examiner", hr, 1, 5)])],
-        supervisor=make_person(2, roles=[("supervisor_external", hr, 1, 5)]),
-        actor=personas.clerk_a,
-        today=FILED_ON,
-    )
+    ready_to_file(plan, personas, hr, day=day)
 
 
 def _on(day):
@@ -179,6 +145,29 @@ def test_clerk_sets_method_sessions_and_staff(draft, personas, hr):
     assert "王考评" in page and "南京市实操考点" in page
     client.post(reverse("plans:session_remove", args=[draft.pk, session.pk]))
     assert not PlanSession.objects.exists()
+
+
+def test_social_plan_staff_form_leaves_the_supervisor_to_the_authority(draft, personas, hr):
+    plan_details_set(plan=draft, kind=PlanKind.SOCIAL, method="exam", actor=personas.clerk_a)
+    clerk = personas.client_for(personas.clerk_a)
+    onsite = reverse("supervision:onsite", args=[draft.pk])
+    examiner = make_person(3, roles=[("examiner", hr, 1, 5)], name="王考评")
+    supervisor = make_person(4, roles=[("supervisor_external", hr, 1, 5)], name="李督导")
+    page = clerk.get(reverse("plans:detail", args=[draft.pk])).content.decode()
+    assert 'name="staff-examiners"' in page and 'name="staff-supervisor"' not in page
+    assert "由人社部门派遣外部质量督导员" in page and onsite not in page
+    refused = clerk.post(
+        reverse("plans:staff", args=[draft.pk]),
+        {"staff-examiners": [examiner.pk], "staff-supervisor": supervisor.pk},
+        follow=True,
+    )
+    assert "现场质量督导员由人社部门派遣" in refused.content.decode()
+    draft.refresh_from_db()
+    assert draft.supervisor_id is None and not PlanExaminer.objects.exists()
+    clerk.post(reverse("plans:staff", args=[draft.pk]), {"staff-examiners": [examiner.pk]})
+    assert list(PlanExaminer.objects.values_list("person_id", flat=True)) == [examiner.pk]
+    city = personas.client_for(personas.city_nanjing)
+    assert onsite in city.get(reverse("plans:detail", args=[draft.pk])).content.decode()
 
 
 def test_session_ending_before_it_starts_names_the_field_and_adds_nothing(draft, personas):

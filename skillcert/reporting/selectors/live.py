@@ -59,33 +59,17 @@ def _orgs(scope: Scope, filters: Filters) -> QuerySet[EvaluationOrg]:
 
 
 def orgs_by_kind(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(_orgs(scope, filters), "kind")
-    return Table(
-        "orgs_kind",
-        "评价机构 · 按类型",
-        ["机构类型", "机构数"],
-        labelled(rows, "kind", dict(OrgKind.choices)),
-    )
+    table = Table("orgs_kind", "评价机构 · 按类型", ["机构类型", "机构数"])
+    return table.with_counts(_orgs(scope, filters), "kind", dict(OrgKind.choices))
 
 
 def orgs_by_status(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(_orgs(scope, filters), "status")
-    return Table(
-        "orgs_status",
-        "评价机构 · 按备案状态",
-        ["备案状态", "机构数"],
-        labelled(rows, "status", dict(OrgStatus.choices)),
-    )
+    table = Table("orgs_status", "评价机构 · 按备案状态", ["备案状态", "机构数"])
+    return table.with_counts(_orgs(scope, filters), "status", dict(OrgStatus.choices))
 
 
 def orgs_by_city(scope: Scope, filters: Filters) -> Table:
-    rows = list(
-        _orgs(scope, filters)
-        .annotate(city=Substr("region_id", 1, 4))
-        .values("city")
-        .annotate(n=Count("id"))
-        .order_by("city")
-    )
+    rows = grouped_counts(_orgs(scope, filters).annotate(city=Substr("region_id", 1, 4)), "city")
     names = region_names(codes={f"{r['city']}00" for r in rows})
     return Table(
         "orgs_city",
@@ -96,21 +80,14 @@ def orgs_by_city(scope: Scope, filters: Filters) -> Table:
 
 
 def credit_listings(scope: Scope, filters: Filters, today: dt.date) -> Table:
-    rows = grouped_counts(
-        credit_listings_in_area(scope=scope).filter(
-            listing_in_force_q(today),
-            area_q(filters, "org__region__code"),
-            kind_q(filters, "org__kind"),
-        ),
-        "list_kind",
-        count="org",
-        distinct=True,
+    table = Table("credit", "异常名录与黑名单（现行）", ["名录", "机构数"])
+    rows = credit_listings_in_area(scope=scope).filter(
+        listing_in_force_q(today),
+        area_q(filters, "org__region__code"),
+        kind_q(filters, "org__kind"),
     )
-    return Table(
-        "credit",
-        "异常名录与黑名单（现行）",
-        ["名录", "机构数"],
-        labelled(rows, "list_kind", dict(CreditList.choices)),
+    return table.with_counts(
+        rows, "list_kind", dict(CreditList.choices), count="org", distinct=True
     )
 
 
@@ -152,30 +129,16 @@ def _plans(scope: Scope, filters: Filters) -> QuerySet[EvaluationPlan]:
 
 
 def plans_by_status(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(_plans(scope, filters), "status")
-    return Table(
-        "plans_status",
-        "评价计划 · 按状态",
-        ["状态", "计划数"],
-        labelled(rows, "status", dict(PlanStatus.choices)),
-    )
+    table = Table("plans_status", "评价计划 · 按状态", ["状态", "计划数"])
+    return table.with_counts(_plans(scope, filters), "status", dict(PlanStatus.choices))
 
 
 def personnel_by_role(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(
-        person_roles_in_area(scope=scope).filter(
-            area_q(filters, "person__region__code"), status=PersonRoleStatus.ACTIVE
-        ),
-        "role",
-        count="person",
-        distinct=True,
+    table = Table("personnel", "考评人员 · 按角色（有效）", ["角色", "人数"])
+    rows = person_roles_in_area(scope=scope).filter(
+        area_q(filters, "person__region__code"), status=PersonRoleStatus.ACTIVE
     )
-    return Table(
-        "personnel",
-        "考评人员 · 按角色（有效）",
-        ["角色", "人数"],
-        labelled(rows, "role", dict(RoleKind.choices)),
-    )
+    return table.with_counts(rows, "role", dict(RoleKind.choices), count="person", distinct=True)
 
 
 def examiner_workload(scope: Scope, filters: Filters) -> Table:
@@ -290,32 +253,18 @@ def supervision_visits(scope: Scope, filters: Filters) -> Table:
 
 
 def supervision_findings(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(
-        findings_in_area(scope=scope).filter(
-            area_q(filters, "visit__org__region__code"),
-            kind_q(filters, "visit__org__kind"),
-            period_q(filters, "created_at__date"),
-        ),
-        "severity",
+    table = Table("findings", "质量督导 · 发现问题", ["严重程度", "问题数"])
+    rows = findings_in_area(scope=scope).filter(
+        area_q(filters, "visit__org__region__code"),
+        kind_q(filters, "visit__org__kind"),
+        period_q(filters, "created_at__date"),
     )
-    return Table(
-        "findings",
-        "质量督导 · 发现问题",
-        ["严重程度", "问题数"],
-        labelled(rows, "severity", dict(Severity.choices)),
-    )
+    return table.with_counts(rows, "severity", dict(Severity.choices))
 
 
 def complaints_by_status(scope: Scope, filters: Filters) -> Table:
-    rows = grouped_counts(
-        complaints_in_area(scope=scope).filter(
-            area_q(filters, "region__code"), period_q(filters, "received_on")
-        ),
-        "status",
+    table = Table("complaints", "投诉举报 · 按状态", ["状态", "件数"])
+    rows = complaints_in_area(scope=scope).filter(
+        area_q(filters, "region__code"), period_q(filters, "received_on")
     )
-    return Table(
-        "complaints",
-        "投诉举报 · 按状态",
-        ["状态", "件数"],
-        labelled(rows, "status", complaint_status_labels()),
-    )
+    return table.with_counts(rows, "status", complaint_status_labels())

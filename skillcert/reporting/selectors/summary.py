@@ -86,6 +86,11 @@ def _counts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k.removeprefix("n_"): v for k, v in row.items()} for row in rows]
 
 
+def _row(label: Any, r: dict[str, Any], columns: Iterable[str]) -> list[Any]:
+    """A table row: the label, then each counter of `columns` ("rate" is the pass rate)."""
+    return [label, *(rate(r["passed"], r["sat"]) if c == "rate" else r[c] for c in columns)]
+
+
 def figures_totals(scope: Scope, filters: Filters) -> dict[str, int]:
     """Every counter summed over the officer's area and the filters, plus `high_skill`: the
     valid certificates at 三级/高级工 and above."""
@@ -147,23 +152,16 @@ def per_level(scope: Scope, filters: Filters) -> list[dict[str, Any]]:
     return _counts(_figures(scope, filters).values("level").annotate(**sums).order_by("-level"))
 
 
+LEVEL_COLUMNS = ("applications", "approved", "sat", "passed", "rate", "valid")
+MONTH_COLUMNS = ("applications", "approved", "sat", "passed", "rate", "issued")
+
+
 def by_level(rows: list[dict[str, Any]]) -> Table:
     return Table(
         "levels",
         "按等级：申报、合格与证书",
         ["等级", "申报", "审核通过", "参评", "合格", "合格率", "有效证书"],
-        [
-            [
-                LEVEL_NAMES.get(r["level"], r["level"]),
-                r["applications"],
-                r["approved"],
-                r["sat"],
-                r["passed"],
-                rate(r["passed"], r["sat"]),
-                r["valid"],
-            ]
-            for r in rows
-        ],
+        [_row(LEVEL_NAMES.get(r["level"], r["level"]), r, LEVEL_COLUMNS) for r in rows],
     )
 
 
@@ -209,18 +207,7 @@ def by_month(scope: Scope, filters: Filters) -> Table:
         "months",
         "按月趋势",
         ["月份", "申报", "审核通过", "参评", "合格", "合格率", "发证"],
-        [
-            [
-                r["month"].strftime("%Y-%m"),
-                r["applications"],
-                r["approved"],
-                r["sat"],
-                r["passed"],
-                rate(r["passed"], r["sat"]),
-                r["issued"],
-            ]
-            for r in rows
-        ],
+        [_row(r["month"].strftime("%Y-%m"), r, MONTH_COLUMNS) for r in rows],
     )
 
 
@@ -231,6 +218,15 @@ def _area_digits(scope: Scope, filters: Filters) -> int:
     if not areas or (scope.is_platform and not filters.region):
         return 2
     return min(6, min(len(a) for a in areas) + 2)
+
+
+SHOWN_HEADERS = ["申报", "参评", "合格", "合格率", "有效证书"]
+SHOWN_COLUMNS = ("applications", "sat", "passed", "rate", "valid")
+
+
+def _shown_row(label: Any, r: dict[str, Any]) -> list[Any]:
+    """One row of the tables that show `SHOWN`: the label, then `SHOWN_HEADERS`."""
+    return _row(label, r, SHOWN_COLUMNS)
 
 
 def by_region(scope: Scope, filters: Filters) -> Table:
@@ -247,18 +243,8 @@ def by_region(scope: Scope, filters: Filters) -> Table:
     return Table(
         "regions",
         {2: "按省份", 4: "按地市", 6: "按区县"}[digits],
-        ["地区", "申报", "参评", "合格", "合格率", "有效证书"],
-        [
-            [
-                names.get(code, code),
-                r["applications"],
-                r["sat"],
-                r["passed"],
-                rate(r["passed"], r["sat"]),
-                r["valid"],
-            ]
-            for code, r in zip(codes, rows, strict=True)
-        ],
+        ["地区", *SHOWN_HEADERS],
+        [_shown_row(names.get(code, code), r) for code, r in zip(codes, rows, strict=True)],
     )
 
 
@@ -268,24 +254,14 @@ def _by_dimension(
     rows = _counts(
         _figures(scope, filters).values(column).annotate(**_sums(*SHOWN)).order_by(column)
     )
-    return [
-        [
-            labels.get(r[column], r[column]),
-            r["applications"],
-            r["sat"],
-            r["passed"],
-            rate(r["passed"], r["sat"]),
-            r["valid"],
-        ]
-        for r in rows
-    ]
+    return [_shown_row(labels.get(r[column], r[column]), r) for r in rows]
 
 
 def by_route(scope: Scope, filters: Filters) -> Table:
     return Table(
         "routes",
         "按评价途径（社会化考试、企业自主评价、技能竞赛、直评）",
-        ["评价途径", "申报", "参评", "合格", "合格率", "有效证书"],
+        ["评价途径", *SHOWN_HEADERS],
         _by_dimension(scope, filters, "route", ROUTE_LABELS),
     )
 
@@ -294,7 +270,7 @@ def by_org_kind(scope: Scope, filters: Filters) -> Table:
     return Table(
         "org_kinds",
         "按评价机构类型",
-        ["机构类型", "申报", "参评", "合格", "合格率", "有效证书"],
+        ["机构类型", *SHOWN_HEADERS],
         _by_dimension(scope, filters, "org_kind", dict(OrgKind.choices)),
     )
 

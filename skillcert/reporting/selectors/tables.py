@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from skillcert.accounts.scope import Scope
+from skillcert.common.exports import Percent
 from skillcert.scoring.choices import Route
 
 # 三级/高级工 and above (levels 3, 2, 1) are high-skill talent (高技能人才).
@@ -40,9 +41,25 @@ class Table:
             return 0
         return sum(r[-1] for r in self.rows if isinstance(r[-1], int))
 
+    def with_counts(
+        self,
+        rows: QuerySet[Any],
+        by: str,
+        labels: dict[Any, str] | Callable[[Any], str],
+        *,
+        count: str = "id",
+        distinct: bool = False,
+    ) -> Table:
+        """The common table: `rows` counted per value of `by` (GROUP BY in the database),
+        one `[label, n]` row per value; `count`/`distinct` count something else than rows."""
+        counted = grouped_counts(rows, by, count=count, distinct=distinct)
+        self.rows = labelled(counted, by, labels)
+        return self
 
-def rate(passed: int, sat: int) -> str:
-    return f"{passed * 100 / sat:.1f}%" if sat else "—"
+
+def rate(passed: int, sat: int) -> Percent:
+    """Shown as "66.7%", written to xlsx as 0.667 in a percent cell; "—" when nobody sat."""
+    return Percent.of(passed, sat)
 
 
 def area_q(filters: Filters, lookup: str) -> Q:

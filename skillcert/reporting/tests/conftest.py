@@ -18,10 +18,8 @@ from skillcert.certificates.models import Certificate
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.occupations.models import Occupation
 from skillcert.plans.models import EvaluationPlan
-from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
+from skillcert.plans.tests.factories import make_candidate
 from skillcert.scoring.models import Result, ResultBatch, ResultStatus
-
-__all__ = ["hr", "plan", "welder"]
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,8 @@ from skillcert.applications.selectors import applications_by_id
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.exams.selectors import exam_day_outcomes
-from skillcert.personnel.selectors import may_assess
+from skillcert.personnel.recusal import ASSESSING_ROLES
+from skillcert.personnel.selectors import may_assess, staffing_refusal
 from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
@@ -241,7 +242,9 @@ def batch_entry_account_set(*, batch: ResultBatch, user: User, actor: Actor) -> 
 
 def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person]) -> None:
     """Recusal and rotation hold whatever the occupation; the qualification must cover at
-    least one occupation and level the person will assess in this batch."""
+    least one occupation and level the person will assess in this batch; and the person must
+    be active with an examiner role for one of the batch's occupations that passes its
+    qualification check today (a province override lets a failed check through)."""
     today = timezone.localdate()
     offerings = list(batch.plan.offerings.select_related("occupation"))
     targets: list[tuple[Occupation | None, int | None]] = [(None, None)]
@@ -251,6 +254,7 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
             for o in offerings
             if duty == BatchDuty.PRACTICAL or o.level in (1, 2)
         ] or targets
+    occupation_ids = {o.occupation_id for o in offerings} or None
     for person in people:
         verdicts = [
             may_assess(
@@ -265,6 +269,15 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
         if not any(v.allowed for v in verdicts):
             raise DomainError(
                 "scoring.recusal", f"{person.name}：{verdicts[0].explanation()}", field="people"
+            )
+        refusal = staffing_refusal(
+            person=person, roles=ASSESSING_ROLES, on=today, occupation_ids=occupation_ids
+        )
+        if refusal:
+            raise DomainError(
+                "scoring.staff_unqualified",
+                f"{person.name}不能担任{BatchDuty(duty).label}：{refusal}",
+                field="people",
             )
 
 

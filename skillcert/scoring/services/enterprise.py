@@ -229,20 +229,10 @@ def _evidence_store(*, result: Result, evidence: UploadedFile, route: str, actor
         raise DomainError(exc.code, f"证明材料：{exc.message}", field="evidence") from None
 
 
-def result_recognise(
-    *,
-    result: Result,
-    route: str,
-    passed: bool,
-    note: str,
-    evidence: UploadedFile | None,
-    actor: Actor,
-) -> Result:
-    """A level recognised through a skill competition (entered by the entry account) or the
-    high-skill direct channel (decided by the authority over the organisation's region, for
-    levels 3 to 1); registered through the same path. Either needs its basis (the ranking or
-    the decision's document number) and a document proving it, stored with the organisation's
-    files (PDF, PNG or JPEG, checked by content)."""
+def _recognition_basis(
+    *, route: str, note: str, evidence: UploadedFile | None
+) -> tuple[str, UploadedFile]:
+    """The basis (stripped) and the proving document, once the route and both are given."""
     if route not in RECOGNITION_ROUTES:
         raise DomainError(
             "recognition.route", "认定途径应为技能竞赛或高技能人才直评", field="route"
@@ -260,22 +250,46 @@ def result_recognise(
             "须上传证明材料（竞赛获奖证明或直评决定文件）",
             field="evidence",
         )
+    return note, evidence
+
+
+def _recognition_allowed(result: Result, *, route: str, actor: Actor) -> None:
+    """Direct recognition by the authority over the organisation's region, for levels 3 to 1;
+    a competition result by the batch's entry account; either on a writable result."""
+    if route == Route.DIRECT:
+        if not officer_over(actor, result.batch.organization.region_id):
+            raise forbidden("高技能人才直评由主管部门认定")
+    else:
+        require_entry_account(actor, result.batch)
+    require_writable(result)
+    if route == Route.DIRECT and result.level not in DIRECT_LEVELS:
+        raise DomainError(
+            "recognition.direct_level",
+            f"高技能人才直评仅适用于三级（高级工）及以上，考生 {result.candidate_ref} "
+            f"申报的是{result.get_level_display()}",
+            field="result",
+        )
+
+
+def result_recognise(
+    *,
+    result: Result,
+    route: str,
+    passed: bool,
+    note: str,
+    evidence: UploadedFile | None,
+    actor: Actor,
+) -> Result:
+    """A level recognised through a skill competition (entered by the entry account) or the
+    high-skill direct channel (decided by the authority over the organisation's region, for
+    levels 3 to 1); registered through the same path. Either needs its basis (the ranking or
+    the decision's document number) and a document proving it, stored with the organisation's
+    files (PDF, PNG or JPEG, checked by content)."""
+    note, document = _recognition_basis(route=route, note=note, evidence=evidence)
     with transaction.atomic():
         result = lock_result(result)
-        if route == Route.DIRECT:
-            if not officer_over(actor, result.batch.organization.region_id):
-                raise forbidden("高技能人才直评由主管部门认定")
-        else:
-            require_entry_account(actor, result.batch)
-        require_writable(result)
-        if route == Route.DIRECT and result.level not in DIRECT_LEVELS:
-            raise DomainError(
-                "recognition.direct_level",
-                f"高技能人才直评仅适用于三级（高级工）及以上，考生 {result.candidate_ref} "
-                f"申报的是{result.get_level_display()}",
-                field="result",
-            )
-        stored = _evidence_store(result=result, evidence=evidence, route=route, actor=actor)
+        _recognition_allowed(result, route=route, actor=actor)
+        stored = _evidence_store(result=result, evidence=document, route=route, actor=actor)
         try:
             before = result.route
             result.route = route

@@ -88,7 +88,8 @@ def batch_publish(
         batch = lock_batch(batch)
         require_org_or_officer(actor, batch, "发布成绩")
         results = _results_to_publish(batch, district)
-        closes = workdays_add(today, recheck_workdays(region_code=batch.organization.region_id))
+        window = recheck_workdays(region_code=batch.organization.region_id, on=today)
+        closes = workdays_add(today, window)
         publication = _record_publication(batch, district, results, closes, actor)
         changes = {"district": district, "count": len(results), "recheck_closes_on": closes}
         if batch.status == BatchStatus.SUBMITTED:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.applications.notifications import notify
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
@@ -70,11 +70,16 @@ def recheck_request(
             )
         if Recheck.objects.filter(result=result, subject=subject).exists():
             raise DomainError("recheck.duplicate", "该科目已申请过复查", field="subject")
-        recheck = Recheck.objects.create(result=result, subject=subject, reason=reason[:300])
-        audit_record(
-            actor=actor, action="recheck.request", obj=result, changes={"subject": subject}
+        return audited_create(
+            Recheck,
+            actor=actor,
+            action="recheck.request",
+            changes={"subject": subject},
+            audit_obj=result,
+            result=result,
+            subject=subject,
+            reason=reason[:300],
         )
-    return recheck
 
 
 def _readd(result: Result, subject: str) -> Decimal | None:

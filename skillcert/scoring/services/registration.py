@@ -1,5 +1,7 @@
 """Registration (登记备案): the organisation submits, the authority registers or returns;
-registered results never change and feed certificates."""
+registered results never change and feed certificates. Both steps are refused while a
+supervision hold is in force, and for a social assessment without the on-site supervisor's
+report (or a reason for its absence the authority accepted)."""
 
 from __future__ import annotations
 
@@ -38,6 +40,32 @@ def _supervision_hold(batch: ResultBatch) -> str:
     return str(getattr(hold, "reason", "") or "质量督导报告未提交") if hold is not None else ""
 
 
+def _onsite_report_missing(batch: ResultBatch) -> str:
+    """A social assessment's results are registered only with the report of the on-site
+    quality supervisor the authority appointed, or a reason the authority accepted for its
+    absence (seed 004 §十八)."""
+    if not apps.is_installed("skillcert.supervision"):
+        return ""
+    from skillcert.supervision.selectors import onsite_report_missing
+
+    return onsite_report_missing(batch.plan)
+
+
+def _supervision_check(batch: ResultBatch) -> None:
+    hold = _supervision_hold(batch)
+    if hold:
+        raise DomainError(
+            "registration.supervision_hold", f"本批次列入质量督导抽查，暂缓登记：{hold}"
+        )
+    missing = _onsite_report_missing(batch)
+    if missing:
+        raise DomainError(
+            "registration.supervisor_report_missing",
+            f"社会化评价须有现场质量督导报告方可登记备案：{missing}",
+            field="batch",
+        )
+
+
 def batch_registration_submit(
     *, batch: ResultBatch, actor: Actor, today: dt.date | None = None
 ) -> ResultBatch:
@@ -58,11 +86,7 @@ def batch_registration_submit(
             )
         if Recheck.objects.filter(result__batch=batch, status=RecheckStatus.REQUESTED).exists():
             raise DomainError("registration.recheck_pending", "仍有未办结的复查申请")
-        hold = _supervision_hold(batch)
-        if hold:
-            raise DomainError(
-                "registration.supervision_hold", f"本批次列入质量督导抽查，暂缓登记：{hold}"
-            )
+        _supervision_check(batch)
         batch.registration_submitted_at = timezone.now()
         RESULT_BATCH.move(
             batch,
@@ -83,11 +107,7 @@ def batch_register(*, batch: ResultBatch, actor: Actor) -> ResultBatch:
         organization_permit_check(
             org=batch.organization, action="register_results", day=timezone.localdate()
         )
-        hold = _supervision_hold(batch)
-        if hold:
-            raise DomainError(
-                "registration.supervision_hold", f"本批次列入质量督导抽查，暂缓登记：{hold}"
-            )
+        _supervision_check(batch)
         RESULT_BATCH.check(batch.status, BatchStatus.REGISTERED)
         now = timezone.now()
         count = Result.objects.filter(batch=batch, status=ResultStatus.PUBLISHED).update(

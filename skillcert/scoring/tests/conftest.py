@@ -27,12 +27,10 @@ from skillcert.itembank.models import (
 from skillcert.occupations.models import Element, Occupation, Standard
 from skillcert.personnel.models import Person, PersonRole
 from skillcert.plans.models import EvaluationPlan, PlanKind, PlanOffering
-from skillcert.plans.tests.factories import hr, make_candidate, plan, welder
+from skillcert.plans.tests.factories import make_candidate, qualify
 from skillcert.regions.models import Region
 from skillcert.scoring.models import BatchDuty, ResultBatch
 from skillcert.scoring.services import batch_entry_account_set, batch_open, staff_set
-
-__all__ = ["hr", "plan", "welder"]
 
 PASSWORD = "Correct-Horse-2026"
 # candidate index -> answers to the 4 objective items (key: B, AC, 对, D); item 3 is too easy
@@ -101,6 +99,7 @@ def _person(
         province=Region.objects.get(code="320000"),
         valid_from=dt.date(2020, 1, 1),
     )
+    qualify(person, [("senior_examiner", occupation, 1, 5)])
     return person
 
 

@@ -7,6 +7,9 @@ import datetime as dt
 from typing import Any
 
 from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.services import user_create
+from skillcert.plans.models import EvaluationPlan
+from skillcert.plans.tests.factories import make_person
 from skillcert.scoring.models import Mark, Result, ResultBatch, Script
 from skillcert.scoring.services import (
     batch_publish,
@@ -19,6 +22,12 @@ from skillcert.scoring.services import (
     result_score_enter,
     scripts_create,
 )
+from skillcert.supervision.models import Visit
+from skillcert.supervision.services import (
+    onsite_supervisor_appoint,
+    visit_checklist_save,
+    visit_report_submit,
+)
 
 PUBLISHED_ON = dt.date(2026, 3, 2)
 WEIGHTS = {"品德": 0.2, "职业能力": 0.4, "工作业绩": 0.3, "社会贡献": 0.1}
@@ -30,6 +39,34 @@ EVIDENCE = {
 }
 
 SYSTEM_TEST = SystemActor("test")
+
+
+def onsite_report_in(plan: EvaluationPlan, *, officer: Any) -> Visit:
+    """What registering a social assessment's results needs (issue #23): `officer` appoints
+    an external on-site quality supervisor (who has an account) and the supervisor answers
+    the checklist and submits the report. The one place tests bring this about."""
+    occupation = plan.offerings.select_related("occupation").first()
+    assert occupation is not None
+    seq = 700 + plan.pk % 97
+    person = make_person(
+        seq,
+        roles=[("supervisor_external", occupation.occupation, 1, 5)],
+        name=f"现场督导{plan.pk}",
+    )
+    person.user = user_create(
+        username=f"onsite{plan.pk}",
+        password="Onsite-Report-2026",
+        full_name=person.name,
+        actor=SYSTEM_TEST,
+    )
+    person.save(update_fields=["user"])
+    visit = onsite_supervisor_appoint(plan=plan, person=person, actor=officer)
+    visit_checklist_save(
+        visit=visit, answers={i["code"]: ("yes", "") for i in visit.checklist}, actor=person.user
+    )
+    return visit_report_submit(
+        visit=visit, rating="pass", report="考务组织规范，未发现问题", actor=person.user
+    )
 
 
 def mark_as_assigned(script: Script, round_: int, score: float) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from skillcert.audit.models import AuditEvent
 from skillcert.scoring.models import BatchStatus, Recheck, RecheckStatus, Result, ResultBatch
-from skillcert.scoring.tests.flows import published_batch, submitted_batch
+from skillcert.scoring.tests.flows import onsite_report_in, published_batch, submitted_batch
 
 BASE = "/api/v1/scoring"
 
@@ -75,6 +75,10 @@ def test_registration_return_and_register_with_roles(world: Any) -> None:
     officer = personas.client_for(personas.province)
     pk = world.batch.pk
     assert _post(officer, f"/batches/{pk}/registration").status_code == 403
+    unreported = _post(clerk, f"/batches/{pk}/registration")
+    assert unreported.status_code == 400
+    assert unreported.json()["code"] == "registration.supervisor_report_missing"
+    onsite_report_in(world.plan, officer=personas.province)
     submitted = _post(clerk, f"/batches/{pk}/registration")
     assert submitted.status_code == 200 and submitted.json()["status"] == "registration"
     assert _post(clerk, f"/batches/{pk}/register").status_code == 403

@@ -14,10 +14,8 @@ from django.core.management.base import CommandError
 from skillcert.scoring.models import ItemAnalysis, Result
 
 
-def test_scores_file_and_writes_scores_and_analysis(world: Any, tmp_path: Path) -> None:
-    responses = tmp_path / "responses.csv"
-    responses.write_text(world.csv(), encoding="utf-8")
-    out, analysis = tmp_path / "scores.csv", tmp_path / "analysis.json"
+def _score(responses: Path, out: Path, *extra: str) -> None:
+    """`manage.py scoring score` of the sealed paper P-HR4-A."""
     call_command(
         "scoring",
         "score",
@@ -27,9 +25,15 @@ def test_scores_file_and_writes_scores_and_analysis(world: Any, tmp_path: Path) 
         str(responses),
         "--out",
         str(out),
-        "--analysis",
-        str(analysis),
+        *extra,
     )
+
+
+def test_scores_file_and_writes_scores_and_analysis(world: Any, tmp_path: Path) -> None:
+    responses = tmp_path / "responses.csv"
+    responses.write_text(world.csv(), encoding="utf-8")
+    out, analysis = tmp_path / "scores.csv", tmp_path / "analysis.json"
+    _score(responses, out, "--analysis", str(analysis))
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "candidate_id,form,score,max_score"
     assert lines[1] == f"{world.applications[0].pk},A,40,40"
@@ -45,16 +49,7 @@ def test_rejected_file_exits_2_with_json_and_records_nothing(
     responses.write_text(world.csv(form="B"), encoding="utf-8")
     out = tmp_path / "scores.csv"
     with pytest.raises(CommandError) as err:
-        call_command(
-            "scoring",
-            "score",
-            "--paper",
-            "P-HR4-A",
-            "--responses",
-            str(responses),
-            "--out",
-            str(out),
-        )
+        _score(responses, out)
     assert err.value.returncode == 2
     error = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert error["code"] == "responses.wrong_form" and error["field"] == "row 2"
@@ -65,14 +60,6 @@ def test_rejected_file_exits_2_with_json_and_records_nothing(
 
 def test_missing_file_exits_2(world: Any, tmp_path: Path) -> None:
     with pytest.raises(CommandError) as err:
-        call_command(
-            "scoring",
-            "score",
-            "--paper",
-            "P-HR4-A",
-            "--responses",
-            str(tmp_path / "none.csv"),
-            "--out",
-            str(tmp_path / "o.csv"),
-        )
+        _score(tmp_path / "none.csv", tmp_path / "o.csv")
     assert err.value.returncode == 2
+    assert "none.csv" in str(err.value)

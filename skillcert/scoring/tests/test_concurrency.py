@@ -35,7 +35,7 @@ from skillcert.scoring.services import (
     recheck_request,
     result_score_enter,
 )
-from skillcert.scoring.tests.flows import published_batch
+from skillcert.scoring.tests.flows import onsite_report_in, published_batch
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +68,7 @@ def _in_registration(world: Any) -> ResultBatch:
     Result.objects.filter(batch=world.batch).update(
         recheck_closes_on=timezone.localdate() - dt.timedelta(days=1)
     )
+    onsite_report_in(world.plan, officer=world.personas.province)
     return batch_registration_submit(batch=world.batch, actor=world.personas.clerk_a)
 
 

@@ -31,7 +31,7 @@ def test_choice_encoding_round_trips():
     assert format_choice(0b1101) == "ACD"
     assert parse_choice("") == 0
     assert parse_choice("错") == parse_choice("F") == 2
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Z"):
         parse_choice("Z")
 
 

@@ -45,6 +45,7 @@ from skillcert.scoring.services import (
 from skillcert.scoring.tests.flows import (
     PUBLISHED_ON,
     mark_as_assigned,
+    onsite_report_in,
     score_everything,
     sheets,
 )
@@ -258,6 +259,11 @@ def _recheck_within_window(world: Any, batch: ResultBatch, capture: Any) -> Rech
 def _register_after_the_window(world: Any, batch: ResultBatch, recheck: Recheck) -> None:
     own = world.result(0)
     after = own.recheck_closes_on + dt.timedelta(days=1)
+    with pytest.raises(DomainError) as err:
+        batch_registration_submit(batch=batch, actor=world.personas.clerk_a, today=after)
+    assert err.value.code == "registration.supervisor_report_missing"
+    assert "尚未派遣现场质量督导员" in err.value.message
+    onsite_report_in(world.plan, officer=world.personas.province)
     with pytest.raises(DomainError) as err:
         batch_register(batch=batch, actor=world.personas.province)
     assert err.value.code == "status.transition_not_allowed"

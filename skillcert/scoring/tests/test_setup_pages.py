@@ -42,15 +42,7 @@ def finished(personas: Any, hr: Any, time_machine: Any) -> Any:
     """An approved plan of org A (3 candidates, theory on EXAM_DAY), the clock three days
     after the exam."""
     time_machine.move_to(AFTER_EXAM, tick=False)
-    plan, apps = approved_plan(
-        personas,
-        hr,
-        org=personas.org_a,
-        clerk=personas.clerk_a,
-        code="NJ-9",
-        candidates=3,
-        first_seq=600,
-    )
+    plan, apps = approved_plan(personas, hr, code="NJ-9", candidates=3, first_seq=600)
     return plan, apps
 
 

@@ -40,6 +40,7 @@ from skillcert.scoring.tests.flows import (
     PUBLISHED_ON,
     WEIGHTS,
     mark_as_assigned,
+    onsite_report_in,
     published_batch,
     score_everything,
     submitted_batch,
@@ -215,6 +216,10 @@ def test_registration_submit_return_and_register(world: Any) -> None:
     assert "复查期" in early and _status(world) == BatchStatus.PUBLISHED
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Result.objects.filter(batch=world.batch).update(recheck_closes_on=yesterday)
+    unreported = clerk.post(_batch_action(world, "registration_submit"), follow=True)
+    assert "现场质量督导报告" in unreported.content.decode()
+    assert _status(world) == BatchStatus.PUBLISHED
+    onsite_report_in(world.plan, officer=personas.city_nanjing)
     clerk.post(_batch_action(world, "registration_submit"))
     assert _status(world) == BatchStatus.REGISTRATION
 

@@ -1,9 +1,12 @@
 """Supervision writes: the 双随机 draw, visits (checklist, findings, evidence, report),
 corrective actions, escalation of serious findings to the credit record with a hold on the
-registration of results, and complaints from intake to feedback. Each is atomic and audited.
+registration of results (lifted when the finding's corrective action is accepted), the
+authority's on-site supervisor of a social assessment, and complaints from intake to
+feedback. Each is atomic and audited.
 
 Import from here; the modules behind it are `draws`, `visits`, `corrective_actions`,
-`escalation` and `complaints`."""
+`escalation`, `external` (the appointed on-site supervisor, the accepted reason for a
+missing report, staffing-ratio exceptions) and `complaints`."""
 
 from skillcert.supervision.services._shared import policy_for
 from skillcert.supervision.services.complaints import (
@@ -31,6 +34,13 @@ from skillcert.supervision.services.escalation import (
     finding_escalate,
     registration_hold_lift,
 )
+from skillcert.supervision.services.external import (
+    onsite_report_waive,
+    onsite_supervisor_appoint,
+    onsite_supervisor_pool,
+    onsite_supervisor_refusal,
+    ratio_override_record,
+)
 from skillcert.supervision.services.visits import (
     evidence_add,
     finding_record,
@@ -55,7 +65,12 @@ __all__ = [
     "evidence_add",
     "finding_escalate",
     "finding_record",
+    "onsite_report_waive",
+    "onsite_supervisor_appoint",
+    "onsite_supervisor_pool",
+    "onsite_supervisor_refusal",
     "policy_for",
+    "ratio_override_record",
     "registration_hold_lift",
     "supervision_draw",
     "tracking_digest",

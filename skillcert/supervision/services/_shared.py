@@ -10,6 +10,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_scope
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.policies import policy_in_force
 from skillcert.supervision.models import SupervisionPolicy
 
 
@@ -24,13 +25,13 @@ def required(value: str, code: str, message: str, field: str) -> str:
     return value
 
 
-def policy_for(*, province_code: str) -> SupervisionPolicy:
-    """The province's rates and deadlines, else the default row, else the built-in defaults."""
-    rows = {
-        p.province: p
-        for p in SupervisionPolicy.objects.filter(province__in=["", province_code[:2]])
-    }
-    return rows.get(province_code[:2]) or rows.get("") or SupervisionPolicy()
+def policy_for(*, province_code: str, on: dt.date | None = None) -> SupervisionPolicy:
+    """The province's rates and deadlines in force on `on` (today by default), else the default
+    rows', else the built-in defaults."""
+    policy = policy_in_force(
+        SupervisionPolicy, province=province_code, on=on or timezone.localdate()
+    )
+    return policy or SupervisionPolicy()
 
 
 def require_officer_over_region(actor: Actor, region_code: str) -> Scope:

@@ -1,5 +1,6 @@
 """Corrective actions: the organisation reports what it has done, the officer accepts it or
-sends it back; the visit closes when every action of it is accepted."""
+sends it back; the visit closes when every action of it is accepted, and the registration
+holds placed on the finding lift."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.organizations.permissions import require_officer_over, require_staff_of
-from skillcert.supervision.models import ActionStatus, CorrectiveAction, Visit, VisitStatus
+from skillcert.supervision.models import (
+    ActionStatus,
+    CorrectiveAction,
+    RegistrationHold,
+    Visit,
+    VisitStatus,
+)
 from skillcert.supervision.services._shared import required
 from skillcert.supervision.transitions import ACTION_LIFECYCLE, VISIT_LIFECYCLE
 
@@ -70,4 +78,22 @@ def corrective_action_review(
         )
         if accept:
             _close_visit_when_all_accepted(visit)
+            _holds_lift_on_acceptance(locked, actor)
     return locked
+
+
+def _holds_lift_on_acceptance(action: CorrectiveAction, actor: Actor) -> None:
+    """A serious finding holds the registration of results until its corrective action is
+    accepted: acceptance lifts the holds placed on it (an officer may lift one earlier)."""
+    for hold in RegistrationHold.objects.select_for_update().filter(
+        finding_id=action.finding_id, lifted_at__isnull=True
+    ):
+        hold.lifted_at = timezone.now()
+        hold.lift_reason = f"整改已验收通过（整改#{action.pk}）"
+        hold.save(update_fields=["lifted_at", "lift_reason"])
+        audit_record(
+            actor=actor,
+            action="supervision.hold_lift",
+            obj=hold,
+            changes={"lifted": [False, True], "reason": [None, hold.lift_reason]},
+        )

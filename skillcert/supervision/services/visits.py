@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.supervision import core
 from skillcert.supervision.models import (
@@ -84,20 +84,17 @@ def finding_record(
                 f"检查项“{checklist_code}”不在本次检查表中",
                 field="checklist_code",
             )
-        finding = Finding.objects.create(
+        return audited_create(
+            Finding,
+            actor=actor,
+            action="supervision.finding_record",
+            changes={"visit": [None, locked.pk], "severity": [None, severity]},
             visit=locked,
             severity=severity,
             description=description,
             checklist_code=checklist_code,
             created_by=actor_user(actor),
         )
-        audit_record(
-            actor=actor,
-            action="supervision.finding_record",
-            obj=finding,
-            changes={"visit": [None, locked.pk], "severity": [None, severity]},
-        )
-    return finding
 
 
 def evidence_add(*, finding: Finding, upload: UploadedFile, actor: Actor) -> Evidence:

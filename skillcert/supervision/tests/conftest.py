@@ -17,10 +17,8 @@ from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.personnel.models import Person, PersonRole, RoleKind
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_open
-from skillcert.plans.tests.factories import file_org, hr, make_id, welder
+from skillcert.plans.tests.factories import file_org, make_id
 from skillcert.regions.models import Region
-
-__all__ = ["hr", "welder"]
 
 
 @dataclass

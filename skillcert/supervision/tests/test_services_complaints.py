@@ -126,58 +126,41 @@ def test_reject_feeds_the_reason_back(personas):
     assert tracked.status == ComplaintStatus.NOT_ACCEPTED and "不属于" in tracked.feedback
 
 
-def test_bad_triage_or_early_conclusion_is_refused_and_nothing_changes(personas, calendar):
+@pytest.mark.parametrize(
+    ("assignee", "org", "actor", "code"),
+    [
+        ("clerk_a", True, "city_nanjing", "complaint.assignee_invalid"),
+        ("city_suzhou", True, "city_nanjing", "complaint.assignee_invalid"),
+        ("city_nanjing", False, "city_nanjing", "complaint.org_required"),
+        ("city_suzhou", True, "city_suzhou", "supervision.forbidden"),
+    ],
+)
+def test_bad_triage_is_refused_and_nothing_changes(personas, calendar, assignee, org, actor, code):
     complaint, _ = _submit()
     before = list(Complaint.objects.values())
-    cases = [
-        (
-            lambda: services.complaint_triage(
-                complaint=complaint,
-                assignee=personas.clerk_a,
-                org=personas.org_a,
-                actor=personas.city_nanjing,
-            ),
-            "complaint.assignee_invalid",
-        ),
-        (
-            lambda: services.complaint_triage(
-                complaint=complaint,
-                assignee=personas.city_suzhou,
-                org=personas.org_a,
-                actor=personas.city_nanjing,
-            ),
-            "complaint.assignee_invalid",
-        ),
-        (
-            lambda: services.complaint_triage(
-                complaint=complaint, assignee=personas.city_nanjing, actor=personas.city_nanjing
-            ),
-            "complaint.org_required",
-        ),
-        (
-            lambda: services.complaint_triage(
-                complaint=complaint,
-                assignee=personas.city_suzhou,
-                org=personas.org_a,
-                actor=personas.city_suzhou,
-            ),
-            "supervision.forbidden",
-        ),
-        (
-            lambda: services.complaint_conclude(
-                complaint=complaint,
-                outcome="x",
-                upheld=False,
-                feedback="y",
-                actor=personas.city_nanjing,
-            ),
-            "status.transition_not_allowed",
-        ),
-    ]
-    for call, code in cases:
-        with pytest.raises(DomainError) as exc:
-            call()
-        assert exc.value.code == code
+    with pytest.raises(DomainError) as exc:
+        services.complaint_triage(
+            complaint=complaint,
+            assignee=personas.user(assignee),
+            actor=personas.user(actor),
+            **({"org": personas.org_a} if org else {}),
+        )
+    assert exc.value.code == code
+    assert list(Complaint.objects.values()) == before
+
+
+def test_early_conclusion_is_refused_and_nothing_changes(personas, calendar):
+    complaint, _ = _submit()
+    before = list(Complaint.objects.values())
+    with pytest.raises(DomainError) as exc:
+        services.complaint_conclude(
+            complaint=complaint,
+            outcome="x",
+            upheld=False,
+            feedback="y",
+            actor=personas.city_nanjing,
+        )
+    assert exc.value.code == "status.transition_not_allowed"
     assert list(Complaint.objects.values()) == before
 
 

@@ -49,6 +49,19 @@ def _fake_calendar(monkeypatch):
     monkeypatch.setattr(visits, "workdays_add", lambda start, n: start + dt.timedelta(days=n))
 
 
+def _reported(world, visit, monkeypatch, severity, description, *, rating):
+    """The supervisor persona answers the checklist, records one finding and reports the
+    visit with `rating`; corrective deadlines count calendar days."""
+    _fake_calendar(monkeypatch)
+    user = world.personas.supervisor
+    _answer_all(visit, user)
+    finding = services.finding_record(
+        visit=visit, severity=severity, description=description, actor=user
+    )
+    services.visit_report_submit(visit=visit, rating=rating, report="见问题", actor=user)
+    return finding
+
+
 def test_supervisor_reports_a_serious_finding_that_opens_a_corrective_action(
     world, visit, monkeypatch
 ):
@@ -73,13 +86,7 @@ def test_supervisor_reports_a_serious_finding_that_opens_a_corrective_action(
 
 
 def test_serious_finding_feeds_the_credit_record_and_blocks_registration(world, visit, monkeypatch):
-    _fake_calendar(monkeypatch)
-    user = world.personas.supervisor
-    _answer_all(visit, user)
-    finding = services.finding_record(
-        visit=visit, severity="serious", description="试卷泄密", actor=user
-    )
-    services.visit_report_submit(visit=visit, rating="fail", report="严重问题", actor=user)
+    finding = _reported(world, visit, monkeypatch, "serious", "试卷泄密", rating="fail")
     assert registration_blocked(world.social_plan) is None
     services.finding_escalate(
         finding=finding,
@@ -101,13 +108,7 @@ def test_serious_finding_feeds_the_credit_record_and_blocks_registration(world, 
 def test_organisation_wide_hold_blocks_every_plan_of_the_org_and_accepts_a_batch(
     world, visit, monkeypatch
 ):
-    _fake_calendar(monkeypatch)
-    user = world.personas.supervisor
-    _answer_all(visit, user)
-    finding = services.finding_record(
-        visit=visit, severity="serious", description="伪造成绩", actor=user
-    )
-    services.visit_report_submit(visit=visit, rating="fail", report="x", actor=user)
+    finding = _reported(world, visit, monkeypatch, "serious", "伪造成绩", rating="fail")
     services.finding_escalate(
         finding=finding, document_no="文1", hold="org", actor=world.personas.province
     )
@@ -120,11 +121,7 @@ def test_organisation_wide_hold_blocks_every_plan_of_the_org_and_accepts_a_batch
 
 
 def test_corrective_action_cycle_closes_the_visit(world, visit, monkeypatch):
-    _fake_calendar(monkeypatch)
-    user = world.personas.supervisor
-    _answer_all(visit, user)
-    services.finding_record(visit=visit, severity="minor", description="考场记录不全", actor=user)
-    services.visit_report_submit(visit=visit, rating="pass", report="基本规范", actor=user)
+    _reported(world, visit, monkeypatch, "minor", "考场记录不全", rating="pass")
     action = CorrectiveAction.objects.get()
     with pytest.raises(DomainError) as exc:
         services.corrective_action_respond(

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from conftest import COVERED_NOW
 from skillcert.applications.models import Application, RosterImport, Status
+from skillcert.exams.tests.factories import session_add
 from skillcert.organizations.models import AnnualReport, AnnualReportStatus
 from skillcert.personnel.models import Card
-from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanKind, Subject
-from skillcert.plans.services import plan_details_set, plan_session_add
+from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanKind
+from skillcert.plans.services import plan_details_set
 from skillcert.plans.tests.factories import file_org, make_candidate, make_person
 from skillcert.scoring.models import BatchStatus, Result, ResultBatch, ResultStatus
 from skillcert.supervision.models import Complaint, ComplaintStatus, SubjectKind, Visit
@@ -111,15 +112,7 @@ def org_work(personas: Any, plan: EvaluationPlan) -> EvaluationPlan:
     """Org A: two applications at its first tier, the open plan unfiled with its first exam
     on EXAM_DAY, a roster import with errors and a batch still being entered."""
     plan_details_set(plan=plan, kind=PlanKind.SOCIAL, method="exam", actor=personas.clerk_a)
-    plan_session_add(
-        plan=plan,
-        subject=Subject.THEORY,
-        starts_at=at(EXAM_DAY, 9),
-        ends_at=at(EXAM_DAY, 11),
-        site="南京市第一考点",
-        expected=10,
-        actor=personas.clerk_a,
-    )
+    session_add(plan, personas.clerk_a, day=EXAM_DAY, ends=(11,), expected=10)
     application(plan, 11, Status.ORG_REVIEW)
     application(plan, 12, Status.ORG_REVIEW)
     application(plan, 13, Status.CITY_REVIEW)
@@ -203,15 +196,7 @@ def test_annual_report_shows_from_a_month_before_it_is_due(personas, hr):
 def officer_work(personas: Any, plan: EvaluationPlan) -> EvaluationPlan:
     """Org A (Nanjing): one application at each officer tier, its plan filed with the first
     exam on EXAM_DAY, complaints received and being handled, a batch with the authority."""
-    plan_session_add(
-        plan=plan,
-        subject=Subject.THEORY,
-        starts_at=at(EXAM_DAY, 9),
-        ends_at=at(EXAM_DAY, 11),
-        site="南京市第一考点",
-        expected=10,
-        actor=personas.clerk_a,
-    )
+    session_add(plan, personas.clerk_a, day=EXAM_DAY, ends=(11,), expected=10)
     EvaluationPlan.objects.filter(pk=plan.pk).update(filing_status=FilingStatus.FILED)
     application(plan, 21, Status.CITY_REVIEW)
     application(plan, 22, Status.PROVINCE_REVIEW)

@@ -1,6 +1,7 @@
 """`manage.py personnel_daily`: the daily housekeeping of examiner cards: void cards left
 uncollected past their deadline (banning after the province's count in a row), expire roles
-whose card lapsed, and record expiry reminders. Idempotent; run once a day."""
+whose card lapsed, and record expiry reminders. Idempotent. The worker runs the same sweep
+once a day on its own (`personnel.tasks`); this command runs it now, recorded the same way."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from skillcert.accounts.actors import command_actor
 from skillcert.common.errors import DomainError
-from skillcert.personnel.services import card_reminders_send, cards_void_uncollected, roles_expire
+from skillcert.personnel.tasks import personnel_daily_sweep_run
 
 
 class Command(BaseCommand):
@@ -29,11 +30,10 @@ class Command(BaseCommand):
                 raise CommandError("--date 应为 YYYY-MM-DD") from None
         actor = command_actor("personnel_daily")
         try:
-            voided = cards_void_uncollected(actor=actor, today=today)
-            expired = roles_expire(actor=actor, today=today)
-            reminded = card_reminders_send(actor=actor, today=today)
+            outcome = personnel_daily_sweep_run(actor=actor, today=today, force=True)
         except DomainError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(
-            f"作废证卡 {len(voided)} 张，过期角色 {expired} 个，发送到期提醒 {len(reminded)} 条"
+            f"作废证卡 {outcome.voided} 张，过期角色 {outcome.expired} 个，"
+            f"发送到期提醒 {outcome.reminded} 条"
         )

@@ -1,0 +1,18 @@
+"""The exam rules loaded from a public repost become each province's first version, flagged
+待核实: a repost is not the province's document, so an officer confirms them (or records the
+province's own)."""
+
+from django.db import migrations
+
+
+def first_version(apps, schema_editor):
+    Policy = apps.get_model("exams", "LogisticsPolicy")
+    for row in Policy.objects.filter(document_no=""):
+        row.document_no = (row.source or "原系统配置（未注明文号）")[:200]
+        row.needs_verification = True
+        row.save(update_fields=["document_no", "needs_verification"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("exams", "0003_logistics_policy_versions")]
+    operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]

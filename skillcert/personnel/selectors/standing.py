@@ -1,0 +1,210 @@
+"""The qualification standing: declaration, override, and the check that binds cards,
+appointments, item-bank commissions and staffing (`qualification_standing`,
+`staffing_refusal`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from skillcert.personnel import qualification, recusal
+from skillcert.personnel.models import (
+    ConductDeclaration,
+    Person,
+    PersonRole,
+    PersonRoleStatus,
+    PersonStatus,
+    QualificationOverride,
+)
+from skillcert.personnel.selectors.assessors import assessor_facts
+from skillcert.personnel.selectors.qualifications import qualification_check
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
+    from skillcert.organizations.models import EvaluationOrg
+
+# --- the qualification standing: declaration, override, the check that binds ---------------
+
+# The roles whose conditions include the signed declaration (seed 001 §二(1)(4), §三(1)(4)).
+DECLARATION_ROLES = (
+    "examiner",
+    "senior_examiner",
+    "question_setter",
+    "supervisor_external",
+    "supervisor_internal",
+)
+DECLARATION_CLAUSE = (
+    "个人声明（政治、道德条件及无违法犯罪记录，"
+    "人社厅（2023）劳动关系协调师职业技能等级认定工作通知 二(一)(四)、三(一)(四)）"
+)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether the person may hold (or serve in) a role now, and, when not, the failed
+    clause in words. `decision` is the rule's check (None: no rule covers the role);
+    `override` the province's recorded acceptance of a failed check."""
+
+    passed: bool
+    code: str
+    message: str
+    decision: qualification.QualificationDecision | None
+    override: QualificationOverride | None
+    declared_on: dt.date | None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.decision.as_dict() if self.decision else {}
+        data["declaration_signed_on"] = self.declared_on.isoformat() if self.declared_on else None
+        if self.override is not None:
+            data["override"] = {"id": self.override.pk, "reason": self.override.reason}
+        return data
+
+
+def declaration_signed_on(*, person: Person, on: dt.date) -> dt.date | None:
+    """The date of the person's newest declaration signed on or before `on`."""
+    return (
+        ConductDeclaration.objects.filter(person=person, signed_on__lte=on)
+        .order_by("-signed_on")
+        .values_list("signed_on", flat=True)
+        .first()
+    )
+
+
+def qualification_override_for(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province_code: str,
+) -> QualificationOverride | None:
+    rows = QualificationOverride.objects.filter(
+        person=person, role=role, occupation=occupation, province_id=f"{province_code[:2]}0000"
+    ).order_by("-id")
+    return next((o for o in rows if o.covers(level_high, level_low)), None)
+
+
+def qualification_standing(
+    *,
+    person: Person,
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province_code: str,
+    as_of: dt.date,
+    organization: EvaluationOrg | None = None,
+) -> Standing:
+    """The one check cards, appointments, item-bank commissions and staffing bind to: the
+    rule's clauses pass (or the province overrode them with a recorded reason), and, for the
+    roles that need it, the person's signed declaration is on record."""
+    decision = qualification_check(
+        person=person,
+        role=role,
+        occupation=occupation,
+        level_high=level_high,
+        level_low=level_low,
+        province_code=province_code,
+        as_of=as_of,
+        organization=organization,
+    )
+    override = None
+    if decision is not None and not decision.qualified:
+        override = qualification_override_for(
+            person=person,
+            role=role,
+            occupation=occupation,
+            level_high=level_high,
+            level_low=level_low,
+            province_code=province_code,
+        )
+    declared = declaration_signed_on(person=person, on=as_of)
+
+    def standing(passed: bool, code: str = "", message: str = "") -> Standing:
+        return Standing(passed, code, message, decision, override, declared)
+
+    if role == "question_setter" and decision is None:
+        return standing(
+            False,
+            "personnel.rule_missing",
+            f"尚未发布{occupation.name}命题人员资格条件，请先发布后再任命",
+        )
+    if decision is not None and not decision.qualified and override is None:
+        return standing(
+            False, "personnel.not_qualified", f"不符合资格条件：{decision.explanation()}"
+        )
+    if role in DECLARATION_ROLES and declared is None:
+        return standing(
+            False, "personnel.declaration_missing", f"不符合资格条件：缺少{DECLARATION_CLAUSE}"
+        )
+    return standing(True)
+
+
+# `staffing_refusal`'s answer when the person holds no role of the kind asked, valid that day.
+NO_VALID_ROLE = "没有有效的相应角色"
+
+
+def staffing_refusal(
+    *,
+    person: Person,
+    roles: Iterable[str],
+    on: dt.date,
+    occupation_ids: Iterable[int] | None = None,
+    organization: EvaluationOrg | None = None,
+) -> str:
+    """Why the person may not be staffed on `on` in one of `roles` (for one of
+    `occupation_ids`, when given), or "". The person must be active (not suspended or banned),
+    hold at least one active, valid role that passes its qualification check that day (see
+    `qualification_standing`: a province override lets a failed check through), and, when an
+    `organization` is given, have no declared or derived recusal against it."""
+    # Worded as the recusal core words them, so a page listing both shows one line.
+    if person.status == PersonStatus.BANNED:
+        return f"已被永久取消考评资格：{person.status_reason}"
+    if person.status != PersonStatus.ACTIVE:
+        return f"考评资格已暂停：{person.status_reason}"
+    if organization is not None:
+        verdict = recusal.may_assess(
+            assessor_facts(person=person),
+            recusal.Assignment(
+                on=on, organization_id=organization.pk, organization_name=organization.name
+            ),
+            # Rotation is counted where the sitting is staffed (exams, scoring), not here.
+            max_consecutive=10**6,
+        )
+        if not verdict.allowed:
+            return verdict.explanation()
+    roles = list(roles)
+    held = PersonRole.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on),
+        person=person,
+        role__in=roles,
+        valid_from__lte=on,
+    ).select_related("occupation", "organization")
+    if occupation_ids is not None:
+        held = held.filter(occupation_id__in=list(occupation_ids))
+    reasons: list[str] = []
+    for role in held.filter(status=PersonRoleStatus.ACTIVE).order_by("id"):
+        standing = qualification_standing(
+            person=person,
+            role=role.role,
+            occupation=role.occupation,
+            level_high=role.level_high,
+            level_low=role.level_low,
+            province_code=role.province_id,
+            as_of=on,
+            organization=role.organization,
+        )
+        if standing.passed:
+            return ""
+        reasons.append(standing.message)
+    if reasons:
+        return reasons[0]
+    suspended = held.filter(status=PersonRoleStatus.SUSPENDED).order_by("id").first()
+    if suspended is not None:
+        return f"{suspended.get_role_display()}（{suspended.occupation.name}）已暂停"
+    return NO_VALID_ROLE

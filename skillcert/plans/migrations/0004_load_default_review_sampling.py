@@ -1,0 +1,28 @@
+"""The default review sampling rates: every application reviewed at the city and province
+tiers (what every plan got before), flagged 待核实 so that the province sets its own."""
+
+import datetime
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    Policy = apps.get_model("plans", "ReviewSamplingPolicy")
+    if not Policy.objects.filter(province="").exists():
+        Policy.objects.create(
+            province="",
+            city_sample_rate=1,
+            province_sample_rate=1,
+            effective_from=datetime.date(2000, 1, 1),
+            document_no="平台默认：全部复审、全部终审（待省级按文件设定）",
+            needs_verification=True,
+        )
+
+
+def unload(apps, schema_editor):
+    apps.get_model("plans", "ReviewSamplingPolicy").objects.filter(province="").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("plans", "0003_review_sampling_policy")]
+    operations = [migrations.RunPython(load, unload)]
