@@ -2,7 +2,6 @@
 role for the post does not pass its qualification check; the shortage names them and the
 failed clause, and a province override lets them in."""
 
-import datetime as dt
 from functools import partial
 
 import pytest
@@ -11,44 +10,15 @@ from skillcert.exams.models import StaffAssignment
 from skillcert.exams.services import seats_assign
 from skillcert.exams.staffing_services import staff_assign
 from skillcert.exams.tests import factories
-from skillcert.personnel.demo import declaration_scan
 from skillcert.personnel.models import PersonRole
 from skillcert.personnel.services import (
-    declaration_record,
     person_suspend,
-    qualification_override_record,
 )
+from skillcert.plans.tests.factories import declared, overridden
 from skillcert.plans.tests.factories import make_person as make_qualified_person
-from skillcert.regions.models import Region
 
 # These tests start from people who are not qualified yet: no declaration, no override.
 make_person = partial(make_qualified_person, qualified=False)
-
-
-def declared(person, personas):
-    declaration_record(
-        person=person,
-        signed_on=dt.date(2020, 1, 6),
-        upload=declaration_scan(person.name),
-        actor=personas.province,
-        today=dt.date(2020, 1, 6),
-    )
-    return person
-
-
-def overridden(person, personas, role, occupation):
-    qualification_override_record(
-        person=person,
-        role=role,
-        occupation=occupation,
-        level_high=1,
-        level_low=5,
-        province=Region.objects.get(code="320000"),
-        reason="考务人员不足，省鉴定中心决定",
-        document_number="苏人社鉴〔2026〕30号",
-        actor=personas.province,
-    )
-    return person
 
 
 @pytest.fixture
@@ -56,10 +26,10 @@ def qualified_plan_staff(monkeypatch, personas):
     """The sitting's plans are staffed by people who pass the check (declared, overridden)."""
 
     def qualified(seq, *, roles, **kwargs):
-        person = declared(make_person(seq, roles=roles, **kwargs), personas)
+        person = declared(make_person(seq, roles=roles, **kwargs), personas.province)
         for role, occupation, _high, _low in roles:
             if role == "examiner":
-                overridden(person, personas, role, occupation)
+                overridden(person, personas.province, occupation, role)
         return person
 
     monkeypatch.setattr(factories, "make_person", qualified)
@@ -73,12 +43,14 @@ def setup(qualified_plan_staff, personas, hr):
 def test_unqualified_person_is_never_placed_and_the_shortage_says_why(setup, personas, hr):
     slot = setup.theory["320100"]
     seats_assign(slot=slot, seed=7, actor=personas.province)
-    unchecked = declared(make_person(41, roles=[("examiner", hr, 1, 5)], name="戊未核"), personas)
+    unchecked = declared(
+        make_person(41, roles=[("examiner", hr, 1, 5)], name="戊未核"), personas.province
+    )
     run = staff_assign(slot=slot, seed=1, actor=personas.province)
     assert not StaffAssignment.objects.filter(slot=slot, person=unchecked).exists()
     text = " ".join(s["explanation"] for s in run.shortages)
     assert "戊未核：不符合资格条件" in text
-    overridden(unchecked, personas, "examiner", hr)
+    overridden(unchecked, personas.province, hr)
     run = staff_assign(slot=slot, seed=1, actor=personas.province)
     assert StaffAssignment.objects.filter(slot=slot, person=unchecked).exists()
     assert "不符合资格条件" not in " ".join(s["explanation"] for s in run.shortages)

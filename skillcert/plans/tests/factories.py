@@ -210,29 +210,46 @@ def make_person(
     return person
 
 
+def declared(person: Person, actor: Any = TEST, *, on: dt.date = dt.date(2020, 1, 6)) -> Person:
+    """`person` signed the conduct declaration (seed 001 §二(1)(4)) on `on`."""
+    declaration_record(
+        person=person, signed_on=on, upload=declaration_scan(person.name), actor=actor, today=on
+    )
+    return person
+
+
+def overridden(
+    person: Person,
+    actor: Any,
+    occupation: Occupation,
+    role: str = "examiner",
+    *,
+    levels: tuple[int, int] = (1, 5),
+    today: dt.date | None = None,
+) -> Person:
+    """The province recorded an override of `person`'s failed check for `role` (with 文号)."""
+    qualification_override_record(
+        person=person,
+        role=role,
+        occupation=occupation,
+        level_high=levels[0],
+        level_low=levels[1],
+        province=Region.objects.get(code="320000"),
+        reason="考评人员不足，省鉴定中心决定",
+        document_number="苏人社鉴〔2026〕12号",
+        actor=actor,
+        today=today,
+    )
+    return person
+
+
 def qualify(person: Person, roles: list[tuple[str, Occupation, int, int]]) -> None:
     """The signed declaration (2020-01-06) and the province's override for each examiner role."""
-    declaration_record(
-        person=person,
-        signed_on=dt.date(2020, 1, 6),
-        upload=declaration_scan(person.name),
-        actor=TEST,
-        today=dt.date(2020, 1, 6),
-    )
-    province = Region.objects.get(code="320000")
+    declared(person)
     for role, occupation, high, low in roles:
         if role in ("examiner", "senior_examiner"):
-            qualification_override_record(
-                person=person,
-                role=role,
-                occupation=occupation,
-                level_high=high,
-                level_low=low,
-                province=province,
-                reason="测试数据：省级特批",
-                document_number="测试〔2024〕1号",
-                actor=TEST,
-                today=dt.date(2024, 1, 1),
+            overridden(
+                person, TEST, occupation, role, levels=(high, low), today=dt.date(2024, 1, 1)
             )
 
 

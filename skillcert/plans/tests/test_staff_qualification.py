@@ -11,19 +11,17 @@ import pytest
 from skillcert.common.errors import DomainError
 from skillcert.exams.tests.factories import FILED_ON
 from skillcert.organizations.models import EvaluationOrg, OrgScope
-from skillcert.personnel.demo import declaration_scan
 from skillcert.personnel.models import PersonRole
 from skillcert.personnel.services import (
-    declaration_record,
     person_suspend,
-    qualification_override_record,
     role_suspend,
 )
 from skillcert.plans.models import PlanKind
 from skillcert.plans.services import plan_create, plan_details_set, plan_staff_set
+from skillcert.plans.tests.factories import declared as factories_declared
 from skillcert.plans.tests.factories import file_org
 from skillcert.plans.tests.factories import make_person as make_qualified_person
-from skillcert.regions.models import Region
+from skillcert.plans.tests.factories import overridden as factories_overridden
 
 # These tests start from people who are not qualified yet: no declaration, no override.
 make_person = partial(make_qualified_person, qualified=False)
@@ -54,29 +52,11 @@ def draft(personas, hr):
 
 
 def declared(person, personas):
-    declaration_record(
-        person=person,
-        signed_on=dt.date(2026, 1, 5),
-        upload=declaration_scan(person.name),
-        actor=personas.province,
-        today=dt.date(2026, 1, 5),
-    )
-    return person
+    return factories_declared(person, personas.province, on=dt.date(2026, 1, 5))
 
 
 def overridden(person, personas, occupation, role="examiner"):
-    return qualification_override_record(
-        person=person,
-        role=role,
-        occupation=occupation,
-        level_high=1,
-        level_low=5,
-        province=Region.objects.get(code="320000"),
-        reason="二级考评人员不足，省鉴定中心决定",
-        document_number="苏人社鉴〔2026〕12号",
-        actor=personas.province,
-        today=FILED_ON,
-    )
+    return factories_overridden(person, personas.province, occupation, role, today=FILED_ON)
 
 
 def staff(draft, personas, examiners, supervisor=None):
