@@ -76,6 +76,32 @@ def _offerings_check(
             )
 
 
+def _rates_or_defaults(
+    organization: EvaluationOrg, city: Decimal | None, province: Decimal | None
+) -> tuple[Decimal, Decimal]:
+    """The rates given, or the province's review sampling policy in force today."""
+    if city is not None and province is not None:
+        return city, province
+    city_default, province_default = sampling_rates_in_force(
+        province=organization.region_id, on=timezone.localdate()
+    )
+    return (
+        city_default if city is None else city,
+        province_default if province is None else province,
+    )
+
+
+def _plan_fields_check(code: str, opens: dt.date, closes: dt.date, capacity: int) -> None:
+    if not code:
+        raise DomainError("plan.code_required", "请填写计划编号", field="code")
+    if closes < opens:
+        raise DomainError(
+            "plan.window_order", "报名截止日期不能早于开始日期", field="window_closes"
+        )
+    if capacity <= 0:
+        raise DomainError("plan.capacity", "计划人数应大于0", field="capacity")
+
+
 def plan_create(
     *,
     code: str,
@@ -92,22 +118,10 @@ def plan_create(
     """Rates not given come from the province's review sampling policy in force today (the
     plan's sampling page overrides them later)."""
     code = code.strip().upper()
-    if city_sample_rate is None or province_sample_rate is None:
-        city_default, province_default = sampling_rates_in_force(
-            province=organization.region_id, on=timezone.localdate()
-        )
-        city_sample_rate = city_default if city_sample_rate is None else city_sample_rate
-        province_sample_rate = (
-            province_default if province_sample_rate is None else province_sample_rate
-        )
-    if not code:
-        raise DomainError("plan.code_required", "请填写计划编号", field="code")
-    if window_closes < window_opens:
-        raise DomainError(
-            "plan.window_order", "报名截止日期不能早于开始日期", field="window_closes"
-        )
-    if capacity <= 0:
-        raise DomainError("plan.capacity", "计划人数应大于0", field="capacity")
+    city_sample_rate, province_sample_rate = _rates_or_defaults(
+        organization, city_sample_rate, province_sample_rate
+    )
+    _plan_fields_check(code, window_opens, window_closes, capacity)
     _offerings_check(organization, offerings)
     _check_rates(city_sample_rate, province_sample_rate)
     try:
@@ -351,28 +365,10 @@ def plan_session_remove(*, session: PlanSession, actor: Actor) -> None:
         _changed(locked, actor=actor, what="session_remove", changes={"session": [described, None]})
 
 
-def plan_staff_set(
-    *,
-    plan: EvaluationPlan,
-    examiners: Sequence[Person],
-    supervisor: Person | None,
-    actor: Actor,
-    today: dt.date | None = None,
-) -> EvaluationPlan:
-    """The plan's examiners (each active, with a valid examiner role for one of the plan's
-    occupations that passes its qualification check, and no recusal against the
-    organisation) and, for an enterprise plan, its quality supervisor (likewise, with a
-    supervisor role); see `personnel.selectors.staffing_refusal`. A province override lets a
-    failed check through. A social plan names no supervisor: the authority appoints its
-    on-site supervisor (supervision's `onsite_supervisor_appoint`)."""
-    _require_org_staff(plan, actor, "plan.edit_forbidden")
-    if supervisor is not None and plan.kind == PlanKind.SOCIAL:
-        raise DomainError(
-            "plan.supervisor_by_authority",
-            "社会化评价的现场质量督导员由人社部门派遣，机构不能指定质量督导员",
-            field="supervisor",
-        )
-    day = today or timezone.localdate()
+def _staff_check(
+    plan: EvaluationPlan, examiners: Sequence[Person], supervisor: Person | None, day: dt.date
+) -> None:
+    """Refuses the first person `staffing_refusal` refuses, naming them and the duty."""
     occupation_ids = set(plan.offerings.values_list("occupation_id", flat=True))
     for person in examiners:
         refusal = staffing_refusal(
@@ -401,6 +397,30 @@ def plan_staff_set(
                 else f"{supervisor.name}不能担任本计划的质量督导员：{refusal}",
                 field="supervisor",
             )
+
+
+def plan_staff_set(
+    *,
+    plan: EvaluationPlan,
+    examiners: Sequence[Person],
+    supervisor: Person | None,
+    actor: Actor,
+    today: dt.date | None = None,
+) -> EvaluationPlan:
+    """The plan's examiners (each active, with a valid examiner role for one of the plan's
+    occupations that passes its qualification check, and no recusal against the
+    organisation) and, for an enterprise plan, its quality supervisor (likewise, with a
+    supervisor role); see `personnel.selectors.staffing_refusal`. A province override lets a
+    failed check through. A social plan names no supervisor: the authority appoints its
+    on-site supervisor (supervision's `onsite_supervisor_appoint`)."""
+    _require_org_staff(plan, actor, "plan.edit_forbidden")
+    if supervisor is not None and plan.kind == PlanKind.SOCIAL:
+        raise DomainError(
+            "plan.supervisor_by_authority",
+            "社会化评价的现场质量督导员由人社部门派遣，机构不能指定质量督导员",
+            field="supervisor",
+        )
+    _staff_check(plan, examiners, supervisor, today or timezone.localdate())
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
         before_ids = sorted(locked.examiners.values_list("person_id", flat=True))
