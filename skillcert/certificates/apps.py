@@ -11,3 +11,9 @@ class CertificatesConfig(AppConfig):
         from skillcert.common.labels import labels_register
 
         labels_register(LABELS)
+
+        from skillcert.certificates.annual_roster import annual_roster_source_connect
+        from skillcert.certificates.legacy import legacy_source_register
+
+        legacy_source_register()  # eligibility reads imported 职业资格 certificates
+        annual_roster_source_connect()  # annual reports list the year's certificates

@@ -1,8 +1,9 @@
 """Import of legacy 职业资格 certificates (16-digit numbers), so holders can cite them when
 applying. CSV (UTF-8, BOM accepted) with the header
-`证书编号,姓名,证件号码,职业（工种）,等级,发证日期,发证机关`; the level as 五级…一级,
-初级工…高级技师 (old names map one-to-one, seed 004 §二) or 5…1. All-or-nothing: one bad
-row and nothing is imported; every error names its row and column."""
+`证书编号,姓名,证件号码,职业（工种）,等级,发证日期,发证机关`; the level as 五级…一级, 5…1,
+or an old name (初级工…高级技师) mapped by occupations' one LegacyLevel table (seed 004 §二).
+All-or-nothing: one bad row and nothing is imported; every error names its row and column.
+Holders' imported certificates count as prior certificates in the eligibility engine."""
 
 from __future__ import annotations
 
@@ -18,31 +19,27 @@ from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize, validate_id_number
 from skillcert.common.pii import pii_digest
 from skillcert.common.untrusted_files import csv_rows
+from skillcert.eligibility.prior_certificates import (
+    PriorCertificate,
+    prior_certificate_source_register,
+)
+from skillcert.occupations.selectors import legacy_level_map
 
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
 
 HEADER = ["证书编号", "姓名", "证件号码", "职业（工种）", "等级", "发证日期", "发证机关"]
-LEVELS = {
-    "五级": 5,
-    "初级": 5,
-    "初级工": 5,
-    "5": 5,
-    "四级": 4,
-    "中级": 4,
-    "中级工": 4,
-    "4": 4,
-    "三级": 3,
-    "高级": 3,
-    "高级工": 3,
-    "3": 3,
-    "二级": 2,
-    "技师": 2,
-    "2": 2,
-    "一级": 1,
-    "高级技师": 1,
-    "1": 1,
+# The current level names and numbers; the old 职业资格 names (初级工…高级技师, 国家职业资格五级…)
+# come from the one mapping table, occupations' LegacyLevel.
+CURRENT_LEVELS = {"五级": 5, "四级": 4, "三级": 3, "二级": 2, "一级": 1} | {
+    str(n): n for n in range(1, 6)
 }
+SOURCE_NAME = "legacy_qualification"
+
+
+def level_names() -> dict[str, int]:
+    """Every level name an import row may carry, the old names mapped through the table."""
+    return legacy_level_map() | CURRENT_LEVELS
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,10 @@ def _check_id_number(line: int, raw: str, errors: list[LegacyError]) -> str:
         return ""
 
 
-def _check_level(line: int, raw: str, errors: list[LegacyError]) -> int | None:
-    level = LEVELS.get(raw)
+def _check_level(
+    line: int, raw: str, levels: dict[str, int], errors: list[LegacyError]
+) -> int | None:
+    level = levels.get(raw)
     if level is None:
         errors.append(
             LegacyError(line, "等级", "legacy.level", f"第{line}行等级“{raw[:20]}”无法识别")
@@ -95,7 +94,7 @@ def _check_date(line: int, raw: str, errors: list[LegacyError]) -> dt.date | Non
 
 
 def _row(
-    line: int, cells: list[str], seen: set[str], errors: list[LegacyError]
+    line: int, cells: list[str], seen: set[str], levels: dict[str, int], errors: list[LegacyError]
 ) -> LegacyCertificate | None:
     """One CSV row as a certificate, or None with its errors appended (every column checked)."""
     if len(cells) != len(HEADER):
@@ -104,7 +103,7 @@ def _row(
     number_raw, name, id_raw, occupation, level_raw, date_raw, issuer = (c.strip() for c in cells)
     number = _check_number(line, number_raw, seen, errors)
     id_number = _check_id_number(line, id_raw, errors)
-    level = _check_level(line, level_raw, errors)
+    level = _check_level(line, level_raw, levels, errors)
     issued = _check_date(line, date_raw, errors)
     if not name or not occupation or not issuer:
         errors.append(
@@ -133,10 +132,11 @@ def legacy_import(*, text: str, actor: Actor) -> tuple[int, list[LegacyError]]:
     rows: list[LegacyCertificate] = []
     errors: list[LegacyError] = []
     seen: set[str] = set()
+    levels = level_names()
     for line, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
-        row = _row(line, cells, seen, errors)
+        row = _row(line, cells, seen, levels, errors)
         if row is not None:
             rows.append(row)
     if errors:
@@ -159,3 +159,25 @@ def legacy_import(*, text: str, actor: Actor) -> tuple[int, list[LegacyError]]:
             changes={"count": [None, len(rows)]},
         )
     return len(rows), []
+
+
+def legacy_prior_certificates(holder_id_digest: str) -> list[PriorCertificate]:
+    """The imported certificates of one holder, as prior certificates for the eligibility
+    engine (the level was mapped at import)."""
+    rows = LegacyCertificate.objects.filter(id_number_digest=holder_id_digest).order_by(
+        "issue_date", "number"
+    )
+    return [
+        PriorCertificate(
+            level=row.level,
+            date=row.issue_date,
+            occupation_name=row.occupation_name,
+            source=SOURCE_NAME,
+        )
+        for row in rows
+    ]
+
+
+def legacy_source_register() -> None:
+    """Called from the app's `ready()`: the eligibility engine reads imported certificates."""
+    prior_certificate_source_register(SOURCE_NAME, legacy_prior_certificates)

@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING
 from skillcert.common.errors import DomainError
 from skillcert.eligibility import engine
 from skillcert.eligibility.models import RuleSet
+from skillcert.eligibility.prior_certificates import (
+    prior_certificates_of,
+    profile_with_prior_certificates,
+)
 from skillcert.eligibility.schema import parse_condition
 from skillcert.occupations.selectors import directory_certifiable, standard_current
 
@@ -88,8 +92,18 @@ class OccupationCheck:
 
 
 def eligibility_for_occupation(
-    *, occupation: Occupation, level: int, profile: engine.Profile, as_of: dt.date, province: str
+    *,
+    occupation: Occupation,
+    level: int,
+    profile: engine.Profile,
+    as_of: dt.date,
+    province: str,
+    holder_id_digest: str = "",
 ) -> OccupationCheck:
+    """`holder_id_digest` (the candidate's ID-number digest) adds the certificates the platform
+    holds for that person, such as imported old 职业资格 certificates, to the typed profile."""
+    prior = prior_certificates_of(holder_id_digest=holder_id_digest)
+    profile = profile_with_prior_certificates(profile, prior, occupation_name=occupation.name)
     standard = standard_current(occupation=occupation)
     code = standard.rule_set_code if standard is not None else "generic-2018"
     rules = rule_set_for(code=code, province=province, occupation=occupation)

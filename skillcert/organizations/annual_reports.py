@@ -1,14 +1,19 @@
 """Annual reports (年度报告, seed 001 §五): each filed organisation reports by the policy's
 due date (31 December by default) what it assessed and certified per occupation and level,
-examiner and item-bank changes, problems and fixes. Officers see who is overdue; the
+the roster of people certified in the year, examiner and item-bank changes, problems and fixes.
+The roster and the certified counts come from the certificate registry (the `certificates`
+app registers its source here from its `ready()`), never typed in; the roster is frozen into
+the report when it is submitted. Officers see who is overdue; the
 overdue sweep writes one `late_report` line per organisation and year into the integrity
 file."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,7 +23,7 @@ from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.accounts.scope import Scope
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
-from skillcert.organizations.core import report_due_date
+from skillcert.organizations.core import LEVEL_NAMES, report_due_date
 from skillcert.organizations.filing import policy_for
 from skillcert.organizations.locks import org_lock
 from skillcert.organizations.models import (
@@ -41,7 +46,55 @@ class ReportLineInput:
     occupation_id: int
     level: int
     assessed: int
-    certified: int
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """One person certified by the organisation in the year (ID number already masked)."""
+
+    certificate_number: str
+    holder_name: str
+    id_number_masked: str
+    occupation_id: int
+    occupation_name: str
+    level: int
+    issue_date: dt.date
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES.get(self.level, str(self.level))
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "issue_date": self.issue_date.isoformat()}
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> RosterEntry:
+        return cls(**{**row, "issue_date": dt.date.fromisoformat(row["issue_date"])})
+
+
+# (organisation id, year) -> the people it certified that year.
+AnnualRosterSource = Callable[[int, int], Sequence[RosterEntry]]
+ANNUAL_ROSTER_SOURCES: dict[str, AnnualRosterSource] = {}
+
+
+def annual_roster_source_register(name: str, source: AnnualRosterSource) -> None:
+    ANNUAL_ROSTER_SOURCES[name] = source
+
+
+def annual_roster_from_registry(*, org_id: int, year: int) -> list[RosterEntry]:
+    entries = [entry for source in ANNUAL_ROSTER_SOURCES.values() for entry in source(org_id, year)]
+    return sorted(entries, key=lambda e: (e.occupation_id, -e.level, e.certificate_number))
+
+
+def annual_report_roster(*, report: AnnualReport) -> list[RosterEntry]:
+    """The roster as submitted, or, for a draft, as the registry lists it now."""
+    if report.status == AnnualReportStatus.SUBMITTED:
+        return [RosterEntry.from_json(row) for row in report.roster]
+    return annual_roster_from_registry(org_id=report.org_id, year=report.year)
+
+
+def _certified_counts(roster: Sequence[RosterEntry]) -> Counter[tuple[int, int]]:
+    return Counter((entry.occupation_id, entry.level) for entry in roster)
 
 
 def _due_dates(year: int) -> Callable[[str], dt.date]:
@@ -75,8 +128,8 @@ def _scope_during(org: EvaluationOrg, year: int) -> QuerySet[OrgScope]:
 
 def annual_report_start(*, org: EvaluationOrg, year: int, actor: Actor) -> AnnualReport:
     """Open the year's report, one line per occupation × level of the scope in force during
-    the year. Counts start at zero: the platform's own results are not recorded yet, so the
-    organisation enters them."""
+    the year. The certified counts come from the registry; the numbers assessed start at
+    those counts and the organisation corrects them."""
     require_staff_of(actor, org)
     today = timezone.localdate()
     if org.filing_number is None:
@@ -95,8 +148,15 @@ def annual_report_start(*, org: EvaluationOrg, year: int, actor: Actor) -> Annua
             set(_scope_during(org, year).values_list("occupation_id", "level")),
             key=lambda k: (k[0], -k[1]),
         )
+        certified = _certified_counts(annual_roster_from_registry(org_id=org.pk, year=year))
         AnnualReportLine.objects.bulk_create(
-            AnnualReportLine(report=report, occupation_id=occupation_id, level=level)
+            AnnualReportLine(
+                report=report,
+                occupation_id=occupation_id,
+                level=level,
+                assessed=certified[(occupation_id, level)],
+                certified=certified[(occupation_id, level)],
+            )
             for occupation_id, level in keys
         )
         audit_record(
@@ -110,8 +170,11 @@ def _lock_report(report: AnnualReport) -> AnnualReport:
     return AnnualReport.objects.select_related("org").get(pk=report.pk)
 
 
-def _check_lines(report: AnnualReport, lines: list[ReportLineInput]) -> None:
-    """One line per occupation and level of the year's scope, with sensible numbers."""
+def _check_lines(
+    report: AnnualReport, lines: list[ReportLineInput], certified: Counter[tuple[int, int]]
+) -> None:
+    """One line per occupation and level of the year's scope, with sensible numbers: at least
+    as many assessed as the registry lists certified."""
     allowed = set(_scope_during(report.org, report.year).values_list("occupation_id", "level"))
     seen: set[tuple[int, int]] = set()
     for line in lines:
@@ -127,12 +190,12 @@ def _check_lines(report: AnnualReport, lines: list[ReportLineInput]) -> None:
                 "annual_report.duplicate_line", "同一职业等级只能填写一行", field="lines"
             )
         seen.add(key)
-        if line.assessed < 0 or line.certified < 0:
-            raise DomainError("annual_report.negative", "人数不能为负数", field="lines")
-        if line.certified > line.assessed:
+        if line.assessed < 0:
+            raise DomainError("annual_report.negative", "参加认定人数不能为负数", field="lines")
+        if certified[key] > line.assessed:
             raise DomainError(
                 "annual_report.certified_exceeds_assessed",
-                f"取得证书人数（{line.certified}）不能多于参加认定人数（{line.assessed}）",
+                f"证书库中取得证书人数（{certified[key]}）多于所填参加认定人数（{line.assessed}）",
                 field="lines",
             )
 
@@ -148,7 +211,10 @@ def annual_report_save(
     fixes: str = "",
 ) -> AnnualReport:
     require_staff_of(actor, report.org)
-    _check_lines(report, lines)
+    certified = _certified_counts(
+        annual_roster_from_registry(org_id=report.org_id, year=report.year)
+    )
+    _check_lines(report, lines, certified)
     with transaction.atomic():
         report = _lock_report(report)
         if report.status != AnnualReportStatus.DRAFT:
@@ -160,7 +226,7 @@ def annual_report_save(
                 occupation_id=line.occupation_id,
                 level=line.level,
                 assessed=line.assessed,
-                certified=line.certified,
+                certified=certified[(line.occupation_id, line.level)],
             )
             for line in lines
         )
@@ -175,7 +241,7 @@ def annual_report_save(
             obj=report,
             changes={
                 "assessed": [None, sum(line.assessed for line in lines)],
-                "certified": [None, sum(line.certified for line in lines)],
+                "certified": [None, sum(certified[(ln.occupation_id, ln.level)] for ln in lines)],
             },
         )
     return report
@@ -198,6 +264,22 @@ def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> boo
     return True
 
 
+def _freeze_certified(report: AnnualReport, certified: Counter[tuple[int, int]]) -> None:
+    """The lines' certified counts as the registry lists them at submission; certificates
+    issued since the last save may leave a line with fewer assessed than certified."""
+    lines = list(report.lines.select_for_update().order_by("pk"))
+    for line in lines:
+        line.certified = certified[(line.occupation_id, line.level)]
+        if line.certified > line.assessed:
+            raise DomainError(
+                "annual_report.certified_exceeds_assessed",
+                f"{line.occupation}{line.level_name}：证书库中取得证书人数（{line.certified}）"
+                f"多于所填参加认定人数（{line.assessed}），请先修改后再报送",
+                field="lines",
+            )
+    AnnualReportLine.objects.bulk_update(lines, ["certified"])
+
+
 def annual_report_submit(*, report: AnnualReport, actor: Actor) -> AnnualReport:
     require_staff_of(actor, report.org)
     now = timezone.now()
@@ -211,19 +293,26 @@ def annual_report_submit(*, report: AnnualReport, actor: Actor) -> AnnualReport:
                 "请填写题库（卷库）建设更新情况和考评人员变化情况后再报送",
                 field="item_bank_changes",
             )
+        roster = annual_roster_from_registry(org_id=report.org_id, year=report.year)
+        _freeze_certified(report, _certified_counts(roster))
         due = due_date_for(org=report.org, year=report.year)
+        report.roster = [entry.as_json() for entry in roster]
         report.status = AnnualReportStatus.SUBMITTED
         report.submitted_at = now
         report.submitted_by = actor_user(actor)
         report.late = timezone.localdate(now) > due
-        report.save(update_fields=["status", "submitted_at", "submitted_by", "late"])
+        report.save(update_fields=["status", "submitted_at", "submitted_by", "late", "roster"])
         if report.late:
             _flag_late(report.org, report.year, due, actor)
         audit_record(
             actor=actor,
             action="annual_report.submit",
             obj=report,
-            changes={"status": ["draft", "submitted"], "late": [None, report.late]},
+            changes={
+                "status": ["draft", "submitted"],
+                "late": [None, report.late],
+                "roster": [None, len(roster)],
+            },
         )
     return report
 

@@ -117,7 +117,7 @@ def file_and_approve(
             filing_evidence_set(
                 application=application,
                 item=item,
-                number_value=max(item.min_value or 0, 6),
+                number_value=max(row.minimum or 0, 6),
                 actor=actor,
             )
         elif item.evidence == EvidenceKind.TEXT:

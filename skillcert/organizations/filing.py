@@ -39,6 +39,7 @@ from skillcert.organizations.models import (
     FilingPurpose,
     FilingReview,
     FilingScopeLine,
+    FilingStaffingPolicy,
     FilingStatus,
     OrgEvent,
     OrgEventKind,
@@ -72,6 +73,14 @@ def policy_for(province: str, *, on: dt.date | None = None) -> FilingPolicy:
     if policy is None:
         raise DomainError("filing.policy_missing", "未配置备案规则，请联系平台管理员")
     return policy
+
+
+def condition_minimum(item: FilingCondition, *, province: str, on: dt.date) -> int | None:
+    """The least count a number condition accepts: the province's staffing setting in force
+    (`FilingStaffingPolicy`) for the staff counts, else the condition's own minimum."""
+    policy = policy_in_force(FilingStaffingPolicy, province=province, on=on)
+    minimum = policy.minimum_for(item.kind, item.code) if policy is not None else None
+    return minimum if minimum is not None else item.min_value
 
 
 def _check_service_region(org: EvaluationOrg, region: Region) -> None:
@@ -232,6 +241,7 @@ def _check_evidence_kind(
     item: FilingCondition,
     org: EvaluationOrg,
     *,
+    minimum: int | None,
     file: StoredFile | None,
     number_value: int | None,
     text_value: str,
@@ -248,10 +258,10 @@ def _check_evidence_kind(
             raise DomainError(
                 "filing.number_required", f"请填写“{item.title}”", field="number_value"
             )
-        if item.min_value is not None and number_value < item.min_value:
+        if minimum is not None and number_value < minimum:
             raise DomainError(
                 "filing.evidence_below_minimum",
-                f"“{item.title}”应不少于 {item.min_value}，填写的是 {number_value}",
+                f"“{item.title}”应不少于 {minimum}，填写的是 {number_value}",
                 field="number_value",
             )
     elif item.evidence == EvidenceKind.TEXT:
@@ -284,7 +294,13 @@ def filing_evidence_set(
         )
     text_value = text_value.strip()
     _check_evidence_kind(
-        item, org, file=file, number_value=number_value, text_value=text_value, declared=declared
+        item,
+        org,
+        minimum=condition_minimum(item, province=org.region_id[:2], on=_today()),
+        file=file,
+        number_value=number_value,
+        text_value=text_value,
+        declared=declared,
     )
     with transaction.atomic():
         application = _lock_application(application)
@@ -316,6 +332,7 @@ def filing_evidence_set(
 class ChecklistRow:
     item: FilingCondition
     evidence: FilingEvidence | None
+    minimum: int | None = None  # the least count a number condition accepts today
 
     @property
     def satisfied(self) -> bool:
@@ -328,7 +345,17 @@ def filing_checklist(*, application: FilingApplication) -> list[ChecklistRow]:
         e.item_id: e
         for e in FilingEvidence.objects.filter(application=application).select_related("file")
     }
-    return [ChecklistRow(item, given.get(item.pk)) for item in items]
+    province, today = application.org.region_id[:2], _today()
+    return [
+        ChecklistRow(
+            item,
+            given.get(item.pk),
+            condition_minimum(item, province=province, on=today)
+            if item.evidence == EvidenceKind.NUMBER
+            else None,
+        )
+        for item in items
+    ]
 
 
 def _requested_lines(application: FilingApplication) -> list[ScopeRequest]:

@@ -260,7 +260,6 @@ def _annual_report_post(
                 occupation_id=line.occupation_id,
                 level=line.level,
                 assessed=int(request.POST.get(f"assessed-{line.pk}", "0") or 0),
-                certified=int(request.POST.get(f"certified-{line.pk}", "0") or 0),
             )
             for line in lines
         ]
@@ -301,12 +300,30 @@ def annual_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not editable:
             raise Http404
         return _annual_report_post(request, report, lines)
+    roster = annual_reports.annual_report_roster(report=report)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(
+            f"{report.org.name}{report.year}年度认定人员名单.xlsx",
+            ["证书编号", "姓名", "证件号码", "职业", "等级", "发证日期"],
+            [
+                [
+                    e.certificate_number,
+                    e.holder_name,
+                    e.id_number_masked,
+                    e.occupation_name,
+                    e.level_name,
+                    e.issue_date,
+                ]
+                for e in roster
+            ],
+        )
     return render(
         request,
         "organizations/annual_report.html",
         {
             "report": report,
             "lines": lines,
+            "roster": roster,
             "editable": editable,
             "text_form": AnnualReportTextForm(
                 initial={

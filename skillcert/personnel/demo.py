@@ -17,6 +17,8 @@ from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.models import EvaluationOrg
 from skillcert.personnel.models import (
+    LEARNING_MINUTES_PER_DAY,
+    CourseUnit,
     Person,
     PersonRole,
     PracticeDuty,
@@ -24,15 +26,17 @@ from skillcert.personnel.models import (
     Registration,
     RoleKind,
     TrainingPlan,
+    TrainingTopic,
 )
-from skillcert.personnel.selectors import person_by_id_number
+from skillcert.personnel.selectors import course_units_for_registration, person_by_id_number
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
     confidentiality_sign,
+    course_completion_record,
+    course_unit_create,
     declaration_record,
     exam_result_record,
-    learning_record,
     person_certificate_add,
     person_register,
     person_title_add,
@@ -59,6 +63,58 @@ PEOPLE = [
     ("32050519850716003", "周立新", "", "320505", "college"),
     ("32010219900208004", "吴晓燕", "", "320102", "bachelor"),
 ]
+
+
+# One course unit per training topic of seed 003 §三: two hours each, the ten hours a
+# demo plan requires.
+COURSE_UNITS = [
+    (TrainingTopic.POLICY, "技能人才评价政策与制度体系", 120),
+    (TrainingTopic.CLASSIFICATION, "职业分类与命（审）题技术", 120),
+    (TrainingTopic.PROCEDURE, "考评程序、技术和方法", 120),
+    (TrainingTopic.ADMINISTRATION, "考务管理流程与规范", 120),
+    (TrainingTopic.MANAGEMENT, "考评员的管理使用", 120),
+]
+
+
+def course_units_seed(province: Region, actor: Actor) -> list[CourseUnit]:
+    """The province's course units of the five topics (added once)."""
+    units = []
+    for topic, title, minutes in COURSE_UNITS:
+        unit = CourseUnit.objects.filter(province=province, title=title).first()
+        units.append(
+            unit
+            or course_unit_create(
+                province=province, topic=topic, title=title, minutes=minutes, actor=actor
+            )
+        )
+    return units
+
+
+def course_learn(
+    registration: Registration,
+    *,
+    actor: Actor,
+    first_day: dt.date,
+    minutes: int | None = None,
+) -> int:
+    """Record the course's completion events of the plan's units in order, from
+    `first_day` on and at most a course day per day, until `minutes` (default: the plan's
+    required time) are reached; returns the minutes learned."""
+    plan = registration.plan
+    target = plan.required_minutes if minutes is None else minutes
+    day, that_day = first_day, 0
+    for unit in course_units_for_registration(registration=registration).order_by("id"):
+        if registration.learned_minutes >= target:
+            break
+        if registration.completions.filter(unit=unit).exists():
+            continue
+        if that_day + unit.minutes > LEARNING_MINUTES_PER_DAY:
+            day, that_day = day + dt.timedelta(days=1), 0
+        course_completion_record(
+            registration=registration, unit=unit, completed_on=day, actor=actor, today=plan.exam_on
+        )
+        that_day += unit.minutes
+    return registration.learned_minutes
 
 
 def _plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan:
@@ -179,12 +235,9 @@ def _demo_trained_examiner(
     registration_recommend(registration=reg, actor=actor)
     registration_city_review(registration=reg, approve=True, actor=actor)
     registration_province_review(registration=reg, approve=True, actor=actor)
-    # The course's attendance over two days (a day holds at most a course day).
-    first_day = june.registration_closes_on
-    for day, minutes in ((first_day, 360), (first_day + dt.timedelta(days=1), 240)):
-        learning_record(
-            registration=reg, attended_on=day, minutes=minutes, actor=actor, today=june.exam_on
-        )
+    # The course platform's completion events of the five topics' units.
+    course_units_seed(june.province, actor)
+    course_learn(reg, actor=actor, first_day=june.registration_closes_on)
     exam_result_record(registration=reg, score=88, actor=actor)
     pledge_sign(registration=reg, actor=actor)
     card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))

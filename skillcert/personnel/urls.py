@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcert.personnel import views, views_registry, views_standing
+from skillcert.personnel import views, views_registry, views_standing, views_training
 
 app_name = "personnel"
 urlpatterns = [
@@ -34,5 +34,28 @@ urlpatterns += [
         "<int:pk>/roles/<int:role_pk>/reinstate/",
         views_standing.role_reinstate_page,
         name="role_reinstate",
+    ),
+]
+
+# The training's course content and offline sessions (views_training).
+urlpatterns += [
+    path("training/units/", views_training.course_units, name="course_units"),
+    path("training/units/<int:pk>/", views_training.course_unit_edit, name="course_unit"),
+    path("training/offline/", views_training.offline_sessions, name="offline_sessions"),
+    path("training/offline/<int:pk>/", views_training.offline_session, name="offline_session"),
+    path(
+        "training/offline/<int:pk>/approve/",
+        views_training.offline_session_approve,
+        name="offline_session_approve",
+    ),
+    path(
+        "training/offline/<int:pk>/reject/",
+        views_training.offline_session_reject,
+        name="offline_session_reject",
+    ),
+    path(
+        "training/offline/<int:pk>/plan/",
+        views_training.offline_session_plan,
+        name="offline_session_plan",
     ),
 ]

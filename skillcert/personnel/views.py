@@ -31,7 +31,6 @@ from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.personnel import selectors, services
 from skillcert.personnel.choices import PersonStatus
 from skillcert.personnel.models import (
-    LEARNING_MINUTES_PER_DAY,
     Card,
     CardStatus,
     Registration,
@@ -153,6 +152,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "form": form,
             "can_publish": scope.is_province_officer,
+            "user_is_staff": scope.is_officer or scope.is_org_staff,
             "me": selectors.person_of(request.user),
         },
     )
@@ -264,7 +264,8 @@ def registration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "card": card,
             "own": registration.person.user_id == request.user.pk,
             "scope": scope,
-            "minutes_per_day": LEARNING_MINUTES_PER_DAY,
+            "units": selectors.course_units_for_registration(registration=registration),
+            "completions": selectors.course_completions(registration=registration),
         },
     )
 
@@ -331,15 +332,24 @@ def registration_withdraw(a: Act[Registration]) -> object:
     return services.registration_withdraw(registration=a.obj, actor=a.actor)
 
 
-@REGISTRATION.post("learning/", success="学习时长已记录", name="registration_learn")
+@REGISTRATION.post("learning/", success="课件完成记录已计入", name="registration_learn")
 def registration_learn(a: Act[Registration]) -> object:
-    attended_on = a.posted("attended_on")
-    if not attended_on:
-        raise DomainError("input.date_required", "请填写学习日期", field="attended_on")
-    return services.learning_record(
+    """A course unit's completion event; the time credited is the unit's duration."""
+    unit_id = a.posted("unit")
+    unit = (
+        selectors.course_units_for_registration(registration=a.obj).filter(pk=int(unit_id)).first()
+        if unit_id.isdigit()
+        else None
+    )
+    if unit is None:
+        raise DomainError("personnel.unit_required", "请选择已完成的课件", field="unit")
+    completed_on = a.posted("completed_on")
+    if not completed_on:
+        raise DomainError("input.date_required", "请填写完成日期", field="completed_on")
+    return services.course_completion_record(
         registration=a.obj,
-        attended_on=_date(attended_on, "attended_on"),
-        minutes=_int(a.posted("minutes")),
+        unit=unit,
+        completed_on=_date(completed_on, "completed_on"),
         actor=a.actor,
     )
 

@@ -22,6 +22,8 @@ class Route(models.TextChoices):
 # Chinese names of this app's codes a person may see (audit actions, histories), registered
 # with `common.labels` when the app starts.
 LABELS: dict[str, str] = {
+    "enterprise_scheme.file": "报送企业评价规范备案",
+    "enterprise_scheme.acknowledge": "确认企业评价规范备案",
     "result": "成绩",
     "result_batch": "成绩批次",
     "recheck": "成绩复核",

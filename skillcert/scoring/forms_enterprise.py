@@ -159,3 +159,20 @@ class RecognitionForm(NamedErrorsForm):
         super().__init__(*args, **kwargs)
         if routes is not None:
             self.set_choices("route", [c for c in RECOGNITION_CHOICES if c[0] in routes])
+
+
+class SchemeFilingForm(NamedErrorsForm):
+    """Filing the scheme with the province as an enterprise evaluation norm: the posts and
+    the companies it applies to, one per line."""
+
+    posts = forms.CharField(
+        label="适用岗位", widget=forms.Textarea(attrs={"rows": 3}), help_text="每行一个岗位"
+    )
+    companies = forms.CharField(
+        label="适用企业范围",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="每行一个企业或企业类别",
+    )
+
+    def lines(self, name: str) -> list[str]:
+        return [line for line in self.cleaned_data[name].splitlines() if line.strip()]

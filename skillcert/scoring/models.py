@@ -545,9 +545,17 @@ class ItemAnalysis(models.Model):
         return f"试卷 {self.paper_id} 分析"
 
 
+class SchemeFilingStatus(models.TextChoices):
+    DRAFT = "draft", "未报备案"  # set or changed since the last filing
+    FILED = "filed", "已报省人社厅备案"  # with the posts and companies it applies to
+    ACKNOWLEDGED = "acknowledged", "省人社厅已备案"
+
+
 class EnterpriseScheme(models.Model):
     """An enterprise plan's evaluation design for one occupation: methods, the four dimensions'
-    weights and methods of evidence, and the pass marks (品德 is a gate)."""
+    weights and methods of evidence, and the pass marks (品德 is a gate). As an enterprise
+    evaluation norm it is filed with the province with the posts and companies it applies to,
+    and the province acknowledges the filing (seed 004 §六); a change sends it back to draft."""
 
     plan = models.ForeignKey(
         "plans.EvaluationPlan",
@@ -566,6 +574,18 @@ class EnterpriseScheme(models.Model):
         "品德合格线", max_digits=4, decimal_places=1, default=60
     )
     candidate_kinds = models.JSONField("参评人员类别", default=list, blank=True)
+    posts = models.JSONField("适用岗位", default=list, blank=True)
+    companies = models.JSONField("适用企业范围", default=list, blank=True)
+    filing_status = models.CharField(
+        "备案状态",
+        max_length=16,
+        choices=SchemeFilingStatus.choices,
+        default=SchemeFilingStatus.DRAFT,
+    )
+    filed_at = models.DateTimeField("报备时间", null=True, blank=True)
+    filed_by = user_fk("报备人")
+    acknowledged_at = models.DateTimeField("备案时间", null=True, blank=True)
+    acknowledged_by = user_fk("备案确认人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

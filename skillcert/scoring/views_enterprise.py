@@ -34,10 +34,15 @@ from skillcert.scoring.forms_enterprise import (
     METHOD_CHOICES,
     EvaluationForm,
     RecognitionForm,
+    SchemeFilingForm,
     SchemeForm,
 )
 from skillcert.scoring.models import BatchStatus, EnterpriseScheme, Result, ResultBatch, Route
 from skillcert.scoring.services import CANDIDATE_KINDS, EVIDENCE_METHODS
+from skillcert.scoring.services.enterprise import (
+    enterprise_scheme_acknowledge,
+    enterprise_scheme_file,
+)
 
 METHOD_LABELS = dict(METHOD_CHOICES)
 
@@ -131,11 +136,44 @@ def enterprise_scheme(request: HttpRequest, plan_pk: int, occupation_pk: int) ->
     occupation = offering.occupation
     scheme = EnterpriseScheme.objects.filter(plan=plan, occupation=occupation).first()
     editable = scope.is_platform or plan.organization_id in scope.organization_ids
+    here = reverse("scoring:enterprise_scheme", args=[plan.pk, occupation.pk])
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    filing_form = SchemeFilingForm(
+        request.POST if action == "file" else None,
+        initial={
+            "posts": "\n".join(scheme.posts) if scheme else "",
+            "companies": "\n".join(scheme.companies) if scheme else "",
+        },
+    )
+    if action and scheme is None:
+        raise Http404
+    if action == "file" and scheme is not None and filing_form.is_valid():
+        filed = run_service(
+            request,
+            lambda: enterprise_scheme_file(
+                scheme=scheme,
+                posts=filing_form.lines("posts"),
+                companies=filing_form.lines("companies"),
+                actor=request_actor(request),
+            ),
+            success="评价规范已报省人社厅备案",
+            next=here,
+            form=filing_form,
+        )
+        if filed is not None:
+            return filed
+    if action == "acknowledge" and scheme is not None:
+        return run_service(
+            request,
+            lambda: enterprise_scheme_acknowledge(scheme=scheme, actor=request_actor(request)),
+            success="已确认评价规范备案",
+            next=here,
+        )
     form = SchemeForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" and not action else None,
         initial=SchemeForm.initial_from(scheme),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not action and form.is_valid():
         user, data = request_actor(request), form.cleaned_data
         done = run_service(
             request,
@@ -164,6 +202,8 @@ def enterprise_scheme(request: HttpRequest, plan_pk: int, occupation_pk: int) ->
             "occupation": occupation,
             "scheme": scheme,
             "form": form,
+            "filing_form": filing_form,
+            "can_acknowledge": scope.is_province_officer,
             "editable": editable,
             "methods": [METHOD_LABELS.get(m, m) for m in (scheme.methods if scheme else [])],
             "kinds": [

@@ -81,6 +81,21 @@ KINDS: tuple[PolicyKind, ...] = (
         ),
     ),
     PolicyKind(
+        key="filing_staffing",
+        label="备案人员数量要求",
+        model_label="organizations.FilingStaffingPolicy",
+        description="各类机构备案时须具备的专职工作人员、技能人员、考评人员、命题人员最少人数",
+        fields=(
+            _int("social_staff_min", 1, 200),
+            _int("school_staff_min", 1, 200),
+            _int("association_staff_min", 1, 200),
+            _int("employer_skill_staff_min", 1, 100_000),
+            _int("examiners_min", 1, 200),
+            _int("item_writers_min", 1, 200),
+        ),
+        fallback="未设置时按各备案条件自带的最少数量审核",
+    ),
+    PolicyKind(
         key="personnel",
         label="考评人员管理与每月培训",
         model_label="personnel.ProvincePolicy",

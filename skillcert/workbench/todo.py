@@ -26,7 +26,7 @@ from skillcert.certificates.selectors import todo_corrections_to_decide, todo_re
 from skillcert.common.errors import DomainError
 from skillcert.exams.selectors import todo_duties_upcoming, todo_tickets_upcoming
 from skillcert.organizations.selectors import filing_review_queue, todo_annual_reports_due
-from skillcert.personnel.selectors import todo_cards_to_collect
+from skillcert.personnel.selectors import todo_cards_to_collect, todo_offline_sessions_to_decide
 from skillcert.plans.selectors import todo_plans_to_file, todo_plans_to_review
 from skillcert.plans.services import FILING_LEAD_WORKDAYS
 from skillcert.scoring.selectors import (
@@ -291,6 +291,16 @@ def province_corrections(scope: Scope, user: Any, today: dt.date) -> TodoItem | 
     )
 
 
+def province_offline_sessions(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
+    count = todo_offline_sessions_to_decide(scope=scope)
+    return _item(
+        "province.offline_sessions",
+        "线下培训申请待审核",
+        count,
+        reverse("personnel:offline_sessions"),
+    )
+
+
 # --- examiners and supervisors --------------------------------------------------------------
 
 
@@ -407,6 +417,7 @@ REGISTRY: tuple[RoleTodos, ...] = (
             officer_org_filings,
             province_batches_to_register,
             province_corrections,
+            province_offline_sessions,
             officer_complaints_to_triage,
             officer_complaints_handling,
             officer_actions_to_review,

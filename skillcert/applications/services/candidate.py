@@ -146,6 +146,7 @@ def _check(application: Application, as_of: dt.date) -> Decision:
         profile=engine_profile(snapshot),
         as_of=as_of,
         province=settings.SKILLCERT_PROVINCE,
+        holder_id_digest=candidate.id_number_digest,
     )
     if not result.level_offered:
         raise DomainError(

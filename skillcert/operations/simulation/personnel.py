@@ -20,14 +20,13 @@ from skillcert.operations.simulation.state import SimulationState
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import TrainingPlan
-from skillcert.personnel.demo import declaration_scan
+from skillcert.personnel.demo import course_learn, course_units_seed, declaration_scan
 from skillcert.personnel.models import Person, RoleKind
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
     declaration_record,
     exam_result_record,
-    learning_record,
     person_certificate_add,
     person_register,
     person_title_add,
@@ -159,15 +158,9 @@ class PersonnelStage(SimulationState):
         registration_recommend(registration=reg, actor=SIMULATION)
         registration_city_review(registration=reg, approve=True, actor=city.officer)
         registration_province_review(registration=reg, approve=True, actor=sheng)
-        first_day = plan.registration_closes_on
-        for day, minutes in ((first_day, 480), (first_day + dt.timedelta(days=1), 120)):
-            learning_record(
-                registration=reg,
-                attended_on=day,
-                minutes=minutes,
-                actor=city.officer,
-                today=plan.exam_on,
-            )
+        # The course platform's completion events of the province's course units.
+        course_units_seed(plan.province, SIMULATION)
+        course_learn(reg, actor=city.officer, first_day=plan.registration_closes_on)
         exam_result_record(registration=reg, score=80 + seq % 20, actor=SIMULATION)
         pledge_sign(registration=reg, actor=SIMULATION)
         # The generic examiner conditions stop at 三级; the simulated province lets its

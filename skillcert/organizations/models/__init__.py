@@ -33,10 +33,12 @@ from skillcert.organizations.models.filing import (
 )
 from skillcert.organizations.models.organization import (
     FILING_LETTER,
+    STAFFING_MINIMUM_FIELDS,
     EvaluationOrg,
     FilingCounter,
     FilingNumber,
     FilingPolicy,
+    FilingStaffingPolicy,
     OrgEvent,
     OrgEventKind,
     OrgKind,
@@ -47,6 +49,7 @@ __all__ = [
     "FILING_LETTER",
     "MANUAL_CREDIT_EVENT_KINDS",
     "OPEN_FILING_STATUSES",
+    "STAFFING_MINIMUM_FIELDS",
     "AnnualReport",
     "AnnualReportLine",
     "AnnualReportStatus",
@@ -65,6 +68,7 @@ __all__ = [
     "FilingPurpose",
     "FilingReview",
     "FilingScopeLine",
+    "FilingStaffingPolicy",
     "FilingStatus",
     "OrgEvent",
     "OrgEventKind",

@@ -17,7 +17,8 @@ class AnnualReportStatus(models.TextChoices):
 
 class AnnualReport(models.Model):
     """The yearly report to the filing authority (seed 001 §五): numbers assessed and
-    certified per occupation and level, item-bank and examiner changes, problems and fixes."""
+    certified per occupation and level, the roster of people certified (from the certificate
+    registry), item-bank and examiner changes, problems and fixes."""
 
     org = models.ForeignKey(
         EvaluationOrg, verbose_name="机构", on_delete=models.PROTECT, related_name="annual_reports"
@@ -33,6 +34,9 @@ class AnnualReport(models.Model):
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
     submitted_by = user_fk("报送人")
     late = models.BooleanField("逾期报送", default=False)
+    # The people certified in the year as the certificate registry listed them when the report
+    # was submitted (empty while a draft: the page reads the registry live). ID numbers masked.
+    roster = models.JSONField("认定人员名单", default=list, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -116,6 +116,51 @@ class FilingPolicy(VersionedPolicy):
         return f"备案规则 {self.province or '默认'}"
 
 
+class FilingStaffingPolicy(VersionedPolicy):
+    """The minimum staff counts a filing must show, per organisation type: a province rule
+    value, versioned (`common.policies`). The seeds ask for 「具备相应资质的考评人员、命题」
+    (seed 001 §二、§三) without a number, so the default row is the platform's and flagged
+    待核实 until a province cites its own document."""
+
+    province = models.CharField("省份代码", max_length=2, blank=True)
+    social_staff_min = models.PositiveSmallIntegerField("社会培训评价组织专职工作人员最少人数")
+    school_staff_min = models.PositiveSmallIntegerField("院校专职工作人员最少人数")
+    association_staff_min = models.PositiveSmallIntegerField("行业协会专职工作人员最少人数")
+    employer_skill_staff_min = models.PositiveSmallIntegerField("用人单位技能人员最少人数")
+    examiners_min = models.PositiveSmallIntegerField("考评人员最少人数")
+    item_writers_min = models.PositiveSmallIntegerField("命题人员最少人数")
+
+    class Meta:
+        verbose_name = "备案人员数量要求"
+        verbose_name_plural = "备案人员数量要求"
+        indexes = [
+            models.Index(fields=["province", "effective_from"], name="filing_staffing_in_force")
+        ]
+
+    def __str__(self) -> str:
+        return f"备案人员数量要求 {self.province or '默认'}"
+
+    def minimum_for(self, kind: str, code: str) -> int | None:
+        """The minimum this version sets for one filing condition (by organisation type and
+        condition code), or None when the condition's count is not one of these."""
+        field = STAFFING_MINIMUM_FIELDS.get((kind, code)) or STAFFING_MINIMUM_FIELDS.get(
+            ("*", code)
+        )
+        return int(getattr(self, field)) if field else None
+
+
+# Which filing condition (organisation type, condition code; "*" = every type) each minimum
+# of `FilingStaffingPolicy` applies to.
+STAFFING_MINIMUM_FIELDS: dict[tuple[str, str], str] = {
+    (OrgKind.SOCIAL, "staff"): "social_staff_min",
+    (OrgKind.SCHOOL, "staff"): "school_staff_min",
+    (OrgKind.ASSOCIATION, "staff"): "association_staff_min",
+    (OrgKind.EMPLOYER, "skill_staff"): "employer_skill_staff_min",
+    ("*", "examiners"): "examiners_min",
+    ("*", "item_writers"): "item_writers_min",
+}
+
+
 class FilingCounter(models.Model):
     """The last serial handed out per (type letter, authority code, province). Allocation
     locks this row, so two approvals at once queue here instead of reading the same serial."""

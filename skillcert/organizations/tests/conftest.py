@@ -93,7 +93,7 @@ def complete_evidence(application: FilingApplication, actor: Actor) -> None:
             filing_evidence_set(application=application, item=item, file=document, actor=actor)
         elif item.evidence == EvidenceKind.NUMBER:
             filing_evidence_set(
-                application=application, item=item, number_value=item.min_value or 1, actor=actor
+                application=application, item=item, number_value=row.minimum or 1, actor=actor
             )
         elif item.evidence == EvidenceKind.TEXT:
             filing_evidence_set(

@@ -6,7 +6,9 @@ from django.utils import timezone
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
 from skillcert.organizations.annual_reports import (
+    ANNUAL_ROSTER_SOURCES,
     ReportLineInput,
+    RosterEntry,
     annual_report_save,
     annual_report_start,
     annual_report_submit,
@@ -16,17 +18,17 @@ from skillcert.organizations.annual_reports import (
 from skillcert.organizations.models import AnnualReport, CreditEvent
 from skillcert.organizations.tests.conftest import file_org
 
-THIS_YEAR = timezone.localdate().year
+TODAY = timezone.localdate()
+THIS_YEAR = TODAY.year
 
 
 def _filed(personas):
     return file_org(personas, lines=[("6-31-01-03", 4), ("6-31-01-03", 3)])
 
 
-def _fill(report, personas, assessed=10, certified=8):
+def _fill(report, personas, assessed=10):
     lines = [
-        ReportLineInput(line.occupation_id, line.level, assessed, certified)
-        for line in report.lines.all()
+        ReportLineInput(line.occupation_id, line.level, assessed) for line in report.lines.all()
     ]
     return annual_report_save(
         report=report,
@@ -51,11 +53,17 @@ def test_unfiled_organisation_has_no_report(personas, catalogue):
     assert err.value.code == "annual_report.not_filed"
 
 
-def test_certified_cannot_exceed_assessed(personas, catalogue):
+def test_assessed_cannot_be_fewer_than_the_registry_certified(personas, catalogue, monkeypatch):
     org = _filed(personas)
     report = annual_report_start(org=org, year=THIS_YEAR, actor=personas.clerk_a)
+    first = report.lines.order_by("pk")[0]
+    entries = [
+        RosterEntry(f"S{n}", "张三", "3201**", first.occupation_id, "x", first.level, TODAY)
+        for n in range(5)
+    ]
+    monkeypatch.setitem(ANNUAL_ROSTER_SOURCES, "stub", lambda org_id, year: entries)
     with pytest.raises(DomainError) as err:
-        _fill(report, personas, assessed=3, certified=5)
+        _fill(report, personas, assessed=3)
     assert err.value.code == "annual_report.certified_exceeds_assessed"
     assert sum(report.lines.values_list("assessed", flat=True)) == 0
 
@@ -66,7 +74,7 @@ def test_lines_outside_the_scope_are_refused(personas, catalogue):
     with pytest.raises(DomainError) as err:
         annual_report_save(
             report=report,
-            lines=[ReportLineInput(catalogue.hr.pk, 4, 1, 1)],
+            lines=[ReportLineInput(catalogue.hr.pk, 4, 1)],
             actor=personas.clerk_a,
         )
     assert err.value.code == "annual_report.outside_scope"

@@ -7,6 +7,15 @@ from skillcert.personnel.choices import (  # noqa: F401 - re-exported
     PersonStatus,
     RoleKind,
 )
+from skillcert.personnel.models.courses import (
+    LEARNING_MINUTES_PER_DAY,
+    CourseCompletion,
+    CourseUnit,
+    OfflineSessionPlan,
+    OfflineSessionRequest,
+    OfflineSessionStatus,
+    TrainingTopic,
+)
 from skillcert.personnel.models.people import (
     CARD_ROLES,
     LEVEL_CHOICES,
@@ -36,7 +45,6 @@ from skillcert.personnel.models.rules import (
 )
 from skillcert.personnel.models.standing import ConductDeclaration, QualificationOverride
 from skillcert.personnel.models.training import (
-    LEARNING_MINUTES_PER_DAY,
     Card,
     CardReminder,
     CardStatus,
@@ -58,11 +66,16 @@ __all__ = [
     "CardStatus",
     "ConductDeclaration",
     "ConfidentialityAgreement",
+    "CourseCompletion",
     "CourseMode",
+    "CourseUnit",
     "EducationLevel",
     "Gender",
     "IntegrityEntry",
     "LearningRecord",
+    "OfflineSessionPlan",
+    "OfflineSessionRequest",
+    "OfflineSessionStatus",
     "Person",
     "PersonCertificate",
     "PersonRole",
@@ -84,4 +97,5 @@ __all__ = [
     "RelationKind",
     "TitleGrade",
     "TrainingPlan",
+    "TrainingTopic",
 ]

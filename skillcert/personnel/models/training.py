@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
 from skillcert.personnel.choices import RoleKind
+from skillcert.personnel.models.courses import LEARNING_MINUTES_PER_DAY
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
 
@@ -126,6 +127,7 @@ class Registration(models.Model):
         default=RegistrationStatus.SUBMITTED,
     )
     qualification = models.JSONField("资格条件核对", default=dict)
+    # The sum of the completed course units' minutes (plus older LearningRecord rows).
     learned_minutes = models.PositiveIntegerField("已学习时长（分钟）", default=0)
     exam_score = models.PositiveSmallIntegerField("考核成绩", null=True, blank=True)
     exam_recorded_at = models.DateTimeField("成绩录入时间", null=True, blank=True)
@@ -176,14 +178,11 @@ class RegistrationEvent(models.Model):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
-# The longest course day: no calendar day credits more learning than this.
-LEARNING_MINUTES_PER_DAY = 480
-
-
 class LearningRecord(models.Model):
-    """One day's learning time, recorded by the training organiser from the course's
-    attendance (never typed in by the learner): one record per registration and day, at most
-    a course day long. Rows from before attendance days were kept have no `attended_on`."""
+    """One day's learning time as it was recorded before course units existed: kept for the
+    history it holds (and counted in `Registration.learned_minutes`); no service writes it
+    any more. Learning is credited by `CourseCompletion` events. Rows from before attendance
+    days were kept have no `attended_on`."""
 
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="learning"

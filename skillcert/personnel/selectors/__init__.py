@@ -21,6 +21,13 @@ from skillcert.personnel.selectors.cards import (
     todo_cards_to_collect,
     uncollected_ban_reason,
 )
+from skillcert.personnel.selectors.courses import (
+    course_completions,
+    course_units_for_registration,
+    course_units_visible,
+    offline_requests_visible,
+    todo_offline_sessions_to_decide,
+)
 from skillcert.personnel.selectors.policy import policy_for
 from skillcert.personnel.selectors.qualifications import (
     person_facts,
@@ -65,11 +72,15 @@ __all__ = [
     "card_outcomes",
     "cards_expiring",
     "cards_visible",
+    "course_completions",
+    "course_units_for_registration",
+    "course_units_visible",
     "current_qualifications",
     "declaration_signed_on",
     "identity_for",
     "may_assess",
     "may_see_full_identity",
+    "offline_requests_visible",
     "people_active_in_roles",
     "people_by_ids",
     "people_holding_role",
@@ -94,5 +105,6 @@ __all__ = [
     "summary_registrations",
     "summary_rows",
     "todo_cards_to_collect",
+    "todo_offline_sessions_to_decide",
     "uncollected_ban_reason",
 ]

@@ -10,7 +10,12 @@ from skillcert.personnel.services.cards import (
     card_reminders_send,
     cards_void_uncollected,
 )
-from skillcert.personnel.services.learning import exam_result_record, learning_record, pledge_sign
+from skillcert.personnel.services.courses import (
+    course_completion_record,
+    course_unit_create,
+    course_unit_update,
+)
+from skillcert.personnel.services.learning import exam_result_record, pledge_sign
 from skillcert.personnel.services.lifecycles import (
     CARD_TRANSITIONS,
     INACTIVE_REGISTRATION,
@@ -18,6 +23,7 @@ from skillcert.personnel.services.lifecycles import (
     REGISTRATION_TRANSITIONS,
     ROLE_TRANSITIONS,
 )
+from skillcert.personnel.services.offline import offline_session_decide, offline_session_request
 from skillcert.personnel.services.practice import relation_declare, sitting_record
 from skillcert.personnel.services.registry import (
     confidentiality_sign,
@@ -71,10 +77,14 @@ __all__ = [
     "card_reminders_send",
     "cards_void_uncollected",
     "confidentiality_sign",
+    "course_completion_record",
+    "course_unit_create",
+    "course_unit_update",
     "declaration_record",
     "exam_result_record",
     "integrity_record",
-    "learning_record",
+    "offline_session_decide",
+    "offline_session_request",
     "person_account_create",
     "person_ban",
     "person_certificate_add",

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from skillcert.accounts.actors import COMMAND
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.occupations.models import Occupation, Specialty
-from skillcert.personnel.demo import declaration_scan
+from skillcert.personnel.demo import course_learn, course_units_seed, declaration_scan
 from skillcert.personnel.models import (
-    LEARNING_MINUTES_PER_DAY,
     Person,
     PersonCertificate,
     PersonRole,
@@ -23,7 +23,6 @@ from skillcert.personnel.models import (
 from skillcert.personnel.services import (
     declaration_record,
     exam_result_record,
-    learning_record,
     person_certificate_add,
     person_register,
     pledge_sign,
@@ -91,23 +90,14 @@ def register(
     return person
 
 
-def learn_course(registration: Registration, *, actor: Any, minutes: int | None = None) -> None:
-    """Record `minutes` (default: the plan's required time) as the organiser does from the
-    course's attendance: a course day at most per day, from the plan's publication on."""
+def learn_course(registration: Registration, *, actor: Any, minutes: int | None = None) -> int:
+    """The course platform's completion events, recorded by `actor`, of the province's course
+    units (the five demo units of two hours each, added if missing) until `minutes` (default:
+    the plan's required time) are reached, from the plan's publication on; returns the
+    minutes learned."""
     plan = registration.plan
-    left = plan.required_minutes if minutes is None else minutes
-    day = plan.published_on
-    while left > 0:
-        chunk = min(LEARNING_MINUTES_PER_DAY, left)
-        learning_record(
-            registration=registration,
-            attended_on=day,
-            minutes=chunk,
-            actor=actor,
-            today=plan.exam_on,
-        )
-        left -= chunk
-        day += dt.timedelta(days=1)
+    course_units_seed(plan.province, COMMAND)
+    return course_learn(registration, actor=actor, first_day=plan.published_on, minutes=minutes)
 
 
 def certify(

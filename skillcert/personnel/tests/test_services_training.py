@@ -2,18 +2,21 @@ import datetime as dt
 
 import pytest
 
+from skillcert.accounts.actors import COMMAND
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
+from skillcert.personnel.demo import course_units_seed
 from skillcert.personnel.models import (
-    LearningRecord,
+    CourseCompletion,
+    CourseUnit,
     PersonCertificate,
     Registration,
     RegistrationEvent,
     TrainingPlan,
 )
 from skillcert.personnel.services import (
+    course_completion_record,
     exam_result_record,
-    learning_record,
     person_certificate_add,
     pledge_sign,
     registration_city_review,
@@ -31,10 +34,19 @@ def submit(world, plan, person=None, user=None, day=OPEN_DAY, **kw):
     return registration_through(world, plan, person=person, actor=user, today=day, **kw)
 
 
-def _learn(reg, actor, minutes, *, on=dt.date(2026, 3, 10)):
-    """A course day of `minutes` on `on`, recorded by `actor` on 2026-03-20."""
-    return learning_record(
-        registration=reg, attended_on=on, minutes=minutes, actor=actor, today=dt.date(2026, 3, 20)
+def _learn(reg, actor, *, on=dt.date(2026, 3, 10)):
+    """The completion of the first of the province's course units not yet completed, on `on`,
+    recorded by `actor` on 2026-03-20."""
+    course_units_seed(reg.plan.province, COMMAND)
+    unit = (
+        CourseUnit.objects.filter(province=reg.plan.province)
+        .exclude(completions__registration=reg)
+        .order_by("id")
+        .first()
+    )
+    assert unit is not None
+    return course_completion_record(
+        registration=reg, unit=unit, completed_on=on, actor=actor, today=dt.date(2026, 3, 20)
     )
 
 
@@ -184,30 +196,30 @@ def test_city_rejection_needs_a_reason_and_ends_the_registration(world, march_pl
         actor=world.personas.city_nanjing,
     )
     with pytest.raises(DomainError) as err:
-        _learn(reg, world.personas.city_nanjing, 30)
+        _learn(reg, world.personas.city_nanjing)
     assert err.value.code == "personnel.registration_inactive"
 
 
 def test_learner_cannot_sit_the_exam_before_reaching_the_course_duration(world, march_plan):
     reg = submit(world, march_plan)
-    learn_course(reg, actor=world.personas.city_nanjing, minutes=400)
+    assert learn_course(reg, actor=world.personas.city_nanjing, minutes=480) == 480
     with pytest.raises(DomainError) as err:
         exam_result_record(registration=reg, score=90, actor=world.personas.province)
     assert err.value.code == "personnel.course_incomplete"
-    assert "要求600分钟，已学习400分钟" in err.value.message
+    assert "要求600分钟，已学习480分钟" in err.value.message
     reg.refresh_from_db()
     assert reg.exam_score is None
-    _learn(reg, world.personas.city_nanjing, 200, on=dt.date(2026, 3, 20))
+    _learn(reg, world.personas.city_nanjing, on=dt.date(2026, 3, 20))
     exam_result_record(registration=reg, score=90, actor=world.personas.province)
     reg.refresh_from_db()
     assert reg.exam_score == 90 and reg.learned_minutes == 600
-    assert LearningRecord.objects.filter(registration=reg).count() == 2
+    assert CourseCompletion.objects.filter(registration=reg).count() == 5
 
 
 def test_someone_else_cannot_credit_learning_time(world, march_plan):
     reg = submit(world, march_plan)
     with pytest.raises(DomainError) as err:
-        _learn(reg, world.personas.candidate, 60)
+        _learn(reg, world.personas.candidate)
     assert err.value.code == "personnel.forbidden"
     reg.refresh_from_db()
     assert reg.learned_minutes == 0

@@ -1,5 +1,7 @@
-"""Enterprise self-evaluation (the scheme and the four dimensions), and levels recognised
-through a skill competition or the high-skill direct channel."""
+"""Enterprise self-evaluation (the scheme and the four dimensions), the scheme's filing with the
+province as an enterprise evaluation norm (seed 004 §六: 「经审定并报省人社厅备案…应明确适用的
+岗位和企业范围」), and levels recognised through a skill competition or the high-skill direct
+channel."""
 
 from __future__ import annotations
 
@@ -8,8 +10,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils import timezone
 
-from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.actors import SystemActor, actor_scope, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.organizations.uploads import file_store
@@ -20,6 +23,7 @@ from skillcert.scoring.models import (
     PartState,
     Result,
     Route,
+    SchemeFilingStatus,
 )
 from skillcert.scoring.services._access import (
     forbidden,
@@ -144,24 +148,114 @@ def enterprise_scheme_set(
         score_arg(pass_mark, field="pass_mark"),
         score_arg(conduct_pass_mark, field="conduct_pass_mark"),
     )
+    design = {
+        "methods": list(dict.fromkeys(methods)),
+        "weights": clean_weights,
+        "evidence": clean_evidence,
+        "pass_mark": Decimal(str(marks[0])),
+        "conduct_pass_mark": Decimal(str(marks[1])),
+        "candidate_kinds": kinds,
+    }
     with transaction.atomic():
-        scheme, created = EnterpriseScheme.objects.update_or_create(
-            plan=plan,
-            occupation=occupation,
-            defaults={
-                "methods": list(dict.fromkeys(methods)),
-                "weights": clean_weights,
-                "evidence": clean_evidence,
-                "pass_mark": Decimal(str(marks[0])),
-                "conduct_pass_mark": Decimal(str(marks[1])),
-                "candidate_kinds": kinds,
-            },
+        scheme = (
+            EnterpriseScheme.objects.select_for_update()
+            .filter(plan=plan, occupation=occupation)
+            .first()
         )
+        created = scheme is None
+        if scheme is None:
+            scheme = EnterpriseScheme(plan=plan, occupation=occupation)
+        changed = created or any(getattr(scheme, k) != v for k, v in design.items())
+        for key, value in design.items():
+            setattr(scheme, key, value)
+        before = scheme.filing_status
+        if changed:
+            # A changed norm is not the one the province acknowledged: it is filed again.
+            scheme.filing_status = SchemeFilingStatus.DRAFT
+        scheme.save()
         audit_record(
             actor=actor,
             action="enterprise_scheme.set",
             obj=scheme,
-            changes={"methods": scheme.methods, "weights": clean_weights, "created": created},
+            changes={
+                "methods": scheme.methods,
+                "weights": clean_weights,
+                "created": created,
+                "filing_status": [before, scheme.filing_status],
+            },
+        )
+    return scheme
+
+
+def _clean_list(values: Sequence[str], *, field: str, what: str) -> list[str]:
+    clean = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if not clean:
+        raise DomainError(
+            f"enterprise.{field}_required", f"请填写评价规范适用的{what}", field=field
+        )
+    if len(clean) > 200 or any(len(v) > 100 for v in clean):
+        raise DomainError(
+            f"enterprise.{field}_invalid", f"{what}最多 200 项，每项不超过 100 字", field=field
+        )
+    return clean
+
+
+def enterprise_scheme_file(
+    *, scheme: EnterpriseScheme, posts: Sequence[str], companies: Sequence[str], actor: Actor
+) -> EnterpriseScheme:
+    """The enterprise files its scheme with the province as an evaluation norm, naming the
+    posts and the companies it applies to."""
+    if not org_staff_of(actor, scheme.plan.organization_id):
+        raise forbidden("只有本企业可以报送评价规范备案")
+    clean_posts = _clean_list(posts, field="posts", what="岗位")
+    clean_companies = _clean_list(companies, field="companies", what="企业范围")
+    with transaction.atomic():
+        scheme = EnterpriseScheme.objects.select_for_update().get(pk=scheme.pk)
+        if scheme.filing_status != SchemeFilingStatus.DRAFT:
+            raise DomainError(
+                "enterprise.scheme_already_filed",
+                "评价方案已报备案；修改方案后方可重新报送",
+                field="scheme",
+            )
+        scheme.posts, scheme.companies = clean_posts, clean_companies
+        scheme.filing_status = SchemeFilingStatus.FILED
+        scheme.filed_at, scheme.filed_by = timezone.now(), actor_user(actor)
+        scheme.acknowledged_at, scheme.acknowledged_by = None, None
+        scheme.save()
+        audit_record(
+            actor=actor,
+            action="enterprise_scheme.file",
+            obj=scheme,
+            changes={
+                "filing_status": ["draft", "filed"],
+                "posts": clean_posts,
+                "companies": clean_companies,
+            },
+        )
+    return scheme
+
+
+def enterprise_scheme_acknowledge(*, scheme: EnterpriseScheme, actor: Actor) -> EnterpriseScheme:
+    """The province acknowledges a filed norm (省人社厅备案)."""
+    scope = actor_scope(actor)
+    if not (
+        scope.is_province_officer and scope.covers_region_code(scheme.plan.organization.region_id)
+    ):
+        raise forbidden("评价规范备案由省人社厅确认")
+    with transaction.atomic():
+        scheme = EnterpriseScheme.objects.select_for_update().get(pk=scheme.pk)
+        if scheme.filing_status != SchemeFilingStatus.FILED:
+            raise DomainError(
+                "enterprise.scheme_not_filed", "评价方案尚未报送备案，不能确认", field="scheme"
+            )
+        scheme.filing_status = SchemeFilingStatus.ACKNOWLEDGED
+        scheme.acknowledged_at, scheme.acknowledged_by = timezone.now(), actor_user(actor)
+        scheme.save(update_fields=["filing_status", "acknowledged_at", "acknowledged_by"])
+        audit_record(
+            actor=actor,
+            action="enterprise_scheme.acknowledge",
+            obj=scheme,
+            changes={"filing_status": ["filed", "acknowledged"]},
         )
     return scheme
 
