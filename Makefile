@@ -106,7 +106,7 @@ typecheck: install
 # the same services the rest of the suite tests on both databases.
 test-sqlite: install fonts chromium verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead, browser journeys included =="
-	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
+	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
 ## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
 ## relies on today's date fails now, not next year
@@ -119,10 +119,13 @@ test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
 	  echo "== pytest on PostgreSQL (without the browser journeys) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 -m "not browser and not verifiers"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser and not verifiers"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
-test: lint typecheck test-sqlite test-postgres
+## test: the static checks side by side (one core each), then the two database passes
+test: install fonts chromium verifiers
+	@$(MAKE) -s -j2 --output-sync=target lint typecheck
+	@$(MAKE) -s test-sqlite test-postgres
 
 bench: setup
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
