@@ -7,6 +7,7 @@ tests use the occupations (`hr`, `welder`), the open `plan`, `candidate_person` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
@@ -207,21 +208,34 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush every table when they finish, including the reference rows
-    (divisions, the holiday calendar, rule sets, checklists). Put them back before the next
-    transactional test."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+def _flushes(item: pytest.Item) -> bool:
+    """Whether the test runs outside a transaction, so that its database is flushed after it."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    ):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test's teardown flushes every table, the reference rows (divisions,
+    the holiday calendar, rule sets, checklists, policies) included. Put them back right
+    after, so whatever test runs next on this worker finds them (work stealing between the
+    workers does not keep transactional tests last)."""
+    yield
+    if nextitem is None or not _flushes(item):
         return
-    request.getfixturevalue("transactional_db")
     from django.core.cache import caches
+    from pytest_django.plugin import blocking_manager_key
 
     from skillcert.common.tests.reference_data import load_reference_data
 
-    caches["ratelimit"].clear()  # a table, but not a model's: flush leaves it
-    load_reference_data()
+    with item.config.stash[blocking_manager_key].unblock():
+        caches["ratelimit"].clear()  # a table, but not a model's: the flush leaves it
+        load_reference_data()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
