@@ -11,7 +11,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_LINK_MODE := copy
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup install fonts chromium verifiers run dev test test-sqlite test-postgres test-later lint fmt typecheck bench demo clean
+.PHONY: setup install fonts chromium libreoffice verifiers run dev test test-sqlite test-postgres test-later lint fmt typecheck bench demo clean
 
 ## install: venv + pinned dependencies from uv.lock (uv itself is pinned and lives in the venv)
 install: $(BIN)/.installed
@@ -50,6 +50,23 @@ chromium:
 	  ($$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
 	    || ($$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)) \
 	  || { echo "无法安装 chromium，请手动执行 sudo apt-get install chromium 后重试"; exit 1; }; \
+	fi
+
+## libreoffice: Debian's LibreOffice Calc (headless) as the independent spreadsheet implementation
+## that reads the xlsx exports and writes the xlsx files imported back; installed from Debian when missing
+SOFFICE := /usr/bin/soffice
+libreoffice:
+	@if [ -x $(SOFFICE) ]; then :; \
+	elif ! command -v apt-get >/dev/null; then \
+	  echo "缺少 LibreOffice（$(SOFFICE)）：请用系统包管理器安装 libreoffice-calc-nogui 后重试"; exit 1; \
+	else \
+	  if [ "$$(id -u)" = "0" ]; then sudo=""; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "缺少 LibreOffice：请以 root 执行 apt-get install libreoffice-calc-nogui 后重试"; exit 1; fi; \
+	  echo "正在安装 LibreOffice Calc（电子表格导入导出测试用）..."; \
+	  ($$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null 2>&1 \
+	    || ($$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui >/dev/null)) \
+	  || { echo "无法安装 libreoffice-calc-nogui，请手动执行 sudo apt-get install libreoffice-calc-nogui 后重试"; exit 1; }; \
 	fi
 
 setup: install fonts
@@ -104,14 +121,14 @@ typecheck: install
 # $(CLOCK_OFFSET_DAYS) days ahead (a test that quietly relies on today's date fails now, not next
 # year); the PostgreSQL pass runs at today's clock without the browser journeys, which drive
 # the same services the rest of the suite tests on both databases.
-test-sqlite: install fonts chromium verifiers
+test-sqlite: install fonts chromium libreoffice verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead, browser journeys included =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
 ## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
 ## relies on today's date fails now, not next year
 CLOCK_OFFSET_DAYS := 400
-test-later: install fonts chromium verifiers
+test-later: install fonts chromium libreoffice verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead =="
 	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
@@ -119,11 +136,11 @@ test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
 	  echo "== pytest on PostgreSQL (without the browser journeys) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser and not verifiers"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser and not verifiers and not libreoffice"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 ## test: the static checks side by side (one core each), then the two database passes
-test: install fonts chromium verifiers
+test: install fonts chromium libreoffice verifiers
 	@$(MAKE) -s -j2 --output-sync=target lint typecheck
 	@$(MAKE) -s test-sqlite test-postgres
 

@@ -11,8 +11,16 @@ the Django test client, logged in as a province officer and as Nanjing's city of
     .venv/bin/python bench/statistics.py [--applications 10000000] [--certificates 5000000]
         [--server postgres://postgres@127.0.0.1:5432] [--database skillcert_bench_stats]
 
-Targets: province ≤ 2 s, city ≤ 1 s (the slowest of five warm renders). The last line prints
-both; the exit status is 1 when a target is missed."""
+Targets: province ≤ 0.5 s, city ≤ 0.3 s (the slowest of five warm renders); the exit status is
+1 when a target is missed.
+
+The floor, measured in the same run: rendering the same template (`reporting/statistics.html`)
+with the context the view built for that very request, so no dashboard query runs (only the
+template's own worker-warning check). It is the floor of this page rather than a single `SELECT`
+of the summary rows, because what the page must do whatever the queries cost is lay out two
+dozen tables with their charts: the `SELECT` would leave out the part of the figure no summary
+can remove, while `figure / floor` here says how much the queries and the request path add to
+it. The last line prints each dashboard's figure, its floor, the ratio and the load average."""
 
 from __future__ import annotations
 
@@ -27,10 +35,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from skillcert.accounts.actors import SystemActor
-
 ROOT = Path(__file__).resolve().parent.parent
-PROVINCE_TARGET_S, CITY_TARGET_S = 2.0, 1.0
+PROVINCE_TARGET_S, CITY_TARGET_S = 0.5, 0.3
 ORGS, OCCUPATIONS, PLANS, CANDIDATES = 500, 100, 5_000, 100_000
 FIRST_WINDOW, LAST_WINDOW = dt.date(2023, 12, 1), dt.date(2026, 8, 1)
 # Per 100 applications of a plan: their status (approved ones get a registered result).
@@ -48,6 +54,7 @@ STATUS_MIX = (
 STATUS_OF = [s for s, n in STATUS_MIX for _ in range(n)]
 LEVEL_WEIGHTS = {5: 25, 4: 35, 3: 25, 2: 10, 1: 5}
 TZ = "+08"
+STATUS_LIST_SIZE = 131_072  # bits per status list (certificates.Certificate's check)
 
 
 def _setup(server: str, database: str) -> None:
@@ -390,7 +397,8 @@ class Province:
                         org.name,
                         issued.isoformat(),
                         f"k1.bench{cert_id:012d}.{'x' * 180}",
-                        str(cert_id - 1),
+                        str((cert_id - 1) // STATUS_LIST_SIZE + 1),
+                        str((cert_id - 1) % STATUS_LIST_SIZE),
                         f"{revoked_on} 09:00:00{TZ}" if revoked else r"\N",
                         "弄虚作假" if revoked else "",
                         f"{issued}T00:00:00{TZ}",
@@ -442,8 +450,8 @@ def load(province: Province) -> dict[str, int]:
             Certificate,
             ["id", "number", "kind", "status", "organization_id", "result_id", "candidate_id",
              "holder_name", "id_number", "id_number_digest", "occupation_id", "occupation_name",
-             "level", "level_text", "organization_name", "issue_date", "token", "status_index",
-             "revoked_at", "revoke_reason", "created_at"],
+             "level", "level_text", "organization_name", "issue_date", "token", "status_list",
+             "status_index", "revoked_at", "revoke_reason", "created_at"],
             province.certificate_rows(),
             label="certificates",
         )  # fmt: skip
@@ -456,6 +464,7 @@ def officer_client(username: str, role: str, region_code: str) -> Any:
     from django.test import Client
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from skillcert.accounts.actors import SystemActor
     from skillcert.accounts.services import role_grant, user_create
     from skillcert.regions.models import Region
 
@@ -480,8 +489,8 @@ def officer_client(username: str, role: str, region_code: str) -> Any:
     return client
 
 
-def render_times(client: Any, runs: int) -> tuple[float, list[float]]:
-    """The first (cold) render and the warm ones."""
+def render_times(client: Any, runs: int) -> tuple[float, list[float], Any]:
+    """The first (cold) render, the warm ones and the last response."""
     times = []
     for _ in range(runs + 1):
         started = time.perf_counter()
@@ -489,7 +498,31 @@ def render_times(client: Any, runs: int) -> tuple[float, list[float]]:
         times.append(time.perf_counter() - started)
         if response.status_code != 200 or b"chart-months" not in response.content:
             raise SystemExit(f"/reporting/ answered {response.status_code} without its charts")
-    return times[0], times[1:]
+    return times[0], times[1:], response
+
+
+def floor_times(response: Any, runs: int) -> tuple[list[float], int]:
+    """Rendering the response's template again with the context the view computed for it
+    (context processors' values included), and the queries one such render runs."""
+    from django.db import connection
+    from django.template import Context
+    from django.test.utils import CaptureQueriesContext
+
+    template = next(t for t in response.templates if t.name == "reporting/statistics.html")
+    context = response.context[0].flatten()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            html = template.render(Context(context, autoescape=True))
+        times.append(time.perf_counter() - started)
+        if "chart-months" not in html:
+            raise SystemExit("the floor render lost the charts")
+    return times, len(queries.captured_queries)
+
+
+def load_average() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main() -> int:
@@ -506,6 +539,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.test.utils import setup_test_environment
 
+    from skillcert.accounts.actors import SystemActor
     from skillcert.accounts.models import Role
     from skillcert.reporting.models import Figures
     from skillcert.reporting.services import figures_refresh
@@ -526,29 +560,37 @@ def main() -> int:
     incremental_s = time.perf_counter() - refreshing
     print(
         f"statistics refresh: full {full_s:.1f} s ({run.rows:,} summary rows), "
-        f"incremental with nothing changed {incremental_s:.1f} s",
+        f"incremental with nothing changed {incremental_s:.1f} s; {load_average()}",
         flush=True,
     )
-    assert Figures.objects.count() == run.rows
+    if Figures.objects.count() != run.rows:
+        raise SystemExit("the refresh's row count does not match the summary")
 
     setup_test_environment()
-    results: dict[str, float] = {}
+    results: dict[str, tuple[float, float]] = {}
     for name, client in (
         ("province", officer_client("bench_province", Role.PROVINCE_OFFICER, "320000")),
         ("city", officer_client("bench_nanjing", Role.CITY_OFFICER, "320100")),
     ):
-        cold, warm = render_times(client, args.runs)
-        results[name] = max(warm)
+        cold, warm, response = render_times(client, args.runs)
+        floors, queries = floor_times(response, args.runs)
+        floor = sorted(floors)[len(floors) // 2]
+        results[name] = (max(warm), floor)
         median = sorted(warm)[len(warm) // 2]
         print(
             f"{name} dashboard: cold {cold:.2f} s, warm median {median:.2f} s,"
-            f" slowest {max(warm):.2f} s",
+            f" slowest {max(warm):.2f} s; floor (template with the context computed,"
+            f" {queries} queries) median {floor:.3f} s; {load_average()}",
             flush=True,
         )
-    ok = results["province"] <= PROVINCE_TARGET_S and results["city"] <= CITY_TARGET_S
+    (province_s, province_floor), (city_s, city_floor) = results["province"], results["city"]
+    ok = province_s <= PROVINCE_TARGET_S and city_s <= CITY_TARGET_S
+    ratios = {name: figure / floor for name, (figure, floor) in results.items()}
     print(
-        f"province_s: {results['province']:.2f} city_s: {results['city']:.2f} "
-        f"(targets {PROVINCE_TARGET_S:.0f} s / {CITY_TARGET_S:.0f} s) {'OK' if ok else 'MISSED'}"
+        f"province_s: {province_s:.2f} floor {province_floor:.3f} ratio {ratios['province']:.1f}"
+        f" city_s: {city_s:.2f} floor {city_floor:.3f} ratio {ratios['city']:.1f}"
+        f" (targets {PROVINCE_TARGET_S} s / {CITY_TARGET_S} s) {load_average()}"
+        f" {'OK' if ok else 'MISSED'}"
     )
     return 0 if ok else 1
 

@@ -59,6 +59,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.is_province_officer:
         items.append(("审计日志", reverse("audit:list")))
         items.append(("省级设置", reverse("workbench:settings")))
+        items.append(("数据交换", reverse("exchange:overview")))
     if scope.is_officer:
         items.append(("工作日历", reverse("workdays:calendar")))
     if scope.is_platform:

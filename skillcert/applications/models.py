@@ -9,7 +9,7 @@ from django.db.models import Q
 from skillcert.applications.choices import ACTIVE_STATUSES, ImportStatus, Status, Tier  # noqa: F401
 from skillcert.common.fields import user_fk
 from skillcert.common.models import StatusEvent
-from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 
 
 class Source(models.TextChoices):
@@ -41,7 +41,10 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    level = models.PositiveSmallIntegerField("申报等级", choices=LEVEL_CHOICES)
+    # NULL: a 专项职业能力考核, which has no levels (services check which applies)
+    level = models.PositiveSmallIntegerField(
+        "申报等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
+    )
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -83,7 +86,13 @@ class Application(models.Model):
         verbose_name = "申报"
         verbose_name_plural = "申报"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["plan", "status"])]
+        indexes = [
+            models.Index(fields=["plan", "status"]),
+            # The statistics refresh scans these for rows changed since its last run.
+            models.Index(fields=["updated_at"], name="application_updated_at"),
+            models.Index(fields=["submitted_at"], name="application_submitted_at"),
+            models.Index(fields=["created_at"], name="application_created_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "candidate"],
@@ -91,7 +100,8 @@ class Application(models.Model):
                 name="application_one_active_per_plan",
             ),
             models.CheckConstraint(
-                name="application_level_1_5", condition=Q(level__gte=1, level__lte=5)
+                name="application_level_1_5",
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
             ),
             models.CheckConstraint(
                 name="application_note_only_with_accommodation",
@@ -100,7 +110,8 @@ class Application(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"申报#{self.pk} {self.candidate} {self.occupation.name} {self.level}级"
+        level = "专项职业能力" if self.level is None else f"{self.level}级"
+        return f"申报#{self.pk} {self.candidate} {self.occupation.name} {level}"
 
 
 class Attachment(models.Model):

@@ -40,8 +40,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("birth_date", "出生日期", False, "date", "选填；与身份证号码不一致时将提示审核人员"),
     Column("occupation_code", "职业编码", True, help="如 4-07-03-02，须为本计划开设的职业"),
     Column("specialty", "工种/职业方向", help="选填；须为该职业下的工种"),
-    Column("level", "申报等级", True, help="填 1–5 或 五级/四级/三级/二级/一级"),
+    Column(
+        "level",
+        "申报等级",
+        True,
+        help="填 1–5 或 五级/四级/三级/二级/一级；专项职业能力考核不设等级，不填",
+    ),
     Column("work_start", "参加本职业工作日期", False, "date", "用于核对申报条件中的工作年限"),
+    Column("post", "从事岗位", help="选填；企业自主评价按评价规范适用的岗位核对"),
     Column("cert_level", "现持证书等级", help="选填；本职业或相关职业已取得的最高等级"),
     Column("cert_date", "证书发证日期", False, "date", "填写现持证书等级时必填"),
     Column("cert_number", "证书编号", help="22位技能等级证书编号或16位原职业资格证书编号"),
@@ -84,15 +90,33 @@ _ID_CODES = {
 }
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True)
 class RowError:
+    """A problem on one row. An error keeps the row out; a warning (`severity` WARNING) lets
+    it in and asks the clerk to check a value (an ID number born in a region not in GB/T
+    2260)."""
+
     row: int
     column: str
     code: str
     message: str
+    severity: str = ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+        }
 
 
 @dataclass(frozen=True)
@@ -102,12 +126,13 @@ class OccupationInfo:
     levels: frozenset[int] | None  # None: no standard on file, any level
     specialties: dict[str, int] = field(default_factory=dict)
     rules: engine.RuleSet | None = None
+    has_levels: bool = True  # False: a 专项职业能力考核, applied for without a level
 
 
 @dataclass(frozen=True)
 class RosterContext:
     occupations: dict[str, OccupationInfo]  # the whole catalogue, by code
-    offerings: frozenset[tuple[str, int]]  # (occupation code, level) the plan offers
+    offerings: frozenset[tuple[str, int | None]]  # (occupation code, level) the plan offers
     applied_digests: frozenset[str]  # ID digests already applied to this plan
     digest: Callable[[str], str]
     seats_left: int
@@ -115,6 +140,11 @@ class RosterContext:
     # GB/T 2260 codes (regions.selectors.known_region_codes); an ID number born elsewhere
     # is a warning on its row. None: not checked.
     known_region_codes: frozenset[str] | None = None
+    # Decisions already reached in this roster, by (occupation id, level, profile): the
+    # engine is pure, and rows of one roster repeat the same few histories.
+    decisions: dict[tuple[int, int | None, engine.Profile], engine.Decision] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 @dataclass
@@ -129,7 +159,7 @@ class RosterRow:
     phone: str
     occupation_id: int
     specialty_id: int | None
-    level: int
+    level: int | None
     snapshot: dict[str, Any]
     decision: engine.Decision
     note: str
@@ -145,6 +175,7 @@ class RosterResult:
     rows: list[RosterRow]
     errors: list[RowError]
     data_rows: int  # non-empty rows seen
+    warnings: list[RowError] = field(default_factory=list)  # on rows that are imported
 
     @property
     def error_rows(self) -> int:
@@ -173,6 +204,11 @@ def cell_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def _blank(value: Any) -> bool:
+    """cell_text(value) == "", without building the text: only None and blank text are."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def cell_date(value: Any) -> dt.date | None:
@@ -278,13 +314,14 @@ class _Person:
 @dataclass(frozen=True)
 class _Offering:
     occupation: Any  # the context's occupation entry
-    level: int
+    level: int | None
     specialty_id: int | None
 
 
 @dataclass(frozen=True)
 class _History:
     work_start: dt.date | None
+    post: str
     cert_level: int | None
     cert_date: dt.date | None
     cert_number: str
@@ -322,7 +359,16 @@ def _occupation_code(cells: dict[str, Any]) -> str:
     return code
 
 
-def _level(row: int, raw_level: Any, occupation: Any) -> int:
+def _level(row: int, raw_level: Any, occupation: Any) -> int | None:
+    if not occupation.has_levels:
+        if cell_text(raw_level) != "":
+            raise _fail(
+                row,
+                "level",
+                "level_not_applicable",
+                f"{occupation.name}为专项职业能力考核，不设等级，申报等级请留空",
+            )
+        return None
     if cell_text(raw_level) == "":
         raise _fail(row, "level", "required", "申报等级不能为空")
     try:
@@ -354,7 +400,8 @@ def _offering(row: int, cells: dict[str, Any], ctx: RosterContext) -> _Offering:
         raise _fail(row, "occupation_code", "occupation_unknown", f"职业编码“{code}”不在职业目录中")
     level = _level(row, cells.get("level"), occupation)
     if (code, level) not in ctx.offerings:
-        raise _fail(row, "level", "not_in_plan", f"本评价计划未开设{occupation.name}{level}级")
+        what = occupation.name if level is None else f"{occupation.name}{level}级"
+        raise _fail(row, "level", "not_in_plan", f"本评价计划未开设{what}")
     specialty_id = None
     specialty = clean_name(cells.get("specialty"))
     if specialty:
@@ -410,8 +457,14 @@ def _history(row: int, cells: dict[str, Any], ctx: RosterContext) -> _History:
     related_text = normalize(cell_text(cells.get("major_related")))
     if related_text not in _YES and related_text not in _NO:
         raise _fail(row, "major_related", "yes_no", "专业是否相关请填写“是”或“否”")
+    post = clean_name(cells.get("post"))
+    if len(post) > 50:
+        raise _fail(row, "post", "too_long", "从事岗位不超过50个字")
+    if post and work_start is None:
+        raise _fail(row, "work_start", "required", "填写从事岗位时，参加本职业工作日期必填")
     return _History(
         work_start=work_start,
+        post=post,
         cert_level=cert_level,
         cert_date=cert_date,
         cert_number=cert_number,
@@ -432,7 +485,14 @@ def _snapshot(person: _Person, history: _History) -> dict[str, Any]:
         "declared_birth_date": person.declared_birth.isoformat() if person.declared_birth else None,
         "apprenticeship_completed": False,
         "work": (
-            [{"start": h.work_start.isoformat(), "end": None, "related": True}]
+            [
+                {
+                    "start": h.work_start.isoformat(),
+                    "end": None,
+                    "related": True,
+                    **({"occupation_name": h.post} if h.post else {}),
+                }
+            ]
             if h.work_start
             else []
         ),
@@ -487,9 +547,16 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
     offering = _offering(row, cells, ctx)
     history = _history(row, cells, ctx)
     occupation, level = offering.occupation, offering.level
-    if occupation.rules is None:
-        raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
-    decision = engine.evaluate(occupation.rules, level, _profile(history), ctx.today)
+    profile = _profile(history)
+    decision = ctx.decisions.get((occupation.id, level, profile))
+    if decision is None:
+        if level is None:  # 专项职业能力考核: no level, so no level's conditions
+            decision = engine.without_level(ctx.today)
+        elif occupation.rules is None:
+            raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
+        else:
+            decision = engine.evaluate(occupation.rules, level, profile, ctx.today)
+        ctx.decisions[(occupation.id, level, profile)] = decision
     if not decision.eligible:
         missing = "；".join(r.unmet[0] for r in decision.clauses if r.unmet)
         raise _fail(
@@ -623,7 +690,7 @@ def validate_roster(
         values = {
             key: cells[index] if index < len(cells) else None for key, index in columns.items()
         }
-        if all(cell_text(v) == "" for v in values.values()) and row not in merged_rows:
+        if all(_blank(v) for v in values.values()) and row not in merged_rows:
             continue
         data_rows += 1
         if row in merged_rows:
@@ -645,4 +712,15 @@ def validate_roster(
     valid, refused = _within_seats(valid, ctx.seats_left)
     errors.extend(refused)
     errors.sort(key=lambda e: (e.row, e.column))
-    return RosterResult(rows=valid, errors=errors, data_rows=data_rows)
+    return RosterResult(
+        rows=valid, errors=errors, data_rows=data_rows, warnings=row_warnings(valid)
+    )
+
+
+def row_warnings(rows: Iterable[RosterRow]) -> list[RowError]:
+    """The warnings of rows that pass: each names its row, the column and what to check."""
+    return [
+        RowError(row.row, HEADERS["id_number"], "id_region_unknown", message, WARNING)
+        for row in rows
+        for message in row.warnings
+    ]

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from skillcert.applications.roster import COLUMNS, RowError, cell_text, header_map
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe
-from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check
+from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check, xlsx_formulas
 
 TEMPLATE_ROWS = 2000
 SHEET_NAME = "花名册"
@@ -48,8 +48,14 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
         names = workbook.sheet_names
         if not names:
             raise RosterFileError("roster.no_sheet", "文件中没有工作表")
-        sheet = workbook.get_sheet_by_name(SHEET_NAME if SHEET_NAME in names else names[0])
+        chosen = SHEET_NAME if SHEET_NAME in names else names[0]
+        sheet = workbook.get_sheet_by_name(chosen)
         table = sheet_rows(sheet, what="花名册文件")
+        # What was typed, not the cached result: LibreOffice stores 2 for a typed `=1+1`.
+        typed = xlsx_formulas(data, sheet_index=names.index(chosen), what="花名册文件")
+        for (row, column), formula in typed.items():
+            if row < len(table) and column < len(table[row]):
+                table[row][column] = formula
         merged_raw = sheet.merged_cell_ranges or []
     except RosterFileError:
         raise
@@ -141,12 +147,14 @@ def roster_template() -> bytes:
 
 
 def roster_error_report(sheet: RosterSheet, errors: Sequence[RowError]) -> bytes:
-    """The uploaded rows that have errors, with each offending cell filled red and carrying
-    the message as a comment, an 错误说明 column, and a second sheet listing every error."""
+    """The uploaded rows that have errors or warnings, with each offending cell filled (red
+    for an error, yellow for a warning) and carrying the message as a comment, an 错误说明
+    column, and a second sheet listing every error and warning."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     bad = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "@"})
+    check = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "num_format": "@"})
     plain = book.add_format({"num_format": "@"})
     out = book.add_worksheet("错误行")
     headers = [c.header for c in COLUMNS]
@@ -160,7 +168,8 @@ def roster_error_report(sheet: RosterSheet, errors: Sequence[RowError]) -> bytes
     cells = dict(sheet.rows)
     for out_row, row in enumerate(sorted(by_row), start=1):
         source = cells.get(row, [])
-        marked = {e.column: e for e in by_row[row]}
+        # An error outranks a warning on the same cell.
+        marked = {e.column: e for e in sorted(by_row[row], key=lambda e: not e.is_warning)}
         out.write_number(out_row, 0, row)
         for index, column in enumerate(COLUMNS, start=1):
             position = sheet.columns.get(column.key)
@@ -170,20 +179,28 @@ def roster_error_report(sheet: RosterSheet, errors: Sequence[RowError]) -> bytes
                 else ""
             )
             cell_error = marked.get(column.header)
-            out.write_string(out_row, index, formula_safe(value), bad if cell_error else plain)
+            style = plain if cell_error is None else (check if cell_error.is_warning else bad)
+            out.write_string(out_row, index, formula_safe(value), style)
             if cell_error is not None:
                 out.write_comment(out_row, index, f"[{cell_error.code}] {cell_error.message}")
         out.write_string(
-            out_row, len(headers) + 1, "；".join(f"{e.column}：{e.message}" for e in by_row[row])
+            out_row,
+            len(headers) + 1,
+            "；".join(f"{_kind(e)}{e.column}：{e.message}" for e in by_row[row]),
         )
     out.freeze_panes(1, 1)
     listing = book.add_worksheet("错误清单")
-    for index, text in enumerate(("行号", "列", "错误代码", "说明")):
+    for index, text in enumerate(("行号", "列", "错误代码", "说明", "类型")):
         listing.write_string(0, index, text, bold)
     for out_row, error in enumerate(errors, start=1):
         listing.write_number(out_row, 0, error.row)
         listing.write_string(out_row, 1, error.column)
         listing.write_string(out_row, 2, error.code)
         listing.write_string(out_row, 3, formula_safe(error.message))
+        listing.write_string(out_row, 4, "提示" if error.is_warning else "错误")
     book.close()
     return buffer.getvalue()
+
+
+def _kind(error: RowError) -> str:
+    return "（提示）" if error.is_warning else ""

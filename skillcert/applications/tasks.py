@@ -56,6 +56,13 @@ def roster_import_run(import_id: int) -> None:
         processed_rows=outcome.data_rows,
         imported=outcome.imported,
         error_count=len(outcome.errors),
-        errors=[e.as_dict() for e in outcome.errors[:MAX_STORED_ERRORS]],
+        # Warnings are kept beside the errors (each row says its severity); the error count
+        # stays the errors'.
+        errors=[
+            e.as_dict()
+            for e in sorted(outcome.errors + outcome.warnings, key=lambda e: (e.row, e.column))[
+                :MAX_STORED_ERRORS
+            ]
+        ],
         finished_at=timezone.now(),
     )

@@ -22,7 +22,7 @@ from skillcert.applications import services
 from skillcert.applications.forms import BulkApproveForm
 from skillcert.applications.models import Application, Attachment, ImportStatus, Tier
 from skillcert.applications.permissions import may_review, reviewer_tiers
-from skillcert.applications.roster import RowError
+from skillcert.applications.roster import WARNING, RowError
 from skillcert.applications.roster_files import read_roster, roster_error_report, roster_template
 from skillcert.applications.selectors import (
     QueueFilters,
@@ -489,7 +489,8 @@ def roster_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
-            "errors": job.errors[:200],
+            "errors": [e for e in job.errors if e.get("severity") != WARNING][:200],
+            "warnings": [e for e in job.errors if e.get("severity") == WARNING][:200],
         },
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 import hmac
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -184,12 +184,7 @@ class Anchor:
     signature: str
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "day": self.day,
-            "last_event_id": self.last_event_id,
-            "last_hash": self.last_hash,
-            "signature": self.signature,
-        }
+        return asdict(self)
 
 
 def audit_anchor_create(*, day: dt.date | None = None) -> Anchor:

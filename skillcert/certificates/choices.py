@@ -17,6 +17,16 @@ class IssueKind(models.TextChoices):
     CORRECTED = "corrected", "更正"
 
 
+# 证书名称: an occupation with levels gets a 职业技能等级证书 at a level; a 专项职业能力考核
+# occupation (occupations.CertificationKind.SPECIAL_ABILITY) a 专项职业能力证书 without one.
+SKILL_LEVEL_TITLE = "职业技能等级证书"
+SPECIAL_ABILITY_TITLE = "专项职业能力证书"
+
+
+def certificate_title(level: int | None) -> str:
+    return SKILL_LEVEL_TITLE if level is not None else SPECIAL_ABILITY_TITLE
+
+
 class IssueBatchStatus(models.TextChoices):
     QUEUED = "queued", "排队中"  # started; waiting for the worker
     RUNNING = "running", "发证中"  # the worker is issuing (or was killed while issuing)

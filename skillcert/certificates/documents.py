@@ -5,12 +5,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from skillcert.certificates.choices import CertificateStatus
-from skillcert.certificates.issuing import TITLE
-from skillcert.certificates.render import CertificateFields, render_certificate_pdf
+from skillcert.certificates.render import (
+    CertificateFields,
+    CertificatePage,
+    render_certificate_pdf,
+    render_certificate_pdfs,
+)
 from skillcert.certificates.selectors import verify_url
 from skillcert.common.identifiers import mask_id_number
 
@@ -20,7 +24,7 @@ if TYPE_CHECKING:
 
 def certificate_fields(certificate: Certificate, *, full_id_number: bool) -> CertificateFields:
     return CertificateFields(
-        title=TITLE,
+        title=certificate.title,
         name=certificate.holder_name,
         id_type=certificate.id_type,
         id_number=certificate.id_number
@@ -40,13 +44,27 @@ def certificate_fields(certificate: Certificate, *, full_id_number: bool) -> Cer
 VOID_MARKS = {CertificateStatus.REVOKED: "已撤销", CertificateStatus.SUPERSEDED: "已作废"}
 
 
-def certificate_pdf(certificate: Certificate, *, full_id_number: bool = True) -> bytes:
-    return render_certificate_pdf(
+def certificate_page(certificate: Certificate, *, full_id_number: bool = True) -> CertificatePage:
+    return CertificatePage(
         certificate_fields(certificate, full_id_number=full_id_number),
         verify_url=verify_url(certificate),
         photo=bytes(certificate.photo) or None,
         void_mark=VOID_MARKS.get(CertificateStatus(certificate.status), ""),
     )
+
+
+def certificate_pdf(certificate: Certificate, *, full_id_number: bool = True) -> bytes:
+    page = certificate_page(certificate, full_id_number=full_id_number)
+    return render_certificate_pdf(
+        page.fields, verify_url=page.verify_url, photo=page.photo, void_mark=page.void_mark
+    )
+
+
+def certificate_pdfs(certificates: Iterable[Certificate]) -> Iterator[tuple[Certificate, bytes]]:
+    """Each certificate with its PDF, in order; a large batch renders on every core."""
+    chosen = list(certificates)
+    pdfs = render_certificate_pdfs([certificate_page(c) for c in chosen])
+    return zip(chosen, pdfs, strict=True)
 
 
 # Path separators and characters Windows refuses in file names: a holder's name is typed by
@@ -61,6 +79,6 @@ def _entry_name(certificate: Certificate) -> str:
 def certificates_zip(certificates: Iterable[Certificate]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for certificate in certificates:
-            archive.writestr(_entry_name(certificate), certificate_pdf(certificate))
+        for certificate, pdf in certificate_pdfs(certificates):
+            archive.writestr(_entry_name(certificate), pdf)
     return buffer.getvalue()

@@ -1,5 +1,6 @@
 """Exchange with the provincial integrated platform and the national registry: issued
-certificates as CSV or JSON with the fields of DOMAIN.md §5, incremental by date, each file
+certificates as CSV or JSON with the fields of DOMAIN.md §5 (a 专项职业能力证书 with its own
+name and an empty level column), incremental by date, each file
 with a SHA-256 checksum file beside it (docs/formats/certificates.md). In the CSV a cell that
 a spreadsheet would read as a formula gets a leading apostrophe (common.exports.formula_safe,
 as in every xlsx export); the JSON carries the values as they are."""
@@ -55,7 +56,7 @@ def _row(certificate: Certificate) -> dict[str, str]:
     row: dict[str, str] = {}
     for label, attr in FIELDS:
         if label == "证书名称":
-            row[label] = "职业技能等级证书"
+            row[label] = certificate.title
         elif label == "评价机构备案编号":
             row[label] = certificate.number[:13]
         else:

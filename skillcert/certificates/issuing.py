@@ -21,6 +21,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
+from skillcert.certificates.choices import SKILL_LEVEL_TITLE
 from skillcert.certificates.credentials import STATUS_LIST_BITS, identity_salt
 from skillcert.certificates.keys import current_signing_key
 from skillcert.certificates.models import (
@@ -30,13 +31,14 @@ from skillcert.certificates.models import (
     IssueKind,
     StatusList,
 )
-from skillcert.certificates.numbering import format_certificate_number
+from skillcert.certificates.numbering import NO_LEVEL_DIGIT, format_certificate_number
 from skillcert.certificates.tokens import sign_token
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.fonts import require_glyphs
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import pii_digest
 from skillcert.eligibility.engine import LEVEL_NAMES, LEVEL_TITLES
+from skillcert.occupations.choices import has_levels
 from skillcert.organizations.permissions import is_staff_of
 from skillcert.organizations.permits import organization_permit_check
 from skillcert.scoring.selectors import result_is_registered
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from skillcert.organizations.models import EvaluationOrg
     from skillcert.scoring.models import Result
 
-TITLE = "职业技能等级证书"
+TITLE = SKILL_LEVEL_TITLE  # a 专项职业能力证书's is choices.SPECIAL_ABILITY_TITLE
 
 CERTIFICATE_TRANSITIONS: dict[str, frozenset[str]] = {
     CertificateStatus.VALID: frozenset({CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED}),
@@ -60,8 +62,10 @@ CERTIFICATE: Lifecycle[str] = Lifecycle(
 )
 
 
-def level_text(level: int) -> str:
-    """'三级/高级工', as printed on the certificate."""
+def level_text(level: int | None) -> str:
+    """'三级/高级工', as printed on the certificate; "" for one without a level."""
+    if level is None:
+        return ""
     return f"{LEVEL_NAMES[level]}/{LEVEL_TITLES[level]}"
 
 
@@ -72,7 +76,26 @@ class Holder:
     candidate: Candidate
     occupation: Occupation
     specialty_name: str
-    level: int
+    level: int | None  # None: a 专项职业能力证书
+
+
+def require_level_fits(occupation: Occupation, level: int | None) -> None:
+    """A 专项职业能力考核 occupation's certificate has no level; every other occupation's
+    certificate has one (seed 004 §一)."""
+    special = not has_levels(occupation.certification_kind)
+    if special and level is not None:
+        raise DomainError(
+            "certificate.level_not_applicable",
+            f"“{occupation.name}”为专项职业能力考核，颁发专项职业能力证书，不设等级；"
+            f"请勿填写等级（收到：{level}级）",
+            field="level",
+        )
+    if not special and level is None:
+        raise DomainError(
+            "certificate.level_required",
+            f"“{occupation.name}”颁发职业技能等级证书，须填写等级（五级至一级）",
+            field="level",
+        )
 
 
 def _next_serial(*, organization: EvaluationOrg, year: int, level: int) -> int:
@@ -163,7 +186,8 @@ def _photo(candidate: Candidate) -> bytes:
 def _number(
     organization: EvaluationOrg, filing_number: str, holder: Holder, issue_date: dt.date
 ) -> str:
-    serial = _next_serial(organization=organization, year=issue_date.year, level=holder.level)
+    counter_level = NO_LEVEL_DIGIT if holder.level is None else holder.level
+    serial = _next_serial(organization=organization, year=issue_date.year, level=counter_level)
     return format_certificate_number(
         filing_number=filing_number,
         year=issue_date.year,
@@ -184,6 +208,7 @@ def _create(
     holder_name: str | None = None,
     id_number: str | None = None,
 ) -> Certificate:
+    require_level_fits(holder.occupation, holder.level)
     filing_number = _require_issuer(organization, holder, issue_date)
     candidate = holder.candidate
     name = holder_name or candidate.full_name

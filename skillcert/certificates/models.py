@@ -3,7 +3,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.certificates.choices import CertificateStatus, IssueBatchStatus, IssueKind
+from skillcert.certificates.choices import (
+    CertificateStatus,
+    IssueBatchStatus,
+    IssueKind,
+    certificate_title,
+)
 from skillcert.common.fields import user_fk
 from skillcert.common.identifiers import mask_id_number
 from skillcert.common.pii import EncryptedCharField
@@ -12,13 +17,15 @@ from skillcert.occupations.models import LEVEL_CHOICES
 
 class CertificateCounter(models.Model):
     """The last serial used per organisation, year and level. Issuing locks this row, and
-    the certificate number's unique constraint backs it up."""
+    the certificate number's unique constraint backs it up. Certificates without a level
+    (专项职业能力证书) count under level 0, their number's level digit: a NULL would not
+    meet the unique constraint, so two first issues could each create a counter."""
 
     organization = models.ForeignKey(
         "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField()
-    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
+    level = models.PositiveSmallIntegerField(choices=[(0, "不设等级"), *LEVEL_CHOICES])
     last_serial = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -55,7 +62,8 @@ class StatusList(models.Model):
 
 
 class Certificate(models.Model):
-    """An electronic 职业技能等级证书. The printed fields are a snapshot taken at issue, exactly
+    """An electronic 职业技能等级证书, or a 专项职业能力证书 without a level (`level` is NULL,
+    the number's level digit 0). The printed fields are a snapshot taken at issue, exactly
     as DOMAIN.md §5 lists them; a later change of name or organisation needs a correction."""
 
     number = models.CharField("证书编号", max_length=22, unique=True)
@@ -92,8 +100,9 @@ class Certificate(models.Model):
     )
     occupation_name = models.CharField("职业名称", max_length=100)
     specialty_name = models.CharField("工种/职业方向", max_length=100, default="--")
-    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
-    level_text = models.CharField("职业技能等级", max_length=20)
+    # NULL: a 专项职业能力证书, which has no level (level_text is then "")
+    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
+    level_text = models.CharField("职业技能等级", max_length=20, blank=True)
     organization_name = models.CharField("评价机构名称", max_length=200)
     issue_date = models.DateField("发证日期")
     photo = models.BinaryField("照片", blank=True, default=b"")
@@ -115,14 +124,25 @@ class Certificate(models.Model):
         verbose_name = "职业技能等级证书"
         verbose_name_plural = "职业技能等级证书"
         ordering = ["-id"]
+        # The statistics refresh scans these for rows changed since its last run.
+        indexes = [
+            models.Index(fields=["issue_date"], name="certificate_issue_date"),
+            models.Index(fields=["revoked_at"], name="certificate_revoked_at"),
+        ]
         constraints = [
             # One first issue per registered result; re-issues and corrections chain from it.
             models.UniqueConstraint(
                 fields=["result"], condition=Q(kind="issued"), name="one_certificate_per_result"
             ),
             models.CheckConstraint(
-                condition=Q(number__regex=r"^[YS][0-9]{14}[1-5][0-9]{6}$"),
+                condition=Q(number__regex=r"^[YS][0-9]{14}[0-5][0-9]{6}$"),
                 name="certificate_number_format",
+            ),
+            # Level digit 0 exactly for a certificate without a level (专项职业能力证书).
+            models.CheckConstraint(
+                condition=Q(level__isnull=True, number__regex=r"^.{15}0")
+                | Q(level__gte=1, level__lte=5, number__regex=r"^.{15}[1-5]"),
+                name="certificate_level_digit_0_iff_no_level",
             ),
             models.UniqueConstraint(
                 fields=["status_list", "status_index"], name="one_certificate_per_status_bit"
@@ -135,6 +155,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def title(self) -> str:
+        """证书名称: 职业技能等级证书, or 专项职业能力证书 for one without a level."""
+        return certificate_title(self.level)
 
     @property
     def id_number_masked(self) -> str:

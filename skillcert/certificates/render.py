@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from skillcert.common.documents import TypstDocument, content_name, qr_svg
 from skillcert.common.fonts import require_glyphs
+from skillcert.common.render_pool import render_many
 
-CERTIFICATE = TypstDocument(Path(__file__).with_name("typst") / "certificate.typ")
+CERTIFICATE = TypstDocument(
+    Path(__file__).with_name("typst") / "certificate.typ", reproducible=True
+)
 NATIONAL_QUERY_NOTICE = (
     "技能人才评价证书全国联网查询：技能人才评价工作网（osta.org.cn）、"
     "国家职业资格证书全国联网查询（zscx.osta.org.cn）"
@@ -49,3 +53,24 @@ def render_certificate_pdf(
         },
         files={photo_name: photo} if photo else None,
     )
+
+
+@dataclass(frozen=True)
+class CertificatePage:
+    """Everything one certificate PDF is made from (sent to a render worker as is)."""
+
+    fields: CertificateFields
+    verify_url: str
+    photo: bytes | None
+    void_mark: str = ""
+
+
+def _render_page(page: CertificatePage) -> bytes:
+    return render_certificate_pdf(
+        page.fields, verify_url=page.verify_url, photo=page.photo, void_mark=page.void_mark
+    )
+
+
+def render_certificate_pdfs(pages: Sequence[CertificatePage]) -> Iterator[bytes]:
+    """One PDF per page, in order, rendered on every core when there are enough of them."""
+    return render_many(_render_page, pages)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -20,7 +22,6 @@ from skillcert.certificates.credentials import (
     status_entry,
     status_list_document,
 )
-from skillcert.certificates.issuing import TITLE
 from skillcert.certificates.keys import (
     current_signing_key,
     issuer_controller_document,
@@ -85,6 +86,27 @@ class Verification:
         return str(self.certificate.status)
 
 
+# What verification reads from the registry: the status shown next to the signed payload.
+VERIFY_FIELDS = ("id", "number", "status", "revoked_at", "status_list")
+
+
+@cache
+def _status_sql() -> str:
+    meta = Certificate._meta
+    quote = connection.ops.quote_name
+    column = {f.name: f.column for f in meta.concrete_fields}
+    columns = ", ".join(quote(column[name]) for name in VERIFY_FIELDS)
+    number = quote(column["number"])
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {number} = %s"  # noqa: S608
+
+
+def _certificate_status(number: str) -> Certificate | None:
+    """One lookup on the unique number, only the columns a verifier is shown, read on every
+    request (never cached) so that a revocation shows at once. Written as SQL because building
+    the ORM query cost more than running it, on the platform's busiest public page."""
+    return next(iter(Certificate.objects.raw(_status_sql(), [number])), None)
+
+
 def certificate_verify_token(token: str, *, offline: bool = False) -> Verification:
     """The signature alone proves what was issued; online, the registry adds the status."""
     check: TokenCheck = verify_token(token, public_keys=public_keys())
@@ -92,9 +114,7 @@ def certificate_verify_token(token: str, *, offline: bool = False) -> Verificati
         return Verification(False, check.reason)
     if offline:
         return Verification(True, "", None, check.payload)
-    certificate = (
-        Certificate.objects.select_related("organization").filter(number=check.payload["n"]).first()
-    )
+    certificate = _certificate_status(check.payload["n"])
     if certificate is None:
         return Verification(False, "not_found", None, check.payload)
     if certificate.status != CertificateStatus.VALID:
@@ -194,6 +214,29 @@ def issuer_profile() -> dict[str, Any]:
 IDENTITY_TYPES = {"居民身份证": "nationalIdentityNumber"}
 
 
+def _achievement(certificate: Certificate, base: str) -> dict[str, Any]:
+    """The Open Badges 3.0 Achievement: the occupation at its level, or, for a 专项职业能力证书,
+    the occupation's special ability with no level anywhere in it."""
+    occupation_url = f"{base}/occupations/{certificate.occupation.code}/"
+    if certificate.level is None:
+        return {
+            "id": f"{occupation_url}#special-ability",
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "name": f"{certificate.occupation_name}专项职业能力",
+            "description": f"{certificate.title} {certificate.number}",
+            "criteria": {"narrative": "按专项职业能力考核规范经考核合格，登记备案后发证"},
+        }
+    return {
+        "id": f"{occupation_url}#level-{certificate.level}",
+        "type": ["Achievement"],
+        "achievementType": "Certificate",
+        "name": f"{certificate.occupation_name} {certificate.level_text}",
+        "description": f"{certificate.title} {certificate.number}",
+        "criteria": {"narrative": "按国家职业技能标准经评价合格，登记备案后发证"},
+    }
+
+
 def achievement_credential(certificate: Certificate) -> dict[str, Any]:
     """The certificate as an Open Badges 3.0 AchievementCredential, as issued: the same
     document every time it is asked for (the proof is dated when the certificate was
@@ -205,7 +248,7 @@ def achievement_credential(certificate: Certificate) -> dict[str, Any]:
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": f"{base}/certificates/{certificate.number}/credential.json",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": TITLE,
+        "name": certificate.title,
         "issuer": issuer_profile(),
         "validFrom": _local_timestamp(
             timezone.make_aware(dt.datetime.combine(certificate.issue_date, dt.time()))
@@ -222,15 +265,7 @@ def achievement_credential(certificate: Certificate) -> dict[str, Any]:
                     "salt": certificate.identity_salt,
                 }
             ],
-            "achievement": {
-                "id": f"{base}/occupations/{certificate.occupation.code}/"
-                f"#level-{certificate.level}",
-                "type": ["Achievement"],
-                "achievementType": "Certificate",
-                "name": f"{certificate.occupation_name} {certificate.level_text}",
-                "description": f"{TITLE} {certificate.number}",
-                "criteria": {"narrative": "按国家职业技能标准经评价合格，登记备案后发证"},
-            },
+            "achievement": _achievement(certificate, base),
             "licenseNumber": certificate.number,
             "source": {
                 "id": f"{base}/directory/{organization.filing_number}/",

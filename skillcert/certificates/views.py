@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from functools import cache
 from typing import Any
 
 from django.contrib import messages
@@ -8,11 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from skillcert.accounts.actors import request_actor
+from skillcert.accounts.context_processors import navigation
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.certificates.documents import certificate_pdf, certificates_zip
@@ -27,6 +32,7 @@ from skillcert.certificates.models import (
 from skillcert.certificates.selectors import (
     QUERY_GROUP,
     QUERY_RATE,
+    Verification,
     achievement_credential,
     certificate_query,
     certificate_verify_token,
@@ -46,6 +52,7 @@ from skillcert.certificates.services import (
     level_text,
 )
 from skillcert.common.exports import xlsx_response
+from skillcert.common.middleware import served_lean
 from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
 from skillcert.eligibility.engine import LEVEL_NAMES
@@ -60,20 +67,68 @@ REASONS = {
 }
 
 
+# Rendered verification pages for anonymous visitors, per process, keyed by everything the
+# page shows: the token (the signed payload is a function of it) and the registry status read
+# on this request. A revocation changes the key, so it shows at once.
+VERIFY_PAGES_MAX = 4096
+_verify_pages: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_verify_pages_lock = threading.Lock()
+
+
+_CARD = "\x00verification card\x00"  # no rendered page contains NUL: the middleware refuses it
+
+
+@cache
+def _anonymous_shell() -> tuple[str, str]:
+    """The verification page around its card, as an anonymous visitor sees it (the same menus
+    for everyone): rendered once per process, the card goes between the two halves."""
+    page = render_to_string(
+        "certificates/verify_shell.html", {"card": _CARD} | navigation(HttpRequest())
+    )
+    head, _, tail = page.partition(_CARD)
+    return head, tail
+
+
+def _verify_page_key(token: str, outcome: Verification) -> tuple[Any, ...]:
+    certificate = outcome.certificate
+    return (
+        token,
+        outcome.valid,
+        outcome.reason,
+        None if certificate is None else certificate.status,
+        None if certificate is None else certificate.revoked_at,
+        None if certificate is None else certificate.status_list,
+    )
+
+
 @throttle(group="certificate-verify", rate="120/m")
 def verify_token_view(request: HttpRequest, token: str) -> HttpResponse:
     outcome = certificate_verify_token(token)
     level = outcome.payload.get("lvl") if outcome.payload else None
-    return render(
-        request,
-        "certificates/verify.html",
-        {
-            "outcome": outcome,
-            "reason": REASONS.get(outcome.reason, outcome.reason),
-            "via": "token",
-            "level": level_text(level) if level in LEVEL_NAMES else "",
-        },
-    )
+    context = {
+        "outcome": outcome,
+        "reason": REASONS.get(outcome.reason, outcome.reason),
+        "via": "token",
+        "level": level_text(level) if level in LEVEL_NAMES else "",
+    }
+    if not served_lean(request):
+        return render(request, "certificates/verify.html", context)
+    # Served without session or authentication (common.middleware.LeanPublicPathsMiddleware):
+    # the page is the same for every visitor, so it is rendered once per key.
+    key = _verify_page_key(token, outcome)
+    with _verify_pages_lock:
+        page = _verify_pages.get(key)
+        if page is not None:
+            _verify_pages.move_to_end(key)
+    if page is None:
+        head, tail = _anonymous_shell()
+        card = render_to_string("certificates/verify_card.html", context)
+        page = f"{head}{card}{tail}".encode()
+        with _verify_pages_lock:
+            _verify_pages[key] = page
+            if len(_verify_pages) > VERIFY_PAGES_MAX:
+                _verify_pages.popitem(last=False)
+    return HttpResponse(page)
 
 
 @throttle(group=QUERY_GROUP, rate=QUERY_RATE)

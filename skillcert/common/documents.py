@@ -9,6 +9,7 @@ page of a 30-ticket room PDF cost a fraction of a single-ticket PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import tempfile
@@ -22,10 +23,19 @@ import typst
 
 from skillcert.common.fonts import font_dirs
 
+# typst stamps a PDF with the time its compiler was created unless told otherwise, so two
+# processes (or one restarted tomorrow) would give the same certificate different bytes. A
+# reproducible document carries this fixed creation date instead; what it says is in its text.
+REPRODUCIBLE_TIMESTAMP = dt.datetime(2020, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
 
 class TypstDocument:
-    def __init__(self, template: Path) -> None:
+    """`reproducible`: the PDF depends on its input only (certificates, tickets: rendered on
+    any core of the pool, the same bytes)."""
+
+    def __init__(self, template: Path, *, reproducible: bool = False) -> None:
         self.template = template
+        self.timestamp = REPRODUCIBLE_TIMESTAMP if reproducible else None
         self._lock = threading.Lock()
         self._compiler: typst.Compiler | None = None
         self._root: Path | None = None
@@ -54,7 +64,9 @@ class TypstDocument:
                     written.append(path)
             try:
                 pdf = compiler.compile(
-                    format="pdf", sys_inputs={"data": json.dumps(data, ensure_ascii=False)}
+                    format="pdf",
+                    sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+                    timestamp=self.timestamp,
                 )
             finally:
                 for path in written:
@@ -69,4 +81,6 @@ def content_name(content: bytes) -> str:
 
 
 def qr_svg(content: str) -> str:
-    return segno.make(content, error="m").svg_inline(scale=4, border=2)
+    # A fixed mask: any mask gives a valid code, and segno's search for the best one costs
+    # as much as compiling the page it goes on.
+    return segno.make(content, error="m", mask=0).svg_inline(scale=4, border=2)

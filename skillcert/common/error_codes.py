@@ -53,6 +53,7 @@ PREFIXES: dict[str, str] = {
     "eligibility": "eligibility: the eligibility check",
     "enterprise": "scoring: enterprise (in-house) evaluation",
     "exams": "exams: sittings, sites, rooms, staffing, exam day",
+    "exchange": "exchange: signed feed and batches with the provincial and national platforms",
     "filing": "organizations: filing (备案) applications",
     "id_number": "common: resident ID numbers",
     "input": "eligibility / personnel: malformed rule documents",

@@ -148,3 +148,73 @@ def _refuse(request: HttpRequest, code: str, message: str, field: str | None) ->
     if request.path.startswith("/api/") or "json" in request.META.get("HTTP_ACCEPT", ""):
         return JsonResponse({"code": code, "message": message, "field": field}, status=400)
     return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
+class LeanPublicPathsMiddleware:
+    """Public, read-only endpoints anyone may call without an account (the QR verification
+    page, the verification API, published keys and status lists) skip the part of the stack
+    that serves signed-in users: sessions, CSRF, authentication, the second factor, messages,
+    locale negotiation, htmx and the login lockout. They still pass through the security
+    headers (SecurityMiddleware, X-Frame-Options, CSP), the request id and the input checks:
+    settings.SKILLCERT_LEAN_MIDDLEWARE. A request carrying a session cookie takes the full stack
+    (a signed-in user sees the page with their menu).
+
+    Placed right after MetricsMiddleware; paths are settings.SKILLCERT_LEAN_PATHS prefixes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+        from django.core.handlers.exception import convert_exception_to_response
+        from django.utils.module_loading import import_string
+
+        self.get_response = get_response
+        self.prefixes = tuple(settings.SKILLCERT_LEAN_PATHS)
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+        lean: Callable[[HttpRequest], Any] = convert_exception_to_response(_call_view)
+        for dotted in reversed(settings.SKILLCERT_LEAN_MIDDLEWARE):
+            lean = convert_exception_to_response(import_string(dotted)(lean))
+        self.lean = lean
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(self.prefixes) and (
+            self.session_cookie not in request.COOKIES
+        ):
+            request._skillcert_lean = True  # type: ignore[attr-defined]
+            return self.lean(request)
+        return self.get_response(request)
+
+
+def served_lean(request: HttpRequest) -> bool:
+    """True when the request took the short stack: no session, user or CSRF cookie exists, so
+    the response must not depend on who is asking."""
+    return bool(getattr(request, "_skillcert_lean", False))
+
+
+def _call_view(request: HttpRequest) -> HttpResponse:
+    from django.urls import get_resolver
+
+    match = get_resolver().resolve(request.path_info)
+    request.resolver_match = match
+    response = match.func(request, *match.args, **match.kwargs)
+    if callable(getattr(response, "render", None)):
+        response = response.render()
+    return response
+
+
+class StaticCSPMiddleware:
+    """The Content-Security-Policy header of csp.middleware.CSPMiddleware, built once: the lean
+    public views use no nonce and no per-view policy, so the header is the same every time
+    (django-csp builds it on every response)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from csp.constants import HEADER
+        from csp.utils import build_policy
+
+        self.get_response = get_response
+        self.header = HEADER
+        self.policy = build_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header not in response:
+            response[self.header] = self.policy
+        return response

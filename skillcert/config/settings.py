@@ -98,11 +98,13 @@ INSTALLED_APPS = [
     "skillcert.scoring",
     "skillcert.supervision",
     "skillcert.reporting",
+    "skillcert.exchange",
     "skillcert.workbench",
 ]
 
 MIDDLEWARE = [
     "skillcert.operations.metrics.MetricsMiddleware",
+    "skillcert.common.middleware.LeanPublicPathsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "skillcert.common.middleware.RequestIdMiddleware",
@@ -119,6 +121,25 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+# Public read-only endpoints served by the short stack below (common.middleware
+# .LeanPublicPathsMiddleware): no session, CSRF, authentication, messages or locale work, the
+# same security headers. Every view under these prefixes must need none of those.
+SKILLCERT_LEAN_PATHS = [
+    "/v/",
+    "/api/v1/certificates/verify",
+    "/certificates/keys.json",
+    "/certificates/issuer/did.json",
+    "/certificates/status/",
+]
+SKILLCERT_LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "skillcert.common.middleware.RequestIdMiddleware",
+    "skillcert.common.middleware.RejectNulBytesMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "skillcert.common.middleware.StaticCSPMiddleware",
 ]
 
 ROOT_URLCONF = "skillcert.config.urls"
@@ -260,11 +281,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Shared cache for rate limits: Redis when REDIS_URL is set, else per-process memory.
 # Reverse proxies whose X-Forwarded-For is believed (rate limits and logs then see the
 # visitor, not the proxy). Empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env_list("SKILLCERT_TRUSTED_PROXIES", [])
 
+# Redis (redis-py) when REDIS_URL is set: the default cache and the shared rate-limit counters.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 RATE_LIMIT_CACHE_TABLE = "skillcert_rate_limits"
 CACHES: dict[str, dict[str, Any]] = {
@@ -286,6 +307,13 @@ CACHES: dict[str, dict[str, Any]] = {
     ),
 }
 RATELIMIT_USE_CACHE = "ratelimit"
+# Share of each allowance a process counts in memory before a visitor's hits go to the shared
+# counters (common/throttle.py): most visitors then cost no write at all. 0 = every hit shared.
+SKILLCERT_THROTTLE_LOCAL_PERCENT = env_int(
+    "SKILLCERT_THROTTLE_LOCAL_PERCENT", 0 if SKILLCERT_ENV == "test" else 10
+)
+if not 0 <= SKILLCERT_THROTTLE_LOCAL_PERCENT <= 50:
+    raise ConfigurationError("SKILLCERT_THROTTLE_LOCAL_PERCENT 应在 0 到 50 之间")
 SKILLCERT_METRICS_TOKEN = os.environ.get("SKILLCERT_METRICS_TOKEN", "")
 # /healthz writes a probe file at most this often per process (seconds); tests check each time.
 SKILLCERT_HEALTH_STORAGE_EVERY = 0.0 if SKILLCERT_ENV == "test" else 30.0

@@ -34,6 +34,7 @@ urlpatterns = [
     path("v/<str:token>", certificate_views.verify_token_view, name="certificate_verify"),
     path("supervision/", include("skillcert.supervision.urls")),
     path("reporting/", include("skillcert.reporting.urls")),
+    path("exchange/", include("skillcert.exchange.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -158,7 +158,7 @@ class Decision:
     eligible: bool
     rule_set: str
     version: int
-    level: int
+    level: int | None  # None: a 专项职业能力考核, which has no levels (`without_level`)
     as_of: dt.date
     matched_clause: str | None
     clauses: tuple[ClauseResult, ...]
@@ -396,6 +396,31 @@ def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseR
 
     return ClauseResult(
         id=clause.id, met=not unmet, unmet=tuple(unmet), text=clause.text, exempt=clause.exempt
+    )
+
+
+# A 专项职业能力考核 has no levels, so none of the level clauses (seed 004 §一; the seeds set
+# no other 申报条件 for it): the decision names this instead of a clause.
+WITHOUT_LEVEL_RULE_SET = "special-ability"
+WITHOUT_LEVEL_CLAUSE = "special_ability"
+
+
+def without_level(as_of: dt.date) -> Decision:
+    """The decision for an assessment without a level: no level clause applies."""
+    result = ClauseResult(
+        id=WITHOUT_LEVEL_CLAUSE,
+        met=True,
+        unmet=(),
+        text="专项职业能力考核不设等级，不适用按等级设定的申报条件",
+    )
+    return Decision(
+        eligible=True,
+        rule_set=WITHOUT_LEVEL_RULE_SET,
+        version=1,
+        level=None,
+        as_of=as_of,
+        matched_clause=WITHOUT_LEVEL_CLAUSE,
+        clauses=(result,),
     )
 
 

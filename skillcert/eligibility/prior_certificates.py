@@ -5,7 +5,9 @@ old 职业资格 certificates are in `certificates`), so they plug in here from 
 
 A source answers, for a holder's ID-number digest, the certificates it knows as
 (skill level, issue date, occupation name); the level is already the mapped skill level
-(seed 004 §二: 初级…高级技师 map one-to-one onto 五级…一级)."""
+(seed 004 §二: 初级…高级技师 map one-to-one onto 五级…一级). A certificate without a level
+(a 专项职业能力证书, level None) is no prior certificate at a level: it never counts toward
+a clause that asks for one (seed 004 §一)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from skillcert.eligibility import engine
 
 @dataclass(frozen=True)
 class PriorCertificate:
-    level: int
+    level: int | None  # None: a 专项职业能力证书, which is at no level
     date: dt.date
     occupation_name: str
     source: str  # the registering source's name, shown with the decision
@@ -47,6 +49,7 @@ def profile_with_prior_certificates(
     """`profile` with the registry's certificates added; one counts as 本职业 when it was
     issued for the occupation applied for. A certificate the candidate also typed (same level
     and date) is not added twice."""
+    prior = [p for p in prior if p.level is not None]
     if not prior:
         return profile
     typed = {(c.level, c.date) for c in profile.certificates}
@@ -55,6 +58,6 @@ def profile_with_prior_certificates(
             level=p.level, date=p.date, related=p.occupation_name.strip() == occupation_name
         )
         for p in prior
-        if (p.level, p.date) not in typed
+        if p.level is not None and (p.level, p.date) not in typed
     )
     return replace(profile, certificates=profile.certificates + added)

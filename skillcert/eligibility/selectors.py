@@ -94,14 +94,24 @@ class OccupationCheck:
 def eligibility_for_occupation(
     *,
     occupation: Occupation,
-    level: int,
+    level: int | None,
     profile: engine.Profile,
     as_of: dt.date,
     province: str,
     holder_id_digest: str = "",
 ) -> OccupationCheck:
     """`holder_id_digest` (the candidate's ID-number digest) adds the certificates the platform
-    holds for that person, such as imported old 职业资格 certificates, to the typed profile."""
+    holds for that person, such as imported old 职业资格 certificates, to the typed profile.
+    `level` None: a 专项职业能力考核, to which no level clause applies."""
+    if level is None:
+        return OccupationCheck(
+            decision=engine.without_level(as_of),
+            standard=standard_current(occupation=occupation),
+            level_offered=True,
+            on_directory=directory_certifiable(
+                occupation_code=occupation.code, level=None, day=as_of, province=province
+            ),
+        )
     prior = prior_certificates_of(holder_id_digest=holder_id_digest)
     profile = profile_with_prior_certificates(profile, prior, occupation_name=occupation.name)
     standard = standard_current(occupation=occupation)

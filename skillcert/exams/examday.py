@@ -40,7 +40,7 @@ from skillcert.exams.models import (
     TimeSlot,
 )
 from skillcert.exams.permissions import may_run_district
-from skillcert.exams.selectors import policy_for
+from skillcert.exams.selectors import policy_of_slot, staff_rule_of
 from skillcert.personnel.selectors import person_of
 from skillcert.plans.choices import Subject
 
@@ -85,17 +85,7 @@ def room_staffing_shortfall(*, slot: TimeSlot, room: Room) -> str:
     """Why the room may not start for want of staff ("" when it may): fewer invigilators
     (theory) or examiners (practical, panel) assigned than the province's exam rules require
     for the candidates seated in it (DOMAIN §4), and no exception recorded for the slot."""
-    policy = policy_for(
-        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-    )
-    rule = staffing.StaffRule(
-        policy.invigilator_per,
-        policy.min_invigilators_theory,
-        policy.examiner_per,
-        policy.min_examiners_practical,
-        policy.examiners_odd,
-        policy.supervisors_per_site,
-    )
+    rule = staff_rule_of(policy_of_slot(slot))
     practical = room.kind == RoomKind.PRACTICAL or slot.subject in (
         Subject.PRACTICAL,
         Subject.PANEL,
@@ -169,9 +159,7 @@ def checkin_record(
     seat = current_seat(ticket, at=now)
     slot = seat.slot
     _require_site(actor, slot, seat.room.site_id)
-    policy = policy_for(
-        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-    )
+    policy = policy_of_slot(slot)
     failed = [item for item in policy.entry_checklist if not checks.get(item)]
     if failed:
         raise DomainError(
@@ -211,9 +199,7 @@ def checkin_record(
 
 
 def leave_allowed_from(slot: TimeSlot) -> dt.datetime:
-    policy = policy_for(
-        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-    )
+    policy = policy_of_slot(slot)
     return slot.starts_at + dt.timedelta(minutes=policy.no_leave_minutes)
 
 
@@ -223,9 +209,7 @@ def absences_mark(
     """After the late-entry limit, everyone in the room without an arrival is absent (缺考)."""
     now = at or timezone.now()
     _require_site(actor, slot, room.site_id)
-    policy = policy_for(
-        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-    )
+    policy = policy_of_slot(slot)
     closes = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     if now <= closes:
         raise DomainError(
@@ -455,8 +439,4 @@ def supervisor_report_submit(
 
 
 def checklist_for(slot: TimeSlot) -> list[str]:
-    return list(
-        policy_for(
-            province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-        ).entry_checklist
-    )
+    return list(policy_of_slot(slot).entry_checklist)

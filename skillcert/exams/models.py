@@ -221,6 +221,8 @@ class TimeSlot(models.Model):
         verbose_name = "考试时段"
         verbose_name_plural = "考试时段"
         ordering = ["district", "starts_at", "id"]
+        # The statistics refresh scans these for rows changed since its last run.
+        indexes = [models.Index(fields=["starts_at"], name="slot_starts_at")]
         constraints = [
             models.CheckConstraint(name="slot_ordered", condition=Q(ends_at__gt=F("starts_at")))
         ]
@@ -391,6 +393,8 @@ class StaffAssignment(models.Model):
         verbose_name = "考务人员安排"
         verbose_name_plural = "考务人员安排"
         ordering = ["slot", "site", "room", "duty", "id"]
+        # The statistics refresh scans these for rows changed since its last run.
+        indexes = [models.Index(fields=["created_at"], name="staff_created_at")]
         constraints = [
             # A person is in one place per slot (overlapping slots are checked by the core).
             models.UniqueConstraint(fields=["slot", "person"], name="staff_one_place_per_slot"),

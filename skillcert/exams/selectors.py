@@ -15,6 +15,7 @@ from django.utils import timezone
 from skillcert.accounts.scope import Scope
 from skillcert.common.errors import DomainError
 from skillcert.common.policies import policy_in_force
+from skillcert.exams import staffing
 from skillcert.exams.models import (
     AdmissionTicket,
     AppealStatus,
@@ -35,7 +36,7 @@ from skillcert.exams.models import (
     TimeSlot,
 )
 from skillcert.exams.tickets import DEFAULT_RULES, Ticket, TicketFields, TicketSession
-from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 from skillcert.plans.choices import FilingStatus, Subject
 from skillcert.plans.selectors import offerings_of_plans, plans_of_province
 from skillcert.regions.choices import RegionLevel
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from skillcert.plans.models import EvaluationPlan
     from skillcert.regions.models import Region
 
-LEVEL_LABELS = dict(LEVEL_CHOICES)
+LEVEL_LABELS: dict[int | None, str] = dict(LEVEL_OR_NONE_CHOICES)
 
 
 def sittings_visible(*, scope: Scope) -> QuerySet[Sitting]:
@@ -155,6 +156,24 @@ def policy_for(*, province_code: str, on: dt.date | None = None) -> LogisticsPol
             field="province",
         )
     return policy
+
+
+def policy_of_slot(slot: TimeSlot) -> LogisticsPolicy:
+    """The province's exam rules in force on the slot's day."""
+    return policy_for(province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at))
+
+
+def staff_rule_of(policy: LogisticsPolicy) -> staffing.StaffRule:
+    """The staffing ratios of a version of the exam rules, as the pure staffing core takes
+    them."""
+    return staffing.StaffRule(
+        policy.invigilator_per,
+        policy.min_invigilators_theory,
+        policy.examiner_per,
+        policy.min_examiners_practical,
+        policy.examiners_odd,
+        policy.supervisors_per_site,
+    )
 
 
 def staff_of(*, slot: TimeSlot) -> QuerySet[StaffAssignment]:
@@ -329,7 +348,7 @@ def cities_without_district(*, sitting: Sitting) -> QuerySet[Region]:
     )
 
 
-def sitting_offerings(*, sitting: Sitting) -> list[tuple[int, int, str]]:
+def sitting_offerings(*, sitting: Sitting) -> list[tuple[int, int | None, str]]:
     """(occupation id, level, label) offered by the sitting's plans."""
     rows = (
         offerings_of_plans(plan_ids=sitting.plans.values_list("plan_id", flat=True))

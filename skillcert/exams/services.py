@@ -446,7 +446,7 @@ def _tickets_issue(district: District, applications: list[Application]) -> int:
     )
     missing = sorted(
         (a for a in applications if a.pk not in have),
-        key=lambda a: (a.occupation.code, -a.level, a.pk),
+        key=lambda a: (a.occupation.code, -(a.level or 0), a.pk),
     )
     if not missing:
         return 0

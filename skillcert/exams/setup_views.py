@@ -97,7 +97,10 @@ def _district_choices(sitting: Sitting) -> list[tuple[int, str]]:
 
 
 def _offering_choices(sitting: Sitting) -> list[tuple[str, str]]:
-    return [(f"{o}:{lv}", label) for o, lv, label in sitting_offerings(sitting=sitting)]
+    return [
+        (f"{o}:{'' if lv is None else lv}", label)
+        for o, lv, label in sitting_offerings(sitting=sitting)
+    ]
 
 
 def _setup(
@@ -190,7 +193,8 @@ def slots_add(a: Act[Sitting]) -> object:
     occupation, level = None, None
     if data["offering"]:
         occupation_id, level_text = data["offering"].split(":")
-        occupation, level = occupation_by_id(pk=int(occupation_id)), int(level_text)
+        occupation = occupation_by_id(pk=int(occupation_id))
+        level = int(level_text) if level_text else None  # a 专项职业能力 offering has none
         if occupation is None:
             raise Http404
     chosen = (

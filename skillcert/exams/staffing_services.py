@@ -25,7 +25,7 @@ from skillcert.exams.models import (
     TimeSlot,
 )
 from skillcert.exams.permissions import require_district
-from skillcert.exams.selectors import policy_for
+from skillcert.exams.selectors import policy_of_slot, staff_rule_of
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import (
     assessor_facts,
@@ -63,20 +63,6 @@ def _room_duty(room: Room, subject: str) -> str:
     if room.kind == RoomKind.PRACTICAL or subject in (Subject.PRACTICAL, Subject.PANEL):
         return staffing.EXAMINER
     return staffing.INVIGILATOR
-
-
-def _staff_rule(slot: TimeSlot) -> staffing.StaffRule:
-    policy = policy_for(
-        province_code=slot.sitting.province_id, on=timezone.localdate(slot.starts_at)
-    )
-    return staffing.StaffRule(
-        policy.invigilator_per,
-        policy.min_invigilators_theory,
-        policy.examiner_per,
-        policy.min_examiners_practical,
-        policy.examiners_odd,
-        policy.supervisors_per_site,
-    )
 
 
 class _Posts:
@@ -174,7 +160,7 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
     shortage lists them with the failed clause."""
     require_district(actor, slot.district)
     day = timezone.localdate(slot.starts_at)
-    posts = _Posts(slot, _staff_rule(slot))
+    posts = _Posts(slot, staff_rule_of(policy_of_slot(slot)))
     people, staff = _pool(slot, day)
     blocked = _blocked(slot, day, posts.posts, posts.seats, people)
     result = staffing.assign_staff(posts.posts, staff, blocked, seed=seed)

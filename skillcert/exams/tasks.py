@@ -1,6 +1,7 @@
 """Background work: rendering admission tickets (django-tasks; the database backend in
-production, the immediate backend under tests). One multi-page PDF per room; progress is
-written after each room so the page polling the job sees it move."""
+production, the immediate backend under tests). One multi-page PDF per room, the rooms
+rendered on every core; progress is written after each room so the page polling the job
+sees it move."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from skillcert.common.errors import DomainError
+from skillcert.common.render_pool import render_many
 from skillcert.exams.models import JobStatus, TicketFile, TicketJob
 from skillcert.exams.selectors import ticket_batches, tickets_queryset
 from skillcert.exams.tickets import render_tickets_pdf
@@ -23,9 +25,9 @@ def ticket_job_run(job_id: int, base_url: str = "") -> None:
     if job.district_id is not None:
         tickets = tickets.filter(district_id=job.district_id)
     batches, unseated = ticket_batches(tickets, base_url=base_url)
+    pdfs = render_many(render_tickets_pdf, [batch.tickets for batch in batches])
     try:
-        for batch in batches:
-            pdf = render_tickets_pdf(batch.tickets)
+        for batch, pdf in zip(batches, pdfs, strict=True):
             row = TicketFile(
                 job=job, site_id=batch.site_id, room_id=batch.room_id, pages=len(batch.tickets)
             )

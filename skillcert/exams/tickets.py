@@ -11,7 +11,7 @@ from skillcert.common.documents import TypstDocument, content_name, qr_svg
 from skillcert.common.errors import DomainError
 from skillcert.common.fonts import require_glyphs
 
-TICKET = TypstDocument(Path(__file__).with_name("typst") / "ticket.typ")
+TICKET = TypstDocument(Path(__file__).with_name("typst") / "ticket.typ", reproducible=True)
 
 DEFAULT_RULES = (
     "考生凭准考证和有效身份证件入场，二者缺一不得参加考试。",

@@ -37,7 +37,7 @@ from skillcert.exams.selectors import (
     candidate_photo,
     districts_visible,
     misconduct_of_candidate,
-    policy_for,
+    policy_of_slot,
     rooms_visible,
     sittings_visible,
     slots_visible,
@@ -317,9 +317,7 @@ def _checkin_context(request: HttpRequest, token: str) -> dict[str, Any]:
     ):
         # Only the staff of the site on the day (and officers) learn anything from a QR code.
         raise Http404
-    policy = policy_for(
-        province_code=ticket.sitting.province_id, on=timezone.localdate(seat.slot.starts_at)
-    )
+    policy = policy_of_slot(seat.slot)
     return {
         "ticket": ticket,
         "seat": seat,

@@ -3,12 +3,10 @@ content is read only through the pages and API, which log every read."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from skillcert.audit.audited_admin import AuditedModelAdmin
+from skillcert.common.readonly_admin import ReadOnlyAdmin
 from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
@@ -26,17 +24,6 @@ class ItemBankRoleAdmin(AuditedModelAdmin):
     list_display = ["user", "bank", "occupation", "role", "active"]
     list_filter = ["role", "active"]
     raw_id_fields = ["user", "bank", "occupation"]
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ItemBank)

@@ -15,7 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -153,22 +153,59 @@ def _item_xml(row: dict[str, Any], *, partial_ratio: Decimal | None = None) -> b
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
+# The platform's partial-credit rule for multiple choice, (occupation id, level) -> the share
+# of the score a correct subset earns, or None (all or nothing). The rule is the scoring
+# app's (its standards' scoring rules), which sits above the item bank: it registers itself
+# here when it loads (`qti_partial_ratio_register`), as the item bank cannot import it.
+class PartialRatioRule(Protocol):
+    def __call__(self, *, occupation_id: int, level: int) -> Decimal | None: ...
+
+
+_partial_ratio_rules: list[PartialRatioRule] = []
+
+
+def qti_partial_ratio_register(rule: PartialRatioRule) -> None:
+    """Install the rule that `qti_partial_ratio` consults (the last one registered wins)."""
+    _partial_ratio_rules.append(rule)
+
+
+def qti_partial_ratio(*, occupation_id: int, level: int) -> Decimal | None:
+    """The partial-credit share the platform scores a multiple-choice item of `occupation_id`
+    at `level` with; None when no rule is registered or the standard sets all or nothing."""
+    if not _partial_ratio_rules:
+        return None
+    return _partial_ratio_rules[-1](occupation_id=occupation_id, level=level)
+
+
+def _checked_ratio(ratio: Decimal | None, *, code: str) -> Decimal | None:
+    if ratio is not None and not 0 <= ratio <= 1:
+        raise DomainError(
+            "scoring.partial_ratio",
+            f"试题 {code} 的部分得分比例应在 0 到 1 之间",
+            field="partial_ratio",
+        )
+    return ratio
+
+
 def items_to_qti_package(
     rows: Sequence[dict[str, Any]], *, partial_ratio: Decimal | None = None
 ) -> bytes:
     """Choice items only; the caller filters (subjective and practical items have no QTI
-    choice form and stay in the Excel template). `partial_ratio`: the standard's partial
-    credit for multiple choice (None: all or nothing, the platform's default)."""
-    if partial_ratio is not None and not 0 <= partial_ratio <= 1:
-        raise DomainError("scoring.partial_ratio", "部分得分比例应在 0 到 1 之间")
+    choice form and stay in the Excel template). `partial_ratio`: the partial credit for
+    multiple choice (None: all or nothing, the platform's default); a row with its own
+    `partial_ratio` key (items of several standards exported together) uses that instead."""
+    ratios = [
+        _checked_ratio(row.get("partial_ratio", partial_ratio), code=str(row["code"]))
+        for row in rows
+    ]
     manifest = ET.Element(f"{{{CP}}}manifest", {"identifier": "skillcert-itembank"})
     ET.SubElement(manifest, f"{{{CP}}}organizations")
     resources = ET.SubElement(manifest, f"{{{CP}}}resources")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        for row in rows:
+        for row, ratio in zip(rows, ratios, strict=True):
             href = f"items/{row['code']}.xml"
-            package.writestr(href, _item_xml(row, partial_ratio=partial_ratio))
+            package.writestr(href, _item_xml(row, partial_ratio=ratio))
             resource = ET.SubElement(
                 resources,
                 f"{{{CP}}}resource",

@@ -152,7 +152,7 @@ def paper_by_code(*, code: str) -> Paper | None:
     return Paper.objects.select_related("blueprint__occupation").filter(code=code).first()
 
 
-def papers_sealed_for(*, offerings: list[tuple[int, int]]) -> QuerySet[Paper]:
+def papers_sealed_for(*, offerings: list[tuple[int, int | None]]) -> QuerySet[Paper]:
     """Sealed (or released, used) papers of the given (occupation id, level) pairs, unscoped:
     the scoring pages offer a plan's papers to the organisation that runs it."""
     q = Q(pk__in=[])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +28,7 @@ from skillcert.common.service_runner import run_service
 from skillcert.itembank.excel import items_to_xlsx
 from skillcert.itembank.models import AccessPurpose, Item, ItemStatus, Paper
 from skillcert.itembank.permits import BankAction, item_may
-from skillcert.itembank.qti import items_to_qti_package
+from skillcert.itembank.qti import items_to_qti_package, qti_partial_ratio
 from skillcert.itembank.selectors import (
     BankScope,
     access_log_for,
@@ -42,6 +42,7 @@ from skillcert.itembank.selectors import (
     writable_banks,
 )
 from skillcert.itembank.services import (
+    QTI_TYPES,
     item_approve,
     item_assign,
     item_assignment_revoke,
@@ -80,17 +81,31 @@ def _scope_or_404(request: HttpRequest) -> BankScope:
     return scope
 
 
+def _with_partial_ratios(rows: list[dict[str, Any]], items: list[Item]) -> list[dict[str, Any]]:
+    """Each row with the partial credit its own standard scores multiple choice with, so a
+    QTI engine gives the platform's score even when items of several occupations go out
+    together. The rows are the choice items of `items`, in order (`items_export_rows`); an
+    item code is unique only within its occupation, so rows are matched by position."""
+    chosen = [(it.occupation_id, it.level) for it in items if it.item_type in QTI_TYPES]
+    ratios = {
+        place: qti_partial_ratio(occupation_id=place[0], level=place[1]) for place in set(chosen)
+    }
+    return [
+        {**row, "partial_ratio": ratios[place]} for row, place in zip(rows, chosen, strict=True)
+    ]
+
+
 def _export(request: HttpRequest, scope: BankScope, *, q: str, status: str) -> HttpResponse:
     export = request.GET.get("export", "")
     exportable = items_visible(scope=scope, q=q, status=status, action=BankAction.EXPORT)
-    rows = items_export_rows(
-        items=list(exportable[:EXPORT_LIMIT]), actor=_person(request), choice_only=export == "qti"
-    )
+    items = list(exportable[:EXPORT_LIMIT])
+    rows = items_export_rows(items=items, actor=_person(request), choice_only=export == "qti")
     if export == "xlsx":
         response = HttpResponse(items_to_xlsx(rows), content_type=XLSX)
         response["Content-Disposition"] = "attachment; filename=itembank.xlsx"
     else:
-        response = HttpResponse(items_to_qti_package(rows), content_type="application/zip")
+        package = items_to_qti_package(_with_partial_ratios(rows, items))
+        response = HttpResponse(package, content_type="application/zip")
         response["Content-Disposition"] = "attachment; filename=itembank-qti22.zip"
     return response
 

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from django.db import models
+
+
+class CertificationKind(models.TextChoices):
+    QUALIFICATION = "qualification", "职业资格"  # licensing, on the national list
+    SKILL_LEVEL = "skill_level", "职业技能等级认定"  # the socialised level certification
+    SPECIAL_ABILITY = "special_ability", "专项职业能力考核"  # single skills, no levels
+
+
+def has_levels(certification_kind: str) -> bool:
+    """A 专项职业能力考核 occupation has no levels: its plans, applications, results and
+    certificates carry none (seed 004 §一); every other occupation is offered at a level."""
+    return certification_kind != CertificationKind.SPECIAL_ABILITY
+
+
 LEVEL_CHOICES = [
     (5, "五级/初级工"),
     (4, "四级/中级工"),
@@ -9,6 +24,9 @@ LEVEL_CHOICES = [
     (2, "二级/技师"),
     (1, "一级/高级技师"),
 ]
+
+# For a level that may be absent: NULL is a 专项职业能力考核's, shown by get_level_display.
+LEVEL_OR_NONE_CHOICES = [(None, "专项职业能力（不设等级）"), *LEVEL_CHOICES]
 
 
 # Chinese names of this app's codes a person may see (audit actions, histories), registered

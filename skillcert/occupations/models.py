@@ -4,15 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
-from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_CHOICES, CertificationKind
 
 OCCUPATION_CODE_REGEX = r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
-
-
-class CertificationKind(models.TextChoices):
-    QUALIFICATION = "qualification", "职业资格"  # licensing, on the national list
-    SKILL_LEVEL = "skill_level", "职业技能等级认定"  # the socialised level certification
-    SPECIAL_ABILITY = "special_ability", "专项职业能力考核"  # single skills, no levels
 
 
 class StandardKind(models.TextChoices):

@@ -110,15 +110,13 @@ def directory_on(*, day: dt.date, province: str = "") -> QuerySet[DirectoryEntry
 
 
 def directory_certifiable(
-    *, occupation_code: str, level: int, day: dt.date, province: str = ""
+    *, occupation_code: str, level: int | None, day: dt.date, province: str = ""
 ) -> bool:
     """Was occupation × level on the directory on `day`? ("was 4-07-03-02 三级 certifiable on
-    2025-03-01?")"""
-    return (
-        directory_on(day=day, province=province)
-        .filter(occupation__code=occupation_code, level=level)
-        .exists()
-    )
+    2025-03-01?") `level` None, for an occupation without levels (专项职业能力考核): was the
+    occupation on it at all?"""
+    lines = directory_on(day=day, province=province).filter(occupation__code=occupation_code)
+    return (lines if level is None else lines.filter(level=level)).exists()
 
 
 def directory_lines_removed(

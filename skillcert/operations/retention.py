@@ -22,7 +22,7 @@ postponed to the next run."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
@@ -58,14 +58,7 @@ class PurgeReport:
     dry_run: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "candidates": self.candidates,
-            "applications": self.applications,
-            "files": self.files,
-            "roster_files": self.roster_files,
-            "postponed": self.postponed,
-            "dry_run": self.dry_run,
-        }
+        return asdict(self)
 
 
 def _files_delete(files: list[Any]) -> None:

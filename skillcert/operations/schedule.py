@@ -11,8 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from skillcert.exchange.selectors import push_due
+from skillcert.exchange.tasks import exchange_push_run
 from skillcert.personnel.tasks import (
     daily_sweep_last_run,
     daily_sweep_ran_on,
@@ -45,6 +48,33 @@ DAILY_JOBS: tuple[DailyJob, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class RecurringJob:
+    """A job enqueued on any beat when it has work and no run of it is waiting or running
+    (the exchange push: each run makes one attempt per peer, backoff decides the rest)."""
+
+    name: str
+    task_path: str
+    due: Callable[[dt.datetime], bool]
+    enqueue: Callable[[], object]
+
+
+RECURRING_JOBS: tuple[RecurringJob, ...] = (
+    RecurringJob(
+        name="exchange_push",
+        task_path=exchange_push_run.module_path,
+        due=lambda now: push_due(now=now),
+        enqueue=lambda: exchange_push_run.enqueue(),
+    ),
+)
+
+
+def _waiting_or_running(task_path: str) -> bool:
+    return DBTaskResult.objects.filter(
+        task_path=task_path, status__in=(TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    ).exists()
+
+
 def _enqueued_on(task_path: str, day: dt.date) -> bool:
     """A job for `day` is already on the queue, running, done or failed (a failure is
     retried the next day or by hand, not every beat)."""
@@ -55,11 +85,16 @@ def _enqueued_on(task_path: str, day: dt.date) -> bool:
 
 def schedule_tick(*, now: dt.datetime | None = None) -> list[str]:
     """Enqueue the daily jobs due at `now`; the names of those enqueued."""
-    local = timezone.localtime(now or timezone.now())
-    if local.time() < DAILY_FROM:
-        return []
-    day = local.date()
+    now = now or timezone.now()
     enqueued: list[str] = []
+    for recurring in RECURRING_JOBS:
+        if recurring.due(now) and not _waiting_or_running(recurring.task_path):
+            recurring.enqueue()
+            enqueued.append(recurring.name)
+    local = timezone.localtime(now)
+    if local.time() < DAILY_FROM:
+        return enqueued
+    day = local.date()
     for job in DAILY_JOBS:
         if job.ran_on(day) or _enqueued_on(job.task_path, day):
             continue

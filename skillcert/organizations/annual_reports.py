@@ -57,11 +57,13 @@ class RosterEntry:
     id_number_masked: str
     occupation_id: int
     occupation_name: str
-    level: int
+    level: int | None
     issue_date: dt.date
 
     @property
     def level_name(self) -> str:
+        if self.level is None:
+            return "专项职业能力"
         return LEVEL_NAMES.get(self.level, str(self.level))
 
     def as_json(self) -> dict[str, Any]:
@@ -83,7 +85,7 @@ def annual_roster_source_register(name: str, source: AnnualRosterSource) -> None
 
 def annual_roster_from_registry(*, org_id: int, year: int) -> list[RosterEntry]:
     entries = [entry for source in ANNUAL_ROSTER_SOURCES.values() for entry in source(org_id, year)]
-    return sorted(entries, key=lambda e: (e.occupation_id, -e.level, e.certificate_number))
+    return sorted(entries, key=lambda e: (e.occupation_id, -(e.level or 0), e.certificate_number))
 
 
 def annual_report_roster(*, report: AnnualReport) -> list[RosterEntry]:
@@ -93,7 +95,7 @@ def annual_report_roster(*, report: AnnualReport) -> list[RosterEntry]:
     return annual_roster_from_registry(org_id=report.org_id, year=report.year)
 
 
-def _certified_counts(roster: Sequence[RosterEntry]) -> Counter[tuple[int, int]]:
+def _certified_counts(roster: Sequence[RosterEntry]) -> Counter[tuple[int, int | None]]:
     return Counter((entry.occupation_id, entry.level) for entry in roster)
 
 
@@ -171,7 +173,7 @@ def _lock_report(report: AnnualReport) -> AnnualReport:
 
 
 def _check_lines(
-    report: AnnualReport, lines: list[ReportLineInput], certified: Counter[tuple[int, int]]
+    report: AnnualReport, lines: list[ReportLineInput], certified: Counter[tuple[int, int | None]]
 ) -> None:
     """One line per occupation and level of the year's scope, with sensible numbers: at least
     as many assessed as the registry lists certified."""
@@ -264,7 +266,7 @@ def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> boo
     return True
 
 
-def _freeze_certified(report: AnnualReport, certified: Counter[tuple[int, int]]) -> None:
+def _freeze_certified(report: AnnualReport, certified: Counter[tuple[int, int | None]]) -> None:
     """The lines' certified counts as the registry lists them at submission; certificates
     issued since the last save may leave a line with fewer assessed than certified."""
     lines = list(report.lines.select_for_update().order_by("pk"))

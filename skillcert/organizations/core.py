@@ -19,6 +19,15 @@ LEVEL_NAMES = {
     1: "一级/高级技师",
 }
 
+
+def required_text(value: str, code: str, message: str, field: str) -> str:
+    """The value without surrounding blanks; refused with `code` when nothing is left."""
+    value = value.strip()
+    if not value:
+        raise DomainError(code, message, field=field)
+    return value
+
+
 # --- filing number (DOMAIN.md §5, positions 1-13 of the certificate number) -------------
 
 FILING_NUMBER_RE = re.compile(r"^([YS])([0-9]{4})([0-9]{2})([0-9]{6})$")

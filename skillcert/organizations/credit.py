@@ -12,6 +12,7 @@ from django.utils import timezone
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.organizations.core import required_text
 from skillcert.organizations.locks import org_lock
 from skillcert.organizations.models import (
     MANUAL_CREDIT_EVENT_KINDS,
@@ -73,13 +74,6 @@ def ensure_not_blacklisted(*, org: EvaluationOrg, day: dt.date, code: str) -> No
         )
 
 
-def _required(value: str, code: str, message: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise DomainError(code, message, field=field)
-    return value
-
-
 def credit_event_record(
     *,
     org: EvaluationOrg,
@@ -97,7 +91,7 @@ def credit_event_record(
             "只能手工记录“质量督导发现问题”或“投诉查实”，其他事项由系统自动记录",
             field="kind",
         )
-    description = _required(
+    description = required_text(
         description, "credit.description_required", "请填写情况说明", "description"
     )
     if occurred_on > _today():
@@ -158,8 +152,8 @@ def credit_listing_add(
         require_officer_over(actor, org)
     else:
         raise DomainError("credit.list_invalid", "名录类型无效", field="list_kind")
-    reason = _required(reason, "credit.reason_required", "请填写列入原因", "reason")
-    document_no = _required(
+    reason = required_text(reason, "credit.reason_required", "请填写列入原因", "reason")
+    document_no = required_text(
         document_no, "credit.document_required", "请填写列入文号", "document_no"
     )
     if ends_on is not None and ends_on < starts_on:
@@ -206,8 +200,8 @@ def credit_listing_remove(
         require_province_officer_over(actor, org)
     else:
         require_officer_over(actor, org)
-    reason = _required(reason, "credit.reason_required", "请填写移出原因", "reason")
-    document_no = _required(
+    reason = required_text(reason, "credit.reason_required", "请填写移出原因", "reason")
+    document_no = required_text(
         document_no, "credit.document_required", "请填写移出文号", "document_no"
     )
     with transaction.atomic():

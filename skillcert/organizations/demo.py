@@ -126,17 +126,26 @@ def file_and_approve(
             )
         else:
             filing_evidence_set(application=application, item=item, declared=True, actor=actor)
-    application = filing_submit(application=application, actor=actor)
+    filing_submit_approved(application, clerk=actor, city=actor, province=actor)
+
+
+def filing_submit_approved(
+    application: FilingApplication, *, clerk: Actor, city: Actor, province: Actor
+) -> FilingApplication:
+    """Submit a prepared application and approve it at the city and, where its levels need
+    the province, at the province (the demo's and the tests' filings)."""
+    application = filing_submit(application=application, actor=clerk)
     application = filing_review(
-        application=application, tier=ReviewTier.CITY, decision=ReviewDecision.APPROVE, actor=actor
+        application=application, tier=ReviewTier.CITY, decision=ReviewDecision.APPROVE, actor=city
     )
     if application.status == FilingStatus.CITY_APPROVED:
-        filing_review(
+        application = filing_review(
             application=application,
             tier=ReviewTier.PROVINCE,
             decision=ReviewDecision.APPROVE,
-            actor=actor,
+            actor=province,
         )
+    return application
 
 
 def load_organizations_demo(actor: Actor) -> None:

@@ -145,30 +145,33 @@ def _decide(
             "org.abnormal_listed",
             f"{name}已列入经营异常名录（{standing.abnormal.document_no}），不能{doing}",
         )
-    if (
-        occupation_id is not None
-        and level is not None
-        and (occupation_id, level) not in standing.scope
-    ):
+    if occupation_id is None:
+        return ALLOWED
+    # A 专项职业能力 assessment has no level: its occupation is in scope at whatever level
+    # the filing lists it, and off the directory once every such line is.
+    covered = _lines(standing.scope, occupation_id, level)
+    what = "专项职业能力" if level is None else LEVEL_NAMES.get(level, str(level))
+    if not covered:
         return Verdict(
             False,
             "org.outside_scope",
-            f"{name}的备案认定范围在 {day} 不包括该职业的"
-            f"{LEVEL_NAMES.get(level, str(level))}，不能{doing}",
+            f"{name}的备案认定范围在 {day} 不包括该职业的{what}，不能{doing}",
         )
-    if (
-        rule.directory
-        and occupation_id is not None
-        and level is not None
-        and (occupation_id, level) in standing.delisted
-    ):
+    if rule.directory and covered <= _lines(standing.delisted, occupation_id, level):
         return Verdict(
             False,
             "org.occupation_delisted",
-            f"该职业的{LEVEL_NAMES.get(level, str(level))}已移出职业技能等级认定目录清单"
-            f"（{day} 不在目录中），{name}不能{doing}",
+            f"该职业的{what}已移出职业技能等级认定目录清单（{day} 不在目录中），{name}不能{doing}",
         )
     return ALLOWED
+
+
+def _lines(
+    lines: frozenset[tuple[int, int]], occupation_id: int, level: int | None
+) -> set[tuple[int, int]]:
+    """The (occupation, level) lines that concern the action: the one level asked, or every
+    level of the occupation when the action has none."""
+    return {(o, lv) for o, lv in lines if o == occupation_id and level in (None, lv)}
 
 
 def organization_permit(

@@ -13,6 +13,7 @@ from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.services import audit_record, audited_create
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import validate_uscc
+from skillcert.organizations.core import required_text
 from skillcert.organizations.locks import org_lock
 from skillcert.organizations.models import (
     OPEN_FILING_STATUSES,
@@ -76,13 +77,6 @@ def organization_create(
     )
 
 
-def _required(value: str, code: str, message: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise DomainError(code, message, field=field)
-    return value
-
-
 def _move(
     *,
     org: EvaluationOrg,
@@ -140,8 +134,8 @@ def _sanction(
     """An authority's sanction (suspension, revocation), with its reason and 文号: the move,
     and the same fact written to the organisation's integrity file."""
     event, credit_kind, word = SANCTIONS[target]
-    reason = _required(reason, "org.reason_required", f"请填写{word}原因", "reason")
-    document_no = _required(document_no, "org.document_required", "请填写文号", "document_no")
+    reason = required_text(reason, "org.reason_required", f"请填写{word}原因", "reason")
+    document_no = required_text(document_no, "org.document_required", "请填写文号", "document_no")
     with transaction.atomic():
         org = org_lock(org.pk)
         _move(
@@ -176,7 +170,7 @@ def organization_suspend(
 
 def organization_resume(*, org: EvaluationOrg, reason: str, actor: Actor) -> EvaluationOrg:
     require_officer_over(actor, org)
-    reason = _required(reason, "org.reason_required", "请填写恢复原因（整改情况）", "reason")
+    reason = required_text(reason, "org.reason_required", "请填写恢复原因（整改情况）", "reason")
     with transaction.atomic():
         org = org_lock(org.pk)
         if org.status != OrgStatus.SUSPENDED:
@@ -202,7 +196,7 @@ def organization_revoke(
 def organization_exit(*, org: EvaluationOrg, reason: str, actor: Actor) -> EvaluationOrg:
     """Voluntary exit (退出), asked by the organisation or recorded by an officer."""
     require_staff_or_officer(actor, org)
-    reason = _required(reason, "org.reason_required", "请填写退出原因", "reason")
+    reason = required_text(reason, "org.reason_required", "请填写退出原因", "reason")
     with transaction.atomic():
         org = org_lock(org.pk)
         _move(
@@ -221,7 +215,7 @@ def organization_scope_drop(
 ) -> int:
     """Drop scope lines without review (narrowing needs no approval). Returns lines dropped."""
     require_staff_or_officer(actor, org)
-    reason = _required(reason, "org.reason_required", "请填写缩减原因", "reason")
+    reason = required_text(reason, "org.reason_required", "请填写缩减原因", "reason")
     if not scope_ids:
         raise DomainError("org.scope_lines_required", "请选择要缩减的认定范围", field="scope")
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
 from skillcert.common.actions import Act, Actions
+from skillcert.common.file_downloads import stored_file_response
 from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import run_action
 from skillcert.common.uploads import MAX_UPLOAD_BYTES
@@ -163,13 +164,4 @@ def file_download(request: HttpRequest, pk: int) -> FileResponse:
     """Always an attachment, with the detected type and a sandboxing CSP, so a file can
     never be rendered or run in the platform's origin."""
     stored = get_object_in_scope(files_visible(scope=scope_for(request.user)), pk=pk)
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type=stored.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(stored)

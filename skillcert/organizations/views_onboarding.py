@@ -14,7 +14,7 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.accounts.selectors import organization_accounts
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_action, run_form, run_service
 from skillcert.organizations import onboarding
 from skillcert.organizations.forms import OrgAccountForm, OrganizationRegisterForm
 from skillcert.organizations.models import EvaluationOrg
@@ -39,18 +39,7 @@ def organization_new(request: HttpRequest) -> HttpResponse:
             done = run_service(
                 request,
                 lambda: onboarding.organization_register(
-                    name=data["name"],
-                    kind=data["kind"],
-                    uscc=data["uscc"],
-                    region=region,
-                    address=data["address"],
-                    contact_name=data["contact_name"],
-                    contact_phone=data["contact_phone"],
-                    admin_username=data["admin_username"],
-                    admin_full_name=data["admin_full_name"],
-                    admin_phone=data["admin_phone"],
-                    admin_password=data["admin_password"],
-                    actor=request_actor(request),
+                    **{**data, "region": region}, actor=request_actor(request)
                 ),
                 form=form,
                 success=lambda org: f"已登记“{org.name}”，管理员可登录后申请备案",
@@ -81,25 +70,15 @@ def _accounts_url(org: EvaluationOrg) -> str:
 def org_accounts(request: HttpRequest, pk: int) -> HttpResponse:
     org = _managed_org(request, pk)
     form = OrgAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: onboarding.org_account_add(
-                org=org,
-                username=data["username"],
-                full_name=data["full_name"],
-                phone=data["phone"],
-                password=data["password"],
-                role=data["role"],
-                actor=request_actor(request),
-            ),
-            form=form,
-            success=lambda user: f"已开通账号 {user.username}",
-            next=_accounts_url(org),
-        )
-        if done:
-            return done
+    done = run_form(
+        request,
+        form,
+        lambda d: onboarding.org_account_add(org=org, **d, actor=request_actor(request)),
+        success=lambda user: f"已开通账号 {user.username}",
+        next=_accounts_url(org),
+    )
+    if done:
+        return done
     accounts = organization_accounts(organization_id=org.pk)
     return render(
         request, "organizations/org_accounts.html", {"org": org, "accounts": accounts, "form": form}

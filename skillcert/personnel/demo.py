@@ -6,6 +6,7 @@ plan when the calendar covers it. Idempotent."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,7 +118,8 @@ def course_learn(
     return registration.learned_minutes
 
 
-def _plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan:
+def examiner_plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan:
+    """The province's examiner training plan of the month (published once)."""
     plan = TrainingPlan.objects.filter(
         province=province, year=year, month=month, role=RoleKind.EXAMINER
     ).first()
@@ -132,32 +134,18 @@ def _plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan
     )
 
 
-def _demo_file(person: Person, *, stem: str, occupation: Occupation, actor: Actor) -> None:
-    """The person's certificate, title, work record and signed declaration."""
-    person_certificate_add(
-        person=person,
-        occupation=occupation,
-        level=2,
-        number=f"DEMO{stem[-6:]}",
-        issued_on=dt.date(2018, 6, 1),
-        actor=actor,
-    )
-    person_title_add(
-        person=person,
-        grade="中级",
-        name="经济师",
-        major="人力资源管理",
-        obtained_on=dt.date(2016, 11, 1),
-        actor=actor,
-    )
-    person_work_add(
-        person=person,
-        occupation=occupation,
-        description="劳动关系协调",
-        start=dt.date(2012, 7, 1),
-        end=None,
-        actor=actor,
-    )
+def examiner_file_record(
+    person: Person,
+    *,
+    certificates: dict[Occupation, str],
+    issued_on: dt.date,
+    work: tuple[str, dt.date],
+    title_on: dt.date,
+    actor: Actor,
+) -> None:
+    """An examiner's file as the demo and the simulation build it: the signed declaration,
+    a 二级 certificate (`certificates` maps each occupation to its number) and an open work
+    record per occupation, and a 中级 经济师 title."""
     declaration_record(
         person=person,
         signed_on=DECLARED_ON,
@@ -165,6 +153,66 @@ def _demo_file(person: Person, *, stem: str, occupation: Occupation, actor: Acto
         actor=actor,
         today=DECLARED_ON,
     )
+    description, start = work
+    for occupation, number in certificates.items():
+        person_certificate_add(
+            person=person,
+            occupation=occupation,
+            level=2,
+            number=number,
+            issued_on=issued_on,
+            actor=actor,
+        )
+        person_work_add(
+            person=person,
+            occupation=occupation,
+            description=description,
+            start=start,
+            end=None,
+            actor=actor,
+        )
+    person_title_add(
+        person=person,
+        grade="中级",
+        name="经济师",
+        major="人力资源管理",
+        obtained_on=title_on,
+        actor=actor,
+    )
+
+
+def examiner_train(
+    plan: TrainingPlan,
+    person: Person,
+    *,
+    occupation: Occupation,
+    score: int,
+    actor: Actor,
+    city_officer: Actor,
+    province_officer: Actor,
+) -> Registration:
+    """One examiner through the plan's training up to the signed pledge (二级 to 五级):
+    registered on the publication day, recommended, approved by the city and the province,
+    the course's units learned from the day registration closes, the exam passed with
+    `score`. The card is the caller's."""
+    reg = registration_submit(
+        plan=plan,
+        person=person,
+        occupation=occupation,
+        level_high=2,
+        level_low=5,
+        actor=actor,
+        today=plan.published_on,
+    )
+    registration_recommend(registration=reg, actor=actor)
+    registration_city_review(registration=reg, approve=True, actor=city_officer)
+    registration_province_review(registration=reg, approve=True, actor=province_officer)
+    # The course platform's completion events of the province's course units.
+    course_units_seed(plan.province, actor)
+    course_learn(reg, actor=city_officer, first_day=plan.registration_closes_on)
+    exam_result_record(registration=reg, score=score, actor=actor)
+    pledge_sign(registration=reg, actor=actor)
+    return reg
 
 
 def _demo_person(
@@ -198,7 +246,14 @@ def _demo_person(
         user=user,
         actor=actor,
     )
-    _demo_file(person, stem=stem, occupation=occupation, actor=actor)
+    examiner_file_record(
+        person,
+        certificates={occupation: f"DEMO{stem[-6:]}"},
+        issued_on=dt.date(2018, 6, 1),
+        work=("劳动关系协调", dt.date(2012, 7, 1)),
+        title_on=dt.date(2016, 11, 1),
+        actor=actor,
+    )
     return person
 
 
@@ -220,26 +275,18 @@ def _demo_trained_examiner(
     actor: Actor,
 ) -> None:
     """Through the June 2026 training to a collected card, then two sittings served."""
-    june = _plan(province, 2026, 6, actor)
+    june = examiner_plan(province, 2026, 6, actor)
     if Registration.objects.filter(plan=june, person=kaoping).exists():
         return
-    reg = registration_submit(
-        plan=june,
-        person=kaoping,
+    reg = examiner_train(
+        june,
+        kaoping,
         occupation=occupation,
-        level_high=2,
-        level_low=5,
+        score=88,
         actor=actor,
-        today=june.published_on,
+        city_officer=actor,
+        province_officer=actor,
     )
-    registration_recommend(registration=reg, actor=actor)
-    registration_city_review(registration=reg, approve=True, actor=actor)
-    registration_province_review(registration=reg, approve=True, actor=actor)
-    # The course platform's completion events of the five topics' units.
-    course_units_seed(june.province, actor)
-    course_learn(reg, actor=actor, first_day=june.registration_closes_on)
-    exam_result_record(registration=reg, score=88, actor=actor)
-    pledge_sign(registration=reg, actor=actor)
     card = card_issue(registration=reg, actor=actor, issued_on=dt.date(2026, 7, 1))
     card_collect(card=card, actor=actor, on=dt.date(2026, 7, 2))
     if org_a is None:
@@ -270,15 +317,37 @@ def load_personnel_demo(actor: Actor) -> None:
     )
     dudao = people["孙督导"]
     if not PersonRole.objects.filter(person=dudao, role=RoleKind.SUPERVISOR_EXTERNAL).exists():
-        role_appoint(
-            person=dudao,
+        roles_appoint(
+            dudao,
             role=RoleKind.SUPERVISOR_EXTERNAL,
+            occupations=[occupation],
+            province=province,
+            actor=actor,
+            on=dt.date(2026, 7, 1),
+        )
+
+
+def roles_appoint(
+    person: Person,
+    *,
+    role: str,
+    occupations: Iterable[Occupation],
+    province: Region,
+    actor: Actor,
+    on: dt.date,
+) -> None:
+    """The province's appointment of the person to `role` for 一级 to 五级 of each
+    occupation (the demo's and the simulation's supervisors and question setters)."""
+    for occupation in occupations:
+        role_appoint(
+            person=person,
+            role=role,
             occupation=occupation,
             level_high=1,
             level_low=5,
             province=province,
             actor=actor,
-            today=dt.date(2026, 7, 1),
+            today=on,
         )
 
 
@@ -338,16 +407,14 @@ def question_setter_appoint(
             issued_on=dt.date(2012, 6, 1),
             actor=actor,
         )
-        role_appoint(
-            person=person,
-            role=RoleKind.QUESTION_SETTER,
-            occupation=occupation,
-            level_high=1,
-            level_low=5,
-            province=Region.objects.get(code=f"{person.region_id[:2]}0000"),
-            actor=officer or actor,
-            today=on,
-        )
+    roles_appoint(
+        person,
+        role=RoleKind.QUESTION_SETTER,
+        occupations=occupations,
+        province=Region.objects.get(code=f"{person.region_id[:2]}0000"),
+        actor=officer or actor,
+        on=on,
+    )
 
 
 def load_personnel_current_month(actor: Actor) -> None:
@@ -356,4 +423,4 @@ def load_personnel_current_month(actor: Actor) -> None:
     province = Region.objects.filter(code="320000").first()
     today = timezone.localdate()
     if province is not None and CalendarYear.objects.filter(year=today.year).exists():
-        _plan(province, today.year, today.month, actor)
+        examiner_plan(province, today.year, today.month, actor)

@@ -67,8 +67,9 @@ class WorkForm(NamedErrorsForm):
     )
 
 
-class RoleForm(NamedErrorsForm):
-    """One form for the qualification check and the appointment: the same question."""
+class RoleLevelsForm(NamedErrorsForm):
+    """A role in an occupation for a range of levels: what a check, an appointment and an
+    override are about."""
 
     role = forms.ChoiceField(label="角色", choices=RoleKind.choices)
     occupation = forms.ChoiceField(label="职业")
@@ -78,6 +79,11 @@ class RoleForm(NamedErrorsForm):
     level_low = forms.TypedChoiceField(
         label="最低等级", choices=LEVEL_CHOICES, coerce=int, initial=5
     )
+
+
+class RoleForm(RoleLevelsForm):
+    """One form for the qualification check and the appointment: the same question."""
+
     organization = forms.ChoiceField(
         label="评价机构", required=False, help_text="内部质量督导员、保密协议所在机构"
     )

@@ -240,52 +240,38 @@ def check_qualification(
     as_of: dt.date,
 ) -> QualificationDecision:
     """Decide whether the person qualifies for the role for levels level_high…level_low."""
-    if not (1 <= level_high <= level_low <= 5):
+
+    def decision(
+        outcomes: tuple[ClauseOutcome, ...] = (), matched: str | None = None, reason: str = ""
+    ) -> QualificationDecision:
         return QualificationDecision(
-            qualified=False,
+            qualified=matched is not None,
             rule=rule.code,
             version=rule.version,
             role=rule.role,
             level_high=level_high,
             level_low=level_low,
             as_of=as_of,
-            matched_clause=None,
-            clauses=(),
-            reason="等级范围无效：最高等级应不低于最低等级，且在一级至五级之间",
+            matched_clause=matched,
+            clauses=outcomes,
+            reason=reason,
         )
+
+    if not (1 <= level_high <= level_low <= 5):
+        return decision(reason="等级范围无效：最高等级应不低于最低等级，且在一级至五级之间")
     applicable = [c for c in rule.clauses if c.covers(level_high)]
     if not applicable:
         top = rule.highest_level()
         role = ROLE_NAMES.get(rule.role, rule.role)
         limit = f"最高可申报{engine.LEVEL_NAMES[top]}" if top is not None else "无可适用条款"
-        return QualificationDecision(
-            qualified=False,
-            rule=rule.code,
-            version=rule.version,
-            role=rule.role,
-            level_high=level_high,
-            level_low=level_low,
-            as_of=as_of,
-            matched_clause=None,
-            clauses=(),
-            reason=f"{role}资格条件不含{engine.LEVEL_NAMES[level_high]}考评工作（{limit}）",
+        return decision(
+            reason=f"{role}资格条件不含{engine.LEVEL_NAMES[level_high]}考评工作（{limit}）"
         )
     profile = profile_for(facts, rule)
     outcomes = tuple(
         evaluate_qualification_clause(c, rule, facts, profile, as_of) for c in applicable
     )
-    matched = next((o.id for o in outcomes if o.met), None)
-    return QualificationDecision(
-        qualified=matched is not None,
-        rule=rule.code,
-        version=rule.version,
-        role=rule.role,
-        level_high=level_high,
-        level_low=level_low,
-        as_of=as_of,
-        matched_clause=matched,
-        clauses=outcomes,
-    )
+    return decision(outcomes, next((o.id for o in outcomes if o.met), None))
 
 
 def pick_rule(

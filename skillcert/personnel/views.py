@@ -26,7 +26,7 @@ from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_action, run_form
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.personnel import selectors, services
 from skillcert.personnel.choices import PersonStatus
@@ -122,28 +122,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not scope.is_province_officer:
             raise Http404
-        if form.is_valid():
-            d = form.cleaned_data
-            province = _officer_province(scope)
-            done = run_service(
-                request,
-                lambda: services.training_plan_publish(
-                    province=province,
-                    year=d["year"],
-                    month=d["month"],
-                    role=d["role"],
-                    required_minutes=d["required_minutes"],
-                    venue=d["venue"],
-                    actor=request_actor(request),
-                ),
-                success=lambda plan: (
-                    f"已发布：{plan.title}，报名截止 {plan.registration_closes_on}"
-                ),
-                next=lambda plan: reverse("personnel:plan", args=[plan.pk]),
-                form=form,
-            )
-            if done is not None:
-                return done
+        done = run_form(
+            request,
+            form,
+            lambda d: services.training_plan_publish(
+                province=_officer_province(scope), **d, actor=request_actor(request)
+            ),
+            success=lambda plan: f"已发布：{plan.title}，报名截止 {plan.registration_closes_on}",
+            next=lambda plan: reverse("personnel:plan", args=[plan.pk]),
+        )
+        if done is not None:
+            return done
     page = Paginator(selectors.plans_visible(scope=scope), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -21,8 +21,8 @@ from skillcert.common.forms import NamedErrorsForm
 from skillcert.common.service_runner import run_service
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.personnel import selectors
-from skillcert.personnel.choices import PersonRoleStatus, RoleKind
-from skillcert.personnel.models import LEVEL_CHOICES
+from skillcert.personnel.choices import PersonRoleStatus
+from skillcert.personnel.forms import RoleLevelsForm
 from skillcert.personnel.services.roles import role_reinstate, role_suspend
 from skillcert.personnel.services.standing import qualification_override_record
 from skillcert.regions.selectors import region_by_code
@@ -32,17 +32,9 @@ if TYPE_CHECKING:
     from skillcert.personnel.models import Person, PersonRole
 
 
-class OverrideForm(NamedErrorsForm):
+class OverrideForm(RoleLevelsForm):
     """The province's acceptance of a person for a role whose qualification check failed."""
 
-    role = forms.ChoiceField(label="角色", choices=RoleKind.choices)
-    occupation = forms.ChoiceField(label="职业")
-    level_high = forms.TypedChoiceField(
-        label="最高等级", choices=LEVEL_CHOICES, coerce=int, initial=3
-    )
-    level_low = forms.TypedChoiceField(
-        label="最低等级", choices=LEVEL_CHOICES, coerce=int, initial=5
-    )
     reason = forms.CharField(label="特批理由", max_length=300, widget=forms.Textarea)
     document_number = forms.CharField(
         label="文号", max_length=64, help_text="省级人社部门特批决定的文号"

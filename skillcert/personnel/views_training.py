@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.errors import DomainError
+from skillcert.common.file_downloads import stored_file_response
 from skillcert.common.forms import NamedErrorsForm
-from skillcert.common.service_runner import run_action, run_service
+from skillcert.common.service_runner import run_action, run_form, run_service
 from skillcert.organizations.selectors import organizations_visible
 from skillcert.personnel import selectors, services
 from skillcert.personnel.models import (
@@ -65,23 +66,15 @@ def course_units(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     province = _province_of(scope)
     form = CourseUnitForm(request.POST or None, prefix="unit")
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.course_unit_create(
-                province=province,
-                topic=d["topic"],
-                title=d["title"],
-                minutes=d["minutes"],
-                actor=request_actor(request),
-            ),
-            success=lambda unit: f"已添加课件：{unit.title}",
-            next=reverse("personnel:course_units"),
-            form=form,
-        )
-        if done is not None:
-            return done
+    done = run_form(
+        request,
+        form,
+        lambda d: services.course_unit_create(province=province, **d, actor=request_actor(request)),
+        success=lambda unit: f"已添加课件：{unit.title}",
+        next=reverse("personnel:course_units"),
+    )
+    if done is not None:
+        return done
     units = list(selectors.course_units_visible(scope=scope).filter(province=province))
     topics = [
         (label, [u for u in units if u.topic == value]) for value, label in TrainingTopic.choices
@@ -102,24 +95,15 @@ def course_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CourseUnitEditForm(
         request.POST or None, prefix="unit", initial={**initial, "active": unit.active}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.course_unit_update(
-                unit=unit,
-                topic=d["topic"],
-                title=d["title"],
-                minutes=d["minutes"],
-                active=d["active"],
-                actor=request_actor(request),
-            ),
-            success=lambda saved: f"已保存课件：{saved.title}",
-            next=reverse("personnel:course_units"),
-            form=form,
-        )
-        if done is not None:
-            return done
+    done = run_form(
+        request,
+        form,
+        lambda d: services.course_unit_update(unit=unit, **d, actor=request_actor(request)),
+        success=lambda saved: f"已保存课件：{saved.title}",
+        next=reverse("personnel:course_units"),
+    )
+    if done is not None:
+        return done
     return render(request, "personnel/course_unit_edit.html", {"unit": unit, "form": form})
 
 
@@ -260,13 +244,4 @@ def offline_session_plan(request: HttpRequest, pk: int) -> FileResponse:
     document = getattr(_offline(request, pk), "plan_document", None)
     if document is None:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(document)

@@ -21,13 +21,14 @@ _DATE = DateInput()
 _TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-def offering_key(occupation_id: int, level: int) -> str:
-    return f"{occupation_id}:{level}"
+def offering_key(occupation_id: int, level: int | None) -> str:
+    """ "12:3"; "12:" for an occupation offered without a level (专项职业能力考核)."""
+    return f"{occupation_id}:{'' if level is None else level}"
 
 
-def parse_offering_key(key: str) -> tuple[int, int]:
+def parse_offering_key(key: str) -> tuple[int, int | None]:
     occupation_id, level = key.split(":")
-    return int(occupation_id), int(level)
+    return int(occupation_id), int(level) if level else None
 
 
 class PlanCreateForm(NamedErrorsForm):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from skillcert.common.fields import user_fk
 from skillcert.common.policies import VersionedPolicy
-from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_CHOICES, LEVEL_OR_NONE_CHOICES
 from skillcert.plans.choices import FilingStatus, PlanKind, PlanMethod, PlanStatus, Subject
 
 
@@ -118,7 +118,8 @@ class ReviewSamplingPolicy(VersionedPolicy):
 
 
 class PlanOffering(models.Model):
-    """One occupation at one level offered by the plan."""
+    """One occupation at one level offered by the plan; a 专项职业能力考核 occupation, which has
+    no levels, is offered without one (`level` NULL; plans.services checks which applies)."""
 
     plan = models.ForeignKey(
         EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="offerings"
@@ -126,7 +127,9 @@ class PlanOffering(models.Model):
     occupation = models.ForeignKey(
         "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
     )
-    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    level = models.PositiveSmallIntegerField(
+        "等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "计划职业等级"
@@ -136,12 +139,21 @@ class PlanOffering(models.Model):
             models.UniqueConstraint(
                 fields=["plan", "occupation", "level"], name="plan_offering_unique"
             ),
+            # NULLs are distinct in a unique index: one level-less offering per occupation.
+            models.UniqueConstraint(
+                fields=["plan", "occupation"],
+                condition=Q(level__isnull=True),
+                name="plan_offering_without_level_unique",
+            ),
             models.CheckConstraint(
-                name="plan_offering_level_1_5", condition=Q(level__gte=1, level__lte=5)
+                name="plan_offering_level_1_5",
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5),
             ),
         ]
 
     def __str__(self) -> str:
+        if self.level is None:
+            return f"{self.occupation.name}（专项职业能力）"
         return f"{self.occupation.name} {self.get_level_display()}"
 
 

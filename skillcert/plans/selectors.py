@@ -15,7 +15,7 @@ from skillcert.accounts.scope import Scope
 from skillcert.audit.selectors import audit_events_of_object
 from skillcert.common.labels import label_for
 from skillcert.common.policies import policy_in_force
-from skillcert.occupations.choices import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_CHOICES, has_levels
 from skillcert.organizations.selectors import org_scopes_active
 from skillcert.personnel.selectors import people_holding_role, people_with_ids
 from skillcert.plans.models import (
@@ -71,7 +71,8 @@ def plan_offerings(*, plan: EvaluationPlan) -> QuerySet[PlanOffering]:
     return plan.offerings.select_related("occupation").order_by("occupation__code", "-level")
 
 
-def plan_offers(*, plan: EvaluationPlan, occupation_id: int, level: int) -> bool:
+def plan_offers(*, plan: EvaluationPlan, occupation_id: int, level: int | None) -> bool:
+    """`level` None: the occupation offered without a level (专项职业能力考核)."""
     return plan.offerings.filter(Q(occupation_id=occupation_id) & Q(level=level)).exists()
 
 
@@ -130,9 +131,17 @@ def org_offering_choices(*, organization_ids: Iterable[int]) -> list[tuple[str, 
     rows = org_scopes_active(organization_ids=organization_ids)
     seen: dict[str, str] = {}
     for row in rows:
-        key = f"{row.occupation_id}:{row.level}"
-        seen.setdefault(key, f"{row.occupation.name}（{row.occupation.code}）{LEVELS[row.level]}")
+        name = f"{row.occupation.name}（{row.occupation.code}）"
+        if has_levels(row.occupation.certification_kind):
+            seen.setdefault(f"{row.occupation_id}:{row.level}", f"{name}{LEVELS[row.level]}")
+        else:
+            seen.setdefault(f"{row.occupation_id}:", f"{name}专项职业能力（不设等级）")
     return list(seen.items())
+
+
+def offering_label(*, occupation_name: str, level: int | None) -> str:
+    """ "企业人力资源管理师 三级/高级工", or "中式面点制作 专项职业能力" without a level."""
+    return f"{occupation_name} {LEVELS[level] if level is not None else '专项职业能力'}"
 
 
 # What the history on the plan page says for each audited action and changed field.

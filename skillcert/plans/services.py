@@ -18,6 +18,7 @@ from skillcert.accounts.scope import scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.transitions import check_transition
+from skillcert.occupations.choices import has_levels
 from skillcert.occupations.selectors import standard_current
 from skillcert.organizations.permits import organization_permit_check
 from skillcert.personnel.selectors import staffing_refusal
@@ -51,13 +52,35 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+def _offering_level_check(occupation: Occupation, level: int | None) -> None:
+    """A 专项职业能力考核 occupation is offered without a level; every other one at a level."""
+    if not has_levels(occupation.certification_kind) and level is not None:
+        raise DomainError(
+            "plan.level_not_applicable",
+            f"“{occupation.name}”为专项职业能力考核，不设等级；请选择该职业而不选等级",
+            field="offerings",
+        )
+    if has_levels(occupation.certification_kind) and level is None:
+        raise DomainError(
+            "plan.level_required",
+            f"“{occupation.name}”为职业技能等级认定，请选择等级（五级至一级）",
+            field="offerings",
+        )
+
+
+def offering_code(occupation: Occupation, level: int | None) -> str:
+    """ "4-07-03-02/3" in audit rows and filing snapshots; "4-03-02-91/-" without a level."""
+    return f"{occupation.code}/{'-' if level is None else level}"
+
+
 def _offerings_check(
-    organization: EvaluationOrg, offerings: Sequence[tuple[Occupation, int]]
+    organization: EvaluationOrg, offerings: Sequence[tuple[Occupation, int | None]]
 ) -> None:
     if not offerings:
         raise DomainError("plan.offerings_required", "请至少选择一个职业等级", field="offerings")
     today = timezone.localdate()
     for occupation, level in offerings:
+        _offering_level_check(occupation, level)
         # The organisations permit: not filed, suspended, revoked, exited, blacklisted,
         # expired, outside its filed scope or taken off the directory all refuse the plan.
         organization_permit_check(
@@ -68,7 +91,7 @@ def _offerings_check(
             level=level,
         )
         standard = standard_current(occupation=occupation)
-        if standard is not None and level not in standard.level_list:
+        if level is not None and standard is not None and level not in standard.level_list:
             raise DomainError(
                 "plan.level_not_offered",
                 f"{occupation.name}的职业标准未设置{level}级",
@@ -110,7 +133,7 @@ def plan_create(
     window_opens: dt.date,
     window_closes: dt.date,
     capacity: int,
-    offerings: Sequence[tuple[Occupation, int]],
+    offerings: Sequence[tuple[Occupation, int | None]],
     actor: Actor,
     city_sample_rate: Decimal | None = None,
     province_sample_rate: Decimal | None = None,
@@ -146,7 +169,7 @@ def plan_create(
                 changes={
                     "code": [None, code],
                     "capacity": [None, capacity],
-                    "offerings": [None, sorted(f"{o.code}/{lv}" for o, lv in set(offerings))],
+                    "offerings": [None, sorted(offering_code(o, lv) for o, lv in set(offerings))],
                 },
             )
     except IntegrityError:
@@ -470,7 +493,8 @@ def _snapshot(plan: EvaluationPlan) -> dict[str, Any]:
         "kind": plan.kind,
         "method": plan.method,
         "offerings": sorted(
-            f"{o.occupation.code}/{o.level}" for o in plan.offerings.select_related("occupation")
+            offering_code(o.occupation, o.level)
+            for o in plan.offerings.select_related("occupation")
         ),
         "sessions": sessions,
         "examiners": sorted(plan.examiners.values_list("person_id", flat=True)),

@@ -42,6 +42,7 @@ from skillcert.plans.forms import (
 from skillcert.plans.models import EvaluationPlan, FilingStatus, PlanKind, PlanMethod, Subject
 from skillcert.plans.selectors import (
     LEVELS,
+    offering_label,
     org_offering_choices,
     plan_examiner_choices,
     plan_examiner_people,
@@ -129,7 +130,10 @@ def _detail_url(plan: EvaluationPlan) -> str:
 
 def _offering_choices(plan: EvaluationPlan) -> list[tuple[str, str]]:
     return [
-        (offering_key(o.occupation_id, o.level), f"{o.occupation.name} {LEVELS[o.level]}")
+        (
+            offering_key(o.occupation_id, o.level),
+            offering_label(occupation_name=o.occupation.name, level=o.level),
+        )
         for o in plan_offerings(plan=plan)
     ]
 

@@ -1,33 +1,40 @@
-"""What the summary counts, as aggregate queries over the live tables.
+"""What the summaries count, as aggregate queries over the live tables.
 
-Each source is one GROUP BY over the dimensions of `Figures` (aliases `k_*`) with its
-counters (aliases `c_*`). `day_rows_sql` glues them into a single
-`INSERT … SELECT … FROM (a UNION ALL b …) GROUP BY …`, and `month_rows_sql` sums day rows into
-month rows the same way, so a refresh moves no rows through Python and runs the same on
-PostgreSQL and SQLite."""
+Each summary (`SUMMARIES`: `Figures`, `OrgActivity`, `PostFigures`) has sources, each one
+GROUP BY over the summary's dimensions (aliases `k_*`) with its counters (aliases `c_*`), and
+the scan that finds the days its rows may have changed on. `day_rows_sql` glues the sources
+into a single `INSERT … SELECT … FROM (a UNION ALL b …) GROUP BY …`; `rollup_sql` sums day
+rows into month rows, and month rows into year rows, the same way, so a refresh moves no
+rows through Python and runs the same on PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+from django.db.models import Case, CharField, Count, F, Model, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth, TruncYear
 from django.utils import timezone
 
+from skillcert.accounts.scope import Scope
 from skillcert.applications.choices import Status
 from skillcert.applications.selectors import applications_all, submission_events_of
 from skillcert.certificates.choices import CertificateStatus, IssueKind
 from skillcert.certificates.selectors import certificates_all
+from skillcert.exams.selectors import staff_assignments_in_area
 from skillcert.plans.choices import PlanKind, PlanMethod
+from skillcert.plans.selectors import plans_in_area
 from skillcert.reporting.models import (
     APPLICATION_STATUS_COLUMNS,
     COUNTER_COLUMNS,
     DIMENSIONS,
     Figures,
     Grain,
+    OrgActivity,
+    PostFigures,
 )
 from skillcert.scoring.choices import ResultStatus, Route
 from skillcert.scoring.selectors import results_all
@@ -159,61 +166,148 @@ def revocation_facts(ranges: DayRanges) -> QuerySet[Any]:
 SOURCES = (application_facts, result_facts, issue_facts, revocation_facts)
 
 
-def _insert_head() -> str:
+# --- organisations' activity and exam-day posts ----------------------------------------------
+
+# Every organisation and every site: the refresh counts all of them, the dashboard narrows.
+EVERYWHERE = Scope(
+    user_id=None,
+    is_platform=True,
+    roles=frozenset(),
+    region_prefixes=frozenset(),
+    organization_ids=frozenset(),
+)
+ACTIVITY_KEYS = ("k_day", "k_organization")
+ACTIVITY_COUNTERS = ("plans", "applications", "registered_passed")
+POST_KEYS = ("k_day", "k_city", "k_person", "k_duty")
+POST_COUNTERS = ("posts",)
+
+
+def plan_activity(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        plans_in_area(scope=EVERYWHERE)
+        .filter(within("window_opens", ranges, is_datetime=False))
+        .annotate(k_day=F("window_opens"), k_organization=F("organization_id"))
+        .values(*ACTIVITY_KEYS)
+        .annotate(c_plans=Count("pk"))
+        .order_by()
+    )
+
+
+def application_activity(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        applications_all()
+        .filter(within("created_at", ranges, is_datetime=True))
+        .annotate(k_day=TruncDate("created_at"), k_organization=F("plan__organization_id"))
+        .values(*ACTIVITY_KEYS)
+        .annotate(c_applications=Count("pk"))
+        .order_by()
+    )
+
+
+def registration_activity(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        results_all()
+        .filter(
+            within("published_at", ranges, is_datetime=True),
+            passed=True,
+            status=ResultStatus.REGISTERED,
+        )
+        .annotate(k_day=TruncDate("published_at"), k_organization=F("organization_id"))
+        .values(*ACTIVITY_KEYS)
+        .annotate(c_registered_passed=Count("pk"))
+        .order_by()
+    )
+
+
+def exam_day_posts(ranges: DayRanges) -> QuerySet[Any]:
+    return (
+        staff_assignments_in_area(scope=EVERYWHERE)
+        .filter(within("slot__starts_at", ranges, is_datetime=True))
+        .annotate(
+            k_day=TruncDate("slot__starts_at"),
+            k_city=F("site__district__city__code"),
+            k_person=F("person_id"),
+            k_duty=F("duty"),
+        )
+        .values(*POST_KEYS)
+        .annotate(c_posts=Count("pk"))
+        .order_by()
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One summary table: its model, its key columns (in the order of the `k_*` aliases),
+    its counters and the aggregate queries whose rows it sums."""
+
+    model: type[Model]
+    keys: tuple[str, ...]  # the sources' aliases
+    columns: tuple[str, ...]  # the model's attnames for `keys`, without the grain
+    counters: tuple[str, ...]
+    sources: tuple[Callable[[DayRanges], QuerySet[Any]], ...]
+    # the days whose rows may differ because live rows changed at or after a moment
+    changed: Callable[[dt.datetime], set[dt.date]]
+
+
+def _insert_head(summary: Summary) -> str:
     qn = connection.ops.quote_name
-    columns = ("grain", *DIMENSIONS, *COUNTER_COLUMNS)
-    column_of = {f.attname: f.column for f in Figures._meta.concrete_fields}
-    target = ", ".join(qn(column_of[c]) for c in columns)
-    return f"INSERT INTO {qn(Figures._meta.db_table)} ({target})"
+    column_of = {f.attname: f.column for f in summary.model._meta.concrete_fields}
+    target = ", ".join(qn(column_of[c]) for c in ("grain", *summary.columns, *summary.counters))
+    return f"INSERT INTO {qn(summary.model._meta.db_table)} ({target})"
 
 
-def day_rows_sql(ranges: DayRanges) -> tuple[str, list[Any]]:
+def day_rows_sql(ranges: DayRanges, summary: Summary) -> tuple[str, list[Any]]:
     """One INSERT that writes the day rows of the given days (the caller deletes the old rows
     of those days first, in the same transaction)."""
     qn = connection.ops.quote_name
     branches: list[str] = []
     params: list[Any] = [Grain.DAY.value]
-    for index, source in enumerate(SOURCES):
+    for index, source in enumerate(summary.sources):
         queryset = source(ranges)
         sql, branch_params = queryset.query.sql_with_params()
         present = set(queryset.query.annotation_select)
-        columns = [f"s{index}.{qn(k)} AS {qn(k)}" for k in KEYS]
-        for counter in COUNTER_COLUMNS:
+        columns = [f"s{index}.{qn(k)} AS {qn(k)}" for k in summary.keys]
+        for counter in summary.counters:
             alias = qn(f"c_{counter}")
             value = f"s{index}.{alias}" if f"c_{counter}" in present else "0"
             columns.append(f"{value} AS {alias}")
         # Only quoted identifiers and the ORM's own SQL are interpolated; values are params.
         branches.append(f"SELECT {', '.join(columns)} FROM ({sql}) s{index}")  # noqa: S608
         params.extend(branch_params)
-    keys = ", ".join(qn(k) for k in KEYS)
-    sums = ", ".join(f"SUM({qn('c_' + c)})" for c in COUNTER_COLUMNS)
+    keys = ", ".join(qn(k) for k in summary.keys)
+    sums = ", ".join(f"SUM({qn('c_' + c)})" for c in summary.counters)
     union = " UNION ALL ".join(branches)
-    sql = f"{_insert_head()} SELECT %s, {keys}, {sums} FROM ({union}) u GROUP BY {keys}"  # noqa: S608
+    head = _insert_head(summary)
+    sql = f"{head} SELECT %s, {keys}, {sums} FROM ({union}) u GROUP BY {keys}"  # noqa: S608
     return sql, params
 
 
-def month_rows_sql(ranges: DayRanges) -> tuple[str, list[Any]]:
-    """One INSERT that writes the month rows of the months covering `ranges` (whole months)
-    from their day rows."""
+def rollup_sql(ranges: DayRanges, summary: Summary, grain: Grain) -> tuple[str, list[Any]]:
+    """One INSERT that writes the month (or year) rows of the months (or years) covering
+    `ranges` (whole ones) from their day (or month) rows."""
     qn = connection.ops.quote_name
+    finer, trunc = (Grain.DAY, TruncMonth) if grain == Grain.MONTH else (Grain.MONTH, TruncYear)
+    renamed: dict[str, Any] = {
+        key: F(column) for key, column in zip(summary.keys, summary.columns, strict=True)
+    }
+    renamed["k_day"] = trunc("day")
     rows = (
-        Figures.objects.filter(within("day", ranges, is_datetime=False), grain=Grain.DAY)
-        .annotate(
-            k_day=TruncMonth("day"),
-            k_region=F("region_code"),
-            k_occupation=F("occupation_id"),
-            k_level=F("level"),
-            k_route=F("route"),
-            k_kind=F("org_kind"),
-        )
-        .values(*KEYS)
-        .annotate(**{f"c_{c}": Sum(c) for c in COUNTER_COLUMNS})
+        summary.model._default_manager.filter(within("day", ranges, is_datetime=False), grain=finer)
+        .annotate(**renamed)
+        .values(*summary.keys)
+        .annotate(**{f"c_{c}": Sum(c) for c in summary.counters})
         .order_by()
     )
     sql, params = rows.query.sql_with_params()
-    columns = ", ".join(f"m.{qn(c)}" for c in (*KEYS, *(f"c_{c}" for c in COUNTER_COLUMNS)))
-    insert = f"{_insert_head()} SELECT %s, {columns} FROM ({sql}) m"  # noqa: S608
-    return insert, [Grain.MONTH.value, *params]
+    aliases = (*summary.keys, *(f"c_{c}" for c in summary.counters))
+    columns = ", ".join(f"m.{qn(c)}" for c in aliases)
+    insert = f"{_insert_head(summary)} SELECT %s, {columns} FROM ({sql}) m"  # noqa: S608
+    return insert, [grain.value, *params]
+
+
+def year_ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """The whole years that contain `days`, as inclusive day ranges."""
+    return [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in sorted({d.year for d in days})]
 
 
 def month_ranges(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
@@ -245,16 +339,7 @@ def changed_days(since: dt.datetime) -> set[dt.date]:
         .values_list("d", flat=True)
         .distinct()
     )
-    days.update(
-        results_all()
-        .filter(
-            Q(updated_at__gte=since) | Q(published_at__gte=since) | Q(registered_at__gte=since),
-            published_at__isnull=False,
-        )
-        .annotate(d=TruncDate("published_at"))
-        .values_list("d", flat=True)
-        .distinct()
-    )
+    days.update(_result_days(since))
     days.update(
         certificates_all()
         .filter(created_at__gte=since)
@@ -271,3 +356,71 @@ def changed_days(since: dt.datetime) -> set[dt.date]:
     days.update(revoked.values_list("issue_date", flat=True).distinct())
     days.update(revoked.annotate(d=TruncDate("revoked_at")).values_list("d", flat=True).distinct())
     return {d for d in days if d is not None}
+
+
+def _result_days(since: dt.datetime) -> set[dt.date]:
+    """The publication days of results changed, published or registered since."""
+    return set(
+        results_all()
+        .filter(
+            Q(updated_at__gte=since) | Q(published_at__gte=since) | Q(registered_at__gte=since),
+            published_at__isnull=False,
+        )
+        .annotate(d=TruncDate("published_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+
+
+def activity_changed_days(since: dt.datetime) -> set[dt.date]:
+    """The days of `OrgActivity` rows that may differ: the creation day of applications
+    changed since (new ones included), the window of plans created since (a plan's window is
+    set when it is created) and the publication day of results changed since."""
+    days = _result_days(since)
+    days.update(
+        applications_all()
+        .filter(updated_at__gte=since)
+        .annotate(d=TruncDate("created_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+    days.update(
+        plans_in_area(scope=EVERYWHERE)
+        .filter(created_at__gte=since)
+        .values_list("window_opens", flat=True)
+        .distinct()
+    )
+    return days
+
+
+def post_changed_days(since: dt.datetime) -> set[dt.date]:
+    """The slot days of exam-day posts assigned since: re-staffing a slot deletes its posts
+    and creates them again, so the day the old posts leave is the day the new ones are on."""
+    return set(
+        staff_assignments_in_area(scope=EVERYWHERE)
+        .filter(created_at__gte=since)
+        .annotate(d=TruncDate("slot__starts_at"))
+        .values_list("d", flat=True)
+        .distinct()
+    )
+
+
+SUMMARIES = (
+    Summary(Figures, KEYS, DIMENSIONS, COUNTER_COLUMNS, SOURCES, changed_days),
+    Summary(
+        OrgActivity,
+        ACTIVITY_KEYS,
+        ("day", "organization_id"),
+        ACTIVITY_COUNTERS,
+        (plan_activity, application_activity, registration_activity),
+        activity_changed_days,
+    ),
+    Summary(
+        PostFigures,
+        POST_KEYS,
+        ("day", "city_code", "person_id", "duty"),
+        POST_COUNTERS,
+        (exam_day_posts,),
+        post_changed_days,
+    ),
+)

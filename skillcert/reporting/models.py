@@ -1,11 +1,18 @@
 """Statistics tables kept by the reporting app.
 
 * `Figures`: the summary the dashboards read. One row per day × county × occupation ×
-  level × route × organisation kind with the counts of that day, and the same per month (the
-  sum of the month's day rows). It is derived data, rebuilt from the live tables by
-  `services.figures_refresh` (never typed in): a province dashboard sums a few tens of
-  thousands of month rows (plus day rows for a period's partial months) instead of millions of
+  level × route × organisation kind with the counts of that day, and the same per month
+  (the sum of the month's day rows) and per year (the sum of the year's month rows). It is
+  derived data, rebuilt from the live tables by
+  `services.figures_refresh` (never typed in): a province dashboard sums year rows (plus
+  month and day rows for a period's partial years and months) instead of millions of
   applications and certificates.
+* `OrgActivity`: per day (and month) and organisation, the plans whose application window
+  opened, the applications created and the registered passing results, for the organisations'
+  activity table (a province has hundreds of organisations, so tens of thousands of rows
+  instead of a join of plans with millions of applications).
+* `PostFigures`: per day (and month), city, person and exam-day duty, the posts held, for the
+  examiners' workload table.
 * `RefreshRun`: one refresh of the summary; the last successful run's start is the watermark
   from which the next incremental run looks for changed rows.
 * `StatisticsReport`: a monthly or yearly report rendered to PDF and Excel for one region,
@@ -50,6 +57,7 @@ KEY_COLUMNS = ("grain", *DIMENSIONS)
 class Grain(models.TextChoices):
     DAY = "D", "日"
     MONTH = "M", "月"  # `day` is the first of the month; counters are the month's day rows
+    YEAR = "Y", "年"  # `day` is the 1st of January; counters are the year's month rows
 
 
 class Figures(models.Model):
@@ -108,9 +116,72 @@ class Figures(models.Model):
         return f"{self.day} {self.region_code} {self.occupation_id} {self.level}"
 
 
+class OrgActivity(models.Model):
+    """One organisation's activity on one day (or in one month). `plans` are dated by the
+    opening of their application window, `applications` (drafts too) by their creation,
+    `registered_passed` (passing results confirmed by registration) by their publication;
+    the dashboard sums the first two over the period and the last over all time (year rows)."""
+
+    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
+    day = models.DateField("日期")
+    organization = models.ForeignKey(
+        "organizations.EvaluationOrg",
+        verbose_name="评价机构",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    plans = models.PositiveIntegerField("评价计划", default=0, db_default=0)
+    applications = models.PositiveIntegerField("申报", default=0, db_default=0)
+    registered_passed = models.PositiveIntegerField("登记合格", default=0, db_default=0)
+
+    class Meta:
+        verbose_name = "机构活跃度汇总"
+        verbose_name_plural = "机构活跃度汇总"
+        ordering = ["grain", "day", "organization"]
+        indexes = [models.Index(fields=["grain", "day"], name="org_activity_grain_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "organization"], name="org_activity_one_row_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.organization_id}"
+
+
+class PostFigures(models.Model):
+    """The exam-day posts one person held on one day (or in one month) in one city, per duty,
+    dated by the start of the slot."""
+
+    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
+    day = models.DateField("日期")
+    city_code = models.CharField("地市代码", max_length=6)  # the city of the site's district
+    person = models.ForeignKey(
+        "personnel.Person", verbose_name="人员", on_delete=models.CASCADE, related_name="+"
+    )
+    duty = models.CharField("职责", max_length=12)
+    posts = models.PositiveIntegerField("岗位次数", default=0, db_default=0)
+
+    class Meta:
+        verbose_name = "考务岗位汇总"
+        verbose_name_plural = "考务岗位汇总"
+        ordering = ["grain", "day", "city_code"]
+        indexes = [models.Index(fields=["grain", "day"], name="post_figures_grain_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "day", "city_code", "person", "duty"],
+                name="post_figures_one_row_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.city_code} {self.person_id} {self.duty}"
+
+
 class RefreshRun(models.Model):
-    """One refresh of `Figures`. `days` lists the days recomputed (empty for a full
-    rebuild, which recomputes them all)."""
+    """One refresh of the summaries. `days` and `rows` are those of `Figures` (`days` empty
+    for a full rebuild, which recomputes them all); the audit event of the run has the days
+    and rows of every summary."""
 
     full = models.BooleanField("全量重建", default=False)
     since = models.DateField("重算起始日", null=True, blank=True)

@@ -44,14 +44,48 @@ def _lock_refresh() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
 
 
+def _summary_rewrite(summary: facts.Summary, days: set[dt.date] | None) -> int:
+    """Delete the summary's rows of `days` (and of their whole months and years; every row
+    when `days` is None) and write them again from the live tables, days first, then months
+    from days and years from months; the number of rows written."""
+    ranges = None if days is None else facts.day_ranges(days)
+    months = None if days is None else facts.month_ranges(days)
+    years = None if days is None else facts.year_ranges(days)
+    old = summary.model._default_manager.all()
+    if ranges is not None and months is not None and years is not None:
+        old = old.filter(
+            Q(facts.within("day", ranges, is_datetime=False), grain=Grain.DAY)
+            | Q(facts.within("day", months, is_datetime=False), grain=Grain.MONTH)
+            | Q(facts.within("day", years, is_datetime=False), grain=Grain.YEAR)
+        )
+    old.delete()
+    written = 0
+    with connection.cursor() as cursor:
+        for sql, params in (
+            facts.day_rows_sql(ranges, summary),
+            facts.rollup_sql(months, summary, Grain.MONTH),
+            facts.rollup_sql(years, summary, Grain.YEAR),
+        ):
+            cursor.execute(sql, params)
+            written += max(cursor.rowcount, 0)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the dashboards' plans fit the new row counts at once
+            # instead of after autovacuum's next pass.
+            table = connection.ops.quote_name(summary.model._meta.db_table)
+            cursor.execute(f"ANALYZE {table}")
+    return written
+
+
 def figures_refresh(
     *, actor: Actor, since: dt.date | None = None, full: bool = False, today: dt.date | None = None
 ) -> RefreshRun:
-    """Recompute `Figures` for the days that may have changed: every day from `since` to
-    today, today itself, and the days of rows changed since the previous run (with a
-    look-back), then the month rows of the months those days fall in. The first run, or
-    `full=True`, rebuilds everything. Rows are deleted and re-aggregated in one transaction,
-    so running it twice changes nothing."""
+    """Recompute the summaries (`Figures`, `OrgActivity`, `PostFigures`) for the days that
+    may have changed: every day from `since` to today, today itself, and, per summary, the
+    days of the live rows it counts that changed since the previous run (with a look-back),
+    then the month and year rows of the months and years those days fall in. The first run,
+    or `full=True`, rebuilds everything. Rows are deleted and re-aggregated in one
+    transaction, so running it twice changes nothing. The run records the days and rows of
+    `Figures`; its audit event has every summary's."""
     today = today or timezone.localdate()
     if since is not None and since > today:
         raise DomainError("reporting.since_future", "起始日期不能晚于今天", field="since")
@@ -60,40 +94,35 @@ def figures_refresh(
         _lock_refresh()
         previous = last_refresh()
         full = full or previous is None
-        days: set[dt.date] = set()
-        if not full:
-            assert previous is not None
-            days = facts.changed_days(previous.started_at - LOOKBACK)
-            days.add(today)
-            if since is not None:
-                days.update(since + dt.timedelta(days=n) for n in range((today - since).days + 1))
-        ranges = None if full else facts.day_ranges(days)
-        months = None if full else facts.month_ranges(days)
-        old = Figures.objects.all()
-        if ranges is not None and months is not None:
-            old = old.filter(
-                Q(facts.within("day", ranges, is_datetime=False), grain=Grain.DAY)
-                | Q(facts.within("day", months, is_datetime=False), grain=Grain.MONTH)
-            )
-        old.delete()
-        written = 0
-        with connection.cursor() as cursor:
-            for sql, params in (facts.day_rows_sql(ranges), facts.month_rows_sql(months)):
-                cursor.execute(sql, params)
-                written += max(cursor.rowcount, 0)
-            if connection.vendor == "postgresql":
-                # Fresh statistics, so the dashboards' plans fit the new row counts at once
-                # instead of after autovacuum's next pass.
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(Figures._meta.db_table)}")
+        always = {today}
+        if since is not None:
+            always.update(since + dt.timedelta(days=n) for n in range((today - since).days + 1))
+        days: dict[str, set[dt.date] | None] = {}
+        rows: dict[str, int] = {}
+        for summary in facts.SUMMARIES:
+            name = summary.model._meta.label
+            if previous is None or full:
+                days[name] = None
+            else:
+                days[name] = summary.changed(previous.started_at - LOOKBACK) | always
+            rows[name] = _summary_rewrite(summary, days[name])
+        figures = Figures._meta.label
         return audited_create(
             RefreshRun,
             actor=actor,
             action="statistics.refresh",
-            changes={"full": full, "days": len(days), "rows": written},
+            changes={
+                "full": full,
+                "days": len(days[figures] or ()),
+                "rows": rows[figures],
+                "summaries": {
+                    name: {"days": len(days[name] or ()), "rows": rows[name]} for name in rows
+                },
+            },
             full=full,
             since=since,
-            days=[d.isoformat() for d in sorted(days)],
-            rows=written,
+            days=[d.isoformat() for d in sorted(days[figures] or ())],
+            rows=rows[figures],
             started_at=started,
             finished_at=timezone.now(),
             actor_ref=actor_ref(actor),

@@ -16,6 +16,12 @@ class ScoringConfig(AppConfig):
         labels_register(LABELS)
         nav_visibility_register("scoring:enterprise_plans", _sees_enterprise_evaluation)
 
+        from skillcert.itembank.qti import qti_partial_ratio_register
+        from skillcert.scoring.selectors import multiple_choice_partial_ratio
+
+        # The item bank's QTI export writes our partial-credit rule (it cannot import us).
+        qti_partial_ratio_register(multiple_choice_partial_ratio)
+
 
 def _sees_enterprise_evaluation(user: Any) -> bool:
     """Employers' staff (type Y evaluate their own employees) and the officers over them."""

@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from skillcert.common.fields import user_fk
 from skillcert.common.policies import VersionedPolicy
-from skillcert.occupations.models import LEVEL_CHOICES
+from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 from skillcert.scoring.choices import ResultStatus, Route
 
 
@@ -123,7 +123,10 @@ class Result(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
+    # NULL: a 专项职业能力考核 result, copied from its application, which has no level
+    level = models.PositiveSmallIntegerField(
+        "等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
+    )
     route = models.CharField("评价途径", max_length=16, choices=Route.choices, default=Route.EXAM)
     # The id on answer files: the admission-ticket number, or the application id before
     # tickets exist (selectors.candidate_ids_for_plan).
@@ -180,10 +183,16 @@ class Result(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "passed"]),
             models.Index(fields=["batch", "district"]),
+            # The statistics refresh scans these for rows changed since its last run.
+            models.Index(fields=["updated_at"], name="result_updated_at"),
+            models.Index(fields=["published_at"], name="result_published_at"),
+            models.Index(fields=["registered_at"], name="result_registered_at"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "candidate_ref"], name="result_ref_unique"),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="result_level"),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=1, level__lte=5), name="result_level"
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(theory_score__isnull=True) | Q(theory_score__gte=0, theory_score__lte=100)
@@ -586,6 +595,8 @@ class EnterpriseScheme(models.Model):
     filed_by = user_fk("报备人")
     acknowledged_at = models.DateTimeField("备案时间", null=True, blank=True)
     acknowledged_by = user_fk("备案确认人")
+    # SHA-256 of the norm as acknowledged (services.enterprise.norm_digest); "" until then.
+    acknowledged_digest = models.CharField("备案内容摘要", max_length=64, blank=True, default="")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ Cronbach's α (equal to KR-20 when every item is dichotomous), and the score dis
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -159,6 +160,82 @@ def _distribution(totals: np.ndarray, maximum: float) -> dict[str, int]:
     return {(f"{10 * b}-{10 * b + 9}" if b < 9 else "90-100"): int(histogram[b]) for b in range(10)}
 
 
+class _Sums:
+    """Per-item sums the analysis needs, gathered in one pass over the responses.
+
+    An item's score depends only on the response to it, and on an answer sheet the totals
+    take few distinct values (one per reachable score). So rows sorted by total are counted
+    per (total, item, response) with one bincount, and every sum follows from the counts
+    and the item's score table: Σx, Σx², Σx·total, and the upper and lower groups' Σx.
+    A run of rows whose totals are too varied for a small count table is summed directly."""
+
+    def __init__(self, key: ObjectiveKey, k: int) -> None:
+        probe = np.repeat(np.arange(256, dtype=np.uint8)[:, None], k, axis=1)
+        self.table = item_scores(key, probe).astype(np.float64).T  # (item, response) score
+        self.k = k
+        self.counts = np.zeros((k, 256), dtype=np.int64)
+        self.total_weighted = np.zeros((k, 256))  # Σ total over rows giving that response
+        self.upper_counts = np.zeros((k, 256), dtype=np.int64)
+        self.lower_counts = np.zeros((k, 256), dtype=np.int64)
+        self.direct_xt = np.zeros(k)  # Σx·total of the rows summed directly
+
+    def add(self, chunk: np.ndarray, totals: np.ndarray, group: int) -> None:
+        """`chunk`: sorted rows all in the lower group (-1), the middle (0) or the upper (1)."""
+        # The rows come sorted by total: a new level starts wherever the total changes.
+        starts = np.empty(len(totals), dtype=bool)
+        starts[:1] = True
+        np.not_equal(totals[1:], totals[:-1], out=starts[1:])
+        levels = totals[starts]
+        level_of_row = np.cumsum(starts, dtype=np.intp) - 1
+        cells = self.k * 256
+        base = np.arange(self.k, dtype=np.intp) * 256
+        if len(levels) <= _COUNTED_LEVELS:
+            codes = (level_of_row * cells)[:, None] + base[None, :] + chunk
+            per_level = np.bincount(codes.ravel(), minlength=len(levels) * cells).reshape(
+                len(levels), self.k, 256
+            )
+            counts = per_level.sum(axis=0)
+            weighted = np.tensordot(levels, per_level, axes=1)
+            self.total_weighted += weighted
+        else:
+            counts = np.bincount((base[None, :] + chunk).ravel(), minlength=cells).reshape(
+                self.k, 256
+            )
+            x = np.take_along_axis(self.table, chunk.T.astype(np.intp), axis=1)  # (item, row)
+            self.direct_xt += x @ totals
+        self.counts += counts
+        if group > 0:
+            self.upper_counts += counts
+        elif group < 0:
+            self.lower_counts += counts
+
+    def item_sums(self, table_sum: np.ndarray) -> np.ndarray:
+        return (table_sum * self.table).sum(axis=1)
+
+
+# A sorted chunk's distinct totals above which counting per total costs more than summing.
+_COUNTED_LEVELS = 64
+_SORTED_CHUNK_ROWS = 32_768
+
+
+def _sorted_chunks(n: int, group: int) -> list[tuple[int, int, int]]:
+    """(start, stop, group) over sorted positions, never straddling a group boundary."""
+    bounds = sorted({0, min(group, n), max(n - group, 0), n})
+    pieces = []
+    for first, last in itertools.pairwise(bounds):
+        where = -1 if last <= group else (1 if first >= n - group else 0)
+        for start in range(first, last, _SORTED_CHUNK_ROWS):
+            pieces.append((start, min(start + _SORTED_CHUNK_ROWS, last), where))
+    return pieces
+
+
+def _variance(mean_square: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """E[x²] - E[x]², with the rounding left over when every value is the same taken as 0
+    (a constant item or rest score does not discriminate; it must not divide by noise)."""
+    variance = mean_square - mean**2
+    return np.where(variance > 1e-12 * (mean**2 + 1), variance, 0.0)
+
+
 def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Analysis:
     n, k = responses.shape
     if n < 2:
@@ -166,39 +243,27 @@ def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Ana
     max_scores = key.scores.astype(np.float64)
     order = np.argsort(totals, kind="stable")
     group = max(1, round(n * 0.27))
-    lower_mask = np.zeros(n, dtype=bool)
-    upper_mask = np.zeros(n, dtype=bool)
-    lower_mask[order[:group]] = True
-    upper_mask[order[-group:]] = True
+    # The lower group is the first `group` rows in this order, the upper the last `group`
+    # (27 % of n rounded never reaches half of n, so the two never overlap).
+    sums = _Sums(key, k)
+    for start, stop, where in _sorted_chunks(n, group):
+        rows = order[start:stop]
+        sums.add(responses[rows], totals[rows], where)
 
-    sum_x = np.zeros(k)  # per item: Σx, Σx², Σx·rest, Σrest, Σrest²
-    sum_x2 = np.zeros(k)
-    sum_xr = np.zeros(k)
-    sum_r = np.zeros(k)
-    sum_r2 = np.zeros(k)
-    upper = np.zeros(k)
-    lower = np.zeros(k)
-    options = np.zeros((k, 256), dtype=np.int64)
-    item_index = np.arange(k)
-    for start in range(0, n, CHUNK_ROWS):
-        chunk = responses[start : start + CHUNK_ROWS]
-        x = item_scores(key, chunk).astype(np.float64)
-        t = totals[start : start + len(chunk)]
-        rest = t[:, None] - x
-        sum_x += x.sum(axis=0)
-        sum_x2 += (x * x).sum(axis=0)
-        sum_xr += (x * rest).sum(axis=0)
-        sum_r += rest.sum(axis=0)
-        sum_r2 += (rest * rest).sum(axis=0)
-        upper += x[upper_mask[start : start + len(chunk)]].sum(axis=0)
-        lower += x[lower_mask[start : start + len(chunk)]].sum(axis=0)
-        flat = (item_index[None, :] * 256 + chunk.astype(np.int64)).ravel()
-        options += np.bincount(flat, minlength=k * 256).reshape(k, 256)
+    sum_x = sums.item_sums(sums.counts)
+    sum_x2 = ((sums.counts * sums.table) * sums.table).sum(axis=1)
+    sum_xt = sums.item_sums(sums.total_weighted) + sums.direct_xt
+    sum_t, sum_t2 = float(totals.sum()), float((totals * totals).sum())
+    sum_xr = sum_xt - sum_x2
+    sum_r = sum_t - sum_x
+    sum_r2 = sum_t2 - 2 * sum_xt + sum_x2
+    upper = sums.item_sums(sums.upper_counts)
+    lower = sums.item_sums(sums.lower_counts)
 
     mean_x = sum_x / n
-    var_x = np.maximum(sum_x2 / n - mean_x**2, 0.0)
+    var_x = _variance(sum_x2 / n, mean_x)
     mean_r = sum_r / n
-    var_r = np.maximum(sum_r2 / n - mean_r**2, 0.0)
+    var_r = _variance(sum_r2 / n, mean_r)
     cov = sum_xr / n - mean_x * mean_r
     with np.errstate(divide="ignore", invalid="ignore"):
         pbis = np.where((var_x > 0) & (var_r > 0), cov / np.sqrt(var_x * var_r), 0.0)
@@ -207,6 +272,7 @@ def analyse(key: ObjectiveKey, responses: np.ndarray, totals: np.ndarray) -> Ana
     var_total = float(totals.var())
     alpha = float(k / (k - 1) * (1 - var_x.sum() / var_total)) if k > 1 and var_total > 0 else 0.0
 
+    options = sums.counts
     stats = [
         _item_stats(key.item_ids[i], options[i], facility[i], pbis[i], upper_lower[i])
         for i in range(k)

@@ -84,14 +84,14 @@ class PassDecision:
     missing_parts: tuple[str, ...]
 
 
-def required_parts(level: int, exempt: Sequence[str] = ()) -> tuple[str, ...]:
+def required_parts(level: int | None, exempt: Sequence[str] = ()) -> tuple[str, ...]:
     parts = ["theory", "practical"] + (["panel"] if level in (1, 2) else [])
     return tuple(p for p in parts if p not in exempt)
 
 
 def pass_decision(
     *,
-    level: int,
+    level: int | None,
     scores: Mapping[str, float | None],
     pass_marks: Mapping[str, float] | None = None,
     exempt: Sequence[str] = (),

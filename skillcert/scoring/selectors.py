@@ -7,6 +7,7 @@ import datetime as dt
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
@@ -40,6 +41,7 @@ from skillcert.scoring.models import (
     ResultBatch,
     ResultStatus,
     Route,
+    SchemeFilingStatus,
     Script,
     ScriptStatus,
     StandardScoring,
@@ -136,7 +138,7 @@ class ScoringRules:
         }
 
 
-def scoring_rules_for(*, occupation_id: int, level: int) -> ScoringRules:
+def scoring_rules_for(*, occupation_id: int, level: int | None) -> ScoringRules:
     """The newest standard of the occupation that sets the level and has scoring rules."""
     standards = standards_of_occupation(occupation_id=occupation_id)
     rows = {r.standard_id: r for r in StandardScoring.objects.filter(standard__in=standards)}
@@ -153,6 +155,13 @@ def scoring_rules_for(*, occupation_id: int, level: int) -> ScoringRules:
                 partial_ratio=float(row.partial_ratio),
             )
     return ScoringRules()
+
+
+def multiple_choice_partial_ratio(*, occupation_id: int, level: int) -> Decimal | None:
+    """The share of a multiple-choice item's score a correct subset earns under the rules
+    the platform scores the occupation's papers by (`scoring_rules_for`); None: all or nothing."""
+    rules = scoring_rules_for(occupation_id=occupation_id, level=level)
+    return Decimal(str(rules.partial_ratio)) if rules.partial_credit else None
 
 
 def recheck_workdays(*, region_code: str, on: dt.date | None = None) -> int:
@@ -636,6 +645,13 @@ def todo_batches_awaiting_registration(*, scope: Scope) -> int:
     return ResultBatch.objects.filter(
         scope.region_q("organization__region"), status=BatchStatus.REGISTRATION
     ).count()
+
+
+def todo_norms_to_acknowledge(*, scope: Scope) -> int:
+    """Enterprise evaluation norms filed with the province and not yet acknowledged."""
+    if not scope.is_province_officer:
+        return 0
+    return EnterpriseScheme.objects.filter(filing_status=SchemeFilingStatus.FILED).count()
 
 
 def todo_scripts_to_mark(*, user: Any) -> int:

@@ -37,7 +37,14 @@ from skillcert.scoring.forms_enterprise import (
     SchemeFilingForm,
     SchemeForm,
 )
-from skillcert.scoring.models import BatchStatus, EnterpriseScheme, Result, ResultBatch, Route
+from skillcert.scoring.models import (
+    BatchStatus,
+    EnterpriseScheme,
+    Result,
+    ResultBatch,
+    Route,
+    SchemeFilingStatus,
+)
 from skillcert.scoring.services import CANDIDATE_KINDS, EVIDENCE_METHODS
 from skillcert.scoring.services.enterprise import (
     enterprise_scheme_acknowledge,
@@ -61,7 +68,7 @@ def _enterprise_plans(scope: Scope) -> QuerySet[Any]:
 # --- the enterprise plans and their occupations ------------------------------------------
 
 
-def _plan_rows(scope: Scope, q: str) -> list[dict[str, Any]]:
+def _plan_rows(scope: Scope, q: str, norms: str = "") -> list[dict[str, Any]]:
     plans = _enterprise_plans(scope)
     if q:
         plans = plans.filter(Q(code__icontains=q) | Q(title__icontains=q))
@@ -90,6 +97,8 @@ def _plan_rows(scope: Scope, q: str) -> list[dict[str, Any]]:
             },
         )
         row["levels"].append(offering.get_level_display())
+    if norms:  # the province's to-do: norms in one filing status
+        return [r for r in rows.values() if r["scheme"] and r["scheme"].filing_status == norms]
     return list(rows.values())
 
 
@@ -99,11 +108,22 @@ def enterprise_plans(request: HttpRequest) -> HttpResponse:
     """The enterprise plans in scope, one row per occupation, with their scheme and batch."""
     scope = _staff_or_officer(request)
     q = request.GET.get("q", "").strip()
-    rows = _plan_rows(scope, q)
+    norms = request.GET.get("norms", "")
+    norms = norms if norms in SchemeFilingStatus.values else ""
+    rows = _plan_rows(scope, q, norms)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             "企业自主评价.xlsx",
-            ["计划编号", "计划名称", "机构", "职业", "等级", "评价方案", "成绩批次"],
+            [
+                "计划编号",
+                "计划名称",
+                "机构",
+                "职业",
+                "等级",
+                "评价方案",
+                "评价规范备案",
+                "成绩批次",
+            ],
             [
                 [
                     r["plan"].code,
@@ -112,12 +132,13 @@ def enterprise_plans(request: HttpRequest) -> HttpResponse:
                     r["occupation"].name,
                     "、".join(r["levels"]),
                     "已设置" if r["scheme"] else "未设置",
+                    r["scheme"].get_filing_status_display() if r["scheme"] else "",
                     r["batch"].get_status_display() if r["batch"] else "未开启",
                 ]
                 for r in rows
             ],
         )
-    return render(request, "scoring/enterprise_plans.html", {"rows": rows, "q": q})
+    return render(request, "scoring/enterprise_plans.html", {"rows": rows, "q": q, "norms": norms})
 
 
 # --- the scheme ----------------------------------------------------------------------------

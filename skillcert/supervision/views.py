@@ -23,6 +23,7 @@ from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.file_downloads import stored_file_response
 from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
 from skillcert.organizations.selectors import organization_by_filing_number, organizations_visible
@@ -275,16 +276,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     the type detected on upload and a sandboxing CSP, so it can never run in the platform's
     origin."""
     evidence = get_object_in_scope(selectors.evidence_visible(scope=scope_for(request.user)), pk=pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence)
 
 
 # --- complaints: officers ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ report, and the province's exceptions to the staffing ratios (for a plan or a sl
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,9 +13,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from skillcert.accounts.actors import request_actor
+from skillcert.accounts.actors import Actor, request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.service_runner import run_service
+from skillcert.common.service_runner import run_action
 from skillcert.exams.selectors import slots_visible
 from skillcert.personnel.selectors import people_by_ids
 from skillcert.plans.selectors import plans_visible
@@ -58,9 +58,26 @@ def onsite(request: HttpRequest, pk: int) -> HttpResponse:
 def _run(
     request: HttpRequest, plan: EvaluationPlan, call: Callable[[], object], success: str
 ) -> HttpResponse:
-    response = run_service(request, call, success=success, next=_back(plan), back=_back(plan))
-    assert response is not None  # no form: a refused input is flashed and redirected
-    return response
+    return run_action(request, call, success=success, next=_back(plan))
+
+
+class _PlanReasonRecord(Protocol):
+    def __call__(self, *, plan: EvaluationPlan, reason: str, actor: Actor) -> object: ...
+
+
+def _run_with_reason(
+    request: HttpRequest, pk: int, record: _PlanReasonRecord, success: str
+) -> HttpResponse:
+    """`record(plan=…, reason=…, actor=…)` for the plan, the reason from the posted form."""
+    plan = _plan_for_officer(request, pk)
+    return _run(
+        request,
+        plan,
+        lambda: record(
+            plan=plan, reason=request.POST.get("reason", ""), actor=request_actor(request)
+        ),
+        success,
+    )
 
 
 @login_required
@@ -84,29 +101,13 @@ def onsite_appoint(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def onsite_waive(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_for_officer(request, pk)
-    return _run(
-        request,
-        plan,
-        lambda: services.onsite_report_waive(
-            plan=plan, reason=request.POST.get("reason", ""), actor=request_actor(request)
-        ),
-        "已记录督导报告缺失的原因",
-    )
+    return _run_with_reason(request, pk, services.onsite_report_waive, "已记录督导报告缺失的原因")
 
 
 @login_required
 @require_POST
 def plan_ratio_override(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_for_officer(request, pk)
-    return _run(
-        request,
-        plan,
-        lambda: services.ratio_override_record(
-            plan=plan, reason=request.POST.get("reason", ""), actor=request_actor(request)
-        ),
-        "已记录考务人员配比例外",
-    )
+    return _run_with_reason(request, pk, services.ratio_override_record, "已记录考务人员配比例外")
 
 
 @login_required
@@ -114,15 +115,11 @@ def plan_ratio_override(request: HttpRequest, pk: int) -> HttpResponse:
 def slot_ratio_override(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     slot = get_object_in_scope(slots_visible(scope=scope), pk=pk)
-    back = reverse("supervision:home")
-    response = run_service(
+    return run_action(
         request,
         lambda: services.ratio_override_record(
             slot=slot, reason=request.POST.get("reason", ""), actor=request_actor(request)
         ),
         success="已记录本场次的考务人员配比例外",
-        next=back,
-        back=back,
+        next=reverse("supervision:home"),
     )
-    assert response is not None
-    return response

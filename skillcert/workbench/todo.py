@@ -33,6 +33,7 @@ from skillcert.scoring.selectors import (
     todo_batches_awaiting_registration,
     todo_batches_ready_for_registration,
     todo_batches_to_submit,
+    todo_norms_to_acknowledge,
     todo_panel_marks,
     todo_practical_sheets,
     todo_recheck_windows,
@@ -94,6 +95,8 @@ class TodoGroup:
 
 
 TodoRule = Callable[[Scope, Any, dt.date], "TodoItem | None"]
+# How many rows wait, from (scope, user, today).
+TodoCount = Callable[[Scope, Any, dt.date], int]
 
 
 # --- working days ---------------------------------------------------------------------------
@@ -141,6 +144,30 @@ def _item(key: str, label: str, count: int, url: str, due: Due | None = None) ->
     return TodoItem(key, label, count, url, due) if count > 0 else None
 
 
+def _deadline_item(
+    key: str,
+    label: str,
+    days: Sequence[dt.date | None],
+    url: str,
+    *,
+    due_label: str,
+    today: dt.date,
+) -> TodoItem | None:
+    """One item a waiting row, due by the soonest of their working-day deadlines."""
+    soonest = _soonest(days)
+    due = workday_due(due_label, soonest, today) if soonest else None
+    return _item(key, label, len(days), url, due)
+
+
+def _counted(key: str, label: str, url_name: str, count: TodoCount, *, query: str = "") -> TodoRule:
+    """The rule for an item that is a count of waiting rows linking to one page."""
+
+    def rule(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
+        return _item(key, label, count(scope, user, today), reverse(url_name) + query)
+
+    return rule
+
+
 # --- organisation staff ---------------------------------------------------------------------
 
 
@@ -167,52 +194,50 @@ def org_roster_errors(scope: Scope, user: Any, today: dt.date) -> TodoItem | Non
     return _item("org.roster_errors", "花名册导入有错误待处理", len(ids), url)
 
 
-def org_batches_to_submit(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_batches_to_submit(scope=scope)
-    return _item(
-        "org.batches_to_submit", "成绩录入中、待提交的批次", count, reverse("scoring:batches")
-    )
-
-
-def org_batches_to_register(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_batches_ready_for_registration(scope=scope, today=today)
-    return _item(
-        "org.batches_to_register",
-        "复查期已过、待提交登记备案的批次",
-        count,
-        reverse("scoring:batches"),
-    )
-
-
-def org_results_to_issue(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_results_to_issue(scope=scope)
-    return _item(
-        "org.results_to_issue", "已登记备案、待发证的合格成绩", count, reverse("scoring:batches")
-    )
+org_batches_to_submit = _counted(
+    "org.batches_to_submit",
+    "成绩录入中、待提交的批次",
+    "scoring:batches",
+    lambda scope, user, today: todo_batches_to_submit(scope=scope),
+)
+org_batches_to_register = _counted(
+    "org.batches_to_register",
+    "复查期已过、待提交登记备案的批次",
+    "scoring:batches",
+    lambda scope, user, today: todo_batches_ready_for_registration(scope=scope, today=today),
+)
+org_results_to_issue = _counted(
+    "org.results_to_issue",
+    "已登记备案、待发证的合格成绩",
+    "scoring:batches",
+    lambda scope, user, today: todo_results_to_issue(scope=scope),
+)
 
 
 def org_corrective_actions(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    days = todo_actions_to_respond(scope=scope)
-    soonest = _soonest(days)
-    due = workday_due("整改期限", soonest, today) if soonest else None
-    return _item(
+    return _deadline_item(
         "org.corrective_actions",
         "督导及投诉查实问题待整改答复",
-        len(days),
+        todo_actions_to_respond(scope=scope),
         reverse("supervision:home"),
-        due,
+        due_label="整改期限",
+        today=today,
     )
 
 
 def org_annual_report(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    days = todo_annual_reports_due(scope=scope, today=today)
-    soonest = _soonest(days)
-    due = workday_due("报送期限", soonest, today) if soonest else None
     if len(scope.organization_ids) == 1:
         url = reverse("organizations:detail", args=[next(iter(scope.organization_ids))])
     else:
         url = reverse("organizations:list")
-    return _item("org.annual_report", "年度报告待报送", len(days), url, due)
+    return _deadline_item(
+        "org.annual_report",
+        "年度报告待报送",
+        todo_annual_reports_due(scope=scope, today=today),
+        url,
+        due_label="报送期限",
+        today=today,
+    )
 
 
 # --- officers (city and province) -----------------------------------------------------------
@@ -233,90 +258,102 @@ def province_applications(scope: Scope, user: Any, today: dt.date) -> TodoItem |
 
 
 def officer_plans_to_review(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    days = todo_plans_to_review(scope=scope, today=today)
-    soonest = _soonest(days)
-    due = workday_due("最近首场考核", soonest, today) if soonest else None
-    return _item(
-        "officer.plans_to_review", "已报备、待审核的评价计划", len(days), reverse("plans:list"), due
+    return _deadline_item(
+        "officer.plans_to_review",
+        "已报备、待审核的评价计划",
+        todo_plans_to_review(scope=scope, today=today),
+        reverse("plans:list"),
+        due_label="最近首场考核",
+        today=today,
     )
 
 
-def officer_org_filings(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = filing_review_queue(scope=scope).count()
-    return _item(
-        "officer.org_filings", "待审核的评价机构备案", count, reverse("organizations:filing_queue")
-    )
-
-
-def officer_complaints_to_triage(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_complaints_to_triage(scope=scope)
-    url = f"{reverse('supervision:complaints')}?status=received"
-    return _item("officer.complaints_to_triage", "新收到、待分办的投诉举报", count, url)
+officer_org_filings = _counted(
+    "officer.org_filings",
+    "待审核的评价机构备案",
+    "organizations:filing_queue",
+    lambda scope, user, today: filing_review_queue(scope=scope).count(),
+)
+officer_complaints_to_triage = _counted(
+    "officer.complaints_to_triage",
+    "新收到、待分办的投诉举报",
+    "supervision:complaints",
+    lambda scope, user, today: todo_complaints_to_triage(scope=scope),
+    query="?status=received",
+)
 
 
 def officer_complaints_handling(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    days = todo_complaints_handling(scope=scope)
-    soonest = _soonest(days)
-    due = workday_due("办理期限", soonest, today) if soonest else None
-    url = f"{reverse('supervision:complaints')}?status=handling"
-    return _item("officer.complaints_handling", "办理中的投诉举报", len(days), url, due)
-
-
-def officer_actions_to_review(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_actions_to_review(scope=scope)
-    return _item(
-        "officer.actions_to_review", "机构已报整改情况、待审核", count, reverse("supervision:home")
+    return _deadline_item(
+        "officer.complaints_handling",
+        "办理中的投诉举报",
+        todo_complaints_handling(scope=scope),
+        f"{reverse('supervision:complaints')}?status=handling",
+        due_label="办理期限",
+        today=today,
     )
 
 
-def officer_visits_open(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_visits_open(scope=scope) if scope.is_officer else 0
-    return _item("officer.visits_open", "已派出、待报告的督导", count, reverse("supervision:home"))
-
-
-def province_batches_to_register(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_batches_awaiting_registration(scope=scope)
-    return _item(
-        "province.batches_to_register",
-        "机构已提交、待确认登记备案的成绩批次",
-        count,
-        reverse("scoring:batches"),
-    )
-
-
-def province_corrections(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_corrections_to_decide(scope=scope)
-    return _item(
-        "province.corrections", "证书更正申请待审核", count, reverse("certificates:corrections")
-    )
-
-
-def province_offline_sessions(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_offline_sessions_to_decide(scope=scope)
-    return _item(
-        "province.offline_sessions",
-        "线下培训申请待审核",
-        count,
-        reverse("personnel:offline_sessions"),
-    )
+officer_actions_to_review = _counted(
+    "officer.actions_to_review",
+    "机构已报整改情况、待审核",
+    "supervision:home",
+    lambda scope, user, today: todo_actions_to_review(scope=scope),
+)
+officer_visits_open = _counted(
+    "officer.visits_open",
+    "已派出、待报告的督导",
+    "supervision:home",
+    lambda scope, user, today: todo_visits_open(scope=scope) if scope.is_officer else 0,
+)
+province_batches_to_register = _counted(
+    "province.batches_to_register",
+    "机构已提交、待确认登记备案的成绩批次",
+    "scoring:batches",
+    lambda scope, user, today: todo_batches_awaiting_registration(scope=scope),
+)
+province_corrections = _counted(
+    "province.corrections",
+    "证书更正申请待审核",
+    "certificates:corrections",
+    lambda scope, user, today: todo_corrections_to_decide(scope=scope),
+)
+province_offline_sessions = _counted(
+    "province.offline_sessions",
+    "线下培训申请待审核",
+    "personnel:offline_sessions",
+    lambda scope, user, today: todo_offline_sessions_to_decide(scope=scope),
+)
+province_norms = _counted(
+    "province.enterprise_norms",
+    "企业评价规范待确认备案",
+    "scoring:enterprise_plans",
+    lambda scope, user, today: todo_norms_to_acknowledge(scope=scope),
+    query="?norms=filed",
+)
 
 
 # --- examiners and supervisors --------------------------------------------------------------
 
 
-def examiner_scripts(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_scripts_to_mark(user=user)
-    return _item("examiner.scripts", "待阅卷（含待仲裁）的答卷", count, reverse("scoring:marking"))
-
-
-def examiner_practical(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_practical_sheets(user=user)
-    return _item("examiner.practical", "待评分的操作技能考核", count, reverse("scoring:work"))
-
-
-def examiner_panel(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_panel_marks(user=user)
-    return _item("examiner.panel", "待评分的综合评审", count, reverse("scoring:work"))
+examiner_scripts = _counted(
+    "examiner.scripts",
+    "待阅卷（含待仲裁）的答卷",
+    "scoring:marking",
+    lambda scope, user, today: todo_scripts_to_mark(user=user),
+)
+examiner_practical = _counted(
+    "examiner.practical",
+    "待评分的操作技能考核",
+    "scoring:work",
+    lambda scope, user, today: todo_practical_sheets(user=user),
+)
+examiner_panel = _counted(
+    "examiner.panel",
+    "待评分的综合评审",
+    "scoring:work",
+    lambda scope, user, today: todo_panel_marks(user=user),
+)
 
 
 def exam_day_duties(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -331,19 +368,23 @@ def examiner_cards(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
     return _item("examiner.cards", "资格证卡待领取", len(days), reverse("personnel:me"), due)
 
 
-def supervisor_visits(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_visits_open(scope=scope)
-    return _item(
-        "supervisor.visits", "派给我的督导任务（待报告）", count, reverse("supervision:home")
-    )
+supervisor_visits = _counted(
+    "supervisor.visits",
+    "派给我的督导任务（待报告）",
+    "supervision:home",
+    lambda scope, user, today: todo_visits_open(scope=scope),
+)
 
 
 # --- candidates -----------------------------------------------------------------------------
 
 
-def candidate_returned(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = todo_applications_returned(user_id=scope.user_id)
-    return _item("candidate.returned", "退回修改的申报", count, reverse("applications:mine"))
+candidate_returned = _counted(
+    "candidate.returned",
+    "退回修改的申报",
+    "applications:mine",
+    lambda scope, user, today: todo_applications_returned(user_id=scope.user_id),
+)
 
 
 def candidate_tickets(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -418,6 +459,7 @@ REGISTRY: tuple[RoleTodos, ...] = (
             province_batches_to_register,
             province_corrections,
             province_offline_sessions,
+            province_norms,
             officer_complaints_to_triage,
             officer_complaints_handling,
             officer_actions_to_review,

@@ -15,7 +15,7 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import scope_for
 from skillcert.common.errors import DomainError
 from skillcert.common.forms import DateInput, NamedErrorsForm
-from skillcert.common.service_runner import run_service
+from skillcert.common.service_runner import run_form, run_service
 from skillcert.workdays.models import CalendarDay, CalendarYear, DayKind
 from skillcert.workdays.selectors import workdays_add
 from skillcert.workdays.services import (
@@ -125,17 +125,15 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 def calendar_day_save(request: HttpRequest) -> HttpResponse:
     editor = _editor(request)
     form = DayForm(request.POST, prefix="day")
-    if form.is_valid():
-        d = form.cleaned_data
-        response = run_service(
-            request,
-            lambda: calendar_day_set(date=d["date"], kind=d["kind"], name=d["name"], actor=editor),
-            success=f"已保存 {d['date']}",
-            next=_calendar_url(d["date"].year),
-            form=form,
-        )
-        if response is not None:
-            return response
+    response = run_form(
+        request,
+        form,
+        lambda d: calendar_day_set(date=d["date"], kind=d["kind"], name=d["name"], actor=editor),
+        success=lambda day: f"已保存 {day.date}",
+        next=lambda day: _calendar_url(day.date.year),
+    )
+    if response is not None:
+        return response
     return _calendar_page(request, _year_shown(request), day_form=form)
 
 
@@ -163,17 +161,15 @@ def calendar_day_delete(request: HttpRequest) -> HttpResponse:
 def calendar_year_publish_view(request: HttpRequest) -> HttpResponse:
     editor = _editor(request)
     form = YearForm(request.POST, prefix="year")
-    if form.is_valid():
-        y = form.cleaned_data
-        response = run_service(
-            request,
-            lambda: calendar_year_publish(year=y["year"], notice=y["notice"], actor=editor),
-            success=f"{y['year']}年日历已发布",
-            next=_calendar_url(y["year"]),
-            form=form,
-        )
-        if response is not None:
-            return response
+    response = run_form(
+        request,
+        form,
+        lambda y: calendar_year_publish(year=y["year"], notice=y["notice"], actor=editor),
+        success=lambda row: f"{row.year}年日历已发布",
+        next=lambda row: _calendar_url(row.year),
+    )
+    if response is not None:
+        return response
     return _calendar_page(request, _year_shown(request), year_form=form)
 
 

@@ -36,6 +36,7 @@ from skillcert.common.errors import DomainError
 from skillcert.common.uploads import document_store
 from skillcert.eligibility.engine import Decision
 from skillcert.eligibility.selectors import eligibility_for_occupation
+from skillcert.occupations.choices import has_levels
 from skillcert.organizations.permits import organization_permit_check
 from skillcert.plans.selectors import plan_accepts_applications, plan_offers
 from skillcert.plans.services import plan_seats_release, plan_seats_reserve
@@ -81,12 +82,33 @@ def accommodation_clean(*, needs: bool, note: str) -> str:
     return note
 
 
+def _applied_for(occupation_name: str, level: int | None) -> str:
+    """ "企业人力资源管理师4级", or "中式面点制作专项职业能力考核" without a level."""
+    return f"{occupation_name}{'专项职业能力考核' if level is None else f'{level}级'}"
+
+
+def _level_fits(occupation: Occupation, level: int | None) -> None:
+    """A 专项职业能力考核 occupation is applied for without a level; every other at one."""
+    if not has_levels(occupation.certification_kind) and level is not None:
+        raise DomainError(
+            "application.level_not_applicable",
+            f"“{occupation.name}”为专项职业能力考核，不设等级；申报时请勿选择等级",
+            field="level",
+        )
+    if has_levels(occupation.certification_kind) and level is None:
+        raise DomainError(
+            "application.level_required",
+            f"请选择申报等级：“{occupation.name}”为职业技能等级认定（五级至一级）",
+            field="level",
+        )
+
+
 def application_create(
     *,
     candidate: Candidate,
     plan: EvaluationPlan,
     occupation: Occupation,
-    level: int,
+    level: int | None,
     actor: Actor,
     specialty: Specialty | None = None,
     today: dt.date | None = None,
@@ -96,10 +118,11 @@ def application_create(
     note = accommodation_clean(needs=needs_accommodation, note=accommodation_note)
     if not plan_accepts_applications(plan=plan, day=today or _today()):
         raise DomainError("application.plan_closed", "该评价计划当前不在报名期内", field="plan")
+    _level_fits(occupation, level)
     if not plan_offers(plan=plan, occupation_id=occupation.pk, level=level):
         raise DomainError(
             "application.level_not_in_plan",
-            f"该评价计划未开设{occupation.name}{level}级",
+            f"该评价计划未开设{_applied_for(occupation.name, level)}",
             field="level",
         )
     if specialty is not None and specialty.occupation_id != occupation.pk:
@@ -209,7 +232,8 @@ def _enter_review(application: Application, *, transition: str, reason: str, act
             _notice(
                 application,
                 "申报已提交",
-                f"您的{application.occupation.name}{application.level}级申报已提交，等待初审。",
+                f"您的{_applied_for(application.occupation.name, application.level)}"
+                "申报已提交，等待初审。",
             )
         ]
     )

@@ -38,7 +38,7 @@ def test_imports_every_row_and_exits_0(capsys, plan, write):
     path = write(roster_bytes([valid_row(make_id(i), 姓名=f"张{i}") for i in range(1, 4)]))
     status, out = run(capsys, "--plan", plan.code, "--file", path, "--json")
     assert status == 0
-    assert json.loads(out) == {"imported": 3, "errors": []}
+    assert json.loads(out) == {"imported": 3, "errors": [], "warnings": []}
     assert Application.objects.filter(plan=plan, status=Status.ORG_REVIEW).count() == 3
     assert Candidate.objects.count() == 3
     assert ReviewEvent.objects.filter(transition="submit").count() == 3

@@ -245,3 +245,52 @@ def test_ids_unique_and_seats_respected(seqs, seats):
 @given(st.text(max_size=20))
 def test_cell_text_is_idempotent_on_text(value):
     assert cell_text(cell_text(value)) == cell_text(value)
+
+
+SPECIAL = OccupationInfo(3, "中式面点制作", None, {}, None, has_levels=False)
+
+
+def test_special_ability_row_has_no_level_and_no_level_conditions():
+    """专项职业能力考核 (seed 004 §一): the level cell stays empty; no level's conditions."""
+    result = run(
+        [row(occupation_code="4-03-02-91", level="")],
+        occupations={**ctx().occupations, "4-03-02-91": SPECIAL},
+        offerings=frozenset({("4-03-02-91", None)}),
+    )
+    assert result.errors == []
+    [ok] = result.rows
+    assert ok.level is None and ok.decision.eligible and ok.decision.level is None
+
+
+def test_a_level_for_a_special_ability_row_is_refused_naming_the_occupation():
+    result = run(
+        [row(occupation_code="4-03-02-91", level="四级")],
+        occupations={**ctx().occupations, "4-03-02-91": SPECIAL},
+        offerings=frozenset({("4-03-02-91", None)}),
+    )
+    assert codes(result) == [(2, "申报等级", "level_not_applicable")]
+    assert "中式面点制作为专项职业能力考核" in result.errors[0].message
+    assert result.rows == []
+
+
+def test_special_ability_not_offered_by_the_plan_is_refused():
+    result = run(
+        [row(occupation_code="4-03-02-91", level="")],
+        occupations={**ctx().occupations, "4-03-02-91": SPECIAL},
+    )
+    assert codes(result) == [(2, "申报等级", "not_in_plan")]
+    assert result.errors[0].message == "本评价计划未开设中式面点制作"
+
+
+def test_the_post_goes_into_the_current_work_period():
+    """An enterprise evaluation checks the post against its norm (seed 004 §六)."""
+    [ok] = run([row(post="招聘专员")]).rows
+    assert ok.snapshot["work"] == [
+        {"start": "2015-01-01", "end": None, "related": True, "occupation_name": "招聘专员"}
+    ]
+
+
+def test_a_post_without_a_work_start_or_too_long_is_refused():
+    result = run([row(post="招聘专员", work_start=""), row(id_number=make_id(2), post="岗" * 51)])
+    assert codes(result) == [(2, "参加本职业工作日期", "required"), (3, "从事岗位", "too_long")]
+    assert result.rows == []

@@ -20,3 +20,14 @@ def certificate(personas, hr):
         holder=Holder(make_candidate(1), hr, "", 3),
         actor=SystemActor("test"),
     )
+
+
+@pytest.fixture
+def special_certificate(personas, special):
+    """A 专项职业能力证书 (no level) org_a issued to candidate 7."""
+    file_org(personas.org_a, [], ())
+    return certificate_issue_for(
+        organization=personas.org_a,
+        holder=Holder(make_candidate(7), special, "", None),
+        actor=SystemActor("test"),
+    )

@@ -56,9 +56,15 @@ def _write(path: Path, document: dict) -> None:
 
 
 def test_independent_verifiers_accept_valid_and_report_revoked_superseded_and_tampered(
-    personas, hr, tmp_path
+    personas, hr, special, tmp_path
 ):
     file_org(personas.org_a, [hr], (3,))
+    # a 专项职业能力证书: no level in its achievement, the same VC / OB 3.0 shape
+    special_ability = certificate_issue_for(
+        organization=personas.org_a,
+        holder=Holder(make_candidate(5), special, "", None),
+        actor=SYSTEM_TEST,
+    )
     valid, tampered, revoked, replaced = (
         certificate_issue_for(
             organization=personas.org_a,
@@ -69,6 +75,7 @@ def test_independent_verifiers_accept_valid_and_report_revoked_superseded_and_ta
     )
     credentials = tmp_path / "credentials"
     _write(credentials / "valid.json", achievement_credential(valid))
+    _write(credentials / "special.json", achievement_credential(special_ability))
     forged = copy.deepcopy(achievement_credential(tampered))
     forged["credentialSubject"]["name"] = "冒名者"
     _write(credentials / "tampered.json", forged)
@@ -82,7 +89,7 @@ def test_independent_verifiers_accept_valid_and_report_revoked_superseded_and_ta
     _write(credentials / "reissued.json", achievement_credential(reissued))
     documents = tmp_path / "documents"
     _write(documents / "issuer.json", issuer_document())
-    lists = {c.status_list for c in (valid, tampered, revoked, replaced, reissued)}
+    lists = {c.status_list for c in (valid, tampered, revoked, replaced, reissued, special_ability)}
     for number in lists:
         status_list = status_list_credential(number)
         assert status_list is not None
@@ -91,7 +98,7 @@ def test_independent_verifiers_accept_valid_and_report_revoked_superseded_and_ta
     report = _run_verifiers(tmp_path)
 
     results = report["credentials"]
-    for name in ("valid.json", "reissued.json"):
+    for name in ("valid.json", "reissued.json", "special.json"):
         result = results[name]
         assert result["valid"] and result["verified"], json.dumps(result, ensure_ascii=False)
         assert result["schemaValid"], (name, result["schemaErrors"])

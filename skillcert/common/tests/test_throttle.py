@@ -1,11 +1,20 @@
-"""Rate limits count the visitor: REMOTE_ADDR, or X-Forwarded-For only through a trusted proxy."""
+"""Rate limits count the visitor: REMOTE_ADDR, or X-Forwarded-For only through a trusted proxy;
+a process counts a visitor's first hits itself and the rest in the shared counters."""
 
 from __future__ import annotations
 
+import pytest
+from django.conf import settings
 from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
-from skillcert.common.throttle import client_ip, too_many_requests
+from skillcert.common.throttle import (
+    Throttle,
+    client_ip,
+    parse_rate,
+    throttle,
+    too_many_requests,
+)
 
 
 def _request(remote: str, forwarded: str = "") -> HttpRequest:
@@ -38,3 +47,104 @@ def test_visitors_behind_the_proxy_have_their_own_allowance(db):
     assert refused is not None and refused.status_code == 429
     other = _request("127.0.0.1", "198.51.100.2")
     assert too_many_requests(other, group=group, rate=rate) is None
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _shared_counters() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(settings.RATE_LIMIT_CACHE_TABLE)
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - a setting, not input
+        return int(cursor.fetchone()[0])
+
+
+@override_settings(SKILLCERT_THROTTLE_LOCAL_PERCENT=10)
+def test_a_visitor_who_asks_a_few_times_costs_no_shared_write(db):
+    throttle = Throttle(clock=_Clock(1_000_000.0))
+    before = _shared_counters()
+    for n in range(1, 300):  # three hundred visitors, twice each: within 10 % of 20/m
+        for _ in range(2):
+            assert not throttle.hit(group="g", visitor=f"10.0.{n // 250}.{n % 250}", rate="20/m")
+    assert _shared_counters() == before
+
+
+@override_settings(SKILLCERT_THROTTLE_LOCAL_PERCENT=10)
+def test_the_allowance_is_exact_in_one_process_and_refusals_stop_writing(db):
+    clock = _Clock(1_000_000.0)
+    throttle = Throttle(clock=clock)
+    allowed = [not throttle.hit(group="g", visitor="203.0.113.5", rate="20/m") for _ in range(25)]
+    assert allowed == [True] * 20 + [False] * 5
+    written = _shared_counters()
+    assert throttle.hit(group="g", visitor="203.0.113.5", rate="20/m")
+    assert _shared_counters() == written
+    clock.now += 60  # the next window: a new allowance
+    assert not throttle.hit(group="g", visitor="203.0.113.5", rate="20/m")
+
+
+@override_settings(SKILLCERT_THROTTLE_LOCAL_PERCENT=10)
+def test_processes_share_the_allowance_through_the_shared_counters(db):
+    clock = _Clock(1_000_000.0)
+    processes = [Throttle(clock=clock), Throttle(clock=clock)]
+    allowed = sum(
+        not processes[n % 2].hit(group="g", visitor="203.0.113.6", rate="60/m") for n in range(200)
+    )
+    # 60 allowed, plus at most the other process's local share (10 % of 60) before it shares
+    assert 60 <= allowed <= 66
+
+
+def test_every_hit_is_shared_when_the_local_share_is_zero(db):
+    assert settings.SKILLCERT_THROTTLE_LOCAL_PERCENT == 0  # the test profile
+    throttle = Throttle(clock=_Clock(1_000_000.0))
+    before = _shared_counters()
+    assert not throttle.hit(group="g", visitor="203.0.113.7", rate="20/m")
+    assert _shared_counters() == before + 1
+
+
+def test_a_malformed_rate_is_refused_when_the_view_is_declared():
+    for rate in ("20", "20/x", "/m", "twenty/m"):
+        with pytest.raises(ValueError, match="rate"):
+            throttle(group="g", rate=rate)
+    assert parse_rate("5/10m") == (5, 600)
+    assert parse_rate("120/m") == (120, 60)
+
+
+@pytest.mark.parametrize("local_percent", [0, 10])
+def test_the_allowance_is_not_doubled_across_a_window_boundary(db, settings, local_percent):
+    settings.SKILLCERT_THROTTLE_LOCAL_PERCENT = local_percent
+    clock = _Clock(1_000_000.0 - 1_000_000.0 % 60 + 59)  # the last second of a window
+    throttle = Throttle(clock=clock)
+    assert not any(throttle.hit(group="g", visitor="203.0.113.8", rate="20/m") for _ in range(20))
+    clock.now += 2  # the first second of the next window: the last one still counts
+    assert throttle.hit(group="g", visitor="203.0.113.8", rate="20/m")
+    clock.now += 60  # a full period later only the newest hits count
+    assert not throttle.hit(group="g", visitor="203.0.113.8", rate="20/m")
+
+
+def test_processes_share_the_allowance_through_redis_when_configured():
+    """REDIS_URL puts the shared counters in Redis (redis-py): two processes, one allowance."""
+    import os
+    import uuid
+
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("SKILLCERT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # parallel workers count apart
+    }
+    with override_settings(
+        CACHES={**settings.CACHES, "ratelimit": redis}, SKILLCERT_THROTTLE_LOCAL_PERCENT=0
+    ):
+        clock = _Clock(1_000_000.0)
+        processes = [Throttle(clock=clock), Throttle(clock=clock)]
+        allowed = sum(
+            not processes[n % 2].hit(group="g", visitor="203.0.113.8", rate="30/m")
+            for n in range(80)
+        )
+        assert allowed == 30

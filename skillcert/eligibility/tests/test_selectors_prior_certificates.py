@@ -15,7 +15,11 @@ from skillcert.certificates.legacy import (
 from skillcert.certificates.models import LegacyCertificate
 from skillcert.common.pii import pii_digest
 from skillcert.eligibility import engine
-from skillcert.eligibility.prior_certificates import PRIOR_CERTIFICATE_SOURCES
+from skillcert.eligibility.prior_certificates import (
+    PRIOR_CERTIFICATE_SOURCES,
+    PriorCertificate,
+    profile_with_prior_certificates,
+)
 from skillcert.eligibility.selectors import eligibility_for_occupation
 from skillcert.occupations.models import LegacyLevel, Occupation
 from skillcert.occupations.tests.catalogue import hr_catalogue
@@ -92,3 +96,17 @@ def test_import_refuses_a_level_name_not_in_the_table_and_stores_nothing():
     assert imported == 0
     assert [(e.row, e.column, e.code) for e in errors] == [(2, "等级", "legacy.level")]
     assert not LegacyCertificate.objects.exists()
+
+
+def test_a_certificate_without_a_level_is_no_prior_certificate_at_a_level():
+    """A 专项职业能力证书 (level None) adds nothing; a levelled one beside it still counts."""
+    special = PriorCertificate(None, dt.date(2015, 6, 30), "企业人力资源管理师", "registry")
+    assert (
+        profile_with_prior_certificates(WORK, [special], occupation_name="企业人力资源管理师")
+        == WORK
+    )
+    levelled = PriorCertificate(3, dt.date(2015, 6, 30), "企业人力资源管理师", "registry")
+    profile = profile_with_prior_certificates(
+        WORK, [special, levelled], occupation_name="企业人力资源管理师"
+    )
+    assert profile.certificates == (engine.HeldCertificate(3, dt.date(2015, 6, 30), True),)

@@ -88,21 +88,33 @@ def ready_to_file(
     )
 
 
-def approve(
-    plan: EvaluationPlan, candidates: list[Candidate], occupation: Occupation, level: int
+def applications_add(
+    plan: EvaluationPlan,
+    candidates: list[Candidate],
+    occupation: Occupation,
+    level: int,
+    *,
+    status: str = Status.APPROVED,
 ) -> list[Application]:
+    """Eligible applications holding seats, written directly in `status` (no review run)."""
     return [
         Application.objects.create(
             plan=plan,
             candidate=c,
             occupation=occupation,
             level=level,
-            status=Status.APPROVED,
+            status=status,
             holds_seat=True,
             eligible=True,
         )
         for c in candidates
     ]
+
+
+def approve(
+    plan: EvaluationPlan, candidates: list[Candidate], occupation: Occupation, level: int
+) -> list[Application]:
+    return applications_add(plan, candidates, occupation, level)
 
 
 def approved_plan(
@@ -166,15 +178,42 @@ class Setup:
     theory: dict[str, TimeSlot] = field(default_factory=dict)
 
 
-def _add_sites_and_rooms(setup: Setup, province: Any) -> None:
-    """One site per district; Nanjing with two paper rooms and a practical one."""
-    setup.sites["nj"] = site_add(
-        district=setup.nanjing,
+def province_sitting(
+    plans: list[EvaluationPlan], province: Any, *, code: str
+) -> tuple[Sitting, District]:
+    """Jiangsu's first unified sitting of 2026 with `plans` in it, and its Nanjing district."""
+    sitting = sitting_create(
+        code=code,
+        title="2026年江苏省职业技能等级认定统一考试",
+        province=Region.objects.get(code="320000"),
+        year=2026,
+        serial=1,
+        actor=province,
+    )
+    for plan in plans:
+        sitting_plan_add(sitting=sitting, plan=plan, actor=province)
+    nanjing = district_add(
+        sitting=sitting,
+        city=Region.objects.get(code="320100"),
+        office_name="南京市职业技能鉴定中心考核点",
+        actor=province,
+    )
+    return sitting, nanjing
+
+
+def nanjing_site(district: District, province: Any) -> Site:
+    return site_add(
+        district=district,
         code="01",
         name="南京市第一考点",
         address="南京市玄武区北京东路1号",
         actor=province,
     )
+
+
+def _add_sites_and_rooms(setup: Setup, province: Any) -> None:
+    """One site per district; Nanjing with two paper rooms and a practical one."""
+    setup.sites["nj"] = nanjing_site(setup.nanjing, province)
     setup.sites["sz"] = site_add(
         district=setup.suzhou,
         code="01",
@@ -206,22 +245,7 @@ def build_sitting(
         personas, occupation, org=personas.org_b, code="SZ-1", candidates=count_b, first_seq=400
     )
     province = personas.province
-    sitting = sitting_create(
-        code="JS-2026-01",
-        title="2026年江苏省职业技能等级认定统一考试",
-        province=Region.objects.get(code="320000"),
-        year=2026,
-        serial=1,
-        actor=province,
-    )
-    sitting_plan_add(sitting=sitting, plan=plan_a, actor=province)
-    sitting_plan_add(sitting=sitting, plan=plan_b, actor=province)
-    nanjing = district_add(
-        sitting=sitting,
-        city=Region.objects.get(code="320100"),
-        office_name="南京市职业技能鉴定中心考核点",
-        actor=province,
-    )
+    sitting, nanjing = province_sitting([plan_a, plan_b], province, code="JS-2026-01")
     suzhou = district_add(
         sitting=sitting,
         city=Region.objects.get(code="320500"),

@@ -19,6 +19,11 @@ def _run(capsys, *args):
     return exit_info.value.code, json.loads(capsys.readouterr().out)
 
 
+def _solve_refused(capsys, cand, rooms, out):
+    """A solve that stops before writing `out`: its exit code and the JSON it printed."""
+    return _run(capsys, "--candidates", cand, "--rooms", rooms, "--seed", "1", "--out", str(out))
+
+
 def test_solve_writes_the_chart_and_a_summary(tmp_path, capsys):
     cand = _write(
         tmp_path / "c.csv",
@@ -80,17 +85,7 @@ def test_short_district_exits_3_naming_it(tmp_path, capsys):
         ["room_id", "district", "site", "rows", "cols"],
         [["r", "南京", "s", 2, 5]],
     )
-    code, payload = _run(
-        capsys,
-        "--candidates",
-        cand,
-        "--rooms",
-        rooms,
-        "--seed",
-        "1",
-        "--out",
-        str(tmp_path / "o.csv"),
-    )
+    code, payload = _solve_refused(capsys, cand, rooms, tmp_path / "o.csv")
     assert code == 3
     assert payload["short_districts"] == [{"district": "南京", "short_by": 2}]
     assert not (tmp_path / "o.csv").exists()
@@ -122,17 +117,7 @@ def test_bad_input_exits_2_with_a_message_naming_the_field(
         tmp_path / "c.csv", cand_header or ["candidate_id", "district", "org", "form"], cand_rows
     )
     rooms = _write(tmp_path / "r.csv", ["room_id", "district", "site", "rows", "cols"], room_rows)
-    code, payload = _run(
-        capsys,
-        "--candidates",
-        cand,
-        "--rooms",
-        rooms,
-        "--seed",
-        "1",
-        "--out",
-        str(tmp_path / "o.csv"),
-    )
+    code, payload = _solve_refused(capsys, cand, rooms, tmp_path / "o.csv")
     assert code == 2
     assert payload["field"] == field
     assert payload["message"]

@@ -13,6 +13,7 @@ from skillcert.accounts.models import User
 from skillcert.accounts.services import user_create
 from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind
 from skillcert.itembank.services import item_approve, item_create, item_submit
+from skillcert.itembank.tests.factories import hr_standard
 from skillcert.occupations.models import Element, Occupation, Standard
 
 PASSWORD = "Correct-Horse-2026"
@@ -60,16 +61,9 @@ def _user(name: str) -> User:
 
 @pytest.fixture
 def bank(db: Any) -> Bank:
-    occupation = Occupation.objects.create(code="4-07-03-02", name="企业人力资源管理师")
+    standard = hr_standard()
+    occupation = standard.occupation
     other = Occupation.objects.create(code="4-07-05-03", name="劳动关系协调员")
-    standard = Standard.objects.create(
-        occupation=occupation,
-        kind="national",
-        code="4-07-03-02",
-        name="企业人力资源管理师",
-        edition_year=2019,
-        levels=[4, 3, 2, 1],
-    )
     Standard.objects.create(
         occupation=other,
         kind="national",

@@ -17,7 +17,7 @@ from skillcert.itembank.models import (
     ItemBankRoleKind,
 )
 from skillcert.itembank.services import blueprint_create, paper_assemble
-from skillcert.occupations.models import WeightItem
+from skillcert.itembank.tests.factories import theory_weights
 from skillcert.plans.tests.factories import appointed_setter
 from skillcert.scoring.models import ItemAnalysis
 
@@ -212,16 +212,7 @@ def test_others_cannot_open_or_edit_a_draft(bank, personas, who):
 
 @pytest.fixture
 def weights(bank):
-    for position, (name, percent) in enumerate([("人力资源规划", 60), ("招聘与配置", 40)]):
-        WeightItem.objects.create(
-            standard=bank.standard,
-            part="theory",
-            level=3,
-            section="相关知识要求",
-            item=name,
-            percent=percent,
-            position=position,
-        )
+    theory_weights(bank.standard, [("人力资源规划", 60), ("招聘与配置", 40)])
 
 
 def _blueprint_data(**kw):

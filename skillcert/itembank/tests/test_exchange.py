@@ -10,26 +10,7 @@ from skillcert.itembank.excel import COLUMNS, SHEET, items_to_xlsx, parse_items_
 from skillcert.itembank.models import Item, ItemAccessLog
 from skillcert.itembank.qti import items_to_qti_package, parse_qti_package
 from skillcert.itembank.services import items_export_rows, items_import
-
-
-def _row(**kw):
-    values: dict[str, object] = dict.fromkeys(COLUMNS, "")
-    values.update(
-        {
-            "试题编号": "X1",
-            "等级": 3,
-            "要素代码": "A-01",
-            "题型": "单选",
-            "题干": "题干",
-            "选项A": "甲",
-            "选项B": "乙",
-            "答案": "A",
-            "分值": 1,
-            "难度": 0.5,
-        }
-    )
-    values.update(kw)
-    return [values[c] for c in COLUMNS]
+from skillcert.itembank.tests.factories import sheet_row
 
 
 def test_excel_round_trip_keeps_every_type(bank):
@@ -67,7 +48,9 @@ def test_excel_round_trip_keeps_every_type(bank):
 
 
 def test_excel_import_creates_drafts_for_the_importer(bank):
-    data = xlsx_bytes(COLUMNS, [_row(), _row(试题编号="X2", 题型="判断", 答案="错误")], sheet=SHEET)
+    data = xlsx_bytes(
+        COLUMNS, [sheet_row(), sheet_row(试题编号="X2", 题型="判断", 答案="错误")], sheet=SHEET
+    )
     report = items_import(
         occupation=bank.occupation, parsed=parse_items_xlsx(data), actor=bank.setter
     )
@@ -84,13 +67,13 @@ def test_excel_bad_rows_are_reported_and_nothing_is_written(bank):
     data = xlsx_bytes(
         COLUMNS,
         [
-            _row(),
-            _row(试题编号="X2", 答案="E"),
-            _row(试题编号="X3", 等级=7),
-            _row(试题编号="X1"),
-            _row(试题编号="X4", 要素代码="Z-9"),
-            _row(试题编号="TAKEN"),
-            _row(试题编号="X5", 题型="作文"),
+            sheet_row(),
+            sheet_row(试题编号="X2", 答案="E"),
+            sheet_row(试题编号="X3", 等级=7),
+            sheet_row(试题编号="X1"),
+            sheet_row(试题编号="X4", 要素代码="Z-9"),
+            sheet_row(试题编号="TAKEN"),
+            sheet_row(试题编号="X5", 题型="作文"),
         ],
         sheet=SHEET,
     )

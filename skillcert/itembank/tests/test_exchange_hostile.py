@@ -31,19 +31,10 @@ from skillcert.itembank.excel import COLUMNS, SHEET, items_to_xlsx, parse_items_
 from skillcert.itembank.models import Item, ItemVersion
 from skillcert.itembank.qti import items_to_qti_package, parse_qti_package
 from skillcert.itembank.services import items_export_rows, items_import
+from skillcert.itembank.tests.factories import GOOD_XLSX, sheet_row
 
 MODELS = (Item, ItemVersion)
 
-
-def _row(**kw: object) -> list[object]:
-    values: dict[str, object] = dict.fromkeys(COLUMNS, "")
-    values.update({"试题编号": "X1", "等级": 3, "要素代码": "A-01", "题型": "单选", "题干": "题干"})
-    values.update({"选项A": "甲", "选项B": "乙", "答案": "A", "分值": 1, "难度": 0.5})
-    values.update(kw)
-    return [values[c] for c in COLUMNS]
-
-
-GOOD_XLSX = xlsx_bytes(COLUMNS, [_row(), _row(试题编号="X2")], sheet=SHEET)
 
 HOSTILE_XLSX = {
     "garbage": (b"\x00\x01 not a workbook", "excel.unreadable"),
@@ -75,14 +66,14 @@ def test_hostile_excel_is_refused_with_a_code_and_nothing_is_stored(name, bank, 
 
 def test_huge_stem_is_a_row_error(bank):
     before = row_counts(*MODELS)
-    report = _import(bank, xlsx_bytes(COLUMNS, [_row(题干="题" * 30_000)], sheet=SHEET))
+    report = _import(bank, xlsx_bytes(COLUMNS, [sheet_row(题干="题" * 30_000)], sheet=SHEET))
     assert [(e.row, e.code) for e in report.errors] == [(2, "item.content_too_long")]
     assert row_counts(*MODELS) == before
 
 
 def test_formula_text_is_stored_inert_and_exported_as_text(bank):
     rows = [
-        _row(试题编号=f"F{n}", 题干=formula, 选项A=formula, 选项B="乙")
+        sheet_row(试题编号=f"F{n}", 题干=formula, 选项A=formula, 选项B="乙")
         for n, formula in enumerate(FORMULAS)
     ]
     report = _import(bank, xlsx_bytes(COLUMNS, rows, sheet=SHEET))

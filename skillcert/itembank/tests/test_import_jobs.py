@@ -17,17 +17,7 @@ from skillcert.common.tests.hostile_files import is_chinese, sparse_corner_xlsx
 from skillcert.itembank import tasks
 from skillcert.itembank.excel import COLUMNS, SHEET, ParseResult
 from skillcert.itembank.models import Item, ItemImport, ItemVersion
-
-
-def _row(**kw: object) -> list[object]:
-    values: dict[str, object] = dict.fromkeys(COLUMNS, "")
-    values.update({"试题编号": "X1", "等级": 3, "要素代码": "A-01", "题型": "单选", "题干": "题干"})
-    values.update({"选项A": "甲", "选项B": "乙", "答案": "A", "分值": 1, "难度": 0.5})
-    values.update(kw)
-    return [values[c] for c in COLUMNS]
-
-
-GOOD_XLSX = xlsx_bytes(COLUMNS, [_row(), _row(试题编号="X2")], sheet=SHEET)
+from skillcert.itembank.tests.factories import GOOD_XLSX, sheet_row
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +72,7 @@ def test_the_request_stores_the_file_and_the_task_imports_it(
 def test_bad_rows_are_listed_in_chinese_and_nothing_is_stored(
     bank, personas, django_capture_on_commit_callbacks
 ):
-    data = xlsx_bytes(COLUMNS, [_row(), _row(试题编号="X2", 等级=7)], sheet=SHEET)
+    data = xlsx_bytes(COLUMNS, [sheet_row(), sheet_row(试题编号="X2", 等级=7)], sheet=SHEET)
     client = personas.client_for(bank.setter)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, bank, data)

@@ -195,23 +195,18 @@ class ApplicationStages(SimulationState):
                 )
                 # The clerk returns one application for a missing document and rejects one.
                 if len(queue) > 10:
-                    app = Application.objects.get(pk=queue[3])
-                    application_review(
-                        application=app,
-                        tier=Tier.ORG,
-                        decision="return",
-                        reason="请补充单位出具的工作年限证明",
-                        actor=city.clerk,
-                    )
+                    for pk, decision, reason in (
+                        (queue[3], "return", "请补充单位出具的工作年限证明"),
+                        (queue[5], "reject", "工作年限证明与社保记录不符"),
+                    ):
+                        application_review(
+                            application=Application.objects.get(pk=pk),
+                            tier=Tier.ORG,
+                            decision=decision,
+                            reason=reason,
+                            actor=city.clerk,
+                        )
                     returned += 1
-                    app = Application.objects.get(pk=queue[5])
-                    application_review(
-                        application=app,
-                        tier=Tier.ORG,
-                        decision="reject",
-                        reason="工作年限证明与社保记录不符",
-                        actor=city.clerk,
-                    )
                     rejected += 1
                 applications_approve_bulk(application_ids=queue, tier=Tier.ORG, actor=city.clerk)
                 draw = sample_draw(

@@ -20,25 +20,18 @@ from skillcert.operations.simulation.state import SimulationState
 
 if TYPE_CHECKING:
     from skillcert.personnel.models import TrainingPlan
-from skillcert.personnel.demo import course_learn, course_units_seed, declaration_scan
+from skillcert.personnel.demo import (
+    examiner_file_record,
+    examiner_plan,
+    examiner_train,
+    roles_appoint,
+)
 from skillcert.personnel.models import Person, RoleKind
 from skillcert.personnel.services import (
     card_collect,
     card_issue,
-    declaration_record,
-    exam_result_record,
-    person_certificate_add,
     person_register,
-    person_title_add,
-    person_work_add,
-    pledge_sign,
     qualification_override_record,
-    registration_city_review,
-    registration_province_review,
-    registration_recommend,
-    registration_submit,
-    role_appoint,
-    training_plan_publish,
 )
 from skillcert.regions.models import Region
 
@@ -60,36 +53,16 @@ class PersonnelStage(SimulationState):
             user=user,
             actor=SIMULATION,
         )
-        declaration_record(
-            person=person,
-            signed_on=dt.date(2026, 1, 5),
-            upload=declaration_scan(name),
-            actor=SIMULATION,
-            today=dt.date(2026, 1, 5),
-        )
-        for occupation in self.occupations.values() if both else [self.occupations[HR]]:
-            person_certificate_add(
-                person=person,
-                occupation=occupation,
-                level=2,
-                number=f"SIM{city.code}{seq:06d}{occupation.code[-1]}",
-                issued_on=dt.date(2016, 6, 1),
-                actor=SIMULATION,
-            )
-            person_work_add(
-                person=person,
-                occupation=occupation,
-                description="人力资源与劳动关系管理",
-                start=dt.date(2010, 7, 1),
-                end=None,
-                actor=SIMULATION,
-            )
-        person_title_add(
-            person=person,
-            grade="中级",
-            name="经济师",
-            major="人力资源管理",
-            obtained_on=dt.date(2014, 11, 1),
+        occupations = self.occupations.values() if both else [self.occupations[HR]]
+        examiner_file_record(
+            person,
+            certificates={
+                occupation: f"SIM{city.code}{seq:06d}{occupation.code[-1]}"
+                for occupation in occupations
+            },
+            issued_on=dt.date(2016, 6, 1),
+            work=("人力资源与劳动关系管理", dt.date(2010, 7, 1)),
+            title_on=dt.date(2014, 11, 1),
             actor=SIMULATION,
         )
         return person
@@ -103,15 +76,7 @@ class PersonnelStage(SimulationState):
             province = Region.objects.get(code=PROVINCE)
             sheng = self.users["sim_sheng"]
             policy = policy_for(province_code=PROVINCE)
-            plan = training_plan_publish(
-                province=province,
-                year=2026,
-                month=3,
-                role=RoleKind.EXAMINER,
-                required_minutes=600,
-                venue="各市职业技能鉴定中心",
-                actor=sheng,
-            )
+            plan = examiner_plan(province, 2026, 3, sheng)
             seq = 0
             cards = 0
             for city in self.cities:
@@ -146,23 +111,15 @@ class PersonnelStage(SimulationState):
         """Registration to card for one examiner (企业人力资源管理师 only)."""
         sheng = self.users["sim_sheng"]
         assert city.officer
-        reg = registration_submit(
-            plan=plan,
-            person=person,
+        reg = examiner_train(
+            plan,
+            person,
             occupation=self.occupations[HR],
-            level_high=2,
-            level_low=5,
+            score=80 + seq % 20,
             actor=SIMULATION,
-            today=plan.published_on,
+            city_officer=city.officer,
+            province_officer=sheng,
         )
-        registration_recommend(registration=reg, actor=SIMULATION)
-        registration_city_review(registration=reg, approve=True, actor=city.officer)
-        registration_province_review(registration=reg, approve=True, actor=sheng)
-        # The course platform's completion events of the province's course units.
-        course_units_seed(plan.province, SIMULATION)
-        course_learn(reg, actor=city.officer, first_day=plan.registration_closes_on)
-        exam_result_record(registration=reg, score=80 + seq % 20, actor=SIMULATION)
-        pledge_sign(registration=reg, actor=SIMULATION)
         # The generic examiner conditions stop at 三级; the simulated province lets its
         # examiners assess 二级 (panels) by a recorded decision until senior examiners exist.
         qualification_override_record(
@@ -180,14 +137,11 @@ class PersonnelStage(SimulationState):
         card_collect(card=card, actor=SIMULATION, on=dt.date(2026, 3, 31))
 
     def _supervisor_appoint(self, supervisor: Person, province: Region) -> None:
-        for occupation in self.occupations.values():
-            role_appoint(
-                person=supervisor,
-                role=RoleKind.SUPERVISOR_EXTERNAL,
-                occupation=occupation,
-                level_high=1,
-                level_low=5,
-                province=province,
-                actor=self.users["sim_sheng"],
-                today=dt.date(2026, 3, 31),
-            )
+        roles_appoint(
+            supervisor,
+            role=RoleKind.SUPERVISOR_EXTERNAL,
+            occupations=self.occupations.values(),
+            province=province,
+            actor=self.users["sim_sheng"],
+            on=dt.date(2026, 3, 31),
+        )

@@ -68,7 +68,7 @@ class ScoringStages(SimulationState):
             # The province's assessment centre scores each paper's answer file (the computer-
             # based test export) centrally, for every district that sat it.
             sheng = self.users["sim_sheng"]
-            by_paper: dict[tuple[str, int], list[Result]] = defaultdict(list)
+            by_paper: dict[tuple[str, int | None], list[Result]] = defaultdict(list)
             for result in (
                 Result.objects.filter(batch__in=batches.values(), theory_state=PartState.PENDING)
                 .select_related("occupation")

@@ -18,7 +18,7 @@ from skillcert.exams.models import (
     StaffAssignment,
     TimeSlot,
 )
-from skillcert.exams.selectors import policy_for
+from skillcert.exams.selectors import policy_for, staff_rule_of
 from skillcert.exams.services import (
     district_add,
     district_postpone,
@@ -55,15 +55,7 @@ from skillcert.supervision.services import onsite_supervisor_appoint, onsite_sup
 def _practical_sessions(candidates: int, examiners: int) -> list[int]:
     """The expected candidates of each practical session: as few sessions as let the
     examiners meet the province's ratio in every one."""
-    policy = policy_for(province_code=PROVINCE)
-    rule = staffing.StaffRule(
-        policy.invigilator_per,
-        policy.min_invigilators_theory,
-        policy.examiner_per,
-        policy.min_examiners_practical,
-        policy.examiners_odd,
-        policy.supervisors_per_site,
-    )
+    rule = staff_rule_of(policy_for(province_code=PROVINCE))
     for count in range(1, candidates + 1):
         size, extra = divmod(candidates, count)
         shares = [size + (1 if i < extra else 0) for i in range(count)]

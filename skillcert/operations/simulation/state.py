@@ -49,7 +49,7 @@ class SimulationState:
         self.cities: list[City] = []
         self.users: dict[str, User] = {}
         self.occupations: dict[str, Occupation] = {}
-        self.papers: dict[tuple[str, int], Paper] = {}
+        self.papers: dict[tuple[str, int | None], Paper] = {}
         self.expected: Counter[str] = Counter()
 
     @contextmanager

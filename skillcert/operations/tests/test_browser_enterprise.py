@@ -30,6 +30,7 @@ from skillcert.scoring.services import batch_entry_account_set, batch_open
 pytestmark = BROWSER
 
 SYSTEM = SystemActor("test")
+POST = "招聘专员"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -66,6 +67,17 @@ def enterprise_baseline(occupation: Any) -> tuple[Any, Any, list[Application]]:
             occupation=occupation,
             level=level,
             status=Status.APPROVED,
+            # their post: inside the norm the employer files (seed 004 §六)
+            profile_snapshot={
+                "work": [
+                    {
+                        "start": "2016-03-01",
+                        "end": None,
+                        "related": True,
+                        "occupation_name": POST,
+                    }
+                ]
+            },
         )
         for level in (4, 3)
     ]
@@ -107,6 +119,22 @@ def test_employer_sets_scheme_evaluates_and_province_records_direct_channel(
     body = page.inner_text("main")
     assert "过程考核、业绩评审" in body and "本单位职工、学徒" in body
 
+    # ... files it with the province as an evaluation norm for its posts (seed 004 §六)
+    page.fill('textarea[name="posts"]', POST)
+    page.fill('textarea[name="companies"]', "本企业")
+    page.get_by_role("button", name="报省人社厅备案").click()
+    shot(page, screenshots, "enterprise-03a-norm-filed", "评价规范已报省人社厅备案")
+
+    # the province acknowledges it from its to-do list before anyone is evaluated by it
+    officer = open_page()
+    log_in(officer, "province")
+    pass_second_factor(officer, screenshots, "enterprise-06-second-factor", personas.province)
+    officer.goto("/dashboard/")
+    officer.get_by_role("link", name="企业评价规范待确认备案").click()
+    officer.locator("tr", has_text="QY-2026-001").get_by_role("link", name="查看/修改方案").click()
+    officer.get_by_role("button", name="确认备案").click()
+    shot(officer, screenshots, "enterprise-03b-norm-acknowledged", "已确认评价规范备案")
+
     # ... and enters the four dimensions for the employee
     page.goto("/scoring/enterprise/")
     page.get_by_role("link", name="企业评价（成绩录入中）").click()
@@ -123,9 +151,6 @@ def test_employer_sets_scheme_evaluates_and_province_records_direct_channel(
     assert employee.passed and str(employee.weighted_score) == "77.0"
 
     # the province officer recognises the level-3 talent through the direct channel
-    officer = open_page()
-    log_in(officer, "province")
-    pass_second_factor(officer, screenshots, "enterprise-06-second-factor", personas.province)
     officer.goto("/scoring/enterprise/")
     officer.get_by_role("link", name="企业评价（成绩录入中）").click()
     officer.locator(f"#result-{talent.pk}").get_by_role("link", name="高技能人才直评").click()

@@ -19,7 +19,8 @@ from skillcert.itembank.models import (
     ItemBankRole,
     ItemBankRoleKind,
 )
-from skillcert.occupations.models import Element, Occupation, Standard, WeightItem
+from skillcert.itembank.tests.factories import hr_standard, theory_weights
+from skillcert.occupations.models import Element, Occupation
 from skillcert.operations.tests.browser import BROWSER, log_in, shot
 from skillcert.plans.tests.factories import appointed_setter
 
@@ -29,28 +30,11 @@ STEM = "机密题干：劳动合同试用期最长为多久"
 
 
 def _baseline(organization: Any) -> Occupation:
-    occupation = Occupation.objects.create(code="4-07-03-02", name="企业人力资源管理师")
-    standard = Standard.objects.create(
-        occupation=occupation,
-        kind="national",
-        code="4-07-03-02",
-        name="企业人力资源管理师",
-        edition_year=2019,
-        levels=[4, 3, 2, 1],
-    )
-    for position, (code, name, percent) in enumerate(
-        [("A", "人力资源规划", 60), ("B", "招聘与配置", 40)]
-    ):
+    standard = hr_standard()
+    occupation = standard.occupation
+    for position, (code, name) in enumerate([("A", "人力资源规划"), ("B", "招聘与配置")]):
         Element.objects.create(standard=standard, code=code, name=name, position=position)
-        WeightItem.objects.create(
-            standard=standard,
-            part="theory",
-            level=3,
-            section="相关知识要求",
-            item=name,
-            percent=percent,
-            position=position,
-        )
+    theory_weights(standard, [("人力资源规划", 60), ("招聘与配置", 40)])
     manager, setter = (
         user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
         for name in ("bank_manager", "new_setter")

@@ -25,15 +25,17 @@ from skillcert.certificates.selectors import verify_url
 from skillcert.certificates.services import certificate_issue
 from skillcert.exams.models import AdmissionTicket
 from skillcert.exams.services import (
-    district_add,
     room_add,
     seats_assign,
-    site_add,
-    sitting_create,
-    sitting_plan_add,
     slots_add,
 )
-from skillcert.exams.tests.factories import EXAM_DAY, FILED_ON, at
+from skillcert.exams.tests.factories import (
+    EXAM_DAY,
+    FILED_ON,
+    at,
+    nanjing_site,
+    province_sitting,
+)
 from skillcert.operations.tests.browser import BROWSER, download, log_in, pass_second_factor, shot
 from skillcert.organizations.models import EvaluationOrg, OrgScope
 from skillcert.plans.models import EvaluationPlan, PlanKind, Subject
@@ -47,7 +49,6 @@ from skillcert.plans.services import (
     plan_staff_set,
 )
 from skillcert.plans.tests.factories import file_org, make_id, make_person
-from skillcert.regions.models import Region
 from skillcert.scoring.models import Result
 from skillcert.scoring.services import (
     batch_open,
@@ -121,28 +122,8 @@ def seat_the_plan(personas: Any, plan: EvaluationPlan, occupation: Any) -> None:
     plan_file(plan=plan, actor=clerk, today=FILED_ON)
     plan_review(plan=plan, approve=True, actor=personas.city_nanjing)
     plan.refresh_from_db()
-    sitting = sitting_create(
-        code="JS-2026-E2E",
-        title="2026年江苏省职业技能等级认定统一考试",
-        province=Region.objects.get(code="320000"),
-        year=2026,
-        serial=1,
-        actor=province,
-    )
-    sitting_plan_add(sitting=sitting, plan=plan, actor=province)
-    district = district_add(
-        sitting=sitting,
-        city=Region.objects.get(code="320100"),
-        office_name="南京市职业技能鉴定中心考核点",
-        actor=province,
-    )
-    site = site_add(
-        district=district,
-        code="01",
-        name="南京市第一考点",
-        address="南京市玄武区北京东路1号",
-        actor=province,
-    )
+    sitting, district = province_sitting([plan], province, code="JS-2026-E2E")
+    site = nanjing_site(district, province)
     room_add(site=site, code="001", kind="paper", rows=5, cols=6, actor=province)
     (slot,) = slots_add(
         sitting=sitting,

@@ -406,6 +406,34 @@ def _open_batch(page: Any, code: str = PLAN_CODE) -> None:
     page.get_by_role("link", name=re.compile(code)).first.click()
 
 
+def _register_and_issue(
+    admin: Any, province: Any, folder: Path, *, first: int, holder: str, code: str = PLAN_CODE
+) -> None:
+    """The organisation files the batch's registration, the province confirms it, and the
+    organisation issues the certificates; the screenshots are numbered from `first`."""
+    _open_batch(admin, code=code)
+    _submit(admin, "提交登记备案")
+    shot(admin, folder, f"{first}-registration-submitted", "登记")
+    _open_batch(province, code=code)
+    _submit(province, "确认登记备案")
+    shot(province, folder, f"{first + 1}-registered", "已登记")
+    admin.locator("header").get_by_role("link", name="证书签发", exact=True).click()
+    admin.get_by_role("link", name=re.compile(code)).first.click()
+    shot(admin, folder, f"{first + 2}-issue-batch", "证书签发", holder)
+    admin.get_by_role("button", name=re.compile("签发|发证")).first.click()
+    admin.get_by_text("已完成").first.wait_for()
+    shot(admin, folder, f"{first + 3}-issued", "已完成")
+
+
+def _certificate_qr_url(page: Any, folder: Path, name: str, *, holder: str) -> str:
+    """Open the newest certificate from the menu and read the QR code in its PDF."""
+    page.locator("header").get_by_role("link", name="证书", exact=True).click()
+    page.get_by_role("link", name=re.compile(r"^\w{6,}$")).first.click()
+    shot(page, folder, name, holder, "四级/中级工")
+    (url,) = qr_codes_in_pdf(download(page, "下载电子证书（PDF）"))
+    return url
+
+
 def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     personas, baseline, open_page, folder, time_machine, settings, tmp_path, live_server
 ):
@@ -476,25 +504,10 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     _back_after_a_while(admin, ADMIN, STRONG)
     _back_after_a_while(province, "province", PASSWORD, officer=personas.province)
     _back_after_a_while(candidate, "linxiaowen", "Spring-Orchid-2026")
-    _open_batch(admin)
-    _submit(admin, "提交登记备案")
-    shot(admin, folder, "31-registration-submitted", "登记")
-    _open_batch(province)
-    _submit(province, "确认登记备案")
-    shot(province, folder, "32-registered", "已登记")
-    admin.locator("header").get_by_role("link", name="证书签发", exact=True).click()
-    admin.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
-    shot(admin, folder, "33-issue-batch", "证书签发", CANDIDATE_NAME)
-    admin.get_by_role("button", name=re.compile("签发|发证")).first.click()
-    admin.get_by_text("已完成").first.wait_for()
-    shot(admin, folder, "34-issued", "已完成")
+    _register_and_issue(admin, province, folder, first=31, holder=CANDIDATE_NAME)
 
     # 8. The candidate's certificate; a visitor scans the QR code in its PDF.
-    candidate.locator("header").get_by_role("link", name="证书", exact=True).click()
-    candidate.get_by_role("link", name=re.compile(r"^\w{6,}$")).first.click()
-    shot(candidate, folder, "35-certificate", CANDIDATE_NAME, "四级/中级工")
-    pdf = download(candidate, "下载电子证书（PDF）")
-    (url,) = qr_codes_in_pdf(pdf)
+    url = _certificate_qr_url(candidate, folder, "35-certificate", holder=CANDIDATE_NAME)
     assert url.startswith(live_server.url)
     visitor = open_page()
     visitor.goto(url)

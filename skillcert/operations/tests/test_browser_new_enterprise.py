@@ -26,11 +26,12 @@ from django.conf import settings as django_settings
 from conftest import PASSWORD
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.certificates.models import Certificate
-from skillcert.operations.tests.browser import BROWSER, download, qr_codes_in_pdf, shot
+from skillcert.operations.tests.browser import BROWSER, shot
 from skillcert.operations.tests.test_browser_new_assessment import (
     BEIJING,
     START,
     _back_after_a_while,
+    _certificate_qr_url,
     _city_approves_the_filing,
     _city_approves_the_plan,
     _officer,
@@ -40,6 +41,7 @@ from skillcert.operations.tests.test_browser_new_assessment import (
     _organisation_files_the_plan,
     _province_registers_the_organisation,
     _province_sets_the_sampling,
+    _register_and_issue,
     _sign_in,
     _submit,
     baseline,
@@ -59,6 +61,7 @@ ENTRY = "jg_entry"  # the dedicated score-entry account the enterprise opens
 ENTRY_PASSWORD = "Jinggong-Entry-2026"
 PLAN_CODE = "JG-2026-01"
 EMPLOYEE = "周海燕"
+POST = "招聘专员"  # the employee's post: inside the norm the province acknowledges
 
 
 @pytest.fixture
@@ -75,7 +78,7 @@ def _enterprise_imports_its_employee(admin: Any, folder: Path, tmp: Path) -> Non
     """An enterprise does not wait for its employees to apply one by one: it imports them
     from a roster on the plan's page."""
     roster = tmp / "职工花名册.xlsx"
-    roster.write_bytes(roster_bytes([valid_row(make_id(388), 姓名=EMPLOYEE)]))
+    roster.write_bytes(roster_bytes([valid_row(make_id(388), 姓名=EMPLOYEE, 从事岗位=POST)]))
     admin.locator("header").get_by_role("link", name="评价计划", exact=True).click()
     admin.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
     admin.get_by_role("link", name="报名审核、抽样与花名册").click()
@@ -161,6 +164,19 @@ def _enterprise_sets_the_scheme(admin: Any, folder: Path) -> None:
     )
 
 
+def _enterprise_files_the_norm(admin: Any, province: Any, folder: Path) -> None:
+    """The scheme is an enterprise evaluation norm: filed with the province with the posts and
+    companies it applies to, and acknowledged before anyone is evaluated by it (seed 004 §六)."""
+    admin.fill('textarea[name="posts"]', f"{POST}\n薪酬专员")
+    admin.fill('textarea[name="companies"]', "本企业")
+    admin.get_by_role("button", name="报省人社厅备案").click()
+    shot(admin, folder, "23a-norm-filed", "评价规范已报省人社厅备案", "已报省人社厅备案")
+    province.locator("header").get_by_role("link", name="企业评价", exact=True).click()
+    province.locator("tr", has_text=PLAN_CODE).get_by_role("link", name="查看/修改方案").click()
+    province.get_by_role("button", name="确认备案").click()
+    shot(province, folder, "23b-norm-acknowledged", "已确认评价规范备案", "省人社厅已备案")
+
+
 def _entry_account_evaluates_and_submits(entry: Any, folder: Path) -> None:
     entry.locator("header").get_by_role("link", name="成绩批次", exact=True).click()
     entry.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
@@ -224,6 +240,8 @@ def test_a_new_enterprise_evaluates_its_employee_to_a_verified_certificate(
     _enterprise_opens_its_entry_account(admin, folder)
     _enterprise_opens_the_batch(admin, folder)
     _enterprise_sets_the_scheme(admin, folder)
+    _back_after_a_while(province, "province", PASSWORD, officer=personas.province)
+    _enterprise_files_the_norm(admin, province, folder)
     entry = open_page()
     _sign_in(entry, ENTRY, ENTRY_PASSWORD)
     _entry_account_evaluates_and_submits(entry, folder)
@@ -235,24 +253,10 @@ def test_a_new_enterprise_evaluates_its_employee_to_a_verified_certificate(
     time_machine.move_to(dt.datetime(2026, 7, 20, 9, 30, tzinfo=BEIJING), tick=True)
     _back_after_a_while(admin, ADMIN, STRONG)
     _back_after_a_while(province, "province", PASSWORD, officer=personas.province)
-    _open_batch(admin, code=PLAN_CODE)
-    _submit(admin, "提交登记备案")
-    shot(admin, folder, "28-registration-submitted", "登记")
-    _open_batch(province, code=PLAN_CODE)
-    _submit(province, "确认登记备案")
-    shot(province, folder, "29-registered", "已登记")
-    admin.locator("header").get_by_role("link", name="证书签发", exact=True).click()
-    admin.get_by_role("link", name=re.compile(PLAN_CODE)).first.click()
-    shot(admin, folder, "30-issue-batch", "证书签发", EMPLOYEE)
-    admin.get_by_role("button", name=re.compile("签发|发证")).first.click()
-    admin.get_by_text("已完成").first.wait_for()
-    shot(admin, folder, "31-issued", "已完成")
+    _register_and_issue(admin, province, folder, first=28, holder=EMPLOYEE, code=PLAN_CODE)
 
     # 6. The enterprise hands its employee the certificate; a visitor scans its QR code.
-    admin.locator("header").get_by_role("link", name="证书", exact=True).click()
-    admin.get_by_role("link", name=re.compile(r"^\w{6,}$")).first.click()
-    shot(admin, folder, "32-certificate", EMPLOYEE, "四级/中级工")
-    (url,) = qr_codes_in_pdf(download(admin, "下载电子证书（PDF）"))
+    url = _certificate_qr_url(admin, folder, "32-certificate", holder=EMPLOYEE)
     visitor = open_page()
     visitor.goto(url)
     assert url.startswith(live_server.url)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from skillcert.applications.models import Application, Status
 from skillcert.exams.models import AdmissionTicket
+from skillcert.exams.tests.factories import approve
 from skillcert.itembank.models import (
     Paper,
 )
@@ -43,16 +43,7 @@ def _baseline(personas: Any, occupation: Any) -> tuple[Any, list[str], dict[str,
     """The plan after its exam (EXAM_DAY lies in the past of every clock the suite runs
     with), its candidates' ticket numbers, and the people who will score it."""
     plan = open_plan(personas, occupation)
-    for seq in (71, 72):
-        Application.objects.create(
-            plan=plan,
-            candidate=make_candidate(seq),
-            occupation=occupation,
-            level=4,
-            status=Status.APPROVED,
-            holds_seat=True,
-            eligible=True,
-        )
+    approve(plan, [make_candidate(seq) for seq in (71, 72)], occupation, 4)
     seat_the_plan(personas, plan, occupation)
     tickets = list(
         AdmissionTicket.objects.filter(application__plan=plan)

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from skillcert.applications.models import Application, Status
+from skillcert.applications.models import Status
+from skillcert.exams.tests.factories import applications_add
 from skillcert.operations.tests.browser import BROWSER, log_in, shot
 from skillcert.plans.models import EvaluationPlan, PlanKind, Subject
 from skillcert.plans.services import plan_details_set, plan_session_add
@@ -36,16 +37,8 @@ def _baseline(personas: Any, plan: EvaluationPlan) -> None:
         actor=personas.clerk_a,
     )
     occupation = plan.offerings.order_by("pk")[0].occupation
-    for seq in (61, 62):
-        Application.objects.create(
-            plan=plan,
-            candidate=make_candidate(seq),
-            occupation=occupation,
-            level=4,
-            status=Status.ORG_REVIEW,
-            holds_seat=True,
-            eligible=True,
-        )
+    candidates = [make_candidate(seq) for seq in (61, 62)]
+    applications_add(plan, candidates, occupation, 4, status=Status.ORG_REVIEW)
 
 
 def test_clerk_follows_a_todo_item_to_where_the_work_is_done(

@@ -13,20 +13,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from skillcert.accounts.actors import Actor
 from skillcert.occupations.models import DirectoryEntry, Occupation, Specialty
 from skillcert.organizations.catalogue import ScopeRequest
+from skillcert.organizations.demo import filing_submit_approved
 from skillcert.organizations.filing import (
     filing_application_start,
     filing_checklist,
     filing_evidence_set,
     filing_review,
     filing_scope_set,
-    filing_submit,
 )
 from skillcert.organizations.models import (
     EvaluationOrg,
     EvidenceKind,
     FilingApplication,
     FilingPurpose,
-    FilingStatus,
     ReviewDecision,
     ReviewTier,
 )
@@ -154,16 +153,6 @@ def file_org(
     application = prepared_application(
         org=org, clerk=clerk, lines=lines or [("6-31-01-03", 4)], service_region=service_region
     )
-    application = filing_submit(application=application, actor=clerk)
-    application = filing_review(
-        application=application, tier=ReviewTier.CITY, decision=ReviewDecision.APPROVE, actor=city
-    )
-    if application.status == FilingStatus.CITY_APPROVED:
-        filing_review(
-            application=application,
-            tier=ReviewTier.PROVINCE,
-            decision=ReviewDecision.APPROVE,
-            actor=personas.province,
-        )
+    filing_submit_approved(application, clerk=clerk, city=city, province=personas.province)
     org.refresh_from_db()
     return org

@@ -236,3 +236,26 @@ def test_permit_check_refuses_an_abnormal_listed_organisation(personas, catalogu
     assert err.value.code == "org.abnormal_listed"
     # plan creation's check does not consult the abnormal list (plan filing does)
     _check(EvaluationOrg.objects.get(pk=org.pk), catalogue.electrician, 4, today)
+
+
+def test_an_assessment_without_a_level_needs_its_occupation_in_scope_at_some_level():
+    """专项职业能力考核 has no level: the occupation must be in scope (at whatever level the
+    filing lists it) and not wholly taken off the directory."""
+    allowed = organization_permit(
+        standing=GOOD, action="plan_create", occupation_id=OCCUPATION, level=None
+    )
+    assert allowed.allowed
+    outside = organization_permit(
+        standing=GOOD, action="plan_create", occupation_id=OCCUPATION + 1, level=None
+    )
+    assert not outside.allowed and outside.code == "org.outside_scope"
+    assert "专项职业能力" in outside.reason
+    delisted = dataclasses.replace(GOOD, delisted=frozenset({(OCCUPATION, 4)}))
+    refused = organization_permit(
+        standing=delisted, action="plan_create", occupation_id=OCCUPATION, level=None
+    )
+    assert not refused.allowed and refused.code == "org.occupation_delisted"
+    partly = dataclasses.replace(delisted, scope=frozenset({(OCCUPATION, 4), (OCCUPATION, 3)}))
+    assert organization_permit(
+        standing=partly, action="plan_create", occupation_id=OCCUPATION, level=None
+    ).allowed

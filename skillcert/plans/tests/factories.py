@@ -76,6 +76,19 @@ def hr(db: Any) -> Occupation:
 
 
 @pytest.fixture
+def special(db: Any, personas: Any) -> Occupation:
+    """A 专项职业能力考核 occupation: a single skill, no levels (seed 004 §一), in org_a's
+    filed scope (a filing lists it at a level; for an occupation without levels any line of
+    it puts the occupation in scope)."""
+    occupation, _ = Occupation.objects.get_or_create(
+        code="4-03-02-91",
+        defaults={"name": "中式面点制作", "certification_kind": "special_ability"},
+    )
+    file_org(personas.org_a, [occupation], (5,))
+    return occupation
+
+
+@pytest.fixture
 def welder(db: Any) -> Occupation:
     occupation, _ = Occupation.objects.get_or_create(code="6-18-02-04", defaults={"name": "焊工"})
     Standard.objects.get_or_create(

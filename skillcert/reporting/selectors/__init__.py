@@ -1,27 +1,31 @@
 """技能人才统计: every figure is an aggregate query (GROUP BY in the database), narrowed to the
 officer's region and the filters; nothing is counted in Python loops and nothing is typed in.
 
-Applications, results and certificates are read from `Figures`, the summary the background
+Applications, results and certificates are read from `Figures`, organisations' activity
+from `OrgActivity` and exam-day posts from `PostFigures`, the summary the background
 refresh keeps (see `services.figures_refresh`): month rows for whole months and day rows for
 the partial months of a period, so a province with millions of certificates aggregates a few
 tens of thousands of narrow rows. Organisations, plans, personnel,
-supervision and complaints are small and are read live.
+supervision and complaints are small current counts and are read live.
 
 Each table is a `Table` (key, title, headers, rows) so the page, its charts, the Excel export,
 the JSON API and the PDF reports render the same data.
 
 The parts: `tables` (filters, `Table`, the grouped count), `live` (small tables read live),
-`summary` (figures from the summary), `dashboard` (the page), `reports` (report files) and
+`summary` (figures from the summary), `activity` (organisations' activity and exam-day posts
+from theirs), `dashboard` (the page), `reports` (report files) and
 `subsidy` (the subsidy basis)."""
 
+from skillcert.reporting.selectors.activity import (
+    examiner_workload,
+    organisations_activity,
+)
 from skillcert.reporting.selectors.dashboard import (
     dashboard,
 )
 from skillcert.reporting.selectors.live import (
     complaints_by_status,
     credit_listings,
-    examiner_workload,
-    organisations_activity,
     orgs_by_city,
     orgs_by_kind,
     orgs_by_status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from skillcert.accounts.scope import Scope
-from skillcert.reporting.selectors import live, summary
+from skillcert.reporting.selectors import activity, live, summary
 from skillcert.reporting.selectors.tables import Filters, Table
 
 
@@ -32,8 +32,8 @@ def dashboard(scope: Scope, filters: Filters, *, today: dt.date) -> list[Table]:
         live.scope_coverage(scope, filters),
         live.plans_by_status(scope, filters),
         live.personnel_by_role(scope, filters),
-        live.examiner_workload(scope, filters),
-        live.organisations_activity(scope, filters),
+        activity.examiner_workload(scope, filters),
+        activity.organisations_activity(scope, filters),
         live.supervision_coverage(scope, filters),
         live.supervision_visits(scope, filters),
         live.supervision_findings(scope, filters),

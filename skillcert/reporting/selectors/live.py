@@ -1,16 +1,15 @@
 """Figures read live from the small tables: organisations, credit listings, filing scope,
-plans, personnel, exam-day posts, supervision and complaints."""
+plans, personnel, supervision and complaints (current counts over thousands of rows, which a
+summary would only make stale)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
-from django.utils import timezone
 
-from skillcert.exams.selectors import exam_day_duty_labels, staff_assignments_in_area
 from skillcert.organizations.choices import CreditList, OrgKind, OrgStatus
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.credit import listing_in_force_q
@@ -34,8 +33,6 @@ from skillcert.reporting.selectors.tables import (
     period_q,
     rate,
 )
-from skillcert.scoring.choices import ResultStatus
-from skillcert.scoring.selectors import results_all
 from skillcert.supervision.choices import Severity
 from skillcert.supervision.selectors import (
     complaint_status_labels,
@@ -139,69 +136,6 @@ def personnel_by_role(scope: Scope, filters: Filters) -> Table:
         area_q(filters, "person__region__code"), status=PersonRoleStatus.ACTIVE
     )
     return table.with_counts(rows, "role", dict(RoleKind.choices), count="person", distinct=True)
-
-
-def examiner_workload(scope: Scope, filters: Filters) -> Table:
-    """Exam-day posts per duty and the busiest people (rotation and fatigue show here)."""
-    posts = staff_assignments_in_area(scope=scope).filter(
-        area_q(filters, "site__district__city__code"),
-        period_q(filters, "slot__starts_at__date"),
-    )
-    busiest = (
-        posts.values("person__name", "person__region__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "person__name")[:20]
-    )
-    duties = exam_day_duty_labels()
-    by_duty = {r["duty"]: r["n"] for r in posts.values("duty").annotate(n=Count("id"))}
-    rows: list[list[Any]] = [[f"合计 · {duties[d]}", "", n] for d, n in sorted(by_duty.items())]
-    rows += [[r["person__name"], r["person__region__name"], r["n"]] for r in busiest]
-    return Table(
-        "examiner_workload",
-        "考评人员工作量 · 考务岗位（合计及前20名）",
-        ["考评人员", "所在地区", "岗位次数"],
-        rows,
-        summable=False,
-    )
-
-
-def organisations_activity(scope: Scope, filters: Filters) -> Table:
-    """Per organisation: plans, applications, registered passing results and its credit."""
-    orgs = (
-        _orgs(scope, filters)
-        .annotate(
-            plan_count=Count(
-                "plans", filter=period_q(filters, "plans__window_opens"), distinct=True
-            ),
-            application_count=Count(
-                "plans__applications",
-                filter=period_q(filters, "plans__applications__created_at__date"),
-                distinct=True,
-            ),
-            listing_count=Count(
-                "listings",
-                filter=listing_in_force_q(timezone.localdate(), "listings__"),
-                distinct=True,
-            ),
-        )
-        .filter(Q(plan_count__gt=0) | Q(application_count__gt=0))
-        .order_by("-application_count", "name")[:50]
-    )
-    rows = list(orgs.values_list("pk", "name", "plan_count", "application_count", "listing_count"))
-    passed = dict(
-        results_all()
-        .filter(organization__in=[r[0] for r in rows], passed=True, status=ResultStatus.REGISTERED)
-        .values("organization_id")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "n")
-    )
-    return Table(
-        "org_activity",
-        "评价机构活跃度（前50名）",
-        ["评价机构", "评价计划", "申报", "登记合格", "在列名录"],
-        [[name, plans, apps, passed.get(pk, 0), listed] for pk, name, plans, apps, listed in rows],
-        summable=False,
-    )
 
 
 def supervision_coverage(scope: Scope, filters: Filters) -> Table:

@@ -27,48 +27,64 @@ from skillcert.reporting.selectors.tables import (
     Filters,
     Table,
     kind_q,
-    period_q,
     rate,
     region_q,
 )
 
+# Open ends of a period: the rows before the first or after the last day are all counted.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 
-def _first_of_next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+def _next_start(day: dt.date, *, year: bool) -> dt.date:
+    """The first day of a year (or month) on or after `day`."""
+    if year:
+        return day if (day.month, day.day) == (1, 1) else dt.date(day.year + 1, 1, 1)
+    return day if day.day == 1 else (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def grain_q(date_from: dt.date | None, date_to: dt.date | None) -> Q:
-    """The summary rows that add up to the period exactly once: month rows for the whole
-    months inside it, day rows for the partial months at its edges."""
+def _start(day: dt.date, *, year: bool) -> dt.date:
+    """The first day of the year (or month) that contains `day`."""
+    return dt.date(day.year, 1, 1) if year else day.replace(day=1)
+
+
+def _cover(first: dt.date, end: dt.date, grains: tuple[Grain, ...]) -> Q:
+    """Rows of the coarsest grain first that add up to [first, end) exactly once: whole
+    years, then whole months at the edges of the years, then days at the edges of the
+    months."""
+    grain, finer = grains[0], grains[1:]
+    if grain == Grain.DAY:
+        return Q(grain=grain, day__gte=first, day__lt=end) if first < end else Q(pk__in=[])
+    whole_from = _next_start(first, year=grain == Grain.YEAR)
+    whole_until = _start(end, year=grain == Grain.YEAR)
+    if whole_from >= whole_until:
+        return _cover(first, end, finer)
+    return (
+        _cover(first, whole_from, finer)
+        | Q(grain=grain, day__gte=whole_from, day__lt=whole_until)
+        | _cover(whole_until, end, finer)
+    )
+
+
+def grain_q(
+    date_from: dt.date | None, date_to: dt.date | None, *, coarsest: Grain = Grain.YEAR
+) -> Q:
+    """The summary rows that add up to the period exactly once: year rows for the whole
+    years inside it, month rows for the whole months at their edges, day rows for the
+    partial months at the period's edges. `coarsest=Grain.MONTH` keeps the months apart
+    (month rows instead of year rows)."""
+    coarsest_first = (Grain.YEAR, Grain.MONTH, Grain.DAY)
+    grains = coarsest_first[coarsest_first.index(coarsest) :]
     if date_from is None and date_to is None:
-        return Q(grain=Grain.MONTH)
-    whole_from = None
-    if date_from is not None:
-        whole_from = date_from if date_from.day == 1 else _first_of_next_month(date_from)
-    whole_until = None  # exclusive
-    if date_to is not None:
-        after = date_to + dt.timedelta(days=1)
-        whole_until = after if after.day == 1 else after.replace(day=1)
-    if whole_from is not None and whole_until is not None and whole_from >= whole_until:
-        return Q(grain=Grain.DAY) & period_q(Filters(date_from=date_from, date_to=date_to), "day")
-    months = Q(grain=Grain.MONTH)
-    days = Q(pk__in=[])
-    if whole_from is not None:
-        months &= Q(day__gte=whole_from)
-        if date_from is not None and date_from < whole_from:
-            days |= Q(grain=Grain.DAY, day__gte=date_from, day__lt=whole_from)
-    if whole_until is not None:
-        months &= Q(day__lt=whole_until)
-        if date_to is not None and whole_until <= date_to:
-            days |= Q(grain=Grain.DAY, day__gte=whole_until, day__lte=date_to)
-    return months | days
+        return Q(grain=coarsest)
+    end = (date_to or LATEST) + dt.timedelta(days=1)
+    return _cover(date_from or EARLIEST, end, grains)
 
 
-def _figures(scope: Scope, filters: Filters) -> QuerySet[Figures]:
+def _figures(scope: Scope, filters: Filters, *, coarsest: Grain = Grain.YEAR) -> QuerySet[Figures]:
     return Figures.objects.filter(
         region_q(scope, filters, "region_code"),
         kind_q(filters, "org_kind"),
-        grain_q(filters.date_from, filters.date_to),
+        grain_q(filters.date_from, filters.date_to, coarsest=coarsest),
     )
 
 
@@ -197,7 +213,7 @@ def pass_rates(rows: list[dict[str, Any]]) -> Table:
 
 def by_month(scope: Scope, filters: Filters) -> Table:
     rows = _counts(
-        _figures(scope, filters)
+        _figures(scope, filters, coarsest=Grain.MONTH)
         .annotate(month=TruncMonth("day"))
         .values("month")
         .annotate(**_sums("applications", "approved", "sat", "passed", "issued"))

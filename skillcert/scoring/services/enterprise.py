@@ -5,6 +5,8 @@ channel."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -221,6 +223,7 @@ def enterprise_scheme_file(
         scheme.filing_status = SchemeFilingStatus.FILED
         scheme.filed_at, scheme.filed_by = timezone.now(), actor_user(actor)
         scheme.acknowledged_at, scheme.acknowledged_by = None, None
+        scheme.acknowledged_digest = ""
         scheme.save()
         audit_record(
             actor=actor,
@@ -250,14 +253,106 @@ def enterprise_scheme_acknowledge(*, scheme: EnterpriseScheme, actor: Actor) -> 
             )
         scheme.filing_status = SchemeFilingStatus.ACKNOWLEDGED
         scheme.acknowledged_at, scheme.acknowledged_by = timezone.now(), actor_user(actor)
-        scheme.save(update_fields=["filing_status", "acknowledged_at", "acknowledged_by"])
+        scheme.acknowledged_digest = norm_digest(scheme)
+        scheme.save(
+            update_fields=[
+                "filing_status",
+                "acknowledged_at",
+                "acknowledged_by",
+                "acknowledged_digest",
+            ]
+        )
         audit_record(
             actor=actor,
             action="enterprise_scheme.acknowledge",
             obj=scheme,
-            changes={"filing_status": ["filed", "acknowledged"]},
+            changes={
+                "filing_status": ["filed", "acknowledged"],
+                "digest": [None, scheme.acknowledged_digest],
+            },
         )
     return scheme
+
+
+def norm_digest(scheme: EnterpriseScheme) -> str:
+    """SHA-256 of everything the province acknowledged: the design and its scope of posts and
+    companies. Stored at acknowledgement, so a norm changed afterwards by any path (not only
+    `enterprise_scheme_set`, which sends it back to draft) no longer counts as acknowledged."""
+    content = {
+        "occupation": scheme.occupation_id,
+        "methods": scheme.methods,
+        "weights": {k: float(v) for k, v in scheme.weights.items()},
+        "evidence": scheme.evidence,
+        "pass_mark": str(Decimal(str(scheme.pass_mark)).quantize(Decimal("0.1"))),
+        "conduct_pass_mark": str(Decimal(str(scheme.conduct_pass_mark)).quantize(Decimal("0.1"))),
+        "candidate_kinds": scheme.candidate_kinds,
+        "posts": scheme.posts,
+        "companies": scheme.companies,
+    }
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+# In a norm's company scope, the enterprise that filed it (the plan's organisation).
+OWN_COMPANY = "本企业"
+
+
+def candidate_post(snapshot: Mapping[str, Any]) -> str:
+    """The post (从事职业/岗位) of the candidate's current work, as frozen into the application
+    at submission: the open work period that started last; "" when none is recorded."""
+    current = [
+        w
+        for w in snapshot.get("work", [])
+        if not w.get("end") and str(w.get("occupation_name", "")).strip()
+    ]
+    if not current:
+        return ""
+    latest = max(current, key=lambda w: str(w.get("start", "")))
+    return str(latest["occupation_name"]).strip()
+
+
+def enterprise_norm_check(*, scheme: EnterpriseScheme, result: Result) -> None:
+    """An enterprise evaluation uses only a norm the province acknowledged, unchanged since,
+    for an enterprise and a post inside the norm's scope (seed 004 §六: 「经审定并报省人社厅备案
+    后…实施。企业评价规范应明确适用的岗位和企业范围」)."""
+    occupation = scheme.occupation.name
+    if scheme.filing_status != SchemeFilingStatus.ACKNOWLEDGED or not scheme.acknowledged_digest:
+        raise DomainError(
+            "enterprise.norm_not_acknowledged",
+            f"职业“{occupation}”的企业评价规范尚未经省人社厅备案确认"
+            f"（当前：{scheme.get_filing_status_display()}），不能开展企业评价",
+            field="scheme",
+        )
+    if norm_digest(scheme) != scheme.acknowledged_digest:
+        raise DomainError(
+            "enterprise.norm_changed",
+            f"职业“{occupation}”的企业评价规范在省人社厅备案确认后被修改，"
+            "须重新报送备案并经确认后方可评价",
+            field="scheme",
+        )
+    organization = result.organization
+    if OWN_COMPANY not in scheme.companies and organization.name not in scheme.companies:
+        raise DomainError(
+            "enterprise.norm_company_outside",
+            f"企业“{organization.name}”不在该评价规范适用的企业范围内"
+            f"（适用企业：{'、'.join(scheme.companies)}）",
+            field="companies",
+        )
+    post = candidate_post(result.application.profile_snapshot or {})
+    name = result.application.candidate.full_name
+    if not post:
+        raise DomainError(
+            "enterprise.norm_post_unknown",
+            f"考生“{name}”的申报档案中没有当前岗位，无法确认其在评价规范适用的岗位范围内",
+            field="post",
+        )
+    if post not in scheme.posts:
+        raise DomainError(
+            "enterprise.norm_post_outside",
+            f"考生“{name}”的岗位“{post}”不在该评价规范适用的岗位范围内"
+            f"（适用岗位：{'、'.join(scheme.posts)}）",
+            field="post",
+        )
 
 
 def result_evaluate_enterprise(
@@ -271,11 +366,14 @@ def result_evaluate_enterprise(
         require_writable(result)
         if result.route != Route.SELF_EVALUATION:
             raise DomainError("enterprise.route", "该成绩不是企业自主评价", field="result")
-        scheme = EnterpriseScheme.objects.filter(
-            plan_id=result.batch.plan_id, occupation_id=result.occupation_id
-        ).first()
+        scheme = (
+            EnterpriseScheme.objects.select_related("occupation")
+            .filter(plan_id=result.batch.plan_id, occupation_id=result.occupation_id)
+            .first()
+        )
         if scheme is None:
             raise DomainError("enterprise.scheme_missing", "该职业尚未设置企业评价方案")
+        enterprise_norm_check(scheme=scheme, result=result)
         outcome = rules.enterprise_evaluation(
             scores=clean,
             weights={k: float(v) for k, v in scheme.weights.items()},

@@ -215,6 +215,10 @@ def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
     )
 
 
+# The post the enterprise fixture's employees hold: inside the norm's posts (flows.NORM_POSTS).
+_POST = {"employer": "本企业", "occupation_name": "招聘专员", "related": True}
+
+
 @pytest.fixture
 def enterprise(plan: EvaluationPlan, hr: Any, personas: Any) -> Any:
     """An enterprise self-evaluation plan with 3 approved level-4 applications; clerk_a is
@@ -228,6 +232,7 @@ def enterprise(plan: EvaluationPlan, hr: Any, personas: Any) -> Any:
             occupation=hr,
             level=4,
             status=Status.APPROVED,
+            profile_snapshot={"work": [{"start": "2018-03-01", "end": None, **_POST}]},
         )
         for i in range(3)
     ]

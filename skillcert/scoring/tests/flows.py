@@ -10,7 +10,7 @@ from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.services import user_create
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_person
-from skillcert.scoring.models import Mark, Result, ResultBatch, Script
+from skillcert.scoring.models import EnterpriseScheme, Mark, Result, ResultBatch, Script
 from skillcert.scoring.services import (
     batch_publish,
     batch_submit,
@@ -21,6 +21,10 @@ from skillcert.scoring.services import (
     result_part_state_set,
     result_score_enter,
     scripts_create,
+)
+from skillcert.scoring.services.enterprise import (
+    enterprise_scheme_acknowledge,
+    enterprise_scheme_file,
 )
 from skillcert.supervision.models import Visit
 from skillcert.supervision.services import (
@@ -39,6 +43,21 @@ EVIDENCE = {
 }
 
 SYSTEM_TEST = SystemActor("test")
+
+# The scope an enterprise norm is filed with; the `enterprise` fixture's candidates work as
+# NORM_POSTS[0] (their application's profile snapshot).
+NORM_POSTS = ["招聘专员", "薪酬专员"]
+NORM_COMPANIES = ["本企业", "省内同类制造企业"]
+
+
+def norm_acknowledge(*, plan: EvaluationPlan, occupation: Any, personas: Any) -> EnterpriseScheme:
+    """File the plan's scheme for `occupation` as a norm (NORM_POSTS, NORM_COMPANIES) and have
+    the province acknowledge it: what an enterprise evaluation needs (seed 004 §六)."""
+    scheme = EnterpriseScheme.objects.get(plan=plan, occupation=occupation)
+    scheme = enterprise_scheme_file(
+        scheme=scheme, posts=NORM_POSTS, companies=NORM_COMPANIES, actor=personas.clerk_a
+    )
+    return enterprise_scheme_acknowledge(scheme=scheme, actor=personas.province)
 
 
 def onsite_report_in(plan: EvaluationPlan, *, officer: Any) -> Visit:

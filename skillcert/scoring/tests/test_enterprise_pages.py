@@ -18,7 +18,7 @@ from skillcert.audit.models import AuditEvent
 from skillcert.organizations.models import StoredFile
 from skillcert.scoring.models import BatchStatus, EnterpriseScheme, Result, Route
 from skillcert.scoring.services import batch_open, enterprise_scheme_set
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS
+from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -51,6 +51,7 @@ def _scheme_post(**changes: Any) -> dict[str, Any]:
 
 
 def _set_scheme(plan: Any, hr: Any, personas: Any) -> None:
+    """The scheme, filed as a norm and acknowledged by the province (what evaluating needs)."""
     enterprise_scheme_set(
         plan=plan,
         occupation=hr,
@@ -59,6 +60,7 @@ def _set_scheme(plan: Any, hr: Any, personas: Any) -> None:
         evidence=EVIDENCE,
         actor=personas.clerk_a,
     )
+    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
 
 
 def _scores(result: Result, **values: str) -> dict[str, str]:
@@ -422,6 +424,7 @@ def test_api_sets_scheme_evaluates_and_recognises(enterprise: Any, hr: Any, pers
     assert response.json()["methods"] == ["process", "competition"]
     listed = clerk.get(f"/api/v1/enterprise/plans/{plan.pk}/schemes").json()
     assert [s["occupation"] for s in listed] == ["企业人力资源管理师"]
+    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
     result = Result.objects.get(application=apps[1])
     vetoed = clerk.post(
         f"/api/v1/enterprise/results/{result.pk}/evaluation",

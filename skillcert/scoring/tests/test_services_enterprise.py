@@ -21,7 +21,7 @@ from skillcert.scoring.services import (
     result_evaluate_enterprise,
     result_recognise,
 )
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS
+from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge
 
 
 def test_four_dimensions_with_conduct_veto_and_routes_registered(
@@ -38,6 +38,7 @@ def test_four_dimensions_with_conduct_veto_and_routes_registered(
         candidate_kinds=["employee", "apprentice"],
         actor=clerk,
     )
+    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
     results = [Result.objects.get(application=a) for a in apps]
     assert {r.route for r in results} == {Route.SELF_EVALUATION}
     good = result_evaluate_enterprise(

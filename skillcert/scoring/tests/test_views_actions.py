@@ -40,6 +40,7 @@ from skillcert.scoring.tests.flows import (
     PUBLISHED_ON,
     WEIGHTS,
     mark_as_assigned,
+    norm_acknowledge,
     onsite_report_in,
     published_batch,
     score_everything,
@@ -140,6 +141,7 @@ def test_enterprise_entry_account_records_four_dimensions(
         evidence=EVIDENCE,
         actor=personas.clerk_a,
     )
+    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
     assert EnterpriseScheme.objects.filter(plan=plan).exists()
     client = personas.client_for(personas.clerk_a)
     page = client.get(reverse("scoring:entry", args=[batch.pk])).content.decode()

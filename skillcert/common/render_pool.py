@@ -1,0 +1,100 @@
+"""Rendering many PDFs on every core: admission tickets by the room, certificates by the
+hundred. typst compiles one document on one core, so a batch is spread over a process pool
+(one worker per core) that lives as long as the process that started it — a worker pays for
+Django and the parsed CJK fonts once, not per batch.
+
+Workers start from a forkserver, not by forking the caller: a web or task process holds
+database connections and threads that must not be copied into a child. A batch too small to
+gain from the pool renders in the calling process. Output is the same bytes either way: a
+document depends only on its input, never on which process compiled it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import TypeVar
+
+from skillcert.common.errors import DomainError
+
+Job = TypeVar("Job")
+
+# Below this many documents the batch renders in the calling process: handing work to the
+# pool (pickling photos, a round trip per chunk) costs more than a second core saves.
+IN_PROCESS_BELOW = 8
+
+_lock = threading.Lock()
+_pool: ProcessPoolExecutor | None = None
+
+
+def _worker_start(settings_module: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def pool_size() -> int:
+    return os.cpu_count() or 1
+
+
+def render_pool() -> ProcessPoolExecutor:
+    """The process's pool, started on first use."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["django", "typst", "segno"])
+            _pool = ProcessPoolExecutor(
+                pool_size(),
+                mp_context=context,
+                initializer=_worker_start,
+                initargs=(os.environ.get("DJANGO_SETTINGS_MODULE", "skillcert.config.settings"),),
+            )
+        return _pool
+
+
+def render_pool_close() -> None:
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(wait=True, cancel_futures=True)
+            _pool = None
+
+
+# A DomainError cannot cross a process boundary as itself (its keyword-only field does not
+# survive pickling), so a worker hands back its parts and the caller raises it again.
+_Outcome = tuple[bytes, None] | tuple[None, tuple[str, str, str | None]]
+
+
+def _render_in_worker(render: Callable[[Job], bytes], job: Job) -> _Outcome:
+    try:
+        return render(job), None
+    except DomainError as exc:
+        return None, (exc.code, exc.message, exc.field)
+
+
+def render_many(render: Callable[[Job], bytes], jobs: Sequence[Job]) -> Iterator[bytes]:
+    """`render(job)` for every job, in order, as each is done. `render` must be a module-level
+    function (it is sent to the workers by name). The first DomainError stops the batch."""
+    if len(jobs) < IN_PROCESS_BELOW or pool_size() < 2:
+        for job in jobs:
+            yield render(job)
+        return
+    pool = render_pool()
+    chunk = max(1, min(16, len(jobs) // (4 * pool_size())))
+    try:
+        for pdf, error in pool.map(partial(_render_in_worker, render), jobs, chunksize=chunk):
+            if error is not None:
+                code, message, field = error
+                raise DomainError(code, message, field=field)
+            assert pdf is not None
+            yield pdf
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory): the next batch starts a fresh pool.
+        render_pool_close()
+        raise
