@@ -123,7 +123,7 @@ typecheck: install
 # the same services the rest of the suite tests on both databases.
 test-sqlite: install fonts chromium libreoffice verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead, browser journeys included =="
-	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
+	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --durations=12 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
 ## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
 ## relies on today's date fails now, not next year
@@ -135,8 +135,8 @@ test-later: install fonts chromium libreoffice verifiers
 test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
-	  echo "== pytest on PostgreSQL (without the browser journeys) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal -m "not browser and not verifiers and not libreoffice"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  echo "== pytest on PostgreSQL: the tests that use the database (browser journeys, verifiers and LibreOffice run once, on SQLite) =="; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 ## test: the static checks side by side (one core each), then the two database passes

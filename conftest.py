@@ -252,6 +252,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(needs_postgres)
         if item.get_closest_marker("sqlite_only") and on_postgres:
             item.add_marker(needs_sqlite)
+    if config.getoption("--database-tests-only"):
+        kept = [item for item in items if _uses_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in set(kept)])
+        items[:] = kept
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """The test touches the database (directly or through a fixture that does)."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
+    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -261,6 +273,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=0,
         help="run the whole session with the clock moved this many days ahead (ticking), so a "
         "test or the demo that quietly relies on today's date fails now rather than next year",
+    )
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database: the second database's pass of `make "
+        "test` (tests of pure code give the same answer whatever the database)",
     )
 
 

@@ -1,7 +1,4 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from skillcert.audit.audited_admin import AuditedModelAdmin
 from skillcert.candidates.models import (
@@ -12,6 +9,7 @@ from skillcert.candidates.models import (
     Title,
     WorkPeriod,
 )
+from skillcert.common.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(Candidate)
@@ -24,21 +22,12 @@ class CandidateAdmin(AuditedModelAdmin):
 
 
 @admin.register(IdentityClaim)
-class IdentityClaimAdmin(admin.ModelAdmin):
+class IdentityClaimAdmin(ReadOnlyAdmin):
     """To look at only: a claim is settled by an activation code, never by hand."""
 
     list_display = ("id", "user", "status", "attempts", "created_at", "claimed_at")
     list_filter = ("status",)
     exclude = ("id_number_digest",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 for model in (WorkPeriod, HeldCertificate, Education, Title):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from skillcert.common.errors import DomainError
 from skillcert.exams import staffing
-from skillcert.exams.selectors import policy_for
+from skillcert.exams.selectors import policy_for, staff_rule_of
 from skillcert.plans.choices import Subject
 from skillcert.supervision.selectors import ratio_override_for
 
@@ -36,14 +36,7 @@ def plan_staffing_check(plan: EvaluationPlan) -> None:
         return
     province = str(plan.organization.region_id)[:2] + "0000"
     policy = policy_for(province_code=province, on=timezone.localdate(sessions[0].starts_at))
-    rule = staffing.StaffRule(
-        policy.invigilator_per,
-        policy.min_invigilators_theory,
-        policy.examiner_per,
-        policy.min_examiners_practical,
-        policy.examiners_odd,
-        policy.supervisors_per_site,
-    )
+    rule = staff_rule_of(policy)
     available = plan.examiners.count()
     duty = staffing.EXAMINER
     for session in sessions:
