@@ -9,7 +9,7 @@ import os
 import socket
 import threading
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -25,6 +25,8 @@ SEEN_WITHIN = dt.timedelta(minutes=1)
 # the write lock, and the heartbeat waits for it.
 RUNNING_JOB_WITHIN = dt.timedelta(minutes=30)
 WORKER_NOT_RUNNING = "后台任务处理程序未运行"
+# PostgreSQL advisory lock key held while a worker decides which daily jobs to enqueue.
+SCHEDULE_LOCK = 0x5C_0001
 
 
 def worker_heartbeat_beat(*, worker_id: str, started_at: dt.datetime) -> None:
@@ -59,6 +61,23 @@ def worker_is_running(*, now: dt.datetime | None = None) -> bool:
     ).exists()
 
 
+def worker_schedule_tick(*, now: dt.datetime | None = None) -> list[str]:
+    """`operations.schedule.schedule_tick`, one worker at a time. Its check (is today's job
+    on the queue?) and its enqueue are two statements: two workers beating at once would both
+    find the job missing and both enqueue it, and the two runs then overlap on two workers. On
+    PostgreSQL the tick holds a transaction-level advisory lock, so the second worker waits and
+    then finds the first one's job. SQLite serves one host and one worker (`make run`), and its
+    IMMEDIATE transaction would make every beat wait for a long job's write lock."""
+    from skillcert.operations.schedule import schedule_tick
+
+    if connection.vendor != "postgresql":
+        return schedule_tick(now=now)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEDULE_LOCK])
+        return schedule_tick(now=now)
+
+
 def jobs_waiting() -> bool:
     return DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
 
@@ -74,8 +93,6 @@ class HeartbeatThread(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        from skillcert.operations.schedule import schedule_tick
-
         try:
             while not self.stopping.is_set():
                 try:
@@ -85,7 +102,7 @@ class HeartbeatThread(threading.Thread):
                     # running job itself shows the worker is alive; beat again next time.
                     logger.warning("worker heartbeat: database busy, will retry")
                 try:
-                    schedule_tick()
+                    worker_schedule_tick()
                 except DatabaseError:
                     logger.warning("worker schedule: database busy, will retry")
                 except Exception:  # a failing schedule must not stop the heartbeat
