@@ -60,6 +60,17 @@ def make_uscc(seed: int) -> str:
     return stem + uscc_check_digit(stem)
 
 
+def make_org(name: str, seed: int, region: str, kind: str = OrgKind.SOCIAL) -> EvaluationOrg:
+    """An organisation in the district `region` (a code), its credit code `make_uscc(seed)`."""
+    return organization_create(
+        name=name,
+        kind=kind,
+        uscc=make_uscc(seed),
+        region=Region.objects.get(code=region),
+        actor=TEST_ACTOR,
+    )
+
+
 @dataclass
 class Personas:
     province: User
@@ -80,7 +91,7 @@ class Personas:
     def admin_a(self) -> User:
         """org_a's administrator, created on first use (so that tests counting org_a's staff
         or their notifications without asking for it are unchanged)."""
-        return _user("admin_a", Role.ORG_ADMIN, organization=self.org_a)
+        return make_user("admin_a", Role.ORG_ADMIN, organization=self.org_a)
 
     def user(self, name: str) -> User:
         """The persona called `name` (one of PERSONA_NAMES, or an alias in ALIASES)."""
@@ -95,9 +106,10 @@ class Personas:
         nobody."""
         return Client() if name == "anonymous" else self.client_for(self.user(name))
 
-    def client_for(self, user: User, *, verified: bool = True) -> Client:
-        """A logged-in client; officers get a confirmed TOTP device and a verified session."""
-        client = Client()
+    def client_for(self, user: User, *, verified: bool = True, csrf_checks: bool = False) -> Client:
+        """A logged-in client; officers get a confirmed TOTP device and a verified session.
+        With `csrf_checks` it enforces the CSRF token as a browser's requests meet it."""
+        client = Client(enforce_csrf_checks=csrf_checks)
         client.force_login(user)
         if verified:
             device, _ = TOTPDevice.objects.get_or_create(
@@ -109,13 +121,17 @@ class Personas:
         return client
 
 
-def _user(username: str, role: str | None = None, **scope: Any) -> User:
+def make_user(
+    username: str, role: str | None = None, *, superuser: bool = False, **scope: Any
+) -> User:
+    """An account with the persona password (full name = username) and, if given, `role` over
+    `scope` (organization=..., region=...)."""
     user = user_create(
         username=username,
         password=PASSWORD,
         full_name=username,
         actor=TEST_ACTOR,
-        is_superuser=role is None,
+        is_superuser=superuser,
     )
     if role is not None:
         role_grant(user=user, role=role, actor=TEST_ACTOR, **scope)
@@ -126,32 +142,22 @@ def _user(username: str, role: str | None = None, **scope: Any) -> User:
 def personas(db: Any) -> Personas:
     nanjing = Region.objects.get(code="320100")
     suzhou = Region.objects.get(code="320500")
-    org_a = organization_create(
-        name="南京甲评价中心",
-        kind=OrgKind.SOCIAL,
-        uscc=make_uscc(1),
-        region=Region.objects.get(code="320102"),
-        actor=TEST_ACTOR,
-    )
-    org_b = organization_create(
-        name="苏州乙评价公司",
-        kind=OrgKind.SOCIAL,
-        uscc=make_uscc(2),
-        region=Region.objects.get(code="320505"),
-        actor=TEST_ACTOR,
-    )
+    org_a = make_org("南京甲评价中心", 1, "320102")
+    org_b = make_org("苏州乙评价公司", 2, "320505")
     return Personas(
-        province=_user("province", Role.PROVINCE_OFFICER, region=Region.objects.get(code="320000")),
-        city_nanjing=_user("city_nj", Role.CITY_OFFICER, region=nanjing),
-        city_suzhou=_user("city_sz", Role.CITY_OFFICER, region=suzhou),
+        province=make_user(
+            "province", Role.PROVINCE_OFFICER, region=Region.objects.get(code="320000")
+        ),
+        city_nanjing=make_user("city_nj", Role.CITY_OFFICER, region=nanjing),
+        city_suzhou=make_user("city_sz", Role.CITY_OFFICER, region=suzhou),
         org_a=org_a,
         org_b=org_b,
-        clerk_a=_user("clerk_a", Role.ORG_CLERK, organization=org_a),
-        clerk_b=_user("clerk_b", Role.ORG_CLERK, organization=org_b),
-        examiner=_user("examiner", Role.EXAMINER),
-        supervisor=_user("supervisor", Role.SUPERVISOR),
-        candidate=_user("candidate", Role.CANDIDATE),
-        superuser=_user("root"),
+        clerk_a=make_user("clerk_a", Role.ORG_CLERK, organization=org_a),
+        clerk_b=make_user("clerk_b", Role.ORG_CLERK, organization=org_b),
+        examiner=make_user("examiner", Role.EXAMINER),
+        supervisor=make_user("supervisor", Role.SUPERVISOR),
+        candidate=make_user("candidate", Role.CANDIDATE),
+        superuser=make_user("root", superuser=True),
     )
 
 

@@ -1,13 +1,11 @@
 from django.apps import AppConfig
 
+from skillcert.accounts.choices import LABELS
+from skillcert.common.labels import LabelsRegistered
 
-class AccountsConfig(AppConfig):
+
+class AccountsConfig(LabelsRegistered, AppConfig):
     name = "skillcert.accounts"
     label = "accounts"
     verbose_name = "账户与角色"
-
-    def ready(self) -> None:
-        from skillcert.accounts.choices import LABELS
-        from skillcert.common.labels import labels_register
-
-        labels_register(LABELS)
+    labels = LABELS

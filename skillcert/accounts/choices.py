@@ -28,6 +28,7 @@ LABELS: dict[str, str] = {
     "role": "角色",
     "api_token": "接口令牌",
     "user.create": "创建账户",
+    "user.create_bulk": "批量创建账户（名册）",
     "user.password_change": "修改密码",
     "user.totp_enrol": "绑定身份验证器",
     "user.totp_enrolment_issue": "签发验证器绑定码",

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.accounts.choices import OFFICER_ROLES, ORG_ROLES, Role  # noqa: F401
+from skillcert.common.fields import ref_fk
 
 
 class User(AbstractUser):
@@ -42,21 +43,9 @@ class RoleAssignment(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=32, choices=Role.choices)
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name="管辖地区",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="所属机构",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="staff_roles",
+    region = ref_fk("regions.Region", "管辖地区", optional=True)
+    organization = ref_fk(
+        "organizations.EvaluationOrg", "所属机构", optional=True, related_name="staff_roles"
     )
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

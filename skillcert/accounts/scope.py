@@ -96,6 +96,15 @@ def scope_for(user: Any) -> Scope:
     return scope
 
 
+def scope_or_404(user: Any, *, org_staff: bool = False) -> Scope:
+    """The scope of a page only officers work on (and, with `org_staff`, an organisation's
+    staff): anyone else gets the 404 of a page that does not exist."""
+    scope = scope_for(user)
+    if not (scope.is_officer or (org_staff and scope.is_org_staff)):
+        raise Http404
+    return scope
+
+
 def get_object_in_scope(queryset: QuerySet[M], **lookup: Any) -> M:
     """Fetch one row from an already-scoped queryset; anything outside it is a 404, so a
     user cannot even learn that another organisation's row exists."""

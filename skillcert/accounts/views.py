@@ -16,7 +16,6 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_ratelimit.core import get_usage
 
 from skillcert.accounts.forms import ApiTokenForm, LoginForm, OtpForm, PasswordChangeForm
 from skillcert.accounts.models import User
@@ -33,7 +32,7 @@ from skillcert.accounts.services import (
 )
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.service_runner import run_action, run_service
-from skillcert.common.throttle import client_ip
+from skillcert.common.throttle import THROTTLE, client_ip
 
 # Failed logins per visitor address, across every username (django-axes locks one username
 # after 5 failures; this stops one address trying many usernames). Generous enough for an
@@ -59,15 +58,19 @@ class SkillcertLoginView(LoginView):
 
 def _login_failures_exceeded(request: HttpRequest, *, count: bool) -> bool:
     """With `count`, record one more failure; True once the address has used up its
-    allowance (checked before the password is, so even the right one is not tried)."""
-    usage = get_usage(
-        request,
-        group="login-failures",
-        key=lambda group, r: client_ip(r),
-        rate=LOGIN_FAILURES_PER_ADDRESS,
-        increment=count,
+    allowance (checked before the password is, so even the right one is not tried). Counted
+    exactly in the shared counters, every process and host together."""
+    visitor = client_ip(request)
+    if count:
+        return THROTTLE.hit(
+            group="login-failures",
+            visitor=visitor,
+            rate=LOGIN_FAILURES_PER_ADDRESS,
+            local_share=False,
+        )
+    return THROTTLE.used_up(
+        group="login-failures", visitor=visitor, rate=LOGIN_FAILURES_PER_ADDRESS
     )
-    return usage is not None and usage["count"] >= usage["limit"] + (1 if count else 0)
 
 
 def _login_throttled() -> HttpResponse:

@@ -20,6 +20,7 @@ from skillcert.accounts.actors import Actor, actor_ref, actor_user
 from skillcert.applications.bulk_insert import db_json, rows_insert
 from skillcert.applications.models import (
     Application,
+    ImportStatus,
     ReviewEvent,
     RosterImport,
     Source,
@@ -56,6 +57,9 @@ Progress = Callable[[int, int], None]
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# The error list kept for the page and the report; the count is always complete.
+MAX_STORED_ERRORS = 20_000
+
 
 @dataclass
 class ImportOutcome:
@@ -65,6 +69,9 @@ class ImportOutcome:
     sheet: RosterSheet | None = None
     application_ids: list[int] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    # True when the import's RosterImport row already holds this outcome: it was written in
+    # the transaction that imported the rows, or found there by a re-run.
+    recorded: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -162,7 +169,13 @@ def roster_import(
 ) -> ImportOutcome:
     """All-or-nothing unless `partial`: any row error and nothing is written. With
     `partial` the valid rows are imported and the rest reported. `dry_run` writes nothing
-    and reports what would be imported."""
+    and reports what would be imported. With `roster_import_row` the outcome of an import
+    that writes rows is stored on that row in the same transaction; a re-run of the same
+    import returns the stored outcome and touches no row."""
+    if roster_import_row is not None:
+        recorded = _recorded_outcome(roster_import_row.pk, lock=False)
+        if recorded is not None:
+            return recorded
     sheet, result = roster_validate(plan=plan, source=source, progress=progress)
     outcome = ImportOutcome(0, result.errors, result.data_rows, sheet, warnings=result.warnings)
     if result.errors and not partial:
@@ -183,8 +196,18 @@ def roster_import(
         )
     try:
         with transaction.atomic():
+            if roster_import_row is not None:
+                # A job runs again when its worker died before django-tasks marked it done;
+                # its rows and its outcome were committed together, so finding the outcome
+                # means the rows are in: report it and write nothing (two runs at once queue
+                # on this lock, the second finds the first's outcome).
+                recorded = _recorded_outcome(roster_import_row.pk, lock=True)
+                if recorded is not None:
+                    return recorded
             outcome.application_ids = _write(plan, result.rows, actor, roster_import_row)
             outcome.imported = len(result.rows)
+            if roster_import_row is not None:
+                roster_import_outcome_record(import_id=roster_import_row.pk, outcome=outcome)
             audit_record(
                 actor=actor,
                 action="roster.import",
@@ -202,6 +225,40 @@ def roster_import(
             "roster.concurrent_change", "导入期间本计划的申报发生变化，请重新导入"
         ) from None
     return outcome
+
+
+def roster_import_outcome_record(*, import_id: int, outcome: ImportOutcome) -> None:
+    """Store `outcome` on the RosterImport row: done, its counts, and its errors and
+    warnings (each says its severity; the error count stays the errors')."""
+    kept = sorted(outcome.errors + outcome.warnings, key=lambda e: (e.row, e.column))
+    RosterImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.DONE,
+        total_rows=outcome.data_rows,
+        processed_rows=outcome.data_rows,
+        imported=outcome.imported,
+        error_count=len(outcome.errors),
+        errors=[e.as_dict() for e in kept[:MAX_STORED_ERRORS]],
+        finished_at=timezone.now(),
+    )
+    outcome.recorded = True
+
+
+def _recorded_outcome(import_id: int, *, lock: bool) -> ImportOutcome | None:
+    """The outcome already stored on the import row, or None while it has none. `lock`
+    (inside the writing transaction) holds the row until that transaction ends."""
+    jobs = RosterImport.objects.select_for_update() if lock else RosterImport.objects.all()
+    job = jobs.get(pk=import_id)
+    if job.status != ImportStatus.DONE:
+        return None
+    stored = [RowError(**e) for e in job.errors]
+    return ImportOutcome(
+        imported=job.imported,
+        errors=[e for e in stored if not e.is_warning],
+        data_rows=job.total_rows,
+        application_ids=list(job.applications.order_by("pk").values_list("pk", flat=True)),
+        warnings=[e for e in stored if e.is_warning],
+        recorded=True,
+    )
 
 
 def _write(

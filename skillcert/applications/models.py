@@ -7,7 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.applications.choices import ACTIVE_STATUSES, ImportStatus, Status, Tier  # noqa: F401
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import BackgroundImport
 from skillcert.common.models import StatusEvent
 from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 
@@ -18,29 +19,10 @@ class Source(models.TextChoices):
 
 
 class Application(models.Model):
-    plan = models.ForeignKey(
-        "plans.EvaluationPlan",
-        verbose_name="评价计划",
-        on_delete=models.PROTECT,
-        related_name="applications",
-    )
-    candidate = models.ForeignKey(
-        "candidates.Candidate",
-        verbose_name="考生",
-        on_delete=models.PROTECT,
-        related_name="applications",
-    )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种/职业方向",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    plan = ref_fk("plans.EvaluationPlan", "评价计划", related_name="applications")
+    candidate = ref_fk("candidates.Candidate", "考生", related_name="applications")
+    occupation = ref_fk("occupations.Occupation", "职业")
+    specialty = ref_fk("occupations.Specialty", "工种/职业方向", optional=True)
     # NULL: a 专项职业能力考核, which has no levels (services check which applies)
     level = models.PositiveSmallIntegerField(
         "申报等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
@@ -70,11 +52,10 @@ class Application(models.Model):
     accommodation_note = models.CharField(
         "考场便利说明", max_length=200, blank=True, default="", db_default=""
     )
-    roster_import = models.ForeignKey(
+    roster_import = ref_fk(
         "applications.RosterImport",
-        verbose_name="导入批次",
-        null=True,
-        blank=True,
+        "导入批次",
+        optional=True,
         on_delete=models.SET_NULL,
         related_name="applications",
     )
@@ -167,12 +148,7 @@ class SampleDraw(models.Model):
     """A reproducible draw: the same seed over the same population gives the same sample
     (applications.sampling.draw_sample)."""
 
-    plan = models.ForeignKey(
-        "plans.EvaluationPlan",
-        verbose_name="评价计划",
-        on_delete=models.PROTECT,
-        related_name="sample_draws",
-    )
+    plan = ref_fk("plans.EvaluationPlan", "评价计划", related_name="sample_draws")
     tier = models.CharField("审核层级", max_length=10, choices=Tier.choices)
     rate = models.DecimalField("抽样比例", max_digits=4, decimal_places=3)
     seed = models.BigIntegerField("随机种子")
@@ -190,17 +166,11 @@ class SampleDraw(models.Model):
         return f"{self.get_tier_display()} 抽样 {len(self.sampled)}/{len(self.population)}"
 
 
-class RosterImport(models.Model):
+class RosterImport(BackgroundImport):
     """A roster upload and its outcome; the web upload runs it as a background task."""
 
-    plan = models.ForeignKey(
-        "plans.EvaluationPlan",
-        verbose_name="评价计划",
-        on_delete=models.PROTECT,
-        related_name="roster_imports",
-    )
+    plan = ref_fk("plans.EvaluationPlan", "评价计划", related_name="roster_imports")
     file = models.FileField("花名册文件", upload_to="applications/rosters/%Y/%m/")
-    file_name = models.CharField("原文件名", max_length=200)
     partial = models.BooleanField("导入有效行", default=False)
     dry_run = models.BooleanField("仅校验", default=False)
     status = models.CharField(
@@ -209,17 +179,12 @@ class RosterImport(models.Model):
     total_rows = models.PositiveIntegerField("数据行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     imported = models.PositiveIntegerField("导入人数", default=0)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    errors = models.JSONField("错误明细", default=list, blank=True)
-    message = models.TextField("说明", blank=True)
+    # nullable, unlike the other imports' uploader
     created_by = user_fk("上传人", blank=False)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundImport.Meta):
         verbose_name = "花名册导入"
         verbose_name_plural = "花名册导入"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.file_name}"
@@ -236,11 +201,8 @@ class RosterImport(models.Model):
 class Notification(models.Model):
     """The database notification backend's store: what the candidate sees in the platform."""
 
-    candidate = models.ForeignKey(
-        "candidates.Candidate",
-        verbose_name="考生",
-        on_delete=models.CASCADE,
-        related_name="notifications",
+    candidate = ref_fk(
+        "candidates.Candidate", "考生", on_delete=models.CASCADE, related_name="notifications"
     )
     application = models.ForeignKey(
         Application,

@@ -145,6 +145,10 @@ class RosterContext:
     decisions: dict[tuple[int, int | None, engine.Profile], engine.Decision] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # What a row's offering and history cells were found to be, by the cells (and their
+    # types: 1, 1.0 and True are equal keys but different cells): a roster repeats the
+    # same occupation, level and dates on most rows, and the checks depend on nothing else.
+    sections: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -254,8 +258,10 @@ def parse_level(value: Any) -> int:
 
 
 def clean_name(value: Any) -> str:
-    text = " ".join(cell_text(value).replace("\u3000", " ").split())
-    return _CJK_SPACES.sub("", text)
+    words = cell_text(value).replace("\u3000", " ").split()
+    if len(words) <= 1:  # no space left to join or to drop between CJK characters
+        return words[0] if words else ""
+    return _CJK_SPACES.sub("", " ".join(words))
 
 
 # --- one row -----------------------------------------------------------------------------
@@ -541,13 +547,53 @@ def _profile(history: _History) -> engine.Profile:
     )
 
 
+_OFFERING_KEYS = ("occupation_code", "level", "specialty")
+_HISTORY_KEYS = (
+    "work_start", "post", "cert_level", "cert_date", "cert_number", "education", "graduation",
+    "major_related",
+)  # fmt: skip
+
+
+def _section(
+    row: int,
+    cells: dict[str, Any],
+    ctx: RosterContext,
+    keys: tuple[str, ...],
+    check: Callable[[int, dict[str, Any], RosterContext], Any],
+) -> Any:
+    """`check(row, cells, ctx)` for the cells under `keys`, reusing what the same cells gave
+    on an earlier row (a problem is reported again on this row)."""
+    raw = tuple(cells.get(k) for k in keys)
+    key = (check, raw, tuple(map(type, raw)))
+    try:
+        found = ctx.sections.get(key)
+    except TypeError:  # an unhashable cell: checked without reuse
+        return check(row, cells, ctx)
+    if found is None:
+        try:
+            found = (check(row, cells, ctx), None)
+        except _RowFailed as failed:
+            found = (None, (failed.error.column, failed.error.code, failed.error.message))
+        ctx.sections[key] = found
+    value, problem = found
+    if problem is not None:
+        raise _RowFailed(RowError(row, *problem))
+    return value
+
+
+def _history_and_profile(
+    row: int, cells: dict[str, Any], ctx: RosterContext
+) -> tuple[_History, engine.Profile]:
+    history = _history(row, cells, ctx)
+    return history, _profile(history)
+
+
 def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterRow:
     """Validate one non-empty row; raises _RowFailed with the first problem found."""
     person = _person(row, cells, ctx)
-    offering = _offering(row, cells, ctx)
-    history = _history(row, cells, ctx)
+    offering: _Offering = _section(row, cells, ctx, _OFFERING_KEYS, _offering)
+    history, profile = _section(row, cells, ctx, _HISTORY_KEYS, _history_and_profile)
     occupation, level = offering.occupation, offering.level
-    profile = _profile(history)
     decision = ctx.decisions.get((occupation.id, level, profile))
     if decision is None:
         if level is None:  # 专项职业能力考核: no level, so no level's conditions

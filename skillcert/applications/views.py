@@ -4,7 +4,6 @@ approval, sample draws, roster upload with its progress bar and error report."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.applications import services
 from skillcert.applications.forms import BulkApproveForm
 from skillcert.applications.models import Application, Attachment, ImportStatus, Tier
@@ -45,8 +44,9 @@ from skillcert.candidates.selectors import (
 )
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
-from skillcert.common.exports import XLSX, xlsx_response
+from skillcert.common.exports import XLSX, attachment_response, xlsx_response
 from skillcert.common.forms import form_valid_or_flash
+from skillcert.common.job_pages import job_page
 from skillcert.common.service_runner import run_action, run_service
 from skillcert.common.uploads import JPEG, PNG, sniff_content_type
 from skillcert.occupations.choices import LEVEL_CHOICES
@@ -54,12 +54,6 @@ from skillcert.plans.selectors import offerings_open_for_application, plans_visi
 
 if TYPE_CHECKING:
     from skillcert.plans.models import EvaluationPlan
-
-
-def _xlsx(filename: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 # --- candidate ---------------------------------------------------------------------------
@@ -410,9 +404,7 @@ def review_bulk_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan_review_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
     if request.method == "POST":
         tier = request.POST.get("tier", "")
@@ -448,7 +440,7 @@ def plan_review_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
 
 @login_required
 def roster_template_view(request: HttpRequest) -> HttpResponse:
-    return _xlsx("花名册模板.xlsx", roster_template())
+    return attachment_response(roster_template(), "花名册模板.xlsx", XLSX)
 
 
 @login_required
@@ -478,14 +470,10 @@ def roster_upload_view(request: HttpRequest, plan_pk: int) -> HttpResponse:
 @login_required
 def roster_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_in_scope(roster_imports_visible(scope=scope_for(request.user)), pk=pk)
-    template = (
-        "applications/_roster_progress.html"
-        if request.headers.get("HX-Request") == "true"
-        else "applications/roster_status.html"
-    )
-    return render(
+    return job_page(
         request,
-        template,
+        "applications/roster_status.html",
+        "applications/_roster_progress.html",
         {
             "job": job,
             "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
@@ -508,4 +496,6 @@ def roster_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     finally:
         job.file.close()
     errors = [RowError(**e) for e in job.errors]
-    return _xlsx(f"花名册错误报告-{job.pk}.xlsx", roster_error_report(sheet, errors))
+    return attachment_response(
+        roster_error_report(sheet, errors), f"花名册错误报告-{job.pk}.xlsx", XLSX
+    )

@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
-from skillcert.common.identifiers import mask_id_number, mask_phone
+from skillcert.common.identifiers import mask_phone
+from skillcert.common.model_bases import MaskedIdNumber, between_check
 from skillcert.common.pii import EncryptedCharField
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -19,7 +20,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class Candidate(models.Model):
+class Candidate(MaskedIdNumber, models.Model):
     # Roster-imported candidates have no account until they register with the same ID number.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -50,10 +51,6 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
 
     @property
     def phone_masked(self) -> str:
@@ -108,11 +105,7 @@ class HeldCertificate(models.Model):
         verbose_name = "已取得证书"
         verbose_name_plural = "已取得证书"
         ordering = ["candidate", "issued_on"]
-        constraints = [
-            models.CheckConstraint(
-                name="held_certificate_level_1_5", condition=Q(level__gte=1, level__lte=5)
-            )
-        ]
+        constraints = [between_check("level", 1, 5, name="held_certificate_level_1_5")]
 
     def __str__(self) -> str:
         return f"{self.occupation_name} {self.get_level_display()}"

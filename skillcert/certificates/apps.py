@@ -1,16 +1,18 @@
 from django.apps import AppConfig
 
+from skillcert.certificates.choices import LABELS
+from skillcert.common.labels import LabelsRegistered
 
-class CertificatesConfig(AppConfig):
+
+class CertificatesConfig(LabelsRegistered, AppConfig):
     name = "skillcert.certificates"
     label = "certificates"
     verbose_name = "职业技能等级证书"
+    labels = LABELS
 
     def ready(self) -> None:
-        from skillcert.certificates.choices import LABELS
-        from skillcert.common.labels import labels_register
 
-        labels_register(LABELS)
+        super().ready()
 
         from skillcert.certificates.annual_roster import annual_roster_source_connect
         from skillcert.certificates.legacy import legacy_source_register

@@ -322,6 +322,18 @@ def certificate_issue_or_skip(
         return None, {"result": result.pk, "code": exc.code, "message": exc.message}
 
 
+def lock_valid(certificate: Certificate, *, doing: str) -> Certificate:
+    """The certificate, locked; refused unless it is still valid (`doing` names the change
+    refused: 撤销, 补发)."""
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.status != CertificateStatus.VALID:
+        raise DomainError(
+            "certificate.not_valid",
+            f"证书 {locked.number} 当前状态为“{locked.get_status_display()}”，不能{doing}",
+        )
+    return locked
+
+
 def supersede(
     *,
     certificate: Certificate,
@@ -335,13 +347,7 @@ def supersede(
     if not reason.strip():
         raise DomainError("certificate.reason_required", "请填写原因", field="reason")
     with transaction.atomic():
-        old = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if old.status != CertificateStatus.VALID:
-            raise DomainError(
-                "certificate.not_valid",
-                f"证书 {old.number} 当前状态为“{old.get_status_display()}”，"
-                f"不能{IssueKind(kind).label}",
-            )
+        old = lock_valid(certificate, doing=IssueKind(kind).label)
         new = _create(
             organization=old.organization,
             holder=Holder(old.candidate, old.occupation, old.specialty_name, old.level),

@@ -9,8 +9,8 @@ from skillcert.certificates.choices import (
     IssueKind,
     certificate_title,
 )
-from skillcert.common.fields import user_fk
-from skillcert.common.identifiers import mask_id_number
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import DecidedRequest, HolderIdentity, MaskedIdNumber
 from skillcert.common.pii import EncryptedCharField
 from skillcert.occupations.models import LEVEL_CHOICES
 
@@ -21,9 +21,7 @@ class CertificateCounter(models.Model):
     (专项职业能力证书) count under level 0, their number's level digit: a NULL would not
     meet the unique constraint, so two first issues could each create a counter."""
 
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
-    )
+    organization = ref_fk("organizations.EvaluationOrg")
     year = models.PositiveSmallIntegerField()
     level = models.PositiveSmallIntegerField(choices=[(0, "不设等级"), *LEVEL_CHOICES])
     last_serial = models.PositiveIntegerField(default=0)
@@ -61,7 +59,7 @@ class StatusList(models.Model):
         return f"{self.number}: {self.allocated}"
 
 
-class Certificate(models.Model):
+class Certificate(HolderIdentity):
     """An electronic 职业技能等级证书, or a 专项职业能力证书 without a level (`level` is NULL,
     the number's level digit 0). The printed fields are a snapshot taken at issue, exactly
     as DOMAIN.md §5 lists them; a later change of name or organisation needs a correction."""
@@ -71,33 +69,11 @@ class Certificate(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="certificates",
-    )
-    result = models.ForeignKey(
-        "scoring.Result",
-        verbose_name="登记成绩",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="certificates",
-    )
-    candidate = models.ForeignKey(
-        "candidates.Candidate",
-        verbose_name="持证人",
-        on_delete=models.PROTECT,
-        related_name="skill_certificates",
-    )
-    holder_name = models.CharField("姓名", max_length=50)
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构", related_name="certificates")
+    result = ref_fk("scoring.Result", "登记成绩", optional=True, related_name="certificates")
+    candidate = ref_fk("candidates.Candidate", "持证人", related_name="skill_certificates")
     id_type = models.CharField("证件类型", max_length=20, default="居民身份证")
-    id_number = EncryptedCharField("证件号码")
-    id_number_digest = models.CharField(max_length=64, db_index=True)
-    occupation = models.ForeignKey(
-        "occupations.Occupation", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation")
     occupation_name = models.CharField("职业名称", max_length=100)
     specialty_name = models.CharField("工种/职业方向", max_length=100, default="--")
     # NULL: a 专项职业能力证书, which has no level (level_text is then "")
@@ -161,10 +137,6 @@ class Certificate(models.Model):
         """证书名称: 职业技能等级证书, or 专项职业能力证书 for one without a level."""
         return certificate_title(self.level)
 
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
-
 
 class CorrectionStatus(models.TextChoices):
     PENDING = "pending", "待审核"  # filed by the organisation; the certificate is unchanged
@@ -172,7 +144,7 @@ class CorrectionStatus(models.TextChoices):
     REJECTED = "rejected", "已驳回"  # the certificate stays as issued
 
 
-class CorrectionRequest(models.Model):
+class CorrectionRequest(MaskedIdNumber, DecidedRequest):
     """A request to correct the holder's name or ID number (更正申请). The issuing organisation
     files it with a reason and evidence; an officer over the organisation's region approves it
     (only then is a corrected certificate issued and the old one superseded) or rejects it."""
@@ -183,28 +155,14 @@ class CorrectionRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="correction_requests",
     )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构")
     holder_name = models.CharField("更正后的姓名", max_length=50, blank=True)  # "": unchanged
     id_number = EncryptedCharField("更正后的证件号码", blank=True, default="")  # "": unchanged
     reason = models.CharField("更正原因", max_length=500)
-    evidence = models.ForeignKey(
-        "organizations.StoredFile",
-        verbose_name="证明材料",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    evidence = ref_fk("organizations.StoredFile", "证明材料")
     status = models.CharField(
         "状态", max_length=16, choices=CorrectionStatus.choices, default=CorrectionStatus.PENDING
     )
-    requested_by = user_fk("申请人")
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = user_fk("审核人")
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
     decision_note = models.CharField("审核意见", max_length=500, blank=True)
     corrected_certificate = models.OneToOneField(
         Certificate,
@@ -240,27 +198,14 @@ class CorrectionRequest(models.Model):
     def __str__(self) -> str:
         return f"更正申请 #{self.pk}"
 
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number) if self.id_number else ""
-
 
 class IssueBatch(models.Model):
     """A bulk issuance running as a background job; progress for the page that started it.
     Started from a registered result batch (`result_batch`), at most one job per batch is
     unfinished at a time; a job started from a list of results has no batch."""
 
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg", on_delete=models.PROTECT, related_name="+"
-    )
-    result_batch = models.ForeignKey(
-        "scoring.ResultBatch",
-        verbose_name="成绩批次",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg")
+    result_batch = ref_fk("scoring.ResultBatch", "成绩批次", optional=True)
     result_ids = models.JSONField(default=list)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
@@ -301,14 +246,11 @@ class IssueBatch(models.Model):
         return self.done - len(self.failed)
 
 
-class LegacyCertificate(models.Model):
+class LegacyCertificate(HolderIdentity):
     """An imported 职业资格 certificate (16-digit number) that holders cite as a prior
     certificate when applying."""
 
     number = models.CharField("证书编号", max_length=16, unique=True)
-    holder_name = models.CharField("姓名", max_length=50)
-    id_number = EncryptedCharField("证件号码")
-    id_number_digest = models.CharField(max_length=64, db_index=True)
     occupation_name = models.CharField("职业（工种）", max_length=100)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
     issue_date = models.DateField("发证日期")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from skillcert.common.documents import TypstDocument, content_name, qr_svg
@@ -43,7 +43,7 @@ def render_certificate_pdf(
         require_glyphs(getattr(fields, name), field=name)
     photo_name = content_name(photo) if photo else ""
     return CERTIFICATE.render(
-        asdict(fields)
+        vars(fields)  # flat strings: a copy of the fields, without asdict's deep copy
         | {
             "query_notice": NATIONAL_QUERY_NOTICE,
             "photo": photo_name,

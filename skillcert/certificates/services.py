@@ -28,6 +28,7 @@ from skillcert.certificates.issuing import (
     certificate_issue_for,
     certificate_issue_or_skip,
     level_text,
+    lock_valid,
     require_issuing_staff,
     supersede,
     token_payload,
@@ -83,12 +84,7 @@ def certificate_revoke(
     if not document_no.strip():
         raise DomainError("certificate.revoke_document", "请填写撤销依据文号", field="document_no")
     with transaction.atomic():
-        locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-        if locked.status != CertificateStatus.VALID:
-            raise DomainError(
-                "certificate.not_valid",
-                f"证书 {locked.number} 当前状态为“{locked.get_status_display()}”，不能撤销",
-            )
+        locked = lock_valid(certificate, doing="撤销")
         locked.revoked_at = timezone.now()
         locked.revoke_reason = reason.strip()
         locked.revoke_document = document_no.strip()
@@ -346,12 +342,7 @@ def _pending_refusal(certificate: Certificate) -> DomainError:
 
 
 def _lock_correctable(certificate: Certificate) -> Certificate:
-    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if locked.status != CertificateStatus.VALID:
-        raise DomainError(
-            "certificate.not_valid",
-            f"证书 {locked.number} 当前状态为“{locked.get_status_display()}”，不能申请更正",
-        )
+    locked = lock_valid(certificate, doing="申请更正")
     if CorrectionRequest.objects.filter(
         certificate=locked, status=CorrectionStatus.PENDING
     ).exists():

@@ -5,12 +5,10 @@ from collections import OrderedDict
 from functools import cache
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.context_processors import navigation
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.audit.services import audit_record
 from skillcert.certificates.documents import certificate_pdf, certificates_zip
 from skillcert.certificates.forms import CorrectionDecisionForm, CorrectionRequestForm, QueryForm
@@ -51,7 +49,9 @@ from skillcert.certificates.services import (
     certificate_revoke,
     level_text,
 )
+from skillcert.common.actions import Act, Actions
 from skillcert.common.exports import xlsx_response
+from skillcert.common.lists import list_page
 from skillcert.common.middleware import served_lean
 from skillcert.common.service_runner import run_service
 from skillcert.common.throttle import throttle
@@ -244,12 +244,11 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
         if not (scope.is_org_staff or scope.is_officer):
             raise Http404
         return _list_zip(request, rows)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "certificates/list.html",
+        rows,
         {
-            "page": page,
             "q": q,
             "status": status,
             "statuses": CertificateStatus.choices,
@@ -332,65 +331,54 @@ def _detail_url(certificate: Certificate) -> str:
     return reverse("certificates:detail", args=[certificate.number])
 
 
-@login_required
-@require_POST
-def certificate_revoke_view(request: HttpRequest, number: str) -> HttpResponse:
+def _revocable(request: HttpRequest, number: str) -> Certificate:
     certificate = _get(request, number)
     if not scope_for(request.user).is_officer:
         raise Http404
-    user, reason = request_actor(request), request.POST.get("reason", "")
-    document_no = request.POST.get("document_no", "")
-    return run_service(
-        request,
-        lambda: certificate_revoke(
-            certificate=certificate, reason=reason, document_no=document_no, actor=user
-        ),
-        success=f"证书 {certificate.number} 已撤销",
-        next=_detail_url(certificate),
-    )
+    return certificate
 
 
-def _may_replace(request: HttpRequest, certificate: Certificate) -> bool:
+def _replaceable(request: HttpRequest, number: str) -> Certificate:
+    certificate = _get(request, number)
     scope = scope_for(request.user)
-    return scope.is_officer or certificate.organization_id in scope.organization_ids
-
-
-REPLACED = "已生成新证书 {number}，原证书已被替代"
-
-
-@login_required
-@require_POST
-def certificate_reissue_view(request: HttpRequest, number: str) -> HttpResponse:
-    certificate = _get(request, number)
-    if not _may_replace(request, certificate):
+    if not (scope.is_officer or certificate.organization_id in scope.organization_ids):
         raise Http404
-    user, reason = request_actor(request), request.POST.get("reason", "")
-    return run_service(
-        request,
-        lambda: certificate_reissue(certificate=certificate, reason=reason, actor=user),
-        success=lambda new: REPLACED.format(number=new.number),
-        next=_detail_url,
-        back=_detail_url(certificate),
+    return certificate
+
+
+# A certificate's buttons: each comes back to the certificate's page (a new certificate's
+# after a replacement). Revoking is for officers; replacing also for the issuing organisation.
+REVOKE: Actions[Certificate] = Actions(prefix="<str:number>/", load=_revocable, back=_detail_url)
+REPLACE: Actions[Certificate] = Actions(prefix="<str:number>/", load=_replaceable, back=_detail_url)
+
+
+def _replaced(a: Act[Certificate], new: Certificate) -> str:
+    return f"已生成新证书 {new.number}，原证书已被替代"
+
+
+@REVOKE.post("revoke/", name="revoke", success=lambda a, _: f"证书 {a.obj.number} 已撤销")
+def certificate_revoke_view(a: Act[Certificate]) -> object:
+    return certificate_revoke(
+        certificate=a.obj,
+        reason=a.posted("reason"),
+        document_no=a.posted("document_no"),
+        actor=a.actor,
     )
 
 
-@login_required
-@require_POST
-def certificate_correct_view(request: HttpRequest, number: str) -> HttpResponse:
+@REPLACE.post("reissue/", name="reissue", next=_detail_url, success=_replaced)
+def certificate_reissue_view(a: Act[Certificate]) -> object:
+    return certificate_reissue(certificate=a.obj, reason=a.posted("reason"), actor=a.actor)
+
+
+@REPLACE.post("correct/", name="correct", next=_detail_url, success=_replaced)
+def certificate_correct_view(a: Act[Certificate]) -> object:
     """Refused for everyone: corrections go through a request an officer approves."""
-    certificate = _get(request, number)
-    if not _may_replace(request, certificate):
-        raise Http404
-    user, reason = request_actor(request), request.POST.get("reason", "")
-    holder_name = request.POST.get("holder_name", "")
-    return run_service(
-        request,
-        lambda: certificate_correct(
-            certificate=certificate, holder_name=holder_name, reason=reason, actor=user
-        ),
-        success=lambda new: REPLACED.format(number=new.number),
-        next=_detail_url,
-        back=_detail_url(certificate),
+    return certificate_correct(
+        certificate=a.obj,
+        holder_name=a.posted("holder_name"),
+        reason=a.posted("reason"),
+        actor=a.actor,
     )
 
 
@@ -425,9 +413,7 @@ def correction_request_file(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def correction_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     status = request.GET.get("status", CorrectionStatus.PENDING)
     rows = correction_requests_visible(scope=scope).select_related(
         "certificate", "organization", "evidence", "requested_by", "corrected_certificate"
@@ -436,12 +422,11 @@ def correction_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=status)
     else:
         status = ""
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "certificates/corrections.html",
+        rows,
         {
-            "page": page,
             "status": status,
             "statuses": CorrectionStatus.choices,
             "can_decide": scope.is_officer,
@@ -450,52 +435,39 @@ def correction_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decided(request: HttpRequest, pk: int) -> tuple[CorrectionRequest, str] | None:
-    """The visible request (404 otherwise) and the decision's note; None, with the form's
-    errors flashed, when the note does not validate."""
-    correction = get_object_in_scope(
-        correction_requests_visible(scope=scope_for(request.user)).select_related(
-            "certificate", "organization"
-        ),
+def _correction(request: HttpRequest, pk: int) -> CorrectionRequest:
+    scope = scope_for(request.user)
+    return get_object_in_scope(
+        correction_requests_visible(scope=scope).select_related("certificate", "organization"),
         pk=pk,
     )
-    form = CorrectionDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(form.error_lines()))
-        return None
-    return correction, form.cleaned_data["note"]
 
 
-@login_required
-@require_POST
-def correction_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    decided = _decided(request, pk)
-    if decided is None:
-        return redirect("certificates:corrections")
-    correction, note = decided
-    user = request_actor(request)
-    return run_service(
-        request,
-        lambda: certificate_correction_approve(correction=correction, note=note, actor=user),
-        success=lambda new: (
-            f"已同意更正申请 #{correction.pk}：换发证书 {new.number}，"
-            f"原证书 {correction.certificate.number} 已作废"
-        ),
-        next=reverse("certificates:corrections"),
+# The decisions on a correction request: the note's errors are flashed and, either way, the
+# officer comes back to the list.
+CORRECTION: Actions[CorrectionRequest] = Actions(
+    prefix="corrections/<int:pk>/",
+    load=_correction,
+    back=lambda _: reverse("certificates:corrections"),
+)
+
+
+def _approved(a: Act[CorrectionRequest], new: Certificate) -> str:
+    return (
+        f"已同意更正申请 #{a.obj.pk}：换发证书 {new.number}，"
+        f"原证书 {a.obj.certificate.number} 已作废"
     )
 
 
-@login_required
-@require_POST
-def correction_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    decided = _decided(request, pk)
-    if decided is None:
-        return redirect("certificates:corrections")
-    correction, note = decided
-    user = request_actor(request)
-    return run_service(
-        request,
-        lambda: certificate_correction_reject(correction=correction, note=note, actor=user),
-        success=(f"已驳回更正申请 #{correction.pk}，证书 {correction.certificate.number} 保持不变"),
-        next=reverse("certificates:corrections"),
-    )
+@CORRECTION.post("approve/", form=CorrectionDecisionForm, success=_approved)
+def correction_approve(a: Act[CorrectionRequest]) -> object:
+    return certificate_correction_approve(correction=a.obj, note=a.data["note"], actor=a.actor)
+
+
+@CORRECTION.post(
+    "reject/",
+    form=CorrectionDecisionForm,
+    success=lambda a, _: f"已驳回更正申请 #{a.obj.pk}，证书 {a.obj.certificate.number} 保持不变",
+)
+def correction_reject(a: Act[CorrectionRequest]) -> object:
+    return certificate_correction_reject(correction=a.obj, note=a.data["note"], actor=a.actor)

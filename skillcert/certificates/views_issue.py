@@ -23,6 +23,7 @@ from skillcert.certificates.services import (
     certificates_issue_start,
 )
 from skillcert.common.exports import xlsx_response
+from skillcert.common.job_pages import job_page
 from skillcert.common.service_runner import run_action
 from skillcert.scoring.selectors import (
     batch_is_registered,
@@ -139,13 +140,13 @@ def issue_job(request: HttpRequest, pk: int) -> HttpResponse:
             "application__candidate"
         )
     }
-    template = (
-        "certificates/_issue_progress.html"
-        if request.headers.get("HX-Request") == "true"
-        else "certificates/issue_job.html"
-    )
     skipped = [(refs.get(f["result"]), f) for f in failed]
-    return render(request, template, {"job": job, "skipped": skipped})
+    return job_page(
+        request,
+        "certificates/issue_job.html",
+        "certificates/_issue_progress.html",
+        {"job": job, "skipped": skipped},
+    )
 
 
 @login_required

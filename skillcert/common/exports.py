@@ -109,9 +109,15 @@ def xlsx_bytes(
     return buffer.getvalue()
 
 
+def attachment_response(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A file to download under `filename`, percent-encoded (RFC 6266) so that a Chinese
+    name reaches the browser intact."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def xlsx_response(
     filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(headers, rows), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment_response(xlsx_bytes(headers, rows), filename, XLSX)

@@ -7,6 +7,7 @@ DomainError with a stable code and a message naming what is wrong."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ _FULLWIDTH[0x3000] = 0x20  # ideographic space
 def normalize(value: str) -> str:
     """Full-width letters and digits to ASCII, spaces and dashes dropped, upper-cased
     (a trailing `x` in an ID number is `X`)."""
+    if value.isascii() and value.isalnum():  # the usual cell: nothing to translate or drop
+        return value.upper()
     value = value.translate(_FULLWIDTH)
     return re.sub(r"[\s\-]", "", value).upper()
 
@@ -32,7 +35,9 @@ _ID_CHECK = "10X98765432"
 
 
 def id_number_check_digit(first17: str) -> str:
-    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True))
+    if len(first17) != len(_ID_WEIGHTS):
+        raise ValueError(f"expected 17 characters, got {len(first17)}")
+    total = sum(map(operator.mul, map(int, first17), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 

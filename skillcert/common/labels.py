@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import ClassVar
 
 UNKNOWN = "其他操作"
 
@@ -182,3 +183,13 @@ def is_labelled(code: str) -> bool:
     """Whether an app named `code` exactly or by a resolver (tests use this to find codes a
     person would see only through the word fallback)."""
     return code in _EXACT or any(p.fullmatch(code) for p, _ in _RESOLVERS)
+
+
+class LabelsRegistered:
+    """Mixin for an app's `AppConfig` (before `AppConfig` in its bases): once the apps are
+    loaded, `ready()` registers the app's `labels`, the Chinese names of its codes."""
+
+    labels: ClassVar[Mapping[str, str]] = {}
+
+    def ready(self) -> None:
+        labels_register(self.labels)

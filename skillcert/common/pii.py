@@ -69,10 +69,17 @@ def _hash_key() -> bytes:
     return base64.b64decode(raw)
 
 
+@cache
+def _cipher(key: bytes) -> AESGCM:
+    # One AESGCM per key: building it (key schedule) costs as much as sealing an ID number,
+    # and a roster import seals two values per row. Each value still gets its own nonce.
+    return AESGCM(key)
+
+
 def pii_encrypt(value: str) -> str:
     key_id, key = _keys()[0]
     nonce = secrets.token_bytes(12)
-    sealed = AESGCM(key).encrypt(nonce, value.encode("utf-8"), key_id.encode())
+    sealed = _cipher(key).encrypt(nonce, value.encode("utf-8"), key_id.encode())
     return f"{_PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -90,7 +97,7 @@ def pii_decrypt(token: str) -> str:
 def pii_digest(value: str) -> str:
     """Keyed hash for equality search and uniqueness (an unkeyed hash of an ID number could be
     reversed by enumerating birth dates and serials)."""
-    return hmac.new(_hash_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(_hash_key(), value.encode("utf-8"), hashlib.sha256).hex()
 
 
 def needs_rotation(token: str) -> bool:

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.errors import DomainError
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
 
 # The first version of every policy that existed before versions did.
 FIRST_VERSION_DATE = dt.date(2000, 1, 1)
@@ -40,6 +40,27 @@ class VersionedPolicy(models.Model):
     confirmed_at = models.DateTimeField("核实时间", null=True, blank=True)
     recorded_by = user_fk("录入人")
     recorded_at = models.DateTimeField("录入时间", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CodeKeyedPolicy(VersionedPolicy):
+    """A policy whose rows name the province by its two-digit code; the rows with a blank
+    province are the default for provinces without their own."""
+
+    province = models.CharField("省份代码", max_length=2, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RegionKeyedPolicy(VersionedPolicy):
+    """A policy whose rows point at the province's `regions.Region` (no default row)."""
+
+    PROVINCE_IS_REGION = True
+
+    province = ref_fk("regions.Region", "省份")
 
     class Meta:
         abstract = True

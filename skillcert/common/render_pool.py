@@ -16,10 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from typing import TypeVar
-
-from skillcert.common.errors import DomainError
 
 Job = TypeVar("Job")
 
@@ -48,7 +45,7 @@ def render_pool() -> ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["django", "typst", "segno"])
+            context.set_forkserver_preload(["django", "numpy", "segno", "typst"])
             _pool = ProcessPoolExecutor(
                 pool_size(),
                 mp_context=context,
@@ -66,21 +63,10 @@ def render_pool_close() -> None:
             _pool = None
 
 
-# A DomainError cannot cross a process boundary as itself (its keyword-only field does not
-# survive pickling), so a worker hands back its parts and the caller raises it again.
-_Outcome = tuple[bytes, None] | tuple[None, tuple[str, str, str | None]]
-
-
-def _render_in_worker(render: Callable[[Job], bytes], job: Job) -> _Outcome:
-    try:
-        return render(job), None
-    except DomainError as exc:
-        return None, (exc.code, exc.message, exc.field)
-
-
 def render_many(render: Callable[[Job], bytes], jobs: Sequence[Job]) -> Iterator[bytes]:
     """`render(job)` for every job, in order, as each is done. `render` must be a module-level
-    function (it is sent to the workers by name). The first DomainError stops the batch."""
+    function (it is sent to the workers by name). The first error stops the batch; a
+    DomainError raised in a worker reaches the caller as itself, code and field intact."""
     if len(jobs) < IN_PROCESS_BELOW or pool_size() < 2:
         for job in jobs:
             yield render(job)
@@ -88,12 +74,7 @@ def render_many(render: Callable[[Job], bytes], jobs: Sequence[Job]) -> Iterator
     pool = render_pool()
     chunk = max(1, min(16, len(jobs) // (4 * pool_size())))
     try:
-        for pdf, error in pool.map(partial(_render_in_worker, render), jobs, chunksize=chunk):
-            if error is not None:
-                code, message, field = error
-                raise DomainError(code, message, field=field)
-            assert pdf is not None
-            yield pdf
+        yield from pool.map(render, jobs, chunksize=chunk)
     except BrokenProcessPool:
         # A worker died (killed, out of memory): the next batch starts a fresh pool.
         render_pool_close()

@@ -1,14 +1,15 @@
 """Rate limits for public endpoints (certificate verification, result query, complaint form,
 public directory), per visitor address over a sliding window.
 
-The allowance is counted in the shared rate-limit cache (settings.CACHES["ratelimit"]: Redis
-when configured, else a database table), which every process and host sees. Writing it on
+The allowance is counted in shared counters that every process and host sees, each hit one
+atomic increment: Redis (INCRBY) when settings.CACHES["ratelimit"] is Redis, else the table of
+common.RateCounter (INSERT ... ON CONFLICT DO UPDATE ... RETURNING). Writing them on
 every hit made each public page pay a database write (the verification page ran at a tenth of
 what Django serves here), though nearly every visitor asks a handful of times a minute. So each
 process first counts a visitor's hits itself, up to a small share of the allowance
 (SKILLCERT_THROTTLE_LOCAL_PERCENT, 10 %; 0 in tests, which count every hit in the shared
-cache as before); the visitor's next hit moves that count into the
-shared cache and from then on every hit is counted there. A visitor spread over P processes
+counters); the visitor's next hit moves that count into the shared counters and from then on
+every hit is counted there. A visitor spread over P processes
 can therefore get at most (P - 1) x that share beyond the allowance before being refused; once
 refused, the process remembers it until the window ends and stops writing."""
 
@@ -25,6 +26,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
@@ -34,6 +37,8 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # A process keeps at most this many visitors per group and window in memory; beyond it the
 # window's local counts are dropped (those visitors then start again from their shared count).
 LOCAL_VISITORS_MAX = 200_000
+# How often (seconds) each process deletes the shared counters of windows that have ended.
+SWEEP_EVERY = 60.0
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -81,6 +86,7 @@ class Throttle:
         self._clock = clock
         self._lock = threading.Lock()
         self._windows: dict[tuple[str, int], tuple[_Window, _Window]] = {}
+        self._counters = SharedCounters()
 
     def reset(self) -> None:
         with self._lock:
@@ -94,15 +100,18 @@ class Throttle:
             pair = self._windows[(group, period)] = (_Window(number=number), before)
         return pair
 
-    def hit(self, *, group: str, visitor: str, rate: str) -> bool:
-        """Count one hit; True when the visitor is over the allowance (the hit is refused)."""
+    def hit(self, *, group: str, visitor: str, rate: str, local_share: bool = True) -> bool:
+        """Count one hit; True when the visitor is over the allowance (the hit is refused).
+        Without `local_share` every hit is counted in the shared counters at once: exact
+        across processes, for small allowances that guard against guessing (failed logins)."""
         limit, period = parse_rate(rate)
         now = self._clock()
         number = int(now // period)
         weight = 1.0 - (now % period) / period  # the previous window's share still in range
-        local_allowance = limit * settings.SKILLCERT_THROTTLE_LOCAL_PERCENT // 100
+        local_percent = settings.SKILLCERT_THROTTLE_LOCAL_PERCENT if local_share else 0
+        local_allowance = limit * local_percent // 100
         if local_allowance <= 0:
-            return self._shared_add(group, period, number, visitor, 1, weight, 0) > limit
+            return self._shared_add(group, period, number, visitor, 1, weight, 0, now) > limit
         with self._lock:
             window, before = self._current(group, period, number)
             if visitor in window.refused:
@@ -119,9 +128,9 @@ class Throttle:
                 window.shared.add(visitor)
             else:
                 seen = 1
-        # The shared cache is written outside the lock: a database round trip must not hold up
+        # The shared counters are written outside the lock: a database round trip must not hold up
         # the process's other threads.
-        estimate = self._shared_add(group, period, number, visitor, seen, weight, earlier)
+        estimate = self._shared_add(group, period, number, visitor, seen, weight, earlier, now)
         if estimate > limit:
             with self._lock:
                 if window.number == number:
@@ -129,25 +138,116 @@ class Throttle:
             return True
         return False
 
-    @staticmethod
+    def used_up(self, *, group: str, visitor: str, rate: str) -> bool:
+        """Without counting a hit: True when the visitor's shared count has reached the
+        allowance (for limits counted with `local_share=False`, such as failed logins)."""
+        limit, period = parse_rate(rate)
+        now = self._clock()
+        number = int(now // period)
+        weight = 1.0 - (now % period) / period
+        current, previous = self._counters.read(_counter_key(group, visitor, period), number)
+        return current + weight * previous >= limit
+
     def _shared_add(
-        group: str, period: int, number: int, visitor: str, hits: int, weight: float, earlier: int
+        self,
+        group: str,
+        period: int,
+        number: int,
+        visitor: str,
+        hits: int,
+        weight: float,
+        earlier: int,
+        now: float,
     ) -> float:
         """Add `hits` to this window's shared count; the sliding estimate (`earlier`: the
         previous window's hits this process never shared)."""
+        current, previous = self._counters.add(
+            _counter_key(group, visitor, period), number, period=period, hits=hits, now=now
+        )
+        return current + weight * (previous + earlier)
+
+
+def _counter_key(group: str, visitor: str, period: int) -> str:
+    digest = hashlib.blake2b(f"{group}|{visitor}".encode(), digest_size=12).hexdigest()
+    return f"{period}:{digest}"
+
+
+# One statement, one round trip: the atomic increment and the previous window's count (a
+# subquery in RETURNING, which PostgreSQL and SQLite >= 3.35 both allow). Quoted names:
+# WINDOW is a reserved word in PostgreSQL.
+_UPSERT = """
+INSERT INTO "common_ratecounter" ("key", "window", "count", "expires_at")
+VALUES (%s, %s, %s, %s)
+ON CONFLICT ("key", "window")
+DO UPDATE SET "count" = "common_ratecounter"."count" + excluded."count"
+RETURNING "count",
+    (SELECT p."count" FROM "common_ratecounter" p WHERE p."key" = %s AND p."window" = %s)
+"""
+
+
+class SharedCounters:
+    """Hits per key and window where every process and host sees them, each addition one
+    atomic increment: Redis INCRBY when CACHES["ratelimit"] is Redis, otherwise an
+    INSERT ... ON CONFLICT DO UPDATE on common.RateCounter (PostgreSQL; SQLite >= 3.35).
+    A read-then-write counter (Django's DatabaseCache.incr) let 8 parallel clients through
+    about twice the allowance: concurrent hits overwrote each other's counts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next_sweep = 0.0
+
+    @staticmethod
+    def _redis() -> Any | None:
         cache = caches[settings.RATELIMIT_USE_CACHE]
-        digest = hashlib.blake2b(f"{group}|{visitor}".encode(), digest_size=12).hexdigest()
-        key, previous = (f"throttle:{period}:{n}:{digest}" for n in (number, number - 1))
-        # Kept two periods: the next window still weighs this one.
-        if cache.add(key, hits, timeout=2 * period + 1):
-            total = hits
-        else:
-            try:
-                total = int(cache.incr(key, hits))
-            except ValueError:  # expired between add and incr: this window starts again
-                cache.add(key, hits, timeout=2 * period + 1)
-                total = hits
-        return total + weight * (int(cache.get(previous, 0)) + earlier)
+        return cache if isinstance(cache, RedisCache) else None
+
+    def add(self, key: str, number: int, *, period: int, hits: int, now: float) -> tuple[int, int]:
+        """Add `hits` to window `number` of `key`: its count after the addition and the
+        previous window's count."""
+        redis = self._redis()
+        if redis is not None:
+            current, previous = (
+                redis.make_and_validate_key(f"throttle:{key}:{n}") for n in (number, number - 1)
+            )
+            pipe = redis._cache.get_client(current, write=True).pipeline()
+            # Kept two periods: the next window still weighs this one.
+            pipe.incrby(current, hits).expire(current, 2 * period + 1).get(previous)
+            total, _, before = pipe.execute()
+            return int(total), int(before or 0)
+        self._sweep(now)
+        with connection.cursor() as cursor:
+            cursor.execute(_UPSERT, [key, number, hits, (number + 2) * period, key, number - 1])
+            total, before = cursor.fetchone()
+        return int(total), int(before or 0)
+
+    def read(self, key: str, number: int) -> tuple[int, int]:
+        """Window `number`'s count of `key` and the previous window's, without adding."""
+        redis = self._redis()
+        if redis is not None:
+            current, previous = (
+                redis.make_and_validate_key(f"throttle:{key}:{n}") for n in (number, number - 1)
+            )
+            values = redis._cache.get_client(current).mget([current, previous])
+            return int(values[0] or 0), int(values[1] or 0)
+        from skillcert.common.models import RateCounter  # the log filters import this module
+
+        counts = dict(
+            RateCounter.objects.filter(key=key, window__in=(number, number - 1)).values_list(
+                "window", "count"
+            )
+        )
+        return counts.get(number, 0), counts.get(number - 1, 0)
+
+    def _sweep(self, now: float) -> None:
+        """Delete the windows no estimate weighs any more, at most once a SWEEP_EVERY per
+        process (every process sweeps: no schedule has to be set up for it)."""
+        with self._lock:
+            if now < self._next_sweep:
+                return
+            self._next_sweep = now + SWEEP_EVERY
+        from skillcert.common.models import RateCounter
+
+        RateCounter.objects.filter(expires_at__lte=now).delete()
 
 
 THROTTLE = Throttle()

@@ -345,6 +345,12 @@ def _work_shortfall(
     return f"需{anchor_phrase}累计从事{scope}工作满{cond.work_years}年，{have}"
 
 
+def _anchor(days: list[dt.date]) -> tuple[dt.date | None, bool]:
+    """The day work starts counting from (the earliest qualifying one), and whether it is
+    missing because nothing qualifies."""
+    return (min(days), False) if days else (None, True)
+
+
 def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseResult:
     cond = clause.condition
     unmet: list[str] = []
@@ -365,10 +371,7 @@ def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseR
             unmet.append(f"需取得{_certificate_phrase(cond.certificate)}，{have}")
         if cond.work_after == "certificate":
             anchor_phrase = f"取得{LEVEL_NAMES[cond.certificate.level]}证书后"
-            if held:
-                anchor = min(c.date for c in held)
-            else:
-                anchor_missing = True
+            anchor, anchor_missing = _anchor([c.date for c in held])
 
     if cond.title is not None:
         titles = _qualifying_titles(profile, cond.title, as_of)
@@ -376,10 +379,7 @@ def evaluate_clause(clause: Clause, profile: Profile, as_of: dt.date) -> ClauseR
             unmet.append(f"需具有{_title_phrase(cond.title)}，申报人未取得")
         if cond.work_after == "title":
             anchor_phrase = f"取得{cond.title.min_grade}职称后"
-            if titles:
-                anchor = min(t.date for t in titles)
-            else:
-                anchor_missing = True
+            anchor, anchor_missing = _anchor([t.date for t in titles])
 
     if cond.education and not any(
         _education_counts(e, option, as_of) for e in profile.education for option in cond.education

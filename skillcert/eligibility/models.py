@@ -3,7 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import between_check
 
 
 class RuleSet(models.Model):
@@ -17,14 +18,7 @@ class RuleSet(models.Model):
     source = models.CharField("依据", max_length=300, blank=True)
     extends = models.CharField("补充的基础规则集", max_length=64, blank=True)
     province = models.CharField("适用省份代码", max_length=2, blank=True)
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="适用职业",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "适用职业", optional=True)
     note = models.CharField("本版变更说明", max_length=300, blank=True)
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
     published_by = user_fk("发布人")
@@ -69,9 +63,7 @@ class Clause(models.Model):
             models.UniqueConstraint(
                 fields=["rule_set", "level", "letter"], name="clause_unique_letter"
             ),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="clause_level_1_5"
-            ),
+            between_check("level", 1, 5, name="clause_level_1_5"),
         ]
 
     def __str__(self) -> str:

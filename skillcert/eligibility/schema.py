@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from skillcert.common.errors import DomainError
@@ -94,12 +94,19 @@ def _choice(value: Any, choices: tuple[str, ...], path: str) -> str:
     return str(value)
 
 
+def _rows(
+    value: Any, path: str, allowed: set[str], required: set[str]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each entry of the list at `path`, with its own path ("work[0]"), checked as a mapping."""
+    for i, item in enumerate(_list(value, path)):
+        row_path = f"{path}[{i}]"
+        yield row_path, _mapping(item, row_path, allowed, required)
+
+
 def _parse_work(value: Any) -> list[WorkPeriod]:
     """Periods of work, each ending (if it ends) after it starts."""
     work: list[WorkPeriod] = []
-    for i, item in enumerate(_list(value, "work")):
-        path = f"work[{i}]"
-        row = _mapping(item, path, {"start", "end", "related"}, {"start"})
+    for path, row in _rows(value, "work", {"start", "end", "related"}, {"start"}):
         start = parse_date(row["start"], f"{path}.start")
         end = parse_date(row["end"], f"{path}.end") if row.get("end") is not None else None
         if end is not None and end < start:
@@ -112,9 +119,9 @@ def _parse_work(value: Any) -> list[WorkPeriod]:
 def _parse_titles(value: Any) -> list[Title]:
     """Professional titles held (职称)."""
     titles: list[Title] = []
-    for i, item in enumerate(_list(value, "titles")):
-        path = f"titles[{i}]"
-        row = _mapping(item, path, {"grade", "name", "related", "date"}, {"grade", "date"})
+    for path, row in _rows(
+        value, "titles", {"grade", "name", "related", "date"}, {"grade", "date"}
+    ):
         name = row.get("name", "")
         if not isinstance(name, str):
             raise _fail("input.not_string", f"“{path}.name”应为文字", f"{path}.name")
@@ -139,28 +146,32 @@ def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
     )
     as_of = parse_date(root["as_of"], "as_of") if root.get("as_of") is not None else None
     work = _parse_work(root.get("work"))
-    certificates = []
-    for i, item in enumerate(_list(root.get("certificates"), "certificates")):
-        path = f"certificates[{i}]"
-        row = _mapping(item, path, {"level", "date", "related"}, {"level", "date"})
-        certificates.append(
-            HeldCertificate(
-                parse_level(row["level"], f"{path}.level"),
-                parse_date(row["date"], f"{path}.date"),
-                parse_bool(row.get("related", True), f"{path}.related"),
-            )
+    certificates = [
+        HeldCertificate(
+            parse_level(row["level"], f"{path}.level"),
+            parse_date(row["date"], f"{path}.date"),
+            parse_bool(row.get("related", True), f"{path}.related"),
         )
-    education = []
-    for i, item in enumerate(_list(root.get("education"), "education")):
-        path = f"education[{i}]"
-        row = _mapping(item, path, {"kind", "major_related", "graduation"}, {"kind", "graduation"})
-        education.append(
-            Education(
-                _choice(row["kind"], EDUCATION_KINDS, f"{path}.kind"),
-                parse_bool(row.get("major_related", False), f"{path}.major_related"),
-                parse_date(row["graduation"], f"{path}.graduation"),
-            )
+        for path, row in _rows(
+            root.get("certificates"),
+            "certificates",
+            {"level", "date", "related"},
+            {"level", "date"},
         )
+    ]
+    education = [
+        Education(
+            _choice(row["kind"], EDUCATION_KINDS, f"{path}.kind"),
+            parse_bool(row.get("major_related", False), f"{path}.major_related"),
+            parse_date(row["graduation"], f"{path}.graduation"),
+        )
+        for path, row in _rows(
+            root.get("education"),
+            "education",
+            {"kind", "major_related", "graduation"},
+            {"kind", "graduation"},
+        )
+    ]
     titles = _parse_titles(root.get("titles"))
     apprenticeship = parse_bool(
         root.get("apprenticeship_completed", False), "apprenticeship_completed"
@@ -178,9 +189,8 @@ def parse_profile(data: Any) -> tuple[Profile, dt.date | None]:
 def _parse_education_options(value: Any, path: str) -> list[EducationOption]:
     """The education routes of a condition (any one of them suffices)."""
     education: list[EducationOption] = []
-    for i, item in enumerate(_list(value, f"{path}.education")):
-        epath = f"{path}.education[{i}]"
-        e = _mapping(item, epath, {"kinds", "major_related", "current_year_graduates"}, {"kinds"})
+    allowed = {"kinds", "major_related", "current_year_graduates"}
+    for epath, e in _rows(value, f"{path}.education", allowed, {"kinds"}):
         kinds = _list(e["kinds"], f"{epath}.kinds")
         if not kinds:
             raise _fail("rules.education_empty", f"“{epath}.kinds”不能为空", f"{epath}.kinds")

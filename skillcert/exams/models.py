@@ -10,21 +10,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from skillcert.common.fields import user_fk
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import between_check
+from skillcert.common.policies import RegionKeyedPolicy
 from skillcert.occupations.models import LEVEL_CHOICES
 from skillcert.plans.models import Subject
 
 
-class LogisticsPolicy(VersionedPolicy):
+class LogisticsPolicy(RegionKeyedPolicy):
     """A province's exam rules as data (DOMAIN.md §4, public repost): staffing ratios, the
     late-entry and early-leave limits and the entry checklist (seed 000 checked health)."""
 
-    PROVINCE_IS_REGION = True
-
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
     invigilator_per = models.PositiveSmallIntegerField("每名监考员对应考生数")
     min_invigilators_theory = models.PositiveSmallIntegerField("理论考场最少监考员数")
     examiner_per = models.PositiveSmallIntegerField("每名考评员对应考生数（操作技能）")
@@ -61,9 +57,7 @@ class Sitting(models.Model):
 
     code = models.CharField("统考编号", max_length=40, unique=True)
     title = models.CharField("名称", max_length=200)
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
+    province = ref_fk("regions.Region", "省份")
     year = models.PositiveSmallIntegerField("年度")
     # Numbers this sitting's tickets (two digits in the ticket number).
     serial = models.PositiveSmallIntegerField("年度内统考序号")
@@ -78,9 +72,7 @@ class Sitting(models.Model):
             models.UniqueConstraint(
                 fields=["province", "year", "serial"], name="sitting_serial_per_year"
             ),
-            models.CheckConstraint(
-                name="sitting_serial_range", condition=Q(serial__gte=1, serial__lte=99)
-            ),
+            between_check("serial", 1, 99, name="sitting_serial_range"),
         ]
 
     def __str__(self) -> str:
@@ -113,9 +105,7 @@ class District(models.Model):
     their plan's organisation's city."""
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="districts")
-    city = models.ForeignKey(
-        "regions.Region", verbose_name="城市", on_delete=models.PROTECT, related_name="+"
-    )
+    city = ref_fk("regions.Region", "城市")
     name = models.CharField("考区名称", max_length=100)
     office_name = models.CharField("考核点办公室", max_length=200)
     office_address = models.CharField("办公室地址", max_length=200, blank=True)
@@ -203,14 +193,7 @@ class TimeSlot(models.Model):
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="slots")
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="slots")
     subject = models.CharField("科目", max_length=12, choices=Subject.choices)
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="职业（空=全部）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "职业（空=全部）", optional=True)
     level = models.PositiveSmallIntegerField(
         "等级（空=全部）", choices=LEVEL_CHOICES, null=True, blank=True
     )
@@ -256,9 +239,7 @@ class SeatDraw(models.Model):
 
 class Seat(models.Model):
     slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="seats")
-    application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="seats"
-    )
+    application = ref_fk("applications.Application", related_name="seats")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="seats")
     seat_no = models.PositiveSmallIntegerField("座位号")
     row = models.PositiveSmallIntegerField("行")
@@ -290,9 +271,7 @@ class AdmissionTicket(models.Model):
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="tickets")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="tickets")
-    application = models.ForeignKey(
-        "applications.Application", on_delete=models.PROTECT, related_name="tickets"
-    )
+    application = ref_fk("applications.Application", related_name="tickets")
     ticket_no = models.CharField("准考证号", max_length=13, unique=True)
     token = models.CharField("签到码", max_length=43, unique=True)
     revision = models.PositiveSmallIntegerField("版本", default=1)
@@ -385,7 +364,7 @@ class StaffAssignment(models.Model):
     room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    person = models.ForeignKey("personnel.Person", on_delete=models.PROTECT, related_name="+")
+    person = ref_fk("personnel.Person")
     duty = models.CharField("职责", max_length=12, choices=ExamDayDuty.choices)
     created_at = models.DateTimeField("安排时间", auto_now_add=True)
 
@@ -527,7 +506,7 @@ class RoomRecord(models.Model):
 
 class RoomRecordSignature(models.Model):
     record = models.ForeignKey(RoomRecord, on_delete=models.CASCADE, related_name="signatures")
-    person = models.ForeignKey("personnel.Person", on_delete=models.PROTECT, related_name="+")
+    person = ref_fk("personnel.Person")
     signed_at = models.DateTimeField("签名时间", auto_now_add=True)
 
     class Meta:
@@ -562,7 +541,7 @@ class Incident(models.Model):
 class SupervisorReport(models.Model):
     slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="supervisor_reports")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("personnel.Person", on_delete=models.PROTECT, related_name="+")
+    person = ref_fk("personnel.Person")
     findings = models.TextField("督导情况")
     rating = models.CharField(
         "总体评价",

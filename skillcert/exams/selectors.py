@@ -4,12 +4,14 @@ files name candidates by ticket number."""
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import reduce
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Exists, Model, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from skillcert.accounts.scope import Scope
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from skillcert.regions.models import Region
 
 LEVEL_LABELS: dict[int | None, str] = dict(LEVEL_OR_NONE_CHOICES)
+M = TypeVar("M", bound=Model)
 
 
 def sittings_visible(*, scope: Scope) -> QuerySet[Sitting]:
@@ -67,44 +70,38 @@ def sittings_visible(*, scope: Scope) -> QuerySet[Sitting]:
     return rows.select_related("province").order_by("-year", "-serial")
 
 
-def districts_visible(*, scope: Scope) -> QuerySet[District]:
-    rows = District.objects.select_related("sitting", "city")
+def _in_officer_region(
+    rows: QuerySet[M], scope: Scope, *code_paths: str, province_only: bool = False
+) -> QuerySet[M]:
+    """All `rows` for the platform; for an officer (a province officer with `province_only`)
+    those whose region code at one of `code_paths` lies in the officer's region; else none."""
     if scope.is_platform:
         return rows
-    if not scope.is_officer:
+    if not (scope.is_province_officer if province_only else scope.is_officer):
         return rows.none()
-    return rows.filter(scope.code_prefix_q("city__code"))
+    return rows.filter(reduce(operator.or_, (scope.code_prefix_q(p) for p in code_paths)))
+
+
+def districts_visible(*, scope: Scope) -> QuerySet[District]:
+    rows = District.objects.select_related("sitting", "city")
+    return _in_officer_region(rows, scope, "city__code")
 
 
 def slots_visible(*, scope: Scope) -> QuerySet[TimeSlot]:
     rows = TimeSlot.objects.select_related("district", "sitting", "occupation")
-    if scope.is_platform:
-        return rows
-    if not scope.is_officer:
-        return rows.none()
-    return rows.filter(scope.code_prefix_q("district__city__code"))
+    return _in_officer_region(rows, scope, "district__city__code")
 
 
 def rooms_visible(*, scope: Scope) -> QuerySet[Room]:
     rows = Room.objects.select_related("site", "site__district", "site__district__sitting")
-    if scope.is_platform:
-        return rows
-    if not scope.is_officer:
-        return rows.none()
-    return rows.filter(scope.code_prefix_q("site__district__city__code"))
+    return _in_officer_region(rows, scope, "site__district__city__code")
 
 
 def ticket_jobs_visible(*, scope: Scope) -> QuerySet[TicketJob]:
     rows = TicketJob.objects.select_related("sitting", "district")
-    if scope.is_platform:
-        return rows
-    if not scope.is_officer:
-        return rows.none()
     # A province officer's prefix covers the sitting's province; a city officer's only its
     # own district's jobs.
-    return rows.filter(
-        scope.code_prefix_q("sitting__province__code") | scope.code_prefix_q("district__city__code")
-    )
+    return _in_officer_region(rows, scope, "sitting__province__code", "district__city__code")
 
 
 def tickets_of_plan(plan: EvaluationPlan) -> QuerySet[AdmissionTicket]:
@@ -312,20 +309,13 @@ def tickets_queryset() -> QuerySet[AdmissionTicket]:
 
 def sittings_run_by(*, scope: Scope) -> QuerySet[Sitting]:
     """Sittings the user runs as the province (set-up: plans, districts, time slots)."""
-    if scope.is_platform:
-        return Sitting.objects.select_related("province")
-    if not scope.is_province_officer:
-        return Sitting.objects.none()
-    return Sitting.objects.filter(scope.code_prefix_q("province__code")).select_related("province")
+    rows = Sitting.objects.select_related("province")
+    return _in_officer_region(rows, scope, "province__code", province_only=True)
 
 
 def provinces_run_by(*, scope: Scope) -> QuerySet[Region]:
     rows = regions_of_levels(levels=[RegionLevel.PROVINCE])
-    if scope.is_platform:
-        return rows
-    if not scope.is_province_officer:
-        return rows.none()
-    return rows.filter(scope.code_prefix_q("code"))
+    return _in_officer_region(rows, scope, "code", province_only=True)
 
 
 def plans_without_sitting(*, sitting: Sitting) -> QuerySet[EvaluationPlan]:

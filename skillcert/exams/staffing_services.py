@@ -28,10 +28,10 @@ from skillcert.exams.permissions import require_district
 from skillcert.exams.selectors import policy_of_slot, staff_rule_of
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import (
-    assessor_facts,
+    assessor_facts_of,
     relation_digests_of,
     roles_valid_on,
-    staffing_refusal,
+    staffing_refusals,
 )
 from skillcert.personnel.selectors import policy_for as personnel_policy_for
 from skillcert.personnel.services import Staffed, practice_records_sync
@@ -230,11 +230,11 @@ class _Recusal:
         self.max_consecutive = personnel_policy_for(
             province_code=slot.sitting.province_id
         ).max_consecutive_sittings
-        self.facts = {pid: assessor_facts(person=person) for pid, person in people.items()}
+        self.facts = assessor_facts_of(people=people.values())
         self.relations = relation_digests_of(person_ids=people)
         self.verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
         self.people = people
-        self.refusals: dict[tuple[int, str, frozenset[int] | None], str] = {}
+        self.refusals: dict[tuple[str, frozenset[int] | None], dict[int, str]] = {}
 
     def checks(self, post: staffing.Post, seats: list[Seat]) -> list[recusal.Assignment]:
         orgs = {s.application.plan.organization_id: s.application.plan.organization for s in seats}
@@ -266,20 +266,21 @@ class _Recusal:
 
     def qualification_reason(self, pid: int, post: staffing.Post, seats: list[Seat]) -> str:
         """Why the person's roles for the post's duty do not pass their qualification check
-        on the day (personnel's `staffing_refusal`), or ""; an examiner post asks about the
-        occupations its candidates sit."""
+        on the day (personnel's `staffing_refusals`), or ""; an examiner post asks about the
+        occupations its candidates sit. Everyone in the pool is asked at once, once per
+        (duty, occupations) question."""
         occupation_ids: frozenset[int] | None = None
         if post.duty == staffing.EXAMINER:
             occupation_ids = frozenset(s.application.occupation_id for s in seats)
-        key = (pid, post.duty, occupation_ids)
+        key = (post.duty, occupation_ids)
         if key not in self.refusals:
-            self.refusals[key] = staffing_refusal(
-                person=self.people[pid],
+            self.refusals[key] = staffing_refusals(
+                people=self.people.values(),
                 roles=_DUTY_ROLES[post.duty],
                 on=self.day,
                 occupation_ids=occupation_ids,
             )
-        return self.refusals[key]
+        return self.refusals[key][pid]
 
     def relation_reasons(self, pid: int, candidates: dict[str, str]) -> list[str]:
         return [

@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import zipfile
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +19,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.errors import DomainError
-from skillcert.common.exports import xlsx_response
+from skillcert.common.exports import attachment_response, xlsx_response
+from skillcert.common.job_pages import job_page
 from skillcert.common.service_runner import run_action
 from skillcert.exams import examday, rosters, services
 from skillcert.exams.models import (
@@ -54,17 +54,8 @@ from skillcert.exams.tickets import render_tickets_pdf
 T = TypeVar("T")
 
 
-def _officer_or_org(request: HttpRequest) -> Any:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
-
-
 def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment_response(data, filename, "application/pdf")
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -80,7 +71,7 @@ def _int(value: str, field: str) -> int:
 
 @login_required
 def sitting_list(request: HttpRequest) -> HttpResponse:
-    scope = _officer_or_org(request)
+    scope = scope_or_404(request.user, org_staff=True)
     rows = sittings_visible(scope=scope)
     q = request.GET.get("q", "").strip()
     if q:
@@ -100,7 +91,7 @@ def sitting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _officer_or_org(request)
+    scope = scope_or_404(request.user, org_staff=True)
     sitting = get_object_in_scope(sittings_visible(scope=scope), pk=pk)
     districts = list(
         sitting.districts.select_related("city").prefetch_related("sites__rooms", "slots")
@@ -251,12 +242,12 @@ def ticket_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     sites: dict[int, Any] = {}
     for row in job.files.select_related("site"):
         sites.setdefault(row.site_id, row.site)
-    template = (
-        "exams/_job_progress.html"
-        if request.headers.get("HX-Request") == "true"
-        else "exams/job.html"
+    return job_page(
+        request,
+        "exams/job.html",
+        "exams/_job_progress.html",
+        {"job": job, "running": running, "sites": sites.values()},
     )
-    return render(request, template, {"job": job, "running": running, "sites": sites.values()})
 
 
 @login_required
@@ -271,10 +262,8 @@ def ticket_job_site_zip(request: HttpRequest, pk: int, site_pk: int) -> HttpResp
         for row in files:
             with row.file.open("rb") as handle:
                 archive.writestr(f"准考证-{row.site.code}-第{row.room.code}考场.pdf", handle.read())
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     name = f"准考证-{files[0].site.name}.zip"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return attachment_response(buffer.getvalue(), name, "application/zip")
 
 
 @login_required

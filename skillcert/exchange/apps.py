@@ -1,13 +1,11 @@
 from django.apps import AppConfig
 
+from skillcert.common.labels import LabelsRegistered
+from skillcert.exchange.choices import LABELS
 
-class ExchangeConfig(AppConfig):
+
+class ExchangeConfig(LabelsRegistered, AppConfig):
     name = "skillcert.exchange"
     label = "exchange"
     verbose_name = "数据交换"
-
-    def ready(self) -> None:
-        from skillcert.common.labels import labels_register
-        from skillcert.exchange.choices import LABELS
-
-        labels_register(LABELS)
+    labels = LABELS

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import user_fk
-from skillcert.common.identifiers import mask_id_number
+from skillcert.common.model_bases import HolderIdentity
 from skillcert.common.pii import EncryptedCharField
 from skillcert.exchange.choices import DeliveryStatus, PeerRole, RegistryStatus
 
@@ -134,11 +134,21 @@ class ReceivedEntry(models.Model):
         return f"{self.peer}#{self.sequence}"
 
 
-class ReceivedOrganization(models.Model):
-    """A filed evaluation organisation as its province last reported it."""
+class ReceivedRecord(models.Model):
+    """A row of the aggregated registry: the peer that reported it, the province it belongs
+    to, and the latest sequence of that peer's feed that changed it."""
 
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="+")
     province = models.CharField("省份代码", max_length=2)
+    sequence = models.BigIntegerField("最新序号")
+
+    class Meta:
+        abstract = True
+
+
+class ReceivedOrganization(ReceivedRecord):
+    """A filed evaluation organisation as its province last reported it."""
+
     filing_number = models.CharField("备案编号", max_length=13, unique=True)
     uscc = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("机构名称", max_length=200)
@@ -147,7 +157,6 @@ class ReceivedOrganization(models.Model):
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
     scope = models.JSONField("评价范围", default=list, blank=True)
-    sequence = models.BigIntegerField("最新序号")
 
     class Meta:
         verbose_name = "汇集的评价机构"
@@ -158,25 +167,19 @@ class ReceivedOrganization(models.Model):
         return f"{self.filing_number} {self.name}"
 
 
-class ReceivedResult(models.Model):
+class ReceivedResult(HolderIdentity, ReceivedRecord):
     """A registered (登记备案) result as its province reported it."""
 
-    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="+")
-    province = models.CharField("省份代码", max_length=2)
     plan = models.CharField("评价计划", max_length=64)
     candidate_ref = models.CharField("考生编号", max_length=20)
     filing_number = models.CharField("备案编号", max_length=13)
-    holder_name = models.CharField("姓名", max_length=50)
     id_type = models.CharField("证件类型", max_length=20)
-    id_number = EncryptedCharField("证件号码")
-    id_number_digest = models.CharField(max_length=64, db_index=True)
     occupation_code = models.CharField("职业编码", max_length=20)
     occupation_name = models.CharField("职业名称", max_length=100)
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True)  # none: 专项职业能力
     score = models.CharField("综合得分", max_length=8, blank=True)
     passed = models.BooleanField("合格")
     registered_at = models.DateTimeField("登记备案时间")
-    sequence = models.BigIntegerField("最新序号")
 
     class Meta:
         verbose_name = "汇集的登记成绩"
@@ -191,19 +194,14 @@ class ReceivedResult(models.Model):
         return f"{self.plan}/{self.candidate_ref}"
 
 
-class ReceivedCertificate(models.Model):
+class ReceivedCertificate(HolderIdentity, ReceivedRecord):
     """A certificate in the aggregated registry, with the status its issuing province last
     reported (revoked and superseded follow)."""
 
-    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="+")
-    province = models.CharField("省份代码", max_length=2)
     number = models.CharField("证书编号", max_length=22, unique=True)
     kind = models.CharField("类型", max_length=16)
     status = models.CharField("状态", max_length=16, choices=RegistryStatus.choices)
-    holder_name = models.CharField("姓名", max_length=50)
     id_type = models.CharField("证件类型", max_length=20)
-    id_number = EncryptedCharField("证件号码")
-    id_number_digest = models.CharField(max_length=64, db_index=True)
     occupation_name = models.CharField("职业名称", max_length=100)
     specialty_name = models.CharField("工种/职业方向", max_length=100)
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True)  # none: 专项职业能力
@@ -215,7 +213,6 @@ class ReceivedCertificate(models.Model):
     superseded_by = models.CharField("被替代为", max_length=22, blank=True)
     revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
     revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
-    sequence = models.BigIntegerField("最新序号")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -231,7 +228,3 @@ class ReceivedCertificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)

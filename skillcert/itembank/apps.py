@@ -1,10 +1,14 @@
 from django.apps import AppConfig
 
+from skillcert.common.labels import LabelsRegistered
+from skillcert.itembank.choices import LABELS
 
-class ItembankConfig(AppConfig):
+
+class ItembankConfig(LabelsRegistered, AppConfig):
     name = "skillcert.itembank"
     label = "itembank"
     verbose_name = "题库与组卷"
+    labels = LABELS
 
     def ready(self) -> None:
         # The menu (accounts) shows 题库 to whoever has a place in some bank; the rule lives
@@ -14,7 +18,4 @@ class ItembankConfig(AppConfig):
 
         nav_visibility_register("itembank:list", lambda user: bank_scope(user).any_role)
 
-        from skillcert.common.labels import labels_register
-        from skillcert.itembank.choices import LABELS
-
-        labels_register(LABELS)
+        super().ready()

@@ -18,7 +18,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import EndsWith
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import BackgroundImport, between_check
 from skillcert.itembank import vault
 from skillcert.itembank.choices import ItemType
 from skillcert.occupations.models import LEVEL_CHOICES
@@ -149,9 +150,7 @@ class ItemBankRole(models.Model):
         on_delete=models.CASCADE,
         related_name="itembank_roles",
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     role = models.CharField("题库角色", max_length=16, choices=ItemBankRoleKind.choices)
     active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField("授权时间", auto_now_add=True)
@@ -193,16 +192,9 @@ class Item(models.Model):
         related_name="items",
         default=province_bank_id,
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
-    element = models.ForeignKey(
-        "occupations.Element",
-        verbose_name="鉴定要素",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    element = ref_fk("occupations.Element", "鉴定要素")
     code = models.CharField("试题编号", max_length=40)  # stable across import/export
     item_type = models.CharField("题型", max_length=16, choices=ItemType.choices)
     status = models.CharField(
@@ -233,10 +225,8 @@ class Item(models.Model):
             models.UniqueConstraint(
                 fields=["bank", "occupation", "code"], name="item_unique_code_in_bank"
             ),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="item_level_1_5"),
-            models.CheckConstraint(
-                condition=Q(difficulty__gte=0, difficulty__lte=1), name="item_difficulty_0_1"
-            ),
+            between_check("level", 1, 5, name="item_level_1_5"),
+            between_check("difficulty", 0, 1, name="item_difficulty_0_1"),
             models.CheckConstraint(
                 condition=Q(discrimination__isnull=True)
                 | Q(discrimination__gte=-1, discrimination__lte=1),
@@ -368,9 +358,7 @@ class AssemblyBlueprint(models.Model):
         related_name="blueprints",
         default=province_bank_id,
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
     name = models.CharField("名称", max_length=100)
     cells = models.JSONField("要素×题型题量", default=list)  # [{"element", "type", "count"}]
@@ -395,9 +383,7 @@ class AssemblyBlueprint(models.Model):
                 & Q(difficulty_tolerance__gte=0, difficulty_tolerance__lte=1),
                 name="blueprint_difficulty_range",
             ),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="blueprint_level_1_5"
-            ),
+            between_check("level", 1, 5, name="blueprint_level_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -544,7 +530,7 @@ class ItemImportStatus(models.TextChoices):
     FAILED = "failed", "未能导入"  # the import could not run (see message); nothing stored
 
 
-class ItemImport(models.Model):
+class ItemImport(BackgroundImport):
     """One uploaded item file and its outcome. The file is parsed by a background task, not
     in the web request; it holds item text in clear, so the task erases it when done and only
     the counts and the per-row errors (which never quote item text) stay."""
@@ -552,27 +538,17 @@ class ItemImport(models.Model):
     bank = models.ForeignKey(
         ItemBank, verbose_name="题库", on_delete=models.PROTECT, related_name="imports"
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     file = models.FileField("试题文件", upload_to="itembank/imports/%Y/%m/", blank=True)
-    file_name = models.CharField("原文件名", max_length=200)
     file_format = models.CharField("格式", max_length=10, choices=ItemImportFormat.choices)
     status = models.CharField(
         "状态", max_length=10, choices=ItemImportStatus.choices, default=ItemImportStatus.QUEUED
     )
     created_count = models.PositiveIntegerField("导入题数", default=0)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    errors = models.JSONField("错误明细", default=list, blank=True)
-    message = models.TextField("说明", blank=True)
-    created_by = user_fk("上传人", null=False, blank=False)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundImport.Meta):
         verbose_name = "试题导入"
         verbose_name_plural = "试题导入"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,8 @@ from skillcert.accounts.scope import get_object_in_scope
 from skillcert.accounts.selectors import user_active_by_username, users_all
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.exports import XLSX
+from skillcert.common.job_pages import job_page
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_service
 from skillcert.itembank.excel import items_to_xlsx
 from skillcert.itembank.models import AccessPurpose, Item, ItemStatus, Paper
@@ -118,14 +119,11 @@ def item_list(request: HttpRequest) -> HttpResponse:
     status = status if status in ItemStatus.values else ""
     if request.GET.get("export", "") in ("xlsx", "qti"):
         return _export(request, scope, q=q, status=status)
-    page = Paginator(items_visible(scope=scope, q=q, status=status), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return list_page(
         request,
         "itembank/item_list.html",
+        items_visible(scope=scope, q=q, status=status),
         {
-            "page": page,
             "q": q,
             "status": status,
             "statuses": ItemStatus.choices,
@@ -293,12 +291,12 @@ def item_import(request: HttpRequest) -> HttpResponse:
 def item_import_status(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope_or_404(request)
     job = get_object_in_scope(item_imports_visible(scope=scope), pk=pk)
-    template = (
-        "itembank/_import_progress.html"
-        if request.headers.get("HX-Request") == "true"
-        else "itembank/item_import_status.html"
+    return job_page(
+        request,
+        "itembank/item_import_status.html",
+        "itembank/_import_progress.html",
+        {"job": job, "errors": job.errors[:500]},
     )
-    return render(request, template, {"job": job, "errors": job.errors[:500]})
 
 
 # --- blueprints and papers ------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from skillcert.accounts.scope import get_object_in_scope
 from skillcert.accounts.selectors import user_active_by_username
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_action, run_form, run_service
 from skillcert.itembank.forms import BlueprintForm, ItemContentForm, ItemCreateForm, RoleGrantForm
 from skillcert.itembank.models import AccessPurpose, AssemblyBlueprint, ItemBank, ItemBankRole
@@ -326,8 +326,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
     )
     if response is not None:
         return response
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "itembank/role_list.html", {"page": page, "q": q, "form": form})
+    return list_page(request, "itembank/role_list.html", rows, {"q": q, "form": form})
 
 
 @login_required

@@ -1,13 +1,11 @@
 from django.apps import AppConfig
 
+from skillcert.common.labels import LabelsRegistered
+from skillcert.occupations.choices import LABELS
 
-class OccupationsConfig(AppConfig):
+
+class OccupationsConfig(LabelsRegistered, AppConfig):
     name = "skillcert.occupations"
     label = "occupations"
     verbose_name = "职业目录与标准"
-
-    def ready(self) -> None:
-        from skillcert.common.labels import labels_register
-        from skillcert.occupations.choices import LABELS
-
-        labels_register(LABELS)
+    labels = LABELS

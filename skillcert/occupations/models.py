@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
+from skillcert.common.model_bases import between_check
 from skillcert.occupations.choices import LEVEL_CHOICES, CertificationKind
 
 OCCUPATION_CODE_REGEX = r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"
@@ -103,10 +104,7 @@ class Standard(models.Model):
                 fields=["occupation", "kind", "code", "edition_year"],
                 name="standard_unique_edition",
             ),
-            models.CheckConstraint(
-                condition=Q(edition_year__gte=1990, edition_year__lte=2100),
-                name="standard_edition_year_range",
-            ),
+            between_check("edition_year", 1990, 2100, name="standard_edition_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -140,9 +138,7 @@ class WeightItem(models.Model):
                 fields=["standard", "part", "level", "section", "item"], name="weight_item_unique"
             ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="weight_percent_max_100"),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="weight_level_1_5"
-            ),
+            between_check("level", 1, 5, name="weight_level_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -224,9 +220,7 @@ class DirectoryEntry(models.Model):
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gt=F("effective_from")),
                 name="directory_period_ordered",
             ),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="directory_level_1_5"
-            ),
+            between_check("level", 1, 5, name="directory_level_1_5"),
         ]
 
     def __str__(self) -> str:

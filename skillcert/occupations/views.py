@@ -4,10 +4,8 @@ the services."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +17,8 @@ if TYPE_CHECKING:
 
 from skillcert.accounts.actors import request_actor
 from skillcert.common.actions import Act, Actions
-from skillcert.common.exports import xlsx_response
+from skillcert.common.exports import attachment_response, xlsx_response
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_service
 from skillcert.occupations.formats import dump_json, dump_xlsx, dump_yaml, parse_upload
 from skillcert.occupations.forms import (
@@ -58,9 +57,7 @@ def _export(occupations: list[Occupation] | object, fmt: str, stem: str) -> Http
         raise Http404
     docs = standards_export_docs(occupations=occupations)  # type: ignore[arg-type]
     body = {"yaml": dump_yaml, "json": dump_json, "xlsx": dump_xlsx}[fmt](docs)
-    response = HttpResponse(body, content_type=EXPORT_TYPES[fmt])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stem)}.{fmt}"
-    return response
+    return attachment_response(body, f"{stem}.{fmt}", EXPORT_TYPES[fmt])
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -73,12 +70,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             ["职业编码", "职业名称", "认定类别", "编码说明"],
             ((o.code, o.name, o.get_certification_kind_display(), o.code_note) for o in rows),
         )
-    page = Paginator(rows.prefetch_related("standards"), 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "occupations/catalogue.html",
+        rows.prefetch_related("standards"),
         {
-            "page": page,
             "q": q,
             "kind": kind,
             "kinds": CertificationKind.choices,

@@ -249,13 +249,9 @@ def annual_report_save(
     return report
 
 
-def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> bool:
-    """Write the year's late-report line once; True if it was new."""
-    if CreditEvent.objects.filter(
-        org=org, kind=CreditEventKind.LATE_REPORT, report_year=year
-    ).exists():
-        return False
-    CreditEvent.objects.create(
+def _late_line(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> CreditEvent:
+    """The (unsaved) integrity-file line saying the year's report missed `due`."""
+    return CreditEvent(
         org=org,
         kind=CreditEventKind.LATE_REPORT,
         occurred_on=due + dt.timedelta(days=1),
@@ -263,6 +259,15 @@ def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> boo
         report_year=year,
         actor=actor_user(actor),
     )
+
+
+def _flag_late(org: EvaluationOrg, year: int, due: dt.date, actor: Actor) -> bool:
+    """Write the year's late-report line once; True if it was new."""
+    if CreditEvent.objects.filter(
+        org=org, kind=CreditEventKind.LATE_REPORT, report_year=year
+    ).exists():
+        return False
+    _late_line(org, year, due, actor).save(force_insert=True)
     return True
 
 
@@ -369,19 +374,7 @@ def annual_reports_flag_overdue(*, year: int, actor: Actor, today: dt.date | Non
             annual_reports_overdue(scope=scope, year=year, today=today, unflagged_only=True)
         )
         due_of = _due_dates(year)
-        rows = []
-        for org in orgs:
-            org_due = due_of(org.region_id[:2])
-            rows.append(
-                CreditEvent(
-                    org=org,
-                    kind=CreditEventKind.LATE_REPORT,
-                    occurred_on=org_due + dt.timedelta(days=1),
-                    description=f"{year} 年度报告未在 {org_due} 前报送",
-                    report_year=year,
-                    actor=actor_user(actor),
-                )
-            )
+        rows = [_late_line(org, year, due_of(org.region_id[:2]), actor) for org in orgs]
         CreditEvent.objects.bulk_create(rows, ignore_conflicts=True)
         audit_record(
             actor=actor,

@@ -4,6 +4,7 @@ record events and list or de-list organisations with reason, document number and
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -96,21 +97,33 @@ def credit_event_record(
     )
     if occurred_on > _today():
         raise DomainError("credit.date_in_future", "发生日期不能晚于今天", field="occurred_on")
+    changes = {"kind": [None, kind], "occurred_on": [None, occurred_on]}
     with transaction.atomic():
-        event = CreditEvent.objects.create(
-            org=org,
-            kind=kind,
-            occurred_on=occurred_on,
-            description=description,
-            document_no=document_no.strip(),
-            actor=actor_user(actor),
+        return _credit_line(
+            org, kind, occurred_on, description, document_no.strip(), actor, "credit_event", changes
         )
-        audit_record(
-            actor=actor,
-            action="org.credit_event",
-            obj=org,
-            changes={"kind": [None, kind], "occurred_on": [None, occurred_on]},
-        )
+
+
+def _credit_line(
+    org: EvaluationOrg,
+    kind: str,
+    occurred_on: dt.date,
+    description: str,
+    document_no: str,
+    actor: Actor,
+    action: str,
+    changes: dict[str, Any],
+) -> CreditEvent:
+    """A line of the organisation's integrity file, with its audit event "org.<action>"."""
+    event = CreditEvent.objects.create(
+        org=org,
+        kind=kind,
+        occurred_on=occurred_on,
+        description=description,
+        document_no=document_no,
+        actor=actor_user(actor),
+    )
+    audit_record(actor=actor, action=f"org.{action}", obj=org, changes=changes)
     return event
 
 
@@ -170,25 +183,14 @@ def credit_listing_add(
             ends_on=ends_on,
             listed_by=actor_user(actor),
         )
-        CreditEvent.objects.create(
-            org=org,
-            kind=_LISTED_EVENT[CreditList(list_kind)],
-            occurred_on=starts_on,
-            description=reason,
-            document_no=document_no,
-            actor=actor_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action=f"org.{list_kind}_add",
-            obj=org,
-            changes={
-                "list": [None, list_kind],
-                "document_no": [None, document_no],
-                "starts_on": [None, starts_on],
-                "ends_on": [None, ends_on],
-            },
-        )
+        changes = {
+            "list": [None, list_kind],
+            "document_no": [None, document_no],
+            "starts_on": [None, starts_on],
+            "ends_on": [None, ends_on],
+        }
+        kind = _LISTED_EVENT[CreditList(list_kind)]
+        _credit_line(org, kind, starts_on, reason, document_no, actor, f"{list_kind}_add", changes)
     return listing
 
 
@@ -219,18 +221,8 @@ def credit_listing_remove(
         row.save(
             update_fields=["removed_at", "removed_by", "removal_reason", "removal_document_no"]
         )
-        CreditEvent.objects.create(
-            org=org,
-            kind=_REMOVED_EVENT[CreditList(row.list_kind)],
-            occurred_on=_today(),
-            description=reason,
-            document_no=document_no,
-            actor=actor_user(actor),
-        )
-        audit_record(
-            actor=actor,
-            action=f"org.{row.list_kind}_remove",
-            obj=org,
-            changes={"listing": [row.pk, None], "document_no": [None, document_no]},
-        )
+        changes = {"listing": [row.pk, None], "document_no": [None, document_no]}
+        kind = _REMOVED_EVENT[CreditList(row.list_kind)]
+        action = f"{row.list_kind}_remove"
+        _credit_line(org, kind, _today(), reason, document_no, actor, action, changes)
     return row

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope
@@ -16,15 +17,24 @@ from skillcert.organizations.models import (
     StoredFile,
 )
 
+M = TypeVar("M", bound=Model)
+
+
+def _seen_by(
+    rows: QuerySet[M], scope: Scope, *, region: str = "org__region", org_id: str = "org_id"
+) -> QuerySet[M]:
+    """All `rows` for the platform; otherwise those of organisations in the officer's region
+    (`region` path) or of the user's own organisations (`org_id` path)."""
+    if scope.is_platform:
+        return rows
+    return rows.filter(scope.region_q(region) | scope.organization_q(org_id))
+
 
 def organizations_visible(
     *, scope: Scope, q: str = "", kind: str = "", status: str = ""
 ) -> QuerySet[EvaluationOrg]:
     """Officers see the organisations in their region; staff see their own organisation."""
-    if scope.is_platform:
-        orgs = EvaluationOrg.objects.all()
-    else:
-        orgs = EvaluationOrg.objects.filter(scope.region_q("region") | scope.organization_q("id"))
+    orgs = _seen_by(EvaluationOrg.objects.all(), scope, region="region", org_id="id")
     if q:
         orgs = orgs.filter(Q(name__icontains=q) | Q(uscc=q.upper()) | Q(filing_number=q.upper()))
     if kind:
@@ -42,12 +52,7 @@ def organization_by_filing_number(filing_number: str) -> EvaluationOrg | None:
 
 
 def filing_applications_visible(*, scope: Scope) -> QuerySet[FilingApplication]:
-    if scope.is_platform:
-        rows = FilingApplication.objects.all()
-    else:
-        rows = FilingApplication.objects.filter(
-            scope.region_q("org__region") | scope.organization_q("org_id")
-        )
+    rows = _seen_by(FilingApplication.objects.all(), scope)
     return rows.select_related("org", "org__region", "service_region")
 
 
@@ -69,21 +74,13 @@ def filing_review_queue(*, scope: Scope) -> QuerySet[FilingApplication]:
 
 def files_visible(*, scope: Scope) -> QuerySet[StoredFile]:
     """Uploaded files: staff of the owning organisation and officers over its region."""
-    if scope.is_platform:
-        return StoredFile.objects.all()
-    if not (scope.is_officer or scope.is_org_staff):
+    if not (scope.is_platform or scope.is_officer or scope.is_org_staff):
         return StoredFile.objects.none()
-    return StoredFile.objects.filter(scope.region_q("org__region") | scope.organization_q("org_id"))
+    return _seen_by(StoredFile.objects.all(), scope)
 
 
 def annual_reports_visible(*, scope: Scope) -> QuerySet[AnnualReport]:
-    if scope.is_platform:
-        rows = AnnualReport.objects.all()
-    else:
-        rows = AnnualReport.objects.filter(
-            scope.region_q("org__region") | scope.organization_q("org_id")
-        )
-    return rows.select_related("org")
+    return _seen_by(AnnualReport.objects.all(), scope).select_related("org")
 
 
 def organizations_own(*, scope: Scope) -> QuerySet[EvaluationOrg]:

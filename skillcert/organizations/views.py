@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,11 +16,12 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.choices import Role
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import form_valid_or_flash
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_service
 from skillcert.organizations import annual_reports, credit, filing, services
 from skillcert.organizations.core import report_due_date
@@ -59,15 +59,9 @@ if TYPE_CHECKING:
     pass
 
 
-def _staff_or_officer(scope: Scope) -> None:
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-
-
 @login_required
 def org_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    _staff_or_officer(scope)
+    scope = scope_or_404(request.user, org_staff=True)
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     status = request.GET.get("status", "")
@@ -97,12 +91,11 @@ def org_list(request: HttpRequest) -> HttpResponse:
                 for o in orgs
             ),
         )
-    page = Paginator(orgs, 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "organizations/org_list.html",
+        orgs,
         {
-            "page": page,
             "q": q,
             "kind": kind,
             "status": status,
@@ -340,9 +333,7 @@ def annual_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def annual_reports_overdue_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = scope_or_404(request.user)
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year", today.year - 1))

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.actions import Act, Actions
 from skillcert.common.file_downloads import stored_file_response
 from skillcert.common.forms import form_valid_or_flash
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_action
 from skillcert.common.uploads import MAX_UPLOAD_BYTES
 from skillcert.organizations import filing
@@ -151,12 +151,9 @@ def filing_review(a: Act[FilingApplication]) -> object:
 
 @login_required
 def filing_queue(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = scope_or_404(request.user)
     rows = filing_review_queue(scope=scope)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return render(request, "organizations/filing_queue.html", {"page": page})
+    return list_page(request, "organizations/filing_queue.html", rows, {})
 
 
 @login_required

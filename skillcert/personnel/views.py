@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,12 +19,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.audit.services import audit_record
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
 from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.lists import list_page
 from skillcert.common.service_runner import run_action, run_form
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.personnel import selectors, services
@@ -43,16 +43,9 @@ if TYPE_CHECKING:
     from skillcert.regions.models import Region
 
 
-def _staff_only(request: HttpRequest) -> Any:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
-
-
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    scope = _staff_only(request)
+    scope = scope_or_404(request.user, org_staff=True)
     q = request.GET.get("q", "").strip()[:64]
     role = request.GET.get("role", "")
     role = role if role in RoleKind.values else ""
@@ -88,12 +81,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
                 for p, s in rows
             ),
         )
-    page = Paginator(list(rows), 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "personnel/person_list.html",
+        list(rows),
         {
-            "page": page,
             "q": q,
             "role": role,
             "status": status,
@@ -133,12 +125,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         )
         if done is not None:
             return done
-    page = Paginator(selectors.plans_visible(scope=scope), 50).get_page(request.GET.get("page"))
-    return render(
+    return list_page(
         request,
         "personnel/plan_list.html",
+        selectors.plans_visible(scope=scope),
         {
-            "page": page,
             "form": form,
             "can_publish": scope.is_province_officer,
             "user_is_staff": scope.is_officer or scope.is_org_staff,
@@ -180,7 +171,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_summary(request: HttpRequest, pk: int) -> HttpResponse:
     """附件2 汇总表 of the registrations that passed 初审 in the viewer's area."""
-    scope = _staff_only(request)
+    scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=pk)
     rows = list(
         selectors.summary_rows(

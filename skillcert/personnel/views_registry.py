@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.forms import NamedErrorsForm
@@ -134,9 +134,7 @@ def _person_url(person: Person) -> str:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     form = PersonRegisterForm(request.POST or None)
     form.set_choices("employer", _organization_choices(scope, "不属于评价机构"))
     form.set_choices("region", _region_choices(scope))

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.errors import DomainError
 from skillcert.common.file_downloads import stored_file_response
 from skillcert.common.forms import NamedErrorsForm
@@ -152,9 +152,7 @@ def _requester(scope: Scope, value: str) -> dict[str, Any]:
 def offline_sessions(request: HttpRequest) -> HttpResponse:
     """The requests the user may see; the province's pending ones first. Cities and
     organisations file a new request here."""
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     choices = _requesters(scope)
     form = OfflineRequestForm(request.POST or None, request.FILES or None, prefix="offline")
     form.set_choices("requester", choices)

@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from skillcert.common.fields import user_fk
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.policies import CodeKeyedPolicy
 from skillcert.occupations.choices import LEVEL_CHOICES, LEVEL_OR_NONE_CHOICES
 from skillcert.plans.choices import FilingStatus, PlanKind, PlanMethod, PlanStatus, Subject
 
@@ -22,12 +22,7 @@ from skillcert.plans.choices import FilingStatus, PlanKind, PlanMethod, PlanStat
 class EvaluationPlan(models.Model):
     code = models.CharField("计划编号", max_length=40, unique=True)
     title = models.CharField("计划名称", max_length=200)
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="plans",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构", related_name="plans")
     window_opens = models.DateField("报名开始日期")
     window_closes = models.DateField("报名截止日期")
     capacity = models.PositiveIntegerField("计划人数")
@@ -54,14 +49,7 @@ class EvaluationPlan(models.Model):
     )
     # Number of filings so far (each filing and re-filing is a PlanFiling row).
     revision = models.PositiveIntegerField("报备次数", default=0)
-    supervisor = models.ForeignKey(
-        "personnel.Person",
-        verbose_name="质量督导员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    supervisor = ref_fk("personnel.Person", "质量督导员", optional=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -90,12 +78,11 @@ class EvaluationPlan(models.Model):
         return self.capacity - self.seats_taken
 
 
-class ReviewSamplingPolicy(VersionedPolicy):
+class ReviewSamplingPolicy(CodeKeyedPolicy):
     """The province's default share of applications reviewed at the city (复审) and province
     (终审) tiers, copied onto each plan when it is created; the plan's sampling page overrides
     it for that plan. Versioned (`common.policies`); blank province = the default."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True)
     city_sample_rate = models.DecimalField("复审抽样比例", max_digits=4, decimal_places=3)
     province_sample_rate = models.DecimalField("终审抽样比例", max_digits=4, decimal_places=3)
 
@@ -124,9 +111,7 @@ class PlanOffering(models.Model):
     plan = models.ForeignKey(
         EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="offerings"
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     level = models.PositiveSmallIntegerField(
         "等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
     )
@@ -164,14 +149,7 @@ class PlanSession(models.Model):
         EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="sessions"
     )
     subject = models.CharField("科目", max_length=12, choices=Subject.choices)
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="职业",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "职业", optional=True)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
     starts_at = models.DateTimeField("开始时间")
     ends_at = models.DateTimeField("结束时间")
@@ -197,9 +175,7 @@ class PlanExaminer(models.Model):
     plan = models.ForeignKey(
         EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="examiners"
     )
-    person = models.ForeignKey(
-        "personnel.Person", verbose_name="考评员", on_delete=models.PROTECT, related_name="+"
-    )
+    person = ref_fk("personnel.Person", "考评员")
 
     class Meta:
         verbose_name = "计划考评员"

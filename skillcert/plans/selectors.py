@@ -144,21 +144,10 @@ def offering_label(*, occupation_name: str, level: int | None) -> str:
     return f"{occupation_name} {LEVELS[level] if level is not None else '专项职业能力'}"
 
 
-# What the history on the plan page says for each audited action and changed field.
-HISTORY_ACTIONS = {
-    "plan.create": "创建计划",
-    "plan.open": "开放报名",
-    "plan.closed": "截止报名",
-    "plan.sampling_set": "设置抽样比例",
-    "plan.details_set": "修改评价类型/方式",
-    "plan.session_add": "增加考核场次",
-    "plan.session_remove": "删除考核场次",
-    "plan.staff_set": "确定考评人员",
-    "plan.file": "报备",
-    "plan.refile": "重新报备",
-    "plan.approve": "审核通过",
-    "plan.return": "退回修改",
-}
+# What the history on the plan page says for each audited action and changed field. The
+# actions are named by `choices.LABELS` (through `label_for`); on the plan's own page its
+# filing decisions read without the word 报备.
+HISTORY_ACTIONS = {"plan.approve": "审核通过", "plan.return": "退回修改"}
 HISTORY_FIELDS = {
     "kind": "评价类型",
     "method": "评价方式",

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.accounts.scope import scope_for
+from skillcert.audit.lifecycle import Lifecycle
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError, Forbidden
-from skillcert.common.transitions import check_transition
 from skillcert.occupations.choices import has_levels
 from skillcert.occupations.selectors import standard_current
 from skillcert.organizations.permits import organization_permit_check
@@ -50,6 +50,7 @@ PLAN_TRANSITIONS: dict[str, frozenset[str]] = {
     PlanStatus.OPEN: frozenset({PlanStatus.CLOSED}),
     PlanStatus.CLOSED: frozenset({PlanStatus.OPEN}),
 }
+PLAN_LIFECYCLE: Lifecycle[str] = Lifecycle("plan", PLAN_TRANSITIONS, dict(PlanStatus.choices))
 
 
 def _offering_level_check(occupation: Occupation, level: int | None) -> None:
@@ -186,18 +187,7 @@ def _check_rates(*rates: Decimal) -> None:
 def _plan_move(*, plan: EvaluationPlan, target: str, actor: Actor) -> EvaluationPlan:
     with transaction.atomic():
         locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
-        check_transition(
-            allowed=PLAN_TRANSITIONS,
-            current=locked.status,
-            target=target,
-            labels=dict(PlanStatus.choices),
-        )
-        before = locked.status
-        locked.status = target
-        locked.save(update_fields=["status"])
-        audit_record(
-            actor=actor, action=f"plan.{target}", obj=locked, changes={"status": [before, target]}
-        )
+        PLAN_LIFECYCLE.move(locked, target, actor=actor, action=target)
     return locked
 
 
@@ -259,6 +249,10 @@ FILING_TRANSITIONS: dict[str, frozenset[str]] = {
     FilingStatus.APPROVED: frozenset({FilingStatus.AMENDED}),
     FilingStatus.AMENDED: frozenset({FilingStatus.FILED}),
 }
+# Checked only: the filing status is saved with the filing row and audited by the caller.
+FILING_LIFECYCLE: Lifecycle[str] = Lifecycle(
+    "plan", FILING_TRANSITIONS, dict(FilingStatus.choices), status_field="filing_status"
+)
 # Working days between the filing day and the first exam day (seed 004 §十八).
 FILING_LEAD_WORKDAYS = 15
 SUPERVISOR_ROLES = ("supervisor_external", "supervisor_internal")
@@ -272,12 +266,7 @@ def _require_org_staff(plan: EvaluationPlan, actor: Actor, code: str) -> None:
 
 
 def _filing_move(locked: EvaluationPlan, target: str) -> str:
-    check_transition(
-        allowed=FILING_TRANSITIONS,
-        current=locked.filing_status,
-        target=target,
-        labels=dict(FilingStatus.choices),
-    )
+    FILING_LIFECYCLE.check(locked.filing_status, target)
     before = locked.filing_status
     locked.filing_status = target
     return before

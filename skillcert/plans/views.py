@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.service_runner import run_service
@@ -57,15 +57,8 @@ from skillcert.plans.selectors import (
 from skillcert.workdays.selectors import workdays_add
 
 
-def _staff_or_officer(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
-
-
 def _plan(request: HttpRequest, pk: int) -> tuple[Scope, EvaluationPlan]:
-    scope = _staff_or_officer(request)
+    scope = scope_or_404(request.user, org_staff=True)
     return scope, get_object_in_scope(plans_visible(scope=scope), pk=pk)
 
 
@@ -79,7 +72,7 @@ def _editable_plan(request: HttpRequest, pk: int) -> EvaluationPlan:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    scope = _staff_or_officer(request)
+    scope = scope_or_404(request.user, org_staff=True)
     plans = plans_visible(scope=scope).order_by("-window_opens", "code")[:200]
     return render(
         request,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from skillcert.accounts.scope import scope_for
+from skillcert.accounts.scope import scope_or_404
 from skillcert.common.api import ErrorOut
 from skillcert.reporting.filters import filters_from
 from skillcert.reporting.selectors import dashboard
@@ -40,9 +40,7 @@ class SummaryOut(Schema):
 def summary(
     request: HttpRequest, region: str = "", date_from: str = "", date_to: str = "", kind: str = ""
 ) -> dict[str, Any]:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = scope_or_404(request.user)
     filters = filters_from(
         {"region": region, "date_from": date_from, "date_to": date_to, "kind": kind}, scope
     )

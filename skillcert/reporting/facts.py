@@ -182,41 +182,40 @@ POST_KEYS = ("k_day", "k_city", "k_person", "k_duty")
 POST_COUNTERS = ("posts",)
 
 
-def plan_activity(ranges: DayRanges) -> QuerySet[Any]:
-    return (
-        plans_in_area(scope=EVERYWHERE)
-        .filter(within("window_opens", ranges, is_datetime=False))
-        .annotate(k_day=F("window_opens"), k_organization=F("organization_id"))
-        .values(*ACTIVITY_KEYS)
-        .annotate(c_plans=Count("pk"))
-        .order_by()
-    )
+@dataclass(frozen=True)
+class Activity:
+    """A source of the organisations' activity: `rows()` counted as `c_<counter>` per (local)
+    day at `day` and organisation at `organization`."""
 
+    counter: str
+    rows: Callable[[], QuerySet[Any]]
+    day: str
+    is_datetime: bool
+    organization: str
 
-def application_activity(ranges: DayRanges) -> QuerySet[Any]:
-    return (
-        applications_all()
-        .filter(within("created_at", ranges, is_datetime=True))
-        .annotate(k_day=TruncDate("created_at"), k_organization=F("plan__organization_id"))
-        .values(*ACTIVITY_KEYS)
-        .annotate(c_applications=Count("pk"))
-        .order_by()
-    )
-
-
-def registration_activity(ranges: DayRanges) -> QuerySet[Any]:
-    return (
-        results_all()
-        .filter(
-            within("published_at", ranges, is_datetime=True),
-            passed=True,
-            status=ResultStatus.REGISTERED,
+    def __call__(self, ranges: DayRanges) -> QuerySet[Any]:
+        day = TruncDate(self.day) if self.is_datetime else F(self.day)
+        return (
+            self.rows()
+            .filter(within(self.day, ranges, is_datetime=self.is_datetime))
+            .annotate(k_day=day, k_organization=F(self.organization))
+            .values(*ACTIVITY_KEYS)
+            .annotate(**{f"c_{self.counter}": Count("pk")})
+            .order_by()
         )
-        .annotate(k_day=TruncDate("published_at"), k_organization=F("organization_id"))
-        .values(*ACTIVITY_KEYS)
-        .annotate(c_registered_passed=Count("pk"))
-        .order_by()
-    )
+
+
+def _registered_passed() -> QuerySet[Any]:
+    return results_all().filter(passed=True, status=ResultStatus.REGISTERED)
+
+
+ACTIVITY_SOURCES = (
+    Activity(
+        "plans", lambda: plans_in_area(scope=EVERYWHERE), "window_opens", False, "organization_id"
+    ),
+    Activity("applications", applications_all, "created_at", True, "plan__organization_id"),
+    Activity("registered_passed", _registered_passed, "published_at", True, "organization_id"),
+)
 
 
 def exam_day_posts(ranges: DayRanges) -> QuerySet[Any]:
@@ -412,7 +411,7 @@ SUMMARIES = (
         ACTIVITY_KEYS,
         ("day", "organization_id"),
         ACTIVITY_COUNTERS,
-        (plan_activity, application_activity, registration_activity),
+        ACTIVITY_SOURCES,
         activity_changed_days,
     ),
     Summary(

@@ -24,7 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
 from skillcert.occupations.models import LEVEL_CHOICES
 
 # The application statuses counted per day, in the order the dashboard lists them (a draft
@@ -71,9 +71,7 @@ class Figures(models.Model):
     grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField("日期")
     region_code = models.CharField("区县代码", max_length=6)  # the organisation's county
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.CASCADE, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业", on_delete=models.CASCADE)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
     # scoring.Route values; "" for certificates without a registered result (legacy imports).
     route = models.CharField("评价途径", max_length=16, blank=True)
@@ -124,12 +122,7 @@ class OrgActivity(models.Model):
 
     grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField("日期")
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构", on_delete=models.CASCADE)
     plans = models.PositiveIntegerField("评价计划", default=0, db_default=0)
     applications = models.PositiveIntegerField("申报", default=0, db_default=0)
     registered_passed = models.PositiveIntegerField("登记合格", default=0, db_default=0)
@@ -156,9 +149,7 @@ class PostFigures(models.Model):
     grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
     day = models.DateField("日期")
     city_code = models.CharField("地市代码", max_length=6)  # the city of the site's district
-    person = models.ForeignKey(
-        "personnel.Person", verbose_name="人员", on_delete=models.CASCADE, related_name="+"
-    )
+    person = ref_fk("personnel.Person", "人员", on_delete=models.CASCADE)
     duty = models.CharField("职责", max_length=12)
     posts = models.PositiveIntegerField("岗位次数", default=0, db_default=0)
 
@@ -213,9 +204,7 @@ class StatisticsReport(models.Model):
     period = models.CharField("统计期", max_length=7)
     date_from = models.DateField("起始日期")
     date_to = models.DateField("截止日期")
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "地区")
     pdf = models.FileField("PDF", upload_to="reporting/%Y/")
     xlsx = models.FileField("Excel", upload_to="reporting/%Y/")
     figures = models.JSONField("主要指标", default=dict)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_or_404
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
@@ -35,16 +35,9 @@ from skillcert.reporting.services import previous_period, report_period
 from skillcert.reporting.tasks import statistics_refresh_run, statistics_report_run
 
 
-def _officer(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
-    return scope
-
-
 @login_required
 def statistics(request: HttpRequest) -> HttpResponse:
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     status = 200
     try:
         filters = filters_from(request.GET, scope)
@@ -82,7 +75,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
     """Queue a refresh of the summary now (it also runs on a schedule)."""
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     if not scope.is_province_officer:
         raise Http404
     statistics_refresh_run.enqueue(user_id=request.user.pk)
@@ -92,7 +85,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     rows = reports_visible(scope=scope).select_related("region")
     return render(
         request,
@@ -108,7 +101,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_generate(request: HttpRequest) -> HttpResponse:
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
 
     def enqueue() -> int:
@@ -140,7 +133,7 @@ def report_generate(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     report = get_object_in_scope(reports_visible(scope=scope), pk=pk)
     if fmt not in ("pdf", "xlsx"):
         raise Http404
@@ -169,7 +162,7 @@ def subsidy(request: HttpRequest) -> HttpResponse:
     """The subsidy basis: registered passing results per organisation for a period (default:
     last month), with the count that meets the conditions; Excel export (audited: it is the
     basis of public money)."""
-    scope = _officer(request)
+    scope = scope_or_404(request.user)
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     status, rows = 200, []

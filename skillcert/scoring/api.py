@@ -11,12 +11,12 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.api import ErrorOut
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.throttle import too_many_requests
@@ -433,9 +433,7 @@ def public_query(request: HttpRequest, payload: QueryIn) -> Any:
 def _managed_batch(request: HttpRequest, pk: int) -> ResultBatch:
     """Set-up is for the organisation's staff and the officers over it: a marker or the entry
     account who sees the batch still gets 404 here."""
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     return get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
 
 
@@ -445,9 +443,7 @@ def _managed_batch(request: HttpRequest, pk: int) -> ResultBatch:
     summary="建立成绩批次（计划考核结束后；已建立则同步新审核通过的考生）",
 )
 def open_batch(request: HttpRequest, plan_pk: int) -> Any:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
+    scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
     done = _attempt(
         lambda: services.batch_open_after_exam(
@@ -615,3 +611,76 @@ def response_upload_status(request: HttpRequest, pk: int) -> Any:
         selectors.response_uploads_visible(scope=scope_for(request.user)), pk=pk
     )
     return _upload_out(job)
+
+
+# --- bulk score entry and panel marking -----------------------------------------------------------
+
+# A batch holds the candidates of one plan; a sheet longer than this is split by the client.
+BULK_ROWS = 5000
+
+
+class ScoreRowIn(Schema):
+    result: int = Field(..., description="成绩 id（本批次的考生）")
+    score: float = Field(..., description="0–100 分")
+
+
+class BulkScoresIn(Schema):
+    part: str = Field(..., max_length=20, description="theory / practical / panel")
+    scores: list[ScoreRowIn] = Field(..., min_length=1, max_length=BULK_ROWS)
+
+
+class PanelMarksIn(Schema):
+    scores: list[ScoreRowIn] = Field(..., min_length=1, max_length=BULK_ROWS)
+
+
+class BulkCountOut(Schema):
+    count: int
+
+
+BULK_STEP = {200: BulkCountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _scores_by_result(rows: list[ScoreRowIn]) -> dict[int, float]:
+    """A result listed twice would let the second score silently win: refuse the sheet."""
+    scores: dict[int, float] = {}
+    for row in rows:
+        if row.result in scores:
+            raise DomainError(
+                "scoring.result_repeated",
+                f"成绩 {row.result} 在名单中出现了两次，请核对后重新提交",
+                field="scores",
+            )
+        scores[row.result] = row.score
+    return scores
+
+
+@router.post(
+    "/batches/{pk}/scores",
+    response=BULK_STEP,
+    summary="批量录入一个科目的成绩（本批次的成绩录入专用账号；整批成功或整批退回）",
+)
+def enter_scores(request: HttpRequest, pk: int, payload: BulkScoresIn) -> Any:
+    batch = _batch(request, pk)
+    scores = _scores_by_result(payload.scores)
+    done = _attempt(
+        lambda: services.results_score_enter_bulk(
+            batch=batch, part=payload.part, scores=scores, actor=request_actor(request)
+        )
+    )
+    return done if isinstance(done, Status) else {"count": done}
+
+
+@router.post(
+    "/batches/{pk}/panel-marks",
+    response=BULK_STEP,
+    summary="综合评审专家批量提交本人评分（整批成功或整批退回）",
+)
+def submit_panel_marks(request: HttpRequest, pk: int, payload: PanelMarksIn) -> Any:
+    batch = _batch(request, pk)
+    scores = _scores_by_result(payload.scores)
+    done = _attempt(
+        lambda: services.panel_marks_submit_bulk(
+            batch=batch, scores=scores, actor=request_actor(request)
+        )
+    )
+    return done if isinstance(done, Status) else {"count": done}

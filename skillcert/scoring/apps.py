@@ -2,18 +2,20 @@ from typing import Any
 
 from django.apps import AppConfig
 
+from skillcert.common.labels import LabelsRegistered
+from skillcert.scoring.choices import LABELS
 
-class ScoringConfig(AppConfig):
+
+class ScoringConfig(LabelsRegistered, AppConfig):
     name = "skillcert.scoring"
     label = "scoring"
     verbose_name = "阅卷与成绩"
+    labels = LABELS
 
     def ready(self) -> None:
         from skillcert.accounts.navigation import nav_visibility_register
-        from skillcert.common.labels import labels_register
-        from skillcert.scoring.choices import LABELS
 
-        labels_register(LABELS)
+        super().ready()
         nav_visibility_register("scoring:enterprise_plans", _sees_enterprise_evaluation)
 
         from skillcert.itembank.qti import qti_partial_ratio_register

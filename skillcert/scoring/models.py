@@ -15,8 +15,9 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import BackgroundImport, between_check
+from skillcert.common.policies import RegionKeyedPolicy
 from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 from skillcert.scoring.choices import ResultStatus, Route
 
@@ -54,12 +55,7 @@ class ResultBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="result_batch",
     )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构")
     route = models.CharField("评价途径", max_length=16, choices=Route.choices, default=Route.EXAM)
     status = models.CharField(
         "状态", max_length=14, choices=BatchStatus.choices, default=BatchStatus.ENTERING
@@ -106,23 +102,9 @@ class Result(models.Model):
         on_delete=models.PROTECT,
         related_name="result",
     )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种/职业方向",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构")
+    occupation = ref_fk("occupations.Occupation", "职业")
+    specialty = ref_fk("occupations.Specialty", "工种/职业方向", optional=True)
     # NULL: a 专项职业能力考核 result, copied from its application, which has no level
     level = models.PositiveSmallIntegerField(
         "等级", choices=LEVEL_OR_NONE_CHOICES, null=True, blank=True
@@ -132,14 +114,7 @@ class Result(models.Model):
     # tickets exist (selectors.candidate_ids_for_plan).
     candidate_ref = models.CharField("考生编号", max_length=20)
     district = models.CharField("考区", max_length=60, blank=True)
-    theory_paper = models.ForeignKey(
-        "itembank.Paper",
-        verbose_name="理论试卷",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    theory_paper = ref_fk("itembank.Paper", "理论试卷", optional=True)
     theory_objective = models.DecimalField(
         "理论客观题得分", max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -233,9 +208,7 @@ class BatchStaff(models.Model):
     batch = models.ForeignKey(
         ResultBatch, verbose_name="成绩批次", on_delete=models.CASCADE, related_name="staff"
     )
-    person = models.ForeignKey(
-        "personnel.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+"
-    )
+    person = ref_fk("personnel.Person", "人员")
     duty = models.CharField("职责", max_length=14, choices=BatchDuty.choices)
     created_at = models.DateTimeField("安排时间", auto_now_add=True)
 
@@ -301,9 +274,7 @@ class Mark(models.Model):
         Script, verbose_name="答卷", on_delete=models.CASCADE, related_name="marks"
     )
     round = models.PositiveSmallIntegerField("轮次", choices=MarkRound.choices)
-    marker = models.ForeignKey(
-        "personnel.Person", verbose_name="阅卷人", on_delete=models.PROTECT, related_name="+"
-    )
+    marker = ref_fk("personnel.Person", "阅卷人")
     score = models.DecimalField("给分", max_digits=5, decimal_places=1, null=True, blank=True)
     assigned_at = models.DateTimeField("分配时间", auto_now_add=True)
     marked_at = models.DateTimeField("评分时间", null=True, blank=True)
@@ -336,9 +307,7 @@ class PracticalSheet(models.Model):
     result = models.ForeignKey(
         Result, verbose_name="成绩", on_delete=models.CASCADE, related_name="practical_sheets"
     )
-    examiner = models.ForeignKey(
-        "personnel.Person", verbose_name="考评员", on_delete=models.PROTECT, related_name="+"
-    )
+    examiner = ref_fk("personnel.Person", "考评员")
     items = models.JSONField("评分表", default=list)
     total = models.DecimalField("合计", max_digits=5, decimal_places=1)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
@@ -349,9 +318,7 @@ class PracticalSheet(models.Model):
         ordering = ["result", "id"]
         constraints = [
             models.UniqueConstraint(fields=["result", "examiner"], name="practical_sheet_once"),
-            models.CheckConstraint(
-                condition=Q(total__gte=0, total__lte=100), name="practical_sheet_total_0_100"
-            ),
+            between_check("total", 0, 100, name="practical_sheet_total_0_100"),
         ]
 
     def __str__(self) -> str:
@@ -364,9 +331,7 @@ class PanelMark(models.Model):
     result = models.ForeignKey(
         Result, verbose_name="成绩", on_delete=models.CASCADE, related_name="panel_marks"
     )
-    member = models.ForeignKey(
-        "personnel.Person", verbose_name="评审专家", on_delete=models.PROTECT, related_name="+"
-    )
+    member = ref_fk("personnel.Person", "评审专家")
     score = models.DecimalField("评分", max_digits=5, decimal_places=1)
     note = models.CharField("评语", max_length=300, blank=True)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
@@ -377,9 +342,7 @@ class PanelMark(models.Model):
         ordering = ["result", "id"]
         constraints = [
             models.UniqueConstraint(fields=["result", "member"], name="panel_mark_once"),
-            models.CheckConstraint(
-                condition=Q(score__gte=0, score__lte=100), name="panel_mark_0_100"
-            ),
+            between_check("score", 0, 100, name="panel_mark_0_100"),
         ]
 
     def __str__(self) -> str:
@@ -451,26 +414,17 @@ class Recheck(models.Model):
         return f"{self.result_id} {self.get_subject_display()} 复查"
 
 
-class RecheckPolicy(VersionedPolicy):
+class RecheckPolicy(RegionKeyedPolicy):
     """The re-check window per province (15 working days after publication by default),
     versioned (`common.policies`)."""
 
-    PROVINCE_IS_REGION = True
-
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
     workdays = models.PositiveSmallIntegerField("复查期限（工作日）", default=15)
     source = models.CharField("依据", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "复查期限"
         verbose_name_plural = "复查期限"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(workdays__gte=1, workdays__lte=60), name="recheck_workdays_1_60"
-            )
-        ]
+        constraints = [between_check("workdays", 1, 60, name="recheck_workdays_1_60")]
 
     def __str__(self) -> str:
         return f"{self.province_id} {self.workdays}个工作日"
@@ -511,10 +465,7 @@ class StandardScoring(models.Model):
                 & Q(panel_pass__gte=0, panel_pass__lte=100),
                 name="standard_scoring_pass_0_100",
             ),
-            models.CheckConstraint(
-                condition=Q(partial_ratio__gte=0, partial_ratio__lte=1),
-                name="standard_scoring_ratio_0_1",
-            ),
+            between_check("partial_ratio", 0, 1, name="standard_scoring_ratio_0_1"),
         ]
 
     def __str__(self) -> str:
@@ -524,9 +475,7 @@ class StandardScoring(models.Model):
 class ItemAnalysis(models.Model):
     """The item and test analysis of one paper after a sitting (kept for the analysis pages)."""
 
-    paper = models.ForeignKey(
-        "itembank.Paper", verbose_name="试卷", on_delete=models.PROTECT, related_name="+"
-    )
+    paper = ref_fk("itembank.Paper", "试卷")
     batch = models.ForeignKey(
         ResultBatch,
         verbose_name="成绩批次",
@@ -566,15 +515,13 @@ class EnterpriseScheme(models.Model):
     evaluation norm it is filed with the province with the posts and companies it applies to,
     and the province acknowledges the filing (seed 004 §六); a change sends it back to draft."""
 
-    plan = models.ForeignKey(
+    plan = ref_fk(
         "plans.EvaluationPlan",
-        verbose_name="评价计划",
+        "评价计划",
         on_delete=models.CASCADE,
         related_name="enterprise_schemes",
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     methods = models.JSONField("评价方式", default=list)  # ["process", "performance", …]
     weights = models.JSONField("维度权重", default=dict)  # {"品德": 0.2, …}, sums to 1
     evidence = models.JSONField("评价方法", default=dict)  # {"品德": ["peer_review", …], …}
@@ -621,7 +568,7 @@ class ResponseUploadStatus(models.TextChoices):
     FAILED = "failed", "未评分"  # the file was refused (see errors / message); nothing stored
 
 
-class ResponseUpload(models.Model):
+class ResponseUpload(BackgroundImport):
     """One uploaded answer file (docs/formats/responses.md) for a batch and its outcome. A
     background task checks every row, then scores the objective items in one transaction: a
     file with any bad row is refused whole, with every row's error listed."""
@@ -629,11 +576,8 @@ class ResponseUpload(models.Model):
     batch = models.ForeignKey(
         ResultBatch, verbose_name="成绩批次", on_delete=models.PROTECT, related_name="uploads"
     )
-    paper = models.ForeignKey(
-        "itembank.Paper", verbose_name="试卷", on_delete=models.PROTECT, related_name="+"
-    )
+    paper = ref_fk("itembank.Paper", "试卷")
     file = models.FileField("作答文件", upload_to="scoring/responses/%Y/%m/", blank=True)
-    file_name = models.CharField("原文件名", max_length=200)
     sha256 = models.CharField("SHA-256", max_length=64)
     status = models.CharField(
         "状态",
@@ -644,17 +588,10 @@ class ResponseUpload(models.Model):
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     row_count = models.PositiveIntegerField("考生行数", default=0)
     scored_count = models.PositiveIntegerField("已评分人数", default=0)
-    error_count = models.PositiveIntegerField("错误数", default=0)
-    errors = models.JSONField("错误明细", default=list, blank=True)  # [{row, code, message}]
-    message = models.TextField("说明", blank=True)
-    created_by = user_fk("上传人", null=False, blank=False)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundImport.Meta):
         verbose_name = "作答文件"
         verbose_name_plural = "作答文件"
-        ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="response_upload_progress_percent"

@@ -173,12 +173,20 @@ def recheck_workdays(*, region_code: str, on: dt.date | None = None) -> int:
 # --- scoped reads ---------------------------------------------------------------------------------
 
 
+def _managed_q(scope: Scope, organization: str) -> Q | None:
+    """Rows whose organisation (at `organization`) an officer oversees or a clerk works for;
+    None for anyone else (whose access each selector decides)."""
+    if scope.is_officer:
+        return scope.region_q(f"{organization}__region")
+    if scope.is_org_staff:
+        return scope.organization_q(f"{organization}_id")
+    return None
+
+
 def batches_visible(*, scope: Scope) -> QuerySet[ResultBatch]:
     rows = ResultBatch.objects.select_related("plan", "organization")
-    if scope.is_officer:
-        return rows.filter(scope.region_q("organization__region"))
-    if scope.is_org_staff:
-        return rows.filter(scope.organization_q("organization_id"))
+    if (managed := _managed_q(scope, "organization")) is not None:
+        return rows.filter(managed)
     if scope.user_id is not None:
         # the dedicated entry account and the batch's markers/examiners see their batches
         return rows.filter(
@@ -191,10 +199,8 @@ def results_visible(*, scope: Scope, q: str = "") -> QuerySet[Result]:
     rows = Result.objects.select_related(
         "application__candidate", "occupation", "organization", "batch__plan"
     )
-    if scope.is_officer:
-        rows = rows.filter(scope.region_q("organization__region"))
-    elif scope.is_org_staff:
-        rows = rows.filter(scope.organization_q("organization_id"))
+    if (managed := _managed_q(scope, "organization")) is not None:
+        rows = rows.filter(managed)
     elif scope.user_id is not None:
         rows = rows.filter(
             Q(batch__entry_account_id=scope.user_id)
@@ -339,19 +345,15 @@ def analyses_visible(*, scope: Scope) -> QuerySet[ItemAnalysis]:
     rows = ItemAnalysis.objects.select_related("paper", "batch__plan")
     if scope.is_province_officer:
         return rows
-    if scope.is_officer:  # a city sees the analyses of its own organisations' batches
-        return rows.filter(scope.region_q("batch__organization__region"))
-    if scope.is_org_staff:
-        return rows.filter(scope.organization_q("batch__organization_id"))
-    return rows.none()
+    # a city sees the analyses of its own organisations' batches
+    managed = _managed_q(scope, "batch__organization")
+    return rows.none() if managed is None else rows.filter(managed)
 
 
 def rechecks_visible(*, scope: Scope) -> QuerySet[Recheck]:
     rows = Recheck.objects.select_related("result__application__candidate", "result__batch__plan")
-    if scope.is_officer:
-        return rows.filter(scope.region_q("result__organization__region"))
-    if scope.is_org_staff:
-        return rows.filter(scope.organization_q("result__organization_id"))
+    if (managed := _managed_q(scope, "result__organization")) is not None:
+        return rows.filter(managed)
     if scope.user_id is not None:
         return rows.filter(result__application__candidate__user_id=scope.user_id)
     return rows.none()
@@ -597,11 +599,8 @@ def response_uploads_visible(*, scope: Scope) -> QuerySet[ResponseUpload]:
     """Answer-file uploads of the batches the user manages (officers over the region, the
     organisation's staff)."""
     rows = ResponseUpload.objects.select_related("batch__plan", "paper", "created_by")
-    if scope.is_officer:
-        return rows.filter(scope.region_q("batch__organization__region"))
-    if scope.is_org_staff:
-        return rows.filter(scope.organization_q("batch__organization_id"))
-    return rows.none()
+    managed = _managed_q(scope, "batch__organization")
+    return rows.none() if managed is None else rows.filter(managed)
 
 
 # --- to-do counts for the workbench -----------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_or_404
 from skillcert.audit.services import audit_record
 from skillcert.common.actions import Act, Actions
 from skillcert.common.exports import xlsx_response
@@ -29,16 +29,9 @@ if TYPE_CHECKING:
     from skillcert.personnel.models import Person
 
 
-def _staff_scope(request: HttpRequest) -> Any:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
-
-
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
-    scope = _staff_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     q = request.GET.get("q", "").strip()
     batches = selectors.batches_visible(scope=scope)
     if q:
@@ -115,7 +108,7 @@ def _batch_export(
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scope = _staff_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     batch = get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
     q = request.GET.get("q", "").strip()
     if request.GET.get("export") == "xlsx":
@@ -132,7 +125,7 @@ def render_batch_page(
     status: int = 200,
 ) -> HttpResponse:
     """The batch page; the set-up views show it again with their refused form."""
-    scope = _staff_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     q = request.GET.get("q", "").strip()
     results = selectors.results_visible(scope=scope, q=q).filter(batch=batch)
     districts = selectors.districts_unpublished(batch=batch)
@@ -207,7 +200,7 @@ def marking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def analysis_list(request: HttpRequest) -> HttpResponse:
-    scope = _staff_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     rows = selectors.analyses_visible(scope=scope)[:200]
     return render(request, "scoring/analysis_list.html", {"analyses": rows})
 
@@ -216,7 +209,7 @@ def analysis_list(request: HttpRequest) -> HttpResponse:
 def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Reliability, the score distribution and the item table, each chart with its table;
     `?export=xlsx` exports the item table, `?export=distribution` the distribution."""
-    scope = _staff_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     analysis = get_object_in_scope(selectors.analyses_visible(scope=scope), pk=pk)
     export = request.GET.get("export")
     if export == "xlsx":

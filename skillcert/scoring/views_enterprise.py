@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for
+from skillcert.accounts.scope import Scope, get_object_in_scope, scope_for, scope_or_404
 from skillcert.audit.selectors import audit_events_of_object
 from skillcert.audit.services import audit_record
 from skillcert.common.exports import xlsx_response
@@ -52,13 +52,6 @@ from skillcert.scoring.services.enterprise import (
 )
 
 METHOD_LABELS = dict(METHOD_CHOICES)
-
-
-def _staff_or_officer(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
 
 
 def _enterprise_plans(scope: Scope) -> QuerySet[Any]:
@@ -106,7 +99,7 @@ def _plan_rows(scope: Scope, q: str, norms: str = "") -> list[dict[str, Any]]:
 @require_http_methods(["GET"])
 def enterprise_plans(request: HttpRequest) -> HttpResponse:
     """The enterprise plans in scope, one row per occupation, with their scheme and batch."""
-    scope = _staff_or_officer(request)
+    scope = scope_or_404(request.user, org_staff=True)
     q = request.GET.get("q", "").strip()
     norms = request.GET.get("norms", "")
     norms = norms if norms in SchemeFilingStatus.values else ""
@@ -149,7 +142,7 @@ def enterprise_plans(request: HttpRequest) -> HttpResponse:
 def enterprise_scheme(request: HttpRequest, plan_pk: int, occupation_pk: int) -> HttpResponse:
     """One occupation's scheme: methods, four dimensions (weights summing to 1, methods of
     evidence), pass marks with 品德 first, and who may be evaluated."""
-    scope = _staff_or_officer(request)
+    scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(_enterprise_plans(scope), pk=plan_pk)
     offering = offerings_of_plans(plan_ids=[plan.pk]).filter(occupation_id=occupation_pk).first()
     if offering is None:

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from skillcert.accounts.actors import request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_or_404
+from skillcert.common.job_pages import job_page
 from skillcert.common.service_runner import run_action, run_service
 from skillcert.plans.selectors import plans_visible
 from skillcert.scoring import selectors, services
@@ -27,7 +27,6 @@ from skillcert.scoring.models import BatchDuty, BatchStatus, ResultBatch
 from skillcert.scoring.tasks import response_upload_start
 
 if TYPE_CHECKING:
-    from skillcert.accounts.scope import Scope
     from skillcert.common.forms import NamedErrorsForm
 
 DUTY_HELP = {
@@ -38,15 +37,8 @@ DUTY_HELP = {
 }
 
 
-def _manager_scope(request: HttpRequest) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_officer or scope.is_org_staff):
-        raise Http404
-    return scope
-
-
 def _managed_batch(request: HttpRequest, pk: int) -> ResultBatch:
-    scope = _manager_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     return get_object_in_scope(selectors.batches_visible(scope=scope), pk=pk)
 
 
@@ -112,7 +104,7 @@ def _refused(request: HttpRequest, batch: ResultBatch, key: str, form: Any) -> H
 @require_POST
 def batch_open(request: HttpRequest, plan_pk: int) -> HttpResponse:
     """Open the result batch of a plan whose exam is over (from the batch list)."""
-    scope = _manager_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
     user = request_actor(request)
     return run_action(
@@ -212,11 +204,11 @@ def batch_responses(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def response_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress (the fragment alone for htmx's polling), then its errors per row."""
-    scope = _manager_scope(request)
+    scope = scope_or_404(request.user, org_staff=True)
     job = get_object_in_scope(selectors.response_uploads_visible(scope=scope), pk=pk)
-    template = (
-        "scoring/_response_progress.html"
-        if request.headers.get("HX-Request") == "true"
-        else "scoring/response_upload.html"
+    return job_page(
+        request,
+        "scoring/response_upload.html",
+        "scoring/_response_progress.html",
+        {"job": job, "errors": job.errors[:500]},
     )
-    return render(request, template, {"job": job, "errors": job.errors[:500]})

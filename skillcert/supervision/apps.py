@@ -1,17 +1,20 @@
 from django.apps import AppConfig
 
+from skillcert.common.labels import LabelsRegistered
+from skillcert.supervision.choices import LABELS
 
-class SupervisionConfig(AppConfig):
+
+class SupervisionConfig(LabelsRegistered, AppConfig):
     name = "skillcert.supervision"
     label = "supervision"
     verbose_name = "质量督导与投诉举报"
+    labels = LABELS
 
     def ready(self) -> None:
         from skillcert.common.labels import labels_register
-        from skillcert.supervision.choices import LABELS
         from skillcert.supervision.models import ComplaintStatus
 
-        labels_register(LABELS)
+        super().ready()
 
         # The staffing ratios bind plan approval and a room's start (supervision.ratios).
         from skillcert.exams.examday import staffing_exception_register

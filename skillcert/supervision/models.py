@@ -19,18 +19,18 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import ActionEvent
 from skillcert.common.pii import EncryptedCharField
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.policies import CodeKeyedPolicy
 from skillcert.common.uploads import UploadedDocument
 from skillcert.supervision.choices import Severity
 
 
-class SupervisionPolicy(VersionedPolicy):
+class SupervisionPolicy(CodeKeyedPolicy):
     """Rates and deadlines that vary by province, kept as versioned data (`common.policies`).
     The rows with a blank province are the default."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True)
     process_sample_rate = models.DecimalField(
         "过程性督导抽查比例", max_digits=4, decimal_places=3, default=Decimal("0.2")
     )
@@ -92,9 +92,7 @@ class SupervisionDraw(models.Model):
     and replaying `inspector_pool` (per plan, after recusal) gives the assigned supervisors."""
 
     kind = models.CharField("督导类型", max_length=16, choices=DrawKind.choices)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="抽取范围", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "抽取范围")
     drawn_on = models.DateField("抽取日期")
     rate = models.DecimalField("抽取比例", max_digits=4, decimal_places=3)
     seed = models.CharField("随机种子", max_length=64)
@@ -143,24 +141,9 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    plan = models.ForeignKey(
-        "plans.EvaluationPlan",
-        verbose_name="评价计划",
-        on_delete=models.PROTECT,
-        related_name="supervision_visits",
-    )
-    org = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="supervision_visits",
-    )
-    supervisor = models.ForeignKey(
-        "personnel.Person",
-        verbose_name="质量督导员",
-        on_delete=models.PROTECT,
-        related_name="supervision_visits",
-    )
+    plan = ref_fk("plans.EvaluationPlan", "评价计划", related_name="supervision_visits")
+    org = ref_fk("organizations.EvaluationOrg", "评价机构", related_name="supervision_visits")
+    supervisor = ref_fk("personnel.Person", "质量督导员", related_name="supervision_visits")
     kind = models.CharField("督导类型", max_length=16, choices=DrawKind.choices)
     status = models.CharField(
         "状态", max_length=16, choices=VisitStatus.choices, default=VisitStatus.ASSIGNED
@@ -197,14 +180,7 @@ class Finding(models.Model):
     checklist_code = models.CharField("对应检查项", max_length=40, blank=True)
     description = models.TextField("问题描述")
     escalated_at = models.DateTimeField("报送诚信档案时间", null=True, blank=True)
-    credit_event = models.ForeignKey(
-        "organizations.CreditEvent",
-        verbose_name="诚信档案记录",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    credit_event = ref_fk("organizations.CreditEvent", "诚信档案记录", optional=True)
     created_by = user_fk("记录人")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
@@ -252,12 +228,7 @@ class CorrectiveAction(models.Model):
     finding = models.OneToOneField(
         Finding, verbose_name="问题", on_delete=models.PROTECT, related_name="action"
     )
-    org = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="corrective_actions",
-    )
+    org = ref_fk("organizations.EvaluationOrg", "评价机构", related_name="corrective_actions")
     requirement = models.TextField("整改要求")
     due_on = models.DateField("整改期限")
     status = models.CharField(
@@ -283,19 +254,9 @@ class RegistrationHold(models.Model):
     """Suspends the registration (登记备案) of results: of one plan, or of every plan of the
     organisation when `plan` is empty. Lifted with a reason; rows are kept."""
 
-    org = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="registration_holds",
-    )
-    plan = models.ForeignKey(
-        "plans.EvaluationPlan",
-        verbose_name="评价计划",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="registration_holds",
+    org = ref_fk("organizations.EvaluationOrg", "评价机构", related_name="registration_holds")
+    plan = ref_fk(
+        "plans.EvaluationPlan", "评价计划", optional=True, related_name="registration_holds"
     )
     finding = models.ForeignKey(
         Finding, verbose_name="依据问题", on_delete=models.PROTECT, related_name="holds"
@@ -359,26 +320,12 @@ class Complaint(models.Model):
     submitted_by = user_fk("提交账户")
     subject_kind = models.CharField("投诉对象类型", max_length=16, choices=SubjectKind.choices)
     subject_name = models.CharField("投诉对象（投诉人填写）", max_length=200)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "所在地区")
     content = models.TextField("投诉内容")
-    org = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="关联机构",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
+    org = ref_fk(
+        "organizations.EvaluationOrg", "关联机构", optional=True, related_name="complaints"
     )
-    person = models.ForeignKey(
-        "personnel.Person",
-        verbose_name="关联人员",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="complaints",
-    )
+    person = ref_fk("personnel.Person", "关联人员", optional=True, related_name="complaints")
     status = models.CharField(
         "状态", max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.RECEIVED
     )
@@ -411,24 +358,17 @@ class Complaint(models.Model):
         return self.number
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(ActionEvent):
     complaint = models.ForeignKey(
         Complaint, verbose_name="投诉", on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField("动作", max_length=32)
-    from_status = models.CharField("原状态", max_length=16, blank=True)
-    to_status = models.CharField("新状态", max_length=16)
     note = models.TextField("说明", blank=True)
     actor = user_fk("操作人")
-    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "投诉办理记录"
         verbose_name_plural = "投诉办理记录"
         ordering = ["complaint", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_status}→{self.to_status}"
 
 
 class ReportWaiver(models.Model):

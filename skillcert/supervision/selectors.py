@@ -4,6 +4,7 @@ sent on, organisation staff the visits and corrective actions about their organi
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
@@ -95,12 +96,26 @@ def draws_visible(*, scope: Scope) -> QuerySet[SupervisionDraw]:
     )
 
 
-def visits_visible(*, scope: Scope) -> QuerySet[Visit]:
-    q = Q(supervisor__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
+def _seen_q(
+    scope: Scope,
+    *,
+    region_code: str = "org__region__code",
+    org_id: str | None = "org_id",
+    user_id: str | None = None,
+) -> Q:
+    """Who sees a supervision row: the officers over the region whose code is at
+    `region_code`, the staff of the organisation at `org_id`, the user at `user_id` (the
+    supervisor sent, the official assigned)."""
+    q = Q(**{user_id: scope.user_id}) if user_id and scope.user_id else Q(pk__in=[])
     if scope.is_officer:
-        q |= scope.code_prefix_q("org__region__code")
-    if scope.is_org_staff:
-        q |= scope.organization_q("org_id")
+        q |= scope.code_prefix_q(region_code)
+    if org_id and scope.is_org_staff:
+        q |= scope.organization_q(org_id)
+    return q
+
+
+def visits_visible(*, scope: Scope) -> QuerySet[Visit]:
+    q = _seen_q(scope, user_id="supervisor__user_id")
     return Visit.objects.filter(q).select_related("plan", "org", "supervisor")
 
 
@@ -113,12 +128,9 @@ def evidence_visible(*, scope: Scope) -> QuerySet[Evidence]:
 
 
 def actions_visible(*, scope: Scope) -> QuerySet[CorrectiveAction]:
-    q = Q(pk__in=[])
-    if scope.is_officer:
-        q |= scope.code_prefix_q("org__region__code")
-    if scope.is_org_staff:
-        q |= scope.organization_q("org_id")
-    return CorrectiveAction.objects.filter(q).select_related("org", "finding", "finding__visit")
+    return CorrectiveAction.objects.filter(_seen_q(scope)).select_related(
+        "org", "finding", "finding__visit"
+    )
 
 
 def actions_overdue(*, scope: Scope) -> QuerySet[CorrectiveAction]:
@@ -128,19 +140,12 @@ def actions_overdue(*, scope: Scope) -> QuerySet[CorrectiveAction]:
 
 
 def holds_visible(*, scope: Scope) -> QuerySet[RegistrationHold]:
-    q = Q(pk__in=[])
-    if scope.is_officer:
-        q |= scope.code_prefix_q("org__region__code")
-    if scope.is_org_staff:
-        q |= scope.organization_q("org_id")
-    return RegistrationHold.objects.filter(q).select_related("org", "plan")
+    return RegistrationHold.objects.filter(_seen_q(scope)).select_related("org", "plan")
 
 
 def complaints_visible(*, scope: Scope, q: str = "", status: str = "") -> QuerySet[Complaint]:
     """Officers: complaints about their region; anyone: complaints assigned to them."""
-    cond = Q(assignee_id=scope.user_id) if scope.user_id else Q(pk__in=[])
-    if scope.is_officer:
-        cond |= scope.code_prefix_q("region__code")
+    cond = _seen_q(scope, region_code="region__code", org_id=None, user_id="assignee_id")
     rows = Complaint.objects.filter(cond).select_related("region", "org", "person", "assignee")
     if status:
         rows = rows.filter(status=status)
@@ -204,7 +209,13 @@ def complaint_status_labels() -> dict[str, Any]:
 
 # --- to-do counts for the workbench -----------------------------------------------------------
 
-import datetime as dt  # noqa: E402  (appended section: the module's imports stay untouched)
+
+def _in_officer_area(scope: Scope, rows: QuerySet[Any], region_code: str) -> int:
+    """How many of `rows` lie in the officer's area (by the region code at `region_code`);
+    0 for anyone else."""
+    if not scope.is_officer:
+        return 0
+    return rows.filter(scope.code_prefix_q(region_code)).count()
 
 
 def todo_actions_to_respond(*, scope: Scope) -> list[dt.date]:
@@ -221,20 +232,14 @@ def todo_actions_to_respond(*, scope: Scope) -> list[dt.date]:
 
 def todo_actions_to_review(*, scope: Scope) -> int:
     """Corrective-action reports from organisations in the officer's area, awaiting review."""
-    if not scope.is_officer:
-        return 0
-    return CorrectiveAction.objects.filter(
-        scope.code_prefix_q("org__region__code"), status=ActionStatus.SUBMITTED
-    ).count()
+    submitted = CorrectiveAction.objects.filter(status=ActionStatus.SUBMITTED)
+    return _in_officer_area(scope, submitted, "org__region__code")
 
 
 def todo_complaints_to_triage(*, scope: Scope) -> int:
     """Complaints received in the officer's area and not yet assigned."""
-    if not scope.is_officer:
-        return 0
-    return Complaint.objects.filter(
-        scope.code_prefix_q("region__code"), status=ComplaintStatus.RECEIVED
-    ).count()
+    received = Complaint.objects.filter(status=ComplaintStatus.RECEIVED)
+    return _in_officer_area(scope, received, "region__code")
 
 
 def todo_complaints_handling(*, scope: Scope) -> list[dt.date]:
@@ -242,9 +247,7 @@ def todo_complaints_handling(*, scope: Scope) -> list[dt.date]:
     user, soonest first."""
     if not scope.is_officer and scope.user_id is None:
         return []
-    cond = Q(assignee_id=scope.user_id) if scope.user_id else Q(pk__in=[])
-    if scope.is_officer:
-        cond |= scope.code_prefix_q("region__code")
+    cond = _seen_q(scope, region_code="region__code", org_id=None, user_id="assignee_id")
     rows = Complaint.objects.filter(cond, status=ComplaintStatus.HANDLING).order_by("due_on")
     # a complaint being handled always has a deadline (check constraint)
     return [due for due in rows.values_list("due_on", flat=True) if due is not None]
@@ -253,7 +256,5 @@ def todo_complaints_handling(*, scope: Scope) -> list[dt.date]:
 def todo_visits_open(*, scope: Scope) -> int:
     """Visits still waiting for their report: officers, those to organisations in their area;
     a supervisor, those they were sent on."""
-    cond = Q(supervisor__user_id=scope.user_id) if scope.user_id else Q(pk__in=[])
-    if scope.is_officer:
-        cond |= scope.code_prefix_q("org__region__code")
+    cond = _seen_q(scope, org_id=None, user_id="supervisor__user_id")
     return Visit.objects.filter(cond, status=VisitStatus.ASSIGNED).count()

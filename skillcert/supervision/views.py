@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import PUBLIC, request_actor
 from skillcert.accounts.choices import Role
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
@@ -103,9 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def draw_new(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = scope_or_404(request.user)
     region = region_by_code(code=request.POST.get("region", ""))
     if region is None or not scope.covers_region_code(region.code):
         raise Http404

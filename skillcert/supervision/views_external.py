@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import Actor, request_actor
-from skillcert.accounts.scope import get_object_in_scope, scope_for
+from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
 from skillcert.common.service_runner import run_action
 from skillcert.exams.selectors import slots_visible
 from skillcert.personnel.selectors import people_by_ids
@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 
 
 def _plan_for_officer(request: HttpRequest, pk: int) -> EvaluationPlan:
-    scope = scope_for(request.user)
-    if not scope.is_officer:
-        raise Http404
+    scope = scope_or_404(request.user)
     return get_object_in_scope(plans_visible(scope=scope).select_related("organization"), pk=pk)
 
 

@@ -159,22 +159,100 @@ def _deadline_item(
     return _item(key, label, len(days), url, due)
 
 
-def _counted(key: str, label: str, url_name: str, count: TodoCount, *, query: str = "") -> TodoRule:
-    """The rule for an item that is a count of waiting rows linking to one page."""
+def _counted(key: str, label: str, page: str, count: TodoCount) -> TodoRule:
+    """The rule for an item that is a count of waiting rows linking to one page (a URL name,
+    with its query string after `?`)."""
+    url_name, _, query = page.partition("?")
 
     def rule(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-        return _item(key, label, count(scope, user, today), reverse(url_name) + query)
+        url = reverse(url_name) + (f"?{query}" if query else "")
+        return _item(key, label, count(scope, user, today), url)
 
     return rule
 
 
-# --- organisation staff ---------------------------------------------------------------------
+# --- what to count --------------------------------------------------------------------------
 
 
-def org_applications(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    count = review_queue(scope=scope, filters=QueueFilters(tier=Tier.ORG)).count()
-    url = f"{reverse('applications:review')}?tier={Tier.ORG}"
-    return _item("org.applications", "待初审的申报", count, url)
+def _scoped(selector: Callable[..., int]) -> TodoCount:
+    """Rows of the user's scope."""
+    return lambda scope, user, today: selector(scope=scope)
+
+
+def _scoped_on_day(selector: Callable[..., int]) -> TodoCount:
+    """Rows of the user's scope, as they stand today."""
+    return lambda scope, user, today: selector(scope=scope, today=today)
+
+
+def _assigned(selector: Callable[..., int]) -> TodoCount:
+    """Rows given to the user in person (an examiner's scripts)."""
+    return lambda scope, user, today: selector(user=user)
+
+
+def _in_review(tier: str) -> TodoCount:
+    def count(scope: Scope, user: Any, today: dt.date) -> int:
+        return review_queue(scope=scope, filters=QueueFilters(tier=tier)).count()
+
+    return count
+
+
+def _filings_to_review(scope: Scope, user: Any, today: dt.date) -> int:
+    return filing_review_queue(scope=scope).count()
+
+
+def _visits_sent_by_officer(scope: Scope, user: Any, today: dt.date) -> int:
+    return todo_visits_open(scope=scope) if scope.is_officer else 0
+
+
+def _own_returned(scope: Scope, user: Any, today: dt.date) -> int:
+    return todo_applications_returned(user_id=scope.user_id)
+
+
+# Items that are a count of waiting rows linking to one page: (key, label, page, count).
+_COUNTED_ROWS: tuple[tuple[str, str, str, TodoCount], ...] = (
+    ("org.applications", "待初审的申报",
+     "applications:review?tier=org", _in_review(Tier.ORG)),
+    ("org.batches_to_submit", "成绩录入中、待提交的批次",
+     "scoring:batches", _scoped(todo_batches_to_submit)),
+    ("org.batches_to_register", "复查期已过、待提交登记备案的批次",
+     "scoring:batches", _scoped_on_day(todo_batches_ready_for_registration)),
+    ("org.results_to_issue", "已登记备案、待发证的合格成绩",
+     "scoring:batches", _scoped(todo_results_to_issue)),
+    ("city.applications", "复审抽中、待复审的申报",
+     "applications:review?tier=city", _in_review(Tier.CITY)),
+    ("province.applications", "终审抽中、待终审的申报",
+     "applications:review?tier=province", _in_review(Tier.PROVINCE)),
+    ("officer.org_filings", "待审核的评价机构备案",
+     "organizations:filing_queue", _filings_to_review),
+    ("officer.complaints_to_triage", "新收到、待分办的投诉举报",
+     "supervision:complaints?status=received", _scoped(todo_complaints_to_triage)),
+    ("officer.actions_to_review", "机构已报整改情况、待审核",
+     "supervision:home", _scoped(todo_actions_to_review)),
+    ("officer.visits_open", "已派出、待报告的督导",
+     "supervision:home", _visits_sent_by_officer),
+    ("province.batches_to_register", "机构已提交、待确认登记备案的成绩批次",
+     "scoring:batches", _scoped(todo_batches_awaiting_registration)),
+    ("province.corrections", "证书更正申请待审核",
+     "certificates:corrections", _scoped(todo_corrections_to_decide)),
+    ("province.offline_sessions", "线下培训申请待审核",
+     "personnel:offline_sessions", _scoped(todo_offline_sessions_to_decide)),
+    ("province.enterprise_norms", "企业评价规范待确认备案",
+     "scoring:enterprise_plans?norms=filed", _scoped(todo_norms_to_acknowledge)),
+    ("examiner.scripts", "待阅卷（含待仲裁）的答卷",
+     "scoring:marking", _assigned(todo_scripts_to_mark)),
+    ("examiner.practical", "待评分的操作技能考核",
+     "scoring:work", _assigned(todo_practical_sheets)),
+    ("examiner.panel", "待评分的综合评审",
+     "scoring:work", _assigned(todo_panel_marks)),
+    ("supervisor.visits", "派给我的督导任务（待报告）",
+     "supervision:home", _scoped(todo_visits_open)),
+    ("candidate.returned", "退回修改的申报",
+     "applications:mine", _own_returned),
+)  # fmt: skip
+COUNTED: dict[str, TodoRule] = {row[0]: _counted(*row) for row in _COUNTED_ROWS}
+
+
+# --- items with a deadline ------------------------------------------------------------------
 
 
 def org_plans_to_file(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -192,26 +270,6 @@ def org_roster_errors(scope: Scope, user: Any, today: dt.date) -> TodoItem | Non
         return None
     url = reverse("applications:roster_status", args=[ids[0]])
     return _item("org.roster_errors", "花名册导入有错误待处理", len(ids), url)
-
-
-org_batches_to_submit = _counted(
-    "org.batches_to_submit",
-    "成绩录入中、待提交的批次",
-    "scoring:batches",
-    lambda scope, user, today: todo_batches_to_submit(scope=scope),
-)
-org_batches_to_register = _counted(
-    "org.batches_to_register",
-    "复查期已过、待提交登记备案的批次",
-    "scoring:batches",
-    lambda scope, user, today: todo_batches_ready_for_registration(scope=scope, today=today),
-)
-org_results_to_issue = _counted(
-    "org.results_to_issue",
-    "已登记备案、待发证的合格成绩",
-    "scoring:batches",
-    lambda scope, user, today: todo_results_to_issue(scope=scope),
-)
 
 
 def org_corrective_actions(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -240,23 +298,6 @@ def org_annual_report(scope: Scope, user: Any, today: dt.date) -> TodoItem | Non
     )
 
 
-# --- officers (city and province) -----------------------------------------------------------
-
-
-def _tier_applications(tier: str, label: str, scope: Scope) -> TodoItem | None:
-    count = review_queue(scope=scope, filters=QueueFilters(tier=tier)).count()
-    url = f"{reverse('applications:review')}?tier={tier}"
-    return _item(f"{tier}.applications", label, count, url)
-
-
-def city_applications(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    return _tier_applications(Tier.CITY, "复审抽中、待复审的申报", scope)
-
-
-def province_applications(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
-    return _tier_applications(Tier.PROVINCE, "终审抽中、待终审的申报", scope)
-
-
 def officer_plans_to_review(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
     return _deadline_item(
         "officer.plans_to_review",
@@ -266,21 +307,6 @@ def officer_plans_to_review(scope: Scope, user: Any, today: dt.date) -> TodoItem
         due_label="最近首场考核",
         today=today,
     )
-
-
-officer_org_filings = _counted(
-    "officer.org_filings",
-    "待审核的评价机构备案",
-    "organizations:filing_queue",
-    lambda scope, user, today: filing_review_queue(scope=scope).count(),
-)
-officer_complaints_to_triage = _counted(
-    "officer.complaints_to_triage",
-    "新收到、待分办的投诉举报",
-    "supervision:complaints",
-    lambda scope, user, today: todo_complaints_to_triage(scope=scope),
-    query="?status=received",
-)
 
 
 def officer_complaints_handling(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -294,68 +320,6 @@ def officer_complaints_handling(scope: Scope, user: Any, today: dt.date) -> Todo
     )
 
 
-officer_actions_to_review = _counted(
-    "officer.actions_to_review",
-    "机构已报整改情况、待审核",
-    "supervision:home",
-    lambda scope, user, today: todo_actions_to_review(scope=scope),
-)
-officer_visits_open = _counted(
-    "officer.visits_open",
-    "已派出、待报告的督导",
-    "supervision:home",
-    lambda scope, user, today: todo_visits_open(scope=scope) if scope.is_officer else 0,
-)
-province_batches_to_register = _counted(
-    "province.batches_to_register",
-    "机构已提交、待确认登记备案的成绩批次",
-    "scoring:batches",
-    lambda scope, user, today: todo_batches_awaiting_registration(scope=scope),
-)
-province_corrections = _counted(
-    "province.corrections",
-    "证书更正申请待审核",
-    "certificates:corrections",
-    lambda scope, user, today: todo_corrections_to_decide(scope=scope),
-)
-province_offline_sessions = _counted(
-    "province.offline_sessions",
-    "线下培训申请待审核",
-    "personnel:offline_sessions",
-    lambda scope, user, today: todo_offline_sessions_to_decide(scope=scope),
-)
-province_norms = _counted(
-    "province.enterprise_norms",
-    "企业评价规范待确认备案",
-    "scoring:enterprise_plans",
-    lambda scope, user, today: todo_norms_to_acknowledge(scope=scope),
-    query="?norms=filed",
-)
-
-
-# --- examiners and supervisors --------------------------------------------------------------
-
-
-examiner_scripts = _counted(
-    "examiner.scripts",
-    "待阅卷（含待仲裁）的答卷",
-    "scoring:marking",
-    lambda scope, user, today: todo_scripts_to_mark(user=user),
-)
-examiner_practical = _counted(
-    "examiner.practical",
-    "待评分的操作技能考核",
-    "scoring:work",
-    lambda scope, user, today: todo_practical_sheets(user=user),
-)
-examiner_panel = _counted(
-    "examiner.panel",
-    "待评分的综合评审",
-    "scoring:work",
-    lambda scope, user, today: todo_panel_marks(user=user),
-)
-
-
 def exam_day_duties(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
     days = todo_duties_upcoming(user=user, today=today)
     due = Due("最近考务日期", days[0]) if days else None
@@ -366,25 +330,6 @@ def examiner_cards(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
     days = todo_cards_to_collect(user_id=scope.user_id, today=today)
     due = workday_due("领取截止", days[0], today) if days else None
     return _item("examiner.cards", "资格证卡待领取", len(days), reverse("personnel:me"), due)
-
-
-supervisor_visits = _counted(
-    "supervisor.visits",
-    "派给我的督导任务（待报告）",
-    "supervision:home",
-    lambda scope, user, today: todo_visits_open(scope=scope),
-)
-
-
-# --- candidates -----------------------------------------------------------------------------
-
-
-candidate_returned = _counted(
-    "candidate.returned",
-    "退回修改的申报",
-    "applications:mine",
-    lambda scope, user, today: todo_applications_returned(user_id=scope.user_id),
-)
 
 
 def candidate_tickets(scope: Scope, user: Any, today: dt.date) -> TodoItem | None:
@@ -424,12 +369,12 @@ REGISTRY: tuple[RoleTodos, ...] = (
         "评价机构",
         lambda scope: scope.is_org_staff,
         (
-            org_applications,
+            COUNTED["org.applications"],
             org_plans_to_file,
             org_roster_errors,
-            org_batches_to_submit,
-            org_batches_to_register,
-            org_results_to_issue,
+            COUNTED["org.batches_to_submit"],
+            COUNTED["org.batches_to_register"],
+            COUNTED["org.results_to_issue"],
             org_corrective_actions,
             org_annual_report,
         ),
@@ -439,13 +384,13 @@ REGISTRY: tuple[RoleTodos, ...] = (
         "市级人社部门",
         lambda scope: scope.has_role(Role.CITY_OFFICER),
         (
-            city_applications,
+            COUNTED["city.applications"],
             officer_plans_to_review,
-            officer_org_filings,
-            officer_complaints_to_triage,
+            COUNTED["officer.org_filings"],
+            COUNTED["officer.complaints_to_triage"],
             officer_complaints_handling,
-            officer_actions_to_review,
-            officer_visits_open,
+            COUNTED["officer.actions_to_review"],
+            COUNTED["officer.visits_open"],
         ),
     ),
     RoleTodos(
@@ -453,36 +398,42 @@ REGISTRY: tuple[RoleTodos, ...] = (
         "省级人社部门",
         lambda scope: scope.is_province_officer,
         (
-            province_applications,
+            COUNTED["province.applications"],
             officer_plans_to_review,
-            officer_org_filings,
-            province_batches_to_register,
-            province_corrections,
-            province_offline_sessions,
-            province_norms,
-            officer_complaints_to_triage,
+            COUNTED["officer.org_filings"],
+            COUNTED["province.batches_to_register"],
+            COUNTED["province.corrections"],
+            COUNTED["province.offline_sessions"],
+            COUNTED["province.enterprise_norms"],
+            COUNTED["officer.complaints_to_triage"],
             officer_complaints_handling,
-            officer_actions_to_review,
-            officer_visits_open,
+            COUNTED["officer.actions_to_review"],
+            COUNTED["officer.visits_open"],
         ),
     ),
     RoleTodos(
         "examiner",
         "考评员",
         lambda scope: scope.has_role(Role.EXAMINER),
-        (examiner_scripts, examiner_practical, examiner_panel, exam_day_duties, examiner_cards),
+        (
+            COUNTED["examiner.scripts"],
+            COUNTED["examiner.practical"],
+            COUNTED["examiner.panel"],
+            exam_day_duties,
+            examiner_cards,
+        ),
     ),
     RoleTodos(
         "supervisor",
         "质量督导员",
         lambda scope: scope.has_role(Role.SUPERVISOR),
-        (supervisor_visits, exam_day_duties),
+        (COUNTED["supervisor.visits"], exam_day_duties),
     ),
     RoleTodos(
         "candidate",
         "考生",
         lambda scope: scope.has_role(Role.CANDIDATE),
-        (candidate_returned, candidate_tickets, candidate_rechecks),
+        (COUNTED["candidate.returned"], candidate_tickets, candidate_rechecks),
     ),
 )
 

@@ -1,22 +1,11 @@
 from django.apps import AppConfig
 
-# Chinese names of this app's codes a person may see (audit actions), registered with
-# `common.labels` when the app starts.
-LABELS: dict[str, str] = {
-    "workdays": "工作日历",
-    "workdays.day_set": "设置节假日/调休日",
-    "workdays.day_clear": "清除节假日/调休日",
-    "workdays.notice_import": "导入放假通知",
-    "workdays.year_publish": "发布年度日历",
-}
+from skillcert.common.labels import LabelsRegistered
+from skillcert.workdays.choices import LABELS
 
 
-class WorkdaysConfig(AppConfig):
+class WorkdaysConfig(LabelsRegistered, AppConfig):
     name = "skillcert.workdays"
     label = "workdays"
     verbose_name = "工作日历"
-
-    def ready(self) -> None:
-        from skillcert.common.labels import labels_register
-
-        labels_register(LABELS)
+    labels = LABELS

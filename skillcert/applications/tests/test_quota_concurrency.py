@@ -1,17 +1,13 @@
-import threading
-
 import pytest
-from django.db import connection
 
-from skillcert.accounts.actors import SystemActor
-from skillcert.accounts.services import role_grant, user_create
+from conftest import make_user
+from skillcert.accounts.models import Role
 from skillcert.applications.models import Application, Status
 from skillcert.applications.services import application_create, application_submit
 from skillcert.common.errors import DomainError
+from skillcert.common.tests.concurrency import race
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_candidate
-
-TEST_ACTOR = SystemActor("test")
 
 
 @pytest.mark.postgres_only
@@ -20,10 +16,7 @@ def test_parallel_submissions_never_exceed_capacity(personas, plan, hr):
     EvaluationPlan.objects.filter(pk=plan.pk).update(capacity=3)
     drafts = []
     for i in range(8):
-        user = user_create(
-            username=f"q{i}", password="Correct-Horse-2026", full_name="q", actor=TEST_ACTOR
-        )
-        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
+        user = make_user(f"q{i}", Role.CANDIDATE)
         candidate = make_candidate(60 + i, user=user)
         drafts.append(
             (
@@ -33,24 +26,9 @@ def test_parallel_submissions_never_exceed_capacity(personas, plan, hr):
                 user,
             )
         )
-    barrier = threading.Barrier(len(drafts))
-    outcomes: list[str] = []
-
-    def submit(app, user):
-        try:
-            barrier.wait()
-            application_submit(application=app, actor=user)
-            outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit, args=pair) for pair in drafts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(
+        *[lambda a=app, u=user: application_submit(application=a, actor=u) for app, user in drafts]
+    )
     assert sorted(outcomes) == ["ok"] * 3 + ["plan.quota_exceeded"] * 5
     assert EvaluationPlan.objects.get(pk=plan.pk).seats_taken == 3
     assert Application.objects.filter(status=Status.ORG_REVIEW).count() == 3

@@ -4,8 +4,8 @@ ticked approves nothing, and ids outside the reviewer's queue are never approved
 import pytest
 from django.urls import reverse
 
-from conftest import TEST_ACTOR
-from skillcert.accounts.services import role_grant, user_create
+from conftest import make_user
+from skillcert.accounts.models import Role
 from skillcert.applications.models import Application, ReviewEvent, Status
 from skillcert.applications.services import application_create, application_submit
 from skillcert.plans.tests.factories import make_candidate
@@ -17,13 +17,7 @@ BULK = "applications:review_bulk"
 def three(personas, plan, hr):
     apps = []
     for i in range(3):
-        user = user_create(
-            username=f"bulk{i}",
-            password="Correct-Horse-2026",
-            full_name=f"bulk{i}",
-            actor=TEST_ACTOR,
-        )
-        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
+        user = make_user(f"bulk{i}", Role.CANDIDATE)
         app = application_create(
             candidate=make_candidate(40 + i, user=user),
             plan=plan,

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from conftest import TEST_ACTOR
-from skillcert.accounts.services import role_grant, user_create
+from conftest import make_user
+from skillcert.accounts.models import Role
 from skillcert.applications.models import Attachment, Status, Tier
 from skillcert.applications.services import (
     application_create,
@@ -35,11 +35,7 @@ def _jpeg() -> bytes:
 
 
 def _candidate_user(username):
-    user = user_create(
-        username=username, password="Correct-Horse-2026", full_name=username, actor=TEST_ACTOR
-    )
-    role_grant(user=user, role="candidate", actor=TEST_ACTOR)
-    return user
+    return make_user(username, Role.CANDIDATE)
 
 
 def _application_with_materials(plan, hr, candidate, user):

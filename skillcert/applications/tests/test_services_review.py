@@ -2,7 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import make_user
 from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.models import Role
 from skillcert.applications.models import Notification, ReviewEvent, SampleDraw, Status, Tier
 from skillcert.applications.sampling import draw_sample
 from skillcert.applications.services import (
@@ -32,11 +34,20 @@ def submitted(personas, plan, hr, candidate_person):
     return _submitted(plan, hr, candidate_person, personas.candidate)
 
 
+def _org_review(application, personas, decision="approve", reason=""):
+    """clerk_a's decision on `application` at the organisation's tier."""
+    return application_review(
+        application=application,
+        tier=Tier.ORG,
+        decision=decision,
+        reason=reason,
+        actor=personas.clerk_a,
+    )
+
+
 def test_full_review_walks_three_tiers(personas, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        app = application_review(
-            application=submitted, tier=Tier.ORG, decision="approve", actor=personas.clerk_a
-        )
+        app = _org_review(submitted, personas)
         assert app.status == Status.CITY_REVIEW
         app = application_review(
             application=app, tier=Tier.CITY, decision="approve", actor=personas.city_nanjing
@@ -76,9 +87,7 @@ def test_wrong_reviewer_is_refused(personas, submitted):
 
 
 def test_other_city_cannot_review(personas, submitted):
-    app = application_review(
-        application=submitted, tier=Tier.ORG, decision="approve", actor=personas.clerk_a
-    )
+    app = _org_review(submitted, personas)
     with pytest.raises(DomainError) as exc:
         application_review(
             application=app, tier=Tier.CITY, decision="approve", actor=personas.city_suzhou
@@ -96,25 +105,13 @@ def test_reject_and_return_need_a_reason(personas, submitted):
 
 
 def test_reject_releases_the_seat(personas, plan, submitted):
-    app = application_review(
-        application=submitted,
-        tier=Tier.ORG,
-        decision="reject",
-        reason="工作证明与社保记录不符",
-        actor=personas.clerk_a,
-    )
+    app = _org_review(submitted, personas, "reject", "工作证明与社保记录不符")
     assert app.status == Status.REJECTED
     assert EvaluationPlan.objects.get(pk=plan.pk).seats_taken == 0
 
 
 def test_returned_application_is_corrected_and_resubmitted(personas, plan, submitted):
-    app = application_review(
-        application=submitted,
-        tier=Tier.ORG,
-        decision="return",
-        reason="请补充工作年限证明",
-        actor=personas.clerk_a,
-    )
+    app = _org_review(submitted, personas, "return", "请补充工作年限证明")
     assert app.status == Status.RETURNED
     WorkPeriod.objects.create(candidate=app.candidate, start="2010-01-01", end="2012-01-01")
     app = application_resubmit(application=app, actor=personas.candidate)
@@ -124,9 +121,7 @@ def test_returned_application_is_corrected_and_resubmitted(personas, plan, submi
 
 
 def test_withdraw_is_refused_once_final_review_started(personas, submitted):
-    app = application_review(
-        application=submitted, tier=Tier.ORG, decision="approve", actor=personas.clerk_a
-    )
+    app = _org_review(submitted, personas)
     app = application_review(
         application=app, tier=Tier.CITY, decision="approve", actor=personas.city_nanjing
     )
@@ -136,15 +131,10 @@ def test_withdraw_is_refused_once_final_review_started(personas, submitted):
 
 
 def test_bulk_approval_moves_the_whole_filtered_list(personas, plan, hr):
-    from skillcert.accounts.services import role_grant, user_create
-
     apps = []
 
     for i in range(4):
-        user = user_create(
-            username=f"c{i}", password="Correct-Horse-2026", full_name=f"c{i}", actor=TEST_ACTOR
-        )
-        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
+        user = make_user(f"c{i}", Role.CANDIDATE)
         apps.append(_submitted(plan, hr, make_candidate(20 + i, user=user), user))
     count = applications_approve_bulk(
         application_ids=[a.pk for a in apps], tier=Tier.ORG, actor=personas.clerk_a
@@ -171,19 +161,12 @@ def test_bulk_approval_moves_the_whole_filtered_list(personas, plan, hr):
 
 
 def test_sampled_city_review_is_reproducible(personas, plan, hr):
-    from skillcert.accounts.services import role_grant, user_create
-
     plan = set_rates(plan, "0.3", "0")
     ids = []
     for i in range(10):
-        user = user_create(
-            username=f"s{i}", password="Correct-Horse-2026", full_name=f"s{i}", actor=TEST_ACTOR
-        )
-        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
+        user = make_user(f"s{i}", Role.CANDIDATE)
         app = _submitted(plan, hr, make_candidate(40 + i, user=user), user)
-        app = application_review(
-            application=app, tier=Tier.ORG, decision="approve", actor=personas.clerk_a
-        )
+        app = _org_review(app, personas)
         assert app.status == Status.ORG_PASSED
         ids.append(app.pk)
     draw = sample_draw(plan=plan, tier=Tier.CITY, actor=personas.city_nanjing, seed=12345)

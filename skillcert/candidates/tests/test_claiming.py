@@ -26,11 +26,10 @@ from skillcert.candidates.services import (
     activation_codes_issue_for_plan,
     candidate_activation_issue,
     candidate_claim,
-    candidate_register,
 )
 from skillcert.candidates.views import REGISTERED
 from skillcert.common.errors import DomainError
-from skillcert.plans.tests.factories import make_id
+from skillcert.plans.tests.factories import make_id, self_registered
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Correct-Horse-2026"
@@ -62,14 +61,7 @@ def form(seq: int, username: str, name: str = "张三") -> dict[str, str]:
 
 def registered(seq: int, name: str = "张三", username: str = "owner") -> Candidate:
     """A person who registered an account themselves (their candidate record is theirs)."""
-    user = candidate_register(
-        username=username,
-        password=PASSWORD,
-        full_name=name,
-        id_number=make_id(seq),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    )
+    user = self_registered(seq, username=username, name=name)
     assert user.candidate is not None
     return user.candidate
 
@@ -332,12 +324,20 @@ def test_five_wrong_codes_lock_the_claim_until_a_new_code_is_issued(personas, pl
     assert candidate_claim(user=user, code=fresh) == person
 
 
-def test_an_expired_code_is_refused(personas, plan, time_machine):
+def _code_aged(personas, plan, time_machine, age):
+    """A rostered person's code issued at NOON to the account that signed up with their ID
+    number, and the clock moved `age` on: (person, account, code)."""
     person = on_roster(plan, 5)
     _, user = signed_up(5, "zhang")
     time_machine.move_to(NOON, tick=False)
     code = candidate_activation_issue(candidate=person, actor=personas.clerk_a)
-    time_machine.move_to(NOON + dt.timedelta(days=30, seconds=1), tick=False)
+    time_machine.move_to(NOON + age, tick=False)
+    return person, user, code
+
+
+def test_an_expired_code_is_refused(personas, plan, time_machine):
+    age = dt.timedelta(days=30, seconds=1)
+    person, user, code = _code_aged(personas, plan, time_machine, age)
     with pytest.raises(DomainError) as refused:
         candidate_claim(user=user, code=code)
     assert refused.value.code == "claim.code_wrong"
@@ -347,11 +347,8 @@ def test_an_expired_code_is_refused(personas, plan, time_machine):
 
 
 def test_a_code_is_good_until_its_thirtieth_day_ends(personas, plan, time_machine):
-    person = on_roster(plan, 5)
-    _, user = signed_up(5, "zhang")
-    time_machine.move_to(NOON, tick=False)
-    code = candidate_activation_issue(candidate=person, actor=personas.clerk_a)
-    time_machine.move_to(NOON + dt.timedelta(days=29, hours=23), tick=False)
+    age = dt.timedelta(days=29, hours=23)
+    person, user, code = _code_aged(personas, plan, time_machine, age)
     assert candidate_claim(user=user, code=code.lower()) == person
 
 

@@ -15,20 +15,13 @@ from skillcert.candidates.services import (
 )
 from skillcert.common.errors import DomainError
 from skillcert.common.pii import pii_digest
-from skillcert.plans.tests.factories import make_id
+from skillcert.plans.tests.factories import make_id, self_registered
 
 PASSWORD = "Correct-Horse-2026"
 
 
 def registration(seq=1, username="zhang", name="张三"):
-    return candidate_register(
-        username=username,
-        password=PASSWORD,
-        full_name=name,
-        id_number=make_id(seq),
-        phone="13912345678",
-        today=dt.date(2026, 1, 1),
-    )
+    return self_registered(seq, username=username, name=name)
 
 
 def register(seq=1, username="zhang", name="张三"):

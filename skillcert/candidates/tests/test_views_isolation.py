@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.core.files.base import ContentFile
 
-from skillcert.accounts.actors import SystemActor
+from conftest import make_user
 from skillcert.accounts.models import Role
-from skillcert.accounts.services import role_grant, user_create
 from skillcert.candidates.models import Candidate, WorkPeriod
 from skillcert.plans.tests.factories import make_candidate
 
@@ -15,13 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 
 
 def _other_candidate():
-    user = user_create(
-        username="candidate_b",
-        password="Correct-Horse-2026",
-        full_name="乙",
-        actor=SystemActor("test"),
-    )
-    role_grant(user=user, role=Role.CANDIDATE, actor=SystemActor("test"))
+    user = make_user("candidate_b", Role.CANDIDATE)
     make_candidate(2, user=user)
     return user
 

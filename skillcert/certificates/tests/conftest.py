@@ -1,8 +1,31 @@
 import pytest
+from django.utils import timezone
 
 from skillcert.accounts.actors import SystemActor
+from skillcert.applications.models import Application, Status
 from skillcert.certificates.services import Holder, certificate_issue_for
 from skillcert.plans.tests.factories import file_org, make_candidate
+from skillcert.scoring.models import Result, ResultBatch, ResultStatus
+
+
+def level4_result(batch: ResultBatch, candidate, hr, *, passed: bool, registered: bool = True):
+    """`candidate`'s approved 四级 application in the batch's plan and its result, registered
+    or only published (the scoring workflow that produces results is tested in scoring)."""
+    application = Application.objects.create(
+        plan=batch.plan, candidate=candidate, occupation=hr, level=4, status=Status.APPROVED
+    )
+    return Result.objects.create(
+        batch=batch,
+        application=application,
+        organization=batch.plan.organization,
+        occupation=hr,
+        level=4,
+        candidate_ref=f"T{application.pk:05d}",
+        passed=passed,
+        status=ResultStatus.REGISTERED if registered else ResultStatus.PUBLISHED,
+        registered_at=timezone.now() if registered else None,
+        published_at=timezone.now(),
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,15 +1,14 @@
 """Bulk issuance from registered results, as one service call running as a job."""
 
 import pytest
-from django.utils import timezone
 
-from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate, IssueBatch
 from skillcert.certificates.services import certificate_issue, certificates_issue_batch
 from skillcert.certificates.tasks import certificates_issue_batch_run
+from skillcert.certificates.tests.conftest import level4_result
 from skillcert.common.errors import DomainError
 from skillcert.plans.tests.factories import make_candidate
-from skillcert.scoring.models import Result, ResultBatch, ResultStatus
+from skillcert.scoring.models import Result, ResultBatch
 
 
 def _results(plan, hr, count, *, passed=True):
@@ -19,27 +18,8 @@ def _results(plan, hr, count, *, passed=True):
     )
     rows: list[Result] = []
     for i in range(count):
-        application = Application.objects.create(
-            plan=plan,
-            candidate=make_candidate(300 + len(rows) + Result.objects.count()),
-            occupation=hr,
-            level=4,
-            status=Status.APPROVED,
-        )
-        rows.append(
-            Result.objects.create(
-                batch=batch,
-                application=application,
-                organization=plan.organization,
-                occupation=hr,
-                level=4,
-                candidate_ref=str(application.pk),
-                passed=passed and i % 5 != 4,
-                status=ResultStatus.REGISTERED,
-                registered_at=timezone.now(),
-                published_at=timezone.now(),
-            )
-        )
+        candidate = make_candidate(300 + len(rows) + Result.objects.count())
+        rows.append(level4_result(batch, candidate, hr, passed=passed and i % 5 != 4))
     return rows
 
 

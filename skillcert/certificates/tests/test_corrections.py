@@ -57,6 +57,23 @@ def _file(certificate, actor, *, holder_name="考生壹", id_number="", evidence
     )
 
 
+def _approval_refused(correction, actor, code):
+    with pytest.raises(DomainError) as err:
+        certificate_correction_approve(correction=correction, actor=actor)
+    assert err.value.code == code
+
+
+def _still_pending(correction):
+    """The request still waits for a decision and no corrected certificate was issued."""
+    correction.refresh_from_db()
+    assert correction.status == CorrectionStatus.PENDING
+    assert Certificate.objects.count() == 1
+
+
+def _decide_url(correction, decision):
+    return f"/certificates/corrections/{correction.pk}/{decision}/"
+
+
 def _status_list_bit(certificate):
     document = Client().get(f"/certificates/status/{certificate.status_list}").json()
     return is_revoked(document["credentialSubject"]["encodedList"], certificate.status_index)
@@ -121,7 +138,7 @@ def test_request_then_approval_issues_a_valid_certificate_and_revokes_the_old(
     officer = personas.client_for(personas.city_nanjing)
     queue = officer.get("/certificates/corrections/").content.decode()
     assert certificate.number in queue and "考生壹" in queue
-    assert officer.post(f"/certificates/corrections/{correction.pk}/approve/").status_code == 302
+    assert officer.post(_decide_url(correction, "approve")).status_code == 302
 
     correction.refresh_from_db()
     assert correction.status == CorrectionStatus.APPROVED
@@ -175,9 +192,7 @@ def test_an_approved_id_number_correction_is_found_by_the_new_number(certificate
 def test_rejection_leaves_the_original_valid(certificate, personas):
     correction = _file(certificate, personas.clerk_a)
     officer = personas.client_for(personas.city_nanjing)
-    response = officer.post(
-        f"/certificates/corrections/{correction.pk}/reject/", {"note": "证明材料与证书信息不符"}
-    )
+    response = officer.post(_decide_url(correction, "reject"), {"note": "证明材料与证书信息不符"})
     assert response.status_code == 302
     correction.refresh_from_db()
     assert correction.status == CorrectionStatus.REJECTED
@@ -219,12 +234,8 @@ def test_a_certificate_revoked_while_pending_is_not_corrected(certificate, perso
     certificate_revoke(
         certificate=certificate, reason="以不正当手段取得", document_no="文号1", actor=SYSTEM_TEST
     )
-    with pytest.raises(DomainError) as err:
-        certificate_correction_approve(correction=correction, actor=personas.city_nanjing)
-    assert err.value.code == "certificate.not_valid"
-    correction.refresh_from_db()
-    assert correction.status == CorrectionStatus.PENDING
-    assert Certificate.objects.count() == 1
+    _approval_refused(correction, personas.city_nanjing, "certificate.not_valid")
+    _still_pending(correction)
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -237,8 +248,8 @@ def test_another_organisations_clerk_gets_404(certificate, personas):
     assert other.post(url, {"holder_name": "x", "reason": "y", "evidence": _pdf()}).status_code == (
         404
     )
-    assert other.post(f"/certificates/corrections/{correction.pk}/approve/").status_code == 404
-    assert other.post(f"/certificates/corrections/{correction.pk}/reject/").status_code == 404
+    assert other.post(_decide_url(correction, "approve")).status_code == 404
+    assert other.post(_decide_url(correction, "reject")).status_code == 404
     assert certificate.number not in other.get("/certificates/corrections/").content.decode()
     assert CorrectionRequest.objects.count() == 1
     with pytest.raises(DomainError) as err:
@@ -249,26 +260,18 @@ def test_another_organisations_clerk_gets_404(certificate, personas):
 def test_a_city_officer_of_another_city_gets_404(certificate, personas):
     correction = _file(certificate, personas.clerk_a)
     suzhou = personas.client_for(personas.city_suzhou)
-    assert suzhou.post(f"/certificates/corrections/{correction.pk}/approve/").status_code == 404
-    assert (
-        suzhou.post(f"/certificates/corrections/{correction.pk}/reject/", {"note": "x"})
-    ).status_code == 404
+    assert suzhou.post(_decide_url(correction, "approve")).status_code == 404
+    assert suzhou.post(_decide_url(correction, "reject"), {"note": "x"}).status_code == 404
     assert certificate.number not in suzhou.get("/certificates/corrections/").content.decode()
-    with pytest.raises(DomainError) as err:
-        certificate_correction_approve(correction=correction, actor=personas.city_suzhou)
-    assert err.value.code == "certificate.correction_forbidden"
-    correction.refresh_from_db()
-    assert correction.status == CorrectionStatus.PENDING
-    assert Certificate.objects.count() == 1
+    _approval_refused(correction, personas.city_suzhou, "certificate.correction_forbidden")
+    _still_pending(correction)
 
 
 def test_the_clerk_cannot_decide_their_own_organisations_request(certificate, personas):
     correction = _file(certificate, personas.clerk_a)
     clerk = personas.client_for(personas.clerk_a)
-    assert clerk.post(f"/certificates/corrections/{correction.pk}/approve/").status_code == 403
-    correction.refresh_from_db()
-    assert correction.status == CorrectionStatus.PENDING
-    assert Certificate.objects.count() == 1
+    assert clerk.post(_decide_url(correction, "approve")).status_code == 403
+    _still_pending(correction)
 
 
 def test_officers_do_not_file_requests(certificate, personas):
@@ -290,14 +293,10 @@ def test_whoever_filed_a_request_cannot_approve_it(certificate, personas):
         actor=SYSTEM_TEST,
     )
     correction = _file(certificate, personas.city_nanjing)
-    with pytest.raises(DomainError) as err:
-        certificate_correction_approve(correction=correction, actor=personas.city_nanjing)
-    assert err.value.code == "certificate.correction_self_approval"
+    _approval_refused(correction, personas.city_nanjing, "certificate.correction_self_approval")
     page = personas.client_for(personas.city_nanjing)
-    assert page.post(f"/certificates/corrections/{correction.pk}/approve/").status_code == 403
-    correction.refresh_from_db()
-    assert correction.status == CorrectionStatus.PENDING
-    assert Certificate.objects.count() == 1
+    assert page.post(_decide_url(correction, "approve")).status_code == 403
+    _still_pending(correction)
     # ...and another officer decides it
     new = certificate_correction_approve(correction=correction, actor=personas.province)
     assert new.holder_name == "考生壹"

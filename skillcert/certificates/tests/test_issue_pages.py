@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from skillcert.applications.models import Application, Status
 from skillcert.certificates.models import Certificate, IssueBatch
 from skillcert.certificates.selectors import certificate_verify_token
 from skillcert.certificates.services import (
@@ -16,11 +15,12 @@ from skillcert.certificates.services import (
     certificates_issue_start,
 )
 from skillcert.certificates.tasks import certificates_issue_batch_run
+from skillcert.certificates.tests.conftest import level4_result
 from skillcert.common.errors import DomainError
 from skillcert.occupations.models import Occupation
 from skillcert.organizations.credit import credit_listing_add
 from skillcert.plans.tests.factories import make_candidate
-from skillcert.scoring.models import BatchStatus, Result, ResultBatch, ResultStatus
+from skillcert.scoring.models import BatchStatus, Result, ResultBatch
 
 ISSUE = "/certificates/issue/"
 
@@ -37,21 +37,7 @@ def _batch(plan, hr, *, passing=2, failing=1, status=BatchStatus.REGISTERED, can
     )
     for i in range(passing + failing):
         person = candidate if (candidate is not None and i == 0) else make_candidate(500 + i)
-        application = Application.objects.create(
-            plan=plan, candidate=person, occupation=hr, level=4, status=Status.APPROVED
-        )
-        Result.objects.create(
-            batch=batch,
-            application=application,
-            organization=plan.organization,
-            occupation=hr,
-            level=4,
-            candidate_ref=f"T{application.pk:05d}",
-            passed=i < passing,
-            status=ResultStatus.REGISTERED if registered else ResultStatus.PUBLISHED,
-            registered_at=timezone.now() if registered else None,
-            published_at=timezone.now(),
-        )
+        level4_result(batch, person, hr, passed=i < passing, registered=registered)
     return batch
 
 

@@ -13,22 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 
-class LiveRegistry:
-    """The live app registry as the data migrations ask it, under the model names they were
-    written with (a model renamed by a later migration is found under its old name)."""
-
-    RENAMED = {("organizations", "checklistitem"): "FilingCondition"}
-
-    def __init__(self, registry: Any) -> None:
-        self.registry = registry
-
-    def get_model(self, app_label: str, model_name: str | None = None) -> Any:
-        if model_name is None:
-            app_label, model_name = app_label.split(".")
-        name = self.RENAMED.get((app_label, model_name.lower()), model_name)
-        return self.registry.get_model(app_label, name)
-
-
 def data_operations() -> list[Any]:
     """Every RunPython operation of the product's migrations, in the order `migrate` applies
     them (Django's own data migrations only mend rows of older Django versions)."""
@@ -60,9 +44,8 @@ def load_reference_data() -> None:
 
     if Region.objects.exists():
         return
-    live = LiveRegistry(apps)
     for operation in data_operations():
-        operation.code(live, _SchemaEditor())
+        operation.code(apps, _SchemaEditor())
 
 
 class _SchemaEditor:

@@ -3,12 +3,17 @@ a process counts a visitor's first hits itself and the rest in the shared counte
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
+from skillcert.common.models import RateCounter
 from skillcert.common.throttle import (
+    SWEEP_EVERY,
+    SharedCounters,
     Throttle,
     client_ip,
     parse_rate,
@@ -58,12 +63,7 @@ class _Clock:
 
 
 def _shared_counters() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        table = connection.ops.quote_name(settings.RATE_LIMIT_CACHE_TABLE)
-        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - a setting, not input
-        return int(cursor.fetchone()[0])
+    return RateCounter.objects.count()
 
 
 @override_settings(SKILLCERT_THROTTLE_LOCAL_PERCENT=10)
@@ -130,16 +130,8 @@ def test_the_allowance_is_not_doubled_across_a_window_boundary(db, settings, loc
 
 def test_processes_share_the_allowance_through_redis_when_configured():
     """REDIS_URL puts the shared counters in Redis (redis-py): two processes, one allowance."""
-    import os
-    import uuid
-
-    redis = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ.get("SKILLCERT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
-        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # parallel workers count apart
-    }
     with override_settings(
-        CACHES={**settings.CACHES, "ratelimit": redis}, SKILLCERT_THROTTLE_LOCAL_PERCENT=0
+        CACHES={**settings.CACHES, "ratelimit": _redis_cache()}, SKILLCERT_THROTTLE_LOCAL_PERCENT=0
     ):
         clock = _Clock(1_000_000.0)
         processes = [Throttle(clock=clock), Throttle(clock=clock)]
@@ -148,3 +140,108 @@ def test_processes_share_the_allowance_through_redis_when_configured():
             for n in range(80)
         )
         assert allowed == 30
+
+
+def test_shared_counters_add_atomically_and_report_the_previous_window(db):
+    counters = SharedCounters()
+    assert counters.add("60:abc", 100, period=60, hits=1, now=6_000.0) == (1, 0)
+    assert counters.add("60:abc", 100, period=60, hits=12, now=6_001.0) == (13, 0)
+    assert counters.add("60:abc", 101, period=60, hits=1, now=6_060.0) == (1, 13)
+    assert counters.add("60:other", 101, period=60, hits=2, now=6_060.0) == (2, 0)
+    assert counters.read("60:abc", 101) == (1, 13)
+    assert counters.read("60:unseen", 101) == (0, 0)
+    assert RateCounter.objects.get(key="60:abc", window=100).expires_at == 102 * 60
+
+
+def test_ended_windows_are_swept_at_most_once_a_sweep_period(db):
+    counters = SharedCounters()
+    counters.add("10:old", 600, period=10, hits=5, now=6_005.0)  # weighed until 6,020
+    later = 6_005.0 + SWEEP_EVERY - 1  # past 6,020, but within a sweep period of the first
+    counters.add("10:new", int(later // 10), period=10, hits=1, now=later)
+    assert RateCounter.objects.filter(key="10:old").exists()
+    counters.add("10:new", int(later // 10), period=10, hits=1, now=later + 1)
+    assert not RateCounter.objects.filter(key="10:old").exists()
+    assert RateCounter.objects.get(key="10:new").count == 2
+
+
+@override_settings(SKILLCERT_THROTTLE_LOCAL_PERCENT=10)
+def test_without_the_local_share_every_process_counts_one_exact_allowance(db):
+    """Failed logins: a guessing address gets exactly the allowance across processes, and
+    `used_up` answers without counting."""
+    clock = _Clock(1_000_000.0)
+    processes = [Throttle(clock=clock), Throttle(clock=clock)]
+    group, visitor, rate = "login-failures", "203.0.113.9", "30/15m"
+    refused = [
+        processes[n % 2].hit(group=group, visitor=visitor, rate=rate, local_share=False)
+        for n in range(31)
+    ]
+    assert refused == [False] * 30 + [True]
+    assert processes[0].used_up(group=group, visitor=visitor, rate=rate)
+    assert not processes[1].used_up(group=group, visitor="203.0.113.10", rate=rate)
+    assert _shared_counters() == 1  # one row for the visitor's window, counted 31 times
+
+
+def _hit_at_once(throttles: list[Throttle], *, threads: int, hits: int, rate: str) -> int:
+    """`hits` hits per thread of one visitor, thread t counting through throttles[t % P],
+    all released together; how many were allowed."""
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+    allowed = [0] * threads
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            for _ in range(hits):
+                if not throttles[index % len(throttles)].hit(
+                    group="g", visitor="203.0.113.11", rate=rate
+                ):
+                    allowed[index] += 1
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(allowed)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("local_percent", [0, 10])
+def test_concurrent_hits_never_pass_more_than_the_allowance(settings, local_percent):
+    """8 threads over 4 'processes' (a Throttle each), 50 hits each against 120/m: the shared
+    count is atomic, so exactly the allowance passes, plus at most the documented local
+    share of the other processes: 120 + 3 x 12."""
+    settings.SKILLCERT_THROTTLE_LOCAL_PERCENT = local_percent
+    clock = _Clock(1_000_000.0 - 1_000_000.0 % 60)  # the start of a window
+    throttles = [Throttle(clock=clock) for _ in range(4)]
+    allowed = _hit_at_once(throttles, threads=8, hits=50, rate="120/m")
+    share = 120 * local_percent // 100
+    assert 120 <= allowed <= 120 + 3 * share
+    if local_percent == 0:
+        assert allowed == 120
+    assert RateCounter.objects.get().count >= 120
+
+
+def _redis_cache() -> dict[str, str]:
+    import os
+    import uuid
+
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ.get("SKILLCERT_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # parallel workers count apart
+    }
+
+
+def test_concurrent_hits_counted_in_redis_pass_exactly_the_allowance():
+    with override_settings(
+        CACHES={**settings.CACHES, "ratelimit": _redis_cache()}, SKILLCERT_THROTTLE_LOCAL_PERCENT=0
+    ):
+        clock = _Clock(1_000_000.0 - 1_000_000.0 % 60)
+        throttles = [Throttle(clock=clock) for _ in range(4)]
+        assert _hit_at_once(throttles, threads=8, hits=25, rate="120/m") == 120
+        assert throttles[0].used_up(group="g", visitor="203.0.113.11", rate="120/m")

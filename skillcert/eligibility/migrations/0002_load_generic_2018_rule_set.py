@@ -35,5 +35,7 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("eligibility", "0001_rule_sets_and_clauses")]
+    dependencies = [
+        ('eligibility', '0001_squashed_0001'),
+    ]
     operations = [migrations.RunPython(load, unload)]

@@ -34,5 +34,11 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("exams", "0001_sittings_seating_tickets_staff_exam_day")]
+    dependencies = [
+        ('exams', '0001_squashed_0005'),
+        ('occupations', '0002_load_legacy_level_mapping'),
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('personnel', '0002_load_qualification_rules_and_province_policies'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(load, unload)]

@@ -277,12 +277,15 @@ def staffed_day(setup: Setup, personas: Any, occupation: Occupation) -> tuple[Ti
     slot = setup.theory["320100"]
     seats_assign(slot=slot, seed=7, actor=personas.province)
     room = setup.rooms["nj1"]
-    invigilator = make_person(50, roles=[("examiner", occupation, 1, 5)], name="监考甲")
-    invigilator.user = personas.examiner
-    invigilator.save(update_fields=["user"])
-    supervisor = make_person(51, roles=[("supervisor_external", occupation, 1, 5)], name="督导乙")
-    supervisor.user = personas.supervisor
-    supervisor.save(update_fields=["user"])
+    invigilator = make_person(
+        50, roles=[("examiner", occupation, 1, 5)], name="监考甲", user=personas.examiner
+    )
+    supervisor = make_person(
+        51,
+        roles=[("supervisor_external", occupation, 1, 5)],
+        name="督导乙",
+        user=personas.supervisor,
+    )
     StaffAssignment.objects.create(
         slot=slot, site=room.site, room=room, person=invigilator, duty="invigilator"
     )

@@ -21,9 +21,7 @@ def room_with_one_invigilator(sitting_setup, personas, hr):
     slot = sitting_setup.theory["320100"]
     seats_assign(slot=slot, seed=7, actor=personas.province)
     room = sitting_setup.rooms["nj1"]
-    first = make_person(80, roles=[("examiner", hr, 1, 5)], name="监考甲")
-    first.user = personas.examiner
-    first.save(update_fields=["user"])
+    first = make_person(80, roles=[("examiner", hr, 1, 5)], name="监考甲", user=personas.examiner)
     StaffAssignment.objects.create(
         slot=slot, site=room.site, room=room, person=first, duty="invigilator"
     )

@@ -1,10 +1,7 @@
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import Count
 
-from skillcert.common.errors import DomainError
+from skillcert.common.tests.concurrency import race
 from skillcert.exams.models import AdmissionTicket, Seat, SeatDraw
 from skillcert.exams.services import seats_assign
 from skillcert.exams.tests.factories import build_sitting
@@ -17,24 +14,12 @@ def test_parallel_draws_never_double_book_a_seat_or_a_candidate(personas, hr):
     slots = list(setup.theory.values())
     # Six draws at once: three per district, different seeds.
     jobs = [(slot, seed) for slot in slots for seed in (1, 2, 3)]
-    barrier = threading.Barrier(len(jobs))
-    outcomes: list[str] = []
-
-    def draw(slot, seed):
-        try:
-            barrier.wait()
-            seats_assign(slot=slot, seed=seed, actor=personas.province)
-            outcomes.append("ok")
-        except DomainError as exc:
-            outcomes.append(exc.code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=draw, args=job) for job in jobs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(
+        *[
+            lambda slot=slot, seed=seed: seats_assign(slot=slot, seed=seed, actor=personas.province)
+            for slot, seed in jobs
+        ]
+    )
     assert outcomes == ["ok"] * len(jobs)
     assert SeatDraw.objects.count() == len(jobs)
     for slot in slots:

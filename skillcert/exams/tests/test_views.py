@@ -63,9 +63,7 @@ def test_check_in_page_for_the_rooms_invigilator(sitting_setup, personas, hr):
     ticket = _seated(sitting_setup, personas)
     slot = sitting_setup.theory["320100"]
     seat = ticket.application.seats.get(slot=slot)
-    person = make_person(60, roles=[("examiner", hr, 1, 5)])
-    person.user = personas.examiner
-    person.save(update_fields=["user"])
+    person = make_person(60, roles=[("examiner", hr, 1, 5)], user=personas.examiner)
     second = make_person(61, roles=[("examiner", hr, 1, 5)])  # a theory room needs two
     for invigilator in (person, second):
         StaffAssignment.objects.create(

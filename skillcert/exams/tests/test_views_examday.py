@@ -85,32 +85,16 @@ def test_misconduct_is_recorded_with_evidence_and_bad_input_records_nothing(
     seat = Seat.objects.filter(slot=slot, room=room).earliest("seat_no")
     client = personas.client_for(personas.examiner)
     url = reverse("exams:misconduct_record", args=[slot.pk, room.site_id])
-    page = client.post(
-        url, {"misconduct-seat": seat.pk, "misconduct-kind": "device", "misconduct-description": ""}
-    ).content.decode()
+    device = {"misconduct-seat": seat.pk, "misconduct-kind": "device"}
+    page = client.post(url, device | {"misconduct-description": ""}).content.decode()
     assert "事实经过：" in page
-    page = client.post(
-        url,
-        {
-            "misconduct-seat": seat.pk,
-            "misconduct-kind": "device",
-            "misconduct-description": "携带手机",
-            "misconduct-evidence": SimpleUploadedFile("evidence.exe", b"MZ"),
-        },
-    ).content.decode()
+    seen = device | {"misconduct-description": "携带手机"}
+    exe = SimpleUploadedFile("evidence.exe", b"MZ")
+    page = client.post(url, seen | {"misconduct-evidence": exe}).content.decode()
     assert "只接受 JPG、PNG、PDF 或 MP4 文件" in page
     # A web page named like a photo is refused by its content, beside the evidence field.
-    page = client.post(
-        url,
-        {
-            "misconduct-seat": seat.pk,
-            "misconduct-kind": "device",
-            "misconduct-description": "携带手机",
-            "misconduct-evidence": SimpleUploadedFile(
-                "photo.png", b"<html><script>alert(1)</script></html>"
-            ),
-        },
-    ).content.decode()
+    web_page = SimpleUploadedFile("photo.png", b"<html><script>alert(1)</script></html>")
+    page = client.post(url, seen | {"misconduct-evidence": web_page}).content.decode()
     assert "证据（照片、视频截图，可不传）：文件“photo.png”的实际内容是网页/标记文件" in page
     # A seat in Suzhou is not a choice at a Nanjing site.
     suzhou = sitting_setup.theory["320500"]
@@ -122,14 +106,10 @@ def test_misconduct_is_recorded_with_evidence_and_bad_input_records_nothing(
     ).content.decode()
     assert "考生（考场·座位）：" in page
     assert not Misconduct.objects.exists()
+    photo = SimpleUploadedFile("photo.png", PNG)
     response = client.post(
         url,
-        {
-            "misconduct-seat": seat.pk,
-            "misconduct-kind": "device",
-            "misconduct-description": "开考后在座位上使用手机",
-            "misconduct-evidence": SimpleUploadedFile("photo.png", PNG),
-        },
+        device | {"misconduct-description": "开考后在座位上使用手机", "misconduct-evidence": photo},
     )
     row = Misconduct.objects.get()
     assert response.url == reverse("exams:misconduct", args=[row.pk])

@@ -45,6 +45,14 @@ if TYPE_CHECKING:
     from skillcert.occupations.models import Element, Occupation
 
 
+def _lock_item_for(item: Item, user: User, action: str, refusal: str) -> Item:
+    """The item, locked; refused (`refusal`) unless the user may take `action` on it."""
+    item = lock_item(item)
+    if not item_may(user, item, action):
+        raise forbidden(refusal)
+    return item
+
+
 def _clean_number(value: Any, field: str, label: str, low: float, high: float) -> float:
     try:
         number = float(value)
@@ -192,9 +200,9 @@ def item_update(
     """Edit a draft; every save is a new version."""
     user = acting_person(actor)
     with transaction.atomic():
-        item = lock_item(item)
-        if not item_may(user, item, BankAction.WRITE):
-            raise forbidden("只有命题人本人或题库管理员可以修改试题")
+        item = _lock_item_for(
+            item, user, BankAction.WRITE, "只有命题人本人或题库管理员可以修改试题"
+        )
         if item.status != ItemStatus.DRAFT:
             raise DomainError(
                 "item.not_draft", f"试题 {item.code} 处于“{ITEM_LABELS[item.status]}”状态，不能修改"
@@ -332,9 +340,7 @@ def item_statistics_update(
     """Difficulty and discrimination from item analysis (scoring); any status."""
     user = acting_person(actor)
     with transaction.atomic():
-        item = lock_item(item)
-        if not item_may(user, item, BankAction.MANAGE):
-            raise forbidden("只有题库管理员可以更新试题统计参数")
+        item = _lock_item_for(item, user, BankAction.MANAGE, "只有题库管理员可以更新试题统计参数")
         before = {"difficulty": item.difficulty, "discrimination": item.discrimination}
         item.difficulty = _clean_number(difficulty, "difficulty", "难度", 0, 1)
         item.discrimination = _clean_number(discrimination, "discrimination", "区分度", -1, 1)
@@ -358,9 +364,9 @@ def item_assign(*, item: Item, user: User, reason: str, actor: Actor) -> ItemAss
     if not reason.strip():
         raise DomainError("item.reason_required", "指派试题须填写原因", field="reason")
     with transaction.atomic():
-        item = lock_item(item)
-        if not item_may(manager, item, BankAction.MANAGE):
-            raise forbidden("只有该题库的题库管理员可以指派试题")
+        item = _lock_item_for(
+            item, manager, BankAction.MANAGE, "只有该题库的题库管理员可以指派试题"
+        )
         row = ItemAssignment.objects.filter(item=item, user=user, active=True).first()
         if row is not None:
             raise DomainError("item.already_assigned", f"试题 {item.code} 已指派给 {user}")
@@ -385,9 +391,9 @@ def item_assignment_revoke(*, assignment: ItemAssignment, actor: Actor) -> ItemA
     """End an assignment; the row stays as the record of who could see the item, and when."""
     manager = acting_person(actor)
     with transaction.atomic():
-        item = lock_item(assignment.item)
-        if not item_may(manager, item, BankAction.MANAGE):
-            raise forbidden("只有该题库的题库管理员可以撤销试题指派")
+        item = _lock_item_for(
+            assignment.item, manager, BankAction.MANAGE, "只有该题库的题库管理员可以撤销试题指派"
+        )
         assignment = ItemAssignment.objects.select_for_update().get(pk=assignment.pk)
         if not assignment.active:
             return assignment

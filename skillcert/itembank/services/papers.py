@@ -190,9 +190,9 @@ def paper_seal(*, paper: Paper, release_at: dt.datetime, actor: Actor) -> Paper:
     if timezone.is_naive(release_at):
         raise DomainError("paper.release_naive", "启封时间须带时区", field="release_at")
     with transaction.atomic():
-        paper = lock_paper(paper)
-        if not _paper_may(user, paper, BankAction.MANAGE):
-            raise forbidden("只有该题库的题库管理员可以封存试卷")
+        paper = _lock_paper_for(
+            paper, user, BankAction.MANAGE, "只有该题库的题库管理员可以封存试卷"
+        )
         PAPER_LIFECYCLE.check(paper.status, PaperStatus.SEALED)
         entries = [
             (pi, pi.item) for pi in paper.paper_items.select_related("item").order_by("position")
@@ -227,6 +227,14 @@ def _paper_may(user: User, paper: Paper, action: str) -> bool:
     return bank_may(user, paper.bank, action, occupation_id=paper.blueprint.occupation_id)
 
 
+def _lock_paper_for(paper: Paper, user: User, action: str, refusal: str) -> Paper:
+    """The paper, locked; refused (`refusal`) unless the user may take `action` on it."""
+    paper = lock_paper(paper)
+    if not _paper_may(user, paper, action):
+        raise forbidden(refusal)
+    return paper
+
+
 def _paper_log(paper: Paper, user: User, action: str) -> None:
     PaperAccessLog.objects.create(
         paper=paper,
@@ -244,9 +252,9 @@ def paper_release_approve(*, paper: Paper, actor: Actor) -> Paper:
     before a role was withdrawn cannot stand in for a second person."""
     user = acting_person(actor)
     with transaction.atomic():
-        paper = lock_paper(paper)
-        if not _paper_may(user, paper, BankAction.RELEASE):
-            raise forbidden("只有该题库的题库管理员可以启封试卷")
+        paper = _lock_paper_for(
+            paper, user, BankAction.RELEASE, "只有该题库的题库管理员可以启封试卷"
+        )
         PAPER_LIFECYCLE.check(paper.status, PaperStatus.RELEASED)
         now = timezone.now()
         if paper.release_at is None or now < paper.release_at:
@@ -279,9 +287,9 @@ def paper_download(*, paper: Paper, actor: Actor) -> bytes:
     """The released paper's PDF, after checking the stored hash still matches its items."""
     user = acting_person(actor)
     with transaction.atomic():
-        paper = lock_paper(paper)
-        if not _paper_may(user, paper, BankAction.DOWNLOAD):
-            raise forbidden("只有该题库的题库管理员可以下载试卷")
+        paper = _lock_paper_for(
+            paper, user, BankAction.DOWNLOAD, "只有该题库的题库管理员可以下载试卷"
+        )
         if paper.status not in (PaperStatus.RELEASED, PaperStatus.USED):
             raise DomainError("paper.not_released", "试卷尚未启封，不能下载")
         entries = [
@@ -299,9 +307,9 @@ def paper_mark_used(*, paper: Paper, actor: Actor) -> Paper:
     """The paper was administered: it cannot be used again and each item's exposure rises."""
     user = acting_person(actor)
     with transaction.atomic():
-        paper = lock_paper(paper)
-        if not _paper_may(user, paper, BankAction.MANAGE):
-            raise forbidden("只有该题库的题库管理员可以登记试卷使用")
+        paper = _lock_paper_for(
+            paper, user, BankAction.MANAGE, "只有该题库的题库管理员可以登记试卷使用"
+        )
         item_ids = sorted(paper.paper_items.values_list("item_id", flat=True))
         paper.used_at = timezone.now()
         PAPER_LIFECYCLE.move(

@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from skillcert.accounts.actors import SystemActor
+from conftest import make_user
 from skillcert.accounts.models import User
-from skillcert.accounts.services import user_create
 from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind
 from skillcert.itembank.services import item_approve, item_create, item_submit
 from skillcert.itembank.tests.factories import hr_standard
@@ -56,7 +55,7 @@ class Bank:
 
 
 def _user(name: str) -> User:
-    return user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
+    return make_user(name)
 
 
 @pytest.fixture

@@ -13,9 +13,10 @@ from typing import Any, cast
 import pytest
 from django.utils import timezone
 
+from conftest import make_user
 from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role, User
-from skillcert.accounts.services import role_grant, role_revoke, user_create
+from skillcert.accounts.services import role_revoke
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.itembank.excel import parse_items_xlsx
@@ -51,9 +52,7 @@ PASSWORD = "Correct-Horse-2026"
 
 
 def _person(name: str, role: str, **scope) -> User:
-    user = user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
-    role_grant(user=user, role=role, actor=SystemActor("test"), **scope)
-    return user
+    return make_user(name, role, **scope)
 
 
 @dataclass

@@ -23,5 +23,7 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("occupations", "0001_catalogue_standards_directory")]
+    dependencies = [
+        ('occupations', '0001_squashed_0001'),
+    ]
     operations = [migrations.RunPython(load, unload)]

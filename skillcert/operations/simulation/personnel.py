@@ -79,6 +79,22 @@ class PersonnelStage(SimulationState):
             plan = examiner_plan(province, 2026, 3, sheng)
             seq = 0
             cards = 0
+            self._accounts(
+                [
+                    account
+                    for city in self.cities
+                    for account in [
+                        *(
+                            (f"sim_kp_{city.code}_{k:02d}", f"{city.name}考评员{k + 1}")
+                            for k in range(7)
+                        ),
+                        *(
+                            (f"sim_dd_{city.code}_{k}", f"{city.name}督导员{k + 1}")
+                            for k in range(2)
+                        ),
+                    ]
+                ]
+            )
             for city in self.cities:
                 # Rooms hold at most 36: two invigilators each meets 1 per 15 (≥ 2 per room).
                 need = city.rooms * max(

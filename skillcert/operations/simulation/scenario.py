@@ -18,6 +18,9 @@ from skillcert.personnel.models import Person
 from skillcert.plans.models import EvaluationPlan
 
 PASSWORD = "Skillcert-Sim-2026"  # noqa: S105 - simulated accounts, printed like the demo's
+# The accounts `manage.py demo` prints for signing in with PASSWORD; every other simulated
+# account is created from a roster without a usable password (`users_create_bulk`).
+SIGN_IN = frozenset({"sim_sheng", "sim_city_320100", "sim_org_320100", "sim_kp_320100_02"})
 TZ = ZoneInfo("Asia/Shanghai")
 HR, LR = "4-07-03-02", "4-07-03-03"  # 企业人力资源管理师, 劳动关系协调员（师）
 LEVELS = (4, 3, 2)

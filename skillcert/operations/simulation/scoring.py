@@ -42,14 +42,14 @@ from skillcert.scoring.services import (
     batch_submit,
     form_letter,
     mark_submit,
-    panel_mark_submit,
+    panel_marks_submit_bulk,
     paper_objective_key,
     practical_sheet_submit,
     recheck_complete,
     recheck_request,
     responses_score,
     result_part_state_set,
-    result_score_enter,
+    results_score_enter_bulk,
     script_arbitrate,
     scripts_create,
     staff_set,
@@ -162,6 +162,7 @@ class ScoringStages(SimulationState):
         # 专业能力: three examiners' scoring sheets for the first room's worth of candidates,
         # the dedicated account's entry (paper sheets scored outside the platform) for the rest.
         sheets_left = 30
+        entered: dict[int, int] = {}
         for result in Result.objects.filter(
             batch=batch, practical_state=PartState.PENDING
         ).order_by("pk"):
@@ -178,14 +179,22 @@ class ScoringStages(SimulationState):
                     )
                 sheets_left -= 1
             else:
-                result_score_enter(result=result, part="practical", score=score, actor=city.entry)
+                entered[result.pk] = score
             counts["专业能力"] += 1
-        for result in Result.objects.filter(batch=batch, panel_state=PartState.PENDING):
-            for member in markers[3:6]:
-                panel_mark_submit(
-                    result=result, score=60 + (result.pk * 11) % 35, actor=_account(member.user)
-                )
-                counts["综合评审"] += 1
+        # The paper sheets' scores arrive as one file, entered in one call.
+        results_score_enter_bulk(batch=batch, part="practical", scores=entered, actor=city.entry)
+        # Each panel member hands in one marking sheet for the batch's panel candidates.
+        panel = list(
+            Result.objects.filter(batch=batch, panel_state=PartState.PENDING).values_list(
+                "pk", flat=True
+            )
+        )
+        for member in markers[3:6]:
+            counts["综合评审"] += panel_marks_submit_bulk(
+                batch=batch,
+                scores={pk: 60 + (pk * 11) % 35 for pk in panel},
+                actor=_account(member.user),
+            )
         batch_submit(batch=batch, actor=city.entry)
 
     def _responses_csv(self, paper: Paper, rows: list[Result], actor: Actor) -> str:

@@ -54,6 +54,16 @@ class SetupStage(SimulationState):
                 )
                 assert county is not None
                 self.cities.append(City(code, name, county.code, candidates, room_count))
+            self._accounts(
+                [
+                    account
+                    for city in self.cities
+                    for account in (
+                        (f"sim_city_{city.code}", f"{city.name}市人社局"),
+                        (f"sim_org_{city.code}", f"{city.name}考核点经办"),
+                    )
+                ]
+            )
             for n, city in enumerate(self.cities, start=1):
                 region = Region.objects.get(code=city.county)
                 stem = f"12{city.code}4660{n:05d}"[:17]

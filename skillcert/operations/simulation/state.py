@@ -17,12 +17,13 @@ from django.core.management import call_command
 
 from skillcert.accounts.actors import SIMULATION
 from skillcert.accounts.models import User
-from skillcert.accounts.services import role_grant, user_create
+from skillcert.accounts.services import NewAccount, role_grant, user_create, users_create_bulk
 from skillcert.itembank.models import Paper
 from skillcert.occupations.models import Occupation
 from skillcert.operations.simulation.scenario import (
     PASSWORD,
     POSTPONED,
+    SIGN_IN,
     City,
     Report,
     Scale,
@@ -75,10 +76,26 @@ class SimulationState:
     def _postponed_cities(self) -> list[City]:
         return [c for c in self.cities if c.code == POSTPONED]
 
+    def _accounts(self, accounts: list[tuple[str, str]]) -> None:
+        """The accounts of a roster in one call: those the demo names for signing in get
+        the printed password (hashed one by one, `user_create`), the rest are created in
+        bulk without a usable password, as an organisation's roster of staff would be."""
+        roster = [
+            NewAccount(username, name) for username, name in accounts if username not in SIGN_IN
+        ]
+        for user in users_create_bulk(accounts=roster, actor=SIMULATION):
+            self.users[user.username] = user
+        for username, name in accounts:
+            if username in SIGN_IN:
+                self._user(username, name)
+
     def _user(self, username: str, full_name: str, role: str | None = None, **scope: Any) -> User:
-        user = user_create(
-            username=username, password=PASSWORD, full_name=full_name, actor=SIMULATION
-        )
+        if username in self.users:  # made with its roster (`_accounts`)
+            user = self.users[username]
+        else:
+            user = user_create(
+                username=username, password=PASSWORD, full_name=full_name, actor=SIMULATION
+            )
         if role is not None:
             role_grant(user=user, role=role, actor=SIMULATION, **scope)
         self.users[username] = user

@@ -153,6 +153,15 @@ def pass_second_factor(page: Any, folder: Path, name: str, user: Any) -> None:
     page.wait_for_url(re.compile(r"/dashboard/$"))
 
 
+def officer_page(open_page: Any, folder: Path, user: Any, name: str) -> Any:
+    """A new page signed in as the officer `user`, past the second factor (screenshots
+    `name` and `name`-key)."""
+    page = open_page()
+    log_in(page, user.username)
+    pass_second_factor(page, folder, name, user)
+    return page
+
+
 def download(page: Any, link_name: str) -> bytes:
     with page.expect_download() as info:
         page.get_by_role("link", name=link_name).click()

@@ -12,18 +12,21 @@ from typing import Any
 
 from django.utils import timezone
 
-from conftest import PASSWORD, make_uscc
+from conftest import PASSWORD, make_org
 from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.applications.models import Application, Status
-from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor, shot
+from skillcert.operations.tests.browser import (
+    BROWSER,
+    log_in,
+    officer_page,
+    shot,
+)
 from skillcert.organizations.models import OrgKind
-from skillcert.organizations.services import organization_create
 from skillcert.plans.models import PlanKind
 from skillcert.plans.services import plan_create, plan_details_set, plan_open
 from skillcert.plans.tests.factories import file_org, make_candidate
-from skillcert.regions.models import Region
 from skillcert.scoring.models import Result, Route
 from skillcert.scoring.services import batch_entry_account_set, batch_open
 
@@ -37,13 +40,7 @@ PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\
 def enterprise_baseline(occupation: Any) -> tuple[Any, Any, list[Application]]:
     """An employer filed for the occupation (levels 4 and 3), its clerk as the batch's entry
     account, an enterprise plan with one level-4 and one level-3 employee approved."""
-    employer = organization_create(
-        name="南京精工制造有限公司",
-        kind=OrgKind.EMPLOYER,
-        uscc=make_uscc(9),
-        region=Region.objects.get(code="320102"),
-        actor=SYSTEM,
-    )
+    employer = make_org("南京精工制造有限公司", 9, "320102", kind=OrgKind.EMPLOYER)
     file_org(employer, [occupation], (4, 3))
     clerk = user_create(username="clerk_y", password=PASSWORD, full_name="企业经办", actor=SYSTEM)
     role_grant(user=clerk, role=Role.ORG_CLERK, organization=employer, actor=SYSTEM)
@@ -126,9 +123,7 @@ def test_employer_sets_scheme_evaluates_and_province_records_direct_channel(
     shot(page, screenshots, "enterprise-03a-norm-filed", "评价规范已报省人社厅备案")
 
     # the province acknowledges it from its to-do list before anyone is evaluated by it
-    officer = open_page()
-    log_in(officer, "province")
-    pass_second_factor(officer, screenshots, "enterprise-06-second-factor", personas.province)
+    officer = officer_page(open_page, screenshots, personas.province, "enterprise-06-second-factor")
     officer.goto("/dashboard/")
     officer.get_by_role("link", name="企业评价规范待确认备案").click()
     officer.locator("tr", has_text="QY-2026-001").get_by_role("link", name="查看/修改方案").click()

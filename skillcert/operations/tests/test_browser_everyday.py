@@ -17,7 +17,12 @@ from django.db import connection
 from skillcert.applications.models import Application, ImportStatus, RosterImport
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.operations.models import WorkerHeartbeat
-from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor, shot
+from skillcert.operations.tests.browser import (
+    BROWSER,
+    log_in,
+    officer_page,
+    shot,
+)
 from skillcert.operations.tests.test_browser_journeys import open_plan
 from skillcert.operations.tests.test_worker_killed import ROOT, _worker_env
 from skillcert.plans.tests.factories import make_id
@@ -42,9 +47,7 @@ def test_province_officer_enters_next_years_calendar_by_pasting_the_notice(
     personas, open_page, screenshots
 ):
     assert not CalendarYear.objects.filter(year=2027).exists()
-    officer = open_page()
-    log_in(officer, personas.province.username)
-    pass_second_factor(officer, screenshots, "cal-01-totp", personas.province)
+    officer = officer_page(open_page, screenshots, personas.province, "cal-01-totp")
     officer.locator("header nav").get_by_role("link", name="工作日历").click()
     officer.get_by_role("link", name="粘贴国务院放假通知录入年度安排").click()
     shot(officer, screenshots, "cal-02-notice", "录入年度放假安排")

@@ -9,9 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import PASSWORD
-from skillcert.accounts.actors import SystemActor
-from skillcert.accounts.services import user_create
+from conftest import make_user
 from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
@@ -35,10 +33,7 @@ def _baseline(organization: Any) -> Occupation:
     for position, (code, name) in enumerate([("A", "人力资源规划"), ("B", "招聘与配置")]):
         Element.objects.create(standard=standard, code=code, name=name, position=position)
     theory_weights(standard, [("人力资源规划", 60), ("招聘与配置", 40)])
-    manager, setter = (
-        user_create(username=name, password=PASSWORD, full_name=name, actor=SystemActor("test"))
-        for name in ("bank_manager", "new_setter")
-    )
+    manager, setter = make_user("bank_manager"), make_user("new_setter")
     # The province appointed new_setter question setter for this occupation (seed 001 §三),
     # with a confidentiality agreement: what the 命题人员 role requires.
     appointed_setter(setter, occupation, organization)

@@ -36,7 +36,13 @@ from skillcert.exams.tests.factories import (
     nanjing_site,
     province_sitting,
 )
-from skillcert.operations.tests.browser import BROWSER, download, log_in, pass_second_factor, shot
+from skillcert.operations.tests.browser import (
+    BROWSER,
+    download,
+    log_in,
+    officer_page,
+    shot,
+)
 from skillcert.organizations.models import EvaluationOrg, OrgScope
 from skillcert.plans.models import EvaluationPlan, PlanKind, Subject
 from skillcert.plans.services import (
@@ -246,6 +252,12 @@ def _candidate_applies(candidate, plan, screenshots):
     return application
 
 
+def _decide(page, application):
+    """Open the application from the queue and submit the review form as it stands."""
+    page.get_by_role("link", name=f"#{application.pk}", exact=True).click()
+    page.get_by_role("button", name="提交结论").click()
+
+
 def _three_tiers_review(
     open_page, personas, plan, application, screenshots, clerk=None, city=None, province=None
 ):
@@ -256,32 +268,27 @@ def _three_tiers_review(
         log_in(clerk, "clerk_a")
     clerk.get_by_role("link", name="申报审核").click()
     shot(clerk, screenshots, "07-org-queue", "申报审核", NAME)
-    clerk.get_by_role("link", name=f"#{application.pk}", exact=True).click()
-    clerk.get_by_role("button", name="提交结论").click()
+    _decide(clerk, application)
     shot(clerk, screenshots, "08-org-reviewed", "审核结论已保存", "初审通过，待抽取复审")
 
     # 5. The city officer (second factor first) draws the 复审 sample, then reviews it.
-    if city is None:
-        city = open_page()
-        log_in(city, "city_nj")
-        pass_second_factor(city, screenshots, "09-city-second-factor", personas.city_nanjing)
+    city = city or officer_page(
+        open_page, screenshots, personas.city_nanjing, "09-city-second-factor"
+    )
     city.goto(f"/applications/plans/{plan.pk}/")
     city.select_option("select[name=tier]", value="city")
     city.get_by_role("button", name="抽取").click()
     shot(city, screenshots, "10-city-sample", "已抽取 1/1 件", "复审抽样比例")
     city.get_by_role("link", name="查看本计划待审申报").click()
-    city.get_by_role("link", name=f"#{application.pk}", exact=True).click()
-    city.get_by_role("button", name="提交结论").click()
+    _decide(city, application)
     shot(city, screenshots, "11-city-reviewed", "审核结论已保存", "待终审")
 
     # 6. The province approves (终审).
-    if province is None:
-        province = open_page()
-        log_in(province, "province")
-        pass_second_factor(province, screenshots, "12-province-second-factor", personas.province)
+    province = province or officer_page(
+        open_page, screenshots, personas.province, "12-province-second-factor"
+    )
     province.get_by_role("link", name="申报审核").click()
-    province.get_by_role("link", name=f"#{application.pk}", exact=True).click()
-    province.get_by_role("button", name="提交结论").click()
+    _decide(province, application)
     shot(province, screenshots, "13-province-approved", "审核结论已保存", "审核通过")
     application.refresh_from_db()
     assert application.status == Status.APPROVED
@@ -310,9 +317,7 @@ def test_administrator_issues_a_binding_code_and_the_officer_binds_with_it(
 ):
     """L4: an officer's authenticator is bound only with a code an administrator issued from
     the web; the code is shown once, in the page, never in its address."""
-    admin = open_page()
-    log_in(admin, personas.superuser.username)
-    pass_second_factor(admin, screenshots, "40-admin-binds", personas.superuser)
+    admin = officer_page(open_page, screenshots, personas.superuser, "40-admin-binds")
     admin.locator("header").get_by_role("link", name="绑定码", exact=True).click()
     shot(admin, screenshots, "41-binding-codes", "身份验证器绑定码", personas.city_suzhou.username)
     row = admin.locator("tr", has_text=personas.city_suzhou.username)

@@ -40,7 +40,7 @@ from skillcert.operations.tests.browser import (
     BROWSER,
     download,
     log_in,
-    pass_second_factor,
+    officer_page,
     qr_codes_in_pdf,
     shot,
 )
@@ -53,7 +53,7 @@ from skillcert.operations.tests.test_browser_scoring_setup import _objective_pap
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_person
 from skillcert.regions.models import Region
-from skillcert.scoring.tests.conftest import _person, _user
+from skillcert.scoring.tests.conftest import _user, scorers_with_accounts
 
 pytestmark = BROWSER
 
@@ -90,22 +90,24 @@ def baseline(personas: Any, hr: Any) -> dict[str, Any]:
         make_person(602, roles=[("examiner", hr, 1, 5)], name="钱敏"),
         make_person(603, roles=[("examiner", hr, 1, 5)], name="李强"),
     ]
-    supervisor = make_person(701, roles=[("supervisor_external", hr, 1, 5)], name="吴督导")
-    supervisor.user = _user("zs_dd")
-    supervisor.save(update_fields=["user"])
-    role_grant(user=supervisor.user, role=Role.SUPERVISOR, actor=SystemActor("baseline"))
+    account = _user("zs_dd")
+    supervisor = make_person(
+        701, roles=[("supervisor_external", hr, 1, 5)], name="吴督导", user=account
+    )
+    role_grant(user=account, role=Role.SUPERVISOR, actor=SystemActor("baseline"))
     # The province's sealed level-4 paper, and the people who score with accounts of their own.
     _objective_paper(hr, personas.superuser)
     suzhou = Region.objects.get(code="320505")
-    scorers = {
-        name: _person(seq, name, _user(account), hr, suzhou)
-        for seq, name, account in [
+    scorers = scorers_with_accounts(
+        [
             (41, "主考郑", "zs_chief"),
             (42, "考评冯", "zs_e1"),
             (43, "考评陈", "zs_e2"),
             (44, "考评褚", "zs_e3"),
-        ]
-    }
+        ],
+        hr,
+        suzhou,
+    )
     for person in scorers.values():  # their accounts were opened as examiners' accounts
         assert person.user is not None
         role_grant(user=person.user, role=Role.EXAMINER, actor=SystemActor("baseline"))
@@ -116,13 +118,6 @@ def _pdf(folder: Path, name: str) -> Path:
     path = folder / name
     path.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
     return path
-
-
-def _officer(open_page: Any, folder: Path, username: str, user: Any, name: str) -> Any:
-    page = open_page()
-    log_in(page, username)
-    pass_second_factor(page, folder, name, user)
-    return page
 
 
 def _sign_in(page: Any, username: str, password: str) -> None:
@@ -441,12 +436,12 @@ def test_a_new_organisation_carries_a_new_assessment_to_a_verified_certificate(
     settings.SKILLCERT_PUBLIC_URL = live_server.url  # what the certificate's QR code points at
     time_machine.move_to(START, tick=True)
 
-    province = _officer(open_page, folder, "province", personas.province, "00-province")
+    province = officer_page(open_page, folder, personas.province, "00-province")
     _province_registers_the_organisation(province, folder)
     admin = open_page()
     _sign_in(admin, ADMIN, STRONG)
     _organisation_files(admin, folder, tmp_path)
-    city = _officer(open_page, folder, "city_nj", personas.city_nanjing, "00-city")
+    city = officer_page(open_page, folder, personas.city_nanjing, "00-city")
     _city_approves_the_filing(city, folder)
 
     _organisation_files_a_plan(admin, folder, baseline)

@@ -26,7 +26,7 @@ from django.conf import settings as django_settings
 from conftest import PASSWORD
 from skillcert.applications.tests.rosters import roster_bytes, valid_row
 from skillcert.certificates.models import Certificate
-from skillcert.operations.tests.browser import BROWSER, shot
+from skillcert.operations.tests.browser import BROWSER, officer_page, shot
 from skillcert.operations.tests.test_browser_new_assessment import (
     BEIJING,
     START,
@@ -34,7 +34,6 @@ from skillcert.operations.tests.test_browser_new_assessment import (
     _certificate_qr_url,
     _city_approves_the_filing,
     _city_approves_the_plan,
-    _officer,
     _open_batch,
     _organisation_files,
     _organisation_files_a_plan,
@@ -200,7 +199,7 @@ def test_a_new_enterprise_evaluates_its_employee_to_a_verified_certificate(
     settings.MEDIA_ROOT = tmp_path / "media"
 
     # 1. The enterprise comes on: registered by the province, filed, approved by the city.
-    province = _officer(open_page, folder, "province", personas.province, "00-province")
+    province = officer_page(open_page, folder, personas.province, "00-province")
     _province_registers_the_organisation(
         province,
         folder,
@@ -212,7 +211,7 @@ def test_a_new_enterprise_evaluates_its_employee_to_a_verified_certificate(
     admin = open_page()
     _sign_in(admin, ADMIN, STRONG)
     _organisation_files(admin, folder, tmp_path, name=ENTERPRISE)
-    city = _officer(open_page, folder, "city_nj", personas.city_nanjing, "00-city")
+    city = officer_page(open_page, folder, personas.city_nanjing, "00-city")
     _city_approves_the_filing(city, folder, name=ENTERPRISE)
 
     # 2. Its own plan: enterprise self-evaluation by process assessment.

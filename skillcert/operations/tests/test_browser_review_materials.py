@@ -14,8 +14,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from conftest import TEST_ACTOR
-from skillcert.accounts.services import role_grant, user_create
+from conftest import make_user
+from skillcert.accounts.models import Role
 from skillcert.applications.models import Application, Status
 from skillcert.applications.services import application_create, application_submit, attachment_add
 from skillcert.candidates.models import WorkPeriod
@@ -39,13 +39,7 @@ def _baseline(plan: EvaluationPlan) -> list[Application]:
     occupation = plan.offerings.get(level=4, occupation__code="4-07-03-02").occupation
     apps = []
     for n in range(3):
-        user = user_create(
-            username=f"review{n}",
-            password="Correct-Horse-2026",
-            full_name=f"review{n}",
-            actor=TEST_ACTOR,
-        )
-        role_grant(user=user, role="candidate", actor=TEST_ACTOR)
+        user = make_user(f"review{n}", Role.CANDIDATE)
         candidate = make_candidate(71 + n, user=user)
         if n == 0:
             WorkPeriod.objects.create(

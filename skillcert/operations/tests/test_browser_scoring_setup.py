@@ -23,7 +23,7 @@ from skillcert.operations.tests.test_browser_journeys import open_plan, seat_the
 from skillcert.plans.tests.factories import make_candidate
 from skillcert.regions.models import Region
 from skillcert.scoring.models import BatchStatus, Result, ResultBatch
-from skillcert.scoring.tests.conftest import _person, _sealed_paper, _user
+from skillcert.scoring.tests.conftest import _sealed_paper, scorers_with_accounts
 
 pytestmark = BROWSER
 
@@ -52,17 +52,9 @@ def _baseline(personas: Any, occupation: Any) -> tuple[Any, list[str], dict[str,
     )
     _objective_paper(occupation, personas.superuser)
     region = Region.objects.get(code="320505")
-    people = {
-        name: _person(seq, name, _user(account), occupation, region)
-        for seq, name, account in [
-            (31, "阅卷甲", "e2e_m1"),
-            (32, "阅卷乙", "e2e_m2"),
-            (33, "主考丙", "e2e_chief"),
-            (34, "考评丁", "e2e_e1"),
-            (35, "考评戊", "e2e_e2"),
-            (36, "考评己", "e2e_e3"),
-        ]
-    }
+    rows = [(31, "阅卷甲", "e2e_m1"), (32, "阅卷乙", "e2e_m2"), (33, "主考丙", "e2e_chief")]
+    rows += [(34, "考评丁", "e2e_e1"), (35, "考评戊", "e2e_e2"), (36, "考评己", "e2e_e3")]
+    people = scorers_with_accounts(rows, occupation, region)
     return plan, tickets, people
 
 

@@ -10,7 +10,11 @@ from django.apps import apps
 from django.utils import timezone
 
 from skillcert.common.policies import policy_in_force
-from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor, shot
+from skillcert.operations.tests.browser import (
+    BROWSER,
+    officer_page,
+    shot,
+)
 from skillcert.personnel.models import ProvincePolicy
 from skillcert.scoring.models import RecheckPolicy
 
@@ -26,9 +30,7 @@ def test_province_records_a_version_and_confirms_a_pending_value(personas, open_
     jiangsu = policy_in_force(ProvincePolicy, province="32", on=timezone.localdate())
     assert jiangsu is not None and jiangsu.needs_verification
 
-    page = open_page()
-    log_in(page, "province")
-    pass_second_factor(page, screenshots, "settings-01-second-factor", personas.province)
+    page = officer_page(open_page, screenshots, personas.province, "settings-01-second-factor")
     page.locator("header").get_by_role("link", name="省级设置", exact=True).click()
     shot(page, screenshots, "settings-02-home", "省级设置", "待核实", "考评人员管理与每月培训")
 

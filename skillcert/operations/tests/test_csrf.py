@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from skillcert.operations.tests.test_permission_matrix import _placeholders, _rows
 
@@ -18,20 +17,8 @@ API_WRITES = [
 ]
 
 
-def _strict_client(user) -> Client:
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, defaults={"name": "test", "confirmed": True}
-    )
-    session = client.session
-    session["otp_device_id"] = device.persistent_id
-    session.save()
-    return client
-
-
 def test_every_page_refuses_a_post_without_the_token(personas):
-    client = _strict_client(personas.superuser)
+    client = personas.client_for(personas.superuser, csrf_checks=True)
     accepted = []
     for row in PAGE_ROWS:
         path = row["path"].format(**_placeholders(row["path"], personas))
@@ -51,7 +38,7 @@ def test_login_form_refuses_a_post_without_the_token(db):
 
 @pytest.mark.parametrize("row", API_WRITES, ids=lambda r: r["path"])
 def test_session_api_writes_refuse_a_post_without_the_token(row, personas):
-    client = _strict_client(personas.province)
+    client = personas.client_for(personas.province, csrf_checks=True)
     path = row["path"].format(**_placeholders(row["path"], personas))
     response = client.post(path, "{}", content_type="application/json", REMOTE_ADDR="127.0.0.1")
     assert response.status_code == 403

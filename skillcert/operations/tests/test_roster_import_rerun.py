@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from skillcert.applications.importing import roster_import
 from skillcert.applications.models import Application, ImportStatus, RosterImport
 from skillcert.applications.services import roster_upload_create
 from skillcert.applications.tasks import roster_import_run
@@ -17,13 +18,16 @@ pytestmark = pytest.mark.django_db
 ROWS = 12
 
 
+def _rows() -> list[dict[str, object]]:
+    return [valid_row(make_id(i, birth=f"199001{1 + i:02d}")) for i in range(ROWS)]
+
+
 def _queued(plan, personas) -> RosterImport:
     """The upload with its job queued; a test's transaction never commits, so the immediate
     backend's on-commit run does not happen and each test runs the job itself."""
-    rows = [valid_row(make_id(i, birth=f"199001{1 + i:02d}")) for i in range(ROWS)]
     return roster_upload_create(
         plan=plan,
-        upload=SimpleUploadedFile("roster.xlsx", roster_bytes(rows)),
+        upload=SimpleUploadedFile("roster.xlsx", roster_bytes(_rows())),
         actor=personas.clerk_a,
         partial=True,
         dry_run=False,
@@ -59,16 +63,16 @@ def test_job_run_again_after_its_outcome_was_recorded_keeps_it(plan, personas):
 
 def test_job_whose_rows_were_committed_before_its_worker_died_is_not_imported_again(plan, personas):
     job = _queued(plan, personas)
-    roster_import_run.call(job.pk)
-    # Killed after the rows were committed, before the outcome was recorded.
-    RosterImport.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, imported=0, finished_at=None
-    )
+    RosterImport.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    # The worker's import committed its rows and, in the same transaction, their outcome;
+    # the worker died before anything else ran.
+    roster_import(
+        plan=plan, source=roster_bytes(_rows()), actor=personas.clerk_a, partial=True,
+        roster_import_row=job,
+    )  # fmt: skip
 
     roster_import_run.call(job.pk)
 
     assert _outcome(job) == (ImportStatus.DONE, ROWS, 0)
-    job.refresh_from_db()
-    assert f"已导入的 {ROWS} 人已保存" in job.message
     assert Application.objects.filter(plan=plan).count() == ROWS
     assert Application.objects.filter(plan=plan, roster_import=job).count() == ROWS

@@ -49,7 +49,7 @@ CHECKLISTS = {
 
 
 def load(apps, schema_editor):
-    ChecklistItem = apps.get_model("organizations", "ChecklistItem")
+    ChecklistItem = apps.get_model("organizations", "FilingCondition")
     FilingPolicy = apps.get_model("organizations", "FilingPolicy")
     rows = []
     for kind, items in CHECKLISTS.items():
@@ -75,10 +75,13 @@ def load(apps, schema_editor):
 
 
 def unload(apps, schema_editor):
-    apps.get_model("organizations", "ChecklistItem").objects.all().delete()
+    apps.get_model("organizations", "FilingCondition").objects.all().delete()
     apps.get_model("organizations", "FilingPolicy").objects.filter(province="").delete()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0002_filing_scope_credit_annual_reports")]
+    dependencies = [
+        ('organizations', '0001_squashed_0009'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(load, unload)]

@@ -21,5 +21,8 @@ def first_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0005_filing_policy_versions")]
+    dependencies = [
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]

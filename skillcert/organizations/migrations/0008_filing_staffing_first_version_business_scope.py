@@ -100,5 +100,8 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0007_filing_staffing_policy")]
+    dependencies = [
+        ('organizations', '0006_filing_policy_first_version'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(forward, backward)]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import between_check
 from skillcert.organizations.core import LEVEL_NAMES
 from skillcert.organizations.models.organization import EvaluationOrg
 
@@ -45,9 +46,7 @@ class AnnualReport(models.Model):
         ordering = ["-year", "org"]
         constraints = [
             models.UniqueConstraint(fields=["org", "year"], name="annual_report_one_per_year"),
-            models.CheckConstraint(
-                condition=Q(year__gte=2018, year__lte=2100), name="annual_report_year_range"
-            ),
+            between_check("year", 2018, 2100, name="annual_report_year_range"),
         ]
 
     def __str__(self) -> str:
@@ -58,9 +57,7 @@ class AnnualReportLine(models.Model):
     report = models.ForeignKey(
         AnnualReport, verbose_name="年度报告", on_delete=models.CASCADE, related_name="lines"
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     level = models.PositiveSmallIntegerField("等级")
     assessed = models.PositiveIntegerField("参加认定人数", default=0)
     certified = models.PositiveIntegerField("取得证书人数", default=0)
@@ -76,9 +73,7 @@ class AnnualReportLine(models.Model):
             models.CheckConstraint(
                 condition=Q(certified__lte=F("assessed")), name="annual_line_certified_le_assessed"
             ),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="annual_line_level"
-            ),
+            between_check("level", 1, 5, name="annual_line_level"),
         ]
 
     def __str__(self) -> str:

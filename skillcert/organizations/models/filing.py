@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import between_check
 from skillcert.common.uploads import UploadedDocument
 from skillcert.organizations.core import LEVEL_NAMES
-from skillcert.organizations.models.organization import EvaluationOrg, OrgKind
+from skillcert.organizations.models.organization import ContactDetails, EvaluationOrg, OrgKind
 
 
 class EvidenceKind(models.TextChoices):
@@ -93,7 +94,7 @@ OPEN_FILING_STATUSES = (
 )
 
 
-class FilingApplication(models.Model):
+class FilingApplication(ContactDetails):
     """An application to file, change the scope of, or renew a filing. One open application
     per organisation at a time (database constraint)."""
 
@@ -104,13 +105,8 @@ class FilingApplication(models.Model):
     status = models.CharField(
         "状态", max_length=16, choices=FilingStatus.choices, default=FilingStatus.DRAFT
     )
-    service_region = models.ForeignKey(
-        "regions.Region", verbose_name="认定区域", on_delete=models.PROTECT, related_name="+"
-    )
+    service_region = ref_fk("regions.Region", "认定区域")
     authority_code = models.CharField("备案机关代码", max_length=4, default="0000")
-    contact_name = models.CharField("联系人", max_length=64, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
     needs_province_review = models.BooleanField("需省级审核", default=False)
     last_reason = models.TextField("最近退回/不予备案原因", blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
@@ -144,17 +140,8 @@ class FilingScopeLine(models.Model):
     application = models.ForeignKey(
         FilingApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="lines"
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
+    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
     level = models.PositiveSmallIntegerField("等级")
 
     class Meta:
@@ -166,9 +153,7 @@ class FilingScopeLine(models.Model):
                 fields=["application", "occupation", "specialty", "level"],
                 name="filing_line_unique",
             ),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="filing_line_level"
-            ),
+            between_check("level", 1, 5, name="filing_line_level"),
         ]
 
     def __str__(self) -> str:
@@ -257,17 +242,8 @@ class OrgScope(models.Model):
     org = models.ForeignKey(
         EvaluationOrg, verbose_name="机构", on_delete=models.PROTECT, related_name="scope"
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
+    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
     level = models.PositiveSmallIntegerField("等级")
     active = models.BooleanField("有效", default=True)
     since = models.DateField("纳入日期")
@@ -300,7 +276,7 @@ class OrgScope(models.Model):
                 condition=Q(active=True),
                 name="scope_active_unique",
             ),
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="scope_level"),
+            between_check("level", 1, 5, name="scope_level"),
             models.CheckConstraint(
                 condition=Q(active=True, until__isnull=True) | Q(active=False, until__isnull=False),
                 name="scope_until_iff_inactive",

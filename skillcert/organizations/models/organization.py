@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from skillcert.common.fields import user_fk
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import between_check
+from skillcert.common.policies import CodeKeyedPolicy
 from skillcert.organizations.choices import OrgKind, OrgStatus
 
 # The filing number's first character (DOMAIN.md §5): employers evaluate as `Y`; every other
@@ -20,7 +21,19 @@ FILING_LETTER: dict[str, str] = {
 }
 
 
-class EvaluationOrg(models.Model):
+class ContactDetails(models.Model):
+    """Whom to call and where to write: kept on the organisation and given again by each
+    filing application (an approved filing copies them onto the organisation)."""
+
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EvaluationOrg(ContactDetails):
     """An evaluation organisation. The filing fields are filled by the approved filing
     application; `filing_number` stays on the row after revocation or exit (history), and the
     number ledger (`FilingNumber`) guarantees it is never given to anyone else."""
@@ -28,27 +41,15 @@ class EvaluationOrg(models.Model):
     name = models.CharField("机构名称", max_length=200)
     kind = models.CharField("机构类型", max_length=16, choices=OrgKind.choices)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="所在地区", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "所在地区")
     status = models.CharField(
         "备案状态", max_length=16, choices=OrgStatus.choices, default=OrgStatus.UNFILED
     )
     filing_number = models.CharField("备案编号", max_length=13, null=True, blank=True, unique=True)
-    service_region = models.ForeignKey(
-        "regions.Region",
-        verbose_name="认定区域",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    service_region = ref_fk("regions.Region", "认定区域", optional=True)
     filed_at = models.DateTimeField("备案时间", null=True, blank=True)
     valid_from = models.DateField("有效期起", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)  # last valid day
-    contact_name = models.CharField("联系人", max_length=64, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=32, blank=True)
-    address = models.CharField("地址", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -80,11 +81,10 @@ class EvaluationOrg(models.Model):
         return FILING_LETTER[self.kind]
 
 
-class FilingPolicy(VersionedPolicy):
+class FilingPolicy(CodeKeyedPolicy):
     """Rules that vary by province, kept as versioned data (`common.policies`). The rows with
     a blank province are the default for provinces without their own."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True)
     validity_years = models.PositiveSmallIntegerField("备案有效期（年）", default=3)
     renewal_window_days = models.PositiveSmallIntegerField("可申请延续的提前天数", default=90)
     province_review_levels = models.JSONField(
@@ -101,10 +101,7 @@ class FilingPolicy(VersionedPolicy):
             models.Index(fields=["province", "effective_from"], name="filing_policy_in_force")
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(validity_years__gte=1, validity_years__lte=10),
-                name="policy_validity_1_10_years",
-            ),
+            between_check("validity_years", 1, 10, name="policy_validity_1_10_years"),
             models.CheckConstraint(
                 condition=Q(annual_report_due_month__gte=1, annual_report_due_month__lte=12)
                 & Q(annual_report_due_day__gte=1, annual_report_due_day__lte=31),
@@ -116,13 +113,12 @@ class FilingPolicy(VersionedPolicy):
         return f"备案规则 {self.province or '默认'}"
 
 
-class FilingStaffingPolicy(VersionedPolicy):
+class FilingStaffingPolicy(CodeKeyedPolicy):
     """The minimum staff counts a filing must show, per organisation type: a province rule
     value, versioned (`common.policies`). The seeds ask for 「具备相应资质的考评人员、命题」
     (seed 001 §二、§三) without a number, so the default row is the platform's and flagged
     待核实 until a province cites its own document."""
 
-    province = models.CharField("省份代码", max_length=2, blank=True)
     social_staff_min = models.PositiveSmallIntegerField("社会培训评价组织专职工作人员最少人数")
     school_staff_min = models.PositiveSmallIntegerField("院校专职工作人员最少人数")
     association_staff_min = models.PositiveSmallIntegerField("行业协会专职工作人员最少人数")

@@ -1,10 +1,9 @@
-import threading
-
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from conftest import make_uscc
 from skillcert.accounts.actors import SystemActor
+from skillcert.common.tests.concurrency import race
 from skillcert.organizations.filing_numbers import filing_number_allocate
 from skillcert.organizations.models import FilingCounter, FilingNumber, OrgKind
 from skillcert.organizations.services import organization_create, organization_exit
@@ -71,25 +70,12 @@ def test_a_rolled_back_filing_does_not_consume_a_serial(db):
 def test_concurrent_allocations_get_distinct_consecutive_numbers():
     orgs = [_org(100 + i) for i in range(8)]
     results: list[str] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(orgs))
 
     def allocate(org):
-        try:
-            barrier.wait()
-            with transaction.atomic():
-                results.append(filing_number_allocate(org=org, authority_code="0000"))
-        except BaseException as exc:  # collected and re-raised in the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            results.append(filing_number_allocate(org=org, authority_code="0000"))
 
-    threads = [threading.Thread(target=allocate, args=(org,)) for org in orgs]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert race(*[lambda org=org: allocate(org) for org in orgs]) == ["ok"] * len(orgs)
     assert sorted(results) == [f"S0000320000{i:02d}" for i in range(1, 9)]
     assert (
         FilingCounter.objects.get(letter="S", authority_code="0000", province="32").last_serial == 8

@@ -6,14 +6,13 @@ from django.test import Client
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from conftest import make_uscc
-from skillcert.accounts.actors import SystemActor
+from conftest import make_org, make_user
+from skillcert.accounts.models import Role
 from skillcert.common.errors import DomainError
 from skillcert.organizations.credit import credit_listing_add
 from skillcert.organizations.directory import directory_filters_parse, directory_search
-from skillcert.organizations.services import organization_create, organization_suspend
+from skillcert.organizations.services import organization_suspend
 from skillcert.organizations.tests.conftest import file_org
-from skillcert.regions.models import Region
 
 
 @pytest.fixture
@@ -21,13 +20,7 @@ def directory(personas, catalogue):
     """org_a in Nanjing (电工 4), org_b in Suzhou (企业人力资源管理师 2), an unfiled third."""
     a = file_org(personas, lines=[("6-31-01-03", 4)])
     b = file_org(personas, org=personas.org_b, lines=[("4-07-03-02", 2)], service_region="320500")
-    organization_create(
-        name="未备案机构",
-        kind="S",
-        uscc=make_uscc(50),
-        region=Region.objects.get(code="320102"),
-        actor=SystemActor("test"),
-    )
+    make_org("未备案机构", 50, "320102")
     return a, b
 
 
@@ -154,23 +147,8 @@ def test_what_was_typed_stays_in_the_form(directory):
 def test_pages_hold_twenty_rows(personas, catalogue):
     file_org(personas)
     for i in range(25):
-        org = organization_create(
-            name=f"批量机构{i:02d}",
-            kind="S",
-            uscc=make_uscc(200 + i),
-            region=Region.objects.get(code="320104"),
-            actor=SystemActor("test"),
-        )
-        from skillcert.accounts.models import Role
-        from skillcert.accounts.services import role_grant, user_create
-
-        clerk = user_create(
-            username=f"c{i}",
-            password="Correct-Horse-2026",
-            full_name="x",
-            actor=SystemActor("test"),
-        )
-        role_grant(user=clerk, role=Role.ORG_CLERK, organization=org, actor=SystemActor("test"))
+        org = make_org(f"批量机构{i:02d}", 200 + i, "320104")
+        clerk = make_user(f"c{i}", Role.ORG_CLERK, organization=org)
         personas.clerk_a = clerk
         personas.org_a = org
         file_org(personas, org=org)

@@ -71,5 +71,10 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("personnel", "0001_registry_roles_training_cards")]
+    dependencies = [
+        ('occupations', '0002_load_legacy_level_mapping'),
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('personnel', '0001_squashed_0012'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(load, unload)]

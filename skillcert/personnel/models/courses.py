@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import DecidedRequest, between_check
 from skillcert.common.uploads import UploadedDocument
 
 # The longest course day: no calendar day credits more learning than this.
@@ -28,9 +29,7 @@ class CourseUnit(models.Model):
     """One course unit (课件) of a topic, kept by the province: its duration is what a
     completion credits."""
 
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
+    province = ref_fk("regions.Region", "省份")
     topic = models.CharField("培训内容", max_length=24, choices=TrainingTopic.choices)
     title = models.CharField("课件名称", max_length=200)
     minutes = models.PositiveIntegerField("时长（分钟）")
@@ -45,10 +44,7 @@ class CourseUnit(models.Model):
         ordering = ["province", "topic", "id"]
         constraints = [
             models.UniqueConstraint(fields=["province", "title"], name="course_unit_title_once"),
-            models.CheckConstraint(
-                condition=Q(minutes__gte=1, minutes__lte=LEARNING_MINUTES_PER_DAY),
-                name="course_unit_minutes_range",
-            ),
+            between_check("minutes", 1, LEARNING_MINUTES_PER_DAY, name="course_unit_minutes_range"),
         ]
 
     def __str__(self) -> str:
@@ -59,7 +55,7 @@ class CourseCompletion(models.Model):
     """A learner completed a course unit on a day (the course's completion event): credits
     the unit's duration as it was then. Once per registration and unit."""
 
-    registration = models.ForeignKey(
+    registration = ref_fk(
         "personnel.Registration", on_delete=models.CASCADE, related_name="completions"
     )
     unit = models.ForeignKey(CourseUnit, on_delete=models.PROTECT, related_name="completions")
@@ -76,9 +72,8 @@ class CourseCompletion(models.Model):
             models.UniqueConstraint(
                 fields=["registration", "unit"], name="course_completion_once_per_unit"
             ),
-            models.CheckConstraint(
-                condition=Q(minutes__gte=1, minutes__lte=LEARNING_MINUTES_PER_DAY),
-                name="course_completion_minutes_range",
+            between_check(
+                "minutes", 1, LEARNING_MINUTES_PER_DAY, name="course_completion_minutes_range"
             ),
         ]
 
@@ -92,29 +87,13 @@ class OfflineSessionStatus(models.TextChoices):
     REJECTED = "rejected", "未同意"
 
 
-class OfflineSessionRequest(models.Model):
+class OfflineSessionRequest(DecidedRequest):
     """A city's or an organisation's written request for an offline training session of its
     own applicants (seed 003 §四), with the training plan attached; the province decides."""
 
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name="申请地区",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="申请机构",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    province = ref_fk("regions.Region", "省份")
+    region = ref_fk("regions.Region", "申请地区", optional=True)
+    organization = ref_fk("organizations.EvaluationOrg", "申请机构", optional=True)
     held_on = models.DateField("培训日期")
     place = models.CharField("培训地点", max_length=200)
     expected_attendees = models.PositiveIntegerField("预计参训人数")
@@ -125,10 +104,6 @@ class OfflineSessionRequest(models.Model):
         default=OfflineSessionStatus.PENDING,
     )
     reason = models.CharField("审核意见", max_length=300, blank=True)
-    requested_by = user_fk("申请人")
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = user_fk("审核人")
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "线下培训申请"

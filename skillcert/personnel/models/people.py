@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from skillcert.common.identifiers import mask_id_number, mask_phone
+from skillcert.common.fields import ref_fk
+from skillcert.common.identifiers import mask_phone
+from skillcert.common.model_bases import MaskedIdNumber, between_check
 from skillcert.common.pii import EncryptedCharField, pii_digest
 from skillcert.personnel.choices import PersonStatus, RoleKind
 
@@ -57,7 +59,7 @@ class PiiDigestField(models.CharField):
         return digest
 
 
-class Person(models.Model):
+class Person(MaskedIdNumber, models.Model):
     """A person who assesses, writes questions or supervises. The ID number is the key
     across provinces; gender and birth date are derived from it. ID number and phone are
     encrypted at rest (PIPL) and found through their digests (`person_by_id_number`)."""
@@ -79,18 +81,9 @@ class Person(models.Model):
     phone_digest = PiiDigestField(source="phone", blank=True, db_index=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
     education = models.CharField("文化程度", max_length=16, choices=EducationLevel.choices)
-    employer = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="工作单位（评价机构）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    employer = ref_fk("organizations.EvaluationOrg", "工作单位（评价机构）", optional=True)
     employer_name = models.CharField("工作单位", max_length=200)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="单位所在地区", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "单位所在地区")
     status = models.CharField(
         "状态", max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
@@ -104,10 +97,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def id_number_masked(self) -> str:
-        return mask_id_number(self.id_number)
 
     @property
     def phone_masked(self) -> str:
@@ -125,9 +114,7 @@ class PersonCertificate(models.Model):
     """A vocational qualification or skill-level certificate the person holds."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
     number = models.CharField("证书编号", max_length=32)
     issued_on = models.DateField("发证日期")
@@ -138,9 +125,7 @@ class PersonCertificate(models.Model):
         ordering = ["person", "issued_on"]
         constraints = [
             models.UniqueConstraint(fields=["person", "number"], name="person_certificate_unique"),
-            models.CheckConstraint(
-                condition=Q(level__gte=1, level__lte=5), name="person_certificate_level_1_5"
-            ),
+            between_check("level", 1, 5, name="person_certificate_level_1_5"),
         ]
 
     def __str__(self) -> str:
@@ -169,14 +154,7 @@ class PersonWork(models.Model):
     """A period of work; `occupation` says which occupation the work was in."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="work")
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="从事职业",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "从事职业", optional=True)
     description = models.CharField("工作内容", max_length=200)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期", null=True, blank=True)
@@ -199,12 +177,7 @@ class ConfidentialityAgreement(models.Model):
     """保密协议 between a question setter and an evaluation organisation (seed 001 §三(5))."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="agreements")
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构")
     signed_on = models.DateField("签订日期")
 
     class Meta:

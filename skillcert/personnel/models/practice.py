@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
 from skillcert.personnel.choices import IntegrityKind
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
@@ -24,20 +24,8 @@ class PracticeRecord(models.Model):
     """One assessment sitting the person served at (practice record, 考评工作记录)."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sittings")
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="评价机构",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="职业",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "评价机构")
+    occupation = ref_fk("occupations.Occupation", "职业", optional=True)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
     held_on = models.DateField("考评日期")
     room = models.CharField("考场", max_length=64, blank=True)
@@ -85,14 +73,7 @@ class RecusalRelation(models.Model):
     kind = models.CharField("关系", max_length=24, choices=RelationKind.choices)
     counterpart_id_number = models.CharField("对方身份证号码", max_length=18, blank=True)
     counterpart_name = models.CharField("对方姓名", max_length=64, blank=True)
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="相关机构",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    organization = ref_fk("organizations.EvaluationOrg", "相关机构", optional=True)
     note = models.CharField("说明", max_length=200, blank=True)
     declared_by = user_fk()
     created_at = models.DateTimeField("申报时间", auto_now_add=True)

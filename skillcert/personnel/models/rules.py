@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
-from skillcert.common.fields import user_fk
-from skillcert.common.policies import VersionedPolicy
+from skillcert.common.fields import ref_fk
+from skillcert.common.model_bases import ActionEvent
+from skillcert.common.policies import RegionKeyedPolicy
 from skillcert.personnel.choices import PersonRoleStatus, RoleKind
+from skillcert.personnel.models.level_band import LevelBand, level_band_check
 from skillcert.personnel.models.people import LEVEL_CHOICES, Person
 
 
-class ProvincePolicy(VersionedPolicy):
+class ProvincePolicy(RegionKeyedPolicy):
     """The numbers a province sets for its personnel (seed 003 for Sichuan; other provinces
     enter their own): registration windows, card validity and collection, the
     uncollected-card ban, reminders, and the rotation rule."""
 
-    PROVINCE_IS_REGION = True
-
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
     registration_workdays_examiner = models.PositiveSmallIntegerField("考评员报名工作日数")
     registration_workdays_senior = models.PositiveSmallIntegerField("高级考评员报名工作日数")
     card_validity_years = models.PositiveSmallIntegerField("证卡有效期（年）")
@@ -105,46 +102,23 @@ class QualificationClause(models.Model):
         ordering = ["rule", "position"]
         constraints = [
             models.UniqueConstraint(fields=["rule", "letter"], name="qualification_clause_letter"),
-            models.CheckConstraint(
-                condition=Q(level_high__gte=1, level_low__lte=5, level_high__lte=F("level_low")),
-                name="qualification_clause_band",
-            ),
+            level_band_check("qualification_clause_band"),
         ]
 
     def __str__(self) -> str:
         return f"{self.rule.code}/{self.letter}"
 
 
-class PersonRole(models.Model):
+class PersonRole(LevelBand):
     """A role held for one occupation (and specialty) and a range of levels
     (level_high = the highest level, the smaller number)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField("角色", max_length=24, choices=RoleKind.choices)
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    level_high = models.PositiveSmallIntegerField("最高等级", choices=LEVEL_CHOICES)
-    level_low = models.PositiveSmallIntegerField("最低等级", choices=LEVEL_CHOICES)
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="发证/任命省份", on_delete=models.PROTECT, related_name="+"
-    )
-    organization = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="任命机构（内督）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
+    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
+    province = ref_fk("regions.Region", "发证/任命省份")
+    organization = ref_fk("organizations.EvaluationOrg", "任命机构（内督）", optional=True)
     status = models.CharField(
         "状态", max_length=16, choices=PersonRoleStatus.choices, default=PersonRoleStatus.ACTIVE
     )
@@ -158,10 +132,7 @@ class PersonRole(models.Model):
         verbose_name_plural = "考评人员角色"
         ordering = ["person", "role", "occupation"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level_high__gte=1, level_low__lte=5, level_high__lte=F("level_low")),
-                name="person_role_level_range",
-            ),
+            level_band_check("person_role_level_range"),
             models.CheckConstraint(
                 condition=~Q(role="supervisor_internal") | Q(organization__isnull=False),
                 name="internal_supervisor_has_organization",
@@ -174,21 +145,13 @@ class PersonRole(models.Model):
         )
 
 
-class PersonRoleEvent(models.Model):
+class PersonRoleEvent(ActionEvent):
     """History of a role: every status change with its reason and actor."""
 
     role = models.ForeignKey(PersonRole, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("动作", max_length=32)
-    from_status = models.CharField("原状态", max_length=16, blank=True)
-    to_status = models.CharField("新状态", max_length=16)
     reason = models.CharField("原因", max_length=300, blank=True)
-    actor = user_fk()
-    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "角色变更记录"
         verbose_name_plural = "角色变更记录"
         ordering = ["role", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.from_status}→{self.to_status}"

@@ -5,12 +5,13 @@ and the province's recorded override of a failed qualification check."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
 from skillcert.common.uploads import UploadedDocument
 from skillcert.personnel.choices import RoleKind
-from skillcert.personnel.models.people import LEVEL_CHOICES, Person
+from skillcert.personnel.models.level_band import LevelBand, level_band_check
+from skillcert.personnel.models.people import Person
 
 
 class ConductDeclaration(UploadedDocument):
@@ -36,21 +37,15 @@ class ConductDeclaration(UploadedDocument):
         return f"{self.person_id} {self.signed_on}"
 
 
-class QualificationOverride(models.Model):
+class QualificationOverride(LevelBand):
     """The province accepts a person for a role although the qualification check failed,
     with the reason on record. Covers the rule's clauses for the role, occupation and levels;
     never the signed declaration."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="overrides")
     role = models.CharField("角色", max_length=24, choices=RoleKind.choices)
-    occupation = models.ForeignKey(
-        "occupations.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
-    )
-    level_high = models.PositiveSmallIntegerField("最高等级", choices=LEVEL_CHOICES)
-    level_low = models.PositiveSmallIntegerField("最低等级", choices=LEVEL_CHOICES)
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "职业")
+    province = ref_fk("regions.Region", "省份")
     reason = models.CharField("理由", max_length=300)
     # The province's decision document (文号); blank only on rows recorded before it was asked.
     document_number = models.CharField("文号", max_length=64, blank=True, default="")
@@ -63,10 +58,7 @@ class QualificationOverride(models.Model):
         verbose_name_plural = "资格审核特批"
         ordering = ["person", "-id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(level_high__gte=1, level_low__lte=5, level_high__lte=F("level_low")),
-                name="qualification_override_levels",
-            ),
+            level_band_check("qualification_override_levels"),
             models.CheckConstraint(condition=~Q(reason=""), name="qualification_override_reason"),
         ]
 

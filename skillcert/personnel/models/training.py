@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from skillcert.common.fields import user_fk
+from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import ActionEvent, between_check
 from skillcert.personnel.choices import RoleKind
 from skillcert.personnel.models.courses import LEARNING_MINUTES_PER_DAY
-from skillcert.personnel.models.people import LEVEL_CHOICES, Person
+from skillcert.personnel.models.level_band import LevelBand, level_band_check
+from skillcert.personnel.models.people import Person
 
 
 class CourseMode(models.TextChoices):
@@ -20,9 +22,7 @@ class TrainingPlan(models.Model):
     """A monthly training plan of a province. Publication, registration close and exam
     dates are computed from the working-day calendar by `training_plan_publish`."""
 
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="省份", on_delete=models.PROTECT, related_name="+"
-    )
+    province = ref_fk("regions.Region", "省份")
     year = models.PositiveSmallIntegerField("年份")
     month = models.PositiveSmallIntegerField("月份")
     role = models.CharField("培训对象", max_length=24, choices=RoleKind.choices)
@@ -45,7 +45,7 @@ class TrainingPlan(models.Model):
             models.UniqueConstraint(
                 fields=["province", "year", "month", "role"], name="training_plan_once_a_month"
             ),
-            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_month"),
+            between_check("month", 1, 12, name="plan_month"),
             models.CheckConstraint(
                 condition=Q(registration_closes_on__gte=F("published_on")),
                 name="plan_registration_after_publication",
@@ -75,7 +75,7 @@ class RegistrationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-class Registration(models.Model):
+class Registration(LevelBand):
     """A person's registration for a training plan (参训报名). Review happens afterwards
     (后置审核) while the person follows the course."""
 
@@ -92,34 +92,11 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="申报考评职业",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    level_high = models.PositiveSmallIntegerField("最高等级", choices=LEVEL_CHOICES)
-    level_low = models.PositiveSmallIntegerField("最低等级", choices=LEVEL_CHOICES)
-    employer = models.ForeignKey(
-        "organizations.EvaluationOrg",
-        verbose_name="推荐单位（评价机构）",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    occupation = ref_fk("occupations.Occupation", "申报考评职业")
+    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
+    employer = ref_fk("organizations.EvaluationOrg", "推荐单位（评价机构）", optional=True)
     employer_name = models.CharField("工作单位", max_length=200)
-    region = models.ForeignKey(
-        "regions.Region", verbose_name="单位所在地区", on_delete=models.PROTECT, related_name="+"
-    )
+    region = ref_fk("regions.Region", "单位所在地区")
     status = models.CharField(
         "审核状态",
         max_length=24,
@@ -140,10 +117,7 @@ class Registration(models.Model):
         ordering = ["plan", "id"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "person"], name="registration_once_per_plan"),
-            models.CheckConstraint(
-                condition=Q(level_high__gte=1, level_low__lte=5, level_high__lte=F("level_low")),
-                name="registration_level_range",
-            ),
+            level_band_check("registration_level_range"),
             models.CheckConstraint(
                 condition=Q(exam_score__isnull=True) | Q(exam_score__lte=100),
                 name="registration_score_max",
@@ -158,16 +132,14 @@ class Registration(models.Model):
         return self.exam_score is not None and self.exam_score >= self.plan.pass_score
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(ActionEvent):
     """Every step of a registration, shown to the applicant as review progress."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField("动作", max_length=32)
+    # as long as Registration.status (max_length 24); to_status may be blank here
     from_status = models.CharField("原状态", max_length=24, blank=True)
     to_status = models.CharField("新状态", max_length=24, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
-    actor = user_fk()
-    at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "报名进度"
@@ -196,9 +168,7 @@ class LearningRecord(models.Model):
         verbose_name = "学习记录"
         verbose_name_plural = "学习记录"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(minutes__gte=1, minutes__lte=1440), name="learning_minutes_range"
-            ),
+            between_check("minutes", 1, 1440, name="learning_minutes_range"),
             models.CheckConstraint(
                 condition=Q(attended_on__isnull=True) | Q(minutes__lte=LEARNING_MINUTES_PER_DAY),
                 name="learning_day_at_most_a_course_day",
@@ -220,7 +190,7 @@ class CardStatus(models.TextChoices):
     REVOKED = "revoked", "已吊销"
 
 
-class Card(models.Model):
+class Card(LevelBand):
     """考评员资格证卡: valid for the province's validity period from issue; collection
     opens on a date and must happen within the province's number of working days."""
 
@@ -229,25 +199,9 @@ class Card(models.Model):
         Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="card"
     )
     role = models.CharField("角色", max_length=24, choices=RoleKind.choices)
-    occupation = models.ForeignKey(
-        "occupations.Occupation",
-        verbose_name="考评职业",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    specialty = models.ForeignKey(
-        "occupations.Specialty",
-        verbose_name="工种",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    level_high = models.PositiveSmallIntegerField("最高等级", choices=LEVEL_CHOICES)
-    level_low = models.PositiveSmallIntegerField("最低等级", choices=LEVEL_CHOICES)
-    province = models.ForeignKey(
-        "regions.Region", verbose_name="发证省份", on_delete=models.PROTECT, related_name="+"
-    )
+    occupation = ref_fk("occupations.Occupation", "考评职业")
+    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
+    province = ref_fk("regions.Region", "发证省份")
     number = models.CharField("证卡编号", max_length=32, unique=True)
     issued_on = models.DateField("发证日期")
     valid_until = models.DateField("有效期至")

@@ -14,7 +14,7 @@ from skillcert.personnel.selectors.access import (
     plans_visible,
     registrations_visible,
 )
-from skillcert.personnel.selectors.assessors import assessor_facts, may_assess
+from skillcert.personnel.selectors.assessors import assessor_facts, assessor_facts_of, may_assess
 from skillcert.personnel.selectors.cards import (
     card_outcomes,
     cards_expiring,
@@ -52,6 +52,7 @@ from skillcert.personnel.selectors.standing import (
     qualification_override_for,
     qualification_standing,
     staffing_refusal,
+    staffing_refusals,
 )
 from skillcert.personnel.selectors.summary import (
     SUMMARY_HEADERS,
@@ -69,6 +70,7 @@ __all__ = [
     "ShownIdentity",
     "Standing",
     "assessor_facts",
+    "assessor_facts_of",
     "card_outcomes",
     "cards_expiring",
     "cards_visible",
@@ -102,6 +104,7 @@ __all__ = [
     "relation_digests_of",
     "roles_valid_on",
     "staffing_refusal",
+    "staffing_refusals",
     "summary_registrations",
     "summary_rows",
     "todo_cards_to_collect",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from skillcert.personnel import recusal
@@ -10,6 +12,8 @@ from skillcert.personnel.models import (
     Person,
     PersonRole,
     PersonRoleStatus,
+    PracticeRecord,
+    RecusalRelation,
 )
 from skillcert.personnel.selectors.policy import policy_for
 
@@ -21,16 +25,16 @@ if TYPE_CHECKING:
 
 
 def assessor_facts(*, person: Person) -> recusal.AssessorFacts:
-    roles = PersonRole.objects.filter(person=person).select_related("occupation")
-    return recusal.AssessorFacts(
-        status=person.status,
-        status_reason=person.status_reason,
-        employer_id=person.employer_id,
-        relations=tuple(
-            recusal.Relation(r.kind, r.counterpart_id_number, r.organization_id, r.note)
-            for r in person.relations.all()
-        ),
-        roles=tuple(
+    return assessor_facts_of(people=[person])[person.pk]
+
+
+def assessor_facts_of(*, people: Iterable[Person]) -> dict[int, recusal.AssessorFacts]:
+    """`assessor_facts` of many people, keyed by person id: each table read once for all."""
+    people = list(people)
+    ids = [p.pk for p in people]
+    roles: dict[int, list[recusal.RoleGrant]] = defaultdict(list)
+    for r in PersonRole.objects.filter(person_id__in=ids).select_related("occupation"):
+        roles[r.person_id].append(
             recusal.RoleGrant(
                 r.role,
                 r.occupation.code,
@@ -40,17 +44,32 @@ def assessor_facts(*, person: Person) -> recusal.AssessorFacts:
                 r.valid_until,
                 r.status == PersonRoleStatus.ACTIVE,
             )
-            for r in roles
-        ),
-        # A sitting is one day at one organisation, however many duties it was recorded for
-        # (the plan's examiner who also marks its batch served one sitting).
-        sitting_orgs=tuple(
-            org
-            for _day, org in dict.fromkeys(
-                person.sittings.order_by("held_on", "id").values_list("held_on", "organization_id")
-            )
-        ),
-    )
+        )
+    relations: dict[int, list[recusal.Relation]] = defaultdict(list)
+    for rel in RecusalRelation.objects.filter(person_id__in=ids).order_by("pk"):
+        relations[rel.person_id].append(
+            recusal.Relation(rel.kind, rel.counterpart_id_number, rel.organization_id, rel.note)
+        )
+    # A sitting is one day at one organisation, however many duties it was recorded for
+    # (the plan's examiner who also marks its batch served one sitting).
+    sittings: dict[int, dict[tuple[dt.date, int], None]] = defaultdict(dict)
+    for pid, day, org in (
+        PracticeRecord.objects.filter(person_id__in=ids)
+        .order_by("person_id", "held_on", "id")
+        .values_list("person_id", "held_on", "organization_id")
+    ):
+        sittings[pid].setdefault((day, org), None)
+    return {
+        p.pk: recusal.AssessorFacts(
+            status=p.status,
+            status_reason=p.status_reason,
+            employer_id=p.employer_id,
+            relations=tuple(relations.get(p.pk, ())),
+            roles=tuple(roles.get(p.pk, ())),
+            sitting_orgs=tuple(org for _day, org in sittings.get(p.pk, {})),
+        )
+        for p in people
+    }
 
 
 def may_assess(

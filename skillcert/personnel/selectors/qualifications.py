@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from skillcert.personnel import qualification
 from skillcert.personnel.models import (
     ConfidentialityAgreement,
     Person,
+    PersonCertificate,
     PersonRole,
     PersonRoleStatus,
+    PersonTitle,
+    PersonWork,
+    PracticeRecord,
     QualificationRule,
 )
 
@@ -137,3 +143,80 @@ def qualification_check(
     return qualification.check_qualification(
         rule, level_high=level_high, level_low=level_low, facts=facts, as_of=as_of
     )
+
+
+class PeopleFacts:
+    """`person_facts` for many people at once: each table is read in one query for all of
+    them, then each person's facts are built exactly as `person_facts` builds them (same
+    rows, same order), so a set-based check answers what the one-person check answers."""
+
+    def __init__(self, *, person_ids: Iterable[int], occupation_ids: Iterable[int]) -> None:
+        ids = sorted(set(person_ids))
+        occupations = sorted(set(occupation_ids))
+        self._certificates: dict[int, list[qualification.CertificateFact]] = defaultdict(list)
+        for c in PersonCertificate.objects.filter(person_id__in=ids).select_related("occupation"):
+            self._certificates[c.person_id].append(
+                qualification.CertificateFact(c.occupation.code, c.level, c.issued_on)
+            )
+        self._titles: dict[int, list[qualification.TitleFact]] = defaultdict(list)
+        for t in PersonTitle.objects.filter(person_id__in=ids):
+            self._titles[t.person_id].append(
+                qualification.TitleFact(t.grade, t.name, t.major, t.obtained_on)
+            )
+        self._work: dict[int, list[qualification.WorkFact]] = defaultdict(list)
+        for w in PersonWork.objects.filter(person_id__in=ids).select_related("occupation"):
+            self._work[w.person_id].append(
+                qualification.WorkFact(w.occupation.code if w.occupation else "", w.start, w.end)
+            )
+        self._roles: dict[tuple[int, int], list[PersonRole]] = defaultdict(list)
+        for r in (
+            PersonRole.objects.filter(person_id__in=ids, occupation_id__in=occupations)
+            .exclude(status=PersonRoleStatus.REVOKED)
+            .select_related("occupation")
+        ):
+            self._roles[(r.person_id, r.occupation_id)].append(r)
+        self._sittings: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+        for pid, oid, held_on in PracticeRecord.objects.filter(
+            person_id__in=ids, occupation_id__in=occupations
+        ).values_list("person_id", "occupation_id", "held_on"):
+            self._sittings[(pid, oid)].append(held_on)
+        self._agreements: dict[int, set[int | None]] = defaultdict(set)
+        for pid, org_id in ConfidentialityAgreement.objects.filter(person_id__in=ids).values_list(
+            "person_id", "organization_id"
+        ):
+            self._agreements[pid].add(org_id)
+
+    def facts(
+        self, *, person_id: int, occupation: Occupation, organization_id: int | None = None
+    ) -> qualification.PersonFacts:
+        agreements = self._agreements.get(person_id, set())
+        return qualification.PersonFacts(
+            certificates=tuple(self._certificates.get(person_id, ())),
+            titles=tuple(self._titles.get(person_id, ())),
+            work=tuple(self._work.get(person_id, ())),
+            role_periods=tuple(
+                qualification.RolePeriod(r.role, occupation.code, r.valid_from, r.valid_until)
+                for r in self._roles.get((person_id, occupation.pk), ())
+            ),
+            sittings=tuple(self._sittings.get((person_id, occupation.pk), ())),
+            confidentiality_signed=(
+                bool(agreements) if organization_id is None else organization_id in agreements
+            ),
+        )
+
+
+class RuleCache:
+    """`qualification_rule_for` answered once per (role, province, occupation)."""
+
+    def __init__(self) -> None:
+        self._rules: dict[tuple[str, str, int], qualification.QualificationRule | None] = {}
+
+    def rule(
+        self, *, role: str, province_code: str, occupation: Occupation
+    ) -> qualification.QualificationRule | None:
+        key = (role, province_code[:2], occupation.pk)
+        if key not in self._rules:
+            self._rules[key] = qualification_rule_for(
+                role=role, province_code=province_code, occupation=occupation
+            )
+        return self._rules[key]

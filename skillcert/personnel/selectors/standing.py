@@ -5,11 +5,12 @@ appointments, item-bank commissions and staffing (`qualification_standing`,
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from skillcert.personnel import qualification, recusal
 from skillcert.personnel.models import (
@@ -21,7 +22,11 @@ from skillcert.personnel.models import (
     QualificationOverride,
 )
 from skillcert.personnel.selectors.assessors import assessor_facts
-from skillcert.personnel.selectors.qualifications import qualification_check
+from skillcert.personnel.selectors.qualifications import (
+    PeopleFacts,
+    RuleCache,
+    qualification_check,
+)
 
 if TYPE_CHECKING:
     from skillcert.occupations.models import Occupation
@@ -124,6 +129,17 @@ def qualification_standing(
             province_code=province_code,
         )
     declared = declaration_signed_on(person=person, on=as_of)
+    return _standing(role, occupation, decision, override, declared)
+
+
+def _standing(
+    role: str,
+    occupation: Occupation,
+    decision: qualification.QualificationDecision | None,
+    override: QualificationOverride | None,
+    declared: dt.date | None,
+) -> Standing:
+    """The standing from the loaded parts (shared by the one-person and set-based checks)."""
 
     def standing(passed: bool, code: str = "", message: str = "") -> Standing:
         return Standing(passed, code, message, decision, override, declared)
@@ -161,7 +177,18 @@ def staffing_refusal(
     `occupation_ids`, when given), or "". The person must be active (not suspended or banned),
     hold at least one active, valid role that passes its qualification check that day (see
     `qualification_standing`: a province override lets a failed check through), and, when an
-    `organization` is given, have no declared or derived recusal against it."""
+    `organization` is given, have no declared or derived recusal against it. The one-person
+    form of `staffing_refusals`."""
+    return staffing_refusals(
+        people=[person],
+        roles=roles,
+        on=on,
+        occupation_ids=occupation_ids,
+        organization=organization,
+    )[person.pk]
+
+
+def _status_refusal(person: Person, on: dt.date, organization: EvaluationOrg | None) -> str:
     # Worded as the recusal core words them, so a page listing both shows one line.
     if person.status == PersonStatus.BANNED:
         return f"已被永久取消考评资格：{person.status_reason}"
@@ -178,33 +205,110 @@ def staffing_refusal(
         )
         if not verdict.allowed:
             return verdict.explanation()
+    return ""
+
+
+def staffing_refusals(
+    *,
+    people: Iterable[Person],
+    roles: Iterable[str],
+    on: dt.date,
+    occupation_ids: Iterable[int] | None = None,
+    organization: EvaluationOrg | None = None,
+) -> dict[int, str]:
+    """`staffing_refusal` for many people at once, keyed by person id: the roles, rules,
+    overrides, declarations and records are read in a few queries for all of them and each
+    person gets the same check (and the same words) as the one-person form."""
     roles = list(roles)
+    refusals: dict[int, str] = {}
+    pending: list[Person] = []
+    for person in people:
+        refusals[person.pk] = _status_refusal(person, on, organization)
+        if not refusals[person.pk]:
+            pending.append(person)
+    if not pending:
+        return refusals
     held = PersonRole.objects.filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=on),
-        person=person,
+        person_id__in=[p.pk for p in pending],
         role__in=roles,
         valid_from__lte=on,
     ).select_related("occupation", "organization")
     if occupation_ids is not None:
         held = held.filter(occupation_id__in=list(occupation_ids))
-    reasons: list[str] = []
-    for role in held.filter(status=PersonRoleStatus.ACTIVE).order_by("id"):
-        standing = qualification_standing(
-            person=person,
-            role=role.role,
-            occupation=role.occupation,
-            level_high=role.level_high,
-            level_low=role.level_low,
-            province_code=role.province_id,
-            as_of=on,
-            organization=role.organization,
+    by_person: dict[int, list[PersonRole]] = defaultdict(list)
+    for role in held.order_by("id"):
+        by_person[role.person_id].append(role)
+    active = [r for rows in by_person.values() for r in rows if r.status == PersonRoleStatus.ACTIVE]
+    standings = _Standings(active, on)
+    for person in pending:
+        rows = by_person.get(person.pk, [])
+        reasons: list[str] = []
+        for role in (r for r in rows if r.status == PersonRoleStatus.ACTIVE):
+            standing = standings.of(role)
+            if standing.passed:
+                break
+            reasons.append(standing.message)
+        else:
+            suspended = next((r for r in rows if r.status == PersonRoleStatus.SUSPENDED), None)
+            if reasons:
+                refusals[person.pk] = reasons[0]
+            elif suspended is not None:
+                refusals[person.pk] = (
+                    f"{suspended.get_role_display()}（{suspended.occupation.name}）已暂停"
+                )
+            else:
+                refusals[person.pk] = NO_VALID_ROLE
+    return refusals
+
+
+class _Standings:
+    """`qualification_standing` of many held roles on one day, from rows read once."""
+
+    def __init__(self, roles: list[PersonRole], on: dt.date) -> None:
+        self.on = on
+        person_ids = {r.person_id for r in roles}
+        self.facts = PeopleFacts(
+            person_ids=person_ids, occupation_ids={r.occupation_id for r in roles}
         )
-        if standing.passed:
-            return ""
-        reasons.append(standing.message)
-    if reasons:
-        return reasons[0]
-    suspended = held.filter(status=PersonRoleStatus.SUSPENDED).order_by("id").first()
-    if suspended is not None:
-        return f"{suspended.get_role_display()}（{suspended.occupation.name}）已暂停"
-    return NO_VALID_ROLE
+        self.rules = RuleCache()
+        self.overrides: dict[tuple[int, str, int, str], list[QualificationOverride]] = defaultdict(
+            list
+        )
+        for o in QualificationOverride.objects.filter(person_id__in=person_ids).order_by("-id"):
+            self.overrides[(o.person_id, o.role, o.occupation_id, o.province_id)].append(o)
+        self.declared: dict[int, dt.date] = dict(
+            ConductDeclaration.objects.filter(person_id__in=person_ids, signed_on__lte=on)
+            .order_by()
+            .values("person_id")
+            .annotate(newest=Max("signed_on"))
+            .values_list("person_id", "newest")
+        )
+
+    def of(self, role: PersonRole) -> Standing:
+        rule = self.rules.rule(
+            role=role.role, province_code=role.province_id, occupation=role.occupation
+        )
+        decision = None
+        if rule is not None:
+            facts = self.facts.facts(
+                person_id=role.person_id,
+                occupation=role.occupation,
+                organization_id=role.organization_id,
+            )
+            decision = qualification.check_qualification(
+                rule,
+                level_high=role.level_high,
+                level_low=role.level_low,
+                facts=facts,
+                as_of=self.on,
+            )
+        override = None
+        if decision is not None and not decision.qualified:
+            rows = self.overrides.get(
+                (role.person_id, role.role, role.occupation_id, f"{role.province_id[:2]}0000"), []
+            )
+            override = next((o for o in rows if o.covers(role.level_high, role.level_low)), None)
+        return _standing(
+            role.role, role.occupation, decision, override, self.declared.get(role.person_id)
+        )

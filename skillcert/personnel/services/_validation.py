@@ -1,4 +1,4 @@
-"""Input checks shared by appointments and registrations."""
+"""Input checks shared by appointments, registrations, course units and offline sessions."""
 
 from __future__ import annotations
 
@@ -24,3 +24,26 @@ def check_specialty(occupation: Occupation, specialty: Specialty | None) -> None
         raise DomainError(
             "personnel.specialty_mismatch", f"工种“{specialty.name}”不属于该职业", field="specialty"
         )
+
+
+def check_text(value: str, code: str, message: str, field: str, limit: int) -> str:
+    """`value` without surrounding blanks, refused (`code`, `message`) when longer than
+    `limit`; an empty value is the caller's to refuse (`required_text`)."""
+    value = value.strip()
+    if len(value) > limit:
+        raise DomainError(code, message, field=field)
+    return value
+
+
+def required_text(value: str, code: str, message: str, field: str) -> str:
+    """`value` without surrounding blanks, refused (`code`, `message`) when nothing is left."""
+    value = value.strip()
+    if not value:
+        raise DomainError(code, message, field=field)
+    return value
+
+
+def check_count(value: int, code: str, message: str, field: str, high: int) -> None:
+    """Refuse (`code`, `message`) unless 1 <= `value` <= `high`."""
+    if not 1 <= value <= high:
+        raise DomainError(code, message, field=field)

@@ -40,6 +40,17 @@ from skillcert.workdays.selectors import work_calendar
 CARD_PREFIX = {RoleKind.EXAMINER: "KP", RoleKind.SENIOR_EXAMINER: "GK"}
 
 
+def _coverage(source: Registration | Card) -> dict[str, int | None]:
+    """The occupation, specialty and levels a registration's card, and the card's role, cover
+    (the same as the registration's)."""
+    return {
+        "occupation_id": source.occupation_id,
+        "specialty_id": source.specialty_id,
+        "level_high": source.level_high,
+        "level_low": source.level_low,
+    }
+
+
 def _check_issuable(locked: Registration) -> None:
     if locked.status != RegistrationStatus.PROVINCE_APPROVED:
         raise DomainError("personnel.not_approved", "省级复核通过后方可发证", field="registration")
@@ -73,10 +84,7 @@ def _card_create(
                     person=locked.person,
                     registration=locked,
                     role=plan.role,
-                    occupation_id=locked.occupation_id,
-                    specialty_id=locked.specialty_id,
-                    level_high=locked.level_high,
-                    level_low=locked.level_low,
+                    **_coverage(locked),
                     province_id=plan.province_id,
                     number=f"{prefix}{serial:06d}",
                     issued_on=issued,
@@ -217,10 +225,7 @@ def _role_grant_or_renew(locked: Card, person: Person, actor: Actor) -> None:
         held = PersonRole.objects.create(
             person=person,
             role=locked.role,
-            occupation_id=locked.occupation_id,
-            specialty_id=locked.specialty_id,
-            level_high=locked.level_high,
-            level_low=locked.level_low,
+            **_coverage(locked),
             province_id=locked.province_id,
             valid_from=locked.issued_on,
             valid_until=locked.valid_until,

@@ -22,6 +22,7 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.services._access import lock_person, require_officer_over, today_or
 from skillcert.personnel.services._history import registration_history
+from skillcert.personnel.services._validation import check_count, check_text, required_text
 from skillcert.personnel.services.lifecycles import INACTIVE_REGISTRATION
 from skillcert.regions.choices import RegionLevel
 
@@ -34,17 +35,15 @@ def _check_unit_input(*, topic: str, title: str, minutes: int) -> str:
         raise DomainError(
             "personnel.topic_invalid", "培训内容应为通知所列五项内容之一", field="topic"
         )
-    title = title.strip()
-    if not title:
-        raise DomainError("personnel.unit_title_required", "请填写课件名称", field="title")
-    if len(title) > 200:
-        raise DomainError("personnel.unit_title_too_long", "课件名称最多200字", field="title")
-    if not 1 <= minutes <= LEARNING_MINUTES_PER_DAY:
-        raise DomainError(
-            "personnel.unit_minutes_invalid",
-            f"课件时长应为 1 到 {LEARNING_MINUTES_PER_DAY} 分钟",
-            field="minutes",
-        )
+    title = required_text(title, "personnel.unit_title_required", "请填写课件名称", "title")
+    check_text(title, "personnel.unit_title_too_long", "课件名称最多200字", "title", 200)
+    check_count(
+        minutes,
+        "personnel.unit_minutes_invalid",
+        f"课件时长应为 1 到 {LEARNING_MINUTES_PER_DAY} 分钟",
+        "minutes",
+        LEARNING_MINUTES_PER_DAY,
+    )
     return title
 
 

@@ -19,6 +19,7 @@ from skillcert.personnel.models import (
     OfflineSessionStatus,
 )
 from skillcert.personnel.services._access import forbidden, require_officer_over, today_or
+from skillcert.personnel.services._validation import check_count, check_text, required_text
 from skillcert.regions.choices import RegionLevel
 from skillcert.regions.selectors import region_by_code
 
@@ -61,17 +62,15 @@ def _check_request_input(
 ) -> str:
     if held_on <= today:
         raise DomainError("personnel.offline_date_invalid", "培训日期应晚于今天", field="held_on")
-    place = place.strip()
-    if not place:
-        raise DomainError("personnel.offline_place_required", "请填写培训地点", field="place")
-    if len(place) > 200:
-        raise DomainError("personnel.offline_place_too_long", "培训地点最多200字", field="place")
-    if not 1 <= expected_attendees <= MAX_ATTENDEES:
-        raise DomainError(
-            "personnel.offline_attendees_invalid",
-            f"预计参训人数应为 1 到 {MAX_ATTENDEES} 人",
-            field="expected_attendees",
-        )
+    place = required_text(place, "personnel.offline_place_required", "请填写培训地点", "place")
+    check_text(place, "personnel.offline_place_too_long", "培训地点最多200字", "place", 200)
+    check_count(
+        expected_attendees,
+        "personnel.offline_attendees_invalid",
+        f"预计参训人数应为 1 到 {MAX_ATTENDEES} 人",
+        "expected_attendees",
+        MAX_ATTENDEES,
+    )
     return place
 
 
@@ -142,8 +141,7 @@ def offline_session_decide(
         raise DomainError(
             "personnel.offline_reason_required", "不同意时请填写审核意见", field="reason"
         )
-    if len(reason) > 300:
-        raise DomainError("personnel.offline_reason_too_long", "审核意见最多300字", field="reason")
+    check_text(reason, "personnel.offline_reason_too_long", "审核意见最多300字", "reason", 300)
     with transaction.atomic():
         locked = OfflineSessionRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != OfflineSessionStatus.PENDING:

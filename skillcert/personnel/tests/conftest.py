@@ -17,6 +17,7 @@ from skillcert.personnel.models import (
     Person,
     PersonCertificate,
     PersonRole,
+    QualificationOverride,
     Registration,
     TrainingPlan,
 )
@@ -26,6 +27,7 @@ from skillcert.personnel.services import (
     person_certificate_add,
     person_register,
     pledge_sign,
+    qualification_override_record,
     registration_city_review,
     registration_province_review,
     registration_recommend,
@@ -119,6 +121,31 @@ def certify(
         number=number or f"JS{person.pk:010d}",
         issued_on=issued_on,
         actor=actor or world.personas.superuser,
+    )
+
+
+def examiner_override(
+    world: World,
+    person: Person | None = None,
+    *,
+    today: dt.date,
+    reason: str = "行业急需",
+    actor: Any = None,
+    **changes: Any,
+) -> QualificationOverride:
+    """`actor`'s (the province officer's) override of the examiner qualification check for
+    `person` (the examiner persona's person): 劳动关系协调师 levels 3-5, Jiangsu."""
+    return qualification_override_record(
+        person=person or world.person,
+        role="examiner",
+        occupation=world.ldgx,
+        level_high=3,
+        level_low=5,
+        province=world.jiangsu,
+        reason=reason,
+        actor=actor or world.personas.province,
+        today=today,
+        **changes,
     )
 
 

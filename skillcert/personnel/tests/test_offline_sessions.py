@@ -48,6 +48,14 @@ def request_for_org(personas, **kw):
     return offline_session_request(**args)
 
 
+def request_for_city(personas, region, **kw):
+    """The Nanjing city officer's request for the city `region` (a code)."""
+    city = Region.objects.get(code=region)
+    return request_for_org(
+        personas, organization=None, region=city, actor=personas.city_nanjing, **kw
+    )
+
+
 def test_an_organisation_requests_with_its_plan_and_the_province_approves(personas):
     row = request_for_org(personas)
     assert (row.province_id, row.organization, row.status) == (
@@ -66,14 +74,8 @@ def test_an_organisation_requests_with_its_plan_and_the_province_approves(person
 
 
 def test_a_city_requests_and_a_rejection_needs_its_reason(personas):
-    row = offline_session_request(
-        held_on=HELD_ON,
-        place="南京市职业技能鉴定中心",
-        expected_attendees=200,
-        upload=plan_pdf(),
-        region=Region.objects.get(code="320100"),
-        actor=personas.city_nanjing,
-        today=TODAY,
+    row = request_for_city(
+        personas, "320100", place="南京市职业技能鉴定中心", expected_attendees=200
     )
     with pytest.raises(DomainError) as err:
         offline_session_decide(request=row, approve=False, reason=" ", actor=personas.province)
@@ -117,15 +119,7 @@ def test_only_the_requesters_own_people_may_ask_and_only_the_province_decides(pe
         request_for_org(personas, actor=personas.clerk_b)
     assert err.value.code == "personnel.forbidden"
     with pytest.raises(DomainError) as err:
-        offline_session_request(
-            held_on=HELD_ON,
-            place="苏州",
-            expected_attendees=10,
-            upload=plan_pdf(),
-            region=Region.objects.get(code="320500"),
-            actor=personas.city_nanjing,
-            today=TODAY,
-        )
+        request_for_city(personas, "320500", place="苏州", expected_attendees=10)
     assert err.value.code == "personnel.forbidden"
     with pytest.raises(DomainError) as err:
         request_for_org(personas, organization=None, region=Region.objects.get(code="320000"))

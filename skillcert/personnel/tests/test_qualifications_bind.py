@@ -23,11 +23,17 @@ from skillcert.personnel.services import (
     card_issue,
     declaration_record,
     practice_records_sync,
-    qualification_override_record,
     role_appoint,
 )
 
-from .conftest import appoint, certify, publish, register, registration_through
+from .conftest import (
+    appoint,
+    certify,
+    examiner_override,
+    publish,
+    register,
+    registration_through,
+)
 
 ISSUE_DAY = dt.date(2026, 4, 10)
 
@@ -79,17 +85,7 @@ def test_card_refused_without_the_signed_declaration(world, personas):
 def _override(world, reason, actor):
     """`actor`'s override of the examiner qualification check for the examiner persona's
     person (劳动关系协调师 3-5, Jiangsu) on ISSUE_DAY."""
-    return qualification_override_record(
-        person=world.person,
-        role="examiner",
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        province=world.jiangsu,
-        reason=reason,
-        actor=actor,
-        today=ISSUE_DAY,
-    )
+    return examiner_override(world, reason=reason, actor=actor, today=ISSUE_DAY)
 
 
 def test_province_override_lets_the_card_be_issued_with_the_reason_on_record(world):

@@ -11,11 +11,11 @@ from skillcert.personnel.models import PersonRole, PersonRoleStatus, Qualificati
 from skillcert.personnel.selectors import staffing_refusal
 from skillcert.personnel.services import (
     person_ban,
-    person_certificate_add,
-    qualification_override_record,
     role_reinstate,
     role_suspend,
 )
+
+from .conftest import certify, examiner_override
 
 DAY = dt.date(2026, 6, 1)
 
@@ -30,17 +30,6 @@ def examiner_role(world, person, *, high=3, low=5):
         province=world.jiangsu,
         valid_from=dt.date(2026, 1, 1),
         valid_until=dt.date(2029, 12, 31),
-    )
-
-
-def certify(world, person):
-    person_certificate_add(
-        person=person,
-        occupation=world.ldgx,
-        level=3,
-        number=f"JS{person.pk:010d}",
-        issued_on=dt.date(2019, 6, 1),
-        actor=world.personas.superuser,
     )
 
 
@@ -60,18 +49,7 @@ def test_refusal_names_the_failed_clause_and_passes_once_qualified(world):
 
 def test_override_lets_a_failed_check_through(world):
     examiner_role(world, world.other)
-    qualification_override_record(
-        person=world.other,
-        role="examiner",
-        occupation=world.ldgx,
-        level_high=3,
-        level_low=5,
-        province=world.jiangsu,
-        reason="行业急需",
-        document_number="苏人社鉴〔2026〕3号",
-        actor=world.personas.province,
-        today=DAY,
-    )
+    examiner_override(world, world.other, document_number="苏人社鉴〔2026〕3号", today=DAY)
     assert refusal(world, world.other) == ""
 
 
@@ -101,18 +79,7 @@ def test_recusal_against_the_organisation_refuses(world):
 
 def test_override_refuses_an_overlong_document_number(world):
     with pytest.raises(DomainError) as err:
-        qualification_override_record(
-            person=world.other,
-            role="examiner",
-            occupation=world.ldgx,
-            level_high=3,
-            level_low=5,
-            province=world.jiangsu,
-            reason="行业急需",
-            document_number="号" * 65,
-            actor=world.personas.province,
-            today=DAY,
-        )
+        examiner_override(world, world.other, document_number="号" * 65, today=DAY)
     assert err.value.code == "personnel.document_number_invalid"
     assert err.value.field == "document_number"
     assert not QualificationOverride.objects.exists()

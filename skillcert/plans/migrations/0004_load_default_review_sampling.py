@@ -24,5 +24,11 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0003_review_sampling_policy")]
+    dependencies = [
+        ('occupations', '0002_load_legacy_level_mapping'),
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('personnel', '0002_load_qualification_rules_and_province_policies'),
+        ('plans', '0001_squashed_0005'),
+        ('regions', '0002_load_gbt2260_divisions'),
+    ]
     operations = [migrations.RunPython(load, unload)]

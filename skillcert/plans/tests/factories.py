@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import SystemActor
 from skillcert.candidates.models import Candidate, HeldCertificate, WorkPeriod
+from skillcert.candidates.services import Registration, candidate_register
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.common.pii import pii_digest
 from skillcert.occupations.models import Occupation, Specialty, Standard
@@ -149,6 +150,19 @@ def set_rates(plan: EvaluationPlan, city: str, province: str) -> EvaluationPlan:
     return plan
 
 
+def self_registered(seq: int = 1, *, username: str = "zhang", name: str = "张三") -> Registration:
+    """A person who registered an account themselves on 2026-01-01, ID number make_id(seq):
+    the account and (for an ID number the platform had not met) their candidate record."""
+    return candidate_register(
+        username=username,
+        password="Correct-Horse-2026",
+        full_name=name,
+        id_number=make_id(seq),
+        phone="13912345678",
+        today=dt.date(2026, 1, 1),
+    )
+
+
 def make_candidate(
     seq: int, *, user: Any = None, years: int = 7, cert_level: int | None = None
 ) -> Candidate:
@@ -193,11 +207,14 @@ def make_person(
     region: str = "320102",
     name: str = "",
     qualified: bool = True,
+    user: Any = None,
 ) -> Person:
-    """A person holding `roles` since 2024. `qualified`: staffing binds to a passed
-    qualification check, so the person has signed the declaration and, for the examiner roles
-    whose conditions these bare records fail, the province recorded an override."""
+    """A person holding `roles` since 2024, with the account `user` if given. `qualified`:
+    staffing binds to a passed qualification check, so the person has signed the declaration
+    and, for the examiner roles whose conditions these bare records fail, the province
+    recorded an override."""
     person = Person.objects.create(
+        user=user,
         id_number=make_id(seq, birth="19750101", region=region),
         name=name or f"考评员{seq}",
         gender="M",

@@ -20,5 +20,7 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("regions", "0001_initial")]
+    dependencies = [
+        ('regions', '0001_squashed_0001'),
+    ]
     operations = [migrations.RunPython(load, unload)]

@@ -12,5 +12,11 @@ def first_version(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("scoring", "0003_recheck_policy_versions")]
+    dependencies = [
+        ('occupations', '0002_load_legacy_level_mapping'),
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('personnel', '0002_load_qualification_rules_and_province_policies'),
+        ('regions', '0002_load_gbt2260_divisions'),
+        ('scoring', '0001_squashed_0009'),
+    ]
     operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]

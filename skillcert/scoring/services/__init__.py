@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from skillcert.scoring.services.assessment import (
     panel_mark_submit,
+    panel_marks_submit_bulk,
     practical_sheet_submit,
 )
 from skillcert.scoring.services.batches import (
@@ -31,6 +32,7 @@ from skillcert.scoring.services.entry import (
     batch_submit,
     result_part_state_set,
     result_score_enter,
+    results_score_enter_bulk,
 )
 from skillcert.scoring.services.marking import (
     mark_submit,
@@ -77,6 +79,7 @@ __all__ = [
     "form_letter",
     "mark_submit",
     "panel_mark_submit",
+    "panel_marks_submit_bulk",
     "paper_objective_key",
     "practical_sheet_submit",
     "recheck_complete",
@@ -86,6 +89,7 @@ __all__ = [
     "result_part_state_set",
     "result_recognise",
     "result_score_enter",
+    "results_score_enter_bulk",
     "script_arbitrate",
     "scripts_create",
     "staff_set",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -11,7 +14,8 @@ from django.utils import timezone
 
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
-from skillcert.personnel.selectors import may_assess
+from skillcert.personnel import recusal
+from skillcert.personnel.selectors import assessor_facts, may_assess
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
     BatchDuty,
@@ -20,6 +24,7 @@ from skillcert.scoring.models import (
     PartState,
     PracticalSheet,
     Result,
+    ResultBatch,
 )
 from skillcert.scoring.selectors import (
     person_of_user,
@@ -33,6 +38,7 @@ from skillcert.scoring.services._access import (
 from skillcert.scoring.services._common import (
     as_score,
     as_score_or_none,
+    lock_batch,
     lock_result,
     require_writable,
     score_arg,
@@ -142,3 +148,96 @@ def panel_mark_submit(
             changes={"member": person.pk, "score": value},
         )
     return mark
+
+
+def panel_marks_submit_bulk(
+    *, batch: ResultBatch, scores: Mapping[int, Any], actor: Actor, member: Person | None = None
+) -> int:
+    """A panel member's marks for many candidates of the batch at once (the member's marking
+    sheet): `scores` maps result ids to scores. The same checks as `panel_mark_submit`, all
+    or nothing; rows are locked in primary-key order, the marks inserted in one statement,
+    the panel scores of the candidates whose panel is now complete written in one update,
+    and one audit event commits to every mark (the SHA-256 of the marks' canonical JSON).
+    Returns how many marks were recorded."""
+    values = {int(pk): score_arg(score, field="score") for pk, score in scores.items()}
+    if not values:
+        return 0
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        user = acting_person(actor)
+        person = member if user is None else person_of_user(user)
+        if (
+            person is None
+            or not BatchStaff.objects.filter(
+                batch=batch, person=person, duty=BatchDuty.PANEL
+            ).exists()
+        ):
+            raise forbidden("只有本批次的综合评审专家可以评分")
+        results = list(
+            Result.objects.select_for_update()
+            .filter(batch=batch, pk__in=sorted(values))
+            .select_related("application__candidate")
+            .order_by("pk")
+        )
+        if len(results) != len(values):
+            raise DomainError(
+                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="scores"
+            )
+        facts = assessor_facts(person=person)
+        today = timezone.localdate()
+        marked = set(
+            PanelMark.objects.filter(result__in=results, member=person).values_list(
+                "result_id", flat=True
+            )
+        )
+        marks = []
+        for result in results:
+            result.batch = batch
+            require_writable(result)
+            if result.level not in (1, 2) or result.panel_state == PartState.NOT_REQUIRED:
+                raise DomainError(
+                    "panel.not_required", "只有二级、一级需要综合评审", field="result"
+                )
+            verdict = recusal.may_assess(
+                facts,
+                recusal.Assignment(
+                    on=today, candidate_id_number=result.application.candidate.id_number
+                ),
+                max_consecutive=1,
+            )
+            if not verdict.allowed:
+                raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+            if result.pk in marked:
+                raise DomainError("panel.mark_twice", f"本人已评过考生 {result.candidate_ref}")
+            marks.append(PanelMark(result=result, member=person, score=as_score(values[result.pk])))
+        PanelMark.objects.bulk_create(marks, batch_size=500)
+        members = len(staff_person_ids(batch=batch, duty=BatchDuty.PANEL))
+        given: dict[int, list[float]] = defaultdict(list)
+        for result_id, score in PanelMark.objects.filter(result__in=results).values_list(
+            "result_id", "score"
+        ):
+            given[result_id].append(float(score))
+        complete = []
+        for result in results:
+            if len(given[result.pk]) == members:
+                result.panel_score = as_score_or_none(rules.mean_score(given[result.pk]))
+                result.panel_state = PartState.SCORED
+                result.updated_at = timezone.now()
+                complete.append(result)
+        Result.objects.bulk_update(
+            complete, ["panel_score", "panel_state", "updated_at"], batch_size=500
+        )
+        rows = [{"result": m.result_id, "score": str(m.score)} for m in marks]
+        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        audit_record(
+            actor=actor,
+            action="panel.mark_bulk",
+            obj=batch,
+            changes={
+                "member": person.pk,
+                "count": len(rows),
+                "rows": rows,
+                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+            },
+        )
+    return len(marks)

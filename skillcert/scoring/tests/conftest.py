@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from conftest import make_user
 from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import User
-from skillcert.accounts.services import user_create
 from skillcert.applications.models import Application, Status
 from skillcert.candidates.models import Candidate
 from skillcert.common.identifiers import id_number_check_digit
@@ -104,7 +104,15 @@ def _person(
 
 
 def _user(name: str) -> User:
-    return user_create(username=name, password=PASSWORD, full_name=name, actor=SYSTEM_TEST)
+    return make_user(name)
+
+
+def scorers_with_accounts(
+    rows: list[tuple[int, str, str]], occupation: Occupation, region: Region
+) -> dict[str, Person]:
+    """Senior examiners (`_person`) with accounts of their own, by name; `rows` holds each
+    one's (seq, name, username)."""
+    return {name: _person(seq, name, _user(user), occupation, region) for seq, name, user in rows}
 
 
 def _sealed_paper(

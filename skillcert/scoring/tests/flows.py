@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from skillcert.accounts.actors import SystemActor
+from skillcert.accounts.actors import Actor, SystemActor
 from skillcert.accounts.services import user_create
 from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.tests.factories import make_person
@@ -14,6 +14,7 @@ from skillcert.scoring.models import EnterpriseScheme, Mark, Result, ResultBatch
 from skillcert.scoring.services import (
     batch_publish,
     batch_submit,
+    enterprise_scheme_set,
     mark_submit,
     panel_mark_submit,
     practical_sheet_submit,
@@ -48,6 +49,24 @@ SYSTEM_TEST = SystemActor("test")
 # NORM_POSTS[0] (their application's profile snapshot).
 NORM_POSTS = ["招聘专员", "薪酬专员"]
 NORM_COMPANIES = ["本企业", "省内同类制造企业"]
+
+
+def scheme_set(
+    *, plan: EvaluationPlan, occupation: Any, actor: Actor, **changes: Any
+) -> EnterpriseScheme:
+    """Set the plan's enterprise scheme for `occupation`: process evaluation with WEIGHTS and
+    EVIDENCE unless `changes` (methods, pass_mark, candidate_kinds, ...) say otherwise."""
+    args: dict[str, Any] = {"methods": ["process"], "weights": WEIGHTS, "evidence": EVIDENCE}
+    return enterprise_scheme_set(plan=plan, occupation=occupation, actor=actor, **args | changes)
+
+
+def norm_in_force(
+    *, plan: EvaluationPlan, occupation: Any, personas: Any, **changes: Any
+) -> EnterpriseScheme:
+    """The scheme set by clerk_a (`scheme_set`), filed as a norm and acknowledged by the
+    province: what evaluating an enterprise's candidates needs."""
+    scheme_set(plan=plan, occupation=occupation, actor=personas.clerk_a, **changes)
+    return norm_acknowledge(plan=plan, occupation=occupation, personas=personas)
 
 
 def norm_acknowledge(*, plan: EvaluationPlan, occupation: Any, personas: Any) -> EnterpriseScheme:

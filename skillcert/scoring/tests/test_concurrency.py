@@ -6,19 +6,16 @@ may, nothing is lost, and the audit trail tells the same story as the rows."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from skillcert.applications.models import Notification
 from skillcert.audit.models import AuditEvent
 from skillcert.audit.services import audit_verify
-from skillcert.common.errors import DomainError
+from skillcert.common.tests.concurrency import race
 from skillcert.scoring.models import (
     BatchStatus,
     Recheck,
@@ -40,29 +37,6 @@ from skillcert.scoring.tests.flows import onsite_report_in, published_batch
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    """Run the calls in threads released together; 'ok' or the DomainError code of each."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [""] * len(calls)
-
-    def run(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            call()
-            outcomes[index] = "ok"
-        except DomainError as exc:
-            outcomes[index] = exc.code
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def _in_registration(world: Any) -> ResultBatch:
     published_batch(world)
     Result.objects.filter(batch=world.batch).update(
@@ -79,7 +53,7 @@ def _chain_intact() -> bool:
 def test_register_and_return_at_once_exactly_one_takes_effect(world: Any) -> None:
     batch = _in_registration(world)
     personas = world.personas
-    outcomes = _race(
+    outcomes = race(
         lambda: batch_register(batch=batch, actor=personas.province),
         lambda: batch_registration_return(
             batch=batch, reason="材料不全", actor=personas.city_nanjing
@@ -103,7 +77,7 @@ def test_register_and_return_at_once_exactly_one_takes_effect(world: Any) -> Non
 def test_two_officers_registering_at_once_register_once(world: Any) -> None:
     batch = _in_registration(world)
     officers = [world.personas.province, world.personas.city_nanjing]
-    outcomes = _race(*[lambda o=o: batch_register(batch=batch, actor=o) for o in officers])
+    outcomes = race(*[lambda o=o: batch_register(batch=batch, actor=o) for o in officers])
     assert sorted(outcomes) == ["ok", "status.transition_not_allowed"]
     winner = officers[outcomes.index("ok")]
     batch.refresh_from_db()
@@ -128,7 +102,7 @@ def test_the_same_recheck_completed_twice_at_once_completes_once(world: Any) -> 
     recheck = _recheck(world, "practical")
     Result.objects.filter(pk=world.result(0).pk).update(practical_score=Decimal("70.0"))
     handlers = [world.personas.clerk_a, world.personas.city_nanjing]
-    outcomes = _race(*[lambda h=h: recheck_complete(recheck=recheck, actor=h) for h in handlers])
+    outcomes = race(*[lambda h=h: recheck_complete(recheck=recheck, actor=h) for h in handlers])
     assert sorted(outcomes) == ["ok", "recheck.done"]
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.COMPLETED
@@ -148,7 +122,7 @@ def test_rechecks_of_two_subjects_at_once_keep_both_corrections(world: Any) -> N
     Result.objects.filter(pk=world.result(0).pk).update(
         theory_score=Decimal("50.0"), practical_score=Decimal("50.0"), passed=False
     )
-    outcomes = _race(
+    outcomes = race(
         lambda: recheck_complete(recheck=theory, actor=world.personas.clerk_a),
         lambda: recheck_complete(recheck=practical, actor=world.personas.city_nanjing),
     )
@@ -165,7 +139,7 @@ def test_rechecks_of_two_subjects_at_once_keep_both_corrections(world: Any) -> N
 def test_two_entries_of_the_same_score_at_once_chain_in_the_audit(world: Any) -> None:
     chief = world.users["chief"]
     target = world.result(0)
-    outcomes = _race(
+    outcomes = race(
         lambda: result_score_enter(result=target, part="practical", score=70, actor=chief),
         lambda: result_score_enter(result=target, part="practical", score=90, actor=chief),
     )

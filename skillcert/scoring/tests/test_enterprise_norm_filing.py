@@ -11,12 +11,11 @@ from django.urls import reverse
 
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.scoring.models import EnterpriseScheme
-from skillcert.scoring.services import enterprise_scheme_set
 from skillcert.scoring.services.enterprise import (
     enterprise_scheme_acknowledge,
     enterprise_scheme_file,
 )
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS
+from skillcert.scoring.tests.flows import scheme_set
 
 POSTS = ["招聘专员", "薪酬专员"]
 COMPANIES = ["本企业", "省内同类制造企业"]
@@ -29,15 +28,7 @@ def scheme(enterprise: Any, hr: Any, personas: Any) -> EnterpriseScheme:
 
 
 def _set(plan: Any, hr: Any, personas: Any, pass_mark: int) -> EnterpriseScheme:
-    return enterprise_scheme_set(
-        plan=plan,
-        occupation=hr,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
-        pass_mark=pass_mark,
-        actor=personas.clerk_a,
-    )
+    return scheme_set(plan=plan, occupation=hr, pass_mark=pass_mark, actor=personas.clerk_a)
 
 
 def _url(scheme: EnterpriseScheme) -> str:

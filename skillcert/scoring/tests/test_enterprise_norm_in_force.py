@@ -13,31 +13,43 @@ from django.urls import reverse
 
 from skillcert.common.errors import DomainError
 from skillcert.scoring.models import EnterpriseScheme, Result
-from skillcert.scoring.services import enterprise_scheme_set, result_evaluate_enterprise
+from skillcert.scoring.services import result_evaluate_enterprise
 from skillcert.scoring.services.enterprise import (
     enterprise_scheme_acknowledge,
     enterprise_scheme_file,
 )
 from skillcert.scoring.tests.flows import (
-    EVIDENCE,
     NORM_COMPANIES,
     NORM_POSTS,
-    WEIGHTS,
-    norm_acknowledge,
+    norm_in_force,
+    scheme_set,
 )
 
 SCORES = {"品德": 90, "职业能力": 80, "工作业绩": 70, "社会贡献": 60}
 
 
 def _scheme(plan: Any, hr: Any, personas: Any) -> EnterpriseScheme:
-    return enterprise_scheme_set(
-        plan=plan,
-        occupation=hr,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
+    return scheme_set(plan=plan, occupation=hr, actor=personas.clerk_a)
+
+
+def _in_force(plan: Any, hr: Any, personas: Any) -> EnterpriseScheme:
+    return norm_in_force(plan=plan, occupation=hr, personas=personas)
+
+
+def _filed(plan: Any, hr: Any, personas: Any, companies: list[str]) -> EnterpriseScheme:
+    """The scheme set and filed as a norm for `companies`, not yet acknowledged."""
+    return enterprise_scheme_file(
+        scheme=_scheme(plan, hr, personas),
+        posts=NORM_POSTS,
+        companies=companies,
         actor=personas.clerk_a,
     )
+
+
+def _working_as(application: Any, *work: dict[str, Any]) -> Result:
+    """The application's result, its candidate's work history in the snapshot set to `work`."""
+    type(application).objects.filter(pk=application.pk).update(profile_snapshot={"work": work})
+    return Result.objects.get(application=application)
 
 
 def _evaluate(result: Result, personas: Any) -> Result:
@@ -57,8 +69,7 @@ def test_acknowledged_norm_evaluates_a_candidate_in_its_post(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    scheme = norm_acknowledge(plan=plan, occupation=hr, personas=personas)
+    scheme = _in_force(plan, hr, personas)
     assert len(scheme.acknowledged_digest) == 64
     result = _evaluate(Result.objects.get(application=apps[0]), personas)
     assert (result.weighted_score, result.passed) == (Decimal("77.0"), True)
@@ -77,12 +88,7 @@ def test_norm_filed_but_not_acknowledged_is_refused(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    enterprise_scheme_file(
-        scheme=_scheme(plan, hr, personas),
-        posts=NORM_POSTS,
-        companies=NORM_COMPANIES,
-        actor=personas.clerk_a,
-    )
+    _filed(plan, hr, personas, NORM_COMPANIES)
     message = _refused(
         Result.objects.get(application=apps[0]), personas, "enterprise.norm_not_acknowledged"
     )
@@ -93,17 +99,8 @@ def test_norm_changed_through_the_service_after_acknowledgement_is_refused(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
-    enterprise_scheme_set(
-        plan=plan,
-        occupation=hr,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
-        pass_mark=70,
-        actor=personas.clerk_a,
-    )
+    _in_force(plan, hr, personas)
+    scheme_set(plan=plan, occupation=hr, pass_mark=70, actor=personas.clerk_a)
     _refused(Result.objects.get(application=apps[0]), personas, "enterprise.norm_not_acknowledged")
 
 
@@ -115,8 +112,7 @@ def test_norm_changed_behind_the_services_back_after_acknowledgement_is_refused(
     enterprise: Any, hr: Any, personas: Any, change: dict[str, Any]
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    scheme = norm_acknowledge(plan=plan, occupation=hr, personas=personas)
+    scheme = _in_force(plan, hr, personas)
     EnterpriseScheme.objects.filter(pk=scheme.pk).update(**change)  # e.g. edited in the admin
     message = _refused(Result.objects.get(application=apps[0]), personas, "enterprise.norm_changed")
     assert "备案确认后被修改" in message
@@ -126,12 +122,9 @@ def test_enterprise_outside_the_norms_companies_is_refused(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    scheme = EnterpriseScheme.objects.get(plan=plan, occupation=hr)
-    scheme = enterprise_scheme_file(
-        scheme=scheme, posts=NORM_POSTS, companies=["某某集团"], actor=personas.clerk_a
+    enterprise_scheme_acknowledge(
+        scheme=_filed(plan, hr, personas, ["某某集团"]), actor=personas.province
     )
-    enterprise_scheme_acknowledge(scheme=scheme, actor=personas.province)
     message = _refused(
         Result.objects.get(application=apps[0]), personas, "enterprise.norm_company_outside"
     )
@@ -142,13 +135,9 @@ def test_enterprise_named_in_the_norms_companies_evaluates(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    scheme = enterprise_scheme_file(
-        scheme=_scheme(plan, hr, personas),
-        posts=NORM_POSTS,
-        companies=[plan.organization.name],
-        actor=personas.clerk_a,
+    enterprise_scheme_acknowledge(
+        scheme=_filed(plan, hr, personas, [plan.organization.name]), actor=personas.province
     )
-    enterprise_scheme_acknowledge(scheme=scheme, actor=personas.province)
     assert _evaluate(Result.objects.get(application=apps[0]), personas).passed is True
 
 
@@ -156,16 +145,13 @@ def test_candidate_in_a_post_outside_the_norm_is_refused(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
-    work = [
+    _in_force(plan, hr, personas)
+    result = _working_as(
+        apps[0],
         {"start": "2015-01-01", "end": "2017-12-31", "occupation_name": "招聘专员"},
         {"start": "2018-01-01", "end": None, "occupation_name": "仓库管理员"},
-    ]
-    type(apps[0]).objects.filter(pk=apps[0].pk).update(profile_snapshot={"work": work})
-    message = _refused(
-        Result.objects.get(application=apps[0]), personas, "enterprise.norm_post_outside"
     )
+    message = _refused(result, personas, "enterprise.norm_post_outside")
     assert "仓库管理员" in message and "招聘专员" in message
     assert apps[0].candidate.full_name in message
 
@@ -174,10 +160,8 @@ def test_candidate_without_a_current_post_is_refused(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
-    type(apps[1]).objects.filter(pk=apps[1].pk).update(profile_snapshot={"work": []})
-    _refused(Result.objects.get(application=apps[1]), personas, "enterprise.norm_post_unknown")
+    _in_force(plan, hr, personas)
+    _refused(_working_as(apps[1]), personas, "enterprise.norm_post_unknown")
 
 
 # --- the evaluation page of the enterprise's entry account ---------------------------------
@@ -188,10 +172,19 @@ def _post_scores(result: Result) -> dict[str, str]:
     return {f"r{result.pk}-{k}": v for k, v in base.items()}
 
 
+def _refused_page(result: Result, personas: Any) -> str:
+    """The evaluation page's answer to clerk_a's scores for `result`, which it refuses."""
+    response = personas.client_for(personas.clerk_a).post(
+        reverse("scoring:enterprise_evaluate", args=[result.pk]), _post_scores(result), follow=True
+    )
+    result.refresh_from_db()
+    assert result.weighted_score is None
+    return str(response.content.decode())
+
+
 def test_page_evaluates_with_an_acknowledged_norm(enterprise: Any, hr: Any, personas: Any) -> None:
     plan, apps, batch = enterprise
-    _scheme(plan, hr, personas)
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
+    _in_force(plan, hr, personas)
     result = Result.objects.get(application=apps[0])
     clerk = personas.client_for(personas.clerk_a)
     response = clerk.post(
@@ -210,29 +203,19 @@ def test_page_refuses_a_norm_not_acknowledged_with_its_message(
     plan, apps, _ = enterprise
     _scheme(plan, hr, personas)
     result = Result.objects.get(application=apps[0])
-    response = personas.client_for(personas.clerk_a).post(
-        reverse("scoring:enterprise_evaluate", args=[result.pk]), _post_scores(result), follow=True
-    )
-    assert "的企业评价规范尚未经省人社厅备案确认" in response.content.decode()
-    result.refresh_from_db()
-    assert result.weighted_score is None and result.dimension_scores == {}
+    assert "的企业评价规范尚未经省人社厅备案确认" in _refused_page(result, personas)
+    assert result.dimension_scores == {}
 
 
 def test_page_refuses_a_post_outside_the_norm_with_its_message(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
-    work = [{"start": "2018-01-01", "end": None, "occupation_name": "仓库管理员"}]
-    type(apps[2]).objects.filter(pk=apps[2].pk).update(profile_snapshot={"work": work})
-    result = Result.objects.get(application=apps[2])
-    response = personas.client_for(personas.clerk_a).post(
-        reverse("scoring:enterprise_evaluate", args=[result.pk]), _post_scores(result), follow=True
+    _in_force(plan, hr, personas)
+    result = _working_as(
+        apps[2], {"start": "2018-01-01", "end": None, "occupation_name": "仓库管理员"}
     )
-    assert "的岗位“仓库管理员”不在该评价规范适用的岗位范围内" in response.content.decode()
-    result.refresh_from_db()
-    assert result.weighted_score is None
+    assert "的岗位“仓库管理员”不在该评价规范适用的岗位范围内" in _refused_page(result, personas)
 
 
 def test_pages_file_acknowledge_then_evaluate(enterprise: Any, hr: Any, personas: Any) -> None:
@@ -256,31 +239,6 @@ def test_pages_file_acknowledge_then_evaluate(enterprise: Any, hr: Any, personas
     assert clerk.post(evaluate, _post_scores(result)).status_code == 302
     result.refresh_from_db()
     assert (result.weighted_score, result.passed) == (Decimal("77.0"), True)
-
-
-def test_norms_acknowledged_before_the_digest_existed_keep_counting(
-    enterprise: Any, hr: Any, personas: Any
-) -> None:
-    """The data migration takes the digest of a norm acknowledged before digests were kept,
-    the same digest the service takes; a norm not acknowledged is left alone."""
-    import importlib
-
-    from django.apps import apps as registry
-
-    from skillcert.scoring.services.enterprise import norm_digest
-
-    backfill = importlib.import_module(
-        "skillcert.scoring.migrations.0008_enterprise_scheme_acknowledged_digest_backfill"
-    ).backfill
-    plan, apps, _ = enterprise
-    _scheme(plan, hr, personas)
-    scheme = norm_acknowledge(plan=plan, occupation=hr, personas=personas)
-    EnterpriseScheme.objects.filter(pk=scheme.pk).update(acknowledged_digest="")
-    backfill(registry, None)
-    scheme.refresh_from_db()
-    assert scheme.acknowledged_digest == norm_digest(scheme)
-    result = _evaluate(Result.objects.get(application=apps[0]), personas)
-    assert result.passed
 
 
 def _norm_todo(personas: Any) -> Any:

@@ -17,8 +17,8 @@ from django.urls import reverse
 from skillcert.audit.models import AuditEvent
 from skillcert.organizations.models import StoredFile
 from skillcert.scoring.models import BatchStatus, EnterpriseScheme, Result, Route
-from skillcert.scoring.services import batch_open, enterprise_scheme_set
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge
+from skillcert.scoring.services import batch_open
+from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge, norm_in_force
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -52,15 +52,7 @@ def _scheme_post(**changes: Any) -> dict[str, Any]:
 
 def _set_scheme(plan: Any, hr: Any, personas: Any) -> None:
     """The scheme, filed as a norm and acknowledged by the province (what evaluating needs)."""
-    enterprise_scheme_set(
-        plan=plan,
-        occupation=hr,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
-        actor=personas.clerk_a,
-    )
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
+    norm_in_force(plan=plan, occupation=hr, personas=personas)
 
 
 def _scores(result: Result, **values: str) -> dict[str, str]:

@@ -17,11 +17,10 @@ from skillcert.scoring.services import (
     batch_register,
     batch_registration_submit,
     batch_submit,
-    enterprise_scheme_set,
     result_evaluate_enterprise,
     result_recognise,
 )
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge
+from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_in_force, scheme_set
 
 
 def test_four_dimensions_with_conduct_veto_and_routes_registered(
@@ -29,16 +28,13 @@ def test_four_dimensions_with_conduct_veto_and_routes_registered(
 ) -> None:
     plan, apps, batch = enterprise
     clerk = personas.clerk_a
-    enterprise_scheme_set(
+    norm_in_force(
         plan=plan,
         occupation=hr,
+        personas=personas,
         methods=["process", "performance"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
         candidate_kinds=["employee", "apprentice"],
-        actor=clerk,
     )
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
     results = [Result.objects.get(application=a) for a in apps]
     assert {r.route for r in results} == {Route.SELF_EVALUATION}
     good = result_evaluate_enterprise(
@@ -98,16 +94,8 @@ def test_scheme_rejects_bad_design(
     enterprise: Any, hr: Any, personas: Any, kwargs: Any, code: str
 ) -> None:
     plan, _, _ = enterprise
-    args: dict[str, Any] = {
-        "plan": plan,
-        "occupation": hr,
-        "methods": ["process"],
-        "weights": WEIGHTS,
-        "evidence": EVIDENCE,
-        "actor": personas.clerk_a,
-    } | kwargs
     with pytest.raises(DomainError) as err:
-        enterprise_scheme_set(**args)
+        scheme_set(plan=plan, occupation=hr, actor=personas.clerk_a, **kwargs)
     assert err.value.code == code
     assert not EnterpriseScheme.objects.exists()
 

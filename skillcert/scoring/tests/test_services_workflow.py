@@ -132,20 +132,14 @@ def test_practical_final_and_examiner_panel_rules(world: Any) -> None:
             actor=world.personas.clerk_a,
         )
     assert err.value.code == "panel.size"
-    with pytest.raises(DomainError) as err:
-        practical_sheet_submit(
-            result=world.result(1),
-            items=[{"item": "1", "max": 100, "score": 101}],
-            actor=world.users["e1"],
-        )
-    assert err.value.code == "scoring.score_range"
-    with pytest.raises(DomainError) as err:
-        practical_sheet_submit(
-            result=world.result(1),
-            items=[{"item": "1", "max": 100, "score": 60}],
-            actor=world.users["m1"],
-        )
-    assert err.value.code == "scoring.forbidden"
+    for score, user, code in [(101, "e1", "scoring.score_range"), (60, "m1", "scoring.forbidden")]:
+        with pytest.raises(DomainError) as err:
+            practical_sheet_submit(
+                result=world.result(1),
+                items=[{"item": "1", "max": 100, "score": score}],
+                actor=world.users[user],
+            )
+        assert err.value.code == code
     assert not world.result(1).practical_sheets.exists()
 
 

@@ -19,10 +19,9 @@ from skillcert.scoring.services import (
     batch_register,
     batch_registration_submit,
     batch_submit,
-    enterprise_scheme_set,
     result_evaluate_enterprise,
 )
-from skillcert.scoring.tests.flows import EVIDENCE, WEIGHTS, norm_acknowledge
+from skillcert.scoring.tests.flows import norm_in_force
 
 POST = {"start": "2019-01-01", "end": None, "occupation_name": "招聘专员"}
 
@@ -47,15 +46,7 @@ def test_special_ability_result_is_issued_a_certificate_without_a_level(
     result = Result.objects.get(application=application)
     assert result.level is None and result.get_level_display() == "专项职业能力（不设等级）"
 
-    enterprise_scheme_set(
-        plan=plan,
-        occupation=special,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
-        actor=clerk,
-    )
-    norm_acknowledge(plan=plan, occupation=special, personas=personas)
+    norm_in_force(plan=plan, occupation=special, personas=personas)
     scores = {"品德": 90, "职业能力": 80, "工作业绩": 70, "社会贡献": 60}
     assert result_evaluate_enterprise(result=result, scores=scores, actor=clerk).passed
     batch_submit(batch=batch, actor=clerk)

@@ -30,17 +30,14 @@ from skillcert.scoring.models import (
     ScriptStatus,
 )
 from skillcert.scoring.services import (
-    enterprise_scheme_set,
     recheck_request,
     responses_score,
     scripts_create,
 )
 from skillcert.scoring.tests.flows import (
-    EVIDENCE,
     PUBLISHED_ON,
-    WEIGHTS,
     mark_as_assigned,
-    norm_acknowledge,
+    norm_in_force,
     onsite_report_in,
     published_batch,
     score_everything,
@@ -133,15 +130,7 @@ def test_enterprise_entry_account_records_four_dimensions(
     enterprise: Any, hr: Any, personas: Any
 ) -> None:
     plan, apps, batch = enterprise
-    enterprise_scheme_set(
-        plan=plan,
-        occupation=hr,
-        methods=["process"],
-        weights=WEIGHTS,
-        evidence=EVIDENCE,
-        actor=personas.clerk_a,
-    )
-    norm_acknowledge(plan=plan, occupation=hr, personas=personas)
+    norm_in_force(plan=plan, occupation=hr, personas=personas)
     assert EnterpriseScheme.objects.filter(plan=plan).exists()
     client = personas.client_for(personas.clerk_a)
     page = client.get(reverse("scoring:entry", args=[batch.pk])).content.decode()

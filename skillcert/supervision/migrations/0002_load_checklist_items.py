@@ -38,6 +38,12 @@ def unload(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("supervision", "0001_supervision_draws_visits_complaints")]
+    dependencies = [
+        ('occupations', '0002_load_legacy_level_mapping'),
+        ('organizations', '0003_load_filing_checklists_and_default_policy'),
+        ('personnel', '0002_load_qualification_rules_and_province_policies'),
+        ('regions', '0002_load_gbt2260_divisions'),
+        ('supervision', '0001_squashed_0005'),
+    ]
 
     operations = [migrations.RunPython(load, unload)]

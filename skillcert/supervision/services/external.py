@@ -40,6 +40,12 @@ if TYPE_CHECKING:
 REASON_MIN = 10
 
 
+def _long_enough(reason: str, code: str, message: str) -> None:
+    """Refuse (`code`, `message`) a reason shorter than REASON_MIN characters."""
+    if len(reason) < REASON_MIN:
+        raise DomainError(code, message, field="reason")
+
+
 def _require_social(plan: EvaluationPlan) -> None:
     if plan.kind != PlanKind.SOCIAL:
         raise DomainError(
@@ -142,12 +148,11 @@ def onsite_report_waive(*, plan: EvaluationPlan, reason: str, actor: Actor) -> R
     require_officer_over_region(actor, str(plan.organization.region_id))
     _require_social(plan)
     reason = required(reason, "supervision.reason_required", "请填写未提交督导报告的原因", "reason")
-    if len(reason) < REASON_MIN:
-        raise DomainError(
-            "supervision.reason_too_short",
-            f"原因至少{REASON_MIN}个字，请写明缺少督导报告的情况和核实结果",
-            field="reason",
-        )
+    _long_enough(
+        reason,
+        "supervision.reason_too_short",
+        f"原因至少{REASON_MIN}个字，请写明缺少督导报告的情况和核实结果",
+    )
     reported = Visit.objects.filter(
         plan=plan, kind=DrawKind.ONSITE, status__in=[VisitStatus.REPORTED, VisitStatus.CLOSED]
     ).exists()
@@ -189,12 +194,11 @@ def ratio_override_record(
     if not scope.covers_region_code(region):
         raise Forbidden("supervision.override_forbidden", "考务人员配比例外只能由本省人社部门记录")
     reason = required(reason, "supervision.reason_required", "请填写例外原因", "reason")
-    if len(reason) < REASON_MIN:
-        raise DomainError(
-            "supervision.reason_too_short",
-            f"例外原因至少{REASON_MIN}个字，请写明人员不足的情况和采取的措施",
-            field="reason",
-        )
+    _long_enough(
+        reason,
+        "supervision.reason_too_short",
+        f"例外原因至少{REASON_MIN}个字，请写明人员不足的情况和采取的措施",
+    )
     return audited_create(
         RatioOverride,
         actor=actor,

@@ -19,6 +19,8 @@ from skillcert.plans.models import EvaluationPlan
 from skillcert.plans.services import plan_create, plan_open
 from skillcert.plans.tests.factories import file_org, make_id
 from skillcert.regions.models import Region
+from skillcert.supervision.models import DrawKind, Visit
+from skillcert.supervision.services import supervision_draw
 
 
 @dataclass
@@ -86,3 +88,17 @@ def world(personas: Any, hr: Occupation) -> World:
         make_supervisor(i) for i in range(2, 4)
     ]
     return World(personas, hr, employer, employer_plans, social_plan, supervisors)
+
+
+@pytest.fixture
+def visit(world: World) -> Visit:
+    """The province's on-site draw in Nanjing: its one visit, sent to the supervisor persona."""
+    supervision_draw(
+        kind=DrawKind.ONSITE,
+        region=Region.objects.get(code="320100"),
+        actor=world.personas.province,
+    )
+    row = Visit.objects.get()
+    Visit.objects.filter(pk=row.pk).update(supervisor=world.supervisors[0])
+    row.refresh_from_db()
+    return row

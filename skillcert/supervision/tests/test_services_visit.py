@@ -6,12 +6,10 @@ from django.utils import timezone
 
 from skillcert.common.errors import DomainError
 from skillcert.organizations.models import CreditEvent, CreditEventKind
-from skillcert.regions.models import Region
 from skillcert.supervision import services
 from skillcert.supervision.models import (
     ActionStatus,
     CorrectiveAction,
-    DrawKind,
     Evidence,
     Finding,
     RegistrationHold,
@@ -22,19 +20,6 @@ from skillcert.supervision.selectors import registration_blocked
 from skillcert.supervision.services import visits
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def visit(world):
-    services.supervision_draw(
-        kind=DrawKind.ONSITE,
-        region=Region.objects.get(code="320100"),
-        actor=world.personas.province,
-    )
-    row = Visit.objects.get()
-    Visit.objects.filter(pk=row.pk).update(supervisor=world.supervisors[0])
-    row.refresh_from_db()
-    return row
 
 
 def _answer_all(visit, user, result="yes"):

@@ -123,20 +123,12 @@ def test_registration_blocked_api_answers_for_a_visible_plan(world):
     )
 
 
-def test_evidence_downloads_for_those_who_see_the_visit_only(world, settings, tmp_path):
+def test_evidence_downloads_for_those_who_see_the_visit_only(world, visit, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from skillcert.supervision.services import evidence_add, finding_record
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    supervision_draw(
-        kind=DrawKind.ONSITE,
-        region=Region.objects.get(code="320100"),
-        actor=world.personas.province,
-    )
-    visit = Visit.objects.get()
-    Visit.objects.filter(pk=visit.pk).update(supervisor=world.supervisors[0])
-    visit.refresh_from_db()
     p = world.personas
     finding = finding_record(
         visit=visit, severity="minor", description="考场座位表未张贴", actor=p.supervisor

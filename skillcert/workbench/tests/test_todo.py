@@ -258,9 +258,7 @@ def test_province_officer_sees_the_final_tier_and_registrations(personas, office
 
 
 def test_examiner_sees_the_card_to_collect_with_its_deadline(personas, hr):
-    person = make_person(31, roles=[("examiner", hr, 1, 5)])
-    person.user = personas.examiner
-    person.save(update_fields=["user"])
+    person = make_person(31, roles=[("examiner", hr, 1, 5)], user=personas.examiner)
     Card.objects.create(
         person=person,
         role="examiner",
@@ -283,9 +281,7 @@ def test_examiner_sees_the_card_to_collect_with_its_deadline(personas, hr):
 
 
 def test_supervisor_sees_the_visit_sent_on(personas, plan, hr):
-    person = make_person(41, roles=[("supervisor_external", hr, 1, 5)])
-    person.user = personas.supervisor
-    person.save(update_fields=["user"])
+    person = make_person(41, roles=[("supervisor_external", hr, 1, 5)], user=personas.supervisor)
     Visit.objects.create(plan=plan, org=personas.org_a, supervisor=person, kind="onsite")
     items = items_of(personas.supervisor)
     assert items["supervisor.visits"].count == 1

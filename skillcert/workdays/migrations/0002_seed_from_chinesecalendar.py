@@ -44,5 +44,7 @@ def unseed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workdays", "0001_initial")]
+    dependencies = [
+        ('workdays', '0001_squashed_0001'),
+    ]
     operations = [migrations.RunPython(seed, unseed)]
