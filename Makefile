@@ -139,10 +139,11 @@ test-postgres: install fonts chromium
 	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
-## test: the static checks side by side (one core each), then the two database passes
+## test: the static checks and the two database passes side by side (each pass waits on its
+## browser, LibreOffice or database server part of the time; together they keep both cores
+## busy); each target's output is printed whole when it ends
 test: install fonts chromium libreoffice verifiers
-	@$(MAKE) -s -j2 --output-sync=target lint typecheck
-	@$(MAKE) -s test-sqlite test-postgres
+	@$(MAKE) -s -j4 --output-sync=target lint typecheck test-sqlite test-postgres
 
 bench: setup
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done

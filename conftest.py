@@ -289,6 +289,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # The test databases are thrown away: a commit need not wait for the disk (the
+        # transactional tests commit and flush thousands of times per pass).
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     offset = config.getoption("--clock-offset-days")
     if offset:
         # Started here rather than in a fixture so that it covers collection, Django's set-up
