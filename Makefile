@@ -135,8 +135,8 @@ test-later: install fonts chromium libreoffice verifiers
 test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
-	  echo "== pytest on PostgreSQL: the tests that use the database (browser journeys, verifiers and LibreOffice run once, on SQLite) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  echo "== pytest on PostgreSQL: the tests that use the database (browser journeys, verifiers, LibreOffice and the tests marked once run on SQLite only) =="; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice and not once"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 ## test: the static checks and the two database passes side by side (each pass waits on its

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from skillcert.accounts.actors import Actor, request_actor
 from skillcert.accounts.scope import scope_for
 from skillcert.accounts.selectors import user_active_by_username
 from skillcert.common.errors import DomainError
@@ -51,7 +52,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _register(data: dict[str, Any], actor: Any) -> Peer:
+def _register(data: dict[str, Any], actor: Actor) -> Peer:
     account = None
     if data["account"]:
         account = user_active_by_username(username=data["account"])
@@ -80,7 +81,7 @@ def peer_new(request: HttpRequest) -> HttpResponse:
     response = run_form(
         request,
         form,
-        lambda data: _register(data, request.user),
+        lambda data: _register(data, request_actor(request)),
         success=lambda peer: f"已登记交换对端 {peer.name}",
         next=reverse("exchange:overview"),
     )

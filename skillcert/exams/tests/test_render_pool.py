@@ -16,6 +16,9 @@ from skillcert.common.errors import DomainError
 from skillcert.common.render_pool import IN_PROCESS_BELOW, render_many
 from skillcert.exams.tickets import Ticket, TicketFields, TicketSession, render_tickets_pdf
 
+# Headers, schema and bytes do not depend on the database: run in the SQLite pass only.
+pytestmark = pytest.mark.once
+
 
 def _photo(shade: int) -> bytes:
     buffer = io.BytesIO()

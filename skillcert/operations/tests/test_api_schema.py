@@ -19,6 +19,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.services import api_token_create
 
+# Headers, schema and bytes do not depend on the database: run in the SQLite pass only.
+pytestmark = pytest.mark.once
+
 
 @pytest.fixture
 def keep_test_connection():

@@ -10,6 +10,9 @@ from django.test import Client
 
 from skillcert.operations.tests.test_permission_matrix import _placeholders, _rows
 
+# Headers, schema and bytes do not depend on the database: run in the SQLite pass only.
+pytestmark = pytest.mark.once
+
 INLINE = [
     (re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I), "inline script"),
     (re.compile(r"\sstyle\s*=", re.I), "style attribute"),

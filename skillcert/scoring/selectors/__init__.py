@@ -41,10 +41,20 @@ from skillcert.scoring.models import (
     ResultBatch,
     ResultStatus,
     Route,
-    SchemeFilingStatus,
     Script,
     ScriptStatus,
     StandardScoring,
+)
+from skillcert.scoring.selectors.marking import marks_for_marker, scripts_to_arbitrate
+from skillcert.scoring.selectors.todo import (
+    todo_batches_awaiting_registration,
+    todo_batches_ready_for_registration,
+    todo_batches_to_submit,
+    todo_norms_to_acknowledge,
+    todo_panel_marks,
+    todo_practical_sheets,
+    todo_recheck_windows,
+    todo_scripts_to_mark,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +62,19 @@ if TYPE_CHECKING:
     from skillcert.itembank.models import Paper
     from skillcert.personnel.models import Person
     from skillcert.plans.models import EvaluationPlan
+
+__all__ = [
+    "marks_for_marker",
+    "scripts_to_arbitrate",
+    "todo_batches_awaiting_registration",
+    "todo_batches_ready_for_registration",
+    "todo_batches_to_submit",
+    "todo_norms_to_acknowledge",
+    "todo_panel_marks",
+    "todo_practical_sheets",
+    "todo_recheck_windows",
+    "todo_scripts_to_mark",
+]
 
 DEFAULT_RECHECK_WORKDAYS = 15
 
@@ -250,30 +273,6 @@ def result_public_query(*, name: str, id_number: str, ticket_no: str) -> Result 
 
 def person_of_user(user: Any) -> Person | None:
     return person_of(user)
-
-
-def marks_for_marker(*, person: Person, pending_only: bool = True) -> QuerySet[Mark]:
-    """A marker's queue: only the blind code, the item and the max score (never the candidate
-    and never another marker's mark)."""
-    rows = Mark.objects.filter(marker=person).select_related("script")
-    if pending_only:
-        rows = rows.filter(score__isnull=True)
-    return rows.order_by("script__blind_code", "round")
-
-
-def scripts_to_arbitrate(*, person: Person) -> QuerySet[Script]:
-    """Scripts awaiting arbitration in the batches where `person` is a chief marker, except
-    those they marked themselves (another chief arbitrates those)."""
-    return (
-        Script.objects.filter(
-            status=ScriptStatus.NEEDS_ARBITRATION,
-            result__batch__staff__person=person,
-            result__batch__staff__duty=BatchDuty.CHIEF_MARKER,
-        )
-        .exclude(marks__marker=person)
-        .distinct()
-        .order_by("blind_code")
-    )
 
 
 @dataclass(frozen=True)
@@ -601,112 +600,3 @@ def response_uploads_visible(*, scope: Scope) -> QuerySet[ResponseUpload]:
     rows = ResponseUpload.objects.select_related("batch__plan", "paper", "created_by")
     managed = _managed_q(scope, "batch__organization")
     return rows.none() if managed is None else rows.filter(managed)
-
-
-# --- to-do counts for the workbench -----------------------------------------------------------
-
-
-def _own_batches(scope: Scope, status: str) -> QuerySet[ResultBatch]:
-    """The user's organisations' batches in `status` (none for a user of no organisation)."""
-    if not scope.organization_ids:
-        return ResultBatch.objects.none()
-    return ResultBatch.objects.filter(scope.organization_q("organization_id"), status=status)
-
-
-def todo_batches_to_submit(*, scope: Scope) -> int:
-    """The organisation's batches whose results are still being entered."""
-    return _own_batches(scope, BatchStatus.ENTERING).count()
-
-
-def todo_batches_ready_for_registration(*, scope: Scope, today: dt.date) -> int:
-    """The organisation's published batches that may go to registration now: every district
-    published, every re-check window closed and no re-check still open."""
-    from django.db.models import Exists, Max, OuterRef
-
-    unpublished = Result.objects.filter(batch=OuterRef("pk"), status=ResultStatus.SUBMITTED)
-    open_recheck = Recheck.objects.filter(
-        result__batch=OuterRef("pk"), status=RecheckStatus.REQUESTED
-    )
-    rows = (
-        _own_batches(scope, BatchStatus.PUBLISHED)
-        .annotate(closes=Max("results__recheck_closes_on"))
-        .filter(Q(closes__isnull=True) | Q(closes__lt=today))
-        .exclude(Exists(unpublished))
-        .exclude(Exists(open_recheck))
-    )
-    return rows.count()
-
-
-def todo_batches_awaiting_registration(*, scope: Scope) -> int:
-    """Batches submitted for registration by organisations in the officer's area."""
-    if not scope.is_officer:
-        return 0
-    return ResultBatch.objects.filter(
-        scope.region_q("organization__region"), status=BatchStatus.REGISTRATION
-    ).count()
-
-
-def todo_norms_to_acknowledge(*, scope: Scope) -> int:
-    """Enterprise evaluation norms filed with the province and not yet acknowledged."""
-    if not scope.is_province_officer:
-        return 0
-    return EnterpriseScheme.objects.filter(filing_status=SchemeFilingStatus.FILED).count()
-
-
-def todo_scripts_to_mark(*, user: Any) -> int:
-    """Marks the user still owes as a marker, plus scripts waiting for their arbitration."""
-    person = person_of(user)
-    if person is None:
-        return 0
-    return marks_for_marker(person=person).count() + scripts_to_arbitrate(person=person).count()
-
-
-def _results_owed(user: Any, duty: str, done_by: str, **pending: Any) -> int:
-    """Pending results of the batches still being entered where the user serves in `duty`,
-    less those the user has already done (`done_by` names the person on the done row)."""
-    person = person_of(user)
-    if person is None:
-        return 0
-    owed = Result.objects.filter(
-        batch__status=BatchStatus.ENTERING,
-        batch__staff__person=person,
-        batch__staff__duty=duty,
-        **pending,
-    )
-    return owed.exclude(**{done_by: person}).distinct().count()
-
-
-def todo_practical_sheets(*, user: Any) -> int:
-    """Practical results the user, as practical examiner of a batch still being entered, has
-    not scored yet."""
-    return _results_owed(
-        user,
-        BatchDuty.PRACTICAL,
-        "practical_sheets__examiner",
-        practical_state=PartState.PENDING,
-    )
-
-
-def todo_panel_marks(*, user: Any) -> int:
-    """Level 2 and 1 results the user, as panel member of a batch still being entered, has
-    not marked yet."""
-    return _results_owed(
-        user,
-        BatchDuty.PANEL,
-        "panel_marks__member",
-        level__in=[1, 2],
-        panel_state=PartState.PENDING,
-    )
-
-
-def todo_recheck_windows(*, user: Any, today: dt.date) -> list[dt.date]:
-    """The closing days of the re-check windows still open on the user's own published
-    results, soonest first."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    closes = Result.objects.filter(
-        application__candidate__user_id=user.pk,
-        status=ResultStatus.PUBLISHED,
-        recheck_closes_on__gte=today,
-    ).values_list("recheck_closes_on", flat=True)
-    return sorted(day for day in closes if day is not None)
