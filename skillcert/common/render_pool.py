@@ -24,8 +24,15 @@ Job = TypeVar("Job")
 # pool (pickling photos, a round trip per chunk) costs more than a second core saves.
 IN_PROCESS_BELOW = 8
 
+# The pool is replaced, between batches, once it has rendered this many documents. typst keeps
+# every file it has read (each photo has a name of its own) for the life of the process:
+# without a limit a worker that rendered 100,000 certificates held 2-3 GB. A fresh pool costs
+# about a second. (ProcessPoolExecutor's max_tasks_per_child deadlocks on Python 3.11.)
+POOL_DOCUMENTS = 20_000
+
 _lock = threading.Lock()
 _pool: ProcessPoolExecutor | None = None
+_rendered = 0  # documents the current pool has rendered
 
 
 def _worker_start(settings_module: str) -> None:
@@ -56,11 +63,12 @@ def render_pool() -> ProcessPoolExecutor:
 
 
 def render_pool_close() -> None:
-    global _pool
+    global _pool, _rendered
     with _lock:
         if _pool is not None:
             _pool.shutdown(wait=True, cancel_futures=True)
             _pool = None
+        _rendered = 0
 
 
 def render_many(render: Callable[[Job], bytes], jobs: Sequence[Job]) -> Iterator[bytes]:
@@ -71,7 +79,11 @@ def render_many(render: Callable[[Job], bytes], jobs: Sequence[Job]) -> Iterator
         for job in jobs:
             yield render(job)
         return
+    global _rendered
+    if _rendered >= POOL_DOCUMENTS:
+        render_pool_close()
     pool = render_pool()
+    _rendered += len(jobs)
     chunk = max(1, min(16, len(jobs) // (4 * pool_size())))
     try:
         yield from pool.map(render, jobs, chunksize=chunk)

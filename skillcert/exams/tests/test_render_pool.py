@@ -106,3 +106,17 @@ def test_a_small_batch_renders_in_the_calling_process(monkeypatch):
     monkeypatch.setattr(render_pool, "render_pool", refuse)
     pages = [_page(i) for i in range(IN_PROCESS_BELOW - 1)]
     assert len(list(render_certificate_pdfs(pages))) == IN_PROCESS_BELOW - 1
+
+
+def test_the_pool_is_replaced_between_batches_once_it_rendered_its_share(monkeypatch):
+    """typst keeps every file a worker read; the pool is started afresh, between batches, once
+    it has rendered POOL_DOCUMENTS, and the new pool gives the same bytes."""
+    render_pool.render_pool_close()
+    monkeypatch.setattr(render_pool, "POOL_DOCUMENTS", IN_PROCESS_BELOW)
+    pages = [_page(i) for i in range(IN_PROCESS_BELOW)]
+    first = list(render_certificate_pdfs(pages))
+    used = render_pool.render_pool()
+    again = list(render_certificate_pdfs(pages))  # the first pool reached its share
+    assert render_pool.render_pool() is not used
+    assert again == first
+    render_pool.render_pool_close()
