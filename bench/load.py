@@ -50,11 +50,13 @@ def _free_port() -> int:
 
 
 def _env(database_url: str) -> dict[str, str]:
+    metrics = ROOT / "var" / "bench" / "prometheus"
+    metrics.mkdir(parents=True, exist_ok=True)  # the demo data is made before the server starts
     return os.environ | {
         "DATABASE_URL": database_url,
         "SKILLCERT_ENV": "local",
         "SKILLCERT_TRUSTED_PROXIES": "127.0.0.1",
-        "PROMETHEUS_MULTIPROC_DIR": str(ROOT / "var" / "bench" / "prometheus"),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
     }
 
 
