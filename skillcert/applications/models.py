@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from skillcert.applications.choices import ACTIVE_STATUSES, ImportStatus, Status, Tier  # noqa: F401
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import BackgroundImport
+from skillcert.common.model_bases import BackgroundImport, RecordedDraw
 from skillcert.common.models import StatusEvent
 from skillcert.occupations.choices import LEVEL_OR_NONE_CHOICES
 
@@ -144,23 +144,21 @@ class ReviewEvent(StatusEvent):
         return known.label if known is not None and known.label else self.transition
 
 
-class SampleDraw(models.Model):
+class SampleDraw(RecordedDraw):
     """A reproducible draw: the same seed over the same population gives the same sample
     (applications.sampling.draw_sample)."""
 
     plan = ref_fk("plans.EvaluationPlan", "评价计划", related_name="sample_draws")
     tier = models.CharField("审核层级", max_length=10, choices=Tier.choices)
     rate = models.DecimalField("抽样比例", max_digits=4, decimal_places=3)
-    seed = models.BigIntegerField("随机种子")
     population = models.JSONField("抽样总体（申报编号）", default=list)
     sampled = models.JSONField("抽中（申报编号）", default=list)
     actor = user_fk("抽取人", blank=False)
     created_at = models.DateTimeField("抽取时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RecordedDraw.Meta):
         verbose_name = "抽样记录"
         verbose_name_plural = "抽样记录"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.get_tier_display()} 抽样 {len(self.sampled)}/{len(self.population)}"
@@ -191,11 +189,7 @@ class RosterImport(BackgroundImport):
 
     @property
     def percent(self) -> int:
-        if self.status in (ImportStatus.DONE, ImportStatus.FAILED):
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, self.processed_rows * 100 // self.total_rows)
+        return self.percent_of(self.processed_rows, self.total_rows)
 
 
 class Notification(models.Model):

@@ -8,6 +8,7 @@ stable code and a Chinese message the organisation's clerk can act on."""
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -137,14 +138,10 @@ class RosterContext:
     # GB/T 2260 codes (regions.selectors.known_region_codes); an ID number born elsewhere
     # is a warning on its row. None: not checked.
     known_region_codes: frozenset[str] | None = None
-    # Decisions already reached in this roster, by (occupation id, level, profile): the
-    # engine is pure, and rows of one roster repeat the same few histories.
-    decisions: dict[tuple[int, int | None, engine.Profile], engine.Decision] = field(
-        default_factory=dict, compare=False, repr=False
-    )
     # What a row's offering and history cells were found to be, by the cells (and their
     # types: 1, 1.0 and True are equal keys but different cells): a roster repeats the
     # same occupation, level and dates on most rows, and the checks depend on nothing else.
+    # A history's entry also keeps the decisions reached on it (the engine is pure).
     sections: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -207,6 +204,10 @@ def _date(row: int, key: str, raw: Any, today: dt.date) -> dt.date | None:
     return day
 
 
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+\d+")
+_SEVEN_DIGITS = re.compile(r"\d{7}")
+
+
 def _id_number(
     row: int, raw: Any, today: dt.date, known_region_codes: frozenset[str] | None = None
 ) -> Any:
@@ -220,7 +221,8 @@ def _id_number(
             "请将“证件号码”列设置为“文本”格式后重新录入（或使用平台下载的模板）",
         )
     text = cell_text(raw)
-    if re.fullmatch(r"\d(\.\d+)?E\+\d+", normalize(text)):
+    # Only a "+" (or a full-width one, which normalize turns into "+") can make it match.
+    if ("+" in text or "＋" in text) and _SCIENTIFIC.fullmatch(normalize(text)):
         raise _fail(
             row,
             "id_number",
@@ -284,7 +286,7 @@ def _person(row: int, cells: dict[str, Any], ctx: RosterContext) -> _Person:
 
 def _occupation_code(cells: dict[str, Any]) -> str:
     code = normalize(cell_text(cells.get("occupation_code")))
-    if re.fullmatch(r"\d{7}", code):
+    if _SEVEN_DIGITS.fullmatch(code):
         return code[:1] + "-" + code[1:3] + "-" + code[3:5] + "-" + code[5:]
     return code
 
@@ -405,14 +407,22 @@ def _history(row: int, cells: dict[str, Any], ctx: RosterContext) -> _History:
     )
 
 
-def _snapshot(person: _Person, history: _History) -> dict[str, Any]:
-    """What the application records of the candidate's profile at submission."""
-    h = history
-    held = h.cert_level is not None and h.cert_date is not None
+def _snapshot(person: _Person, history: _HistoryEntry) -> dict[str, Any]:
+    """What the application records of the candidate's profile at submission. The history's
+    part is built once for the rows that share that history: they share its lists, which
+    nothing changes (they are written out as JSON and read)."""
     return {
         "full_name": person.name,
         "birth_date": person.id_number.birth_date.isoformat(),
         "declared_birth_date": person.declared_birth.isoformat() if person.declared_birth else None,
+        **history.snapshot,
+    }
+
+
+def _history_snapshot(history: _History) -> dict[str, Any]:
+    h = history
+    held = h.cert_level is not None and h.cert_date is not None
+    return {
         "apprenticeship_completed": False,
         "work": (
             [
@@ -478,6 +488,18 @@ _HISTORY_KEYS = (
 )  # fmt: skip
 
 
+@dataclass
+class _HistoryEntry:
+    """A history section's result: the checked cells, the engine's profile, the snapshot's
+    part built from them, and the decisions reached on the profile, by (occupation id,
+    level)."""
+
+    history: _History
+    profile: engine.Profile
+    snapshot: dict[str, Any]
+    decisions: dict[tuple[int, int | None], engine.Decision] = field(default_factory=dict)
+
+
 def _section(
     row: int,
     cells: dict[str, Any],
@@ -487,7 +509,10 @@ def _section(
 ) -> Any:
     """`check(row, cells, ctx)` for the cells under `keys`, reusing what the same cells gave
     on an earlier row (a problem is reported again on this row)."""
-    raw = tuple(cells.get(k) for k in keys)
+    try:
+        raw = _CELL_GETTERS[keys](cells)
+    except KeyError:  # a row given without every column (validate_roster gives them all)
+        raw = tuple(cells.get(k) for k in keys)
     key = (check, raw, tuple(map(type, raw)))
     try:
         found = ctx.sections.get(key)
@@ -505,28 +530,37 @@ def _section(
     return value
 
 
-def _history_and_profile(
-    row: int, cells: dict[str, Any], ctx: RosterContext
-) -> tuple[_History, engine.Profile]:
+_CELL_GETTERS: dict[tuple[str, ...], Callable[[dict[str, Any]], tuple[Any, ...]]] = {
+    keys: operator.itemgetter(*keys) for keys in (_OFFERING_KEYS, _HISTORY_KEYS)
+}
+
+
+def _history_entry(row: int, cells: dict[str, Any], ctx: RosterContext) -> _HistoryEntry:
     history = _history(row, cells, ctx)
-    return history, _profile(history)
+    return _HistoryEntry(history, _profile(history), _history_snapshot(history))
+
+
+def _decision(row: int, offering: _Offering, entry: _HistoryEntry, today: dt.date) -> Any:
+    occupation, level = offering.occupation, offering.level
+    decision = entry.decisions.get((occupation.id, level))
+    if decision is None:
+        if level is None:  # 专项职业能力考核: no level, so no level's conditions
+            decision = engine.without_level(today)
+        elif occupation.rules is None:
+            raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
+        else:
+            decision = engine.evaluate(occupation.rules, level, entry.profile, today)
+        entry.decisions[(occupation.id, level)] = decision
+    return decision
 
 
 def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterRow:
     """Validate one non-empty row; raises _RowFailed with the first problem found."""
     person = _person(row, cells, ctx)
     offering: _Offering = _section(row, cells, ctx, _OFFERING_KEYS, _offering)
-    history, profile = _section(row, cells, ctx, _HISTORY_KEYS, _history_and_profile)
-    occupation, level = offering.occupation, offering.level
-    decision = ctx.decisions.get((occupation.id, level, profile))
-    if decision is None:
-        if level is None:  # 专项职业能力考核: no level, so no level's conditions
-            decision = engine.without_level(ctx.today)
-        elif occupation.rules is None:
-            raise _fail(row, "occupation_code", "rules_missing", f"{occupation.name}未配置申报条件")
-        else:
-            decision = engine.evaluate(occupation.rules, level, profile, ctx.today)
-        ctx.decisions[(occupation.id, level, profile)] = decision
+    history: _HistoryEntry = _section(row, cells, ctx, _HISTORY_KEYS, _history_entry)
+    decision = _decision(row, offering, history, ctx.today)
+    level = offering.level
     if not decision.eligible:
         missing = "；".join(r.unmet[0] for r in decision.clauses if r.unmet)
         raise _fail(
@@ -542,7 +576,7 @@ def validate_row(row: int, cells: dict[str, Any], ctx: RosterContext) -> RosterR
         birth_date=parsed.birth_date,
         declared_birth_date=person.declared_birth,
         phone=person.phone,
-        occupation_id=occupation.id,
+        occupation_id=offering.occupation.id,
         specialty_id=offering.specialty_id,
         level=level,
         snapshot=_snapshot(person, history),
@@ -590,9 +624,11 @@ def _merged_row_errors(
 
 def _too_long_cell(row: int, values: dict[str, Any]) -> RowError | None:
     # Checked before anything quotes the cell back in a message or the error report.
-    too_long = next(
-        (k for k, v in values.items() if isinstance(v, str) and len(v) > MAX_CELL_CHARS), None
-    )
+    too_long = None
+    for key, value in values.items():  # a loop: a generator costs more on 16 cells a row
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            too_long = key
+            break
     if too_long is None:
         return None
     return RowError(
@@ -637,6 +673,22 @@ def _within_seats(
     return valid[:seats], refused
 
 
+def _picker(indexes: list[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """The cells at `indexes` of a row, as a tuple (itemgetter gives one index's cell bare)."""
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)
+    return lambda cells: tuple(cells[i] for i in indexes)
+
+
+def _blank_row(values: dict[str, Any]) -> bool:
+    # A loop rather than all(<generator>): it returns at the first cell of most rows, and
+    # the generator's setup cost more than the check, 10^5 times.
+    for value in values.values():  # noqa: SIM110
+        if value is not None and not is_blank(value):
+            return False
+    return True
+
+
 def validate_roster(
     rows: Iterable[tuple[int, Sequence[Any]]],
     *,
@@ -654,13 +706,23 @@ def validate_roster(
     merged_rows = _merged_row_errors(merged, columns)
     seen: dict[str, int] = {}
     data_rows = 0
+    # Every column's key, None where the sheet has no such column or the row stops short.
+    keys = (*columns, *(c.key for c in COLUMNS if c.key not in columns))
+    found = [columns[key] for key in keys if key in columns]
+    width = max(found, default=-1) + 1
+    missing = (None,) * (len(keys) - len(found))
+    pick = _picker(found)
     for count, (row, cells) in enumerate(rows, start=1):
         if progress is not None and count % 1000 == 0:
             progress(count)
-        values = {
-            key: cells[index] if index < len(cells) else None for key, index in columns.items()
-        }
-        if all(is_blank(v) for v in values.values()) and row not in merged_rows:
+        if len(cells) >= width:
+            values = dict(zip(keys, (*pick(cells), *missing), strict=True))
+        else:
+            values = dict.fromkeys(keys)
+            for key, index in columns.items():
+                if index < len(cells):
+                    values[key] = cells[index]
+        if _blank_row(values) and row not in merged_rows:
             continue
         data_rows += 1
         if row in merged_rows:

@@ -40,7 +40,7 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
     except OSError as exc:
         raise RosterFileError("roster.unreadable", f"无法读取文件：{exc.strerror}") from None
     try:
-        spreadsheet_check(data, what="花名册文件")
+        formula_free = spreadsheet_check(data, what="花名册文件")
     except DomainError as exc:
         raise RosterFileError(exc.code, exc.message, field=exc.field) from None
     try:
@@ -52,7 +52,9 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
         sheet = workbook.get_sheet_by_name(chosen)
         table = sheet_rows(sheet, what="花名册文件")
         # What was typed, not the cached result: LibreOffice stores 2 for a typed `=1+1`.
-        typed = xlsx_formulas(data, sheet_index=names.index(chosen), what="花名册文件")
+        typed = xlsx_formulas(
+            data, sheet_index=names.index(chosen), what="花名册文件", formula_free=formula_free
+        )
         for (row, column), formula in typed.items():
             if row < len(table) and column < len(table[row]):
                 table[row][column] = formula
@@ -77,7 +79,8 @@ def read_roster(source: str | Path | bytes) -> RosterSheet:
             "roster.header_missing",
             f"表头缺少必填列：{'、'.join(missing)}；请使用平台提供的模板",
         )
-    rows = [(i + 1, list(r)) for i, r in enumerate(table) if i > header_index]
+    # The rows calamine made are this sheet's alone: no copy.
+    rows = list(enumerate(table[header_index + 1 :], start=header_index + 2))
     if len(merged_raw) > MAX_MERGED_RANGES:
         raise RosterFileError(
             "roster.merged_too_many",

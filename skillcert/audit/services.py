@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, TypeVar
 
@@ -97,6 +97,59 @@ def audit_record(
         head.last_event_id = event.pk
         head.save(update_fields=["last_hash", "last_event_id"])
     return event
+
+
+def audit_record_many(
+    *,
+    actor: Actor | None,
+    action: str,
+    entries: Sequence[tuple[models.Model, Mapping[str, Any]]],
+) -> list[AuditEvent]:
+    """One event per (object, changes) entry, as `audit_record` writes them, chained in order
+    under one lock on the chain head and inserted in one statement: for a batch whose every
+    row must stay an event of its own (the exchange feed reads one per certificate)."""
+    if not entries:
+        return []
+    user = actor_user(actor)
+    ref = actor_ref(actor)
+    request_id = request_id_var.get() if request_id_var.get() != "-" else ""
+    ip = client_ip_var.get()
+    key = chain_key()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS}
+        )
+        created_at = timezone.now()
+        prev = head.last_hash
+        events = []
+        for obj, changes in entries:
+            payload = {
+                "created_at": created_at,
+                "actor_ref": ref,
+                "action": action,
+                "object_type": obj._meta.label_lower,
+                "object_id": str(obj.pk),
+                "object_repr": str(obj)[:200],
+                "changes": _jsonable(dict(changes)),
+                "request_id": request_id,
+                "ip": ip,
+            }
+            digest = event_digest(prev_hash=prev, key=key, **payload)
+            events.append(
+                AuditEvent(
+                    actor_id=user.pk if user is not None else None,
+                    prev_hash=prev,
+                    hash=digest,
+                    keyed=True,
+                    **payload,
+                )
+            )
+            prev = digest
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.last_hash = prev
+        head.last_event_id = events[-1].pk
+        head.save(update_fields=["last_hash", "last_event_id"])
+    return events
 
 
 M = TypeVar("M", bound=models.Model)

@@ -8,19 +8,13 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import user_fk
-from skillcert.common.identifiers import mask_phone
-from skillcert.common.model_bases import MaskedIdNumber, between_check
+from skillcert.common.model_bases import OpenPeriod, RegisteredPerson, between_check
 from skillcert.common.pii import EncryptedCharField
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
 from skillcert.occupations.models import LEVEL_CHOICES
 
 
-class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
-
-
-class Candidate(MaskedIdNumber, models.Model):
+class Candidate(RegisteredPerson):
     # Roster-imported candidates have no account until they register with the same ID number.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -31,44 +25,33 @@ class Candidate(MaskedIdNumber, models.Model):
         related_name="candidate",
     )
     full_name = models.CharField("姓名", max_length=50)
-    id_number = EncryptedCharField("身份证号码")
     id_number_digest = models.CharField(max_length=64, unique=True)
-    birth_date = models.DateField("出生日期")  # from the ID number
     declared_birth_date = models.DateField("填报出生日期", null=True, blank=True)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     phone = EncryptedCharField("手机号码")
     phone_digest = models.CharField(max_length=64, db_index=True)
     apprenticeship_completed = models.BooleanField("学徒期满", default=False)
     photo = models.ImageField("证件照", upload_to="candidates/photos/%Y/%m/", blank=True)
     photo_ok = models.BooleanField("照片检查通过", default=False)
     photo_problems = models.JSONField("照片问题", default=list, blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RegisteredPerson.Meta):
         verbose_name = "考生"
         verbose_name_plural = "考生"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.full_name
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone)
 
     @property
     def birth_date_disagrees(self) -> bool:
         return self.declared_birth_date is not None and self.declared_birth_date != self.birth_date
 
 
-class WorkPeriod(models.Model):
+class WorkPeriod(OpenPeriod):
     candidate = models.ForeignKey(
         Candidate, verbose_name="考生", on_delete=models.CASCADE, related_name="work_periods"
     )
     employer = models.CharField("工作单位", max_length=200, blank=True)
     occupation_name = models.CharField("从事职业/岗位", max_length=100, blank=True)
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期", null=True, blank=True)  # open = still working there
     related = models.BooleanField("本职业或相关职业", default=True)
 
     class Meta:
@@ -82,7 +65,7 @@ class WorkPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employer} {self.start}–{self.end or '至今'}"
+        return f"{self.employer} {self.span_text}"
 
 
 class CertificateKind(models.TextChoices):

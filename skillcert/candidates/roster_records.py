@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Field
 
 from skillcert.applications.bulk_insert import db_json, rows_insert
 from skillcert.candidates.models import Candidate, Education, HeldCertificate, WorkPeriod
@@ -50,14 +51,31 @@ def candidates_from_roster(
 
 
 def candidates_by_digest(digests: list[str]) -> dict[str, tuple[int, bool]]:
-    """digest -> (candidate id, photo failed its checks)."""
+    """digest -> (candidate id, photo failed its checks). Plain SQL: for 10^5 digests the
+    ORM's preparing of each `IN` parameter cost more than the database's lookups."""
     found: dict[str, tuple[int, bool]] = {}
-    for start in range(0, len(digests), BATCH):
-        for pk, digest, photo, photo_ok in Candidate.objects.filter(
-            id_number_digest__in=digests[start : start + BATCH]
-        ).values_list("pk", "id_number_digest", "photo", "photo_ok"):
-            found[digest] = (pk, bool(photo) and not photo_ok)
+    columns = ", ".join(map(_column, ("id", "id_number_digest", "photo", "photo_ok")))
+    table = connection.ops.quote_name(Candidate._meta.db_table)
+    step = connection.features.max_query_params or BATCH
+    with connection.cursor() as cursor:
+        for start in range(0, len(digests), step):
+            chunk = digests[start : start + step]
+            marks = ", ".join(["%s"] * len(chunk))
+            # Table and column names come from model metadata; every digest is a parameter.
+            cursor.execute(
+                f"SELECT {columns} FROM {table} "  # noqa: S608
+                f"WHERE {_column('id_number_digest')} IN ({marks})",
+                chunk,
+            )
+            for pk, digest, photo, photo_ok in cursor.fetchall():
+                found[digest] = (pk, bool(photo) and not photo_ok)
     return found
+
+
+def _column(name: str) -> str:
+    field = Candidate._meta.get_field(name)
+    assert isinstance(field, Field)
+    return connection.ops.quote_name(field.column)
 
 
 def _profiles(rows: Sequence[RosterRow], ids: dict[str, tuple[int, bool]]) -> None:

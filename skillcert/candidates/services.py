@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from skillcert.accounts.actors import Actor, SystemActor, actor_user
+from skillcert.accounts.actors import PUBLIC, Actor, SystemActor, actor_user
 from skillcert.accounts.choices import Role
 from skillcert.accounts.scope import Scope, scope_for
-from skillcert.accounts.services import role_grant, user_create
+from skillcert.accounts.services import password_hash_check, role_grant, user_create
 from skillcert.applications.selectors import applications_visible
 from skillcert.audit.services import audit_record, audited_create
 from skillcert.candidates.core import (
@@ -67,6 +67,8 @@ def candidate_register(
     id_number: str,
     phone: str,
     today: dt.date | None = None,
+    password_hash: str = "",
+    actor: Actor = PUBLIC,
 ) -> Registration:
     """Self-registration: a User with the candidate role and, for an ID number the platform has
     not met, the Candidate person.
@@ -76,7 +78,13 @@ def candidate_register(
     account gets a pending identity claim instead, which the activation code the
     organisation hands to the person settles (`candidate_claim`). Both outcomes hash the
     password, create the account and answer alike, so registering tells nobody whether an ID
-    number is on a roster or already has an account."""
+    number is on a roster or already has an account.
+
+    Registration acts as the public (`actor`); a trusted process registering many accounts
+    that share one password it has hashed once (the simulation) passes itself as `actor`
+    with `password_hash` (`accounts.services.password_hash_check`)."""
+    if password_hash:
+        password_hash_check(password_hash, actor=actor)
     full_name = " ".join(full_name.split())
     if not full_name:
         raise DomainError("candidate.name_required", "请填写姓名", field="full_name")
@@ -85,7 +93,11 @@ def candidate_register(
     digest = pii_digest(parsed.value)
     with transaction.atomic():
         user = user_create(
-            username=username, password=password, full_name=full_name, actor=SystemActor("register")
+            username=username,
+            password=password,
+            full_name=full_name,
+            actor=SystemActor("register"),
+            password_hash=password_hash,
         )
         role_grant(user=user, role=Role.CANDIDATE, actor=user)
         candidate: Candidate | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
 from skillcert.audit.lifecycle import Lifecycle
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audit_record_many
 from skillcert.certificates.choices import SKILL_LEVEL_TITLE
 from skillcert.certificates.credentials import STATUS_LIST_BITS, identity_salt
 from skillcert.certificates.keys import current_signing_key
@@ -40,7 +41,11 @@ from skillcert.common.pii import pii_digest
 from skillcert.eligibility.engine import LEVEL_NAMES, LEVEL_TITLES
 from skillcert.occupations.choices import has_levels
 from skillcert.organizations.permissions import is_staff_of
-from skillcert.organizations.permits import organization_permit_check
+from skillcert.organizations.permits import (
+    organization_permit,
+    organization_permit_check,
+    organization_standing,
+)
 from skillcert.scoring.selectors import result_is_registered
 
 if TYPE_CHECKING:
@@ -320,6 +325,180 @@ def certificate_issue_or_skip(
         return certificate_issue(result=result, actor=actor, issue_date=issue_date), None
     except DomainError as exc:
         return None, {"result": result.pk, "code": exc.code, "message": exc.message}
+
+
+def _next_serials(*, organization: EvaluationOrg, year: int, level: int, count: int) -> range:
+    """`count` consecutive serials from the counter in one locked increment."""
+    CertificateCounter.objects.get_or_create(organization=organization, year=year, level=level)
+    updated = CertificateCounter.objects.filter(
+        organization=organization, year=year, level=level
+    ).update(last_serial=F("last_serial") + count)
+    assert updated == 1
+    last = CertificateCounter.objects.values_list("last_serial", flat=True).get(
+        organization=organization, year=year, level=level
+    )
+    return range(last - count + 1, last + 1)
+
+
+def _next_status_entries(count: int) -> list[tuple[int, int]]:
+    """`count` random free bits of the open status lists (`_next_status_entry` for many: the
+    bits taken are read once per list, each list's row locked while it is filled)."""
+    entries: list[tuple[int, int]] = []
+    while len(entries) < count:
+        if not StatusList.objects.exists():
+            StatusList.objects.get_or_create(number=1)
+        shard = (
+            StatusList.objects.select_for_update()
+            .filter(allocated__lt=STATUS_LIST_FILL)
+            .order_by("number")
+            .first()
+        )
+        if shard is None:
+            last = StatusList.objects.order_by("-number").values_list("number", flat=True).first()
+            StatusList.objects.get_or_create(number=(last or 0) + 1)
+            continue
+        taken = set(
+            Certificate.objects.filter(status_list=shard.number).values_list(
+                "status_index", flat=True
+            )
+        )
+        wanted = min(count - len(entries), STATUS_LIST_FILL - shard.allocated)
+        drawn: list[int] = []
+        while len(drawn) < wanted:
+            index = secrets.randbelow(STATUS_LIST_BITS)
+            if index not in taken:
+                taken.add(index)
+                drawn.append(index)
+        StatusList.objects.filter(number=shard.number).update(allocated=F("allocated") + wanted)
+        entries.extend((shard.number, index) for index in drawn)
+    return entries
+
+
+def _bulk_refusal(result: Result, actor: Actor, permits: dict[Any, Any]) -> DomainError | None:
+    """Why `certificate_issue` would refuse this result, checked without a query per row
+    (`permits` caches each organisation's standing on the day)."""
+    if not result_is_registered(result):
+        return DomainError(
+            "certificate.result_not_registered",
+            "成绩尚未登记备案，不能发证（须经评价机构提交、人社部门确认登记）",
+            field="result",
+        )
+    if not result.passed:
+        return DomainError(
+            "certificate.result_not_passed", "该成绩不合格，不能发证", field="result"
+        )
+    organization = result.organization
+    try:
+        if ("staff", organization.pk) not in permits:
+            require_issuing_staff(actor, organization)
+            permits[("staff", organization.pk)] = True
+        require_level_fits(result.occupation, result.level)
+        if not organization.filing_number:
+            raise DomainError("certificate.org_not_filed", f"{organization.name}尚未备案，不能发证")
+        standing = permits.get(("standing", organization.pk))
+        if standing is None:
+            standing = organization_standing(org=organization, day=permits["day"])
+            permits[("standing", organization.pk)] = standing
+        organization_permit(
+            standing=standing,
+            action="issue",
+            occupation_id=result.occupation_id,
+            level=result.level,
+        ).raise_if_refused()
+        require_glyphs(result.application.candidate.full_name, field="holder_name")
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def certificates_issue_bulk(
+    *, results: Sequence[Result], actor: Actor, issue_date: dt.date | None = None
+) -> tuple[list[Certificate], list[Skip]]:
+    """`certificate_issue_or_skip` for many results at once (a batch job's chunk, the command
+    line): the same checks per result, a refused one skipped with its reason; the rest issued
+    in one transaction with their serials taken from each counter in one increment, their
+    status-list bits drawn together, the rows inserted in one statement and each certificate's
+    `certificate.issued` event (the exchange feed carries one per certificate) chained in one
+    insert. All or nothing for the issued ones: a result issued meanwhile by another run
+    (the one-certificate-per-result constraint) refuses the whole call with
+    `certificate.already_issued`, and the caller issues those results one by one."""
+    day = issue_date or timezone.localdate()
+    permits: dict[Any, Any] = {"day": day}
+    skipped: list[Skip] = []
+    issuable: list[Result] = []
+    for result in sorted(results, key=lambda r: r.pk):
+        refusal = _bulk_refusal(result, actor, permits)
+        if refusal is None:
+            issuable.append(result)
+        else:
+            skipped.append({"result": result.pk, "code": refusal.code, "message": refusal.message})
+    if not issuable:
+        return [], skipped
+    kid, key = current_signing_key()
+    user = actor_user(actor)
+    with transaction.atomic():
+        groups: dict[tuple[int, int], list[Result]] = {}
+        for result in issuable:
+            counter_level = NO_LEVEL_DIGIT if result.level is None else result.level
+            groups.setdefault((result.organization_id, counter_level), []).append(result)
+        numbers: dict[int, str] = {}
+        for (_, counter_level), rows in sorted(groups.items()):
+            organization = rows[0].organization
+            serials = _next_serials(
+                organization=organization, year=day.year, level=counter_level, count=len(rows)
+            )
+            for result, serial in zip(rows, serials, strict=True):
+                numbers[result.pk] = format_certificate_number(
+                    filing_number=str(organization.filing_number),
+                    year=day.year,
+                    level=result.level,
+                    serial=serial,
+                )
+        entries = _next_status_entries(len(issuable))
+        certificates = []
+        for result, (status_list, status_index) in zip(issuable, entries, strict=True):
+            candidate = result.application.candidate
+            certificate = Certificate(
+                number=numbers[result.pk],
+                kind=IssueKind.ISSUED,
+                organization=result.organization,
+                result=result,
+                candidate=candidate,
+                holder_name=candidate.full_name,
+                id_number=candidate.id_number,
+                id_number_digest=pii_digest(candidate.id_number),
+                occupation=result.occupation,
+                occupation_name=result.occupation.name,
+                specialty_name=(result.specialty.name if result.specialty is not None else "")
+                or "--",
+                level=result.level,
+                level_text=level_text(result.level),
+                organization_name=result.organization.name,
+                issue_date=day,
+                photo=_photo(candidate),
+                status_list=status_list,
+                status_index=status_index,
+                identity_salt=identity_salt(),
+                created_by=user,
+            )
+            certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
+            certificates.append(certificate)
+        try:
+            with transaction.atomic():
+                Certificate.objects.bulk_create(certificates, batch_size=200)
+        except IntegrityError:
+            raise DomainError(
+                "certificate.already_issued", "该成绩已发放证书，请勿重复发证", field="result"
+            ) from None
+        audit_record_many(
+            actor=actor,
+            action=f"certificate.{IssueKind.ISSUED}",
+            entries=[
+                (c, {"number": [None, c.number], "organization": [None, c.organization_id]})
+                for c in certificates
+            ],
+        )
+    return certificates, skipped
 
 
 def lock_valid(certificate: Certificate, *, doing: str) -> Certificate:

@@ -10,7 +10,13 @@ from skillcert.certificates.choices import (
     certificate_title,
 )
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import DecidedRequest, HolderIdentity, MaskedIdNumber
+from skillcert.common.model_bases import (
+    BackgroundJob,
+    CertificateRecord,
+    DecidedRequest,
+    HolderIdentity,
+    MaskedIdNumber,
+)
 from skillcert.common.pii import EncryptedCharField
 from skillcert.occupations.models import LEVEL_CHOICES
 
@@ -59,12 +65,11 @@ class StatusList(models.Model):
         return f"{self.number}: {self.allocated}"
 
 
-class Certificate(HolderIdentity):
+class Certificate(CertificateRecord):
     """An electronic 职业技能等级证书, or a 专项职业能力证书 without a level (`level` is NULL,
     the number's level digit 0). The printed fields are a snapshot taken at issue, exactly
     as DOMAIN.md §5 lists them; a later change of name or organisation needs a correction."""
 
-    number = models.CharField("证书编号", max_length=22, unique=True)
     kind = models.CharField("类型", max_length=16, choices=IssueKind.choices)
     status = models.CharField(
         "状态", max_length=16, choices=CertificateStatus.choices, default=CertificateStatus.VALID
@@ -74,13 +79,10 @@ class Certificate(HolderIdentity):
     candidate = ref_fk("candidates.Candidate", "持证人", related_name="skill_certificates")
     id_type = models.CharField("证件类型", max_length=20, default="居民身份证")
     occupation = ref_fk("occupations.Occupation")
-    occupation_name = models.CharField("职业名称", max_length=100)
     specialty_name = models.CharField("工种/职业方向", max_length=100, default="--")
     # NULL: a 专项职业能力证书, which has no level (level_text is then "")
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
     level_text = models.CharField("职业技能等级", max_length=20, blank=True)
-    organization_name = models.CharField("评价机构名称", max_length=200)
-    issue_date = models.DateField("发证日期")
     photo = models.BinaryField("照片", blank=True, default=b"")
     token = models.TextField("核验令牌")
     status_list = models.PositiveIntegerField("状态列表", default=1)
@@ -90,8 +92,6 @@ class Certificate(HolderIdentity):
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
     )
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
     revoke_document = models.CharField("撤销文号", max_length=100, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True, db_index=True)
     created_by = user_fk(on_delete=models.SET_NULL)
@@ -128,9 +128,6 @@ class Certificate(HolderIdentity):
                 name="status_index_within_list",
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.number
 
     @property
     def title(self) -> str:
@@ -199,7 +196,7 @@ class CorrectionRequest(MaskedIdNumber, DecidedRequest):
         return f"更正申请 #{self.pk}"
 
 
-class IssueBatch(models.Model):
+class IssueBatch(BackgroundJob):
     """A bulk issuance running as a background job; progress for the page that started it.
     Started from a registered result batch (`result_batch`), at most one job per batch is
     unfinished at a time; a job started from a list of results has no batch."""
@@ -215,12 +212,10 @@ class IssueBatch(models.Model):
     )
     created_by = user_fk(blank=False, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = "批量发证"
         verbose_name_plural = "批量发证"
-        ordering = ["-id"]
         constraints = [
             # Two clicks on 开始发证 queue one job, not two racing over the same results.
             models.UniqueConstraint(
@@ -236,10 +231,6 @@ class IssueBatch(models.Model):
     @property
     def percent(self) -> int:
         return self.done * 100 // self.total if self.total else 100
-
-    @property
-    def running(self) -> bool:
-        return self.status != IssueBatchStatus.FINISHED
 
     @property
     def issued(self) -> int:

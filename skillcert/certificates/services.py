@@ -26,7 +26,7 @@ from skillcert.certificates.issuing import (
     Skip,
     certificate_issue,
     certificate_issue_for,
-    certificate_issue_or_skip,
+    certificates_issue_bulk,
     level_text,
     lock_valid,
     require_issuing_staff,
@@ -68,6 +68,7 @@ __all__ = [
     "certificate_reissue",
     "certificate_revoke",
     "certificates_issue_batch",
+    "certificates_issue_bulk",
     "certificates_issue_now",
     "certificates_issue_resume",
     "certificates_issue_start",
@@ -233,12 +234,11 @@ def certificates_issue_now(
     skipped: list[Skip] = []
     try:
         with transaction.atomic():
-            for result in _issuable(result_batch, actor, timezone.localdate()):
-                certificate, skip = certificate_issue_or_skip(result=result, actor=actor)
-                if certificate is not None:
-                    issued.append(certificate.number)
-                if skip is not None:
-                    skipped.append(skip)
+            certificates, skips = certificates_issue_bulk(
+                results=_issuable(result_batch, actor, timezone.localdate()), actor=actor
+            )
+            issued.extend(c.number for c in certificates)
+            skipped.extend(skips)
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -6,16 +6,45 @@ The job issues through `certificates.issuing`; `certificates.services` enqueues 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils import timezone
 from django_tasks import task
 
-from skillcert.accounts.actors import TASK
-from skillcert.certificates.issuing import Skip, certificate_issue_or_skip
+from skillcert.accounts.actors import TASK, Actor
+from skillcert.certificates.issuing import (
+    Skip,
+    certificate_issue_or_skip,
+    certificates_issue_bulk,
+)
 from skillcert.certificates.models import Certificate, IssueBatch, IssueBatchStatus, IssueKind
+from skillcert.common.errors import DomainError
 from skillcert.scoring.selectors import results_by_ids
+
+if TYPE_CHECKING:
+    from skillcert.scoring.models import Result
 
 # A result another run of the same job issued a moment ago is done, not a failure.
 _ALREADY_ISSUED = "certificate.already_issued"
+# Results issued per transaction: progress shows after each chunk, and a killed worker
+# loses at most one chunk's work (rolled back, issued again on resume).
+CHUNK = 250
+
+
+def _issue_chunk(results: list[Result], actor: Actor) -> list[Skip]:
+    """The chunk in one set-based call; should another run have issued one of its results
+    meanwhile, the chunk is issued result by result instead (that one skipped)."""
+    try:
+        return certificates_issue_bulk(results=results, actor=actor)[1]
+    except DomainError as exc:
+        if exc.code != _ALREADY_ISSUED:
+            raise
+    skipped = []
+    for result in results:
+        _, skip = certificate_issue_or_skip(result=result, actor=actor)
+        if skip is not None:
+            skipped.append(skip)
+    return skipped
 
 
 @task()
@@ -31,14 +60,15 @@ def certificates_issue_batch_run(batch_id: int) -> None:
     )
     failed: list[Skip] = []
     done = len(already)
-    results = results_by_ids(batch.result_ids).exclude(pk__in=already)
-    for result in results.select_related(
-        "application__candidate", "occupation", "specialty", "organization"
-    ):
-        _, skip = certificate_issue_or_skip(result=result, actor=actor)
-        if skip is not None and skip["code"] != _ALREADY_ISSUED:
-            failed.append(skip)
-        done += 1
+    results = list(
+        results_by_ids(batch.result_ids)
+        .exclude(pk__in=already)
+        .select_related("application__candidate", "occupation", "specialty", "organization")
+    )
+    for start in range(0, len(results), CHUNK):
+        chunk = results[start : start + CHUNK]
+        failed.extend(s for s in _issue_chunk(chunk, actor) if s["code"] != _ALREADY_ISSUED)
+        done += len(chunk)
         # Progress outside any long transaction, so the page polling it sees each step.
         IssueBatch.objects.filter(pk=batch.pk).update(done=done, failed=failed)
     IssueBatch.objects.filter(pk=batch.pk).update(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Callable
@@ -94,10 +93,32 @@ def pii_decrypt(token: str) -> str:
     return AESGCM(keys[key_id]).decrypt(blob[:12], blob[12:], key_id.encode()).decode("utf-8")
 
 
+_SHA256_BLOCK = 64
+
+
+@cache
+def _hmac_states() -> tuple[Any, Any]:
+    """SHA-256 with the hash key's inner and outer pads already absorbed (RFC 2104): each
+    digest copies them instead of hashing the padded key again, half the work of
+    `hmac.digest` for a value as short as an ID number (a roster import hashes two a row)."""
+    key = _hash_key()
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in key))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in key))
+    return inner, outer
+
+
 def pii_digest(value: str) -> str:
     """Keyed hash for equality search and uniqueness (an unkeyed hash of an ID number could be
-    reversed by enumerating birth dates and serials)."""
-    return hmac.digest(_hash_key(), value.encode("utf-8"), hashlib.sha256).hex()
+    reversed by enumerating birth dates and serials): HMAC-SHA256 with the hash key."""
+    inner_pad, outer_pad = _hmac_states()
+    inner = inner_pad.copy()
+    inner.update(value.encode("utf-8"))
+    outer = outer_pad.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
 
 
 def needs_rotation(token: str) -> bool:

@@ -4,29 +4,24 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import between_check
+from skillcert.common.model_bases import RuleClause, VersionedRule, between_check
 
 
-class RuleSet(models.Model):
+class RuleSet(VersionedRule):
     """One version of a rule set (申报条件). Versions are never edited: a change publishes
     the next version, and every decision names the version it used. A rule set with
     `extends` is a province override composed onto its base for one occupation."""
 
     code = models.CharField("规则集编号", max_length=64)
-    version = models.PositiveIntegerField("版本")
-    title = models.CharField("名称", max_length=200)
     source = models.CharField("依据", max_length=300, blank=True)
     extends = models.CharField("补充的基础规则集", max_length=64, blank=True)
-    province = models.CharField("适用省份代码", max_length=2, blank=True)
     occupation = ref_fk("occupations.Occupation", "适用职业", optional=True)
     note = models.CharField("本版变更说明", max_length=300, blank=True)
-    published_at = models.DateTimeField("发布时间", auto_now_add=True)
     published_by = user_fk("发布人")
 
-    class Meta:
+    class Meta(VersionedRule.Meta):
         verbose_name = "申报条件规则集"
         verbose_name_plural = "申报条件规则集"
-        ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="rule_set_unique_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="rule_set_version_positive"),
@@ -35,11 +30,8 @@ class RuleSet(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.code} v{self.version}"
 
-
-class Clause(models.Model):
+class Clause(RuleClause):
     """A clause of one rule-set version: the text as published and the structured
     condition the engine evaluates. Its id `<code>/<level>/<letter>` is stable across
     versions."""
@@ -48,12 +40,9 @@ class Clause(models.Model):
         RuleSet, verbose_name="规则集", on_delete=models.CASCADE, related_name="clauses"
     )
     level = models.PositiveSmallIntegerField("等级")
-    letter = models.CharField("条款", max_length=2)
-    text = models.TextField("条款原文")
     condition = models.JSONField("结构化条件")
     exempt = models.JSONField("免考部分", default=list, blank=True)
     replaces = models.CharField("替换的基础条款", max_length=80, blank=True)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
         verbose_name = "申报条款"

@@ -6,7 +6,9 @@ early-leave limits and the checklist are the province's data (LogisticsPolicy)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
@@ -198,6 +200,169 @@ def checkin_record(
     return row
 
 
+# A site's door scanners hold at most a few thousand scans; longer lists are split.
+CHECKIN_BULK_ROWS = 5000
+
+
+def checkins_record_bulk(
+    *,
+    slot: TimeSlot,
+    site: Site,
+    arrivals: Sequence[tuple[str, dt.datetime]],
+    checks: Mapping[str, bool],
+    actor: Actor,
+) -> list[Attendance]:
+    """Record many arrivals at one site in one slot at once: the list the site's door
+    scanner kept (ticket number, arrival time), uploaded when the doors close. Each row gets what
+    `checkin_record` gives it (the checklist passed, refused after the late-entry limit, a
+    room starts only when it is staffed, no second check-in), all or nothing: a refused row
+    names its line and nothing is written. The rows are inserted together and one audit
+    event commits to every row (the rows and the SHA-256 of their canonical JSON). Returns
+    the attendance rows in list order."""
+    if len(arrivals) > CHECKIN_BULK_ROWS:
+        raise DomainError(
+            "exams.checkin_list_too_long",
+            f"一次最多提交{CHECKIN_BULK_ROWS}条签到记录，请分批提交",
+            field="arrivals",
+        )
+    _require_site(actor, slot, site.pk)
+    if not arrivals:
+        return []
+    policy = policy_of_slot(slot)
+    failed = [item for item in policy.entry_checklist if not checks.get(item)]
+    if failed:
+        raise DomainError(
+            "exams.check_failed", f"入场检查未通过：{'、'.join(failed)}", field="checks"
+        )
+    lines: dict[str, int] = {}
+    for line, (ticket_no, _) in enumerate(arrivals, start=1):
+        if ticket_no in lines:
+            raise DomainError(
+                "exams.already_checked_in",
+                f"第{line}行：准考证 {ticket_no} 与第{lines[ticket_no]}行重复",
+                field="arrivals",
+            )
+        lines[ticket_no] = line
+    tickets = {
+        t.ticket_no: t
+        for t in AdmissionTicket.objects.filter(sitting_id=slot.sitting_id, ticket_no__in=lines)
+    }
+    seats = {
+        s.application_id: s
+        for s in Seat.objects.filter(
+            slot=slot, application_id__in=[t.application_id for t in tickets.values()]
+        ).select_related("room")
+    }
+    opens, closes = slot.starts_at - CHECK_IN_OPENS, slot.ends_at
+    late_after = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
+    placed: list[tuple[str, dt.datetime, Seat]] = []
+    for line, (ticket_no, arrived_at) in enumerate(arrivals, start=1):
+        ticket = tickets.get(ticket_no)
+        if ticket is None:
+            raise DomainError(
+                "exams.ticket_unknown",
+                f"第{line}行：准考证号 {ticket_no} 不属于本次考试",
+                field="arrivals",
+            )
+        seat = seats.get(ticket.application_id)
+        if seat is not None and seat.room.site_id != site.pk:
+            raise DomainError(
+                "exams.ticket_other_site",
+                f"第{line}行：准考证 {ticket_no} 的考场不在{site.name}",
+                field="arrivals",
+            )
+        if seat is None or not opens <= arrived_at <= closes:
+            raise DomainError(
+                "exams.no_slot_now",
+                f"第{line}行：准考证 {ticket_no} 当前没有可签到的考试场次",
+                field="arrivals",
+            )
+        placed.append((ticket_no, arrived_at, seat))
+    done = set(
+        Attendance.objects.filter(seat__in=[seat for _, _, seat in placed]).values_list(
+            "seat_id", flat=True
+        )
+    )
+    for ticket_no, _, seat in placed:
+        if seat.pk in done:
+            raise DomainError(
+                "exams.already_checked_in",
+                f"第{lines[ticket_no]}行：准考证 {ticket_no} 本场已签到",
+                field="arrivals",
+            )
+    # A room starts with its first arrival: only then are its staff counted.
+    rooms = {seat.room_id: seat.room for _, _, seat in placed}
+    started = set(
+        Attendance.objects.filter(seat__slot=slot, seat__room_id__in=rooms)
+        .values_list("seat__room_id", flat=True)
+        .distinct()
+    )
+    for room_id in sorted(rooms.keys() - started):
+        shortfall = room_staffing_shortfall(slot=slot, room=rooms[room_id])
+        if shortfall:
+            raise DomainError(
+                "exams.room_understaffed",
+                f"{shortfall}，不能开考；请补足考务人员，或由省级人社部门记录例外",
+                field="room",
+            )
+    user = actor_user(actor)
+    entries = dict.fromkeys(policy.entry_checklist, True)
+    rows = [
+        Attendance(
+            seat=seat,
+            status=AttendanceStatus.REFUSED_LATE
+            if arrived_at > late_after
+            else AttendanceStatus.PRESENT,
+            arrived_at=arrived_at,
+            checks=entries,
+            recorded_by=user,
+        )
+        for _, arrived_at, seat in placed
+    ]
+    try:
+        with transaction.atomic():
+            Attendance.objects.bulk_create(rows, batch_size=500)
+            if any(r.pk is None for r in rows):  # backends that return no ids
+                ids = dict(
+                    Attendance.objects.filter(seat__in=[r.seat for r in rows]).values_list(
+                        "seat_id", "pk"
+                    )
+                )
+                for r in rows:
+                    r.pk = ids[r.seat_id]
+            audited = [
+                {
+                    "id": r.pk,
+                    "ticket": ticket_no,
+                    "seat": r.seat_id,
+                    "status": r.status,
+                    "arrived_at": r.arrived_at.isoformat() if r.arrived_at else None,
+                }
+                for r, (ticket_no, _, _) in zip(rows, placed, strict=True)
+            ]
+            canonical = json.dumps(
+                audited, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            )
+            audit_record(
+                actor=actor,
+                action="exams.checkin_bulk",
+                obj=slot,
+                changes={
+                    "count": len(audited),
+                    "rows": audited,
+                    "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+                },
+            )
+    except IntegrityError:
+        # Checked in at another door in the same instant: nothing of the list is kept.
+        raise DomainError(
+            "exams.already_checked_in",
+            "名单中有考生刚在其他入口签到，请刷新后重新提交",
+            field="arrivals",
+        ) from None
+    return rows
+
+
 def leave_allowed_from(slot: TimeSlot) -> dt.datetime:
     policy = policy_of_slot(slot)
     return slot.starts_at + dt.timedelta(minutes=policy.no_leave_minutes)
@@ -235,6 +400,52 @@ def absences_mark(
             action="exams.absences_mark",
             obj=room,
             changes={"slot": [None, slot.pk], "absent": [None, len(missing)]},
+        )
+    return len(missing)
+
+
+def absences_mark_site(
+    *, slot: TimeSlot, site: Site, actor: Actor, at: dt.datetime | None = None
+) -> int:
+    """`absences_mark` for every room of the site at once (the site office closes the
+    doors): the same rule, one insert, and one audit event that commits to every seat
+    marked (the rows and the SHA-256 of their canonical JSON)."""
+    now = at or timezone.now()
+    _require_site(actor, slot, site.pk)
+    policy = policy_of_slot(slot)
+    closes = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
+    if now <= closes:
+        raise DomainError(
+            "exams.too_early",
+            f"开考{policy.late_entry_minutes}分钟后（{timezone.localtime(closes):%H:%M}）才能登记缺考",
+        )
+    user = actor_user(actor)
+    with transaction.atomic():
+        missing = list(
+            Seat.objects.select_for_update(of=("self",))
+            .filter(slot=slot, room__site=site, attendance__isnull=True)
+            .order_by("pk")
+        )
+        Attendance.objects.bulk_create(
+            (Attendance(seat=s, status=AttendanceStatus.ABSENT, recorded_by=user) for s in missing),
+            batch_size=500,
+            # A check-in at the door in the same instant wins; its row stays.
+            ignore_conflicts=True,
+        )
+        rows = [
+            {"seat": s.pk, "room": s.room_id, "status": AttendanceStatus.ABSENT} for s in missing
+        ]
+        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        audit_record(
+            actor=actor,
+            action="exams.absences_mark_site",
+            obj=site,
+            changes={
+                "slot": slot.pk,
+                "count": len(rows),
+                "rows": rows,
+                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+            },
         )
     return len(missing)
 

@@ -11,10 +11,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import between_check
+from skillcert.common.model_bases import (
+    BackgroundJob,
+    RecordedDraw,
+    RecordedEntry,
+    between_check,
+)
 from skillcert.common.policies import RegionKeyedPolicy
 from skillcert.occupations.models import LEVEL_CHOICES
-from skillcert.plans.models import Subject
+from skillcert.plans.models import SubjectSitting
 
 
 class LogisticsPolicy(RegionKeyedPolicy):
@@ -187,18 +192,15 @@ class Room(models.Model):
         return self.rows * self.cols
 
 
-class TimeSlot(models.Model):
+class TimeSlot(SubjectSitting):
     """One subject at one time in one district (a postponement moves a district's slots)."""
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="slots")
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="slots")
-    subject = models.CharField("科目", max_length=12, choices=Subject.choices)
     occupation = ref_fk("occupations.Occupation", "职业（空=全部）", optional=True)
     level = models.PositiveSmallIntegerField(
         "等级（空=全部）", choices=LEVEL_CHOICES, null=True, blank=True
     )
-    starts_at = models.DateTimeField("开始时间")
-    ends_at = models.DateTimeField("结束时间")
 
     class Meta:
         verbose_name = "考试时段"
@@ -215,23 +217,20 @@ class TimeSlot(models.Model):
         return f"{self.district.name} {self.get_subject_display()} {at:%Y-%m-%d %H:%M}"
 
 
-class SeatDraw(models.Model):
+class SeatDraw(RecordedDraw):
     """The public draw behind a slot's seating: the same seed over the same candidates and
     rooms gives the same chart."""
 
     slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="draws")
-    seed = models.BigIntegerField("随机种子")
     seated = models.PositiveIntegerField("安排人数")
     rooms_used = models.PositiveIntegerField("使用考场数")
     adjacent_same_org = models.PositiveIntegerField("同单位相邻对数")
     adjacent_same_form = models.PositiveIntegerField("同卷型相邻对数")
-    actor = user_fk(blank=False)
     created_at = models.DateTimeField("编排时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RecordedDraw.Meta):
         verbose_name = "编排记录"
         verbose_name_plural = "编排记录"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.slot_id} 种子 {self.seed}"
@@ -299,7 +298,7 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class TicketJob(models.Model):
+class TicketJob(BackgroundJob):
     """Rendering a sitting's (or one district's) tickets: one multi-page PDF per room."""
 
     sitting = models.ForeignKey(Sitting, on_delete=models.CASCADE, related_name="ticket_jobs")
@@ -314,21 +313,17 @@ class TicketJob(models.Model):
     message = models.TextField("说明", blank=True)
     created_by = user_fk(blank=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = "准考证生成任务"
         verbose_name_plural = "准考证生成任务"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"准考证生成 #{self.pk}"
 
     @property
     def percent(self) -> int:
-        if self.status in (JobStatus.DONE, JobStatus.FAILED):
-            return 100
-        return min(99, self.done * 100 // self.total) if self.total else 0
+        return self.percent_of(self.done, self.total)
 
 
 class TicketFile(models.Model):
@@ -387,20 +382,17 @@ class StaffAssignment(models.Model):
         return f"{self.person} {self.get_duty_display()}"
 
 
-class StaffingRun(models.Model):
+class StaffingRun(RecordedDraw):
     """The outcome of one staff assignment for a slot, with every shortage explained."""
 
     slot = models.ForeignKey(TimeSlot, on_delete=models.CASCADE, related_name="staffing_runs")
-    seed = models.BigIntegerField("随机种子")
     assigned = models.PositiveIntegerField("安排人次")
     shortages = models.JSONField("缺员说明", default=list)
-    actor = user_fk(blank=False)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RecordedDraw.Meta):
         verbose_name = "人员安排记录"
         verbose_name_plural = "人员安排记录"
-        ordering = ["-id"]
 
     def __str__(self) -> str:
         return f"{self.slot_id} 安排 {self.assigned}"
@@ -412,13 +404,12 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "缺考"
 
 
-class Attendance(models.Model):
+class Attendance(RecordedEntry):
     seat = models.OneToOneField(Seat, on_delete=models.CASCADE, related_name="attendance")
     status = models.CharField("状态", max_length=14, choices=AttendanceStatus.choices)
     arrived_at = models.DateTimeField("到场时间", null=True, blank=True)
     checks = models.JSONField("入场检查", default=dict, blank=True)
     recorded_by = user_fk(blank=False)
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "考生签到"

@@ -312,6 +312,17 @@ def slots_add(
 # --- seating --------------------------------------------------------------------------------
 
 
+# What seating reads of an application: its form (occupation and level), its organisation
+# (neighbours), whether it needs an accessible room.
+_SEATING_COLUMNS = (
+    "pk",
+    "level",
+    "needs_accommodation",
+    "plan__organization",
+    "occupation__code",
+)
+
+
 def slot_applications(slot: TimeSlot) -> list[Application]:
     """Approved applications (after 终审) of the sitting's plans whose organisation is in the
     slot's district and whose occupation and level the slot covers."""
@@ -324,7 +335,8 @@ def slot_applications(slot: TimeSlot) -> list[Application]:
         rows = rows.filter(occupation_id=slot.occupation_id)
     if slot.level is not None:
         rows = rows.filter(level=slot.level)
-    return list(rows.select_related("plan", "occupation").order_by("id"))
+    # Only what seating and tickets read: a district seats thousands of candidates at once.
+    return list(rows.select_related("plan", "occupation").only(*_SEATING_COLUMNS).order_by("id"))
 
 
 def _form(application: Application) -> str:
@@ -365,19 +377,22 @@ def _seats_store(
     slot: TimeSlot, applications: list[Application], result: seating.SeatingResult
 ) -> None:
     """Replace the slot's seat chart with the solved one."""
-    by_pk = {str(a.pk): a for a in applications}
+    forms = {str(a.pk): _form(a) for a in applications}
     Seat.objects.filter(slot=slot).delete()
     Seat.objects.bulk_create(
-        Seat(
-            slot=slot,
-            application=by_pk[s.candidate_id],
-            room_id=int(s.room_id),
-            seat_no=s.seat_no,
-            row=s.row,
-            col=s.col,
-            form=_form(by_pk[s.candidate_id]),
-        )
-        for s in result.seats
+        (
+            Seat(
+                slot_id=slot.pk,
+                application_id=int(s.candidate_id),
+                room_id=int(s.room_id),
+                seat_no=s.seat_no,
+                row=s.row,
+                col=s.col,
+                form=forms[s.candidate_id],
+            )
+            for s in result.seats
+        ),
+        batch_size=1000,
     )
 
 
@@ -440,9 +455,9 @@ def _tickets_issue(district: District, applications: list[Application]) -> int:
     row locked: serials continue from the district's highest."""
     sitting = district.sitting
     have = set(
-        AdmissionTicket.objects.filter(sitting=sitting, application__in=applications).values_list(
-            "application_id", flat=True
-        )
+        AdmissionTicket.objects.filter(
+            sitting=sitting, application_id__in=[a.pk for a in applications]
+        ).values_list("application_id", flat=True)
     )
     missing = sorted(
         (a for a in applications if a.pk not in have),
@@ -453,19 +468,22 @@ def _tickets_issue(district: District, applications: list[Application]) -> int:
     last = AdmissionTicket.objects.filter(district=district).aggregate(m=Max("ticket_no"))["m"]
     serial = int(last[-5:]) if last else 0
     AdmissionTicket.objects.bulk_create(
-        AdmissionTicket(
-            sitting=sitting,
-            district=district,
-            application=a,
-            ticket_no=ticket_number(
-                year=sitting.year,
-                city_code=district.city_id,
-                sitting_serial=sitting.serial,
-                serial=serial + i,
-            ),
-            token=secrets.token_urlsafe(32),
-        )
-        for i, a in enumerate(missing, start=1)
+        (
+            AdmissionTicket(
+                sitting_id=sitting.pk,
+                district_id=district.pk,
+                application_id=a.pk,
+                ticket_no=ticket_number(
+                    year=sitting.year,
+                    city_code=district.city_id,
+                    sitting_serial=sitting.serial,
+                    serial=serial + i,
+                ),
+                token=secrets.token_urlsafe(32),
+            )
+            for i, a in enumerate(missing, start=1)
+        ),
+        batch_size=1000,
     )
     return len(missing)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -71,13 +72,27 @@ class _Posts:
 
     def __init__(self, slot: TimeSlot, rule: staffing.StaffRule) -> None:
         seats = list(
-            Seat.objects.filter(slot=slot).select_related(
+            Seat.objects.filter(slot=slot)
+            .select_related(
                 "room",
                 "room__site",
                 "application",
                 "application__occupation",
                 "application__candidate",
                 "application__plan__organization",
+            )
+            # What the posts and the recusal checks read: a candidate's encrypted columns
+            # are not decrypted for every seat of the slot.
+            .only(
+                "slot_id",
+                "room__code",
+                "room__kind",
+                "room__site__name",
+                "application__level",
+                "application__occupation__code",
+                "application__candidate__full_name",
+                "application__candidate__id_number_digest",
+                "application__plan__organization__name",
             )
         )
         self.posts: list[staffing.Post] = []
@@ -109,11 +124,11 @@ class _Posts:
         self.site_of[post_id] = site_id
 
 
-def _pool(slot: TimeSlot, day: dt.date) -> tuple[dict[int, Person], list[staffing.Staff]]:
+def _pool(province_code: str, day: dt.date) -> tuple[dict[int, Person], list[staffing.Staff]]:
     """People holding a role valid on the day, appointed in this province."""
     duties: dict[int, set[str]] = defaultdict(set)
     people: dict[int, Person] = {}
-    roles = roles_valid_on(province_code=slot.sitting.province_id, day=day, roles=_ROLE_DUTIES)
+    roles = roles_valid_on(province_code=province_code, day=day, roles=_ROLE_DUTIES)
     for held in roles:
         duties[held.person_id] |= _ROLE_DUTIES[held.role]
         people[held.person_id] = held.person
@@ -153,6 +168,15 @@ def _practice(result: staffing.StaffingResult, posts: _Posts) -> list[Staffed]:
     return [staffed[key] for key in sorted(staffed)]
 
 
+class _Day:
+    """The pool of one province on one day and what is known about each person in it, read
+    once for every slot of that day that one call staffs."""
+
+    def __init__(self, province_code: str, day: dt.date) -> None:
+        self.people, self.staff = _pool(province_code, day)
+        self.rules = _Recusal(province_code, day, self.people)
+
+
 def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
     """Place the slot's staff; the placements are the people's practice records for the
     slot (re-running the assignment replaces them). A person whose role for a post's duty
@@ -160,12 +184,40 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
     shortage lists them with the failed clause."""
     require_district(actor, slot.district)
     day = timezone.localdate(slot.starts_at)
+    return _slot_staff(slot, seed, actor, _Day(slot.sitting.province_id, day))
+
+
+def staff_assign_bulk(*, slots: Iterable[TimeSlot], seed: int, actor: Actor) -> list[StaffingRun]:
+    """Staff many slots at once (a whole sitting, every district the officer runs): each
+    slot in start order exactly as `staff_assign` places it, one after the other (a person
+    placed in one slot is busy for the overlapping ones), with its own staffing run and
+    audit event; the pool, the recusal facts and the qualification answers are read once per
+    day and refreshed only for the people a slot placed or released."""
+    ordered = sorted(slots, key=lambda s: (s.starts_at, s.pk))
+    for slot in ordered:
+        require_district(actor, slot.district)
+    days: dict[tuple[str, dt.date], _Day] = {}
+    runs = []
+    for slot in ordered:
+        day = timezone.localdate(slot.starts_at)
+        key = (slot.sitting.province_id, day)
+        if key not in days:
+            days[key] = _Day(*key)
+        runs.append(_slot_staff(slot, seed, actor, days[key]))
+    return runs
+
+
+def _slot_staff(slot: TimeSlot, seed: int, actor: Actor, shared: _Day) -> StaffingRun:
+    day = timezone.localdate(slot.starts_at)
     posts = _Posts(slot, staff_rule_of(policy_of_slot(slot)))
-    people, staff = _pool(slot, day)
-    blocked = _blocked(slot, day, posts.posts, posts.seats, people)
+    people, staff = shared.people, shared.staff
+    blocked = _blocked(slot, posts.posts, posts.seats, people, shared.rules)
     result = staffing.assign_staff(posts.posts, staff, blocked, seed=seed)
     with transaction.atomic():
         locked = TimeSlot.objects.select_for_update().get(pk=slot.pk)
+        released = set(
+            StaffAssignment.objects.filter(slot=locked).values_list("person_id", flat=True)
+        )
         StaffAssignment.objects.filter(slot=locked).delete()
         StaffAssignment.objects.bulk_create(
             StaffAssignment(
@@ -201,6 +253,7 @@ def staff_assign(*, slot: TimeSlot, seed: int, actor: Actor) -> StaffingRun:
                 "short_posts": [None, [s["label"] for s in shortages]],
             },
         )
+    shared.rules.refresh(released | {p.person_id for p in result.placements})
     return run
 
 
@@ -225,16 +278,37 @@ class _Recusal:
     """Answers "may this person take this post" with personnel's pure recusal rules, once
     per (person, question): rooms of one organisation ask the same question of each person."""
 
-    def __init__(self, slot: TimeSlot, day: dt.date, people: dict[int, Person]) -> None:
+    def __init__(self, province_code: str, day: dt.date, people: dict[int, Person]) -> None:
         self.day = day
         self.max_consecutive = personnel_policy_for(
-            province_code=slot.sitting.province_id
+            province_code=province_code
         ).max_consecutive_sittings
         self.facts = assessor_facts_of(people=people.values())
         self.relations = relation_digests_of(person_ids=people)
         self.verdicts: dict[tuple[int, recusal.Assignment], list[str]] = {}
         self.people = people
         self.refusals: dict[tuple[str, frozenset[int] | None], dict[int, str]] = {}
+
+    def refresh(self, person_ids: set[int]) -> None:
+        """Read again what a slot's assignment changed for these people (their practice
+        records: the sittings the rotation rule counts, the practice a qualification counts),
+        so the next slot of the same day asks the same questions of the same facts as a
+        fresh `staff_assign` would."""
+        changed = [self.people[pid] for pid in sorted(person_ids) if pid in self.people]
+        if not changed:
+            return
+        self.facts.update(assessor_facts_of(people=changed))
+        ids = {p.pk for p in changed}
+        self.verdicts = {k: v for k, v in self.verdicts.items() if k[0] not in ids}
+        for (duty, occupation_ids), answers in self.refusals.items():
+            answers.update(
+                staffing_refusals(
+                    people=changed,
+                    roles=_DUTY_ROLES[duty],
+                    on=self.day,
+                    occupation_ids=occupation_ids,
+                )
+            )
 
     def checks(self, post: staffing.Post, seats: list[Seat]) -> list[recusal.Assignment]:
         orgs = {s.application.plan.organization_id: s.application.plan.organization for s in seats}
@@ -292,15 +366,14 @@ class _Recusal:
 
 def _blocked(
     slot: TimeSlot,
-    day: dt.date,
     posts: list[staffing.Post],
     post_seats: dict[str, list[Seat]],
     people: dict[int, Person],
+    rules: _Recusal,
 ) -> dict[tuple[int, str], list[str]]:
     """Every reason each person may not take each post."""
     blocked: dict[tuple[int, str], list[str]] = {}
     busy_reason = _busy_reasons(slot, people)
-    rules = _Recusal(slot, day, people)
     for post in posts:
         seats = post_seats[post.post_id]
         checks = rules.checks(post, seats)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from skillcert.exams import examday_views, setup_views, views
+from skillcert.exams import examday_views, setup_views, views, views_bulk
 
 app_name = "exams"
 urlpatterns = [
@@ -22,6 +22,17 @@ urlpatterns = [
     *examday_views.ROOM.urls(),
     path("slots/<int:pk>/sites/<int:site_pk>/", examday_views.site_day_view, name="site_day"),
     *examday_views.SITE.urls(),
+    path(
+        "slots/<int:pk>/sites/<int:site_pk>/checkins/",
+        views_bulk.checkin_sheet,
+        name="checkin_sheet",
+    ),
+    path(
+        "slots/<int:pk>/sites/<int:site_pk>/checkins.xlsx",
+        views_bulk.checkin_sheet_template,
+        name="checkin_sheet_template",
+    ),
+    *views_bulk.SITE_BULK.urls(),
     path("misconduct/<int:pk>/", examday_views.misconduct_view, name="misconduct"),
     path(
         "misconduct/<int:pk>/evidence",

@@ -5,11 +5,13 @@ The feed itself has no table: it is read from the append-only audit trail (selec
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import user_fk
-from skillcert.common.model_bases import HolderIdentity
+from skillcert.common.model_bases import CertificateRecord, HolderIdentity
 from skillcert.common.pii import EncryptedCharField
 from skillcert.exchange.choices import DeliveryStatus, PeerRole, RegistryStatus
 
@@ -54,12 +56,25 @@ class Peer(models.Model):
         return self.name
 
 
-class Delivery(models.Model):
+class FeedSpan(models.Model):
+    """A span of one peer's side of the feed: the sequences after `after` up to and including
+    `next` (a delivery we send, or a batch we received). Subclasses add the `peer`."""
+
+    peer: Any  # each subclass's foreign key to the Peer
+    after = models.BigIntegerField("起始游标")
+    next = models.BigIntegerField("结束游标")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.peer} ({self.after}, {self.next}]"
+
+
+class Delivery(FeedSpan):
     """One batch of our feed on its way to a peer, with its attempts."""
 
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="deliveries")
-    after = models.BigIntegerField("起始游标")
-    next = models.BigIntegerField("结束游标")
     entries = models.PositiveIntegerField("记录数", default=0)
     status = models.CharField(
         "状态", max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
@@ -86,17 +101,12 @@ class Delivery(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.peer} ({self.after}, {self.next}]"
 
-
-class ReceivedBatch(models.Model):
+class ReceivedBatch(FeedSpan):
     """A batch received from a peer (each receipt, re-deliveries too): what it held and how
     many of its entries were new."""
 
     peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="batches")
-    after = models.BigIntegerField("起始游标")
-    next = models.BigIntegerField("结束游标")
     digest = models.CharField("摘要", max_length=64)
     entries = models.PositiveIntegerField("记录数")
     applied = models.PositiveIntegerField("新记录数")
@@ -107,9 +117,6 @@ class ReceivedBatch(models.Model):
         verbose_name = "接收的交换批次"
         verbose_name_plural = "接收的交换批次"
         ordering = ["-id"]
-
-    def __str__(self) -> str:
-        return f"{self.peer} ({self.after}, {self.next}]"
 
 
 class ReceivedEntry(models.Model):
@@ -194,25 +201,19 @@ class ReceivedResult(HolderIdentity, ReceivedRecord):
         return f"{self.plan}/{self.candidate_ref}"
 
 
-class ReceivedCertificate(HolderIdentity, ReceivedRecord):
+class ReceivedCertificate(CertificateRecord, ReceivedRecord):
     """A certificate in the aggregated registry, with the status its issuing province last
     reported (revoked and superseded follow)."""
 
-    number = models.CharField("证书编号", max_length=22, unique=True)
     kind = models.CharField("类型", max_length=16)
     status = models.CharField("状态", max_length=16, choices=RegistryStatus.choices)
     id_type = models.CharField("证件类型", max_length=20)
-    occupation_name = models.CharField("职业名称", max_length=100)
     specialty_name = models.CharField("工种/职业方向", max_length=100)
     level = models.PositiveSmallIntegerField("等级", null=True, blank=True)  # none: 专项职业能力
     level_text = models.CharField("职业技能等级", max_length=20)
-    organization_name = models.CharField("评价机构名称", max_length=200)
     filing_number = models.CharField("评价机构备案编号", max_length=13)
-    issue_date = models.DateField("发证日期")
     supersedes = models.CharField("替代的证书", max_length=22, blank=True)
     superseded_by = models.CharField("被替代为", max_length=22, blank=True)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    revoke_reason = models.CharField("撤销原因", max_length=200, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

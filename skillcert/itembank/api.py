@@ -6,16 +6,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope
+from skillcert.accounts.selectors import users_all
 from skillcert.common.api import ErrorOut
+from skillcert.common.errors import DomainError
 from skillcert.itembank import assembly
 from skillcert.itembank.models import AccessPurpose
 from skillcert.itembank.selectors import bank_scope, blueprints_visible, items_visible
-from skillcert.itembank.services import item_contents_read, paper_assemble
+from skillcert.itembank.services import (
+    BULK_ITEMS,
+    item_contents_read,
+    items_approve_bulk,
+    items_submit_bulk,
+    paper_assemble,
+)
 
 if TYPE_CHECKING:
     from skillcert.accounts.models import User
@@ -115,3 +123,57 @@ def assemble(request: HttpRequest, blueprint_id: int, payload: AssembleIn) -> An
         }
         for p in papers
     ]
+
+
+class ItemsSubmitIn(Schema):
+    item_ids: list[int] = Field(..., min_length=1, max_length=BULK_ITEMS)
+    reviewer_id: int
+
+
+class ItemsApproveIn(Schema):
+    item_ids: list[int] = Field(..., min_length=1, max_length=BULK_ITEMS)
+
+
+class ItemsMovedOut(Schema):
+    moved: int
+    codes: list[str]
+
+
+def _visible_ids(request: HttpRequest, ids: list[int]) -> list[int]:
+    """The chosen items, all of which the caller must see (else 404, as for one item)."""
+    wanted = set(ids)
+    visible = set(
+        items_visible(scope=bank_scope(request.user))
+        .filter(pk__in=wanted)
+        .values_list("pk", flat=True)
+    )
+    if visible != wanted:
+        raise Http404("没有找到所选的部分试题")
+    return sorted(wanted)
+
+
+@router.post(
+    "/items/bulk/submit",
+    response={200: ItemsMovedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="批量提交试题审核（全部成功或全部不变）",
+)
+def items_submit(request: HttpRequest, payload: ItemsSubmitIn) -> dict[str, Any]:
+    ids = _visible_ids(request, payload.item_ids)
+    reviewer = users_all().filter(pk=payload.reviewer_id, is_active=True).first()
+    if reviewer is None:
+        raise DomainError(
+            "item.reviewer_role", "所选审题人不是该题库该职业的审题人员", field="reviewer"
+        )
+    moved = items_submit_bulk(item_ids=ids, reviewer=reviewer, actor=_caller(request))
+    return {"moved": len(moved), "codes": [it.code for it in moved]}
+
+
+@router.post(
+    "/items/bulk/approve",
+    response={200: ItemsMovedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="批量审核通过试题（全部成功或全部不变）",
+)
+def items_approve(request: HttpRequest, payload: ItemsApproveIn) -> dict[str, Any]:
+    ids = _visible_ids(request, payload.item_ids)
+    moved = items_approve_bulk(item_ids=ids, actor=_caller(request))
+    return {"moved": len(moved), "codes": [it.code for it in moved]}

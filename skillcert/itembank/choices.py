@@ -25,6 +25,8 @@ LABELS: dict[str, str] = {
     "item.update": "修改试题",
     "item.submit": "提交试题审核",
     "item.approve": "试题审核通过",
+    "item.submit_bulk": "批量提交试题审核",
+    "item.approve_bulk": "批量审核通过试题",
     "item.return": "退回试题",
     "item.retire": "停用试题",
     "item.assign": "分配命题任务",

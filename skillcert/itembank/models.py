@@ -184,7 +184,20 @@ ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class Item(models.Model):
+class ItemState(models.Model):
+    """What an item says and how it is used in a paper, as the item holds it now and as
+    each saved version keeps it."""
+
+    content = ItemContentField("试题内容", default=dict)
+    item_type = models.CharField("题型", max_length=16, choices=ItemType.choices)
+    score = models.DecimalField("分值", max_digits=6, decimal_places=2)
+    enemy_group = models.CharField("敌对组", max_length=40, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Item(ItemState):
     bank = models.ForeignKey(
         ItemBank,
         verbose_name="题库",
@@ -196,16 +209,12 @@ class Item(models.Model):
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
     element = ref_fk("occupations.Element", "鉴定要素")
     code = models.CharField("试题编号", max_length=40)  # stable across import/export
-    item_type = models.CharField("题型", max_length=16, choices=ItemType.choices)
     status = models.CharField(
         "状态", max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT
     )
-    content = ItemContentField("试题内容", default=dict)
-    score = models.DecimalField("分值", max_digits=6, decimal_places=2)
     difficulty = models.FloatField("难度", default=0.5)  # share answering correctly (P value)
     discrimination = models.FloatField("区分度", null=True, blank=True)
     exposure_count = models.PositiveIntegerField("曝光次数", default=0)
-    enemy_group = models.CharField("敌对组", max_length=40, blank=True)
     author = user_fk("命题人", null=False, blank=False)
     reviewer = user_fk("审题人")
     version = models.PositiveIntegerField("版本", default=1)
@@ -240,19 +249,15 @@ class Item(models.Model):
         return f"试题 {self.code}"  # never the stem: this string reaches logs and audit rows
 
 
-class ItemVersion(models.Model):
+class ItemVersion(ItemState):
     """Every saved state of an item's content and metadata; versions are never changed."""
 
     item = models.ForeignKey(
         Item, verbose_name="试题", on_delete=models.CASCADE, related_name="versions"
     )
     version = models.PositiveIntegerField("版本")
-    content = ItemContentField("试题内容", default=dict)
-    item_type = models.CharField("题型", max_length=16, choices=ItemType.choices)
     element_code = models.CharField("要素代码", max_length=40)
-    score = models.DecimalField("分值", max_digits=6, decimal_places=2)
     difficulty = models.FloatField("难度")
-    enemy_group = models.CharField("敌对组", max_length=40, blank=True)
     created_by = user_fk("保存人", null=False, blank=False)
     created_at = models.DateTimeField("保存时间", auto_now_add=True)
 
@@ -552,10 +557,6 @@ class ItemImport(BackgroundImport):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def running(self) -> bool:
-        return self.status in (ItemImportStatus.QUEUED, ItemImportStatus.RUNNING)
 
     @property
     def percent(self) -> int:

@@ -1,26 +1,25 @@
 """Item-bank pages: thin shells over selectors and services. Every row is fetched through the
 owner-scoped selectors (404 for another owner's rows); item text is shown only on the detail
-page, after `item_contents_read` has logged the read. One view per action; the item and
-paper action URLs keep their `<action>` segment and pick the view from a table."""
+page, after `item_contents_read` has logged the read. One view per action: the item and
+paper buttons are declared actions (`ITEM`, `PAPER`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope
 from skillcert.accounts.selectors import user_active_by_username, users_all
+from skillcert.common.actions import Act, Actions
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.exports import XLSX
 from skillcert.common.job_pages import job_page
@@ -159,93 +158,65 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- one item: one view per action ----------------------------------------------------------
 
 
-def _run_on_item(request: HttpRequest, item: Item, call: Callable[[], object]) -> HttpResponse:
-    """Run an item action; afterwards back to the item, or to the list once the user no
-    longer sees it (a setter's item leaves their sight when submitted)."""
-
-    def after(_result: object) -> str:
-        if items_visible(scope=bank_scope(_person(request))).filter(pk=item.pk).exists():
-            return reverse("itembank:detail", args=[item.pk])
-        return reverse("itembank:list")
-
-    response = run_service(
-        request, call, success=DONE, next=after, back=reverse("itembank:detail", args=[item.pk])
-    )
-    assert response is not None  # no form: errors are flashed
-    return response
+def _item(request: HttpRequest, pk: int) -> Item:
+    return get_object_in_scope(items_visible(scope=_scope_or_404(request)), pk=pk)
 
 
-def item_submit_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    reviewer = get_object_in_scope(users_all(), pk=request.POST.get("reviewer"))
-    return _run_on_item(
-        request,
-        item,
-        lambda: item_submit(item=item, reviewer=reviewer, actor=_person(request)),
-    )
+def _item_url(item: Item) -> str:
+    return reverse("itembank:detail", args=[item.pk])
 
 
-def item_approve_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    return _run_on_item(request, item, lambda: item_approve(item=item, actor=_person(request)))
+def _item_or_list(a: Act[Item]) -> str:
+    """Where an item action ends (its call returns the action): back to the item, or to the
+    list once the user no longer sees it (a setter's item leaves their sight when submitted)."""
+    if items_visible(scope=bank_scope(a.actor)).filter(pk=a.obj.pk).exists():
+        return _item_url(a.obj)
+    return reverse("itembank:list")
 
 
-def item_return_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _run_on_item(
-        request, item, lambda: item_return(item=item, reason=reason, actor=_person(request))
-    )
+ITEM = Actions(prefix="items/<int:pk>/", load=_item, back=_item_url)
 
 
-def item_retire_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return _run_on_item(
-        request, item, lambda: item_retire(item=item, reason=reason, actor=_person(request))
-    )
+@ITEM.post("submit/", name="item_submit", success=DONE, next=_item_or_list)
+def submit(a: Act[Item]) -> Act[Item]:
+    reviewer = get_object_in_scope(users_all(), pk=a.posted("reviewer"))
+    item_submit(item=a.obj, reviewer=reviewer, actor=a.actor)
+    return a
 
 
-def item_assign_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    username = request.POST.get("username", "").strip()
-    reason = request.POST.get("reason", "")
-
-    def assign() -> object:
-        assignee = user_active_by_username(username=username)
-        if assignee is None:
-            raise DomainError("item.assignee_unknown", "未找到该用户名", field="username")
-        return item_assign(item=item, user=assignee, reason=reason, actor=_person(request))
-
-    return _run_on_item(request, item, assign)
+@ITEM.post("approve/", name="item_approve", success=DONE, next=_item_or_list)
+def approve(a: Act[Item]) -> Act[Item]:
+    item_approve(item=a.obj, actor=a.actor)
+    return a
 
 
-def item_unassign_view(request: HttpRequest, item: Item, scope: BankScope) -> HttpResponse:
-    assignment = get_object_in_scope(
-        assignments_for(scope=scope, item=item), pk=request.POST.get("assignment")
-    )
-    return _run_on_item(
-        request,
-        item,
-        lambda: item_assignment_revoke(assignment=assignment, actor=_person(request)),
-    )
+@ITEM.post("return/", name="item_return", success=DONE, next=_item_or_list)
+def send_back(a: Act[Item]) -> Act[Item]:
+    item_return(item=a.obj, reason=a.posted("reason"), actor=a.actor)
+    return a
 
 
-ItemView = Callable[[HttpRequest, Item, BankScope], HttpResponse]
-ITEM_ACTIONS: dict[str, ItemView] = {
-    "submit": item_submit_view,
-    "approve": item_approve_view,
-    "return": item_return_view,
-    "retire": item_retire_view,
-    "assign": item_assign_view,
-    "unassign": item_unassign_view,
-}
+@ITEM.post("retire/", name="item_retire", success=DONE, next=_item_or_list)
+def retire(a: Act[Item]) -> Act[Item]:
+    item_retire(item=a.obj, reason=a.posted("reason"), actor=a.actor)
+    return a
 
 
-@login_required
-@require_POST
-def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    view = ITEM_ACTIONS.get(action)
-    if view is None:
-        raise Http404
-    scope = _scope_or_404(request)
-    item = get_object_in_scope(items_visible(scope=scope), pk=pk)
-    return view(request, item, scope)
+@ITEM.post("assign/", name="item_assign", success=DONE, next=_item_or_list)
+def assign(a: Act[Item]) -> Act[Item]:
+    assignee = user_active_by_username(username=a.posted("username").strip())
+    if assignee is None:
+        raise DomainError("item.assignee_unknown", "未找到该用户名", field="username")
+    item_assign(item=a.obj, user=assignee, reason=a.posted("reason"), actor=a.actor)
+    return a
+
+
+@ITEM.post("unassign/", name="item_unassign", success=DONE, next=_item_or_list)
+def unassign(a: Act[Item]) -> Act[Item]:
+    assignments = assignments_for(scope=_scope_or_404(a.request), item=a.obj)
+    assignment = get_object_in_scope(assignments, pk=a.posted("assignment"))
+    item_assignment_revoke(assignment=assignment, actor=a.actor)
+    return a
 
 
 # --- item import (a background job) ---------------------------------------------------------
@@ -336,31 +307,40 @@ def blueprint_assemble(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def paper_seal_view(request: HttpRequest, paper: Paper) -> HttpResponse:
-    try:
-        release_at = dt.datetime.fromisoformat(request.POST.get("release_at", ""))
-    except ValueError:
-        messages.error(request, "启封时间格式不正确")
-        return redirect("itembank:papers")
-    if timezone.is_naive(release_at):
-        release_at = timezone.make_aware(release_at)
-    return _paper_response(
-        request, lambda: paper_seal(paper=paper, release_at=release_at, actor=_person(request))
+def _paper(request: HttpRequest, pk: int) -> Paper:
+    return get_object_in_scope(papers_visible(scope=_scope_or_404(request)), pk=pk)
+
+
+class SealForm(forms.Form):
+    release_at = forms.DateTimeField(
+        label="启封时间",
+        error_messages={"required": "启封时间格式不正确", "invalid": "启封时间格式不正确"},
     )
 
 
-def paper_release_view(request: HttpRequest, paper: Paper) -> HttpResponse:
-    return _paper_response(
-        request, lambda: paper_release_approve(paper=paper, actor=_person(request))
-    )
+PAPER = Actions(prefix="papers/<int:pk>/", load=_paper, back=lambda _paper: "itembank:papers")
 
 
-def paper_use_view(request: HttpRequest, paper: Paper) -> HttpResponse:
-    return _paper_response(request, lambda: paper_mark_used(paper=paper, actor=_person(request)))
+@PAPER.post("seal/", name="paper_seal", form=SealForm, success=DONE)
+def seal(a: Act[Paper]) -> object:
+    return paper_seal(paper=a.obj, release_at=a.data["release_at"], actor=a.actor)
 
 
-def paper_download_view(request: HttpRequest, paper: Paper) -> HttpResponse:
-    """The PDF itself, so not through `run_service` (which answers with a redirect)."""
+@PAPER.post("release/", name="paper_release", success=DONE)
+def release(a: Act[Paper]) -> object:
+    return paper_release_approve(paper=a.obj, actor=a.actor)
+
+
+@PAPER.post("use/", name="paper_use", success=DONE)
+def use(a: Act[Paper]) -> object:
+    return paper_mark_used(paper=a.obj, actor=a.actor)
+
+
+@login_required
+@require_POST
+def paper_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF itself, so not an action through `run_service` (which answers with a redirect)."""
+    paper = _paper(request, pk)
     try:
         pdf = paper_download(paper=paper, actor=_person(request))
     except Forbidden as exc:
@@ -371,28 +351,3 @@ def paper_download_view(request: HttpRequest, paper: Paper) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename={paper.code}.pdf"
     return response
-
-
-def _paper_response(request: HttpRequest, call: Callable[[], object]) -> HttpResponse:
-    response = run_service(request, call, success=DONE, next="itembank:papers")
-    assert response is not None  # no form: errors are flashed
-    return response
-
-
-PAPER_ACTIONS: dict[str, Callable[[HttpRequest, Paper], HttpResponse]] = {
-    "seal": paper_seal_view,
-    "release": paper_release_view,
-    "use": paper_use_view,
-    "download": paper_download_view,
-}
-
-
-@login_required
-@require_POST
-def paper_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    view = PAPER_ACTIONS.get(action)
-    if view is None:
-        raise Http404
-    scope = _scope_or_404(request)
-    paper = get_object_in_scope(papers_visible(scope=scope), pk=pk)
-    return view(request, paper)

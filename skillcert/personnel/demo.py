@@ -31,6 +31,10 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.selectors import course_units_for_registration, person_by_id_number
 from skillcert.personnel.services import (
+    CertificateEntry,
+    PersonEntry,
+    TitleEntry,
+    WorkEntry,
     card_collect,
     card_issue,
     confidentiality_sign,
@@ -118,6 +122,25 @@ def course_learn(
     return registration.learned_minutes
 
 
+def course_schedule(
+    units: Iterable[CourseUnit], *, first_day: dt.date, minutes: int
+) -> list[tuple[CourseUnit, dt.date]]:
+    """The completion days `course_learn` gives a fresh registration: the units in order,
+    from `first_day` on and at most a course day per day, until `minutes` are reached (the
+    course platform's file for `course_completions_record_bulk`)."""
+    schedule: list[tuple[CourseUnit, dt.date]] = []
+    day, that_day, learned = first_day, 0, 0
+    for unit in units:
+        if learned >= minutes:
+            break
+        if that_day + unit.minutes > LEARNING_MINUTES_PER_DAY:
+            day, that_day = day + dt.timedelta(days=1), 0
+        schedule.append((unit, day))
+        that_day += unit.minutes
+        learned += unit.minutes
+    return schedule
+
+
 def examiner_plan(province: Region, year: int, month: int, actor: Actor) -> TrainingPlan:
     """The province's examiner training plan of the month (published once)."""
     plan = TrainingPlan.objects.filter(
@@ -178,6 +201,41 @@ def examiner_file_record(
         major="人力资源管理",
         obtained_on=title_on,
         actor=actor,
+    )
+
+
+def examiner_entry(
+    *,
+    id_number: str,
+    name: str,
+    region: Region,
+    employer_name: str,
+    phone: str,
+    user: User | None,
+    certificates: dict[Occupation, str],
+    issued_on: dt.date,
+    work: tuple[str, dt.date],
+    title_on: dt.date,
+) -> PersonEntry:
+    """The row of a city's intake sheet (`people_register_bulk`) for an examiner with the
+    file `examiner_file_record` builds (without the declaration, which comes as a signed
+    scan of its own): a 二级 certificate and an open work record per occupation, and a 中级
+    经济师 title."""
+    description, start = work
+    return PersonEntry(
+        id_number=id_number,
+        name=name,
+        education="bachelor",
+        employer_name=employer_name,
+        region=region,
+        phone=phone,
+        user=user,
+        certificates=[
+            CertificateEntry(occupation, 2, number, issued_on)
+            for occupation, number in certificates.items()
+        ],
+        titles=[TitleEntry("中级", "经济师", "人力资源管理", title_on)],
+        work=[WorkEntry(description, start, None, occupation) for occupation in certificates],
     )
 
 

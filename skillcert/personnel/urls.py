@@ -1,6 +1,12 @@
 from django.urls import path
 
-from skillcert.personnel import views, views_registry, views_standing, views_training
+from skillcert.personnel import (
+    views,
+    views_bulk,
+    views_registry,
+    views_standing,
+    views_training,
+)
 
 app_name = "personnel"
 urlpatterns = [
@@ -18,6 +24,13 @@ urlpatterns = [
     path("plans/<int:pk>/", views.plan_detail, name="plan"),
     path("plans/<int:pk>/summary/", views.plan_summary, name="plan_summary"),
     path("plans/<int:pk>/register/", views.plan_register, name="plan_register"),
+    path("plans/<int:pk>/exam-sheet/", views_bulk.exam_sheet_upload, name="exam_sheet"),
+    path(
+        "plans/<int:pk>/exam-sheet.xlsx",
+        views_bulk.exam_sheet_template,
+        name="exam_sheet_template",
+    ),
+    *views_bulk.PLAN.urls(),
     path("registrations/<int:pk>/", views.registration_detail, name="registration"),
     *views.REGISTRATION.urls(),
 ]

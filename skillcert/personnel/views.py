@@ -30,12 +30,14 @@ from skillcert.common.service_runner import run_action, run_form
 from skillcert.occupations.selectors import occupation_by_id, occupations_search
 from skillcert.personnel import selectors, services
 from skillcert.personnel.choices import PersonStatus
+from skillcert.personnel.forms_bulk import CardsIssueForm, ExamSheetForm
 from skillcert.personnel.models import (
     Card,
     CardStatus,
     Registration,
     RegistrationEvent,
     RoleKind,
+    TrainingPlan,
 )
 from skillcert.regions.selectors import region_by_code
 
@@ -152,9 +154,24 @@ def _officer_province(scope: Any) -> Region:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = scope_for(request.user)
     plan = get_object_in_scope(selectors.plans_visible(scope=scope), pk=pk)
+    return plan_page(request, plan)
+
+
+def plan_page(
+    request: HttpRequest,
+    plan: TrainingPlan,
+    *,
+    exam_form: ExamSheetForm | None = None,
+    cards_form: CardsIssueForm | None = None,
+) -> HttpResponse:
+    """The plan's page; its batch forms (views_bulk) show it again with a refused form."""
+    scope = scope_for(request.user)
     registrations = selectors.registrations_visible(scope=scope, plan=plan)
     rows = [(r, selectors.identity_for(scope=scope, person=r.person)) for r in registrations]
     me = selectors.person_of(request.user)
+    may_issue = scope.is_province_officer and (
+        scope.is_platform or scope.covers_region_code(plan.province_id)
+    )
     return render(
         request,
         "personnel/plan_detail.html",
@@ -164,6 +181,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "me": me,
             "occupations": occupations_search(),
             "is_staff": scope.is_officer or scope.is_org_staff,
+            "is_officer": scope.is_officer,
+            "exam_form": exam_form or ExamSheetForm(prefix="exam"),
+            "may_issue": may_issue,
+            "cards_ready": len(selectors.registrations_card_ready(plan=plan)) if may_issue else 0,
+            "cards_form": cards_form or CardsIssueForm(prefix="cards"),
         },
     )
 

@@ -142,17 +142,26 @@ class PlanOffering(models.Model):
         return f"{self.occupation.name} {self.get_level_display()}"
 
 
-class PlanSession(models.Model):
+class SubjectSitting(models.Model):
+    """One subject sat from `starts_at` to `ends_at`: a plan's session, or a unified
+    sitting's time slot in one district."""
+
+    subject = models.CharField("科目", max_length=12, choices=Subject.choices)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+
+    class Meta:
+        abstract = True
+
+
+class PlanSession(SubjectSitting):
     """One subject's sitting in the plan: when, where and for how many."""
 
     plan = models.ForeignKey(
         EvaluationPlan, verbose_name="评价计划", on_delete=models.CASCADE, related_name="sessions"
     )
-    subject = models.CharField("科目", max_length=12, choices=Subject.choices)
     occupation = ref_fk("occupations.Occupation", "职业", optional=True)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES, null=True, blank=True)
-    starts_at = models.DateTimeField("开始时间")
-    ends_at = models.DateTimeField("结束时间")
     site = models.CharField("考核地点", max_length=200)
     expected = models.PositiveIntegerField("预计人数")
 

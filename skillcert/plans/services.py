@@ -21,7 +21,7 @@ from skillcert.common.errors import DomainError, Forbidden
 from skillcert.occupations.choices import has_levels
 from skillcert.occupations.selectors import standard_current
 from skillcert.organizations.permits import organization_permit_check
-from skillcert.personnel.selectors import staffing_refusal
+from skillcert.personnel.selectors import staffing_refusal, staffing_refusals
 from skillcert.personnel.selectors.standing import NO_VALID_ROLE
 from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.models import (
@@ -380,16 +380,18 @@ def plan_session_remove(*, session: PlanSession, actor: Actor) -> None:
 def _staff_check(
     plan: EvaluationPlan, examiners: Sequence[Person], supervisor: Person | None, day: dt.date
 ) -> None:
-    """Refuses the first person `staffing_refusal` refuses, naming them and the duty."""
+    """Refuses the first person `staffing_refusal` refuses, naming them and the duty. The
+    examiners are checked together (`staffing_refusals` reads their roles and records once)."""
     occupation_ids = set(plan.offerings.values_list("occupation_id", flat=True))
+    refusals = staffing_refusals(
+        people=examiners,
+        roles=EXAMINER_ROLES,
+        on=day,
+        occupation_ids=occupation_ids,
+        organization=plan.organization,
+    )
     for person in examiners:
-        refusal = staffing_refusal(
-            person=person,
-            roles=EXAMINER_ROLES,
-            on=day,
-            occupation_ids=occupation_ids,
-            organization=plan.organization,
-        )
+        refusal = refusals[person.pk]
         if refusal:
             raise DomainError(
                 "plan.examiner_unqualified",

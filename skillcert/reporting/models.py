@@ -60,7 +60,18 @@ class Grain(models.TextChoices):
     YEAR = "Y", "年"  # `day` is the 1st of January; counters are the year's month rows
 
 
-class Figures(models.Model):
+class GrainDay(models.Model):
+    """A summary row's period: one day, or a month or year dated by its first day. Rows of
+    a coarser grain hold the sums of the finer rows inside them."""
+
+    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
+    day = models.DateField("日期")
+
+    class Meta:
+        abstract = True
+
+
+class Figures(GrainDay):
     """What happened on one day (or in one month) for one combination of dimensions.
 
     Each counter is dated by its own event: applications (and their current status) by the
@@ -68,8 +79,6 @@ class Figures(models.Model):
     (first issues) and `valid` (certificates of that day still valid) by the issue date;
     `revoked` by the day the certificate was revoked. Days are local (Asia/Shanghai)."""
 
-    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
-    day = models.DateField("日期")
     region_code = models.CharField("区县代码", max_length=6)  # the organisation's county
     occupation = ref_fk("occupations.Occupation", "职业", on_delete=models.CASCADE)
     level = models.PositiveSmallIntegerField("等级", choices=LEVEL_CHOICES)
@@ -114,14 +123,12 @@ class Figures(models.Model):
         return f"{self.day} {self.region_code} {self.occupation_id} {self.level}"
 
 
-class OrgActivity(models.Model):
+class OrgActivity(GrainDay):
     """One organisation's activity on one day (or in one month). `plans` are dated by the
     opening of their application window, `applications` (drafts too) by their creation,
     `registered_passed` (passing results confirmed by registration) by their publication;
     the dashboard sums the first two over the period and the last over all time (year rows)."""
 
-    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
-    day = models.DateField("日期")
     organization = ref_fk("organizations.EvaluationOrg", "评价机构", on_delete=models.CASCADE)
     plans = models.PositiveIntegerField("评价计划", default=0, db_default=0)
     applications = models.PositiveIntegerField("申报", default=0, db_default=0)
@@ -142,12 +149,10 @@ class OrgActivity(models.Model):
         return f"{self.day} {self.organization_id}"
 
 
-class PostFigures(models.Model):
+class PostFigures(GrainDay):
     """The exam-day posts one person held on one day (or in one month) in one city, per duty,
     dated by the start of the slot."""
 
-    grain = models.CharField("粒度", max_length=1, choices=Grain.choices, default=Grain.DAY)
-    day = models.DateField("日期")
     city_code = models.CharField("地市代码", max_length=6)  # the city of the site's district
     person = ref_fk("personnel.Person", "人员", on_delete=models.CASCADE)
     duty = models.CharField("职责", max_length=12)

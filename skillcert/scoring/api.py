@@ -24,7 +24,6 @@ from skillcert.plans.selectors import plans_visible
 from skillcert.scoring import selectors, services
 from skillcert.scoring.models import (
     BatchDuty,
-    Publication,
     Recheck,
     ResponseUpload,
     Result,
@@ -47,18 +46,18 @@ def _attempt(action: Callable[[], T]) -> T | Status:
         return Status(403, exc.as_dict())
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
 # --- batches ---------------------------------------------------------------------------------
+
+
+# The output schemas read the rows themselves (django-ninja: `alias` is a path through the
+# row, a `resolve_<field>` computes a value), so an endpoint returns the row.
 
 
 class BatchOut(Schema):
     id: int
-    plan_code: str
-    plan_title: str
-    organization: str
+    plan_code: str = Field(alias="plan.code")
+    plan_title: str = Field(alias="plan.title")
+    organization: str = Field(alias="organization.name")
     route: str
     status: str
     entry_account_set: bool
@@ -67,6 +66,10 @@ class BatchOut(Schema):
     submitted_at: dt.datetime | None
     registration_submitted_at: dt.datetime | None
     registered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_entry_account_set(b: ResultBatch) -> bool:
+        return b.entry_account_id is not None
 
 
 class CountsOut(Schema):
@@ -91,31 +94,16 @@ class BatchDetailOut(BatchOut):
     counts: CountsOut
     publications: list[PublicationOut]
 
-
-def _batch_out(b: ResultBatch) -> dict[str, Any]:
-    return {
-        "id": b.pk,
-        "plan_code": b.plan.code,
-        "plan_title": b.plan.title,
-        "organization": b.organization.name,
-        "route": b.route,
-        "status": b.status,
-        "entry_account_set": b.entry_account_id is not None,
-        "supervised": b.supervised,
-        "reopened_count": b.reopened_count,
-        "submitted_at": b.submitted_at,
-        "registration_submitted_at": b.registration_submitted_at,
-        "registered_at": b.registered_at,
-    }
-
-
-def _publication_out(p: Publication) -> dict[str, Any]:
-    return {
-        "district": p.district,
-        "published_at": p.published_at,
-        "recheck_closes_on": p.recheck_closes_on,
-        "count": p.count,
-    }
+    @staticmethod
+    def resolve_counts(b: ResultBatch) -> dict[str, int]:
+        counts = selectors.batch_counts(batch=b)
+        return {
+            "results": counts.results,
+            **counts.by_status,
+            "passed": counts.passed,
+            "pending": counts.pending,
+            "rechecks_open": counts.rechecks_open,
+        }
 
 
 def _batch(request: HttpRequest, pk: int) -> ResultBatch:
@@ -125,7 +113,7 @@ def _batch(request: HttpRequest, pk: int) -> ResultBatch:
 @router.get("/batches", response=list[BatchOut], summary="成绩批次（按权限范围）")
 def list_batches(
     request: HttpRequest, status: str = "", q: str = "", limit: int = 100, offset: int = 0
-) -> list[dict[str, Any]]:
+) -> list[ResultBatch]:
     rows = selectors.batches_visible(scope=scope_for(request.user))
     if status:
         rows = rows.filter(status=status)
@@ -134,7 +122,7 @@ def list_batches(
             plan__title__icontains=q.strip()
         )
     start = max(offset, 0)
-    return [_batch_out(b) for b in rows.order_by("-pk")[start : start + max(1, min(limit, 500))]]
+    return list(rows.order_by("-pk")[start : start + max(1, min(limit, 500))])
 
 
 @router.get(
@@ -142,19 +130,8 @@ def list_batches(
     response={200: BatchDetailOut, 404: ErrorOut},
     summary="成绩批次详情与各状态人数",
 )
-def get_batch(request: HttpRequest, pk: int) -> dict[str, Any]:
-    batch = _batch(request, pk)
-    counts = selectors.batch_counts(batch=batch)
-    return _batch_out(batch) | {
-        "counts": {
-            "results": counts.results,
-            **counts.by_status,
-            "passed": counts.passed,
-            "pending": counts.pending,
-            "rechecks_open": counts.rechecks_open,
-        },
-        "publications": [_publication_out(p) for p in batch.publications.all()],
-    }
+def get_batch(request: HttpRequest, pk: int) -> ResultBatch:
+    return _batch(request, pk)
 
 
 class PublishIn(Schema):
@@ -168,12 +145,11 @@ class PublishIn(Schema):
 )
 def publish(request: HttpRequest, pk: int, payload: PublishIn) -> Any:
     batch = _batch(request, pk)
-    done = _attempt(
+    return _attempt(
         lambda: services.batch_publish(
             batch=batch, district=payload.district, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else _publication_out(done)
 
 
 class ReasonIn(Schema):
@@ -182,8 +158,7 @@ class ReasonIn(Schema):
 
 def _batch_step(request: HttpRequest, pk: int, step: Callable[[ResultBatch], ResultBatch]) -> Any:
     batch = _batch(request, pk)
-    done = _attempt(lambda: step(batch))
-    return done if isinstance(done, Status) else _batch_out(done)
+    return _attempt(lambda: step(batch))
 
 
 BATCH_STEP = {200: BatchOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -234,8 +209,8 @@ def registration_return(request: HttpRequest, pk: int, payload: ReasonIn) -> Any
 
 class RecheckOut(Schema):
     id: int
-    result: int
-    candidate_ref: str
+    result: int = Field(alias="result_id")
+    candidate_ref: str = Field(alias="result.candidate_ref")
     subject: str
     reason: str
     status: str
@@ -247,34 +222,17 @@ class RecheckOut(Schema):
     handled_at: dt.datetime | None
 
 
-def _recheck_out(r: Recheck) -> dict[str, Any]:
-    return {
-        "id": r.pk,
-        "result": r.result_id,
-        "candidate_ref": r.result.candidate_ref,
-        "subject": r.subject,
-        "reason": r.reason,
-        "status": r.status,
-        "requested_at": r.requested_at,
-        "before": _num(r.before),
-        "after": _num(r.after),
-        "changed": r.changed,
-        "outcome": r.outcome,
-        "handled_at": r.handled_at,
-    }
-
-
 @router.get(
     "/batches/{pk}/rechecks",
     response={200: list[RecheckOut], 404: ErrorOut},
     summary="本批次的复查申请（未办结在前）",
 )
-def batch_rechecks(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def batch_rechecks(request: HttpRequest, pk: int) -> list[Recheck]:
     scope = scope_for(request.user)
     batch = _batch(request, pk)
     if not (scope.is_officer or scope.is_org_staff):
         return []
-    return [_recheck_out(r) for r in selectors.batch_rechecks(batch=batch)[:1000]]
+    return list(selectors.batch_rechecks(batch=batch)[:1000])
 
 
 class RecheckCompleteIn(Schema):
@@ -288,12 +246,11 @@ class RecheckCompleteIn(Schema):
 )
 def recheck_complete(request: HttpRequest, pk: int, payload: RecheckCompleteIn) -> Any:
     recheck = get_object_in_scope(selectors.rechecks_visible(scope=scope_for(request.user)), pk=pk)
-    done = _attempt(
+    return _attempt(
         lambda: services.recheck_complete(
             recheck=recheck, outcome=payload.outcome, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else _recheck_out(done)
 
 
 # --- the candidate's own results ----------------------------------------------------------------
@@ -310,9 +267,9 @@ class PartsOut(Schema):
 
 class MyResultOut(PartsOut):
     id: int
-    plan_code: str
-    organization: str
-    occupation: str
+    plan_code: str = Field(alias="batch.plan.code")
+    organization: str = Field(alias="organization.name")
+    occupation: str = Field(alias="occupation.name")
     level: int
     route: str
     passed: bool
@@ -321,37 +278,14 @@ class MyResultOut(PartsOut):
     recheck_closes_on: dt.date | None
     recheck_open: bool
 
-
-def _parts(r: Result) -> dict[str, Any]:
-    return {
-        "theory_score": _num(r.theory_score),
-        "theory_state": r.theory_state,
-        "practical_score": _num(r.practical_score),
-        "practical_state": r.practical_state,
-        "panel_score": _num(r.panel_score),
-        "panel_state": r.panel_state,
-    }
+    @staticmethod
+    def resolve_recheck_open(r: Result) -> bool:
+        return selectors.recheck_open(r)
 
 
 @router.get("/results/mine", response=list[MyResultOut], summary="本人已发布的成绩")
-def my_results(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        _parts(r)
-        | {
-            "id": r.pk,
-            "plan_code": r.batch.plan.code,
-            "organization": r.organization.name,
-            "occupation": r.occupation.name,
-            "level": r.level,
-            "route": r.route,
-            "passed": r.passed,
-            "status": r.status,
-            "published_at": r.published_at,
-            "recheck_closes_on": r.recheck_closes_on,
-            "recheck_open": selectors.recheck_open(r),
-        }
-        for r in selectors.my_results(user=request.user)[:200]
-    ]
+def my_results(request: HttpRequest) -> list[Result]:
+    return list(selectors.my_results(user=request.user)[:200])
 
 
 class RecheckRequestIn(Schema):
@@ -374,7 +308,7 @@ def recheck_request(request: HttpRequest, pk: int, payload: RecheckRequestIn) ->
             actor=request_actor(request),
         )
     )
-    return done if isinstance(done, Status) else Status(201, _recheck_out(done))
+    return done if isinstance(done, Status) else Status(201, done)
 
 
 # --- the public query -----------------------------------------------------------------------------
@@ -386,12 +320,13 @@ class QueryIn(Schema):
     ticket_no: str = Field(..., max_length=30)
 
 
+# A result found, or the answer `{"found": False}` (every other field None).
 class QueryOut(Schema):
     found: bool
-    id_number: str | None = None  # masked
-    occupation: str | None = None
+    id_number: str | None = Field(None, alias="application.candidate.id_number_masked")
+    occupation: str | None = Field(None, alias="occupation.name")
     level: int | None = None
-    organization: str | None = None
+    organization: str | None = Field(None, alias="organization.name")
     theory_score: float | None = None
     theory_state: str | None = None
     practical_score: float | None = None
@@ -399,6 +334,10 @@ class QueryOut(Schema):
     panel_score: float | None = None
     panel_state: str | None = None
     passed: bool | None = None
+
+    @staticmethod
+    def resolve_found(obj: Result | dict[str, bool]) -> bool:
+        return obj["found"] if isinstance(obj, dict) else True
 
 
 @router.post(
@@ -415,16 +354,7 @@ def public_query(request: HttpRequest, payload: QueryIn) -> Any:
     found = selectors.result_public_query(
         name=payload.name, id_number=payload.id_number, ticket_no=payload.ticket_no
     )
-    if found is None:
-        return {"found": False}
-    return _parts(found) | {
-        "found": True,
-        "id_number": found.application.candidate.id_number_masked,
-        "occupation": found.occupation.name,
-        "level": found.level,
-        "organization": found.organization.name,
-        "passed": found.passed,
-    }
+    return {"found": False} if found is None else found
 
 
 # --- scoring set-up ----------------------------------------------------------------------------
@@ -445,12 +375,11 @@ def _managed_batch(request: HttpRequest, pk: int) -> ResultBatch:
 def open_batch(request: HttpRequest, plan_pk: int) -> Any:
     scope = scope_or_404(request.user, org_staff=True)
     plan = get_object_in_scope(plans_visible(scope=scope), pk=plan_pk)
-    done = _attempt(
+    return _attempt(
         lambda: services.batch_open_after_exam(
             plan=plan, actor=request_actor(request), now=timezone.now()
         )
     )
-    return done if isinstance(done, Status) else _batch_out(done)
 
 
 class EntryAccountIn(Schema):
@@ -468,12 +397,11 @@ def set_entry_account(request: HttpRequest, pk: int, payload: EntryAccountIn) ->
             "企业自主评价为本企业的账号）",
             field="user_id",
         )
-    done = _attempt(
+    return _attempt(
         lambda: services.batch_entry_account_set(
             batch=batch, user=user, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else _batch_out(done)
 
 
 class StaffIn(Schema):
@@ -548,8 +476,8 @@ def create_scripts(request: HttpRequest, pk: int, payload: PaperIn) -> Any:
 
 class ResponseUploadOut(Schema):
     id: int
-    batch: int
-    paper: str
+    batch: int = Field(alias="batch_id")
+    paper: str = Field(alias="paper.code")
     file_name: str
     status: str
     progress: int
@@ -561,23 +489,9 @@ class ResponseUploadOut(Schema):
     created_at: dt.datetime
     finished_at: dt.datetime | None
 
-
-def _upload_out(job: ResponseUpload) -> dict[str, Any]:
-    return {
-        "id": job.pk,
-        "batch": job.batch_id,
-        "paper": job.paper.code,
-        "file_name": job.file_name,
-        "status": job.status,
-        "progress": job.progress,
-        "row_count": job.row_count,
-        "scored_count": job.scored_count,
-        "error_count": job.error_count,
-        "errors": job.errors[:500],
-        "message": job.message,
-        "created_at": job.created_at,
-        "finished_at": job.finished_at,
-    }
+    @staticmethod
+    def resolve_errors(job: ResponseUpload) -> list[dict[str, Any]]:
+        return job.errors[:500]
 
 
 @router.post(
@@ -598,7 +512,7 @@ def upload_responses(
     if isinstance(done, Status):
         return done
     done.refresh_from_db()
-    return Status(202, _upload_out(done))
+    return Status(202, done)
 
 
 @router.get(
@@ -607,10 +521,9 @@ def upload_responses(
     summary="作答文件的校验与评分进度",
 )
 def response_upload_status(request: HttpRequest, pk: int) -> Any:
-    job = get_object_in_scope(
+    return get_object_in_scope(
         selectors.response_uploads_visible(scope=scope_for(request.user)), pk=pk
     )
-    return _upload_out(job)
 
 
 # --- bulk score entry and panel marking -----------------------------------------------------------
@@ -681,6 +594,106 @@ def submit_panel_marks(request: HttpRequest, pk: int, payload: PanelMarksIn) -> 
     done = _attempt(
         lambda: services.panel_marks_submit_bulk(
             batch=batch, scores=scores, actor=request_actor(request)
+        )
+    )
+    return done if isinstance(done, Status) else {"count": done}
+
+
+class SheetItemIn(Schema):
+    item: str = Field("", max_length=50, description="评分项")
+    max: float = Field(..., description="该项满分")
+    score: float = Field(..., description="该项得分")
+
+
+class SheetIn(Schema):
+    result: int = Field(..., description="成绩 id（本批次的考生）")
+    items: list[SheetItemIn] = Field(..., min_length=1, max_length=50)
+
+
+class PracticalSheetsIn(Schema):
+    sheets: list[SheetIn] = Field(..., min_length=1, max_length=BULK_ROWS)
+
+
+@router.post(
+    "/batches/{pk}/practical-sheets",
+    response=BULK_STEP,
+    summary="操作技能考评员批量提交本人评分表（整批成功或整批退回）",
+)
+def submit_practical_sheets(request: HttpRequest, pk: int, payload: PracticalSheetsIn) -> Any:
+    batch = _batch(request, pk)
+    sheets: dict[int, list[dict[str, Any]]] = {}
+    for sheet in payload.sheets:
+        if sheet.result in sheets:
+            return Status(
+                400,
+                DomainError(
+                    "scoring.result_repeated",
+                    f"成绩 {sheet.result} 在名单中出现了两次，请核对后重新提交",
+                    field="sheets",
+                ).as_dict(),
+            )
+        sheets[sheet.result] = [row.dict() for row in sheet.items]
+    done = _attempt(
+        lambda: services.practical_sheets_submit_bulk(
+            batch=batch, sheets=sheets, actor=request_actor(request)
+        )
+    )
+    return done if isinstance(done, Status) else {"count": done}
+
+
+class MarkRowIn(Schema):
+    mark: int = Field(..., description="评分任务 id（本人在本批次的待评答卷）")
+    score: float = Field(..., description="得分（0 到该题满分）")
+
+
+class MarksIn(Schema):
+    marks: list[MarkRowIn] = Field(..., min_length=1, max_length=BULK_ROWS)
+
+
+@router.post(
+    "/batches/{pk}/marks",
+    response=BULK_STEP,
+    summary="阅卷员批量提交本人主观题评分（整批成功或整批退回）",
+)
+def submit_marks(request: HttpRequest, pk: int, payload: MarksIn) -> Any:
+    batch = _batch(request, pk)
+    scores: dict[int, float] = {}
+    for row in payload.marks:
+        if row.mark in scores:
+            raise DomainError(
+                "marking.mark_repeated",
+                f"评分任务 {row.mark} 在名单中出现了两次，请核对后重新提交",
+                field="marks",
+            )
+        scores[row.mark] = row.score
+    done = _attempt(
+        lambda: services.marks_submit_bulk(batch=batch, scores=scores, actor=request_actor(request))
+    )
+    return done if isinstance(done, Status) else {"count": done}
+
+
+class PartStateRowIn(Schema):
+    result: int = Field(..., description="成绩 id（本批次的考生）")
+    part: str = Field(..., max_length=20, description="theory / practical / panel")
+    state: str = Field(..., max_length=20, description="absent（缺考）/ voided（违纪作废）/ exempt")
+    reason: str = Field("", max_length=300, description="原因")
+
+
+class PartStatesIn(Schema):
+    rows: list[PartStateRowIn] = Field(..., min_length=1, max_length=BULK_ROWS)
+
+
+@router.post(
+    "/batches/{pk}/part-states",
+    response=BULK_STEP,
+    summary="批量记录缺考、违纪作废或免考（本批次的成绩录入专用账号；整批成功或整批退回）",
+)
+def set_part_states(request: HttpRequest, pk: int, payload: PartStatesIn) -> Any:
+    batch = _batch(request, pk)
+    rows = [services.PartStateRow(r.result, r.part, r.state, r.reason) for r in payload.rows]
+    done = _attempt(
+        lambda: services.results_part_state_set_bulk(
+            batch=batch, rows=rows, actor=request_actor(request)
         )
     )
     return done if isinstance(done, Status) else {"count": done}

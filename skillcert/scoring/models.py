@@ -300,7 +300,18 @@ class Mark(models.Model):
         return f"{self.script_id} {self.get_round_display()}"
 
 
-class PracticalSheet(models.Model):
+class PersonalMark(models.Model):
+    """One person's mark for one candidate's result (an examiner's sheet, a panel member's
+    score), kept for ever; submitted once, listed in the order they came in."""
+
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["result", "id"]
+
+
+class PracticalSheet(PersonalMark):
     """One examiner's scoring sheet for one candidate's practical task: every sheet item's
     mark is kept ([{"item": "1", "max": 20, "score": 18}, …])."""
 
@@ -310,12 +321,10 @@ class PracticalSheet(models.Model):
     examiner = ref_fk("personnel.Person", "考评员")
     items = models.JSONField("评分表", default=list)
     total = models.DecimalField("合计", max_digits=5, decimal_places=1)
-    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(PersonalMark.Meta):
         verbose_name = "操作技能评分表"
         verbose_name_plural = "操作技能评分表"
-        ordering = ["result", "id"]
         constraints = [
             models.UniqueConstraint(fields=["result", "examiner"], name="practical_sheet_once"),
             between_check("total", 0, 100, name="practical_sheet_total_0_100"),
@@ -325,7 +334,7 @@ class PracticalSheet(models.Model):
         return f"{self.result_id} 考评员 {self.examiner_id}"
 
 
-class PanelMark(models.Model):
+class PanelMark(PersonalMark):
     """One panel member's mark for a candidate's thesis / defence / performance (levels 2, 1)."""
 
     result = models.ForeignKey(
@@ -334,12 +343,10 @@ class PanelMark(models.Model):
     member = ref_fk("personnel.Person", "评审专家")
     score = models.DecimalField("评分", max_digits=5, decimal_places=1)
     note = models.CharField("评语", max_length=300, blank=True)
-    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(PersonalMark.Meta):
         verbose_name = "综合评审评分"
         verbose_name_plural = "综合评审评分"
-        ordering = ["result", "id"]
         constraints = [
             models.UniqueConstraint(fields=["result", "member"], name="panel_mark_once"),
             between_check("score", 0, 100, name="panel_mark_0_100"),
@@ -571,7 +578,13 @@ class ResponseUploadStatus(models.TextChoices):
 class ResponseUpload(BackgroundImport):
     """One uploaded answer file (docs/formats/responses.md) for a batch and its outcome. A
     background task checks every row, then scores the objective items in one transaction: a
-    file with any bad row is refused whole, with every row's error listed."""
+    a file with any bad row is refused whole, with every row's error listed."""
+
+    UNFINISHED = (
+        ResponseUploadStatus.QUEUED,
+        ResponseUploadStatus.CHECKING,
+        ResponseUploadStatus.SCORING,
+    )
 
     batch = models.ForeignKey(
         ResultBatch, verbose_name="成绩批次", on_delete=models.PROTECT, related_name="uploads"
@@ -600,11 +613,3 @@ class ResponseUpload(BackgroundImport):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def running(self) -> bool:
-        return self.status in (
-            ResponseUploadStatus.QUEUED,
-            ResponseUploadStatus.CHECKING,
-            ResponseUploadStatus.SCORING,
-        )

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from skillcert.scoring import urls_enterprise, views, views_actions, views_setup
+from skillcert.scoring import urls_enterprise, views, views_actions, views_bulk, views_setup
 
 app_name = "scoring"
 urlpatterns = [
     path("", views.batch_list, name="batches"),
     path("batches/<int:pk>/", views.batch_detail, name="batch"),
     path("batches/<int:pk>/entry/", views_actions.entry, name="entry"),
+    path("batches/<int:pk>/entry/sheet/", views_bulk.entry_sheet_upload, name="entry_sheet"),
+    path(
+        "batches/<int:pk>/entry/sheet.xlsx",
+        views_bulk.entry_sheet_template,
+        name="entry_sheet_template",
+    ),
     path("batches/<int:pk>/practical/", views_actions.practical, name="practical"),
     path("batches/<int:pk>/panel/", views_actions.panel, name="panel"),
     *views_actions.BATCH.urls(),

@@ -26,6 +26,7 @@ from skillcert.common.forms import form_valid_or_flash
 from skillcert.common.service_runner import run_action
 from skillcert.scoring import selectors, services
 from skillcert.scoring.forms import (
+    PART_CHOICES,
     EnterpriseForm,
     PanelMarkForm,
     PartStateForm,
@@ -35,6 +36,7 @@ from skillcert.scoring.forms import (
     RecheckCompleteForm,
     ScoreForm,
 )
+from skillcert.scoring.forms_bulk import ScoreSheetForm
 from skillcert.scoring.models import BatchDuty, BatchStatus, Recheck, Result, ResultBatch, Route
 
 if TYPE_CHECKING:
@@ -137,7 +139,17 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
     scores and of absent / voided / exempt parts, and the submission that locks entry."""
     batch = _visible_batch(request, pk)
     if batch.entry_account_id != request.user.pk:
-        return forbidden_page(request, "只有本批次的成绩录入专用账号可以录入或确认成绩")
+        return forbidden_page(request, ENTRY_ONLY)
+    return entry_page(request, batch)
+
+
+ENTRY_ONLY = "只有本批次的成绩录入专用账号可以录入或确认成绩"
+
+
+def entry_page(
+    request: HttpRequest, batch: ResultBatch, *, sheet_form: ScoreSheetForm | None = None
+) -> HttpResponse:
+    """The entry page; the score-sheet upload shows it again with its refused form."""
     results = (
         selectors.results_visible(scope=scope_for(request.user))
         .filter(batch=batch)
@@ -156,6 +168,8 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
             "score_form": ScoreForm(auto_id=False),
             "state_form": PartStateForm(auto_id=False),
             "enterprise_form": EnterpriseForm(auto_id=False),
+            "sheet_form": sheet_form or ScoreSheetForm(prefix="sheet"),
+            "part_choices": PART_CHOICES,
         },
     )
 

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import ActionEvent
+from skillcert.common.model_bases import ActionEvent, ChecklistRow, RecordedEntry, sha256_check
 from skillcert.common.pii import EncryptedCharField
 from skillcert.common.policies import CodeKeyedPolicy
 from skillcert.common.uploads import UploadedDocument
@@ -66,19 +66,16 @@ class DrawKind(models.TextChoices):
     ONSITE = "onsite", "社会化评价逢考必督"  # every sitting of a social assessment
 
 
-class ChecklistItem(models.Model):
+class ChecklistItem(ChecklistRow):
     """One point a supervisor checks on a visit (data; provinces add and retire items)."""
 
     kind = models.CharField("督导类型", max_length=16, choices=DrawKind.choices)
     code = models.CharField("检查项代码", max_length=40)
     title = models.CharField("检查项", max_length=200)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    active = models.BooleanField("现行有效", default=True)
 
-    class Meta:
+    class Meta(ChecklistRow.Meta):
         verbose_name = "督导检查项"
         verbose_name_plural = "督导检查项"
-        ordering = ["kind", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="supervision_checklist_unique")
         ]
@@ -211,11 +208,7 @@ class Evidence(UploadedDocument):
         verbose_name = "督导证据"
         verbose_name_plural = "督导证据"
         ordering = ["id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="evidence_sha256"
-            )
-        ]
+        constraints = [sha256_check(name="evidence_sha256")]
 
 
 class ActionStatus(models.TextChoices):
@@ -398,7 +391,7 @@ class ReportWaiver(models.Model):
         return f"督导报告缺失说明 {self.plan_id}"
 
 
-class RatioOverride(models.Model):
+class RatioOverride(RecordedEntry):
     """The province lets a plan be approved, or a slot's rooms start, below the staffing
     ratios of the exam rules (DOMAIN §4), with the reason. One target per row."""
 
@@ -419,8 +412,6 @@ class RatioOverride(models.Model):
         related_name="ratio_override",
     )
     reason = models.TextField("例外原因")
-    recorded_by = user_fk("记录人")
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "考务人员配比例外"

@@ -105,6 +105,19 @@ def _ids_label(ids: list[int], *, limit: int) -> str:
     return label
 
 
+# What `applications_approve_bulk` reads of each row: the status, the candidate to notify,
+# and the plan's sample rates and organisation for the transition and the reviewer's scope.
+_DECISION_COLUMNS = (
+    "pk",
+    "status",
+    "candidate_id",
+    "plan__city_sample_rate",
+    "plan__province_sample_rate",
+    "plan__organization__id",
+    "plan__organization__region",
+)
+
+
 def applications_approve_bulk(
     *, application_ids: Iterable[int], tier: str, actor: Actor, reason: str = ""
 ) -> int:
@@ -117,10 +130,12 @@ def applications_approve_bulk(
     ids = sorted(set(application_ids))
     approved: list[Application] = []
     with transaction.atomic():
+        # Only the columns the decision reads: a tier approves thousands of rows at once.
         rows = list(
             Application.objects.select_for_update()
             .filter(pk__in=ids, status=TIER_QUEUE_STATUS[tier])
-            .select_related("plan", "plan__organization", "occupation")
+            .select_related("plan", "plan__organization")
+            .only(*_DECISION_COLUMNS)
             .order_by("pk")
         )
         events = []
@@ -231,7 +246,7 @@ def sample_draw(
         rows = list(
             Application.objects.select_for_update()
             .filter(plan=locked_plan, status=waiting)
-            .select_related("occupation")
+            .only("pk", "status", "candidate_id", "plan_id")
             .order_by("pk")
         )
         if not rows:

@@ -199,3 +199,23 @@ def test_sample_draw_refuses_empty_population_and_wrong_officer(personas, plan):
     with pytest.raises(DomainError) as exc:
         sample_draw(plan=plan, tier=Tier.CITY, actor=personas.city_nanjing)
     assert exc.value.code == "sample.empty"
+
+
+def test_bulk_approval_and_draw_take_no_query_per_application(
+    personas, plan, hr, django_assert_max_num_queries
+):
+    """A tier approves (and a draw moves) a plan's thousands of rows at once: the queries do
+    not grow with the rows (no deferred column read per row). Eight rows: 11 and 14 today."""
+    plan = set_rates(plan, "0.5", "1")
+    apps = []
+    for i in range(8):
+        user = make_user(f"q{i}", Role.CANDIDATE)
+        apps.append(_submitted(plan, hr, make_candidate(60 + i, user=user), user))
+    with django_assert_max_num_queries(14):
+        count = applications_approve_bulk(
+            application_ids=[a.pk for a in apps], tier=Tier.ORG, actor=personas.clerk_a
+        )
+    assert count == 8
+    with django_assert_max_num_queries(17):
+        draw = sample_draw(plan=plan, tier=Tier.CITY, actor=personas.city_nanjing, seed=3)
+    assert len(draw.population) == 8 and len(draw.sampled) == 4

@@ -56,3 +56,21 @@ def test_malformed_key_configuration_is_refused(monkeypatch):
             pii.pii_encrypt("x")
     finally:
         pii._keys.cache_clear()
+
+
+@pytest.mark.parametrize("key_bytes", [32, 64, 100], ids=["32-byte", "one-block", "long"])
+def test_digest_is_hmac_sha256_with_the_hash_key(monkeypatch, key_bytes):
+    import hashlib
+    import hmac
+
+    key = secrets.token_bytes(key_bytes)
+    monkeypatch.setenv("SKILLCERT_PII_HASH_KEY", base64.b64encode(key).decode())
+    pii._hash_key.cache_clear()
+    pii._hmac_states.cache_clear()
+    try:
+        for value in ("320102199001011234", "13912345678", "", "张三" * 40):
+            expected = hmac.digest(key, value.encode(), hashlib.sha256).hex()
+            assert pii.pii_digest(value) == expected
+    finally:
+        pii._hash_key.cache_clear()
+        pii._hmac_states.cache_clear()

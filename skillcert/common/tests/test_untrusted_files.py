@@ -6,7 +6,7 @@ import codecs
 import io
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
@@ -192,3 +192,77 @@ def test_any_bytes_decode_to_text_without_nul_or_fail_with_an_upload_error(raw):
 def test_utf8_text_round_trips(text):
     assert text_decode(text.encode("utf-8"), what="文件") == text
     assert text_decode(codecs.BOM_UTF8 + text.encode("utf-8"), what="文件") == text
+
+
+# --- the referenced-cells fast scan --------------------------------------------------------
+
+_CELL_TAGS = st.sampled_from(
+    [
+        '<c r="{ref}" t="s"><v>{n}</v></c>',
+        '<c r="{ref}" t="inlineStr"><is><t>x</t></is></c>',
+        '<c r="{ref}"><v>{n}</v></c>',
+        '<c r="{ref}" s="1"/>',
+        '<c r="{ref}"/>',
+        "<c><v>{n}</v></c>",
+        '<c t="s"><v>{n}</v></c>',
+        '<x:c r="{ref}"><x:v>{n}</x:v></x:c>',
+        '<c r="{low}" t="s"><v>{n}</v></c>',
+        '<c r="{ref}" <c r="{ref}"><v>1</v></c>',
+        '<col min="1" max="{n}"/>',
+        '<cols><col min="1" max="2"/></cols>',
+        '<c\nr="{ref}"><v>{n}</v></c>',
+        '<c r="{ref}"\tt="s"><v>{n}</v></c>',
+    ]
+)
+
+
+@st.composite
+def _sheet_bodies(draw: st.DrawFn) -> bytes:
+    parts = []
+    for _ in range(draw(st.integers(0, 12))):
+        if draw(st.booleans()):
+            parts.append(draw(st.sampled_from(['<row r="{row}">', "<row>", "</row>"])))
+        column = draw(st.sampled_from(["A", "B", "Z", "AA", "XFD", "ZZZ"]))
+        row = draw(st.sampled_from(["1", "2", "9", "10", "01", "99999", "1048576", "12345678"]))
+        parts.append(
+            draw(_CELL_TAGS).format(
+                ref=column + row, low=column.lower() + row, n=draw(st.integers(0, 5)), row=row
+            )
+        )
+    return "".join(parts).encode()
+
+
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
+@given(_sheet_bodies())
+def test_the_fast_scan_finds_the_extent_the_full_scan_finds(body):
+    from array import array
+
+    from skillcert.common.untrusted_files import _ANY_CELL, _referenced_extent, _SheetScan
+
+    xml = sheet_xml(body)
+    shared = array("Q", [7, 3, 50])
+    scan = _SheetScan(shared, 50)
+    scan.feed(xml)
+    extent = _referenced_extent(xml)
+    if extent is not None:
+        rows, columns, cells = extent
+        assert (rows, columns) == (scan.rows, scan.columns)
+        assert cells == len(_ANY_CELL.findall(xml))
+        assert scan.text <= cells * 50
+
+
+def test_the_fast_scan_takes_the_cells_excel_writes():
+    body = (
+        '<row r="1" spans="1:3"><c r="A1" t="s"><v>0</v></c><c r="C1" s="2"><v>5</v></c></row>'
+        '<row r="7"><c r="B7" t="s"><v>1</v></c><c r="AB9" s="1"/></row>'
+    )
+    from skillcert.common.untrusted_files import _referenced_extent
+
+    assert _referenced_extent(sheet_xml(body.encode())) == (7, 3, 4)
+
+
+def test_a_long_shared_string_in_a_referenced_sheet_is_counted_exactly_past_the_bound():
+    # 10,000 referenced cells x a 30,000-byte longest string bound 300 MB; the cells really
+    # hold the short one, so the exact count lets the workbook through.
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 10_001))
+    spreadsheet_check(xlsx(sheet_xml(cells.encode()), shared=shared_xml(["短", "长" * 30_000])))

@@ -149,3 +149,14 @@ def test_candidates_needing_accommodation_are_seated_in_the_accessible_room(
             )
         )
         assert rooms == dict.fromkeys(needing, accessible.pk)
+
+
+def test_seating_a_district_takes_a_fixed_number_of_queries(
+    sitting_setup, personas, django_assert_max_num_queries
+):
+    """Loading, seating and ticketing are set-based: 40 candidates or 4,000, the same queries
+    (none per candidate)."""
+    slot = sitting_setup.theory["320100"]
+    with django_assert_max_num_queries(24):  # 19 today; one per candidate would be 59+
+        draw = seats_assign(slot=slot, seed=7, actor=personas.province)
+    assert draw.seated == 40 and AdmissionTicket.objects.count() == 40

@@ -3,8 +3,9 @@ that owns the row, moves statuses only through the named transitions, and record
 event. Audit rows and error messages name items by code, never by their text.
 
 The modules follow the work: `roles`, `items` (drafts, review, assignments, logged reads),
-`blueprints`, `papers` (assembly, sealing, release), `exchange` (Excel and QTI import and
-export) and `analysis` (feedback from scoring). `_guards` holds the checks they share."""
+`review_bulk` (the review workflow for a chosen list of items), `blueprints`, `papers`
+(assembly, sealing, release), `exchange` (Excel and QTI import and export) and `analysis`
+(feedback from scoring). `_guards` holds the checks they share."""
 
 from __future__ import annotations
 
@@ -45,6 +46,11 @@ from skillcert.itembank.services.papers import (
     paper_release_approve,
     paper_seal,
 )
+from skillcert.itembank.services.review_bulk import (
+    BULK_ITEMS,
+    items_approve_bulk,
+    items_submit_bulk,
+)
 from skillcert.itembank.services.roles import (
     itembank_role_grant,
     itembank_role_revoke,
@@ -52,6 +58,7 @@ from skillcert.itembank.services.roles import (
 
 __all__ = [
     "ANALYSIS_TRANSITIONS",
+    "BULK_ITEMS",
     "QTI_TYPES",
     "RELEASE_APPROVALS",
     "ImportReport",
@@ -71,10 +78,12 @@ __all__ = [
     "item_update",
     "itembank_role_grant",
     "itembank_role_revoke",
+    "items_approve_bulk",
     "items_export_rows",
     "items_import",
     "items_rekey",
     "items_statistics_feedback",
+    "items_submit_bulk",
     "paper_assemble",
     "paper_download",
     "paper_mark_used",

@@ -10,8 +10,14 @@ import pytest
 
 from conftest import make_user
 from skillcert.accounts.models import User
-from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind
-from skillcert.itembank.services import item_approve, item_create, item_submit
+from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind, Paper
+from skillcert.itembank.services import (
+    blueprint_create,
+    item_approve,
+    item_create,
+    item_submit,
+    paper_assemble,
+)
 from skillcert.itembank.tests.factories import hr_standard
 from skillcert.occupations.models import Element, Occupation, Standard
 
@@ -52,6 +58,22 @@ class Bank:
         item = self.choice(n, **kw)
         item_submit(item=item, reviewer=self.reviewer, actor=self.setter)
         return item_approve(item=item, actor=self.reviewer)
+
+    def paper(self) -> Paper:
+        """An assembled paper of three active items, by `manager`."""
+        for n in range(3):
+            self.active(n)
+        blueprint = blueprint_create(
+            occupation=self.occupation,
+            level=3,
+            name="三级理论",
+            cells=[{"element": "A", "type": "single", "count": 3}],
+            difficulty_mean=0.5,
+            difficulty_tolerance=0.1,
+            actor=self.manager,
+        )
+        [paper] = paper_assemble(blueprint=blueprint, forms=1, seed=0, actor=self.manager)
+        return paper
 
 
 def _user(name: str) -> User:

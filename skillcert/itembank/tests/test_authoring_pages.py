@@ -16,7 +16,6 @@ from skillcert.itembank.models import (
     ItemBankRole,
     ItemBankRoleKind,
 )
-from skillcert.itembank.services import blueprint_create, paper_assemble
 from skillcert.itembank.tests.factories import theory_weights
 from skillcert.plans.tests.factories import appointed_setter
 from skillcert.scoring.models import ItemAnalysis
@@ -440,17 +439,8 @@ def test_only_bank_managers_update_statistics(bank, personas, client):
 
 @pytest.fixture
 def analysis(bank):
-    items = [bank.active(n, element=bank.elements["A-01"]) for n in range(3)]
-    bp = blueprint_create(
-        occupation=bank.occupation,
-        level=3,
-        name="三级理论",
-        cells=[{"element": "A", "type": "single", "count": 3}],
-        difficulty_mean=0.5,
-        difficulty_tolerance=0.2,
-        actor=bank.manager,
-    )
-    [paper] = paper_assemble(blueprint=bp, forms=1, seed=1, actor=bank.manager)
+    paper = bank.paper()
+    items = [pi.item for pi in paper.paper_items.select_related("item").order_by("item__code")]
     return ItemAnalysis.objects.create(
         paper=paper,
         candidates=30,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from skillcert.itembank.models import ItemAccessLog
+from skillcert.itembank.models import ItemAccessLog, ItemStatus, PaperStatus
 
 
 def test_item_pages_are_scoped_and_detail_reads_are_logged(bank, personas):
@@ -46,3 +46,40 @@ def test_export_excel_is_logged(bank, personas):
     response = personas.client_for(bank.manager).get("/itembank/?export=xlsx")
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert ItemAccessLog.objects.filter(purpose="export").count() == 1
+
+
+def test_each_item_action_is_its_own_url_and_a_refusal_stays_on_the_item(bank, personas):
+    item = bank.choice(1)
+    setter = personas.client_for(bank.setter)
+    assert setter.get(f"/itembank/items/{item.pk}/submit/").status_code == 405
+    assert setter.post(f"/itembank/items/{item.pk}/publish/").status_code == 404
+    assert setter.post(f"/itembank/items/{item.pk}/approve/").status_code == 403
+    # submitted, the item leaves its setter's sight: the action ends on the list
+    submitted = setter.post(f"/itembank/items/{item.pk}/submit/", {"reviewer": bank.reviewer.pk})
+    assert submitted["Location"] == "/itembank/"
+    reviewer = personas.client_for(bank.reviewer)
+    refused = reviewer.post(f"/itembank/items/{item.pk}/return/", {"reason": " "}, follow=True)
+    assert refused.redirect_chain[-1][0] == f"/itembank/items/{item.pk}/"
+    assert "退回修改须填写原因" in refused.text
+    item.refresh_from_db()
+    assert item.status == ItemStatus.IN_REVIEW
+    returned = reviewer.post(f"/itembank/items/{item.pk}/return/", {"reason": "题干不清"})
+    assert returned["Location"] == "/itembank/"  # back with its setter
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DRAFT
+
+
+def test_sealing_through_the_page_refuses_a_bad_release_time(bank, personas):
+    paper = bank.paper()
+    client = personas.client_for(bank.manager)
+    url = f"/itembank/papers/{paper.pk}/seal/"
+    for bad in ("", "明天上午"):
+        response = client.post(url, {"release_at": bad}, follow=True)
+        assert "启封时间格式不正确" in response.text
+        paper.refresh_from_db()
+        assert paper.status == PaperStatus.ASSEMBLED
+    sealed = client.post(url, {"release_at": "2030-01-02T09:00"})
+    assert sealed["Location"] == "/itembank/papers/"
+    paper.refresh_from_db()
+    assert paper.status == PaperStatus.SEALED
+    assert paper.release_at.isoformat().startswith("2030-01-02T01:00")  # 09:00 in Beijing

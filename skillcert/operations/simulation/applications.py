@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import xlsxwriter
 
+from skillcert.accounts.actors import SIMULATION
 from skillcert.applications.importing import roster_import
 from skillcert.applications.models import Application, Status, Tier
 from skillcert.applications.roster import COLUMNS
@@ -25,7 +26,6 @@ from skillcert.operations.simulation.scenario import (
     HR,
     LEVELS,
     LR,
-    PASSWORD,
     City,
     at,
     id_number,
@@ -151,7 +151,9 @@ class ApplicationStages(SimulationState):
         number = id_number(city.county, birth, 900 + k)
         candidate = candidate_register(
             username=f"sim_ks_{k:03d}",
-            password=PASSWORD,
+            password="",
+            password_hash=self._password_hash(),
+            actor=SIMULATION,
             full_name=f"{city.name}自主报名{k + 1}",
             id_number=number,
             phone=f"1370000{k:04d}",

@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from skillcert.exams.examday import (
-    absences_mark,
-    checkin_record,
+    absences_mark_site,
+    checkins_record_bulk,
     misconduct_decide,
     misconduct_record,
     supervisor_report_submit,
 )
 from skillcert.exams.models import (
     AdmissionTicket,
-    Room,
     Seat,
+    Site,
     StaffAssignment,
     TimeSlot,
 )
@@ -56,20 +56,23 @@ class ExamDayStage(SimulationState):
                 }
                 checks = dict.fromkeys(policy_for(province_code=PROVINCE).entry_checklist, True)
                 no_show = {s.pk for s in seats if self.rng.random() < 0.045}
-                for seat in seats:
-                    if seat.pk in no_show:
-                        continue
-                    checkin_record(
-                        ticket=tickets[seat.application_id],
-                        checks=checks,
-                        actor=city.officer,
-                        at=at(day, 8, 40),
-                    )
-                    present += 1
-                for room in Room.objects.filter(site__district=city.district).order_by("pk"):
-                    absent += absences_mark(
-                        slot=slot, room=room, actor=city.officer, at=at(day, 9, 31)
-                    )
+                site = Site.objects.get(district=city.district)
+                # The site's door scanner list, uploaded when the doors close.
+                arrived = checkins_record_bulk(
+                    slot=slot,
+                    site=site,
+                    arrivals=[
+                        (tickets[seat.application_id].ticket_no, at(day, 8, 40))
+                        for seat in seats
+                        if seat.pk not in no_show
+                    ],
+                    checks=checks,
+                    actor=city.officer,
+                )
+                present += len(arrived)
+                absent += absences_mark_site(
+                    slot=slot, site=site, actor=city.officer, at=at(day, 9, 31)
+                )
                 cheat = next(s for s in seats if s.pk not in no_show)
                 reports += _incidents(city, slot, cheat, day)
                 misconduct += 1

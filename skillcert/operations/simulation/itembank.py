@@ -7,13 +7,16 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from skillcert.accounts.actors import SIMULATION
-from skillcert.itembank.models import ItemBankRoleKind
+from skillcert.common.errors import DomainError
+from skillcert.itembank.content import content_clean
+from skillcert.itembank.excel import items_to_xlsx, parse_items_xlsx
+from skillcert.itembank.models import Item, ItemBankRoleKind, ItemStatus
 from skillcert.itembank.services import (
     blueprint_create,
-    item_approve,
-    item_create,
-    item_submit,
     itembank_role_grant,
+    items_approve_bulk,
+    items_import,
+    items_submit_bulk,
     paper_assemble,
     paper_seal,
 )
@@ -118,11 +121,11 @@ class ItemBankStage(SimulationState):
             self.papers[(occupation.code, level)] = paper
 
 
-def _items_write(
-    occupation: Occupation, level: int, elements: list[Element], setter: User, reviewer: User
-) -> int:
-    """36 objective items (and 3 case studies at level 2), each submitted and approved."""
-    items = 0
+def _item_rows(occupation: Occupation, level: int, elements: list[Element]) -> list[dict[str, Any]]:
+    """36 objective items (and 3 case studies at level 2), as rows of the Excel template,
+    numbered on from the occupation's items so far (Q000001, ...)."""
+    first = Item.objects.filter(occupation=occupation).count() + 1
+    specs: list[tuple[Element, str, dict[str, Any], Decimal, float]] = []
     for n in range(36):
         element = elements[(n // 6) % len(elements)]
         kind = "multiple" if n % 6 == 5 else "true_false" if n % 6 == 4 else "single"
@@ -135,31 +138,43 @@ def _items_write(
                 "options": [f"选项{x}" for x in "ABCD"],
                 "key": "AC" if kind == "multiple" else "ABCD"[n % 4],
             }
-        item = item_create(
-            occupation=occupation,
-            level=level,
-            element=element,
-            item_type=kind,
-            content=content,
-            score=Decimal(5),
-            difficulty=round(0.45 + 0.02 * (n % 10), 2),
-            actor=setter,
-        )
-        item_submit(item=item, reviewer=reviewer, actor=setter)
-        item_approve(item=item, actor=reviewer)
-        items += 1
+        specs.append((element, kind, content, Decimal(5), round(0.45 + 0.02 * (n % 10), 2)))
     if level == 2:
         for n in range(3):
-            item = item_create(
-                occupation=occupation,
-                level=level,
-                element=elements[n % len(elements)],
-                item_type="subjective",
-                content={"stem": f"案例分析{n + 1}", "answer": "要点", "scheme": "按要点给分"},
-                score=Decimal(40),
-                actor=setter,
-            )
-            item_submit(item=item, reviewer=reviewer, actor=setter)
-            item_approve(item=item, actor=reviewer)
-            items += 1
-    return items
+            content = {"stem": f"案例分析{n + 1}", "answer": "要点", "scheme": "按要点给分"}
+            specs.append((elements[n % len(elements)], "subjective", content, Decimal(40), 0.5))
+    return [
+        {
+            "code": f"Q{first + i:06d}",
+            "level": level,
+            "element": element.code,
+            "item_type": kind,
+            "content": content_clean(kind, content, score=score),
+            "score": score,
+            "difficulty": difficulty,
+            "enemy_group": "",
+        }
+        for i, (element, kind, content, score, difficulty) in enumerate(specs)
+    ]
+
+
+def _items_write(
+    occupation: Occupation, level: int, elements: list[Element], setter: User, reviewer: User
+) -> int:
+    """The setter brings the level's items in one Excel file (the bank's template), submits
+    them to the reviewer in one go, and the reviewer approves them in one go."""
+    workbook = items_to_xlsx(_item_rows(occupation, level, elements))
+    report = items_import(occupation=occupation, parsed=parse_items_xlsx(workbook), actor=setter)
+    if report.errors:
+        first = report.errors[0]
+        raise DomainError(first.code, f"试题导入第{first.row}行：{first.message}")
+    drafts = list(
+        Item.objects.filter(
+            occupation=occupation, level=level, author=setter, status=ItemStatus.DRAFT
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    items_submit_bulk(item_ids=drafts, reviewer=reviewer, actor=setter)
+    items_approve_bulk(item_ids=drafts, actor=reviewer)
+    return report.created

@@ -21,17 +21,30 @@ from skillcert.operations.simulation.state import SimulationState
 if TYPE_CHECKING:
     from skillcert.personnel.models import TrainingPlan
 from skillcert.personnel.demo import (
-    examiner_file_record,
+    DECLARED_ON,
+    course_schedule,
+    course_units_seed,
+    declaration_scan,
+    examiner_entry,
     examiner_plan,
-    examiner_train,
     roles_appoint,
 )
 from skillcert.personnel.models import Person, RoleKind
 from skillcert.personnel.services import (
-    card_collect,
-    card_issue,
-    person_register,
-    qualification_override_record,
+    Application,
+    Completion,
+    PersonEntry,
+    cards_collect_bulk,
+    cards_issue_bulk,
+    course_completions_record_bulk,
+    declaration_record,
+    exam_results_record_bulk,
+    people_register_bulk,
+    pledge_sign,
+    qualification_overrides_record_bulk,
+    registrations_recommend_bulk,
+    registrations_review_bulk,
+    registrations_submit_bulk,
 )
 from skillcert.regions.models import Region
 
@@ -39,23 +52,25 @@ from skillcert.regions.models import Region
 class PersonnelStage(SimulationState):
     """Examiners and supervisors, trained and carded."""
 
-    def _person(
-        self, city: City, seq: int, name: str, user: User | None = None, *, both: bool = False
-    ) -> Person:
+    def _entry(
+        self,
+        city: City,
+        seq: int,
+        name: str,
+        user: User | None = None,
+        *,
+        county: Region,
+        both: bool = False,
+    ) -> PersonEntry:
         birth = dt.date(1970 + seq % 20, 1 + seq % 12, 1 + seq % 27)
-        person = person_register(
+        occupations = self.occupations.values() if both else [self.occupations[HR]]
+        return examiner_entry(
             id_number=id_number(city.county, birth, 500 + seq),
             name=name,
-            education="bachelor",
+            region=county,
             employer_name=f"{city.name}某企业",
-            region=Region.objects.get(code=city.county),
             phone=f"1398{int(city.code[:4]):04d}{seq % 1000:03d}",
             user=user,
-            actor=SIMULATION,
-        )
-        occupations = self.occupations.values() if both else [self.occupations[HR]]
-        examiner_file_record(
-            person,
             certificates={
                 occupation: f"SIM{city.code}{seq:06d}{occupation.code[-1]}"
                 for occupation in occupations
@@ -63,9 +78,7 @@ class PersonnelStage(SimulationState):
             issued_on=dt.date(2016, 6, 1),
             work=("人力资源与劳动关系管理", dt.date(2010, 7, 1)),
             title_on=dt.date(2014, 11, 1),
-            actor=SIMULATION,
         )
-        return person
 
     def stage_personnel(self) -> None:
         """Every examiner goes through the March training: registration, recommendation, city
@@ -78,7 +91,9 @@ class PersonnelStage(SimulationState):
             policy = policy_for(province_code=PROVINCE)
             plan = examiner_plan(province, 2026, 3, sheng)
             seq = 0
-            cards = 0
+            counties = Region.objects.in_bulk([city.county for city in self.cities])
+            # Each city's intake sheet: the examiners, then its two quality supervisors.
+            sheet: list[tuple[City, int, PersonEntry, bool]] = []
             self._accounts(
                 [
                     account
@@ -108,40 +123,119 @@ class PersonnelStage(SimulationState):
                         user = self._user(
                             f"sim_kp_{city.code}_{k:02d}", f"{city.name}考评员{k + 1}"
                         )
-                    person = self._person(city, seq, f"{city.name}考评员{k + 1}", user)
-                    self._examiner_train(plan, person, city, seq)
-                    cards += 1
-                    city.staff.append(person)
+                    sheet.append(
+                        (
+                            city,
+                            seq,
+                            self._entry(
+                                city,
+                                seq,
+                                f"{city.name}考评员{k + 1}",
+                                user,
+                                county=counties[city.county],
+                            ),
+                            False,
+                        )
+                    )
                 for k in range(2):
                     seq += 1
                     user = self._user(f"sim_dd_{city.code}_{k}", f"{city.name}督导员{k + 1}")
-                    supervisor = self._person(
-                        city, seq, f"{city.name}督导员{k + 1}", user, both=True
+                    entry = self._entry(
+                        city,
+                        seq,
+                        f"{city.name}督导员{k + 1}",
+                        user,
+                        county=counties[city.county],
+                        both=True,
                     )
-                    self._supervisor_appoint(supervisor, province)
-                    city.staff.append(supervisor)
+                    sheet.append((city, seq, entry, True))
+            people = people_register_bulk(
+                entries=[entry for _, _, entry, _ in sheet], actor=SIMULATION
+            )
+            trainees: list[tuple[City, Person, int]] = []
+            for (city, n, _, supervisor), person in zip(sheet, people, strict=True):
+                # The signed declaration comes as each person's own scan.
+                declaration_record(
+                    person=person,
+                    signed_on=DECLARED_ON,
+                    upload=declaration_scan(person.name),
+                    actor=SIMULATION,
+                    today=DECLARED_ON,
+                )
+                if supervisor:
+                    self._supervisor_appoint(person, province)
+                else:
+                    trainees.append((city, person, n))
+                city.staff.append(person)
+            cards = self._examiners_train(plan, trainees)
             counts["考评人员"] = seq
             counts["证卡"] = cards
 
-    def _examiner_train(self, plan: TrainingPlan, person: Person, city: City, seq: int) -> None:
-        """Registration to card for one examiner (企业人力资源管理师 only)."""
+    def _examiners_train(self, plan: TrainingPlan, trainees: list[tuple[City, Person, int]]) -> int:
+        """Registration to card for every examiner (企业人力资源管理师 only, 二级 to 五级):
+        each registers on the publication day and signs the pledge; the employers'
+        recommendations, the cities' 初审, the province's 复核, the course platform's
+        completion file, the exam's score sheet and the cards go through the batch forms
+        the officers use for a month's registrations. Returns the number of cards."""
         sheng = self.users["sim_sheng"]
-        assert city.officer
-        reg = examiner_train(
-            plan,
-            person,
-            occupation=self.occupations[HR],
-            score=80 + seq % 20,
+        occupation = self.occupations[HR]
+        # Each examiner applies on the portal on the publication day; the portal's file
+        # of the day's applications is handed over in one go.
+        submitted = registrations_submit_bulk(
+            plan=plan,
+            applications=[
+                Application(person=person, occupation=occupation, level_high=2, level_low=5)
+                for _, person, _ in trainees
+            ],
             actor=SIMULATION,
-            city_officer=city.officer,
-            province_officer=sheng,
+            today=plan.published_on,
         )
+        regs = [(city, reg, seq) for (city, _, seq), reg in zip(trainees, submitted, strict=True)]
+        ids = [reg.pk for _, reg, _ in regs]
+        registrations_recommend_bulk(plan=plan, registration_ids=ids, actor=SIMULATION)
+        schedule = course_schedule(
+            course_units_seed(plan.province, SIMULATION),
+            first_day=plan.registration_closes_on,
+            minutes=plan.required_minutes,
+        )
+        for city in self.cities:
+            assert city.officer
+            mine = [reg.pk for c, reg, _ in regs if c is city]
+            registrations_review_bulk(
+                plan=plan,
+                registration_ids=mine,
+                review="city_review",
+                approve=True,
+                actor=city.officer,
+            )
+        registrations_review_bulk(
+            plan=plan, registration_ids=ids, review="province_review", approve=True, actor=sheng
+        )
+        for city in self.cities:
+            assert city.officer
+            course_completions_record_bulk(
+                plan=plan,
+                completions=[
+                    Completion(reg.pk, unit.pk, day)
+                    for c, reg, _ in regs
+                    if c is city
+                    for unit, day in schedule
+                ],
+                actor=city.officer,
+                today=plan.exam_on,
+            )
+        exam_results_record_bulk(
+            plan=plan, scores={reg.pk: 80 + seq % 20 for _, reg, seq in regs}, actor=SIMULATION
+        )
+        for _, reg, _ in regs:
+            pledge_sign(registration=reg, actor=SIMULATION)
         # The generic examiner conditions stop at 三级; the simulated province lets its
-        # examiners assess 二级 (panels) by a recorded decision until senior examiners exist.
-        qualification_override_record(
-            person=person,
+        # examiners assess 二级 (panels) by one recorded decision naming them all, until
+        # senior examiners exist.
+        qualification_overrides_record_bulk(
+            people=[reg.person for _, reg, _ in regs],
             role=RoleKind.EXAMINER,
-            occupation=self.occupations[HR],
+            occupation=occupation,
             level_high=2,
             level_low=5,
             province=Region.objects.get(code=plan.province_id),
@@ -149,8 +243,11 @@ class PersonnelStage(SimulationState):
             actor=sheng,
             today=dt.date(2026, 3, 30),
         )
-        card = card_issue(registration=reg, actor=sheng, issued_on=dt.date(2026, 3, 30))
-        card_collect(card=card, actor=SIMULATION, on=dt.date(2026, 3, 31))
+        cards = cards_issue_bulk(
+            plan=plan, registration_ids=ids, actor=sheng, issued_on=dt.date(2026, 3, 30)
+        )
+        cards_collect_bulk(cards=cards, actor=SIMULATION, on=dt.date(2026, 3, 31))
+        return len(cards)
 
     def _supervisor_appoint(self, supervisor: Person, province: Region) -> None:
         roles_appoint(

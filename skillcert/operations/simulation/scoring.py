@@ -34,6 +34,7 @@ from skillcert.scoring.models import (
     ScriptStatus,
 )
 from skillcert.scoring.services import (
+    PartStateRow,
     batch_entry_account_set,
     batch_open,
     batch_publish,
@@ -41,14 +42,14 @@ from skillcert.scoring.services import (
     batch_registration_submit,
     batch_submit,
     form_letter,
-    mark_submit,
+    marks_submit_bulk,
     panel_marks_submit_bulk,
     paper_objective_key,
-    practical_sheet_submit,
+    practical_sheets_submit_bulk,
     recheck_complete,
     recheck_request,
     responses_score,
-    result_part_state_set,
+    results_part_state_set_bulk,
     results_score_enter_bulk,
     script_arbitrate,
     scripts_create,
@@ -109,28 +110,20 @@ class ScoringStages(SimulationState):
                 "application_id", flat=True
             )
         )
+        # The entry account confirms the exam day's absence and misconduct list in one call.
+        rows: list[PartStateRow] = []
         for result in Result.objects.filter(batch=batch).order_by("pk"):
             if attendance.get(result.application_id) != "present":
                 parts = ["theory", "practical"]
                 if result.panel_state == PartState.PENDING:
                     parts.append("panel")
-                for part in parts:
-                    result_part_state_set(
-                        result=result,
-                        part=part,
-                        state=PartState.ABSENT,
-                        reason="缺考",
-                        actor=city.entry,
-                    )
+                rows += [PartStateRow(result.pk, part, PartState.ABSENT, "缺考") for part in parts]
             elif result.application_id in voids:
-                result_part_state_set(
-                    result=result,
-                    part="theory",
-                    state=PartState.VOIDED,
-                    reason="违纪：携带手机作弊",
-                    actor=city.entry,
+                rows.append(
+                    PartStateRow(result.pk, "theory", PartState.VOIDED, "违纪：携带手机作弊")
                 )
                 counts["作废"] += 1
+        results_part_state_set_bulk(batch=batch, rows=rows, actor=city.entry)
         return batch
 
     def _batch_mark(self, city: City, batch: ResultBatch, counts: dict[str, Any]) -> None:
@@ -140,47 +133,56 @@ class ScoringStages(SimulationState):
             if Result.objects.filter(batch=batch, theory_paper=paper).exists():
                 scripts_create(batch=batch, paper=paper, actor=city.clerk)
         # Blind double marking; a wide gap calls a third marker, then the chief arbitrates.
-        for script in Script.objects.filter(result__batch=batch).order_by("pk"):
-            base = 16 + (script.pk * 7) % 12
+        # Each marker hands in their marking sheet (first and second marks) as one file, then
+        # the third markers theirs.
+        for third_round in (False, True):
+            marking: dict[int, dict[int, int]] = defaultdict(dict)
+            users: dict[int, User] = {}
             for mark in (
-                Mark.objects.filter(script=script).select_related("marker__user").order_by("round")
-            ):
-                score = base + (12 if mark.round == 2 and script.pk % 9 == 0 else 0)
-                mark_submit(mark=mark, score=score, actor=_account(mark.marker.user))
-                counts["主观题评阅"] += 1
-            third = (
-                Mark.objects.filter(script=script, score__isnull=True)
+                Mark.objects.filter(script__result__batch=batch, score__isnull=True)
                 .select_related("marker__user")
-                .first()
-            )
-            if third is not None:
-                mark_submit(mark=third, score=base + 5, actor=_account(third.marker.user))
-                counts["主观题评阅"] += 1
-            script.refresh_from_db()
-            if script.status == ScriptStatus.NEEDS_ARBITRATION:
-                script_arbitrate(script=script, score=base + 4, actor=_account(markers[2].user))
+                .order_by("pk")
+            ):
+                base = 16 + (mark.script_id * 7) % 12
+                if third_round:
+                    score = base + 5
+                else:
+                    score = base + (12 if mark.round == 2 and mark.script_id % 9 == 0 else 0)
+                marking[mark.marker_id][mark.pk] = score
+                users[mark.marker_id] = _account(mark.marker.user)
+            for marker_id in sorted(marking):
+                counts["主观题评阅"] += marks_submit_bulk(
+                    batch=batch, scores=marking[marker_id], actor=users[marker_id]
+                )
+        for script in Script.objects.filter(
+            result__batch=batch, status=ScriptStatus.NEEDS_ARBITRATION
+        ).order_by("pk"):
+            base = 16 + (script.pk * 7) % 12
+            script_arbitrate(script=script, score=base + 4, actor=_account(markers[2].user))
         # 专业能力: three examiners' scoring sheets for the first room's worth of candidates,
         # the dedicated account's entry (paper sheets scored outside the platform) for the rest.
-        sheets_left = 30
+        # Each examiner hands in their sheets for the room as one file.
+        sheets: dict[int, list[dict[str, Any]]] = {}
         entered: dict[int, int] = {}
-        for result in Result.objects.filter(
-            batch=batch, practical_state=PartState.PENDING
-        ).order_by("pk"):
-            score = 52 + (result.pk * 13) % 45
-            if sheets_left > 0:
-                for examiner in markers[3:6]:
-                    practical_sheet_submit(
-                        result=result,
-                        items=[
-                            {"item": "1", "max": 50, "score": score / 2},
-                            {"item": "2", "max": 50, "score": score / 2},
-                        ],
-                        actor=_account(examiner.user),
-                    )
-                sheets_left -= 1
+        for pk in (
+            Result.objects.filter(batch=batch, practical_state=PartState.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            score = 52 + (pk * 13) % 45
+            if len(sheets) < 30:
+                sheets[pk] = [
+                    {"item": "1", "max": 50, "score": score / 2},
+                    {"item": "2", "max": 50, "score": score / 2},
+                ]
             else:
-                entered[result.pk] = score
+                entered[pk] = score
             counts["专业能力"] += 1
+        if sheets:
+            for examiner in markers[3:6]:
+                practical_sheets_submit_bulk(
+                    batch=batch, sheets=sheets, actor=_account(examiner.user)
+                )
         # The paper sheets' scores arrive as one file, entered in one call.
         results_score_enter_bulk(batch=batch, part="practical", scores=entered, actor=city.entry)
         # Each panel member hands in one marking sheet for the batch's panel candidates.

@@ -29,7 +29,7 @@ from skillcert.exams.services import (
     sitting_plan_add,
     slots_add,
 )
-from skillcert.exams.staffing_services import staff_assign
+from skillcert.exams.staffing_services import staff_assign_bulk
 from skillcert.operations.simulation.scenario import (
     EXAM_DAY,
     POSTPONED_DAY,
@@ -211,11 +211,15 @@ class SittingStages(SimulationState):
             sheng = self.users["sim_sheng"]
             sitting = Sitting.objects.get(code=SITTING_CODE)
             seated = adjacent = 0
-            for slot in TimeSlot.objects.filter(sitting=sitting).select_related("district"):
+            slots = list(
+                TimeSlot.objects.filter(sitting=sitting).select_related("district", "sitting")
+            )
+            for slot in slots:
                 draw = seats_assign(slot=slot, seed=self.seed, actor=sheng)
                 seated += draw.seated
                 adjacent += draw.adjacent_same_org
-                staff_assign(slot=slot, seed=self.seed, actor=sheng)
+            # The province staffs every district of the sitting in one go.
+            staff_assign_bulk(slots=slots, seed=self.seed, actor=sheng)
             counts["就座"] = seated
             counts["同机构相邻"] = adjacent
             counts["准考证"] = AdmissionTicket.objects.filter(sitting=sitting).count()
@@ -235,3 +239,6 @@ class SittingStages(SimulationState):
                 )
                 counts["延期考区"] = city.name
                 counts["新考试日期"] = POSTPONED_DAY.isoformat()
+            # The district's re-issued admission tickets are rendered now, as a worker would
+            # right after the postponement (not weeks later with the certificates).
+            self._drain_jobs()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 
-from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.fields import user_fk
 from skillcert.common.model_bases import between_check
-from skillcert.organizations.core import LEVEL_NAMES
+from skillcert.organizations.models.levels import OccupationLevel
 from skillcert.organizations.models.organization import EvaluationOrg
 
 
@@ -53,12 +53,10 @@ class AnnualReport(models.Model):
         return f"{self.org} {self.year}年度报告"
 
 
-class AnnualReportLine(models.Model):
+class AnnualReportLine(OccupationLevel):
     report = models.ForeignKey(
         AnnualReport, verbose_name="年度报告", on_delete=models.CASCADE, related_name="lines"
     )
-    occupation = ref_fk("occupations.Occupation", "职业")
-    level = models.PositiveSmallIntegerField("等级")
     assessed = models.PositiveIntegerField("参加认定人数", default=0)
     certified = models.PositiveIntegerField("取得证书人数", default=0)
 
@@ -78,7 +76,3 @@ class AnnualReportLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation_id}/{self.level}"
-
-    @property
-    def level_name(self) -> str:
-        return LEVEL_NAMES.get(self.level, str(self.level))

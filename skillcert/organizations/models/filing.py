@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import between_check
+from skillcert.common.model_bases import ChecklistRow, between_check, sha256_check
 from skillcert.common.uploads import UploadedDocument
-from skillcert.organizations.core import LEVEL_NAMES
+from skillcert.organizations.models.levels import ScopeLine
 from skillcert.organizations.models.organization import ContactDetails, EvaluationOrg, OrgKind
 
 
@@ -20,7 +20,7 @@ class EvidenceKind(models.TextChoices):
     DECLARATION = "declaration", "承诺声明"
 
 
-class FilingCondition(models.Model):
+class FilingCondition(ChecklistRow):
     """One filing condition for one organisation type (seed 001, seed 004 §四/§十七), with
     the evidence it needs. Data, not code: provinces add and retire items."""
 
@@ -31,14 +31,11 @@ class FilingCondition(models.Model):
     evidence = models.CharField("证明方式", max_length=16, choices=EvidenceKind.choices)
     min_value = models.PositiveIntegerField("最小数量", null=True, blank=True)
     required = models.BooleanField("必备", default=True)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
     basis = models.CharField("依据", max_length=200, blank=True)
-    active = models.BooleanField("现行有效", default=True)
 
-    class Meta:
+    class Meta(ChecklistRow.Meta):
         verbose_name = "备案条件"
         verbose_name_plural = "备案条件"
-        ordering = ["kind", "position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="checklist_item_unique"),
             models.CheckConstraint(
@@ -65,9 +62,7 @@ class StoredFile(UploadedDocument):
         verbose_name = "上传材料"
         verbose_name_plural = "上传材料"
         ordering = ["-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="file_sha256")
-        ]
+        constraints = [sha256_check(name="file_sha256")]
 
 
 class FilingPurpose(models.TextChoices):
@@ -134,15 +129,12 @@ class FilingApplication(ContactDetails):
         return f"{self.org.name} · {self.get_purpose_display()}（{self.get_status_display()}）"
 
 
-class FilingScopeLine(models.Model):
+class FilingScopeLine(ScopeLine):
     """Occupation (and specialty) × level requested by an application."""
 
     application = models.ForeignKey(
         FilingApplication, verbose_name="申请", on_delete=models.CASCADE, related_name="lines"
     )
-    occupation = ref_fk("occupations.Occupation", "职业")
-    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
-    level = models.PositiveSmallIntegerField("等级")
 
     class Meta:
         verbose_name = "申请认定范围"
@@ -158,10 +150,6 @@ class FilingScopeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occupation_id} {self.level}"
-
-    @property
-    def level_name(self) -> str:
-        return LEVEL_NAMES.get(self.level, str(self.level))
 
 
 class FilingEvidence(models.Model):
@@ -235,16 +223,13 @@ class FilingReview(models.Model):
         return f"{self.get_tier_display()} {self.get_decision_display()}"
 
 
-class OrgScope(models.Model):
+class OrgScope(ScopeLine):
     """A line of an organisation's filed scope. Dropped lines are kept with `until`, so the
     history of what it could certify on a day is answerable."""
 
     org = models.ForeignKey(
         EvaluationOrg, verbose_name="机构", on_delete=models.PROTECT, related_name="scope"
     )
-    occupation = ref_fk("occupations.Occupation", "职业")
-    specialty = ref_fk("occupations.Specialty", "工种", optional=True)
-    level = models.PositiveSmallIntegerField("等级")
     active = models.BooleanField("有效", default=True)
     since = models.DateField("纳入日期")
     until = models.DateField("移出日期", null=True, blank=True)
@@ -285,7 +270,3 @@ class OrgScope(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}:{self.occupation_id}/{self.level}"
-
-    @property
-    def level_name(self) -> str:
-        return LEVEL_NAMES.get(self.level, str(self.level))

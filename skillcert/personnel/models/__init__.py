@@ -1,6 +1,7 @@
 """The personnel register's tables, by part (people, rules and roles, training and cards,
 practice); every model is importable from `skillcert.personnel.models`."""
 
+from skillcert.common.choices import Gender
 from skillcert.personnel.choices import (  # noqa: F401 - re-exported
     IntegrityKind,
     PersonRoleStatus,
@@ -21,7 +22,6 @@ from skillcert.personnel.models.people import (
     LEVEL_CHOICES,
     ConfidentialityAgreement,
     EducationLevel,
-    Gender,
     Person,
     PersonCertificate,
     PersonTitle,

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import DecidedRequest, between_check
+from skillcert.common.model_bases import DecidedRequest, RecordedEntry, between_check
 from skillcert.common.uploads import UploadedDocument
 
 # The longest course day: no calendar day credits more learning than this.
@@ -51,7 +51,7 @@ class CourseUnit(models.Model):
         return self.title
 
 
-class CourseCompletion(models.Model):
+class CourseCompletion(RecordedEntry):
     """A learner completed a course unit on a day (the course's completion event): credits
     the unit's duration as it was then. Once per registration and unit."""
 
@@ -61,8 +61,6 @@ class CourseCompletion(models.Model):
     unit = models.ForeignKey(CourseUnit, on_delete=models.PROTECT, related_name="completions")
     completed_on = models.DateField("完成日期")
     minutes = models.PositiveIntegerField("计入时长（分钟）")
-    recorded_by = user_fk("记录人")
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "课件完成记录"

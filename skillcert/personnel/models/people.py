@@ -9,8 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import ref_fk
-from skillcert.common.identifiers import mask_phone
-from skillcert.common.model_bases import MaskedIdNumber, between_check
+from skillcert.common.model_bases import OpenPeriod, RegisteredPerson, between_check
 from skillcert.common.pii import EncryptedCharField, pii_digest
 from skillcert.personnel.choices import PersonStatus, RoleKind
 
@@ -18,11 +17,6 @@ LEVEL_CHOICES = [(5, "五级"), (4, "四级"), (3, "三级"), (2, "二级"), (1,
 
 
 CARD_ROLES = (RoleKind.EXAMINER, RoleKind.SENIOR_EXAMINER)  # held through training and a card
-
-
-class Gender(models.TextChoices):
-    MALE = "M", "男"
-    FEMALE = "F", "女"
 
 
 class EducationLevel(models.TextChoices):
@@ -59,7 +53,7 @@ class PiiDigestField(models.CharField):
         return digest
 
 
-class Person(MaskedIdNumber, models.Model):
+class Person(RegisteredPerson):
     """A person who assesses, writes questions or supervises. The ID number is the key
     across provinces; gender and birth date are derived from it. ID number and phone are
     encrypted at rest (PIPL) and found through their digests (`person_by_id_number`)."""
@@ -72,11 +66,8 @@ class Person(MaskedIdNumber, models.Model):
         on_delete=models.SET_NULL,
         related_name="personnel_person",
     )
-    id_number = EncryptedCharField("身份证号码")
     id_number_digest = PiiDigestField(source="id_number", unique=True)
     name = models.CharField("姓名", max_length=64)
-    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    birth_date = models.DateField("出生日期")
     phone = EncryptedCharField("联系电话", blank=True)
     phone_digest = PiiDigestField(source="phone", blank=True, db_index=True)
     address = models.CharField("通讯地址", max_length=200, blank=True)
@@ -88,19 +79,13 @@ class Person(MaskedIdNumber, models.Model):
         "状态", max_length=16, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
     status_reason = models.CharField("状态原因", max_length=300, blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(RegisteredPerson.Meta):
         verbose_name = "考评人员"
         verbose_name_plural = "考评人员"
-        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.name
-
-    @property
-    def phone_masked(self) -> str:
-        return mask_phone(self.phone) if self.phone else ""
 
 
 class TitleGrade(models.TextChoices):
@@ -150,14 +135,12 @@ class PersonTitle(models.Model):
         return f"{self.grade}{self.name}（{self.major}）"
 
 
-class PersonWork(models.Model):
+class PersonWork(OpenPeriod):
     """A period of work; `occupation` says which occupation the work was in."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="work")
     occupation = ref_fk("occupations.Occupation", "从事职业", optional=True)
     description = models.CharField("工作内容", max_length=200)
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期", null=True, blank=True)
 
     class Meta:
         verbose_name = "工作经历"
@@ -170,7 +153,7 @@ class PersonWork(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start}–{self.end or '至今'} {self.description}"
+        return f"{self.span_text} {self.description}"
 
 
 class ConfidentialityAgreement(models.Model):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk
-from skillcert.common.model_bases import ActionEvent
+from skillcert.common.model_bases import ActionEvent, RuleClause, VersionedRule
 from skillcert.common.policies import RegionKeyedPolicy
 from skillcert.personnel.choices import PersonRoleStatus, RoleKind
 from skillcert.personnel.models.level_band import LevelBand, level_band_check
@@ -48,43 +48,32 @@ class ProvincePolicy(RegionKeyedPolicy):
         return f"{self.province_id} 考评人员管理参数"
 
 
-class QualificationRule(models.Model):
+class QualificationRule(VersionedRule):
     """One version of the qualification conditions of a role, for all occupations (blank
     `occupation_code`) or one, nationally (blank `province`) or in one province. Versions are
     never edited; the most specific rule wins (occupation+province, occupation, province,
     generic)."""
 
-    code = models.CharField("规则编号", max_length=64)
-    version = models.PositiveIntegerField("版本")
     role = models.CharField("角色", max_length=24, choices=RoleKind.choices)
-    province = models.CharField("适用省份代码", max_length=2, blank=True)
     occupation_code = models.CharField("适用职业编码", max_length=11, blank=True)
-    title = models.CharField("名称", max_length=200)
     source = models.CharField("依据", max_length=300)
     related_occupation_codes = models.JSONField("相关职业编码", default=list, blank=True)
     related_majors = models.JSONField("相关专业", default=list, blank=True)
-    published_at = models.DateTimeField("发布时间", auto_now_add=True)
 
-    class Meta:
+    class Meta(VersionedRule.Meta):
         verbose_name = "考评人员资格条件"
         verbose_name_plural = "考评人员资格条件"
-        ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="qualification_rule_version"),
             models.CheckConstraint(condition=Q(version__gte=1), name="qualification_version_pos"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.code} v{self.version}"
 
-
-class QualificationClause(models.Model):
+class QualificationClause(RuleClause):
     """One clause: for assessing a level band, an eligibility-engine condition (certificate,
     title, years of related work) plus the role's own requirements."""
 
     rule = models.ForeignKey(QualificationRule, on_delete=models.CASCADE, related_name="clauses")
-    letter = models.CharField("条款", max_length=2)
-    text = models.TextField("条款原文")
     level_high = models.PositiveSmallIntegerField("适用最高等级", choices=LEVEL_CHOICES)
     level_low = models.PositiveSmallIntegerField("适用最低等级", choices=LEVEL_CHOICES)
     condition = models.JSONField("结构化条件", default=dict, blank=True)
@@ -94,7 +83,6 @@ class QualificationClause(models.Model):
     role_years = models.PositiveSmallIntegerField("担任年限", null=True, blank=True)
     min_sittings = models.PositiveSmallIntegerField("最少实际考评场次", default=0)
     confidentiality = models.BooleanField("需签订保密协议", default=False)
-    position = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:
         verbose_name = "资格条款"

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from skillcert.common.fields import ref_fk, user_fk
+from skillcert.common.model_bases import sha256_check
 from skillcert.common.uploads import UploadedDocument
 from skillcert.personnel.choices import RoleKind
 from skillcert.personnel.models.level_band import LevelBand, level_band_check
@@ -27,11 +28,7 @@ class ConductDeclaration(UploadedDocument):
         verbose_name = "个人声明"
         verbose_name_plural = "个人声明"
         ordering = ["person", "-signed_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="declaration_sha256"
-            )
-        ]
+        constraints = [sha256_check(name="declaration_sha256")]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.signed_on}"

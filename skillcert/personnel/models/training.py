@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from skillcert.common.fields import ref_fk, user_fk
-from skillcert.common.model_bases import ActionEvent, between_check
+from skillcert.common.model_bases import ActionEvent, RecordedEntry, between_check
 from skillcert.personnel.choices import RoleKind
 from skillcert.personnel.models.courses import LEARNING_MINUTES_PER_DAY
 from skillcert.personnel.models.level_band import LevelBand, level_band_check
@@ -150,7 +150,7 @@ class RegistrationEvent(ActionEvent):
         return f"{self.action} {self.at:%Y-%m-%d}"
 
 
-class LearningRecord(models.Model):
+class LearningRecord(RecordedEntry):
     """One day's learning time as it was recorded before course units existed: kept for the
     history it holds (and counted in `Registration.learned_minutes`); no service writes it
     any more. Learning is credited by `CourseCompletion` events. Rows from before attendance
@@ -161,8 +161,6 @@ class LearningRecord(models.Model):
     )
     attended_on = models.DateField("学习日期", null=True, blank=True)
     minutes = models.PositiveIntegerField("学习时长（分钟）")
-    recorded_by = user_fk("记录人")
-    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "学习记录"

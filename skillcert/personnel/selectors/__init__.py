@@ -18,8 +18,10 @@ from skillcert.personnel.selectors.assessors import assessor_facts, assessor_fac
 from skillcert.personnel.selectors.cards import (
     card_outcomes,
     cards_expiring,
+    registrations_card_ready,
     todo_cards_to_collect,
     uncollected_ban_reason,
+    uncollected_ban_reasons,
 )
 from skillcert.personnel.selectors.courses import (
     course_completions,
@@ -30,6 +32,8 @@ from skillcert.personnel.selectors.courses import (
 )
 from skillcert.personnel.selectors.policy import policy_for
 from skillcert.personnel.selectors.qualifications import (
+    PeopleFacts,
+    RuleCache,
     person_facts,
     qualification_check,
     qualification_rule_for,
@@ -48,6 +52,7 @@ from skillcert.personnel.selectors.standing import (
     DECLARATION_CLAUSE,
     DECLARATION_ROLES,
     Standing,
+    Standings,
     declaration_signed_on,
     qualification_override_for,
     qualification_standing,
@@ -67,8 +72,11 @@ __all__ = [
     "DECLARATION_ROLES",
     "SUMMARY_HEADERS",
     "SUMMARY_STATUSES",
+    "PeopleFacts",
+    "RuleCache",
     "ShownIdentity",
     "Standing",
+    "Standings",
     "assessor_facts",
     "assessor_facts_of",
     "card_outcomes",
@@ -100,6 +108,7 @@ __all__ = [
     "qualification_override_for",
     "qualification_rule_for",
     "qualification_standing",
+    "registrations_card_ready",
     "registrations_visible",
     "relation_digests_of",
     "roles_valid_on",
@@ -110,4 +119,5 @@ __all__ = [
     "todo_cards_to_collect",
     "todo_offline_sessions_to_decide",
     "uncollected_ban_reason",
+    "uncollected_ban_reasons",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
@@ -12,6 +13,9 @@ from skillcert.personnel.models import (
     Card,
     CardStatus,
     Person,
+    Registration,
+    RegistrationStatus,
+    TrainingPlan,
 )
 
 if TYPE_CHECKING:
@@ -28,7 +32,21 @@ def card_outcomes(*, person: Person) -> list[tuple[bool, Card]]:
 
 def uncollected_ban_reason(*, person: Person, limit: int) -> str:
     """The reason the person is permanently barred by uncollected cards, or ""."""
-    outcomes = card_outcomes(person=person)
+    return _ban_reason(card_outcomes(person=person), limit)
+
+
+def uncollected_ban_reasons(*, person_ids: Iterable[int], limit: int) -> dict[int, str]:
+    """`uncollected_ban_reason` of many people from one query, by person id ("" when not
+    barred)."""
+    ids = set(person_ids)
+    outcomes: dict[int, list[tuple[bool, Card]]] = {pk: [] for pk in ids}
+    for card in Card.objects.filter(person_id__in=ids).order_by("issued_on", "id"):
+        if card.status != CardStatus.PENDING:
+            outcomes[card.person_id].append((card.status != CardStatus.VOID, card))
+    return {pk: _ban_reason(rows, limit) for pk, rows in outcomes.items()}
+
+
+def _ban_reason(outcomes: list[tuple[bool, Card]], limit: int) -> str:
     if uncollected_streak([collected for collected, _ in outcomes]) < limit:
         return ""
     run: list[Card] = []
@@ -65,4 +83,20 @@ def todo_cards_to_collect(*, user_id: int | None, today: dt.date) -> list[dt.dat
         )
         .order_by("collection_deadline")
         .values_list("collection_deadline", flat=True)
+    )
+
+
+def registrations_card_ready(*, plan: TrainingPlan) -> list[int]:
+    """The plan's registrations a card may be issued for, in id order: 复核 passed, exam
+    passed, pledge signed, no card yet."""
+    return list(
+        Registration.objects.filter(
+            plan=plan,
+            status=RegistrationStatus.PROVINCE_APPROVED,
+            exam_score__gte=plan.pass_score,
+            pledge_signed_at__isnull=False,
+            card__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )

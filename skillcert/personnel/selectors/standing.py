@@ -21,7 +21,7 @@ from skillcert.personnel.models import (
     PersonStatus,
     QualificationOverride,
 )
-from skillcert.personnel.selectors.assessors import assessor_facts
+from skillcert.personnel.selectors.assessors import assessor_facts_of
 from skillcert.personnel.selectors.qualifications import (
     PeopleFacts,
     RuleCache,
@@ -188,7 +188,12 @@ def staffing_refusal(
     )[person.pk]
 
 
-def _status_refusal(person: Person, on: dt.date, organization: EvaluationOrg | None) -> str:
+def _status_refusal(
+    person: Person,
+    on: dt.date,
+    organization: EvaluationOrg | None,
+    facts: dict[int, recusal.AssessorFacts],
+) -> str:
     # Worded as the recusal core words them, so a page listing both shows one line.
     if person.status == PersonStatus.BANNED:
         return f"已被永久取消考评资格：{person.status_reason}"
@@ -196,7 +201,7 @@ def _status_refusal(person: Person, on: dt.date, organization: EvaluationOrg | N
         return f"考评资格已暂停：{person.status_reason}"
     if organization is not None:
         verdict = recusal.may_assess(
-            assessor_facts(person=person),
+            facts[person.pk],
             recusal.Assignment(
                 on=on, organization_id=organization.pk, organization_name=organization.name
             ),
@@ -220,10 +225,18 @@ def staffing_refusals(
     overrides, declarations and records are read in a few queries for all of them and each
     person gets the same check (and the same words) as the one-person form."""
     roles = list(roles)
+    people = list(people)
+    # The recusal facts (relations, roles, sittings) of everyone the organisation is asked
+    # about, read in three queries for all of them.
+    facts = (
+        assessor_facts_of(people=[p for p in people if p.status == PersonStatus.ACTIVE])
+        if organization is not None
+        else {}
+    )
     refusals: dict[int, str] = {}
     pending: list[Person] = []
     for person in people:
-        refusals[person.pk] = _status_refusal(person, on, organization)
+        refusals[person.pk] = _status_refusal(person, on, organization, facts)
         if not refusals[person.pk]:
             pending.append(person)
     if not pending:
@@ -262,53 +275,78 @@ def staffing_refusals(
     return refusals
 
 
-class _Standings:
-    """`qualification_standing` of many held roles on one day, from rows read once."""
+class Standings:
+    """`qualification_standing` of many (person, role, occupation, levels) on one day, from
+    rows read once for all of them: the rules are parsed once per (role, province,
+    occupation), the records, overrides and declarations read in a few queries. Each answer
+    is the one `qualification_standing` gives for the same arguments."""
 
-    def __init__(self, roles: list[PersonRole], on: dt.date) -> None:
+    def __init__(
+        self, *, person_ids: Iterable[int], occupation_ids: Iterable[int], on: dt.date
+    ) -> None:
         self.on = on
-        person_ids = {r.person_id for r in roles}
-        self.facts = PeopleFacts(
-            person_ids=person_ids, occupation_ids={r.occupation_id for r in roles}
-        )
+        ids = set(person_ids)
+        self.facts = PeopleFacts(person_ids=ids, occupation_ids=occupation_ids)
         self.rules = RuleCache()
         self.overrides: dict[tuple[int, str, int, str], list[QualificationOverride]] = defaultdict(
             list
         )
-        for o in QualificationOverride.objects.filter(person_id__in=person_ids).order_by("-id"):
+        for o in QualificationOverride.objects.filter(person_id__in=ids).order_by("-id"):
             self.overrides[(o.person_id, o.role, o.occupation_id, o.province_id)].append(o)
         self.declared: dict[int, dt.date] = dict(
-            ConductDeclaration.objects.filter(person_id__in=person_ids, signed_on__lte=on)
+            ConductDeclaration.objects.filter(person_id__in=ids, signed_on__lte=on)
             .order_by()
             .values("person_id")
             .annotate(newest=Max("signed_on"))
             .values_list("person_id", "newest")
         )
 
-    def of(self, role: PersonRole) -> Standing:
-        rule = self.rules.rule(
-            role=role.role, province_code=role.province_id, occupation=role.occupation
-        )
+    def standing(
+        self,
+        *,
+        person_id: int,
+        role: str,
+        occupation: Occupation,
+        level_high: int,
+        level_low: int,
+        province_code: str,
+        organization_id: int | None = None,
+    ) -> Standing:
+        rule = self.rules.rule(role=role, province_code=province_code, occupation=occupation)
         decision = None
         if rule is not None:
             facts = self.facts.facts(
-                person_id=role.person_id,
-                occupation=role.occupation,
-                organization_id=role.organization_id,
+                person_id=person_id, occupation=occupation, organization_id=organization_id
             )
             decision = qualification.check_qualification(
-                rule,
-                level_high=role.level_high,
-                level_low=role.level_low,
-                facts=facts,
-                as_of=self.on,
+                rule, level_high=level_high, level_low=level_low, facts=facts, as_of=self.on
             )
         override = None
         if decision is not None and not decision.qualified:
             rows = self.overrides.get(
-                (role.person_id, role.role, role.occupation_id, f"{role.province_id[:2]}0000"), []
+                (person_id, role, occupation.pk, f"{province_code[:2]}0000"), []
             )
-            override = next((o for o in rows if o.covers(role.level_high, role.level_low)), None)
-        return _standing(
-            role.role, role.occupation, decision, override, self.declared.get(role.person_id)
+            override = next((o for o in rows if o.covers(level_high, level_low)), None)
+        return _standing(role, occupation, decision, override, self.declared.get(person_id))
+
+
+class _Standings(Standings):
+    """`Standings` of held roles (the staffing check)."""
+
+    def __init__(self, roles: list[PersonRole], on: dt.date) -> None:
+        super().__init__(
+            person_ids={r.person_id for r in roles},
+            occupation_ids={r.occupation_id for r in roles},
+            on=on,
+        )
+
+    def of(self, role: PersonRole) -> Standing:
+        return self.standing(
+            person_id=role.person_id,
+            role=role.role,
+            occupation=role.occupation,
+            level_high=role.level_high,
+            level_low=role.level_low,
+            province_code=role.province_id,
+            organization_id=role.organization_id,
         )

@@ -3,6 +3,25 @@ moves statuses only through the tables in `lifecycles`, and records an audit eve
 history row for roles and registrations). Dates come from the working-day calendar, never
 from input. Import from this package; the modules are its sections."""
 
+from skillcert.personnel.services.bulk import (
+    BULK_ROWS,
+    Completion,
+    cards_issue_bulk,
+    course_completions_record_bulk,
+    exam_results_record_bulk,
+    registrations_recommend_bulk,
+    registrations_review_bulk,
+)
+from skillcert.personnel.services.bulk_cards import cards_collect_bulk
+from skillcert.personnel.services.bulk_registry import (
+    CertificateEntry,
+    PersonEntry,
+    TitleEntry,
+    WorkEntry,
+    people_register_bulk,
+)
+from skillcert.personnel.services.bulk_standing import qualification_overrides_record_bulk
+from skillcert.personnel.services.bulk_submit import Application, registrations_submit_bulk
 from skillcert.personnel.services.cards import (
     CARD_PREFIX,
     card_collect,
@@ -65,26 +84,38 @@ from skillcert.personnel.services.training import (
 )
 
 __all__ = [
+    "BULK_ROWS",
     "CARD_PREFIX",
     "CARD_TRANSITIONS",
     "INACTIVE_REGISTRATION",
     "PERSON_TRANSITIONS",
     "REGISTRATION_TRANSITIONS",
     "ROLE_TRANSITIONS",
+    "Application",
+    "CertificateEntry",
+    "Completion",
+    "PersonEntry",
     "Staffed",
+    "TitleEntry",
+    "WorkEntry",
     "card_collect",
     "card_issue",
     "card_reminders_send",
+    "cards_collect_bulk",
+    "cards_issue_bulk",
     "cards_void_uncollected",
     "confidentiality_sign",
     "course_completion_record",
+    "course_completions_record_bulk",
     "course_unit_create",
     "course_unit_update",
     "declaration_record",
     "exam_result_record",
+    "exam_results_record_bulk",
     "integrity_record",
     "offline_session_decide",
     "offline_session_request",
+    "people_register_bulk",
     "person_account_create",
     "person_ban",
     "person_certificate_add",
@@ -99,6 +130,7 @@ __all__ = [
     "pledge_sign",
     "practice_records_sync",
     "qualification_override_record",
+    "qualification_overrides_record_bulk",
     "qualification_require",
     "qualification_rule_publish",
     "registration_city_review",
@@ -106,6 +138,9 @@ __all__ = [
     "registration_recommend",
     "registration_submit",
     "registration_withdraw",
+    "registrations_recommend_bulk",
+    "registrations_review_bulk",
+    "registrations_submit_bulk",
     "relation_declare",
     "role_appoint",
     "role_reinstate",

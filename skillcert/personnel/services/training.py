@@ -152,13 +152,15 @@ def _check_submission(*, actor: Actor, plan: TrainingPlan, person: Person, day: 
         )
 
 
-def _check_may_apply(locked: Person, *, ban_limit: int) -> None:
-    """A banned person, one with too many uncollected cards, or a suspended one may not."""
+def _check_may_apply(locked: Person, *, ban_limit: int, ban: str | None = None) -> None:
+    """A banned person, one with too many uncollected cards (`ban`, when the caller read it
+    already), or a suspended one may not."""
     if locked.status == PersonStatus.BANNED:
         raise DomainError(
             "personnel.banned", f"已被永久取消申报资格：{locked.status_reason}", field="person"
         )
-    ban = uncollected_ban_reason(person=locked, limit=ban_limit)
+    if ban is None:
+        ban = uncollected_ban_reason(person=locked, limit=ban_limit)
     if ban:
         raise DomainError("personnel.uncollected_cards_ban", ban, field="person")
     if locked.status == PersonStatus.SUSPENDED:

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db.models import Count, Max, Q, QuerySet
@@ -100,28 +99,18 @@ def results_registered(
 
 
 def _tickets(plan: EvaluationPlan) -> dict[int, tuple[str, str]]:
-    """application id -> (ticket number, district name), from the exam-logistics app's
-    `tickets_for_plan(plan)` (ticket_no -> application) once it exists; empty before."""
-    try:
-        module = importlib.import_module("skillcert.exams.selectors")
-    except ImportError:
+    """application id -> (ticket number, district name) of the plan's admission tickets (the
+    exam-logistics app's, once installed; empty before), read in one query of plain values:
+    a batch of thousands is synchronised on every answer file."""
+    if not apps.is_installed("skillcert.exams"):
         return {}
-    lookup = cast(
-        "Callable[[EvaluationPlan], Mapping[str, Any]] | None",
-        getattr(module, "tickets_for_plan", None),
+    ticket_model = apps.get_model("exams", "AdmissionTicket")
+    rows = (
+        ticket_model.objects.filter(application__plan=plan)
+        .order_by("ticket_no")
+        .values_list("application_id", "ticket_no", "district__name")
     )
-    if lookup is None:
-        return {}
-    tickets = lookup(plan)
-    districts: dict[str, str] = {}
-    if apps.is_installed("skillcert.exams"):
-        ticket_model = apps.get_model("exams", "AdmissionTicket")
-        districts = dict(
-            ticket_model.objects.filter(ticket_no__in=list(tickets)).values_list(
-                "ticket_no", "district__name"
-            )
-        )
-    return {app.pk: (no, districts.get(no) or "") for no, app in tickets.items()}
+    return {app_id: (no, district or "") for app_id, no, district in rows}
 
 
 @dataclass(frozen=True)
@@ -267,8 +256,22 @@ def result_public_query(*, name: str, id_number: str, ticket_no: str) -> Result 
             status__in=[ResultStatus.PUBLISHED, ResultStatus.REGISTERED],
         )
         .select_related("occupation", "organization", "application__candidate")
+        .only(*_PUBLIC_QUERY_FIELDS)
+        .order_by("pk")  # not the model's batch ordering: no join to the batch table
         .first()
     )
+
+
+# What the public query page and API show, and nothing more: the result row has some forty
+# columns, and compiling and converting them all cost more than the indexed lookup itself.
+_PUBLIC_QUERY_FIELDS = (
+    "level",
+    "passed",
+    *(f"{part}_{what}" for part in ("theory", "practical", "panel") for what in ("score", "state")),
+    "occupation__name",
+    "organization__name",
+    "application__candidate__id_number",
+)
 
 
 def person_of_user(user: Any) -> Person | None:

@@ -13,6 +13,7 @@ from skillcert.scoring.services.assessment import (
     panel_mark_submit,
     panel_marks_submit_bulk,
     practical_sheet_submit,
+    practical_sheets_submit_bulk,
 )
 from skillcert.scoring.services.batches import (
     batch_entry_account_set,
@@ -28,14 +29,17 @@ from skillcert.scoring.services.enterprise import (
     result_recognise,
 )
 from skillcert.scoring.services.entry import (
+    PartStateRow,
     batch_reopen,
     batch_submit,
     result_part_state_set,
     result_score_enter,
+    results_part_state_set_bulk,
     results_score_enter_bulk,
 )
 from skillcert.scoring.services.marking import (
     mark_submit,
+    marks_submit_bulk,
     script_arbitrate,
     scripts_create,
 )
@@ -65,6 +69,7 @@ __all__ = [
     "CANDIDATE_KINDS",
     "ENTERPRISE_METHODS",
     "EVIDENCE_METHODS",
+    "PartStateRow",
     "ScoreReport",
     "batch_entry_account_set",
     "batch_open",
@@ -78,10 +83,12 @@ __all__ = [
     "enterprise_scheme_set",
     "form_letter",
     "mark_submit",
+    "marks_submit_bulk",
     "panel_mark_submit",
     "panel_marks_submit_bulk",
     "paper_objective_key",
     "practical_sheet_submit",
+    "practical_sheets_submit_bulk",
     "recheck_complete",
     "recheck_request",
     "responses_score",
@@ -89,6 +96,7 @@ __all__ = [
     "result_part_state_set",
     "result_recognise",
     "result_score_enter",
+    "results_part_state_set_bulk",
     "results_score_enter_bulk",
     "script_arbitrate",
     "scripts_create",

@@ -3,6 +3,8 @@ pass decision."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +23,7 @@ from skillcert.scoring.models import (
     ResultStatus,
     Route,
 )
-from skillcert.scoring.selectors import scoring_rules_for
+from skillcert.scoring.selectors import ScoringRules, scoring_rules_for
 
 BATCH_LABELS = dict(BatchStatus.choices)
 PART_FIELDS = {"theory": "theory", "practical": "practical", "panel": "panel"}
@@ -42,6 +44,31 @@ def lock_result(result: Result) -> Result:
     return (
         Result.objects.select_for_update().select_related("batch__organization").get(pk=result.pk)
     )
+
+
+# Ids per `WHERE id IN (...)` (SQLite's default limit on bound variables is 999).
+UPDATE_CHUNK = 900
+
+
+def results_update_by_value(rows: Iterable[Result], fields: Sequence[str]) -> int:
+    """Write `fields` (attribute names: `theory_paper_id`, not `theory_paper`) of many
+    results already locked by the caller: one `UPDATE ... WHERE id IN (...)` per distinct
+    tuple of values, ids in primary-key order. Scores repeat (a file of a thousand scores
+    holds a few dozen values), so this is a few dozen short statements where `bulk_update`
+    sends a CASE with a branch per row and field, which SQLite evaluates slowly.
+    Returns the statements sent."""
+    groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(getattr(row, f) for f in fields)].append(row.pk)
+    sent = 0
+    for values, ids in sorted(groups.items(), key=lambda kv: min(kv[1])):
+        ids.sort()
+        for start in range(0, len(ids), UPDATE_CHUNK):
+            Result.objects.filter(pk__in=ids[start : start + UPDATE_CHUNK]).update(
+                **dict(zip(fields, values, strict=True))
+            )
+            sent += 1
+    return sent
 
 
 def require_writable(result: Result) -> None:
@@ -91,8 +118,11 @@ def paper_total_for(result: Result) -> float:
     return float(paper.total_score) if paper is not None else 100.0
 
 
-def decide(result: Result) -> None:
-    """Pass decision for exam-route results (other routes were decided on entry)."""
+def decide(
+    result: Result, rules_of: dict[tuple[int, int | None], ScoringRules] | None = None
+) -> None:
+    """Pass decision for exam-route results (other routes were decided on entry). `rules_of`
+    keeps each occupation and level's rules for a caller deciding a whole batch."""
     if result.route != Route.EXAM:
         return
     for part in ("theory", "practical", "panel"):
@@ -106,7 +136,11 @@ def decide(result: Result) -> None:
         for p in ("theory", "practical", "panel")
         if getattr(result, f"{p}_state") in (PartState.EXEMPT, PartState.NOT_REQUIRED)
     ]
-    rule = scoring_rules_for(occupation_id=result.occupation_id, level=result.level)
+    key = (result.occupation_id, result.level)
+    cached = None if rules_of is None else rules_of.get(key)
+    rule = cached or scoring_rules_for(occupation_id=result.occupation_id, level=result.level)
+    if rules_of is not None:
+        rules_of[key] = rule
     decision = rules.pass_decision(
         level=result.level,
         scores={

@@ -41,6 +41,7 @@ from skillcert.scoring.services._common import (
     lock_batch,
     lock_result,
     require_writable,
+    results_update_by_value,
     score_arg,
 )
 
@@ -117,6 +118,145 @@ def practical_sheet_submit(
             changes={"examiner": person.pk, "total": total},
         )
     return sheet
+
+
+def _sheet_items(items: Sequence[Mapping[str, Any]], *, prefix: str = "") -> list[dict[str, Any]]:
+    """A scoring sheet's items, checked: each score within its item's maximum, the maxima
+    adding up to at most 100."""
+    if not items:
+        raise DomainError("practical.sheet_empty", f"{prefix}评分表没有评分项", field="items")
+    cleaned: list[dict[str, Any]] = []
+    for i, row in enumerate(items, start=1):
+        maximum = score_arg(row.get("max"), field=f"{prefix}items[{i}].max")
+        value = score_arg(row.get("score"), field=f"{prefix}items[{i}].score", maximum=maximum)
+        cleaned.append({"item": str(row.get("item") or i), "max": maximum, "score": value})
+    if sum(r["max"] for r in cleaned) > 100:
+        raise DomainError(
+            "practical.sheet_total", f"{prefix}评分表各项满分之和不能超过100", field="items"
+        )
+    return cleaned
+
+
+def _batch_assessor(actor: Actor, batch: ResultBatch, duty: str, given: Person | None) -> Person:
+    user = acting_person(actor)
+    person = given if user is None else person_of_user(user)
+    if (
+        person is None
+        or not BatchStaff.objects.filter(batch=batch, person=person, duty=duty).exists()
+    ):
+        label = "操作技能考评员" if duty == BatchDuty.PRACTICAL else "综合评审专家"
+        raise forbidden(f"只有本批次的{label}可以评分")
+    return person
+
+
+def practical_sheets_submit_bulk(
+    *,
+    batch: ResultBatch,
+    sheets: Mapping[int, Sequence[Mapping[str, Any]]],
+    actor: Actor,
+    examiner: Person | None = None,
+) -> int:
+    """One examiner's scoring sheets for many candidates of the batch at once: `sheets` maps
+    result ids to the items of each sheet. The same checks as `practical_sheet_submit`, all or
+    nothing; rows are locked in primary-key order, the sheets inserted in one statement, the
+    final practical scores of the candidates every examiner has now scored written in one
+    update, and one audit event commits to every sheet (the SHA-256 of the sheets' canonical
+    JSON). Returns how many sheets were recorded."""
+    cleaned = {
+        int(pk): _sheet_items(items, prefix=f"{pk}：") for pk, items in sorted(sheets.items())
+    }
+    if not cleaned:
+        return 0
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        person = _batch_assessor(actor, batch, BatchDuty.PRACTICAL, examiner)
+        results = list(
+            Result.objects.select_for_update()
+            .filter(batch=batch, pk__in=sorted(cleaned))
+            .select_related("application__candidate")
+            .order_by("pk")
+        )
+        if len(results) != len(cleaned):
+            raise DomainError(
+                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="sheets"
+            )
+        facts = assessor_facts(person=person)
+        today = timezone.localdate()
+        scored = set(
+            PracticalSheet.objects.filter(result__in=results, examiner=person).values_list(
+                "result_id", flat=True
+            )
+        )
+        new = []
+        for result in results:
+            result.batch = batch
+            require_writable(result)
+            if result.practical_state in (
+                PartState.ABSENT,
+                PartState.VOIDED,
+                PartState.NOT_REQUIRED,
+            ):
+                raise DomainError(
+                    "practical.not_sitting",
+                    f"考生 {result.candidate_ref} 的操作技能状态为"
+                    f"“{PartState(result.practical_state).label}”，不能评分",
+                )
+            verdict = recusal.may_assess(
+                facts,
+                recusal.Assignment(
+                    on=today, candidate_id_number=result.application.candidate.id_number
+                ),
+                max_consecutive=1,
+            )
+            if not verdict.allowed:
+                raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+            if result.pk in scored:
+                raise DomainError(
+                    "practical.sheet_twice", f"本人已提交考生 {result.candidate_ref} 的评分表"
+                )
+            items = cleaned[result.pk]
+            total = rules.round_score(sum(Decimal(str(r["score"])) for r in items))
+            new.append(
+                PracticalSheet(result=result, examiner=person, items=items, total=as_score(total))
+            )
+        PracticalSheet.objects.bulk_create(new, batch_size=500)
+        examiners = len(staff_person_ids(batch=batch, duty=BatchDuty.PRACTICAL))
+        given: dict[int, list[float]] = defaultdict(list)
+        for result_id, sheet_total in (
+            PracticalSheet.objects.filter(result__in=results)
+            .order_by("pk")
+            .values_list("result_id", "total")
+        ):
+            given[result_id].append(float(sheet_total))
+        rule_of: dict[tuple[int, int | None], Any] = {}
+        complete = []
+        now = timezone.now()
+        for result in results:
+            if len(given[result.pk]) != examiners:
+                continue
+            key = (result.occupation_id, result.level)
+            if key not in rule_of:
+                rule_of[key] = scoring_rules_for(occupation_id=key[0], level=key[1])
+            final = rules.practical_final(given[result.pk], rule=rule_of[key].practical_rule)
+            result.practical_score = as_score_or_none(final)
+            result.practical_state = PartState.SCORED
+            result.updated_at = now
+            complete.append(result)
+        results_update_by_value(complete, ["practical_score", "practical_state", "updated_at"])
+        rows = [{"result": s.result_id, "items": s.items, "total": str(s.total)} for s in new]
+        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        audit_record(
+            actor=actor,
+            action="practical.sheet_bulk",
+            obj=batch,
+            changes={
+                "examiner": person.pk,
+                "count": len(rows),
+                "rows": rows,
+                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+            },
+        )
+    return len(new)
 
 
 def panel_mark_submit(
@@ -218,15 +358,14 @@ def panel_marks_submit_bulk(
         ):
             given[result_id].append(float(score))
         complete = []
+        now = timezone.now()
         for result in results:
             if len(given[result.pk]) == members:
                 result.panel_score = as_score_or_none(rules.mean_score(given[result.pk]))
                 result.panel_state = PartState.SCORED
-                result.updated_at = timezone.now()
+                result.updated_at = now
                 complete.append(result)
-        Result.objects.bulk_update(
-            complete, ["panel_score", "panel_state", "updated_at"], batch_size=500
-        )
+        results_update_by_value(complete, ["panel_score", "panel_state", "updated_at"])
         rows = [{"result": m.result_id, "score": str(m.score)} for m in marks]
         canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         audit_record(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from skillcert.accounts.scope import scope_for
@@ -15,8 +16,9 @@ from skillcert.applications.selectors import applications_by_id
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.exams.selectors import exam_day_outcomes
+from skillcert.personnel import recusal
 from skillcert.personnel.recusal import ASSESSING_ROLES
-from skillcert.personnel.selectors import may_assess, staffing_refusal
+from skillcert.personnel.selectors import assessor_facts_of, policy_for, staffing_refusals
 from skillcert.personnel.services import Staffed, practice_records_sync
 from skillcert.plans.choices import PlanKind, PlanMethod
 from skillcert.scoring import rules
@@ -107,22 +109,26 @@ def _new_result(batch: ResultBatch, app: Application, ref: CandidateRef) -> Resu
 
 
 def _results_sync(batch: ResultBatch, plan: EvaluationPlan) -> tuple[list[Result], list[Result]]:
-    """New results for new approvals, and draft results whose id or district changed."""
+    """New results for new approvals, and draft results whose id or district changed (those
+    as rows holding only the primary key and the two new values: a re-sync with nothing to
+    change, as on every answer file, reads plain values and builds no rows)."""
     refs = candidate_ids_for_plan(plan=plan)
-    existing = {r.application_id: r for r in Result.objects.filter(batch=batch)}
-    applications = applications_by_id(ids=[r.application_id for r in refs])
+    existing = {
+        app_id: (pk, status, candidate_ref, district)
+        for app_id, pk, status, candidate_ref, district in Result.objects.filter(
+            batch=batch
+        ).values_list("application_id", "pk", "status", "candidate_ref", "district")
+    }
+    missing = [r.application_id for r in refs if r.application_id not in existing]
+    applications = applications_by_id(ids=missing) if missing else {}
     new: list[Result] = []
     changed: list[Result] = []
     for ref in refs:
         row = existing.get(ref.application_id)
         if row is None:
             new.append(_new_result(batch, applications[ref.application_id], ref))
-        elif row.status == ResultStatus.DRAFT and (row.candidate_ref, row.district) != (
-            ref.ref,
-            ref.district,
-        ):
-            row.candidate_ref, row.district = ref.ref, ref.district
-            changed.append(row)
+        elif row[1] == ResultStatus.DRAFT and row[2:] != (ref.ref, ref.district):
+            changed.append(Result(pk=row[0], candidate_ref=ref.ref, district=ref.district))
     return new, changed
 
 
@@ -138,7 +144,12 @@ def _exam_day_carry_over(
         return [], 0
     rows = {r.application_id: r for r in new}
     if batch.status == BatchStatus.ENTERING:
+        # Only rows with a part still pending can change (after the first sync, none).
+        pending = Q()
+        for subject in sorted({o.subject for o in outcomes}):
+            pending |= Q(**{f"{subject}_state": PartState.PENDING})
         existing = Result.objects.filter(
+            pending,
             batch=batch,
             status=ResultStatus.DRAFT,
             application_id__in=sorted({o.application_id for o in outcomes} - set(rows)),
@@ -255,14 +266,27 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
             if duty == BatchDuty.PRACTICAL or o.level in (1, 2)
         ] or targets
     occupation_ids = {o.occupation_id for o in offerings} or None
+    organization = batch.organization
+    # Everyone's recusal facts and qualification standing are read at once (a few queries
+    # for the whole list); each person gets the answers `may_assess` / `staffing_refusal`
+    # give one at a time, and the first refused person in the given order is named.
+    max_consecutive = policy_for(province_code=organization.region_id).max_consecutive_sittings
+    facts = assessor_facts_of(people=people)
+    refusals = staffing_refusals(
+        people=people, roles=ASSESSING_ROLES, on=today, occupation_ids=occupation_ids
+    )
     for person in people:
         verdicts = [
-            may_assess(
-                person=person,
-                on=today,
-                organization=batch.organization,
-                occupation=occupation,
-                level=level,
+            recusal.may_assess(
+                facts[person.pk],
+                recusal.Assignment(
+                    on=today,
+                    organization_id=organization.pk,
+                    organization_name=organization.name,
+                    occupation_code=occupation.code if occupation else "",
+                    level=level,
+                ),
+                max_consecutive=max_consecutive or 1,
             )
             for occupation, level in targets
         ]
@@ -270,9 +294,7 @@ def _require_may_assess(batch: ResultBatch, duty: str, people: Sequence[Person])
             raise DomainError(
                 "scoring.recusal", f"{person.name}：{verdicts[0].explanation()}", field="people"
             )
-        refusal = staffing_refusal(
-            person=person, roles=ASSESSING_ROLES, on=today, occupation_ids=occupation_ids
-        )
+        refusal = refusals[person.pk]
         if refusal:
             raise DomainError(
                 "scoring.staff_unqualified",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -35,11 +37,13 @@ from skillcert.scoring.services._common import (
     lock_batch,
     lock_result,
     require_writable,
+    results_update_by_value,
     score_arg,
 )
 
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
+    from skillcert.scoring.selectors import ScoringRules
 
 
 def result_part_state_set(
@@ -67,6 +71,93 @@ def result_part_state_set(
             changes={"part": part, "state": [before, state], "reason": reason[:300]},
         )
     return result
+
+
+@dataclass(frozen=True)
+class PartStateRow:
+    """One line of `results_part_state_set_bulk`: a result of the batch, its part, the state
+    (absent, voided or exempt) and the reason."""
+
+    result: int
+    part: str
+    state: str
+    reason: str = ""
+
+
+def results_part_state_set_bulk(
+    *, batch: ResultBatch, rows: Sequence[PartStateRow], actor: Actor
+) -> int:
+    """The dedicated account records many parts as absent, voided or exempt at once (the
+    exam day's absence and misconduct list): the same checks as `result_part_state_set`,
+    all or nothing, a (result, part) listed once. The results are locked in primary-key
+    order, written in one UPDATE per (part, state), and one audit event commits to every
+    row (the SHA-256 of the rows' canonical JSON). Returns how many parts were recorded."""
+    if not rows:
+        return 0
+    seen: set[tuple[int, str]] = set()
+    for row in rows:
+        if row.part not in PART_FIELDS:
+            raise DomainError("scoring.part_invalid", f"未知科目 {row.part!r}", field="rows")
+        if row.state not in (PartState.ABSENT, PartState.VOIDED, PartState.EXEMPT):
+            raise DomainError("scoring.state_invalid", "状态应为缺考、违纪作废或免考", field="rows")
+        if (row.result, row.part) in seen:
+            raise DomainError(
+                "scoring.result_repeated",
+                f"成绩 {row.result} 的{rules.PART_NAMES[row.part]}在名单中出现了两次，"
+                "请核对后重新提交",
+                field="rows",
+            )
+        seen.add((row.result, row.part))
+    ids = sorted({row.result for row in rows})
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        require_entry_account(actor, batch)
+        locked = Result.objects.select_for_update().filter(batch=batch, pk__in=ids)
+        results = {r.pk: r for r in locked.order_by("pk")}
+        if len(results) != len(ids):
+            raise DomainError(
+                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="rows"
+            )
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        audited = []
+        for row in rows:
+            result = results[row.result]
+            result.batch = batch
+            require_writable(result)
+            before = getattr(result, f"{row.part}_state")
+            if before == PartState.NOT_REQUIRED:
+                raise DomainError(
+                    "scoring.part_not_required",
+                    f"考生 {result.candidate_ref} 不考核{rules.PART_NAMES[row.part]}",
+                    field="rows",
+                )
+            groups[(row.part, row.state)].append(result.pk)
+            audited.append(
+                {
+                    "result": result.pk,
+                    "candidate": result.candidate_ref,
+                    "part": row.part,
+                    "state": [before, row.state],
+                    "reason": row.reason[:300],
+                }
+            )
+        now = timezone.now()
+        for (part, state), pks in sorted(groups.items()):
+            Result.objects.filter(pk__in=sorted(pks)).update(
+                **{f"{part}_state": state, f"{part}_score": None, "updated_at": now}
+            )
+        canonical = json.dumps(audited, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        audit_record(
+            actor=actor,
+            action="result.part_state_bulk",
+            obj=batch,
+            changes={
+                "count": len(audited),
+                "rows": audited,
+                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+            },
+        )
+    return len(audited)
 
 
 def result_score_enter(*, result: Result, part: str, score: Any, actor: Actor) -> Result:
@@ -120,6 +211,7 @@ def results_score_enter_bulk(
                 "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="scores"
             )
         rows = []
+        now = timezone.now()
         for result in results:
             result.batch = batch
             require_writable(result)
@@ -133,7 +225,7 @@ def results_score_enter_bulk(
             value = values[result.pk]
             setattr(result, f"{part}_score", as_score_or_none(value))
             setattr(result, f"{part}_state", PartState.SCORED)
-            result.updated_at = timezone.now()
+            result.updated_at = now
             rows.append(
                 {
                     "id": result.pk,
@@ -142,9 +234,7 @@ def results_score_enter_bulk(
                     "score": str(as_score_or_none(value)),
                 }
             )
-        Result.objects.bulk_update(
-            results, [f"{part}_score", f"{part}_state", "updated_at"], batch_size=500
-        )
+        results_update_by_value(results, [f"{part}_score", f"{part}_state", "updated_at"])
         canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         audit_record(
             actor=actor,
@@ -184,6 +274,7 @@ def batch_submit(*, batch: ResultBatch, actor: Actor) -> ResultBatch:
         results = list(Result.objects.select_for_update().filter(batch=batch).order_by("pk"))
         if not results:
             raise DomainError("scoring.batch_empty", "成绩批次中没有考生")
+        rules_of: dict[tuple[int, int | None], ScoringRules] = {}
         for row in results:
             missing = _incomplete(row)
             if missing:
@@ -192,9 +283,16 @@ def batch_submit(*, batch: ResultBatch, actor: Actor) -> ResultBatch:
                     f"考生 {row.candidate_ref} 的{missing}尚未评定（缺考、违纪须如实记录）",
                     field=row.candidate_ref,
                 )
-            decide(row)
+            decide(row, rules_of)
             row.status = ResultStatus.SUBMITTED
-        Result.objects.bulk_update(results, ["passed", "decision_note", "status"], batch_size=1000)
+        # One UPDATE per outcome (a CASE over a thousand ids is slow on SQLite).
+        outcomes: dict[tuple[bool | None, str], list[int]] = {}
+        for row in results:
+            outcomes.setdefault((row.passed, row.decision_note), []).append(row.pk)
+        for (passed, note), ids in sorted(outcomes.items(), key=lambda kv: kv[1][0]):
+            Result.objects.filter(pk__in=ids).update(
+                passed=passed, decision_note=note, status=ResultStatus.SUBMITTED
+            )
         batch.submitted_at = timezone.now()
         RESULT_BATCH.move(
             batch,

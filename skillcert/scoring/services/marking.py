@@ -3,10 +3,15 @@ too far apart, and arbitration by the chief marker."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
+from collections import defaultdict
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record
@@ -39,6 +44,7 @@ from skillcert.scoring.services._common import (
     lock_batch,
     paper_total_for,
     require_writable,
+    results_update_by_value,
     score_arg,
     theory_from,
 )
@@ -231,3 +237,190 @@ def script_arbitrate(*, script: Script, score: Any, actor: Actor) -> Script:
         _theory_refresh(script.result_id)
         audit_record(actor=actor, action="script.arbitrate", obj=script, changes={"score": value})
     return script
+
+
+# --- a marker's sheet at once -----------------------------------------------------------------
+
+
+def _third_markers_load(batch: ResultBatch) -> tuple[list[int], dict[int, int]]:
+    """The batch's markers and each one's unmarked marks (anywhere), read once for a sheet:
+    `_third_marker`'s inputs, kept up to date by the caller as third marks are dealt."""
+    markers = staff_person_ids(batch=batch, duty=BatchDuty.MARKER)
+    load = dict.fromkeys(markers, 0)
+    for marker_id, count in (
+        Mark.objects.filter(marker_id__in=markers, score__isnull=True)
+        .order_by()
+        .values("marker_id")
+        .annotate(n=Count("id"))
+        .values_list("marker_id", "n")
+    ):
+        load[marker_id] = count
+    return markers, load
+
+
+def _scripts_settle(scripts: list[Script], batch: ResultBatch) -> None:
+    """`_script_settle` of many locked scripts, in primary-key order, from their marks read
+    in one query: final scripts and those needing a third marker or arbitration are written
+    in one UPDATE per outcome, third marks inserted together (each to the least-loaded
+    marker who has not marked the script, as `_third_marker` deals them), and the theory
+    score of each candidate whose scripts are now all final refreshed."""
+    marks: dict[int, dict[int, Mark]] = defaultdict(dict)
+    for mark in Mark.objects.filter(script__in=scripts).order_by("pk"):
+        marks[mark.script_id][mark.round] = mark
+    markers: list[int] | None = None
+    load: dict[int, int] = {}
+    thirds: list[Mark] = []
+    settled: list[Script] = []
+    for script in scripts:
+        given = marks[script.pk]
+        scored = [given[r] for r in (1, 2, 3) if r in given and given[r].score is not None]
+        if len(scored) < 2 or (MarkRound.THIRD in given and given[MarkRound.THIRD].score is None):
+            continue
+        outcome = rules.double_marking(
+            [float(m.score) for m in scored if m.score is not None],
+            threshold=float(batch.double_mark_threshold),
+        )
+        if outcome.status == "final":
+            script.final_score = as_score_or_none(outcome.final)
+            script.status = ScriptStatus.FINAL
+        elif outcome.status == "needs_third":
+            if markers is None:
+                markers, load = _third_markers_load(batch)
+            taken = {m.marker_id for m in given.values()}
+            free = [m for m in markers if m not in taken]
+            if free:
+                third = min(free, key=lambda m: (load[m], m))
+                load[third] += 1
+                thirds.append(Mark(script=script, round=MarkRound.THIRD, marker_id=third))
+                script.status = ScriptStatus.NEEDS_THIRD
+            else:
+                script.status = ScriptStatus.NEEDS_ARBITRATION
+        else:
+            script.status = ScriptStatus.NEEDS_ARBITRATION
+        settled.append(script)
+    Mark.objects.bulk_create(thirds, batch_size=1000)
+    outcomes: dict[tuple[Any, str], list[int]] = defaultdict(list)
+    for script in settled:
+        outcomes[(script.final_score, script.status)].append(script.pk)
+    for (final_score, status), ids in outcomes.items():
+        Script.objects.filter(pk__in=ids).update(final_score=final_score, status=status)
+    _theories_refresh(sorted({s.result_id for s in settled if s.status == ScriptStatus.FINAL}))
+
+
+def _theories_refresh(result_ids: list[int]) -> None:
+    """`_theory_refresh` of many candidates: their rows and scripts read in two queries, the
+    theory scores written in one UPDATE per value."""
+    if not result_ids:
+        return
+    results = list(
+        Result.objects.select_for_update()
+        .filter(pk__in=result_ids)
+        .select_related("theory_paper")
+        .order_by("pk")
+    )
+    scripts: dict[int, list[Script]] = defaultdict(list)
+    for script in Script.objects.filter(result_id__in=result_ids).order_by("pk"):
+        scripts[script.result_id].append(script)
+    now = timezone.now()
+    scored: list[Result] = []
+    for result in results:
+        rows = scripts[result.pk]
+        if not rows or any(s.status != ScriptStatus.FINAL for s in rows):
+            continue
+        if result.theory_objective is None:
+            continue
+        subjective = sum(float(s.final_score or 0) for s in rows)
+        result.theory_score = theory_from(result, paper_total_for(result), subjective)
+        result.theory_state = PartState.SCORED
+        result.updated_at = now
+        scored.append(result)
+    results_update_by_value(scored, ["theory_score", "theory_state", "updated_at"])
+
+
+def marks_submit_bulk(*, batch: ResultBatch, scores: Mapping[int, Any], actor: Actor) -> int:
+    """A marker's marks for many of their scripts of the batch at once (their marking sheet):
+    `scores` maps the ids of their marks to scores. The same checks as `mark_submit`, all or
+    nothing; the marks and their scripts are locked in primary-key order, the marks written
+    in one UPDATE per score, then every script with its marks in is settled as
+    `mark_submit` settles it (final, a third marker, or arbitration), and one audit event
+    commits to every mark (the SHA-256 of the marks' canonical JSON). Returns how many
+    marks were recorded."""
+    if not scores:
+        return 0
+    ids = sorted(int(pk) for pk in scores)
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        user = acting_person(actor)
+        marks = list(
+            Mark.objects.select_for_update()
+            .filter(pk__in=ids, script__result__batch=batch)
+            .select_related("marker")
+            .order_by("pk")
+        )
+        if len(marks) != len(ids):
+            raise DomainError(
+                "marking.mark_not_in_batch", "有评分不属于本批次的答卷", field="scores"
+            )
+        scripts = {
+            s.pk: s
+            for s in Script.objects.select_for_update()
+            .filter(pk__in=sorted({m.script_id for m in marks}))
+            .order_by("pk")
+        }
+        for result in Result.objects.filter(pk__in={s.result_id for s in scripts.values()}):
+            result.batch = batch
+            require_writable(result)
+        now = timezone.now()
+        rows = []
+        for mark in marks:
+            script = scripts[mark.script_id]
+            if user is not None and mark.marker.user_id != user.pk:
+                raise forbidden("只能录入分配给本人的评分")
+            if mark.score is not None:
+                raise DomainError(
+                    "marking.already_marked",
+                    f"答卷 {script.blind_code} 已评分，不能重复评分",
+                    field="scores",
+                )
+            if mark.round == MarkRound.ARBITRATION:
+                raise DomainError(
+                    "marking.arbitration_only", "仲裁分由阅卷组长录入", field="scores"
+                )
+            try:
+                value = score_arg(scores[mark.pk], field="score", maximum=float(script.max_score))
+            except DomainError as error:
+                raise DomainError(
+                    error.code, f"答卷 {script.blind_code}：{error.message}", field="scores"
+                ) from None
+            mark.score = as_score_or_none(value)
+            mark.marked_at = now
+            rows.append(
+                {
+                    "mark": mark.pk,
+                    "script": script.pk,
+                    "round": mark.round,
+                    "score": str(mark.score),
+                }
+            )
+        by_score: dict[Any, list[int]] = defaultdict(list)
+        for mark in marks:
+            by_score[mark.score].append(mark.pk)
+        for score, pks in by_score.items():
+            Mark.objects.filter(pk__in=pks).update(score=score, marked_at=now)
+        _scripts_settle([scripts[pk] for pk in sorted(scripts)], batch)
+        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        audit_record(
+            actor=actor,
+            action="mark.submit_bulk",
+            obj=batch,
+            changes={
+                "count": len(rows),
+                "rows": rows,
+                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+                "scripts": {
+                    status: sum(1 for s in scripts.values() if s.status == status)
+                    for status in sorted({s.status for s in scripts.values()})
+                },
+            },
+        )
+    return len(marks)

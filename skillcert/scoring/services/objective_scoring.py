@@ -39,6 +39,7 @@ from skillcert.scoring.services._access import (
 )
 from skillcert.scoring.services._common import (
     as_score_or_none,
+    results_update_by_value,
     theory_from,
 )
 from skillcert.scoring.services.batches import batch_open
@@ -148,10 +149,8 @@ def _objective_record(
             row.theory_score = theory_from(row, paper_total, 0.0)
             row.theory_state = PartState.SCORED
         updated.append(row)
-    Result.objects.bulk_update(
-        updated,
-        ["theory_paper", "theory_objective", "theory_score", "theory_state"],
-        batch_size=1000,
+    results_update_by_value(
+        updated, ["theory_paper_id", "theory_objective", "theory_score", "theory_state"]
     )
     return updated
 

@@ -63,8 +63,8 @@ def _record_publication(
         row.status = ResultStatus.PUBLISHED
         row.published_at = now
         row.recheck_closes_on = closes
-    Result.objects.bulk_update(
-        results, ["status", "published_at", "recheck_closes_on"], batch_size=1000
+    Result.objects.filter(pk__in=[row.pk for row in results]).update(
+        status=ResultStatus.PUBLISHED, published_at=now, recheck_closes_on=closes
     )
     return Publication.objects.create(
         batch=batch,

@@ -129,3 +129,38 @@ def test_a_bad_panel_sheet_is_refused_whole_with_its_code(world: Any) -> None:
         assert answer.json()["code"] == code
     assert PanelMark.objects.filter(result=target).count() == 1
     assert not AuditEvent.objects.filter(action="panel.mark_bulk").exists()
+
+
+def _items(total: float) -> list[dict[str, Any]]:
+    return [
+        {"item": "1", "max": 50, "score": total / 2},
+        {"item": "2", "max": 50, "score": total / 2},
+    ]
+
+
+def test_an_examiner_submits_their_practical_sheets_in_one_request(world: Any) -> None:
+    path = f"/batches/{world.batch.pk}/practical-sheets"
+    targets = [world.result(0).pk, world.result(1).pk]
+    for examiner, total in zip(world.examiners, (70, 80, 90), strict=True):
+        client = world.personas.client_for(examiner.user)
+        body = {"sheets": [{"result": pk, "items": _items(total)} for pk in targets]}
+        answer = _post(client, path, body)
+        assert answer.status_code == 200 and answer.json() == {"count": 2}
+    assert Result.objects.get(pk=targets[0]).practical_score == Decimal("80.0")
+    assert AuditEvent.objects.filter(action="practical.sheet_bulk").count() == 3
+
+
+def test_a_bad_practical_sheet_file_is_refused_whole(world: Any) -> None:
+    path = f"/batches/{world.batch.pk}/practical-sheets"
+    examiner = world.personas.client_for(world.examiners[0].user)
+    pk = world.result(0).pk
+    repeated = {"sheets": [{"result": pk, "items": _items(70)}] * 2}
+    answer = _post(examiner, path, repeated)
+    assert answer.status_code == 400 and answer.json()["code"] == "scoring.result_repeated"
+    over = {"sheets": [{"result": pk, "items": [{"item": "1", "max": 50, "score": 60}]}]}
+    answer = _post(examiner, path, over)
+    assert answer.status_code == 400 and answer.json()["code"] == "scoring.score_range"
+    chief = world.personas.client_for(world.users["chief"])
+    answer = _post(chief, path, {"sheets": [{"result": pk, "items": _items(70)}]})
+    assert answer.status_code == 403
+    assert not AuditEvent.objects.filter(action="practical.sheet_bulk").exists()
