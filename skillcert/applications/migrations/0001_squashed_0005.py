@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -162,3 +163,7 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)

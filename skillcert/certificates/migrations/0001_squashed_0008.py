@@ -5,6 +5,7 @@ import skillcert.common.model_bases
 import skillcert.common.pii
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -161,3 +162,7 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)

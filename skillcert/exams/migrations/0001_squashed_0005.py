@@ -4,6 +4,7 @@ import datetime
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -421,3 +422,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('slot', 'room', 'seat_no'), name='seat_one_candidate_per_seat'),
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)

@@ -5,6 +5,7 @@ import django.db.models.lookups
 import skillcert.itembank.models
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -258,3 +259,7 @@ class Migration(migrations.Migration):
             },
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -174,3 +175,7 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['occupation', 'level', 'effective_from'], name='occupations_occupat_bac2dd_idx'),
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)

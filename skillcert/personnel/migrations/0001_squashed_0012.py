@@ -7,6 +7,7 @@ import skillcert.common.pii
 import skillcert.personnel.models.people
 from django.conf import settings
 from django.db import migrations, models
+from skillcert.common.migration_operations import CreateModels
 
 
 class Migration(migrations.Migration):
@@ -562,3 +563,7 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(fields=('plan', 'person'), name='registration_once_per_plan'),
         ),
     ]
+
+
+# One state change for the app's models (see skillcert/common/migration_operations.py).
+Migration.operations = CreateModels.grouped(Migration.operations)
