@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -29,7 +27,7 @@ from skillcert.accounts.models import (
     User,
 )
 from skillcert.accounts.scope import scope_for
-from skillcert.audit.services import audit_record, audited_create
+from skillcert.audit.services import audit_record, audited_create, rows_sha256
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import validate_mobile
 from skillcert.regions.selectors import region_level_label
@@ -194,7 +192,6 @@ def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[U
                 {"id": u.pk, "username": u.username, "full_name": u.full_name, "phone": u.phone}
                 for u in users
             ]
-            canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
             audit_record(
                 actor=actor,
                 action="user.create_bulk",
@@ -204,7 +201,7 @@ def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[U
                 changes={
                     "usernames": [None, names],
                     "count": [None, len(users)],
-                    "rows_sha256": [None, hashlib.sha256(canonical.encode()).hexdigest()],
+                    "rows_sha256": [None, rows_sha256(rows)],
                 },
             )
     except IntegrityError:

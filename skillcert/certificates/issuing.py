@@ -120,22 +120,29 @@ def _next_serial(*, organization: EvaluationOrg, year: int, level: int) -> int:
 STATUS_LIST_FILL = STATUS_LIST_BITS // 2
 
 
+def _open_status_list() -> StatusList:
+    """The first status list with room, its row locked (the lock serialises allocation within
+    it); a new list is opened when every list is filled."""
+    if not StatusList.objects.exists():
+        StatusList.objects.get_or_create(number=1)
+    while True:
+        shard = (
+            StatusList.objects.select_for_update()
+            .filter(allocated__lt=STATUS_LIST_FILL)
+            .order_by("number")
+            .first()
+        )
+        if shard is not None:
+            return shard
+        last = StatusList.objects.order_by("-number").values_list("number", flat=True).first()
+        StatusList.objects.get_or_create(number=(last or 0) + 1)
+
+
 def _next_status_entry() -> tuple[int, int]:
     """A random free bit of the open status list (Bitstring Status List §5.1: indexes are
     allocated randomly, so a bit's position says nothing about when or to whom it was issued).
     The open list's row lock serialises allocation within it."""
-    if not StatusList.objects.exists():
-        StatusList.objects.get_or_create(number=1)
-    shard = (
-        StatusList.objects.select_for_update()
-        .filter(allocated__lt=STATUS_LIST_FILL)
-        .order_by("number")
-        .first()
-    )
-    if shard is None:
-        last = StatusList.objects.order_by("-number").values_list("number", flat=True).first()
-        StatusList.objects.get_or_create(number=(last or 0) + 1)
-        return _next_status_entry()
+    shard = _open_status_list()
     while True:
         index = secrets.randbelow(STATUS_LIST_BITS)
         if not Certificate.objects.filter(status_list=shard.number, status_index=index).exists():
@@ -345,18 +352,7 @@ def _next_status_entries(count: int) -> list[tuple[int, int]]:
     bits taken are read once per list, each list's row locked while it is filled)."""
     entries: list[tuple[int, int]] = []
     while len(entries) < count:
-        if not StatusList.objects.exists():
-            StatusList.objects.get_or_create(number=1)
-        shard = (
-            StatusList.objects.select_for_update()
-            .filter(allocated__lt=STATUS_LIST_FILL)
-            .order_by("number")
-            .first()
-        )
-        if shard is None:
-            last = StatusList.objects.order_by("-number").values_list("number", flat=True).first()
-            StatusList.objects.get_or_create(number=(last or 0) + 1)
-            continue
+        shard = _open_status_list()
         taken = set(
             Certificate.objects.filter(status_list=shard.number).values_list(
                 "status_index", flat=True

@@ -11,3 +11,13 @@ class ErrorOut(Schema):
     code: str
     message: str
     field: str | None = None
+
+
+class BulkCountOut(Schema):
+    """What a batch form answers: how many rows it wrote (all or none)."""
+
+    count: int
+
+
+# The answers of a batch endpoint: the count, or the whole list refused.
+BULK_COUNT_RESPONSES = {200: BulkCountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}

@@ -3,9 +3,14 @@ character no font has; a certificate or ticket must never do that, so names are 
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
+from array import array
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from fontTools.ttLib import TTCollection, TTFont
 
 from skillcert.common.errors import DomainError
@@ -26,11 +31,36 @@ def font_dirs() -> list[str]:
 
 
 def _cmap(path: Path) -> set[int]:
+    """The code points the font file maps, read once per version of the file: parsing the
+    character maps of the CJK collections takes a second and a half, and every process that
+    renders documents (each worker of the render pool) asks."""
+    stat = path.stat()
+    stamp = hashlib.sha256(f"{path}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
+    kept = Path(settings.VAR_DIR) / "cache" / "font-coverage" / f"{stamp[:24]}.u32"
+    try:
+        codes = array("I")
+        codes.frombytes(kept.read_bytes())
+        return set(codes)
+    except (OSError, ValueError):
+        pass
     fonts = TTCollection(str(path)).fonts if path.suffix == ".ttc" else [TTFont(str(path))]
     covered: set[int] = set()
     for font in fonts:
         covered.update(font.getBestCmap() or {})
+    _keep(kept, array("I", sorted(covered)).tobytes())
     return covered
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write `data` to `path` whole or not at all (another process may be reading it); a
+    folder that cannot be written only means the next process parses the font again."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
+            part.write(data)
+        os.replace(part.name, path)
+    except OSError:
+        return
 
 
 @cache

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, resolve_url
 
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.forms import NamedErrorsForm
+from skillcert.common.sheet_uploads import upload_content
 
 T = TypeVar("T")
 
@@ -141,3 +142,34 @@ def run_form(
         return None
     data = form.cleaned_data
     return run_service(request, lambda: call(data), success=success, next=next, form=form)
+
+
+S = TypeVar("S")
+
+
+def run_sheet_upload(
+    request: HttpRequest,
+    form: NamedErrorsForm,
+    *,
+    read: Callable[[bytes, str], S],
+    apply: Callable[[S], int],
+    on_line: Callable[[DomainError, S], DomainError],
+    success: Callable[[int], str],
+    next: Target,
+) -> HttpResponse | None:
+    """An upload page's valid POST: `read(content, filename)` the form's file into a sheet,
+    `apply` the batch service to it (all rows or none), through `run_service`. A row the
+    service refuses is shown beside the upload with `on_line(error, sheet)`, which names the
+    sheet's line; a refusal of the user (`Forbidden`) stays a 403."""
+    upload = form.cleaned_data["file"]
+
+    def call() -> int:
+        sheet = read(upload_content(upload), upload.name or "")
+        try:
+            return apply(sheet)
+        except Forbidden:
+            raise
+        except DomainError as exc:
+            raise on_line(exc, sheet) from exc
+
+    return run_service(request, call, success=success, next=next, form=form)

@@ -158,6 +158,21 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     return api.create_response(request, body, status=422)
 
 
+@api.exception_handler(OverflowError)
+def number_out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number larger than a database column holds (an id of forty digits in a list): no
+    record has it and the caller can correct it, so it is input to refuse, not a server
+    error (SQLite raises OverflowError when such a number reaches a query)."""
+    message = "数值超出允许范围，请核对后重新提交"
+    body = {
+        "code": "invalid_input",
+        "message": message,
+        "field": None,
+        "errors": [{"field": None, "message": message}],
+    }
+    return api.create_response(request, body, status=422)
+
+
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     body = {"code": "not_found", "message": "未找到该记录或无权访问", "field": None}

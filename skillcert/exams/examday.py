@@ -6,8 +6,6 @@ early-leave limits and the checklist are the province's data (LogisticsPolicy)."
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,7 +15,7 @@ from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_user
 from skillcert.audit.lifecycle import Lifecycle
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audit_record_batch
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.uploads import DOCUMENT_KINDS, MP4, document_store
 from skillcert.exams import staffing
@@ -340,18 +338,11 @@ def checkins_record_bulk(
                 }
                 for r, (ticket_no, _, _) in zip(rows, placed, strict=True)
             ]
-            canonical = json.dumps(
-                audited, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            )
-            audit_record(
+            audit_record_batch(
                 actor=actor,
                 action="exams.checkin_bulk",
                 obj=slot,
-                changes={
-                    "count": len(audited),
-                    "rows": audited,
-                    "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-                },
+                rows=audited,
             )
     except IntegrityError:
         # Checked in at another door in the same instant: nothing of the list is kept.
@@ -368,12 +359,8 @@ def leave_allowed_from(slot: TimeSlot) -> dt.datetime:
     return slot.starts_at + dt.timedelta(minutes=policy.no_leave_minutes)
 
 
-def absences_mark(
-    *, slot: TimeSlot, room: Room, actor: Actor, at: dt.datetime | None = None
-) -> int:
-    """After the late-entry limit, everyone in the room without an arrival is absent (缺考)."""
-    now = at or timezone.now()
-    _require_site(actor, slot, room.site_id)
+def _require_entry_closed(slot: TimeSlot, now: dt.datetime) -> None:
+    """Absences are recorded only after the late-entry limit (a late candidate may still come)."""
     policy = policy_of_slot(slot)
     closes = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     if now <= closes:
@@ -381,6 +368,15 @@ def absences_mark(
             "exams.too_early",
             f"开考{policy.late_entry_minutes}分钟后（{timezone.localtime(closes):%H:%M}）才能登记缺考",
         )
+
+
+def absences_mark(
+    *, slot: TimeSlot, room: Room, actor: Actor, at: dt.datetime | None = None
+) -> int:
+    """After the late-entry limit, everyone in the room without an arrival is absent (缺考)."""
+    now = at or timezone.now()
+    _require_site(actor, slot, room.site_id)
+    _require_entry_closed(slot, now)
     with transaction.atomic():
         missing = list(
             Seat.objects.select_for_update(of=("self",))
@@ -412,13 +408,7 @@ def absences_mark_site(
     marked (the rows and the SHA-256 of their canonical JSON)."""
     now = at or timezone.now()
     _require_site(actor, slot, site.pk)
-    policy = policy_of_slot(slot)
-    closes = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
-    if now <= closes:
-        raise DomainError(
-            "exams.too_early",
-            f"开考{policy.late_entry_minutes}分钟后（{timezone.localtime(closes):%H:%M}）才能登记缺考",
-        )
+    _require_entry_closed(slot, now)
     user = actor_user(actor)
     with transaction.atomic():
         missing = list(
@@ -435,17 +425,12 @@ def absences_mark_site(
         rows = [
             {"seat": s.pk, "room": s.room_id, "status": AttendanceStatus.ABSENT} for s in missing
         ]
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="exams.absences_mark_site",
             obj=site,
-            changes={
-                "slot": slot.pk,
-                "count": len(rows),
-                "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-            },
+            rows=rows,
+            slot=slot.pk,
         )
     return len(missing)
 

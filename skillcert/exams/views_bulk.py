@@ -17,10 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from skillcert.accounts.actors import request_actor
 from skillcert.common.actions import Act, Actions
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
-from skillcert.common.service_runner import run_service
-from skillcert.common.sheet_uploads import upload_content
+from skillcert.common.service_runner import run_sheet_upload
 from skillcert.exams import examday
 from skillcert.exams.examday_views import SlotSite, _slot_site
 from skillcert.exams.forms_bulk import TEMPLATE_HEADERS, CheckinSheetForm, checkin_sheet_read
@@ -56,31 +55,24 @@ def checkin_sheet(request: HttpRequest, pk: int, site_pk: int) -> HttpResponse:
         checklist=examday.checklist_for(at.slot),
     )
     if request.method == "POST" and form.is_valid():
-        upload, checks = form.cleaned_data["file"], form.cleaned_data["checks"]
+        checks = dict.fromkeys(form.cleaned_data["checks"], True)
         day = timezone.localtime(at.slot.starts_at).date()
-
-        def record() -> int:
-            sheet = checkin_sheet_read(upload_content(upload), filename=upload.name or "", day=day)
-            try:
-                rows = examday.checkins_record_bulk(
+        done = run_sheet_upload(
+            request,
+            form,
+            read=lambda content, filename: checkin_sheet_read(content, filename=filename, day=day),
+            apply=lambda sheet: len(
+                examday.checkins_record_bulk(
                     slot=at.slot,
                     site=at.site,
                     arrivals=sheet.arrivals,
-                    checks=dict.fromkeys(checks, True),
+                    checks=checks,
                     actor=request_actor(request),
                 )
-            except Forbidden:
-                raise
-            except DomainError as exc:
-                raise _on_file_line(exc, sheet.lines) from exc
-            return len(rows)
-
-        done = run_service(
-            request,
-            record,
+            ),
+            on_line=lambda exc, sheet: _on_file_line(exc, sheet.lines),
             success=lambda count: f"已按签到名单记录 {count} 名考生签到",
             next=_site_day_url(at),
-            form=form,
         )
         if done is not None:
             return done

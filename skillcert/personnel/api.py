@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest
@@ -11,7 +12,8 @@ from ninja import Field, Router, Schema, Status
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
-from skillcert.common.api import ErrorOut
+from skillcert.common.api import BULK_COUNT_RESPONSES, ErrorOut
+from skillcert.common.batch_input import require_once
 from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import normalize
 from skillcert.occupations.selectors import occupation_by_id
@@ -20,6 +22,7 @@ from skillcert.personnel import selectors, services
 from skillcert.regions.selectors import region_by_code
 
 if TYPE_CHECKING:
+    from skillcert.accounts.actors import Actor
     from skillcert.occupations.models import Occupation
     from skillcert.personnel.models import TrainingPlan
 
@@ -203,16 +206,12 @@ class CardsIssueIn(Schema):
     collection_opens_on: dt.date | None = None
 
 
-class BulkCountOut(Schema):
-    count: int
-
-
 class CardsOut(Schema):
     count: int
     numbers: list[str]
 
 
-BULK_STEP = {200: BulkCountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+BULK_STEP = BULK_COUNT_RESPONSES
 
 
 def _plan_or_404(request: HttpRequest, plan_id: int) -> TrainingPlan:
@@ -221,16 +220,23 @@ def _plan_or_404(request: HttpRequest, plan_id: int) -> TrainingPlan:
 
 def _once(ids: list[int], field: str) -> list[int]:
     """A registration listed twice is a mistake in the sheet: refuse it rather than guess."""
-    seen: set[int] = set()
-    for pk in ids:
-        if pk in seen:
-            raise DomainError(
-                "personnel.registration_repeated",
-                f"报名 {pk} 在名单中出现了两次，请核对后重新提交",
-                field=field,
-            )
-        seen.add(pk)
+    require_once(
+        ids,
+        lambda pk: DomainError(
+            "personnel.registration_repeated",
+            f"报名 {pk} 在名单中出现了两次，请核对后重新提交",
+            field=field,
+        ),
+    )
     return ids
+
+
+def _plan_count(
+    request: HttpRequest, plan_id: int, step: Callable[[TrainingPlan, Actor], int]
+) -> dict[str, int]:
+    """A plan's batch form: the plan through the caller's scope (404 outside), the service
+    run by the caller, the count of rows it wrote."""
+    return {"count": step(_plan_or_404(request, plan_id), request_actor(request))}
 
 
 @router.post(
@@ -239,26 +245,30 @@ def _once(ids: list[int], field: str) -> list[int]:
     summary="批量登记单位推荐（整批成功或整批退回）",
 )
 def recommend_bulk(request: HttpRequest, plan_id: int, body: RegistrationIdsIn) -> Any:
-    plan = _plan_or_404(request, plan_id)
-    count = services.registrations_recommend_bulk(
-        plan=plan,
-        registration_ids=_once(body.registrations, "registrations"),
-        actor=request_actor(request),
+    ids = _once(body.registrations, "registrations")
+    return _plan_count(
+        request,
+        plan_id,
+        lambda plan, actor: services.registrations_recommend_bulk(
+            plan=plan, registration_ids=ids, actor=actor
+        ),
     )
-    return {"count": count}
 
 
 def _review_bulk(request: HttpRequest, plan_id: int, body: ReviewBulkIn, review: str) -> Any:
-    plan = _plan_or_404(request, plan_id)
-    count = services.registrations_review_bulk(
-        plan=plan,
-        registration_ids=_once(body.registrations, "registrations"),
-        review=review,
-        approve=body.approve,
-        note=body.note,
-        actor=request_actor(request),
+    ids = _once(body.registrations, "registrations")
+    return _plan_count(
+        request,
+        plan_id,
+        lambda plan, actor: services.registrations_review_bulk(
+            plan=plan,
+            registration_ids=ids,
+            review=review,
+            approve=body.approve,
+            note=body.note,
+            actor=actor,
+        ),
     )
-    return {"count": count}
 
 
 @router.post(
@@ -285,15 +295,16 @@ def province_review_bulk(request: HttpRequest, plan_id: int, body: ReviewBulkIn)
     summary="课程平台批量报送课件完成记录（按文件顺序计入；整批成功或整批退回）",
 )
 def course_completions_bulk(request: HttpRequest, plan_id: int, body: CompletionsIn) -> Any:
-    plan = _plan_or_404(request, plan_id)
-    count = services.course_completions_record_bulk(
-        plan=plan,
-        completions=[
-            services.Completion(c.registration, c.unit, c.completed_on) for c in body.completions
-        ],
-        actor=request_actor(request),
+    completions = [
+        services.Completion(c.registration, c.unit, c.completed_on) for c in body.completions
+    ]
+    return _plan_count(
+        request,
+        plan_id,
+        lambda plan, actor: services.course_completions_record_bulk(
+            plan=plan, completions=completions, actor=actor
+        ),
     )
-    return {"count": count}
 
 
 @router.post(
@@ -302,14 +313,15 @@ def course_completions_bulk(request: HttpRequest, plan_id: int, body: Completion
     summary="批量录入月底集中考核成绩（整批成功或整批退回）",
 )
 def exam_results_bulk(request: HttpRequest, plan_id: int, body: ExamScoresIn) -> Any:
-    plan = _plan_or_404(request, plan_id)
     ids = _once([row.registration for row in body.scores], "scores")
-    count = services.exam_results_record_bulk(
-        plan=plan,
-        scores=dict(zip(ids, (row.score for row in body.scores), strict=True)),
-        actor=request_actor(request),
+    scores = dict(zip(ids, (row.score for row in body.scores), strict=True))
+    return _plan_count(
+        request,
+        plan_id,
+        lambda plan, actor: services.exam_results_record_bulk(
+            plan=plan, scores=scores, actor=actor
+        ),
     )
-    return {"count": count}
 
 
 @router.post(
@@ -453,10 +465,12 @@ def qualification_overrides_bulk(request: HttpRequest, body: OverridesIn) -> Any
     province = region_by_code(code=body.province)
     if len(people) != len(wanted) or province is None:
         return NOT_FOUND
-    if len(wanted) != len(body.people):
-        raise DomainError(
+    require_once(
+        body.people,
+        lambda _: DomainError(
             "personnel.person_repeated", "名单中有人员出现了两次，请核对后重新提交", field="people"
-        )
+        ),
+    )
     try:
         occupation = _occupation_or_404(body.occupation)
     except Http404:
@@ -487,10 +501,12 @@ class CollectionsIn(Schema):
 )
 def cards_collect_bulk(request: HttpRequest, body: CollectionsIn) -> Any:
     wanted = set(body.cards)
-    if len(wanted) != len(body.cards):
-        raise DomainError(
+    require_once(
+        body.cards,
+        lambda _: DomainError(
             "personnel.card_repeated", "名单中有证卡出现了两次，请核对后重新提交", field="cards"
-        )
+        ),
+    )
     cards = list(
         selectors.cards_visible(scope=scope_for(request.user)).filter(pk__in=wanted).order_by("pk")
     )

@@ -18,10 +18,9 @@ from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
 from skillcert.common.actions import Act, Actions
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
-from skillcert.common.service_runner import run_service
-from skillcert.common.sheet_uploads import upload_content
+from skillcert.common.service_runner import run_sheet_upload
 from skillcert.personnel import selectors, services
 from skillcert.personnel.forms_bulk import (
     TEMPLATE_HEADERS,
@@ -77,29 +76,18 @@ def exam_sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _officers_plan(request, pk)
     form = ExamSheetForm(request.POST, request.FILES, prefix="exam")
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-
-        def record() -> int:
-            sheet = exam_sheet_read(
-                upload_content(upload),
-                filename=upload.name or "",
-                registrations=_registrations(request, plan),
-            )
-            try:
-                return services.exam_results_record_bulk(
-                    plan=plan, scores=sheet.scores, actor=request_actor(request)
-                )
-            except Forbidden:
-                raise
-            except DomainError as exc:
-                raise _on_its_line(exc, sheet.lines) from exc
-
-        done = run_service(
+        done = run_sheet_upload(
             request,
-            record,
+            form,
+            read=lambda content, filename: exam_sheet_read(
+                content, filename=filename, registrations=_registrations(request, plan)
+            ),
+            apply=lambda sheet: services.exam_results_record_bulk(
+                plan=plan, scores=sheet.scores, actor=request_actor(request)
+            ),
+            on_line=lambda exc, sheet: _on_its_line(exc, sheet.lines),
             success=lambda count: f"已从考核成绩表录入 {count} 人的考核成绩",
             next=_plan_url(plan),
-            form=form,
         )
         if done is not None:
             return done

@@ -8,7 +8,7 @@ refusal (`Forbidden`: the caller sees the batch but holds the wrong role for the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
@@ -17,7 +17,8 @@ from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for, scope_or_404
-from skillcert.common.api import ErrorOut
+from skillcert.common.api import BULK_COUNT_RESPONSES, ErrorOut
+from skillcert.common.batch_input import keyed_once
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.throttle import too_many_requests
 from skillcert.plans.selectors import plans_visible
@@ -546,25 +547,25 @@ class PanelMarksIn(Schema):
     scores: list[ScoreRowIn] = Field(..., min_length=1, max_length=BULK_ROWS)
 
 
-class BulkCountOut(Schema):
-    count: int
+BULK_STEP = BULK_COUNT_RESPONSES
 
 
-BULK_STEP = {200: BulkCountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+def _by_result(pairs: Iterable[tuple[int, T]], field: str) -> dict[int, T]:
+    """A result listed twice would let the second row silently win: refuse the sheet."""
+    return keyed_once(
+        pairs,
+        lambda pk: DomainError(
+            "scoring.result_repeated",
+            f"成绩 {pk} 在名单中出现了两次，请核对后重新提交",
+            field=field,
+        ),
+    )
 
 
-def _scores_by_result(rows: list[ScoreRowIn]) -> dict[int, float]:
-    """A result listed twice would let the second score silently win: refuse the sheet."""
-    scores: dict[int, float] = {}
-    for row in rows:
-        if row.result in scores:
-            raise DomainError(
-                "scoring.result_repeated",
-                f"成绩 {row.result} 在名单中出现了两次，请核对后重新提交",
-                field="scores",
-            )
-        scores[row.result] = row.score
-    return scores
+def _count_of(step: Callable[[], int]) -> Any:
+    """Run a batch service as `_attempt` does; its answer is the count of rows written."""
+    done = _attempt(step)
+    return done if isinstance(done, Status) else {"count": done}
 
 
 @router.post(
@@ -574,13 +575,12 @@ def _scores_by_result(rows: list[ScoreRowIn]) -> dict[int, float]:
 )
 def enter_scores(request: HttpRequest, pk: int, payload: BulkScoresIn) -> Any:
     batch = _batch(request, pk)
-    scores = _scores_by_result(payload.scores)
-    done = _attempt(
+    scores = _by_result(((r.result, r.score) for r in payload.scores), "scores")
+    return _count_of(
         lambda: services.results_score_enter_bulk(
             batch=batch, part=payload.part, scores=scores, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else {"count": done}
 
 
 @router.post(
@@ -590,13 +590,12 @@ def enter_scores(request: HttpRequest, pk: int, payload: BulkScoresIn) -> Any:
 )
 def submit_panel_marks(request: HttpRequest, pk: int, payload: PanelMarksIn) -> Any:
     batch = _batch(request, pk)
-    scores = _scores_by_result(payload.scores)
-    done = _attempt(
+    scores = _by_result(((r.result, r.score) for r in payload.scores), "scores")
+    return _count_of(
         lambda: services.panel_marks_submit_bulk(
             batch=batch, scores=scores, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else {"count": done}
 
 
 class SheetItemIn(Schema):
@@ -621,24 +620,14 @@ class PracticalSheetsIn(Schema):
 )
 def submit_practical_sheets(request: HttpRequest, pk: int, payload: PracticalSheetsIn) -> Any:
     batch = _batch(request, pk)
-    sheets: dict[int, list[dict[str, Any]]] = {}
-    for sheet in payload.sheets:
-        if sheet.result in sheets:
-            return Status(
-                400,
-                DomainError(
-                    "scoring.result_repeated",
-                    f"成绩 {sheet.result} 在名单中出现了两次，请核对后重新提交",
-                    field="sheets",
-                ).as_dict(),
-            )
-        sheets[sheet.result] = [row.dict() for row in sheet.items]
-    done = _attempt(
+    sheets = _by_result(
+        ((s.result, [row.dict() for row in s.items]) for s in payload.sheets), "sheets"
+    )
+    return _count_of(
         lambda: services.practical_sheets_submit_bulk(
             batch=batch, sheets=sheets, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else {"count": done}
 
 
 class MarkRowIn(Schema):
@@ -657,19 +646,17 @@ class MarksIn(Schema):
 )
 def submit_marks(request: HttpRequest, pk: int, payload: MarksIn) -> Any:
     batch = _batch(request, pk)
-    scores: dict[int, float] = {}
-    for row in payload.marks:
-        if row.mark in scores:
-            raise DomainError(
-                "marking.mark_repeated",
-                f"评分任务 {row.mark} 在名单中出现了两次，请核对后重新提交",
-                field="marks",
-            )
-        scores[row.mark] = row.score
-    done = _attempt(
+    scores = keyed_once(
+        ((row.mark, row.score) for row in payload.marks),
+        lambda pk: DomainError(
+            "marking.mark_repeated",
+            f"评分任务 {pk} 在名单中出现了两次，请核对后重新提交",
+            field="marks",
+        ),
+    )
+    return _count_of(
         lambda: services.marks_submit_bulk(batch=batch, scores=scores, actor=request_actor(request))
     )
-    return done if isinstance(done, Status) else {"count": done}
 
 
 class PartStateRowIn(Schema):
@@ -691,9 +678,8 @@ class PartStatesIn(Schema):
 def set_part_states(request: HttpRequest, pk: int, payload: PartStatesIn) -> Any:
     batch = _batch(request, pk)
     rows = [services.PartStateRow(r.result, r.part, r.state, r.reason) for r in payload.rows]
-    done = _attempt(
+    return _count_of(
         lambda: services.results_part_state_set_bulk(
             batch=batch, rows=rows, actor=request_actor(request)
         )
     )
-    return done if isinstance(done, Status) else {"count": done}

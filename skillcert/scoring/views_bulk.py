@@ -15,10 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 from skillcert.accounts.actors import request_actor
 from skillcert.accounts.scope import get_object_in_scope, scope_for
 from skillcert.audit.services import audit_record
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.common.exports import xlsx_response
-from skillcert.common.service_runner import run_service
-from skillcert.common.sheet_uploads import upload_content
+from skillcert.common.service_runner import run_sheet_upload
 from skillcert.scoring import rules, selectors, services
 from skillcert.scoring.forms_bulk import (
     TEMPLATE_HEADERS,
@@ -60,29 +59,19 @@ def entry_sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return forbidden_page(request, ENTRY_ONLY)
     form = ScoreSheetForm(request.POST, request.FILES, prefix="sheet")
     if form.is_valid():
-        upload, part = form.cleaned_data["file"], form.cleaned_data["part"]
-
-        def enter() -> int:
-            sheet = score_sheet_read(
-                upload_content(upload),
-                filename=upload.name or "",
-                candidates=_candidates(request, batch),
-            )
-            try:
-                return services.results_score_enter_bulk(
-                    batch=batch, part=part, scores=sheet.scores, actor=request_actor(request)
-                )
-            except Forbidden:
-                raise
-            except DomainError as exc:
-                raise _on_its_line(exc, sheet.lines) from exc
-
-        done = run_service(
+        part = form.cleaned_data["part"]
+        done = run_sheet_upload(
             request,
-            enter,
+            form,
+            read=lambda content, filename: score_sheet_read(
+                content, filename=filename, candidates=_candidates(request, batch)
+            ),
+            apply=lambda sheet: services.results_score_enter_bulk(
+                batch=batch, part=part, scores=sheet.scores, actor=request_actor(request)
+            ),
+            on_line=lambda exc, sheet: _on_its_line(exc, sheet.lines),
             success=lambda count: f"已从成绩录入表录入{count}名考生的{rules.PART_NAMES[part]}成绩",
             next=reverse("scoring:entry", args=[batch.pk]),
-            form=form,
         )
         if done is not None:
             return done

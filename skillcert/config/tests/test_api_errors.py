@@ -31,3 +31,17 @@ def test_input_the_schema_refuses_names_the_field_in_chinese(api, query, field, 
     assert body["code"] == "invalid_input" and body["field"] == field
     assert body["message"] == f"{field}：{words}"
     assert "detail" not in body
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/personnel/card-collections", {"on": None, "cards": [10**40, -314]}),
+        ("/api/v1/applications/approve-bulk", {"ids": [10**40], "tier": "org"}),
+    ],
+)
+def test_an_id_larger_than_the_database_holds_is_refused_not_a_500(api, path, body):
+    response = api.post(path, body, content_type="application/json")
+    assert response.status_code in (400, 404, 422), response.content[:300]
+    if response.status_code == 422:
+        assert response.json()["code"] == "invalid_input"

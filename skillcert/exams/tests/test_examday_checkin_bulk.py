@@ -13,19 +13,14 @@ import pytest
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
 from skillcert.exams.examday import absences_mark_site, checkin_record, checkins_record_bulk
-from skillcert.exams.models import AdmissionTicket, Attendance, Seat, StaffAssignment
+from skillcert.exams.models import Attendance, Seat, StaffAssignment
 from skillcert.exams.selectors import policy_for
-from skillcert.exams.tests.factories import EXAM_DAY, at, staffed_day
+from skillcert.exams.tests.factories import EXAM_DAY, at
 
 
 @pytest.fixture
-def door(sitting_setup, personas, hr):
-    slot, room = staffed_day(sitting_setup, personas, hr)
-    tickets = list(
-        AdmissionTicket.objects.filter(
-            application__seats__slot=slot, application__seats__room=room
-        ).order_by("ticket_no")
-    )
+def door(door_tickets):
+    slot, room, tickets = door_tickets
     checks = dict.fromkeys(policy_for(province_code="320000").entry_checklist, True)
     return slot, room, tickets, checks
 

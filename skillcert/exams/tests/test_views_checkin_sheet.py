@@ -8,7 +8,6 @@ import io
 from unittest import mock
 
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -16,20 +15,16 @@ from python_calamine import CalamineWorkbook
 
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
+from skillcert.common.tests.sheet_files import xlsx_bytes as _xlsx
 from skillcert.exams.forms_bulk import checkin_sheet_read
 from skillcert.exams.models import AdmissionTicket, Attendance, Seat
 from skillcert.exams.selectors import policy_for
-from skillcert.exams.tests.factories import EXAM_DAY, at, staffed_day
+from skillcert.exams.tests.factories import EXAM_DAY, at
 
 
 @pytest.fixture
-def door(sitting_setup, personas, hr):
-    slot, room = staffed_day(sitting_setup, personas, hr)
-    tickets = list(
-        AdmissionTicket.objects.filter(
-            application__seats__slot=slot, application__seats__room=room
-        ).order_by("ticket_no")
-    )
+def door(door_tickets):
+    slot, room, tickets = door_tickets
     return slot, room, [t.ticket_no for t in tickets]
 
 
@@ -45,18 +40,6 @@ def _post(client, slot, room, content: bytes, name: str, checks: list[str] | Non
             "sheet-file": SimpleUploadedFile(name, content),
         },
     )
-
-
-def _xlsx(rows) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def test_site_page_links_the_upload_and_the_template_lists_the_sites_tickets(door, personas):

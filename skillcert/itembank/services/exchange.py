@@ -3,8 +3,6 @@ drafts all or nothing; exported rows are logged reads."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -12,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db import transaction
 
 from skillcert.accounts.actors import Actor
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, rows_sha256
 from skillcert.itembank.excel import ItemRow, ParseResult, RowError
 from skillcert.itembank.models import AccessPurpose, Item, ItemBank, ItemType, ItemVersion
 from skillcert.itembank.permits import BankAction, item_may
@@ -137,7 +135,6 @@ def items_import(
             }
             for it in sorted(created, key=lambda it: it.pk)
         ]
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         audit_record(
             actor=user,
             action="item.import",
@@ -147,7 +144,7 @@ def items_import(
                 "created": len(created),
                 "codes": [it.code for it in created][:200],
                 "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
+                "rows_sha256": rows_sha256(rows),
             },
         )
     return ImportReport(created=len(created), errors=[])

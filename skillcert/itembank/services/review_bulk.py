@@ -6,8 +6,6 @@ rows and the SHA-256 of their canonical JSON)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record_batch
 from skillcert.common.errors import DomainError
 from skillcert.itembank.models import ITEM_TRANSITIONS, Item, ItemStatus
 from skillcert.itembank.permits import BankAction, bank_scope, item_may
@@ -26,11 +24,6 @@ if TYPE_CHECKING:
 
 # A bank's yearly intake for one occupation is a few hundred items; longer lists are split.
 BULK_ITEMS = 2000
-
-
-def _rows_sha256(rows: list[dict[str, Any]]) -> str:
-    canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _items_locked(item_ids: Iterable[int]) -> list[Item]:
@@ -79,12 +72,12 @@ def _bulk_move(
         it.updated_at = now
         for name, value in fields.items():
             setattr(it, name, value)
-    audit_record(
+    audit_record_batch(
         actor=user,
         action=f"item.{action}_bulk",
         object_type="itembank.item",
         object_repr=f"{len(rows)} 道试题",
-        changes={"count": len(rows), "rows": audited, "rows_sha256": _rows_sha256(audited)},
+        rows=audited,
     )
 
 

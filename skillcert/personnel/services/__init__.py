@@ -3,8 +3,8 @@ moves statuses only through the tables in `lifecycles`, and records an audit eve
 history row for roles and registrations). Dates come from the working-day calendar, never
 from input. Import from this package; the modules are its sections."""
 
+from skillcert.personnel.services._batch import BULK_ROWS
 from skillcert.personnel.services.bulk import (
-    BULK_ROWS,
     Completion,
     cards_issue_bulk,
     course_completions_record_bulk,

@@ -1,52 +1,17 @@
-"""What every batch form of this package shares: the one audit event that commits to every
-row (the rows and the SHA-256 of their canonical JSON, so `audit verify` still detects an
-edited row), the cap on a list's length, and the person locks in primary-key order. Shared
-by the service modules of this package; not part of its public surface."""
+"""What every batch form of this package shares: the cap on a list's length and the person
+locks in primary-key order (the one audit event that commits to every row is
+`audit.services.audit_record_batch`). Shared by the service modules of this package; not part
+of its public surface."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable
-from typing import Any
 
-from django.db import models
-
-from skillcert.accounts.actors import Actor
-from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
 from skillcert.personnel.models import Person
 
 # A month's plan in a large province has a few thousand registrations; longer lists are split.
 BULK_ROWS = 5000
-
-
-def rows_sha256(rows: list[dict[str, Any]]) -> str:
-    canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def batch_audit(
-    *,
-    actor: Actor,
-    action: str,
-    rows: list[dict[str, Any]],
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    object_repr: str = "",
-    **extra: Any,
-) -> None:
-    """One audit event for a batch: `extra`, the count, the rows and their hash."""
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        object_type=object_type,
-        object_id=object_id,
-        object_repr=object_repr,
-        changes={**extra, "count": len(rows), "rows": rows, "rows_sha256": rows_sha256(rows)},
-    )
 
 
 def check_length(count: int, field: str) -> None:

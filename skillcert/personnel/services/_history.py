@@ -1,5 +1,6 @@
 """History rows of roles and registrations (what the person sees as progress), written by
-the service modules of this package beside their audit events."""
+the service modules of this package beside their audit events. The `*_row` forms build the
+row unsaved, for the batch forms that insert many at once."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from skillcert.audit.services import audit_record
 from skillcert.personnel.models import PersonRole, PersonRoleEvent, Registration, RegistrationEvent
 
 
-def role_history(role: PersonRole, action: str, before: str, reason: str, actor: Actor) -> None:
-    PersonRoleEvent.objects.create(
+def role_history_row(
+    role: PersonRole, action: str, before: str, reason: str, actor: Actor
+) -> PersonRoleEvent:
+    return PersonRoleEvent(
         role=role,
         action=action,
         from_status=before,
@@ -17,6 +20,10 @@ def role_history(role: PersonRole, action: str, before: str, reason: str, actor:
         reason=reason[:300],
         actor=actor_user(actor),
     )
+
+
+def role_history(role: PersonRole, action: str, before: str, reason: str, actor: Actor) -> None:
+    role_history_row(role, action, before, reason, actor).save(force_insert=True)
 
 
 def role_event(role: PersonRole, action: str, before: str, reason: str, actor: Actor) -> None:
@@ -31,10 +38,10 @@ def role_event(role: PersonRole, action: str, before: str, reason: str, actor: A
     )
 
 
-def registration_history(
+def registration_history_row(
     registration: Registration, action: str, before: str, note: str, actor: Actor
-) -> None:
-    RegistrationEvent.objects.create(
+) -> RegistrationEvent:
+    return RegistrationEvent(
         registration=registration,
         action=action,
         from_status=before,
@@ -42,3 +49,9 @@ def registration_history(
         note=note[:300],
         actor=actor_user(actor),
     )
+
+
+def registration_history(
+    registration: Registration, action: str, before: str, note: str, actor: Actor
+) -> None:
+    registration_history_row(registration, action, before, note, actor).save(force_insert=True)

@@ -19,10 +19,10 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from skillcert.accounts.actors import Actor, actor_scope, actor_user
+from skillcert.audit.services import audit_record_batch
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.personnel import cardrules
 from skillcert.personnel.models import (
-    LEARNING_MINUTES_PER_DAY,
     Card,
     CourseCompletion,
     CourseUnit,
@@ -35,10 +35,12 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.selectors import Standings, policy_for, registrations_card_ready
 from skillcert.personnel.services._access import require_officer_over, today_or
-from skillcert.personnel.services._batch import BULK_ROWS, batch_audit
-from skillcert.personnel.services.cards import CARD_PREFIX
+from skillcert.personnel.services._batch import check_length
+from skillcert.personnel.services._history import registration_history_row
+from skillcert.personnel.services.cards import CARD_PREFIX, _issue_dates
+from skillcert.personnel.services.courses import _completion_rules
+from skillcert.personnel.services.learning import _exam_check, _require_active
 from skillcert.personnel.services.lifecycles import (
-    INACTIVE_REGISTRATION,
     REGISTRATION_LIFECYCLE,
 )
 from skillcert.personnel.services.training import REVIEWS
@@ -49,12 +51,7 @@ def _locked(plan: TrainingPlan, ids: Iterable[int]) -> list[Registration]:
     """The plan's registrations `ids`, their people locked in primary-key order (the person
     lock every registration service takes); refused unless every id is the plan's."""
     wanted = sorted(set(ids))
-    if len(wanted) > BULK_ROWS:
-        raise DomainError(
-            "personnel.bulk_too_long",
-            f"一次最多处理{BULK_ROWS}条，请分批提交",
-            field="registrations",
-        )
+    check_length(len(wanted), "registrations")
     person_ids = sorted(
         set(
             Registration.objects.filter(plan=plan, pk__in=wanted).values_list(
@@ -92,23 +89,10 @@ def _row_error(registration: Registration, error: DomainError) -> DomainError:
     )
 
 
-def _history(
-    registration: Registration, action: str, before: str, note: str, actor: Actor
-) -> RegistrationEvent:
-    return RegistrationEvent(
-        registration=registration,
-        action=action,
-        from_status=before,
-        to_status=registration.status,
-        note=note[:300],
-        actor=actor_user(actor),
-    )
-
-
 def _audit_rows(
     *, actor: Actor, action: str, plan: TrainingPlan, rows: list[dict[str, Any]], **extra: Any
 ) -> None:
-    batch_audit(actor=actor, action=action, rows=rows, obj=plan, **extra)
+    audit_record_batch(actor=actor, action=action, rows=rows, obj=plan, **extra)
 
 
 # --- recommendation and the two reviews ---------------------------------------------------------
@@ -134,7 +118,7 @@ def _move_bulk(
             except DomainError as error:
                 raise _row_error(row, error) from None
             before, row.status = row.status, target
-            events.append(_history(row, action, before, note, actor))
+            events.append(registration_history_row(row, action, before, note, actor))
             audit.append({"id": row.pk, "person": row.person_id, "status": [before, target]})
         Registration.objects.filter(pk__in=[r.pk for r in rows]).update(status=target)
         RegistrationEvent.objects.bulk_create(events, batch_size=500)
@@ -231,42 +215,21 @@ def _completion_check(
     """`course_completion_record`'s checks of one event, against the time credited so far."""
     row = learning.registration
     plan = row.plan
-    if row.status in INACTIVE_REGISTRATION:
-        raise DomainError(
-            "personnel.registration_inactive",
-            f"报名状态为“{row.get_status_display()}”，不能继续培训考核",
-            field="registration",
-        )
+    _require_active(row)
     if unit is None or unit.province_id != plan.province_id or not unit.active:
         title = unit.title if unit else str(event.unit_id)
         raise DomainError(
             "personnel.unit_not_in_course", f"课件“{title}”不是本期培训在用的课件", field="unit"
         )
-    if not plan.published_on <= event.completed_on <= last_day:
-        raise DomainError(
-            "personnel.learning_day_invalid",
-            f"完成日期应在 {plan.published_on:%Y-%m-%d} 至 {last_day:%Y-%m-%d} 之间"
-            "（培训期内，且不晚于今天）",
-            field="completed_on",
-        )
-    if unit.pk in learning.done:
-        raise DomainError(
-            "personnel.unit_completed", f"课件“{unit.title}”已完成，不重复计入", field="unit"
-        )
-    if row.learned_minutes >= plan.required_minutes:
-        raise DomainError(
-            "personnel.course_complete",
-            f"已达到本期培训要求的学习时长（{plan.required_minutes}分钟），无需再记录",
-            field="unit",
-        )
-    that_day = learning.days.get(event.completed_on, 0)
-    if that_day + unit.minutes > LEARNING_MINUTES_PER_DAY:
-        raise DomainError(
-            "personnel.learning_day_full",
-            f"{event.completed_on:%Y-%m-%d} 已计入{that_day}分钟，再计入{unit.minutes}分钟将超过"
-            f"每天{LEARNING_MINUTES_PER_DAY}分钟的上限",
-            field="completed_on",
-        )
+    _completion_rules(
+        plan,
+        unit,
+        event.completed_on,
+        last_day,
+        done=lambda: unit.pk in learning.done,
+        learned_minutes=row.learned_minutes,
+        that_day=lambda: learning.days.get(event.completed_on, 0),
+    )
     return unit
 
 
@@ -338,7 +301,7 @@ def course_completions_record_bulk(
                 )
             )
             events.append(
-                _history(
+                registration_history_row(
                     row,
                     "learn",
                     row.status,
@@ -400,7 +363,7 @@ def exam_results_record_bulk(*, plan: TrainingPlan, scores: Mapping[int, int], a
             row.exam_score, row.exam_recorded_at = score, now
             passed = score >= plan.pass_score
             events.append(
-                _history(
+                registration_history_row(
                     row,
                     "exam",
                     row.status,
@@ -413,26 +376,6 @@ def exam_results_record_bulk(*, plan: TrainingPlan, scores: Mapping[int, int], a
         RegistrationEvent.objects.bulk_create(events, batch_size=500)
         _audit_rows(actor=actor, action="personnel.exam_result_record_bulk", plan=plan, rows=audit)
     return len(rows)
-
-
-def _exam_check(row: Registration) -> None:
-    if row.status in INACTIVE_REGISTRATION:
-        raise DomainError(
-            "personnel.registration_inactive",
-            f"报名状态为“{row.get_status_display()}”，不能继续培训考核",
-            field="registration",
-        )
-    if row.learned_minutes < row.plan.required_minutes:
-        raise DomainError(
-            "personnel.course_incomplete",
-            f"学习时长未达到要求（要求{row.plan.required_minutes}分钟，"
-            f"已学习{row.learned_minutes}分钟），不能参加月底集中考核",
-            field="registration",
-        )
-    if row.exam_score is not None:
-        raise DomainError(
-            "personnel.exam_already_recorded", "该人员的考核成绩已录入", field="score"
-        )
 
 
 # --- the cards of everyone who passed -----------------------------------------------------------
@@ -501,15 +444,7 @@ def cards_issue_bulk(
     one ready, see `selectors.registrations_card_ready`), each as `card_issue` issues one:
     复核, exam and pledge done, and the person passing the qualification check on the issue
     day (the standing is kept on the registration)."""
-    require_officer_over(actor, plan.province_id, province=True)
-    issued = today_or(issued_on)
-    opens = collection_opens_on or issued
-    if opens < issued:
-        raise DomainError(
-            "personnel.collection_before_issue",
-            "开始领取日期不能早于发证日期",
-            field="collection_opens_on",
-        )
+    issued, opens = _issue_dates(actor, plan, issued_on, collection_opens_on)
     policy = policy_for(province_code=plan.province_id)
     with transaction.atomic():
         ids = (
@@ -548,7 +483,7 @@ def cards_issue_bulk(
         cards = _cards_create(rows, plan, issued=issued, opens=opens, policy=policy)
         RegistrationEvent.objects.bulk_create(
             [
-                _history(
+                registration_history_row(
                     row,
                     "card_issue",
                     row.status,

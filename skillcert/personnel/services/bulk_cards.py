@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from skillcert.accounts.actors import Actor, actor_user
+from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record_batch
+from skillcert.common.batch_input import require_once
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.personnel.models import (
     Card,
@@ -20,7 +22,8 @@ from skillcert.personnel.models import (
     PersonRoleStatus,
 )
 from skillcert.personnel.services._access import require_officer_over, today_or
-from skillcert.personnel.services._batch import batch_audit, check_length, lock_people
+from skillcert.personnel.services._batch import check_length, lock_people
+from skillcert.personnel.services._history import role_history_row
 from skillcert.personnel.services.cards import _check_collectable, _coverage
 from skillcert.personnel.services.lifecycles import CARD_LIFECYCLE, ROLE_LIFECYCLE
 
@@ -104,10 +107,12 @@ def cards_collect_bulk(
     day = today_or(on)
     check_length(len(cards), "cards")
     ids = [c.pk for c in cards]
-    if len(set(ids)) != len(ids):
-        raise DomainError(
+    require_once(
+        ids,
+        lambda _: DomainError(
             "personnel.card_repeated", "名单中有证卡出现了两次，请核对后重新提交", field="cards"
-        )
+        ),
+    )
     if not ids:
         return []
     with transaction.atomic():
@@ -128,7 +133,6 @@ def cards_collect_bulk(
                 raise _row_error(card, error) from None
             seen.add(_key(card))
         held = _held_roles(locked)
-        by_user = actor_user(actor)
         granted, renewed, history, steps = [], [], [], {}
         for card in locked:
             card.status, card.status_reason, card.collected_on = CardStatus.COLLECTED, "", day
@@ -169,16 +173,7 @@ def cards_collect_bulk(
         rows = []
         for card in locked:
             action, role, before, reason = steps[card.pk]
-            history.append(
-                PersonRoleEvent(
-                    role=role,
-                    action=action,
-                    from_status=before,
-                    to_status=role.status,
-                    reason=reason[:300],
-                    actor=by_user,
-                )
-            )
+            history.append(role_history_row(role, action, before, reason, actor))
             rows.append(
                 {
                     "card": card.pk,
@@ -192,7 +187,7 @@ def cards_collect_bulk(
                 }
             )
         PersonRoleEvent.objects.bulk_create(history, batch_size=500)
-        batch_audit(
+        audit_record_batch(
             actor=actor,
             action="personnel.card_collect_bulk",
             object_type="personnel.card",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 
 from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record_batch
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.common.identifiers import parse_id_number, validate_mobile
 from skillcert.common.pii import pii_digest
@@ -27,7 +28,7 @@ from skillcert.personnel.models import (
     TitleGrade,
 )
 from skillcert.personnel.services._access import require_record_keeper, today_or
-from skillcert.personnel.services._batch import batch_audit, check_length
+from skillcert.personnel.services._batch import check_length
 from skillcert.personnel.services.registry import _register_access
 
 if TYPE_CHECKING:
@@ -247,7 +248,7 @@ def people_register_bulk(
             )
             PersonTitle.objects.bulk_create([t for r in rows for t in r.titles], batch_size=500)
             PersonWork.objects.bulk_create([w for r in rows for w in r.work], batch_size=500)
-            batch_audit(
+            audit_record_batch(
                 actor=actor,
                 action="personnel.person_register_bulk",
                 object_type="personnel.person",

@@ -10,13 +10,19 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from skillcert.accounts.actors import Actor, actor_user
+from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record_batch
+from skillcert.common.batch_input import require_once
 from skillcert.common.errors import DomainError
 from skillcert.personnel.models import Person, QualificationOverride
 from skillcert.personnel.selectors import Standings
 from skillcert.personnel.services._access import require_officer_over, today_or
-from skillcert.personnel.services._batch import batch_audit, check_length, lock_people
-from skillcert.personnel.services.standing import _override_input, _override_needed
+from skillcert.personnel.services._batch import check_length, lock_people
+from skillcert.personnel.services.standing import (
+    _override_fields,
+    _override_input,
+    _override_needed,
+)
 
 if TYPE_CHECKING:
     from skillcert.occupations.models import Occupation
@@ -45,21 +51,24 @@ def qualification_overrides_record_bulk(
         province, role, level_high, level_low, reason, document_number
     )
     check_length(len(people), "people")
-    seen: set[int] = set()
-    for person in people:
-        if person.pk in seen:
-            raise DomainError(
-                "personnel.person_repeated",
-                f"{person.name} 在名单中出现了两次，请核对后重新提交",
-                field="people",
-            )
-        seen.add(person.pk)
+    require_once(
+        people,
+        lambda person: DomainError(
+            "personnel.person_repeated",
+            f"{person.name} 在名单中出现了两次，请核对后重新提交",
+            field="people",
+        ),
+    )
+    seen = {person.pk for person in people}
     if not people:
         return []
     day = today_or(today)
     with transaction.atomic():
         locked = lock_people(seen)
         standings = Standings(person_ids=seen, occupation_ids=[occupation.pk], on=day)
+        fields = _override_fields(
+            role, occupation, level_high, level_low, province, reason, document_number, day, actor
+        )
         rows, failures = [], []
         for pk in sorted(seen):
             person = locked[pk]
@@ -79,22 +88,9 @@ def qualification_overrides_record_bulk(
                     error.code, f"{person.name}：{error.message}", field="people"
                 ) from None
             failures.append(failed)
-            rows.append(
-                QualificationOverride(
-                    person=person,
-                    role=role,
-                    occupation=occupation,
-                    level_high=level_high,
-                    level_low=level_low,
-                    province=province,
-                    reason=reason[:300],
-                    document_number=document_number,
-                    decided_on=day,
-                    decided_by=actor_user(actor),
-                )
-            )
+            rows.append(QualificationOverride(person=person, **fields))
         made = QualificationOverride.objects.bulk_create(rows, batch_size=500)
-        batch_audit(
+        audit_record_batch(
             actor=actor,
             action="personnel.qualification_override_bulk",
             object_type="personnel.qualificationoverride",

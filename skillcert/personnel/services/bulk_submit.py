@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
-from skillcert.accounts.actors import Actor, actor_user
+from skillcert.accounts.actors import Actor
+from skillcert.audit.services import audit_record_batch
 from skillcert.common.errors import DomainError, Forbidden
 from skillcert.personnel import qualification
 from skillcert.personnel.models import Registration, RegistrationEvent
@@ -25,7 +26,8 @@ from skillcert.personnel.selectors import (
     uncollected_ban_reasons,
 )
 from skillcert.personnel.services._access import today_or
-from skillcert.personnel.services._batch import batch_audit, check_length, lock_people
+from skillcert.personnel.services._batch import check_length, lock_people
+from skillcert.personnel.services._history import registration_history_row
 from skillcert.personnel.services._validation import check_levels, check_specialty
 from skillcert.personnel.services.training import (
     _check_may_apply,
@@ -142,22 +144,20 @@ def registrations_submit_bulk(
                 made = Registration.objects.bulk_create(rows, batch_size=500)
         except IntegrityError:  # registered meanwhile (the person lock makes this rare)
             raise _duplicate(plan) from None
-        by_user = actor_user(actor)
         RegistrationEvent.objects.bulk_create(
             [
-                RegistrationEvent(
-                    registration=reg,
-                    action="submit",
-                    from_status="",
-                    to_status=reg.status,
-                    note=(decision.explanation() if decision else "无适用的资格条件规则")[:300],
-                    actor=by_user,
+                registration_history_row(
+                    reg,
+                    "submit",
+                    "",
+                    decision.explanation() if decision else "无适用的资格条件规则",
+                    actor,
                 )
                 for reg, decision in zip(made, decisions, strict=True)
             ],
             batch_size=500,
         )
-        batch_audit(
+        audit_record_batch(
             actor=actor,
             action="personnel.registration_submit_bulk",
             obj=plan,

@@ -135,6 +135,23 @@ def _card_issue_record(locked: Registration, card: Card, actor: Actor) -> None:
     )
 
 
+def _issue_dates(
+    actor: Actor, plan: TrainingPlan, issued_on: dt.date | None, opens_on: dt.date | None
+) -> tuple[dt.date, dt.date]:
+    """The province's officer only; the issue day (today by default) and the day collection
+    opens (the issue day by default, never before it)."""
+    require_officer_over(actor, plan.province_id, province=True)
+    issued = today_or(issued_on)
+    opens = opens_on or issued
+    if opens < issued:
+        raise DomainError(
+            "personnel.collection_before_issue",
+            "开始领取日期不能早于发证日期",
+            field="collection_opens_on",
+        )
+    return issued, opens
+
+
 def card_issue(
     *,
     registration: Registration,
@@ -145,15 +162,7 @@ def card_issue(
     """The province issues the card to a person who passed 复核 and the exam and signed the
     pledge. Validity and the collection deadline come from the province's policy."""
     plan = registration.plan
-    require_officer_over(actor, plan.province_id, province=True)
-    issued = today_or(issued_on)
-    opens = collection_opens_on or issued
-    if opens < issued:
-        raise DomainError(
-            "personnel.collection_before_issue",
-            "开始领取日期不能早于发证日期",
-            field="collection_opens_on",
-        )
+    issued, opens = _issue_dates(actor, plan, issued_on, collection_opens_on)
     policy = policy_for(province_code=plan.province_id)
     deadline = cardrules.collection_deadline(work_calendar(), opens, policy.collection_workdays)
     with transaction.atomic():

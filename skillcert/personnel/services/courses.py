@@ -5,6 +5,7 @@ sum of the units completed, never a figure typed by anyone."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
@@ -18,12 +19,13 @@ from skillcert.personnel.models import (
     CourseCompletion,
     CourseUnit,
     Registration,
+    TrainingPlan,
     TrainingTopic,
 )
 from skillcert.personnel.services._access import lock_person, require_officer_over, today_or
 from skillcert.personnel.services._history import registration_history
 from skillcert.personnel.services._validation import check_count, check_text, required_text
-from skillcert.personnel.services.lifecycles import INACTIVE_REGISTRATION
+from skillcert.personnel.services.learning import _require_active
 from skillcert.regions.choices import RegionLevel
 
 if TYPE_CHECKING:
@@ -134,7 +136,36 @@ def _check_completion(
             f"课件“{unit.title}”不是本期培训在用的课件",
             field="unit",
         )
-    last_day = min(plan.exam_on, today_or(today))
+    _completion_rules(
+        plan,
+        unit,
+        completed_on,
+        min(plan.exam_on, today_or(today)),
+        done=lambda: CourseCompletion.objects.filter(registration=locked, unit=unit).exists(),
+        learned_minutes=locked.learned_minutes,
+        that_day=lambda: (
+            CourseCompletion.objects.filter(
+                registration=locked, completed_on=completed_on
+            ).aggregate(total=Sum("minutes"))["total"]
+            or 0
+        ),
+    )
+
+
+def _completion_rules(
+    plan: TrainingPlan,
+    unit: CourseUnit,
+    completed_on: dt.date,
+    last_day: dt.date,
+    *,
+    done: Callable[[], bool],
+    learned_minutes: int,
+    that_day: Callable[[], int],
+) -> None:
+    """A completion event's checks once its unit is the course's (the single and the batch
+    form): inside the course period and not after `last_day`, once per unit (`done`), not
+    once the required time is reached, at most a course day per day (`that_day`: the minutes
+    credited that day so far). `done` and `that_day` are asked only when needed."""
     if not plan.published_on <= completed_on <= last_day:
         raise DomainError(
             "personnel.learning_day_invalid",
@@ -142,26 +173,21 @@ def _check_completion(
             "（培训期内，且不晚于今天）",
             field="completed_on",
         )
-    if CourseCompletion.objects.filter(registration=locked, unit=unit).exists():
+    if done():
         raise DomainError(
             "personnel.unit_completed", f"课件“{unit.title}”已完成，不重复计入", field="unit"
         )
-    if locked.learned_minutes >= plan.required_minutes:
+    if learned_minutes >= plan.required_minutes:
         raise DomainError(
             "personnel.course_complete",
             f"已达到本期培训要求的学习时长（{plan.required_minutes}分钟），无需再记录",
             field="unit",
         )
-    that_day = (
-        CourseCompletion.objects.filter(registration=locked, completed_on=completed_on).aggregate(
-            total=Sum("minutes")
-        )["total"]
-        or 0
-    )
-    if that_day + unit.minutes > LEARNING_MINUTES_PER_DAY:
+    minutes = that_day()
+    if minutes + unit.minutes > LEARNING_MINUTES_PER_DAY:
         raise DomainError(
             "personnel.learning_day_full",
-            f"{completed_on:%Y-%m-%d} 已计入{that_day}分钟，再计入{unit.minutes}分钟将超过"
+            f"{completed_on:%Y-%m-%d} 已计入{minutes}分钟，再计入{unit.minutes}分钟将超过"
             f"每天{LEARNING_MINUTES_PER_DAY}分钟的上限",
             field="completed_on",
         )
@@ -183,12 +209,7 @@ def course_completion_record(
     with transaction.atomic():
         lock_person(registration.person)
         locked = Registration.objects.select_related("plan").get(pk=registration.pk)
-        if locked.status in INACTIVE_REGISTRATION:
-            raise DomainError(
-                "personnel.registration_inactive",
-                f"报名状态为“{locked.get_status_display()}”，不能继续培训考核",
-                field="registration",
-            )
+        _require_active(locked)
         _check_completion(locked, unit=unit, completed_on=completed_on, today=today)
         try:
             with transaction.atomic():

@@ -26,6 +26,22 @@ def _require_active(registration: Registration) -> None:
         )
 
 
+def _exam_check(registration: Registration) -> None:
+    """May the registration's exam result be recorded (the single and the batch form)."""
+    _require_active(registration)
+    if registration.learned_minutes < registration.plan.required_minutes:
+        raise DomainError(
+            "personnel.course_incomplete",
+            f"学习时长未达到要求（要求{registration.plan.required_minutes}分钟，"
+            f"已学习{registration.learned_minutes}分钟），不能参加月底集中考核",
+            field="registration",
+        )
+    if registration.exam_score is not None:
+        raise DomainError(
+            "personnel.exam_already_recorded", "该人员的考核成绩已录入", field="score"
+        )
+
+
 def exam_result_record(*, registration: Registration, score: int, actor: Actor) -> Registration:
     """The month-end exam result; only a learner who reached the plan's duration may sit."""
     require_officer_over(actor, registration.region_id)
@@ -34,18 +50,7 @@ def exam_result_record(*, registration: Registration, score: int, actor: Actor) 
     with transaction.atomic():
         lock_person(registration.person)
         locked = Registration.objects.select_related("plan").get(pk=registration.pk)
-        _require_active(locked)
-        if locked.learned_minutes < locked.plan.required_minutes:
-            raise DomainError(
-                "personnel.course_incomplete",
-                f"学习时长未达到要求（要求{locked.plan.required_minutes}分钟，"
-                f"已学习{locked.learned_minutes}分钟），不能参加月底集中考核",
-                field="registration",
-            )
-        if locked.exam_score is not None:
-            raise DomainError(
-                "personnel.exam_already_recorded", "该人员的考核成绩已录入", field="score"
-            )
+        _exam_check(locked)
         locked.exam_score = score
         locked.exam_recorded_at = timezone.now()
         locked.save(update_fields=["exam_score", "exam_recorded_at"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -141,6 +141,31 @@ def _override_needed(standing: Standing) -> str:
     return standing.decision.explanation()
 
 
+def _override_fields(
+    role: str,
+    occupation: Occupation,
+    level_high: int,
+    level_low: int,
+    province: Region,
+    reason: str,
+    document_number: str,
+    day: dt.date,
+    actor: Actor,
+) -> dict[str, Any]:
+    """An override decision's fields but the person (the single and the batch form)."""
+    return {
+        "role": role,
+        "occupation": occupation,
+        "level_high": level_high,
+        "level_low": level_low,
+        "province": province,
+        "reason": reason[:300],
+        "document_number": document_number,
+        "decided_on": day,
+        "decided_by": actor_user(actor),
+    }
+
+
 def qualification_override_record(
     *,
     person: Person,
@@ -175,18 +200,10 @@ def qualification_override_record(
     )
     with transaction.atomic():
         lock_person(person)
-        row = QualificationOverride.objects.create(
-            person=person,
-            role=role,
-            occupation=occupation,
-            level_high=level_high,
-            level_low=level_low,
-            province=province,
-            reason=reason[:300],
-            document_number=document_number,
-            decided_on=day,
-            decided_by=actor_user(actor),
+        fields = _override_fields(
+            role, occupation, level_high, level_low, province, reason, document_number, day, actor
         )
+        row = QualificationOverride.objects.create(person=person, **fields)
         audit_record(
             actor=actor,
             action="personnel.qualification_override",

@@ -9,7 +9,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from python_calamine import CalamineWorkbook
 from skillcert.accounts.actors import COMMAND
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
+from skillcert.common.tests.sheet_files import xlsx_bytes as _xlsx
 from skillcert.personnel.forms_bulk import SheetRegistration, exam_sheet_read
 from skillcert.personnel.models import Card, Registration
 from skillcert.personnel.services import (
@@ -63,18 +63,6 @@ def learned(world):
         today=plan.exam_on,
     )
     return plan, regs
-
-
-def _xlsx(rows) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def _upload(world, user, plan, content: bytes, name: str):

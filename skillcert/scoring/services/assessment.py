@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audit_record_batch
 from skillcert.common.errors import DomainError
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import assessor_facts, may_assess
@@ -46,19 +44,14 @@ from skillcert.scoring.services._common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from skillcert.accounts.actors import Actor
     from skillcert.personnel.models import Person
 
 
 def _assessor(actor: Actor, result: Result, duty: str, given: Person | None) -> Person:
-    user = acting_person(actor)
-    person = given if user is None else person_of_user(user)
-    if (
-        person is None
-        or not BatchStaff.objects.filter(batch=result.batch, person=person, duty=duty).exists()
-    ):
-        label = "操作技能考评员" if duty == BatchDuty.PRACTICAL else "综合评审专家"
-        raise forbidden(f"只有本批次的{label}可以评分")
+    person = _batch_assessor(actor, result.batch, duty, given)
     application = result.application
     verdict = may_assess(
         person=person, on=timezone.localdate(), candidate_id_number=application.candidate.id_number
@@ -77,15 +70,7 @@ def practical_sheet_submit(
 ) -> PracticalSheet:
     """One examiner's scoring sheet; when every examiner of the batch has scored, the final
     practical score follows the standard's rule (mean, or drop highest and lowest)."""
-    if not items:
-        raise DomainError("practical.sheet_empty", "评分表没有评分项", field="items")
-    cleaned: list[dict[str, Any]] = []
-    for i, row in enumerate(items, start=1):
-        maximum = score_arg(row.get("max"), field=f"items[{i}].max")
-        value = score_arg(row.get("score"), field=f"items[{i}].score", maximum=maximum)
-        cleaned.append({"item": str(row.get("item") or i), "max": maximum, "score": value})
-    if sum(r["max"] for r in cleaned) > 100:
-        raise DomainError("practical.sheet_total", "评分表各项满分之和不能超过100", field="items")
+    cleaned = _sheet_items(items)
     total = rules.round_score(sum(Decimal(str(r["score"])) for r in cleaned))
     with transaction.atomic():
         result = lock_result(result)
@@ -149,6 +134,30 @@ def _batch_assessor(actor: Actor, batch: ResultBatch, duty: str, given: Person |
     return person
 
 
+def _results_locked(batch: ResultBatch, ids: Iterable[int], field: str) -> list[Result]:
+    """The batch's results `ids`, locked in primary-key order; every id must be the batch's."""
+    wanted = sorted(set(ids))
+    results = list(
+        Result.objects.select_for_update()
+        .filter(batch=batch, pk__in=wanted)
+        .select_related("application__candidate")
+        .order_by("pk")
+    )
+    if len(results) != len(wanted):
+        raise DomainError("scoring.result_not_in_batch", "有成绩不属于本批次的考生", field=field)
+    return results
+
+
+def _require_not_recused(facts: Any, person: Person, result: Result, today: dt.date) -> None:
+    verdict = recusal.may_assess(
+        facts,
+        recusal.Assignment(on=today, candidate_id_number=result.application.candidate.id_number),
+        max_consecutive=1,
+    )
+    if not verdict.allowed:
+        raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+
+
 def practical_sheets_submit_bulk(
     *,
     batch: ResultBatch,
@@ -170,16 +179,7 @@ def practical_sheets_submit_bulk(
     with transaction.atomic():
         batch = lock_batch(batch)
         person = _batch_assessor(actor, batch, BatchDuty.PRACTICAL, examiner)
-        results = list(
-            Result.objects.select_for_update()
-            .filter(batch=batch, pk__in=sorted(cleaned))
-            .select_related("application__candidate")
-            .order_by("pk")
-        )
-        if len(results) != len(cleaned):
-            raise DomainError(
-                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="sheets"
-            )
+        results = _results_locked(batch, cleaned, "sheets")
         facts = assessor_facts(person=person)
         today = timezone.localdate()
         scored = set(
@@ -201,15 +201,7 @@ def practical_sheets_submit_bulk(
                     f"考生 {result.candidate_ref} 的操作技能状态为"
                     f"“{PartState(result.practical_state).label}”，不能评分",
                 )
-            verdict = recusal.may_assess(
-                facts,
-                recusal.Assignment(
-                    on=today, candidate_id_number=result.application.candidate.id_number
-                ),
-                max_consecutive=1,
-            )
-            if not verdict.allowed:
-                raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+            _require_not_recused(facts, person, result, today)
             if result.pk in scored:
                 raise DomainError(
                     "practical.sheet_twice", f"本人已提交考生 {result.candidate_ref} 的评分表"
@@ -244,17 +236,12 @@ def practical_sheets_submit_bulk(
             complete.append(result)
         results_update_by_value(complete, ["practical_score", "practical_state", "updated_at"])
         rows = [{"result": s.result_id, "items": s.items, "total": str(s.total)} for s in new]
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="practical.sheet_bulk",
             obj=batch,
-            changes={
-                "examiner": person.pk,
-                "count": len(rows),
-                "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-            },
+            rows=rows,
+            examiner=person.pk,
         )
     return len(new)
 
@@ -304,25 +291,8 @@ def panel_marks_submit_bulk(
         return 0
     with transaction.atomic():
         batch = lock_batch(batch)
-        user = acting_person(actor)
-        person = member if user is None else person_of_user(user)
-        if (
-            person is None
-            or not BatchStaff.objects.filter(
-                batch=batch, person=person, duty=BatchDuty.PANEL
-            ).exists()
-        ):
-            raise forbidden("只有本批次的综合评审专家可以评分")
-        results = list(
-            Result.objects.select_for_update()
-            .filter(batch=batch, pk__in=sorted(values))
-            .select_related("application__candidate")
-            .order_by("pk")
-        )
-        if len(results) != len(values):
-            raise DomainError(
-                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="scores"
-            )
+        person = _batch_assessor(actor, batch, BatchDuty.PANEL, member)
+        results = _results_locked(batch, values, "scores")
         facts = assessor_facts(person=person)
         today = timezone.localdate()
         marked = set(
@@ -338,15 +308,7 @@ def panel_marks_submit_bulk(
                 raise DomainError(
                     "panel.not_required", "只有二级、一级需要综合评审", field="result"
                 )
-            verdict = recusal.may_assess(
-                facts,
-                recusal.Assignment(
-                    on=today, candidate_id_number=result.application.candidate.id_number
-                ),
-                max_consecutive=1,
-            )
-            if not verdict.allowed:
-                raise DomainError("scoring.recusal", f"{person.name}：{verdict.explanation()}")
+            _require_not_recused(facts, person, result, today)
             if result.pk in marked:
                 raise DomainError("panel.mark_twice", f"本人已评过考生 {result.candidate_ref}")
             marks.append(PanelMark(result=result, member=person, score=as_score(values[result.pk])))
@@ -367,16 +329,11 @@ def panel_marks_submit_bulk(
                 complete.append(result)
         results_update_by_value(complete, ["panel_score", "panel_state", "updated_at"])
         rows = [{"result": m.result_id, "score": str(m.score)} for m in marks]
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="panel.mark_bulk",
             obj=batch,
-            changes={
-                "member": person.pk,
-                "count": len(rows),
-                "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-            },
+            rows=rows,
+            member=person.pk,
         )
     return len(marks)

@@ -3,8 +3,6 @@ then the submission that takes the pass decisions and locks entry, and its reope
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audit_record_batch
 from skillcert.common.errors import DomainError
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
@@ -146,16 +144,11 @@ def results_part_state_set_bulk(
             Result.objects.filter(pk__in=sorted(pks)).update(
                 **{f"{part}_state": state, f"{part}_score": None, "updated_at": now}
             )
-        canonical = json.dumps(audited, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="result.part_state_bulk",
             obj=batch,
-            changes={
-                "count": len(audited),
-                "rows": audited,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-            },
+            rows=audited,
         )
     return len(audited)
 
@@ -235,17 +228,12 @@ def results_score_enter_bulk(
                 }
             )
         results_update_by_value(results, [f"{part}_score", f"{part}_state", "updated_at"])
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="result.enter_bulk",
             obj=batch,
-            changes={
-                "part": part,
-                "count": len(rows),
-                "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-            },
+            rows=rows,
+            part=part,
         )
     return len(results)
 

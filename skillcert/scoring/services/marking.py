@@ -3,8 +3,6 @@ too far apart, and arbitration by the chief marker."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from collections import defaultdict
 from collections.abc import Mapping
@@ -14,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from skillcert.audit.services import audit_record
+from skillcert.audit.services import audit_record, audit_record_batch
 from skillcert.common.errors import DomainError
 from skillcert.itembank.choices import ItemType
 from skillcert.scoring import rules
@@ -121,15 +119,22 @@ def _third_marker(script: Script, batch: ResultBatch) -> int | None:
     return min(markers, key=lambda m: (load[m], m))
 
 
-def _script_settle(script: Script, batch: ResultBatch) -> None:
-    marks = {m.round: m for m in script.marks.all()}
+def _marking_outcome(marks: Mapping[int, Mark], batch: ResultBatch) -> rules.DoubleMarking | None:
+    """The double-marking rule over a script's marks by round, or None while a mark it
+    needs is still open."""
     scored = [marks[r] for r in (1, 2, 3) if r in marks and marks[r].score is not None]
     if len(scored) < 2 or (MarkRound.THIRD in marks and marks[MarkRound.THIRD].score is None):
-        return
-    outcome = rules.double_marking(
+        return None
+    return rules.double_marking(
         [float(m.score) for m in scored if m.score is not None],
         threshold=float(batch.double_mark_threshold),
     )
+
+
+def _script_settle(script: Script, batch: ResultBatch) -> None:
+    outcome = _marking_outcome({m.round: m for m in script.marks.all()}, batch)
+    if outcome is None:
+        return
     if outcome.status == "final":
         script.final_score = as_score_or_none(outcome.final)
         script.status = ScriptStatus.FINAL
@@ -273,13 +278,9 @@ def _scripts_settle(scripts: list[Script], batch: ResultBatch) -> None:
     settled: list[Script] = []
     for script in scripts:
         given = marks[script.pk]
-        scored = [given[r] for r in (1, 2, 3) if r in given and given[r].score is not None]
-        if len(scored) < 2 or (MarkRound.THIRD in given and given[MarkRound.THIRD].score is None):
+        outcome = _marking_outcome(given, batch)
+        if outcome is None:
             continue
-        outcome = rules.double_marking(
-            [float(m.score) for m in scored if m.score is not None],
-            threshold=float(batch.double_mark_threshold),
-        )
         if outcome.status == "final":
             script.final_score = as_score_or_none(outcome.final)
             script.status = ScriptStatus.FINAL
@@ -408,19 +409,14 @@ def marks_submit_bulk(*, batch: ResultBatch, scores: Mapping[int, Any], actor: A
         for score, pks in by_score.items():
             Mark.objects.filter(pk__in=pks).update(score=score, marked_at=now)
         _scripts_settle([scripts[pk] for pk in sorted(scripts)], batch)
-        canonical = json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        audit_record(
+        audit_record_batch(
             actor=actor,
             action="mark.submit_bulk",
             obj=batch,
-            changes={
-                "count": len(rows),
-                "rows": rows,
-                "rows_sha256": hashlib.sha256(canonical.encode()).hexdigest(),
-                "scripts": {
-                    status: sum(1 for s in scripts.values() if s.status == status)
-                    for status in sorted({s.status for s in scripts.values()})
-                },
+            rows=rows,
+            scripts={
+                status: sum(1 for s in scripts.values() if s.status == status)
+                for status in sorted({s.status for s in scripts.values()})
             },
         )
     return len(marks)

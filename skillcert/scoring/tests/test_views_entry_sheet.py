@@ -9,29 +9,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
+from skillcert.common.tests.sheet_files import xlsx_bytes as _xlsx
 from skillcert.scoring.forms_bulk import SheetCandidate, score_sheet_read
 from skillcert.scoring.models import PartState
-
-
-def _xlsx(rows: list[list[Any]]) -> bytes:
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet()
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("="):
-                sheet.write_formula(r, c, value)
-            elif value is not None:
-                sheet.write(r, c, value)
-    book.close()
-    return out.getvalue()
 
 
 def _post(world: Any, user: Any, content: bytes, name: str, part: str = "practical") -> Any:
