@@ -314,7 +314,7 @@ def _theories_refresh(result_ids: list[int]) -> None:
     if not result_ids:
         return
     results = list(
-        Result.objects.select_for_update()
+        Result.objects.select_for_update(of=("self",))  # the paper may be null: not locked
         .filter(pk__in=result_ids)
         .select_related("theory_paper")
         .order_by("pk")
