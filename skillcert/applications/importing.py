@@ -33,9 +33,9 @@ from skillcert.applications.roster import (
     RosterResult,
     RosterRow,
     RowError,
-    validate_roster,
 )
 from skillcert.applications.roster_files import RosterSheet, read_roster
+from skillcert.applications.roster_sheet import validate_roster
 from skillcert.audit.services import audit_record
 from skillcert.candidates.roster_records import candidates_from_roster
 from skillcert.common.errors import DomainError

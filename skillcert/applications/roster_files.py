@@ -12,7 +12,8 @@ from typing import Any
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from skillcert.applications.roster import COLUMNS, RowError, cell_text, header_map
+from skillcert.applications.roster import COLUMNS, RowError, cell_text
+from skillcert.applications.roster_sheet import header_map
 from skillcert.common.errors import DomainError
 from skillcert.common.exports import formula_safe
 from skillcert.common.untrusted_files import sheet_rows, spreadsheet_check, xlsx_formulas

@@ -11,8 +11,8 @@ from skillcert.applications.roster import (
     cell_date,
     cell_text,
     parse_level,
-    validate_roster,
 )
+from skillcert.applications.roster_sheet import validate_roster
 from skillcert.eligibility import engine
 from skillcert.plans.tests.factories import make_id
 

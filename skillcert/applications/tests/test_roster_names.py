@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from skillcert.applications.roster import COLUMNS, OccupationInfo, RosterContext, validate_roster
+from skillcert.applications.roster import COLUMNS, OccupationInfo, RosterContext
+from skillcert.applications.roster_sheet import validate_roster
 from skillcert.eligibility import engine
 from skillcert.plans.tests.factories import make_id
 
