@@ -3,14 +3,19 @@ candidate journey builds it) is organisation A's plan after its exam: two seated
 with admission tickets, a sealed objective paper, and examiners with accounts. Then only pages:
 the clerk opens the result batch from the batch list, names the markers, the chief marker and
 the practical examiners, designates the chief as the dedicated entry account and uploads the
-answer file, waiting for the background job; the chief logs in, enters the practical scores
-on the entry page and submits the batch; the clerk sees it locked."""
+answer file, waiting for the background job; the chief logs in, enters one practical score in
+its row and the other from the batch's score sheet (downloaded from the entry page, filled in
+and uploaded), submits the batch; the clerk sees it locked."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from python_calamine import CalamineWorkbook
 
 from skillcert.exams.models import AdmissionTicket
 from skillcert.exams.tests.factories import approve
@@ -18,7 +23,7 @@ from skillcert.itembank.models import (
     Paper,
 )
 from skillcert.occupations.models import Standard
-from skillcert.operations.tests.browser import BROWSER, log_in, shot
+from skillcert.operations.tests.browser import BROWSER, download, log_in, shot
 from skillcert.operations.tests.test_browser_journeys import open_plan, seat_the_plan
 from skillcert.plans.tests.factories import make_candidate
 from skillcert.regions.models import Region
@@ -115,13 +120,31 @@ def test_clerk_sets_the_batch_up_and_the_chief_enters_and_submits(
     shot(chief, folder, "setup-09-work", "我的评分任务", plan.code)
     chief.locator("tr", has_text=plan.code).get_by_role("link", name="成绩录入").click()
     shot(chief, folder, "setup-10-entry", "成绩录入", tickets[0], tickets[1])
-    for ticket, score in zip(tickets, ("82", "75"), strict=True):
-        row = chief.locator("tr", has_text=ticket)
-        row.locator("form").first.locator("select[name=part]").select_option("practical")
-        row.locator("form").first.locator("input[name=score]").fill(score)
-        row.get_by_role("button", name="录入成绩").click()
-        chief.wait_for_load_state("load")
-    shot(chief, folder, "setup-11-practical-entered", "82.0", "75.0")
+    # The first practical score typed into its row; the second from the batch's score sheet,
+    # downloaded from the page and filled in as an examiner's spreadsheet would be.
+    row = chief.locator("tr", has_text=tickets[0])
+    row.locator("form").first.locator("select[name=part]").select_option("practical")
+    row.locator("form").first.locator("input[name=score]").fill("82")
+    row.get_by_role("button", name="录入成绩").click()
+    chief.wait_for_load_state("load")
+    template = download(chief, "操作技能")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(template)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "考生编号" and rows[0][-1] == "成绩"
+    assert sorted(str(r[0]) for r in rows[1:]) == sorted(tickets)
+    filled = tmp_path / "practical.csv"
+    with filled.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(rows[0])
+        for r in rows[1:]:
+            writer.writerow([*r[:-1], "75" if str(r[0]) == tickets[1] else ""])
+    sheet = chief.locator("#score-sheet")
+    sheet.get_by_label("科目").select_option("practical")
+    sheet.get_by_label("成绩录入表").set_input_files(str(filled))
+    sheet.get_by_role("button", name="上传并录入").click()
+    shot(
+        chief, folder, "setup-11-practical-entered",
+        "已从成绩录入表录入1名考生的操作技能成绩", "82.0", "75.0",
+    )  # fmt: skip
     chief.get_by_role("button", name="确认并提交本批次成绩").click()
     shot(chief, folder, "setup-12-submitted", "成绩已提交，录入已锁定")
 
