@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +149,41 @@ def _results_locked(batch: ResultBatch, ids: Iterable[int], field: str) -> list[
     return results
 
 
+@dataclass(frozen=True)
+class _AssessorSheet:
+    """An examiner's or panel member's sheet for many candidates: the locked batch, the
+    assessor, the candidates' results locked in primary-key order, and what the recusal rules
+    need about the assessor, read once for the sheet."""
+
+    batch: ResultBatch
+    person: Person
+    results: list[Result]
+    facts: Any
+    today: dt.date
+
+    def require_not_recused(self, result: Result) -> None:
+        _require_not_recused(self.facts, self.person, result, self.today)
+
+
+def _assessor_sheet(
+    batch: ResultBatch,
+    actor: Actor,
+    duty: str,
+    given: Person | None,
+    ids: Iterable[int],
+    field: str,
+) -> _AssessorSheet:
+    batch = lock_batch(batch)
+    person = _batch_assessor(actor, batch, duty, given)
+    return _AssessorSheet(
+        batch,
+        person,
+        _results_locked(batch, ids, field),
+        assessor_facts(person=person),
+        timezone.localdate(),
+    )
+
+
 def _require_not_recused(facts: Any, person: Person, result: Result, today: dt.date) -> None:
     verdict = recusal.may_assess(
         facts,
@@ -177,11 +213,8 @@ def practical_sheets_submit_bulk(
     if not cleaned:
         return 0
     with transaction.atomic():
-        batch = lock_batch(batch)
-        person = _batch_assessor(actor, batch, BatchDuty.PRACTICAL, examiner)
-        results = _results_locked(batch, cleaned, "sheets")
-        facts = assessor_facts(person=person)
-        today = timezone.localdate()
+        sheet = _assessor_sheet(batch, actor, BatchDuty.PRACTICAL, examiner, cleaned, "sheets")
+        batch, person, results = sheet.batch, sheet.person, sheet.results
         scored = set(
             PracticalSheet.objects.filter(result__in=results, examiner=person).values_list(
                 "result_id", flat=True
@@ -201,7 +234,7 @@ def practical_sheets_submit_bulk(
                     f"考生 {result.candidate_ref} 的操作技能状态为"
                     f"“{PartState(result.practical_state).label}”，不能评分",
                 )
-            _require_not_recused(facts, person, result, today)
+            sheet.require_not_recused(result)
             if result.pk in scored:
                 raise DomainError(
                     "practical.sheet_twice", f"本人已提交考生 {result.candidate_ref} 的评分表"
@@ -290,11 +323,8 @@ def panel_marks_submit_bulk(
     if not values:
         return 0
     with transaction.atomic():
-        batch = lock_batch(batch)
-        person = _batch_assessor(actor, batch, BatchDuty.PANEL, member)
-        results = _results_locked(batch, values, "scores")
-        facts = assessor_facts(person=person)
-        today = timezone.localdate()
+        sheet = _assessor_sheet(batch, actor, BatchDuty.PANEL, member, values, "scores")
+        batch, person, results = sheet.batch, sheet.person, sheet.results
         marked = set(
             PanelMark.objects.filter(result__in=results, member=person).values_list(
                 "result_id", flat=True
@@ -308,7 +338,7 @@ def panel_marks_submit_bulk(
                 raise DomainError(
                     "panel.not_required", "只有二级、一级需要综合评审", field="result"
                 )
-            _require_not_recused(facts, person, result, today)
+            sheet.require_not_recused(result)
             if result.pk in marked:
                 raise DomainError("panel.mark_twice", f"本人已评过考生 {result.candidate_ref}")
             marks.append(PanelMark(result=result, member=person, score=as_score(values[result.pk])))
