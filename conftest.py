@@ -6,6 +6,7 @@ tests use the occupations (`hr`, `welder`), the open `plan`, `candidate_person` 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_grant, user_create
 from skillcert.common.identifiers import uscc_check_digit
 from skillcert.common.tests.hostile_files import HeavyFiles
+from skillcert.common.tests.module_rows import (
+    flushes,
+    module_facts,
+    module_shares,
+    rows_for_module,
+    uses_database,
+)
 from skillcert.organizations.models import EvaluationOrg, OrgKind
 from skillcert.organizations.services import organization_create
 from skillcert.regions.models import Region
@@ -138,8 +146,8 @@ def make_user(
     return user
 
 
-@pytest.fixture
-def personas(db: Any) -> Personas:
+def build_personas() -> Personas:
+    """The personas' accounts, roles and organisations, written to the database."""
     nanjing = Region.objects.get(code="320100")
     suzhou = Region.objects.get(code="320500")
     org_a = make_org("南京甲评价中心", 1, "320102")
@@ -159,6 +167,42 @@ def personas(db: Any) -> Personas:
         candidate=make_user("candidate", Role.CANDIDATE),
         superuser=make_user("root", superuser=True),
     )
+
+
+@pytest.fixture(scope="module")
+def _module_rows(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[bool]:
+    """A transaction around the test module, for the rows its module-scoped fixtures build
+    once (each test's own transaction is a savepoint inside it); False, and no transaction,
+    in a module with a test that commits."""
+    if module_facts(request).flushes:
+        yield False
+        return
+    with rows_for_module(django_db_blocker):
+        yield True
+
+
+@pytest.fixture
+def _copy_memo() -> dict[int, Any]:
+    """One deepcopy memo per test: each object the module built is copied once for the test,
+    so that it is the same object wherever the test meets it (`world.personas is personas`)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def _module_personas(request: pytest.FixtureRequest, _module_rows: bool) -> Personas | None:
+    return build_personas() if module_shares(request, "personas") else None
+
+
+@pytest.fixture
+def personas(_module_personas: Personas | None, _copy_memo: dict[int, Any], db: Any) -> Personas:
+    """One per role (see PERSONA_NAMES), in two cities and two organisations. Built once for a
+    module whose database tests all use them (`module_shares`); each test gets its own copies
+    of the objects, and what it writes goes with its transaction."""
+    if _module_personas is None:
+        return build_personas()
+    return copy.deepcopy(_module_personas, _copy_memo)
 
 
 @pytest.fixture
@@ -214,17 +258,6 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
         load_reference_data()
 
 
-def _flushes(item: pytest.Item) -> bool:
-    """Whether the test runs outside a transaction, so that its database is flushed after it."""
-    marker = item.get_closest_marker("django_db")
-    if marker is not None and (
-        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
-    ):
-        return True
-    names = getattr(item, "fixturenames", ())
-    return "transactional_db" in names or "live_server" in names
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """A transactional test's teardown flushes every table, the reference rows (divisions,
@@ -232,7 +265,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     after, so whatever test runs next on this worker finds them (work stealing between the
     workers does not keep transactional tests last)."""
     yield
-    if nextitem is None or not _flushes(item):
+    if nextitem is None or not flushes(item):
         return
     from django.core.cache import caches
     from pytest_django.plugin import blocking_manager_key
@@ -259,17 +292,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if item.get_closest_marker("sqlite_only") and on_postgres:
             item.add_marker(needs_sqlite)
     if config.getoption("--database-tests-only"):
-        kept = [item for item in items if _uses_database(item)]
+        kept = [item for item in items if uses_database(item)]
         config.hook.pytest_deselected(items=[item for item in items if item not in set(kept)])
         items[:] = kept
-
-
-def _uses_database(item: pytest.Item) -> bool:
-    """The test touches the database (directly or through a fixture that does)."""
-    fixtures = set(getattr(item, "fixturenames", ()))
-    return bool(
-        item.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & fixtures
-    )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,7 +14,7 @@ from skillcert.exchange.services import batch_build, batch_import
 from skillcert.exchange.tests.conftest import TEST_ACTOR
 from skillcert.scoring.models import Result
 from skillcert.scoring.services import batch_register, batch_registration_submit
-from skillcert.scoring.tests.conftest import world  # noqa: F401 - the scoring scenario
+from skillcert.scoring.tests.conftest import _module_world, world  # noqa: F401 - the scoring scenario
 from skillcert.scoring.tests.flows import onsite_report_in, published_batch
 
 pytestmark = pytest.mark.django_db

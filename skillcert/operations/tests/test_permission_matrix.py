@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from skillcert.accounts.actors import SystemActor
@@ -78,16 +79,29 @@ def _placeholders(path: str, personas) -> dict[str, object]:
     return values
 
 
+@pytest.fixture(scope="module")
+def cookies(_module_personas):
+    """Each column's session cookie, logged in once for the module's 390 rows (the personas
+    are built once for the module: every database test here asks for them). Each row starts
+    from these cookies, whatever an earlier row's answer set."""
+    assert _module_personas is not None, "every database test of this module uses personas"
+    return {
+        column: _module_personas.client(column).cookies.output(header="", sep=";")
+        for column in _persona_columns()
+    }
+
+
 # Routing, the access checks and the answer for ids that do not exist (999999): the same on
 # any database, and 390 rows × 10 personas; the SQLite pass runs it (`once`), while the
 # scoped selectors behind the pages run on PostgreSQL in each app's view tests.
 @pytest.mark.once
 @pytest.mark.parametrize("row", _rows(), ids=lambda row: f"{row['method']} {row['path']}")
-def test_endpoint_answers_each_persona_as_the_table_says(row, personas):
+def test_endpoint_answers_each_persona_as_the_table_says(row, personas, cookies):
     path = row["path"].format(**_placeholders(row["path"], personas))
     mismatches = []
     for persona in _persona_columns():
-        client = personas.client(persona)
+        client = Client()
+        client.cookies.load(cookies[persona])
         is_post = row["method"] == "POST"
         response = client.generic(
             row["method"],

@@ -39,6 +39,11 @@ from skillcert.organizations.models import EvaluationOrg
 pytestmark = pytest.mark.django_db(transaction=True)
 AFTER_BACKUP = "备份之后改的名字"
 
+# Refusals decided from the manifest, its signature and the media archive, before the database
+# dump is opened: the same whatever database made the dump, so the SQLite pass runs them; the
+# PostgreSQL pass keeps the tests that read, check or restore a PostgreSQL dump.
+before_the_dump_is_read = pytest.mark.once
+
 
 @pytest.fixture
 def media(tmp_path, settings) -> Path:
@@ -158,6 +163,7 @@ def test_a_row_edited_inside_the_sqlite_dump_is_refused(personas, backup, media)
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_a_dump_changed_together_with_its_hash_in_the_manifest_is_refused(backup, media):
     before = _live(media)
     manifest = _manifest(backup)
@@ -172,6 +178,7 @@ def test_a_dump_changed_together_with_its_hash_in_the_manifest_is_refused(backup
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_a_changed_manifest_is_refused(backup, media):
     before = _live(media)
     manifest = _manifest(backup)
@@ -181,6 +188,7 @@ def test_a_changed_manifest_is_refused(backup, media):
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_a_backup_signed_with_another_key_is_refused(backup, media, settings):
     before = _live(media)
     settings.SKILLCERT_BACKUP_KEY = base64.b64encode(b"another key entirely, 32 bytes!!").decode()
@@ -189,6 +197,7 @@ def test_a_backup_signed_with_another_key_is_refused(backup, media, settings):
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_an_unsigned_manifest_is_refused(backup, media):
     before = _live(media)
     manifest = _manifest(backup)
@@ -198,6 +207,7 @@ def test_an_unsigned_manifest_is_refused(backup, media):
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_the_command_names_the_failure_and_its_code(backup, media):
     _flip_one_byte(backup / _manifest(backup)["database"])
     with pytest.raises(CommandError, match=r"SHA-256.*backup\.hash_mismatch"):
@@ -207,6 +217,7 @@ def test_the_command_names_the_failure_and_its_code(backup, media):
 # --- M7: an incomplete backup ---------------------------------------------------------------
 
 
+@before_the_dump_is_read
 def test_a_folder_with_only_the_manifest_is_refused_and_the_tables_stay(backup, media, tmp_path):
     before = _live(media)
     only_manifest = tmp_path / "only-manifest"
@@ -219,6 +230,7 @@ def test_a_folder_with_only_the_manifest_is_refused_and_the_tables_stay(backup, 
     assert _live(media) == before and before["counts"]["organizations_evaluationorg"] == 2
 
 
+@before_the_dump_is_read
 def test_a_truncated_media_archive_is_refused_and_the_files_stay(backup, media):
     before = _live(media)
     archive = backup / MEDIA_ARCHIVE
@@ -227,6 +239,7 @@ def test_a_truncated_media_archive_is_refused_and_the_files_stay(backup, media):
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_an_archive_truncated_before_signing_is_refused_while_extracting(backup, media):
     before = _live(media)
     archive = backup / MEDIA_ARCHIVE
@@ -238,6 +251,7 @@ def test_an_archive_truncated_before_signing_is_refused_while_extracting(backup,
     assert _live(media) == before
 
 
+@before_the_dump_is_read
 def test_a_file_swapped_inside_a_resigned_archive_is_refused(backup, media):
     before = _live(media)
     buffer = io.BytesIO()
@@ -299,6 +313,7 @@ def test_postgres_restore_is_refused_while_another_session_uses_the_database(bac
     assert leftovers == []
 
 
+@before_the_dump_is_read
 def test_restore_needs_confirmation_and_a_real_backup(db, tmp_path):
     with pytest.raises(CommandError, match="--yes"):
         call_command("restore", str(tmp_path))

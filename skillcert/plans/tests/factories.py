@@ -4,6 +4,7 @@ app's tests/conftest.py."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from skillcert.candidates.models import Candidate, HeldCertificate, WorkPeriod
 from skillcert.candidates.services import Registration, candidate_register
 from skillcert.common.identifiers import id_number_check_digit
 from skillcert.common.pii import pii_digest
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.occupations.models import Occupation, Specialty, Standard
 from skillcert.organizations.models import EvaluationOrg, OrgScope, OrgStatus
 from skillcert.personnel.demo import (
@@ -61,8 +63,7 @@ def file_org(org: EvaluationOrg, occupations: list[Occupation], levels: tuple[in
     org.refresh_from_db()
 
 
-@pytest.fixture
-def hr(db: Any) -> Occupation:
+def build_hr() -> Occupation:
     occupation, _ = Occupation.objects.get_or_create(
         code="4-07-03-02", defaults={"name": "企业人力资源管理师"}
     )
@@ -74,6 +75,18 @@ def hr(db: Any) -> Occupation:
         defaults={"name": "企业人力资源管理师国家职业技能标准", "levels": [4, 3, 2, 1]},
     )
     return occupation
+
+
+@pytest.fixture(scope="module")
+def _module_hr(request: pytest.FixtureRequest, _module_rows: bool) -> Occupation | None:
+    return build_hr() if module_shares(request, "hr") else None
+
+
+@pytest.fixture
+def hr(_module_hr: Occupation | None, _copy_memo: dict[int, Any], db: Any) -> Occupation:
+    """企业人力资源管理师 with its national standard (built once for a module whose database
+    tests all use it, like `personas`)."""
+    return build_hr() if _module_hr is None else copy.deepcopy(_module_hr, _copy_memo)
 
 
 @pytest.fixture
@@ -89,8 +102,7 @@ def special(db: Any, personas: Any) -> Occupation:
     return occupation
 
 
-@pytest.fixture
-def welder(db: Any) -> Occupation:
+def build_welder() -> Occupation:
     occupation, _ = Occupation.objects.get_or_create(code="6-18-02-04", defaults={"name": "焊工"})
     Standard.objects.get_or_create(
         occupation=occupation,
@@ -103,8 +115,18 @@ def welder(db: Any) -> Occupation:
     return occupation
 
 
+@pytest.fixture(scope="module")
+def _module_welder(request: pytest.FixtureRequest, _module_rows: bool) -> Occupation | None:
+    return build_welder() if module_shares(request, "welder") else None
+
+
 @pytest.fixture
-def plan(personas: Any, hr: Occupation, welder: Occupation) -> EvaluationPlan:
+def welder(_module_welder: Occupation | None, _copy_memo: dict[int, Any], db: Any) -> Occupation:
+    return build_welder() if _module_welder is None else copy.deepcopy(_module_welder, _copy_memo)
+
+
+def build_plan(personas: Any, hr: Occupation, welder: Occupation) -> EvaluationPlan:
+    """org_a's open plan for 企业人力资源管理师 4/3 and 焊工 5/4, its window around today."""
     file_org(personas.org_a, [hr, welder], (5, 4, 3, 2, 1))
     today = timezone.localdate()
     created = plan_create(
@@ -118,6 +140,36 @@ def plan(personas: Any, hr: Occupation, welder: Occupation) -> EvaluationPlan:
         actor=personas.clerk_a,
     )
     return plan_open(plan=created, actor=personas.clerk_a)
+
+
+@pytest.fixture(scope="module")
+def _module_plan(
+    request: pytest.FixtureRequest,
+    _module_personas: Any,
+    _module_hr: Occupation | None,
+    _module_welder: Occupation | None,
+) -> EvaluationPlan | None:
+    if not module_shares(request, "plan", dated=True):
+        return None
+    assert (
+        _module_personas and _module_hr and _module_welder
+    )  # every test asking for plan asks for them
+    return build_plan(_module_personas, _module_hr, _module_welder)
+
+
+@pytest.fixture
+def plan(
+    _module_plan: EvaluationPlan | None,
+    _copy_memo: dict[int, Any],
+    personas: Any,
+    hr: Occupation,
+    welder: Occupation,
+) -> EvaluationPlan:
+    """`build_plan`, once for a module whose database tests all use it and none of which
+    moves the clock (the window is dated from today)."""
+    if _module_plan is None:
+        return build_plan(personas, hr, welder)
+    return copy.deepcopy(_module_plan, _copy_memo)
 
 
 def draft_plan(personas: Any, hr: Occupation, *, code: str, title: str) -> EvaluationPlan:

@@ -3,6 +3,7 @@ item), and the people who mark, examine and sit on the panel."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from skillcert.accounts.models import User
 from skillcert.applications.models import Application, Status
 from skillcert.candidates.models import Candidate
 from skillcert.common.identifiers import id_number_check_digit
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.itembank.models import (
     AssemblyBlueprint,
     Item,
@@ -174,8 +176,7 @@ def _sealed_paper(
     return paper
 
 
-@pytest.fixture
-def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
+def build_world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
     PlanOffering.objects.get_or_create(plan=plan, occupation=hr, level=2)
     standard = Standard.objects.get(occupation=hr)
     paper = _sealed_paper(hr, standard, personas.superuser)
@@ -221,6 +222,34 @@ def world(personas: Any, plan: EvaluationPlan, hr: Occupation) -> World:
         batch,
         users,
     )
+
+
+@pytest.fixture(scope="module")
+def _module_world(
+    request: pytest.FixtureRequest,
+    _module_personas: Any,
+    _module_plan: EvaluationPlan | None,
+    _module_hr: Occupation | None,
+) -> World | None:
+    if _module_plan is None or not module_shares(request, "world", dated=True):
+        return None
+    assert _module_hr is not None  # every test asking for the world asks for hr
+    return build_world(_module_personas, _module_plan, _module_hr)
+
+
+@pytest.fixture
+def world(
+    _module_world: World | None,
+    _copy_memo: dict[int, Any],
+    personas: Any,
+    plan: EvaluationPlan,
+    hr: Occupation,
+) -> World:
+    """`build_world`, once for a module whose database tests all use it and none of which
+    moves the clock; each test gets its own copies of the objects."""
+    if _module_world is None:
+        return build_world(personas, plan, hr)
+    return copy.deepcopy(_module_world, _copy_memo)
 
 
 # The post the enterprise fixture's employees hold: inside the norm's posts (flows.NORM_POSTS).
