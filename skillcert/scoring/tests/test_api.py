@@ -8,7 +8,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -35,22 +34,6 @@ def test_batches_are_listed_in_scope_with_counts(world: Any) -> None:
     assert counts["results"] == 5 and counts["draft"] == 5 and counts["pending"] == 5
     hidden = personas.client_for(personas.city_suzhou).get(f"{BASE}/batches/{world.batch.pk}")
     assert hidden.status_code == 404 and hidden.json()["code"] == "not_found"
-
-
-@pytest.mark.usefixtures("covered_clock")
-def test_publish_by_district_and_the_domain_error_when_nothing_is_left(world: Any) -> None:
-    submitted_batch(world)
-    Result.objects.filter(pk=world.result(3).pk).update(district="延期考区")
-    clerk = world.personas.client_for(world.personas.clerk_a)
-    first = _post(clerk, f"/batches/{world.batch.pk}/publish", {"district": "延期考区"})
-    assert first.status_code == 200 and first.json()["count"] == 1
-    rest = _post(clerk, f"/batches/{world.batch.pk}/publish")
-    assert rest.status_code == 200 and rest.json()["count"] == 4
-    again = _post(clerk, f"/batches/{world.batch.pk}/publish")
-    assert again.status_code == 400 and again.json()["code"] == "scoring.nothing_to_publish"
-    detail = clerk.get(f"{BASE}/batches/{world.batch.pk}").json()
-    assert detail["status"] == "published" and len(detail["publications"]) == 2
-    assert detail["counts"]["published"] == 5
 
 
 def test_publish_is_forbidden_to_a_marker_and_hidden_from_another_org(world: Any) -> None:

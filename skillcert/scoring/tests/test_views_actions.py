@@ -9,7 +9,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,28 +164,6 @@ def test_officer_reopens_with_reason_org_may_not(world: Any) -> None:
     event = AuditEvent.objects.get(action="result_batch.reopen")
     assert event.changes["reason"] == "理论成绩录入错误"
     assert personas.client_for(personas.city_suzhou).post(url, {"reason": "x"}).status_code == 404
-
-
-@pytest.mark.usefixtures("covered_clock")
-def test_publish_one_district_then_the_rest(world: Any) -> None:
-    submitted_batch(world)
-    Result.objects.filter(batch=world.batch).update(district="南京考区")
-    Result.objects.filter(pk=world.result(3).pk).update(district="延期考区")
-    clerk = world.personas.client_for(world.personas.clerk_a)
-    page = clerk.get(reverse("scoring:batch", args=[world.batch.pk]))
-    assert page.context["can_publish"] and page.context["districts"] == ["南京考区", "延期考区"]
-    url = _batch_action(world, "publish")
-    done = clerk.post(url, {"district": "南京考区"}, follow=True).content.decode()
-    assert "已发布南京考区的成绩" in done
-    assert world.result(3).status == ResultStatus.SUBMITTED
-    assert world.result(0).status == ResultStatus.PUBLISHED
-    clerk.post(url, {"district": ""})
-    assert world.result(3).status == ResultStatus.PUBLISHED
-    again = clerk.post(url, {"district": ""}, follow=True).content.decode()
-    assert "不能发布" in again or "没有待发布的成绩" in again
-    assert world.batch.publications.count() == 2
-    outsider = world.personas.client_for(world.personas.clerk_b).post(url, {"district": ""})
-    assert outsider.status_code == 404
 
 
 def test_publish_rejects_an_overlong_district_naming_the_field(world: Any) -> None:
