@@ -4,6 +4,7 @@ applications tests cover), and a unified sitting with districts, sites, rooms an
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from skillcert.applications.models import Application, Status
 from skillcert.candidates.models import Candidate
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.exams.models import District, Room, Site, Sitting, StaffAssignment, TimeSlot
 from skillcert.exams.services import (
     district_add,
@@ -265,9 +267,25 @@ def build_sitting(
     return setup
 
 
+@pytest.fixture(scope="module")
+def _module_sitting_setup(
+    request: pytest.FixtureRequest, _module_personas: Any, _module_hr: Occupation | None
+) -> Setup | None:
+    if not module_shares(request, "sitting_setup", dated=True):
+        return None
+    assert _module_personas and _module_hr  # every test asking for the sitting asks for them
+    return build_sitting(_module_personas, _module_hr)
+
+
 @pytest.fixture
-def sitting_setup(personas: Any, hr: Occupation) -> Setup:
-    return build_sitting(personas, hr)
+def sitting_setup(
+    _module_sitting_setup: Setup | None, _copy_memo: dict[int, Any], personas: Any, hr: Occupation
+) -> Setup:
+    """`build_sitting`, once for a module whose database tests all use it and none of which
+    moves the clock; each test gets its own copies of the objects."""
+    if _module_sitting_setup is None:
+        return build_sitting(personas, hr)
+    return copy.deepcopy(_module_sitting_setup, _copy_memo)
 
 
 def staffed_day(setup: Setup, personas: Any, occupation: Occupation) -> tuple[TimeSlot, Room]:

@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import PASSWORD
 from skillcert.operations.tests.test_permission_matrix import _placeholders, _rows
+
+# The refusal comes from the middleware before any view or query runs: the same on any
+# database, so the SQLite pass runs it.
+pytestmark = pytest.mark.once
 
 PAGE_ROWS = [r for r in _rows() if r["method"] == "GET" and not r["key"].startswith("api:")]
 # Anonymous by design (no session, so nothing for a forged request to ride on).
@@ -29,11 +34,13 @@ def test_every_page_refuses_a_post_without_the_token(personas):
     assert not accepted, "POST without CSRF token not refused: " + "; ".join(accepted)
 
 
-def test_login_form_refuses_a_post_without_the_token(db):
-    response = Client(enforce_csrf_checks=True).post(
-        "/accounts/login/", {"username": "x", "password": "y"}
+def test_login_form_refuses_a_post_without_the_token_even_with_the_right_password(personas):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/accounts/login/", {"username": personas.clerk_a.username, "password": PASSWORD}
     )
     assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize("row", API_WRITES, ids=lambda r: r["path"])
