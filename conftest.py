@@ -296,26 +296,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         dropped = set(items) - set(kept)
         config.hook.pytest_deselected(items=[item for item in items if item in dropped])
         items[:] = kept
-    items.sort(key=_runs_late)
-
-
-# Modules holding a test that takes 10 s or more (`make test` names the slowest): they run
-# first, whole, so that the two workers of a pass never wait at the end for a long test that
-# started last. The rest keep their order.
-LONG_TESTS_IN = (
-    "common/tests/test_migrations.py",
-    "exchange/tests/test_round_trip.py",
-    "operations/tests/test_api_schema.py",
-    "operations/tests/test_restore.py",
-    "operations/tests/test_simulate.py",
-    "operations/tests/test_worker_killed.py",
-    "supervision/tests/test_demo.py",
-)
-
-
-def _runs_late(item: pytest.Item) -> bool:
-    module = item.nodeid.split("::")[0]
-    return not (module.endswith(LONG_TESTS_IN) or "test_browser_" in module)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
