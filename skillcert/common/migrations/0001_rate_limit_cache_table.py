@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 
 def create_cache_table(apps, schema_editor):
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
@@ -17,4 +19,4 @@ def drop_cache_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies: list[tuple[str, str]] = []
-    operations = [migrations.RunPython(create_cache_table, drop_cache_table)]
+    operations = [RunPythonOnRenderedModels(create_cache_table, drop_cache_table)]

@@ -6,6 +6,8 @@ from pathlib import Path
 import yaml
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 SOURCE = Path(__file__).resolve().parent.parent / "rulesets" / "generic-2018.yaml"
 
 
@@ -38,4 +40,4 @@ class Migration(migrations.Migration):
     dependencies = [
         ('eligibility', '0001_squashed_0001'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

@@ -3,6 +3,8 @@ editable data: a province changes its row, the code never carries these numbers.
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 CHECKLIST = ["核验准考证", "核验有效身份证件", "人像比对", "随身物品检查（通讯工具关机并集中存放）"]
 SOURCE = "公开转载的考务规则（监考1:15且每场不少于2人，实操考评1:5、不少于3人且为单数）"
 
@@ -41,4 +43,4 @@ class Migration(migrations.Migration):
         ('personnel', '0002_load_qualification_rules_and_province_policies'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

@@ -4,6 +4,8 @@ province's own)."""
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 
 def first_version(apps, schema_editor):
     Policy = apps.get_model("exams", "LogisticsPolicy")
@@ -21,4 +23,4 @@ class Migration(migrations.Migration):
         ('personnel', '0002_load_qualification_rules_and_province_policies'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]
+    operations = [RunPythonOnRenderedModels(first_version, migrations.RunPython.noop)]

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 MAPPING = [
     ("初级", 5), ("初级工", 5), ("国家职业资格五级", 5),
     ("中级", 4), ("中级工", 4), ("国家职业资格四级", 4),
@@ -26,4 +28,4 @@ class Migration(migrations.Migration):
     dependencies = [
         ('occupations', '0001_squashed_0001'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

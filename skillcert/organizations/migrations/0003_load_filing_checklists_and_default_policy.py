@@ -3,6 +3,8 @@ default filing policy. Data, not code: provinces edit, add and retire items afte
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 F, N, T, D = "file", "number", "text", "declaration"
 
 # (kind, code, title, evidence, min_value, guidance, basis)
@@ -84,4 +86,4 @@ class Migration(migrations.Migration):
         ('organizations', '0001_squashed_0009'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

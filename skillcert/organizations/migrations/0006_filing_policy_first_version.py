@@ -4,6 +4,8 @@ its validity and renewal numbers are the platform's defaults, so it is flagged �
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 DEFAULT_DOCUMENT = (
     "人社厅（2023）劳动关系协调师职业技能等级认定工作通知 五；有效期、延续期限为平台默认值"
 )
@@ -25,4 +27,4 @@ class Migration(migrations.Migration):
         ('organizations', '0003_load_filing_checklists_and_default_policy'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]
+    operations = [RunPythonOnRenderedModels(first_version, migrations.RunPython.noop)]

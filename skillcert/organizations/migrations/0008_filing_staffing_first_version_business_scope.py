@@ -11,6 +11,8 @@ the checklists follow seed 001 §一 and cite their real source.
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 DOCUMENT = (
     "人社厅（2023）劳动关系协调师职业技能等级认定工作通知 二、三：仅要求具备相应资质的"
     "考评人员、命题人员，未规定人数；各项人数为平台默认值，请以本省文件核实"
@@ -104,4 +106,4 @@ class Migration(migrations.Migration):
         ('organizations', '0006_filing_policy_first_version'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [RunPythonOnRenderedModels(forward, backward)]

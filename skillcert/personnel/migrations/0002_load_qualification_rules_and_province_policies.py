@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 RULESETS = Path(__file__).resolve().parent.parent / "rulesets"
 
 # province code: (examiner window, senior window, validity years, collection workdays,
@@ -77,4 +79,4 @@ class Migration(migrations.Migration):
         ('personnel', '0001_squashed_0012'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

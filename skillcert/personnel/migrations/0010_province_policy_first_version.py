@@ -4,6 +4,8 @@ confirms them."""
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 COPIED_FROM_ANOTHER_PROVINCE = {"320000"}
 
 
@@ -24,4 +26,4 @@ class Migration(migrations.Migration):
         ('personnel', '0002_load_qualification_rules_and_province_policies'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]
+    operations = [RunPythonOnRenderedModels(first_version, migrations.RunPython.noop)]

@@ -5,6 +5,8 @@ import datetime
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 
 def load(apps, schema_editor):
     Policy = apps.get_model("plans", "ReviewSamplingPolicy")
@@ -31,4 +33,4 @@ class Migration(migrations.Migration):
         ('plans', '0001_squashed_0005'),
         ('regions', '0002_load_gbt2260_divisions'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

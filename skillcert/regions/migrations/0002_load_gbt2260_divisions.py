@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 
 def load(apps, schema_editor):
     from skillcert.regions.gbt2260 import read_divisions
@@ -23,4 +25,4 @@ class Migration(migrations.Migration):
     dependencies = [
         ('regions', '0001_squashed_0001'),
     ]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

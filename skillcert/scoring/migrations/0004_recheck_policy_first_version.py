@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 
 def first_version(apps, schema_editor):
     Policy = apps.get_model("scoring", "RecheckPolicy")
@@ -19,4 +21,4 @@ class Migration(migrations.Migration):
         ('regions', '0002_load_gbt2260_divisions'),
         ('scoring', '0001_squashed_0009'),
     ]
-    operations = [migrations.RunPython(first_version, migrations.RunPython.noop)]
+    operations = [RunPythonOnRenderedModels(first_version, migrations.RunPython.noop)]

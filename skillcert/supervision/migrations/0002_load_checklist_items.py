@@ -3,6 +3,8 @@ them as data afterwards."""
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 ITEMS = {
     "process": [
         ("plan_filed", "评价计划已按规定提前备案，实施与备案一致"),
@@ -46,4 +48,4 @@ class Migration(migrations.Migration):
         ('supervision', '0001_squashed_0005'),
     ]
 
-    operations = [migrations.RunPython(load, unload)]
+    operations = [RunPythonOnRenderedModels(load, unload)]

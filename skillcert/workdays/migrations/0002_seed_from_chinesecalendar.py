@@ -3,6 +3,8 @@ Years after that are entered by a province officer."""
 
 from django.db import migrations
 
+from skillcert.common.migration_operations import RunPythonOnRenderedModels
+
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -47,4 +49,4 @@ class Migration(migrations.Migration):
     dependencies = [
         ('workdays', '0001_squashed_0001'),
     ]
-    operations = [migrations.RunPython(seed, unseed)]
+    operations = [RunPythonOnRenderedModels(seed, unseed)]
