@@ -3,6 +3,7 @@ temporary media root, and a helper that files an organisation through the real s
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from skillcert.accounts.actors import Actor
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.occupations.models import DirectoryEntry, Occupation, Specialty
 from skillcert.organizations.catalogue import ScopeRequest
 from skillcert.organizations.demo import filing_submit_approved
@@ -53,8 +55,7 @@ class Catalogue:
     lathe: Specialty  # a specialty of the electrician (for specialty checks)
 
 
-@pytest.fixture
-def catalogue(db: Any) -> Catalogue:
+def build_catalogue() -> Catalogue:
     hr = Occupation.objects.create(code="4-07-03-02", name="企业人力资源管理师")
     electrician = Occupation.objects.create(code="6-31-01-03", name="电工")
     labour = Occupation.objects.create(code="4-07-03-03", name="劳动关系协调师")
@@ -75,6 +76,21 @@ def catalogue(db: Any) -> Catalogue:
         document_no="测试目录",
     )
     return Catalogue(hr, electrician, labour, welder, specialty)
+
+
+@pytest.fixture(scope="module")
+def _module_catalogue(request: pytest.FixtureRequest, _module_rows: bool) -> Catalogue | None:
+    return build_catalogue() if module_shares(request, "catalogue") else None
+
+
+@pytest.fixture
+def catalogue(
+    _module_catalogue: Catalogue | None, _copy_memo: dict[int, Any], db: Any
+) -> Catalogue:
+    """The small catalogue (built once for a module whose database tests all use it)."""
+    if _module_catalogue is None:
+        return build_catalogue()
+    return copy.deepcopy(_module_catalogue, _copy_memo)
 
 
 def pdf_upload(name: str = "营业执照.pdf", content: bytes = PDF) -> SimpleUploadedFile:
