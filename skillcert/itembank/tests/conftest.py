@@ -3,6 +3,7 @@ unified bank, on top of the shared personas."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from conftest import make_user
 from skillcert.accounts.models import User
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.itembank.models import Item, ItemBank, ItemBankRole, ItemBankRoleKind, Paper
 from skillcert.itembank.services import (
     blueprint_create,
@@ -80,8 +82,7 @@ def _user(name: str) -> User:
     return make_user(name)
 
 
-@pytest.fixture
-def bank(db: Any) -> Bank:
+def build_bank() -> Bank:
     standard = hr_standard()
     occupation = standard.occupation
     other = Occupation.objects.create(code="4-07-05-03", name="劳动关系协调员")
@@ -130,3 +131,15 @@ def bank(db: Any) -> Bank:
         people["manager2"],
         people["outsider"],
     )
+
+
+@pytest.fixture(scope="module")
+def _module_bank(request: pytest.FixtureRequest, _module_rows: bool) -> Bank | None:
+    return build_bank() if module_shares(request, "bank") else None
+
+
+@pytest.fixture
+def bank(_module_bank: Bank | None, _copy_memo: dict[int, Any], db: Any) -> Bank:
+    """The province's bank for 企业人力资源管理师 with its elements and people (built once for
+    a module whose database tests all use it)."""
+    return build_bank() if _module_bank is None else copy.deepcopy(_module_bank, _copy_memo)
