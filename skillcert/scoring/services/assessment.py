@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record, audit_record_batch
+from skillcert.common.batch_input import all_locked
 from skillcert.common.errors import DomainError
 from skillcert.personnel import recusal
 from skillcert.personnel.selectors import assessor_facts, may_assess
@@ -137,16 +138,11 @@ def _batch_assessor(actor: Actor, batch: ResultBatch, duty: str, given: Person |
 
 def _results_locked(batch: ResultBatch, ids: Iterable[int], field: str) -> list[Result]:
     """The batch's results `ids`, locked in primary-key order; every id must be the batch's."""
-    wanted = sorted(set(ids))
-    results = list(
-        Result.objects.select_for_update()
-        .filter(batch=batch, pk__in=wanted)
-        .select_related("application__candidate")
-        .order_by("pk")
+    return all_locked(
+        Result.objects.filter(batch=batch).select_related("application__candidate"),
+        ids,
+        lambda: DomainError("scoring.result_not_in_batch", "有成绩不属于本批次的考生", field=field),
     )
-    if len(results) != len(wanted):
-        raise DomainError("scoring.result_not_in_batch", "有成绩不属于本批次的考生", field=field)
-    return results
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record, audit_record_batch
+from skillcert.common.batch_input import all_locked
 from skillcert.common.errors import DomainError
 from skillcert.scoring import rules
 from skillcert.scoring.models import (
@@ -110,12 +111,14 @@ def results_part_state_set_bulk(
     with transaction.atomic():
         batch = lock_batch(batch)
         require_entry_account(actor, batch)
-        locked = Result.objects.select_for_update().filter(batch=batch, pk__in=ids)
-        results = {r.pk: r for r in locked.order_by("pk")}
-        if len(results) != len(ids):
-            raise DomainError(
+        locked = all_locked(
+            Result.objects.filter(batch=batch),
+            ids,
+            lambda: DomainError(
                 "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="rows"
-            )
+            ),
+        )
+        results = {r.pk: r for r in locked}
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         audited = []
         for row in rows:

@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from skillcert.audit.services import audit_record, audit_record_batch
+from skillcert.common.batch_input import all_locked
 from skillcert.common.errors import DomainError
 from skillcert.itembank.choices import ItemType
 from skillcert.scoring import rules
@@ -352,16 +353,13 @@ def marks_submit_bulk(*, batch: ResultBatch, scores: Mapping[int, Any], actor: A
     with transaction.atomic():
         batch = lock_batch(batch)
         user = acting_person(actor)
-        marks = list(
-            Mark.objects.select_for_update()
-            .filter(pk__in=ids, script__result__batch=batch)
-            .select_related("marker")
-            .order_by("pk")
-        )
-        if len(marks) != len(ids):
-            raise DomainError(
+        marks = all_locked(
+            Mark.objects.filter(script__result__batch=batch).select_related("marker"),
+            ids,
+            lambda: DomainError(
                 "marking.mark_not_in_batch", "有评分不属于本批次的答卷", field="scores"
-            )
+            ),
+        )
         scripts = {
             s.pk: s
             for s in Script.objects.select_for_update()
