@@ -12,8 +12,9 @@ crash or an exhausted worker.
 `spreadsheet_check` reads every entry of an .xlsx once (through zipfile, so the sizes and CRCs
 the archive declares are verified rather than trusted), measures each worksheet's extent
 and the text its cells expand to, and refuses formats whose cells it cannot measure
-(.ods, .xlsb). A legacy .xls (binary, not a zip) is bounded by the format itself
-(65,536 rows x 256 columns) and passes through."""
+(.ods, .xlsb). A legacy .xls (BIFF records in an OLE2 file, not a zip) is measured by
+`untrusted_xls`: calamine reads all its sheets when it opens it, so their blocks and the
+shared strings copied into their cells are bounded together."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import unescape
 
+from skillcert.common import untrusted_xls
 from skillcert.common.errors import DomainError
 
 # A 100,000-row roster is about 37 MB of sheet XML and 1.5 million cells.
@@ -259,9 +261,11 @@ def spreadsheet_check(
     Returns the worksheet parts it read that hold no formula (for `xlsx_formulas`)."""
     if not data:
         raise _fail("empty", f"{what}为空")
+    if data.startswith(untrusted_xls.OLE_MAGIC):
+        _xls_check(data, what=what, max_cells=max_cells, max_expanded_text=max_expanded_text)
+        return frozenset()
     if not data.startswith(_ZIP_MAGIC):
-        # A legacy .xls, or not a spreadsheet at all: the importer's parser says which, in
-        # its own words; neither can inflate.
+        # Not a spreadsheet at all: the importer's parser says so, in its own words.
         return frozenset()
     archive = zip_open(data, what=what)
     names = {info.filename for info in archive.infolist()}
@@ -313,6 +317,38 @@ def spreadsheet_check(
     if text > max_expanded_text:
         raise _fail("text_too_large", f"{what}中的文字内容过多，请拆分后分批上传")
     return frozenset(formula_free)
+
+
+def _too_large(what: str, rows: int, columns: int, max_cells: int) -> DomainError:
+    return _fail(
+        "sheet_too_large",
+        f"{what}的工作表范围过大（{rows} 行 × {columns} 列，上限 {max_cells} 个单元格）；"
+        "请删除表格远端的多余内容后重新上传",
+    )
+
+
+def _xls_check(data: bytes, *, what: str, max_cells: int, max_expanded_text: int) -> None:
+    """Refuse a legacy .xls whose sheets, all read at once by calamine, would not fit."""
+    try:
+        stream = untrusted_xls.workbook_stream(data)
+        if stream is None:
+            return
+        measured = untrusted_xls.measure(stream)
+    except untrusted_xls.XlsEncrypted:
+        raise _fail("encrypted", f"{what}已加密，请取消密码保护后重新上传") from None
+    except untrusted_xls.XlsMalformed:
+        raise _fail("corrupt", f"{what}已损坏或不完整，无法打开") from None
+    for sheet in measured.sheets:
+        if sheet.rows * sheet.columns > max_cells:
+            raise _too_large(what, sheet.rows, sheet.columns, max_cells)
+    if measured.cells > max_cells:
+        raise _fail(
+            "sheet_too_large",
+            f"{what}的 {len(measured.sheets)} 个工作表合计范围过大（{measured.cells} 个单元格，"
+            f"上限 {max_cells} 个）；请只保留要导入的工作表、删除远端的多余内容后重新上传",
+        )
+    if measured.text > max_expanded_text:
+        raise _fail("text_too_large", f"{what}中的文字内容过多，请拆分后分批上传")
 
 
 def _exact_text(
@@ -405,17 +441,13 @@ def sheet_rows(
     sheet: Any, *, what: str = "Excel 文件", max_cells: int = MAX_SHEET_CELLS
 ) -> list[Any]:
     """A python-calamine sheet as rows, refusing a sheet whose extent would not fit in memory
-    once padded from A1. `spreadsheet_check` bounds .xlsx before opening; a legacy .xls (one
-    cell at IV65536 in a 5 KB file) is only bounded here, from the extent calamine reports."""
+    once padded from A1. `spreadsheet_check` has bounded the file before it was opened; this
+    holds for a caller that opened a workbook without it."""
     end = sheet.end
     if end is not None:
         rows, columns = end[0] + 1, end[1] + 1
         if rows * columns > max_cells:
-            raise _fail(
-                "sheet_too_large",
-                f"{what}的工作表范围过大（{rows} 行 × {columns} 列，上限 {max_cells} 个单元格）；"
-                "请删除表格远端的多余内容后重新上传",
-            )
+            raise _too_large(what, rows, columns, max_cells)
     return list(sheet.to_python(skip_empty_area=False))
 
 

@@ -16,6 +16,7 @@ from django_tasks import task
 from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record
 from skillcert.common.errors import DomainError
+from skillcert.common.untrusted_xls import OLE_MAGIC
 from skillcert.itembank.excel import parse_items_xlsx
 from skillcert.itembank.models import (
     ItemBank,
@@ -32,12 +33,11 @@ ITEM_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 MAX_STORED_ERRORS = 5_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .xls (BIFF in an OLE container)
 # File name ending → (format, the first bytes such a file starts with).
 _ACCEPTED = {
     ".xlsx": (ItemImportFormat.EXCEL, _ZIP_MAGIC),
     ".xlsm": (ItemImportFormat.EXCEL, _ZIP_MAGIC),
-    ".xls": (ItemImportFormat.EXCEL, _OLE_MAGIC),
+    ".xls": (ItemImportFormat.EXCEL, OLE_MAGIC),  # a legacy .xls: BIFF in an OLE2 file
     ".zip": (ItemImportFormat.QTI, _ZIP_MAGIC),
 }
 

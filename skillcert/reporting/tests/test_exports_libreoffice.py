@@ -28,6 +28,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
 from skillcert.accounts.actors import SystemActor
 from skillcert.applications.importing import roster_validate
@@ -35,6 +36,7 @@ from skillcert.applications.models import Status
 from skillcert.applications.roster import COLUMNS
 from skillcert.candidates.models import Candidate
 from skillcert.certificates.models import Certificate
+from skillcert.common import untrusted_xls
 from skillcert.plans.tests.factories import make_id
 from skillcert.reporting.services import figures_refresh
 from skillcert.scoring.models import Result
@@ -335,3 +337,33 @@ def test_roster_saved_by_libreoffice_with_a_formula_name_is_refused_naming_the_f
     assert (error.row, error.column, error.code) == (2, "姓名", "name_invalid")
     assert "=1+1" in error.message and "“2”" not in error.message
     assert [row.name for row in result.rows] == ["张三"]
+
+
+def test_roster_saved_by_libreoffice_as_xls_is_measured_as_calamine_reads_it_and_imported(
+    plan, hr, tmp_path
+):
+    people = [{"name": f"考生{n}", "id_number": make_id(910 + n)} for n in range(30)]
+    for n, person in enumerate(people):
+        person.update(
+            phone=f"139123456{n:02d}",
+            occupation_code=hr.code,
+            level="四级",
+            work_start="2015-01-01",
+        )
+    source = tmp_path / "花名册.csv"
+    source.write_text(_roster_csv(people), encoding="utf-8")
+    as_text = {"id_number", "phone", "occupation_code", "cert_number"}
+    formats = "/".join(f"{i + 1}/{2 if c.key in as_text else 1}" for i, c in enumerate(COLUMNS))
+    saved = _soffice(source, "xls:MS Excel 97", infilter=f"CSV:44,34,76,1,{formats}").read_bytes()
+    assert saved.startswith(untrusted_xls.OLE_MAGIC)
+
+    stream = untrusted_xls.workbook_stream(saved)
+    assert stream is not None
+    [measured] = untrusted_xls.measure(stream).sheets
+    end = CalamineWorkbook.from_filelike(io.BytesIO(saved)).get_sheet_by_index(0).end
+    assert (measured.rows, measured.columns) == (end[0] + 1, end[1] + 1) == (31, len(COLUMNS))
+
+    _sheet_read, result = roster_validate(plan=plan, source=saved)
+
+    assert result.errors == []
+    assert [row.name for row in result.rows] == [p["name"] for p in people]
