@@ -3,6 +3,7 @@ Session (with CSRF) and bearer-token authentication."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from typing import Any
 
@@ -60,8 +61,25 @@ COMMON_RESPONSES = {
 
 
 class SkillcertAPI(NinjaAPI):
-    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
-        schema = super().get_openapi_schema(*args, **kwargs)
+    """The document depends only on the code: it is built once per process and root path (a
+    build takes 0.1-0.3 s of CPU; /api/openapi.json and /api/docs ask for it on every visit,
+    so an uncached document let any visitor spend a core with a few requests a second).
+    Each caller gets its own copy."""
+
+    _schemas: dict[str, Any]
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = self._schema_built(path_prefix)
+        return copy.deepcopy(schemas[path_prefix])
+
+    def _schema_built(self, path_prefix: str) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix)
         for path_item in schema["paths"].values():
             for operation in path_item.values():
                 # Ninja keys the declared responses by int; JSON keys are strings, so one

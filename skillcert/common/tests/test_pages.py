@@ -66,6 +66,29 @@ def test_api_docs_and_schema_are_served(db):
     assert "/api/v1/workdays/add" in schema["paths"]
 
 
+def test_api_schema_is_built_once_and_each_caller_gets_its_own_copy(db, monkeypatch):
+    from skillcert.config.api import SkillcertAPI, api
+
+    builds = []
+    built = SkillcertAPI._schema_built
+    monkeypatch.setattr(api, "_schemas", {}, raising=False)
+    monkeypatch.setattr(
+        SkillcertAPI,
+        "_schema_built",
+        lambda self, prefix: builds.append(prefix) or built(self, prefix),
+    )
+
+    first = Client().get("/api/openapi.json").json()
+    mine = api.get_openapi_schema()
+    mine["paths"].clear()
+    again = Client().get("/api/openapi.json").json()
+
+    assert builds == ["/api/"]
+    assert first == again and "/api/v1/workdays/add" in again["paths"]
+    [operation] = first["paths"]["/api/v1/workdays/add"].values()
+    assert operation["responses"]["429"]["description"] == "请求过于频繁"
+
+
 def test_api_token_authentication(personas):
     from skillcert.accounts.services import api_token_create
 
