@@ -71,12 +71,13 @@ def test_api_schema_is_built_once_and_each_caller_gets_its_own_copy(db, monkeypa
 
     builds = []
     built = SkillcertAPI._schema_built
+
+    def counted(self, prefix):
+        builds.append(prefix)
+        return built(self, prefix)
+
     monkeypatch.setattr(api, "_schemas", {}, raising=False)
-    monkeypatch.setattr(
-        SkillcertAPI,
-        "_schema_built",
-        lambda self, prefix: builds.append(prefix) or built(self, prefix),
-    )
+    monkeypatch.setattr(SkillcertAPI, "_schema_built", counted)
 
     first = Client().get("/api/openapi.json").json()
     mine = api.get_openapi_schema()

@@ -361,6 +361,7 @@ def test_roster_saved_by_libreoffice_as_xls_is_measured_as_calamine_reads_it_and
     assert stream is not None
     [measured] = untrusted_xls.measure(stream).sheets
     end = CalamineWorkbook.from_filelike(io.BytesIO(saved)).get_sheet_by_index(0).end
+    assert end is not None
     assert (measured.rows, measured.columns) == (end[0] + 1, end[1] + 1) == (31, len(COLUMNS))
 
     _sheet_read, result = roster_validate(plan=plan, source=saved)
