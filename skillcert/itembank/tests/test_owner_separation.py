@@ -6,9 +6,10 @@ sealed paper needs two different authorised people of its owner to open."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,8 +18,8 @@ from conftest import make_user
 from skillcert.accounts.actors import SystemActor
 from skillcert.accounts.models import Role, User
 from skillcert.accounts.services import role_revoke
-from skillcert.audit.models import AuditEvent
 from skillcert.common.errors import DomainError
+from skillcert.common.tests.module_rows import module_shares
 from skillcert.itembank.excel import parse_items_xlsx
 from skillcert.itembank.models import (
     Item,
@@ -34,8 +35,6 @@ from skillcert.itembank.selectors import bank_scope, items_visible, papers_visib
 from skillcert.itembank.services import (
     blueprint_create,
     item_approve,
-    item_assign,
-    item_assignment_revoke,
     item_create,
     item_submit,
     itembank_role_grant,
@@ -110,8 +109,7 @@ def _sealed_paper(bank, item_bank: ItemBank, manager: User) -> Paper:
     )
 
 
-@pytest.fixture
-def owners(bank, personas) -> Owners:
+def build_owners(bank: Any, personas: Any) -> Owners:
     province_bank = bank.item_bank
     org_a_bank = ItemBank.objects.for_organization(personas.org_a.pk)
     org_a_admin = _person("org_a_admin", Role.ORG_ADMIN, organization=personas.org_a)
@@ -139,6 +137,29 @@ def owners(bank, personas) -> Owners:
         org_a_manager=org_a_manager,
         org_b_admin=org_b_admin,
     )
+
+
+@pytest.fixture(scope="module")
+def _module_owners(
+    request: pytest.FixtureRequest, _module_bank: Any, _module_personas: Any
+) -> Owners | None:
+    if _module_bank is None or _module_personas is None:
+        return None
+    if not module_shares(request, "owners", dated=True):
+        return None
+    return build_owners(_module_bank, _module_personas)
+
+
+@pytest.fixture
+def owners(
+    _module_owners: Owners | None, _copy_memo: dict[int, Any], bank: Any, personas: Any
+) -> Owners:
+    """Both banks with their items and a sealed paper each, and organisation A's and B's
+    administrators: built once for the module (every database test here asks for them),
+    copied for each test with the same memo as `bank` and `personas`."""
+    if _module_owners is None:
+        return build_owners(bank, personas)
+    return copy.deepcopy(_module_owners, _copy_memo)
 
 
 def _codes_in_export(response) -> list[tuple[str, str]]:
@@ -312,63 +333,6 @@ def test_province_officer_has_no_sight_of_an_organisations_bank(owners, personas
     assert exported == [("T0000", "省"), ("T0001", "省"), ("T0002", "省")]
 
 
-# --- examiners: only what is assigned to them, never answers of items in use ---------------
-
-
-def test_reviewing_examiner_loses_sight_of_an_item_once_it_is_in_use(bank, personas):
-    examiner = personas.examiner
-    itembank_role_grant(
-        user=examiner,
-        occupation=bank.occupation,
-        role=ItemBankRoleKind.REVIEWER,
-        actor=personas.province,
-        bank=bank.item_bank,
-    )
-    item = bank.choice(1)
-    item_submit(item=item, reviewer=examiner, actor=bank.setter)
-    client = personas.client_for(examiner)
-    in_review = client.get(f"/itembank/items/{item.pk}/")
-    assert in_review.status_code == 200 and "机密题干1" in in_review.text
-
-    item_approve(item=item, actor=examiner)
-    assert client.get(f"/itembank/items/{item.pk}/").status_code == 404
-    assert client.get(f"/api/v1/itembank/items/{item.pk}").status_code == 404
-    assert client.get("/api/v1/itembank/items").json() == []
-    assert item.code not in client.get("/itembank/").text
-    assert _codes_in_export(client.get("/itembank/?export=xlsx")) == []
-
-
-def test_examiner_reads_an_item_in_use_only_while_it_is_assigned(bank, personas):
-    examiner = personas.examiner
-    item = bank.active(1)
-    other = bank.active(2)
-    client = personas.client_for(examiner)
-    assert client.get("/itembank/").status_code == 404
-    assert client.get(f"/api/v1/itembank/items/{item.pk}").status_code == 404
-
-    with pytest.raises(DomainError) as caught:  # only the bank's managers assign
-        item_assign(item=item, user=examiner, reason="实操命题参考", actor=bank.setter)
-    assert caught.value.code == "itembank.forbidden"
-    response = personas.client_for(bank.manager).post(
-        f"/itembank/items/{item.pk}/assign/",
-        {"username": examiner.username, "reason": "实操命题参考"},
-    )
-    assert response.status_code == 302
-    one = client.get(f"/api/v1/itembank/items/{item.pk}")
-    assert one.status_code == 200 and one.json()["content"]["key"] == "B"
-    assert client.get(f"/api/v1/itembank/items/{other.pk}").status_code == 404
-    assert [row["code"] for row in client.get("/api/v1/itembank/items").json()] == [item.code]
-    assert AuditEvent.objects.filter(action="item.assign", object_id=str(item.pk)).exists()
-    # an assignment shows the item; it does not let the examiner take the bank out
-    assert _codes_in_export(client.get("/itembank/?export=xlsx")) == []
-
-    assignment = item.assignments.get(active=True)
-    item_assignment_revoke(assignment=assignment, actor=bank.manager)
-    examiner.__dict__.pop("_itembank_scope", None)
-    assert personas.client_for(examiner).get(f"/itembank/items/{item.pk}/").status_code == 404
-    assert AuditEvent.objects.filter(action="item.unassign", object_id=str(item.pk)).exists()
-
-
 # --- the owner's own people ------------------------------------------------------------------
 
 
@@ -480,18 +444,3 @@ def test_a_writer_in_two_banks_must_name_the_bank(owners, bank, personas):
         item_create(**kw)
     assert (caught.value.code, caught.value.field) == ("itembank.bank_required", "bank")
     assert item_create(**kw, bank=owners.org_a_bank).bank == owners.org_a_bank
-
-
-def test_rows_written_without_a_bank_belong_to_the_province(bank):
-    item = Item.objects.create(
-        occupation=bank.occupation,
-        level=3,
-        element=bank.elements["A-01"],
-        code="ORM1",
-        item_type="single",
-        content=cast(Any, {"stem": "s", "options": ["甲", "乙"], "key": "A"}),
-        score=1,
-        author=bank.setter,
-    )
-    assert item.bank == ItemBank.objects.for_province() == bank.item_bank
-    assert str(item.bank) == "江苏省统考题库"
