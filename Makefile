@@ -129,7 +129,7 @@ test-sqlite test-postgres test-later: export PYTHONDONTWRITEBYTECODE :=
 # the same services the rest of the suite tests on both databases.
 test-sqlite: install fonts chromium libreoffice verifiers
 	@echo "== pytest on SQLite, clock moved $(CLOCK_OFFSET_DAYS) days ahead, browser journeys included =="
-	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --durations=12 --clock-offset-days $(CLOCK_OFFSET_DAYS); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
+	@env -u DATABASE_URL $(BIN)/pytest -q -n 2 --dist worksteal --durations=12 --clock-offset-days $(CLOCK_OFFSET_DAYS) $(if $(ONCE_SPLIT),--once-part first); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (SQLite, clock +$(CLOCK_OFFSET_DAYS) days) exit $$rc"; exit 1; }
 
 ## the whole suite again with the clock 400 days ahead: a test (or the demo) that quietly
 ## relies on today's date fails now, not next year
@@ -141,15 +141,18 @@ test-later: install fonts chromium libreoffice verifiers
 test-postgres: install fonts chromium
 	@url="$${DATABASE_URL:-$(PG_URL)}"; \
 	if $(PY) -m skillcert.config.dbping "$$url"; then \
-	  echo "== pytest on PostgreSQL: the tests that use the database (browser journeys, verifiers, LibreOffice and the tests marked once run on SQLite only) =="; \
-	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice and not once"; rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
+	  echo "== pytest on PostgreSQL: the tests that use the database (browser journeys, verifiers and LibreOffice run on SQLite only; the tests marked once in one of the two passes) =="; \
+	  DATABASE_URL="$$url" $(BIN)/pytest -q -n 2 --dist worksteal --database-tests-only --durations=12 -m "not browser and not verifiers and not libreoffice$(if $(ONCE_SPLIT),, and not once)" $(if $(ONCE_SPLIT),--once-part second); rc=$$?; [ $$rc -eq 0 ] || { echo "pytest (PostgreSQL) exit $$rc"; exit 1; }; \
 	else echo "== PostgreSQL not reachable at $$url: skipping the PostgreSQL run =="; fi
 
 ## test: the static checks and the two database passes side by side (each pass waits on its
 ## browser, LibreOffice or database server part of the time; together they keep both cores
-## busy); each target's output is printed whole when it ends
+## busy); each target's output is printed whole when it ends. When PostgreSQL answers, the
+## tests marked `once` are split between the two passes (`--once-part`), each test always
+## to the same one, so that neither pass waits on the other at the end.
 test: install fonts chromium libreoffice verifiers
-	@$(MAKE) -s -j4 --output-sync=target lint typecheck test-sqlite test-postgres
+	@if $(PY) -m skillcert.config.dbping "$${DATABASE_URL:-$(PG_URL)}" >/dev/null 2>&1; then split=1; else split=; fi; \
+	$(MAKE) -s -j4 --output-sync=target lint typecheck test-sqlite test-postgres ONCE_SPLIT=$$split
 
 bench: setup
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -291,11 +292,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(needs_postgres)
         if item.get_closest_marker("sqlite_only") and on_postgres:
             item.add_marker(needs_sqlite)
-    if config.getoption("--database-tests-only"):
-        kept = [item for item in items if uses_database(item)]
+    once_part = config.getoption("--once-part")
+    database_only = config.getoption("--database-tests-only")
+    if once_part or database_only:
+        kept = [item for item in items if _kept(item, once_part, database_only)]
         dropped = set(items) - set(kept)
         config.hook.pytest_deselected(items=[item for item in items if item in dropped])
         items[:] = kept
+
+
+def _kept(item: pytest.Item, once_part: str | None, database_only: bool) -> bool:
+    """With `--once-part`, a test marked `once` runs in the pass its node id falls to (the
+    same pass every run), whether it uses the database or not; other tests as without it."""
+    if once_part and item.get_closest_marker("once"):
+        half = "first" if zlib.crc32(item.nodeid.encode()) % 2 == 0 else "second"
+        return half == once_part
+    return not database_only or uses_database(item)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -305,6 +317,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=0,
         help="run the whole session with the clock moved this many days ahead (ticking), so a "
         "test or the demo that quietly relies on today's date fails now rather than next year",
+    )
+    parser.addoption(
+        "--once-part",
+        choices=("first", "second"),
+        help="run only this half of the tests marked `once`, split by node id: `make test` "
+        "gives each database's pass one half when both passes run, so that neither waits on "
+        "the other",
     )
     parser.addoption(
         "--database-tests-only",
