@@ -105,16 +105,16 @@ dev: setup
 ## lint: formatting, lint rules and the import contracts (pyproject.toml [tool.importlinter]:
 ## app layers, pure cores free of Django, each app's models private to it)
 lint: install
-	@$(BIN)/ruff format --check .
-	@$(BIN)/ruff check .
-	@out=$$($(BIN)/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -E "^Contracts:"
+	@$(CHECKS_NICE) $(BIN)/ruff format --check .
+	@$(CHECKS_NICE) $(BIN)/ruff check .
+	@out=$$($(CHECKS_NICE) $(BIN)/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; exit 1; }; echo "$$out" | grep -E "^Contracts:"
 
 fmt: install
 	@$(BIN)/ruff format .
 	@$(BIN)/ruff check --fix .
 
 typecheck: install
-	@$(BIN)/mypy .
+	@$(CHECKS_NICE) $(BIN)/mypy .
 
 # Python and pytest keep their compiled modules (pytest its rewritten test modules) in
 # __pycache__ even where PYTHONDONTWRITEBYTECODE is set (empty counts as unset): every
@@ -149,10 +149,12 @@ test-postgres: install fonts chromium
 ## browser, LibreOffice or database server part of the time; together they keep both cores
 ## busy); each target's output is printed whole when it ends. When PostgreSQL answers, the
 ## tests marked `once` are split between the two passes (`--once-part`), each test always
-## to the same one, so that neither pass waits on the other at the end.
+## to the same one, so that neither pass waits on the other at the end. The static checks
+## run at a lower priority: they end minutes before the passes, in the time the passes
+## wait on Chromium or PostgreSQL, instead of slowing every worker's start.
 test: install fonts chromium libreoffice verifiers
 	@if $(PY) -m skillcert.config.dbping "$${DATABASE_URL:-$(PG_URL)}" >/dev/null 2>&1; then split=1; else split=; fi; \
-	$(MAKE) -s -j4 --output-sync=target lint typecheck test-sqlite test-postgres ONCE_SPLIT=$$split
+	$(MAKE) -s -j4 --output-sync=target lint typecheck test-sqlite test-postgres ONCE_SPLIT=$$split CHECKS_NICE="nice -n 15"
 
 bench: setup
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(PY) $$f; done
