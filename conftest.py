@@ -223,6 +223,17 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("persona_name", PERSONA_NAMES)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_outside_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Files the tests store (monthly reports, evidence, certificates) go to the session's
+    temporary folder, not to the checkout's var/media, which `make run` serves: a suite left
+    some 40 MB of reports there on every run. A test that looks at its files sets its own."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def heavy_files(tmp_path_factory: pytest.TempPathFactory) -> HeavyFiles:
     """Hostile upload files too costly to build at import time (the 300 MB zip bomb): each

@@ -87,6 +87,8 @@ def _prepare(database_url: str | None) -> str:
         partial.unlink(missing_ok=True)
         print("首次运行：模拟江苏统考以生成数据（约数分钟）……", flush=True)
         _manage(env, "migrate", "-v", "0")
+        if _static_changed():  # the simulation renders pages, which name collected files
+            _manage(env, "collectstatic", "--noinput", "-v", "0")
         _manage(env, "simulate", "--scale", "jiangsu")
         partial.rename(path)
     return url
