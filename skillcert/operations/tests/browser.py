@@ -6,6 +6,7 @@ this folder's tests by its conftest."""
 from __future__ import annotations
 
 import base64
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connections
 from django_otp.oath import totp
 
@@ -38,6 +40,40 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CJK_FONT = re.compile(r"CJK|HanaMin|Han Sans|Han Serif|WenQuanYi|Hei|Song|Ming", re.IGNORECASE)
 
 # --- the browser --------------------------------------------------------------------------
+
+
+class _OneRequestAtATime(StaticFilesHandler):
+    """The live server's handler while the test database is SQLite in memory: every request
+    thread then shares the test's one connection, whose transaction state is not made for
+    two threads at once (a page polling in one person's browser while another posted a form
+    made one request BEGIN inside the other's transaction). Requests take turns here, as
+    they would queue on SQLite's write lock with connections of their own."""
+
+    turn = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        with self.turn:
+            return super().__call__(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest, django_db_setup: None) -> Iterator[Any]:
+    """pytest-django's live server (same address option), started after the test database
+    is: on SQLite in memory its request threads then share the test's connection (else they
+    open the file the settings name) and take turns."""
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    if server.thread.connections_override:
+        server.thread.static_handler = _OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
