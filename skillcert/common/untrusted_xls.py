@@ -70,6 +70,7 @@ class _Record:
     kind: int
     data: memoryview
     continued: list[memoryview]
+    end: int  # the offset just past the record and its CONTINUE records
 
 
 _HEADER = struct.Struct("<HH")
@@ -95,7 +96,7 @@ def _records(stream: memoryview, start: int) -> Iterator[_Record]:
                 raise XlsMalformed("CONTINUE record cut short")
             continued.append(stream[at + 4 : at + 4 + size])
             at += 4 + size
-        yield _Record(kind, data, continued)
+        yield _Record(kind, data, continued, at)
 
 
 class _Reader:
@@ -166,16 +167,18 @@ def _shared_string_sizes(record: _Record) -> list[int]:
     return sizes
 
 
-def _sheet(stream: memoryview, start: int, strings: list[int]) -> SheetMeasure:
+def _sheet(stream: memoryview, start: int, strings: list[int]) -> tuple[SheetMeasure, int]:
+    """The sheet whose records start at `start`, and the offset where they end."""
     if start > len(stream):
         raise XlsMalformed("sheet starts past the end of the workbook stream")
+    end = start
     cells = _Extent()
     formulas = _Extent()
     declared = 0
     text = 0
     formula_at = (0, 0)
     for record in _records(stream, start):
-        kind, data = record.kind, record.data
+        kind, data, end = record.kind, record.data, record.end
         if kind == _EOF:
             break
         if kind == _DIMENSIONS:
@@ -212,12 +215,8 @@ def _sheet(stream: memoryview, start: int, strings: list[int]) -> SheetMeasure:
         elif kind == _STRING:
             cells.add(*formula_at)
     rows, columns = cells.from_a1()
-    return SheetMeasure(
-        rows=rows,
-        columns=columns,
-        blocks=declared + cells.block() + formulas.block(),
-        text=text,
-    )
+    blocks = declared + cells.block() + formulas.block()
+    return SheetMeasure(rows=rows, columns=columns, blocks=blocks, text=text), end
 
 
 def _declared(data: memoryview) -> int:
@@ -280,7 +279,9 @@ def measure(data: bytes) -> XlsMeasure:
     stream = memoryview(data)
     starts: list[int] = []
     strings: list[int] = []
+    end = 0
     for record in _records(stream, 0):
+        end = record.end
         if record.kind == _EOF:
             break
         if record.kind == _FILEPASS and bytes(record.data[:2]) != b"\0\0":
@@ -291,8 +292,12 @@ def measure(data: bytes) -> XlsMeasure:
             starts.append(struct.unpack_from("<I", record.data)[0])
         elif record.kind == _SST:
             strings = _shared_string_sizes(record)
+    # In order of position, each sheet after the globals and the sheet before it: sheets
+    # that overlap (entries pointing into another sheet's records) would make calamine, and
+    # this walk, read the same records again for every entry.
     walked: dict[int, SheetMeasure] = {}
-    for start in starts:
-        if start not in walked:
-            walked[start] = _sheet(stream, start, strings)
+    for start in sorted(set(starts)):
+        if start < end:
+            raise XlsMalformed("a sheet starts inside the records before it")
+        walked[start], end = _sheet(stream, start, strings)
     return XlsMeasure([walked[start] for start in starts])

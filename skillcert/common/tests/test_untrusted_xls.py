@@ -107,6 +107,21 @@ def test_sheets_each_within_the_limit_are_refused_together():
     assert "3 个工作表合计范围过大（6000000 个单元格，上限 5000000 个）" in error.message
 
 
+def test_sheet_entries_pointing_inside_another_sheet_are_refused_as_corrupt():
+    # Each entry would be read from its own start to the sheet's end: a thousand entries into
+    # one long sheet is a thousand reads of it, for calamine and for the measure.
+    rows = b"".join(x.number(row, 0, 1.0) for row in range(300))
+    stream = x.workbook([rows], entries=[0, 0])
+    inside = stream.replace(
+        struct.pack("<I", stream.index(x.bof(True))),
+        struct.pack("<I", stream.index(x.bof(True)) + len(x.bof(True)) + 18),
+        1,
+    )
+
+    assert _refused(x.compound_file(inside)).code == "upload.corrupt"
+    assert _measure(x.compound_file(stream)).cells == 2 * 300
+
+
 def test_a_declared_size_past_what_can_be_allocated_is_refused():
     # calamine reserves room for what DIMENSIONS declares: 4 billion rows would abort it.
     data = x.xls([x.dimensions(0, 0xFFFFFFFF, 0, 256) + x.number(0, 0, 1.0)])
