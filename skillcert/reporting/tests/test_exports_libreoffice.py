@@ -302,6 +302,14 @@ def test_scores_written_as_text_would_sum_to_zero_in_libreoffice(tmp_path):
 # --- the import side ----------------------------------------------------------------------
 
 
+# How LibreOffice reads the roster CSV: UTF-8, the number and code columns as text (as the
+# template sets them), the rest as LibreOffice reads typed-in cells.
+_AS_TEXT = {"id_number", "phone", "occupation_code", "cert_number"}
+_ROSTER_CSV = "CSV:44,34,76,1," + "/".join(
+    f"{i + 1}/{2 if c.key in _AS_TEXT else 1}" for i, c in enumerate(COLUMNS)
+)
+
+
 def _roster_csv(rows: list[dict[str, str]]) -> str:
     headers = [c.header for c in COLUMNS]
     lines = [",".join(headers)]
@@ -323,11 +331,8 @@ def test_roster_saved_by_libreoffice_with_a_formula_name_is_refused_naming_the_f
         )
     source = tmp_path / "花名册.csv"
     source.write_text(_roster_csv(people), encoding="utf-8")
-    # UTF-8 CSV, the number and code columns as text (as the template sets them), the rest
-    # as LibreOffice reads typed-in cells: `=1+1` becomes a formula.
-    as_text = {"id_number", "phone", "occupation_code", "cert_number"}
-    formats = "/".join(f"{i + 1}/{2 if c.key in as_text else 1}" for i, c in enumerate(COLUMNS))
-    saved = _soffice(source, "xlsx:Calc MS Excel 2007 XML", infilter=f"CSV:44,34,76,1,{formats}")
+    # `=1+1` typed into a cell becomes a formula (_ROSTER_CSV).
+    saved = _soffice(source, "xlsx:Calc MS Excel 2007 XML", infilter=_ROSTER_CSV)
     with zipfile.ZipFile(saved) as book:
         assert b"<f" in book.read("xl/worksheets/sheet1.xml")  # LibreOffice made it a formula
 
@@ -352,9 +357,7 @@ def test_roster_saved_by_libreoffice_as_xls_is_measured_as_calamine_reads_it_and
         )
     source = tmp_path / "花名册.csv"
     source.write_text(_roster_csv(people), encoding="utf-8")
-    as_text = {"id_number", "phone", "occupation_code", "cert_number"}
-    formats = "/".join(f"{i + 1}/{2 if c.key in as_text else 1}" for i, c in enumerate(COLUMNS))
-    saved = _soffice(source, "xls:MS Excel 97", infilter=f"CSV:44,34,76,1,{formats}").read_bytes()
+    saved = _soffice(source, "xls:MS Excel 97", infilter=_ROSTER_CSV).read_bytes()
     assert saved.startswith(untrusted_xls.OLE_MAGIC)
 
     stream = untrusted_xls.workbook_stream(saved)

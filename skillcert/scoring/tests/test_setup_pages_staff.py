@@ -6,13 +6,11 @@ candidate, an anonymous visitor)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 
-from skillcert.exams.tests.factories import EXAM_DAY, at
 from skillcert.personnel.models import Person
 from skillcert.scoring.models import (
     BatchDuty,
@@ -21,8 +19,6 @@ from skillcert.scoring.models import (
     Script,
 )
 
-AFTER_EXAM = at(EXAM_DAY + dt.timedelta(days=3), 9)
-BEFORE_EXAM = at(EXAM_DAY - dt.timedelta(days=3), 9)
 API = "/api/v1/scoring"
 
 
