@@ -16,11 +16,8 @@ def _certificates_label(scope: Scope) -> str:
     return "证书管理" if scope.is_province_officer else "证书"
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu entries: the work of the signed-in user's roles in the header, the public
-    services (catalogue, directory, self-check, queries, complaints) in the strip below it."""
-    user = getattr(request, "user", None)
-    scope = scope_for(user)
+def _menu(user: Any, scope: Scope) -> list[tuple[str, str]]:
+    """The header's entries: the work of the user's roles, in the menu's order."""
     signed_in = user is not None and user.is_authenticated
     staff = scope.is_officer or scope.is_org_staff
     items: list[tuple[str, str]] = []
@@ -65,7 +62,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if scope.is_platform:
         items.append(("系统管理", reverse("admin:index")))
         items.append(("绑定码", reverse("accounts:totp_codes")))
-    public = [
+    return items
+
+
+def _public_services() -> list[tuple[str, str]]:
+    """The strip below the header, the same for everyone."""
+    return [
         ("职业目录", reverse("occupations:catalogue")),
         ("机构名录", reverse("directory:list")),
         ("申报条件自测", reverse("eligibility:check")),
@@ -73,7 +75,19 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("证书查询", reverse("certificates:query")),
         ("投诉举报", reverse("supervision:complaint_public")),
     ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu entries: the work of the signed-in user's roles in the header, the public
+    services (catalogue, directory, self-check, queries, complaints) in the strip below it."""
+    user = getattr(request, "user", None)
+    scope = scope_for(user)
     role_labels = [Role(r).label for r in sorted(scope.roles)]
     if scope.is_platform:
         role_labels.insert(0, "平台管理员")
-    return {"nav_items": items, "nav_public": public, "nav_roles": role_labels, "scope": scope}
+    return {
+        "nav_items": _menu(user, scope),
+        "nav_public": _public_services(),
+        "nav_roles": role_labels,
+        "scope": scope,
+    }

@@ -124,43 +124,38 @@ USERNAME_MAX, FULL_NAME_MAX = 150, 64
 USERNAME_CHARS = re.compile(r"[\w.@+-]+")
 
 
-def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[User]:
-    """Accounts created from a roster (an organisation's markers, examiners): one INSERT and
-    one audit event that commits to every row (the SHA-256 of the rows' canonical JSON).
-    Each account gets an unusable password, so none can sign in until its holder sets one
-    through the password reset an administrator starts; hashing is never skipped for an
-    account that has a password. All or nothing: a taken or blank username refuses the
-    whole roster."""
-    users: list[User] = []
-    for line, row in enumerate(accounts, start=1):
-        username = row.username.strip()
-        if not username:
-            raise DomainError(
-                "user.username_required", f"第{line}个账户：请填写用户名", field="username"
-            )
-        try:
-            phone = validate_mobile(row.phone) if row.phone else ""
-        except DomainError as exc:
-            raise DomainError(
-                exc.code, f"用户名“{username}”：{exc.message}", field=exc.field
-            ) from None
-        full_name = row.full_name.strip()
-        if len(username) > USERNAME_MAX or not USERNAME_CHARS.fullmatch(username):
-            raise DomainError(
-                "user.username_invalid",
-                f"第{line}个账户：用户名应为不超过{USERNAME_MAX}个字母、数字或 @.+-_ 字符",
-                field="username",
-            )
-        if len(full_name) > FULL_NAME_MAX:
-            raise DomainError(
-                "user.full_name_too_long",
-                f"用户名“{username}”：姓名不能超过{FULL_NAME_MAX}个字",
-                field="full_name",
-            )
-        user = User(username=username, full_name=full_name, phone=phone)
-        user.set_unusable_password()
-        users.append(user)
-    names = [u.username for u in users]
+def _roster_user(line: int, row: NewAccount) -> User:
+    """One roster row checked (a username within Django's limits, the mobile number, a name
+    that fits); the unsaved account, its password unusable."""
+    username = row.username.strip()
+    if not username:
+        raise DomainError(
+            "user.username_required", f"第{line}个账户：请填写用户名", field="username"
+        )
+    try:
+        phone = validate_mobile(row.phone) if row.phone else ""
+    except DomainError as exc:
+        raise DomainError(exc.code, f"用户名“{username}”：{exc.message}", field=exc.field) from None
+    full_name = row.full_name.strip()
+    if len(username) > USERNAME_MAX or not USERNAME_CHARS.fullmatch(username):
+        raise DomainError(
+            "user.username_invalid",
+            f"第{line}个账户：用户名应为不超过{USERNAME_MAX}个字母、数字或 @.+-_ 字符",
+            field="username",
+        )
+    if len(full_name) > FULL_NAME_MAX:
+        raise DomainError(
+            "user.full_name_too_long",
+            f"用户名“{username}”：姓名不能超过{FULL_NAME_MAX}个字",
+            field="full_name",
+        )
+    user = User(username=username, full_name=full_name, phone=phone)
+    user.set_unusable_password()
+    return user
+
+
+def _usernames_free(names: list[str]) -> None:
+    """Refuse a username listed twice or taken already."""
     first_line: dict[str, int] = {}
     for line, name in enumerate(names, start=1):
         if name in first_line:
@@ -177,8 +172,10 @@ def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[U
             f"用户名“{taken[0]}”已被使用",
             field="username",
         )
-    if not users:
-        return []
+
+
+def _users_insert(users: list[User], names: list[str], actor: Actor) -> None:
+    """One INSERT of the accounts and the audit event committing to every row."""
     try:
         with transaction.atomic():
             User.objects.bulk_create(users, batch_size=500)
@@ -208,6 +205,21 @@ def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[U
         raise DomainError(
             "user.username_taken", "名单中有用户名已被他人同时使用，请重试", field="username"
         ) from None
+
+
+def users_create_bulk(*, accounts: Sequence[NewAccount], actor: Actor) -> list[User]:
+    """Accounts created from a roster (an organisation's markers, examiners): one INSERT and
+    one audit event that commits to every row (the SHA-256 of the rows' canonical JSON).
+    Each account gets an unusable password, so none can sign in until its holder sets one
+    through the password reset an administrator starts; hashing is never skipped for an
+    account that has a password. All or nothing: a taken or blank username refuses the
+    whole roster."""
+    users = [_roster_user(line, row) for line, row in enumerate(accounts, start=1)]
+    names = [u.username for u in users]
+    _usernames_free(names)
+    if not users:
+        return []
+    _users_insert(users, names, actor)
     return users
 
 

@@ -40,7 +40,7 @@ from skillcert.candidates.models import (
 from skillcert.candidates.photo import photo_check
 from skillcert.candidates.selectors import candidates_staff_visible
 from skillcert.common.errors import DomainError
-from skillcert.common.identifiers import parse_id_number, validate_mobile
+from skillcert.common.identifiers import IdNumber, parse_id_number, validate_mobile
 from skillcert.common.pii import pii_digest
 from skillcert.common.transitions import check_transition
 from skillcert.eligibility.engine import EDUCATION_KINDS, TITLE_GRADES
@@ -57,6 +57,29 @@ class Registration:
 
     user: User
     candidate: Candidate | None
+
+
+def _candidate_new(
+    *, user: User, full_name: str, parsed: IdNumber, digest: str, phone: str
+) -> Candidate | None:
+    """The Candidate person of an ID number the platform has not met, linked to `user`; None
+    when the number is known."""
+    if Candidate.objects.filter(id_number_digest=digest).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return Candidate.objects.create(
+                user=user,
+                full_name=full_name,
+                id_number=parsed.value,
+                id_number_digest=digest,
+                birth_date=parsed.birth_date,
+                gender=parsed.gender,
+                phone=phone,
+                phone_digest=pii_digest(phone),
+            )
+    except IntegrityError:
+        return None  # registered or imported a moment ago: known now
 
 
 def candidate_register(
@@ -100,22 +123,9 @@ def candidate_register(
             password_hash=password_hash,
         )
         role_grant(user=user, role=Role.CANDIDATE, actor=user)
-        candidate: Candidate | None = None
-        if not Candidate.objects.filter(id_number_digest=digest).exists():
-            try:
-                with transaction.atomic():
-                    candidate = Candidate.objects.create(
-                        user=user,
-                        full_name=full_name,
-                        id_number=parsed.value,
-                        id_number_digest=digest,
-                        birth_date=parsed.birth_date,
-                        gender=parsed.gender,
-                        phone=phone,
-                        phone_digest=pii_digest(phone),
-                    )
-            except IntegrityError:
-                candidate = None  # registered or imported a moment ago: known now
+        candidate = _candidate_new(
+            user=user, full_name=full_name, parsed=parsed, digest=digest, phone=phone
+        )
         if candidate is not None:
             audit_record(actor=user, action="candidate.register", obj=candidate)
         else:

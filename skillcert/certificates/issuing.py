@@ -49,6 +49,9 @@ from skillcert.organizations.permits import (
 from skillcert.scoring.selectors import result_is_registered
 
 if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from skillcert.accounts.models import User
     from skillcert.candidates.models import Candidate
     from skillcert.occupations.models import Occupation
     from skillcert.organizations.models import EvaluationOrg
@@ -407,6 +410,84 @@ def _bulk_refusal(result: Result, actor: Actor, permits: dict[Any, Any]) -> Doma
     return None
 
 
+def _bulk_sort(
+    results: Sequence[Result], actor: Actor, day: dt.date
+) -> tuple[list[Result], list[Skip]]:
+    """The results to issue and the skipped ones with their reasons, in primary-key order."""
+    permits: dict[Any, Any] = {"day": day}
+    skipped: list[Skip] = []
+    issuable: list[Result] = []
+    for result in sorted(results, key=lambda r: r.pk):
+        refusal = _bulk_refusal(result, actor, permits)
+        if refusal is None:
+            issuable.append(result)
+        else:
+            skipped.append({"result": result.pk, "code": refusal.code, "message": refusal.message})
+    return issuable, skipped
+
+
+def _bulk_numbers(issuable: list[Result], year: int) -> dict[int, str]:
+    """Each result's certificate number by result id: the serials of each organisation's and
+    level's counter taken in one increment, the counters in that order."""
+    groups: dict[tuple[int, int], list[Result]] = {}
+    for result in issuable:
+        counter_level = NO_LEVEL_DIGIT if result.level is None else result.level
+        groups.setdefault((result.organization_id, counter_level), []).append(result)
+    numbers: dict[int, str] = {}
+    for (_, counter_level), rows in sorted(groups.items()):
+        organization = rows[0].organization
+        serials = _next_serials(
+            organization=organization, year=year, level=counter_level, count=len(rows)
+        )
+        for result, serial in zip(rows, serials, strict=True):
+            numbers[result.pk] = format_certificate_number(
+                filing_number=str(organization.filing_number),
+                year=year,
+                level=result.level,
+                serial=serial,
+            )
+    return numbers
+
+
+def _bulk_certificate(
+    result: Result,
+    number: str,
+    status_entry: tuple[int, int],
+    *,
+    day: dt.date,
+    user: User | None,
+    signing: tuple[str, Ed25519PrivateKey],
+) -> Certificate:
+    """The unsaved, signed certificate of a result (what `_create` saves for one)."""
+    candidate = result.application.candidate
+    status_list, status_index = status_entry
+    certificate = Certificate(
+        number=number,
+        kind=IssueKind.ISSUED,
+        organization=result.organization,
+        result=result,
+        candidate=candidate,
+        holder_name=candidate.full_name,
+        id_number=candidate.id_number,
+        id_number_digest=pii_digest(candidate.id_number),
+        occupation=result.occupation,
+        occupation_name=result.occupation.name,
+        specialty_name=(result.specialty.name if result.specialty is not None else "") or "--",
+        level=result.level,
+        level_text=level_text(result.level),
+        organization_name=result.organization.name,
+        issue_date=day,
+        photo=_photo(candidate),
+        status_list=status_list,
+        status_index=status_index,
+        identity_salt=identity_salt(),
+        created_by=user,
+    )
+    kid, key = signing
+    certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
+    return certificate
+
+
 def certificates_issue_bulk(
     *, results: Sequence[Result], actor: Actor, issue_date: dt.date | None = None
 ) -> tuple[list[Certificate], list[Skip]]:
@@ -419,66 +500,20 @@ def certificates_issue_bulk(
     (the one-certificate-per-result constraint) refuses the whole call with
     `certificate.already_issued`, and the caller issues those results one by one."""
     day = issue_date or timezone.localdate()
-    permits: dict[Any, Any] = {"day": day}
-    skipped: list[Skip] = []
-    issuable: list[Result] = []
-    for result in sorted(results, key=lambda r: r.pk):
-        refusal = _bulk_refusal(result, actor, permits)
-        if refusal is None:
-            issuable.append(result)
-        else:
-            skipped.append({"result": result.pk, "code": refusal.code, "message": refusal.message})
+    issuable, skipped = _bulk_sort(results, actor, day)
     if not issuable:
         return [], skipped
-    kid, key = current_signing_key()
+    signing = current_signing_key()
     user = actor_user(actor)
     with transaction.atomic():
-        groups: dict[tuple[int, int], list[Result]] = {}
-        for result in issuable:
-            counter_level = NO_LEVEL_DIGIT if result.level is None else result.level
-            groups.setdefault((result.organization_id, counter_level), []).append(result)
-        numbers: dict[int, str] = {}
-        for (_, counter_level), rows in sorted(groups.items()):
-            organization = rows[0].organization
-            serials = _next_serials(
-                organization=organization, year=day.year, level=counter_level, count=len(rows)
-            )
-            for result, serial in zip(rows, serials, strict=True):
-                numbers[result.pk] = format_certificate_number(
-                    filing_number=str(organization.filing_number),
-                    year=day.year,
-                    level=result.level,
-                    serial=serial,
-                )
+        numbers = _bulk_numbers(issuable, day.year)
         entries = _next_status_entries(len(issuable))
-        certificates = []
-        for result, (status_list, status_index) in zip(issuable, entries, strict=True):
-            candidate = result.application.candidate
-            certificate = Certificate(
-                number=numbers[result.pk],
-                kind=IssueKind.ISSUED,
-                organization=result.organization,
-                result=result,
-                candidate=candidate,
-                holder_name=candidate.full_name,
-                id_number=candidate.id_number,
-                id_number_digest=pii_digest(candidate.id_number),
-                occupation=result.occupation,
-                occupation_name=result.occupation.name,
-                specialty_name=(result.specialty.name if result.specialty is not None else "")
-                or "--",
-                level=result.level,
-                level_text=level_text(result.level),
-                organization_name=result.organization.name,
-                issue_date=day,
-                photo=_photo(candidate),
-                status_list=status_list,
-                status_index=status_index,
-                identity_salt=identity_salt(),
-                created_by=user,
+        certificates = [
+            _bulk_certificate(
+                result, numbers[result.pk], entry, day=day, user=user, signing=signing
             )
-            certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
-            certificates.append(certificate)
+            for result, entry in zip(issuable, entries, strict=True)
+        ]
         try:
             with transaction.atomic():
                 Certificate.objects.bulk_create(certificates, batch_size=200)

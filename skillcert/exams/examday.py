@@ -26,6 +26,7 @@ from skillcert.exams.models import (
     AttendanceStatus,
     ExamDayDuty,
     Incident,
+    LogisticsPolicy,
     Misconduct,
     MisconductDecision,
     MisconductKind,
@@ -144,6 +145,24 @@ def current_seat(ticket: AdmissionTicket, *, at: dt.datetime) -> Seat:
     return seat
 
 
+def _checklist_require(policy: LogisticsPolicy, checks: Mapping[str, bool]) -> None:
+    failed = [item for item in policy.entry_checklist if not checks.get(item)]
+    if failed:
+        raise DomainError(
+            "exams.check_failed", f"入场检查未通过：{'、'.join(failed)}", field="checks"
+        )
+
+
+def _room_start_require(slot: TimeSlot, room: Room) -> None:
+    shortfall = room_staffing_shortfall(slot=slot, room=room)
+    if shortfall:
+        raise DomainError(
+            "exams.room_understaffed",
+            f"{shortfall}，不能开考；请补足考务人员，或由省级人社部门记录例外",
+            field="room",
+        )
+
+
 def checkin_record(
     *,
     ticket: AdmissionTicket,
@@ -160,20 +179,10 @@ def checkin_record(
     slot = seat.slot
     _require_site(actor, slot, seat.room.site_id)
     policy = policy_of_slot(slot)
-    failed = [item for item in policy.entry_checklist if not checks.get(item)]
-    if failed:
-        raise DomainError(
-            "exams.check_failed", f"入场检查未通过：{'、'.join(failed)}", field="checks"
-        )
+    _checklist_require(policy, checks)
     # The room starts with its first arrival: only then are its staff counted.
     if not Attendance.objects.filter(seat__slot=slot, seat__room_id=seat.room_id).exists():
-        shortfall = room_staffing_shortfall(slot=slot, room=seat.room)
-        if shortfall:
-            raise DomainError(
-                "exams.room_understaffed",
-                f"{shortfall}，不能开考；请补足考务人员，或由省级人社部门记录例外",
-                field="room",
-            )
+        _room_start_require(slot, seat.room)
     late = now > slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     status = AttendanceStatus.REFUSED_LATE if late else AttendanceStatus.PRESENT
     try:
@@ -202,6 +211,10 @@ def checkin_record(
 CHECKIN_BULK_ROWS = 5000
 
 
+# A door scanner's line: the ticket number, the arrival time and the seat it is for.
+_Arrival = tuple[str, dt.datetime, Seat]
+
+
 def checkins_record_bulk(
     *,
     slot: TimeSlot,
@@ -227,11 +240,18 @@ def checkins_record_bulk(
     if not arrivals:
         return []
     policy = policy_of_slot(slot)
-    failed = [item for item in policy.entry_checklist if not checks.get(item)]
-    if failed:
-        raise DomainError(
-            "exams.check_failed", f"入场检查未通过：{'、'.join(failed)}", field="checks"
-        )
+    _checklist_require(policy, checks)
+    lines = _arrival_lines(arrivals)
+    placed = _arrivals_place(slot=slot, site=site, arrivals=arrivals, lines=lines)
+    _arrivals_require_new(placed, lines)
+    _rooms_start_require(slot, placed)
+    rows = _attendances_new(placed, policy=policy, slot=slot, actor=actor)
+    _attendances_insert(rows, placed, slot=slot, actor=actor)
+    return rows
+
+
+def _arrival_lines(arrivals: Sequence[tuple[str, dt.datetime]]) -> dict[str, int]:
+    """Each ticket's line in the list; a ticket listed twice is refused."""
     lines: dict[str, int] = {}
     for line, (ticket_no, _) in enumerate(arrivals, start=1):
         if ticket_no in lines:
@@ -241,6 +261,18 @@ def checkins_record_bulk(
                 field="arrivals",
             )
         lines[ticket_no] = line
+    return lines
+
+
+def _arrivals_place(
+    *,
+    slot: TimeSlot,
+    site: Site,
+    arrivals: Sequence[tuple[str, dt.datetime]],
+    lines: Mapping[str, int],
+) -> list[_Arrival]:
+    """Each arrival with its seat in the slot, read in two queries: the ticket must be the
+    sitting's, its room at this site and the arrival within the check-in window."""
     tickets = {
         t.ticket_no: t
         for t in AdmissionTicket.objects.filter(sitting_id=slot.sitting_id, ticket_no__in=lines)
@@ -252,8 +284,7 @@ def checkins_record_bulk(
         ).select_related("room")
     }
     opens, closes = slot.starts_at - CHECK_IN_OPENS, slot.ends_at
-    late_after = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
-    placed: list[tuple[str, dt.datetime, Seat]] = []
+    placed: list[_Arrival] = []
     for line, (ticket_no, arrived_at) in enumerate(arrivals, start=1):
         ticket = tickets.get(ticket_no)
         if ticket is None:
@@ -276,6 +307,10 @@ def checkins_record_bulk(
                 field="arrivals",
             )
         placed.append((ticket_no, arrived_at, seat))
+    return placed
+
+
+def _arrivals_require_new(placed: Sequence[_Arrival], lines: Mapping[str, int]) -> None:
     done = set(
         Attendance.objects.filter(seat__in=[seat for _, _, seat in placed]).values_list(
             "seat_id", flat=True
@@ -288,6 +323,9 @@ def checkins_record_bulk(
                 f"第{lines[ticket_no]}行：准考证 {ticket_no} 本场已签到",
                 field="arrivals",
             )
+
+
+def _rooms_start_require(slot: TimeSlot, placed: Sequence[_Arrival]) -> None:
     # A room starts with its first arrival: only then are its staff counted.
     rooms = {seat.room_id: seat.room for _, _, seat in placed}
     started = set(
@@ -296,16 +334,16 @@ def checkins_record_bulk(
         .distinct()
     )
     for room_id in sorted(rooms.keys() - started):
-        shortfall = room_staffing_shortfall(slot=slot, room=rooms[room_id])
-        if shortfall:
-            raise DomainError(
-                "exams.room_understaffed",
-                f"{shortfall}，不能开考；请补足考务人员，或由省级人社部门记录例外",
-                field="room",
-            )
+        _room_start_require(slot, rooms[room_id])
+
+
+def _attendances_new(
+    placed: Sequence[_Arrival], *, policy: LogisticsPolicy, slot: TimeSlot, actor: Actor
+) -> list[Attendance]:
+    late_after = slot.starts_at + dt.timedelta(minutes=policy.late_entry_minutes)
     user = actor_user(actor)
     entries = dict.fromkeys(policy.entry_checklist, True)
-    rows = [
+    return [
         Attendance(
             seat=seat,
             status=AttendanceStatus.REFUSED_LATE
@@ -317,6 +355,12 @@ def checkins_record_bulk(
         )
         for _, arrived_at, seat in placed
     ]
+
+
+def _attendances_insert(
+    rows: list[Attendance], placed: Sequence[_Arrival], *, slot: TimeSlot, actor: Actor
+) -> None:
+    """Insert the rows together with the one audit event that commits to all of them."""
     try:
         with transaction.atomic():
             Attendance.objects.bulk_create(rows, batch_size=500)
@@ -351,7 +395,6 @@ def checkins_record_bulk(
             "名单中有考生刚在其他入口签到，请刷新后重新提交",
             field="arrivals",
         ) from None
-    return rows
 
 
 def leave_allowed_from(slot: TimeSlot) -> dt.datetime:

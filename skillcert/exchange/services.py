@@ -26,6 +26,7 @@ from skillcert.exchange.choices import DeliveryStatus, PeerRole, RegistryStatus
 from skillcert.exchange.core import (
     FORMAT,
     MAX_ENTRIES,
+    BatchHeader,
     batch_check,
     batch_digest,
     batch_sign,
@@ -366,11 +367,9 @@ _APPLY = {
 }
 
 
-def batch_import(*, document: Any, actor: Actor, sender: Peer | None = None) -> ReceivedBatch:
-    """Verify a peer's batch and apply its new entries, all or nothing. `sender` is the
-    peer the API caller authenticated as: the batch must be its own. Entries already applied
-    (a re-delivery, an overlapping batch) are passed over; the receipt says how many were new."""
-    header = batch_check(document)
+def _batch_sender(document: Any, header: BatchHeader, sender: Peer | None) -> Peer:
+    """The registered peer that sent and signed the batch; refused when it is unknown, is
+    not the authenticated caller, names another province, or the signature fails."""
     peer = peer_by_installation(header.installation)
     if peer is None:
         raise DomainError(
@@ -392,6 +391,38 @@ def batch_import(*, document: Any, actor: Actor, sender: Peer | None = None) -> 
             f"交换批次的签名无法用对端“{peer.name}”登记的公钥验证（内容被改动或密钥不符）",
             field="signature",
         )
+    return peer
+
+
+def _entries_apply(
+    peer: Peer, province: str, fresh: list[dict[str, Any]], receipt: ReceivedBatch
+) -> None:
+    """Apply each new entry to the registry and note it as received with the batch."""
+    for entry in fresh:
+        key = _APPLY[entry["type"]](peer, province, entry["sequence"], entry["record"])
+        try:
+            with transaction.atomic():
+                ReceivedEntry.objects.create(
+                    peer=peer,
+                    sequence=entry["sequence"],
+                    type=entry["type"],
+                    event=str(entry["event"])[:64],
+                    key=key[:64],
+                    batch=receipt,
+                )
+        except IntegrityError:
+            # The same batch arriving twice at once: the other import applied it.
+            raise DomainError(
+                "exchange.concurrent_import", "同一批次正在被另一请求接收，请稍后重试"
+            ) from None
+
+
+def batch_import(*, document: Any, actor: Actor, sender: Peer | None = None) -> ReceivedBatch:
+    """Verify a peer's batch and apply its new entries, all or nothing. `sender` is the
+    peer the API caller authenticated as: the batch must be its own. Entries already applied
+    (a re-delivery, an overlapping batch) are passed over; the receipt says how many were new."""
+    header = batch_check(document)
+    peer = _batch_sender(document, header, sender)
     with transaction.atomic():
         seen = set(
             ReceivedEntry.objects.filter(
@@ -408,23 +439,7 @@ def batch_import(*, document: Any, actor: Actor, sender: Peer | None = None) -> 
             applied=len(fresh),
             received_by=actor_user(actor),
         )
-        for entry in fresh:
-            key = _APPLY[entry["type"]](peer, header.province, entry["sequence"], entry["record"])
-            try:
-                with transaction.atomic():
-                    ReceivedEntry.objects.create(
-                        peer=peer,
-                        sequence=entry["sequence"],
-                        type=entry["type"],
-                        event=str(entry["event"])[:64],
-                        key=key[:64],
-                        batch=receipt,
-                    )
-            except IntegrityError:
-                # The same batch arriving twice at once: the other import applied it.
-                raise DomainError(
-                    "exchange.concurrent_import", "同一批次正在被另一请求接收，请稍后重试"
-                ) from None
+        _entries_apply(peer, header.province, fresh, receipt)
         # Counts and cursors only: the entries hold ID numbers, which the trail never does.
         audit_record(
             actor=actor,

@@ -10,7 +10,7 @@ field with nothing changed."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -50,6 +50,10 @@ from skillcert.scoring.services.enterprise import (
     enterprise_scheme_acknowledge,
     enterprise_scheme_file,
 )
+
+if TYPE_CHECKING:
+    from skillcert.occupations.models import Occupation
+    from skillcert.plans.models import EvaluationPlan
 
 METHOD_LABELS = dict(METHOD_CHOICES)
 
@@ -143,13 +147,7 @@ def enterprise_scheme(request: HttpRequest, plan_pk: int, occupation_pk: int) ->
     """One occupation's scheme: methods, four dimensions (weights summing to 1, methods of
     evidence), pass marks with 品德 first, and who may be evaluated."""
     scope = scope_or_404(request.user, org_staff=True)
-    plan = get_object_in_scope(_enterprise_plans(scope), pk=plan_pk)
-    offering = offerings_of_plans(plan_ids=[plan.pk]).filter(occupation_id=occupation_pk).first()
-    if offering is None:
-        raise Http404
-    occupation = offering.occupation
-    scheme = EnterpriseScheme.objects.filter(plan=plan, occupation=occupation).first()
-    editable = scope.is_platform or plan.organization_id in scope.organization_ids
+    plan, occupation, scheme = _scheme_of(scope, plan_pk, occupation_pk)
     here = reverse("scoring:enterprise_scheme", args=[plan.pk, occupation.pk])
     action = request.POST.get("action", "") if request.method == "POST" else ""
     filing_form = SchemeFilingForm(
@@ -159,73 +157,125 @@ def enterprise_scheme(request: HttpRequest, plan_pk: int, occupation_pk: int) ->
             "companies": "\n".join(scheme.companies) if scheme else "",
         },
     )
-    if action and scheme is None:
+    if action:
+        if scheme is None:
+            raise Http404
+        acted = _scheme_filing_act(request, scheme, action=action, form=filing_form, here=here)
+        if acted is not None:
+            return acted
+    form = SchemeForm(
+        request.POST if request.method == "POST" and not action else None,
+        initial=SchemeForm.initial_from(scheme),
+    )
+    if request.method == "POST" and not action and form.is_valid():
+        done = _scheme_form_save(request, plan, occupation, form=form, here=here)
+        if done is not None:
+            return done
+    return render(
+        request,
+        "scoring/enterprise_scheme.html",
+        _scheme_context(scope, plan, occupation, scheme, form=form, filing_form=filing_form),
+    )
+
+
+def _scheme_of(
+    scope: Scope, plan_pk: int, occupation_pk: int
+) -> tuple[EvaluationPlan, Occupation, EnterpriseScheme | None]:
+    """The enterprise plan in scope, its occupation (404 when the plan has none such) and
+    the occupation's scheme, if set."""
+    plan = get_object_in_scope(_enterprise_plans(scope), pk=plan_pk)
+    offering = offerings_of_plans(plan_ids=[plan.pk]).filter(occupation_id=occupation_pk).first()
+    if offering is None:
         raise Http404
-    if action == "file" and scheme is not None and filing_form.is_valid():
+    occupation = offering.occupation
+    scheme = EnterpriseScheme.objects.filter(plan=plan, occupation=occupation).first()
+    return plan, occupation, scheme
+
+
+def _scheme_filing_act(
+    request: HttpRequest,
+    scheme: EnterpriseScheme,
+    *,
+    action: str,
+    form: SchemeFilingForm,
+    here: str,
+) -> HttpResponse | None:
+    """The enterprise files the scheme as a norm, or the province acknowledges it; None when
+    the page is shown again (refused input, or an action that is neither)."""
+    if action == "file" and form.is_valid():
         filed = run_service(
             request,
             lambda: enterprise_scheme_file(
                 scheme=scheme,
-                posts=filing_form.lines("posts"),
-                companies=filing_form.lines("companies"),
+                posts=form.lines("posts"),
+                companies=form.lines("companies"),
                 actor=request_actor(request),
             ),
             success="评价规范已报省人社厅备案",
             next=here,
-            form=filing_form,
+            form=form,
         )
         if filed is not None:
             return filed
-    if action == "acknowledge" and scheme is not None:
+    if action == "acknowledge":
         return run_service(
             request,
             lambda: enterprise_scheme_acknowledge(scheme=scheme, actor=request_actor(request)),
             success="已确认评价规范备案",
             next=here,
         )
-    form = SchemeForm(
-        request.POST if request.method == "POST" and not action else None,
-        initial=SchemeForm.initial_from(scheme),
-    )
-    if request.method == "POST" and not action and form.is_valid():
-        user, data = request_actor(request), form.cleaned_data
-        done = run_service(
-            request,
-            lambda: services.enterprise_scheme_set(
-                plan=plan,
-                occupation=occupation,
-                methods=data["methods"],
-                weights=form.weights(),
-                evidence=form.evidence(),
-                pass_mark=data["pass_mark"],
-                conduct_pass_mark=data["conduct_pass_mark"],
-                candidate_kinds=data["candidate_kinds"],
-                actor=user,
-            ),
-            success=f"已保存{occupation.name}的评价方案",
-            next=reverse("scoring:enterprise_scheme", args=[plan.pk, occupation.pk]),
-            form=form,
-        )
-        if done is not None:
-            return done
-    return render(
+    return None
+
+
+def _scheme_form_save(
+    request: HttpRequest,
+    plan: EvaluationPlan,
+    occupation: Occupation,
+    *,
+    form: SchemeForm,
+    here: str,
+) -> HttpResponse | None:
+    user, data = request_actor(request), form.cleaned_data
+    return run_service(
         request,
-        "scoring/enterprise_scheme.html",
-        {
-            "plan": plan,
-            "occupation": occupation,
-            "scheme": scheme,
-            "form": form,
-            "filing_form": filing_form,
-            "can_acknowledge": scope.is_province_officer,
-            "editable": editable,
-            "methods": [METHOD_LABELS.get(m, m) for m in (scheme.methods if scheme else [])],
-            "kinds": [
-                CANDIDATE_KINDS.get(k, k) for k in (scheme.candidate_kinds if scheme else [])
-            ],
-            "dimensions": _scheme_dimensions(scheme),
-        },
+        lambda: services.enterprise_scheme_set(
+            plan=plan,
+            occupation=occupation,
+            methods=data["methods"],
+            weights=form.weights(),
+            evidence=form.evidence(),
+            pass_mark=data["pass_mark"],
+            conduct_pass_mark=data["conduct_pass_mark"],
+            candidate_kinds=data["candidate_kinds"],
+            actor=user,
+        ),
+        success=f"已保存{occupation.name}的评价方案",
+        next=here,
+        form=form,
     )
+
+
+def _scheme_context(
+    scope: Scope,
+    plan: EvaluationPlan,
+    occupation: Occupation,
+    scheme: EnterpriseScheme | None,
+    *,
+    form: SchemeForm,
+    filing_form: SchemeFilingForm,
+) -> dict[str, Any]:
+    return {
+        "plan": plan,
+        "occupation": occupation,
+        "scheme": scheme,
+        "form": form,
+        "filing_form": filing_form,
+        "can_acknowledge": scope.is_province_officer,
+        "editable": scope.is_platform or plan.organization_id in scope.organization_ids,
+        "methods": [METHOD_LABELS.get(m, m) for m in (scheme.methods if scheme else [])],
+        "kinds": [CANDIDATE_KINDS.get(k, k) for k in (scheme.candidate_kinds if scheme else [])],
+        "dimensions": _scheme_dimensions(scheme),
+    }
 
 
 def _scheme_dimensions(scheme: EnterpriseScheme | None) -> list[tuple[str, Any, str]]:

@@ -22,6 +22,7 @@ from skillcert.operations.simulation.state import SimulationState
 if TYPE_CHECKING:
     from skillcert.accounts.actors import Actor
     from skillcert.accounts.models import User
+    from skillcert.personnel.models import Person
 from skillcert.plans.models import Subject
 from skillcert.scoring.models import (
     BatchDuty,
@@ -136,55 +137,13 @@ class ScoringStages(SimulationState):
         # Each marker hands in their marking sheet (first and second marks) as one file, then
         # the third markers theirs.
         for third_round in (False, True):
-            marking: dict[int, dict[int, int]] = defaultdict(dict)
-            users: dict[int, User] = {}
-            for mark in (
-                Mark.objects.filter(script__result__batch=batch, score__isnull=True)
-                .select_related("marker__user")
-                .order_by("pk")
-            ):
-                base = 16 + (mark.script_id * 7) % 12
-                if third_round:
-                    score = base + 5
-                else:
-                    score = base + (12 if mark.round == 2 and mark.script_id % 9 == 0 else 0)
-                marking[mark.marker_id][mark.pk] = score
-                users[mark.marker_id] = _account(mark.marker.user)
-            for marker_id in sorted(marking):
-                counts["主观题评阅"] += marks_submit_bulk(
-                    batch=batch, scores=marking[marker_id], actor=users[marker_id]
-                )
+            counts["主观题评阅"] += _marking_sheets_submit(batch, third_round=third_round)
         for script in Script.objects.filter(
             result__batch=batch, status=ScriptStatus.NEEDS_ARBITRATION
         ).order_by("pk"):
             base = 16 + (script.pk * 7) % 12
             script_arbitrate(script=script, score=base + 4, actor=_account(markers[2].user))
-        # 专业能力: three examiners' scoring sheets for the first room's worth of candidates,
-        # the dedicated account's entry (paper sheets scored outside the platform) for the rest.
-        # Each examiner hands in their sheets for the room as one file.
-        sheets: dict[int, list[dict[str, Any]]] = {}
-        entered: dict[int, int] = {}
-        for pk in (
-            Result.objects.filter(batch=batch, practical_state=PartState.PENDING)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        ):
-            score = 52 + (pk * 13) % 45
-            if len(sheets) < 30:
-                sheets[pk] = [
-                    {"item": "1", "max": 50, "score": score / 2},
-                    {"item": "2", "max": 50, "score": score / 2},
-                ]
-            else:
-                entered[pk] = score
-            counts["专业能力"] += 1
-        if sheets:
-            for examiner in markers[3:6]:
-                practical_sheets_submit_bulk(
-                    batch=batch, sheets=sheets, actor=_account(examiner.user)
-                )
-        # The paper sheets' scores arrive as one file, entered in one call.
-        results_score_enter_bulk(batch=batch, part="practical", scores=entered, actor=city.entry)
+        counts["专业能力"] += _practical_score(batch, examiners=markers[3:6], entry=city.entry)
         # Each panel member hands in one marking sheet for the batch's panel candidates.
         panel = list(
             Result.objects.filter(batch=batch, panel_state=PartState.PENDING).values_list(
@@ -275,6 +234,57 @@ class ScoringStages(SimulationState):
                 counts["登记成绩"] = Result.objects.filter(
                     batch__plan__code__startswith="SIM-2026-", batch__status=BatchStatus.REGISTERED
                 ).count()
+
+
+def _marking_sheets_submit(batch: ResultBatch, *, third_round: bool) -> int:
+    """Every marker's sheet of the batch's open marks (the third marks in the third round),
+    handed in by each marker in turn; returns how many marks were recorded."""
+    marking: dict[int, dict[int, int]] = defaultdict(dict)
+    users: dict[int, User] = {}
+    for mark in (
+        Mark.objects.filter(script__result__batch=batch, score__isnull=True)
+        .select_related("marker__user")
+        .order_by("pk")
+    ):
+        base = 16 + (mark.script_id * 7) % 12
+        if third_round:
+            score = base + 5
+        else:
+            score = base + (12 if mark.round == 2 and mark.script_id % 9 == 0 else 0)
+        marking[mark.marker_id][mark.pk] = score
+        users[mark.marker_id] = _account(mark.marker.user)
+    return sum(
+        marks_submit_bulk(batch=batch, scores=marking[marker_id], actor=users[marker_id])
+        for marker_id in sorted(marking)
+    )
+
+
+def _practical_score(batch: ResultBatch, *, examiners: list[Person], entry: User) -> int:
+    """The batch's pending practical parts scored; returns how many."""
+    # 专业能力: three examiners' scoring sheets for the first room's worth of candidates,
+    # the dedicated account's entry (paper sheets scored outside the platform) for the rest.
+    # Each examiner hands in their sheets for the room as one file.
+    sheets: dict[int, list[dict[str, Any]]] = {}
+    entered: dict[int, int] = {}
+    for pk in (
+        Result.objects.filter(batch=batch, practical_state=PartState.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ):
+        score = 52 + (pk * 13) % 45
+        if len(sheets) < 30:
+            sheets[pk] = [
+                {"item": "1", "max": 50, "score": score / 2},
+                {"item": "2", "max": 50, "score": score / 2},
+            ]
+        else:
+            entered[pk] = score
+    if sheets:
+        for examiner in examiners:
+            practical_sheets_submit_bulk(batch=batch, sheets=sheets, actor=_account(examiner.user))
+    # The paper sheets' scores arrive as one file, entered in one call.
+    results_score_enter_bulk(batch=batch, part="practical", scores=entered, actor=entry)
+    return len(sheets) + len(entered)
 
 
 def _account(user: User | None) -> User:

@@ -38,22 +38,7 @@ class SetupStage(SimulationState):
             self.occupations = {o.code: o for o in Occupation.objects.filter(code__in=[HR, LR])}
             province = Region.objects.get(code=PROVINCE)
             self._user("sim_sheng", "省级经办", Role.PROVINCE_OFFICER, region=province)
-            chosen = [c for c in CITIES if c[0] == POSTPONED] + [
-                c for c in CITIES if c[0] != POSTPONED
-            ][: self.scale.cities - 1]
-            chosen.sort()
-            shares = split_shares(self.scale.candidates, [w for *_, w in chosen])
-            rooms = split_shares(self.scale.rooms, [w for *_, w in chosen])
-            for (code, name, _w), candidates, room_count in zip(chosen, shares, rooms, strict=True):
-                county = (
-                    Region.objects.filter(code__startswith=code[:4], active=True)
-                    .exclude(code__endswith="00")
-                    .exclude(code__endswith="01")
-                    .order_by("code")
-                    .first()
-                )
-                assert county is not None
-                self.cities.append(City(code, name, county.code, candidates, room_count))
+            self._cities_choose()
             self._accounts(
                 [
                     account
@@ -65,39 +50,64 @@ class SetupStage(SimulationState):
                 ]
             )
             for n, city in enumerate(self.cities, start=1):
-                region = Region.objects.get(code=city.county)
-                stem = f"12{city.code}4660{n:05d}"[:17]
-                city.org = organization_create(
-                    name=f"{city.name}市职业技能鉴定指导中心（考核点）",
-                    kind=OrgKind.SOCIAL,
-                    uscc=stem + uscc_check_digit(stem),
-                    region=region,
-                    contact_name=f"{city.name}考务科",
-                    contact_phone="025-8000" + f"{n:04d}",
-                    address=f"{city.name}市人民路{n}号",
-                    actor=SIMULATION,
-                )
-                file_and_approve(
-                    city.org,
-                    Region.objects.get(code=city.code),
-                    [(code, level) for code in (HR, LR) for level in LEVELS],
-                    SIMULATION,
-                )
-                city.org.refresh_from_db()
-                city.officer = self._user(
-                    f"sim_city_{city.code}",
-                    f"{city.name}市人社局",
-                    Role.CITY_OFFICER,
-                    region=Region.objects.get(code=city.code),
-                )
-                city.clerk = self._user(
-                    f"sim_org_{city.code}",
-                    f"{city.name}考核点经办",
-                    Role.ORG_CLERK,
-                    organization=city.org,
-                )
+                self._city_set_up(n, city)
             counts["设区市"] = len(self.cities)
             counts["评价机构备案"] = EvaluationOrg.objects.filter(
                 pk__in=[c.org.pk for c in self.cities if c.org], filing_number__gt=""
             ).count()
             counts["账户"] = len(self.users)
+
+    def _cities_choose(self) -> None:
+        """The scale's cities (always the postponed one), each with its share of the
+        candidates and rooms and the county its people come from."""
+        chosen = [c for c in CITIES if c[0] == POSTPONED] + [
+            c for c in CITIES if c[0] != POSTPONED
+        ][: self.scale.cities - 1]
+        chosen.sort()
+        shares = split_shares(self.scale.candidates, [w for *_, w in chosen])
+        rooms = split_shares(self.scale.rooms, [w for *_, w in chosen])
+        for (code, name, _w), candidates, room_count in zip(chosen, shares, rooms, strict=True):
+            county = (
+                Region.objects.filter(code__startswith=code[:4], active=True)
+                .exclude(code__endswith="00")
+                .exclude(code__endswith="01")
+                .order_by("code")
+                .first()
+            )
+            assert county is not None
+            self.cities.append(City(code, name, county.code, candidates, room_count))
+
+    def _city_set_up(self, n: int, city: City) -> None:
+        """The city's evaluation organisation (the `n`th), filed and approved, its officer's
+        and its clerk's accounts."""
+        region = Region.objects.get(code=city.county)
+        stem = f"12{city.code}4660{n:05d}"[:17]
+        city.org = organization_create(
+            name=f"{city.name}市职业技能鉴定指导中心（考核点）",
+            kind=OrgKind.SOCIAL,
+            uscc=stem + uscc_check_digit(stem),
+            region=region,
+            contact_name=f"{city.name}考务科",
+            contact_phone="025-8000" + f"{n:04d}",
+            address=f"{city.name}市人民路{n}号",
+            actor=SIMULATION,
+        )
+        file_and_approve(
+            city.org,
+            Region.objects.get(code=city.code),
+            [(code, level) for code in (HR, LR) for level in LEVELS],
+            SIMULATION,
+        )
+        city.org.refresh_from_db()
+        city.officer = self._user(
+            f"sim_city_{city.code}",
+            f"{city.name}市人社局",
+            Role.CITY_OFFICER,
+            region=Region.objects.get(code=city.code),
+        )
+        city.clerk = self._user(
+            f"sim_org_{city.code}",
+            f"{city.name}考核点经办",
+            Role.ORG_CLERK,
+            organization=city.org,
+        )

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -45,6 +45,10 @@ from skillcert.personnel.services.lifecycles import (
 )
 from skillcert.personnel.services.training import REVIEWS
 from skillcert.workdays.selectors import work_calendar
+
+if TYPE_CHECKING:
+    from skillcert.accounts.models import User
+    from skillcert.accounts.scope import Scope
 
 
 def _locked(plan: TrainingPlan, ids: Iterable[int]) -> list[Registration]:
@@ -252,6 +256,70 @@ def _learnings(rows: list[Registration]) -> dict[int, _Learning]:
     return {r.pk: _Learning(r, days[r.pk], done[r.pk]) for r in rows}
 
 
+def _completion_allowed(
+    actor: Actor,
+    scope: Scope,
+    state: _Learning,
+    unit: CourseUnit | None,
+    event: Completion,
+    last_day: dt.date,
+) -> CourseUnit:
+    """The event's unit, once the actor may record it (an officer over the registration's
+    region, never the learner) and `_completion_check` passes; refused naming the row."""
+    row = state.registration
+    try:
+        if scope.user_id is not None and row.person.user_id == scope.user_id:
+            raise Forbidden(
+                "personnel.learning_self_reported",
+                "学习时长由课程平台按课件完成记录计入，本人不能自行填报",
+                field="unit",
+            )
+        require_officer_over(actor, row.region_id)
+        return _completion_check(state, unit, event, last_day)
+    except DomainError as error:
+        raise _row_error(row, error) from None
+
+
+def _credit(
+    plan: TrainingPlan,
+    state: _Learning,
+    unit: CourseUnit,
+    event: Completion,
+    *,
+    by_user: User | None,
+    actor: Actor,
+) -> tuple[CourseCompletion, RegistrationEvent, dict[str, Any]]:
+    """Credit the unit's minutes to the registration (and to its day, for the next event's
+    check); the completion row, its history row and its audit row, unsaved."""
+    row = state.registration
+    before = row.learned_minutes
+    row.learned_minutes += unit.minutes
+    state.done.add(unit.pk)
+    state.days[event.completed_on] = state.days.get(event.completed_on, 0) + unit.minutes
+    completion = CourseCompletion(
+        registration=row,
+        unit=unit,
+        completed_on=event.completed_on,
+        minutes=unit.minutes,
+        recorded_by=by_user,
+    )
+    history = registration_history_row(
+        row,
+        "learn",
+        row.status,
+        f"{event.completed_on:%Y-%m-%d} 完成课件“{unit.title}”{unit.minutes}分钟"
+        f"（累计{row.learned_minutes}/{plan.required_minutes}分钟）",
+        actor,
+    )
+    audit = {
+        "registration": row.pk,
+        "unit": unit.pk,
+        "completed_on": event.completed_on.isoformat(),
+        "learned_minutes": [before, row.learned_minutes],
+    }
+    return completion, history, audit
+
+
 def course_completions_record_bulk(
     *,
     plan: TrainingPlan,
@@ -275,49 +343,15 @@ def course_completions_record_bulk(
         by_user = actor_user(actor)
         for event in completions:
             state = learning[event.registration_id]
-            row = state.registration
-            try:
-                if scope.user_id is not None and row.person.user_id == scope.user_id:
-                    raise Forbidden(
-                        "personnel.learning_self_reported",
-                        "学习时长由课程平台按课件完成记录计入，本人不能自行填报",
-                        field="unit",
-                    )
-                require_officer_over(actor, row.region_id)
-                unit = _completion_check(state, units.get(event.unit_id), event, last_day)
-            except DomainError as error:
-                raise _row_error(row, error) from None
-            before = row.learned_minutes
-            row.learned_minutes += unit.minutes
-            state.done.add(unit.pk)
-            state.days[event.completed_on] = state.days.get(event.completed_on, 0) + unit.minutes
-            made.append(
-                CourseCompletion(
-                    registration=row,
-                    unit=unit,
-                    completed_on=event.completed_on,
-                    minutes=unit.minutes,
-                    recorded_by=by_user,
-                )
+            unit = _completion_allowed(
+                actor, scope, state, units.get(event.unit_id), event, last_day
             )
-            events.append(
-                registration_history_row(
-                    row,
-                    "learn",
-                    row.status,
-                    f"{event.completed_on:%Y-%m-%d} 完成课件“{unit.title}”{unit.minutes}分钟"
-                    f"（累计{row.learned_minutes}/{plan.required_minutes}分钟）",
-                    actor,
-                )
+            completion, history, audit_row = _credit(
+                plan, state, unit, event, by_user=by_user, actor=actor
             )
-            audit.append(
-                {
-                    "registration": row.pk,
-                    "unit": unit.pk,
-                    "completed_on": event.completed_on.isoformat(),
-                    "learned_minutes": [before, row.learned_minutes],
-                }
-            )
+            made.append(completion)
+            events.append(history)
+            audit.append(audit_row)
         try:
             with transaction.atomic():
                 CourseCompletion.objects.bulk_create(made, batch_size=500)
@@ -432,6 +466,71 @@ def _cards_create(
     )
 
 
+def _qualify(rows: list[Registration], plan: TrainingPlan, issued: dt.date) -> None:
+    """`card_issue`'s checks of every row, naming it, and the person passing the
+    qualification check on the issue day; each row keeps the standing it passed."""
+    carded = set(
+        Card.objects.filter(registration__in=rows).values_list("registration_id", flat=True)
+    )
+    standings = Standings(
+        person_ids={r.person_id for r in rows},
+        occupation_ids={r.occupation_id for r in rows},
+        on=issued,
+    )
+    for row in rows:
+        try:
+            _issuable_check(row, carded)
+        except DomainError as error:
+            raise _row_error(row, error) from None
+        standing = standings.standing(
+            person_id=row.person_id,
+            role=plan.role,
+            occupation=row.occupation,
+            level_high=row.level_high,
+            level_low=row.level_low,
+            province_code=plan.province_id,
+        )
+        if not standing.passed:
+            raise _row_error(row, DomainError(standing.code, standing.message))
+        row.qualification = standing.as_dict()
+
+
+def _cards_issue_record(
+    rows: list[Registration], cards: list[Card], plan: TrainingPlan, actor: Actor
+) -> None:
+    """Each registration's history row (where and by when to collect) and the one audit
+    event."""
+    RegistrationEvent.objects.bulk_create(
+        [
+            registration_history_row(
+                row,
+                "card_issue",
+                row.status,
+                f"发放证卡 {card.number}，请于 {card.collection_deadline:%Y-%m-%d} 前领取",
+                actor,
+            )
+            for row, card in zip(rows, cards, strict=True)
+        ],
+        batch_size=500,
+    )
+    _audit_rows(
+        actor=actor,
+        action="personnel.card_issue_bulk",
+        plan=plan,
+        rows=[
+            {
+                "card": card.pk,
+                "number": card.number,
+                "registration": row.pk,
+                "person": row.person_id,
+            }
+            for row, card in zip(rows, cards, strict=True)
+        ],
+        valid_until=cards[0].valid_until.isoformat(),
+        collection_deadline=cards[0].collection_deadline.isoformat(),
+    )
+
+
 def cards_issue_bulk(
     *,
     plan: TrainingPlan,
@@ -455,59 +554,8 @@ def cards_issue_bulk(
         if not ids:
             return []
         rows = _locked(plan, ids)
-        carded = set(
-            Card.objects.filter(registration__in=rows).values_list("registration_id", flat=True)
-        )
-        standings = Standings(
-            person_ids={r.person_id for r in rows},
-            occupation_ids={r.occupation_id for r in rows},
-            on=issued,
-        )
-        for row in rows:
-            try:
-                _issuable_check(row, carded)
-            except DomainError as error:
-                raise _row_error(row, error) from None
-            standing = standings.standing(
-                person_id=row.person_id,
-                role=plan.role,
-                occupation=row.occupation,
-                level_high=row.level_high,
-                level_low=row.level_low,
-                province_code=plan.province_id,
-            )
-            if not standing.passed:
-                raise _row_error(row, DomainError(standing.code, standing.message))
-            row.qualification = standing.as_dict()
+        _qualify(rows, plan, issued)
         Registration.objects.bulk_update(rows, ["qualification"], batch_size=500)
         cards = _cards_create(rows, plan, issued=issued, opens=opens, policy=policy)
-        RegistrationEvent.objects.bulk_create(
-            [
-                registration_history_row(
-                    row,
-                    "card_issue",
-                    row.status,
-                    f"发放证卡 {card.number}，请于 {card.collection_deadline:%Y-%m-%d} 前领取",
-                    actor,
-                )
-                for row, card in zip(rows, cards, strict=True)
-            ],
-            batch_size=500,
-        )
-        _audit_rows(
-            actor=actor,
-            action="personnel.card_issue_bulk",
-            plan=plan,
-            rows=[
-                {
-                    "card": card.pk,
-                    "number": card.number,
-                    "registration": row.pk,
-                    "person": row.person_id,
-                }
-                for row, card in zip(rows, cards, strict=True)
-            ],
-            valid_until=cards[0].valid_until.isoformat(),
-            collection_deadline=cards[0].collection_deadline.isoformat(),
-        )
+        _cards_issue_record(rows, cards, plan, actor)
     return cards

@@ -29,6 +29,9 @@ from skillcert.personnel.services.lifecycles import CARD_LIFECYCLE, ROLE_LIFECYC
 
 # A role is held per person, role kind, occupation and specialty.
 RoleKey = tuple[int, str, int, int | None]
+# What collecting a card did to its role: the step ("grant" or "renew"), the role, the role's
+# status before and the history row's reason.
+RoleStep = tuple[str, PersonRole, str, str]
 
 
 def _key(card: Card) -> RoleKey:
@@ -97,6 +100,115 @@ def _supersede_renewed(cards: list[Card]) -> dict[int, int]:
     return superseded
 
 
+def _check_collect(locked: list[Card], actor: Actor, day: dt.date) -> None:
+    """`card_collect`'s checks of every card, naming the card; two cards of the list may not
+    grant the same role."""
+    seen: set[RoleKey] = set()
+    for card in locked:
+        try:
+            require_officer_over(actor, card.person.region_id)
+            _check_collectable(card, card.person, day)
+            CARD_LIFECYCLE.check(card.status, CardStatus.COLLECTED)
+            if _key(card) in seen:
+                raise DomainError(
+                    "personnel.card_role_repeated",
+                    "同一人员同一角色、职业的另一张证卡也在名单中，请分开办理",
+                    field="cards",
+                )
+        except DomainError as error:
+            raise _row_error(card, error) from None
+        seen.add(_key(card))
+
+
+def _granted_role(card: Card) -> PersonRole:
+    """The role a card grants to someone who holds none (unsaved)."""
+    registration = card.registration
+    return PersonRole(
+        person=card.person,
+        role=card.role,
+        **_coverage(card),
+        province_id=card.province_id,
+        valid_from=card.issued_on,
+        valid_until=card.valid_until,
+        qualification=registration.qualification if registration else {},
+    )
+
+
+def _role_changes(
+    cards: list[Card], held: dict[RoleKey, PersonRole], day: dt.date
+) -> tuple[list[PersonRole], list[PersonRole], dict[int, RoleStep]]:
+    """Every card marked collected on `day`; the roles granted (unsaved), the held roles
+    renewed, and the renewal step of each card that renews one."""
+    granted, renewed, steps = [], [], {}
+    for card in cards:
+        card.status, card.status_reason, card.collected_on = CardStatus.COLLECTED, "", day
+        role = held.get(_key(card))
+        if role is None:
+            granted.append(_granted_role(card))
+            continue
+        before = role.status
+        if role.status == PersonRoleStatus.EXPIRED:
+            ROLE_LIFECYCLE.check(role.status, PersonRoleStatus.ACTIVE)
+            role.status = PersonRoleStatus.ACTIVE
+        role.valid_until = card.valid_until
+        role.level_high, role.level_low = card.level_high, card.level_low
+        renewed.append(role)
+        steps[card.pk] = ("renew", role, before, f"领取换发证卡 {card.number}")
+    return granted, renewed, steps
+
+
+def _collect(locked: list[Card], day: dt.date) -> tuple[dict[int, RoleStep], dict[int, int]]:
+    """Write the collection: the cards, the renewed cards they supersede, the roles granted
+    and renewed. Returns each card's role step and the old card it superseded, by card."""
+    granted, renewed, steps = _role_changes(locked, _held_roles(locked), day)
+    Card.objects.bulk_update(locked, ["status", "status_reason", "collected_on"], batch_size=500)
+    superseded = _supersede_renewed(locked)
+    made = iter(PersonRole.objects.bulk_create(granted, batch_size=500))
+    for card in locked:
+        if card.pk not in steps:
+            steps[card.pk] = ("grant", next(made), "", f"领取证卡 {card.number}")
+    PersonRole.objects.bulk_update(
+        renewed, ["status", "valid_until", "level_high", "level_low"], batch_size=500
+    )
+    return steps, superseded
+
+
+def _collect_record(
+    locked: list[Card],
+    steps: dict[int, RoleStep],
+    superseded: dict[int, int],
+    actor: Actor,
+    day: dt.date,
+) -> None:
+    """The roles' history rows and the one audit event of the collection."""
+    history, rows = [], []
+    for card in locked:
+        action, role, before, reason = steps[card.pk]
+        history.append(role_history_row(role, action, before, reason, actor))
+        rows.append(
+            {
+                "card": card.pk,
+                "number": card.number,
+                "person": card.person_id,
+                "status": [CardStatus.PENDING, CardStatus.COLLECTED],
+                "role": role.pk,
+                "role_step": action,
+                "role_status": [before or None, role.status],
+                "superseded": superseded.get(card.pk),
+            }
+        )
+    PersonRoleEvent.objects.bulk_create(history, batch_size=500)
+    audit_record_batch(
+        actor=actor,
+        action="personnel.card_collect_bulk",
+        object_type="personnel.card",
+        object_id=f"{locked[0].pk}-{locked[-1].pk}",
+        object_repr=f"领取证卡 {len(locked)} 张",
+        rows=rows,
+        collected_on=day.isoformat(),
+    )
+
+
 def cards_collect_bulk(
     *, cards: Sequence[Card], actor: Actor, on: dt.date | None = None
 ) -> list[Card]:
@@ -117,85 +229,9 @@ def cards_collect_bulk(
         return []
     with transaction.atomic():
         locked = _locked_cards(ids)
-        seen: set[RoleKey] = set()
-        for card in locked:
-            try:
-                require_officer_over(actor, card.person.region_id)
-                _check_collectable(card, card.person, day)
-                CARD_LIFECYCLE.check(card.status, CardStatus.COLLECTED)
-                if _key(card) in seen:
-                    raise DomainError(
-                        "personnel.card_role_repeated",
-                        "同一人员同一角色、职业的另一张证卡也在名单中，请分开办理",
-                        field="cards",
-                    )
-            except DomainError as error:
-                raise _row_error(card, error) from None
-            seen.add(_key(card))
-        held = _held_roles(locked)
-        granted, renewed, history, steps = [], [], [], {}
-        for card in locked:
-            card.status, card.status_reason, card.collected_on = CardStatus.COLLECTED, "", day
-            role = held.get(_key(card))
-            if role is None:
-                registration = card.registration
-                granted.append(
-                    PersonRole(
-                        person=card.person,
-                        role=card.role,
-                        **_coverage(card),
-                        province_id=card.province_id,
-                        valid_from=card.issued_on,
-                        valid_until=card.valid_until,
-                        qualification=registration.qualification if registration else {},
-                    )
-                )
-                continue
-            before = role.status
-            if role.status == PersonRoleStatus.EXPIRED:
-                ROLE_LIFECYCLE.check(role.status, PersonRoleStatus.ACTIVE)
-                role.status = PersonRoleStatus.ACTIVE
-            role.valid_until = card.valid_until
-            role.level_high, role.level_low = card.level_high, card.level_low
-            renewed.append(role)
-            steps[card.pk] = ("renew", role, before, f"领取换发证卡 {card.number}")
-        Card.objects.bulk_update(
-            locked, ["status", "status_reason", "collected_on"], batch_size=500
-        )
-        superseded = _supersede_renewed(locked)
-        made = iter(PersonRole.objects.bulk_create(granted, batch_size=500))
-        for card in locked:
-            if card.pk not in steps:
-                steps[card.pk] = ("grant", next(made), "", f"领取证卡 {card.number}")
-        PersonRole.objects.bulk_update(
-            renewed, ["status", "valid_until", "level_high", "level_low"], batch_size=500
-        )
-        rows = []
-        for card in locked:
-            action, role, before, reason = steps[card.pk]
-            history.append(role_history_row(role, action, before, reason, actor))
-            rows.append(
-                {
-                    "card": card.pk,
-                    "number": card.number,
-                    "person": card.person_id,
-                    "status": [CardStatus.PENDING, CardStatus.COLLECTED],
-                    "role": role.pk,
-                    "role_step": action,
-                    "role_status": [before or None, role.status],
-                    "superseded": superseded.get(card.pk),
-                }
-            )
-        PersonRoleEvent.objects.bulk_create(history, batch_size=500)
-        audit_record_batch(
-            actor=actor,
-            action="personnel.card_collect_bulk",
-            object_type="personnel.card",
-            object_id=f"{locked[0].pk}-{locked[-1].pk}",
-            object_repr=f"领取证卡 {len(locked)} 张",
-            rows=rows,
-            collected_on=day.isoformat(),
-        )
+        _check_collect(locked, actor, day)
+        steps, superseded = _collect(locked, day)
+        _collect_record(locked, steps, superseded, actor, day)
     for card, done in zip(sorted(cards, key=lambda c: c.pk), locked, strict=True):
         card.status, card.collected_on = done.status, done.collected_on
     return locked

@@ -116,8 +116,8 @@ def _person(entry: PersonEntry, actor: Actor, day: dt.date) -> Person:
     )
 
 
-def _file(entry: PersonEntry, person: Person) -> _Row:
-    """The add services' checks of the row's file; the unsaved entries."""
+def _certificates(entry: PersonEntry, person: Person) -> list[PersonCertificate]:
+    """`person_certificate_add`'s checks of the row's certificates; the unsaved entries."""
     certificates, numbers = [], set()
     for c in entry.certificates:
         if c.level not in (1, 2, 3, 4, 5):
@@ -141,6 +141,11 @@ def _file(entry: PersonEntry, person: Person) -> _Row:
                 issued_on=c.issued_on,
             )
         )
+    return certificates
+
+
+def _titles(entry: PersonEntry, person: Person) -> list[PersonTitle]:
+    """`person_title_add`'s checks of the row's titles; the unsaved entries."""
     titles = []
     for t in entry.titles:
         if t.grade not in TitleGrade.values:
@@ -160,6 +165,11 @@ def _file(entry: PersonEntry, person: Person) -> _Row:
                 obtained_on=t.obtained_on,
             )
         )
+    return titles
+
+
+def _work(entry: PersonEntry, person: Person) -> list[PersonWork]:
+    """`person_work_add`'s checks of the row's work history; the unsaved entries."""
     work = []
     for w in entry.work:
         if w.end is not None and w.end < w.start:
@@ -177,7 +187,12 @@ def _file(entry: PersonEntry, person: Person) -> _Row:
                 end=w.end,
             )
         )
-    return _Row(person, certificates, titles, work)
+    return work
+
+
+def _file(entry: PersonEntry, person: Person) -> _Row:
+    """The add services' checks of the row's file; the unsaved entries."""
+    return _Row(person, _certificates(entry, person), _titles(entry, person), _work(entry, person))
 
 
 def _row_error(n: int, entry: PersonEntry, error: DomainError) -> DomainError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -27,6 +27,58 @@ from skillcert.personnel.services.standing import (
 if TYPE_CHECKING:
     from skillcert.occupations.models import Occupation
     from skillcert.regions.models import Region
+
+
+def _override_rows(
+    seen: set[int], locked: dict[int, Person], standings: Standings, fields: dict[str, Any]
+) -> tuple[list[QualificationOverride], list[str]]:
+    """The unsaved override of each person, in primary-key order, with the explanation of the
+    check it overrides; refused, naming the person, when the check does not fail."""
+    rows, failures = [], []
+    for pk in sorted(seen):
+        person = locked[pk]
+        try:
+            failed = _override_needed(
+                standings.standing(
+                    person_id=pk,
+                    role=fields["role"],
+                    occupation=fields["occupation"],
+                    level_high=fields["level_high"],
+                    level_low=fields["level_low"],
+                    province_code=fields["province"].code,
+                )
+            )
+        except DomainError as error:
+            raise DomainError(
+                error.code, f"{person.name}：{error.message}", field="people"
+            ) from None
+        failures.append(failed)
+        rows.append(QualificationOverride(person=person, **fields))
+    return rows, failures
+
+
+def _overrides_audit(
+    made: list[QualificationOverride], failures: list[str], fields: dict[str, Any], actor: Actor
+) -> None:
+    """The one audit event: the decision once, and each row's override and failed check."""
+    audit_record_batch(
+        actor=actor,
+        action="personnel.qualification_override_bulk",
+        object_type="personnel.qualificationoverride",
+        object_id=f"{made[0].pk}-{made[-1].pk}",
+        object_repr=f"资格条件特批 {len(made)} 人",
+        rows=[
+            {"override": o.pk, "person": o.person_id, "failed": failed}
+            for o, failed in zip(made, failures, strict=True)
+        ],
+        role=fields["role"],
+        occupation=fields["occupation"].pk,
+        levels=[fields["level_high"], fields["level_low"]],
+        province=fields["province"].code,
+        reason=fields["reason"],
+        document_number=fields["document_number"],
+        decided_on=fields["decided_on"].isoformat(),
+    )
 
 
 def qualification_overrides_record_bulk(
@@ -66,46 +118,11 @@ def qualification_overrides_record_bulk(
     with transaction.atomic():
         locked = lock_people(seen)
         standings = Standings(person_ids=seen, occupation_ids=[occupation.pk], on=day)
+        # The decision's fields but the person, which the checks and the audit event reuse.
         fields = _override_fields(
             role, occupation, level_high, level_low, province, reason, document_number, day, actor
         )
-        rows, failures = [], []
-        for pk in sorted(seen):
-            person = locked[pk]
-            try:
-                failed = _override_needed(
-                    standings.standing(
-                        person_id=pk,
-                        role=role,
-                        occupation=occupation,
-                        level_high=level_high,
-                        level_low=level_low,
-                        province_code=province.code,
-                    )
-                )
-            except DomainError as error:
-                raise DomainError(
-                    error.code, f"{person.name}：{error.message}", field="people"
-                ) from None
-            failures.append(failed)
-            rows.append(QualificationOverride(person=person, **fields))
+        rows, failures = _override_rows(seen, locked, standings, fields)
         made = QualificationOverride.objects.bulk_create(rows, batch_size=500)
-        audit_record_batch(
-            actor=actor,
-            action="personnel.qualification_override_bulk",
-            object_type="personnel.qualificationoverride",
-            object_id=f"{made[0].pk}-{made[-1].pk}",
-            object_repr=f"资格条件特批 {len(made)} 人",
-            rows=[
-                {"override": o.pk, "person": o.person_id, "failed": failed}
-                for o, failed in zip(made, failures, strict=True)
-            ],
-            role=role,
-            occupation=occupation.pk,
-            levels=[level_high, level_low],
-            province=province.code,
-            reason=reason[:300],
-            document_number=document_number,
-            decided_on=day.isoformat(),
-        )
+        _overrides_audit(made, failures, fields, actor)
     return made

@@ -210,69 +210,84 @@ def practical_sheets_submit_bulk(
         return 0
     with transaction.atomic():
         sheet = _assessor_sheet(batch, actor, BatchDuty.PRACTICAL, examiner, cleaned, "sheets")
-        batch, person, results = sheet.batch, sheet.person, sheet.results
-        scored = set(
-            PracticalSheet.objects.filter(result__in=results, examiner=person).values_list(
-                "result_id", flat=True
-            )
-        )
-        new = []
-        for result in results:
-            result.batch = batch
-            require_writable(result)
-            if result.practical_state in (
-                PartState.ABSENT,
-                PartState.VOIDED,
-                PartState.NOT_REQUIRED,
-            ):
-                raise DomainError(
-                    "practical.not_sitting",
-                    f"考生 {result.candidate_ref} 的操作技能状态为"
-                    f"“{PartState(result.practical_state).label}”，不能评分",
-                )
-            sheet.require_not_recused(result)
-            if result.pk in scored:
-                raise DomainError(
-                    "practical.sheet_twice", f"本人已提交考生 {result.candidate_ref} 的评分表"
-                )
-            items = cleaned[result.pk]
-            total = rules.round_score(sum(Decimal(str(r["score"])) for r in items))
-            new.append(
-                PracticalSheet(result=result, examiner=person, items=items, total=as_score(total))
-            )
+        new = _practical_sheets_new(sheet, cleaned)
         PracticalSheet.objects.bulk_create(new, batch_size=500)
-        examiners = len(staff_person_ids(batch=batch, duty=BatchDuty.PRACTICAL))
-        given: dict[int, list[float]] = defaultdict(list)
-        for result_id, sheet_total in (
-            PracticalSheet.objects.filter(result__in=results)
-            .order_by("pk")
-            .values_list("result_id", "total")
-        ):
-            given[result_id].append(float(sheet_total))
-        rule_of: dict[tuple[int, int | None], Any] = {}
-        complete = []
-        now = timezone.now()
-        for result in results:
-            if len(given[result.pk]) != examiners:
-                continue
-            key = (result.occupation_id, result.level)
-            if key not in rule_of:
-                rule_of[key] = scoring_rules_for(occupation_id=key[0], level=key[1])
-            final = rules.practical_final(given[result.pk], rule=rule_of[key].practical_rule)
-            result.practical_score = as_score_or_none(final)
-            result.practical_state = PartState.SCORED
-            result.updated_at = now
-            complete.append(result)
-        results_update_by_value(complete, ["practical_score", "practical_state", "updated_at"])
+        _practical_finals_write(sheet.batch, sheet.results)
         rows = [{"result": s.result_id, "items": s.items, "total": str(s.total)} for s in new]
         audit_record_batch(
             actor=actor,
             action="practical.sheet_bulk",
-            obj=batch,
+            obj=sheet.batch,
             rows=rows,
-            examiner=person.pk,
+            examiner=sheet.person.pk,
         )
     return len(new)
+
+
+def _practical_sheets_new(
+    sheet: _AssessorSheet, cleaned: Mapping[int, list[dict[str, Any]]]
+) -> list[PracticalSheet]:
+    """The examiner's new sheets, one per result of `sheet`, each checked as
+    `practical_sheet_submit` checks it (the examiner's earlier sheets read in one query)."""
+    batch, person, results = sheet.batch, sheet.person, sheet.results
+    scored = set(
+        PracticalSheet.objects.filter(result__in=results, examiner=person).values_list(
+            "result_id", flat=True
+        )
+    )
+    new = []
+    for result in results:
+        result.batch = batch
+        require_writable(result)
+        if result.practical_state in (
+            PartState.ABSENT,
+            PartState.VOIDED,
+            PartState.NOT_REQUIRED,
+        ):
+            raise DomainError(
+                "practical.not_sitting",
+                f"考生 {result.candidate_ref} 的操作技能状态为"
+                f"“{PartState(result.practical_state).label}”，不能评分",
+            )
+        sheet.require_not_recused(result)
+        if result.pk in scored:
+            raise DomainError(
+                "practical.sheet_twice", f"本人已提交考生 {result.candidate_ref} 的评分表"
+            )
+        items = cleaned[result.pk]
+        total = rules.round_score(sum(Decimal(str(r["score"])) for r in items))
+        new.append(
+            PracticalSheet(result=result, examiner=person, items=items, total=as_score(total))
+        )
+    return new
+
+
+def _practical_finals_write(batch: ResultBatch, results: list[Result]) -> None:
+    """The final practical score of each result every examiner of the batch has now scored,
+    by the standard's rule, from all the sheets read in one query; written in one update."""
+    examiners = len(staff_person_ids(batch=batch, duty=BatchDuty.PRACTICAL))
+    given: dict[int, list[float]] = defaultdict(list)
+    for result_id, sheet_total in (
+        PracticalSheet.objects.filter(result__in=results)
+        .order_by("pk")
+        .values_list("result_id", "total")
+    ):
+        given[result_id].append(float(sheet_total))
+    rule_of: dict[tuple[int, int | None], Any] = {}
+    complete = []
+    now = timezone.now()
+    for result in results:
+        if len(given[result.pk]) != examiners:
+            continue
+        key = (result.occupation_id, result.level)
+        if key not in rule_of:
+            rule_of[key] = scoring_rules_for(occupation_id=key[0], level=key[1])
+        final = rules.practical_final(given[result.pk], rule=rule_of[key].practical_rule)
+        result.practical_score = as_score_or_none(final)
+        result.practical_state = PartState.SCORED
+        result.updated_at = now
+        complete.append(result)
+    results_update_by_value(complete, ["practical_score", "practical_state", "updated_at"])
 
 
 def panel_mark_submit(

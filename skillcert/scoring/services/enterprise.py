@@ -132,6 +132,20 @@ def enterprise_scheme_set(
 ) -> EnterpriseScheme:
     """An enterprise plan's design for one occupation: methods (one or a mix), the four
     dimensions' weights (summing to 1) and methods of evidence, and the pass marks."""
+    _scheme_plan_check(plan=plan, occupation=occupation, actor=actor)
+    design = _scheme_design(
+        methods=methods,
+        weights=weights,
+        evidence=evidence,
+        pass_mark=pass_mark,
+        conduct_pass_mark=conduct_pass_mark,
+        candidate_kinds=candidate_kinds,
+    )
+    with transaction.atomic():
+        return _scheme_save(plan=plan, occupation=occupation, design=design, actor=actor)
+
+
+def _scheme_plan_check(*, plan: EvaluationPlan, occupation: Occupation, actor: Actor) -> None:
     if not org_staff_of(actor, plan.organization_id):
         raise forbidden("只有本企业可以设置评价方案")
     if plan.kind != PlanKind.ENTERPRISE:
@@ -142,6 +156,18 @@ def enterprise_scheme_set(
         raise DomainError(
             "enterprise.occupation", f"计划未包含职业 {occupation.name}", field="occupation"
         )
+
+
+def _scheme_design(
+    *,
+    methods: Sequence[str],
+    weights: Mapping[str, Any],
+    evidence: Mapping[str, Sequence[str]],
+    pass_mark: Any,
+    conduct_pass_mark: Any,
+    candidate_kinds: Sequence[str],
+) -> dict[str, Any]:
+    """The scheme's fields, checked and cleaned."""
     _check_methods(methods)
     clean_weights = _clean_weights(weights)
     clean_evidence = _clean_evidence(evidence)
@@ -150,7 +176,7 @@ def enterprise_scheme_set(
         score_arg(pass_mark, field="pass_mark"),
         score_arg(conduct_pass_mark, field="conduct_pass_mark"),
     )
-    design = {
+    return {
         "methods": list(dict.fromkeys(methods)),
         "weights": clean_weights,
         "evidence": clean_evidence,
@@ -158,34 +184,39 @@ def enterprise_scheme_set(
         "conduct_pass_mark": Decimal(str(marks[1])),
         "candidate_kinds": kinds,
     }
-    with transaction.atomic():
-        scheme = (
-            EnterpriseScheme.objects.select_for_update()
-            .filter(plan=plan, occupation=occupation)
-            .first()
-        )
-        created = scheme is None
-        if scheme is None:
-            scheme = EnterpriseScheme(plan=plan, occupation=occupation)
-        changed = created or any(getattr(scheme, k) != v for k, v in design.items())
-        for key, value in design.items():
-            setattr(scheme, key, value)
-        before = scheme.filing_status
-        if changed:
-            # A changed norm is not the one the province acknowledged: it is filed again.
-            scheme.filing_status = SchemeFilingStatus.DRAFT
-        scheme.save()
-        audit_record(
-            actor=actor,
-            action="enterprise_scheme.set",
-            obj=scheme,
-            changes={
-                "methods": scheme.methods,
-                "weights": clean_weights,
-                "created": created,
-                "filing_status": [before, scheme.filing_status],
-            },
-        )
+
+
+def _scheme_save(
+    *, plan: EvaluationPlan, occupation: Occupation, design: Mapping[str, Any], actor: Actor
+) -> EnterpriseScheme:
+    """Create or update the scheme (locked) with `design`, on the record."""
+    scheme = (
+        EnterpriseScheme.objects.select_for_update()
+        .filter(plan=plan, occupation=occupation)
+        .first()
+    )
+    created = scheme is None
+    if scheme is None:
+        scheme = EnterpriseScheme(plan=plan, occupation=occupation)
+    changed = created or any(getattr(scheme, k) != v for k, v in design.items())
+    for key, value in design.items():
+        setattr(scheme, key, value)
+    before = scheme.filing_status
+    if changed:
+        # A changed norm is not the one the province acknowledged: it is filed again.
+        scheme.filing_status = SchemeFilingStatus.DRAFT
+    scheme.save()
+    audit_record(
+        actor=actor,
+        action="enterprise_scheme.set",
+        obj=scheme,
+        changes={
+            "methods": scheme.methods,
+            "weights": design["weights"],
+            "created": created,
+            "filing_status": [before, scheme.filing_status],
+        },
+    )
     return scheme
 
 

@@ -93,6 +93,34 @@ def results_part_state_set_bulk(
     row (the SHA-256 of the rows' canonical JSON). Returns how many parts were recorded."""
     if not rows:
         return 0
+    _part_state_rows_check(rows)
+    ids = sorted({row.result for row in rows})
+    with transaction.atomic():
+        batch = lock_batch(batch)
+        require_entry_account(actor, batch)
+        locked = all_locked(
+            Result.objects.filter(batch=batch),
+            ids,
+            lambda: DomainError(
+                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="rows"
+            ),
+        )
+        groups, audited = _part_states_plan(rows, {r.pk: r for r in locked}, batch)
+        now = timezone.now()
+        for (part, state), pks in sorted(groups.items()):
+            Result.objects.filter(pk__in=sorted(pks)).update(
+                **{f"{part}_state": state, f"{part}_score": None, "updated_at": now}
+            )
+        audit_record_batch(
+            actor=actor,
+            action="result.part_state_bulk",
+            obj=batch,
+            rows=audited,
+        )
+    return len(audited)
+
+
+def _part_state_rows_check(rows: Sequence[PartStateRow]) -> None:
     seen: set[tuple[int, str]] = set()
     for row in rows:
         if row.part not in PART_FIELDS:
@@ -107,53 +135,37 @@ def results_part_state_set_bulk(
                 field="rows",
             )
         seen.add((row.result, row.part))
-    ids = sorted({row.result for row in rows})
-    with transaction.atomic():
-        batch = lock_batch(batch)
-        require_entry_account(actor, batch)
-        locked = all_locked(
-            Result.objects.filter(batch=batch),
-            ids,
-            lambda: DomainError(
-                "scoring.result_not_in_batch", "有成绩不属于本批次的考生", field="rows"
-            ),
-        )
-        results = {r.pk: r for r in locked}
-        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-        audited = []
-        for row in rows:
-            result = results[row.result]
-            result.batch = batch
-            require_writable(result)
-            before = getattr(result, f"{row.part}_state")
-            if before == PartState.NOT_REQUIRED:
-                raise DomainError(
-                    "scoring.part_not_required",
-                    f"考生 {result.candidate_ref} 不考核{rules.PART_NAMES[row.part]}",
-                    field="rows",
-                )
-            groups[(row.part, row.state)].append(result.pk)
-            audited.append(
-                {
-                    "result": result.pk,
-                    "candidate": result.candidate_ref,
-                    "part": row.part,
-                    "state": [before, row.state],
-                    "reason": row.reason[:300],
-                }
+
+
+def _part_states_plan(
+    rows: Sequence[PartStateRow], results: Mapping[int, Result], batch: ResultBatch
+) -> tuple[dict[tuple[str, str], list[int]], list[dict[str, Any]]]:
+    """The locked results' ids by (part, state) to write, and the audit rows, in list order;
+    each row checked as `result_part_state_set` checks it."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    audited = []
+    for row in rows:
+        result = results[row.result]
+        result.batch = batch
+        require_writable(result)
+        before = getattr(result, f"{row.part}_state")
+        if before == PartState.NOT_REQUIRED:
+            raise DomainError(
+                "scoring.part_not_required",
+                f"考生 {result.candidate_ref} 不考核{rules.PART_NAMES[row.part]}",
+                field="rows",
             )
-        now = timezone.now()
-        for (part, state), pks in sorted(groups.items()):
-            Result.objects.filter(pk__in=sorted(pks)).update(
-                **{f"{part}_state": state, f"{part}_score": None, "updated_at": now}
-            )
-        audit_record_batch(
-            actor=actor,
-            action="result.part_state_bulk",
-            obj=batch,
-            rows=audited,
+        groups[(row.part, row.state)].append(result.pk)
+        audited.append(
+            {
+                "result": result.pk,
+                "candidate": result.candidate_ref,
+                "part": row.part,
+                "state": [before, row.state],
+                "reason": row.reason[:300],
+            }
         )
-    return len(audited)
+    return groups, audited
 
 
 def result_score_enter(*, result: Result, part: str, score: Any, actor: Actor) -> Result:

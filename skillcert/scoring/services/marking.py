@@ -49,7 +49,10 @@ from skillcert.scoring.services._common import (
 )
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from skillcert.accounts.actors import Actor
+    from skillcert.accounts.models import User
     from skillcert.itembank.models import Paper
     from skillcert.personnel.models import Person
 
@@ -353,59 +356,10 @@ def marks_submit_bulk(*, batch: ResultBatch, scores: Mapping[int, Any], actor: A
     with transaction.atomic():
         batch = lock_batch(batch)
         user = acting_person(actor)
-        marks = all_locked(
-            Mark.objects.filter(script__result__batch=batch).select_related("marker"),
-            ids,
-            lambda: DomainError(
-                "marking.mark_not_in_batch", "有评分不属于本批次的答卷", field="scores"
-            ),
-        )
-        scripts = {
-            s.pk: s
-            for s in Script.objects.select_for_update()
-            .filter(pk__in=sorted({m.script_id for m in marks}))
-            .order_by("pk")
-        }
-        for result in Result.objects.filter(pk__in={s.result_id for s in scripts.values()}):
-            result.batch = batch
-            require_writable(result)
+        marks, scripts = _marking_sheet_lock(batch, ids)
         now = timezone.now()
-        rows = []
-        for mark in marks:
-            script = scripts[mark.script_id]
-            if user is not None and mark.marker.user_id != user.pk:
-                raise forbidden("只能录入分配给本人的评分")
-            if mark.score is not None:
-                raise DomainError(
-                    "marking.already_marked",
-                    f"答卷 {script.blind_code} 已评分，不能重复评分",
-                    field="scores",
-                )
-            if mark.round == MarkRound.ARBITRATION:
-                raise DomainError(
-                    "marking.arbitration_only", "仲裁分由阅卷组长录入", field="scores"
-                )
-            try:
-                value = score_arg(scores[mark.pk], field="score", maximum=float(script.max_score))
-            except DomainError as error:
-                raise DomainError(
-                    error.code, f"答卷 {script.blind_code}：{error.message}", field="scores"
-                ) from None
-            mark.score = as_score_or_none(value)
-            mark.marked_at = now
-            rows.append(
-                {
-                    "mark": mark.pk,
-                    "script": script.pk,
-                    "round": mark.round,
-                    "score": str(mark.score),
-                }
-            )
-        by_score: dict[Any, list[int]] = defaultdict(list)
-        for mark in marks:
-            by_score[mark.score].append(mark.pk)
-        for score, pks in by_score.items():
-            Mark.objects.filter(pk__in=pks).update(score=score, marked_at=now)
+        rows = _marks_score(marks, scripts, scores=scores, user=user, now=now)
+        _marks_write(marks, now=now)
         _scripts_settle([scripts[pk] for pk in sorted(scripts)], batch)
         audit_record_batch(
             actor=actor,
@@ -418,3 +372,74 @@ def marks_submit_bulk(*, batch: ResultBatch, scores: Mapping[int, Any], actor: A
             },
         )
     return len(marks)
+
+
+def _marking_sheet_lock(batch: ResultBatch, ids: list[int]) -> tuple[list[Mark], dict[int, Script]]:
+    """The marks `ids` (every one the batch's) and their scripts, each locked in primary-key
+    order; their candidates' results must still be writable."""
+    marks = all_locked(
+        Mark.objects.filter(script__result__batch=batch).select_related("marker"),
+        ids,
+        lambda: DomainError(
+            "marking.mark_not_in_batch", "有评分不属于本批次的答卷", field="scores"
+        ),
+    )
+    scripts = {
+        s.pk: s
+        for s in Script.objects.select_for_update()
+        .filter(pk__in=sorted({m.script_id for m in marks}))
+        .order_by("pk")
+    }
+    for result in Result.objects.filter(pk__in={s.result_id for s in scripts.values()}):
+        result.batch = batch
+        require_writable(result)
+    return marks, scripts
+
+
+def _marks_score(
+    marks: list[Mark],
+    scripts: Mapping[int, Script],
+    *,
+    scores: Mapping[int, Any],
+    user: User | None,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """Each mark given its score, checked as `mark_submit` checks it; the audit rows."""
+    rows = []
+    for mark in marks:
+        script = scripts[mark.script_id]
+        if user is not None and mark.marker.user_id != user.pk:
+            raise forbidden("只能录入分配给本人的评分")
+        if mark.score is not None:
+            raise DomainError(
+                "marking.already_marked",
+                f"答卷 {script.blind_code} 已评分，不能重复评分",
+                field="scores",
+            )
+        if mark.round == MarkRound.ARBITRATION:
+            raise DomainError("marking.arbitration_only", "仲裁分由阅卷组长录入", field="scores")
+        try:
+            value = score_arg(scores[mark.pk], field="score", maximum=float(script.max_score))
+        except DomainError as error:
+            raise DomainError(
+                error.code, f"答卷 {script.blind_code}：{error.message}", field="scores"
+            ) from None
+        mark.score = as_score_or_none(value)
+        mark.marked_at = now
+        rows.append(
+            {
+                "mark": mark.pk,
+                "script": script.pk,
+                "round": mark.round,
+                "score": str(mark.score),
+            }
+        )
+    return rows
+
+
+def _marks_write(marks: list[Mark], *, now: dt.datetime) -> None:
+    by_score: dict[Any, list[int]] = defaultdict(list)
+    for mark in marks:
+        by_score[mark.score].append(mark.pk)
+    for score, pks in by_score.items():
+        Mark.objects.filter(pk__in=pks).update(score=score, marked_at=now)
