@@ -14,7 +14,7 @@ from django.db.models import Field
 
 from skillcert.applications.bulk_insert import db_json, rows_insert
 from skillcert.candidates.models import Candidate, Education, HeldCertificate, WorkPeriod
-from skillcert.common.pii import pii_digest, pii_encrypt
+from skillcert.common.pii import pii_digest, pii_encrypt_many
 
 if TYPE_CHECKING:
     from skillcert.applications.roster import RosterRow
@@ -38,10 +38,14 @@ def candidates_from_roster(
          "gender", "phone", "phone_digest", "apprenticeship_completed", "photo", "photo_ok",
          "photo_problems", "created_at"],
         [
-            (r.name, pii_encrypt(r.id_number), r.digest, day(r.birth_date),
-             day(r.declared_birth_date), r.gender, pii_encrypt(r.phone), pii_digest(r.phone),
-             False, "", False, empty_list, db_now)
-            for r in fresh
+            (r.name, id_number, r.digest, day(r.birth_date), day(r.declared_birth_date),
+             r.gender, phone, pii_digest(r.phone), False, "", False, empty_list, db_now)
+            for r, id_number, phone in zip(
+                fresh,
+                pii_encrypt_many([r.id_number for r in fresh]),
+                pii_encrypt_many([r.phone for r in fresh]),
+                strict=True,
+            )
         ],
     )  # fmt: skip
     new_ids = candidates_by_digest([r.digest for r in fresh])

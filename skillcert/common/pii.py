@@ -15,7 +15,7 @@ import base64
 import hashlib
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,10 +76,25 @@ def _cipher(key: bytes) -> AESGCM:
 
 
 def pii_encrypt(value: str) -> str:
+    return pii_encrypt_many([value])[0]
+
+
+_NONCE = 12
+
+
+def pii_encrypt_many(values: Sequence[str]) -> list[str]:
+    """`pii_encrypt` of each value. The random nonces are drawn from the OS in one read
+    instead of one a value (a system call each: a roster import seals 2 × 10^5 values);
+    96 random bits a value either way."""
     key_id, key = _keys()[0]
-    nonce = secrets.token_bytes(12)
-    sealed = _cipher(key).encrypt(nonce, value.encode("utf-8"), key_id.encode())
-    return f"{_PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
+    seal, label, head = _cipher(key).encrypt, key_id.encode(), f"{_PREFIX}:{key_id}:"
+    nonces = secrets.token_bytes(_NONCE * len(values))
+    sealed = []
+    for index, value in enumerate(values):
+        nonce = nonces[index * _NONCE : (index + 1) * _NONCE]
+        blob = nonce + seal(nonce, value.encode("utf-8"), label)
+        sealed.append(head + base64.b64encode(blob).decode())
+    return sealed
 
 
 def pii_decrypt(token: str) -> str:

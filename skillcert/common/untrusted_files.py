@@ -162,8 +162,7 @@ _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
 _NOT_A_CELL = re.compile(rb"<c[^\s/>]")  # <col>, <cols>, <cfRule>…: tags that start with c
 # A cell whose reference is not letters and digits, or whose tag runs into another tag.
 _ODD_CELL_TAG = re.compile(rb'<c r="(?![A-Z]{1,3}\d{1,8}"[^<>]*>)')
-_FILLED_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d{1,8}"[^>]*(?<!/)>')
-_FILLED_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,8})"[^>]*(?<!/)>')
+_FILLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,8})"[^>]*(?<!/)>')
 
 
 def _referenced_extent(xml: bytes) -> tuple[int, int, int] | None:
@@ -178,10 +177,11 @@ def _referenced_extent(xml: bytes) -> tuple[int, int, int] | None:
     cells = xml.count(b"<c") - len(_NOT_A_CELL.findall(xml))
     if xml.count(b'<c r="') != cells or _ODD_CELL_TAG.search(xml) is not None:
         return None
-    letters = set(_FILLED_COLUMN.findall(xml))
-    if not letters:
+    filled = _FILLED_CELL.findall(xml)
+    if not filled:
         return 0, 0, cells
-    rows = max(map(int, set(_FILLED_ROW.findall(xml))))
+    letters = {letter for letter, _ in filled}
+    rows = max(map(int, {row for _, row in filled}))
     return rows, max(map(_column_index, letters)), cells
 
 
@@ -267,22 +267,10 @@ def spreadsheet_check(
     if not data.startswith(_ZIP_MAGIC):
         # Not a spreadsheet at all: the importer's parser says so, in its own words.
         return frozenset()
-    archive = zip_open(data, what=what)
-    names = {info.filename for info in archive.infolist()}
-    if "mimetype" in names and "content.xml" in names:
-        raise _fail("format_unsupported", "不支持 OpenDocument（.ods）表格，请另存为 .xlsx 后上传")
-    if "xl/workbook.bin" in names:
-        raise _fail("format_unsupported", "不支持二进制工作簿（.xlsb），请另存为 .xlsx 后上传")
-    if "xl/workbook.xml" not in names:
-        raise _fail("not_spreadsheet", f"{what}不是 Excel 工作簿（缺少 xl/workbook.xml）")
-    sheets = _sheet_parts(archive, names, what=what)
-    shared: array[int] = array("Q")
-    by_name = {info.filename: info for info in archive.infolist()}
-    if "xl/sharedStrings.xml" in by_name:
-        shared = _shared_lengths(_entry(archive, by_name["xl/sharedStrings.xml"], what=what))
+    archive = _workbook_archive(data, what=what)
+    sheets = _sheet_parts(archive, {info.filename for info in archive.infolist()}, what=what)
+    shared = _shared_strings(archive, what=what)
     longest = max(shared, default=0)
-    if longest > MAX_SHARED_STRING_BYTES:
-        raise _fail("cell_too_long", f"{what}中有单元格超过 32767 个字符（Excel 的上限）")
     text = 0
     # Sheets whose text was only bounded (cells x the longest shared string), with that
     # bound: counted exactly should the bounds add up past the limit.
@@ -296,14 +284,8 @@ def spreadsheet_check(
             continue
         if b"<f" not in xml and b":f" not in xml:  # how a formula tag, <f> or <x:f>, starts
             formula_free.add(info.filename)
-        extent = _referenced_extent(xml)
-        if extent is None:
-            scan = _SheetScan(shared, longest)
-            scan.feed(xml)
-            rows, columns, sheet_text = scan.rows, scan.columns, scan.text
-        else:
-            rows, columns, cells = extent
-            sheet_text = cells * longest
+        rows, columns, sheet_text, exact = _sheet_measure(xml, shared, longest)
+        if not exact:
             bounded.append((info, sheet_text))
         if rows * columns > max_cells:
             raise _fail(
@@ -317,6 +299,43 @@ def spreadsheet_check(
     if text > max_expanded_text:
         raise _fail("text_too_large", f"{what}中的文字内容过多，请拆分后分批上传")
     return frozenset(formula_free)
+
+
+def _workbook_archive(data: bytes, *, what: str) -> zipfile.ZipFile:
+    """The zip of an .xlsx workbook; other zipped formats are refused by name."""
+    archive = zip_open(data, what=what)
+    names = {info.filename for info in archive.infolist()}
+    if "mimetype" in names and "content.xml" in names:
+        raise _fail("format_unsupported", "不支持 OpenDocument（.ods）表格，请另存为 .xlsx 后上传")
+    if "xl/workbook.bin" in names:
+        raise _fail("format_unsupported", "不支持二进制工作簿（.xlsb），请另存为 .xlsx 后上传")
+    if "xl/workbook.xml" not in names:
+        raise _fail("not_spreadsheet", f"{what}不是 Excel 工作簿（缺少 xl/workbook.xml）")
+    return archive
+
+
+def _shared_strings(archive: zipfile.ZipFile, *, what: str) -> array[int]:
+    """Each shared string's byte length (none without a shared-strings part)."""
+    shared: array[int] = array("Q")
+    by_name = {info.filename: info for info in archive.infolist()}
+    if "xl/sharedStrings.xml" in by_name:
+        shared = _shared_lengths(_entry(archive, by_name["xl/sharedStrings.xml"], what=what))
+    if max(shared, default=0) > MAX_SHARED_STRING_BYTES:
+        raise _fail("cell_too_long", f"{what}中有单元格超过 32767 个字符（Excel 的上限）")
+    return shared
+
+
+def _sheet_measure(xml: bytes, shared: array[int], longest: int) -> tuple[int, int, int, bool]:
+    """(rows, columns, text, exact): the sheet's extent from A1 and the bytes of text its
+    cells expand to; `exact` is False where the text is only bounded (every cell counted as
+    the longest shared string)."""
+    extent = _referenced_extent(xml)
+    if extent is None:
+        scan = _SheetScan(shared, longest)
+        scan.feed(xml)
+        return scan.rows, scan.columns, scan.text, True
+    rows, columns, cells = extent
+    return rows, columns, cells * longest, False
 
 
 def _too_large(what: str, rows: int, columns: int, max_cells: int) -> DomainError:

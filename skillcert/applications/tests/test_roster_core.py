@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from hypothesis import given, settings
@@ -77,6 +78,28 @@ def test_valid_row_carries_decision_and_snapshot():
     [ok] = result.rows
     assert ok.decision.matched_clause == "t/4/a" and ok.decision.version == 3
     assert ok.snapshot["work"] == [{"start": "2015-01-01", "end": None, "related": True}]
+
+
+def test_snapshot_json_is_the_whole_snapshot_encoded_for_every_row():
+    rows = [
+        row(),
+        row(id_number=make_id(2), name="阿依古丽·买买提", birth_date="1990-01-01"),
+        row(id_number=make_id(3), work_start="2015-01-01", post='车间"一线"岗位'),
+        row(
+            id_number=make_id(4),
+            cert_level="五级",
+            cert_date="2016-02-03",
+            education="中专",
+            graduation="2012-07-01",
+            major_related="是",
+        ),
+        row(id_number=make_id(5), work_start=""),
+    ]
+    result = run(rows)
+    assert [r.row for r in result.rows] == [2, 3, 4, 5]  # row 6 lacks the work years
+    for parsed in result.rows:
+        assert parsed.snapshot_tail  # spliced, not encoded whole
+        assert parsed.snapshot_json() == json.dumps(parsed.snapshot, ensure_ascii=False)
 
 
 def test_id_stored_as_float_is_explained():

@@ -24,6 +24,16 @@ def test_round_trip_and_ciphertext_hides_the_value():
     assert pii.pii_encrypt("320102199001011234") != token  # random nonce
 
 
+def test_many_values_are_sealed_each_with_its_own_nonce():
+    values = ["320102199001011234", "13912345678", "张三", "320102199001011234"]
+    tokens = pii.pii_encrypt_many(values)
+    assert [pii.pii_decrypt(t) for t in tokens] == values
+    nonces = [base64.b64decode(t.rsplit(":", 1)[1])[:12] for t in tokens]
+    assert len(set(nonces)) == len(values)
+    assert tokens[0] != tokens[3]  # the same value, sealed twice, reads differently
+    assert pii.pii_encrypt_many([]) == []
+
+
 def test_digest_is_stable_and_keyed():
     assert pii.pii_digest("13912345678") == pii.pii_digest("13912345678")
     assert pii.pii_digest("13912345678") != pii.pii_digest("13912345679")
