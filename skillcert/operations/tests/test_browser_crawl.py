@@ -16,7 +16,12 @@ import pytest
 
 from conftest import PERSONA_NAMES
 from skillcert.accounts.models import User
-from skillcert.operations.tests.browser import BROWSER, log_in, pass_second_factor
+from skillcert.operations.tests.browser import (
+    BROWSER,
+    log_in,
+    pass_second_factor,
+    save_screenshot,
+)
 
 pytestmark = BROWSER
 
@@ -118,7 +123,7 @@ def _visit(
     console.clear()
     response = page.goto(url)
     page.wait_for_load_state("load")  # the page and its assets; polling fragments need no wait
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    save_screenshot(page, folder / f"{name}.png")
     problems = []
     if response is None or response.status != 200:
         problems.append(f"状态 {response.status if response else '无响应'}")
