@@ -211,6 +211,53 @@ def _number(
     )
 
 
+def _certificate_signed(
+    *,
+    number: str,
+    kind: str,
+    organization: EvaluationOrg,
+    holder: Holder,
+    issue_date: dt.date,
+    status_entry: tuple[int, int],
+    user: User | None,
+    signing: tuple[str, Ed25519PrivateKey],
+    result: Result | None = None,
+    supersedes: Certificate | None = None,
+    holder_name: str | None = None,
+    id_number: str | None = None,
+) -> Certificate:
+    """The unsaved certificate, signed: what one issue and a bulk issue both save."""
+    candidate = holder.candidate
+    id_number = id_number or candidate.id_number
+    status_list, status_index = status_entry
+    certificate = Certificate(
+        number=number,
+        kind=kind,
+        organization=organization,
+        result=result,
+        candidate=candidate,
+        holder_name=holder_name or candidate.full_name,
+        id_number=id_number,
+        id_number_digest=pii_digest(id_number),
+        occupation=holder.occupation,
+        occupation_name=holder.occupation.name,
+        specialty_name=holder.specialty_name or "--",
+        level=holder.level,
+        level_text=level_text(holder.level),
+        organization_name=organization.name,
+        issue_date=issue_date,
+        photo=_photo(candidate),
+        status_list=status_list,
+        status_index=status_index,
+        identity_salt=identity_salt(),
+        supersedes=supersedes,
+        created_by=user,
+    )
+    kid, key = signing
+    certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
+    return certificate
+
+
 def _create(
     *,
     organization: EvaluationOrg,
@@ -230,32 +277,20 @@ def _create(
     id_number = id_number or candidate.id_number
     require_glyphs(name, field="holder_name")
     number = _number(organization, filing_number, holder, issue_date)
-    status_list, status_index = _next_status_entry()
-    certificate = Certificate(
+    certificate = _certificate_signed(
         number=number,
         kind=kind,
         organization=organization,
+        holder=holder,
+        issue_date=issue_date,
+        status_entry=_next_status_entry(),
+        user=actor_user(actor),
+        signing=current_signing_key(),
         result=result,
-        candidate=candidate,
+        supersedes=supersedes,
         holder_name=name,
         id_number=id_number,
-        id_number_digest=pii_digest(id_number),
-        occupation=holder.occupation,
-        occupation_name=holder.occupation.name,
-        specialty_name=holder.specialty_name or "--",
-        level=holder.level,
-        level_text=level_text(holder.level),
-        organization_name=organization.name,
-        issue_date=issue_date,
-        photo=_photo(candidate),
-        status_list=status_list,
-        status_index=status_index,
-        identity_salt=identity_salt(),
-        supersedes=supersedes,
-        created_by=actor_user(actor),
     )
-    kid, key = current_signing_key()
-    certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
     try:
         with transaction.atomic():
             certificate.save()
@@ -307,16 +342,9 @@ def certificate_issue(
     if not result.passed:
         raise DomainError("certificate.result_not_passed", "该成绩不合格，不能发证", field="result")
     require_issuing_staff(actor, result.organization)
-    application = result.application
-    holder = Holder(
-        candidate=application.candidate,
-        occupation=result.occupation,
-        specialty_name=result.specialty.name if result.specialty is not None else "--",
-        level=result.level,
-    )
     return certificate_issue_for(
         organization=result.organization,
-        holder=holder,
+        holder=_holder_of(result),
         actor=actor,
         result=result,
         issue_date=issue_date,
@@ -449,43 +477,13 @@ def _bulk_numbers(issuable: list[Result], year: int) -> dict[int, str]:
     return numbers
 
 
-def _bulk_certificate(
-    result: Result,
-    number: str,
-    status_entry: tuple[int, int],
-    *,
-    day: dt.date,
-    user: User | None,
-    signing: tuple[str, Ed25519PrivateKey],
-) -> Certificate:
-    """The unsaved, signed certificate of a result (what `_create` saves for one)."""
-    candidate = result.application.candidate
-    status_list, status_index = status_entry
-    certificate = Certificate(
-        number=number,
-        kind=IssueKind.ISSUED,
-        organization=result.organization,
-        result=result,
-        candidate=candidate,
-        holder_name=candidate.full_name,
-        id_number=candidate.id_number,
-        id_number_digest=pii_digest(candidate.id_number),
+def _holder_of(result: Result) -> Holder:
+    return Holder(
+        candidate=result.application.candidate,
         occupation=result.occupation,
-        occupation_name=result.occupation.name,
-        specialty_name=(result.specialty.name if result.specialty is not None else "") or "--",
+        specialty_name=result.specialty.name if result.specialty is not None else "--",
         level=result.level,
-        level_text=level_text(result.level),
-        organization_name=result.organization.name,
-        issue_date=day,
-        photo=_photo(candidate),
-        status_list=status_list,
-        status_index=status_index,
-        identity_salt=identity_salt(),
-        created_by=user,
     )
-    kid, key = signing
-    certificate.token = sign_token(kid=kid, key=key, payload=token_payload(certificate))
-    return certificate
 
 
 def certificates_issue_bulk(
@@ -509,8 +507,16 @@ def certificates_issue_bulk(
         numbers = _bulk_numbers(issuable, day.year)
         entries = _next_status_entries(len(issuable))
         certificates = [
-            _bulk_certificate(
-                result, numbers[result.pk], entry, day=day, user=user, signing=signing
+            _certificate_signed(
+                number=numbers[result.pk],
+                kind=IssueKind.ISSUED,
+                organization=result.organization,
+                holder=_holder_of(result),
+                issue_date=day,
+                status_entry=entry,
+                user=user,
+                signing=signing,
+                result=result,
             )
             for result, entry in zip(issuable, entries, strict=True)
         ]

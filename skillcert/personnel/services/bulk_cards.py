@@ -24,8 +24,8 @@ from skillcert.personnel.models import (
 from skillcert.personnel.services._access import require_officer_over, today_or
 from skillcert.personnel.services._batch import check_length, lock_people
 from skillcert.personnel.services._history import role_history_row
-from skillcert.personnel.services.cards import _check_collectable, _coverage
-from skillcert.personnel.services.lifecycles import CARD_LIFECYCLE, ROLE_LIFECYCLE
+from skillcert.personnel.services.cards import _check_collectable, _coverage, _role_renew
+from skillcert.personnel.services.lifecycles import CARD_LIFECYCLE
 
 # A role is held per person, role kind, occupation and specialty.
 RoleKey = tuple[int, str, int, int | None]
@@ -146,12 +146,7 @@ def _role_changes(
         if role is None:
             granted.append(_granted_role(card))
             continue
-        before = role.status
-        if role.status == PersonRoleStatus.EXPIRED:
-            ROLE_LIFECYCLE.check(role.status, PersonRoleStatus.ACTIVE)
-            role.status = PersonRoleStatus.ACTIVE
-        role.valid_until = card.valid_until
-        role.level_high, role.level_low = card.level_high, card.level_low
+        before = _role_renew(role, card)
         renewed.append(role)
         steps[card.pk] = ("renew", role, before, f"领取换发证卡 {card.number}")
     return granted, renewed, steps

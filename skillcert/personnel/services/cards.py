@@ -217,6 +217,18 @@ def _supersede_renewed(locked: Card) -> None:
         old.save(update_fields=["status", "status_reason"])
 
 
+def _role_renew(role: PersonRole, card: Card) -> str:
+    """Extend a held role (reviving an expired one) to a collected card's term and levels,
+    unsaved; returns the status it had."""
+    before = role.status
+    if role.status == PersonRoleStatus.EXPIRED:
+        ROLE_LIFECYCLE.check(role.status, PersonRoleStatus.ACTIVE)
+        role.status = PersonRoleStatus.ACTIVE
+    role.valid_until = card.valid_until
+    role.level_high, role.level_low = card.level_high, card.level_low
+    return str(before)
+
+
 def _role_grant_or_renew(locked: Card, person: Person, actor: Actor) -> None:
     """Collecting a card grants its role, or extends (and revives an expired) held one."""
     registration = locked.registration
@@ -242,12 +254,7 @@ def _role_grant_or_renew(locked: Card, person: Person, actor: Actor) -> None:
         )
         role_event(held, "grant", "", f"领取证卡 {locked.number}", actor)
         return
-    role_before = held.status
-    if held.status == PersonRoleStatus.EXPIRED:
-        ROLE_LIFECYCLE.check(held.status, PersonRoleStatus.ACTIVE)
-        held.status = PersonRoleStatus.ACTIVE
-    held.valid_until = locked.valid_until
-    held.level_high, held.level_low = locked.level_high, locked.level_low
+    role_before = _role_renew(held, locked)
     held.save(update_fields=["status", "valid_until", "level_high", "level_low"])
     role_event(held, "renew", role_before, f"领取换发证卡 {locked.number}", actor)
 
