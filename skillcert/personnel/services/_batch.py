@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from skillcert.common.errors import DomainError
+from skillcert.common.errors import DomainError, Forbidden
 from skillcert.personnel.models import Person
 
 # A month's plan in a large province has a few thousand registrations; longer lists are split.
@@ -28,3 +28,10 @@ def lock_people(person_ids: Iterable[int]) -> dict[int, Person]:
         p.pk: p
         for p in Person.objects.select_for_update().filter(pk__in=set(person_ids)).order_by("pk")
     }
+
+
+def row_refusal(error: DomainError, *, row: str, field: str) -> DomainError:
+    """A refusal of one row of a batch, with that row named before the single form's message;
+    its code stays, and so does its kind (a Forbidden one is still answered with 403)."""
+    kind = Forbidden if isinstance(error, Forbidden) else DomainError
+    return kind(error.code, f"{row}：{error.message}", field=field)

@@ -35,7 +35,7 @@ from skillcert.personnel.models import (
 )
 from skillcert.personnel.selectors import Standings, policy_for, registrations_card_ready
 from skillcert.personnel.services._access import require_officer_over, today_or
-from skillcert.personnel.services._batch import check_length
+from skillcert.personnel.services._batch import check_length, row_refusal
 from skillcert.personnel.services._history import registration_history_row
 from skillcert.personnel.services.cards import CARD_PREFIX, _issue_dates
 from skillcert.personnel.services.courses import _completion_rules
@@ -85,12 +85,8 @@ def _locked(plan: TrainingPlan, ids: Iterable[int]) -> list[Registration]:
 
 def _row_error(registration: Registration, error: DomainError) -> DomainError:
     """The single form's refusal, naming the row it is about."""
-    kind = Forbidden if isinstance(error, Forbidden) else DomainError
-    return kind(
-        error.code,
-        f"{registration.person.name}（报名 {registration.pk}）：{error.message}",
-        field="registrations",
-    )
+    row = f"{registration.person.name}（报名 {registration.pk}）"
+    return row_refusal(error, row=row, field="registrations")
 
 
 def _audit_rows(

@@ -13,7 +13,7 @@ from django.db import transaction
 from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record_batch
 from skillcert.common.batch_input import require_once
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.personnel.models import (
     Card,
     CardStatus,
@@ -22,7 +22,7 @@ from skillcert.personnel.models import (
     PersonRoleStatus,
 )
 from skillcert.personnel.services._access import require_officer_over, today_or
-from skillcert.personnel.services._batch import check_length, lock_people
+from skillcert.personnel.services._batch import check_length, lock_people, row_refusal
 from skillcert.personnel.services._history import role_history_row
 from skillcert.personnel.services.cards import _check_collectable, _coverage, _role_renew
 from skillcert.personnel.services.lifecycles import CARD_LIFECYCLE
@@ -39,10 +39,7 @@ def _key(card: Card) -> RoleKey:
 
 
 def _row_error(card: Card, error: DomainError) -> DomainError:
-    kind = Forbidden if isinstance(error, Forbidden) else DomainError
-    return kind(
-        error.code, f"{card.person.name}（证卡 {card.number}）：{error.message}", field="cards"
-    )
+    return row_refusal(error, row=f"{card.person.name}（证卡 {card.number}）", field="cards")
 
 
 def _locked_cards(card_ids: list[int]) -> list[Card]:

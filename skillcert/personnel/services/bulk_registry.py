@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record_batch
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.common.identifiers import parse_id_number, validate_mobile
 from skillcert.common.pii import pii_digest
 from skillcert.personnel.models import (
@@ -28,7 +28,7 @@ from skillcert.personnel.models import (
     TitleGrade,
 )
 from skillcert.personnel.services._access import require_record_keeper, today_or
-from skillcert.personnel.services._batch import check_length
+from skillcert.personnel.services._batch import check_length, row_refusal
 from skillcert.personnel.services.registry import _register_access
 
 if TYPE_CHECKING:
@@ -196,9 +196,8 @@ def _file(entry: PersonEntry, person: Person) -> _Row:
 
 
 def _row_error(n: int, entry: PersonEntry, error: DomainError) -> DomainError:
-    kind = Forbidden if isinstance(error, Forbidden) else DomainError
     who = entry.name.strip() or "未填姓名"
-    return kind(error.code, f"第{n}行（{who}）：{error.message}", field="people")
+    return row_refusal(error, row=f"第{n}行（{who}）", field="people")
 
 
 def _clashes(rows: list[_Row], entries: Sequence[PersonEntry]) -> None:

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from skillcert.accounts.actors import Actor
 from skillcert.audit.services import audit_record_batch
-from skillcert.common.errors import DomainError, Forbidden
+from skillcert.common.errors import DomainError
 from skillcert.personnel import qualification
 from skillcert.personnel.models import Registration, RegistrationEvent
 from skillcert.personnel.selectors import (
@@ -26,7 +26,7 @@ from skillcert.personnel.selectors import (
     uncollected_ban_reasons,
 )
 from skillcert.personnel.services._access import today_or
-from skillcert.personnel.services._batch import check_length, lock_people
+from skillcert.personnel.services._batch import check_length, lock_people, row_refusal
 from skillcert.personnel.services._history import registration_history_row
 from skillcert.personnel.services._validation import check_levels, check_specialty
 from skillcert.personnel.services.training import (
@@ -54,8 +54,7 @@ class Application:
 
 
 def _row_error(n: int, person: Person, error: DomainError) -> DomainError:
-    kind = Forbidden if isinstance(error, Forbidden) else DomainError
-    return kind(error.code, f"第{n}行（{person.name}）：{error.message}", field="applications")
+    return row_refusal(error, row=f"第{n}行（{person.name}）", field="applications")
 
 
 def _check_applications(
