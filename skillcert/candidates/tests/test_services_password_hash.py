@@ -42,8 +42,9 @@ def test_the_public_may_not_hand_in_a_hash_and_a_foreign_hash_is_refused() -> No
         with pytest.raises(Forbidden) as err:
             _register(1, password="", password_hash=shared, actor=actor)
         assert err.value.code == "user.password_hash_forbidden"
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as public:
         _register(1, password="", password_hash=shared)  # registration acts as the public
+    assert public.value.code == "user.password_hash_forbidden"
     for bad in ("plain-text-password", "!unusable"):
         with pytest.raises(DomainError) as invalid:
             _register(1, password="", password_hash=bad, actor=SIMULATION)

@@ -83,12 +83,14 @@ def test_only_the_province_acknowledges_and_only_a_filed_norm(
         scheme=scheme, posts=POSTS, companies=COMPANIES, actor=personas.clerk_a
     )
     for actor in (personas.city_nanjing, personas.clerk_a, personas.clerk_b):
-        with pytest.raises(Forbidden):
+        with pytest.raises(Forbidden) as not_province:
             enterprise_scheme_acknowledge(scheme=scheme, actor=actor)
-    with pytest.raises(Forbidden):
+        assert not_province.value.code == "scoring.forbidden", actor
+    with pytest.raises(Forbidden) as other_org:
         enterprise_scheme_file(
             scheme=scheme, posts=POSTS, companies=COMPANIES, actor=personas.clerk_b
         )
+    assert other_org.value.code == "scoring.forbidden"
     scheme.refresh_from_db()
     assert scheme.filing_status == "filed"
 

@@ -161,12 +161,13 @@ def test_bad_reasons_and_actors_are_refused_and_nothing_is_recorded(world):
         with pytest.raises(DomainError) as exc:
             services.onsite_report_waive(plan=world.social_plan, reason=reason, actor=actor)
         assert exc.value.code == code and exc.value.field == "reason"
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as refused:
         services.onsite_report_waive(
             plan=world.social_plan,
             reason="机构自己说明督导员没有来，请予认可",
             actor=world.personas.clerk_a,
         )
+    assert refused.value.code == "supervision.forbidden"
     assert not ReportWaiver.objects.exists()
     visit = _appoint(world)
     _report(visit, world.personas.supervisor)
